@@ -1,0 +1,44 @@
+import type { ByteSource } from './byteSource.ts';
+
+export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv';
+
+/** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
+export interface TensorInfo {
+  name: string;
+  /** Shape as stored. For text tables rows may be unknown (-1) until the file has been read. */
+  shape: number[];
+  /** Stored element type, normalised to numpy-style names: float16, bfloat16, float32, float64, int8..uint64, bool. */
+  dtype: string;
+  /** True when the tensor is a 2-D numeric array that can be analysed as an embedding table. */
+  analysable: boolean;
+  /** Why it is not analysable (1-D, 3-D, non-numeric dtype...). */
+  reason?: string;
+}
+
+/** A block of consecutive rows, row-major, rows x dim. */
+export interface RowBlock {
+  data: Float32Array | Float64Array;
+  rows: number;
+  dim: number;
+  /** Index of the first row of this block within the tensor. */
+  startRow: number;
+  /** Bytes of the file consumed so far (for progress). */
+  bytesDone: number;
+}
+
+export interface ReadOptions {
+  /** Rows per block (a hint; the last block is shorter). */
+  chunkRows?: number;
+  signal?: AbortSignal;
+}
+
+/** An opened file: its tensors, and a streaming row reader for any of them. */
+export interface TableFile {
+  format: TableFormat;
+  source: ByteSource;
+  tensors: TensorInfo[];
+  /** Row labels when the format carries them (Embedding Projector label column or metadata TSV). */
+  labels?: string[];
+  /** Streams the rows of one tensor in order. Throws ImportError on malformed data. */
+  readRows(tensor: string, opts?: ReadOptions): AsyncIterable<RowBlock>;
+}
