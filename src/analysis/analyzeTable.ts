@@ -1,0 +1,202 @@
+import { throwIfAborted } from '../data/abort.ts';
+import { checkFieldDims } from '../data/fieldDims.ts';
+import { ImportError } from '../data/importError.ts';
+import type { RowBlock, TableFile, TensorInfo } from '../data/tableFile.ts';
+import { GramAccumulator } from './gramAccumulator.ts';
+import { fieldResult } from './spectrum.ts';
+import type { AnalysisOptions, AnalysisProgress, AnalysisResult, FieldResult, SpectrumMode } from './types.ts';
+
+export interface AnalysisRequest {
+  /** Tensors to analyse: one field each, or one tensor split by field_dims. */
+  tensors: string[];
+  /** Row counts of the fields of one concatenated table. */
+  field_dims?: number[];
+  mode: SpectrumMode;
+  /** Field names, one per field (default: tensor names, or field_0.. with field_dims). */
+  fieldNames?: string[];
+}
+
+export interface AnalysisHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: AnalysisProgress) => void;
+  /** Rows per block read from the file. */
+  chunkRows?: number;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Streams the selected tensors of a file once, accumulating one float64 Gram per field, and
+ * returns every field's spectrum. Throws ImportError for a bad request or unusable data and
+ * the AbortError DOMException when the signal fires.
+ */
+export async function analyzeTableFile(
+  file: TableFile,
+  request: AnalysisRequest,
+  hooks: AnalysisHooks = {},
+): Promise<AnalysisResult> {
+  if (request.tensors.length === 0) {
+    throw new ImportError('no-tensor-selected', 'No tensor was selected for analysis.', 'Select at least one 2-D tensor of the file.');
+  }
+  const infos = request.tensors.map((name) => analysableTensor(file, name));
+  const { field_dims: fieldDims, mode } = request;
+  if (fieldDims && infos.length !== 1) {
+    throw new ImportError(
+      'bad-field-dims',
+      `field_dims splits one concatenated table, but ${infos.length} tensors were selected.`,
+      'Select a single tensor, or drop field_dims.',
+    );
+  }
+  const fieldCount = fieldDims ? fieldDims.length : infos.length;
+  const names = request.fieldNames ?? (fieldDims ? fieldDims.map((_, i) => `field_${i}`) : request.tensors);
+  if (names.length !== fieldCount) throw new RangeError(`${names.length} field names for ${fieldCount} fields`);
+
+  const progress = new ProgressReporter(file, infos, hooks.onProgress);
+  const read = (info: TensorInfo) => file.readRows(info.name, { chunkRows: hooks.chunkRows, signal: hooks.signal });
+  const check = (block: RowBlock) => {
+    throwIfAborted(hooks.signal);
+    progress.advance(block);
+  };
+
+  let accumulators: (GramAccumulator | undefined)[];
+  if (fieldDims) {
+    accumulators = await accumulateFields(infos[0], fieldDims, read(infos[0]), mode, check);
+  } else {
+    accumulators = [];
+    for (const info of infos) {
+      progress.beginTensor();
+      let acc: GramAccumulator | undefined;
+      for await (const block of read(info)) {
+        check(block);
+        acc ??= new GramAccumulator(block.dim, mode);
+        acc.add(block.data, block.rows);
+      }
+      accumulators.push(acc);
+    }
+  }
+  progress.finish();
+
+  const fields: FieldResult[] = accumulators.map((acc, i) => {
+    requireFiniteRows(names[i], acc);
+    return fieldResult(names[i], acc);
+  });
+  const options: AnalysisOptions = fieldDims
+    ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors] }
+    : { mode, tensors: [...request.tensors] };
+  return { source: file.source.name, options, fields };
+}
+
+/** One tensor cut into contiguous row blocks of field_dims rows; blocks straddling a boundary are split. */
+async function accumulateFields(
+  info: TensorInfo,
+  fieldDims: number[],
+  blocks: AsyncIterable<RowBlock>,
+  mode: SpectrumMode,
+  check: (block: RowBlock) => void,
+): Promise<(GramAccumulator | undefined)[]> {
+  const rowsKnown = info.shape[0] >= 0;
+  if (rowsKnown) checkFieldDims(fieldDims, info.shape[0]);
+  const ends: number[] = [];
+  fieldDims.reduce((end, n) => (ends.push(end + n), end + n), 0);
+  const accs: (GramAccumulator | undefined)[] = fieldDims.map(() => undefined);
+  let field = 0;
+  let totalRows = 0;
+  for await (const block of blocks) {
+    check(block);
+    const { dim } = block;
+    for (let off = 0; off < block.rows; ) {
+      const row = block.startRow + off;
+      while (field < ends.length && row >= ends[field]) field++;
+      // Rows past the last field: only text tables get here, and checkFieldDims rejects them below.
+      if (field === ends.length) break;
+      const n = Math.min(block.rows - off, ends[field] - row);
+      const acc = (accs[field] ??= new GramAccumulator(dim, mode));
+      acc.add(block.data.subarray(off * dim, (off + n) * dim), n);
+      off += n;
+    }
+    totalRows = block.startRow + block.rows;
+  }
+  if (!rowsKnown) checkFieldDims(fieldDims, totalRows);
+  return accs;
+}
+
+function analysableTensor(file: TableFile, name: string): TensorInfo {
+  const info = file.tensors.find((t) => t.name === name);
+  if (!info) {
+    const available = file.tensors.map((t) => t.name).join(', ') || 'none';
+    throw new ImportError(
+      'no-tensor-selected',
+      `${file.source.name} has no tensor named "${name}" (it has: ${available}).`,
+      'Select one of the tensors the file holds.',
+    );
+  }
+  if (!info.analysable) {
+    const why = info.reason ?? `shape [${info.shape.join(', ')}], dtype ${info.dtype}`;
+    throw new ImportError(
+      info.shape.length === 2 ? 'unsupported-dtype' : 'not-2d',
+      `Tensor "${name}" cannot be analysed as an embedding table: ${why}.`,
+      'Select a 2-D numeric tensor (rows x dims).',
+    );
+  }
+  return info;
+}
+
+function requireFiniteRows(name: string, acc: GramAccumulator | undefined): asserts acc is GramAccumulator {
+  if (!acc || acc.rows + acc.excludedRows === 0) {
+    throw new ImportError('empty', `Field "${name}" has no rows.`, 'Check the file and field_dims: every field needs at least one row.');
+  }
+  if (acc.rows === 0) {
+    throw new ImportError(
+      'no-finite-rows',
+      `Field "${name}" has no finite rows: all ${acc.excludedRows} rows contain NaN or Inf.`,
+      'Export the table again from a checkpoint whose weights are finite (NaNs usually mean training diverged).',
+    );
+  }
+}
+
+/** Rows and bytes read so far, reported at most every PROGRESS_INTERVAL_MS and once at the end. */
+class ProgressReporter {
+  private readonly start = performance.now();
+  private last = -Infinity;
+  private rowsDone = 0;
+  private rowsBeforeTensor = 0;
+  private bytesDone = 0;
+  private readonly rowsTotal: number | null;
+  private readonly bytesTotal: number;
+  private readonly onProgress?: (p: AnalysisProgress) => void;
+
+  constructor(file: TableFile, infos: TensorInfo[], onProgress?: (p: AnalysisProgress) => void) {
+    this.onProgress = onProgress;
+    this.bytesTotal = file.source.size;
+    this.rowsTotal = infos.every((t) => t.shape[0] >= 0) ? infos.reduce((n, t) => n + t.shape[0], 0) : null;
+  }
+
+  /** Rows of later tensors count after those already read. */
+  beginTensor(): void {
+    this.rowsBeforeTensor = this.rowsDone;
+  }
+
+  advance(block: RowBlock): void {
+    this.rowsDone = this.rowsBeforeTensor + block.startRow + block.rows;
+    this.bytesDone = Math.min(this.bytesTotal, Math.max(this.bytesDone, block.bytesDone));
+    if (performance.now() - this.last >= PROGRESS_INTERVAL_MS) this.report();
+  }
+
+  finish(): void {
+    this.report();
+  }
+
+  private report(): void {
+    if (!this.onProgress) return;
+    const now = performance.now();
+    this.last = now;
+    const seconds = (now - this.start) / 1000;
+    this.onProgress({
+      rowsDone: this.rowsDone,
+      rowsTotal: this.rowsTotal,
+      bytesDone: this.bytesDone,
+      bytesTotal: this.bytesTotal,
+      rowsPerSecond: seconds > 0 ? this.rowsDone / seconds : 0,
+    });
+  }
+}

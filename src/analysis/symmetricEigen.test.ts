@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { symmetricEigenvalues } from './symmetricEigen.ts';
+import { seededRandom, symmetricWithEigenvalues } from './testMatrices.ts';
+
+function expectEigenvalues(actual: Float64Array, expected: number[], rel = 1e-13): void {
+  const sorted = [...expected].sort((a, b) => b - a);
+  const scale = Math.max(...sorted.map(Math.abs));
+  expect(actual.length).toBe(sorted.length);
+  sorted.forEach((v, i) => expect(Math.abs(actual[i] - v)).toBeLessThanOrEqual(rel * scale));
+}
+
+describe('symmetricEigenvalues', () => {
+  it('1 x 1', () => {
+    expect(Array.from(symmetricEigenvalues(Float64Array.of(-2.5), 1))).toEqual([-2.5]);
+  });
+
+  it('a 2 x 2 with a closed form', () => {
+    // [[2, 1], [1, 2]] has eigenvalues 3 and 1
+    expectEigenvalues(symmetricEigenvalues(Float64Array.of(2, 1, 1, 2), 2), [3, 1]);
+  });
+
+  it('a diagonal matrix returns its diagonal, sorted descending', () => {
+    const a = new Float64Array(9);
+    a[0] = 1;
+    a[4] = 5;
+    a[8] = -3;
+    expect(Array.from(symmetricEigenvalues(a, 3))).toEqual([5, 1, -3]);
+  });
+
+  it('does not modify its input and reads only the upper triangle', () => {
+    const a = Float64Array.of(2, 1, 999, 2);
+    const before = a.slice();
+    expectEigenvalues(symmetricEigenvalues(a, 2), [3, 1]);
+    expect(a).toEqual(before);
+  });
+
+  it.each([3, 10, 32, 64])('recovers known eigenvalues of a rotated %i x %i diagonal', (n) => {
+    const rand = seededRandom(n);
+    const eig = Array.from({ length: n }, () => rand() * 10 - 2);
+    expectEigenvalues(symmetricEigenvalues(symmetricWithEigenvalues(eig, rand), n), eig);
+  });
+
+  it('repeated eigenvalues', () => {
+    const eig = [4, 4, 4, 1, 1, 0.5, 0.5, 0.5, 0.5, 9];
+    expectEigenvalues(symmetricEigenvalues(symmetricWithEigenvalues(eig, seededRandom(1)), 10), eig);
+  });
+
+  it('rank-deficient: zero eigenvalues come out at rounding level', () => {
+    const eig = [5, 3, 1, 0, 0, 0, 0, 0];
+    expectEigenvalues(symmetricEigenvalues(symmetricWithEigenvalues(eig, seededRandom(2)), 8), eig);
+  });
+
+  it('a geometric spectrum over 16 orders of magnitude keeps the large ones and bounds the small', () => {
+    const eig = Array.from({ length: 32 }, (_, i) => 2 ** -i);
+    const got = symmetricEigenvalues(symmetricWithEigenvalues(eig, seededRandom(3)), 32);
+    expectEigenvalues(got, eig);
+    // the top ones to full relative precision
+    for (let i = 0; i < 8; i++) expect(Math.abs(got[i] - eig[i]) / eig[i]).toBeLessThan(1e-12);
+  });
+
+  it('64 x 64 takes under 20 ms', () => {
+    const rand = seededRandom(64);
+    const a = symmetricWithEigenvalues(Array.from({ length: 64 }, () => rand()), rand);
+    symmetricEigenvalues(a, 64); // JIT warm-up
+    const t0 = performance.now();
+    symmetricEigenvalues(a, 64);
+    expect(performance.now() - t0).toBeLessThan(20);
+  });
+
+  it('rejects non-finite entries and short arrays', () => {
+    expect(() => symmetricEigenvalues(Float64Array.of(1, NaN, NaN, 1), 2)).toThrow(/non-finite/);
+    expect(() => symmetricEigenvalues(new Float64Array(3), 2)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { analyzeTableFile } from '../analysis/analyzeTable.ts';
+import { resultToJSON } from '../analysis/resultExport.ts';
+import type { AnalysisProgress, AnalysisResult } from '../analysis/types.ts';
+import { parseFieldDims } from '../data/fieldDims.ts';
+import { ImportError } from '../data/importError.ts';
+import { nodeByteSource } from '../data/nodeByteSource.ts';
+import { openTableFile } from '../data/openTableFile.ts';
+import { formatReport } from './formatReport.ts';
+import { parseCliArgs, UsageError, type CliCommand } from './parseCliArgs.ts';
+import { USAGE } from './usage.ts';
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Progress lines go to stderr only when it is a terminal. */
+  errIsTTY: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_IMPORT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/** Runs the reclens command line; returns the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`reclens: ${e.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (command.kind === 'help') {
+    io.out(USAGE);
+    return EXIT_OK;
+  }
+  try {
+    const result = await analyze(command, io);
+    io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));
+    return EXIT_OK;
+  } catch (e) {
+    const { message, fix } = describeError(e);
+    io.err(`error: ${message}\nfix: ${fix}\n`);
+    return EXIT_IMPORT_ERROR;
+  }
+}
+
+async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<AnalysisResult> {
+  const fieldDims = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
+  const source = await nodeByteSource(command.file);
+  let metadata: Awaited<ReturnType<typeof nodeByteSource>> | undefined;
+  const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
+  try {
+    if (command.metadata !== undefined) metadata = await nodeByteSource(command.metadata);
+    const file = await openTableFile(source, metadata ? { metadata } : undefined);
+    let tensors = command.tensors;
+    if (tensors.length === 0) {
+      tensors = file.tensors.filter((t) => t.analysable).map((t) => t.name);
+      if (tensors.length === 0) {
+        const found = file.tensors.map((t) => `${t.name} [${t.shape.join('x')}] ${t.reason ?? t.dtype}`).join('; ');
+        throw new ImportError(
+          'no-tensor-selected',
+          `${source.name} has no 2-D numeric tensor to analyse (found: ${found || 'nothing'}).`,
+          'Export the embedding table as a 2-D array (rows x dims).',
+        );
+      }
+    }
+    return await analyzeTableFile(file, { tensors, field_dims: fieldDims, mode: command.mode }, { onProgress: progress });
+  } finally {
+    if (progress) io.err('\r\x1b[K');
+    await source.close();
+    await metadata?.close();
+  }
+}
+
+/** `--field-dims 2,7,24` (or "[2,7,24]", "2 7 24") or `--field-dims sidecar.json`. */
+async function readFieldDims(value: string): Promise<number[]> {
+  const text = /^[\d\s,;[\]()]+$/.test(value) ? value : await readFile(value, 'utf8');
+  return parseFieldDims(text);
+}
+
+function formatProgress(p: AnalysisProgress): string {
+  const done = p.rowsDone.toLocaleString('en-US');
+  const of = p.rowsTotal === null ? '' : ` / ${p.rowsTotal.toLocaleString('en-US')} (${Math.round((100 * p.rowsDone) / Math.max(1, p.rowsTotal))}%)`;
+  return `reading ${done}${of} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s`;
+}
+
+function describeError(e: unknown): { message: string; fix: string } {
+  if (e instanceof ImportError) return { message: e.message, fix: e.fix };
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return { message: `no such file: ${(e as NodeJS.ErrnoException).path}`, fix: 'Check the path.' };
+  if (code === 'EISDIR') return { message: `${(e as NodeJS.ErrnoException).path} is a directory`, fix: 'Give the path of a file.' };
+  if (code === 'EACCES') return { message: `permission denied: ${(e as NodeJS.ErrnoException).path}`, fix: 'Make the file readable.' };
+  return {
+    message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
+    fix: 'This is a bug in reclens; please report it with the file that caused it.',
+  };
+}

@@ -1,0 +1,21 @@
+export const USAGE = `Usage:
+  reclens analyze FILE [options]
+  reclens --help
+
+Measures the singular spectrum and information abundance (IA) of embedding tables:
+.npy, .npz, .safetensors, Embedding Projector .tsv, .csv.
+
+Options:
+  --field-dims LIST|FILE  split one concatenated table into fields of these row counts:
+                          a list (2,7,24) or a JSON sidecar file
+  --tensor NAME           analyse this tensor; repeat for several
+                          (default: every 2-D numeric tensor of the file)
+  --metadata FILE         Embedding Projector metadata TSV (row labels) for a .tsv table
+  --mode MODE             recscope (default): rows L2-normalised, no centering (RecScope)
+                          raw: rows as stored
+                          centered: column means subtracted, no row normalisation
+  --json                  print the result as JSON (the stable schema)
+  -h, --help              show this help
+
+Exit codes: 0 done, 1 the file could not be analysed (error and fix on stderr), 2 usage error.
+`;

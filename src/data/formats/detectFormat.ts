@@ -1,0 +1,46 @@
+import type { ByteSource } from '../byteSource.ts';
+import { ImportError } from '../importError.ts';
+import type { TableFormat } from '../tableFile.ts';
+import { hasNpyMagic } from './npyHeader.ts';
+import { looksLikeSafetensors } from './safetensors.ts';
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
+const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
+
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+const BINARY_EXTENSIONS: Record<string, TableFormat> = { npy: 'npy', npz: 'npz', safetensors: 'safetensors' };
+
+/**
+ * The format of a file: magic bytes first (\x93NUMPY, a zip, a safetensors header length + '{'),
+ * then the extension (.tsv/.txt tab-separated, .csv comma-separated).
+ */
+export async function detectFormat(src: ByteSource): Promise<TableFormat> {
+  if (src.size === 0) throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
+  const first = await src.read(0, 16);
+  if (hasNpyMagic(first)) return 'npy';
+  if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return 'npz';
+  if (looksLikeSafetensors(first, src.size)) return 'safetensors';
+  const ext = extension(src.name);
+  if (ext === 'tsv' || ext === 'txt') return 'tsv';
+  if (ext === 'csv') return 'csv';
+  // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
+  if (ext === 'safetensors') return 'safetensors';
+  if (ext in BINARY_EXTENSIONS) {
+    throw new ImportError(
+      'bad-header',
+      `${src.name} is not a valid .${ext} file: it does not start with the ${ext === 'npy' ? '\\x93NUMPY' : 'zip'} signature`,
+      'Re-export the file; it is damaged or was saved in another format',
+    );
+  }
+  throw new ImportError(
+    'unsupported-format',
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, .tsv and .csv)`,
+    'Export the table as .npy, .npz, .safetensors, TSV or CSV',
+  );
+}

@@ -1,0 +1,91 @@
+import { bytesByteSource, type ByteSource } from '../byteSource.ts';
+import { ImportError } from '../importError.ts';
+import type { ReadOptions, RowBlock, TableFile } from '../tableFile.ts';
+import { subByteSource } from '../subByteSource.ts';
+import { ByteStreamReader } from './byteStreamReader.ts';
+import { inflateRange } from './inflateRange.ts';
+import { checkNpyData, npyTensor, readNpyHeader } from './npy.ts';
+import { NPY_PREAMBLE_BYTES, npyHeaderEnd, parseNpyHeader, type NpyHeader } from './npyHeader.ts';
+import { readRowBlocks, readStreamRowBlocks, type RowLayout } from './rowBlocks.ts';
+import { tableFromTensors } from './tableFromTensors.ts';
+import { classifyTensor, unreadableTensor, type Tensor } from './tensor.ts';
+import { readZipDirectory, zipEntryDataOffset, type ZipEntry } from './zipDirectory.ts';
+
+const STORED = 0;
+const DEFLATE = 8;
+
+/** Opens an .npz: every NAME.npy member is a tensor NAME; members that are not 2-D are listed as not analysable. */
+export async function openNpz(src: ByteSource, labels?: string[]): Promise<TableFile> {
+  const entries = (await readZipDirectory(src)).filter((e) => e.name.endsWith('.npy'));
+  if (entries.length === 0) {
+    throw new ImportError('empty', `${src.name} holds no .npy arrays`, 'Save the tables with numpy: np.savez(path, table=table)');
+  }
+  const tensors: Tensor[] = [];
+  for (const entry of entries) tensors.push(await memberTensor(src, entry));
+  return tableFromTensors('npz', src, tensors, labels);
+}
+
+async function memberTensor(src: ByteSource, entry: ZipEntry): Promise<Tensor> {
+  const name = entry.name.slice(0, -'.npy'.length);
+  const where = `${entry.name} in ${src.name}`;
+  const dataOffset = await zipEntryDataOffset(src, entry);
+  if (entry.flags & 1) return unsupportedMember(name, where, 'it is encrypted');
+  if (entry.method === STORED) {
+    const member = subByteSource(src, dataOffset, entry.compressedSize, where);
+    return npyTensor(member, name, await readNpyHeader(member));
+  }
+  if (entry.method === DEFLATE) return deflatedTensor(src, entry, dataOffset, name, where);
+  return unsupportedMember(name, where, `it uses zip compression method ${entry.method} (only stored and deflate are supported)`);
+}
+
+function unsupportedMember(name: string, where: string, why: string): Tensor {
+  const reason = `${where} cannot be read: ${why}`;
+  return unreadableTensor(
+    { name, shape: [], dtype: 'unknown', analysable: false, reason },
+    new ImportError('unsupported-format', reason, 'Re-save it with numpy: np.savez or np.savez_compressed'),
+  );
+}
+
+async function deflatedTensor(src: ByteSource, entry: ZipEntry, dataOffset: number, name: string, where: string): Promise<Tensor> {
+  const inflate = (consumed = { bytes: 0 }) =>
+    new ByteStreamReader(inflateRange(src, dataOffset, entry.compressedSize, where, consumed));
+  const headerReader = inflate();
+  const header = await readStreamHeader(headerReader, where);
+  await headerReader.close();
+
+  const { info, problem } = classifyTensor(name, header.shape, header.dtype, where);
+  if ('dtype' in header.dtype) {
+    checkNpyData(header, header.dtype.dtype.itemSize, header.dtype.dtype.name, entry.size - header.dataOffset, where);
+  }
+  if (problem || !('dtype' in header.dtype)) return unreadableTensor(info, problem!);
+  const [rows, dim] = header.shape;
+  const layout: RowLayout = { rows, dim, dtype: header.dtype.dtype, fortran: header.fortran, dataOffset: header.dataOffset };
+
+  async function* read(opts: ReadOptions): AsyncGenerator<RowBlock> {
+    const consumed = { bytes: 0 };
+    const reader = inflate(consumed);
+    try {
+      if (!layout.fortran) {
+        await reader.read(layout.dataOffset);
+        yield* readStreamRowBlocks(reader, layout, opts, where, () => consumed.bytes);
+      } else {
+        // A column-major member needs random access, so it is inflated whole (rows x dim values in memory).
+        const member = await reader.read(entry.size);
+        yield* readRowBlocks(bytesByteSource(member, where), layout, opts, () => consumed.bytes);
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  return { info, read };
+}
+
+async function readStreamHeader(reader: ByteStreamReader, where: string): Promise<NpyHeader> {
+  const first = await reader.read(NPY_PREAMBLE_BYTES);
+  const end = npyHeaderEnd(first, where);
+  const rest = await reader.read(Math.max(0, end - first.length));
+  const bytes = new Uint8Array(first.length + rest.length);
+  bytes.set(first);
+  bytes.set(rest, first.length);
+  return parseNpyHeader(bytes, where);
+}

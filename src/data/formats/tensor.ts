@@ -1,0 +1,90 @@
+import { ImportError } from '../importError.ts';
+import type { ReadOptions, RowBlock, TensorInfo } from '../tableFile.ts';
+import type { DTypeLookup } from './dtype.ts';
+
+/** One tensor of an opened file: what it is, and how to stream its rows. */
+export interface Tensor {
+  info: TensorInfo;
+  /** Why its rows cannot be read (not 2-D, unsupported dtype, empty); read() throws it. */
+  problem?: ImportError;
+  read(opts: ReadOptions): AsyncIterable<RowBlock>;
+}
+
+const NOT_2D_FIX = 'Pick a 2-D tensor, or reshape the array to (rows, dim) before saving it';
+const DTYPE_FIX = 'Convert the table to float32 before saving it, e.g. np.save(path, table.astype(np.float32))';
+
+/** Python's tuple notation, as numpy prints shapes: (3000,), (3000, 32). */
+export function pyShape(shape: number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** "3000 x 32" for messages. */
+export function shapeText(shape: number[]): string {
+  return shape.length === 0 ? 'a scalar' : shape.join(' x ');
+}
+
+export function elementCount(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Bytes a tensor occupies; absurd shapes (beyond 2^53 bytes) are a corrupt header, not a real table. */
+export function storedByteLength(shape: number[], itemSize: number, where: string): number {
+  const bytes = elementCount(shape) * itemSize;
+  if (!Number.isSafeInteger(bytes)) {
+    throw new ImportError(
+      'bad-header',
+      `${where} has a corrupt header: shape ${pyShape(shape)} would need more than 2^53 bytes`,
+      'Re-export the file; its header is damaged',
+    );
+  }
+  return bytes;
+}
+
+/**
+ * The TensorInfo of a stored tensor, and the problem that stops its rows being read, if any.
+ * `where` names the tensor in messages ("table.npy", "field_0.npy in fields.npz").
+ */
+export function classifyTensor(
+  name: string,
+  shape: number[],
+  lookup: DTypeLookup,
+  where: string,
+): { info: TensorInfo; problem?: ImportError } {
+  if ('unsupported' in lookup) {
+    const reason = `${lookup.unsupported} cannot be analysed: only real numbers can`;
+    return {
+      info: { name, shape, dtype: 'unsupported', analysable: false, reason },
+      problem: new ImportError('unsupported-dtype', `${where} holds ${reason}`, DTYPE_FIX),
+    };
+  }
+  const dtype = lookup.dtype.name;
+  if (shape.length !== 2) {
+    const reason =
+      shape.length === 0
+        ? '0-D array (a scalar): an embedding table is 2-D (rows x dim)'
+        : `${shape.length}-D array of shape ${pyShape(shape)}: an embedding table is 2-D (rows x dim)`;
+    return {
+      info: { name, shape, dtype, analysable: false, reason },
+      problem: new ImportError('not-2d', `${where} is a ${reason}`, NOT_2D_FIX),
+    };
+  }
+  if (shape[0] === 0 || shape[1] === 0) {
+    const reason = `empty array of shape ${pyShape(shape)}: it has no values`;
+    return {
+      info: { name, shape, dtype, analysable: false, reason },
+      problem: new ImportError('empty', `${where} is an ${reason}`, 'Export the table after it has been filled'),
+    };
+  }
+  return { info: { name, shape, dtype, analysable: true } };
+}
+
+/** A tensor whose read() fails with its problem. */
+export function unreadableTensor(info: TensorInfo, problem: ImportError): Tensor {
+  return {
+    info,
+    problem,
+    read: () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(problem) }),
+    }),
+  };
+}

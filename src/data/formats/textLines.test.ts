@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { textSource } from '../testFixtures.ts';
+import { textLines } from './textLines.ts';
+
+async function collect(text: string, slice: number) {
+  const lines: [number, string][] = [];
+  for await (const batch of textLines(textSource(text, 't.tsv'), slice)) {
+    batch.lines.forEach((line, i) => lines.push([batch.firstLine + i, line]));
+  }
+  return lines;
+}
+
+describe('textLines', () => {
+  const text = 'héllo\t1\r\n日本語\t2\n\n🙂 last\t3';
+  const expected: [number, string][] = [
+    [1, 'héllo\t1'],
+    [2, '日本語\t2'],
+    [3, ''],
+    [4, '🙂 last\t3'],
+  ];
+
+  it('yields the same numbered lines whatever the slice size, across lines and UTF-8 sequences', async () => {
+    for (let slice = 1; slice <= 40; slice++) expect(await collect(text, slice)).toEqual(expected);
+  });
+
+  it('keeps a final newline from adding an empty line but keeps blank lines before it', async () => {
+    expect(await collect('a\nb\n', 3)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(await collect('a\n\n\n', 2)).toEqual([
+      [1, 'a'],
+      [2, ''],
+      [3, ''],
+    ]);
+  });
+});

@@ -1,0 +1,40 @@
+import { throwIfAborted } from '../abort.ts';
+import type { ByteSource } from '../byteSource.ts';
+
+/** Bytes read per slice when streaming a text file. */
+export const TEXT_SLICE_BYTES = 1 << 20;
+
+/** Complete lines decoded from one slice of the file, numbered from 1. */
+export interface LineBatch {
+  lines: string[];
+  firstLine: number;
+  /** File bytes read so far. */
+  bytesDone: number;
+}
+
+/**
+ * Streams the lines of a UTF-8 text file in slices: lines and multi-byte characters may straddle
+ * slice boundaries; '\r\n' and '\n' both end a line; a final line without a newline is kept.
+ */
+export async function* textLines(src: ByteSource, sliceBytes = TEXT_SLICE_BYTES, signal?: AbortSignal): AsyncGenerator<LineBatch> {
+  const decoder = new TextDecoder('utf-8');
+  let carry = '';
+  let nextLine = 1;
+  for (let offset = 0; offset < src.size; ) {
+    throwIfAborted(signal);
+    const bytes = await src.read(offset, sliceBytes);
+    if (bytes.length === 0) break;
+    offset += bytes.length;
+    const text = carry + decoder.decode(bytes, { stream: offset < src.size });
+    const lines = text.split('\n');
+    carry = offset < src.size ? lines.pop()! : '';
+    if (offset >= src.size && lines[lines.length - 1] === '') lines.pop();
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+    }
+    yield { lines, firstLine: nextLine, bytesDone: offset };
+    nextLine += lines.length;
+  }
+  if (carry !== '') yield { lines: [carry.replace(/\r$/, '')], firstLine: nextLine, bytesDone: src.size };
+}

@@ -1,0 +1,57 @@
+import type { ByteSource } from './byteSource.ts';
+import { detectFormat } from './formats/detectFormat.ts';
+import { readMetadataLabels } from './formats/metadataLabels.ts';
+import { openNpy } from './formats/npy.ts';
+import { openNpz } from './formats/npz.ts';
+import { openSafetensors } from './formats/safetensors.ts';
+import { asImportError } from './formats/tableFromTensors.ts';
+import { openTextTable } from './formats/textTable.ts';
+import { ImportError } from './importError.ts';
+import type { TableFile, TableFormat } from './tableFile.ts';
+
+export interface OpenTableOptions {
+  /** Embedding Projector metadata TSV: one label per row. */
+  metadata?: ByteSource;
+  /** Skips detection. */
+  format?: TableFormat;
+}
+
+/**
+ * Opens an embedding-table file (.npy, .npz, .safetensors, TSV, CSV): reads only headers and
+ * directories; rows are streamed later by TableFile.readRows. Throws ImportError.
+ */
+export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}): Promise<TableFile> {
+  try {
+    if (src.size === 0) throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
+    const format = opts.format ?? (await detectFormat(src));
+    const labels = opts.metadata ? await readMetadataLabels(opts.metadata) : undefined;
+    switch (format) {
+      case 'npy':
+        return checkLabels(await openNpy(src, labels));
+      case 'npz':
+        return checkLabels(await openNpz(src, labels));
+      case 'safetensors':
+        return checkLabels(await openSafetensors(src, labels));
+      case 'tsv':
+      case 'csv':
+        return await openTextTable(src, { format, metadataLabels: labels });
+    }
+  } catch (error) {
+    throw asImportError(error, src.name);
+  }
+}
+
+/** Metadata labels must match the rows of at least one analysable tensor (text tables check after reading). */
+function checkLabels(table: TableFile): TableFile {
+  const { labels } = table;
+  if (!labels) return table;
+  const rowCounts = table.tensors.filter((t) => t.analysable).map((t) => t.shape[0]);
+  if (rowCounts.length > 0 && !rowCounts.includes(labels.length)) {
+    throw new ImportError(
+      'shape-mismatch',
+      `the metadata has ${labels.length} labels but ${table.source.name} has ${rowCounts.join(' / ')} rows`,
+      'Use the metadata file exported with this table (one label per row)',
+    );
+  }
+  return table;
+}
