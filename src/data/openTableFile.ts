@@ -22,7 +22,9 @@ export interface OpenTableOptions {
  */
 export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}): Promise<TableFile> {
   try {
-    if (src.size === 0) throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
+    if (src.size === 0) {
+      throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
+    }
     const format = opts.format ?? (await detectFormat(src));
     const labels = opts.metadata ? await readMetadataLabels(opts.metadata) : undefined;
     switch (format) {

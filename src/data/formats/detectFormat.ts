@@ -21,7 +21,6 @@ const BINARY_EXTENSIONS: Record<string, TableFormat> = { npy: 'npy', npz: 'npz',
  * then the extension (.tsv/.txt tab-separated, .csv comma-separated).
  */
 export async function detectFormat(src: ByteSource): Promise<TableFormat> {
-  if (src.size === 0) throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
   const first = await src.read(0, 16);
   if (hasNpyMagic(first)) return 'npy';
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return 'npz';

@@ -20,8 +20,10 @@ export async function readNpyHeader(src: ByteSource): Promise<NpyHeader> {
   return parseNpyHeader(await src.read(0, end), src.name);
 }
 
-/** Checks the data the header promises is all there; returns its byte length. */
-export function checkNpyData(header: NpyHeader, itemSize: number, dtypeName: string, available: number, where: string): number {
+/** Checks the data the header promises is all there (when its dtype is known). */
+export function checkNpyData(header: NpyHeader, available: number, where: string): void {
+  if (!('dtype' in header.dtype)) return;
+  const { itemSize, name: dtypeName } = header.dtype.dtype;
   const bytes = storedByteLength(header.shape, itemSize, where);
   if (bytes > available) {
     throw new ImportError(
@@ -30,20 +32,17 @@ export function checkNpyData(header: NpyHeader, itemSize: number, dtypeName: str
       'Re-export the file; it was cut off',
     );
   }
-  return bytes;
 }
 
 /** The tensor of an .npy whose bytes are randomly accessible (a file, or a stored .npz member). */
 export function npyTensor(src: ByteSource, name: string, header: NpyHeader): Tensor {
-  const { info, problem } = classifyTensor(name, header.shape, header.dtype, src.name);
-  if ('dtype' in header.dtype) {
-    checkNpyData(header, header.dtype.dtype.itemSize, header.dtype.dtype.name, src.size - header.dataOffset, src.name);
-  }
-  if (problem || !('dtype' in header.dtype)) return unreadableTensor(info, problem!);
-  const [rows, dim] = header.shape;
-  const layout = { rows, dim, dtype: header.dtype.dtype, fortran: header.fortran, dataOffset: header.dataOffset };
-  const rowBytes = dim * layout.dtype.itemSize;
-  return { info, read: (opts) => readRowBlocks(src, layout, opts, (done) => header.dataOffset + done * rowBytes) };
+  checkNpyData(header, src.size - header.dataOffset, src.name);
+  const tensor = classifyTensor(name, header.shape, header.dtype, src.name);
+  if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
+  const { rows, dim, dtype } = tensor;
+  const layout = { rows, dim, dtype, fortran: header.fortran, dataOffset: header.dataOffset };
+  const rowBytes = dim * dtype.itemSize;
+  return { info: tensor.info, read: (opts) => readRowBlocks(src, layout, opts, (done) => header.dataOffset + done * rowBytes) };
 }
 
 export function stripExtension(fileName: string): string {

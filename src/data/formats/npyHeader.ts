@@ -23,11 +23,15 @@ function badHeader(name: string, what: string): ImportError {
   return new ImportError('bad-header', `${name} has a malformed .npy header: ${what}`, 'Re-save the array with numpy: np.save(path, table)');
 }
 
+function cutHeader(name: string): ImportError {
+  return new ImportError('truncated', `${name} is truncated: it ends inside the .npy header`, 'Re-export the file; it was cut off');
+}
+
 /** Total bytes of magic + version + length field + header dict, from the first 12 bytes (or fewer for v1). */
 export function npyHeaderEnd(first: Uint8Array, name: string): number {
   if (first.length < 10 || !hasNpyMagic(first)) {
     if (first.length < 10 && MAGIC.slice(0, first.length).every((b, i) => first[i] === b)) {
-      throw new ImportError('truncated', `${name} is truncated: it ends inside the .npy header`, 'Re-export the file; it was cut off');
+      throw cutHeader(name);
     }
     throw badHeader(name, 'it does not start with the \\x93NUMPY magic');
   }
@@ -35,7 +39,7 @@ export function npyHeaderEnd(first: Uint8Array, name: string): number {
   const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
   if (major === 1) return 10 + view.getUint16(8, true);
   if (major === 2 || major === 3) {
-    if (first.length < 12) throw new ImportError('truncated', `${name} is truncated: it ends inside the .npy header`, 'Re-export the file; it was cut off');
+    if (first.length < 12) throw cutHeader(name);
     return 12 + view.getUint32(8, true);
   }
   throw new ImportError(

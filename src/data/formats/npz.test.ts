@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
-import { ImportError } from '../importError.ts';
 import { openTableFile } from '../openTableFile.ts';
 import { npyBytes, npzBytes, readAll, recordingByteSource, sampleValues, importFailure } from '../testFixtures.ts';
 import { inflateRange } from './inflateRange.ts';
@@ -93,6 +92,20 @@ describe('.npz', () => {
     expect(table.tensors[1]).toMatchObject({ name: 'names', analysable: false, dtype: 'unsupported' });
     expect((await importFailure(readAll(table, 'names'))).code).toBe('unsupported-dtype');
     expect((await readAll(table, 'ok')).values).toEqual([1, 2]);
+  });
+
+  it('lists a member of an unknown compression method as not analysable', async () => {
+    const bytes = npzBytes({ a: npyBytes([1, 2], [1, 2]), b: npyBytes([3, 4], [1, 2]) });
+    const v = new DataView(bytes.buffer);
+    const central = bytes.findIndex((_, i) => i + 4 <= bytes.length && v.getUint32(i, true) === 0x02014b50);
+    v.setUint16(central + 10, 12, true); // bzip2, as the directory records it for member a
+    const table = await open(bytes);
+    expect(table.tensors[0]).toMatchObject({
+      name: 'a',
+      analysable: false,
+      reason: 'a.npy in tables.npz cannot be read: it uses zip compression method 12 (only stored and deflate are supported)',
+    });
+    expect((await readAll(table, 'b')).values).toEqual([3, 4]);
   });
 
   it('reports a cut-off archive as truncated', async () => {

@@ -53,13 +53,11 @@ async function deflatedTensor(src: ByteSource, entry: ZipEntry, dataOffset: numb
   const header = await readStreamHeader(headerReader, where);
   await headerReader.close();
 
-  const { info, problem } = classifyTensor(name, header.shape, header.dtype, where);
-  if ('dtype' in header.dtype) {
-    checkNpyData(header, header.dtype.dtype.itemSize, header.dtype.dtype.name, entry.size - header.dataOffset, where);
-  }
-  if (problem || !('dtype' in header.dtype)) return unreadableTensor(info, problem!);
-  const [rows, dim] = header.shape;
-  const layout: RowLayout = { rows, dim, dtype: header.dtype.dtype, fortran: header.fortran, dataOffset: header.dataOffset };
+  checkNpyData(header, entry.size - header.dataOffset, where);
+  const tensor = classifyTensor(name, header.shape, header.dtype, where);
+  if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
+  const { rows, dim, dtype } = tensor;
+  const layout: RowLayout = { rows, dim, dtype, fortran: header.fortran, dataOffset: header.dataOffset };
 
   async function* read(opts: ReadOptions): AsyncGenerator<RowBlock> {
     const consumed = { bytes: 0 };
@@ -77,7 +75,7 @@ async function deflatedTensor(src: ByteSource, entry: ZipEntry, dataOffset: numb
       await reader.close();
     }
   }
-  return { info, read };
+  return { info: tensor.info, read };
 }
 
 async function readStreamHeader(reader: ByteStreamReader, where: string): Promise<NpyHeader> {

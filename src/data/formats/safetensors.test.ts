@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
-import { ImportError } from '../importError.ts';
 import { openTableFile } from '../openTableFile.ts';
 import {
   readAll,

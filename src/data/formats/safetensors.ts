@@ -27,7 +27,11 @@ export function looksLikeSafetensors(first: Uint8Array, fileSize: number): boole
 export async function openSafetensors(src: ByteSource, labels?: string[]): Promise<TableFile> {
   const prefix = await src.read(0, 8);
   if (prefix.length < 8) {
-    throw new ImportError('truncated', `${src.name} is truncated: it ends inside the 8-byte header length`, 'Re-export the file; it was cut off');
+    throw new ImportError(
+      'truncated',
+      `${src.name} is truncated: it ends inside the 8-byte header length`,
+      'Re-export the file; it was cut off',
+    );
   }
   const v = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const headerSize = v.getUint32(4, true) * 2 ** 32 + v.getUint32(0, true);
@@ -80,10 +84,10 @@ function entryTensor(src: ByteSource, name: string, entry: unknown, dataStart: n
       'Re-export the file; it was cut off',
     );
   }
-  const { info, problem } = classifyTensor(name, shape, lookup, where);
-  if (problem || !('dtype' in lookup)) return unreadableTensor(info, problem!);
-  const [rows, dim] = shape;
-  const layout = { rows, dim, dtype: lookup.dtype, fortran: false, dataOffset: dataStart + begin };
-  const rowBytes = dim * lookup.dtype.itemSize;
-  return { info, read: (opts) => readRowBlocks(src, layout, opts, (done) => done * rowBytes) };
+  const tensor = classifyTensor(name, shape, lookup, where);
+  if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
+  const { rows, dim, dtype: decoded } = tensor;
+  const layout = { rows, dim, dtype: decoded, fortran: false, dataOffset: dataStart + begin };
+  const rowBytes = dim * decoded.itemSize;
+  return { info: tensor.info, read: (opts) => readRowBlocks(src, layout, opts, (done) => done * rowBytes) };
 }

@@ -1,6 +1,6 @@
 import { ImportError } from '../importError.ts';
 import type { ReadOptions, RowBlock, TensorInfo } from '../tableFile.ts';
-import type { DTypeLookup } from './dtype.ts';
+import type { DType, DTypeLookup } from './dtype.ts';
 
 /** One tensor of an opened file: what it is, and how to stream its rows. */
 export interface Tensor {
@@ -40,21 +40,22 @@ export function storedByteLength(shape: number[], itemSize: number, where: strin
   return bytes;
 }
 
-/**
- * The TensorInfo of a stored tensor, and the problem that stops its rows being read, if any.
- * `where` names the tensor in messages ("table.npy", "field_0.npy in fields.npz").
- */
-export function classifyTensor(
-  name: string,
-  shape: number[],
-  lookup: DTypeLookup,
-  where: string,
-): { info: TensorInfo; problem?: ImportError } {
+/** A stored tensor's TensorInfo, with either its decodable dtype and 2-D size or the problem that stops reading it. */
+export type ClassifiedTensor =
+  | { info: TensorInfo; problem: ImportError }
+  | { info: TensorInfo; dtype: DType; rows: number; dim: number };
+
+/** Classifies a stored tensor; `where` names it in messages ("table.npy", "field_0.npy in fields.npz"). */
+export function classifyTensor(name: string, shape: number[], lookup: DTypeLookup, where: string): ClassifiedTensor {
   if ('unsupported' in lookup) {
     const reason = `${lookup.unsupported} cannot be analysed: only real numbers can`;
     return {
       info: { name, shape, dtype: 'unsupported', analysable: false, reason },
-      problem: new ImportError('unsupported-dtype', `${where} holds ${reason}`, DTYPE_FIX),
+      problem: new ImportError(
+        'unsupported-dtype',
+        `${where} holds ${lookup.unsupported}, which cannot be analysed: only real numbers can`,
+        DTYPE_FIX,
+      ),
     };
   }
   const dtype = lookup.dtype.name;
@@ -75,7 +76,7 @@ export function classifyTensor(
       problem: new ImportError('empty', `${where} is an ${reason}`, 'Export the table after it has been filled'),
     };
   }
-  return { info: { name, shape, dtype, analysable: true } };
+  return { info: { name, shape, dtype, analysable: true }, dtype: lookup.dtype, rows: shape[0], dim: shape[1] };
 }
 
 /** A tensor whose read() fails with its problem. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../importError.ts';
 import { openTableFile } from '../openTableFile.ts';
 import { readAll, textSource, importFailure } from '../testFixtures.ts';
 import { readMetadataLabels } from './metadataLabels.ts';

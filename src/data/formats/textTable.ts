@@ -34,7 +34,11 @@ export async function openTextTable(src: ByteSource, options: TextTableOptions):
     labels,
     async *readRows(name: string, opts: ReadOptions = {}) {
       if (name !== info.name) {
-        throw new ImportError('no-tensor-selected', `${src.name} has no tensor named "${name}" (it has "${info.name}")`, 'Pick the tensor the file lists');
+        throw new ImportError(
+          'no-tensor-selected',
+          `${src.name} has no tensor named "${name}" (it has "${info.name}")`,
+          'Pick the tensor the file lists',
+        );
       }
       const rowLabels = options.metadataLabels ? undefined : labels;
       if (rowLabels) rowLabels.length = 0;
@@ -94,7 +98,7 @@ async function* parseRows(
           throw new ImportError(
             'non-numeric',
             `${src.name}: line ${lineNumber}, column ${c + 1}: ${quoteCell(cells[c])} is not a number`,
-            layout.labelColumn ? 'Fix that cell: after the label column every cell must be a number' : 'Fix that cell: every cell must be a number',
+            `Fix that cell: ${layout.labelColumn ? 'after the label column ' : ''}every cell must be a number`,
           );
         }
         block[base + c] = value;
