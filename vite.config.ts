@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { tfjsWasmThreadsPlugin } from './src/engine/tfjsWasmThreadsPlugin.ts';
 
 // Threaded WASM (SharedArrayBuffer) needs cross-origin isolation in every server we run.
 const isolationHeaders = {
@@ -8,11 +9,12 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  // tfjs-backend-wasm's threaded factory must reach pthread workers unminified (see the plugin).
+  plugins: [react(), tfjsWasmThreadsPlugin()],
   base: './',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
   build: { target: 'es2022', sourcemap: true },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],

@@ -1,7 +1,67 @@
+import { useState, type DragEvent } from 'react';
+import { useStudioStore } from '../state/studioStore.ts';
+import { BackendPanel } from './BackendPanel.tsx';
+import { ComparisonPanel } from './ComparisonPanel.tsx';
+import { useController } from './controllerContext.ts';
+import { DropZone } from './DropZone.tsx';
+import { ErrorBanner } from './ErrorBanner.tsx';
+import { Glossary } from './Glossary.tsx';
+import { Header } from './Header.tsx';
+import { ImportDialog } from './ImportDialog.tsx';
+import { ProgressPanel } from './ProgressPanel.tsx';
+import { SpectrumCurvesPanel } from './SpectrumCurvesPanel.tsx';
+import { TableCard } from './TableCard.tsx';
+
 export function App() {
+  const controller = useController();
+  const tables = useStudioStore((s) => s.tables);
+  const [dragging, setDragging] = useState(false);
+
+  // A table dropped anywhere on the page is imported, not opened by the browser.
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void controller.pickFile(file);
+  };
+
   return (
-    <main>
-      <h1>RecLens</h1>
-    </main>
+    <div
+      className={`app ${dragging ? 'dragging' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        if (e.dataTransfer.types.includes('Files')) setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.relatedTarget === null) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <Header />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Import">
+          <DropZone />
+          <ErrorBanner />
+          <ImportDialog />
+          <ProgressPanel />
+          <Glossary />
+          <BackendPanel />
+        </aside>
+        <main className="workspace">
+          {tables.length === 0 ? (
+            <div className="empty-state">
+              <h2>No tables loaded</h2>
+              <p>Drop an .npy, .npz, .safetensors or projector TSV file to see each field's singular spectrum.</p>
+            </div>
+          ) : (
+            <div className="cards">
+              {tables.map((t) => <TableCard key={t.id} table={t} />)}
+            </div>
+          )}
+          <ComparisonPanel />
+          <SpectrumCurvesPanel />
+        </main>
+      </div>
+    </div>
   );
 }

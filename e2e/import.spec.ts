@@ -1,0 +1,214 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const REFERENCE = resolve('../shared/reference');
+const SHOTS = 'test-results/screenshots';
+
+interface ExpectedField { rows: number; dim: number; information_abundance: number }
+interface ExpectedCase { field_dims?: number[]; fields: Record<string, ExpectedField> }
+const expected = JSON.parse(readFileSync(resolve(REFERENCE, 'expected.json'), 'utf8')) as { cases: Record<string, ExpectedCase> };
+
+async function openStudio(page: Page) {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/');
+  await expect(page.getByTestId('table-card')).toHaveCount(2); // the built-in examples
+}
+
+const card = (page: Page, source: string) => page.locator(`[data-testid="table-card"][data-source="${source}"]`);
+
+/** Picks a file, fills the dialog, runs the analysis and returns the new card. */
+async function importFile(page: Page, file: { name: string; buffer?: Buffer }, fieldDims?: string): Promise<Locator> {
+  const buffer = file.buffer ?? readFileSync(resolve(REFERENCE, file.name));
+  await page.getByTestId('file-input').setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer });
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(file.name);
+  if (fieldDims !== undefined) await page.getByTestId('field-dims-input').fill(fieldDims);
+  await page.getByTestId('analyze-button').click();
+  const result = card(page, file.name);
+  await expect(result).toBeVisible();
+  await expect(dialog).toBeHidden();
+  return result;
+}
+
+async function expectMatchesReference(result: Locator, name: string) {
+  const want = expected.cases[name].fields;
+  const rows = result.getByTestId('field-row');
+  const got = await rows.evaluateAll((els) => els.map((e) => ({
+    field: e.getAttribute('data-field')!,
+    ia: Number(e.getAttribute('data-ia')),
+    rows: Number(e.getAttribute('data-rows')),
+  })));
+  const names = Object.keys(want);
+  expect(got).toHaveLength(names.length);
+  for (const g of got) {
+    // A single-table file names its one field after the tensor; match it to the reference's one field.
+    const ref = names.length === 1 ? want[names[0]] : want[g.field];
+    expect(ref, `field ${g.field} of ${name}`).toBeDefined();
+    expect(Math.abs(g.ia - ref.information_abundance), `IA of ${name}/${g.field}`).toBeLessThan(1e-3);
+    expect(g.rows).toBe(ref.rows);
+  }
+}
+
+test('every reference file imports and matches numpy', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openStudio(page);
+  for (const name of Object.keys(expected.cases)) {
+    const dims = expected.cases[name].field_dims;
+    await test.step(name, async () => {
+      const result = await importFile(page, { name }, dims?.join(','));
+      await expectMatchesReference(result, name);
+      await expect(result.getByTestId('spectrum-heatmap').locator('rect.heatmap-cell')).toHaveCount(Object.keys(expected.cases[name].fields).length * 32);
+    });
+  }
+  await expect(page.getByTestId('table-card')).toHaveCount(2 + Object.keys(expected.cases).length);
+  await card(page, 'fields.npz').getByTestId('spectrum-heatmap').screenshot({ path: `${SHOTS}/heatmap-fields-npz.png` });
+  await card(page, 'fields.npz').screenshot({ path: `${SHOTS}/card-fields-npz.png` });
+});
+
+test('the import dialog lists tensors and the chosen mode is applied', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('file-input').setInputFiles(resolve(REFERENCE, 'fields.npz'));
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog).toContainText('npz');
+  for (let i = 0; i < 6; i++) await expect(page.getByTestId(`tensor-option-field_${i}`)).toBeChecked();
+  await page.getByTestId('tensor-option-field_0').uncheck();
+  await expect(page.getByTestId('mode-select').locator('option')).toHaveText(['RecScope (row-normalised, default)', 'Raw', 'Mean-centred']);
+  await page.getByTestId('mode-select').selectOption('raw');
+  await dialog.screenshot({ path: `${SHOTS}/import-dialog.png` });
+  await page.getByTestId('analyze-button').click();
+  const result = card(page, 'fields.npz');
+  await expect(result.getByTestId('field-row')).toHaveCount(5);
+  await expect(result).toContainText('Raw');
+});
+
+test('exports: JSON and CSV of the table, SVG and PNG of each chart', async ({ page }) => {
+  await openStudio(page);
+  const result = await importFile(page, { name: 'fields.npz' });
+  const download = async (button: Locator) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+  };
+
+  const json = await download(result.getByTestId('export-json'));
+  expect(json.name).toMatch(/\.json$/);
+  const doc = JSON.parse(json.bytes.toString('utf8'));
+  expect(Object.keys(doc)).toEqual(['source', 'options', 'fields']);
+  expect(doc.source).toBe('fields.npz');
+  expect(doc.options.mode).toBe('recscope');
+  const want = expected.cases['fields.npz'].fields;
+  expect(doc.fields).toHaveLength(6);
+  for (const f of doc.fields) {
+    expect(Object.keys(f)).toEqual(['name', 'rows', 'dim', 'singular_values', 'normalized_spectrum', 'information_abundance', 'effective_rank', 'excluded_rows']);
+    expect(Math.abs(f.information_abundance - want[f.name].information_abundance)).toBeLessThan(1e-3);
+    expect(f.normalized_spectrum).toHaveLength(32);
+  }
+
+  const csv = await download(result.getByTestId('export-csv'));
+  expect(csv.name).toMatch(/\.csv$/);
+  const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(/^name,rows,dim,information_abundance/);
+  expect(lines).toHaveLength(7);
+
+  for (const chart of ['spectrum-heatmap', 'ia-bars']) {
+    const figure = result.locator('figure', { has: page.getByTestId(chart) });
+    const svg = await download(figure.getByTestId('export-svg'));
+    expect(svg.name).toMatch(/\.svg$/);
+    const text = svg.bytes.toString('utf8');
+    expect(text).toContain('<svg');
+    expect(text).toContain('xmlns="http://www.w3.org/2000/svg"');
+    expect(text).not.toContain('chart-tooltip');
+    const png = await download(figure.getByTestId('export-png'));
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.bytes.readUInt32BE(16)).toBe(2 * Number(await result.getByTestId(chart).getAttribute('width'))); // 2x width
+  }
+});
+
+/** A minimal NPY v1.0 file. */
+function npy(descr: string, shape: number[], data: Buffer): Buffer {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), data]);
+}
+
+test('bad files explain themselves and never disturb loaded tables', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openStudio(page);
+  await importFile(page, { name: 'collapsed_f32.npy' });
+  const full = readFileSync(resolve(REFERENCE, 'healthy_f32.npy'));
+  const random = Buffer.alloc(4096);
+  for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
+
+  const cases: { label: string; name: string; buffer: Buffer; dims?: string; codes: string[]; text: RegExp }[] = [
+    { label: 'random bytes', name: 'noise.bin', buffer: random, codes: ['unsupported-format'], text: /format|recogni/i },
+    { label: 'truncated npy', name: 'truncated.npy', buffer: full.subarray(0, 50_000), codes: ['truncated'], text: /truncat|short|bytes/i },
+    { label: '1-D npy', name: 'vector.npy', buffer: npy('<f4', [16], Buffer.alloc(64)), codes: ['not-2d', 'no-tensor-selected'], text: /2-D|1-D|dimension|tensor/i },
+    { label: 'ragged TSV', name: 'ragged.tsv', buffer: Buffer.from('1\t2\t3\n4\t5\n6\t7\t8\n'), codes: ['ragged-row'], text: /row|column/i },
+    { label: 'non-numeric TSV', name: 'words.tsv', buffer: Buffer.from('1\t2\nabc\t3\n'), codes: ['non-numeric'], text: /abc|number|numeric/i },
+    { label: 'field_dims that do not sum', name: 'fields_concat.npy', buffer: readFileSync(resolve(REFERENCE, 'fields_concat.npy')), dims: '2,7,24', codes: ['field-dims-mismatch'], text: /field_dims|rows/i },
+  ];
+
+  for (const c of cases) {
+    await test.step(c.label, async () => {
+      await page.getByTestId('file-input').setInputFiles({ name: c.name, mimeType: 'application/octet-stream', buffer: c.buffer });
+      const error = page.getByTestId('import-error');
+      const dialog = page.getByTestId('import-dialog');
+      await expect(error.or(dialog)).toBeVisible();
+      if (await dialog.isVisible() && !(await error.isVisible())) {
+        if (c.dims) await page.getByTestId('field-dims-input').fill(c.dims);
+        await page.getByTestId('analyze-button').click();
+      }
+      await expect(error).toBeVisible();
+      await expect(error).toHaveAttribute('role', 'alert');
+      expect(c.codes).toContain(await error.getAttribute('data-code'));
+      await expect(error.locator('.error-message')).toHaveText(c.text);
+      await expect(error.locator('.error-fix')).not.toBeEmpty();
+      // Earlier tables are untouched.
+      await expect(page.getByTestId('table-card')).toHaveCount(3);
+      await expect(card(page, 'collapsed_f32.npy').getByTestId('field-row')).toHaveCount(1);
+      if (c.name === 'fields_concat.npy') await page.locator('.sidebar').screenshot({ path: `${SHOTS}/error-field-dims.png` });
+      await page.getByRole('button', { name: 'Dismiss error' }).click();
+      await expect(error).toBeHidden();
+      if (await dialog.isVisible()) await page.getByRole('button', { name: 'Close without analysing' }).click();
+    });
+  }
+});
+
+test('a long analysis shows progress and can be cancelled', async ({ page }, testInfo) => {
+  await openStudio(page);
+  // 600k x 64 float32 (154 MB): long enough to cancel mid-way; passed by path, never copied.
+  const rows = 600_000;
+  const dim = 64;
+  const block = new Float32Array(1 << 16).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
+  const data = new Float32Array(rows * dim);
+  for (let off = 0; off < data.length; off += block.length) data.set(block.subarray(0, Math.min(block.length, data.length - off)), off);
+  const path = testInfo.outputPath('big.npy');
+  writeFileSync(path, npy('<f4', [rows, dim], Buffer.from(data.buffer)));
+  await page.getByTestId('file-input').setInputFiles(path);
+  await page.getByTestId('analyze-button').click();
+  const progress = page.getByTestId('progress');
+  await expect(progress).toBeVisible();
+  await expect.poll(async () => Number(await progress.getAttribute('data-rows-done')), { timeout: 20_000, intervals: [50] }).toBeGreaterThan(0);
+  await page.locator('.sidebar').screenshot({ path: `${SHOTS}/progress.png` });
+  await page.getByTestId('cancel-button').click();
+  await expect(progress).toBeHidden();
+  // Cancelling is not an error, keeps the dialog for another try, and adds no card.
+  await expect(page.getByTestId('import-dialog')).toBeVisible();
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByTestId('table-card')).toHaveCount(2);
+  rmSync(path);
+});
+
+test('two uploaded tables compare side by side', async ({ page }) => {
+  await openStudio(page);
+  for (const source of ['Example: healthy model', 'Example: collapsed model']) await card(page, source).getByTestId('remove-table').click();
+  await importFile(page, { name: 'healthy_f32.npy' });
+  await importFile(page, { name: 'collapsed_f32.npy' });
+  await expect(page.getByTestId('table-card')).toHaveCount(2);
+  await expect(page.getByTestId('spectrum-curves').locator('g.curve')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/two-tables.png`, fullPage: true });
+});

@@ -1,0 +1,50 @@
+import type { FieldResult } from '../analysis/types.ts';
+
+/** IA/K below this marks a field (with at least K rows) as collapsed in summaries and bar colours. */
+export const COLLAPSED_BELOW = 0.25;
+
+export type FieldOrder = 'cardinality' | 'ia';
+
+export function iaRatio(f: FieldResult): number {
+  return f.dim > 0 ? f.information_abundance / f.dim : 0;
+}
+
+/** Stable sort: by rows (cardinality) ascending, or by IA ascending (most collapsed first); ties by name. */
+export function sortFields(fields: FieldResult[], order: FieldOrder): FieldResult[] {
+  const key = order === 'cardinality' ? (f: FieldResult) => f.rows : (f: FieldResult) => f.information_abundance;
+  return [...fields].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
+}
+
+/**
+ * 'small': fewer rows than K, so IA cannot exceed the row count whatever the training did;
+ * 'collapsed': IA/K below COLLAPSED_BELOW; else 'healthy'.
+ */
+export type FieldStatus = 'small' | 'collapsed' | 'healthy';
+
+export function fieldStatus(f: FieldResult): FieldStatus {
+  if (f.rows < f.dim) return 'small';
+  return iaRatio(f) < COLLAPSED_BELOW ? 'collapsed' : 'healthy';
+}
+
+export interface CollapseSummary {
+  collapsed: number;
+  /** Fields with fewer rows than K (not counted as collapsed). */
+  small: number;
+  total: number;
+  /** The field with the lowest IA/K among those with at least K rows (else among all). */
+  worst?: FieldResult;
+  meanRatio: number;
+}
+
+export function summarizeCollapse(fields: FieldResult[]): CollapseSummary {
+  const ratios = fields.map(iaRatio);
+  const full = fields.filter((f) => fieldStatus(f) !== 'small');
+  const worst = (full.length ? full : fields).reduce<FieldResult | undefined>((w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w), undefined);
+  return {
+    collapsed: fields.filter((f) => fieldStatus(f) === 'collapsed').length,
+    small: fields.filter((f) => fieldStatus(f) === 'small').length,
+    total: fields.length,
+    worst,
+    meanRatio: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : 0,
+  };
+}

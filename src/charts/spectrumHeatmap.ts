@@ -1,0 +1,187 @@
+import * as d3 from 'd3';
+import type { FieldResult } from '../analysis/types.ts';
+import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, textWidth, truncate } from './chartStyle.ts';
+import { sortFields } from './fieldOrder.ts';
+
+export interface HeatmapOptions {
+  width: number;
+  title?: string;
+}
+
+export interface HeatmapLayout {
+  width: number;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+  rowHeight: number;
+  /** Columns: singular value index 1..K (the largest dim among the fields). */
+  columns: number;
+  labels: string[];
+}
+
+const MAX_LABEL = 30;
+
+export function rowLabel(f: FieldResult): string {
+  return `${truncate(f.name, MAX_LABEL)} (${fmt.rows(f.rows)})`;
+}
+
+/** Pure layout: rows grow the height so up to ~40 fields keep readable, non-overlapping labels. */
+export function heatmapLayout(fields: FieldResult[], width: number): HeatmapLayout {
+  const sorted = sortFields(fields, 'cardinality');
+  const labels = sorted.map(rowLabel);
+  const n = Math.max(1, sorted.length);
+  const rowHeight = n <= 8 ? 26 : n <= 20 ? 20 : 16;
+  const left = Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16);
+  const margin = { top: 52, right: 78, bottom: 96, left };
+  const columns = Math.max(1, ...sorted.map((f) => f.normalized_spectrum.length));
+  return { width, height: margin.top + n * rowHeight + margin.bottom, margin, rowHeight, columns, labels };
+}
+
+export function heatmapDescription(fields: FieldResult[]): string {
+  if (fields.length === 0) return 'No fields.';
+  const byIA = sortFields(fields, 'ia');
+  const lo = byIA[0];
+  const hi = byIA[byIA.length - 1];
+  return `${fields.length} field${fields.length === 1 ? '' : 's'} sorted by row count. Colour is s_i/s_1 on a fixed 0 to 1 scale. ` +
+    `Most collapsed: ${lo.name}, IA ${fmt.ia(lo.information_abundance)} of ${lo.dim}. Least collapsed: ${hi.name}, IA ${fmt.ia(hi.information_abundance)} of ${hi.dim}.`;
+}
+
+/** One row per field (cardinality ascending), one column per singular value, colour = s_i/s_1 on a fixed 0..1 scale. */
+export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[], opts: HeatmapOptions): void {
+  const layout = heatmapLayout(fields, opts.width);
+  const { width, height, margin, rowHeight, columns } = layout;
+  const sorted = sortFields(fields, 'cardinality');
+  const root = prepareSvg(svg, width, height, opts.title ?? 'Singular spectrum per field (s_i / s_1)', heatmapDescription(fields));
+  const plotW = Math.max(40, width - margin.left - margin.right);
+  const plotH = sorted.length * rowHeight;
+
+  const x = d3.scaleBand<number>().domain(d3.range(1, columns + 1)).range([margin.left, margin.left + plotW]).paddingInner(0);
+  const y = d3.scaleBand<string>().domain(sorted.map((f) => f.name)).range([margin.top, margin.top + plotH]).paddingInner(0.08);
+
+  const rows = root
+    .append('g')
+    .attr('class', 'heatmap-rows')
+    .selectAll<SVGGElement, FieldResult>('g')
+    .data(sorted)
+    .join('g')
+    .attr('transform', (f) => `translate(0,${y(f.name)})`);
+
+  rows
+    .selectAll('rect')
+    .data((f) => f.normalized_spectrum.map((v, i) => ({ f, i: i + 1, v })))
+    .join('rect')
+    .attr('class', 'heatmap-cell')
+    .attr('x', (d) => x(d.i)!)
+    .attr('width', Math.max(1, x.bandwidth() + 0.5))
+    .attr('height', y.bandwidth())
+    .attr('fill', (d) => spectrumColor(Math.min(1, Math.max(0, d.v))));
+
+  rows
+    .append('text')
+    .attr('class', 'row-label')
+    .attr('x', margin.left - 8)
+    .attr('y', y.bandwidth() / 2)
+    .attr('dy', '0.35em')
+    .attr('text-anchor', 'end')
+    .attr('font-size', LABEL_SIZE)
+    .text((_, i) => layout.labels[i])
+    .append('title')
+    .text((f) => `${f.name}: ${fmt.rows(f.rows)} rows`);
+
+  rows
+    .append('text')
+    .attr('class', 'row-ia')
+    .attr('x', margin.left + plotW + 8)
+    .attr('y', y.bandwidth() / 2)
+    .attr('dy', '0.35em')
+    .attr('font-size', LABEL_SIZE)
+    .attr('font-variant-numeric', 'tabular-nums')
+    .text((f) => `IA ${fmt.ia(f.information_abundance)}`);
+
+  root
+    .append('rect')
+    .attr('x', margin.left)
+    .attr('y', margin.top)
+    .attr('width', plotW)
+    .attr('height', plotH)
+    .attr('fill', 'none')
+    .attr('stroke', GRID);
+
+  root
+    .append('text')
+    .attr('x', margin.left + plotW + 8)
+    .attr('y', margin.top - 6)
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text(`IA (K=${columns})`);
+
+  const tickEvery = Math.ceil(columns / Math.max(1, Math.floor(plotW / 28)));
+  const ticks = x.domain().filter((i) => i === 1 || i % tickEvery === 0);
+  const axis = root
+    .append('g')
+    .attr('transform', `translate(0,${margin.top + plotH})`)
+    .call(d3.axisBottom(x).tickValues(ticks).tickSizeOuter(0));
+  styleAxis(axis);
+  root
+    .append('text')
+    .attr('x', margin.left + plotW / 2)
+    .attr('y', margin.top + plotH + 34)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .attr('fill', INK)
+    .text('singular value index');
+
+  drawLegend(root, margin.left, margin.top + plotH + 52, Math.min(220, plotW - 60));
+  drawTooltip(root, rows, (f) => y(f.name) ?? 0, width);
+}
+
+function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>, x0: number, y0: number, w: number) {
+  const id = `spectrum-gradient-${Math.random().toString(36).slice(2, 8)}`;
+  const grad = root.append('defs').append('linearGradient').attr('id', id);
+  d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', spectrumColor(t)));
+  const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
+  g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
+  const scale = d3.scaleLinear().domain([0, 1]).range([0, w]);
+  const axis = g.append('g').attr('transform', 'translate(0,10)').call(d3.axisBottom(scale).tickValues([0, 0.25, 0.5, 0.75, 1]).tickFormat(d3.format('.2~f')).tickSize(4));
+  styleAxis(axis);
+  axis.select('.domain').remove();
+  g.append('text').attr('x', w + 12).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('s_i / s_1');
+}
+
+type Cell = { f: FieldResult; i: number; v: number };
+
+function drawTooltip(
+  root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  rows: d3.Selection<SVGGElement, FieldResult, SVGGElement, unknown>,
+  rowY: (f: FieldResult) => number,
+  width: number,
+) {
+  const tip = root.append('g').attr('class', 'chart-tooltip').attr('pointer-events', 'none').attr('visibility', 'hidden');
+  const box = tip.append('rect').attr('rx', 4).attr('fill', '#ffffff').attr('stroke', INK).attr('stroke-opacity', 0.3);
+  const text = tip.append('text').attr('font-size', TICK_SIZE + 1).attr('font-family', FONT).attr('fill', INK);
+  const outline = root.append('rect').attr('class', 'chart-tooltip').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.5).attr('visibility', 'hidden').attr('pointer-events', 'none');
+
+  rows
+    .selectAll<SVGRectElement, Cell>('rect.heatmap-cell')
+    .on('mouseenter', function (_, d) {
+      const lines = [
+        d.f.name,
+        `index ${d.i}:  s_i/s_1 = ${fmt.exact(d.v)}`,
+        `IA ${fmt.exact(d.f.information_abundance)} of K=${d.f.dim}  (IA/K ${fmt.ratio(d.f.information_abundance / d.f.dim)})`,
+      ];
+      text.selectAll('tspan').data(lines).join('tspan').attr('x', 8).attr('dy', (_, k) => (k === 0 ? '1.2em' : '1.35em')).attr('font-weight', (_, k) => (k === 0 ? 600 : 400)).text((l) => l);
+      const boxW = Math.max(...lines.map((l) => textWidth(l, TICK_SIZE + 1))) + 16;
+      box.attr('width', boxW).attr('height', lines.length * 17 + 10);
+      const cell = this as SVGRectElement;
+      const ty = rowY(d.f);
+      const cx = Number(cell.getAttribute('x'));
+      const cw = Number(cell.getAttribute('width'));
+      const ch = Number(cell.getAttribute('height'));
+      const tx = Math.min(Math.max(4, cx + cw + 6), width - boxW - 4);
+      tip.attr('transform', `translate(${tx},${ty + ch + 4})`).attr('visibility', 'visible').raise();
+      outline.attr('x', cx).attr('y', ty).attr('width', cw).attr('height', ch).attr('visibility', 'visible').raise();
+    })
+    .on('mouseleave', () => {
+      tip.attr('visibility', 'hidden');
+      outline.attr('visibility', 'hidden');
+    });
+}

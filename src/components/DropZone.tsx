@@ -1,0 +1,52 @@
+import { useState, type DragEvent } from 'react';
+import { useStudioStore } from '../state/studioStore.ts';
+import { useController } from './controllerContext.ts';
+
+export const ACCEPTED = '.npy,.npz,.safetensors,.tsv,.csv,.txt';
+
+/** Drag-and-drop target plus a "Choose file" button for the embedding table. */
+export function DropZone() {
+  const controller = useController();
+  const busy = useStudioStore((s) => s.flow.phase === 'analysing');
+  const inspecting = useStudioStore((s) => s.flow.phase === 'inspecting');
+  const [over, setOver] = useState(false);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    setOver(false);
+    const file = e.dataTransfer.files[0];
+    if (file && !busy) void controller.pickFile(file);
+  };
+
+  return (
+    <div
+      className={`drop-zone ${over ? 'over' : ''} ${busy ? 'disabled' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <div className="drop-icon" aria-hidden="true">⇪</div>
+      <p className="drop-title">{inspecting ? 'Reading header…' : 'Drop an embedding table here'}</p>
+      <p className="hint">.npy · .npz · .safetensors · TSV / CSV (Embedding Projector)</p>
+      <label className="button primary">
+        Choose file…
+        <input
+          type="file"
+          data-testid="file-input"
+          accept={ACCEPTED}
+          disabled={busy}
+          className="visually-hidden"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = ''; // picking the same file again still fires
+            if (file) void controller.pickFile(file);
+          }}
+        />
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { useStudioStore } from '../state/studioStore.ts';
+
+/** The last import error: what went wrong and what to do. Loaded tables are never affected. */
+export function ErrorBanner() {
+  const error = useStudioStore((s) => s.lastError);
+  const setError = useStudioStore((s) => s.setError);
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert" data-testid="import-error" data-code={error.code}>
+      <div>
+        <strong className="error-message">{error.message}</strong>
+        {error.fix && <p className="error-fix"><span className="fix-label">Fix:</span> {error.fix}</p>}
+      </div>
+      <button type="button" className="icon-button" aria-label="Dismiss error" onClick={() => setError(null)}>×</button>
+    </div>
+  );
+}

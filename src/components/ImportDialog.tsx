@@ -1,0 +1,136 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { SpectrumMode } from '../analysis/types.ts';
+import { parseFieldDimsText } from '../state/fieldDims.ts';
+import { useStudioStore } from '../state/studioStore.ts';
+import { useController } from './controllerContext.ts';
+import { formatBytes, formatRows, formatShape } from './format.ts';
+import { MODE_LABELS } from './modeLabels.ts';
+
+
+/** A short check of the typed field_dims against the selected tensor's row count. */
+function fieldDimsHint(text: string, rows: number | undefined): { text: string; ok: boolean } | null {
+  if (text.trim() === '') return null;
+  try {
+    const dims = parseFieldDimsText(text);
+    if (!dims) return null;
+    const sum = dims.reduce((a, b) => a + b, 0);
+    if (rows === undefined || rows < 0) return { text: `${dims.length} fields, ${formatRows(sum)} rows`, ok: true };
+    return sum === rows
+      ? { text: `${dims.length} fields, ${formatRows(sum)} rows ✓`, ok: true }
+      : { text: `${dims.length} fields sum to ${formatRows(sum)} rows; the tensor has ${formatRows(rows)}`, ok: false };
+  } catch (e) {
+    return { text: (e as Error).message, ok: false };
+  }
+}
+
+/** What the file holds, and the choices for its analysis. */
+export function ImportDialog() {
+  const controller = useController();
+  const flow = useStudioStore((s) => s.flow);
+  const setFlow = useStudioStore((s) => s.setFlow);
+  const analyzeRef = useRef<HTMLButtonElement>(null);
+  const { inspected, phase } = flow;
+  const busy = phase === 'analysing';
+
+  useEffect(() => {
+    if (phase === 'choosing') analyzeRef.current?.focus();
+  }, [phase, inspected]);
+
+  const selectedRows = useMemo(() => {
+    if (!inspected || flow.tensorChoice.length !== 1) return undefined;
+    return inspected.tensors.find((t) => t.name === flow.tensorChoice[0])?.shape[0];
+  }, [inspected, flow.tensorChoice]);
+  const hint = fieldDimsHint(flow.fieldDimsText, selectedRows);
+
+  if (!inspected || (phase !== 'choosing' && phase !== 'analysing')) return null;
+
+  const toggle = (name: string) =>
+    setFlow({
+      tensorChoice: flow.tensorChoice.includes(name) ? flow.tensorChoice.filter((n) => n !== name) : [...flow.tensorChoice, name],
+    });
+
+  return (
+    <section className="panel import-dialog" data-testid="import-dialog" aria-labelledby="import-heading">
+      <div className="dialog-head">
+        <h2 id="import-heading" title={inspected.source}>{inspected.source}</h2>
+        <button type="button" className="icon-button" aria-label="Close without analysing" disabled={busy} onClick={() => controller.closeDialog()}>×</button>
+      </div>
+      <p className="file-meta">
+        <span className="badge">{inspected.format}</span> {formatBytes(inspected.bytes)}
+        {inspected.labelCount !== undefined && <> · {formatRows(inspected.labelCount)} row labels</>}
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void controller.analyze();
+        }}
+      >
+        <fieldset disabled={busy}>
+          <legend>Tensors</legend>
+          <ul className="tensor-list">
+            {inspected.tensors.map((t) => (
+              <li key={t.name} className={t.analysable ? '' : 'unavailable'}>
+                <label title={t.reason}>
+                  <input
+                    type="checkbox"
+                    data-testid={`tensor-option-${t.name}`}
+                    checked={flow.tensorChoice.includes(t.name)}
+                    disabled={!t.analysable}
+                    onChange={() => toggle(t.name)}
+                  />
+                  <span className="tensor-name">{t.name}</span>
+                  <span className="tensor-shape num">[{formatShape(t.shape)}] {t.dtype}</span>
+                </label>
+                {!t.analysable && t.reason && <span className="tensor-reason">{t.reason}</span>}
+              </li>
+            ))}
+          </ul>
+
+          <label className="field">
+            <span>field_dims <span className="muted">(optional)</span></span>
+            <input
+              type="text"
+              data-testid="field-dims-input"
+              placeholder="e.g. 2,7,24"
+              value={flow.fieldDimsText}
+              spellCheck={false}
+              aria-describedby="field-dims-help"
+              onChange={(e) => setFlow({ fieldDimsText: e.target.value })}
+            />
+          </label>
+          <p id="field-dims-help" className={`hint ${hint && !hint.ok ? 'warn-text' : ''}`}>
+            {hint ? hint.text : 'Row counts of each field when one tensor concatenates several fields.'}
+          </p>
+
+          <label className="field">
+            <span>Sidecar <span className="muted">(field_dims .json, or projector metadata .tsv)</span></span>
+            <input
+              type="file"
+              data-testid="metadata-input"
+              accept=".json,.tsv,.txt"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) void controller.pickMetadata(file);
+              }}
+            />
+          </label>
+          {flow.metadata && <p className="hint">Row labels from {flow.metadata.name}</p>}
+
+          <label className="field">
+            <span>Spectrum</span>
+            <select data-testid="mode-select" value={flow.mode} onChange={(e) => setFlow({ mode: e.target.value as SpectrumMode })}>
+              {(Object.keys(MODE_LABELS) as SpectrumMode[]).map((m) => (
+                <option key={m} value={m}>{MODE_LABELS[m]}</option>
+              ))}
+            </select>
+          </label>
+
+          <button type="submit" ref={analyzeRef} className="primary wide" data-testid="analyze-button">
+            Analyze
+          </button>
+        </fieldset>
+      </form>
+    </section>
+  );
+}

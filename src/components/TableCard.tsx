@@ -1,0 +1,76 @@
+import { useCallback } from 'react';
+import { resultToCSV, resultToJSON } from '../analysis/resultExport.ts';
+import { COLLAPSED_BELOW, summarizeCollapse } from '../charts/fieldOrder.ts';
+import { renderIABars } from '../charts/iaBars.ts';
+import { renderSpectrumHeatmap } from '../charts/spectrumHeatmap.ts';
+import { useStudioStore, type LoadedTable } from '../state/studioStore.ts';
+import { ChartFigure } from './ChartFigure.tsx';
+import { downloadBlob, fileStem } from './download.ts';
+import { FieldTable } from './FieldTable.tsx';
+import { formatBytes, formatDuration, formatRatio, formatRows } from './format.ts';
+import { MODE_LABELS } from './modeLabels.ts';
+
+function summaryText(table: LoadedTable): string {
+  const s = summarizeCollapse(table.result.fields);
+  const main = `${s.collapsed} of ${s.total} field${s.total === 1 ? '' : 's'} below IA/K ${COLLAPSED_BELOW}`;
+  const small = s.small > 0 ? ` (${s.small} with fewer rows than K not counted)` : '';
+  const worst = s.worst ? `. Lowest: ${s.worst.name}, IA/K ${formatRatio(s.worst.information_abundance / s.worst.dim)}` : '';
+  return `${main}${small}${worst}.`;
+}
+
+/** One analysed table: provenance, verdict, heatmap, IA bars, exact numbers, exports. */
+export function TableCard({ table }: { table: LoadedTable }) {
+  const removeTable = useStudioStore((s) => s.removeTable);
+  const order = useStudioStore((s) => s.sort);
+  const setSort = useStudioStore((s) => s.setSort);
+  const { result } = table;
+  const stem = fileStem(table.source);
+  const rows = result.fields.reduce((a, f) => a + f.rows, 0);
+  const dims = [...new Set(result.fields.map((f) => f.dim))].join('/');
+  const summary = summarizeCollapse(result.fields);
+
+  const drawHeatmap = useCallback(
+    (svg: SVGSVGElement, width: number) => renderSpectrumHeatmap(svg, result.fields, { width }),
+    [result],
+  );
+  const drawBars = useCallback(
+    (svg: SVGSVGElement, width: number) => renderIABars(svg, result.fields, { width, order }),
+    [result, order],
+  );
+
+  return (
+    <article className="table-card" data-testid="table-card" data-source={table.source} aria-labelledby={`${table.id}-title`}>
+      <header className="card-head">
+        <div className="card-title">
+          <h2 id={`${table.id}-title`} title={table.source}>{table.source}</h2>
+          <p className="card-meta">
+            {table.origin === 'example' ? <span className="badge example">built-in example</span> : <span className="badge">{table.format}</span>}
+            <span>{formatRows(rows)} rows × {dims}</span>
+            <span>{result.fields.length} field{result.fields.length === 1 ? '' : 's'}</span>
+            {table.origin === 'file' && <span>{formatBytes(table.bytes)}</span>}
+            <span title={`Gram: ${table.gramEngine}`}>{table.origin === 'example' ? 'generated and analysed' : 'analysed'} in {formatDuration(table.elapsedMs)}</span>
+            <span>{MODE_LABELS[result.options.mode]}</span>
+          </p>
+        </div>
+        <div className="card-actions" role="group" aria-label={`Actions for ${table.source}`}>
+          <button type="button" className="ghost small" data-testid="export-json" onClick={() => downloadBlob(new Blob([resultToJSON(result)], { type: 'application/json' }), `${stem}-reclens.json`)}>JSON</button>
+          <button type="button" className="ghost small" data-testid="export-csv" onClick={() => downloadBlob(new Blob([resultToCSV(result)], { type: 'text/csv' }), `${stem}-reclens.csv`)}>CSV</button>
+          <button type="button" className="ghost small danger" data-testid="remove-table" aria-label={`Remove ${table.source}`} title="Remove this table" onClick={() => removeTable(table.id)}>Remove</button>
+        </div>
+      </header>
+
+      <p className={`verdict ${summary.collapsed > 0 ? 'bad' : 'good'}`}>{summaryText(table)}</p>
+
+      <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} draw={drawHeatmap} className="heatmap" />
+
+      <div className="sort-row" role="group" aria-label="Order fields by">
+        <span className="muted">Order by</span>
+        <button type="button" className={`chip ${order === 'cardinality' ? 'active' : ''}`} aria-pressed={order === 'cardinality'} onClick={() => setSort('cardinality')}>rows</button>
+        <button type="button" className={`chip ${order === 'ia' ? 'active' : ''}`} aria-pressed={order === 'ia'} onClick={() => setSort('ia')}>IA</button>
+      </div>
+      <ChartFigure testId="ia-bars" filename={`${stem}-ia-bars`} draw={drawBars} className="bars" />
+
+      <FieldTable fields={result.fields} order={order} caption={`Per-field results for ${table.source}`} />
+    </article>
+  );
+}

@@ -1,0 +1,7 @@
+import type { SpectrumMode } from '../analysis/types.ts';
+
+export const MODE_LABELS: Record<SpectrumMode, string> = {
+  recscope: 'RecScope (row-normalised, default)',
+  raw: 'Raw',
+  centered: 'Mean-centred',
+};

@@ -1,0 +1,198 @@
+/**
+ * The tfjs backend ladder: probe every backend this environment offers, measure a fixed matmul on
+ * each, and activate the fastest. The active backend is always read back from tf.getBackend():
+ * setBackend's promise can resolve while another backend stays active.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendName, BackendReport, BackendState } from '../workers/analysisProtocol.ts';
+import { calibrateGram, type GramCalibration } from './backendGram.ts';
+import { backendGramCandidate, chooseGramEngine } from './gramPolicy.ts';
+import { median } from './stats.ts';
+
+export const LADDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface ProbeOptions {
+  candidates?: readonly BackendName[];
+  /** Side of the square probe matmul. */
+  size?: number;
+  /** Timed runs after one warm-up (which compiles shaders). */
+  repeats?: number;
+  /** Longest wait for the warm-up matmul; a backend slower than this reports a lower bound. */
+  warmupLimitMs?: number;
+  /** Timed runs stop once they took this long in total. */
+  budgetMs?: number;
+}
+
+const DEFAULTS: Required<Omit<ProbeOptions, 'candidates'>> = { size: 256, repeats: 5, warmupLimitMs: 1000, budgetMs: 300 };
+
+/** Probe order: cheapest kernels first, so a GPU kernel still compiling cannot slow the others' timings. */
+const PROBE_ORDER: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu'];
+
+interface AdapterFacts {
+  adapter?: string;
+  isFallbackAdapter?: boolean;
+  error?: string;
+}
+
+/** Adapter vendor/architecture and the fallback flag (on adapter.info in new Chromium, on the adapter in older). */
+export async function webgpuAdapterFacts(): Promise<AdapterFacts> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return { error: 'WebGPU is not exposed here (navigator.gpu is missing)' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { error: 'navigator.gpu.requestAdapter() returned no adapter' };
+  const info = (adapter as { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  const legacy = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const name = [info?.vendor, info?.architecture].filter(Boolean).join('/');
+  return {
+    adapter: name || info?.description || 'unknown adapter',
+    isFallbackAdapter: Boolean(info?.isFallbackAdapter ?? legacy),
+  };
+}
+
+function webglRenderer(): string | undefined {
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } };
+  const gl = backend.gpgpu?.gl;
+  if (!gl) return undefined;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+/** Switches tfjs to `name` and reports whether tf.getBackend() now says so. */
+async function trySetBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    await tf.setBackend(name);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  await tf.ready();
+  const active = tf.getBackend();
+  return active === name ? undefined : `setBackend('${name}') left '${active ?? 'none'}' active`;
+}
+
+export interface MatmulTiming {
+  ms: number;
+  /** The warm-up outlived warmupLimitMs: `ms` is only a lower bound. */
+  timedOut: boolean;
+}
+
+/**
+ * Median ms of a size x size matmul read back to JS, after one untimed warm-up (which compiles
+ * the kernel: ~4.6 s for SwiftShader's WebGPU). A warm-up past warmupLimitMs is not waited for;
+ * timed runs stop once budgetMs is spent (at least one runs).
+ */
+export async function timeMatmul(size: number, repeats: number, warmupLimitMs = Infinity, budgetMs = Infinity): Promise<MatmulTiming> {
+  const a = tf.randomUniform([size, size], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([size, size], -1, 1, 'float32', 2);
+  const release = () => {
+    a.dispose();
+    b.dispose();
+  };
+  const run = () => {
+    const c = tf.matMul(a, b);
+    return c.data().finally(() => c.dispose());
+  };
+  const t0 = performance.now();
+  const warm = run();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<'late'>((resolve) => {
+    if (Number.isFinite(warmupLimitMs)) timer = setTimeout(() => resolve('late'), warmupLimitMs);
+  });
+  const first = await Promise.race([warm.then(() => 'done' as const), limit]);
+  clearTimeout(timer);
+  if (first === 'late') {
+    // The inputs must outlive the pending kernel; free them when it finishes.
+    void warm.finally(release);
+    return { ms: performance.now() - t0, timedOut: true };
+  }
+  try {
+    const times: number[] = [];
+    let spent = 0;
+    while (times.length < repeats && (times.length === 0 || spent < budgetMs)) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+      spent += times[times.length - 1];
+    }
+    return { ms: median(times), timedOut: false };
+  } finally {
+    release();
+  }
+}
+
+async function probeOne(name: BackendName, o: Required<ProbeOptions>): Promise<BackendReport> {
+  let facts: AdapterFacts = {};
+  if (name === 'webgpu') {
+    facts = await webgpuAdapterFacts();
+    if (facts.error) return { name, available: false, error: facts.error };
+  }
+  const error = await trySetBackend(name);
+  if (error) return { name, available: false, error, ...facts };
+  if (name === 'webgl') facts.adapter = webglRenderer();
+  try {
+    const { ms, timedOut } = await timeMatmul(o.size, o.repeats, o.warmupLimitMs, o.budgetMs);
+    return { name, available: true, ...facts, probeMs: ms, ...(timedOut ? { probeTimedOut: true } : {}) };
+  } catch (err) {
+    return { name, available: false, error: `probe failed: ${err instanceof Error ? err.message : String(err)}`, ...facts };
+  }
+}
+
+let lastReports: BackendReport[] | null = null;
+
+/** Probes every candidate (leaves the last working one active); reports come in ladder order. */
+export async function probeBackends(opts: ProbeOptions = {}): Promise<BackendReport[]> {
+  const { candidates = LADDER, ...rest } = opts;
+  const o = { ...DEFAULTS, ...rest, candidates };
+  const order = [...candidates].sort((x, y) => PROBE_ORDER.indexOf(x) - PROBE_ORDER.indexOf(y));
+  const byName = new Map<BackendName, BackendReport>();
+  for (const name of order) byName.set(name, await probeOne(name, o));
+  const reports = candidates.map((name) => byName.get(name) as BackendReport);
+  lastReports = reports;
+  return reports;
+}
+
+/** The fastest available backend by measured probe time; the name never decides, the clock does. */
+export function fastestBackend(reports: readonly BackendReport[]): BackendName | null {
+  let best: BackendReport | null = null;
+  for (const r of reports) {
+    if (!r.available || r.probeMs === undefined) continue;
+    if (!best || r.probeMs < (best.probeMs as number)) best = r;
+  }
+  return best ? best.name : null;
+}
+
+/** Per backend, the float32 chunk matmul against the float64 JS Gram (measured once). */
+const calibrations = new Map<BackendName, GramCalibration>();
+
+async function stateOf(reports: BackendReport[]): Promise<BackendState> {
+  const active = tf.getBackend() as BackendName;
+  if (backendGramCandidate(active, reports) && !calibrations.has(active)) calibrations.set(active, await calibrateGram());
+  return { active, reports, gramEngine: chooseGramEngine(active, reports, calibrations.get(active)) };
+}
+
+/**
+ * Activates `name` (probing first if nothing was probed yet). Never throws for an unusable
+ * backend: `active` is what tfjs reports afterwards, so the caller sees what really runs.
+ */
+export async function activateBackend(name: BackendName, opts: ProbeOptions = {}): Promise<BackendState> {
+  const reports = lastReports ?? (await probeBackends(opts));
+  await trySetBackend(name);
+  return stateOf(reports);
+}
+
+/** Probes (once) and activates the fastest backend. */
+export async function activateBestBackend(opts: ProbeOptions = {}): Promise<BackendState> {
+  const reports = lastReports ?? (await probeBackends(opts));
+  const best = fastestBackend(reports);
+  if (!best) throw new Error('no tfjs backend could run the probe matmul');
+  const error = await trySetBackend(best);
+  if (error) throw new Error(error);
+  return stateOf(reports);
+}
+
+/** The current state without switching anything (probing once if needed). */
+export async function currentBackendState(opts: ProbeOptions = {}): Promise<BackendState> {
+  if (!lastReports) return activateBestBackend(opts);
+  return stateOf(lastReports);
+}

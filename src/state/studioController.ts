@@ -1,0 +1,149 @@
+import { ImportError, type SerializedImportError } from '../data/importError.ts';
+import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
+import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';
+import type { StudioStore } from './studioStore.ts';
+
+/** The user's actions, wiring the store to the analysis worker. Components call these; they compute nothing. */
+export interface StudioController {
+  pickFile(file: File): Promise<void>;
+  /** A .json sidecar fills field_dims; anything else is projector metadata (row labels) for the worker. */
+  pickMetadata(file: File): Promise<void>;
+  analyze(): Promise<void>;
+  cancel(): void;
+  closeDialog(): void;
+  refreshBackends(): Promise<void>;
+  switchBackend(name: BackendName): Promise<void>;
+}
+
+function toSerialized(e: unknown): SerializedImportError {
+  if (e instanceof ImportError) return e.toJSON();
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message: `Unexpected error: ${message}`, fix: 'Reload the page and try again; if it persists, report the file format and this message.' };
+}
+
+export function createStudioController(client: AnalysisClient, store: StudioStore): StudioController {
+  const state = () => store.getState();
+
+  return {
+    async pickFile(file) {
+      if (state().flow.phase === 'analysing') return;
+      state().setError(null);
+      state().resetFlow();
+      state().setFlow({ phase: 'inspecting', file });
+      let outcome;
+      try {
+        outcome = await client.inspect(file);
+      } catch (e) {
+        outcome = { ok: false as const, error: toSerialized(e) };
+      }
+      if (state().flow.file !== file) return; // another file was picked meanwhile
+      if (!outcome.ok) {
+        state().setError(outcome.error);
+        state().resetFlow();
+        return;
+      }
+      state().setFlow({
+        phase: 'choosing',
+        inspected: outcome,
+        tensorChoice: outcome.tensors.filter((t) => t.analysable).map((t) => t.name),
+      });
+    },
+
+    async pickMetadata(file) {
+      state().setError(null);
+      if (file.name.toLowerCase().endsWith('.json')) {
+        try {
+          state().setFlow({ fieldDimsText: formatFieldDims(parseFieldDimsJSON(await file.text())) });
+        } catch (e) {
+          state().setError(toSerialized(e));
+        }
+        return;
+      }
+      state().setFlow({ metadata: file });
+      const table = state().flow.file;
+      if (!table) return;
+      const outcome = await client.inspect(table, file).catch((e: unknown) => ({ ok: false as const, error: toSerialized(e) }));
+      if (state().flow.file !== table) return;
+      if (outcome.ok) state().setFlow({ inspected: outcome });
+      else state().setError(outcome.error);
+    },
+
+    async analyze() {
+      const { flow } = state();
+      if (flow.phase !== 'choosing' || !flow.file || !flow.inspected) return;
+      let fieldDims: number[] | undefined;
+      try {
+        fieldDims = parseFieldDimsText(flow.fieldDimsText);
+        if (flow.tensorChoice.length === 0) {
+          throw new ImportError('no-tensor-selected', 'No tensor is selected.', 'Tick at least one analysable tensor in the list.');
+        }
+      } catch (e) {
+        state().setError(toSerialized(e));
+        return;
+      }
+      const { file, inspected, metadata } = flow;
+      state().setError(null);
+      state().setFlow({
+        phase: 'analysing',
+        progress: { rowsDone: 0, rowsTotal: null, bytesDone: 0, bytesTotal: file.size, rowsPerSecond: 0 },
+      });
+      let outcome;
+      try {
+        outcome = await client.analyze(
+          file,
+          { tensors: flow.tensorChoice, field_dims: fieldDims, mode: flow.mode },
+          (progress) => {
+            if (state().flow.phase === 'analysing') state().setFlow({ progress });
+          },
+          metadata ?? undefined,
+        );
+      } catch (e) {
+        outcome = { ok: false as const, error: toSerialized(e) };
+      }
+      if (outcome.ok) {
+        state().addTable({
+          source: file.name,
+          format: inspected.format,
+          bytes: inspected.bytes,
+          tensors: inspected.tensors,
+          result: outcome.result,
+          elapsedMs: outcome.elapsedMs,
+          origin: 'file',
+          gramEngine: outcome.gramEngine,
+        });
+        state().resetFlow();
+        return;
+      }
+      // Back to the dialog so the choice can be corrected; loaded tables are untouched.
+      state().setFlow({ phase: 'choosing', progress: null });
+      if (outcome.error.code !== 'cancelled') state().setError(outcome.error);
+    },
+
+    cancel() {
+      client.cancel();
+    },
+
+    closeDialog() {
+      if (state().flow.phase !== 'analysing') state().resetFlow();
+    },
+
+    async refreshBackends() {
+      state().setBackendBusy(true);
+      try {
+        state().setBackend(await client.backends());
+      } catch {
+        state().setBackendBusy(false);
+      }
+    },
+
+    async switchBackend(name) {
+      state().setBackendBusy(true);
+      try {
+        state().setBackend(await client.setBackend(name));
+      } catch (e) {
+        state().setBackendBusy(false);
+        state().setError(toSerialized(e));
+      }
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { create } from 'zustand';
+import type { SerializedImportError } from '../data/importError.ts';
+import type { TableFormat, TensorInfo } from '../data/tableFile.ts';
+import type { AnalysisProgress, AnalysisResult, SpectrumMode } from '../analysis/types.ts';
+import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
+
+/** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
+export interface LoadedTable {
+  id: string;
+  source: string;
+  /** 'generated' for the built-in examples. */
+  format: TableFormat | 'generated';
+  bytes: number;
+  tensors: TensorInfo[];
+  result: AnalysisResult;
+  elapsedMs: number;
+  origin: 'example' | 'file';
+  /** How the Gram was computed ('float64-js' for examples and the exact path). */
+  gramEngine: BackendState['gramEngine'];
+}
+
+export type ImportPhase = 'idle' | 'inspecting' | 'choosing' | 'analysing';
+
+export interface ImportFlow {
+  phase: ImportPhase;
+  file: File | null;
+  /** Optional projector metadata TSV passed to the worker with the table. */
+  metadata: File | null;
+  inspected: InspectOk | null;
+  tensorChoice: string[];
+  fieldDimsText: string;
+  mode: SpectrumMode;
+  progress: AnalysisProgress | null;
+}
+
+export type FieldSort = 'cardinality' | 'ia';
+
+export interface StudioState {
+  tables: LoadedTable[];
+  flow: ImportFlow;
+  lastError: SerializedImportError | null;
+  backend: BackendState | null;
+  backendBusy: boolean;
+  /** Curves drawn in the spectrum-curves panel, as curveKey(tableId, field). */
+  curveSelection: string[];
+  sort: FieldSort;
+
+  addTable(table: Omit<LoadedTable, 'id'>): string;
+  removeTable(id: string): void;
+  setFlow(patch: Partial<ImportFlow>): void;
+  resetFlow(): void;
+  setError(error: SerializedImportError | null): void;
+  setBackend(state: BackendState | null, busy?: boolean): void;
+  setBackendBusy(busy: boolean): void;
+  toggleCurve(key: string): void;
+  setCurveSelection(keys: string[]): void;
+  setSort(sort: FieldSort): void;
+}
+
+export const initialFlow: ImportFlow = {
+  phase: 'idle',
+  file: null,
+  metadata: null,
+  inspected: null,
+  tensorChoice: [],
+  fieldDimsText: '',
+  mode: 'recscope',
+  progress: null,
+};
+
+export function curveKey(tableId: string, field: string): string {
+  return `${tableId}/${field}`;
+}
+
+/** Default curves for a new table: its most and least collapsed fields, preferring fields with at least K rows. */
+export function defaultCurvesFor(id: string, result: AnalysisResult): string[] {
+  const full = result.fields.filter((f) => f.rows >= f.dim);
+  const pool = full.length > 0 ? full : result.fields;
+  if (pool.length === 0) return [];
+  const byIA = [...pool].sort((a, b) => a.information_abundance / a.dim - b.information_abundance / b.dim);
+  const picks = new Set([byIA[0].name, byIA[byIA.length - 1].name]);
+  return [...picks].map((f) => curveKey(id, f));
+}
+
+let nextId = 1;
+
+export const createStudioStore = () =>
+  create<StudioState>()((set) => ({
+    tables: [],
+    flow: initialFlow,
+    lastError: null,
+    backend: null,
+    backendBusy: false,
+    curveSelection: [],
+    sort: 'cardinality',
+
+    addTable(table) {
+      const id = `t${nextId++}`;
+      set((s) => ({
+        tables: [...s.tables, { ...table, id }],
+        curveSelection: [...s.curveSelection, ...defaultCurvesFor(id, table.result)],
+      }));
+      return id;
+    },
+    removeTable(id) {
+      set((s) => ({
+        tables: s.tables.filter((t) => t.id !== id),
+        curveSelection: s.curveSelection.filter((k) => !k.startsWith(`${id}/`)),
+      }));
+    },
+    setFlow(patch) {
+      set((s) => ({ flow: { ...s.flow, ...patch } }));
+    },
+    resetFlow() {
+      // The mode is a preference: keep it across imports.
+      set((s) => ({ flow: { ...initialFlow, mode: s.flow.mode } }));
+    },
+    setError(error) {
+      set({ lastError: error });
+    },
+    setBackend(state, busy = false) {
+      set({ backend: state, backendBusy: busy });
+    },
+    setBackendBusy(busy) {
+      set({ backendBusy: busy });
+    },
+    toggleCurve(key) {
+      set((s) => ({
+        curveSelection: s.curveSelection.includes(key)
+          ? s.curveSelection.filter((k) => k !== key)
+          : [...s.curveSelection, key],
+      }));
+    },
+    setCurveSelection(keys) {
+      set({ curveSelection: keys });
+    },
+    setSort(sort) {
+      set({ sort });
+    },
+  }));
+
+/** The studio's one store. */
+export const useStudioStore = createStudioStore();
+export type StudioStore = typeof useStudioStore;

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ImportError } from '../data/importError.ts';
+import { npyBytes } from '../data/testFixtures.ts';
+import { createAnalysisService, toSerializedError } from './analysisService.ts';
+import type { AnalysisProgress } from '../analysis/types.ts';
+
+/** rows x dim float32 table whose column j has scale 1 / (j + 1): a spread, decaying spectrum. */
+function npyFile(rows: number, dim: number, name = 'table.npy'): File {
+  const values = new Float32Array(rows * dim);
+  let s = 5;
+  for (let i = 0; i < values.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    values[i] = (s / 2 ** 32 - 0.5) / ((i % dim) + 1);
+  }
+  return new File([npyBytes(values, [rows, dim]) as Uint8Array<ArrayBuffer>], name);
+}
+
+describe('analysis service', () => {
+  it('inspects an .npy file', async () => {
+    const out = await createAnalysisService().inspect(npyFile(10, 4));
+    expect(out).toMatchObject({ ok: true, source: 'table.npy', format: 'npy', tensors: [{ shape: [10, 4], analysable: true }] });
+  });
+
+  it('analyses a file, reports progress and which Gram engine ran', async () => {
+    const progress: AnalysisProgress[] = [];
+    const out = await createAnalysisService().analyze(npyFile(5000, 8), { tensors: ['table'], mode: 'recscope' }, (p) => progress.push(p));
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.gramEngine).toBe('float64-js');
+    expect(out.elapsedMs).toBeGreaterThan(0);
+    const [field] = out.result.fields;
+    expect(field.rows).toBe(5000);
+    expect(field.normalized_spectrum[0]).toBe(1);
+    expect(field.information_abundance).toBeGreaterThan(1);
+    expect(progress.at(-1)?.rowsDone).toBe(5000);
+  });
+
+  it('cancel() ends the running analysis with the cancelled outcome', async () => {
+    const service = createAnalysisService();
+    const pending = service.analyze(npyFile(200_000, 16), { tensors: ['table'], mode: 'raw' }, () => {});
+    service.cancel();
+    expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'Analysis cancelled', fix: '' } });
+  });
+
+  it('turns an unreadable file into its ImportError', async () => {
+    const out = await createAnalysisService().analyze(new File([new Uint8Array([1, 2, 3, 4, 5])], 'x.bin'), { tensors: ['x'], mode: 'raw' }, () => {});
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.error.code).not.toBe('internal');
+    expect(out.error.fix.length).toBeGreaterThan(0);
+  });
+
+  it('maps errors to the protocol: ImportError as is, anything else as internal with a fix', () => {
+    expect(toSerializedError(new ImportError('empty', 'm', 'f'))).toEqual({ code: 'empty', message: 'm', fix: 'f' });
+    const internal = toSerializedError(new TypeError('boom'));
+    expect(internal.code).toBe('internal');
+    expect(internal.message).toContain('boom');
+    expect(internal.fix).toBeTruthy();
+    expect(toSerializedError(new DOMException('Cancelled', 'AbortError')).code).toBe('cancelled');
+  });
+
+  it('runs the backend ladder lazily, after the preparation hook', async () => {
+    let prepared = 0;
+    const service = createAnalysisService(async () => void prepared++);
+    const state = await service.backends();
+    expect(prepared).toBe(1);
+    expect(['wasm', 'cpu']).toContain(state.active);
+    const cpu = await service.setBackend('cpu');
+    expect(cpu.active).toBe('cpu');
+    expect(prepared).toBe(1);
+  });
+});
