@@ -1,0 +1,76 @@
+/**
+ * Writes the datasets that ship with the studio into public/datasets/, reproducibly (fixed seeds,
+ * byte-identical on every run): two synthetic CTR datasets in RecLens's binary format, small
+ * samples in the real Criteo / Avazu / MovieLens layouts for the loaders, and index.json.
+ *   npx tsx scripts/generateDatasets.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auc } from '../src/data/ctr/auc.ts';
+import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
+import type { CtrFormat } from '../src/data/ctr/ctrParser.ts';
+import type { DatasetIndex, DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
+import { parseCtrText } from '../src/data/ctr/parseCtrText.ts';
+import { generateAvazuSample, generateCriteoSample, generateMovieLensSample } from '../src/data/ctr/sampleFiles.ts';
+import { generateSyntheticCtr, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
+
+const SYNTHETIC: { id: string; name: string; description: string; config: SyntheticCtrConfig }[] = [
+  {
+    id: 'synthetic-ctr-small',
+    name: 'Synthetic CTR (small)',
+    description: '50k impressions, 24 fields with 2 to 20k Zipf-distributed values, rank-4 interactions between low- and high-cardinality fields. True click probabilities are known.',
+    config: { seed: 2024, rows: 50_000, fields: 24, minCardinality: 2, maxCardinality: 20_000 },
+  },
+  {
+    id: 'synthetic-ctr-tiny',
+    name: 'Synthetic CTR (tiny)',
+    description: '5k impressions, 8 fields with 2 to 1000 values: trains in seconds, for lessons and tests.',
+    config: { seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000 },
+  },
+];
+
+function write(file: string, data: Uint8Array | string): number {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  writeFileSync(join(OUT, file), bytes);
+  return bytes.length;
+}
+
+function main(): void {
+  mkdirSync(OUT, { recursive: true });
+  const entries: DatasetIndexEntry[] = [];
+
+  for (const { id, name, description, config } of SYNTHETIC) {
+    const start = performance.now();
+    const ds = generateSyntheticCtr({ ...config, name: id });
+    const ms = performance.now() - start;
+    const file = `${id}.rlctr`;
+    const bayesTestAuc = Number(auc(ds.test.trueProbabilities!, ds.test.labels).toFixed(4));
+    const rows = ds.train.rows + ds.valid.rows + ds.test.rows;
+    entries.push({ id, name, description, rows, fields: ds.fields.length, file, bytes: write(file, encodeCtrDataset(ds)), format: 'rlctr', bayesTestAuc });
+    console.log(`${file}: ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`);
+  }
+
+  const ml = generateMovieLensSample(5_000, 31);
+  const samples: { id: string; name: string; description: string; file: string; text: string; format: CtrFormat | 'movielens-movies' }[] = [
+    { id: 'criteo-sample', name: 'Criteo sample (synthetic)', description: '2000 synthetic impressions in the Criteo TSV layout: label, I1..I13, C1..C26.', file: 'criteo-sample.tsv', text: generateCriteoSample(2_000, 11), format: 'criteo' },
+    { id: 'avazu-sample', name: 'Avazu sample (synthetic)', description: '2000 synthetic impressions in the Avazu CSV layout (header id,click,hour,...).', file: 'avazu-sample.csv', text: generateAvazuSample(2_000, 21), format: 'avazu' },
+    { id: 'movielens-ratings-sample', name: 'MovieLens ratings sample (synthetic)', description: '5000 synthetic ratings in the ratings.csv layout; ratings >= 4 are clicks.', file: 'movielens-ratings-sample.csv', text: ml.ratingsCsv, format: 'movielens-csv' },
+    { id: 'movielens-movies-sample', name: 'MovieLens movies sample (synthetic)', description: 'Genres of the sample ratings\' movies in the movies.csv layout.', file: 'movielens-movies-sample.csv', text: ml.moviesCsv, format: 'movielens-movies' },
+    { id: 'u.data-sample', name: 'MovieLens 100k u.data sample (synthetic)', description: 'The same 5000 ratings in ml-100k\'s tab-separated u.data layout.', file: 'u.data-sample', text: ml.uData, format: 'movielens-100k' },
+  ];
+  for (const s of samples) {
+    const parsed = s.format === 'movielens-movies' ? undefined : parseCtrText(s.text, { format: s.format });
+    const rows = parsed ? parsed.train.rows + parsed.valid.rows + parsed.test.rows : s.text.trim().split('\n').length - 1;
+    entries.push({ id: s.id, name: s.name, description: s.description, rows, fields: parsed?.fields.length ?? 0, file: s.file, bytes: write(s.file, s.text), format: s.format });
+    console.log(`${s.file}: ${rows} rows`);
+  }
+
+  const index: DatasetIndex = { version: 1, datasets: entries };
+  write('index.json', JSON.stringify(index, null, 2) + '\n');
+  console.log(`total ${(entries.reduce((sum, e) => sum + e.bytes, 0) / 1e6).toFixed(2)} MB in ${OUT}`);
+}
+
+main();

@@ -1,0 +1,54 @@
+/**
+ * Criteo display-advertising TSV: label, 13 integer features I1..I13, 26 hashed categorical
+ * features C1..C26. Integers are bucketed as in pytorch-fm's CriteoDataset (the Multi-Embedding
+ * code's loader): v > 2 -> floor(ln(v)^2), smaller values kept apart as v - 2, so the two ranges
+ * never share a token.
+ */
+import { CtrTableBuilder } from './ctrTableBuilder.ts';
+import type { CtrParseOptions, CtrParser } from './ctrParser.ts';
+import { parseLines } from './ctrParser.ts';
+import type { CtrDataset } from './ctrDataset.ts';
+import { binaryLabel, columnCountError, isInteger, lineParser, notNumericError } from './lineParser.ts';
+import { MISSING_TOKEN } from './vocab.ts';
+
+export const CRITEO_INTEGER_FIELDS = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
+export const CRITEO_CATEGORICAL_FIELDS = Array.from({ length: 26 }, (_, i) => `C${i + 1}`);
+export const CRITEO_FIELDS = [...CRITEO_INTEGER_FIELDS, ...CRITEO_CATEGORICAL_FIELDS];
+
+/** The token of an integer cell (callers check it is an integer or empty). */
+export function criteoIntegerToken(cell: string): string {
+  if (cell === '') return MISSING_TOKEN;
+  const v = Number(cell);
+  return v > 2 ? String(Math.floor(Math.log(v) ** 2)) : String(v - 2);
+}
+
+export function createCriteoParser(options: CtrParseOptions = {}): CtrParser {
+  const builder = new CtrTableBuilder(CRITEO_FIELDS, ['click']);
+  const tokens = new Array<string>(39);
+  const label = [0];
+  return lineParser(
+    'criteo',
+    options,
+    (line, n) => {
+      const cells = line.split('\t');
+      if (cells.length !== 40) {
+        const hint = cells.length === 39 ? 'The Criteo test files have no label column; use a training file.' : cells.length === 1 ? 'The line has no tabs: Criteo files are tab-separated.' : '';
+        throw columnCountError('Criteo', n, cells.length, 40, 'label, I1..I13, C1..C26, tab-separated', hint);
+      }
+      label[0] = binaryLabel('Criteo', n, 'label', cells[0]);
+      for (let i = 0; i < 13; i++) {
+        const cell = cells[1 + i];
+        if (cell !== '' && !isInteger(cell)) throw notNumericError('Criteo', n, CRITEO_INTEGER_FIELDS[i], cell);
+        tokens[i] = criteoIntegerToken(cell);
+      }
+      for (let i = 0; i < 26; i++) tokens[13 + i] = cells[14 + i];
+      builder.addRow(tokens, label);
+    },
+    () => builder,
+    'criteo',
+  );
+}
+
+export function parseCriteoText(text: string, options: CtrParseOptions = {}): CtrDataset {
+  return parseLines(createCriteoParser(options), text);
+}

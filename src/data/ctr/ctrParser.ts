@@ -1,0 +1,33 @@
+import type { CtrDataset } from './ctrDataset.ts';
+import type { CtrBuildOptions } from './ctrTableBuilder.ts';
+
+export type CtrFormat = 'criteo' | 'avazu' | 'movielens-csv' | 'movielens-100k';
+
+export interface CtrParseOptions extends CtrBuildOptions {
+  /** Dataset name; default the format's name. */
+  name?: string;
+  /** Stop after this many data rows (a sample of a large file); default no limit. */
+  maxRows?: number;
+}
+
+/** An incremental parser over the lines of one file (without their line terminators). */
+export interface CtrParser {
+  readonly format: CtrFormat;
+  /** Data rows taken so far. */
+  readonly rows: number;
+  /** True once maxRows rows are in: later lines are ignored, a reader may stop. */
+  readonly full: boolean;
+  /** Takes the next line of the file; blank lines are skipped. Throws ImportError on a malformed line. */
+  push(line: string): void;
+  /** Builds vocabularies and splits; throws ImportError('empty') without data rows. */
+  finish(): CtrDataset;
+}
+
+/** Feeds every line of a text to a parser and finishes it. */
+export function parseLines(parser: CtrParser, text: string): CtrDataset {
+  for (const line of text.split('\n')) {
+    if (parser.full) break;
+    parser.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+  return parser.finish();
+}

@@ -1,0 +1,40 @@
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { auc } from './auc.ts';
+import { decodeCtrDataset, encodeCtrDataset } from './datasetFile.ts';
+import { parseDatasetIndex } from './datasetIndex.ts';
+import { generateSyntheticCtr } from './syntheticCtr.ts';
+
+const dir = new URL('../../../public/datasets/', import.meta.url);
+
+describe('public/datasets/index.json', () => {
+  const index = parseDatasetIndex(JSON.parse(readFileSync(new URL('index.json', dir), 'utf8')));
+
+  it('lists every shipped file with its true size, under 8 MB in all', () => {
+    let total = 0;
+    for (const entry of index.datasets) {
+      expect(statSync(new URL(entry.file, dir)).size).toBe(entry.bytes);
+      total += entry.bytes;
+    }
+    expect(total).toBeLessThan(8e6);
+    expect(index.datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['synthetic-ctr-small', 'synthetic-ctr-tiny', 'criteo-sample', 'avazu-sample']));
+  });
+
+  it('ships binary datasets that decode to what the index says, reproducibly', () => {
+    for (const entry of index.datasets.filter((d) => d.format === 'rlctr')) {
+      const bytes = new Uint8Array(readFileSync(new URL(entry.file, dir)));
+      const ds = decodeCtrDataset(bytes);
+      expect(ds.train.rows + ds.valid.rows + ds.test.rows).toBe(entry.rows);
+      expect(ds.fields).toHaveLength(entry.fields);
+      expect(auc(ds.test.trueProbabilities!, ds.test.labels)).toBeCloseTo(entry.bayesTestAuc!, 4);
+    }
+    const tiny = index.datasets.find((d) => d.id === 'synthetic-ctr-tiny')!;
+    const regenerated = encodeCtrDataset(generateSyntheticCtr({ seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000, name: 'synthetic-ctr-tiny' }));
+    expect(Buffer.from(regenerated).equals(readFileSync(new URL(tiny.file, dir)))).toBe(true);
+  });
+
+  it('rejects a malformed index', () => {
+    expect(() => parseDatasetIndex({ version: 2, datasets: [] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 1, datasets: [{ id: 'x' }] })).toThrow(/not a RecLens index.json/);
+  });
+});
