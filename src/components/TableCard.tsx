@@ -39,7 +39,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
   );
 
   return (
-    <article className="table-card" data-testid="table-card" data-source={table.source} aria-labelledby={`${table.id}-title`}>
+    <article className="table-card" data-testid="table-card" data-source={table.source} data-elapsed-ms={Math.round(table.elapsedMs)} aria-labelledby={`${table.id}-title`}>
       <header className="card-head">
         <div className="card-title">
           <h2 id={`${table.id}-title`} title={table.source}>{table.source}</h2>
