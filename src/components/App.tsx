@@ -8,6 +8,9 @@ import { ErrorBanner } from './ErrorBanner.tsx';
 import { Glossary } from './Glossary.tsx';
 import { Header } from './Header.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
+import { LessonPanel } from './lessons/LessonPanel.tsx';
+import { LessonPicker } from './lessons/LessonPicker.tsx';
+import { NoticeBar } from './NoticeBar.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { SpectrumCurvesPanel } from './SpectrumCurvesPanel.tsx';
 import { TableCard } from './TableCard.tsx';
@@ -15,6 +18,7 @@ import { TableCard } from './TableCard.tsx';
 export function App() {
   const controller = useController();
   const tables = useStudioStore((s) => s.tables);
+  const lessonOpen = useStudioStore((s) => s.ui.lesson > 0);
   const [dragging, setDragging] = useState(false);
 
   // A table dropped anywhere on the page is imported, not opened by the browser.
@@ -39,7 +43,8 @@ export function App() {
     >
       <Header />
       <div className="layout">
-        <aside className="sidebar" aria-label="Import">
+        <aside className="sidebar" aria-label="Import and lessons">
+          {lessonOpen ? <LessonPanel /> : <LessonPicker />}
           <DropZone />
           <ErrorBanner />
           <ImportDialog />
@@ -48,6 +53,7 @@ export function App() {
           <BackendPanel />
         </aside>
         <main className="workspace">
+          <NoticeBar />
           {tables.length === 0 ? (
             <div className="empty-state">
               <h2>No tables loaded</h2>

@@ -1,4 +1,6 @@
 import { BackendBadge } from './BackendBadge.tsx';
+import { ThemeToggle } from './ThemeToggle.tsx';
+import { WorkspaceMenu } from './WorkspaceMenu.tsx';
 
 export function Header() {
   return (
@@ -16,6 +18,8 @@ export function Header() {
           Your data never leaves this browser
         </span>
         <BackendBadge />
+        <WorkspaceMenu />
+        <ThemeToggle />
       </div>
     </header>
   );

@@ -3,6 +3,7 @@ import type { SerializedImportError } from '../data/importError.ts';
 import type { TableFormat, TensorInfo } from '../data/tableFile.ts';
 import type { AnalysisProgress, AnalysisResult, SpectrumMode } from '../analysis/types.ts';
 import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
+import { initialUi, type Notice, type UiState } from './uiState.ts';
 
 /** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
 export interface LoadedTable {
@@ -44,6 +45,9 @@ export interface StudioState {
   /** Curves drawn in the spectrum-curves panel, as curveKey(tableId, field). */
   curveSelection: string[];
   sort: FieldSort;
+  /** View preferences mirrored in the URL (see studioUrl.ts). */
+  ui: UiState;
+  notices: Notice[];
 
   addTable(table: Omit<LoadedTable, 'id'>): string;
   removeTable(id: string): void;
@@ -55,6 +59,10 @@ export interface StudioState {
   toggleCurve(key: string): void;
   setCurveSelection(keys: string[]): void;
   setSort(sort: FieldSort): void;
+  setUi(patch: Partial<UiState>): void;
+  /** Adds a notice, replacing one with the same id. */
+  pushNotice(notice: Notice): void;
+  dismissNotice(id: string): void;
 }
 
 export const initialFlow: ImportFlow = {
@@ -93,6 +101,8 @@ export const createStudioStore = () =>
     backendBusy: false,
     curveSelection: [],
     sort: 'cardinality',
+    ui: initialUi,
+    notices: [],
 
     addTable(table) {
       const id = `t${nextId++}`;
@@ -136,6 +146,15 @@ export const createStudioStore = () =>
     },
     setSort(sort) {
       set({ sort });
+    },
+    setUi(patch) {
+      set((s) => ({ ui: { ...s.ui, ...patch } }));
+    },
+    pushNotice(notice) {
+      set((s) => ({ notices: [...s.notices.filter((n) => n.id !== notice.id), notice] }));
+    },
+    dismissNotice(id) {
+      set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
     },
   }));
 

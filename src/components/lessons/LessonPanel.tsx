@@ -1,0 +1,113 @@
+import { useEffect, useMemo, useState } from 'react';
+import { LESSON_ACTIONS } from '../../lessons/lessonActions.ts';
+import { findLesson, LESSONS } from '../../lessons/lessonCatalog.ts';
+import { studioUrlRegistry } from '../../state/studioUrl.ts';
+import { useStudioStore } from '../../state/studioStore.ts';
+import { PresenterControls } from '../PresenterControls.tsx';
+
+const DWELL_MS = 12_000;
+const HIGHLIGHT = 'data-lesson-highlight';
+
+/** Marks the step's chart (its figure or panel) and brings it into view; returns whether it is on screen. */
+function highlight(selector: string, scroll: boolean, smooth: boolean): () => void {
+  const targets = [...document.querySelectorAll(selector)].map((el) => el.closest('figure') ?? el);
+  targets.forEach((el) => el.setAttribute(HIGHLIGHT, ''));
+  if (scroll) targets[0]?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+  return () => targets.forEach((el) => el.removeAttribute(HIGHLIGHT));
+}
+
+/** The open lesson: the step's text and what to look for, its chart highlighted, next / previous, presenter controls. */
+export function LessonPanel() {
+  const ui = useStudioStore((s) => s.ui);
+  const tables = useStudioStore((s) => s.tables);
+  const setUi = useStudioStore((s) => s.setUi);
+  const lesson = findLesson(ui.lesson);
+  const steps = useMemo(() => lesson?.steps(tables) ?? null, [lesson, tables]);
+  const list = Array.isArray(steps) ? steps : null;
+  const blocked = steps && !Array.isArray(steps) ? steps : null;
+  const index = list ? Math.min(ui.step, list.length) - 1 : 0;
+  const step = list?.[index];
+  const atEnd = list ? index >= list.length - 1 : true;
+  const [onScreen, setOnScreen] = useState(true);
+
+  // Entering a step applies its preset (sort order, view) through the URL registry.
+  useEffect(() => {
+    const current = findLesson(ui.lesson)?.steps(useStudioStore.getState().tables);
+    if (Array.isArray(current) && current[index]) studioUrlRegistry.patch(current[index].preset, useStudioStore.getState());
+  }, [ui.lesson, index]);
+
+  const selector = step?.chart.selector;
+  useEffect(() => {
+    if (!selector) return;
+    // After the preset's re-render, so the chart exists and has its final size.
+    let clear = () => {};
+    const frame = requestAnimationFrame(() => {
+      clear = highlight(selector, true, useStudioStore.getState().ui.slow);
+      setOnScreen(document.querySelector(selector) !== null);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clear();
+    };
+  }, [selector, index, tables]);
+
+  useEffect(() => {
+    if (!ui.playing || !list) return;
+    const timer = setTimeout(() => {
+      if (atEnd) setUi({ playing: false });
+      else setUi({ step: index + 2 });
+    }, ui.slow ? DWELL_MS * 2 : DWELL_MS);
+    return () => clearTimeout(timer);
+  }, [ui.playing, ui.slow, index, atEnd, list, setUi]);
+
+  if (ui.lesson === 0) return null;
+  const close = () => setUi({ lesson: 0, step: 1, playing: false, hideControls: false });
+  const entry = LESSONS.find((l) => l.id === ui.lesson);
+
+  return (
+    <section className="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel">
+      <div className="panel-head">
+        <p className="lesson-kicker">Lesson {ui.lesson}{list ? ` · step ${index + 1} of ${list.length}` : ''}</p>
+        <button type="button" className="icon-button" aria-label="Close lesson" data-testid="lesson-close" onClick={close}>×</button>
+      </div>
+      <h2 id="lesson-heading">{entry?.title ?? `Lesson ${ui.lesson}`}</h2>
+      {!lesson && (
+        <p className="lesson-missing" data-testid="lesson-missing">
+          {entry && !entry.available ? `This lesson needs ${entry.needs}.` : `There is no lesson ${ui.lesson}.`}
+        </p>
+      )}
+      {blocked && (
+        <div className="lesson-missing">
+          <p>{blocked.missing}</p>
+          <button type="button" className="primary small" onClick={() => LESSON_ACTIONS[blocked.action.id](useStudioStore)}>{blocked.action.label}</button>
+        </div>
+      )}
+      {step && list && (
+        <>
+          <div className="lesson-step" aria-live="polite" data-testid="lesson-step-body">
+            <h3 data-testid="lesson-step-title">{step.title}</h3>
+            <p className="lesson-text">{step.text}</p>
+            <p className="lesson-look"><strong>Look for</strong> in {step.chart.name}{onScreen ? '' : ' (not on screen: load the tables it needs)'}: {step.lookFor}</p>
+            {step.action && (
+              <button type="button" className="secondary small" data-testid="lesson-action" onClick={() => LESSON_ACTIONS[step.action!.id](useStudioStore)}>
+                ▶ {step.action.label}
+              </button>
+            )}
+          </div>
+          <nav className="lesson-nav" aria-label="Lesson steps">
+            <button type="button" className="small" data-testid="lesson-prev" disabled={index === 0} onClick={() => setUi({ step: index })}>← Previous</button>
+            <ol className="step-dots">
+              {list.map((s, i) => (
+                <li key={s.title}>
+                  <button type="button" className={`dot ${i === index ? 'current' : ''}`} aria-label={`Step ${i + 1}: ${s.title}`} aria-current={i === index ? 'step' : undefined} onClick={() => setUi({ step: i + 1 })} />
+                </li>
+              ))}
+            </ol>
+            <button type="button" className="primary small" data-testid="lesson-next" disabled={atEnd} onClick={() => setUi({ step: index + 2 })}>Next →</button>
+          </nav>
+          <PresenterControls atEnd={atEnd} onStep={() => setUi({ step: index + 2 })} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import type { UrlValues } from '../state/urlState.ts';
+import type { coreUrlSchema } from '../state/studioUrl.ts';
+import type { LoadedTable } from '../state/studioStore.ts';
+import type { LessonActionId } from './lessonActions.ts';
+
+/** URL-state keys a step sets when it opens (never the lesson / step / presenter keys themselves). */
+export type LessonPreset = Partial<Omit<UrlValues<typeof coreUrlSchema>, 'lesson' | 'step' | 'play' | 'slow' | 'big' | 'bare'>>;
+
+/** Which chart the step reads: a CSS selector of the element to highlight, and its name in words. */
+export interface ChartTarget {
+  selector: string;
+  name: string;
+}
+
+/** A step with its claims already filled in from the loaded tables. */
+export interface LessonStep {
+  title: string;
+  /** Plain text for an ML audience that has not read the papers; numbers come from the live results. */
+  text: string;
+  preset: LessonPreset;
+  action?: { id: LessonActionId; label: string };
+  chart: ChartTarget;
+  lookFor: string;
+}
+
+/** The lesson cannot be read yet: what is missing and the action that fixes it. */
+export interface LessonBlocked {
+  missing: string;
+  action: { id: LessonActionId; label: string };
+}
+
+export interface Lesson {
+  id: number;
+  title: string;
+  summary: string;
+  /** The steps, computed from what is loaded now, or why they cannot be. */
+  steps(tables: LoadedTable[]): LessonStep[] | LessonBlocked;
+}
+
+/** A lesson list entry: ready, or waiting for a view this build does not have yet. */
+export type LessonEntry =
+  | { id: number; title: string; available: true; lesson: Lesson }
+  | { id: number; title: string; available: false; needs: string };
