@@ -1,0 +1,27 @@
+/**
+ * Embedding lookup whose gradient is a scatter-add of the batch's rows: O(batch x dim) work.
+ * tfjs 4.22's stock gather gradient (UnsortedSegmentSum) is missing on WASM and costs
+ * O(vocab x batch x dim) on the cpu backend. scatterND sums duplicate indices (checked in the
+ * tests on cpu and wasm), which is exactly the gradient of a gather.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Rows `rows` (int32, any shape) of `table` (N x K): shape [...rows.shape, K]. */
+export function embeddingLookup(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+  if (table.rank !== 2) throw new RangeError(`an embedding table is N x K, got shape [${table.shape}]`);
+  // The indices go in as an input and are saved: a closed-over tensor would be disposed by
+  // the time tf.grad runs the backward pass.
+  const lookup = tf.customGrad((...inputs) => {
+    const [t, flat] = inputs as [tf.Tensor, tf.Tensor];
+    const save = inputs[2] as tf.GradSaveFunc;
+    save([flat]);
+    return {
+      value: tf.gather(t, flat),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.scatterND(saved[0].expandDims(1), dy, t.shape),
+        tf.zerosLike(saved[0]),
+      ],
+    };
+  });
+  return lookup(table, rows.reshape([-1])).reshape([...rows.shape, table.shape[1] as number]);
+}

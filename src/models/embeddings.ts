@@ -1,0 +1,48 @@
+/** The per-set embedding tables and the first-order (linear) term shared by the models. */
+import * as tf from '@tensorflow/tfjs';
+import { fieldOffsets, type CtrField } from '../data/ctr/ctrDataset.ts';
+import { embeddingLookup } from './embeddingLookup.ts';
+import type { Params } from './params.ts';
+
+export interface EmbeddingSets {
+  /** One concatenated table per set (rows = sum of cardinalities), xavier-uniform. */
+  tables: tf.Variable[];
+  /** Field embeddings of every set for local indices (batch x F): each batch x F x K. */
+  lookup(indices: tf.Tensor2D): tf.Tensor3D[];
+  /** Local indices (batch x F) to rows of the concatenated table (batch x F). */
+  globalRows(indices: tf.Tensor2D): tf.Tensor2D;
+  dispose(): void;
+}
+
+export function totalRows(fields: CtrField[]): number {
+  return fields.reduce((n, f) => n + f.cardinality, 0);
+}
+
+export function createEmbeddingSets(p: Params, fields: CtrField[], dim: number, sets: number): EmbeddingSets {
+  const rows = totalRows(fields);
+  const tables: tf.Variable[] = [];
+  for (let s = 0; s < sets; s++) tables.push(p.xavier([rows, dim], rows, dim));
+  const offsets = tf.tensor2d(fieldOffsets(fields), [1, fields.length], 'int32');
+  const globalRows = (indices: tf.Tensor2D): tf.Tensor2D => tf.add(indices, offsets);
+  return {
+    tables,
+    globalRows,
+    lookup(indices) {
+      const g = globalRows(indices);
+      return tables.map((t) => embeddingLookup(t, g) as tf.Tensor3D);
+    },
+    dispose: () => offsets.dispose(),
+  };
+}
+
+/** sum_f w[row_f] + b: pytorch-fm's FeaturesLinear, one weight per vocabulary row. */
+export function linearTerm(p: Params, rows: number): (globalRows: tf.Tensor2D) => tf.Tensor1D {
+  const w = p.constant([rows, 1], 0);
+  const b = p.constant([1], 0);
+  return (g) => tf.add(tf.sum(embeddingLookup(w, g), [1, 2]), b) as tf.Tensor1D;
+}
+
+/** Batch x F x K to batch x (F*K), fields major. */
+export function flatten(e: tf.Tensor3D): tf.Tensor2D {
+  return e.reshape([e.shape[0], e.shape[1] * e.shape[2]]);
+}

@@ -1,0 +1,20 @@
+/** Test and bench helpers: tfjs backends in Node (cpu always; wasm from the package's own .wasm files). */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fileURLToPath } from 'node:url';
+
+let wasmPathsSet = false;
+
+export async function selectBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  if (name === 'wasm' && !wasmPathsSet) {
+    wasmPathsSet = true;
+    const dist = fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
+    setWasmPaths(dist);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not start`);
+  await tf.ready();
+}
+
+/** The earlier name, still imported by src/models/multitask tests. */
+export const useBackend = selectBackend;

@@ -1,0 +1,75 @@
+/**
+ * Training throughput of DeepFM (26 fields x dim 16, MLP 400-400, batch 1024) with this module's
+ * trainer on each tfjs backend that runs in Node (cpu, wasm), next to PyTorch CPU on the same
+ * model in the same run (/usr/bin/python3 src/models/trainBench.py).
+ *
+ *   npx tsx src/models/trainBench.ts [--cardinality 1000] [--steps 5]
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CtrDataset, CtrField } from '../data/ctr/ctrDataset.ts';
+import { createRng } from '../data/ctr/prng.ts';
+import { randomIndices } from './tinyData.ts';
+import { selectBackend } from './testBackend.ts';
+import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
+import type { ModelConfig } from './types.ts';
+
+const FIELDS = 26;
+const DIM = 16;
+const MLP = [400, 400];
+const BATCH = 1024;
+const WARMUP = 2;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function benchDataset(cardinality: number, rows: number): CtrDataset {
+  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality }));
+  const rng = createRng(1);
+  const split = { rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) };
+  return { name: 'bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split, valid: split, test: split };
+}
+
+async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, steps: number): Promise<number> {
+  await selectBackend(backend);
+  const model: ModelConfig = { kind: 'deepfm', embeddingDim: DIM, embeddingSets: 1, mlp: MLP, dropout: 0.2, crossLayers: 0, cinLayers: [], seed: 1 };
+  const trainer = createTrainer(data, model, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
+  try {
+    for (let i = 0; i < WARMUP; i++) trainer.step();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) trainer.step(); // step() reads the loss back: the work is done
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPerS: number; threads: number } {
+  const script = fileURLToPath(new URL('./trainBench.py', import.meta.url));
+  const cfg = { cardinalities: Array(FIELDS).fill(cardinality), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps };
+  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  return { samplesPerS: out.samples_per_s, threads: out.threads };
+}
+
+async function main(): Promise<void> {
+  const cardinality = arg('cardinality', 1000);
+  const steps = arg('steps', 5);
+  const data = benchDataset(cardinality, BATCH * 4);
+  console.log(`DeepFM ${FIELDS} fields x ${cardinality} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}, ${steps} timed steps after ${WARMUP}`);
+  const torch = torchSamplesPerSecond(cardinality, Math.max(steps, 10));
+  console.log(`| runtime | samples/s | steps/s | PyTorch / this |`);
+  console.log(`|---|---|---|---|`);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    try {
+      const sps = await tfjsSamplesPerSecond(backend, data, steps);
+      console.log(`| tfjs ${backend} (Node) | ${sps.toFixed(0)} | ${(sps / BATCH).toFixed(2)} | ${(torch.samplesPerS / sps).toFixed(1)}x |`);
+    } catch (error) {
+      console.log(`| tfjs ${backend} (Node) | unavailable: ${(error as Error).message} | | |`);
+    }
+  }
+  console.log(`| PyTorch CPU, ${torch.threads} thread(s) | ${torch.samplesPerS.toFixed(0)} | ${(torch.samplesPerS / BATCH).toFixed(2)} | 1.0x |`);
+}
+
+void main();
