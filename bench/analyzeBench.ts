@@ -61,8 +61,7 @@ async function waitForHttp(url: string, ms: number): Promise<void> {
 async function studio(): Promise<Measure> {
   if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
   const port = await freePort();
-  // --bypass-lock: Vite 8 allows one preview per project, and the e2e run may hold it.
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--bypass-lock'], {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
     cwd: ROOT,
     stdio: 'ignore',
     detached: true,
