@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../testBackend.ts';
+import { createMomentState, MULTI_TASK_OPTIMIZERS, MultiTaskOptimizer, multiTaskStep, type OptimizerHyper } from './adaTask.ts';
+
+const H: OptimizerHyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, rmspropDecay: 0.9 };
+
+describe('multiTaskStep (pure)', () => {
+  it('AdaTask (Adam form) equals the formula on hand-computed numbers at t = 1 and t = 2', () => {
+    const theta = Float64Array.from([1]);
+    const state = createMomentState('adatask', 1, 2);
+    // t = 1, g^A = 2, g^B = -0.5: m^A = 0.2, v^A = 0.004, m^B = -0.05, v^B = 0.00025,
+    // c1 = 0.1, c2 = 0.001: u^A = -(0.1 / 0.1) 0.2 / (sqrt(4) + eps), u^B = 0.05 / (0.5 + eps).
+    let u = multiTaskStep('adatask', theta, [[2], [-0.5]], state, 1, H);
+    expect(u[0][0]).toBeCloseTo(-0.2 / (2 + 1e-8), 14);
+    expect(u[1][0]).toBeCloseTo(0.05 / (0.5 + 1e-8), 14);
+    expect(theta[0]).toBeCloseTo(1, 7);
+    // t = 2, g^A = 1, g^B = 0.5: m^A = 0.28, v^A = 0.004996, m^B = 0.005, v^B = 0.00049975,
+    // c1 = 0.19, c2 = 0.001999.
+    u = multiTaskStep('adatask', theta, [[1], [0.5]], state, 2, H);
+    expect(state.first[0][0]).toBeCloseTo(0.28, 12);
+    expect(state.second[0][0]).toBeCloseTo(0.004996, 12);
+    expect(state.first[1][0]).toBeCloseTo(0.005, 12);
+    expect(state.second[1][0]).toBeCloseTo(0.00049975, 12);
+    expect(u[0][0]).toBeCloseTo(-(0.1 / 0.19) * 0.28 / (Math.sqrt(0.004996) / Math.sqrt(0.001999) + 1e-8), 12);
+    expect(u[0][0]).toBeCloseTo(-0.0932179633, 9);
+    expect(u[1][0]).toBeCloseTo(-0.0052631578, 9);
+    expect(theta[0]).toBeCloseTo(1 - 0.0932179633 - 0.0052631578, 8);
+  });
+
+  it('plain Adam splits its step into per-task updates with a shared second moment', () => {
+    const theta = Float64Array.from([0]);
+    const state = createMomentState('adam', 1, 2);
+    // g = 1.5, vhat = 2.25: u^A = -0.1 * 2 / 1.5, u^B = -0.1 * -0.5 / 1.5.
+    const u = multiTaskStep('adam', theta, [[2], [-0.5]], state, 1, H);
+    expect(u[0][0]).toBeCloseTo(-0.2 / 1.5, 7);
+    expect(u[1][0]).toBeCloseTo(0.05 / 1.5, 7);
+    expect(theta[0]).toBeCloseTo(-0.1, 7);
+  });
+
+  it('RMSProp and AdaGrad forms follow their formulas at t = 1 and t = 2', () => {
+    const rms = createMomentState('adatask-rmsprop', 1, 2);
+    const ada = createMomentState('adatask-adagrad', 1, 2);
+    const t1 = Float64Array.from([0]);
+    const t2 = Float64Array.from([0]);
+    multiTaskStep('adatask-rmsprop', t1, [[2], [-0.5]], rms, 1, H);
+    const r2 = multiTaskStep('adatask-rmsprop', t1, [[1], [0.5]], rms, 2, H);
+    // v^A = 0.9 * 0.4 + 0.1 * 1 = 0.46; v^B = 0.9 * 0.025 + 0.1 * 0.25 = 0.0475.
+    expect(r2[0][0]).toBeCloseTo(-0.1 / (Math.sqrt(0.46) + 1e-8), 12);
+    expect(r2[1][0]).toBeCloseTo((-0.1 * 0.5) / (Math.sqrt(0.0475) + 1e-8), 12);
+    multiTaskStep('adatask-adagrad', t2, [[2], [-0.5]], ada, 1, H);
+    const a2 = multiTaskStep('adatask-adagrad', t2, [[1], [0.5]], ada, 2, H);
+    // v^A = 4 + 1, v^B = 0.25 + 0.25.
+    expect(a2[0][0]).toBeCloseTo(-0.1 / (Math.sqrt(5) + 1e-8), 12);
+    expect(a2[1][0]).toBeCloseTo((-0.1 * 0.5) / (Math.sqrt(0.5) + 1e-8), 12);
+  });
+});
+
+function seeded(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * (i % 3 === 0 ? 10 : 0.1);
+  }
+  return out;
+}
+
+describe('MultiTaskOptimizer (tfjs)', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it.each(MULTI_TASK_OPTIMIZERS)('%s matches the pure step on shared and task-specific variables over 3 steps', (kind) => {
+    const n = 7;
+    const shared = tf.variable(tf.tensor1d(seeded(n, 1)));
+    const own = tf.variable(tf.tensor1d(seeded(n, 2)));
+    const opt = new MultiTaskOptimizer(kind, [shared], [own], 2, H);
+    const theta = Float64Array.from(seeded(n, 1));
+    const thetaOwn = Float64Array.from(seeded(n, 2));
+    const state = createMomentState(kind, n, 2);
+    const ownState = createMomentState(kind, n, 1);
+    for (let t = 1; t <= 3; t++) {
+      const gA = seeded(n, 10 + t);
+      const gB = seeded(n, 20 + t);
+      const gOwn = seeded(n, 30 + t);
+      const expected = multiTaskStep(kind, theta, [gA, gB], state, t, H);
+      multiTaskStep(kind, thetaOwn, [gOwn], ownState, t, H);
+      const tensors = [tf.tensor1d(gA), tf.tensor1d(gB), tf.tensor1d(gOwn)];
+      const got = opt.apply([[tensors[0]], [tensors[1]]], [tensors[2]]);
+      tf.dispose(tensors);
+      for (let k = 0; k < 2; k++) for (let i = 0; i < n; i++) expect(got[k][0][i]).toBeCloseTo(expected[k][i], 5);
+    }
+    const s = shared.dataSync();
+    const o = own.dataSync();
+    for (let i = 0; i < n; i++) {
+      expect(s[i]).toBeCloseTo(theta[i], 5);
+      expect(o[i]).toBeCloseTo(thetaOwn[i], 5);
+    }
+    opt.dispose();
+    shared.dispose();
+    own.dispose();
+  });
+
+  it('adam moves shared parameters like tf.train.adam on the summed gradient', () => {
+    const n = 5;
+    const a = tf.variable(tf.tensor1d(seeded(n, 3)));
+    const b = tf.variable(tf.tensor1d(seeded(n, 3)));
+    const ours = new MultiTaskOptimizer('adam', [a], [], 2, { ...H, epsilon: 1e-10 });
+    const reference = tf.train.adam(H.lr, H.beta1, H.beta2, 1e-10);
+    for (let t = 1; t <= 4; t++) {
+      const gA = tf.tensor1d(seeded(n, 40 + t));
+      const gB = tf.tensor1d(seeded(n, 50 + t));
+      ours.apply([[gA], [gB]], []);
+      const sum = tf.add(gA, gB);
+      reference.applyGradients([{ name: b.name, tensor: sum }]);
+      tf.dispose([gA, gB, sum]);
+    }
+    const x = a.dataSync();
+    const y = b.dataSync();
+    for (let i = 0; i < n; i++) expect(x[i]).toBeCloseTo(y[i], 5);
+    ours.dispose();
+    reference.dispose();
+    tf.dispose([a, b]);
+  });
+});

@@ -1,0 +1,63 @@
+/** Building blocks of the multi-task models: MLPs whose variables are grouped by depth, gates, towers, stop-gradient. */
+import * as tf from '@tensorflow/tfjs';
+import { dense } from '../layers.ts';
+import type { Params } from '../params.ts';
+
+/** The trainable variables `build` creates on p, with its result. */
+export function collect<R>(p: Params, build: () => R): { result: R; variables: tf.Variable[] } {
+  const before = p.trainable.length;
+  const result = build();
+  return { result, variables: p.trainable.slice(before) };
+}
+
+export interface Mlp {
+  forward: (x: tf.Tensor2D) => tf.Tensor2D;
+  /** Variables of each depth (weights and bias of layer d). */
+  depths: tf.Variable[][];
+  outDim: number;
+}
+
+/** Linear + ReLU per width; the identity for no widths. */
+export function mlp(p: Params, inDim: number, widths: readonly number[]): Mlp {
+  const layers: ((x: tf.Tensor2D) => tf.Tensor2D)[] = [];
+  const depths: tf.Variable[][] = [];
+  let d = inDim;
+  for (const w of widths) {
+    const { result, variables } = collect(p, () => dense(p, d, w));
+    layers.push((x) => tf.relu(result(x, false)));
+    depths.push(variables);
+    d = w;
+  }
+  return { forward: (x) => layers.reduce((h, layer) => layer(h), x), depths, outDim: d };
+}
+
+/** Task tower: MLP then a linear logit. */
+export function tower(p: Params, inDim: number, widths: readonly number[]): (x: tf.Tensor2D) => tf.Tensor1D {
+  const body = mlp(p, inDim, widths);
+  const head = dense(p, body.outDim, 1);
+  return (x) => head(body.forward(x), false).reshape([-1]) as tf.Tensor1D;
+}
+
+/** Softmax gate over n experts: weights (batch x n) from the gate input. */
+export function gate(p: Params, inDim: number, n: number): (x: tf.Tensor2D) => tf.Tensor2D {
+  const linear = dense(p, inDim, n);
+  return (x) => tf.softmax(linear(x, false));
+}
+
+/** sum_e weights[:, e] * experts[e] (each batch x H). */
+export function mixExperts(weights: tf.Tensor2D, experts: tf.Tensor2D[]): tf.Tensor2D {
+  const stacked = tf.stack(experts, 1) as tf.Tensor3D; // batch x E x H
+  return tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D;
+}
+
+/** Identity forward, zero gradient backward (STEM's Task-specific Backward). */
+export const stopGradient = tf.customGrad((...inputs) => {
+  const x = inputs[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as (x: tf.Tensor) => tf.Tensor;
+
+/** Layer variables of several parallel MLPs grouped by depth: depth d of every MLP together. */
+export function byDepth(mlps: readonly Mlp[]): tf.Variable[][] {
+  const depth = mlps[0]?.depths.length ?? 0;
+  return Array.from({ length: depth }, (_, d) => mlps.flatMap((m) => m.depths[d]));
+}

@@ -1,0 +1,200 @@
+/**
+ * Trains a multi-task model with one backward pass per task, Adam or AdaTask, and keeps the
+ * diagnostics of SCIENCE.md sections 2-3: AU / rAU per shared layer, the T x T cosine of the
+ * task gradients per shared layer and the per-field gradient entanglement on the shared
+ * embedding, both for the last step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AuTracker, DEFAULT_AU_BETA, DEFAULT_RAU_BINS, layerDominance, type LayerDominance } from '../../analysis/taskDominance.ts';
+import { cosineMatrix, meanRowCosine, touchedRows } from '../../analysis/gradientConflict.ts';
+import { auc, groupAuc, logloss } from '../../data/ctr/auc.ts';
+import { fieldOffsets, type CtrDataset, type CtrSplit } from '../../data/ctr/ctrDataset.ts';
+import { createRng, permutation, type Rng } from '../../data/ctr/prng.ts';
+import { comparableMask, selectRows } from '../../data/mtl/comparable.ts';
+import { DEFAULT_OPTIMIZER_HYPER, MultiTaskOptimizer, type MultiTaskOptimizerKind } from './adaTask.ts';
+import { buildMultiTaskModel } from './buildMultiTaskModel.ts';
+import { sharedVariableList, taskGradients } from './taskGradients.ts';
+import type { MultiTaskConfig, MultiTaskModel } from './types.ts';
+
+export interface MultiTaskTrainerOptions {
+  optimizer: MultiTaskOptimizerKind;
+  lr: number;
+  batchSize: number;
+  /** AU decay (default 0.9). */
+  beta?: number;
+  /** Seeds the batch order (the model's weights are seeded by its config). */
+  seed: number;
+  /** Weight of each task's loss; default 1 each. */
+  taskLossWeights?: readonly number[];
+  epsilon?: number;
+}
+
+export interface TaskMetrics {
+  task: string;
+  auc: number;
+  logloss: number;
+  /** NaN when the split has no groups. */
+  gauc: number;
+  rows: number;
+  positives: number;
+}
+
+export interface LayerConflict {
+  layer: string;
+  /** T x T row-major cosine of the task gradients over the layer. */
+  cosine: Float64Array;
+}
+
+export interface FieldEntanglement {
+  field: string;
+  /** Mean over the rows the batch touched of cos(g^A, g^B); NaN when no row got both gradients. */
+  cosine: number;
+}
+
+export interface MultiTaskTrainer {
+  readonly model: MultiTaskModel;
+  readonly steps: number;
+  readonly epochs: number;
+  /** One optimiser step; returns each task's weighted training loss on the batch. */
+  step(): { losses: number[] };
+  evaluate(split: CtrSplit, options?: { comparableOnly?: boolean }): TaskMetrics[];
+  /** Per shared layer: mean rAU per task, argmax shares, rAU histograms. */
+  dominance(bins?: number): LayerDominance[];
+  gradientConflict(): LayerConflict[];
+  /** On the shared embedding, tasks a and b (default 0 and 1); empty for models without one. */
+  gradientEntanglement(taskA?: number, taskB?: number): FieldEntanglement[];
+  dispose(): void;
+}
+
+const EVAL_BATCH = 4096;
+
+/** Logits of every task for every row of a split, as probabilities: [task][row]. */
+export function predictSplit(model: MultiTaskModel, split: CtrSplit, fields: number): Float32Array[] {
+  const T = model.tasks.length;
+  const out = Array.from({ length: T }, () => new Float32Array(split.rows));
+  for (let start = 0; start < split.rows; start += EVAL_BATCH) {
+    const end = Math.min(split.rows, start + EVAL_BATCH);
+    const probs = tf.tidy(() => {
+      const x = tf.tensor2d(split.indices.subarray(start * fields, end * fields), [end - start, fields], 'int32');
+      return model.forward(x, false).map((l) => tf.sigmoid(l));
+    });
+    probs.forEach((p, k) => out[k].set(p.dataSync(), start));
+    tf.dispose(probs);
+  }
+  return out;
+}
+
+export function evaluateModel(model: MultiTaskModel, split: CtrSplit, fields: number, comparableOnly = false): TaskMetrics[] {
+  const data = comparableOnly ? selectRows(split, comparableMask(split)) : split;
+  const T = model.tasks.length;
+  const probs = predictSplit(model, data, fields);
+  return model.tasks.map((task, k) => {
+    const labels = Float32Array.from({ length: data.rows }, (_, r) => data.labels[r * T + k]);
+    let positives = 0;
+    for (let r = 0; r < labels.length; r++) positives += labels[r];
+    return {
+      task,
+      auc: auc(probs[k], labels),
+      logloss: logloss(probs[k], labels),
+      gauc: data.groups ? groupAuc(probs[k], labels, data.groups) : NaN,
+      rows: data.rows,
+      positives,
+    };
+  });
+}
+
+export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTaskConfig, options: MultiTaskTrainerOptions): MultiTaskTrainer {
+  const T = dataset.tasks.length;
+  const F = dataset.fields.length;
+  const train = dataset.train;
+  if (train.rows === 0) throw new RangeError('the training split is empty');
+  const weights = options.taskLossWeights ?? dataset.tasks.map(() => 1);
+  if (weights.length !== T) throw new RangeError(`${weights.length} loss weights for ${T} tasks`);
+  const model = buildMultiTaskModel(modelConfig, dataset.fields, dataset.tasks);
+  const shared = sharedVariableList(model);
+  const specific = model.taskVariables.flat();
+  const optimizer = new MultiTaskOptimizer(options.optimizer, shared, specific, T, {
+    ...DEFAULT_OPTIMIZER_HYPER,
+    lr: options.lr,
+    ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
+  });
+  const trackers = shared.map((v) => new AuTracker(v.size, T, options.beta ?? DEFAULT_AU_BETA));
+  const layerOf: number[] = model.sharedVariables.flatMap((l, i) => l.variables.map(() => i));
+  const offsets = fieldOffsets(dataset.fields);
+  const batchSize = Math.max(1, Math.min(options.batchSize, train.rows));
+
+  const rng: Rng = createRng(options.seed);
+  let order = permutation(train.rows, rng);
+  let cursor = 0;
+  let epochs = 0;
+  let lastGrads: Float32Array[][] = [];
+  let lastIndices: Int32Array = new Int32Array(0);
+
+  const nextBatch = () => {
+    if (cursor + batchSize > train.rows) {
+      order = permutation(train.rows, rng);
+      cursor = 0;
+      epochs++;
+    }
+    const indices = new Int32Array(batchSize * F);
+    const labels = new Float32Array(batchSize * T);
+    for (let b = 0; b < batchSize; b++) {
+      const r = order[cursor + b];
+      indices.set(train.indices.subarray(r * F, (r + 1) * F), b * F);
+      labels.set(train.labels.subarray(r * T, (r + 1) * T), b * T);
+    }
+    cursor += batchSize;
+    return { indices, labels, rows: batchSize };
+  };
+
+  return {
+    model,
+    get steps() {
+      return optimizer.steps;
+    },
+    get epochs() {
+      return epochs;
+    },
+    step() {
+      const batch = nextBatch();
+      const result = tf.tidy(() => {
+        const x = tf.tensor2d(batch.indices, [batch.rows, F], 'int32');
+        const y = tf.tensor2d(batch.labels, [batch.rows, T]);
+        const g = taskGradients(model, x, y, weights);
+        const updates = optimizer.apply(g.shared, g.specific.flat());
+        return {
+          updates,
+          grads: g.shared.map((perVar) => perVar.map((t) => t.dataSync() as Float32Array)),
+          losses: g.losses.map((l) => l.dataSync()[0]),
+        };
+      });
+      trackers.forEach((tracker, i) => tracker.update(result.updates.map((perVar) => perVar[i])));
+      lastGrads = result.grads;
+      lastIndices = batch.indices;
+      return { losses: result.losses };
+    },
+    evaluate: (split, opts = {}) => evaluateModel(model, split, F, opts.comparableOnly ?? false),
+    dominance(bins = DEFAULT_RAU_BINS) {
+      return model.sharedVariables.map((l, i) => layerDominance(l.layer, trackers.filter((_, j) => layerOf[j] === i), bins));
+    },
+    gradientConflict() {
+      if (lastGrads.length === 0) return [];
+      return model.sharedVariables.map((l, i) => {
+        const members = layerOf.flatMap((layer, j) => (layer === i ? [j] : []));
+        return { layer: l.layer, cosine: cosineMatrix(lastGrads.map((perVar) => members.map((j) => perVar[j]))) };
+      });
+    },
+    gradientEntanglement(taskA = 0, taskB = 1) {
+      const layer = model.sharedVariables.findIndex((l) => l.layer === 'embedding');
+      if (layer < 0 || lastGrads.length === 0) return [];
+      const j = layerOf.indexOf(layer);
+      const dim = shared[j].shape[1] as number;
+      const rows = touchedRows(lastIndices, F, offsets);
+      return dataset.fields.map((f, i) => ({ field: f.name, cosine: meanRowCosine(lastGrads[taskA][j], lastGrads[taskB][j], dim, rows[i]) }));
+    },
+    dispose() {
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Per-task gradients: one backward pass per task k of its weighted loss w_k L_k over the shared
+ * parameters and task k's own parameters (SCIENCE.md section 2). Task-specific parameters are
+ * reached by their task's loss alone, so their gradient from task k is the summed-loss gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { MultiTaskModel } from './types.ts';
+
+/** Mean binary cross-entropy of logits against 0/1 labels (numerically stable form). */
+export function bceWithLogits(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, labels)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))) as tf.Scalar);
+}
+
+export interface TaskGradients {
+  /** Weighted loss w_k L_k of each task. */
+  losses: tf.Scalar[];
+  /** [task][shared variable, in sharedVariables order flattened over layers]. */
+  shared: tf.Tensor[][];
+  /** [task][variable of taskVariables[task]]: the summed-loss gradient of task-specific parameters. */
+  specific: tf.Tensor[][];
+}
+
+export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
+  return model.sharedVariables.flatMap((l) => l.variables);
+}
+
+/** labels: batch x T (0/1). Every returned tensor is new: dispose them (or call inside tf.tidy). */
+export function taskGradients(model: MultiTaskModel, indices: tf.Tensor2D, labels: tf.Tensor2D, lossWeights: readonly number[]): TaskGradients {
+  const shared = sharedVariableList(model);
+  const T = model.tasks.length;
+  const out: TaskGradients = { losses: [], shared: [], specific: [] };
+  for (let k = 0; k < T; k++) {
+    const own = model.taskVariables[k];
+    const vars = [...shared, ...own];
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.forward(indices, true);
+      const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+      return tf.mul(bceWithLogits(logits[k], y), lossWeights[k] ?? 1) as tf.Scalar;
+    }, vars);
+    const gradOf = (v: tf.Variable): tf.Tensor => grads[v.name] ?? tf.zerosLike(v);
+    out.losses.push(value);
+    out.shared.push(shared.map(gradOf));
+    out.specific.push(own.map(gradOf));
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export type MultiTaskKind = 'shared-bottom' | 'mmoe' | 'ple' | 'stem' | 'single';
+
+export const MULTI_TASK_KINDS: readonly MultiTaskKind[] = ['shared-bottom', 'mmoe', 'ple', 'stem', 'single'];
+
+export interface MultiTaskConfig {
+  kind: MultiTaskKind;
+  /** Width of every field embedding (STEM: of each slice). */
+  embeddingDim: number;
+  /** Shared-bottom's shared MLP; also the MLP of each single-task baseline. */
+  bottomWidths: number[];
+  /** Hidden widths of every expert (MMoE, PLE, STEM). */
+  expertWidths: number[];
+  /** Hidden widths of each task tower before its logit. */
+  towerWidths: number[];
+  /** MMoE: number of shared experts. */
+  experts: number;
+  /** PLE / STEM: experts per task, and shared experts. */
+  specificExperts: number;
+  sharedExperts: number;
+  /** PLE extraction levels. */
+  levels: 1 | 2;
+  seed: number;
+}
+
+/** Small sizes that train in seconds in a browser. */
+export const DEFAULT_MULTI_TASK_CONFIG: MultiTaskConfig = {
+  kind: 'mmoe',
+  embeddingDim: 8,
+  bottomWidths: [64, 32],
+  expertWidths: [64, 32],
+  towerWidths: [32],
+  experts: 4,
+  specificExperts: 1,
+  sharedExperts: 2,
+  levels: 1,
+  seed: 1,
+};
+
+/** A group of parameters every task's loss reaches (e.g. 'embedding', 'expert/0', 'bottom/1'). */
+export interface SharedLayer {
+  layer: string;
+  variables: tf.Variable[];
+}
+
+export interface EmbeddingTableRef {
+  /** 'shared' or the task's name. */
+  label: string;
+  /** The task whose slice it is; null for a table every task reads. */
+  task: number | null;
+  /** Concatenated over fields (rows = sum of cardinalities, fieldOffsets layout) x embeddingDim. */
+  table: tf.Variable;
+}
+
+export interface MultiTaskModel {
+  readonly config: MultiTaskConfig;
+  readonly tasks: readonly string[];
+  /** Shared layers, bottom to top. */
+  readonly sharedVariables: SharedLayer[];
+  /** Per task: parameters only that task's loss reaches (towers, gates, task experts and slices). */
+  readonly taskVariables: tf.Variable[][];
+  /** indices: batch x F int32 local indices. Logits per task, each of length batch. */
+  forward(indices: tf.Tensor2D, training: boolean): tf.Tensor1D[];
+  embeddingTables(): EmbeddingTableRef[];
+  dispose(): void;
+}
