@@ -182,6 +182,34 @@ describe('analyzeTableFile', () => {
     expect(last.rowsPerSecond).toBeGreaterThan(0);
   });
 
+  it('takes a tensor Gram from the tensorGram hook when it offers one, and streams the others', async () => {
+    const file = memoryFile([
+      { name: 'x', data: a, dim: 6 },
+      { name: 'y', data: b, dim: 6 },
+    ]);
+    const reports: AnalysisProgress[] = [];
+    const offered: string[] = [];
+    const result = await analyzeTableFile(
+      file,
+      { tensors: ['x', 'y'], mode: 'raw' },
+      {
+        onProgress: (p) => reports.push(p),
+        tensorGram: (tensor, mode, onRows) => {
+          offered.push(`${tensor.name}/${mode}`);
+          if (tensor.name !== 'y') return null;
+          onRows(25);
+          const acc = new GramAccumulator(6, mode);
+          acc.add(b, 25);
+          return Promise.resolve(acc);
+        },
+      },
+    );
+    expect(offered).toEqual(['x/raw', 'y/raw']);
+    expectFieldClose(result.fields[0], direct('x', a, 6, 'raw'));
+    expectFieldClose(result.fields[1], direct('y', b, 6, 'raw'));
+    expect(reports.at(-1)).toMatchObject({ rowsDone: 65, rowsTotal: 65 });
+  });
+
   it('stops with an AbortError when the signal fires', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -21,6 +21,11 @@ export interface AnalysisHooks {
   onProgress?: (p: AnalysisProgress) => void;
   /** Rows per block read from the file. */
   chunkRows?: number;
+  /**
+   * Sums one whole tensor's Gram some faster way (its rows split over workers); null when it
+   * cannot, and the tensor is streamed through readRows here. Not used with field_dims.
+   */
+  tensorGram?: (tensor: TensorInfo, mode: SpectrumMode, onRows: (rowsDone: number) => void) => Promise<GramAccumulator> | null;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -65,13 +70,8 @@ export async function analyzeTableFile(
     accumulators = [];
     for (const info of infos) {
       progress.beginTensor();
-      let acc: GramAccumulator | undefined;
-      for await (const block of read(info)) {
-        check(block);
-        acc ??= new GramAccumulator(block.dim, mode);
-        acc.add(block.data, block.rows);
-      }
-      accumulators.push(acc);
+      const whole = hooks.tensorGram?.(info, mode, (rows) => progress.advanceRows(rows, info));
+      accumulators.push(whole ? await whole : await accumulateTensor(read(info), mode, check));
     }
   }
   progress.finish();
@@ -84,6 +84,16 @@ export async function analyzeTableFile(
     ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors] }
     : { mode, tensors: [...request.tensors] };
   return { source: file.source.name, options, fields };
+}
+
+async function accumulateTensor(blocks: AsyncIterable<RowBlock>, mode: SpectrumMode, check: (block: RowBlock) => void) {
+  let acc: GramAccumulator | undefined;
+  for await (const block of blocks) {
+    check(block);
+    acc ??= new GramAccumulator(block.dim, mode);
+    acc.add(block.data, block.rows);
+  }
+  return acc;
 }
 
 /** One tensor cut into contiguous row blocks of field_dims rows; blocks straddling a boundary are split. */
@@ -177,8 +187,18 @@ class ProgressReporter {
   }
 
   advance(block: RowBlock): void {
-    this.rowsDone = this.rowsBeforeTensor + block.startRow + block.rows;
-    this.bytesDone = Math.min(this.bytesTotal, Math.max(this.bytesDone, block.bytesDone));
+    this.moveTo(block.startRow + block.rows, block.bytesDone);
+  }
+
+  /** Rows of a tensor summed out of order (by several workers): bytes estimated pro rata. */
+  advanceRows(rows: number, info: TensorInfo): void {
+    const rowBytes = this.bytesTotal / Math.max(1, this.rowsTotal ?? info.shape[0]);
+    this.moveTo(rows, Math.round((this.rowsBeforeTensor + rows) * rowBytes));
+  }
+
+  private moveTo(tensorRows: number, bytesDone: number): void {
+    this.rowsDone = this.rowsBeforeTensor + tensorRows;
+    this.bytesDone = Math.min(this.bytesTotal, Math.max(this.bytesDone, bytesDone));
     if (performance.now() - this.last >= PROGRESS_INTERVAL_MS) this.report();
   }
 

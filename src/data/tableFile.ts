@@ -15,7 +15,10 @@ export interface TensorInfo {
   reason?: string;
 }
 
-/** A block of consecutive rows, row-major, rows x dim. */
+/**
+ * A block of consecutive rows, row-major, rows x dim. Read-only: for aligned little-endian
+ * float32/float64 data it is a view over the bytes read from the file (no copy).
+ */
 export interface RowBlock {
   data: Float32Array | Float64Array;
   rows: number;

@@ -1,12 +1,19 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { createAnalysisService } from './analysisService.ts';
+import { helperCount, workerRangeRunner } from './parallelGram.ts';
+
+const spawnHelper = () => new Worker(new URL('./gramRange.worker.ts', import.meta.url), { type: 'module', name: 'reclens-gram' });
+const helper = workerRangeRunner(spawnHelper);
 
 // tfjs (and the wasm binaries' URLs) load only when the UI first asks about backends.
-const service = createAnalysisService(async () => {
-  const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
-  setupWasmBackend();
-});
+const service = createAnalysisService(
+  async () => {
+    const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
+    setupWasmBackend();
+  },
+  (bytes) => Array.from({ length: helperCount(bytes, navigator.hardwareConcurrency ?? 1) }, () => helper),
+);
 
 Comlink.expose({
   ...service,

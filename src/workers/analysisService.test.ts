@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../data/importError.ts';
 import { npyBytes } from '../data/testFixtures.ts';
-import { createAnalysisService, toSerializedError } from './analysisService.ts';
+import { rowRangeGram } from '../engine/rowRangeGram.ts';
+import { createAnalysisService } from './analysisService.ts';
+import type { RangeRunner } from './parallelGram.ts';
 import type { AnalysisProgress } from '../analysis/types.ts';
 
 /** rows x dim float32 table whose column j has scale 1 / (j + 1): a spread, decaying spectrum. */
@@ -34,6 +35,27 @@ describe('analysis service', () => {
     expect(progress.at(-1)?.rowsDone).toBe(5000);
   });
 
+  it('sums a large C-order .npy by row ranges over helpers, to the same result as one thread', async () => {
+    const file = npyFile(30_000, 12);
+    const ranges: number[][] = [];
+    const helper: RangeRunner = (blob, job, signal, onRows) => (ranges.push([job.from, job.to]), rowRangeGram(blob, job, signal, onRows));
+    const progress: AnalysisProgress[] = [];
+    const [one, split] = await Promise.all([
+      createAnalysisService().analyze(file, { tensors: ['table'], mode: 'raw' }, () => {}),
+      createAnalysisService(undefined, (bytes) => (bytes === 30_000 * 12 * 4 ? [helper, helper] : [])).analyze(
+        file,
+        { tensors: ['table'], mode: 'raw' },
+        (p) => progress.push(p),
+      ),
+    ]);
+    if (!one.ok || !split.ok) throw new Error('analysis failed');
+    expect(ranges).toEqual([[10_000, 20_000], [20_000, 30_000]]);
+    expect(progress.at(-1)).toMatchObject({ rowsDone: 30_000, rowsTotal: 30_000 });
+    const [a, b] = [one.result.fields[0], split.result.fields[0]];
+    expect(b.rows).toBe(30_000);
+    b.singular_values.forEach((s, i) => expect(Math.abs(s - a.singular_values[i])).toBeLessThan(1e-12 * a.singular_values[0]));
+  });
+
   it('cancel() ends the running analysis with the cancelled outcome', async () => {
     const service = createAnalysisService();
     const pending = service.analyze(npyFile(200_000, 16), { tensors: ['table'], mode: 'raw' }, () => {});
@@ -47,15 +69,6 @@ describe('analysis service', () => {
     if (out.ok) return;
     expect(out.error.code).not.toBe('internal');
     expect(out.error.fix.length).toBeGreaterThan(0);
-  });
-
-  it('maps errors to the protocol: ImportError as is, anything else as internal with a fix', () => {
-    expect(toSerializedError(new ImportError('empty', 'm', 'f'))).toEqual({ code: 'empty', message: 'm', fix: 'f' });
-    const internal = toSerializedError(new TypeError('boom'));
-    expect(internal.code).toBe('internal');
-    expect(internal.message).toContain('boom');
-    expect(internal.fix).toBeTruthy();
-    expect(toSerializedError(new DOMException('Cancelled', 'AbortError')).code).toBe('cancelled');
   });
 
   it('runs the backend ladder lazily, after the preparation hook', async () => {

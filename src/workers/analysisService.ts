@@ -3,14 +3,18 @@
  * analyse uploaded files, cancel the running job, and run the tfjs backend ladder (loaded lazily,
  * so inspecting a file never waits for tfjs).
  */
-import { isAbortError } from '../data/abort.ts';
 import { blobByteSource } from '../data/byteSource.ts';
-import { ImportError, type SerializedImportError } from '../data/importError.ts';
+import { blobStreamSource } from '../engine/blobStreamSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
+import { npyRowLayout, readNpyHeader, stripExtension } from '../data/formats/npy.ts';
+import type { TableFile } from '../data/tableFile.ts';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { readAheadSource } from '../engine/readAheadSource.ts';
 import { blockRowsFor } from '../engine/blockRows.ts';
+import type { AnalysisHooks } from '../analysis/analyzeTable.ts';
 import type { AnalysisProgress } from '../analysis/types.ts';
+import { CANCELLED, toSerializedError } from './analysisErrors.ts';
+import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';
 import type { AnalyzeOutcome, AnalyzeRequest, BackendName, BackendState, InspectOutcome } from './analysisProtocol.ts';
 
 export interface AnalysisService {
@@ -21,24 +25,29 @@ export interface AnalysisService {
   setBackend(name: BackendName): Promise<BackendState>;
 }
 
-export const CANCELLED: SerializedImportError = { code: 'cancelled', message: 'Analysis cancelled', fix: '' };
-
-/** Every failure as the protocol's plain error object. */
-export function toSerializedError(err: unknown): SerializedImportError {
-  if (isAbortError(err)) return CANCELLED;
-  if (err instanceof ImportError) return err.toJSON();
-  const message = err instanceof Error ? err.message : String(err);
-  return {
-    code: 'internal',
-    message: `Internal error: ${message}`,
-    fix: 'This is a bug in RecLens, not in your file: reload the page and try again, and report it with the file format if it persists.',
-  };
+/** Blob reads are browser IPC: big blocks from one stream, the next one read while the current one is summed. */
+async function open(file: File, metadata?: File) {
+  const table = readAheadSource(blobStreamSource(file, file.name));
+  return openTableFile(table, metadata ? { metadata: blobByteSource(metadata, metadata.name) } : undefined);
 }
 
-/** Blob reads are browser IPC: big blocks, and the next one read while the current one is summed. */
-async function open(file: File, metadata?: File) {
-  const table = readAheadSource(blobByteSource(file, file.name));
-  return openTableFile(table, metadata ? { metadata: blobByteSource(metadata, metadata.name) } : undefined);
+/** Helpers for a tensor of this many bytes (none by default: Node tests and one-core machines). */
+export type GramHelpers = (tensorBytes: number) => RangeRunner[];
+
+/**
+ * A C-order .npy is summed by row ranges read straight from the File (this thread plus helper
+ * workers); every other layout and format streams through readRows.
+ */
+async function npyTensorGram(file: File, table: TableFile, helpers: GramHelpers, signal: AbortSignal): Promise<AnalysisHooks['tensorGram']> {
+  if (table.format !== 'npy') return undefined;
+  const layout = npyRowLayout(await readNpyHeader(table.source));
+  if (!layout) return undefined;
+  const name = stripExtension(table.source.name);
+  return (tensor, mode, onRows) => {
+    if (tensor.name !== name) return null;
+    const bytes = layout.rows * layout.dim * layout.dtype.itemSize;
+    return parallelTensorGram(file, layout, mode, helpers(bytes), signal, onRows);
+  };
 }
 
 /**
@@ -50,8 +59,11 @@ function usedEngine(state: BackendState): BackendState {
   return { ...state, gramEngine: 'float64-js' };
 }
 
-/** `prepareTf` runs once before the first ladder call (the worker points tfjs-backend-wasm at its binaries there). */
-export function createAnalysisService(prepareTf: () => Promise<void> = async () => {}): AnalysisService {
+/**
+ * `prepareTf` runs once before the first ladder call (the worker points tfjs-backend-wasm at its
+ * binaries there); `helpers` lends worker threads to the Gram of large .npy tables.
+ */
+export function createAnalysisService(prepareTf: () => Promise<void> = async () => {}, helpers: GramHelpers = () => []): AnalysisService {
   let current: AbortController | null = null;
   let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
   const loadLadder = () => (ladder ??= prepareTf().then(() => import('../engine/backendLadder.ts')));
@@ -81,7 +93,8 @@ export function createAnalysisService(prepareTf: () => Promise<void> = async () 
       try {
         const table = await open(file, metadata);
         const chunkRows = blockRowsFor(table.tensors.filter((t) => request.tensors.includes(t.name)));
-        const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows });
+        const tensorGram = await npyTensorGram(file, table, helpers, controller.signal);
+        const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
         return { ok: true, result, elapsedMs: performance.now() - t0, gramEngine: 'float64-js' };
       } catch (err) {
         return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };

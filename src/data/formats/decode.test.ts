@@ -53,10 +53,28 @@ describe('decodeElements', () => {
     expect(Array.from(decodeElements(new Uint8Array([0, 1, 1, 0]), dtypeOf('bool'), 4))).toEqual([0, 1, 1, 0]);
   });
 
-  it('returns a copy: changing the result leaves the source bytes alone', () => {
-    const bytes = new Uint8Array(new Float32Array([1, 2]).buffer);
-    const out = decodeElements(bytes, dtypeOf('float32'), 2);
-    out[0] = 9;
-    expect(new Float32Array(bytes.buffer)[0]).toBe(1);
+  it('views aligned host-order float32/float64 bytes without copying', () => {
+    const f32 = new Uint8Array(new Float32Array([0, 1, 2, 3]).buffer).subarray(4);
+    const a = decodeElements(f32, dtypeOf('float32'), 2);
+    expect(a.buffer).toBe(f32.buffer);
+    expect(a.byteOffset).toBe(4);
+    expect(Array.from(a)).toEqual([1, 2]);
+    const f64 = new Uint8Array(new Float64Array([5, 6, 7]).buffer).subarray(8);
+    const b = decodeElements(f64, dtypeOf('float64'), 2);
+    expect(b.buffer).toBe(f64.buffer);
+    expect(Array.from(b)).toEqual([6, 7]);
+  });
+
+  it('copies when the bytes are unaligned or byte-swapped, leaving the source alone', () => {
+    const unaligned = new Uint8Array(12);
+    unaligned.set(new Uint8Array(new Float64Array([2.5]).buffer), 4);
+    const fromOdd = decodeElements(unaligned.subarray(4), dtypeOf('float64'), 1);
+    expect(fromOdd.buffer).not.toBe(unaligned.buffer);
+    expect(fromOdd[0]).toBe(2.5);
+    const swapped = new Uint8Array(4);
+    new DataView(swapped.buffer).setFloat32(0, 1.5, false);
+    const out = decodeElements(swapped, dtypeOf('float32', false), 1);
+    expect(out[0]).toBe(1.5);
+    expect(new DataView(swapped.buffer).getFloat32(0, false)).toBe(1.5);
   });
 });

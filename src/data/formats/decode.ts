@@ -4,12 +4,15 @@ import { halfTable } from './float16.ts';
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Decodes `count` stored elements from the start of `bytes` into a fresh array:
- * Float64Array for types a float32 cannot hold exactly, Float32Array otherwise.
- * Works on an aligned copy in host byte order, so every type is one typed-array view and a native
- * conversion (or a table lookup for float16): no per-element allocation, no DataView.
+ * Decodes `count` stored elements from the start of `bytes`: Float64Array for types a float32
+ * cannot hold exactly, Float32Array otherwise. Float32/float64 already in host byte order and
+ * aligned are returned as a view over `bytes` (no copy: callers must not write to the result);
+ * everything else is converted from an aligned copy in host byte order, so every type is one
+ * typed-array view and a native conversion (or a table lookup for float16), never a DataView.
  */
 export function decodeElements(bytes: Uint8Array, dtype: DType, count: number): Float32Array | Float64Array {
+  const view = hostFloatView(bytes, dtype, count);
+  if (view) return view;
   const copy = bytes.slice(0, count * dtype.itemSize);
   if (dtype.itemSize > 1 && dtype.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(copy, dtype.itemSize);
   const buffer = copy.buffer;
@@ -46,6 +49,13 @@ export function decodeElements(bytes: Uint8Array, dtype: DType, count: number): 
       return out;
     }
   }
+}
+
+function hostFloatView(bytes: Uint8Array, dtype: DType, count: number): Float32Array | Float64Array | null {
+  if (dtype.littleEndian !== HOST_LITTLE_ENDIAN || bytes.byteOffset % dtype.itemSize !== 0) return null;
+  if (dtype.name === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+  if (dtype.name === 'float64') return new Float64Array(bytes.buffer, bytes.byteOffset, count);
+  return null;
 }
 
 function integerView(dtype: DType, buffer: ArrayBuffer, count: number) {
