@@ -20,8 +20,14 @@ export function ChartFigure({ testId, filename, draw, caption, className }: Prop
   const svgRef = useRef<SVGSVGElement>(null);
   const width = useElementWidth(boxRef);
 
+  // Each chart draws in a task of its own, so a card with several charts never blocks the
+  // main thread for the sum of their renders (the page stays responsive while results arrive).
   useEffect(() => {
-    if (svgRef.current && width > 0) draw(svgRef.current, width);
+    if (width <= 0) return;
+    const timer = setTimeout(() => {
+      if (svgRef.current) draw(svgRef.current, width);
+    }, 0);
+    return () => clearTimeout(timer);
   }, [draw, width]);
 
   const exportSvg = () => svgRef.current && downloadBlob(svgBlob(svgRef.current), `${filename}.svg`);

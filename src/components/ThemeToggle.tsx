@@ -2,13 +2,14 @@ import { useSyncExternalStore } from 'react';
 import { resolveTheme } from '../state/documentSync.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 
-const query = '(prefers-color-scheme: dark)';
+// One MediaQueryList for the page: matchMedia() on every render check costs a style recalculation.
+let darkQuery: MediaQueryList | undefined;
+const media = () => (darkQuery ??= matchMedia('(prefers-color-scheme: dark)'));
 const subscribe = (onChange: () => void) => {
-  const media = matchMedia(query);
-  media.addEventListener('change', onChange);
-  return () => media.removeEventListener('change', onChange);
+  media().addEventListener('change', onChange);
+  return () => media().removeEventListener('change', onChange);
 };
-const prefersDark = () => matchMedia(query).matches;
+const prefersDark = () => media().matches;
 
 /** Switches between light and dark; the first press leaves 'auto' (the system's choice). */
 export function ThemeToggle() {
