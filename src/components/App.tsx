@@ -14,11 +14,16 @@ import { NoticeBar } from './NoticeBar.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { SpectrumCurvesPanel } from './SpectrumCurvesPanel.tsx';
 import { TableCard } from './TableCard.tsx';
+import { getTrainingController } from './training/trainingControllerContext.ts';
+import { TrainView } from './training/TrainView.tsx';
+import { MultitaskView } from './multitask/MultitaskView.tsx';
+import { getMultitaskController } from './multitask/multitaskController.ts';
 
 export function App() {
   const controller = useController();
   const tables = useStudioStore((s) => s.tables);
   const lessonOpen = useStudioStore((s) => s.ui.lesson > 0);
+  const view = useStudioStore((s) => s.ui.view);
   const [dragging, setDragging] = useState(false);
 
   // A table dropped anywhere on the page is imported, not opened by the browser.
@@ -26,7 +31,9 @@ export function App() {
     e.preventDefault();
     setDragging(false);
     const file = e.dataTransfer.files[0];
-    if (file) void controller.pickFile(file);
+    if (file && view === 'train') getTrainingController().pickDatasetFile(file);
+    else if (file && view === 'multitask') void getMultitaskController().pickCsv(file);
+    else if (file) void controller.pickFile(file);
   };
 
   return (
@@ -42,7 +49,7 @@ export function App() {
       onDrop={onDrop}
     >
       <Header />
-      <div className="layout">
+      {view === 'multitask' ? <MultitaskView /> : view === 'train' ? <TrainView /> : <div className="layout">
         <aside className="sidebar" aria-label="Import and lessons">
           {lessonOpen ? <LessonPanel /> : <LessonPicker />}
           <DropZone />
@@ -67,7 +74,7 @@ export function App() {
           <ComparisonPanel />
           <SpectrumCurvesPanel />
         </main>
-      </div>
+      </div>}
     </div>
   );
 }

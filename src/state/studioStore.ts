@@ -3,6 +3,8 @@ import type { SerializedImportError } from '../data/importError.ts';
 import type { TableFormat, TensorInfo } from '../data/tableFile.ts';
 import type { AnalysisProgress, AnalysisResult, SpectrumMode } from '../analysis/types.ts';
 import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
+import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
+import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
 import { initialUi, type Notice, type UiState } from './uiState.ts';
 
 /** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
@@ -36,7 +38,7 @@ export interface ImportFlow {
 
 export type FieldSort = 'cardinality' | 'ia';
 
-export interface StudioState {
+export interface StudioState extends TrainingSlice, MultitaskSlice {
   tables: LoadedTable[];
   flow: ImportFlow;
   lastError: SerializedImportError | null;
@@ -94,6 +96,8 @@ let nextId = 1;
 
 export const createStudioStore = () =>
   create<StudioState>()((set) => ({
+    ...createTrainingSlice(set),
+    ...createMultitaskSlice(set),
     tables: [],
     flow: initialFlow,
     lastError: null,

@@ -1,5 +1,7 @@
 import type { SpectrumMode } from '../analysis/types.ts';
 import type { FieldSort } from './studioStore.ts';
+import { multitaskUrlBinding } from './multitaskUrl.ts';
+import { trainingUrlBinding } from './trainingUrl.ts';
 import { STUDIO_VIEWS, type ThemeChoice } from './uiState.ts';
 import { UrlRegistry } from './urlRegistry.ts';
 import { boolField, enumField, intField } from './urlState.ts';
@@ -42,6 +44,8 @@ export function createStudioUrlRegistry(): UrlRegistry {
       s.setUi({ view: v.view, theme: v.theme, lesson: v.lesson, step: v.step, playing: v.play, slow: v.slow, bigText: v.big, hideControls: v.bare });
     },
   });
+  registry.register(trainingUrlBinding);
+  registry.register(multitaskUrlBinding);
   return registry;
 }
 

@@ -1,0 +1,175 @@
+/**
+ * Training throughput in the built studio: DeepFM (26 fields x dim 16, MLP 400-400, batch 1024)
+ * trained through the Train view's worker in headless Debian Chromium on each tfjs backend, next
+ * to PyTorch CPU on the same model in the same run (src/models/trainBench.py), plus the longest
+ * main-thread long task seen while training (PerformanceObserver 'longtask').
+ *
+ *   npx vite build && npx tsx bench/trainBench.ts [--steps 4] [--backends wasm,webgl,webgpu,cpu]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { chromiumArgs } from '../playwright.config.ts';
+import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
+import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
+import { createRng } from '../src/data/ctr/prng.ts';
+import { randomIndices } from '../src/models/tinyData.ts';
+
+const FIELDS = 26;
+const CARDINALITY = 1000;
+const DIM = 16;
+const MLP = [400, 400];
+const BATCH = 1024;
+const WARMUP = 2;
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, 'bench', 'out');
+const FILE = join(OUT, `deepfm-bench-${FIELDS}x${CARDINALITY}.rlctr`);
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** Random indices and labels: enough train rows that no epoch ends (and no validation runs) while timing. */
+function benchDataset(): CtrDataset {
+  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality: CARDINALITY }));
+  const rng = createRng(1);
+  const split = (rows: number) => ({ rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) });
+  return { name: 'deepfm-bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split(BATCH * 64), valid: split(BATCH), test: split(BATCH) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up in ${ms} ms`);
+}
+
+interface BrowserMeasure {
+  backend: string;
+  samplesPerS: number | null;
+  longestTaskMs: number;
+  note?: string;
+}
+
+const stepOf = (page: Page) => page.getByTestId('train-status').getAttribute('data-step').then(Number);
+
+/** Trains on one backend until WARMUP + steps steps, timing the last `steps` in the page's clock. */
+async function measure(page: Page, backend: string, steps: number): Promise<BrowserMeasure> {
+  const select = page.getByTestId('train-backend-select');
+  const available = await select.locator(`option[value="${backend}"]:not([disabled])`).count();
+  if (available === 0) return { backend, samplesPerS: null, longestTaskMs: 0, note: 'unavailable' };
+  await select.selectOption(backend);
+  await page.waitForFunction((b) => document.querySelector('[data-testid="train-backend"]')?.getAttribute('data-backend') === b, backend, { timeout: 60_000 });
+  const t0 = await page.evaluate(() => {
+    const w = window as unknown as { __longest: number; __tasks: number[][] };
+    w.__longest = 0;
+    w.__tasks = [];
+    return performance.now();
+  });
+  await page.getByTestId('train-button').click();
+  const at = async (n: number) => {
+    await page.waitForFunction((k) => Number(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-step')) >= k, n, { timeout: 600_000, polling: 50 });
+    return { t: await page.evaluate(() => performance.now()), step: await stepOf(page) };
+  };
+  const start = await at(WARMUP);
+  const end = await at(WARMUP + steps);
+  const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
+  if (process.argv.includes('--tasks')) console.log(`  ${backend} long tasks [ms after Train, duration]: ${JSON.stringify(await page.evaluate((t) => (window as unknown as { __tasks: number[][] }).__tasks.map(([s, d]) => [Math.round(s - t), d]), t0))}`);
+  await page.getByTestId('stop-button').click();
+  await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') ?? ''), null, { timeout: 600_000 });
+  return { backend, samplesPerS: ((end.step - start.step) * BATCH * 1000) / (end.t - start.t), longestTaskMs: longest };
+}
+
+async function browser(backends: string[], steps: number): Promise<BrowserMeasure[]> {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
+  const port = await freePort();
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const profile = mkdtempSync(join(tmpdir(), 'reclens-trainbench-'));
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForHttp(url, 60_000);
+    const ctx = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
+    try {
+      const page = await ctx.newPage();
+      await page.addInitScript(() => {
+        const w = window as unknown as { __longest: number; __tasks: number[][] };
+        w.__longest = 0;
+        w.__tasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            w.__longest = Math.max(w.__longest, e.duration);
+            w.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+          }
+        }).observe({ type: 'longtask', buffered: true });
+      });
+      const hash = `#v=1&view=train&tmodel=deepfm&tdim=${DIM}&tmlp=${MLP.join('-')}&tbs=${BATCH}&tep=1000&tpat=0&teval=0&tsnap=0`;
+      await page.goto(url + hash);
+      await page.getByTestId('dataset-file').setInputFiles(FILE);
+      await page.waitForFunction(() => !document.querySelector('[data-testid="train-backend-select"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
+      const results: BrowserMeasure[] = [];
+      for (const b of backends) {
+        try {
+          results.push(await measure(page, b, steps));
+        } catch (error) {
+          results.push({ backend: b, samplesPerS: null, longestTaskMs: 0, note: (error as Error).message.split('\n')[0] });
+        }
+        console.log(`  ${b}: ${JSON.stringify(results[results.length - 1])}`);
+      }
+      return results;
+    } finally {
+      await ctx.close();
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+function torch(steps: number): { samplesPerS: number; threads: number } {
+  const script = join(ROOT, 'src', 'models', 'trainBench.py');
+  const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps };
+  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  return { samplesPerS: out.samples_per_s, threads: out.threads };
+}
+
+async function main(): Promise<void> {
+  const steps = Number(arg('steps', '4'));
+  const backends = arg('backends', 'wasm,webgl,webgpu,cpu').split(',');
+  mkdirSync(OUT, { recursive: true });
+  if (!existsSync(FILE)) writeFileSync(FILE, encodeCtrDataset(benchDataset()));
+  console.log(`DeepFM ${FIELDS} fields x ${CARDINALITY} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}; ${steps} timed steps after ${WARMUP} per backend`);
+  const py = torch(Math.max(steps, 10));
+  const results = await browser(backends, steps);
+  console.log('\n| runtime | samples/s | steps/s | PyTorch / this | longest main-thread long task |');
+  console.log('|---|---|---|---|---|');
+  for (const r of results) {
+    if (r.samplesPerS === null) console.log(`| tfjs ${r.backend} (Chromium worker) | ${r.note} | | | |`);
+    else console.log(`| tfjs ${r.backend} (Chromium worker) | ${r.samplesPerS.toFixed(0)} | ${(r.samplesPerS / BATCH).toFixed(2)} | ${(py.samplesPerS / r.samplesPerS).toFixed(1)}x | ${r.longestTaskMs.toFixed(0)} ms |`);
+  }
+  console.log(`| PyTorch CPU, ${py.threads} thread(s) | ${py.samplesPerS.toFixed(0)} | ${(py.samplesPerS / BATCH).toFixed(2)} | 1.0x | |`);
+  const worst = Math.max(0, ...results.map((r) => r.longestTaskMs));
+  console.log(`longest main-thread long task while training: ${worst.toFixed(0)} ms (${worst > 50 ? 'ABOVE' : 'within'} 50 ms)`);
+}
+
+void main();

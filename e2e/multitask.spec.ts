@@ -1,0 +1,79 @@
+import { expect, test, type Page } from '@playwright/test';
+import { openStudio, SHOTS } from './studioHelpers.ts';
+
+/** Sum of the dominance segments' values per (layer, optimiser) bar. */
+async function dominanceSums(page: Page): Promise<number[]> {
+  return page.getByTestId('dominance-chart').locator('g.dominance-bar').evaluateAll((bars) =>
+    bars.map((b) => Array.from(b.querySelectorAll('rect.dominance-segment')).reduce((s, r) => s + Number(r.getAttribute('data-value')), 0)),
+  );
+}
+
+async function storedMultitaskRuns(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((done, fail) => {
+    const open = indexedDB.open('reclens');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('runs').objectStore('runs').getAll();
+      all.onsuccess = () => done((all.result as { kind: string }[]).filter((r) => r.kind === 'multitask').length);
+      all.onerror = () => fail(all.error);
+    };
+  }));
+}
+
+test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pairs', async ({ page }) => {
+  test.setTimeout(180_000);
+  // Small settings through the link: 20 steps, conflict measure 4 steps per model.
+  await openStudio(page, '#v=1&msteps=20&mbs=128&mcsteps=4&mmodel=mmoe');
+  await page.getByTestId('multitask-tab').click();
+  await expect(page).toHaveURL(/view=multitask/);
+  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('mtl-dataset-select')).toHaveValue('synthetic-mtl-small');
+  await expect(page.getByTestId('mtl-model-select')).toHaveValue('mmoe');
+
+  await page.getByTestId('mtl-train-button').click();
+  const status = page.getByTestId('mtl-status');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(status).toHaveAttribute('data-step', '20');
+
+  // Dominance: one bar per shared layer and optimiser, task shares summing to 1.
+  const sums = await dominanceSums(page);
+  expect(sums.length).toBeGreaterThanOrEqual(2 * 2);
+  for (const s of sums) expect(s).toBeCloseTo(1, 6);
+  // Cosine matrix: diagonal 1, symmetric off-diagonal within [-1, 1].
+  const cells = await page.getByTestId('cosine-matrix').locator('rect.cosine-cell').evaluateAll((els) =>
+    els.map((e) => ({ r: e.getAttribute('data-row'), c: e.getAttribute('data-col'), v: Number(e.getAttribute('data-value')) })),
+  );
+  expect(cells.length).toBeGreaterThanOrEqual(8);
+  for (const cell of cells) {
+    if (cell.r === cell.c) expect(cell.v).toBeCloseTo(1, 5);
+    else expect(Math.abs(cell.v)).toBeLessThanOrEqual(1 + 1e-9);
+  }
+  await expect(page.getByTestId('entanglement-heatmap').locator('rect.entanglement-cell').first()).toBeVisible();
+  await expect(page.getByTestId('rau-lines').locator('path.rau-line')).toHaveCount(4);
+
+  // Metrics: one row per optimiser and task; the comparable filter switches the subset.
+  const rows = page.getByTestId('mtl-metrics').locator('tbody tr[data-task]');
+  await expect(rows).toHaveCount(4);
+  const aucs = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-auc'))));
+  for (const a of aucs) expect(a).toBeGreaterThan(0.3);
+  await page.getByTestId('mtl-comparable-toggle').check();
+  await expect(page.getByTestId('mtl-metrics')).toHaveAttribute('data-subset', 'comparable');
+  await expect.poll(() => storedMultitaskRuns(page)).toBeGreaterThan(0);
+
+  await page.getByTestId('dominance-chart').screenshot({ path: `${SHOTS}/multitask-dominance.png` });
+  await page.getByTestId('rau-lines').screenshot({ path: `${SHOTS}/multitask-rau-lines.png` });
+  await page.getByTestId('rau-histogram').screenshot({ path: `${SHOTS}/multitask-rau-histogram.png` });
+  await page.getByTestId('cosine-matrix').screenshot({ path: `${SHOTS}/multitask-cosine.png` });
+  await page.getByTestId('entanglement-heatmap').screenshot({ path: `${SHOTS}/multitask-entanglement.png` });
+  await page.screenshot({ path: `${SHOTS}/multitask-view.png`, fullPage: true });
+
+  // Conflict pairs (tiny): five models, 39-bin histograms, the joint heatmap.
+  await page.getByTestId('conflict-start').click();
+  await expect(page.getByTestId('conflict-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const panels = page.getByTestId('distance-histograms').locator('g.distance-panel');
+  await expect(panels).toHaveCount(10);
+  await expect(panels.first().locator('rect.bin-conflict')).toHaveCount(39);
+  await expect(page.getByTestId('joint-histogram').locator('g.joint-panel')).toHaveCount(5);
+  await page.getByTestId('distance-histograms').screenshot({ path: `${SHOTS}/multitask-distances.png` });
+  await page.getByTestId('joint-histogram').screenshot({ path: `${SHOTS}/multitask-joint.png` });
+});

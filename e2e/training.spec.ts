@@ -1,0 +1,101 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const SHOTS = 'test-results/screenshots';
+
+/** Tiny, fast settings: 8 fields, dim 4, one small hidden layer, validation and a spectrum every 2 steps. */
+async function openTrainView(page: Page, kind: string) {
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.goto(`/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=${kind}&tdim=4&tmlp=16&tbs=128&tep=3&tpat=0&teval=2&tsnap=2&tlr=0.01`);
+  await expect(page.getByTestId('dataset-select').locator('option[value="synthetic-ctr-tiny"]')).toHaveCount(1);
+  await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
+}
+
+async function useBackend(page: Page, name: string) {
+  const select = page.getByTestId('train-backend-select');
+  await select.selectOption(name);
+  await expect(page.getByTestId('train-backend')).toHaveAttribute('data-backend', name);
+}
+
+const status = (page: Page) => page.getByTestId('train-status');
+const heatmapFills = (page: Page) => page.getByTestId('live-heatmap').locator('rect.heatmap-cell').evaluateAll((els) => els.map((e) => e.getAttribute('fill')).join(','));
+
+test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live spectrum moves', async ({ page }) => {
+  test.setTimeout(150_000);
+  await openTrainView(page, 'dnn');
+  await expect(page.getByTestId('train-tab')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('model-select')).toHaveValue('dnn');
+
+  // WebGPU (SwiftShader here): start paused, advance with Step so shader compiles stay bounded.
+  await useBackend(page, 'webgpu');
+  await page.getByTestId('train-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await page.getByTestId('pause-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+  const pausedAt = Number(await status(page).getAttribute('data-step'));
+  await page.getByTestId('step-button').click();
+  await expect(status(page)).toHaveAttribute('data-step', String(pausedAt + 1), { timeout: 60_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  await expect(page.getByTestId('live-heatmap')).toBeVisible();
+  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-webgpu-stopped.png` });
+
+  // The fastest backend (wasm): a full short run.
+  await useBackend(page, 'wasm');
+  await page.getByTestId('train-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', /running|done/, { timeout: 30_000 });
+  await expect(page.getByTestId('live-heatmap').locator('rect.heatmap-cell').first()).toBeVisible();
+  const before = await heatmapFills(page);
+  await expect(status(page)).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  const after = await heatmapFills(page);
+  expect(after).not.toBe(before);
+  const losses = await page.getByTestId('loss-chart').locator('g.series path').first().getAttribute('d');
+  expect(losses).toBeTruthy();
+  // Mean of the first three logged losses against the last three.
+  const firstLoss = Number(await status(page).getAttribute('data-first-loss'));
+  const recentLoss = Number(await status(page).getAttribute('data-recent-loss'));
+  expect(recentLoss).toBeLessThan(firstLoss);
+  expect(Number(await status(page).getAttribute('data-valid-auc'))).toBeGreaterThan(0.5);
+  await expect(page.getByTestId('ia-lines').locator('g.series')).toHaveCount(8);
+
+  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-wasm-done.png` });
+  await page.getByTestId('live-heatmap').screenshot({ path: `${SHOTS}/train-live-heatmap.png` });
+  await page.getByTestId('ia-lines').screenshot({ path: `${SHOTS}/train-ia-lines.png` });
+  await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-form.png` });
+
+  // Export and round trip into the collapse view.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-tables').click();
+  expect((await download).suggestedFilename()).toMatch(/\.npy$/);
+  await page.getByTestId('open-in-collapse').click();
+  await expect(page.locator('[data-testid="table-card"][data-source$=".safetensors"]')).toBeVisible({ timeout: 30_000 });
+});
+
+test('DCNv2 shows the interaction-collapse matrix', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openTrainView(page, 'dcnv2');
+  await useBackend(page, 'wasm');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('interaction-matrix').locator('rect.matrix-cell')).toHaveCount(64, { timeout: 60_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await page.getByTestId('interaction-matrix').screenshot({ path: `${SHOTS}/train-interaction-matrix.png` });
+  await page.getByTestId('interaction-matrix').locator('rect.matrix-cell').nth(10).hover();
+  await expect(page.getByTestId('interaction-matrix').locator('g.chart-tooltip')).toBeVisible();
+});
+
+test('scaling experiment: a queue of runs, progress, and the AUC and IA charts per variant', async ({ page }) => {
+  test.setTimeout(150_000);
+  await openTrainView(page, 'dnn');
+  await useBackend(page, 'wasm');
+  const panel = page.locator('.scaling-panel');
+  // Sizes 1x and 2x only (3 runs: size 1 is shared by both variants), 1 epoch each.
+  for (const size of ['3x', '4x', '10x']) await panel.getByLabel(size).uncheck();
+  await panel.getByLabel('Epochs per run').fill('1');
+  await page.getByTestId('scaling-start').click();
+  await expect(page.getByTestId('scaling-progress')).toHaveAttribute('data-total', '3');
+  await expect(page.getByTestId('scaling-progress')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('scaling-chart').locator('g.series')).toHaveCount(2);
+  await expect(page.getByTestId('scaling-chart').locator('g.series circle')).toHaveCount(4);
+  await panel.screenshot({ path: `${SHOTS}/train-scaling.png` });
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(3);
+  await page.locator('.runs-panel').screenshot({ path: `${SHOTS}/train-runs.png` });
+});

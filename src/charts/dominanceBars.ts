@@ -1,0 +1,79 @@
+import * as d3 from 'd3';
+import type { MtlLayerDominance } from '../workers/multitaskProtocol.ts';
+import { swatchLegend } from './chartLegend.ts';
+import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, prepareSvg, styleAxis } from './chartStyle.ts';
+
+export interface DominanceArm {
+  /** "Adam", "AdaTask", ... */
+  label: string;
+  layers: MtlLayerDominance[];
+}
+
+export interface StackSegment {
+  task: number;
+  y0: number;
+  y1: number;
+  value: number;
+}
+
+/** Mean rAU per task stacked from 0; NaN shares (a layer nobody moved yet) count as 0. */
+export function stackShares(shares: readonly number[]): StackSegment[] {
+  let y = 0;
+  return shares.map((v, task) => {
+    const value = Number.isFinite(v) ? v : 0;
+    const seg = { task, y0: y, y1: y + value, value };
+    y += value;
+    return seg;
+  });
+}
+
+/** Per shared layer, one stacked bar per optimiser of the mean rAU of each task; dashed line at 1/T. */
+export function renderDominanceBars(svg: SVGSVGElement, tasks: readonly string[], arms: readonly DominanceArm[], width: number): void {
+  const layers = arms[0]?.layers.map((l) => l.layer) ?? [];
+  const T = tasks.length;
+  const margin = { top: 56, right: 16, bottom: 54, left: 48 };
+  const height = 300;
+  const describe = arms
+    .map((a) => `${a.label}: ${a.layers.map((l) => `${l.layer} ${l.meanRau.map((v, k) => `${tasks[k]} ${d3.format('.2f')(v)}`).join(', ')}`).join('; ')}`)
+    .join('. ');
+  const root = prepareSvg(svg, width, height, 'Task dominance per shared layer (mean rAU)', describe || 'No steps yet.');
+  swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
+  const plotH = height - margin.top - margin.bottom;
+  const x0 = d3.scaleBand<string>().domain(layers).range([margin.left, width - margin.right]).paddingInner(0.25).paddingOuter(0.1);
+  const x1 = d3.scaleBand<string>().domain(arms.map((a) => a.label)).range([0, x0.bandwidth()]).padding(0.12);
+  const y = d3.scaleLinear().domain([0, 1]).range([margin.top + plotH, margin.top]);
+  const axisY = root.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(5).tickSize(-(width - margin.left - margin.right)));
+  styleAxis(axisY);
+  axisY.selectAll('.tick line').attr('stroke', GRID);
+  root.append('text').attr('transform', `translate(14,${margin.top + plotH / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('mean rAU');
+
+  for (const arm of arms) {
+    for (const l of arm.layers) {
+      const g = root.append('g').attr('class', 'dominance-bar').attr('data-layer', l.layer).attr('data-arm', arm.label).attr('transform', `translate(${(x0(l.layer) ?? 0) + (x1(arm.label) ?? 0)},0)`);
+      for (const s of stackShares(l.meanRau)) {
+        g.append('rect')
+          .attr('class', 'dominance-segment')
+          .attr('data-task', tasks[s.task])
+          .attr('data-value', s.value)
+          .attr('y', y(s.y1))
+          .attr('height', Math.max(0, y(s.y0) - y(s.y1)))
+          .attr('width', x1.bandwidth())
+          .attr('fill', SERIES_COLORS[s.task % SERIES_COLORS.length])
+          .append('title')
+          .text(`${l.layer}, ${arm.label}: ${tasks[s.task]} mean rAU ${d3.format('.3f')(s.value)}, argmax share ${d3.format('.0%')(l.argmaxShare[s.task] ?? NaN)}`);
+      }
+      const top = l.meanRau[0];
+      if (x1.bandwidth() > 26 && Number.isFinite(top)) {
+        g.append('text').attr('x', x1.bandwidth() / 2).attr('y', y(top / 2)).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', '#ffffff').text(d3.format('.2f')(top));
+      }
+      g.append('text').attr('x', x1.bandwidth() / 2).attr('y', margin.top + plotH + 14).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(arm.label);
+    }
+  }
+  for (const layer of layers) {
+    root.append('text').attr('x', (x0(layer) ?? 0) + x0.bandwidth() / 2).attr('y', margin.top + plotH + 32).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(layer);
+  }
+  if (T > 0) {
+    root.append('line').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(1 / T)).attr('y2', y(1 / T)).attr('stroke', '#1f2328').attr('stroke-dasharray', '5 4');
+    root.append('text').attr('x', width - margin.right).attr('y', y(1 / T) - 4).attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', '#1f2328').text(`1/T = ${d3.format('.2f')(1 / T)} (balanced)`);
+  }
+}

@@ -1,0 +1,60 @@
+import { useEffect } from 'react';
+import { useStudioStore } from '../../state/studioStore.ts';
+import { ConflictPanel } from './ConflictPanel.tsx';
+import { MtlCharts } from './MtlCharts.tsx';
+import { MtlForm } from './MtlForm.tsx';
+import { MtlMetricsTable } from './MtlMetricsTable.tsx';
+import { getMultitaskController } from './multitaskController.ts';
+import './multitask.css';
+
+function SavedRuns() {
+  const c = getMultitaskController();
+  const saved = useStudioStore((s) => s.mtlSavedRuns);
+  const current = useStudioStore((s) => s.mtlRun?.id);
+  if (saved.length === 0) return null;
+  return (
+    <section className="panel">
+      <h2>Saved multi-task runs</h2>
+      <ul className="mtl-saved">
+        {saved.map((r) => (
+          <li key={r.id} className={r.id === current ? 'active' : ''}>
+            <button type="button" className="link" onClick={() => void c.openSavedRun(r.id)}>{r.label}</button>
+            <span className="muted"> {new Date(r.createdAt).toLocaleString()}</span>
+            <button type="button" className="ghost small" aria-label={`Delete ${r.label}`} onClick={() => void c.deleteSavedRun(r.id)}>✕</button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The Multi-task view: train a model with Adam and AdaTask side by side and see task dominance, conflict and entanglement. */
+export function MultitaskView() {
+  const run = useStudioStore((s) => s.mtlRun);
+  useEffect(() => void getMultitaskController().init(), []);
+  return (
+    <div className="layout mtl-view">
+      <aside className="sidebar" aria-label="Multi-task settings">
+        <MtlForm />
+        <SavedRuns />
+      </aside>
+      <main className="workspace">
+        {run ? (
+          <>
+            <MtlMetricsTable />
+            <MtlCharts run={run} />
+          </>
+        ) : (
+          <section className="panel">
+            <h2>One shared model, several tasks</h2>
+            <p className="hint">
+              Pick a dataset and a model, then press Train both: the same model trains twice on the same batches, once with Adam and once with AdaTask, and the charts show per shared layer which task&apos;s updates
+              dominate, whether the tasks&apos; gradients conflict, and how entangled the shared embedding is.
+            </p>
+          </section>
+        )}
+        <ConflictPanel />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * The Multi-task view's actions, wiring the store to the multi-task worker and to the runs store
+ * in IndexedDB. Components call these; they compute nothing.
+ */
+import { DATASET_INDEX_FILE, parseDatasetIndex } from '../../data/ctr/datasetIndex.ts';
+import { openPersistence, type PersistenceHandle } from '../../state/persistence.ts';
+import type { RunRecord } from '../../state/savedRecords.ts';
+import { useStudioStore, type StudioStore } from '../../state/studioStore.ts';
+import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from '../../state/multitaskSlice.ts';
+import { getMultitaskClient } from '../../workers/multitaskClient.ts';
+import type { MtlAlternative, MtlArm, MtlConflictResult, MultitaskClient } from '../../workers/multitaskProtocol.ts';
+
+export const MTL_RUN_KIND = 'multitask';
+
+export interface MultitaskController {
+  /** Reads the dataset index and the saved runs, and loads the form's dataset. */
+  init(): Promise<void>;
+  selectDataset(id: string): Promise<void>;
+  /** A dropped CSV: lists its columns so the user can pick the label columns. */
+  pickCsv(file: File): Promise<void>;
+  loadCsv(): Promise<void>;
+  train(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  measureConflicts(): Promise<void>;
+  openSavedRun(id: string): Promise<void>;
+  deleteSavedRun(id: string): Promise<void>;
+}
+
+export interface MultitaskDeps {
+  client: MultitaskClient;
+  store: StudioStore;
+  persistence: Promise<PersistenceHandle>;
+  /** Base URL of public/datasets/. */
+  datasetsUrl: string;
+}
+
+const ALT_LABELS: Record<MtlAlternative, Record<MtlArm, string>> = {
+  adatask: { adam: 'Adam', alt: 'AdaTask' },
+  'adatask-rmsprop': { adam: 'Adam', alt: 'AdaTask (RMSProp)' },
+  'adatask-adagrad': { adam: 'Adam', alt: 'AdaTask (AdaGrad)' },
+};
+
+/** Display names of the two trainers (stable objects, so chart callbacks memoise on them). */
+export const ARM_LABELS = (alternative: MtlAlternative): Record<MtlArm, string> => ALT_LABELS[alternative];
+
+export function mtlRunLabel(f: MultitaskForm, dataset: string): string {
+  return `${f.model} · Adam vs ${ARM_LABELS(f.alternative).alt} · ${dataset} · seed ${f.seed}`;
+}
+
+/** The run (and its conflict measure) as a record of the runs store. */
+export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now = Date.now()): RunRecord {
+  const finite = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)));
+  return {
+    id: run.id,
+    kind: MTL_RUN_KIND,
+    label: run.label,
+    createdAt: run.createdAt,
+    updatedAt: now,
+    config: { run: { ...run, losses: [], metrics: [] }, metrics: run.metrics, conflict },
+    metrics: [
+      ...run.losses.map((l) => ({ step: l.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_loss_${t}`, l.losses.adam[k]], [`alt_loss_${t}`, l.losses.alt[k]]]))) })),
+      ...run.metrics.map((m) => ({ step: m.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_auc_${t}`, m.all.adam[k].auc], [`alt_auc_${t}`, m.all.alt[k].auc]]))) })),
+    ],
+    spectra: [],
+  };
+}
+
+const isLossEntry = (values: Record<string, number>) => Object.keys(values).some((k) => k.startsWith('adam_loss_'));
+
+export function fromMtlRecord(r: RunRecord): { run: MtlRun; conflict: MtlConflictResult | null } {
+  const c = r.config as { run: MtlRun; metrics: MtlRun['metrics']; conflict: MtlConflictResult | null };
+  const losses = r.metrics
+    .filter((m) => isLossEntry(m.values))
+    .map((m) => ({ step: m.step, losses: { adam: c.run.tasks.map((t) => m.values[`adam_loss_${t}`] ?? NaN), alt: c.run.tasks.map((t) => m.values[`alt_loss_${t}`] ?? NaN) } }));
+  return { run: { ...c.run, losses, metrics: c.metrics }, conflict: c.conflict };
+}
+
+let runCounter = 0;
+
+export function createMultitaskController(deps: MultitaskDeps): MultitaskController {
+  const { client, store } = deps;
+  const get = () => store.getState();
+  let initialised: Promise<void> | null = null;
+
+  const save = async () => {
+    const { mtlRun, mtlConflict } = get();
+    if (!mtlRun) return;
+    const handle = await deps.persistence;
+    if (!handle.ok) return;
+    await handle.store.putRun(toMtlRecord(mtlRun, mtlConflict.result)).catch(() => undefined);
+    await refreshSaved();
+  };
+
+  const refreshSaved = async () => {
+    const handle = await deps.persistence;
+    if (!handle.ok) return;
+    const { runs } = await handle.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
+    get().setMtlSavedRuns(runs.filter((r) => r.kind === MTL_RUN_KIND).sort((a, b) => b.createdAt - a.createdAt).map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt })));
+  };
+
+  const loadBuiltIn = async (id: string) => {
+    const entry = get().mtlDatasets.find((d) => d.id === id);
+    if (!entry) return;
+    get().setMtlDataset({ phase: 'loading', key: id, error: null, file: null, preview: null });
+    const outcome = await client.load({ kind: 'url', url: new URL(entry.file, deps.datasetsUrl).href, name: entry.name });
+    if (get().mtlDataset.key !== id) return;
+    get().setMtlDataset(outcome.ok ? { phase: 'ready', summary: outcome.summary } : { phase: 'error', summary: null, error: outcome.error });
+  };
+
+  const controller: MultitaskController = {
+    init() {
+      initialised ??= (async () => {
+        try {
+          const response = await fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl));
+          const index = parseDatasetIndex(await response.json());
+          get().setMtlDatasets(index.datasets.filter((d) => d.format === 'rlctr' && /mtl/i.test(d.id)).map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })));
+        } catch (e) {
+          get().setMtlDataset({ phase: 'error', error: { code: 'read-failed', message: `Could not read the dataset index: ${e instanceof Error ? e.message : String(e)}`, fix: 'Reload the page.' } });
+          return;
+        }
+        const id = get().mtlForm.datasetId;
+        await Promise.all([loadBuiltIn(get().mtlDatasets.some((d) => d.id === id) ? id : get().mtlDatasets[0]?.id ?? ''), refreshSaved()]);
+      })();
+      return initialised;
+    },
+    async selectDataset(id) {
+      if (id === MTL_FILE_DATASET) return;
+      get().setMtlForm({ datasetId: id });
+      await loadBuiltIn(id);
+    },
+    async pickCsv(file) {
+      get().setMtlForm({ datasetId: MTL_FILE_DATASET });
+      get().setMtlDataset({ phase: 'idle', key: file.name, summary: null, error: null, file, preview: null, labelColumns: [] });
+      const preview = await client.previewCsv(file);
+      if ('error' in preview) get().setMtlDataset({ phase: 'error', error: preview.error });
+      else get().setMtlDataset({ preview, labelColumns: preview.detected });
+    },
+    async loadCsv() {
+      const { file, labelColumns } = get().mtlDataset;
+      if (!file) return;
+      get().setMtlDataset({ phase: 'loading', error: null });
+      const outcome = await client.load({ kind: 'csv', file, labelColumns });
+      get().setMtlDataset(outcome.ok ? { phase: 'ready', summary: outcome.summary } : { phase: 'error', summary: null, error: outcome.error });
+    },
+    async train() {
+      const { mtlForm: form, mtlDataset } = get();
+      if (mtlDataset.phase !== 'ready' || !mtlDataset.summary) return;
+      const run: MtlRun = {
+        id: `mtl-${Date.now().toString(36)}-${++runCounter}`,
+        label: mtlRunLabel(form, mtlDataset.summary.name),
+        form,
+        datasetName: mtlDataset.summary.name,
+        createdAt: Date.now(),
+        status: 'loading',
+        step: 0,
+        epoch: 0,
+        stepsPerSecond: 0,
+        backend: '',
+        sharedParameters: 0,
+        tasks: mtlDataset.summary.tasks,
+        fields: mtlDataset.summary.fields.map((f) => f.name),
+        layers: [],
+        losses: [],
+        snapshots: [],
+        metrics: [],
+      };
+      get().setMtlRun(run);
+      get().setMtlConflict(INITIAL_MTL_CONFLICT);
+      const outcome = await client.train(
+        {
+          model: form.model,
+          alternative: form.alternative,
+          beta: form.beta,
+          lr: form.lr,
+          batchSize: form.batchSize,
+          steps: form.steps,
+          seed: form.seed,
+          snapshotEvery: Math.max(1, Math.round(form.steps / 40)),
+          evalEvery: Math.max(5, Math.round(form.steps / 5)),
+        },
+        (e) => {
+          if (get().mtlRun?.id === run.id) get().updateMtlRun((r) => applyMtlEvent(r, e));
+        },
+      );
+      if (!outcome.ok) get().updateMtlRun(() => ({ status: 'error', message: outcome.error.message }));
+      await save();
+    },
+    pause: () => client.pause(),
+    resume: () => client.resume(),
+    stop: () => client.stop(),
+    async measureConflicts() {
+      const { mtlForm: form, mtlDataset } = get();
+      const summary = mtlDataset.summary;
+      if (!summary) return;
+      get().setMtlConflict({ phase: 'running', progress: null, error: null });
+      const outcome = await client.measureConflicts({ steps: form.conflictSteps, batchSize: form.batchSize, lr: form.lr, seed: form.seed, taskA: 0, taskB: 1 }, (p) => get().setMtlConflict({ progress: p }));
+      get().setMtlConflict(outcome.ok ? { phase: 'done', result: outcome.result } : { phase: 'error', error: outcome.error.message });
+      if (outcome.ok) await save();
+    },
+    async openSavedRun(id) {
+      const handle = await deps.persistence;
+      if (!handle.ok) return;
+      const { runs } = await handle.store.listRuns();
+      const record = runs.find((r) => r.id === id && r.kind === MTL_RUN_KIND);
+      if (!record) return;
+      const { run, conflict } = fromMtlRecord(record);
+      get().setMtlRun(run);
+      get().setMtlConflict(conflict ? { ...INITIAL_MTL_CONFLICT, phase: 'done', result: conflict } : INITIAL_MTL_CONFLICT);
+    },
+    async deleteSavedRun(id) {
+      const handle = await deps.persistence;
+      if (handle.ok) await handle.store.deleteRun(id).catch(() => undefined);
+      await refreshSaved();
+    },
+  };
+  return controller;
+}
+
+let controller: MultitaskController | null = null;
+
+/** The page's multi-task controller, created (with its worker) the first time the view opens. */
+export function getMultitaskController(): MultitaskController {
+  controller ??= createMultitaskController({
+    client: getMultitaskClient(),
+    store: useStudioStore,
+    persistence: openPersistence(),
+    datasetsUrl: new URL('datasets/', document.baseURI).href,
+  });
+  return controller;
+}

@@ -1,0 +1,38 @@
+import type { TrainingRun } from '../../state/trainingSlice.ts';
+
+/** Mean loss of the first / last few logged points: the trend without single mini-batch noise. */
+function meanLoss(points: { loss: number }[]): number | '' {
+  return points.length === 0 ? '' : points.reduce((a, p) => a + p.loss, 0) / points.length;
+}
+
+const fmt = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+/** Step, loss, validation AUC and speed of a run; data-* attributes carry the raw numbers for tests. */
+export function TrainStatus({ run }: { run: TrainingRun | undefined }) {
+  const loss = run?.losses[run.losses.length - 1]?.loss;
+  const evalPoint = run?.evals[run.evals.length - 1];
+  return (
+    <div
+      className="train-status"
+      data-testid="train-status"
+      data-status={run?.status ?? 'idle'}
+      data-step={run?.step ?? 0}
+      data-loss={loss ?? ''}
+      data-valid-auc={evalPoint?.auc ?? ''}
+      data-first-loss={meanLoss(run?.losses.slice(0, 3) ?? [])}
+      data-recent-loss={meanLoss(run?.losses.slice(-3) ?? [])}
+      role="status"
+      aria-live="polite"
+    >
+      <span className={`status-pill status-${run?.status ?? 'idle'}`}>{run?.status ?? 'idle'}</span>
+      <span>step <strong className="num">{run?.step ?? 0}</strong>{run && run.stepsPerEpoch > 0 ? <> · epoch {run.epoch}</> : null}</span>
+      <span>loss <strong className="num">{fmt(loss, 4)}</strong></span>
+      <span>valid AUC <strong className="num">{fmt(evalPoint?.auc, 4)}</strong></span>
+      <span>logloss <strong className="num">{fmt(evalPoint?.logloss, 4)}</strong></span>
+      {run?.final && <span>test AUC <strong className="num">{fmt(run.final.testAuc, 4)}</strong></span>}
+      <span className="muted">{run && run.samplesPerSecond > 0 ? `${Math.round(run.samplesPerSecond).toLocaleString()} samples/s` : ''}</span>
+      <span className="muted">{run?.parameters ? `${run.parameters.toLocaleString()} parameters` : ''}{run?.backend ? ` · ${run.backend}` : ''}</span>
+      {run?.message && <span className="error-text">{run.message}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkRunRecord } from './savedRecords.ts';
+import { applyEvent, fromRunRecord, modelConfigOf, parseMlp, toRunRecord, trainConfigOf } from './trainingController.ts';
+import { DEFAULT_TRAINING_FORM, toggleCompare, type TrainingRun } from './trainingSlice.ts';
+
+const field = (name: string, ia: number) => ({ name, rows: 10, dim: 4, singular_values: [1, 0.5], normalized_spectrum: [1, 0.5, 0, 0], information_abundance: ia, effective_rank: ia, excluded_rows: 0 });
+
+const emptyRun = (): TrainingRun => ({
+  id: 'r1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
+  losses: [], evals: [], spectra: [], interaction: null, final: null, bayesAuc: 0.76,
+});
+
+describe('training controller helpers', () => {
+  it('form to model and train configs: dim x size multiplier, sets, MLP widths', () => {
+    const form = { ...DEFAULT_TRAINING_FORM, dim: 10, sizeMultiplier: 4, sets: 2, mlp: '400-200', patience: 3 };
+    expect(modelConfigOf(form)).toMatchObject({ embeddingDim: 40, embeddingSets: 2, mlp: [400, 200] });
+    expect(trainConfigOf(form).earlyStopPatience).toBe(3);
+    expect(() => parseMlp('400-x')).toThrow(RangeError);
+  });
+
+  it('worker events build the run; a saved record validates and restores its history', () => {
+    let run = emptyRun();
+    const apply = (e: Parameters<typeof applyEvent>[1]) => (run = { ...run, ...applyEvent(run, e) });
+    apply({ type: 'started', parameters: 123, stepsPerEpoch: 10, backend: 'wasm' });
+    apply({ type: 'loss', step: 2, epoch: 0, points: [{ step: 2, loss: 0.6 }], samplesPerSecond: 500 });
+    apply({ type: 'eval', step: 2, epoch: 0, auc: 0.7, logloss: 0.55 });
+    apply({ type: 'spectrum', step: 2, sets: [[field('a', 1.5)]] });
+    apply({ type: 'spectrum', step: 2, sets: [[field('a', 1.6)]] });
+    apply({ type: 'status', status: 'done' });
+    expect(run).toMatchObject({ parameters: 123, step: 2, status: 'done', backend: 'wasm' });
+    expect(run.spectra).toHaveLength(1);
+
+    const record = checkRunRecord(toRunRecord(run, 5));
+    const back = fromRunRecord(record);
+    expect(back.losses).toEqual(run.losses);
+    expect(back.evals).toEqual(run.evals);
+    expect(back.spectra[0].sets[0][0].information_abundance).toBe(1.6);
+    expect(back.bayesAuc).toBe(0.76);
+    expect(back.form).toEqual(run.form);
+  });
+
+  it('comparison keeps the two most recently ticked runs', () => {
+    expect(toggleCompare(['a', 'b'], 'c')).toEqual(['b', 'c']);
+    expect(toggleCompare(['a', 'b'], 'a')).toEqual(['b']);
+  });
+});

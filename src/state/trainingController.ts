@@ -1,0 +1,354 @@
+/**
+ * The Train view's actions, wiring the store to the training worker (and, for "open in collapse
+ * view", to the analysis worker). Components call these; they compute nothing.
+ */
+import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
+import { meanIa, scalingRuns, type ScalingPoint } from '../models/scalingExperiment.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/types.ts';
+import type { TrainConfig } from '../models/trainer.ts';
+import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
+import type { DatasetSource, ExportedTables, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
+import type { PersistenceHandle } from './persistence.ts';
+import type { RunRecord } from './savedRecords.ts';
+import type { StudioStore } from './studioStore.ts';
+import type { TrainingForm, TrainingRun } from './trainingSlice.ts';
+
+export const RUN_KIND = 'ctr-training';
+export const FILE_DATASET = 'file';
+const EVENT_BATCH_MS = 300;
+const LATE_EVENTS_MS = 2000;
+
+export interface TrainingController {
+  /** Reads the dataset index, the training worker's backends and the saved runs. */
+  init(): Promise<void>;
+  pickDatasetFile(file: File): void;
+  switchBackend(name: BackendName): Promise<void>;
+  train(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  step(): void;
+  stop(): void;
+  startScaling(): Promise<void>;
+  cancelScaling(): void;
+  exportTables(): Promise<ExportedTables | null>;
+  openInCollapseView(): Promise<void>;
+  deleteRun(id: string): void;
+}
+
+export interface TrainingDeps {
+  client: TrainingClient;
+  store: StudioStore;
+  analysis: () => AnalysisClient;
+  persistence: Promise<PersistenceHandle>;
+  /** Base URL of public/datasets/. */
+  datasetsUrl: string;
+  download: (blob: Blob, name: string) => void;
+}
+
+export function parseMlp(text: string): number[] {
+  const widths = text.split(/[-,\s]+/).filter(Boolean).map(Number);
+  if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new RangeError(`MLP "${text}" should be widths like 400-400`);
+  return widths;
+}
+
+export function modelConfigOf(f: TrainingForm): ModelConfig {
+  return { ...DEFAULT_MODEL_CONFIG, kind: f.kind, embeddingDim: f.dim * f.sizeMultiplier, embeddingSets: f.sets, mlp: parseMlp(f.mlp), seed: f.seed };
+}
+
+export function trainConfigOf(f: TrainingForm): TrainConfig {
+  return { lr: f.lr, weightDecay: f.weightDecay, batchSize: f.batchSize, epochs: f.epochs, earlyStopPatience: f.patience, evalEvery: f.evalEvery, seed: f.seed };
+}
+
+export function runLabel(f: TrainingForm, dataset: string): string {
+  const emb = f.sets > 1 ? `ME ${f.sets}x${f.dim * f.sizeMultiplier}` : `dim ${f.dim * f.sizeMultiplier}`;
+  return `${f.kind.toUpperCase()} ${emb} · ${dataset} · seed ${f.seed}`;
+}
+
+/** The store's run as the persistence layer's record (set 0's spectra; restored runs show those). */
+export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
+  const { concatSpectrum, ...final } = run.final ?? { concatSpectrum: [] };
+  void concatSpectrum;
+  return {
+    id: run.id,
+    kind: RUN_KIND,
+    label: run.label,
+    createdAt: run.createdAt,
+    updatedAt: now,
+    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status },
+    metrics: [
+      ...run.losses.map((p) => ({ step: p.step, values: { loss: p.loss } })),
+      ...run.evals.filter((e) => Number.isFinite(e.auc)).map((e) => ({ step: e.step, values: { valid_auc: e.auc, valid_logloss: e.logloss } })),
+    ],
+    spectra: run.spectra.map((s) => ({ step: s.step, fields: s.sets[0] ?? [] })),
+  };
+}
+
+export function fromRunRecord(r: RunRecord): TrainingRun {
+  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status'] };
+  const losses = r.metrics.filter((m) => 'loss' in m.values).map((m) => ({ step: m.step, loss: m.values.loss }));
+  const evals = r.metrics.filter((m) => 'valid_auc' in m.values).map((m) => ({ step: m.step, auc: m.values.valid_auc, logloss: m.values.valid_logloss }));
+  const last = losses[losses.length - 1];
+  return {
+    id: r.id,
+    label: r.label,
+    form: c.form,
+    datasetName: c.datasetName,
+    createdAt: r.createdAt,
+    status: c.status,
+    step: last?.step ?? 0,
+    epoch: 0,
+    stepsPerEpoch: 0,
+    parameters: c.parameters,
+    backend: c.backend,
+    samplesPerSecond: 0,
+    losses,
+    evals,
+    spectra: r.spectra.map((s) => ({ step: s.step, sets: [s.fields] })),
+    interaction: null,
+    final: c.final ? { ...c.final, concatSpectrum: [] } : null,
+    ...(c.bayesAuc === null ? {} : { bayesAuc: c.bayesAuc }),
+  };
+}
+
+/** Applies one worker event to a run. */
+export function applyEvent(run: TrainingRun, e: TrainingEvent): Partial<TrainingRun> {
+  switch (e.type) {
+    case 'status':
+      return { status: e.status, message: e.message };
+    case 'started':
+      return { parameters: e.parameters, stepsPerEpoch: e.stepsPerEpoch, backend: e.backend };
+    case 'loss':
+      return { step: e.step, epoch: e.epoch, losses: [...run.losses, ...e.points], samplesPerSecond: e.samplesPerSecond };
+    case 'eval':
+      return { evals: [...run.evals, { step: e.step, auc: e.auc, logloss: e.logloss }] };
+    case 'spectrum':
+      return { spectra: [...run.spectra.filter((s) => s.step !== e.step), { step: e.step, sets: e.sets }] };
+    case 'interaction':
+      return { interaction: e.matrix };
+    case 'final':
+      return { final: e.report, step: e.report.step };
+  }
+}
+
+export function createTrainingController(deps: TrainingDeps): TrainingController {
+  const { client, store } = deps;
+  const state = () => store.getState();
+  let scalingCancelled = false;
+  let nextRun = 1;
+
+  const entryOf = (id: string): DatasetIndexEntry | undefined => state().datasetIndex.find((d) => d.id === id);
+
+  const sourceOf = (form: TrainingForm): { key: string; source: DatasetSource; name: string } | null => {
+    if (form.datasetId === FILE_DATASET) {
+      const file = state().datasetFile;
+      return file ? { key: `file:${file.name}:${file.size}:${file.lastModified}`, source: { kind: 'file', file, name: file.name }, name: file.name } : null;
+    }
+    const e = entryOf(form.datasetId);
+    if (!e || e.format === 'movielens-movies') return null;
+    return { key: e.id, source: { kind: 'url', url: new URL(e.file, deps.datasetsUrl).href, name: e.file, format: e.format }, name: e.name };
+  };
+
+  /** Loads the form's dataset into the worker unless it is already there. */
+  async function ensureDataset(): Promise<string | null> {
+    const picked = sourceOf(state().trainingForm);
+    if (!picked) {
+      state().setDatasetLoad({ phase: 'error', error: 'Choose a dataset (or drop a Criteo / Avazu / MovieLens file).' });
+      return null;
+    }
+    const load = state().datasetLoad;
+    if (load.phase === 'ready' && load.key === picked.key) return picked.name;
+    state().setDatasetLoad({ phase: 'loading', key: picked.key, summary: null, bytesDone: 0, bytesTotal: 0, error: null });
+    const outcome = await client.load(picked.source, (p) => state().setDatasetLoad({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }));
+    if (!outcome.ok) {
+      state().setDatasetLoad({ phase: 'error', error: `${outcome.error.message} ${outcome.error.fix}` });
+      return null;
+    }
+    state().setDatasetLoad({ phase: 'ready', summary: outcome.summary });
+    return picked.name;
+  }
+
+  const save = async (run: TrainingRun) => {
+    const handle = await deps.persistence;
+    if (handle.ok) await handle.store.putRun(toRunRecord(run)).catch(() => undefined);
+  };
+
+  async function runOne(request: TrainRequest, form: TrainingForm, datasetName: string, onEvent?: (e: TrainingEvent) => void): Promise<TrainingRun | null> {
+    const id = `run-${Date.now().toString(36)}-${nextRun++}`;
+    const bayes = form.datasetId === FILE_DATASET ? undefined : entryOf(form.datasetId)?.bayesTestAuc;
+    const run: TrainingRun = {
+      id, label: runLabel(form, datasetName), form, datasetName, createdAt: Date.now(), status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
+      losses: [], evals: [], spectra: [], interaction: null, final: null, ...(bayes === undefined ? {} : { bayesAuc: bayes }),
+    };
+    state().addTrainingRun(run);
+    // Events reach the store in batches so charts redraw a few times a second, not per chunk of steps.
+    let queued: TrainingEvent[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      const events = queued;
+      queued = [];
+      if (events.length > 0) state().updateTrainingRun(id, (r) => events.reduce((acc, e) => ({ ...acc, ...applyEvent(acc, e) }), r));
+    };
+    // Events travel on the callback's own port, so the run's result can arrive before its last events.
+    let finalSeen = () => {};
+    const final = new Promise<void>((resolve) => (finalSeen = resolve));
+    const outcome = await client.train(request, (e) => {
+      queued.push(e);
+      if (e.type === 'status' || e.type === 'final') flush();
+      else timer ??= setTimeout(flush, EVENT_BATCH_MS);
+      if (e.type === 'final') finalSeen();
+      onEvent?.(e);
+    });
+    if (outcome.ok && outcome.report) {
+      await Promise.race([final, new Promise((resolve) => setTimeout(resolve, LATE_EVENTS_MS))]);
+      const report = outcome.report;
+      state().updateTrainingRun(id, () => ({ final: report }));
+    }
+    flush();
+    if (!outcome.ok) state().updateTrainingRun(id, () => ({ status: 'error', message: `${outcome.error.message} ${outcome.error.fix}` }));
+    const done = state().trainingRuns.find((r) => r.id === id) ?? null;
+    if (done) await save(done);
+    return done;
+  }
+
+  const busy = () => state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running';
+
+  return {
+    async init() {
+      const [index, backends, handle] = await Promise.allSettled([
+        fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl)).then((r) => r.json()).then(parseDatasetIndex),
+        client.backends(),
+        deps.persistence,
+      ]);
+      if (index.status === 'fulfilled') state().setDatasetIndex(index.value.datasets.filter((d) => d.fields > 0 && !d.id.startsWith('synthetic-mtl')));
+      if (backends.status === 'fulfilled') state().setTrainingBackend(backends.value);
+      if (handle.status === 'fulfilled' && handle.value.ok) {
+        const saved = await handle.value.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
+        const known = new Set(state().trainingRuns.map((r) => r.id));
+        for (const r of saved.runs.filter((x) => x.kind === RUN_KIND && !known.has(x.id)).sort((a, b) => a.createdAt - b.createdAt)) {
+          const run = fromRunRecord(r);
+          store.setState((s) => ({ trainingRuns: [...s.trainingRuns, run] }));
+        }
+      }
+    },
+
+    pickDatasetFile(file) {
+      state().setDatasetFile(file);
+      state().setTrainingForm({ datasetId: FILE_DATASET });
+    },
+
+    async switchBackend(name) {
+      if (busy()) return;
+      state().setTrainingBackend(await client.setBackend(name));
+    },
+
+    async train() {
+      if (busy()) return;
+      const form = state().trainingForm;
+      let request: TrainRequest;
+      try {
+        request = { model: modelConfigOf(form), train: trainConfigOf(form), spectrumEvery: form.spectrumEvery };
+      } catch (e) {
+        state().setDatasetLoad({ phase: 'error', error: (e as Error).message });
+        return;
+      }
+      const name = await ensureDataset();
+      if (!name) return;
+      await runOne(request, form, name);
+      state().setTrainingBackend(await client.backends());
+    },
+
+    pause: () => client.pause(),
+    resume: () => client.resume(),
+    step: () => client.step(),
+    stop: () => client.stop(),
+
+    async startScaling() {
+      if (busy()) return;
+      const form = state().trainingForm;
+      const { settings } = state().scaling;
+      const name = await ensureDataset();
+      if (!name) return;
+      const specs = scalingRuns({
+        sizes: settings.sizes,
+        variants: settings.variants,
+        seeds: [form.seed],
+        model: { ...modelConfigOf({ ...form, kind: settings.kind, sizeMultiplier: 1, sets: 1 }), embeddingDim: settings.baseDim },
+        train: { ...trainConfigOf(form), epochs: settings.epochs },
+      });
+      scalingCancelled = false;
+      state().setScaling({ phase: 'running', index: 0, total: specs.length, points: [], current: '', currentAuc: NaN });
+      const points: ScalingPoint[] = [];
+      for (const [i, spec] of specs.entries()) {
+        if (scalingCancelled) break;
+        const runForm: TrainingForm = { ...form, kind: spec.model.kind, dim: spec.model.embeddingDim, sizeMultiplier: 1, sets: spec.model.embeddingSets, epochs: spec.train.epochs };
+        state().setScaling({ index: i, current: `${spec.variant} ${spec.size}x`, currentAuc: NaN });
+        const run = await runOne({ model: spec.model, train: spec.train, spectrumEvery: 0 }, runForm, name, (e) => {
+          if (e.type === 'eval') state().setScaling({ currentAuc: e.auc });
+        });
+        const final = run?.final;
+        if (!final || scalingCancelled) continue;
+        const ia = meanIa(final.concatSpectrum);
+        points.push({ variant: spec.variant, size: spec.size, seed: spec.seed, parameters: final.parameters, testAuc: final.testAuc, testLogloss: final.testLogloss, bestValidAuc: final.bestValidAuc, steps: final.step, ...ia });
+        state().setScaling({ points: [...points] });
+      }
+      state().setScaling({ phase: scalingCancelled ? 'cancelled' : 'done', index: specs.length });
+    },
+
+    cancelScaling() {
+      scalingCancelled = true;
+      client.stop();
+    },
+
+    async exportTables() {
+      try {
+        const exported = await client.exportTables();
+        for (const f of exported.files) deps.download(new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.name);
+        return exported;
+      } catch (e) {
+        state().pushNotice({ id: 'train-export', kind: 'warning', text: `Export failed: ${(e as Error).message}` });
+        return null;
+      }
+    },
+
+    async openInCollapseView() {
+      let exported: ExportedTables;
+      try {
+        exported = await client.exportTables();
+      } catch (e) {
+        state().pushNotice({ id: 'train-export', kind: 'warning', text: `Nothing to open: ${(e as Error).message}` });
+        return;
+      }
+      const st = exported.files.find((f) => f.name.endsWith('.safetensors'))!;
+      const file = new File([st.bytes as Uint8Array<ArrayBuffer>], st.name);
+      const analysis = deps.analysis();
+      const inspected = await analysis.inspect(file);
+      if (!inspected.ok) {
+        state().setError(inspected.error);
+        return;
+      }
+      // One table per embedding set: tensors are "field" (one set) or "set<m>/field".
+      const groups = new Map<string, string[]>();
+      for (const t of inspected.tensors.filter((x) => x.analysable)) {
+        const set = t.name.includes('/') ? t.name.split('/')[0] : 'set0';
+        groups.set(set, [...(groups.get(set) ?? []), t.name]);
+      }
+      for (const [set, tensors] of groups) {
+        const outcome = await analysis.analyze(file, { tensors, mode: 'recscope' }, () => {});
+        if (!outcome.ok) {
+          state().setError(outcome.error);
+          return;
+        }
+        const source = groups.size > 1 ? `${st.name} (${set})` : st.name;
+        state().addTable({ source, format: inspected.format, bytes: inspected.bytes, tensors: inspected.tensors.filter((t) => tensors.includes(t.name)), result: { ...outcome.result, source }, elapsedMs: outcome.elapsedMs, origin: 'file', gramEngine: outcome.gramEngine });
+      }
+      state().setUi({ view: 'collapse' });
+    },
+
+    deleteRun(id) {
+      state().removeTrainingRun(id);
+      void deps.persistence.then((h) => (h.ok ? h.store.deleteRun(id).catch(() => undefined) : undefined));
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/** The Train view's share of the studio store: the form, live and saved runs, the scaling queue. */
+import type { FieldResult } from '../analysis/types.ts';
+import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
+import type { InteractionCollapse } from '../models/interactionCollapse.ts';
+import type { ScalingPoint, ScalingVariant } from '../models/scalingExperiment.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../models/types.ts';
+import type { BackendName, BackendState } from '../workers/analysisProtocol.ts';
+import type { DatasetSummary, FinalReport, LossPoint, TrainingStatus } from '../workers/trainingProtocol.ts';
+
+/** Everything a link needs to reproduce a run (see trainingUrl.ts). */
+export interface TrainingForm {
+  /** A built-in dataset id, or 'file' for a dropped file. */
+  datasetId: string;
+  kind: ModelKind;
+  /** M embedding sets (1 = single embedding). */
+  sets: number;
+  /** Base embedding dim; the model's dim is dim x sizeMultiplier. */
+  dim: number;
+  sizeMultiplier: number;
+  /** Hidden widths, e.g. "400-400". */
+  mlp: string;
+  lr: number;
+  weightDecay: number;
+  batchSize: number;
+  epochs: number;
+  patience: number;
+  /** Validate every this many steps; 0 = each epoch. */
+  evalEvery: number;
+  seed: number;
+  /** Spectrum snapshot every this many steps. */
+  spectrumEvery: number;
+}
+
+export const DEFAULT_TRAINING_FORM: TrainingForm = {
+  datasetId: 'synthetic-ctr-tiny',
+  kind: 'dnn',
+  sets: 1,
+  dim: DEFAULT_MODEL_CONFIG.embeddingDim,
+  sizeMultiplier: 1,
+  mlp: '64-32',
+  lr: 1e-3,
+  weightDecay: 1e-6,
+  batchSize: 256,
+  epochs: 5,
+  patience: 2,
+  evalEvery: 5,
+  seed: 1,
+  spectrumEvery: 5,
+};
+
+export interface EvalPoint {
+  step: number;
+  auc: number;
+  logloss: number;
+}
+
+/** One training run as the view shows it (live, or restored from storage). */
+export interface TrainingRun {
+  id: string;
+  label: string;
+  form: TrainingForm;
+  datasetName: string;
+  createdAt: number;
+  status: TrainingStatus;
+  message?: string;
+  step: number;
+  epoch: number;
+  stepsPerEpoch: number;
+  parameters: number;
+  backend: BackendName | '';
+  samplesPerSecond: number;
+  losses: LossPoint[];
+  evals: EvalPoint[];
+  /** Per snapshot, per embedding set, per field. */
+  spectra: { step: number; sets: FieldResult[][] }[];
+  interaction: InteractionCollapse | null;
+  final: FinalReport | null;
+  /** Synthetic data: the Bayes AUC of its test split. */
+  bayesAuc?: number;
+}
+
+export interface ScalingSettings {
+  kind: ModelKind;
+  baseDim: number;
+  sizes: number[];
+  variants: ScalingVariant[];
+  epochs: number;
+}
+
+export interface ScalingQueue {
+  settings: ScalingSettings;
+  phase: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** 0-based index of the run in progress. */
+  index: number;
+  total: number;
+  current: string;
+  currentAuc: number;
+  points: ScalingPoint[];
+}
+
+export interface DatasetLoad {
+  phase: 'idle' | 'loading' | 'ready' | 'error';
+  key: string;
+  summary: DatasetSummary | null;
+  bytesDone: number;
+  bytesTotal: number;
+  error: string | null;
+}
+
+export interface TrainingSlice {
+  trainingForm: TrainingForm;
+  datasetIndex: DatasetIndexEntry[];
+  datasetFile: File | null;
+  datasetLoad: DatasetLoad;
+  trainingBackend: BackendState | null;
+  trainingRuns: TrainingRun[];
+  activeRunId: string | null;
+  /** Up to two run ids overlaid in the comparison. */
+  compareRunIds: string[];
+  scaling: ScalingQueue;
+
+  setTrainingForm(patch: Partial<TrainingForm>): void;
+  setDatasetIndex(entries: DatasetIndexEntry[]): void;
+  setDatasetFile(file: File | null): void;
+  setDatasetLoad(patch: Partial<DatasetLoad>): void;
+  setTrainingBackend(state: BackendState | null): void;
+  addTrainingRun(run: TrainingRun): void;
+  updateTrainingRun(id: string, update: (run: TrainingRun) => Partial<TrainingRun>): void;
+  removeTrainingRun(id: string): void;
+  setActiveRun(id: string | null): void;
+  toggleCompareRun(id: string): void;
+  setScaling(patch: Partial<ScalingQueue>): void;
+}
+
+export const DEFAULT_SCALING: ScalingQueue = {
+  settings: { kind: 'dnn', baseDim: 4, sizes: [1, 2, 3, 4, 10], variants: ['single', 'multi'], epochs: 3 },
+  phase: 'idle',
+  index: 0,
+  total: 0,
+  current: '',
+  currentAuc: NaN,
+  points: [],
+};
+
+/** Keeps the two most recently picked runs. */
+export function toggleCompare(ids: string[], id: string): string[] {
+  return ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-2);
+}
+
+type SetState = (update: (s: TrainingSlice) => Partial<TrainingSlice>) => void;
+
+export function createTrainingSlice(set: SetState): TrainingSlice {
+  return {
+    trainingForm: DEFAULT_TRAINING_FORM,
+    datasetIndex: [],
+    datasetFile: null,
+    datasetLoad: { phase: 'idle', key: '', summary: null, bytesDone: 0, bytesTotal: 0, error: null },
+    trainingBackend: null,
+    trainingRuns: [],
+    activeRunId: null,
+    compareRunIds: [],
+    scaling: DEFAULT_SCALING,
+
+    setTrainingForm: (patch) => set((s) => ({ trainingForm: { ...s.trainingForm, ...patch } })),
+    setDatasetIndex: (entries) => set(() => ({ datasetIndex: entries })),
+    setDatasetFile: (file) => set(() => ({ datasetFile: file })),
+    setDatasetLoad: (patch) => set((s) => ({ datasetLoad: { ...s.datasetLoad, ...patch } })),
+    setTrainingBackend: (state) => set(() => ({ trainingBackend: state })),
+    addTrainingRun: (run) => set((s) => ({ trainingRuns: [...s.trainingRuns.filter((r) => r.id !== run.id), run], activeRunId: run.id })),
+    updateTrainingRun: (id, update) => set((s) => ({ trainingRuns: s.trainingRuns.map((r) => (r.id === id ? { ...r, ...update(r) } : r)) })),
+    removeTrainingRun: (id) =>
+      set((s) => ({
+        trainingRuns: s.trainingRuns.filter((r) => r.id !== id),
+        activeRunId: s.activeRunId === id ? null : s.activeRunId,
+        compareRunIds: s.compareRunIds.filter((x) => x !== id),
+      })),
+    setActiveRun: (id) => set(() => ({ activeRunId: id })),
+    toggleCompareRun: (id) => set((s) => ({ compareRunIds: toggleCompare(s.compareRunIds, id) })),
+    setScaling: (patch) => set((s) => ({ scaling: { ...s.scaling, ...patch } })),
+  };
+}

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../models/testBackend.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../models/trainer.ts';
+import type { ModelConfig } from '../models/types.ts';
+import { createTrainingService } from './trainingService.ts';
+import type { TrainingEvent } from './trainingProtocol.ts';
+
+const tinyBytes = () => new Uint8Array(readFileSync(new URL('../../public/datasets/synthetic-ctr-tiny.rlctr', import.meta.url)));
+const model = (kind: ModelConfig['kind']): ModelConfig => ({ kind, embeddingDim: 4, embeddingSets: 2, mlp: [16], dropout: 0, crossLayers: 1, cinLayers: [4], seed: 3 });
+const train = { ...DEFAULT_TRAIN_CONFIG, batchSize: 256, epochs: 50, evalEvery: 3, earlyStopPatience: 0 };
+
+const until = async (check: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('training service (tfjs cpu, tiny dataset)', () => {
+  it('loads, trains paused step by step, snapshots, stops, and leaves the tensor count flat', async () => {
+    const service = createTrainingService(() => selectBackend('wasm'));
+    expect((await service.setBackend('cpu')).active).toBe('cpu');
+    const loaded = await service.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.summary.fields).toHaveLength(8);
+    const before = tf.memory().numTensors;
+
+    const events: TrainingEvent[] = [];
+    const outcome = service.train({ model: model('dcnv2'), train, spectrumEvery: 2, paused: true }, (e) => events.push(e));
+    const count = (type: TrainingEvent['type']) => events.filter((e) => e.type === type).length;
+    await until(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
+    // Paused: the initial snapshot (step 0, both sets) and the interaction matrix, no steps.
+    const first = events.find((e) => e.type === 'spectrum');
+    expect(first).toMatchObject({ step: 0 });
+    expect(first?.type === 'spectrum' && first.sets.map((s) => s.length)).toEqual([8, 8]);
+    expect(count('interaction')).toBe(1);
+    expect(count('loss')).toBe(0);
+
+    for (let i = 0; i < 3; i++) {
+      service.step();
+      await until(() => count('loss') === i + 1);
+    }
+    const losses = events.flatMap((e) => (e.type === 'loss' ? [e.step] : []));
+    expect(losses).toEqual([1, 2, 3]);
+    expect(count('eval')).toBe(1); // evalEvery 3
+
+    service.resume();
+    await until(() => count('loss') >= 6);
+    service.pause();
+    await until(() => events.at(-1)?.type === 'status');
+    service.stop();
+    const result = await outcome;
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.status).toBe('stopped');
+    const report = result.report!;
+    expect(report.step).toBeGreaterThanOrEqual(6);
+    expect(report.testAuc).toBeGreaterThan(0.4);
+    // Two sets of dim 4 side by side: every field's spectrum has 8 values.
+    expect(report.concatSpectrum.every((f) => f.dim === 8)).toBe(true);
+    const spectra = events.filter((e) => e.type === 'spectrum');
+    expect(spectra.at(-1)).toMatchObject({ step: report.step });
+    expect(spectra.length).toBeGreaterThanOrEqual(3);
+
+    const exported = await service.exportTables();
+    expect(exported.files.map((f) => f.name.replace(/^.*?-dcnv2/, ''))).toEqual(['_set0.npy', '_set1.npy', '_field_dims.json', '.safetensors']);
+
+    service.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('reports a busy service and a failed load as errors, not throws', async () => {
+    const service = createTrainingService(() => selectBackend('wasm'));
+    const bad = await service.load({ kind: 'rlctr-bytes', bytes: new Uint8Array([1, 2, 3]), name: 'bad.rlctr' }, () => {});
+    expect(bad.ok).toBe(false);
+    const noData = await service.train({ model: model('dnn'), train, spectrumEvery: 0 }, () => {});
+    expect(noData.ok).toBe(false);
+  });
+});
