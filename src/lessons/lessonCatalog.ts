@@ -1,8 +1,8 @@
 import { lesson1 } from './lesson1Collapse.ts';
 import type { Lesson, LessonEntry } from './lessonTypes.ts';
 
-const TRAINING = 'the training view (coming in this release)';
-const MULTITASK = 'the multi-task view (coming in this release)';
+const TRAINING = 'its lesson script for the Train view (not written yet)';
+const MULTITASK = 'its lesson script for the Multi-task view (not written yet)';
 
 /** Every lesson in teaching order; later ones wait for the views they read. */
 export const LESSONS: LessonEntry[] = [

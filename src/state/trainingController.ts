@@ -216,12 +216,12 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
 
   return {
     async init() {
-      const [index, backends, handle] = await Promise.allSettled([
-        fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl)).then((r) => r.json()).then(parseDatasetIndex),
-        client.backends(),
-        deps.persistence,
-      ]);
-      if (index.status === 'fulfilled') state().setDatasetIndex(index.value.datasets.filter((d) => d.fields > 0 && !d.id.startsWith('synthetic-mtl')));
+      // The dataset list shows as soon as it arrives; the backend probe takes seconds.
+      const index = fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl))
+        .then((r) => r.json())
+        .then(parseDatasetIndex)
+        .then((i) => state().setDatasetIndex(i.datasets.filter((d) => d.fields > 0 && !d.id.startsWith('synthetic-mtl'))));
+      const [, backends, handle] = await Promise.allSettled([index, client.backends(), deps.persistence]);
       if (backends.status === 'fulfilled') state().setTrainingBackend(backends.value);
       if (handle.status === 'fulfilled' && handle.value.ok) {
         const saved = await handle.value.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
