@@ -1,0 +1,126 @@
+/**
+ * Multi-task training throughput: MMoE with per-task gradients (createMultiTaskTrainer's real
+ * step: one backward pass per task over the shared parameters, AdaTask or Adam decomposed per
+ * task, AU tracking) on the seeded synthetic multi-task dataset, tfjs wasm in Node next to
+ * PyTorch CPU on the same model and step in the same run (bench/mtlBench.py).
+ *
+ *   npx tsx bench/mtlBench.ts [--windows 5] [--window-steps 10]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
+import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/syntheticMtl.ts';
+import type { MultiTaskOptimizerKind } from '../src/models/multitask/adaTask.ts';
+import { createMultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
+import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from '../src/models/multitask/types.ts';
+import { selectBackend } from '../src/models/testBackend.ts';
+
+const DATA_SEED = 7;
+const ROWS = 50_000;
+const BATCH = 1024;
+const LR = 1e-3;
+const WARMUP = 3;
+const OPTIMIZERS: readonly MultiTaskOptimizerKind[] = ['adatask', 'adam'];
+const MODEL: MultiTaskConfig = { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'mmoe', embeddingDim: 16, experts: 4, expertWidths: [64, 32], towerWidths: [32], seed: 1 };
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = resolve(import.meta.dirname, 'mtlBench.py');
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Timing {
+  /** Steps per second of each timed window. */
+  windows: number[];
+}
+
+function tfjsSteps(data: CtrDataset, optimizer: MultiTaskOptimizerKind, windows: number, windowSteps: number): Timing {
+  const trainer = createMultiTaskTrainer(data, MODEL, { optimizer, lr: LR, batchSize: BATCH, seed: 1, taskLossWeights: syntheticMtlLossWeights({}) });
+  try {
+    for (let i = 0; i < WARMUP; i++) trainer.step();
+    const rates: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      const t0 = performance.now();
+      for (let i = 0; i < windowSteps; i++) trainer.step(); // step() reads losses, grads and updates back
+      rates.push(windowSteps / ((performance.now() - t0) / 1000));
+    }
+    return { windows: rates };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** { error } with the reason when PyTorch (or python3) is unavailable. */
+function torchSteps(data: CtrDataset, optimizer: MultiTaskOptimizerKind, windows: number, windowSteps: number): { timing: Timing; threads: number } | { error: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mtl-bench-'));
+  const file = join(dir, 'train.bin');
+  const train = data.train;
+  try {
+    writeFileSync(file, Buffer.concat([Buffer.from(train.indices.buffer, train.indices.byteOffset, train.indices.byteLength), Buffer.from(train.labels.buffer, train.labels.byteOffset, train.labels.byteLength)]));
+    const cfg = {
+      rows: train.rows,
+      cardinalities: data.fields.map((f) => f.cardinality),
+      loss_weights: syntheticMtlLossWeights({}),
+      dim: MODEL.embeddingDim,
+      experts: MODEL.experts,
+      expert_widths: MODEL.expertWidths,
+      tower_widths: MODEL.towerWidths,
+      optimizer,
+      lr: LR,
+      batch: BATCH,
+      seed: 1,
+      warmup: WARMUP,
+      windows,
+      steps_per_window: windowSteps,
+    };
+    const out = JSON.parse(execFileSync(PYTHON, [SCRIPT, JSON.stringify(cfg), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!);
+    return { timing: { windows: out.steps_per_s }, threads: out.threads };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').pop();
+    return { error: stderr || (error as Error).message };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (x: number) => x.toFixed(2);
+const spread = (t: Timing) => `${fmt(Math.min(...t.windows))}-${fmt(Math.max(...t.windows))}`;
+
+async function main(): Promise<void> {
+  const windows = arg('windows', 5);
+  const windowSteps = arg('window-steps', 10);
+  const data = generateSyntheticMtl({ seed: DATA_SEED, rows: ROWS });
+  await selectBackend('wasm');
+  console.log(
+    `MMoE on ${data.name} (train ${data.train.rows} rows, ${data.fields.length} fields, tasks ${data.tasks.join('/')}): dim ${MODEL.embeddingDim}, ` +
+      `${MODEL.experts} experts ${MODEL.expertWidths.join('-')}, towers ${MODEL.towerWidths.join('-')}, batch ${BATCH}; ` +
+      `per-task gradients (${data.tasks.length} backward passes per step) + AU tracking; ` +
+      `${WARMUP} warm-up steps, median of ${windows} windows x ${windowSteps} steps`,
+  );
+  console.log('| optimizer | runtime | steps/s (median) | window range | samples/s | PyTorch / tfjs |');
+  console.log('|---|---|---|---|---|---|');
+  for (const optimizer of OPTIMIZERS) {
+    const tfjs = tfjsSteps(data, optimizer, windows, windowSteps);
+    const torch = torchSteps(data, optimizer, windows, windowSteps);
+    const t = median(tfjs.windows);
+    const ratio = 'timing' in torch ? `${fmt(median(torch.timing.windows) / t)}x` : 'n/a';
+    console.log(`| ${optimizer} | tfjs wasm (Node, 1 thread) | ${fmt(t)} | ${spread(tfjs)} | ${(t * BATCH).toFixed(0)} | ${ratio} |`);
+    if ('timing' in torch) {
+      const p = median(torch.timing.windows);
+      console.log(`| ${optimizer} | PyTorch CPU (${torch.threads} thread(s)) | ${fmt(p)} | ${spread(torch.timing)} | ${(p * BATCH).toFixed(0)} | 1.00x |`);
+    } else {
+      console.log(`| ${optimizer} | PyTorch CPU | skipped: ${torch.error} | | | |`);
+    }
+  }
+}
+
+void main();
