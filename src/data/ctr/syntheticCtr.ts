@@ -9,6 +9,7 @@ import type { CtrDataset, CtrField } from './ctrDataset.ts';
 import { expectedSigmoid } from './expectedSigmoid.ts';
 import { createRng, type Rng } from './prng.ts';
 import { splitRows, type SplitOptions } from './split.ts';
+import { standardize } from './standardize.ts';
 import { aliasTable, sampleAlias, zipfWeights } from './zipf.ts';
 
 export interface SyntheticCtrConfig {
@@ -84,18 +85,6 @@ function standardNormals(count: number, rng: Rng): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = rng.normal();
   return out;
-}
-
-/** Scales x in place so its standard deviation is `std` (mean kept at zero). */
-function standardize(x: Float64Array, std: number): void {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length || 1;
-  let variance = 0;
-  for (let i = 0; i < x.length; i++) variance += (x[i] - mean) ** 2;
-  const sd = Math.sqrt(variance / (x.length || 1));
-  const scale = sd > 0 ? std / sd : 0;
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean) * scale;
 }
 
 /**

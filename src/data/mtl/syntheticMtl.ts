@@ -11,6 +11,7 @@
 import type { CtrDataset, CtrField } from '../ctr/ctrDataset.ts';
 import { createRng, type Rng } from '../ctr/prng.ts';
 import { splitRows, type SplitOptions } from '../ctr/split.ts';
+import { standardize } from '../ctr/standardize.ts';
 import { aliasTable, sampleAlias, zipfWeights } from '../ctr/zipf.ts';
 
 export interface MtlTaskSpec {
@@ -78,18 +79,6 @@ function normals(count: number, rng: Rng): Float64Array {
   const out = new Float64Array(count);
   for (let i = 0; i < count; i++) out[i] = rng.normal();
   return out;
-}
-
-/** Scales x in place to mean 0 and standard deviation std. */
-function standardize(x: Float64Array, std: number): void {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length || 1;
-  let variance = 0;
-  for (let i = 0; i < x.length; i++) variance += (x[i] - mean) ** 2;
-  const sd = Math.sqrt(variance / (x.length || 1));
-  const scale = sd > 0 ? std / sd : 0;
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean) * scale;
 }
 
 function sigmoid(x: number): number {
