@@ -8,6 +8,7 @@ import { ErrorBanner } from './ErrorBanner.tsx';
 import { Glossary } from './Glossary.tsx';
 import { Header } from './Header.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
+import { LessonDock } from './lessons/LessonDock.tsx';
 import { LessonPanel } from './lessons/LessonPanel.tsx';
 import { LessonPicker } from './lessons/LessonPicker.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
@@ -49,6 +50,7 @@ export function App() {
       onDrop={onDrop}
     >
       <Header />
+      {lessonOpen && view !== 'collapse' && <LessonDock />}
       {view === 'multitask' ? <MultitaskView /> : view === 'train' ? <TrainView /> : <div className="layout">
         <aside className="sidebar" aria-label="Import and lessons">
           {lessonOpen ? <LessonPanel /> : <LessonPicker />}

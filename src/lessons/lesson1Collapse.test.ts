@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildExampleTables, COLLAPSED_SOURCE } from '../examples/exampleTables.ts';
 import { createStudioStore, type LoadedTable } from '../state/studioStore.ts';
 import { collapseFacts, dimensionsUsed, smallestValue, valuesAboveTenth } from './collapseFacts.ts';
-import { LESSON_ACTIONS } from './lessonActions.ts';
+import { LESSON_ACTIONS, type LessonActionContext } from './lessonActions.ts';
 import { findLesson, LESSONS } from './lessonCatalog.ts';
 import { lesson1 } from './lesson1Collapse.ts';
+
+const results = createStudioStore().getState();
+const noControllers: LessonActionContext = {
+  training: () => { throw new Error('lesson 1 trains nothing'); },
+  multitask: () => { throw new Error('lesson 1 trains nothing'); },
+};
 
 function loaded(): LoadedTable[] {
   const store = createStudioStore();
@@ -32,7 +38,7 @@ describe('collapse facts', () => {
 describe('lesson 1', () => {
   it('fills its claims from the computed results', () => {
     const tables = loaded();
-    const steps = lesson1.steps(tables);
+    const steps = lesson1.steps(tables, results);
     if (!Array.isArray(steps)) throw new Error('blocked');
     expect(steps).toHaveLength(6);
     const item = tables.find((t) => t.source === COLLAPSED_SOURCE)!.result.fields.find((f) => f.name === 'item_id')!;
@@ -40,26 +46,26 @@ describe('lesson 1', () => {
     expect(steps[2].preset).toEqual({ view: 'collapse', sort: 'ia' });
     // Changing the data changes the claim: nothing is hard-coded.
     const altered = tables.map((t) => t.source !== COLLAPSED_SOURCE ? t : { ...t, result: { ...t.result, fields: t.result.fields.map((f) => f.name === 'item_id' ? { ...f, information_abundance: 9.4 } : f) } });
-    const again = lesson1.steps(altered);
+    const again = lesson1.steps(altered, results);
     expect(Array.isArray(again) && again[2].text).toContain('IA 9.40: it uses about 9 of its 32 dimensions');
   });
 
   it('offers to load the examples when they are gone, and the action does it', () => {
     const store = createStudioStore();
-    const blocked = lesson1.steps([]);
+    const blocked = lesson1.steps([], results);
     expect(blocked).toMatchObject({ action: { id: 'load-examples' } });
-    LESSON_ACTIONS['load-examples'](store);
-    LESSON_ACTIONS['load-examples'](store); // idempotent
+    LESSON_ACTIONS['load-examples'](store, noControllers);
+    LESSON_ACTIONS['load-examples'](store, noControllers); // idempotent
     expect(store.getState().tables).toHaveLength(2);
-    expect(Array.isArray(lesson1.steps(store.getState().tables))).toBe(true);
-    LESSON_ACTIONS['curves-user-id'](store);
+    expect(Array.isArray(lesson1.steps(store.getState().tables, results))).toBe(true);
+    LESSON_ACTIONS['curves-user-id'](store, noControllers);
     expect(store.getState().curveSelection).toEqual(store.getState().tables.map((t) => `${t.id}/user_id`));
   });
 
-  it('lists later lessons as waiting for their views', () => {
+  it('lists every lesson, all openable', () => {
     expect(LESSONS.map((l) => l.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(LESSONS.every((l) => l.available)).toBe(true);
     expect(findLesson(1)).toBe(lesson1);
-    expect(findLesson(2)).toBeNull();
     expect(findLesson(42)).toBeNull();
   });
 });

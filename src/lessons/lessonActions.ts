@@ -1,8 +1,29 @@
+import type { MultitaskController } from '../components/multitask/multitaskController.ts';
 import { buildExampleTables, COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';
-import { curveKey, type StudioStore } from '../state/studioStore.ts';
+import { curveKey, type StudioState, type StudioStore } from '../state/studioStore.ts';
+import type { TrainingController } from '../state/trainingController.ts';
+import { LESSON_SCALING } from './lessonPresets.ts';
 
 /** "Run this" buttons of lesson steps, by name, so a lesson is plain data. */
-export type LessonActionId = 'load-examples' | 'curves-user-id';
+export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts';
+
+/** The views' controllers, created on first use (the panel passes the page's; tests pass fakes). */
+export interface LessonActionContext {
+  training: () => TrainingController;
+  multitask: () => MultitaskController;
+}
+
+/** Resolves once the store satisfies `ready` (at once if it already does). */
+export function whenState(store: StudioStore, ready: (s: StudioState) => boolean): Promise<void> {
+  if (ready(store.getState())) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = store.subscribe((s) => {
+      if (!ready(s)) return;
+      stop();
+      resolve();
+    });
+  });
+}
 
 /** Adds whichever built-in example is not loaded (they regenerate identically every time). */
 function loadExamples(store: StudioStore): void {
@@ -16,7 +37,47 @@ function curvesUserId(store: StudioStore): void {
   store.getState().setCurveSelection(ids.filter((id) => id !== undefined).map((id) => curveKey(id, 'user_id')));
 }
 
-export const LESSON_ACTIONS: Record<LessonActionId, (store: StudioStore) => void> = {
+/** Trains the Train form as the step's preset left it, once the dataset list has arrived. */
+async function trainRun(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const training = ctx.training();
+  // The preset opened the Train view, whose mount reads the dataset list.
+  await whenState(store, (s) => s.datasetIndex.length > 0);
+  await training.train();
+}
+
+/** The lesson's small scaling queue (sizes 1x, 2x, 4x; single vs multi-embedding; one epoch each). */
+async function scalingRun(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const training = ctx.training();
+  await whenState(store, (s) => s.datasetIndex.length > 0);
+  store.getState().setScaling({ settings: { ...LESSON_SCALING, sizes: [...LESSON_SCALING.sizes], variants: [...LESSON_SCALING.variants] } });
+  await training.startScaling();
+}
+
+/** Loads the multi-task preset's dataset if needed, then trains Adam and AdaTask side by side. */
+async function mtlTrain(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const mtl = ctx.multitask();
+  await mtl.init();
+  const id = store.getState().mtlForm.datasetId;
+  if (store.getState().mtlDataset.key !== id) await mtl.selectDataset(id);
+  await whenState(store, (s) => s.mtlDataset.phase === 'ready' || s.mtlDataset.phase === 'error');
+  await mtl.train();
+}
+
+/** Loads the preset's dataset if needed, then runs the conflict-pair measure. */
+async function mtlConflicts(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const mtl = ctx.multitask();
+  await mtl.init();
+  const id = store.getState().mtlForm.datasetId;
+  if (store.getState().mtlDataset.key !== id) await mtl.selectDataset(id);
+  await whenState(store, (s) => s.mtlDataset.phase === 'ready' || s.mtlDataset.phase === 'error');
+  await mtl.measureConflicts();
+}
+
+export const LESSON_ACTIONS: Record<LessonActionId, (store: StudioStore, ctx: LessonActionContext) => void | Promise<void>> = {
   'load-examples': loadExamples,
   'curves-user-id': curvesUserId,
+  'train-run': trainRun,
+  'scaling-run': scalingRun,
+  'mtl-train': mtlTrain,
+  'mtl-conflicts': mtlConflicts,
 };

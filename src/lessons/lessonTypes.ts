@@ -1,10 +1,17 @@
 import type { UrlValues } from '../state/urlState.ts';
 import type { coreUrlSchema } from '../state/studioUrl.ts';
-import type { LoadedTable } from '../state/studioStore.ts';
+import type { multitaskUrlSchema } from '../state/multitaskUrl.ts';
+import type { LoadedTable, StudioState } from '../state/studioStore.ts';
+import type { trainingUrlSchema } from '../state/trainingUrl.ts';
 import type { LessonActionId } from './lessonActions.ts';
 
 /** URL-state keys a step sets when it opens (never the lesson / step / presenter keys themselves). */
-export type LessonPreset = Partial<Omit<UrlValues<typeof coreUrlSchema>, 'lesson' | 'step' | 'play' | 'slow' | 'big' | 'bare'>>;
+export type LessonPreset = Partial<
+  Omit<UrlValues<typeof coreUrlSchema & typeof trainingUrlSchema & typeof multitaskUrlSchema>, 'lesson' | 'step' | 'play' | 'slow' | 'big' | 'bare'>
+>;
+
+/** The results the Train and Multi-task lessons read (the store's runs, scaling queue and conflict measure). */
+export type LessonResults = Pick<StudioState, 'trainingRuns' | 'activeRunId' | 'datasetLoad' | 'scaling' | 'mtlRun' | 'mtlConflict'>;
 
 /** Which chart the step reads: a CSS selector of the element to highlight, and its name in words. */
 export interface ChartTarget {
@@ -34,7 +41,7 @@ export interface Lesson {
   title: string;
   summary: string;
   /** The steps, computed from what is loaded now, or why they cannot be. */
-  steps(tables: LoadedTable[]): LessonStep[] | LessonBlocked;
+  steps(tables: LoadedTable[], results: LessonResults): LessonStep[] | LessonBlocked;
 }
 
 /** A lesson list entry: ready, or waiting for a view this build does not have yet. */

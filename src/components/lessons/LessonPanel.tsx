@@ -1,12 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
-import { LESSON_ACTIONS } from '../../lessons/lessonActions.ts';
+import { LESSON_ACTIONS, type LessonActionContext } from '../../lessons/lessonActions.ts';
 import { findLesson, LESSONS } from '../../lessons/lessonCatalog.ts';
 import { studioUrlRegistry } from '../../state/studioUrl.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
+import { getMultitaskController } from '../multitask/multitaskController.ts';
 import { PresenterControls } from '../PresenterControls.tsx';
+import { getTrainingController } from '../training/trainingControllerContext.ts';
 
 const DWELL_MS = 12_000;
 const HIGHLIGHT = 'data-lesson-highlight';
+const ACTION_CONTEXT: LessonActionContext = { training: getTrainingController, multitask: getMultitaskController };
+const run = (id: keyof typeof LESSON_ACTIONS) => void LESSON_ACTIONS[id](useStudioStore, ACTION_CONTEXT);
 
 /** Marks the step's chart (its figure or panel) and brings it into view; returns whether it is on screen. */
 function highlight(selector: string, scroll: boolean, smooth: boolean): () => void {
@@ -21,8 +25,17 @@ export function LessonPanel() {
   const ui = useStudioStore((s) => s.ui);
   const tables = useStudioStore((s) => s.tables);
   const setUi = useStudioStore((s) => s.setUi);
+  const trainingRuns = useStudioStore((s) => s.trainingRuns);
+  const activeRunId = useStudioStore((s) => s.activeRunId);
+  const datasetLoad = useStudioStore((s) => s.datasetLoad);
+  const scaling = useStudioStore((s) => s.scaling);
+  const mtlRun = useStudioStore((s) => s.mtlRun);
+  const mtlConflict = useStudioStore((s) => s.mtlConflict);
   const lesson = findLesson(ui.lesson);
-  const steps = useMemo(() => lesson?.steps(tables) ?? null, [lesson, tables]);
+  const steps = useMemo(
+    () => lesson?.steps(tables, { trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict }) ?? null,
+    [lesson, tables, trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict],
+  );
   const list = Array.isArray(steps) ? steps : null;
   const blocked = steps && !Array.isArray(steps) ? steps : null;
   const index = list ? Math.min(ui.step, list.length) - 1 : 0;
@@ -32,7 +45,8 @@ export function LessonPanel() {
 
   // Entering a step applies its preset (sort order, view) through the URL registry.
   useEffect(() => {
-    const current = findLesson(ui.lesson)?.steps(useStudioStore.getState().tables);
+    const state = useStudioStore.getState();
+    const current = findLesson(ui.lesson)?.steps(state.tables, state);
     if (Array.isArray(current) && current[index]) studioUrlRegistry.patch(current[index].preset, useStudioStore.getState());
   }, [ui.lesson, index]);
 
@@ -50,6 +64,13 @@ export function LessonPanel() {
       clear();
     };
   }, [selector, index, tables]);
+
+  // A step's chart may appear after entering it (its "run this" action fills the view).
+  useEffect(() => {
+    if (!selector) return;
+    const frame = requestAnimationFrame(() => setOnScreen(document.querySelector(selector) !== null));
+    return () => cancelAnimationFrame(frame);
+  }, [selector, steps]);
 
   useEffect(() => {
     if (!ui.playing || !list) return;
@@ -79,7 +100,7 @@ export function LessonPanel() {
       {blocked && (
         <div className="lesson-missing">
           <p>{blocked.missing}</p>
-          <button type="button" className="primary small" onClick={() => LESSON_ACTIONS[blocked.action.id](useStudioStore)}>{blocked.action.label}</button>
+          <button type="button" className="primary small" onClick={() => run(blocked.action.id)}>{blocked.action.label}</button>
         </div>
       )}
       {step && list && (
@@ -89,7 +110,7 @@ export function LessonPanel() {
             <p className="lesson-text">{step.text}</p>
             <p className="lesson-look"><strong>Look for</strong> in {step.chart.name}{onScreen ? '' : ' (not on screen: load the tables it needs)'}: {step.lookFor}</p>
             {step.action && (
-              <button type="button" className="secondary small" data-testid="lesson-action" onClick={() => LESSON_ACTIONS[step.action!.id](useStudioStore)}>
+              <button type="button" className="secondary small" data-testid="lesson-action" onClick={() => run(step.action!.id)}>
                 ▶ {step.action.label}
               </button>
             )}

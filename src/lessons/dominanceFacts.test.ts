@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createStudioStore } from '../state/studioStore.ts';
+import { DEFAULT_MULTITASK_FORM, type MtlRun } from '../state/multitaskSlice.ts';
+import type { MtlArmSnapshot } from '../workers/multitaskProtocol.ts';
+import { aucStandardError } from './aucNoise.ts';
+import { dominanceFacts } from './dominanceFacts.ts';
+import { lesson4 } from './lesson4AdaTask.ts';
+
+const arm = (emb: number[], top: number[]): MtlArmSnapshot => ({
+  dominance: [{ layer: 'embedding', parameters: 10, meanRau: emb, argmaxShare: emb, histogram: [] }, { layer: 'top', parameters: 10, meanRau: top, argmaxShare: top, histogram: [] }],
+  cosine: [],
+  entanglement: [],
+});
+const metrics = (a: number, b: number) => [{ task: 'click', auc: a, logloss: 0.5, gauc: a, rows: 2000, positives: 587 }, { task: 'like', auc: b, logloss: 0.5, gauc: b, rows: 2000, positives: 65 }];
+
+const run: MtlRun = {
+  id: 'm', label: 'x', form: DEFAULT_MULTITASK_FORM, datasetName: 'd', createdAt: 0, status: 'done', step: 150, epoch: 1, stepsPerSecond: 1, backend: 'cpu', sharedParameters: 1,
+  tasks: ['click', 'like'], fields: [], layers: ['embedding', 'top'], losses: [],
+  snapshots: [{ step: 150, arms: { adam: arm([0.78, 0.22], [0.6, 0.4]), alt: arm([0.61, 0.39], [0.55, 0.45]) } }],
+  metrics: [{ step: 150, all: { adam: metrics(0.8, 0.7), alt: metrics(0.801, 0.72) }, comparable: { adam: [], alt: [] } }],
+};
+
+describe('dominance facts', () => {
+  it('finds the most lopsided layer under Adam and what AdaTask made of it', () => {
+    const f = dominanceFacts(run)!;
+    expect(f.worst.layer).toBe('embedding');
+    expect(f.worst.adam).toEqual({ task: 'click', rau: 0.78 });
+    expect(f.worst.alt).toEqual({ task: 'click', rau: 0.61 });
+    expect(f.auc[1]).toEqual({ task: 'like', adam: 0.7, alt: 0.72, positives: 65, rows: 2000 });
+  });
+
+  it('writes the numbers into the lesson, and says so when AdaTask does not help', () => {
+    const base = createStudioStore().getState();
+    const steps = lesson4.steps([], { ...base, mtlRun: run });
+    if (!Array.isArray(steps)) throw new Error('blocked');
+    expect(steps[1].text).toContain('embedding: click holds a mean rAU of 0.78. AdaTask brings the largest share there down to 0.61');
+    expect(steps[2].text).toContain('like: Adam 0.7000, AdaTask 0.7200 (+0.0200)');
+    expect(steps[2].text).toContain(`like has 65 positives in 2000 rows: its AUC has a standard error of about ${aucStandardError(0.7, 65, 1935).toFixed(3)}`);
+    const worse = { ...run, snapshots: [{ step: 150, arms: { adam: arm([0.6, 0.4], [0.5, 0.5]), alt: arm([0.7, 0.3], [0.5, 0.5]) } }] };
+    const again = lesson4.steps([], { ...base, mtlRun: worse });
+    expect(Array.isArray(again) && again[1].text).toContain('AdaTask does not bring it closer');
+    const running = lesson4.steps([], { ...base, mtlRun: { ...run, status: 'running' } });
+    expect(Array.isArray(running) && running[1].text).toContain('Nothing has been trained yet');
+  });
+});

@@ -1,0 +1,83 @@
+import { interactionFacts, interactionRun, type InteractionFacts } from './interactionFacts.ts';
+import { INTERACTION_PRESET } from './lessonPresets.ts';
+import type { Lesson, LessonStep } from './lessonTypes.ts';
+
+const two = (x: number) => x.toFixed(2);
+const TRAIN = { id: 'train-run', label: 'Train DCNv2 on the tiny dataset (3 epochs)' } as const;
+const NOT_RUN = 'Nothing has been trained yet: press the ▶ button below (it takes a few seconds), and this text fills in with the numbers of your run.';
+
+function drag(f: InteractionFacts): string {
+  const s = f.smallest;
+  const head = `The field with the fewest values, ${s.name} (${s.rows} values), has IA ${two(s.ownIa)} of ${f.dim}. The other fields, crossed with it, keep a mean IA of ${two(s.seenBy)}; crossed with the remaining fields they keep ${two(f.othersSeenBy)} on average. `;
+  if (f.smallestRank === 1) return `${head}Its column is the lowest of all ${f.columns.length}: in this run the weakest field is the one that squeezes the others most.`;
+  return (
+    `${head}In this run its column ranks ${f.smallestRank} of ${f.columns.length} from the bottom, so cardinality alone does not decide it here: ` +
+    `the lowest column is ${f.lowest.name} (${f.lowest.rows} values, own IA ${two(f.lowest.ownIa)}, others crossed with it ${two(f.lowest.seenBy)}). The paper's bound is on the crossing field's own IA, which a small field caps but a large one can also lose in training.`
+  );
+}
+
+function driftText(f: InteractionFacts): string {
+  const [top] = f.drift;
+  const rose = f.drift.filter((d) => d.last > d.first).map((d) => d.name);
+  return (
+    `Over this run (to step ${f.steps}) ${top.name} (${top.rows} values) lost the most: IA ${two(top.first)} at the first snapshot, ${two(top.last)} at the last. ` +
+    (rose.length > 0 ? `IA rose for ${rose.join(', ')}.` : 'No field gained IA.')
+  );
+}
+
+function steps(f: InteractionFacts | null): LessonStep[] {
+  return [
+    {
+      title: 'Feature crosses share their dimensions',
+      text:
+        'DCNv2, like most CTR models, learns explicit crosses between fields: its first cross layer multiplies every field\'s embedding by a matrix block W[j,i] for every other field j. ' +
+        'Guo et al. (ICML 2024, "On the Embedding Collapse when Scaling up Recommendation Models") showed that the product can only be as rich as the poorer of the two: if field j spans few directions, field i seen through j spans few too, and training pushes i\'s own embedding down with it. ' +
+        'A field with 3 possible values can span at most 3 directions, however large K is. ' +
+        'The preset picks the tiny synthetic CTR dataset (8 fields, 2 to 1000 values each) and a small DCNv2 with K = 8.',
+      preset: INTERACTION_PRESET,
+      action: TRAIN,
+      chart: { selector: '[data-testid="train-status"]', name: 'the run status' },
+      lookFor: f ? `The run finished at step ${f.steps}; the charts below are filled in.` : NOT_RUN,
+    },
+    {
+      title: 'Each field\'s IA while it trains',
+      text:
+        'Information abundance (IA = Σ sᵢ / s₁ over a field\'s row-normalised embedding; lesson 1) is taken every 5 steps. ' +
+        (f ? driftText(f) : NOT_RUN),
+      preset: INTERACTION_PRESET,
+      chart: { selector: '[data-testid="ia-lines"]', name: 'the IA-over-steps lines' },
+      lookFor: 'One line per field. Fields with fewer than K values sit at or below their value count from the start; watch whether the large fields\' lines fall while the small ones stay flat.',
+    },
+    {
+      title: 'The interaction matrix: field i as seen by field j',
+      text:
+        'Cell (i, j) is the IA of field i\'s rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. ' +
+        (f ? drag(f) : NOT_RUN),
+      preset: INTERACTION_PRESET,
+      chart: { selector: '[data-testid="interaction-matrix"]', name: 'the interaction matrix' },
+      lookFor: f
+        ? `The ${f.smallest.name} column against the others, and the ${f.lowest.name} column, the palest overall.`
+        : 'Pale columns: fields that make every field crossed with them look low-dimensional.',
+    },
+    {
+      title: 'What this means for scaling',
+      text:
+        'Raising K gives every table more columns, but a field crossed with a 3-valued field still gets at most 3 useful directions out of that cross. ' +
+        'This is why the paper found bigger embeddings stop paying off, and why its fix (next lesson) gives each cross several independent embedding sets instead of one bigger one. ' +
+        'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs.',
+      preset: INTERACTION_PRESET,
+      chart: { selector: '[data-testid="embedding-dim-input"]', name: 'the dim field of the form' },
+      lookFor: f ? `Whether ${f.smallest.name}'s column stays pale when K grows (here it is ${two(f.smallest.seenBy)} at K = ${f.dim}).` : 'Whether the palest columns stay pale when K grows.',
+    },
+  ];
+}
+
+export const lesson2: Lesson = {
+  id: 2,
+  title: 'Interaction collapse: a weak field drags others down',
+  summary: 'Train a small DCNv2 and read its interaction matrix: crossing with a low-IA field limits every other field.',
+  steps(_tables, results) {
+    const run = interactionRun(results.trainingRuns, results.activeRunId);
+    return steps(run && run.status !== 'running' && run.status !== 'paused' ? interactionFacts(run) : null);
+  },
+};
