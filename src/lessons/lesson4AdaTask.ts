@@ -48,7 +48,7 @@ function steps(f: DominanceFacts | null): LessonStep[] {
         (f ? shareText(f) : NOT_RUN),
       preset: DOMINANCE_PRESET,
       chart: { selector: '[data-testid="dominance-chart"]', name: 'the dominance bars' },
-      lookFor: 'Each bar is one layer under one optimiser, split by task. Compare the Adam bar of a layer with the AdaTask bar below it: a more even split means less dominance.',
+      lookFor: 'Each bar is one layer under one optimiser, split by task. Compare the Adam bar of a layer with the AdaTask bar beside it: a more even split means less dominance.',
     },
     {
       title: 'Does balance buy accuracy?',
