@@ -39,7 +39,7 @@ export function App() {
 
   return (
     <div
-      className={`app ${dragging ? 'dragging' : ''}`}
+      className={`app ${dragging ? 'dragging' : ''} ${lessonOpen && view !== 'collapse' ? 'lesson-docked' : ''}`}
       onDragOver={(e) => {
         e.preventDefault();
         if (e.dataTransfer.types.includes('Files')) setDragging(true);
