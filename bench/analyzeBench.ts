@@ -8,12 +8,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
 import { writePlantedNpy } from './plantedTable.ts';
+import { freePort, waitForHttp } from './localServer.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const DIM = Number(process.argv[3] ?? 64);
@@ -32,30 +32,6 @@ interface Measure {
 }
 
 const mib = (bytes: number) => bytes / 2 ** 20;
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up in ${ms} ms`);
-}
 
 /** (a) The studio: upload, pick raw mode, click Analyze; click to result card, timed in the page. */
 async function studio(): Promise<Measure> {

@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
 import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { createRng } from '../src/data/ctr/prng.ts';
 import { randomIndices } from '../src/models/tinyData.ts';
+import { freePort, waitForHttp } from './localServer.ts';
 
 const FIELDS = 26;
 const CARDINALITY = 1000;
@@ -39,30 +39,6 @@ function benchDataset(): CtrDataset {
   const rng = createRng(1);
   const split = (rows: number) => ({ rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) });
   return { name: 'deepfm-bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split(BATCH * 64), valid: split(BATCH), test: split(BATCH) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up in ${ms} ms`);
 }
 
 interface BrowserMeasure {
