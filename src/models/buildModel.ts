@@ -50,6 +50,7 @@ export function buildModel(config: ModelConfig, fields: CtrField[]): RecModel {
     trainableVariables: params.trainable,
     embeddingTables: embeddings.tables,
     stateVariables: params.state,
+    dropoutRng: params.rng,
     forward: (indices, training) => tf.tidy(() => body.forward(indices, training)),
     ...(body.crossWeights ? { crossWeights: body.crossWeights } : {}),
     parameterCount: () => params.count(),

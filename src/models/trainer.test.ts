@@ -91,6 +91,50 @@ describe('createTrainer', () => {
     expect(await losses(1)).not.toEqual(await losses(2));
   });
 
+  it('a checkpoint resumes the run exactly: same losses, validations and weights as without the break', async () => {
+    // DeepFM with dropout and BatchNorm, across an epoch boundary (20 steps per epoch) and a validation.
+    const config = trainConfig({ evalEvery: 7, epochs: 3 });
+    const straight = createTrainer(data, small('deepfm'), config);
+    const expected = [...(await straight.runSteps(13)).validations, ...(await straight.runSteps(20)).validations];
+    const expectedLosses = [1, 2, 3].map(() => straight.step().loss);
+
+    const first = createTrainer(data, small('deepfm'), config);
+    await first.runSteps(13);
+    const saved = await first.checkpoint();
+    first.dispose();
+    expect(saved.state.step).toBe(13);
+    expect(saved.best).not.toBeNull();
+    const before = tf.memory().numTensors;
+    const resumed = createTrainer(data, small('deepfm'), config);
+    await resumed.resume(saved);
+    const validations = [...(await resumed.runSteps(20)).validations];
+    expect(validations).toEqual(expected.filter((v) => v.step > 13));
+    expect([1, 2, 3].map(() => resumed.step().loss)).toEqual(expectedLosses);
+    expect(resumed.state).toEqual(straight.state);
+    const [a, b] = [straight.model.embeddingTables[0].dataSync(), resumed.model.embeddingTables[0].dataSync()];
+    expect(Array.from(b)).toEqual(Array.from(a));
+    // The control: a fresh trainer that only gets the weights (no moments, order or dropout
+    // position) takes a different next step.
+    const partial = await resumed.checkpoint();
+    const blind = createTrainer(data, small('deepfm'), config);
+    await blind.resume({ ...partial, optimizer: { iterations: 0, betaPowers: [0.9, 0.999], moments: [] } });
+    expect(blind.step().loss).toBeCloseTo(straight.step().loss, 6);
+    expect(Array.from(blind.model.embeddingTables[0].dataSync())).not.toEqual(Array.from(straight.model.embeddingTables[0].dataSync()));
+    [straight, resumed, blind].forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+  });
+
+  it('refuses a checkpoint of another model or dataset, naming the mismatch', async () => {
+    const t = createTrainer(data, small('dnn'), trainConfig({}));
+    t.step();
+    const saved = await t.checkpoint();
+    const other = createTrainer(data, { ...small('dnn'), mlp: [8] }, trainConfig({}));
+    await expect(other.resume(saved)).rejects.toThrow(/variables|values/);
+    const otherBatch = createTrainer(data, small('dnn'), trainConfig({ batchSize: 64 }));
+    await expect(otherBatch.resume(saved)).rejects.toThrow(/batch size/);
+    [t, other, otherBatch].forEach((x) => x.dispose());
+  });
+
   it('stops early when validation AUC stops improving and restores the best weights', async () => {
     // Labels independent of the features: validation AUC only wanders.
     const rng = createRng(5);

@@ -11,6 +11,7 @@ import { createRng, permutation } from '../data/ctr/prng.ts';
 import { buildModel } from './buildModel.ts';
 import { interactionCollapse, type InteractionCollapse } from './interactionCollapse.ts';
 import { createOptimizer } from './optimizer.ts';
+import { checkCheckpointFits, CHECKPOINT_VERSION, type TrainerCheckpoint } from './trainerCheckpoint.ts';
 import { tableSpectrum } from './tableSpectrum.ts';
 import type { ModelConfig, RecModel } from './types.ts';
 
@@ -63,6 +64,8 @@ export interface Validation extends EvalResult {
 
 export interface RunResult {
   steps: number;
+  /** Each step's mini-batch loss, in order. */
+  losses: Float32Array;
   meanLoss: number;
   lastLoss: number;
   validations: Validation[];
@@ -110,6 +113,10 @@ export interface Trainer {
   interactionCollapse(set?: number): Promise<InteractionCollapse>;
   /** Puts back the weights of the best validation so far (test metrics at the early-stop point). */
   restoreBest(): void;
+  /** Everything needed to continue this run later. Call between steps; step only once it resolves. */
+  checkpoint(): Promise<TrainerCheckpoint>;
+  /** Continues from a checkpoint of the same model, dataset and batch size (RangeError otherwise). */
+  resume(checkpoint: TrainerCheckpoint): Promise<void>;
   dispose(): void;
 }
 
@@ -262,12 +269,12 @@ export function createTrainer(dataset: CtrDataset, modelConfig: ModelConfig, tra
           const due = train.evalEvery > 0 ? s.step % train.evalEvery === 0 : s.epoch > epochBefore;
           if (due) validations.push(await validate());
         }
-        if (losses.length === 0) return { steps: 0, meanLoss: NaN, lastLoss: s.lastLoss, validations };
+        if (losses.length === 0) return { steps: 0, losses: new Float32Array(0), meanLoss: NaN, lastLoss: s.lastLoss, validations };
         const values = tf.tidy(() => tf.stack(losses));
         const read = (await values.data()) as Float32Array;
         values.dispose();
         s.lastLoss = read[read.length - 1];
-        return { steps: read.length, meanLoss: read.reduce((a, b) => a + b, 0) / read.length, lastLoss: s.lastLoss, validations };
+        return { steps: read.length, losses: read, meanLoss: read.reduce((a, b) => a + b, 0) / read.length, lastLoss: s.lastLoss, validations };
       } finally {
         tf.dispose(losses);
       }
@@ -314,6 +321,35 @@ export function createTrainer(dataset: CtrDataset, modelConfig: ModelConfig, tra
       if (!best) throw new Error('no validation with a valid AUC has run yet');
       const saved = best;
       variables.forEach((v, i) => v.assign(saved[i]));
+    },
+    async checkpoint() {
+      const read = (xs: tf.Tensor[]) => Promise.all(xs.map(async (x) => Float32Array.from(await x.data())));
+      return {
+        version: CHECKPOINT_VERSION,
+        state: { ...s },
+        shuffle: rng.getState(),
+        order: order.slice(),
+        cursor,
+        dropout: model.dropoutRng.getState(),
+        variables: await read(variables),
+        best: best ? await read(best) : null,
+        optimizer: await optimizer.exportState(model.trainableVariables),
+      };
+    },
+    async resume(c) {
+      checkCheckpointFits(c, variables.map((v) => v.size), dataset.train.rows, stepsPerEpoch);
+      const load = (values: Float32Array[]) => values.map((x, i) => tf.tensor(x, variables[i].shape));
+      const current = load(c.variables);
+      variables.forEach((v, i) => v.assign(current[i]));
+      tf.dispose(current);
+      if (best) tf.dispose(best);
+      best = c.best ? load(c.best) : null;
+      await optimizer.importState(c.optimizer, model.trainableVariables);
+      Object.assign(s, c.state);
+      rng.setState(c.shuffle);
+      model.dropoutRng.setState(c.dropout);
+      order = c.order.slice();
+      cursor = c.cursor;
     },
     dispose() {
       if (disposed) return;

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../data/ctr/prng.ts';
 
 export type ModelKind = 'lr' | 'fm' | 'dnn' | 'deepfm' | 'dcnv2' | 'ipnn' | 'xdeepfm' | 'finalmlp';
 
@@ -40,6 +41,8 @@ export interface RecModel {
   readonly embeddingTables: tf.Variable[];
   /** Non-trainable state that evaluation uses (BatchNorm running averages). */
   readonly stateVariables: tf.Variable[];
+  /** Draws the dropout seeds of each training forward pass (its state is part of a checkpoint). */
+  readonly dropoutRng: Rng;
   /** indices: batch x F int32, per-field local rows. Returns the click logits (batch). */
   forward(indices: tf.Tensor2D, training: boolean): tf.Tensor1D;
   /**

@@ -21,6 +21,9 @@ function memoryPersistence(initial: SavedTable[] = []) {
     async putRun() {},
     async deleteRun() {},
     async listRuns() { return { runs: [] as RunRecord[], skipped: 0 }; },
+    async putRunProgress() {},
+    async getCheckpoint() { return undefined; },
+    async deleteCheckpoint() {},
   };
   return { db, state };
 }

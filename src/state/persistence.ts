@@ -1,12 +1,22 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import { checkRunRecord, checkSavedTable, RecordError, type RunRecord, type SavedTable } from './savedRecords.ts';
 
 export const DB_NAME = 'reclens';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 interface ReclensDB extends DBSchema {
   tables: { key: number; value: SavedTable };
   runs: { key: string; value: RunRecord };
+  /** The latest resumable state of an unfinished run, keyed by the run's id. */
+  checkpoints: { key: string; value: SavedCheckpoint };
+}
+
+export interface SavedCheckpoint {
+  runId: string;
+  step: number;
+  savedAt: number;
+  checkpoint: TrainerCheckpoint;
 }
 
 /** The browser-side store of analysed tables and runs. Every method may reject (quota, revoked storage). */
@@ -18,6 +28,10 @@ export interface Persistence {
   putRun(run: RunRecord): Promise<void>;
   deleteRun(id: string): Promise<void>;
   listRuns(): Promise<{ runs: RunRecord[]; skipped: number }>;
+  /** Writes an unfinished run and its checkpoint together (one transaction: never one without the other). */
+  putRunProgress(run: RunRecord, checkpoint: SavedCheckpoint): Promise<void>;
+  getCheckpoint(runId: string): Promise<SavedCheckpoint | undefined>;
+  deleteCheckpoint(runId: string): Promise<void>;
 }
 
 export type PersistenceHandle = { ok: true; store: Persistence } | { ok: false; reason: string };
@@ -58,11 +72,20 @@ export function idbPersistence(db: IDBPDatabase<ReclensDB>): Persistence {
     putRun: async (run) => {
       await db.put('runs', run, run.id);
     },
-    deleteRun: (id) => db.delete('runs', id),
+    async deleteRun(id) {
+      const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+      await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('checkpoints').delete(id), tx.done]);
+    },
     async listRuns() {
       const { valid, skipped } = validOnly(await db.getAll('runs'), (r) => checkRunRecord(r));
       return { runs: valid, skipped };
     },
+    async putRunProgress(run, checkpoint) {
+      const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+      await Promise.all([tx.objectStore('runs').put(run, run.id), tx.objectStore('checkpoints').put(checkpoint, checkpoint.runId), tx.done]);
+    },
+    getCheckpoint: (runId) => db.get('checkpoints', runId),
+    deleteCheckpoint: (runId) => db.delete('checkpoints', runId),
   };
 }
 
@@ -71,9 +94,12 @@ type Opener = () => Promise<IDBPDatabase<ReclensDB>>;
 const defaultOpener: Opener = () => {
   if (typeof indexedDB === 'undefined') throw new ReferenceError('indexedDB is not defined');
   return openDB<ReclensDB>(DB_NAME, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('tables', { autoIncrement: true });
-      db.createObjectStore('runs');
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('tables', { autoIncrement: true });
+        db.createObjectStore('runs');
+      }
+      if (oldVersion < 2) db.createObjectStore('checkpoints');
     },
   });
 };

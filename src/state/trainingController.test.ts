@@ -39,6 +39,21 @@ describe('training controller helpers', () => {
     expect(back.form).toEqual(run.form);
   });
 
+  it('a run stored while still going comes back interrupted, resumable from its stored step', () => {
+    const going: TrainingRun = { ...emptyRun(), step: 40, losses: [{ step: 40, loss: 0.5 }], savedStep: 40 };
+    const back = fromRunRecord(checkRunRecord(toRunRecord(going)));
+    expect(back).toMatchObject({ status: 'interrupted', savedStep: 40, step: 40 });
+    expect(back.message).toMatch(/step 40/);
+    // Stored again (a workspace export) it stays resumable; one stored before any checkpoint is not.
+    expect(fromRunRecord(toRunRecord(back))).toMatchObject({ status: 'interrupted', savedStep: 40 });
+    const early = fromRunRecord(toRunRecord({ ...emptyRun(), status: 'paused' }));
+    expect(early.status).toBe('interrupted');
+    expect(early.savedStep).toBeUndefined();
+    // A finished run keeps its status and offers nothing.
+    expect(fromRunRecord(toRunRecord({ ...going, status: 'done' }))).toMatchObject({ status: 'done' });
+    expect(fromRunRecord(toRunRecord({ ...going, status: 'done' })).savedStep).toBeUndefined();
+  });
+
   it('comparison keeps the two most recently ticked runs', () => {
     expect(toggleCompare(['a', 'b'], 'c')).toEqual(['b', 'c']);
     expect(toggleCompare(['a', 'b'], 'a')).toEqual(['b']);

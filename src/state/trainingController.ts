@@ -8,7 +8,8 @@ import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/types.ts';
 import type { TrainConfig } from '../models/trainer.ts';
 import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
 import type { DatasetSource, ExportedTables, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
-import type { PersistenceHandle } from './persistence.ts';
+import { storageFailureReason, type PersistenceHandle } from './persistence.ts';
+import { warnNotKept } from './persistenceSync.ts';
 import type { RunRecord } from './savedRecords.ts';
 import type { StudioStore } from './studioStore.ts';
 import type { TrainingForm, TrainingRun } from './trainingSlice.ts';
@@ -16,6 +17,8 @@ import type { TrainingForm, TrainingRun } from './trainingSlice.ts';
 export const RUN_KIND = 'ctr-training';
 export const FILE_DATASET = 'file';
 const EVENT_BATCH_MS = 300;
+/** How often a running run is stored with a checkpoint (and on every pause). */
+export const CHECKPOINT_EVERY_MS = 5000;
 const LATE_EVENTS_MS = 2000;
 
 export interface TrainingController {
@@ -24,6 +27,8 @@ export interface TrainingController {
   pickDatasetFile(file: File): void;
   switchBackend(name: BackendName): Promise<void>;
   train(): Promise<void>;
+  /** Continues an interrupted run from its stored checkpoint. */
+  resumeRun(id: string): Promise<void>;
   pause(): void;
   resume(): void;
   step(): void;
@@ -74,7 +79,7 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
     label: run.label,
     createdAt: run.createdAt,
     updatedAt: now,
-    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status },
+    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status, savedStep: run.savedStep ?? null },
     metrics: [
       ...run.losses.map((p) => ({ step: p.step, values: { loss: p.loss } })),
       ...run.evals.filter((e) => Number.isFinite(e.auc)).map((e) => ({ step: e.step, values: { valid_auc: e.auc, valid_logloss: e.logloss } })),
@@ -83,8 +88,11 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
   };
 }
 
+/** A stored run; one that was still going when it was stored (the page was reloaded or closed) comes back 'interrupted'. */
 export function fromRunRecord(r: RunRecord): TrainingRun {
-  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status'] };
+  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status']; savedStep?: number | null };
+  const unfinished = c.status === 'running' || c.status === 'paused' || c.status === 'loading' || c.status === 'interrupted';
+  const savedStep = typeof c.savedStep === 'number' ? c.savedStep : undefined;
   const losses = r.metrics.filter((m) => 'loss' in m.values).map((m) => ({ step: m.step, loss: m.values.loss }));
   const evals = r.metrics.filter((m) => 'valid_auc' in m.values).map((m) => ({ step: m.step, auc: m.values.valid_auc, logloss: m.values.valid_logloss }));
   const last = losses[losses.length - 1];
@@ -94,7 +102,9 @@ export function fromRunRecord(r: RunRecord): TrainingRun {
     form: c.form,
     datasetName: c.datasetName,
     createdAt: r.createdAt,
-    status: c.status,
+    status: unfinished ? 'interrupted' : c.status,
+    ...(unfinished ? { message: savedStep === undefined ? 'Interrupted before its first checkpoint.' : `Interrupted at step ${savedStep} (the page was reloaded or closed); it can resume from there.` } : {}),
+    ...(unfinished && savedStep !== undefined ? { savedStep } : {}),
     step: last?.step ?? 0,
     epoch: 0,
     stepsPerEpoch: 0,
@@ -127,6 +137,8 @@ export function applyEvent(run: TrainingRun, e: TrainingEvent): Partial<Training
       return { interaction: e.matrix };
     case 'final':
       return { final: e.report, step: e.report.step };
+    case 'checkpoint':
+      return {};
   }
 }
 
@@ -167,19 +179,47 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     return picked.name;
   }
 
-  const save = async (run: TrainingRun) => {
+  const storage = async () => {
     const handle = await deps.persistence;
-    if (handle.ok) await handle.store.putRun(toRunRecord(run)).catch(() => undefined);
+    return handle.ok ? handle.store : null;
+  };
+  const storageFailed = (e: unknown) => warnNotKept(store, storageFailureReason(e));
+
+  /** A finished run: its record, and no checkpoint any more. */
+  const save = async (run: TrainingRun) => {
+    const db = await storage();
+    if (!db) return;
+    await db.putRun(toRunRecord({ ...run, savedStep: undefined })).catch(storageFailed);
+    await db.deleteCheckpoint(run.id).catch(() => undefined);
   };
 
-  async function runOne(request: TrainRequest, form: TrainingForm, datasetName: string, onEvent?: (e: TrainingEvent) => void): Promise<TrainingRun | null> {
-    const id = `run-${Date.now().toString(36)}-${nextRun++}`;
+  /** A running run up to this checkpoint, stored with it in one transaction. */
+  const saveProgress = async (id: string, e: Extract<TrainingEvent, { type: 'checkpoint' }>) => {
+    const db = await storage();
+    const run = state().trainingRuns.find((r) => r.id === id);
+    if (!db || !run) return;
+    try {
+      await db.putRunProgress(toRunRecord({ ...run, savedStep: e.step }), { runId: id, step: e.step, savedAt: Date.now(), checkpoint: e.checkpoint });
+      state().updateTrainingRun(id, () => ({ savedStep: e.step }));
+    } catch (error) {
+      storageFailed(error);
+    }
+  };
+
+  /** Runs one training request: a new run, or `resuming` continued under its own id. */
+  async function runOne(request: TrainRequest, form: TrainingForm, datasetName: string, onEvent?: (e: TrainingEvent) => void, resuming?: TrainingRun): Promise<TrainingRun | null> {
+    const id = resuming?.id ?? `run-${Date.now().toString(36)}-${nextRun++}`;
     const bayes = form.datasetId === FILE_DATASET ? undefined : entryOf(form.datasetId)?.bayesTestAuc;
-    const run: TrainingRun = {
-      id, label: runLabel(form, datasetName), form, datasetName, createdAt: Date.now(), status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
-      losses: [], evals: [], spectra: [], interaction: null, final: null, ...(bayes === undefined ? {} : { bayesAuc: bayes }),
-    };
-    state().addTrainingRun(run);
+    if (resuming) {
+      state().updateTrainingRun(id, () => ({ status: 'running', message: undefined }));
+      state().setActiveRun(id);
+    } else {
+      const run: TrainingRun = {
+        id, label: runLabel(form, datasetName), form, datasetName, createdAt: Date.now(), status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
+        losses: [], evals: [], spectra: [], interaction: null, final: null, ...(bayes === undefined ? {} : { bayesAuc: bayes }),
+      };
+      state().addTrainingRun(run);
+    }
     // Events reach the store in batches so charts redraw a few times a second, not per chunk of steps.
     let queued: TrainingEvent[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -190,10 +230,17 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       queued = [];
       if (events.length > 0) state().updateTrainingRun(id, (r) => events.reduce((acc, e) => ({ ...acc, ...applyEvent(acc, e) }), r));
     };
+    // Checkpoints are written one after another, each with the run as it stood at that step.
+    let writes = Promise.resolve();
     // Events travel on the callback's own port, so the run's result can arrive before its last events.
     let finalSeen = () => {};
     const final = new Promise<void>((resolve) => (finalSeen = resolve));
-    const outcome = await client.train(request, (e) => {
+    const outcome = await client.train({ ...request, checkpointEveryMs: CHECKPOINT_EVERY_MS }, (e) => {
+      if (e.type === 'checkpoint') {
+        flush();
+        writes = writes.then(() => saveProgress(id, e));
+        return;
+      }
       queued.push(e);
       if (e.type === 'status' || e.type === 'final') flush();
       else timer ??= setTimeout(flush, EVENT_BATCH_MS);
@@ -206,10 +253,14 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       state().updateTrainingRun(id, () => ({ final: report }));
     }
     flush();
+    await writes;
     if (!outcome.ok) state().updateTrainingRun(id, () => ({ status: 'error', message: `${outcome.error.message} ${outcome.error.fix}` }));
     const done = state().trainingRuns.find((r) => r.id === id) ?? null;
-    if (done) await save(done);
-    return done;
+    if (done) {
+      state().updateTrainingRun(id, () => ({ savedStep: undefined }));
+      await save(done);
+    }
+    return state().trainingRuns.find((r) => r.id === id) ?? null;
   }
 
   const busy = () => state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running';
@@ -229,6 +280,12 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
         for (const r of saved.runs.filter((x) => x.kind === RUN_KIND && !known.has(x.id)).sort((a, b) => a.createdAt - b.createdAt)) {
           const run = fromRunRecord(r);
           store.setState((s) => ({ trainingRuns: [...s.trainingRuns, run] }));
+        }
+        const interrupted = state().trainingRuns.filter((r) => r.status === 'interrupted' && r.savedStep !== undefined && !known.has(r.id));
+        const last = interrupted[interrupted.length - 1];
+        if (last) {
+          state().setActiveRun(last.id);
+          state().pushNotice({ id: 'train-interrupted', kind: 'info', text: `${last.label} was interrupted at step ${last.savedStep}. Everything up to that step is restored; press "Resume from step ${last.savedStep}" to continue it.` });
         }
       }
     },
@@ -256,6 +313,36 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       const name = await ensureDataset();
       if (!name) return;
       await runOne(request, form, name);
+      state().setTrainingBackend(await client.backends());
+    },
+
+    async resumeRun(id) {
+      const run = state().trainingRuns.find((r) => r.id === id);
+      if (busy() || !run || run.status !== 'interrupted') return;
+      const fail = (text: string) => state().updateTrainingRun(id, () => ({ message: text }));
+      const db = await storage();
+      const saved = db ? await db.getCheckpoint(id).catch(() => undefined) : undefined;
+      if (!saved) return fail('Its checkpoint is no longer stored, so it cannot resume; train it again from its settings.');
+      if (run.form.datasetId === FILE_DATASET && state().datasetFile?.name !== run.datasetName) {
+        return fail(`Drop ${run.datasetName} again to resume: dropped files are not kept across reloads.`);
+      }
+      state().setTrainingForm(run.form);
+      let request: TrainRequest;
+      try {
+        request = { model: modelConfigOf(run.form), train: trainConfigOf(run.form), spectrumEvery: run.form.spectrumEvery, resumeFrom: saved.checkpoint };
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      const name = await ensureDataset();
+      if (!name) return fail('Its dataset could not be loaded; see the message above.');
+      // Back to the stored step: anything shown after it was never saved.
+      state().updateTrainingRun(id, (r) => ({
+        step: saved.step,
+        losses: r.losses.filter((p) => p.step <= saved.step),
+        evals: r.evals.filter((p) => p.step <= saved.step),
+        spectra: r.spectra.filter((p) => p.step <= saved.step),
+      }));
+      await runOne(request, run.form, name, undefined, run);
       state().setTrainingBackend(await client.backends());
     },
 

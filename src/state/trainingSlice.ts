@@ -77,6 +77,8 @@ export interface TrainingRun {
   final: FinalReport | null;
   /** Synthetic data: the Bayes AUC of its test split. */
   bayesAuc?: number;
+  /** The step of the checkpoint stored for this unfinished run (it can resume from there). */
+  savedStep?: number;
 }
 
 export interface ScalingSettings {

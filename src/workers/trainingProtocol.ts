@@ -2,6 +2,7 @@ import type { FieldResult } from '../analysis/types.ts';
 import type { SerializedImportError } from '../data/importError.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { TrainConfig } from '../models/trainer.ts';
+import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import type { ModelConfig } from '../models/types.ts';
 import type { BackendName, BackendState } from './analysisProtocol.ts';
 
@@ -27,9 +28,14 @@ export interface TrainRequest {
   spectrumEvery: number;
   /** Start paused (the Step button then advances one step at a time). */
   paused?: boolean;
+  /** Continue a run from this checkpoint (same model, dataset and batch size). */
+  resumeFrom?: TrainerCheckpoint;
+  /** Emit a checkpoint event at most this often while training, and on pausing; 0 or absent = never. */
+  checkpointEveryMs?: number;
 }
 
-export type TrainingStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+/** 'interrupted' is the UI's own: a run whose page was reloaded or closed before it ended. */
+export type TrainingStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface LossPoint {
   step: number;
@@ -57,6 +63,7 @@ export type TrainingEvent =
   | { type: 'eval'; step: number; epoch: number; auc: number; logloss: number; gauc?: number }
   | { type: 'spectrum'; step: number; sets: FieldResult[][] }
   | { type: 'interaction'; step: number; matrix: InteractionCollapse }
+  | { type: 'checkpoint'; step: number; checkpoint: TrainerCheckpoint }
   | { type: 'final'; report: FinalReport };
 
 export interface LoadOutcomeOk {

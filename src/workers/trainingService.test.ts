@@ -71,6 +71,49 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
+  it('checkpoints on pausing and resumes a run from it, in a new service, at the same step', async () => {
+    const first = createTrainingService(() => selectBackend('cpu'));
+    await first.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
+    const request = { model: model('dnn'), train: { ...train, epochs: 2 }, spectrumEvery: 0, checkpointEveryMs: 60_000 };
+    const events: TrainingEvent[] = [];
+    const outcome = first.train({ ...request, paused: true }, (e) => events.push(e));
+    await until(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
+    expect(events.some((e) => e.type === 'checkpoint')).toBe(false); // nothing trained yet
+    for (let i = 0; i < 4; i++) {
+      first.step();
+      await until(() => events.filter((e) => e.type === 'loss').length === i + 1);
+    }
+    await until(() => events.some((e) => e.type === 'checkpoint'));
+    const saved = events.find((e) => e.type === 'checkpoint');
+    if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
+    expect(saved.step).toBeGreaterThanOrEqual(1); // a pause after steps
+    first.step();
+    first.step();
+    first.step();
+    await until(() => events.filter((e) => e.type === 'checkpoint').length >= 2 && events.filter((e) => e.type === 'loss').length === 7);
+    first.stop();
+    await outcome;
+    const last = events.filter((e) => e.type === 'checkpoint').at(-1);
+    if (last?.type !== 'checkpoint') throw new Error('no checkpoint');
+    const lossAfter = (es: TrainingEvent[], step: number) => es.find((e) => e.type === 'loss' && e.step === step);
+
+    // A new service (as after a reload) continues from the last checkpoint.
+    const second = createTrainingService(() => selectBackend('cpu'));
+    await second.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
+    const resumed: TrainingEvent[] = [];
+    const done = await second.train({ ...request, resumeFrom: last.checkpoint }, (e) => resumed.push(e));
+    if (!done.ok) throw new Error(done.error.message);
+    expect(resumed.find((e) => e.type === 'spectrum')).toMatchObject({ step: last.step });
+    const firstLoss = resumed.find((e) => e.type === 'loss');
+    expect(firstLoss?.type === 'loss' && firstLoss.points[0].step).toBeGreaterThan(last.step);
+    expect(done.report?.step).toBe(2 * last.checkpoint.state.stepsPerEpoch);
+    // The one-step losses match the first service's where both ran a single step.
+    const both = resumed.filter((e) => e.type === 'loss' && e.points.length === 1 && lossAfter(events, e.step));
+    for (const e of both) expect(e).toMatchObject({ points: (lossAfter(events, (e as { step: number }).step) as { points: unknown }).points });
+    first.dispose();
+    second.dispose();
+  }, 60_000);
+
   it('reports a busy service and a failed load as errors, not throws', async () => {
     const service = createTrainingService(() => selectBackend('wasm'));
     const bad = await service.load({ kind: 'rlctr-bytes', bytes: new Uint8Array([1, 2, 3]), name: 'bad.rlctr' }, () => {});

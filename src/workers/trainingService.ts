@@ -11,7 +11,7 @@ import { importCtrFile } from '../data/ctr/importCtrFile.ts';
 import { ImportError, type SerializedImportError } from '../data/importError.ts';
 import type { BackendName, BackendState } from './analysisProtocol.ts';
 import { toSerializedError } from './analysisErrors.ts';
-import type { DatasetSource, DatasetSummary, ExportedTables, FinalReport, LoadOutcome, LoadProgress, TrainingEvent, TrainOutcome, TrainRequest } from './trainingProtocol.ts';
+import type { DatasetSource, DatasetSummary, ExportedTables, FinalReport, LoadOutcome, LoadProgress, LossPoint, TrainingEvent, TrainOutcome, TrainRequest } from './trainingProtocol.ts';
 
 export interface TrainingService {
   backends(): Promise<BackendState>;
@@ -29,6 +29,8 @@ export interface TrainingService {
 
 /** A chunk of steps aims at this long, so control messages wait at most about this much. */
 const CHUNK_TARGET_MS = 150;
+/** Loss points per epoch. Points sit at fixed steps (not at chunk ends, which depend on speed), so a link's curve repeats. */
+const LOSS_POINTS_PER_EPOCH = 25;
 const MAX_CHUNK = 64;
 
 const isRlctr = (name: string) => name.toLowerCase().endsWith('.rlctr');
@@ -93,6 +95,7 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
     trainer = null;
     const t = m.createTrainer(dataset, request.model, request.train);
     trainer = t;
+    if (request.resumeFrom) await t.resume(request.resumeFrom);
     Object.assign(control, { paused: Boolean(request.paused), stop: false, pendingSteps: 0 });
     const batch = Math.min(request.train.batchSize, dataset.train.rows);
     emit({ type: 'started', parameters: t.model.parameterCount(), stepsPerEpoch: t.state.stepsPerEpoch, backend: state.active });
@@ -108,12 +111,45 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
       pending ??= snapshot(step).finally(() => (pending = null));
     };
 
-    await snapshot(0);
+    // Each point is the mean loss of the steps since the previous one; a pause, a checkpoint or the end closes a partial window.
+    const lossWindow = Math.max(1, Math.round(t.state.stepsPerEpoch / LOSS_POINTS_PER_EPOCH));
+    const open = { sum: 0, count: 0 };
+    const closeWindow = (step: number, points: LossPoint[]) => {
+      if (open.count > 0) points.push({ step, loss: open.sum / open.count });
+      open.sum = 0;
+      open.count = 0;
+    };
+    let samplesPerSecond = 0;
+    const emitLoss = (points: LossPoint[]) => {
+      const { step, epoch } = t.state;
+      emit({ type: 'loss', step, epoch, points, samplesPerSecond });
+    };
+    const flushLoss = () => {
+      const points: LossPoint[] = [];
+      closeWindow(t.state.step, points);
+      if (points.length > 0) emitLoss(points);
+    };
+
+    const checkpointEvery = request.checkpointEveryMs ?? 0;
+    let lastCheckpoint = { at: performance.now(), step: t.state.step };
+    // Awaited between chunks: no step runs while the weights and moments are read.
+    const checkpoint = async () => {
+      flushLoss();
+      lastCheckpoint = { at: performance.now(), step: t.state.step };
+      emit({ type: 'checkpoint', step: t.state.step, checkpoint: await t.checkpoint() });
+    };
+
+    await snapshot(t.state.step);
     emit({ type: 'status', status: control.paused ? 'paused' : 'running' });
     let chunk = 1;
-    let lastSnapshot = 0;
+    let lastSnapshot = t.state.step;
     while (!t.state.done && !control.stop) {
       if (control.paused && control.pendingSteps === 0) {
+        flushLoss();
+        if (checkpointEvery > 0 && lastCheckpoint.step !== t.state.step) {
+          await pending;
+          await checkpoint();
+        }
         emit({ type: 'status', status: 'paused' });
         await new Promise<void>((resolve) => (control.wake = resolve));
         if (!control.paused) emit({ type: 'status', status: 'running' });
@@ -125,20 +161,34 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
       const result = await t.runSteps(stepping ? 1 : chunk);
       const ms = Math.max(1, performance.now() - t0);
       if (!stepping) chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round((chunk * CHUNK_TARGET_MS) / ms)));
-      const { step, epoch } = t.state;
-      if (result.steps > 0) emit({ type: 'loss', step, epoch, points: [{ step, loss: result.meanLoss }], samplesPerSecond: (result.steps * batch * 1000) / ms });
+      const { step } = t.state;
+      if (result.steps > 0) {
+        const points: LossPoint[] = [];
+        result.losses.forEach((loss, i) => {
+          const at = step - result.steps + 1 + i;
+          open.sum += loss;
+          open.count++;
+          if (at % lossWindow === 0) closeWindow(at, points);
+        });
+        if (stepping || t.state.done || control.stop) closeWindow(step, points);
+        samplesPerSecond = (result.steps * batch * 1000) / ms;
+        emitLoss(points);
+      }
       for (const v of result.validations) emit({ type: 'eval', step: v.step, epoch: v.epoch, auc: v.auc, logloss: v.logloss, ...(v.gauc === undefined ? {} : { gauc: v.gauc }) });
       const every = request.spectrumEvery;
       if ((every > 0 && step - lastSnapshot >= every) || stepping) {
         lastSnapshot = step;
         snapshotInBackground(step);
       }
+      if (checkpointEvery > 0 && performance.now() - lastCheckpoint.at >= checkpointEvery && !t.state.done) await checkpoint();
       await nextTask();
     }
+    flushLoss();
     await pending;
     const stopped = control.stop && !t.state.done;
-    const report = await finish(m, t);
+    // The live charts end on the weights training ended with; the report then restores the best ones.
     await snapshot(t.state.step);
+    const report = await finish(m, t);
     emit({ type: 'final', report });
     emit({ type: 'status', status: stopped ? 'stopped' : 'done' });
     return { ok: true, status: stopped ? 'stopped' : 'done', report };

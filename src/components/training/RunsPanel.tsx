@@ -37,7 +37,12 @@ export function RunsPanel() {
               <tr key={r.id} className={r.id === activeId ? 'active' : ''}>
                 <td><input type="checkbox" aria-label={`Compare ${r.label}`} checked={compare.includes(r.id)} onChange={() => toggleCompare(r.id)} /></td>
                 <td><button type="button" className="link" onClick={() => setActive(r.id)}>{r.label}</button></td>
-                <td>{r.status}</td>
+                <td>
+                  {r.status}
+                  {r.status === 'interrupted' && r.savedStep !== undefined && (
+                    <> <button type="button" className="ghost small" aria-label={`Resume ${r.label} from step ${r.savedStep}`} onClick={() => void c.resumeRun(r.id)}>Resume</button></>
+                  )}
+                </td>
                 <td className="num">{r.step}</td>
                 <td className="num">{auc(r.evals.length ? Math.max(...r.evals.map((e) => e.auc).filter(Number.isFinite)) : undefined)}</td>
                 <td className="num">{auc(r.final?.testAuc)}</td>

@@ -1,4 +1,5 @@
 import type { TrainingRun } from '../../state/trainingSlice.ts';
+import { formatCount } from './formatCount.ts';
 
 /** Mean loss of the first / last few logged points: the trend without single mini-batch noise. */
 function meanLoss(points: { loss: number }[]): number | '' {
@@ -7,8 +8,11 @@ function meanLoss(points: { loss: number }[]): number | '' {
 
 const fmt = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
-/** Step, loss, validation AUC and speed of a run; data-* attributes carry the raw numbers for tests. */
-export function TrainStatus({ run }: { run: TrainingRun | undefined }) {
+/**
+ * Step, loss, validation AUC and speed of a run; data-* attributes carry the raw numbers for tests.
+ * An interrupted run with a stored checkpoint offers to resume.
+ */
+export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; onResume?: (id: string) => void }) {
   const loss = run?.losses[run.losses.length - 1]?.loss;
   const evalPoint = run?.evals[run.evals.length - 1];
   return (
@@ -17,6 +21,7 @@ export function TrainStatus({ run }: { run: TrainingRun | undefined }) {
       data-testid="train-status"
       data-status={run?.status ?? 'idle'}
       data-step={run?.step ?? 0}
+      data-saved-step={run?.savedStep ?? ''}
       data-loss={loss ?? ''}
       data-valid-auc={evalPoint?.auc ?? ''}
       data-first-loss={meanLoss(run?.losses.slice(0, 3) ?? [])}
@@ -30,9 +35,13 @@ export function TrainStatus({ run }: { run: TrainingRun | undefined }) {
       <span>valid AUC <strong className="num">{fmt(evalPoint?.auc, 4)}</strong></span>
       <span>logloss <strong className="num">{fmt(evalPoint?.logloss, 4)}</strong></span>
       {run?.final && <span>test AUC <strong className="num">{fmt(run.final.testAuc, 4)}</strong></span>}
-      <span className="muted">{run && run.samplesPerSecond > 0 ? `${Math.round(run.samplesPerSecond).toLocaleString()} samples/s` : ''}</span>
-      <span className="muted">{run?.parameters ? `${run.parameters.toLocaleString()} parameters` : ''}{run?.backend ? ` · ${run.backend}` : ''}</span>
-      {run?.message && <span className="error-text">{run.message}</span>}
+      <span className="muted">{run && run.samplesPerSecond > 0 ? `${formatCount(Math.round(run.samplesPerSecond))} samples/s` : ''}</span>
+      <span className="muted">{run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}{run?.backend ? ` · ${run.backend}` : ''}</span>
+      {run?.savedStep !== undefined && run.status !== 'interrupted' && <span className="muted" data-testid="saved-step">saved at step {run.savedStep}</span>}
+      {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'error-text'}>{run.message}</span>}
+      {run?.status === 'interrupted' && run.savedStep !== undefined && onResume && (
+        <button type="button" className="primary small" data-testid="resume-run" onClick={() => onResume(run.id)}>Resume from step {run.savedStep}</button>
+      )}
     </div>
   );
 }

@@ -30,7 +30,7 @@ export function TrainView() {
         <NoticeBar />
         <section className="panel">
           <h2>{active ? active.label : 'Live training'}</h2>
-          <TrainStatus run={active} />
+          <TrainStatus run={active} onResume={(id) => void getTrainingController().resumeRun(id)} />
           {shown.length > 0 ? <LiveCharts runs={shown} /> : <p className="hint">Pick a dataset and a model, then press Train: loss, AUC and every field's singular spectrum update as it learns.</p>}
         </section>
         <ScalingPanel />

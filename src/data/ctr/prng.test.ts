@@ -40,3 +40,16 @@ describe('createRng', () => {
     expect([...p]).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 });
+
+describe('rng state', () => {
+  it('continues the same sequence from a saved state, normals included', () => {
+    const a = createRng(42);
+    a.next();
+    a.normal(); // leaves a spare normal
+    const saved = a.getState();
+    const ahead = [a.normal(), a.next(), a.normal()];
+    const b = createRng(1);
+    b.setState(saved);
+    expect([b.normal(), b.next(), b.normal()]).toEqual(ahead);
+  });
+});

@@ -6,6 +6,15 @@ export interface Rng {
   normal(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** Where the sequence stands, to continue it later (training checkpoints). */
+  getState(): RngState;
+  setState(state: RngState): void;
+}
+
+export interface RngState {
+  state: number;
+  /** The kept second normal of a Box-Muller pair; NaN when none. */
+  spare: number;
 }
 
 export function createRng(seed: number): Rng {
@@ -33,6 +42,11 @@ export function createRng(seed: number): Rng {
     },
     int(n) {
       return Math.floor(next() * n);
+    },
+    getState: () => ({ state, spare }),
+    setState(saved) {
+      state = saved.state >>> 0;
+      spare = saved.spare;
     },
   };
 }
