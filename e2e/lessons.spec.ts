@@ -108,3 +108,29 @@ for (const lesson of RUN_LESSONS) {
     }
   });
 }
+
+test('lesson 2: run it, reload, and the same step reads the same numbers from the stored run', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/#v=1&lesson=2&step=1');
+  const select = page.getByTestId('train-backend-select');
+  await expect(select).toBeEnabled({ timeout: 60_000 });
+  await select.selectOption('wasm');
+  await page.getByTestId('lesson-action').click();
+  const body = page.getByTestId('lesson-step-body');
+  await expect(body).toContainText(/The run finished at step \d+/, { timeout: 120_000 });
+  await page.getByTestId('lesson-next').click();
+  await page.getByTestId('lesson-next').click();
+  await expect(page).toHaveURL(/lesson=2&step=3/);
+  await expect(body).toContainText(/has IA \d+\.\d\d of 8/);
+  const before = await body.textContent();
+  const matrixCells = await page.getByTestId('interaction-matrix').locator('rect').count();
+
+  await page.reload();
+  await expect(page).toHaveURL(/lesson=2&step=3/);
+  await expect.poll(() => body.textContent(), { timeout: 30_000 }).toBe(before);
+  await expect(page.getByTestId('interaction-matrix').locator('rect')).toHaveCount(matrixCells);
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${SHOTS}/lesson2-after-reload.png` });
+});

@@ -37,6 +37,13 @@ describe('training controller helpers', () => {
     expect(back.spectra[0].sets[0][0].information_abundance).toBe(1.6);
     expect(back.bayesAuc).toBe(0.76);
     expect(back.form).toEqual(run.form);
+    expect(back.interaction).toBeNull();
+
+    // A DCNv2 run's interaction matrix is kept; a malformed one is dropped, not trusted.
+    const matrix = { fields: ['a', 'b'], ia: [[1.2, 1.1], [1.3, 1.4]], rawIa: [1.5, 1.6] };
+    expect(fromRunRecord(toRunRecord({ ...run, interaction: matrix })).interaction).toEqual(matrix);
+    const bad = toRunRecord({ ...run, interaction: { ...matrix, ia: [[1.2]] } });
+    expect(fromRunRecord(bad).interaction).toBeNull();
   });
 
   it('a run stored while still going comes back interrupted, resumable from its stored step', () => {

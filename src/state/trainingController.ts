@@ -79,7 +79,7 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
     label: run.label,
     createdAt: run.createdAt,
     updatedAt: now,
-    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status, savedStep: run.savedStep ?? null },
+    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status, savedStep: run.savedStep ?? null, interaction: run.interaction },
     metrics: [
       ...run.losses.map((p) => ({ step: p.step, values: { loss: p.loss } })),
       ...run.evals.filter((e) => Number.isFinite(e.auc)).map((e) => ({ step: e.step, values: { valid_auc: e.auc, valid_logloss: e.logloss } })),
@@ -88,9 +88,18 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
   };
 }
 
+/** A stored DCNv2 interaction matrix that is square over its fields (older records have none). */
+function validInteraction(m: unknown): m is NonNullable<TrainingRun['interaction']> {
+  if (typeof m !== 'object' || m === null) return false;
+  const { fields, ia, rawIa } = m as Record<string, unknown>;
+  const n = Array.isArray(fields) ? fields.length : -1;
+  const row = (r: unknown) => Array.isArray(r) && r.length === n && r.every((x) => typeof x === 'number');
+  return n > 0 && Array.isArray(ia) && ia.length === n && ia.every(row) && row(rawIa);
+}
+
 /** A stored run; one that was still going when it was stored (the page was reloaded or closed) comes back 'interrupted'. */
 export function fromRunRecord(r: RunRecord): TrainingRun {
-  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status']; savedStep?: number | null };
+  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status']; savedStep?: number | null; interaction?: TrainingRun['interaction'] };
   const unfinished = c.status === 'running' || c.status === 'paused' || c.status === 'loading' || c.status === 'interrupted';
   const savedStep = typeof c.savedStep === 'number' ? c.savedStep : undefined;
   const losses = r.metrics.filter((m) => 'loss' in m.values).map((m) => ({ step: m.step, loss: m.values.loss }));
@@ -114,7 +123,7 @@ export function fromRunRecord(r: RunRecord): TrainingRun {
     losses,
     evals,
     spectra: r.spectra.map((s) => ({ step: s.step, sets: [s.fields] })),
-    interaction: null,
+    interaction: validInteraction(c.interaction) ? c.interaction : null,
     final: c.final ? { ...c.final, concatSpectrum: [] } : null,
     ...(c.bayesAuc === null ? {} : { bayesAuc: c.bayesAuc }),
   };
@@ -253,6 +262,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       state().updateTrainingRun(id, () => ({ final: report }));
     }
     flush();
+    // The closing status event may still be in flight; the outcome already says how the run ended.
+    if (outcome.ok) state().updateTrainingRun(id, () => ({ status: outcome.status }));
     await writes;
     if (!outcome.ok) state().updateTrainingRun(id, () => ({ status: 'error', message: `${outcome.error.message} ${outcome.error.fix}` }));
     const done = state().trainingRuns.find((r) => r.id === id) ?? null;
