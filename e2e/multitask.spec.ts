@@ -20,6 +20,19 @@ async function storedMultitaskRuns(page: Page): Promise<number> {
   }));
 }
 
+/** The step of the newest stored multi-task run (0 when none). */
+async function storedMultitaskStep(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((done, fail) => {
+    const open = indexedDB.open('reclens');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('runs').objectStore('runs').getAll();
+      all.onsuccess = () => done(Math.max(0, ...(all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step)));
+      all.onerror = () => fail(all.error);
+    };
+  }));
+}
+
 test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pairs', async ({ page }) => {
   test.setTimeout(180_000);
   // Small settings through the link: 20 steps, conflict measure 4 steps per model.
@@ -76,4 +89,31 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
   await expect(page.getByTestId('joint-histogram').locator('g.joint-panel')).toHaveCount(5);
   await page.getByTestId('distance-histograms').screenshot({ path: `${SHOTS}/multitask-distances.png` });
   await page.getByTestId('joint-histogram').screenshot({ path: `${SHOTS}/multitask-joint.png` });
+});
+
+test('a multi-task run reloaded mid-way comes back interrupted with its history, and runs again to the end', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/#v=1&view=multitask&msteps=2000&mbs=64&mmodel=shared-bottom');
+  const status = page.getByTestId('mtl-status');
+  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  // Stored every few seconds while it runs; wait for a store past the first snapshot (step 50).
+  await expect.poll(() => storedMultitaskStep(page), { timeout: 120_000 }).toBeGreaterThan(50);
+  await page.reload();
+
+  await expect(status).toHaveAttribute('data-status', 'interrupted', { timeout: 60_000 });
+  const step = Number(await status.getAttribute('data-step'));
+  expect(step).toBeGreaterThan(0);
+  await expect(status).toContainText(`Interrupted at step ${step} of 2000`);
+  await expect(page.getByTestId('dominance-chart').locator('g.dominance-bar').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/multitask-interrupted.png` });
+
+  // Run again, stopped early here to keep the test short: a fresh run of the same settings.
+  await page.getByTestId('mtl-rerun').click();
+  await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await page.getByTestId('mtl-stop-button').click();
+  await expect(status).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  await expect.poll(() => storedMultitaskRuns(page)).toBe(1); // the interrupted record was replaced
 });

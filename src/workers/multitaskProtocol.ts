@@ -65,7 +65,8 @@ export interface MtlTrainRequest {
   evalEvery: number;
 }
 
-export type MtlStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+/** 'interrupted' is the UI's own: a run whose page was reloaded or closed before it ended. */
+export type MtlStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface MtlTaskMetrics {
   task: string;

@@ -120,7 +120,10 @@ function MtlStatusLine() {
           step {step} / {run.form.steps} · epoch {run.epoch} · {run.stepsPerSecond.toFixed(1)} steps/s per optimiser{run.backend && ` · ${run.backend}`}
         </span>
       )}
-      {run?.message && <span className="warn-text">{run.message}</span>}
+      {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'warn-text'}>{run.message}</span>}
+      {run?.status === 'interrupted' && (
+        <button type="button" className="primary small" data-testid="mtl-rerun" onClick={() => void getMultitaskController().rerunInterrupted()}>Run again to the end</button>
+      )}
     </div>
   );
 }

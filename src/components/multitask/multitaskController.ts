@@ -20,6 +20,8 @@ export interface MultitaskController {
   pickCsv(file: File): Promise<void>;
   loadCsv(): Promise<void>;
   train(): Promise<void>;
+  /** An interrupted run again with its own settings: same seed, so the same curve up to the break, then on to the end. */
+  rerunInterrupted(): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -69,13 +71,21 @@ export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now
 
 const isLossEntry = (values: Record<string, number>) => Object.keys(values).some((k) => k.startsWith('adam_loss_'));
 
+/** A stored run; one stored while it was still going comes back 'interrupted'. */
 export function fromMtlRecord(r: RunRecord): { run: MtlRun; conflict: MtlConflictResult | null } {
   const c = r.config as { run: MtlRun; metrics: MtlRun['metrics']; conflict: MtlConflictResult | null };
   const losses = r.metrics
     .filter((m) => isLossEntry(m.values))
     .map((m) => ({ step: m.step, losses: { adam: c.run.tasks.map((t) => m.values[`adam_loss_${t}`] ?? NaN), alt: c.run.tasks.map((t) => m.values[`alt_loss_${t}`] ?? NaN) } }));
-  return { run: { ...c.run, losses, metrics: c.metrics }, conflict: c.conflict };
+  const unfinished = ['running', 'paused', 'loading', 'interrupted'].includes(c.run.status);
+  const interrupted = unfinished
+    ? { status: 'interrupted' as const, message: `Interrupted at step ${c.run.step} of ${c.run.form.steps} (the page was reloaded or closed). "Run again" repeats it from the same seed (the same curves) and goes on to the end.` }
+    : {};
+  return { run: { ...c.run, losses, metrics: c.metrics, ...interrupted }, conflict: c.conflict };
 }
+
+/** How often a running multi-task run is stored. */
+const PROGRESS_SAVE_MS = 5000;
 
 let runCounter = 0;
 
@@ -122,6 +132,9 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         }
         const id = get().mtlForm.datasetId;
         await Promise.all([loadBuiltIn(get().mtlDatasets.some((d) => d.id === id) ? id : get().mtlDatasets[0]?.id ?? ''), refreshSaved()]);
+        // After a reload the newest run is back on screen (an interrupted one says so).
+        const newest = get().mtlSavedRuns[0];
+        if (!get().mtlRun && newest) await controller.openSavedRun(newest.id);
       })();
       return initialised;
     },
@@ -168,6 +181,7 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       };
       get().setMtlRun(run);
       get().setMtlConflict(INITIAL_MTL_CONFLICT);
+      let lastSave = Date.now();
       const outcome = await client.train(
         {
           model: form.model,
@@ -181,11 +195,29 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
           evalEvery: Math.max(5, Math.round(form.steps / 5)),
         },
         (e) => {
-          if (get().mtlRun?.id === run.id) get().updateMtlRun((r) => applyMtlEvent(r, e));
+          if (get().mtlRun?.id !== run.id) return;
+          get().updateMtlRun((r) => applyMtlEvent(r, e));
+          if (Date.now() - lastSave >= PROGRESS_SAVE_MS && get().mtlRun?.status === 'running' && (get().mtlRun?.step ?? 0) > 0) {
+            lastSave = Date.now();
+            void save();
+          }
         },
       );
       if (!outcome.ok) get().updateMtlRun(() => ({ status: 'error', message: outcome.error.message }));
       await save();
+    },
+    async rerunInterrupted() {
+      const old = get().mtlRun;
+      if (old?.status !== 'interrupted') return;
+      get().setMtlForm(old.form);
+      if (get().mtlDataset.key !== old.form.datasetId || get().mtlDataset.phase !== 'ready') await controller.selectDataset(old.form.datasetId);
+      if (get().mtlDataset.phase !== 'ready') {
+        get().updateMtlRun(() => ({ message: `Its dataset (${old.datasetName}) is not loaded: load it again, then press Train both.` }));
+        return;
+      }
+      const handle = await deps.persistence;
+      if (handle.ok) await handle.store.deleteRun(old.id).catch(() => undefined);
+      await controller.train();
     },
     pause: () => client.pause(),
     resume: () => client.resume(),
