@@ -17,7 +17,7 @@ async function openStudio(page: Page) {
   await expect(page.getByTestId('table-card')).toHaveCount(2);
 }
 
-test('the built-in examples are analysed and drawn on first paint', async ({ page }) => {
+test('the built-in examples are analysed (in the worker) and drawn at startup', async ({ page }) => {
   await openStudio(page);
   const healthy = page.locator('[data-testid="table-card"][data-source="Example: healthy model"]');
   const collapsed = page.locator('[data-testid="table-card"][data-source="Example: collapsed model"]');

@@ -3,7 +3,6 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import { ControllerContext } from './components/controllerContext.ts';
 import { WorkspaceContext } from './components/WorkspaceMenu.tsx';
-import { buildExampleTables } from './examples/exampleTables.ts';
 import { startDocumentSync } from './state/documentSync.ts';
 import { openPersistence } from './state/persistence.ts';
 import { startPersistence } from './state/persistenceSync.ts';
@@ -16,9 +15,6 @@ import { createWorkspaceActions } from './state/workspaceActions.ts';
 import { getAnalysisClient } from './workers/analysisClient.ts';
 import './styles/app.css';
 
-// The built-in examples are analysed before first paint so the first screen is never empty.
-for (const table of buildExampleTables()) useStudioStore.getState().addTable(table);
-
 // The link's view (theme, lesson, presenter flags) applies before first paint too.
 startUrlSync(useStudioStore, studioUrlRegistry);
 startDocumentSync(useStudioStore);
@@ -28,6 +24,9 @@ void persistence.then((handle) => startPersistence(useStudioStore, handle));
 const workspace = createWorkspaceActions(useStudioStore, persistence);
 
 const controller = createStudioController(getAnalysisClient(), useStudioStore);
+// The built-in examples are generated and analysed in the worker (a few hundred ms of cold JIT
+// that would otherwise delay first paint and freeze the page); they appear moments after it.
+void controller.loadExamples();
 void controller.refreshBackends();
 registerServiceWorker(import.meta.env.PROD);
 

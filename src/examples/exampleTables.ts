@@ -52,7 +52,9 @@ function analyseExample(source: string, decayOf: (fieldIndex: number) => number,
   return { source, options: { mode: 'recscope', field_dims: EXAMPLE_FIELDS.map((f) => f.rows) }, fields };
 }
 
-function exampleTable(source: string, decayOf: (i: number) => number, seed: number): Omit<LoadedTable, 'id'> {
+export type ExampleTable = Omit<LoadedTable, 'id'>;
+
+function exampleTable(source: string, decayOf: (i: number) => number, seed: number): ExampleTable {
   const t0 = performance.now();
   const result = analyseExample(source, decayOf, seed);
   const rows = EXAMPLE_FIELDS.reduce((s, f) => s + f.rows, 0);
@@ -72,7 +74,7 @@ export const HEALTHY_SOURCE = 'Example: healthy model';
 export const COLLAPSED_SOURCE = 'Example: collapsed model';
 
 /** The two built-in examples: near-isotropic rows, and rows whose spectrum decays faster the larger the field. */
-export function buildExampleTables(): Omit<LoadedTable, 'id'>[] {
+export function buildExampleTables(): ExampleTable[] {
   return [
     exampleTable(HEALTHY_SOURCE, () => 0.05, 1001),
     exampleTable(COLLAPSED_SOURCE, (i) => [0.2, 0.3, 0.4, 0.6, 0.9, 1.2][i], 2002),

@@ -1,3 +1,4 @@
+import { buildExampleTables } from '../examples/exampleTables.ts';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../analysis/types.ts';
 import type { AnalysisClient, AnalyzeOutcome, AnalyzeRequest, InspectOutcome } from '../workers/analysisProtocol.ts';
@@ -33,6 +34,7 @@ function fakeClient(analyzeOutcome: (req: AnalyzeRequest) => AnalyzeOutcome) {
     cancel() {},
     async backends() { return { active: 'cpu', reports: [], gramEngine: 'float64-js' }; },
     async setBackend(name) { return { active: name, reports: [], gramEngine: 'float64-js' }; },
+    exampleTables: async () => buildExampleTables(),
   };
   return { client, calls };
 }
@@ -126,5 +128,14 @@ describe('studio controller', () => {
     store.getState().removeTable(id);
     expect(store.getState().tables).toHaveLength(0);
     expect(store.getState().curveSelection).toEqual([]);
+  });
+  it('adds the examples once, above tables restored before they arrived', async () => {
+    const store = createStudioStore();
+    const { client } = fakeClient(ok);
+    const controller = createStudioController(client, store);
+    store.getState().addTable({ ...buildExampleTables()[0], source: 'mine.npy', format: 'npy', origin: 'file' });
+    await controller.loadExamples();
+    await controller.loadExamples();
+    expect(store.getState().tables.map((t) => t.source)).toEqual(['Example: healthy model', 'Example: collapsed model', 'mine.npy']);
   });
 });

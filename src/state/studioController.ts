@@ -13,6 +13,8 @@ export interface StudioController {
   closeDialog(): void;
   refreshBackends(): Promise<void>;
   switchBackend(name: BackendName): Promise<void>;
+  /** Adds the built-in examples (analysed in the worker) unless they are already there. */
+  loadExamples(): Promise<void>;
 }
 
 function toSerialized(e: unknown): SerializedImportError {
@@ -25,6 +27,18 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
   const state = () => store.getState();
 
   return {
+    async loadExamples() {
+      let examples;
+      try {
+        examples = await client.exampleTables();
+      } catch (e) {
+        state().setError(toSerialized(e));
+        return;
+      }
+      const shown = new Set(state().tables.map((t) => t.source));
+      for (const t of examples) if (!shown.has(t.source)) state().addTable(t);
+    },
+
     async pickFile(file) {
       if (state().flow.phase === 'analysing') return;
       state().setError(null);

@@ -110,8 +110,10 @@ export const createStudioStore = () =>
 
     addTable(table) {
       const id = `t${nextId++}`;
+      // The built-in examples stay at the top even when they arrive after restored uploads.
+      const at = (tables: LoadedTable[]) => (table.origin === 'example' ? tables.filter((t) => t.origin === 'example').length : tables.length);
       set((s) => ({
-        tables: [...s.tables, { ...table, id }],
+        tables: [...s.tables.slice(0, at(s.tables)), { ...table, id }, ...s.tables.slice(at(s.tables))],
         curveSelection: [...s.curveSelection, ...defaultCurvesFor(id, table.result)],
       }));
       return id;

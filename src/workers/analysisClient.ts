@@ -19,6 +19,7 @@ export function getAnalysisClient(): AnalysisClient {
     cancel: () => void remote.cancel(),
     backends: () => remote.backends(),
     setBackend: (name) => remote.setBackend(name),
+    exampleTables: () => remote.exampleTables(),
   };
   return client;
 }

@@ -1,6 +1,7 @@
 import type { SerializedImportError } from '../data/importError.ts';
 import type { TableFormat, TensorInfo } from '../data/tableFile.ts';
 import type { AnalysisProgress, AnalysisResult, SpectrumMode } from '../analysis/types.ts';
+import type { ExampleTable } from '../examples/exampleTables.ts';
 
 /** The contract between the UI and the analysis worker. Everything here survives structured clone. */
 
@@ -61,4 +62,6 @@ export interface AnalysisClient {
   cancel(): void;
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
+  /** The two built-in example tables, generated and analysed off the main thread. */
+  exampleTables(): Promise<ExampleTable[]>;
 }

@@ -13,6 +13,7 @@ import { readAheadSource } from '../engine/readAheadSource.ts';
 import { blockRowsFor } from '../engine/blockRows.ts';
 import type { AnalysisHooks } from '../analysis/analyzeTable.ts';
 import type { AnalysisProgress } from '../analysis/types.ts';
+import { buildExampleTables, type ExampleTable } from '../examples/exampleTables.ts';
 import { CANCELLED, toSerializedError } from './analysisErrors.ts';
 import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';
 import type { AnalyzeOutcome, AnalyzeRequest, BackendName, BackendState, InspectOutcome } from './analysisProtocol.ts';
@@ -23,6 +24,7 @@ export interface AnalysisService {
   cancel(): void;
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
+  exampleTables(): Promise<ExampleTable[]>;
 }
 
 /** Blob reads are browser IPC: big blocks from one stream, the next one read while the current one is summed. */
@@ -69,6 +71,7 @@ export function createAnalysisService(prepareTf: () => Promise<void> = async () 
   const loadLadder = () => (ladder ??= prepareTf().then(() => import('../engine/backendLadder.ts')));
 
   return {
+    exampleTables: async () => buildExampleTables(),
     async inspect(file, metadata) {
       try {
         const table = await open(file, metadata);
