@@ -1,4 +1,4 @@
-import type { ScalingSummaryRow } from '../models/scalingExperiment.ts';
+import type { ScalingSummaryRow } from '../models/scalingPlan.ts';
 import { renderLineChart, type LineSeries } from './metricLines.ts';
 
 export type ScalingMetric = 'auc-vs-params' | 'ia-vs-size';

@@ -1,4 +1,4 @@
-import type { ScalingPoint, ScalingVariant } from '../models/scalingExperiment.ts';
+import type { ScalingPoint, ScalingVariant } from '../models/scalingPlan.ts';
 
 export interface VariantLine {
   variant: ScalingVariant;

@@ -3,22 +3,44 @@
  *   1. DNN and DCNv2 at 1x on the default synthetic dataset: test AUC against its Bayes AUC;
  *   2. at `--size` (default 4x), single vs multi-embedding mean IA (sets side by side) over seeds.
  *
- *   npx tsx src/models/scalingExperimentRun.ts [--epochs 10] [--batch 2048] [--seeds 1,2,3] [--size 4] [--skip-auc]
+ *   npx tsx src/models/scalingExperimentRun.ts [--dataset synthetic-ctr-small | --generate rows,maxCardinality]
+ *     [--epochs 10] [--batch 2048] [--seeds 1,2,3] [--size 4] [--skip-auc]
  *
- * Cost on a shared 2-core machine (load ~9): part 1 with the published 10 epochs / early stop
- * took ~10 min (DNN 223 s, DCNv2 ~400 s); part 2 does not fit that budget at 10 epochs, and
- * `--skip-auc --epochs 2` took 17.5 min for the 6 runs. Fewer epochs shortens every run.
+ * Cost on a shared 2-core machine (load ~9): part 1 on synthetic-ctr-small with the published
+ * 10 epochs / early stop took ~10 min (DNN 223 s, DCNv2 ~400 s); part 2 does not fit that budget
+ * at 10 epochs, and `--skip-auc --epochs 2` took 17.5 min for the 6 runs. One DNN step at batch
+ * 2048 costs ~0.6-1 s, a DCNv2 step ~5 s (load 8-10), so part 1 on `--generate 200000,2000` (78
+ * steps an epoch) takes ~6 min for the DNN and over 20 min for DCNv2; on 500k rows it is ~4 min
+ * an epoch for the DNN. Fewer epochs shortens every run.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { auc } from '../data/ctr/auc.ts';
+import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import type { DatasetIndex } from '../data/ctr/datasetIndex.ts';
-import { runScalingPoint, scalingRuns, summarizeScaling, type ScalingPoint } from './scalingExperiment.ts';
+import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
+import { runScalingPoint } from './scalingExperiment.ts';
+import { scalingRuns, summarizeScaling, type ScalingPoint } from './scalingPlan.ts';
 import { selectBackend } from './testBackend.ts';
 import { DEFAULT_TRAIN_CONFIG } from './trainer.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelKind } from './types.ts';
 
 const DATASET = 'synthetic-ctr-small';
+
+/** A shipped dataset by id, or (--generate rows,maxCardinality) one generated here like the shipped ones: seed 2024, 24 fields from 2 values. */
+function loadDataset(): { name: string; data: CtrDataset; bayesTestAuc: number } {
+  const generate = arg('generate', '');
+  if (generate) {
+    const [rows, maxCardinality] = generate.split(',').map(Number);
+    const data = generateSyntheticCtr({ seed: 2024, rows, fields: 24, minCardinality: 2, maxCardinality });
+    return { name: `generated (seed 2024, 24 fields, 2..${maxCardinality} values)`, data, bayesTestAuc: auc(data.test.trueProbabilities!, data.test.labels) };
+  }
+  const dir = fileURLToPath(new URL('../../public/datasets/', import.meta.url));
+  const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
+  const entry = index.datasets.find((d) => d.id === arg('dataset', DATASET))!;
+  return { name: entry.name, data: decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file))), bayesTestAuc: entry.bayesTestAuc! };
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,12 +55,10 @@ async function main(): Promise<void> {
   const size = Number(arg('size', '4'));
   await selectBackend(backend);
 
-  const dir = fileURLToPath(new URL('../../public/datasets/', import.meta.url));
-  const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
-  const entry = index.datasets.find((d) => d.id === DATASET)!;
-  const data = decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file)));
+  const entry = loadDataset();
+  const data = entry.data;
   const train = { ...DEFAULT_TRAIN_CONFIG, epochs, batchSize };
-  console.log(`${entry.name}: ${data.train.rows}/${data.valid.rows}/${data.test.rows} rows, ${data.fields.length} fields; Bayes test AUC ${entry.bayesTestAuc}`);
+  console.log(`${entry.name}: ${data.train.rows}/${data.valid.rows}/${data.test.rows} rows, ${data.fields.length} fields; Bayes test AUC ${entry.bayesTestAuc.toFixed(4)}`);
   console.log(`tfjs ${backend}; Adam lr ${train.lr}, wd ${train.weightDecay}, batch ${batchSize}, up to ${epochs} epochs, early stop patience ${train.earlyStopPatience}`);
 
   const t0 = performance.now();
@@ -52,7 +72,7 @@ async function main(): Promise<void> {
       const [spec] = scalingRuns({ sizes: [1], variants: ['single'], seeds: [1], model: { ...DEFAULT_MODEL_CONFIG, kind }, train });
       const p = await runScalingPoint(data, spec);
       show(p, kind);
-      const gap = entry.bayesTestAuc! - p.testAuc;
+      const gap = entry.bayesTestAuc - p.testAuc;
       console.log(`  ${kind}: Bayes - test AUC = ${gap.toFixed(4)} -> ${gap <= 0.02 ? 'within' : 'NOT within'} 0.02`);
     }
   }

@@ -3,7 +3,7 @@
  * view", to the analysis worker). Components call these; they compute nothing.
  */
 import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
-import { meanIa, scalingRuns, type ScalingPoint } from '../models/scalingExperiment.ts';
+import { meanIa, scalingRuns, type ScalingPoint } from '../models/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/types.ts';
 import type { TrainConfig } from '../models/trainer.ts';
 import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';

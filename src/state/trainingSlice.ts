@@ -2,7 +2,7 @@
 import type { FieldResult } from '../analysis/types.ts';
 import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
-import type { ScalingPoint, ScalingVariant } from '../models/scalingExperiment.ts';
+import type { ScalingPoint, ScalingVariant } from '../models/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../models/types.ts';
 import type { BackendName, BackendState } from '../workers/analysisProtocol.ts';
 import type { DatasetSummary, FinalReport, LossPoint, TrainingStatus } from '../workers/trainingProtocol.ts';

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { renderScalingChart, scalingSeries } from '../../charts/scalingChart.ts';
 import { seriesCsv } from '../../charts/metricLines.ts';
-import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../models/scalingExperiment.ts';
+import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../models/scalingPlan.ts';
 import { MODEL_KINDS, type ModelKind } from '../../models/types.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanIa, scalingRuns, summarizeScaling, type ScalingPoint } from './scalingExperiment.ts';
+import { meanIa, scalingRuns, summarizeScaling, type ScalingPoint } from './scalingPlan.ts';
 import { DEFAULT_TRAIN_CONFIG } from './trainer.ts';
 import { DEFAULT_MODEL_CONFIG } from './types.ts';
 
