@@ -8,30 +8,21 @@ async function dominanceSums(page: Page): Promise<number[]> {
   );
 }
 
-async function storedMultitaskRuns(page: Page): Promise<number> {
-  return page.evaluate(() => new Promise<number>((done, fail) => {
+/** The steps of the stored multi-task runs, read straight from IndexedDB. */
+async function storedMultitaskSteps(page: Page): Promise<number[]> {
+  return page.evaluate(() => new Promise<number[]>((done, fail) => {
     const open = indexedDB.open('reclens');
     open.onerror = () => fail(open.error);
     open.onsuccess = () => {
       const all = open.result.transaction('runs').objectStore('runs').getAll();
-      all.onsuccess = () => done((all.result as { kind: string }[]).filter((r) => r.kind === 'multitask').length);
+      all.onsuccess = () => done((all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step));
       all.onerror = () => fail(all.error);
     };
   }));
 }
 
-/** The step of the newest stored multi-task run (0 when none). */
-async function storedMultitaskStep(page: Page): Promise<number> {
-  return page.evaluate(() => new Promise<number>((done, fail) => {
-    const open = indexedDB.open('reclens');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const all = open.result.transaction('runs').objectStore('runs').getAll();
-      all.onsuccess = () => done(Math.max(0, ...(all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step)));
-      all.onerror = () => fail(all.error);
-    };
-  }));
-}
+const storedMultitaskRuns = async (page: Page) => (await storedMultitaskSteps(page)).length;
+const storedMultitaskStep = async (page: Page) => Math.max(0, ...(await storedMultitaskSteps(page)));
 
 test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pairs', async ({ page }) => {
   test.setTimeout(180_000);
