@@ -1,6 +1,6 @@
 /**
- * The tfjs backend ladder: probe every backend this environment offers, measure a fixed matmul on
- * each, and activate the fastest. The active backend is always read back from tf.getBackend():
+ * The tfjs backend ladder: probe every backend this environment offers, time a fixed workload on
+ * each (a matmul, then a chain of small kernels as a training step has), and activate the fastest. The active backend is always read back from tf.getBackend():
  * setBackend's promise can resolve while another backend stays active.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -71,18 +71,22 @@ async function trySetBackend(name: BackendName): Promise<string | undefined> {
   return active === name ? undefined : `setBackend('${name}') left '${active ?? 'none'}' active`;
 }
 
-export interface MatmulTiming {
+export interface ProbeTiming {
   ms: number;
   /** The warm-up outlived warmupLimitMs: `ms` is only a lower bound. */
   timedOut: boolean;
 }
 
+/** Small element-wise kernels after the matmul: a training step launches dozens, and on a software GPU each launch costs more than its arithmetic (a matmul alone once ranked WebGL above wasm for training). */
+const SMALL_KERNELS = 30;
+
 /**
- * Median ms of a size x size matmul read back to JS, after one untimed warm-up (which compiles
- * the kernel: ~4.6 s for SwiftShader's WebGPU). A warm-up past warmupLimitMs is not waited for;
- * timed runs stop once budgetMs is spent (at least one runs).
+ * Median ms of a size x size matmul followed by SMALL_KERNELS element-wise kernels, read back to
+ * JS, after one untimed warm-up (which compiles the kernels: ~4.6 s for SwiftShader's WebGPU). A
+ * warm-up past warmupLimitMs is not waited for; timed runs stop once budgetMs is spent (at least
+ * one runs).
  */
-export async function timeMatmul(size: number, repeats: number, warmupLimitMs = Infinity, budgetMs = Infinity): Promise<MatmulTiming> {
+export async function timeProbe(size: number, repeats: number, warmupLimitMs = Infinity, budgetMs = Infinity): Promise<ProbeTiming> {
   const a = tf.randomUniform([size, size], -1, 1, 'float32', 1);
   const b = tf.randomUniform([size, size], -1, 1, 'float32', 2);
   const release = () => {
@@ -90,7 +94,11 @@ export async function timeMatmul(size: number, repeats: number, warmupLimitMs = 
     b.dispose();
   };
   const run = () => {
-    const c = tf.matMul(a, b);
+    const c = tf.tidy(() => {
+      let h = tf.matMul(a, b);
+      for (let i = 0; i < SMALL_KERNELS / 3; i++) h = tf.relu(tf.add(tf.mul(h, 0.5), 0.01));
+      return tf.sum(h);
+    });
     return c.data().finally(() => c.dispose());
   };
   const t0 = performance.now();
@@ -131,7 +139,7 @@ async function probeOne(name: BackendName, o: Required<ProbeOptions>): Promise<B
   if (error) return { name, available: false, error, ...facts };
   if (name === 'webgl') facts.adapter = webglRenderer();
   try {
-    const { ms, timedOut } = await timeMatmul(o.size, o.repeats, o.warmupLimitMs, o.budgetMs);
+    const { ms, timedOut } = await timeProbe(o.size, o.repeats, o.warmupLimitMs, o.budgetMs);
     return { name, available: true, ...facts, probeMs: ms, ...(timedOut ? { probeTimedOut: true } : {}) };
   } catch (err) {
     return { name, available: false, error: `probe failed: ${err instanceof Error ? err.message : String(err)}`, ...facts };
@@ -185,7 +193,7 @@ export async function activateBackend(name: BackendName, opts: ProbeOptions = {}
 export async function activateBestBackend(opts: ProbeOptions = {}): Promise<BackendState> {
   const reports = lastReports ?? (await probeBackends(opts));
   const best = fastestBackend(reports);
-  if (!best) throw new Error('no tfjs backend could run the probe matmul');
+  if (!best) throw new Error('no tfjs backend could run the probe');
   const error = await trySetBackend(best);
   if (error) throw new Error(error);
   return stateOf(reports);
