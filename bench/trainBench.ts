@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
@@ -124,7 +124,8 @@ async function browser(backends: string[], steps: number): Promise<BrowserMeasur
 
 function torch(steps: number): { samplesPerS: number; threads: number } {
   const script = join(ROOT, 'src', 'models', 'trainBench.py');
-  const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps };
+  // As many threads as tfjs-backend-wasm's pool gets in the page (navigator.hardwareConcurrency).
+  const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps, threads: availableParallelism() };
   const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
   return { samplesPerS: out.samples_per_s, threads: out.threads };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { affine } from './affine.ts';
 import type { Params } from './params.ts';
 
 export interface CrossNetwork {
@@ -20,7 +21,8 @@ export function crossNetwork(p: Params, dim: number, layers: number): CrossNetwo
     forward(x0) {
       let x = x0;
       for (let l = 0; l < layers; l++) {
-        x = tf.add(tf.mul(x0, tf.add(tf.matMul(x, weights[l], false, true), biases[l])), x);
+        // x W^T through an explicit transpose: wasm's fast matMul path takes no transpose flags (affine.ts).
+        x = tf.add(tf.mul(x0, affine(x, tf.transpose(weights[l]) as tf.Tensor2D, biases[l] as tf.Tensor1D)), x);
       }
       return x;
     },

@@ -2,22 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { embeddingLookup } from './embeddingLookup.ts';
 import { selectBackend } from './testBackend.ts';
+import { seededValues as seeded } from './tinyData.ts';
 
 const ROWS = [
   [1, 1, 3],
   [6, 1, 0],
   [3, 3, 3],
 ];
-
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 /** Value and gradient of sum(w * lookup(table, rows)) with the given lookup. */
 function valueAndGrad(lookup: (t: tf.Tensor2D, r: tf.Tensor2D) => tf.Tensor) {

@@ -2,7 +2,9 @@
  * Embedding lookup whose gradient is a scatter-add of the batch's rows: O(batch x dim) work.
  * tfjs 4.22's stock gather gradient (UnsortedSegmentSum) is missing on WASM and costs
  * O(vocab x batch x dim) on the cpu backend. scatterND sums duplicate indices (checked in the
- * tests on cpu and wasm), which is exactly the gradient of a gather.
+ * tests on cpu and wasm), which is exactly the gradient of a gather. The forward pass is a
+ * gatherND on [n, 1] row indices: on wasm it copies whole rows, ~10x faster than gather's
+ * per-element loop (26624 rows of 16: 4.6 ms vs 52 ms).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -12,16 +14,13 @@ export function embeddingLookup(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
   // The indices go in as an input and are saved: a closed-over tensor would be disposed by
   // the time tf.grad runs the backward pass.
   const lookup = tf.customGrad((...inputs) => {
-    const [t, flat] = inputs as [tf.Tensor, tf.Tensor];
+    const [t, column] = inputs as [tf.Tensor, tf.Tensor];
     const save = inputs[2] as tf.GradSaveFunc;
-    save([flat]);
+    save([column]);
     return {
-      value: tf.gather(t, flat),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        tf.scatterND(saved[0].expandDims(1), dy, t.shape),
-        tf.zerosLike(saved[0]),
-      ],
+      value: tf.gatherND(t, column),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0], dy, t.shape), tf.zerosLike(saved[0])],
     };
   });
-  return lookup(table, rows.reshape([-1])).reshape([...rows.shape, table.shape[1] as number]);
+  return lookup(table, rows.reshape([-1, 1])).reshape([...rows.shape, table.shape[1] as number]);
 }

@@ -1,5 +1,8 @@
 /** Functional layers over Params-owned variables: each returns a pure forward function. */
 import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../data/ctr/prng.ts';
+import { affine } from './affine.ts';
+import { batchNormTraining } from './batchNormOp.ts';
 import type { Params } from './params.ts';
 
 export type Layer = (x: tf.Tensor2D, training: boolean) => tf.Tensor2D;
@@ -9,7 +12,7 @@ export function dense(p: Params, inDim: number, outDim: number): Layer {
   const limit = 1 / Math.sqrt(inDim);
   const w = p.uniform([inDim, outDim], limit);
   const b = p.uniform([outDim], limit);
-  return (x) => tf.add(tf.matMul(x, w), b);
+  return (x) => affine(x, w as tf.Tensor2D, b as tf.Tensor1D);
 }
 
 const BN_MOMENTUM = 0.1;
@@ -29,20 +32,31 @@ export function batchNorm(p: Params, dim: number): Layer {
     if (!training) {
       return tf.add(tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, BN_EPS))), gamma), beta);
     }
-    const { mean, variance } = tf.moments(x, 0);
     const n = x.shape[0];
-    tf.tidy(() => {
-      const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-      runMean.assign(tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-      runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-    });
-    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), gamma), beta);
+    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPS, (mean, variance) =>
+      tf.tidy(() => {
+        const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+        runMean.assign(tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+        runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+      }),
+    );
   };
 }
 
-/** Inverted dropout, active only in training. */
+/**
+ * Inverted dropout, active only in training. The mask (0 or 1 / (1 - rate), kept where u >= rate
+ * as in tf.dropout) is drawn in JS from one seed per call: tf.dropout's seeded randomUniform took
+ * ~30 ms per 1024 x 400 mask, this ~3 ms.
+ */
 export function dropout(p: Params, rate: number): Layer {
-  return (x, training) => (training && rate > 0 ? (tf.dropout(x, rate, undefined, p.nextSeed()) as tf.Tensor2D) : x);
+  return (x, training) => {
+    if (!training || rate === 0) return x;
+    const rng = createRng(p.nextSeed());
+    const keep = 1 / (1 - rate);
+    const mask = new Float32Array(x.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < rate ? 0 : keep;
+    return tf.mul(x, tf.tensor2d(mask, x.shape));
+  };
 }
 
 /** One MLP block: Linear, BatchNorm, ReLU, Dropout (thuml/Multi-Embedding's MultiLayerPerceptron). */

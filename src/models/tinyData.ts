@@ -51,3 +51,9 @@ export function plantedDataset(fields: CtrField[], rows: { train: number; valid:
     test: split(rows.test),
   };
 }
+
+/** n values uniform in [-0.5, 0.5), the same for a seed on every backend (test inputs). */
+export function seededValues(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.next() - 0.5);
+}

@@ -1,6 +1,7 @@
 """PyTorch CPU reference for trainBench.ts: the same DeepFM, optimiser and batch shape.
 
 Reads a JSON config from argv[1]; prints one JSON line {"samples_per_s": ..., "threads": ...}.
+The optional "threads" sets torch's intra-op threads (Debian's build starts with 1 here).
 """
 import json
 import sys
@@ -36,6 +37,8 @@ class DeepFM(torch.nn.Module):
 def main():
     cfg = json.loads(sys.argv[1])
     torch.manual_seed(0)
+    if cfg.get("threads"):
+        torch.set_num_threads(cfg["threads"])
     card, batch = cfg["cardinalities"], cfg["batch"]
     model = DeepFM(card, cfg["dim"], cfg["mlp"], cfg["dropout"])
     opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])

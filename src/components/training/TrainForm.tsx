@@ -4,6 +4,7 @@ import { useStudioStore } from '../../state/studioStore.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
 import type { BackendName } from '../../workers/analysisProtocol.ts';
+import { formatCount } from './formatCount.ts';
 import { getTrainingController } from './trainingControllerContext.ts';
 
 const MODEL_NAMES: Record<string, string> = { lr: 'LR', fm: 'FM', dnn: 'DNN', deepfm: 'DeepFM', dcnv2: 'DCNv2', ipnn: 'IPNN', xdeepfm: 'xDeepFM', finalmlp: 'FinalMLP' };
@@ -36,9 +37,10 @@ export function TrainForm() {
   const file = useStudioStore((s) => s.datasetFile);
   const load = useStudioStore((s) => s.datasetLoad);
   const backend = useStudioStore((s) => s.trainingBackend);
-  const active = useStudioStore((s) => s.trainingRuns.find((r) => r.id === s.activeRunId));
+  // The status only: the run object changes with every training event, its status rarely.
+  const status = useStudioStore((s) => s.trainingRuns.find((r) => r.id === s.activeRunId)?.status);
   const scaling = useStudioStore((s) => s.scaling.phase === 'running');
-  const live = active?.status === 'running' || active?.status === 'paused';
+  const live = status === 'running' || status === 'paused';
   const locked = live || scaling;
   const fallback = backend?.reports.find((r) => r.name === backend.active)?.isFallbackAdapter;
 
@@ -64,7 +66,7 @@ export function TrainForm() {
       {load.phase === 'error' && <p className="error-text" role="alert">{load.error}</p>}
       {load.phase === 'ready' && load.summary && (
         <p className="hint" data-testid="dataset-summary">
-          {load.summary.fields.length} fields · {load.summary.rows.train.toLocaleString()} train / {load.summary.rows.valid.toLocaleString()} valid / {load.summary.rows.test.toLocaleString()} test rows
+          {load.summary.fields.length} fields · {formatCount(load.summary.rows.train)} train / {formatCount(load.summary.rows.valid)} valid / {formatCount(load.summary.rows.test)} test rows
         </p>
       )}
 
@@ -107,10 +109,10 @@ export function TrainForm() {
 
       <div className="train-buttons">
         <button type="button" className="primary" data-testid="train-button" disabled={locked} onClick={() => void c.train()}>Train</button>
-        <button type="button" data-testid="pause-button" disabled={!live} onClick={() => (active?.status === 'paused' ? c.resume() : c.pause())}>
-          {active?.status === 'paused' ? 'Resume' : 'Pause'}
+        <button type="button" data-testid="pause-button" disabled={!live} onClick={() => (status === 'paused' ? c.resume() : c.pause())}>
+          {status === 'paused' ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="step-button" disabled={active?.status !== 'paused'} onClick={() => c.step()}>Step</button>
+        <button type="button" data-testid="step-button" disabled={status !== 'paused'} onClick={() => c.step()}>Step</button>
         <button type="button" data-testid="stop-button" disabled={!live} onClick={() => c.stop()}>Stop</button>
       </div>
 

@@ -2,23 +2,41 @@ import { useCallback, useEffect, useRef } from 'react';
 
 type Draw = (svg: SVGSVGElement, width: number) => void;
 
+/** Charts waiting to draw, in request order; a chart asking again keeps its place with its latest draw. */
+const queue = new Map<object, () => void>();
+let running = false;
+
 /**
- * Runs a chart's draw in its own task (setTimeout 0), latest call wins: when several live charts
- * update together, each redraw is a separate short task instead of one long main-thread task.
+ * One draw per task, and a rendered frame between two draws: when several live charts update
+ * together, the browser's style and layout after each draw covers that one chart, so neither the
+ * draws nor the frames add up to one long main-thread task.
  */
+function pump(): void {
+  const next = queue.entries().next();
+  if (next.done) {
+    running = false;
+    return;
+  }
+  const [key, draw] = next.value;
+  queue.delete(key);
+  draw();
+  requestAnimationFrame(() => setTimeout(pump, 0));
+}
+
+/** Queues a chart's draw (see pump), latest call wins. */
 export function useDeferredDraw(draw: Draw): Draw {
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (pending.current !== null) clearTimeout(pending.current);
-  }, []);
+  const key = useRef(null); // a stable identity for this chart's queue slot
+  useEffect(() => () => void queue.delete(key), [key]);
   return useCallback(
     (svg, width) => {
-      if (pending.current !== null) clearTimeout(pending.current);
-      pending.current = setTimeout(() => {
-        pending.current = null;
+      queue.set(key, () => {
         if (svg.isConnected) draw(svg, width);
-      }, 0);
+      });
+      if (!running) {
+        running = true;
+        setTimeout(pump, 0);
+      }
     },
-    [draw],
+    [draw, key],
   );
 }
