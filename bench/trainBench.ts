@@ -124,7 +124,7 @@ async function browser(backends: string[], steps: number): Promise<BrowserMeasur
 
 function torch(steps: number): { samplesPerS: number; threads: number } {
   const script = join(ROOT, 'src', 'models', 'trainBench.py');
-  // As many threads as tfjs-backend-wasm's pool gets in the page (navigator.hardwareConcurrency).
+  // Every core for PyTorch; the studio's training worker leaves one core to the page (wasm pool = cores - 1).
   const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps, threads: availableParallelism() };
   const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
   return { samplesPerS: out.samples_per_s, threads: out.threads };

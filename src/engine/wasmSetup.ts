@@ -2,19 +2,20 @@
  * Points tfjs-backend-wasm at the .wasm binaries Vite emits (browser/worker only: `?url` is a
  * Vite import). Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP in
  * vite.config.ts); elsewhere the SIMD single-thread binary is used. Call before the first
- * setBackend('wasm').
+ * setBackend('wasm'). `threads` sizes the wasm thread pool (default: one per core).
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 let done = false;
 
-export function setupWasmBackend(): void {
+export function setupWasmBackend(threads?: number): void {
   if (done) return;
   done = true;
+  if (threads !== undefined) setThreadsCount(threads);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': plainUrl,
     'tfjs-backend-wasm-simd.wasm': simdUrl,

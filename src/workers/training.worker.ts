@@ -3,9 +3,11 @@ import * as Comlink from 'comlink';
 import { createTrainingService } from './trainingService.ts';
 
 // tfjs (and the wasm binaries' URLs) load only when the UI first asks about backends or trains.
+// Training leaves one core to the page: with every core in the wasm pool, the main thread waited
+// for CPU and chart updates became long tasks on a 2-core machine.
 const service = createTrainingService(async () => {
   const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
-  setupWasmBackend();
+  setupWasmBackend(Math.max(1, (navigator.hardwareConcurrency ?? 1) - 1));
 });
 
 /** Releases a Comlink callback proxy's port once the call it served has ended. */
