@@ -95,11 +95,9 @@ function plainHistogram(h: DistanceHistogram): MtlDistanceHistogram {
 
 /**
  * `prepareTf` runs once before tfjs is first used (the worker points tfjs-backend-wasm at its
- * binaries there). tfjs, the models and the ladder load lazily, on the first backend question.
+ * binaries there). tfjs, the ladder and then the models load lazily, on the first backend question.
  */
 export function createMultitaskService(prepareTf: () => Promise<void> = async () => {}): MultitaskService {
-  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
-  const loadLadder = () => (ladder ??= prepareTf().then(() => import('../engine/backendLadder.ts')));
   let engine: Promise<Engine> | null = null;
   const loadEngine = () =>
     (engine ??= Promise.all([
@@ -107,6 +105,12 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
       import('../models/multitask/conflictPairs.ts'),
       import('../models/multitask/types.ts'),
     ]).then(([a, b, c]) => ({ ...a, ...b, ...c })));
+  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
+  // The engine loads right after the ladder, so pressing Train does not fetch and compile it.
+  const loadLadder = () =>
+    (ladder ??= prepareTf()
+      .then(() => import('../engine/backendLadder.ts'))
+      .finally(() => void loadEngine().catch(() => {})));
 
   let dataset: CtrDataset | null = null;
   let running = false;

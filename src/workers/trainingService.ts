@@ -66,14 +66,19 @@ type Trainer = import('../models/trainer.ts').Trainer;
 
 /**
  * `prepareTf` runs once before tfjs is first used (the worker points tfjs-backend-wasm at its
- * binaries there). tfjs, the models and the ladder load lazily, on the first backend question.
+ * binaries there). tfjs, the ladder and then the models load lazily, on the first backend question.
  */
 export function createTrainingService(prepareTf: () => Promise<void> = async () => {}): TrainingService {
-  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
-  const loadLadder = () => (ladder ??= prepareTf().then(() => import('../engine/backendLadder.ts')));
   let models: Promise<Models> | null = null;
   const loadModels = () =>
     (models ??= Promise.all([import('../models/trainer.ts'), import('../models/scalingExperiment.ts'), import('../models/exportTables.ts')]).then(([a, b, c]) => ({ ...a, ...b, ...c })));
+  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
+  // The models load right after the ladder, before Train: fetched and compiled when Train is
+  // pressed, they competed with the page's first chart render for the CPU (long tasks).
+  const loadLadder = () =>
+    (ladder ??= prepareTf()
+      .then(() => import('../engine/backendLadder.ts'))
+      .finally(() => void loadModels().catch(() => {})));
 
   let dataset: CtrDataset | null = null;
   let trainer: Trainer | null = null;
