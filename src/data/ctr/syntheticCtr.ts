@@ -91,7 +91,7 @@ function standardNormals(count: number, rng: Rng): Float32Array {
  * The bias b with mean_i g(logit_i + b) = rate. g is increasing: Newton steps with slope
  * g (1 - g) (exact for the plain sigmoid, close with noise), kept inside a shrinking bracket.
  */
-function calibrateBias(logits: Float64Array, g: (l: number) => number, rate: number): number {
+export function calibrateBias(logits: Float64Array, g: (l: number) => number, rate: number): number {
   let lo = -40;
   let hi = 40;
   let b = 0;
@@ -113,34 +113,51 @@ function calibrateBias(logits: Float64Array, g: (l: number) => number, rate: num
   return b;
 }
 
-export function generateSyntheticCtr(config: SyntheticCtrConfig): CtrDataset {
+/** The generator's ground truth: it depends on the seed and the field layout, never on the row count. */
+export interface SyntheticCtrTruth {
+  cardinalities: number[];
+  rank: number;
+  pairs: [number, number][];
+  /** Per field, per value index v = 1..card (row 0 unused): first-order weight. */
+  firstOrder: Float32Array[];
+  /** Per field, (card + 1) x rank latent vectors, row-major. */
+  latent: Float32Array[];
+  /** Per pair, the rank diagonal weights of its bilinear form. */
+  pairWeights: Float32Array[];
+}
+
+export function syntheticCtrTruth(config: Omit<SyntheticCtrConfig, 'rows'>): SyntheticCtrTruth {
   const d = DEFAULT_SYNTHETIC_CTR;
   const cards = config.cardinalities
     ? [...config.cardinalities]
     : logSpacedCardinalities(config.fields ?? d.fields, config.minCardinality ?? d.minCardinality, config.maxCardinality ?? d.maxCardinality);
   const F = cards.length;
-  const N = config.rows;
   const rank = config.latentRank ?? d.latentRank;
-  const baseRate = config.baseRate ?? d.baseRate;
   if (F < 1 || cards.some((c) => !Number.isInteger(c) || c < 1)) throw new RangeError('every field needs an integer cardinality >= 1');
-  if (!Number.isInteger(N) || N < 1) throw new RangeError('rows must be a positive integer');
-  if (!(baseRate > 0 && baseRate < 1)) throw new RangeError('baseRate must lie in (0, 1)');
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError('latentRank must be a positive integer');
-
-  // Independent streams, so changing the row count does not change the ground truth.
   const truthRng = createRng(config.seed);
-  const rowRng = createRng((config.seed ^ 0x9e3779b9) >>> 0);
   const pairs = config.interactionPairs
     ? config.interactionPairs.map(([i, j]) => [Math.min(i, j), Math.max(i, j)] as [number, number])
     : defaultInteractionPairs(cards, config.interactionDensity ?? d.interactionDensity, truthRng);
   for (const [i, j] of pairs) {
     if (!(i >= 0 && j < F && i !== j)) throw new RangeError(`interaction pair (${i}, ${j}) is not a pair of two of the ${F} fields`);
   }
-
-  // Ground truth per field value (index v = 1..card; row 0 unused): first-order weight and latent vector.
   const firstOrder = cards.map((c) => standardNormals(c + 1, truthRng));
   const latent = cards.map((c) => standardNormals((c + 1) * rank, truthRng));
   const pairWeights = pairs.map(() => standardNormals(rank, truthRng));
+  return { cardinalities: cards, rank, pairs, firstOrder, latent, pairWeights };
+}
+
+export function generateSyntheticCtr(config: SyntheticCtrConfig): CtrDataset {
+  const d = DEFAULT_SYNTHETIC_CTR;
+  const N = config.rows;
+  const baseRate = config.baseRate ?? d.baseRate;
+  if (!Number.isInteger(N) || N < 1) throw new RangeError('rows must be a positive integer');
+  if (!(baseRate > 0 && baseRate < 1)) throw new RangeError('baseRate must lie in (0, 1)');
+  // Independent streams, so changing the row count does not change the ground truth.
+  const { cardinalities: cards, rank, pairs, firstOrder, latent, pairWeights } = syntheticCtrTruth(config);
+  const F = cards.length;
+  const rowRng = createRng((config.seed ^ 0x9e3779b9) >>> 0);
 
   // Field-major sampling keeps one alias table hot in cache at a time.
   const zipfExponent = config.zipfExponent ?? d.zipfExponent;
