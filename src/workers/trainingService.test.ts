@@ -71,6 +71,23 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
+  it('checkpoints on a timer while it runs, never in the middle of a step', async () => {
+    const service = createTrainingService(() => selectBackend('cpu'));
+    await service.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
+    const events: TrainingEvent[] = [];
+    const outcome = await service.train({ model: model('dnn'), train: { ...train, epochs: 3 }, spectrumEvery: 0, checkpointEveryMs: 1 }, (e) => events.push(e));
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    expect(events.some((e) => e.type === 'status' && e.status === 'paused')).toBe(false);
+    const saved = events.flatMap((e) => (e.type === 'checkpoint' ? [e] : []));
+    // Every chunk of steps older than 1 ms ends in a checkpoint of the step it reached, none after the last step.
+    expect(saved.length).toBeGreaterThanOrEqual(2);
+    const steps = saved.map((e) => e.step);
+    expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
+    expect(steps.at(-1)).toBeLessThan(outcome.report!.step);
+    for (const e of saved) expect(e.checkpoint.state.step).toBe(e.step);
+    service.dispose();
+  }, 60_000);
+
   it('checkpoints on pausing and resumes a run from it, in a new service, at the same step', async () => {
     const first = createTrainingService(() => selectBackend('cpu'));
     await first.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
