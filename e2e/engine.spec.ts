@@ -46,6 +46,9 @@ test('the fastest measured backend is active; the software WebGPU adapter is rep
   const webgpu = page.locator('.backend-reports li', { hasText: 'webgpu' });
   await expect(webgpu).toContainText('swiftshader');
   await expect(webgpu).toContainText('software adapter');
+  // Not timed: its kernels compile for seconds and would stall the worker's other jobs.
+  await expect(webgpu).toContainText('not timed');
+  await expect(webgpu).not.toContainText('ms probe');
 
   const select = page.getByTestId('backend-select');
   await select.selectOption('cpu');

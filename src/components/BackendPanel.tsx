@@ -43,7 +43,7 @@ export function BackendPanel() {
                   <>
                     {r.probeMs !== undefined && <span className="num">{r.probeMs.toFixed(1)} ms probe</span>}
                     {r.adapter && <span className="muted"> · {r.adapter}</span>}
-                    {r.isFallbackAdapter && <span className="warn-text"> · software adapter: correct but slow</span>}
+                    {r.isFallbackAdapter && <span className="warn-text"> · software adapter: correct but slow, not timed, never chosen</span>}
                   </>
                 ) : (
                   <span className="muted">{r.error ?? 'unavailable'}</span>

@@ -16,7 +16,7 @@ export interface BackendReport {
   adapter?: string;
   /** WebGPU software adapter: correct but slow; never chosen for speed. */
   isFallbackAdapter?: boolean;
-  /** Median time of the capability probe (a fixed matmul), ms. */
+  /** Median time of the capability probe (a fixed matmul and small kernels), ms; not measured on a software WebGPU adapter. */
   probeMs?: number;
   /** The probe's first run (kernel compile) outlived the probe's limit: probeMs is a lower bound. */
   probeTimedOut?: boolean;
