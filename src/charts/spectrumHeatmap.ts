@@ -65,15 +65,14 @@ export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[],
     .join('g')
     .attr('transform', (f) => `translate(0,${y(f.name)})`);
 
-  rows
-    .selectAll('rect')
-    .data((f) => f.normalized_spectrum.map((v, i) => ({ f, i: i + 1, v })))
-    .join('rect')
-    .attr('class', 'heatmap-cell')
-    .attr('x', (d) => x(d.i)!)
-    .attr('width', Math.max(1, x.bandwidth() + 0.5))
-    .attr('height', y.bandwidth())
-    .attr('fill', (d) => spectrumColor(Math.min(1, Math.max(0, d.v))));
+  // Cells go in as one SVG string per row: a field x dim grid is hundreds of rects, and setting
+  // their attributes one call at a time made the first live draw of a run a long task.
+  const cellWidth = Math.max(1, x.bandwidth() + 0.5);
+  const cellHeight = y.bandwidth();
+  rows.each(function (f) {
+    const cells = f.normalized_spectrum.map((v, i) => `<rect class="heatmap-cell" data-index="${i + 1}" x="${x(i + 1)}" width="${cellWidth}" height="${cellHeight}" fill="${spectrumColor(Math.min(1, Math.max(0, v)))}"></rect>`);
+    this.insertAdjacentHTML('afterbegin', cells.join(''));
+  });
 
   rows
     .append('text')
@@ -147,8 +146,7 @@ function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   g.append('text').attr('x', w + 12).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('s_i / s_1');
 }
 
-type Cell = { f: FieldResult; i: number; v: number };
-
+/** One listener on the rows group (not one per cell): which cell is under the pointer comes from its data-index and its row's field. */
 function drawTooltip(
   root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   rows: d3.Selection<SVGGElement, FieldResult, SVGGElement, unknown>,
@@ -159,20 +157,28 @@ function drawTooltip(
   const box = tip.append('rect').attr('rx', 4).attr('fill', '#ffffff').attr('stroke', INK).attr('stroke-opacity', 0.3);
   const text = tip.append('text').attr('font-size', TICK_SIZE + 1).attr('font-family', FONT).attr('fill', INK);
   const outline = root.append('rect').attr('class', 'chart-tooltip').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.5).attr('visibility', 'hidden').attr('pointer-events', 'none');
+  const hide = () => {
+    tip.attr('visibility', 'hidden');
+    outline.attr('visibility', 'hidden');
+  };
 
-  rows
-    .selectAll<SVGRectElement, Cell>('rect.heatmap-cell')
-    .on('mouseenter', function (_, d) {
+  d3.select(rows.node()?.parentElement ?? null)
+    .on('mouseover', (event: MouseEvent) => {
+      const cell = event.target instanceof Element ? event.target.closest<SVGRectElement>('rect.heatmap-cell') : null;
+      const row = cell?.parentElement;
+      if (!cell || !row) return hide();
+      const f = d3.select<Element, FieldResult>(row).datum();
+      const i = Number(cell.dataset.index);
+      const v = f.normalized_spectrum[i - 1];
       const lines = [
-        d.f.name,
-        `index ${d.i}:  s_i/s_1 = ${fmt.exact(d.v)}`,
-        `IA ${fmt.exact(d.f.information_abundance)} of K=${d.f.dim}  (IA/K ${fmt.ratio(d.f.information_abundance / d.f.dim)})`,
+        f.name,
+        `index ${i}:  s_i/s_1 = ${fmt.exact(v)}`,
+        `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`,
       ];
       text.selectAll('tspan').data(lines).join('tspan').attr('x', 8).attr('dy', (_, k) => (k === 0 ? '1.2em' : '1.35em')).attr('font-weight', (_, k) => (k === 0 ? 600 : 400)).text((l) => l);
       const boxW = Math.max(...lines.map((l) => textWidth(l, TICK_SIZE + 1))) + 16;
       box.attr('width', boxW).attr('height', lines.length * 17 + 10);
-      const cell = this as SVGRectElement;
-      const ty = rowY(d.f);
+      const ty = rowY(f);
       const cx = Number(cell.getAttribute('x'));
       const cw = Number(cell.getAttribute('width'));
       const ch = Number(cell.getAttribute('height'));
@@ -180,8 +186,5 @@ function drawTooltip(
       tip.attr('transform', `translate(${tx},${ty + ch + 4})`).attr('visibility', 'visible').raise();
       outline.attr('x', cx).attr('y', ty).attr('width', cw).attr('height', ch).attr('visibility', 'visible').raise();
     })
-    .on('mouseleave', () => {
-      tip.attr('visibility', 'hidden');
-      outline.attr('visibility', 'hidden');
-    });
+    .on('mouseleave', hide);
 }
