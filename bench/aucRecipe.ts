@@ -5,7 +5,8 @@
  *   npx tsx bench/aucRecipe.ts --model dnn --lr 3e-3 --batch 512 --epochs 20 --patience 3
  *     [--wd 1e-6] [--dropout 0.2] [--dim 10] [--mlp 400,400] [--cross 3] [--evalEvery 0] [--seed 1]
  *     [--generate rows,maxCardinality]   (instead of the shipped file: generateSyntheticCtr, seed 2024, 24 fields, 2..max values)
- *   npx tsx bench/aucRecipe.ts --oracle      (no training: Bayes AUC and "perfect learner" ceilings)
+ *     [--config '{"rows":100000,"zipfExponent":1.3}']   (generateSyntheticCtr with these overrides of synthetic-ctr-small's config)
+ *   npx tsx bench/aucRecipe.ts --oracle [--config ...]   (no training: Bayes AUC and "perfect learner" ceilings)
  *
  * The oracle takes the generator's ground truth (syntheticCtrTruth: first-order weights, latent
  * vectors, pair weights), checks that it reproduces the file's true probabilities, then scores the test split with the true logit where every value seen fewer than
@@ -18,7 +19,7 @@ import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import type { DatasetIndex } from '../src/data/ctr/datasetIndex.ts';
 import { expectedSigmoid } from '../src/data/ctr/expectedSigmoid.ts';
-import { calibrateBias, DEFAULT_SYNTHETIC_CTR, generateSyntheticCtr, syntheticCtrTruth } from '../src/data/ctr/syntheticCtr.ts';
+import { calibrateBias, DEFAULT_SYNTHETIC_CTR, generateSyntheticCtr, syntheticCtrTruth, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
 import { selectBackend } from '../src/models/testBackend.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/models/trainer.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind } from '../src/models/types.ts';
@@ -33,11 +34,20 @@ function arg(name: string, fallback: string): string {
 }
 
 /** synthetic-ctr-small, or with --generate rows,maxCardinality a dataset generated like it (seed 2024, 24 fields from 2 values). */
-function load(): { data: CtrDataset; bayes: number } {
+function generatorConfig(): SyntheticCtrConfig | null {
   const generate = arg('generate', '');
   if (generate) {
     const [rows, maxCardinality] = generate.split(',').map(Number);
-    const data = generateSyntheticCtr({ ...GEN, rows, maxCardinality });
+    return { ...GEN, rows, maxCardinality };
+  }
+  const overrides = arg('config', '');
+  return overrides ? { ...GEN, ...(JSON.parse(overrides) as Partial<SyntheticCtrConfig>) } : null;
+}
+
+function load(): { data: CtrDataset; bayes: number } {
+  const config = generatorConfig();
+  if (config) {
+    const data = generateSyntheticCtr(config);
     return { data, bayes: Number(auc(data.test.trueProbabilities!, data.test.labels).toFixed(4)) };
   }
   const dir = fileURLToPath(new URL('../public/datasets/', import.meta.url));
@@ -47,8 +57,9 @@ function load(): { data: CtrDataset; bayes: number } {
 }
 
 function oracle(data: CtrDataset, bayes: number): void {
-  const d = DEFAULT_SYNTHETIC_CTR;
-  const { cardinalities: cards, rank, pairs, firstOrder, latent, pairWeights } = syntheticCtrTruth(GEN);
+  const gen = generatorConfig() ?? GEN;
+  const d = { ...DEFAULT_SYNTHETIC_CTR, ...gen };
+  const { cardinalities: cards, rank, pairs, firstOrder, latent, pairWeights } = syntheticCtrTruth(gen);
   const F = cards.length;
   const samePairs = JSON.stringify(pairs) === JSON.stringify(data.plantedPairs);
 
@@ -157,7 +168,7 @@ async function train(data: CtrDataset, bayes: number): Promise<void> {
     const test = await trainer.evaluate('test');
     const secs = (performance.now() - t0) / 1000;
     const desc = `${kind} lr ${config.lr} batch ${config.batchSize} epochs<=${config.epochs} pat ${config.earlyStopPatience} wd ${config.weightDecay} drop ${model.dropout} dim ${model.embeddingDim} mlp ${model.mlp.join('-')}${kind === 'dcnv2' ? ` cross ${model.crossLayers}` : ''} seed ${model.seed}`;
-    console.log(`RESULT | ${arg('generate', ID)} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`);
+    console.log(`RESULT | ${arg('generate', '') || arg('config', '') || ID} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`);
   } finally {
     trainer.dispose();
   }
@@ -165,10 +176,7 @@ async function train(data: CtrDataset, bayes: number): Promise<void> {
 
 async function main(): Promise<void> {
   const { data, bayes } = load();
-  if (process.argv.includes('--oracle')) {
-    if (arg('generate', '')) throw new Error('--oracle rebuilds the truth of synthetic-ctr-small only');
-    return oracle(data, bayes);
-  }
+  if (process.argv.includes('--oracle')) return oracle(data, bayes);
   await selectBackend('wasm');
   await train(data, bayes);
 }
