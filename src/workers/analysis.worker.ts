@@ -6,14 +6,7 @@ import { helperCount, workerRangeRunner } from './parallelGram.ts';
 const spawnHelper = () => new Worker(new URL('./gramRange.worker.ts', import.meta.url), { type: 'module', name: 'reclens-gram' });
 const helper = workerRangeRunner(spawnHelper);
 
-// tfjs (and the wasm binaries' URLs) load only when the UI first asks about backends.
-const service = createAnalysisService(
-  async () => {
-    const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
-    setupWasmBackend();
-  },
-  (bytes) => Array.from({ length: helperCount(bytes, navigator.hardwareConcurrency ?? 1) }, () => helper),
-);
+const service = createAnalysisService((bytes) => Array.from({ length: helperCount(bytes, navigator.hardwareConcurrency ?? 1) }, () => helper));
 
 Comlink.expose({
   ...service,

@@ -42,7 +42,7 @@ describe('analysis service', () => {
     const progress: AnalysisProgress[] = [];
     const [one, split] = await Promise.all([
       createAnalysisService().analyze(file, { tensors: ['table'], mode: 'raw' }, () => {}),
-      createAnalysisService(undefined, (bytes) => (bytes === 30_000 * 12 * 4 ? [helper, helper] : [])).analyze(
+      createAnalysisService((bytes) => (bytes === 30_000 * 12 * 4 ? [helper, helper] : [])).analyze(
         file,
         { tensors: ['table'], mode: 'raw' },
         (p) => progress.push(p),
@@ -69,16 +69,5 @@ describe('analysis service', () => {
     if (out.ok) return;
     expect(out.error.code).not.toBe('internal');
     expect(out.error.fix.length).toBeGreaterThan(0);
-  });
-
-  it('runs the backend ladder lazily, after the preparation hook', async () => {
-    let prepared = 0;
-    const service = createAnalysisService(async () => void prepared++);
-    const state = await service.backends();
-    expect(prepared).toBe(1);
-    expect(['wasm', 'cpu']).toContain(state.active);
-    const cpu = await service.setBackend('cpu');
-    expect(cpu.active).toBe('cpu');
-    expect(prepared).toBe(1);
   });
 });

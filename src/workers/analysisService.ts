@@ -1,7 +1,7 @@
 /**
  * What the analysis worker does, free of worker plumbing so Node tests can drive it: open and
- * analyse uploaded files, cancel the running job, and run the tfjs backend ladder (loaded lazily,
- * so inspecting a file never waits for tfjs).
+ * analyse uploaded files and cancel the running job. It never loads tfjs: the Gram is float64 JS,
+ * and the backend ladder lives in its own worker (backendService.ts).
  */
 import { blobByteSource } from '../data/byteSource.ts';
 import { blobStreamSource } from '../engine/blobStreamSource.ts';
@@ -16,14 +16,12 @@ import type { AnalysisProgress } from '../analysis/types.ts';
 import { buildExampleTables, type ExampleTable } from '../examples/exampleTables.ts';
 import { CANCELLED, toSerializedError } from './analysisErrors.ts';
 import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';
-import type { AnalyzeOutcome, AnalyzeRequest, BackendName, BackendState, InspectOutcome } from './analysisProtocol.ts';
+import type { AnalyzeOutcome, AnalyzeRequest, InspectOutcome } from './analysisProtocol.ts';
 
 export interface AnalysisService {
   inspect(file: File, metadata?: File): Promise<InspectOutcome>;
   analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File): Promise<AnalyzeOutcome>;
   cancel(): void;
-  backends(): Promise<BackendState>;
-  setBackend(name: BackendName): Promise<BackendState>;
   exampleTables(): Promise<ExampleTable[]>;
 }
 
@@ -52,23 +50,9 @@ async function npyTensorGram(file: File, table: TableFile, helpers: GramHelpers,
   };
 }
 
-/**
- * The state names the Gram engine analyze() really uses: analyzeTableFile accumulates with the
- * float64 GramAccumulator (it takes no accumulator factory), so a 'backend-matmul' verdict of the
- * policy is reported only once analyses can run on it.
- */
-function usedEngine(state: BackendState): BackendState {
-  return { ...state, gramEngine: 'float64-js' };
-}
-
-/**
- * `prepareTf` runs once before the first ladder call (the worker points tfjs-backend-wasm at its
- * binaries there); `helpers` lends worker threads to the Gram of large .npy tables.
- */
-export function createAnalysisService(prepareTf: () => Promise<void> = async () => {}, helpers: GramHelpers = () => []): AnalysisService {
+/** `helpers` lends worker threads to the Gram of large .npy tables. */
+export function createAnalysisService(helpers: GramHelpers = () => []): AnalysisService {
   let current: AbortController | null = null;
-  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
-  const loadLadder = () => (ladder ??= prepareTf().then(() => import('../engine/backendLadder.ts')));
 
   return {
     exampleTables: async () => buildExampleTables(),
@@ -108,14 +92,6 @@ export function createAnalysisService(prepareTf: () => Promise<void> = async () 
 
     cancel() {
       current?.abort();
-    },
-
-    async backends() {
-      return usedEngine(await (await loadLadder()).currentBackendState());
-    },
-
-    async setBackend(name) {
-      return usedEngine(await (await loadLadder()).activateBackend(name));
     },
   };
 }
