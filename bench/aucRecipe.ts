@@ -1,12 +1,18 @@
 /**
- * How close DNN / DCNv2 trained by the studio's trainer get to the Bayes AUC of synthetic-ctr-small,
- * under a given training recipe (tfjs wasm, single-threaded). One line per run.
+ * How close DNN / DCNv2 trained by the studio's trainer get to the Bayes AUC of a synthetic
+ * dataset (synthetic-ctr-small by default), under a given training recipe (tfjs wasm,
+ * single-threaded). One RESULT line per model.
  *
- *   npx tsx bench/aucRecipe.ts --model dnn --lr 3e-3 --batch 512 --epochs 20 --patience 3
+ *   npx tsx bench/aucRecipe.ts --models dnn,dcnv2 --lr 3e-3 --batch 512 --epochs 20 --patience 3
  *     [--wd 1e-6] [--dropout 0.2] [--dim 10] [--mlp 400,400] [--cross 3] [--evalEvery 0] [--seed 1]
- *     [--generate rows,maxCardinality]   (instead of the shipped file: generateSyntheticCtr, seed 2024, 24 fields, 2..max values)
+ *     [--dataset synthetic-ctr-1m]   (a synthetic dataset of public/datasets/index.json, shipped or generated)
+ *     [--generate rows,maxCardinality]   (generateSyntheticCtr, seed 2024, 24 fields, 2..max values)
  *     [--config '{"rows":100000,"zipfExponent":1.3}']   (generateSyntheticCtr with these overrides of synthetic-ctr-small's config)
+ *     [--max-gap 0.02]   (exit 1 when a model's test AUC is further than this below the Bayes AUC)
  *   npx tsx bench/aucRecipe.ts --oracle [--config ...]   (no training: Bayes AUC and "perfect learner" ceilings)
+ *
+ * `npm run auc:check` is the issue's check: DNN and DCNv2 on synthetic-ctr-1m within 0.02 of
+ * its Bayes AUC (~7 and ~11 min here).
  *
  * The oracle takes the generator's ground truth (syntheticCtrTruth: first-order weights, latent
  * vectors, pair weights), checks that it reproduces the file's true probabilities, then scores the test split with the true logit where every value seen fewer than
@@ -33,8 +39,17 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** synthetic-ctr-small, or with --generate rows,maxCardinality a dataset generated like it (seed 2024, 24 fields from 2 values). */
+const indexDir = () => fileURLToPath(new URL('../public/datasets/', import.meta.url));
+const indexEntry = (id: string) => {
+  const entry = (JSON.parse(readFileSync(`${indexDir()}index.json`, 'utf8')) as DatasetIndex).datasets.find((d) => d.id === id);
+  if (!entry) throw new Error(`no dataset ${id} in public/datasets/index.json`);
+  return entry;
+};
+
+/** The generator config of --dataset (when generated), --generate or --config; null for a shipped file. */
 function generatorConfig(): SyntheticCtrConfig | null {
+  const dataset = arg('dataset', '');
+  if (dataset) return indexEntry(dataset).generator ?? null;
   const generate = arg('generate', '');
   if (generate) {
     const [rows, maxCardinality] = generate.split(',').map(Number);
@@ -50,10 +65,8 @@ function load(): { data: CtrDataset; bayes: number } {
     const data = generateSyntheticCtr(config);
     return { data, bayes: Number(auc(data.test.trueProbabilities!, data.test.labels).toFixed(4)) };
   }
-  const dir = fileURLToPath(new URL('../public/datasets/', import.meta.url));
-  const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
-  const entry = index.datasets.find((d) => d.id === ID)!;
-  return { data: decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file))), bayes: entry.bayesTestAuc! };
+  const entry = indexEntry(arg('dataset', ID));
+  return { data: decodeCtrDataset(new Uint8Array(readFileSync(indexDir() + entry.file))), bayes: entry.bayesTestAuc! };
 }
 
 function oracle(data: CtrDataset, bayes: number): void {
@@ -130,8 +143,8 @@ function oracle(data: CtrDataset, bayes: number): void {
   console.log(`first-order part only: test AUC ${auc(only([1, 0]), test.labels).toFixed(4)}; interaction part only: ${auc(only([0, 1]), test.labels).toFixed(4)}`);
 }
 
-async function train(data: CtrDataset, bayes: number): Promise<void> {
-  const kind = arg('model', 'dnn') as ModelKind;
+/** Trains one model and returns its gap to the Bayes AUC (Bayes - test AUC). */
+async function train(data: CtrDataset, bayes: number, kind: ModelKind): Promise<number> {
   const model: ModelConfig = {
     ...DEFAULT_MODEL_CONFIG,
     kind,
@@ -168,7 +181,8 @@ async function train(data: CtrDataset, bayes: number): Promise<void> {
     const test = await trainer.evaluate('test');
     const secs = (performance.now() - t0) / 1000;
     const desc = `${kind} lr ${config.lr} batch ${config.batchSize} epochs<=${config.epochs} pat ${config.earlyStopPatience} wd ${config.weightDecay} drop ${model.dropout} dim ${model.embeddingDim} mlp ${model.mlp.join('-')}${kind === 'dcnv2' ? ` cross ${model.crossLayers}` : ''} seed ${model.seed}`;
-    console.log(`RESULT | ${arg('generate', '') || arg('config', '') || ID} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`);
+    console.log(`RESULT | ${arg('dataset', '') || arg('generate', '') || arg('config', '') || ID} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`);
+    return bayes - test.auc;
   } finally {
     trainer.dispose();
   }
@@ -178,7 +192,14 @@ async function main(): Promise<void> {
   const { data, bayes } = load();
   if (process.argv.includes('--oracle')) return oracle(data, bayes);
   await selectBackend('wasm');
-  await train(data, bayes);
+  const maxGap = Number(arg('max-gap', 'Infinity'));
+  let failed = 0;
+  for (const kind of arg('models', arg('model', 'dnn')).split(',') as ModelKind[]) {
+    const gap = await train(data, bayes, kind);
+    if (Number.isFinite(maxGap)) console.log(`${kind}: Bayes - test AUC = ${gap.toFixed(4)} -> ${gap <= maxGap ? 'within' : 'NOT within'} ${maxGap}`);
+    if (gap > maxGap) failed++;
+  }
+  if (failed) process.exitCode = 1;
 }
 
 void main();

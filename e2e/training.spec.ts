@@ -99,3 +99,27 @@ test('scaling experiment: a queue of runs, progress, and the AUC and IA charts p
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(3);
   await page.locator('.runs-panel').screenshot({ path: `${SHOTS}/train-runs.png` });
 });
+
+test('the 1M-row dataset is generated in the browser, with progress, and trains', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.goto('/#v=1&view=train&tds=synthetic-ctr-1m&tmodel=dnn&tdim=4&tmlp=16&tbs=1024&tep=1&tpat=0&teval=0&tsnap=4');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('synthetic-ctr-1m');
+  await expect(page.getByTestId('dataset-description')).toContainText('generated in your browser');
+  await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
+  await useBackend(page, 'wasm');
+  // Nothing is fetched for it: the rows come from the generator in the training worker.
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  await page.getByTestId('train-button').click();
+  await expect(page.getByText('Generating the dataset in your browser…')).toBeVisible();
+  await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-generating.png` });
+  await expect(page.getByTestId('dataset-summary')).toHaveText(/24 fields · 800,000 train \/ 100,000 valid \/ 100,000 test rows/, { timeout: 60_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect.poll(async () => Number(await status(page).getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(8);
+  await page.getByTestId('stop-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  await expect(page.getByTestId('live-heatmap').locator('rect.heatmap-cell').first()).toBeVisible();
+  expect(fetched.filter((u) => u.includes('synthetic-ctr-1m'))).toEqual([]);
+  await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-1m-form.png` });
+});

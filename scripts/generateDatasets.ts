@@ -1,7 +1,9 @@
 /**
  * Writes the datasets that ship with the studio into public/datasets/, reproducibly (fixed seeds,
- * byte-identical on every run): two synthetic CTR datasets in RecLens's binary format, small
- * samples in the real Criteo / Avazu / MovieLens layouts for the loaders, and index.json.
+ * byte-identical on every run): two synthetic CTR datasets in RecLens's binary format, the
+ * config of a third that the studio generates itself (1M rows, too large to ship), small samples
+ * in the real Criteo / Avazu / MovieLens layouts for the loaders, and index.json. `npm run
+ * datasets:generate` runs this and then generateMtlDatasets.ts, which adds its entries to the index.
  *   npx tsx scripts/generateDatasets.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,12 +19,21 @@ import { generateSyntheticCtr, type SyntheticCtrConfig } from '../src/data/ctr/s
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
 
-const SYNTHETIC: { id: string; name: string; description: string; config: SyntheticCtrConfig }[] = [
+/** `generated`: too large to ship, so the index holds the config and the studio generates the rows in its worker. */
+const SYNTHETIC: { id: string; name: string; description: string; config: SyntheticCtrConfig; generated?: boolean }[] = [
   {
     id: 'synthetic-ctr-small',
     name: 'Synthetic CTR (small)',
     description: '50k impressions, 24 fields with 2 to 20k Zipf-distributed values, rank-4 interactions between low- and high-cardinality fields. True click probabilities are known.',
     config: { seed: 2024, rows: 50_000, fields: 24, minCardinality: 2, maxCardinality: 20_000 },
+  },
+  {
+    id: 'synthetic-ctr-1m',
+    name: 'Synthetic CTR (1M, learnable)',
+    description:
+      '1M impressions generated in your browser (seconds), 24 fields with 2 to 100 values, interactions on 5% of field pairs. Enough rows per value that a DNN or DCNv2 can get within 0.02 of the true AUC (npm run auc:check).',
+    config: { seed: 2024, rows: 1_000_000, fields: 24, minCardinality: 2, maxCardinality: 100, interactionDensity: 0.05 },
+    generated: true,
   },
   {
     id: 'synthetic-ctr-tiny',
@@ -42,14 +53,20 @@ function main(): void {
   mkdirSync(OUT, { recursive: true });
   const entries: DatasetIndexEntry[] = [];
 
-  for (const { id, name, description, config } of SYNTHETIC) {
+  for (const { id, name, description, config, generated } of SYNTHETIC) {
     const start = performance.now();
     const ds = generateSyntheticCtr({ ...config, name: id });
     const ms = performance.now() - start;
-    const file = `${id}.rlctr`;
     const bayesTestAuc = Number(auc(ds.test.trueProbabilities!, ds.test.labels).toFixed(4));
     const rows = ds.train.rows + ds.valid.rows + ds.test.rows;
-    entries.push({ id, name, description, rows, fields: ds.fields.length, file, bytes: write(file, encodeCtrDataset(ds)), format: 'rlctr', bayesTestAuc });
+    const common = { id, name, description, rows, fields: ds.fields.length };
+    if (generated) {
+      entries.push({ ...common, file: '', bytes: 0, format: 'generated', generator: config, bayesTestAuc });
+      console.log(`${id} (generated in the browser): ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`);
+      continue;
+    }
+    const file = `${id}.rlctr`;
+    entries.push({ ...common, file, bytes: write(file, encodeCtrDataset(ds)), format: 'rlctr', bayesTestAuc });
     console.log(`${file}: ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`);
   }
 

@@ -3,7 +3,7 @@
  *   1. DNN and DCNv2 at 1x on the default synthetic dataset: test AUC against its Bayes AUC;
  *   2. at `--size` (default 4x), single vs multi-embedding mean IA (sets side by side) over seeds.
  *
- *   npx tsx src/models/scalingExperimentRun.ts [--dataset synthetic-ctr-small | --generate rows,maxCardinality]
+ *   npx tsx src/models/scalingExperimentRun.ts [--dataset synthetic-ctr-small | synthetic-ctr-1m | --generate rows,maxCardinality]
  *     [--epochs 10] [--batch 2048] [--seeds 1,2,3] [--size 4] [--skip-auc]
  *
  * Cost on a shared 2-core machine (load ~9): part 1 on synthetic-ctr-small with the published
@@ -28,7 +28,7 @@ import { DEFAULT_MODEL_CONFIG, type ModelKind } from './types.ts';
 
 const DATASET = 'synthetic-ctr-small';
 
-/** A shipped dataset by id, or (--generate rows,maxCardinality) one generated here like the shipped ones: seed 2024, 24 fields from 2 values. */
+/** A dataset of the index by id (shipped, or generated here from its config), or (--generate rows,maxCardinality) one generated here like the shipped ones: seed 2024, 24 fields from 2 values. */
 function loadDataset(): { name: string; data: CtrDataset; bayesTestAuc: number } {
   const generate = arg('generate', '');
   if (generate) {
@@ -39,7 +39,8 @@ function loadDataset(): { name: string; data: CtrDataset; bayesTestAuc: number }
   const dir = fileURLToPath(new URL('../../public/datasets/', import.meta.url));
   const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
   const entry = index.datasets.find((d) => d.id === arg('dataset', DATASET))!;
-  return { name: entry.name, data: decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file))), bayesTestAuc: entry.bayesTestAuc! };
+  const data = entry.generator ? generateSyntheticCtr({ ...entry.generator, name: entry.id }) : decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file)));
+  return { name: entry.name, data, bayesTestAuc: entry.bayesTestAuc! };
 }
 
 function arg(name: string, fallback: string): string {

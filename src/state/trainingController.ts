@@ -166,6 +166,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     }
     const e = entryOf(form.datasetId);
     if (!e || e.format === 'movielens-movies') return null;
+    if (e.format === 'generated') return e.generator ? { key: e.id, source: { kind: 'generated', config: e.generator, name: e.id }, name: e.name } : null;
     return { key: e.id, source: { kind: 'url', url: new URL(e.file, deps.datasetsUrl).href, name: e.file, format: e.format }, name: e.name };
   };
 

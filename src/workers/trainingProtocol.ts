@@ -1,4 +1,5 @@
 import type { FieldResult } from '../analysis/types.ts';
+import type { SyntheticCtrConfig } from '../data/ctr/syntheticCtr.ts';
 import type { SerializedImportError } from '../data/importError.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { TrainConfig } from '../models/trainer.ts';
@@ -8,11 +9,12 @@ import type { BackendName, BackendState } from './analysisProtocol.ts';
 
 /** The contract between the UI and the training worker. Everything here survives structured clone. */
 
-/** Where the training data comes from: a built-in file (fetched in the worker), a dropped file, or bytes (tests). */
+/** Where the training data comes from: a built-in file (fetched in the worker), a dropped file, bytes (tests), or the synthetic generator run in the worker. */
 export type DatasetSource =
   | { kind: 'url'; url: string; name: string; format: 'rlctr' | 'criteo' | 'avazu' | 'movielens-csv' | 'movielens-100k' }
   | { kind: 'file'; file: Blob; name: string }
-  | { kind: 'rlctr-bytes'; bytes: Uint8Array; name: string };
+  | { kind: 'rlctr-bytes'; bytes: Uint8Array; name: string }
+  | { kind: 'generated'; config: SyntheticCtrConfig; name: string };
 
 export interface DatasetSummary {
   name: string;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../models/testBackend.ts';
+import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../models/trainer.ts';
 import type { ModelConfig } from '../models/types.ts';
 import { createTrainingService } from './trainingService.ts';
@@ -137,5 +138,19 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     expect(bad.ok).toBe(false);
     const noData = await service.train({ model: model('dnn'), train, spectrumEvery: 0 }, () => {});
     expect(noData.ok).toBe(false);
+  });
+
+  it('generates a dataset in the worker from its config, with progress, identical to the generator', async () => {
+    const config = { seed: 5, rows: 3_000, fields: 6, minCardinality: 2, maxCardinality: 50 };
+    const service = createTrainingService(() => selectBackend('wasm'));
+    const progress: { bytesDone: number; bytesTotal: number }[] = [];
+    const loaded = await service.load({ kind: 'generated', config, name: 'gen-test' }, (p) => progress.push(p));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const reference = generateSyntheticCtr({ ...config, name: 'gen-test' });
+    expect(loaded.summary.name).toBe('gen-test');
+    expect(loaded.summary.rows).toEqual({ train: reference.train.rows, valid: reference.valid.rows, test: reference.test.rows });
+    expect(loaded.summary.fields).toEqual(reference.fields.map((f) => ({ name: f.name, cardinality: f.cardinality })));
+    expect(progress.length).toBeGreaterThanOrEqual(6);
+    expect(progress.at(-1)!.bytesDone).toBe(progress.at(-1)!.bytesTotal);
   });
 });

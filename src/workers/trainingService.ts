@@ -8,6 +8,7 @@ import { blobByteSource, bytesByteSource } from '../data/byteSource.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import { importCtrFile } from '../data/ctr/importCtrFile.ts';
+import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
 import { ImportError, type SerializedImportError } from '../data/importError.ts';
 import type { BackendName, BackendState } from './analysisProtocol.ts';
 import { toSerializedError } from './analysisErrors.ts';
@@ -40,6 +41,8 @@ async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) 
   switch (source.kind) {
     case 'rlctr-bytes':
       return decodeCtrDataset(source.bytes);
+    case 'generated':
+      return generateSyntheticCtr({ ...source.config, name: source.name }, (done, total) => progress(done, total, 0));
     case 'url': {
       const response = await fetch(source.url);
       if (!response.ok) throw new ImportError('read-failed', `Could not load ${source.url}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');

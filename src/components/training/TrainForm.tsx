@@ -34,6 +34,7 @@ export function TrainForm() {
   const form = useStudioStore((s) => s.trainingForm);
   const set = useStudioStore((s) => s.setTrainingForm);
   const index = useStudioStore((s) => s.datasetIndex);
+  const entry = index.find((d) => d.id === form.datasetId);
   const file = useStudioStore((s) => s.datasetFile);
   const load = useStudioStore((s) => s.datasetLoad);
   const backend = useStudioStore((s) => s.trainingBackend);
@@ -56,12 +57,13 @@ export function TrainForm() {
           <option value={FILE_DATASET}>{file ? `Dropped file: ${file.name}` : 'Your own file (choose below)…'}</option>
         </select>
       </label>
+      {entry && <p className="hint" data-testid="dataset-description">{entry.description}</p>}
       <label className="field">
         <span>Or a Criteo / Avazu / MovieLens file</span>
         <input type="file" data-testid="dataset-file" accept=".txt,.tsv,.csv,.data,.rlctr" disabled={locked} onChange={(e) => e.target.files?.[0] && c.pickDatasetFile(e.target.files[0])} />
       </label>
       {load.phase === 'loading' && (
-        <p className="hint" role="status">Loading dataset… {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)} %` : ''}</p>
+        <p className="hint" role="status">{entry?.format === 'generated' ? 'Generating the dataset in your browser…' : 'Loading dataset…'} {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)}\u00a0%` : ''}</p>
       )}
       {load.phase === 'error' && <p className="error-text" role="alert">{load.error}</p>}
       {load.phase === 'ready' && load.summary && (

@@ -12,12 +12,12 @@ describe('public/datasets/index.json', () => {
 
   it('lists every shipped file with its true size, under 8 MB in all', () => {
     let total = 0;
-    for (const entry of index.datasets) {
+    for (const entry of index.datasets.filter((d) => d.format !== 'generated')) {
       expect(statSync(new URL(entry.file, dir)).size).toBe(entry.bytes);
       total += entry.bytes;
     }
     expect(total).toBeLessThan(8e6);
-    expect(index.datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['synthetic-ctr-small', 'synthetic-ctr-tiny', 'criteo-sample', 'avazu-sample']));
+    expect(index.datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['synthetic-ctr-small', 'synthetic-ctr-1m', 'synthetic-ctr-tiny', 'criteo-sample', 'avazu-sample', 'synthetic-mtl-small', 'synthetic-mtl-conflict']));
   });
 
   it('ships binary datasets that decode to what the index says, reproducibly', () => {
@@ -35,8 +35,25 @@ describe('public/datasets/index.json', () => {
     expect(Buffer.from(regenerated).equals(readFileSync(new URL(tiny.file, dir)))).toBe(true);
   });
 
+  it('describes a generated dataset by its generator config, which reproduces its rows and Bayes AUC', () => {
+    const generated = index.datasets.filter((d) => d.format === 'generated');
+    expect(generated.map((d) => d.id)).toEqual(['synthetic-ctr-1m']);
+    const entry = generated[0];
+    expect(entry).toMatchObject({ file: '', bytes: 0, rows: 1_000_000 });
+    const ds = generateSyntheticCtr({ ...entry.generator!, name: entry.id });
+    expect(ds.train.rows + ds.valid.rows + ds.test.rows).toBe(entry.rows);
+    expect(ds.fields).toHaveLength(entry.fields);
+    // Vocabularies count the OOV slot 0 besides the values.
+    expect(Math.max(...ds.fields.map((f) => f.cardinality))).toBe(entry.generator!.maxCardinality! + 1);
+    expect(auc(ds.test.trueProbabilities!, ds.test.labels)).toBeCloseTo(entry.bayesTestAuc!, 4);
+  }, 60_000);
+
   it('rejects a malformed index', () => {
     expect(() => parseDatasetIndex({ version: 2, datasets: [] })).toThrow(/not a RecLens index.json/);
     expect(() => parseDatasetIndex({ version: 1, datasets: [{ id: 'x' }] })).toThrow(/not a RecLens index.json/);
+    const generated = { id: 'g', name: 'g', description: '', rows: 10, fields: 2, file: '', bytes: 0, format: 'generated' };
+    expect(() => parseDatasetIndex({ version: 1, datasets: [generated] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 1, datasets: [{ ...generated, generator: { seed: 1, rows: 11 } }] })).toThrow(/not a RecLens index.json/);
+    expect(parseDatasetIndex({ version: 1, datasets: [{ ...generated, generator: { seed: 1, rows: 10 } }] }).datasets).toHaveLength(1);
   });
 });

@@ -148,7 +148,8 @@ export function syntheticCtrTruth(config: Omit<SyntheticCtrConfig, 'rows'>): Syn
   return { cardinalities: cards, rank, pairs, firstOrder, latent, pairWeights };
 }
 
-export function generateSyntheticCtr(config: SyntheticCtrConfig): CtrDataset {
+/** `onProgress(done, total)` after each field is sampled and each pair is scored (a million rows take seconds). */
+export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (done: number, total: number) => void): CtrDataset {
   const d = DEFAULT_SYNTHETIC_CTR;
   const N = config.rows;
   const baseRate = config.baseRate ?? d.baseRate;
@@ -162,9 +163,11 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig): CtrDataset {
   // Field-major sampling keeps one alias table hot in cache at a time.
   const zipfExponent = config.zipfExponent ?? d.zipfExponent;
   const indices = new Int32Array(N * F);
+  const steps = F + pairs.length;
   for (let f = 0; f < F; f++) {
     const table = aliasTable(zipfWeights(cards[f], zipfExponent));
     for (let r = 0; r < N; r++) indices[r * F + f] = sampleAlias(table, rowRng.next()) + 1;
+    onProgress?.(f + 1, steps);
   }
 
   const first = new Float64Array(N);
@@ -184,6 +187,7 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig): CtrDataset {
       for (let k = 0; k < rank; k++) t += ui[a + k] * w[k] * uj[b + k];
       inter[r] += t;
     }
+    onProgress?.(F + p + 1, steps);
   });
   standardize(first, config.firstOrderStd ?? d.firstOrderStd);
   standardize(inter, config.interactionStd ?? d.interactionStd);
