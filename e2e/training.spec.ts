@@ -114,6 +114,15 @@ test('the 1M-row dataset is generated in the browser, with progress, and trains'
   await page.getByTestId('train-button').click();
   await expect(page.getByText('Generating the dataset in your browser…')).toBeVisible();
   await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-generating.png` });
+  // Cancelled midway, the form is usable at once and no run starts; then it is generated again.
+  await page.getByTestId('cancel-load-button').click();
+  await expect(page.getByTestId('dataset-load-status')).toHaveCount(0);
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+  await expect(page.getByTestId('dataset-select')).toBeEnabled();
+  await expect(page.getByTestId('dataset-summary')).toHaveCount(0);
+  await expect(page.locator('[data-testid="train-status"]:not([data-status="idle"])')).toHaveCount(0);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByText('Generating the dataset in your browser…')).toBeVisible();
   await expect(page.getByTestId('dataset-summary')).toHaveText(/24 fields · 800,000 train \/ 100,000 valid \/ 100,000 test rows/, { timeout: 60_000 });
   await expect(status(page)).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
   await expect.poll(async () => Number(await status(page).getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(8);

@@ -27,6 +27,8 @@ export interface TrainingController {
   pickDatasetFile(file: File): void;
   switchBackend(name: BackendName): Promise<void>;
   train(): Promise<void>;
+  /** Stops loading or generating the dataset; the one loaded before stays. */
+  cancelDatasetLoad(): void;
   /** Continues an interrupted run from its stored checkpoint. */
   resumeRun(id: string): Promise<void>;
   pause(): void;
@@ -181,6 +183,11 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     if (load.phase === 'ready' && load.key === picked.key) return picked.name;
     state().setDatasetLoad({ phase: 'loading', key: picked.key, summary: null, bytesDone: 0, bytesTotal: 0, error: null });
     const outcome = await client.load(picked.source, (p) => state().setDatasetLoad({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }));
+    if (!outcome.ok && outcome.error.code === 'cancelled') {
+      // The worker keeps the dataset it had, so the form goes back to saying so.
+      state().setDatasetLoad(load.phase === 'ready' ? load : { phase: 'idle', key: '', summary: null, bytesDone: 0, bytesTotal: 0, error: null });
+      return null;
+    }
     if (!outcome.ok) {
       state().setDatasetLoad({ phase: 'error', error: `${outcome.error.message} ${outcome.error.fix}` });
       return null;
@@ -275,7 +282,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     return state().trainingRuns.find((r) => r.id === id) ?? null;
   }
 
-  const busy = () => state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running';
+  const busy = () =>
+    state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running' || state().datasetLoad.phase === 'loading';
 
   return {
     async init() {
@@ -346,7 +354,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
         return fail((e as Error).message);
       }
       const name = await ensureDataset();
-      if (!name) return fail('Its dataset could not be loaded; see the message above.');
+      if (!name) return state().datasetLoad.phase === 'error' ? fail('Its dataset could not be loaded; see the message above.') : undefined;
       // Back to the stored step: anything shown after it was never saved.
       state().updateTrainingRun(id, (r) => ({
         step: saved.step,
@@ -358,6 +366,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       state().setTrainingBackend(await client.backends());
     },
 
+    cancelDatasetLoad: () => client.cancelLoad(),
     pause: () => client.pause(),
     resume: () => client.resume(),
     step: () => client.step(),

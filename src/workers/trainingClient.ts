@@ -17,6 +17,7 @@ export function getTrainingClient(): TrainingClient {
     backends: () => remote.backends(),
     setBackend: (name) => remote.setBackend(name),
     load: (source, onProgress) => remote.load(source, Comlink.proxy(onProgress)),
+    cancelLoad: () => void remote.cancelLoad(),
     train: (request, onEvent) => remote.train(request, Comlink.proxy(onEvent)),
     pause: () => void remote.pause(),
     resume: () => void remote.resume(),

@@ -91,6 +91,8 @@ export interface TrainingClient {
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
   load(source: DatasetSource, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome>;
+  /** Cancels the load in progress: it answers 'cancelled', and the dataset loaded before stays. */
+  cancelLoad(): void;
   /** Resolves when the run ends (done, stopped, or failed); events stream meanwhile. */
   train(request: TrainRequest, onEvent: (e: TrainingEvent) => void): Promise<TrainOutcome>;
   pause(): void;

@@ -153,4 +153,24 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     expect(progress.length).toBeGreaterThanOrEqual(6);
     expect(progress.at(-1)!.bytesDone).toBe(progress.at(-1)!.bytesTotal);
   });
+
+  it('a generation cancelled midway answers cancelled and keeps the dataset loaded before it', async () => {
+    const service = createTrainingService(() => selectBackend('wasm'));
+    const first = await service.load({ kind: 'generated', config: { seed: 1, rows: 500, fields: 4, minCardinality: 2, maxCardinality: 20 }, name: 'kept' }, () => {});
+    expect(first.ok).toBe(true);
+    const progress: number[] = [];
+    const big = { seed: 2, rows: 200_000, fields: 24, minCardinality: 2, maxCardinality: 1000 };
+    const cancelled = await service.load({ kind: 'generated', config: big, name: 'big' }, (p) => {
+      progress.push(p.bytesDone);
+      if (progress.length === 3) service.cancelLoad();
+    });
+    expect(cancelled).toEqual({ ok: false, error: expect.objectContaining({ code: 'cancelled' }) });
+    // Cancelled at the next step, not after the whole dataset (24 fields plus every pair).
+    expect(progress).toEqual([1, 2, 3]);
+    // The earlier dataset is still the one that trains.
+    const outcome = await service.train({ model: model('dnn'), train: { ...train, epochs: 1 }, spectrumEvery: 0 }, () => {});
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    expect(outcome.report!.concatSpectrum.map((f) => f.name)).toEqual(['f1', 'f2', 'f3', 'f4']);
+    service.dispose();
+  });
 });

@@ -8,7 +8,8 @@ import { blobByteSource, bytesByteSource } from '../data/byteSource.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import { importCtrFile } from '../data/ctr/importCtrFile.ts';
-import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
+import { generateSyntheticCtrAsync } from '../data/ctr/syntheticCtr.ts';
+import { throwIfAborted } from '../data/abort.ts';
 import { ImportError, type SerializedImportError } from '../data/importError.ts';
 import type { BackendName, BackendState } from './analysisProtocol.ts';
 import { toSerializedError } from './analysisErrors.ts';
@@ -17,7 +18,9 @@ import type { DatasetSource, DatasetSummary, ExportedTables, FinalReport, LoadOu
 export interface TrainingService {
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
+  /** A cancelled load answers with the 'cancelled' error and keeps the dataset loaded before it. */
   load(source: DatasetSource, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome>;
+  cancelLoad(): void;
   train(request: TrainRequest, onEvent: (e: TrainingEvent) => void): Promise<TrainOutcome>;
   pause(): void;
   resume(): void;
@@ -36,23 +39,23 @@ const MAX_CHUNK = 64;
 
 const isRlctr = (name: string) => name.toLowerCase().endsWith('.rlctr');
 
-async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) => void): Promise<CtrDataset> {
+async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<CtrDataset> {
   const progress = (bytesDone: number, bytesTotal: number, rows: number) => onProgress({ bytesDone, bytesTotal, rows });
   switch (source.kind) {
     case 'rlctr-bytes':
       return decodeCtrDataset(source.bytes);
     case 'generated':
-      return generateSyntheticCtr({ ...source.config, name: source.name }, (done, total) => progress(done, total, 0));
+      return generateSyntheticCtrAsync({ ...source.config, name: source.name }, { onProgress: (done, total) => progress(done, total, 0), signal });
     case 'url': {
-      const response = await fetch(source.url);
+      const response = await fetch(source.url, { signal });
       if (!response.ok) throw new ImportError('read-failed', `Could not load ${source.url}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (source.format === 'rlctr') return decodeCtrDataset(bytes);
-      return importCtrFile(bytesByteSource(bytes, source.name), { format: source.format, onProgress: progress });
+      return importCtrFile(bytesByteSource(bytes, source.name), { format: source.format, onProgress: progress, signal });
     }
     case 'file':
       if (isRlctr(source.name)) return decodeCtrDataset(new Uint8Array(await source.file.arrayBuffer()));
-      return importCtrFile(blobByteSource(source.file, source.name), { onProgress: progress });
+      return importCtrFile(blobByteSource(source.file, source.name), { onProgress: progress, signal });
   }
 }
 
@@ -86,6 +89,8 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
   let dataset: CtrDataset | null = null;
   let trainer: Trainer | null = null;
   let running = false;
+  /** The load in progress, cancelled by cancelLoad or by a newer load. */
+  let loading: AbortController | null = null;
   const control = { paused: false, stop: false, pendingSteps: 0, wake: null as (() => void) | null };
   const wake = () => {
     const w = control.wake;
@@ -228,14 +233,24 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
     },
     async load(source, onProgress) {
       if (running) return { ok: false, error: BUSY };
+      loading?.abort();
+      const controller = new AbortController();
+      loading = controller;
       try {
+        const loaded = await loadDataset(source, onProgress, controller.signal);
+        throwIfAborted(controller.signal);
         trainer?.dispose();
         trainer = null;
-        dataset = await loadDataset(source, onProgress);
+        dataset = loaded;
         return { ok: true, summary: summarize(dataset) };
       } catch (e) {
         return { ok: false, error: toSerializedError(e) };
+      } finally {
+        if (loading === controller) loading = null;
       }
+    },
+    cancelLoad() {
+      loading?.abort();
     },
     async train(request, onEvent) {
       if (running) return { ok: false, error: BUSY };

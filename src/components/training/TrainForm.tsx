@@ -42,7 +42,8 @@ export function TrainForm() {
   const status = useStudioStore((s) => s.trainingRuns.find((r) => r.id === s.activeRunId)?.status);
   const scaling = useStudioStore((s) => s.scaling.phase === 'running');
   const live = status === 'running' || status === 'paused';
-  const locked = live || scaling;
+  const loading = load.phase === 'loading';
+  const locked = live || scaling || loading;
   const fallback = backend?.reports.find((r) => r.name === backend.active)?.isFallbackAdapter;
 
   return (
@@ -62,8 +63,13 @@ export function TrainForm() {
         <span>Or a Criteo / Avazu / MovieLens file</span>
         <input type="file" data-testid="dataset-file" accept=".txt,.tsv,.csv,.data,.rlctr" disabled={locked} onChange={(e) => e.target.files?.[0] && c.pickDatasetFile(e.target.files[0])} />
       </label>
-      {load.phase === 'loading' && (
-        <p className="hint" role="status">{entry?.format === 'generated' ? 'Generating the dataset in your browser…' : 'Loading dataset…'} {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)}\u00a0%` : ''}</p>
+      {loading && (
+        <p className="hint load-status" role="status">
+          <span data-testid="dataset-load-status">
+            {entry?.format === 'generated' ? 'Generating the dataset in your browser…' : 'Loading dataset…'} {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)}\u00a0%` : ''}
+          </span>{' '}
+          <button type="button" data-testid="cancel-load-button" onClick={() => c.cancelDatasetLoad()}>Cancel</button>
+        </p>
       )}
       {load.phase === 'error' && <p className="error-text" role="alert">{load.error}</p>}
       {load.phase === 'ready' && load.summary && (

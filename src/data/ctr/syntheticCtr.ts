@@ -5,6 +5,7 @@
  * collapse shows). The true click probability of every row is stored, so the Bayes AUC of the
  * test split is known.
  */
+import { throwIfAborted } from '../abort.ts';
 import type { CtrDataset, CtrField } from './ctrDataset.ts';
 import { expectedSigmoid } from './expectedSigmoid.ts';
 import { createRng, type Rng } from './prng.ts';
@@ -150,6 +151,31 @@ export function syntheticCtrTruth(config: Omit<SyntheticCtrConfig, 'rows'>): Syn
 
 /** `onProgress(done, total)` after each field is sampled and each pair is scored (a million rows take seconds). */
 export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (done: number, total: number) => void): CtrDataset {
+  const steps = syntheticCtrSteps(config);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    onProgress?.(next.value.done, next.value.total);
+  }
+}
+
+/**
+ * The same, yielding to the event loop after every step (tens of milliseconds each at a million
+ * rows), so a worker stays responsive and `signal` can cancel it midway.
+ */
+export async function generateSyntheticCtrAsync(config: SyntheticCtrConfig, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<CtrDataset> {
+  const steps = syntheticCtrSteps(config);
+  for (;;) {
+    throwIfAborted(options.signal);
+    const next = steps.next();
+    if (next.done) return next.value;
+    options.onProgress?.(next.value.done, next.value.total);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** The generator's work, one field's sampling or one pair's scoring per step. */
+function* syntheticCtrSteps(config: SyntheticCtrConfig): Generator<{ done: number; total: number }, CtrDataset, void> {
   const d = DEFAULT_SYNTHETIC_CTR;
   const N = config.rows;
   const baseRate = config.baseRate ?? d.baseRate;
@@ -167,7 +193,7 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (d
   for (let f = 0; f < F; f++) {
     const table = aliasTable(zipfWeights(cards[f], zipfExponent));
     for (let r = 0; r < N; r++) indices[r * F + f] = sampleAlias(table, rowRng.next()) + 1;
-    onProgress?.(f + 1, steps);
+    yield { done: f + 1, total: steps };
   }
 
   const first = new Float64Array(N);
@@ -176,7 +202,8 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (d
     for (let r = 0; r < N; r++) first[r] += w[indices[r * F + f]];
   }
   const inter = new Float64Array(N);
-  pairs.forEach(([i, j], p) => {
+  for (let p = 0; p < pairs.length; p++) {
+    const [i, j] = pairs[p];
     const w = pairWeights[p];
     const ui = latent[i];
     const uj = latent[j];
@@ -187,8 +214,8 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (d
       for (let k = 0; k < rank; k++) t += ui[a + k] * w[k] * uj[b + k];
       inter[r] += t;
     }
-    onProgress?.(F + p + 1, steps);
-  });
+    yield { done: F + p + 1, total: steps };
+  }
   standardize(first, config.firstOrderStd ?? d.firstOrderStd);
   standardize(inter, config.interactionStd ?? d.interactionStd);
   const logits = first;
