@@ -58,15 +58,6 @@ describe('symmetricEigenvalues', () => {
     for (let i = 0; i < 8; i++) expect(Math.abs(got[i] - eig[i]) / eig[i]).toBeLessThan(1e-12);
   });
 
-  it('64 x 64 takes under 20 ms', () => {
-    const rand = seededRandom(64);
-    const a = symmetricWithEigenvalues(Array.from({ length: 64 }, () => rand()), rand);
-    symmetricEigenvalues(a, 64); // JIT warm-up
-    const t0 = performance.now();
-    symmetricEigenvalues(a, 64);
-    expect(performance.now() - t0).toBeLessThan(20);
-  });
-
   it('rejects non-finite entries and short arrays', () => {
     expect(() => symmetricEigenvalues(Float64Array.of(1, NaN, NaN, 1), 2)).toThrow(/non-finite/);
     expect(() => symmetricEigenvalues(new Float64Array(3), 2)).toThrow(RangeError);
