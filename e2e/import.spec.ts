@@ -67,6 +67,24 @@ test('every reference file imports and matches numpy', async ({ page }) => {
   await card(page, 'fields.npz').screenshot({ path: `${SHOTS}/card-fields-npz.png` });
 });
 
+/** The reference .npy's float32 rows as word2vec binary, as gensim's save_word2vec_format(binary=True) writes it. */
+function word2vecFromNpy(npyBytes: Buffer): Buffer {
+  const headerLength = npyBytes.readUInt16LE(8);
+  const [, rows, dim] = /'shape': \((\d+), (\d+)\)/.exec(npyBytes.subarray(10, 10 + headerLength).toString('latin1'))!.map(Number);
+  const data = npyBytes.subarray(10 + headerLength);
+  const parts: Buffer[] = [Buffer.from(`${rows} ${dim}\n`)];
+  for (let r = 0; r < rows; r++) parts.push(Buffer.from(`item_${r} `), data.subarray(r * dim * 4, (r + 1) * dim * 4));
+  return Buffer.concat(parts);
+}
+
+test('a word2vec binary file (an item2vec export) imports and matches numpy', async ({ page }) => {
+  await openStudio(page);
+  const result = await importFile(page, { name: 'item2vec.bin', buffer: word2vecFromNpy(readFileSync(resolve(REFERENCE, 'collapsed_f32.npy'))) });
+  await expect(result.getByTestId('table-format')).toHaveText('word2vec');
+  await expectMatchesReference(result, 'collapsed_f32.npy');
+  await result.screenshot({ path: `${SHOTS}/card-word2vec.png` });
+});
+
 test('the import dialog lists tensors and the chosen mode is applied', async ({ page }) => {
   await openStudio(page);
   await page.getByTestId('file-input').setInputFiles(resolve(REFERENCE, 'fields.npz'));
@@ -146,6 +164,7 @@ test('bad files explain themselves and never disturb loaded tables', async ({ pa
   const cases: { label: string; name: string; buffer: Buffer; dims?: string; codes: string[]; text: RegExp }[] = [
     { label: 'random bytes', name: 'noise.bin', buffer: random, codes: ['unsupported-format'], text: /format|recogni/i },
     { label: 'truncated npy', name: 'truncated.npy', buffer: full.subarray(0, 50_000), codes: ['truncated'], text: /truncat|short|bytes/i },
+    { label: 'truncated word2vec', name: 'items.bin', buffer: word2vecFromNpy(full).subarray(0, 50_000), codes: ['truncated'], text: /declares \d+ vectors/ },
     { label: '1-D npy', name: 'vector.npy', buffer: npy('<f4', [16], Buffer.alloc(64)), codes: ['not-2d', 'no-tensor-selected'], text: /2-D|1-D|dimension|tensor/i },
     { label: 'ragged TSV', name: 'ragged.tsv', buffer: Buffer.from('1\t2\t3\n4\t5\n6\t7\t8\n'), codes: ['ragged-row'], text: /row|column/i },
     { label: 'non-numeric TSV', name: 'words.tsv', buffer: Buffer.from('1\t2\nabc\t3\n'), codes: ['non-numeric'], text: /abc|number|numeric/i },

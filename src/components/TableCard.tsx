@@ -44,7 +44,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
         <div className="card-title">
           <h2 id={`${table.id}-title`} title={table.source}>{table.source}</h2>
           <p className="card-meta">
-            {table.origin === 'example' ? <span className="badge example">built-in example</span> : <span className="badge">{table.format}</span>}
+            {table.origin === 'example' ? <span className="badge example">built-in example</span> : <span className="badge" data-testid="table-format">{table.format}</span>}
             <span>{formatRows(rows)} rows × {dims}</span>
             <span>{result.fields.length} field{result.fields.length === 1 ? '' : 's'}</span>
             {table.origin === 'file' && <span>{formatBytes(table.bytes)}</span>}

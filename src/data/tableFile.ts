@@ -1,6 +1,6 @@
 import type { ByteSource } from './byteSource.ts';
 
-export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv';
+export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec';
 
 /** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
 export interface TensorInfo {

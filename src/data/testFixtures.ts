@@ -276,6 +276,25 @@ export function safetensorsFromHeader(headerText: string, data: Uint8Array): Uin
   return out;
 }
 
+/**
+ * A word2vec binary file as word2vec.c writes it (a newline after every vector) or as gensim's
+ * save_word2vec_format(binary=True) does (no newline): "<count> <dim>\n", then per vector its
+ * UTF-8 word, a space and dim little-endian float32 values.
+ */
+export function word2vecBinaryBytes(words: string[], values: ArrayLike<number>, dim: number, opts: { newlineAfterVector?: boolean; count?: number } = {}): Uint8Array {
+  const enc = new TextEncoder();
+  const parts = [enc.encode(`${opts.count ?? words.length} ${dim}\n`)];
+  words.forEach((word, r) => {
+    parts.push(enc.encode(`${word} `));
+    const vector = new Uint8Array(dim * 4);
+    const view = new DataView(vector.buffer);
+    for (let c = 0; c < dim; c++) view.setFloat32(c * 4, values[r * dim + c], true);
+    parts.push(vector);
+    if (opts.newlineAfterVector) parts.push(enc.encode('\n'));
+  });
+  return concatBytes(parts);
+}
+
 /** A ByteSource over a string's UTF-8 bytes. */
 export function textSource(text: string, name: string): ByteSource {
   return bytesByteSource(new TextEncoder().encode(text), name);

@@ -3,6 +3,7 @@ import { ImportError } from '../importError.ts';
 import type { TableFormat } from '../tableFile.ts';
 import { hasNpyMagic } from './npyHeader.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
+import { parseWord2vecHeader } from './word2vecBinary.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
@@ -18,7 +19,8 @@ const BINARY_EXTENSIONS: Record<string, TableFormat> = { npy: 'npy', npz: 'npz',
 
 /**
  * The format of a file: magic bytes first (\x93NUMPY, a zip, a safetensors header length + '{'),
- * then the extension (.tsv/.txt tab-separated, .csv comma-separated).
+ * then the extension (.tsv/.txt/.vec tab- or space-separated, .csv comma-separated, .bin with a
+ * "<count> <dim>" first line word2vec binary).
  */
 export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   const first = await src.read(0, 16);
@@ -26,7 +28,8 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return 'npz';
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
   const ext = extension(src.name);
-  if (ext === 'tsv' || ext === 'txt') return 'tsv';
+  if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
+  if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
   if (ext === 'safetensors') return 'safetensors';
@@ -39,7 +42,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   }
   throw new ImportError(
     'unsupported-format',
-    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, .tsv and .csv)`,
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, .tsv, .csv and word2vec .txt/.vec/.bin)`,
     'Export the table as .npy, .npz, .safetensors, TSV or CSV',
   );
 }

@@ -11,6 +11,8 @@ export interface TextLayout {
   /** The first cell of every row is a label, not a value. */
   labelColumn: boolean;
   dim: number;
+  /** Rows the word2vec / fastText header line "<count> <dim>" declares, when the file has one. */
+  declaredRows?: number;
 }
 
 const SAMPLE_LINES = 100;
@@ -34,6 +36,8 @@ export async function detectTextLayout(src: ByteSource, delimiter: 'tab' | 'comm
   if (sample.length === 0) throw new ImportError('empty', `${src.name} holds no rows`, 'Export the table with one row per line');
   const split: Delimiter = delimiter === 'tab' && !sample[0].text.includes('\t') && /\S\s+\S/.test(sample[0].text) ? 'space' : delimiter;
   const rows = sample.map((s) => splitCells(s.text, split));
+  const word2vec = word2vecHeader(rows);
+  if (word2vec) return { delimiter: split, headerLine: sample[0].line, labelColumn: true, dim: word2vec.dim, declaredRows: word2vec.count };
   const header = rows[0].every((c) => !isNumber(c)) || isPandasHeader(rows[0]);
   const data = header ? rows.slice(1) : rows;
   if (data.length === 0) {
@@ -44,6 +48,17 @@ export async function detectTextLayout(src: ByteSource, delimiter: 'tab' | 'comm
   const labelColumn = data[0].length > 1 && !isNumber(data[0][0]) && textFirst * 2 >= data.length;
   const dim = data[0].length - (labelColumn ? 1 : 0);
   return { delimiter: split, headerLine: header ? sample[0].line : 0, labelColumn, dim };
+}
+
+/**
+ * word2vec / fastText text (.txt, .vec): a first line "<count> <dim>", then a word and dim values
+ * per line. The words are labels even when they look like numbers (item2vec's item IDs).
+ */
+function word2vecHeader(rows: string[][]): { count: number; dim: number } | null {
+  const [first, second] = rows;
+  if (!second || first.length !== 2 || !first.every((c) => /^\d+$/.test(c.trim()))) return null;
+  const dim = Number(first[1]);
+  return dim >= 1 && second.length === dim + 1 ? { count: Number(first[0]), dim } : null;
 }
 
 /** pandas' to_csv with default column names: an index cell, then 0, 1, ..., K-1. */

@@ -150,3 +150,35 @@ describe('metadata TSV', () => {
     });
   });
 });
+
+describe('word2vec / fastText text', () => {
+  const text = '3 2\n42 0.5 -1\nthe 2 3\n1990 4e-1 5 \n';
+
+  it('takes the "<count> <dim>" line as a header and the first cell as a label, even when it looks like a number', async () => {
+    const table = await openText(text, 'item2vec.txt');
+    expect(table.tensors[0].shape).toEqual([-1, 2]);
+    const { values } = await readAll(table, 'item2vec');
+    expect(values).toEqual([0.5, -1, 2, 3, 0.4, 5]);
+    expect(table.labels).toEqual(['42', 'the', '1990']);
+    expect(table.tensors[0].shape).toEqual([3, 2]);
+  });
+
+  it('opens .vec files (fastText) as space-separated text', async () => {
+    const table = await openTableFile(textSource(text, 'wiki.en.vec'));
+    expect(table.format).toBe('tsv');
+    expect((await readAll(table, 'wiki.en')).values).toHaveLength(6);
+  });
+
+  it('names a file with fewer or more vectors than its first line declares', async () => {
+    const fewer = await importFailure(readAll(await openText('4 2\na 1 2\nb 3 4\nc 5 6\n', 'v.txt'), 'v'));
+    expect(fewer.code).toBe('truncated');
+    expect(fewer.message).toMatch(/declares 4 vectors but the file has 3/);
+    const more = await importFailure(readAll(await openText('2 2\na 1 2\nb 3 4\nc 5 6\n', 'v.txt'), 'v'));
+    expect(more.code).toBe('shape-mismatch');
+  });
+
+  it('a first line of two numbers that does not announce the rows is ordinary data', async () => {
+    const table = await openText('3 2\n4 5\n6 7\n', 'pairs.txt');
+    expect((await readAll(table, 'pairs')).values).toEqual([3, 2, 4, 5, 6, 7]);
+  });
+});

@@ -45,6 +45,13 @@ export async function openTextTable(src: ByteSource, options: TextTableOptions):
       try {
         const rows = yield* parseRows(src, layout, opts, sliceBytes, rowLabels);
         info.shape = [rows, layout.dim];
+        if (layout.declaredRows !== undefined && layout.declaredRows !== rows) {
+          throw new ImportError(
+            rows < layout.declaredRows ? 'truncated' : 'shape-mismatch',
+            `${src.name}: its first line declares ${layout.declaredRows} vectors but the file has ${rows}`,
+            rows < layout.declaredRows ? 'The file was cut short: copy or export it again' : 'Check the count in the first line: it must equal the number of vectors',
+          );
+        }
         if (options.metadataLabels && options.metadataLabels.length !== rows) {
           throw new ImportError(
             'shape-mismatch',
