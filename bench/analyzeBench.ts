@@ -4,10 +4,13 @@
  * SVD, (d) torch.linalg.svdvals, in the same run. Prints times, ratios, peak memory and the max
  * abs difference of the normalised singular values against numpy.
  *
- *   npx vite build && npx tsx bench/analyzeBench.ts [rows] [dim]
+ *   npx vite build && npx tsx bench/analyzeBench.ts [rows] [dim] [--safetensors]
+ *
+ * --safetensors: the studio and the CLI open the same values as one F32 tensor of a .safetensors
+ * file (numpy and torch still read the .npy).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,12 +18,26 @@ import { chromiumArgs } from '../playwright.config.ts';
 import { writePlantedNpy } from './plantedTable.ts';
 import { freePort, waitForHttp } from './localServer.ts';
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
-const DIM = Number(process.argv[3] ?? 64);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const ROWS = Number(positional[0] ?? 1_000_000);
+const DIM = Number(positional[1] ?? 64);
 const SEED = 20_261_123;
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
 const FILE = join(OUT, `planted_${ROWS}x${DIM}_s${SEED}.npy`);
+const SAFETENSORS = process.argv.includes('--safetensors');
+/** What the studio and the CLI open. */
+const STUDIO_FILE = SAFETENSORS ? FILE.replace(/\.npy$/, '.safetensors') : FILE;
+
+/** The .npy's float32 rows as the one tensor "table" of a .safetensors file. */
+function writeSafetensorsCopy(): void {
+  const npy = readFileSync(FILE);
+  const data = npy.subarray(10 + npy.readUInt16LE(8));
+  const header = Buffer.from(JSON.stringify({ table: { dtype: 'F32', shape: [ROWS, DIM], data_offsets: [0, data.length] } }));
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(header.length));
+  writeFileSync(STUDIO_FILE, Buffer.concat([size, header, data]));
+}
 
 interface Measure {
   name: string;
@@ -53,9 +70,9 @@ async function studio(): Promise<Measure> {
       const status = page.getByTestId('backend-status');
       await page.waitForFunction(() => document.querySelector('[data-testid="backend-status"]')?.getAttribute('data-backend'), null, { timeout: 60_000 });
       const backend = await status.getAttribute('data-backend');
-      await page.getByTestId('file-input').setInputFiles(FILE);
+      await page.getByTestId('file-input').setInputFiles(STUDIO_FILE);
       await page.getByTestId('mode-select').selectOption('raw');
-      const name = basename(FILE);
+      const name = basename(STUDIO_FILE);
       const elapsedMs = await page.evaluate(async (source) => {
         const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]');
         if (!button) throw new Error('no analyze button');
@@ -102,7 +119,7 @@ async function studio(): Promise<Measure> {
 /** (b) The CLI, wall time of the whole process; maxRSS reported by the child itself. */
 function cli(): Measure {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'reportMaxRss.mjs'), join(ROOT, 'bin', 'reclens.mjs'), 'analyze', FILE, '--mode', 'raw', '--json'], {
+  const run = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'reportMaxRss.mjs'), join(ROOT, 'bin', 'reclens.mjs'), 'analyze', STUDIO_FILE, '--mode', 'raw', '--json'], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -176,6 +193,7 @@ async function main(): Promise<void> {
     await writePlantedNpy(FILE, { rows: ROWS, dim: DIM, seed: SEED });
     console.log(`generated ${FILE} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+  if (SAFETENSORS && !existsSync(STUDIO_FILE)) writeSafetensorsCopy();
   const load = (await import('node:os')).loadavg();
   console.log(`table ${ROWS} x ${DIM} float32 (${mib(ROWS * DIM * 4).toFixed(0)} MiB), raw mode; load average ${load.map((l) => l.toFixed(1)).join(' ')}\n`);
 

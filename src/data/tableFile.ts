@@ -1,4 +1,5 @@
 import type { ByteSource } from './byteSource.ts';
+import type { RowLayout } from './formats/rowBlocks.ts';
 
 export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec';
 
@@ -42,6 +43,8 @@ export interface TableFile {
   tensors: TensorInfo[];
   /** Row labels when the format carries them (Embedding Projector label column or metadata TSV). */
   labels?: string[];
+  /** Where a tensor's rows lie as C-order bytes of the file, when they do (see Tensor.layout). */
+  rowLayout?(tensor: string): RowLayout | undefined;
   /** Streams the rows of one tensor in order. Throws ImportError on malformed data. */
   readRows(tensor: string, opts?: ReadOptions): AsyncIterable<RowBlock>;
 }

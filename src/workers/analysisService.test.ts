@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { npyBytes } from '../data/testFixtures.ts';
+import { analyzeTableFile } from '../analysis/analyzeTable.ts';
+import { bytesByteSource } from '../data/byteSource.ts';
+import { openTableFile } from '../data/openTableFile.ts';
+import { npyBytes, npzBytes, safetensorsBytes } from '../data/testFixtures.ts';
 import { rowRangeGram } from '../engine/rowRangeGram.ts';
 import { createAnalysisService } from './analysisService.ts';
 import type { RangeRunner } from './parallelGram.ts';
@@ -54,6 +57,43 @@ describe('analysis service', () => {
     const [a, b] = [one.result.fields[0], split.result.fields[0]];
     expect(b.rows).toBe(30_000);
     b.singular_values.forEach((s, i) => expect(Math.abs(s - a.singular_values[i])).toBeLessThan(1e-12 * a.singular_values[0]));
+  });
+
+  it('sums .safetensors tensors and stored .npz members by row ranges too, to the streamed result', async () => {
+    const rows = 20_000;
+    const dim = 6;
+    const [user, item] = [7, 8].map((seed) => {
+      let s = seed;
+      return Float32Array.from({ length: rows * dim }, (_, i) => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) / ((i % dim) + 1));
+    });
+    const files = {
+      'model.safetensors': safetensorsBytes([
+        { name: 'user', dtype: 'F32', shape: [rows, dim], values: user },
+        { name: 'item', dtype: 'F32', shape: [rows, dim], values: item },
+      ]),
+      'model.npz': npzBytes({ user: npyBytes(user, [rows, dim]), item: npyBytes(item, [rows, dim]) }),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const ranges: number[][] = [];
+      const helper: RangeRunner = (blob, job, signal, onRows) => (ranges.push([job.from, job.to]), rowRangeGram(blob, job, signal, onRows));
+      const request = { tensors: ['user', 'item'], mode: 'raw' as const };
+      const split = await createAnalysisService(() => [helper]).analyze(new File([bytes as Uint8Array<ArrayBuffer>], name), request, () => {});
+      if (!split.ok) throw new Error(split.error.message);
+      expect(ranges, name).toEqual([[10_000, 20_000], [10_000, 20_000]]);
+      const streamed = await analyzeTableFile(await openTableFile(bytesByteSource(bytes, name)), request);
+      split.result.fields.forEach((f, i) => {
+        const want = streamed.fields[i];
+        expect(f.name).toBe(want.name);
+        f.singular_values.forEach((v, k) => expect(Math.abs(v - want.singular_values[k])).toBeLessThan(1e-12 * want.singular_values[0]));
+      });
+    }
+    // A deflated member is not in the file as rows: it streams, with no helper.
+    const ranges: number[][] = [];
+    const helper: RangeRunner = (blob, job, signal, onRows) => (ranges.push([job.from, job.to]), rowRangeGram(blob, job, signal, onRows));
+    const deflated = npzBytes({ user: npyBytes(user, [rows, dim]) }, { deflate: true });
+    const out = await createAnalysisService(() => [helper]).analyze(new File([deflated as Uint8Array<ArrayBuffer>], 'z.npz'), { tensors: ['user'], mode: 'raw' }, () => {});
+    expect(out.ok).toBe(true);
+    expect(ranges).toEqual([]);
   });
 
   it('cancel() ends the running analysis with the cancelled outcome', async () => {

@@ -6,7 +6,6 @@
 import { blobByteSource } from '../data/byteSource.ts';
 import { blobStreamSource } from '../engine/blobStreamSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
-import { npyRowLayout, readNpyHeader, stripExtension } from '../data/formats/npy.ts';
 import type { TableFile } from '../data/tableFile.ts';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { readAheadSource } from '../engine/readAheadSource.ts';
@@ -35,16 +34,14 @@ async function open(file: File, metadata?: File) {
 export type GramHelpers = (tensorBytes: number) => RangeRunner[];
 
 /**
- * A C-order .npy is summed by row ranges read straight from the File (this thread plus helper
- * workers); every other layout and format streams through readRows.
+ * A tensor stored as C-order rows in the file itself (.npy, .safetensors, a stored .npz member) is
+ * summed by row ranges read straight from the File (this thread plus helper workers); Fortran
+ * order, deflated members and text stream through readRows.
  */
-async function npyTensorGram(file: File, table: TableFile, helpers: GramHelpers, signal: AbortSignal): Promise<AnalysisHooks['tensorGram']> {
-  if (table.format !== 'npy') return undefined;
-  const layout = npyRowLayout(await readNpyHeader(table.source));
-  if (!layout) return undefined;
-  const name = stripExtension(table.source.name);
+function fileTensorGram(file: File, table: TableFile, helpers: GramHelpers, signal: AbortSignal): AnalysisHooks['tensorGram'] {
   return (tensor, mode, onRows) => {
-    if (tensor.name !== name) return null;
+    const layout = table.rowLayout?.(tensor.name);
+    if (!layout) return null;
     const bytes = layout.rows * layout.dim * layout.dtype.itemSize;
     return parallelTensorGram(file, layout, mode, helpers(bytes), signal, onRows);
   };
@@ -80,7 +77,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
       try {
         const table = await open(file, metadata);
         const chunkRows = blockRowsFor(table.tensors.filter((t) => request.tensors.includes(t.name)));
-        const tensorGram = await npyTensorGram(file, table, helpers, controller.signal);
+        const tensorGram = fileTensorGram(file, table, helpers, controller.signal);
         const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
         return { ok: true, result, elapsedMs: performance.now() - t0, gramEngine: 'float64-js' };
       } catch (err) {

@@ -2,7 +2,7 @@ import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { TableFile } from '../tableFile.ts';
 import { NPY_PREAMBLE_BYTES, npyHeaderEnd, parseNpyHeader, type NpyHeader } from './npyHeader.ts';
-import { readRowBlocks, type RowLayout } from './rowBlocks.ts';
+import { readRowBlocks } from './rowBlocks.ts';
 import { classifyTensor, shapeText, storedByteLength, unreadableTensor, type Tensor } from './tensor.ts';
 import { tableFromTensors } from './tableFromTensors.ts';
 
@@ -34,22 +34,22 @@ export function checkNpyData(header: NpyHeader, available: number, where: string
   }
 }
 
-/** The tensor of an .npy whose bytes are randomly accessible (a file, or a stored .npz member). */
-export function npyTensor(src: ByteSource, name: string, header: NpyHeader): Tensor {
+/**
+ * The tensor of an .npy whose bytes are randomly accessible (a file, or a stored .npz member that
+ * starts `fileOffset` bytes into its file).
+ */
+export function npyTensor(src: ByteSource, name: string, header: NpyHeader, fileOffset = 0): Tensor {
   checkNpyData(header, src.size - header.dataOffset, src.name);
   const tensor = classifyTensor(name, header.shape, header.dtype, src.name);
   if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
   const { rows, dim, dtype } = tensor;
   const layout = { rows, dim, dtype, fortran: header.fortran, dataOffset: header.dataOffset };
   const rowBytes = dim * dtype.itemSize;
-  return { info: tensor.info, read: (opts) => readRowBlocks(src, layout, opts, (done) => header.dataOffset + done * rowBytes) };
-}
-
-/** Where the rows of a 2-D C-order .npy with a decodable dtype lie; null for any other array. */
-export function npyRowLayout(header: NpyHeader): RowLayout | null {
-  const [rows, dim] = header.shape;
-  if (!('dtype' in header.dtype) || header.fortran || header.shape.length !== 2 || !(rows > 0 && dim > 0)) return null;
-  return { rows, dim, dtype: header.dtype.dtype, fortran: false, dataOffset: header.dataOffset };
+  return {
+    info: tensor.info,
+    read: (opts) => readRowBlocks(src, layout, opts, (done) => header.dataOffset + done * rowBytes),
+    ...(layout.fortran ? {} : { layout: { ...layout, dataOffset: fileOffset + layout.dataOffset } }),
+  };
 }
 
 export function stripExtension(fileName: string): string {

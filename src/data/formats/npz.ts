@@ -32,7 +32,7 @@ async function memberTensor(src: ByteSource, entry: ZipEntry): Promise<Tensor> {
   if (entry.flags & 1) return unsupportedMember(name, where, 'it is encrypted');
   if (entry.method === STORED) {
     const member = subByteSource(src, dataOffset, entry.compressedSize, where);
-    return npyTensor(member, name, await readNpyHeader(member));
+    return npyTensor(member, name, await readNpyHeader(member), dataOffset);
   }
   if (entry.method === DEFLATE) return deflatedTensor(src, entry, dataOffset, name, where);
   return unsupportedMember(name, where, `it uses zip compression method ${entry.method} (only stored and deflate are supported)`);

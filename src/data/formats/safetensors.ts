@@ -89,5 +89,5 @@ function entryTensor(src: ByteSource, name: string, entry: unknown, dataStart: n
   const { rows, dim, dtype: decoded } = tensor;
   const layout = { rows, dim, dtype: decoded, fortran: false, dataOffset: dataStart + begin };
   const rowBytes = dim * decoded.itemSize;
-  return { info: tensor.info, read: (opts) => readRowBlocks(src, layout, opts, (done) => done * rowBytes) };
+  return { info: tensor.info, read: (opts) => readRowBlocks(src, layout, opts, (done) => done * rowBytes), layout };
 }

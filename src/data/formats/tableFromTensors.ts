@@ -11,6 +11,7 @@ export function tableFromTensors(format: TableFormat, source: ByteSource, tensor
     source,
     tensors: tensors.map((t) => t.info),
     labels,
+    rowLayout: (name) => tensors.find((t) => t.info.name === name && !t.problem)?.layout,
     readRows: (name, opts = {}) => readTensor(source, tensors, name, opts),
   };
 }

@@ -1,6 +1,7 @@
 import { ImportError } from '../importError.ts';
 import type { ReadOptions, RowBlock, TensorInfo } from '../tableFile.ts';
 import type { DType, DTypeLookup } from './dtype.ts';
+import type { RowLayout } from './rowBlocks.ts';
 
 /** One tensor of an opened file: what it is, and how to stream its rows. */
 export interface Tensor {
@@ -8,6 +9,12 @@ export interface Tensor {
   /** Why its rows cannot be read (not 2-D, unsupported dtype, empty); read() throws it. */
   problem?: ImportError;
   read(opts: ReadOptions): AsyncIterable<RowBlock>;
+  /**
+   * Where its rows lie as C-order bytes of the opened file itself (not of an archive member's
+   * decompressed bytes), when they do: row ranges can then be read straight from the file in
+   * parallel. Absent for Fortran order and deflated members.
+   */
+  layout?: RowLayout;
 }
 
 const NOT_2D_FIX = 'Pick a 2-D tensor, or reshape the array to (rows, dim) before saving it';
