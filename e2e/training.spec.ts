@@ -82,21 +82,30 @@ test('DCNv2 shows the interaction-collapse matrix', async ({ page }) => {
   await expect(page.getByTestId('interaction-matrix').locator('g.chart-tooltip')).toBeVisible();
 });
 
-test('scaling experiment: a queue of runs, progress, and the AUC and IA charts per variant', async ({ page }) => {
+test('scaling experiment: a queue of runs over two seeds, progress, and the AUC and IA charts per variant with error bars', async ({ page }) => {
   test.setTimeout(150_000);
   await openTrainView(page, 'dnn');
   await useBackend(page, 'wasm');
   const panel = page.locator('.scaling-panel');
-  // Sizes 1x and 2x only (3 runs: size 1 is shared by both variants), 1 epoch each.
+  // Sizes 1x and 2x only (3 points: size 1 is shared by both variants), 1 epoch each, 2 seeds: 6 runs.
   for (const size of ['3x', '4x', '10x']) await panel.getByLabel(size).uncheck();
   await panel.getByLabel('Epochs per run').fill('1');
+  await page.getByTestId('scaling-seeds').fill('2');
+  await expect(panel).toContainText('Each point is the mean of 2 seeds');
   await page.getByTestId('scaling-start').click();
-  await expect(page.getByTestId('scaling-progress')).toHaveAttribute('data-total', '3');
+  await expect(page.getByTestId('scaling-progress')).toHaveAttribute('data-total', '6');
+  await expect(page.getByTestId('scaling-progress')).toContainText(/seed \d/);
   await expect(page.getByTestId('scaling-progress')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
-  await expect(page.getByTestId('scaling-chart').locator('g.series')).toHaveCount(2);
-  await expect(page.getByTestId('scaling-chart').locator('g.series circle')).toHaveCount(4);
+  for (const chart of ['scaling-chart', 'scaling-ia-chart']) {
+    await expect(page.getByTestId(chart).locator('g.series')).toHaveCount(2);
+    await expect(page.getByTestId(chart).locator('g.series circle')).toHaveCount(4);
+    // Two seeds differ, so every point has a bar of ±1 sd.
+    await expect(page.getByTestId(chart).locator('path.error-bar')).toHaveCount(4);
+  }
+  const bar = page.getByTestId('scaling-ia-chart').locator('path.error-bar').first();
+  expect(Number(await bar.getAttribute('data-high'))).toBeGreaterThan(Number(await bar.getAttribute('data-low')));
   await panel.screenshot({ path: `${SHOTS}/train-scaling.png` });
-  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(6);
   await page.locator('.runs-panel').screenshot({ path: `${SHOTS}/train-runs.png` });
 });
 

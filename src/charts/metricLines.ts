@@ -4,6 +4,8 @@ import { GRID, INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, prepareSvg, sty
 export interface LinePoint {
   x: number;
   y: number;
+  /** Half-height of an error bar (e.g. the sd over seeds); none when 0 or absent. */
+  spread?: number;
 }
 
 export interface LineSeries {
@@ -78,7 +80,7 @@ export function renderLineChart(svg: SVGSVGElement, series: LineSeries[], opts: 
 
   let yDomain = opts.yDomain;
   if (!yDomain) {
-    const ys = [...all.map((p) => p.y), ...refs.map((r) => r.y)];
+    const ys = [...all.flatMap((p) => [p.y - (p.spread ?? 0), p.y + (p.spread ?? 0)]), ...refs.map((r) => r.y)];
     const lo = ys.length > 0 ? d3.min(ys)! : 0;
     const hi = ys.length > 0 ? d3.max(ys)! : 1;
     const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.5;
@@ -108,9 +110,20 @@ export function renderLineChart(svg: SVGSVGElement, series: LineSeries[], opts: 
   series.forEach((s, i) => {
     const g = root.append('g').attr('class', 'series').attr('data-label', s.label);
     g.append('path').attr('d', line(s.points) ?? '').attr('fill', 'none').attr('stroke', color(s, i)).attr('stroke-width', 1.8).attr('stroke-dasharray', s.dashed ? '5 3' : null);
+    // Error bars with caps, nudged apart per series so bars at a shared x stay visible.
+    const nudge = (i - (series.length - 1) / 2) * 5;
+    const bars = s.points.filter((p) => Number.isFinite(p.y) && (p.spread ?? 0) > 0);
+    g.selectAll('path.error-bar').data(bars).join('path').attr('class', 'error-bar')
+      .attr('data-low', (p) => p.y - p.spread!).attr('data-high', (p) => p.y + p.spread!)
+      .attr('d', (p) => {
+        const cx = x(p.x) + nudge;
+        const [lo, hi] = [y(p.y - p.spread!), y(p.y + p.spread!)];
+        return `M${cx - 3},${lo}H${cx + 3}M${cx},${lo}V${hi}M${cx - 3},${hi}H${cx + 3}`;
+      })
+      .attr('fill', 'none').attr('stroke', color(s, i)).attr('stroke-width', 1.4).attr('opacity', 0.85);
     if (opts.dots || s.points.length === 1) {
       g.selectAll('circle').data(s.points.filter((p) => Number.isFinite(p.y))).join('circle').attr('cx', (p) => x(p.x)).attr('cy', (p) => y(p.y)).attr('r', 3).attr('fill', color(s, i))
-        .append('title').text((p) => `${s.label}: ${opts.yLabel} ${d3.format('.4~g')(p.y)} at ${opts.xLabel} ${d3.format('~g')(p.x)}`);
+        .append('title').text((p) => `${s.label}: ${opts.yLabel} ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''} at ${opts.xLabel} ${d3.format('~g')(p.x)}`);
     }
   });
 
@@ -144,7 +157,7 @@ function drawHover(
       const rows = series.flatMap((s, i) => {
         if (s.points.length === 0) return [];
         const p = s.points.reduce((a, b) => (Math.abs(b.x - at) < Math.abs(a.x - at) ? b : a));
-        return [{ label: `${s.label}: ${d3.format('.4~g')(p.y)}`, color: color(s, i), x: p.x }];
+        return [{ label: `${s.label}: ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''}`, color: color(s, i), x: p.x }];
       });
       if (rows.length === 0) return;
       const lines = [`${opts.xLabel} ${d3.format('~g')(rows[0].x)}`, ...rows.map((r) => r.label)];
@@ -163,8 +176,8 @@ function drawHover(
 }
 
 /** Long-format CSV (series, x, y) of the chart's data. */
-export function seriesCsv(series: LineSeries[], xName: string, yName: string): string {
+export function seriesCsv(series: LineSeries[], xName: string, yName: string, spreadName?: string): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const rows = series.flatMap((s) => s.points.map((p) => `${quote(s.label)},${p.x},${p.y}`));
-  return [`series,${quote(xName)},${quote(yName)}`, ...rows].join('\n') + '\n';
+  const rows = series.flatMap((s) => s.points.map((p) => `${quote(s.label)},${p.x},${p.y}${spreadName ? `,${p.spread ?? 0}` : ''}`));
+  return [`series,${quote(xName)},${quote(yName)}${spreadName ? `,${quote(spreadName)}` : ''}`, ...rows].join('\n') + '\n';
 }

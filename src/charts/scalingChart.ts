@@ -6,7 +6,7 @@ export type ScalingMetric = 'auc-vs-params' | 'ia-vs-size';
 const VARIANT_LABEL = { single: 'single embedding', multi: 'multi-embedding' } as const;
 const VARIANT_COLOR = { single: '#e15759', multi: '#4e79a7' } as const;
 
-/** One line per variant: test AUC against parameter count, or mean IA against the size multiplier. */
+/** One line per variant: test AUC against parameter count, or mean IA against the size multiplier; the sd over seeds as error bars. */
 export function scalingSeries(rows: ScalingSummaryRow[], metric: ScalingMetric): LineSeries[] {
   const variants = [...new Set(rows.map((r) => r.variant))];
   return variants.map((v) => ({
@@ -14,7 +14,7 @@ export function scalingSeries(rows: ScalingSummaryRow[], metric: ScalingMetric):
     color: VARIANT_COLOR[v],
     points: rows
       .filter((r) => r.variant === v)
-      .map((r) => (metric === 'auc-vs-params' ? { x: r.parameters, y: r.testAuc } : { x: r.size, y: r.meanIa }))
+      .map((r) => (metric === 'auc-vs-params' ? { x: r.parameters, y: r.testAuc, spread: r.testAucStd } : { x: r.size, y: r.meanIa, spread: r.meanIaStd }))
       .sort((a, b) => a.x - b.x),
   }));
 }

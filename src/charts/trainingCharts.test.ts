@@ -15,10 +15,12 @@ describe('training chart data', () => {
   });
 
   it('scaling: size 1 of both variants, sorted x, AUC vs params or IA vs size', () => {
-    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number, meanIa: number) => ({ variant, size, seeds: 1, parameters, testAuc, testAucStd: 0, meanIa, meanIaStd: 0 });
-    const rows = [row('single', 2, 200, 0.7, 5), row('single', 1, 100, 0.69, 3), row('multi', 2, 210, 0.71, 6)];
-    expect(scalingSeries(rows, 'auc-vs-params')[0].points).toEqual([{ x: 100, y: 0.69 }, { x: 200, y: 0.7 }]);
-    expect(scalingSeries(rows, 'ia-vs-size')[1]).toMatchObject({ label: 'multi-embedding', points: [{ x: 2, y: 6 }] });
+    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number, meanIa: number, sd = 0) => ({ variant, size, seeds: 1, parameters, testAuc, testAucStd: sd / 10, meanIa, meanIaStd: sd });
+    const rows = [row('single', 2, 200, 0.7, 5), row('single', 1, 100, 0.69, 3), row('multi', 2, 210, 0.71, 6, 0.4)];
+    expect(scalingSeries(rows, 'auc-vs-params')[0].points).toEqual([{ x: 100, y: 0.69, spread: 0 }, { x: 200, y: 0.7, spread: 0 }]);
+    // The sd over seeds rides along as the error bar's half-height.
+    expect(scalingSeries(rows, 'ia-vs-size')[1]).toMatchObject({ label: 'multi-embedding', points: [{ x: 2, y: 6, spread: 0.4 }] });
+    expect(scalingSeries(rows, 'auc-vs-params')[1].points[0].spread).toBeCloseTo(0.04, 12);
   });
 
   it('interaction matrix: axes sorted by raw IA, CSV in that order, cells fit the width', () => {
@@ -35,5 +37,6 @@ describe('training chart data', () => {
     const series = Array.from({ length: 6 }, (_, i) => ({ label: `field ${i}`, points: [] }));
     expect(lineChartLayout(series, 320).legendRows).toBeGreaterThan(lineChartLayout(series, 1000).legendRows);
     expect(seriesCsv([{ label: 'a,b', points: [{ x: 1, y: 2 }] }], 'step', 'loss')).toBe('series,step,loss\n"a,b",1,2\n');
+    expect(seriesCsv([{ label: 'a', points: [{ x: 1, y: 2, spread: 0.5 }, { x: 2, y: 3 }] }], 'size', 'ia', 'sd')).toBe('series,size,ia,sd\na,1,2,0.5\na,2,3,0\n');
   });
 });

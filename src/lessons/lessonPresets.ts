@@ -10,7 +10,7 @@ export const TINY_TRAIN: LessonPreset = {
 export const INTERACTION_PRESET: LessonPreset = { ...TINY_TRAIN, tmodel: 'dcnv2', tdim: 8, tep: 3, teval: 10, tsnap: 5 };
 
 /** Lesson 3: the scaling queue's own settings (not in the URL): six short DCNv2 runs. */
-export const LESSON_SCALING: ScalingSettings = { kind: 'dcnv2', baseDim: 4, sizes: [1, 2, 4], variants: ['single', 'multi'], epochs: 3 };
+export const LESSON_SCALING: ScalingSettings = { kind: 'dcnv2', baseDim: 4, sizes: [1, 2, 4], variants: ['single', 'multi'], epochs: 3, seeds: 1 };
 export const SCALING_PRESET: LessonPreset = { ...TINY_TRAIN, tmodel: 'dcnv2', tdim: 4, tep: 3, teval: 0, tsnap: 0 };
 
 /** Lesson 4: imbalanced tasks (click 30 %, like 3 %), shared-bottom, Adam vs AdaTask. */

@@ -381,7 +381,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       const specs = scalingRuns({
         sizes: settings.sizes,
         variants: settings.variants,
-        seeds: [form.seed],
+        seeds: Array.from({ length: settings.seeds }, (_, i) => form.seed + i),
         model: { ...modelConfigOf({ ...form, kind: settings.kind, sizeMultiplier: 1, sets: 1 }), embeddingDim: settings.baseDim },
         train: { ...trainConfigOf(form), epochs: settings.epochs },
       });
@@ -391,7 +391,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       for (const [i, spec] of specs.entries()) {
         if (scalingCancelled) break;
         const runForm: TrainingForm = { ...form, kind: spec.model.kind, dim: spec.model.embeddingDim, sizeMultiplier: 1, sets: spec.model.embeddingSets, epochs: spec.train.epochs };
-        state().setScaling({ index: i, current: `${spec.variant} ${spec.size}x`, currentAuc: NaN });
+        state().setScaling({ index: i, current: `${spec.variant} ${spec.size}x${settings.seeds > 1 ? ` seed ${spec.seed}` : ''}`, currentAuc: NaN });
         const run = await runOne({ model: spec.model, train: spec.train, spectrumEvery: 0 }, runForm, name, (e) => {
           if (e.type === 'eval') state().setScaling({ currentAuc: e.auc });
         });

@@ -87,6 +87,8 @@ export interface ScalingSettings {
   sizes: number[];
   variants: ScalingVariant[];
   epochs: number;
+  /** Seeds per point: the form's seed and the next ones; points are their mean, bars ±1 sd. */
+  seeds: number;
 }
 
 export interface ScalingQueue {
@@ -135,7 +137,7 @@ export interface TrainingSlice {
 }
 
 export const DEFAULT_SCALING: ScalingQueue = {
-  settings: { kind: 'dnn', baseDim: 4, sizes: [1, 2, 3, 4, 10], variants: ['single', 'multi'], epochs: 3 },
+  settings: { kind: 'dnn', baseDim: 4, sizes: [1, 2, 3, 4, 10], variants: ['single', 'multi'], epochs: 3, seeds: 1 },
   phase: 'idle',
   index: 0,
   total: 0,

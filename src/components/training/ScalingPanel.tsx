@@ -28,7 +28,8 @@ export function ScalingPanel() {
     <section className="panel scaling-panel" aria-labelledby="scaling-heading">
       <h2 id="scaling-heading">Scaling experiment: single vs multi-embedding</h2>
       <p className="hint">
-        Single embedding grows one table to dim = base x size; multi-embedding adds size tables of the base dim. Uses the dataset, MLP, optimiser and seed above.
+        Single embedding grows one table to dim = base x size; multi-embedding adds size tables of the base dim. Uses the dataset, MLP and optimiser above; seeds start at the seed above.
+        {settings.seeds > 1 ? ` Each point is the mean of ${settings.seeds} seeds, its bar ±1 standard deviation.` : ''}
       </p>
       <div className="form-row wrap">
         <label className="field compact">
@@ -44,6 +45,10 @@ export function ScalingPanel() {
         <label className="field compact">
           <span>Epochs per run</span>
           <input type="number" min={1} max={100} value={settings.epochs} disabled={running} onChange={(e) => Number(e.target.value) >= 1 && setSettings({ epochs: Number(e.target.value) })} />
+        </label>
+        <label className="field compact">
+          <span>Seeds per point</span>
+          <input type="number" data-testid="scaling-seeds" min={1} max={5} value={settings.seeds} disabled={running} onChange={(e) => Number(e.target.value) >= 1 && Number(e.target.value) <= 5 && setSettings({ seeds: Math.round(Number(e.target.value)) })} />
         </label>
         <fieldset className="field compact">
           <legend>Sizes</legend>
@@ -84,7 +89,7 @@ export function ScalingPanel() {
           </div>
           <DataExport
             filename="scaling-experiment"
-            csv={() => seriesCsv([...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })), ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` }))], 'x', 'y')}
+            csv={() => seriesCsv([...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })), ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` }))], 'x', 'y', 'sd over seeds')}
             json={() => ({ summary: rows, points: scaling.points })}
           />
         </>
