@@ -52,7 +52,14 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
     if (cell.r === cell.c) expect(cell.v).toBeCloseTo(1, 5);
     else expect(Math.abs(cell.v)).toBeLessThanOrEqual(1 + 1e-9);
   }
-  await expect(page.getByTestId('entanglement-heatmap').locator('rect.entanglement-cell').first()).toBeVisible();
+  // Entanglement for both optimisers' models, side by side, field by step.
+  for (const id of ['entanglement-heatmap', 'entanglement-heatmap-alt']) {
+    const heat = page.getByTestId(id).locator('rect.entanglement-cell');
+    await expect(heat.first()).toBeVisible();
+    const values = await heat.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))).filter(Number.isFinite));
+    expect(values.length).toBeGreaterThan(0);
+    for (const v of values) expect(Math.abs(v)).toBeLessThanOrEqual(1 + 1e-9);
+  }
   await expect(page.getByTestId('rau-lines').locator('path.rau-line')).toHaveCount(4);
 
   // Metrics: one row per optimiser and task; the comparable filter switches the subset.
@@ -68,7 +75,7 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
   await page.getByTestId('rau-lines').screenshot({ path: `${SHOTS}/multitask-rau-lines.png` });
   await page.getByTestId('rau-histogram').screenshot({ path: `${SHOTS}/multitask-rau-histogram.png` });
   await page.getByTestId('cosine-matrix').screenshot({ path: `${SHOTS}/multitask-cosine.png` });
-  await page.getByTestId('entanglement-heatmap').screenshot({ path: `${SHOTS}/multitask-entanglement.png` });
+  await page.locator('section.panel', { has: page.getByTestId('entanglement-heatmap') }).screenshot({ path: `${SHOTS}/multitask-entanglement.png` });
   await page.screenshot({ path: `${SHOTS}/multitask-view.png`, fullPage: true });
 
   // Conflict pairs (tiny): five models, 39-bin histograms, the joint heatmap.

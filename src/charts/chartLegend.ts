@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { MUTED, TICK_SIZE, textWidth } from './chartStyle.ts';
+import { MUTED, TICK_SIZE, textWidth, truncate } from './chartStyle.ts';
 
 type Group = d3.Selection<SVGGElement, unknown, null, undefined>;
 type Root = d3.Selection<SVGSVGElement, unknown, null, undefined>;
@@ -24,8 +24,14 @@ export function swatchLegend(root: Root | Group, x: number, y: number, items: { 
   return offset;
 }
 
-/** A horizontal bar of the diverging scale from -1 to 1 with ticks and a caption. */
-export function divergingLegend(root: Root | Group, x: number, y: number, width: number, caption: string): void {
+/**
+ * A -1..1 colour bar with its caption to the right. `room` is the width from x to the chart's
+ * edge: the bar shrinks (to 100 px) so the caption fits, and a caption that still does not is
+ * cut with an ellipsis, whole in its tooltip.
+ */
+export function divergingLegend(root: Root | Group, x: number, y: number, maxWidth: number, caption: string, room = Infinity): void {
+  const width = Math.max(100, Math.min(maxWidth, room - textWidth(caption, TICK_SIZE) - 12));
+  const captionChars = Math.floor((room - width - 12) / (TICK_SIZE * 0.58));
   const id = `div-grad-${Math.random().toString(36).slice(2, 9)}`;
   const g = root.append('g').attr('class', 'diverging-legend').attr('transform', `translate(${x},${y})`);
   const grad = g.append('defs').append('linearGradient').attr('id', id);
@@ -36,5 +42,5 @@ export function divergingLegend(root: Root | Group, x: number, y: number, width:
     g.append('line').attr('x1', scale(t)).attr('x2', scale(t)).attr('y1', 10).attr('y2', 14).attr('stroke', MUTED);
     g.append('text').attr('x', scale(t)).attr('y', 25).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(t);
   }
-  g.append('text').attr('x', width + 8).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(caption);
+  g.append('text').attr('x', width + 8).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(truncate(caption, Math.max(4, captionChars))).append('title').text(caption);
 }

@@ -66,5 +66,5 @@ export function renderCosineMatrix(svg: SVGSVGElement, tasks: readonly string[],
     }
     for (let c = 0; c < T; c++) panel.append('text').attr('x', labelW + c * g.cell + g.cell / 2).attr('y', 22 + T * g.cell + 13).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(tasks[c]);
   });
-  divergingLegend(root, 12, height - 32, Math.min(220, width / 3), 'cosine: −1 tasks pull apart, +1 agree');
+  divergingLegend(root, 12, height - 32, Math.min(220, width / 3), 'cosine: −1 tasks pull apart, +1 agree', width - 16);
 }

@@ -58,5 +58,5 @@ export function renderEntanglementHeatmap(svg: SVGSVGElement, title: string, fie
     if (i % labelEvery === 0) root.append('text').attr('x', margin.left + i * colW + colW / 2).attr('y', axisY).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(c.step);
   });
   root.append('text').attr('x', margin.left + plotW / 2).attr('y', axisY + 18).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text(columns.length ? 'training step' : 'no steps yet');
-  divergingLegend(root, margin.left, height - 30, Math.min(220, plotW / 2), 'cos(g^A, g^B) per embedding row, averaged');
+  divergingLegend(root, margin.left, height - 30, Math.min(220, plotW / 2), 'cos(g^A, g^B) per embedding row, averaged', width - margin.left - 4);
 }

@@ -39,11 +39,13 @@ export function MtlCharts({ run }: { run: MtlRun }) {
     (svg: SVGSVGElement, w: number) => renderCosineMatrix(svg, tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], layers: last.arms[arm].cosine })) : [], w),
     [tasks, last, labels],
   );
-  const drawEntanglement = useCallback(
-    (svg: SVGSVGElement, w: number) =>
-      renderEntanglementHeatmap(svg, `Gradient entanglement on the shared embedding, ${labels.adam}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`, run.fields, run.snapshots.map((s) => ({ step: s.step, cosine: s.arms.adam.entanglement })), w),
-    [labels.adam, twoTasks[0], twoTasks[1], run.fields, run.snapshots], // eslint-disable-line react-hooks/exhaustive-deps
+  const drawEntanglementOf = useCallback(
+    (arm: 'adam' | 'alt', svg: SVGSVGElement, w: number) =>
+      renderEntanglementHeatmap(svg, `${labels[arm]}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`, run.fields, run.snapshots.map((s) => ({ step: s.step, cosine: s.arms[arm].entanglement })), w),
+    [labels, twoTasks[0], twoTasks[1], run.fields, run.snapshots], // eslint-disable-line react-hooks/exhaustive-deps
   );
+  const drawEntanglement = useCallback((svg: SVGSVGElement, w: number) => drawEntanglementOf('adam', svg, w), [drawEntanglementOf]);
+  const drawEntanglementAlt = useCallback((svg: SVGSVGElement, w: number) => drawEntanglementOf('alt', svg, w), [drawEntanglementOf]);
   const hasEmbedding = run.snapshots.some((s) => s.arms.adam.entanglement.length > 0);
 
   return (
@@ -87,8 +89,15 @@ export function MtlCharts({ run }: { run: MtlRun }) {
       </section>
       <section className="panel">
         <h2>Gradient entanglement per field</h2>
-        <p className="hint">{hasEmbedding ? 'Per field and step, the mean over the embedding rows the batch touched of the cosine between the two tasks\u2019 gradients. Blue: the tasks agree; red: they pull the same rows apart.' : 'No shared-embedding gradients yet.'}</p>
-        <ChartFigure testId="entanglement-heatmap" filename="gradient-entanglement" draw={drawEntanglement} />
+        <p className="hint">
+          {hasEmbedding
+            ? `Per field and step, the mean over the embedding rows the batch touched of the cosine between the two tasks\u2019 gradients on the shared embedding, for each optimiser\u2019s model. Blue: the tasks agree; red: they pull the same rows apart.`
+            : 'No shared-embedding gradients yet.'}
+        </p>
+        <div className="mtl-grid">
+          <ChartFigure testId="entanglement-heatmap" filename="gradient-entanglement-adam" draw={drawEntanglement} />
+          <ChartFigure testId="entanglement-heatmap-alt" filename={`gradient-entanglement-${run.form.alternative}`} draw={drawEntanglementAlt} />
+        </div>
         <DataExport filename="gradient-entanglement" table={() => entanglementTable(run, labels)} json={() => ({ fields: run.fields, columns: run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.entanglement, alt: s.arms.alt.entanglement })) })} />
       </section>
     </>
