@@ -85,6 +85,27 @@ test('a word2vec binary file (an item2vec export) imports and matches numpy', as
   await result.screenshot({ path: `${SHOTS}/card-word2vec.png` });
 });
 
+test('a PyTorch training checkpoint: its embedding tables are preselected and match numpy', async ({ page }) => {
+  await openStudio(page);
+  const dir = resolve('src/data/formats/fixtures');
+  const want = (JSON.parse(readFileSync(resolve(dir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, { recscope_ia?: number }>> }).files['checkpoint.pt'];
+  await page.getByTestId('file-input').setInputFiles(resolve(dir, 'checkpoint.pt'));
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog).toContainText('checkpoint.pt');
+  await expect(dialog).toContainText('optimizer_state_dict.state.0.exp_avg');
+  const tables = ['model_state_dict.user_embedding.weight', 'model_state_dict.item_embedding.weight'];
+  for (const name of tables) await expect(page.getByTestId(`tensor-option-${name}`)).toBeChecked();
+  await expect(page.getByTestId('tensor-option-model_state_dict.mlp.0.weight')).not.toBeChecked();
+  await dialog.screenshot({ path: `${SHOTS}/import-dialog-checkpoint.png` });
+  await page.getByTestId('analyze-button').click();
+  const result = card(page, 'checkpoint.pt');
+  await expect(result.getByTestId('table-format')).toHaveText('torch');
+  const rows = await result.getByTestId('field-row').evaluateAll((els) => els.map((e) => ({ field: e.getAttribute('data-field')!, ia: Number(e.getAttribute('data-ia')) })));
+  expect(rows.map((r) => r.field).sort()).toEqual([...tables].sort());
+  for (const r of rows) expect(Math.abs(r.ia - want[r.field].recscope_ia!), r.field).toBeLessThan(1e-3);
+  await result.screenshot({ path: `${SHOTS}/card-checkpoint.png` });
+});
+
 test('the import dialog lists tensors and the chosen mode is applied', async ({ page }) => {
   await openStudio(page);
   await page.getByTestId('file-input').setInputFiles(resolve(REFERENCE, 'fields.npz'));

@@ -4,7 +4,7 @@ import { fieldStatus, sortFields, summarizeCollapse } from './fieldOrder.ts';
 import { heatmapDescription, heatmapLayout } from './spectrumHeatmap.ts';
 import { sharedFieldRows } from './iaComparison.ts';
 import { decadeLabel, logFloor } from './spectrumCurves.ts';
-import { spectrumColor } from './chartStyle.ts';
+import { shortenName, spectrumColor } from './chartStyle.ts';
 
 const field = (name: string, rows: number, ia: number, dim = 32): FieldResult => ({
   name, rows, dim, singular_values: [], normalized_spectrum: new Array(dim).fill(0.5), information_abundance: ia, effective_rank: ia, excluded_rows: 0,
@@ -63,5 +63,17 @@ describe('comparison and curves helpers', () => {
   });
   it('labels decades as powers of ten', () => {
     expect([1, 0.1, 1e-8, 1e-12].map(decadeLabel)).toEqual(['1', '10⁻¹', '10⁻⁸', '10⁻¹²']);
+  });
+});
+
+describe('shortenName', () => {
+  it('keeps the end of a long dotted path, where checkpoint names differ', () => {
+    expect(shortenName('model_state_dict.item_embedding.weight', 30)).toBe('…item_embedding.weight');
+    expect(shortenName('user', 30)).toBe('user');
+    const long = 'a_very_long_field_name_without_any_dots_at_all';
+    const short = shortenName(long, 20);
+    expect(short).toHaveLength(20);
+    expect(short.startsWith('a_very')).toBe(true);
+    expect(short.endsWith('at_all')).toBe(true);
   });
 });

@@ -68,6 +68,22 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * A field name that fits `max` characters, keeping its end: checkpoint paths such as
+ * model_state_dict.item_embedding.weight differ at the end, so leading dotted segments give way
+ * to '…' first; a name with no dots that fit is cut in the middle.
+ */
+export function shortenName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const parts = name.split('.');
+  for (let i = 1; i < parts.length; i++) {
+    const rest = `…${parts.slice(i).join('.')}`;
+    if (rest.length <= max) return rest;
+  }
+  const head = Math.ceil((max - 1) / 3);
+  return `${name.slice(0, head)}…${name.slice(name.length - (max - 1 - head))}`;
+}
+
 export const fmt = {
   rows: d3.format(','),
   ia: d3.format('.2f'),

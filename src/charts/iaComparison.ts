@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { FieldResult } from '../analysis/types.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, fmt, prepareSvg, styleAxis, textWidth, truncate } from './chartStyle.ts';
+import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, fmt, prepareSvg, styleAxis, shortenName, textWidth, truncate } from './chartStyle.ts';
 import { iaRatio } from './fieldOrder.ts';
 
 export interface ComparedTable {
@@ -30,7 +30,7 @@ export function renderIAComparison(svg: SVGSVGElement, tables: ComparedTable[], 
   const rows = sharedFieldRows(tables);
   const barH = 15;
   const groupH = tables.length * barH + 12;
-  const labels = rows.map((r) => truncate(r.field, 30));
+  const labels = rows.map((r) => shortenName(r.field, 30));
   const legendLabels = tables.map((t) => truncate(t.label, 40));
   const entryW = Math.max(...legendLabels.map((l) => textWidth(l, TICK_SIZE) + 36));
   const legendCols = Math.max(1, Math.min(tables.length, Math.floor((opts.width - 24) / entryW)));

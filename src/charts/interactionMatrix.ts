@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
-import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, styleAxis, textWidth, truncate } from './chartStyle.ts';
+import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, styleAxis, shortenName, textWidth } from './chartStyle.ts';
 
 const MAX_LABEL = 18;
 
@@ -20,7 +20,7 @@ export interface MatrixLayout {
 /** Square cells sized to the width (capped), labels measured so they never overlap the grid. */
 export function interactionLayout(m: InteractionCollapse, width: number): MatrixLayout {
   const n = Math.max(1, m.fields.length);
-  const labelW = Math.max(40, ...m.fields.map((f) => textWidth(`${truncate(f, MAX_LABEL)} (${fmt.ia(99)})`, TICK_SIZE))) + 12;
+  const labelW = Math.max(40, ...m.fields.map((f) => textWidth(`${shortenName(f, MAX_LABEL)} (${fmt.ia(99)})`, TICK_SIZE))) + 12;
   const cell = Math.max(8, Math.min(34, Math.floor((width - labelW - 30) / n)));
   const top = 56 + labelW * 0.87;
   return { width, height: top + n * cell + 70, cell, left: labelW, top };
@@ -53,7 +53,7 @@ export function renderInteractionMatrix(svg: SVGSVGElement, m: InteractionCollap
     .attr('fill', (d) => color(d.v))
     .attr('data-ia', (d) => d.v.toFixed(3));
 
-  const label = (i: number) => `${truncate(m.fields[i], MAX_LABEL)} (${fmt.ia(m.rawIa[i])})`;
+  const label = (i: number) => `${shortenName(m.fields[i], MAX_LABEL)} (${fmt.ia(m.rawIa[i])})`;
   root.append('g').selectAll('text').data(order).join('text')
     .attr('x', left - 6).attr('y', (_, r) => top + r * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', INK)
     .text(label);

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { FieldResult } from '../analysis/types.ts';
-import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, textWidth, truncate } from './chartStyle.ts';
+import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, shortenName, textWidth } from './chartStyle.ts';
 import { sortFields } from './fieldOrder.ts';
 
 export interface HeatmapOptions {
@@ -21,7 +21,7 @@ export interface HeatmapLayout {
 const MAX_LABEL = 30;
 
 export function rowLabel(f: FieldResult): string {
-  return `${truncate(f.name, MAX_LABEL)} (${fmt.rows(f.rows)})`;
+  return `${shortenName(f.name, MAX_LABEL)} (${fmt.rows(f.rows)})`;
 }
 
 /** Pure layout: rows grow the height so up to ~40 fields keep readable, non-overlapping labels. */
@@ -133,6 +133,7 @@ export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[],
   drawTooltip(root, rows, (f) => y(f.name) ?? 0, width);
 }
 
+/** The colour bar; a narrow one (a half-width card) gets three tick labels so they do not run together. */
 function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>, x0: number, y0: number, w: number) {
   const id = `spectrum-gradient-${Math.random().toString(36).slice(2, 8)}`;
   const grad = root.append('defs').append('linearGradient').attr('id', id);
@@ -140,7 +141,7 @@ function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
   g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
   const scale = d3.scaleLinear().domain([0, 1]).range([0, w]);
-  const axis = g.append('g').attr('transform', 'translate(0,10)').call(d3.axisBottom(scale).tickValues([0, 0.25, 0.5, 0.75, 1]).tickFormat(d3.format('.2~f')).tickSize(4));
+  const axis = g.append('g').attr('transform', 'translate(0,10)').call(d3.axisBottom(scale).tickValues(w >= 140 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1]).tickFormat(d3.format('.2~f')).tickSize(4));
   styleAxis(axis);
   axis.select('.domain').remove();
   g.append('text').attr('x', w + 12).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('s_i / s_1');

@@ -66,7 +66,7 @@ export function App() {
           {tables.length === 0 ? (
             <div className="empty-state">
               <h2>No tables loaded</h2>
-              <p>Drop an .npy, .npz, .safetensors, projector TSV or word2vec file to see each field's singular spectrum.</p>
+              <p>Drop an .npy, .npz, .safetensors, PyTorch checkpoint, projector TSV or word2vec file to see each field's singular spectrum.</p>
             </div>
           ) : (
             <div className="cards">

@@ -2,7 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
 
-export const ACCEPTED = '.npy,.npz,.safetensors,.tsv,.csv,.txt,.vec,.bin';
+export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.tsv,.csv,.txt,.vec,.bin';
 
 /** Drag-and-drop target plus a "Choose file" button for the embedding table. */
 export function DropZone() {
@@ -31,7 +31,7 @@ export function DropZone() {
     >
       <div className="drop-icon" aria-hidden="true">⇪</div>
       <p className="drop-title">{inspecting ? 'Reading header…' : 'Drop an embedding table here'}</p>
-      <p className="hint">.npy · .npz · .safetensors · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt, .vec, .bin)</p>
+      <p className="hint">.npy · .npz · .safetensors · PyTorch .pt / .pth · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt, .vec, .bin)</p>
       <label className="button primary">
         Choose file…
         <input

@@ -1,6 +1,7 @@
 import type { FieldResult } from '../analysis/types.ts';
 import { fieldStatus, iaRatio, sortFields, type FieldOrder } from '../charts/fieldOrder.ts';
 import { formatIA, formatRatio, formatRows } from './format.ts';
+import { shortenName } from '../charts/chartStyle.ts';
 
 export const METRIC_HELP = {
   ia: 'IA (information abundance) = Σ s_i / s_1: from 1 (rank one, fully collapsed) to K (every dimension used equally).',
@@ -42,7 +43,7 @@ export function FieldTable({ fields, order, caption }: { fields: FieldResult[]; 
               >
                 <th scope="row" className="field-name" title={f.name}>
                   <span className={`status-dot status-${status}`} title={STATUS_TEXT[status]} aria-label={STATUS_TEXT[status]} role="img" />
-                  {f.name}
+                  {shortenName(f.name, 32)}
                 </th>
                 <td className="num">{formatRows(f.rows)}</td>
                 <td className="num">{f.dim}</td>

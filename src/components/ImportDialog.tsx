@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { Fragment, useEffect, useMemo, useRef } from 'react';
 import type { SpectrumMode } from '../analysis/types.ts';
 import { parseFieldDimsText } from '../state/fieldDims.ts';
 import { useStudioStore } from '../state/studioStore.ts';
@@ -78,7 +78,8 @@ export function ImportDialog() {
                     disabled={!t.analysable}
                     onChange={() => toggle(t.name)}
                   />
-                  <span className="tensor-name">{t.name}</span>
+                  {/* Long checkpoint paths break after their dots, not mid-word. */}
+                  <span className="tensor-name">{t.name.split('.').map((part, i) => (i === 0 ? part : <Fragment key={i}>.<wbr />{part}</Fragment>))}</span>
                   <span className="tensor-shape num">[{formatShape(t.shape)}] {t.dtype}</span>
                 </label>
                 {!t.analysable && t.reason && <span className="tensor-reason">{t.reason}</span>}

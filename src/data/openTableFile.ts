@@ -6,6 +6,7 @@ import { openNpz } from './formats/npz.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
+import { openTorchCheckpoint } from './formats/torchCheckpoint.ts';
 import { openWord2vecBinary } from './formats/word2vecBinary.ts';
 import { ImportError } from './importError.ts';
 import type { TableFile, TableFormat } from './tableFile.ts';
@@ -18,7 +19,7 @@ export interface OpenTableOptions {
 }
 
 /**
- * Opens an embedding-table file (.npy, .npz, .safetensors, TSV, CSV, word2vec text or binary): reads only headers and
+ * Opens an embedding-table file (.npy, .npz, .safetensors, PyTorch checkpoint, TSV, CSV, word2vec text or binary): reads only headers and
  * directories; rows are streamed later by TableFile.readRows. Throws ImportError.
  */
 export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}): Promise<TableFile> {
@@ -35,6 +36,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
         return checkLabels(await openNpz(src, labels));
       case 'safetensors':
         return checkLabels(await openSafetensors(src, labels));
+      case 'torch':
+        return checkLabels(await openTorchCheckpoint(src, labels));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

@@ -1,7 +1,7 @@
 import type { ByteSource } from './byteSource.ts';
 import type { RowLayout } from './formats/rowBlocks.ts';
 
-export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec';
+export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch';
 
 /** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
 export interface TensorInfo {

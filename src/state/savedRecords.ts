@@ -64,7 +64,7 @@ function list(v: unknown, path: string): unknown[] {
   return v as unknown[];
 }
 
-const FORMATS = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'generated'];
+const FORMATS = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'generated'];
 const GRAM_ENGINES = ['float64-js', 'backend-matmul'];
 const MODES = ['recscope', 'raw', 'centered'];
 

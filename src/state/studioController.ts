@@ -1,3 +1,4 @@
+import { defaultTensorChoice } from './tensorChoice.ts';
 import { ImportError, type SerializedImportError } from '../data/importError.ts';
 import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
 import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';
@@ -59,7 +60,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       state().setFlow({
         phase: 'choosing',
         inspected: outcome,
-        tensorChoice: outcome.tensors.filter((t) => t.analysable).map((t) => t.name),
+        tensorChoice: defaultTensorChoice(outcome.tensors),
       });
     },
 

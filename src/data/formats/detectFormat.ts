@@ -3,6 +3,7 @@ import { ImportError } from '../importError.ts';
 import type { TableFormat } from '../tableFile.ts';
 import { hasNpyMagic } from './npyHeader.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
+import { isLegacyTorchSave } from './torchCheckpoint.ts';
 import { parseWord2vecHeader } from './word2vecBinary.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
@@ -16,18 +17,28 @@ function extension(name: string): string {
 }
 
 const BINARY_EXTENSIONS: Record<string, TableFormat> = { npy: 'npy', npz: 'npz', safetensors: 'safetensors' };
+/** Names torch.save files go by (pytorch_model.bin among them); their bytes are a zip. */
+const TORCH_EXTENSIONS = new Set(['pt', 'pth', 'ckpt', 'bin']);
 
 /**
- * The format of a file: magic bytes first (\x93NUMPY, a zip, a safetensors header length + '{'),
+ * The format of a file: magic bytes first (\x93NUMPY, a zip: .npz, or a PyTorch checkpoint when
+ * named .pt/.pth/.ckpt/.bin, a safetensors header length + '{'),
  * then the extension (.tsv/.txt/.vec tab- or space-separated, .csv comma-separated, .bin with a
  * "<count> <dim>" first line word2vec binary).
  */
 export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   const first = await src.read(0, 16);
   if (hasNpyMagic(first)) return 'npy';
-  if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return 'npz';
-  if (looksLikeSafetensors(first, src.size)) return 'safetensors';
   const ext = extension(src.name);
+  if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return TORCH_EXTENSIONS.has(ext) ? 'torch' : 'npz';
+  if (looksLikeSafetensors(first, src.size)) return 'safetensors';
+  if (isLegacyTorchSave(first)) {
+    throw new ImportError(
+      'unsupported-format',
+      `${src.name} was saved in PyTorch's format from before version 1.6, which RecLens does not read`,
+      'Load it and save it again with a recent PyTorch: torch.save(torch.load(path), path)',
+    );
+  }
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
@@ -42,7 +53,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   }
   throw new ImportError(
     'unsupported-format',
-    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, .tsv, .csv and word2vec .txt/.vec/.bin)`,
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, .tsv, .csv and word2vec .txt/.vec/.bin)`,
     'Export the table as .npy, .npz, .safetensors, TSV or CSV',
   );
 }
