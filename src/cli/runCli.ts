@@ -1,3 +1,4 @@
+import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { readFile } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
@@ -56,7 +57,7 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
     const file = await openTableFile(source, metadata ? { metadata } : undefined);
     let tensors = command.tensors;
     if (tensors.length === 0) {
-      tensors = file.tensors.filter((t) => t.analysable).map((t) => t.name);
+      tensors = defaultTensorChoice(file.tensors);
       if (tensors.length === 0) {
         const found = file.tensors.map((t) => `${t.name} [${t.shape.join('x')}] ${t.reason ?? t.dtype}`).join('; ');
         throw new ImportError(

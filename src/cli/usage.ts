@@ -3,13 +3,15 @@ export const USAGE = `Usage:
   reclens --help
 
 Measures the singular spectrum and information abundance (IA) of embedding tables:
-.npy, .npz, .safetensors, Embedding Projector .tsv, .csv.
+.npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt), Embedding Projector .tsv,
+.csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
 
 Options:
   --field-dims LIST|FILE  split one concatenated table into fields of these row counts:
                           a list (2,7,24) or a JSON sidecar file
   --tensor NAME           analyse this tensor; repeat for several
-                          (default: every 2-D numeric tensor of the file)
+                          (default: the 2-D numeric tensors named *embed*, or
+                          every 2-D numeric tensor when none is)
   --metadata FILE         Embedding Projector metadata TSV (row labels) for a .tsv table
   --mode MODE             recscope (default): rows L2-normalised, no centering (RecScope)
                           raw: rows as stored

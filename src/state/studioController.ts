@@ -1,4 +1,4 @@
-import { defaultTensorChoice } from './tensorChoice.ts';
+import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { ImportError, type SerializedImportError } from '../data/importError.ts';
 import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
 import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';

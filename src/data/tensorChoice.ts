@@ -1,4 +1,4 @@
-import type { TensorInfo } from '../data/tableFile.ts';
+import type { TensorInfo } from './tableFile.ts';
 
 const EMBEDDING_NAME = /embed/i;
 
