@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { analyzeTableFile } from '../../analysis/analyzeTable.ts';
 import { bytesByteSource } from '../byteSource.ts';
@@ -65,6 +66,18 @@ describe('PyTorch checkpoints', () => {
     const transposed = table.tensors.find((t) => t.name === 'transposed')!;
     expect(transposed).toMatchObject({ analysable: false, shape: [4, 10] });
     expect(transposed.reason).toMatch(/non-contiguous view \(stride \(1, 4\)\).*contiguous\(\)/);
+  });
+
+  it('a re-zipped checkpoint: a deflated data.pkl is inflated, a deflated storage is named', async () => {
+    const members = unzipSync(fixture('state_dict.pt'));
+    const rezip = (deflateStorage: boolean): Zippable =>
+      Object.fromEntries(Object.entries(members).map(([name, bytes]) => [name, [bytes, { level: name.endsWith('data.pkl') || (deflateStorage && name.endsWith('/data/0')) ? 6 : 0 }]]));
+    const want = expected.files['state_dict.pt'];
+    const table = await openTableFile(bytesByteSource(zipSync(rezip(false)), 'rezipped.pt'));
+    expect((await readAll(table, 'item_embedding.weight')).values).toEqual(want['item_embedding.weight'].values.map(Math.fround));
+    const squeezed = await openTableFile(bytesByteSource(zipSync(rezip(true)), 'squeezed.pt'));
+    const compressed = squeezed.tensors.filter((t) => t.reason?.includes('stored compressed'));
+    expect(compressed).toHaveLength(1);
   });
 
   it('bad checkpoints name their problem', async () => {

@@ -103,13 +103,7 @@ async function readMember(src: ByteSource, entry: ZipEntry): Promise<Uint8Array>
   if (entry.method === 0) return src.read(offset, entry.size);
   const chunks: Uint8Array[] = [];
   for await (const chunk of inflateRange(src, offset, entry.compressedSize, `${entry.name} in ${src.name}`, { bytes: 0 })) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
 }
 
 const rowMajor = (shape: number[], stride: number[]) => shape.every((n, i) => n <= 1 || stride[i] === shape.slice(i + 1).reduce((a, b) => a * b, 1));
