@@ -58,17 +58,22 @@ files = {
     'state_dict.pt': state,
     'checkpoint.pt': {'epoch': 3, 'model_state_dict': state, 'optimizer_state_dict': opt.state_dict(), 'best_auc': 0.79, 'note': 'run 1'},
     'module.pt': model,
+    'scripted.pt': None,  # torch.jit.save below
     'views.pt': {'rows': big[2:5], 'transposed': big.t(), 'half': big.half(), 'bf16': big[:3].bfloat16(), 'ids': torch.arange(6).reshape(3, 2)},
 }
 expected = {
     'state_dict.pt': describe(state),
     'checkpoint.pt': {**{f'model_state_dict.{k}': v for k, v in describe(state).items()}},
     'module.pt': describe(state),
+    'scripted.pt': describe(state),
     'views.pt': describe({'rows': big[2:5], 'transposed': big.t().contiguous(), 'half': big.half(), 'bf16': big[:3].bfloat16(), 'ids': torch.arange(6).reshape(3, 2)}),
 }
 os.makedirs(OUT, exist_ok=True)
 for name, obj in files.items():
-    torch.save(obj, os.path.join(OUT, name))
+    if name == 'scripted.pt':
+        torch.jit.save(torch.jit.script(model), os.path.join(OUT, name))
+    else:
+        torch.save(obj, os.path.join(OUT, name))
 with open(os.path.join(OUT, 'expected.json'), 'w') as f:
     json.dump({'torch': torch.__version__, 'files': expected}, f, indent=1)
 print('wrote', sorted(files), 'with torch', torch.__version__)

@@ -58,6 +58,13 @@ describe('PyTorch checkpoints', () => {
     expect((await readAll(table, 'user_embedding.weight')).values).toEqual(want['user_embedding.weight'].values.map(Math.fround));
   });
 
+  it('a TorchScript archive (torch.jit.save): its parameters, as in the state_dict', async () => {
+    const table = await open('scripted.pt');
+    const want = expected.files['scripted.pt'];
+    expect(table.tensors.map((t) => t.name).sort()).toEqual(Object.keys(want).sort());
+    expect((await readAll(table, 'item_embedding.weight')).values).toEqual(want['item_embedding.weight'].values.map(Math.fround));
+  });
+
   it('views, half precision and integers: offsets into a shared storage, a transposed view named as such', async () => {
     const table = await open('views.pt');
     const want = expected.files['views.pt'];
