@@ -115,3 +115,33 @@ test('a multi-task run reloaded mid-way comes back interrupted with its history,
   await expect(status).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
   await expect.poll(() => storedMultitaskRuns(page)).toBe(1); // the interrupted record was replaced
 });
+
+test('a saved run overlays the open one in the rAU-over-steps chart', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/#v=1&view=multitask&msteps=20&mbs=128&mmodel=mmoe');
+  const status = page.getByTestId('mtl-status');
+  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await page.getByTestId('mtl-model-select').selectOption('shared-bottom');
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+
+  // The open run is the shared-bottom one; the MMoE run can be overlaid on it.
+  await expect(page.getByTestId('mtl-overlay-button')).toHaveCount(1);
+  await page.getByTestId('mtl-layer-select').selectOption('embedding');
+  const lines = page.getByTestId('rau-lines').locator('path.rau-line');
+  await expect(lines).toHaveCount(4);
+  await page.getByTestId('mtl-overlay-button').click();
+  await expect(page.getByTestId('mtl-overlay-button')).toHaveAttribute('aria-pressed', 'true');
+  await expect(lines).toHaveCount(8);
+  await expect(page.getByTestId('mtl-overlay-note')).toContainText('mmoe');
+  // Both runs share the embedding layer: the overlaid lines have points, in their own dash patterns.
+  const overlaid = await lines.evaluateAll((els) => els.slice(4).map((e) => ({ d: e.getAttribute('d') ?? '', dash: e.getAttribute('stroke-dasharray') })));
+  for (const l of overlaid) expect(l.d.length).toBeGreaterThan(10);
+  expect(new Set(overlaid.map((l) => l.dash)).size).toBe(2);
+  await page.getByTestId('rau-lines').screenshot({ path: `${SHOTS}/multitask-overlay.png` });
+  await page.getByTestId('mtl-overlay-button').click();
+  await expect(lines).toHaveCount(4);
+});

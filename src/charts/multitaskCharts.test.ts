@@ -50,7 +50,7 @@ describe('multi-task chart helpers', () => {
     expect(histogramShares([1, 3])).toEqual([0.25, 0.75]);
     expect(histogramShares([0, 0])).toEqual([0, 0]);
     const lines = rauLines([{ label: 'Adam', points: [{ step: 5, meanRau: [0.8, 0.2] }, { step: 10, meanRau: [NaN, NaN] }] }, { label: 'AdaTask', points: [] }], ['click', 'like']);
-    expect(lines.map((l) => [l.key, l.dashed, l.points.length])).toEqual([['Adam · click', false, 1], ['Adam · like', false, 1], ['AdaTask · click', true, 0], ['AdaTask · like', true, 0]]);
+    expect(lines.map((l) => [l.key, l.track, l.points.length])).toEqual([['Adam · click', 0, 1], ['Adam · like', 0, 1], ['AdaTask · click', 1, 0], ['AdaTask · like', 1, 0]]);
     expect(countColor(0, 10)).toBe('#ffffff');
     expect(countColor(10, 10)).not.toBe(countColor(1, 10));
     const j = jointLayout(5, 1000);

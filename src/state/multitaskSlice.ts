@@ -106,6 +106,8 @@ export interface MultitaskSlice {
   mtlDatasets: { id: string; name: string; description: string; file: string }[];
   mtlDataset: MtlDatasetState;
   mtlRun: MtlRun | null;
+  /** A saved run drawn over the shown one in the rAU-over-steps chart (dotted), or null. */
+  mtlOverlay: MtlRun | null;
   mtlConflict: MtlConflictState;
   mtlSavedRuns: MtlSavedRun[];
   /** Metrics table and its export: only STEM's comparable samples. */
@@ -117,6 +119,7 @@ export interface MultitaskSlice {
   setMtlDatasets(list: MultitaskSlice['mtlDatasets']): void;
   setMtlDataset(patch: Partial<MtlDatasetState>): void;
   setMtlRun(run: MtlRun | null): void;
+  setMtlOverlay(run: MtlRun | null): void;
   updateMtlRun(update: (run: MtlRun) => Partial<MtlRun>): void;
   setMtlConflict(patch: Partial<MtlConflictState>): void;
   setMtlSavedRuns(runs: MtlSavedRun[]): void;
@@ -157,6 +160,7 @@ export function createMultitaskSlice(set: SetState): MultitaskSlice {
     mtlDatasets: [],
     mtlDataset: INITIAL_MTL_DATASET,
     mtlRun: null,
+    mtlOverlay: null,
     mtlConflict: INITIAL_MTL_CONFLICT,
     mtlSavedRuns: [],
     mtlComparableOnly: false,
@@ -166,6 +170,7 @@ export function createMultitaskSlice(set: SetState): MultitaskSlice {
     setMtlDatasets: (list) => set(() => ({ mtlDatasets: list })),
     setMtlDataset: (patch) => set((s) => ({ mtlDataset: { ...s.mtlDataset, ...patch } })),
     setMtlRun: (run) => set(() => ({ mtlRun: run })),
+    setMtlOverlay: (run) => set(() => ({ mtlOverlay: run })),
     updateMtlRun: (update) => set((s) => (s.mtlRun ? { mtlRun: { ...s.mtlRun, ...update(s.mtlRun) } } : {})),
     setMtlConflict: (patch) => set((s) => ({ mtlConflict: { ...s.mtlConflict, ...patch } })),
     setMtlSavedRuns: (runs) => set(() => ({ mtlSavedRuns: runs })),

@@ -25,10 +25,21 @@ export function MtlCharts({ run }: { run: MtlRun }) {
     (svg: SVGSVGElement, w: number) => renderDominanceBars(svg, tasks, last ? [{ label: labels.adam, layers: last.arms.adam.dominance }, { label: labels.alt, layers: last.arms.alt.dominance }] : [], w),
     [tasks, last, labels.adam, labels.alt],
   );
+  const overlay = useStudioStore((s) => s.mtlOverlay);
+  // An overlaid run joins the chart when it measured the same tasks (its layer may be missing).
+  const shownOverlay = overlay && overlay.id !== run.id && overlay.tasks.join() === tasks.join() ? overlay : null;
   const drawLines = useCallback(
-    (svg: SVGSVGElement, w: number) =>
-      renderRauLines(svg, layer, tasks, (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], points: run.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })) })), w),
-    [layer, tasks, run.snapshots, labels],
+    (svg: SVGSVGElement, w: number) => {
+      const track = (r: MtlRun, arm: 'adam' | 'alt', label: string) => ({ label, points: r.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })) });
+      // With an overlaid run, every track names its model too.
+      const tracks = (['adam', 'alt'] as const).map((arm) => track(run, arm, shownOverlay ? `${run.form.model} ${labels[arm]}` : labels[arm]));
+      if (shownOverlay) {
+        const other = ARM_LABELS(shownOverlay.form.alternative);
+        tracks.push(...(['adam', 'alt'] as const).map((arm) => track(shownOverlay, arm, `${shownOverlay.form.model} ${other[arm]}`)));
+      }
+      renderRauLines(svg, layer, tasks, tracks, w);
+    },
+    [layer, tasks, run, labels, shownOverlay],
   );
   const drawHistogram = useCallback(
     (svg: SVGSVGElement, w: number) =>
@@ -70,6 +81,13 @@ export function MtlCharts({ run }: { run: MtlRun }) {
             </select>
           </label>
         </div>
+        {overlay && overlay.id !== run.id && (
+          <p className="hint" data-testid="mtl-overlay-note">
+            {shownOverlay
+              ? `Dotted and dash-dot: ${shownOverlay.label}${shownOverlay.layers.includes(layer) ? '' : ` (it has no layer ${layer})`}.`
+              : `${overlay.label} measured other tasks (${overlay.tasks.join(', ')}), so it is not drawn.`}
+          </p>
+        )}
         <div className="mtl-grid">
           <div>
             <ChartFigure testId="rau-lines" filename={`rau-over-steps-${layer}`} draw={drawLines} />

@@ -11,15 +11,22 @@ function SavedRuns() {
   const c = getMultitaskController();
   const saved = useStudioStore((s) => s.mtlSavedRuns);
   const current = useStudioStore((s) => s.mtlRun?.id);
+  const overlaid = useStudioStore((s) => s.mtlOverlay?.id);
   if (saved.length === 0) return null;
   return (
     <section className="panel">
       <h2>Saved multi-task runs</h2>
+      <p className="hint">Open a run to see its charts; <em>Overlay</em> draws another run&apos;s rAU over steps on the open one&apos;s.</p>
       <ul className="mtl-saved">
         {saved.map((r) => (
           <li key={r.id} className={r.id === current ? 'active' : ''}>
             <button type="button" className="link" onClick={() => void c.openSavedRun(r.id)}>{r.label}</button>
             <span className="muted"> {new Date(r.createdAt).toLocaleString()}</span>
+            {r.id !== current && (
+              <button type="button" className="ghost small" aria-pressed={r.id === overlaid} data-testid="mtl-overlay-button" onClick={() => void c.overlaySavedRun(r.id === overlaid ? null : r.id)}>
+                {r.id === overlaid ? 'Overlaid ✓' : 'Overlay'}
+              </button>
+            )}
             <button type="button" className="ghost small" aria-label={`Delete ${r.label}`} onClick={() => void c.deleteSavedRun(r.id)}>✕</button>
           </li>
         ))}

@@ -27,6 +27,8 @@ export interface MultitaskController {
   stop(): void;
   measureConflicts(): Promise<void>;
   openSavedRun(id: string): Promise<void>;
+  /** Draws a saved run over the shown one in the rAU-over-steps chart; null removes it. */
+  overlaySavedRun(id: string | null): Promise<void>;
   deleteSavedRun(id: string): Promise<void>;
 }
 
@@ -101,6 +103,13 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
     if (!handle.ok) return;
     await handle.store.putRun(toMtlRecord(mtlRun, mtlConflict.result)).catch(() => undefined);
     await refreshSaved();
+  };
+
+  const savedRecord = async (id: string): Promise<RunRecord | undefined> => {
+    const handle = await deps.persistence;
+    if (!handle.ok) return undefined;
+    const { runs } = await handle.store.listRuns();
+    return runs.find((r) => r.id === id && r.kind === MTL_RUN_KIND);
   };
 
   const refreshSaved = async () => {
@@ -232,18 +241,21 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       if (outcome.ok) await save();
     },
     async openSavedRun(id) {
-      const handle = await deps.persistence;
-      if (!handle.ok) return;
-      const { runs } = await handle.store.listRuns();
-      const record = runs.find((r) => r.id === id && r.kind === MTL_RUN_KIND);
+      const record = await savedRecord(id);
       if (!record) return;
       const { run, conflict } = fromMtlRecord(record);
       get().setMtlRun(run);
+      if (get().mtlOverlay?.id === id) get().setMtlOverlay(null);
       get().setMtlConflict(conflict ? { ...INITIAL_MTL_CONFLICT, phase: 'done', result: conflict } : INITIAL_MTL_CONFLICT);
+    },
+    async overlaySavedRun(id) {
+      const record = id === null ? undefined : await savedRecord(id);
+      get().setMtlOverlay(record ? fromMtlRecord(record).run : null);
     },
     async deleteSavedRun(id) {
       const handle = await deps.persistence;
       if (handle.ok) await handle.store.deleteRun(id).catch(() => undefined);
+      if (get().mtlOverlay?.id === id) get().setMtlOverlay(null);
       await refreshSaved();
     },
   };
