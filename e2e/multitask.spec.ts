@@ -21,6 +21,14 @@ async function storedMultitaskSteps(page: Page): Promise<number[]> {
   }));
 }
 
+/** Opens the multi-task view with these link settings, once its dataset is ready; returns the run status. */
+async function openMultitask(page: Page, settings: string) {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(`/#v=1&view=multitask&${settings}`);
+  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  return page.getByTestId('mtl-status');
+}
+
 const storedMultitaskRuns = async (page: Page) => (await storedMultitaskSteps(page)).length;
 const storedMultitaskStep = async (page: Page) => Math.max(0, ...(await storedMultitaskSteps(page)));
 
@@ -91,10 +99,7 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
 
 test('a multi-task run reloaded mid-way comes back interrupted with its history, and runs again to the end', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto('/#v=1&view=multitask&msteps=2000&mbs=64&mmodel=shared-bottom');
-  const status = page.getByTestId('mtl-status');
-  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  const status = await openMultitask(page, 'msteps=2000&mbs=64&mmodel=shared-bottom');
   await page.getByTestId('mtl-train-button').click();
   await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
   // Stored every few seconds while it runs; wait for a store past the first snapshot (step 50).
@@ -118,10 +123,7 @@ test('a multi-task run reloaded mid-way comes back interrupted with its history,
 
 test('a saved run overlays the open one in the rAU-over-steps chart', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto('/#v=1&view=multitask&msteps=20&mbs=128&mmodel=mmoe');
-  const status = page.getByTestId('mtl-status');
-  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  const status = await openMultitask(page, 'msteps=20&mbs=128&mmodel=mmoe');
   await page.getByTestId('mtl-train-button').click();
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await page.getByTestId('mtl-model-select').selectOption('shared-bottom');
