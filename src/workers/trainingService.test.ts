@@ -165,7 +165,7 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
       if (progress.length === 3) service.cancelLoad();
     });
     expect(cancelled).toEqual({ ok: false, error: expect.objectContaining({ code: 'cancelled' }) });
-    // Cancelled at the next step, not after the whole dataset (24 fields plus every pair).
+    // Cancelled at the next step, not after the whole dataset (24 fields, every pair, calibration, labels).
     expect(progress).toEqual([1, 2, 3]);
     // The earlier dataset is still the one that trains.
     const outcome = await service.train({ model: model('dnn'), train: { ...train, epochs: 1 }, spectrumEvery: 0 }, () => {});

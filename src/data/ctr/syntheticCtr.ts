@@ -174,7 +174,7 @@ export async function generateSyntheticCtrAsync(config: SyntheticCtrConfig, opti
   }
 }
 
-/** The generator's work, one field's sampling or one pair's scoring per step. */
+/** The generator's work, a step each: one field's sampling, one pair's scoring, the calibration, the labels. */
 function* syntheticCtrSteps(config: SyntheticCtrConfig): Generator<{ done: number; total: number }, CtrDataset, void> {
   const d = DEFAULT_SYNTHETIC_CTR;
   const N = config.rows;
@@ -189,7 +189,8 @@ function* syntheticCtrSteps(config: SyntheticCtrConfig): Generator<{ done: numbe
   // Field-major sampling keeps one alias table hot in cache at a time.
   const zipfExponent = config.zipfExponent ?? d.zipfExponent;
   const indices = new Int32Array(N * F);
-  const steps = F + pairs.length;
+  // Sampling per field, scoring per pair, then calibration and labels as two more steps.
+  const steps = F + pairs.length + 2;
   for (let f = 0; f < F; f++) {
     const table = aliasTable(zipfWeights(cards[f], zipfExponent));
     for (let r = 0; r < N; r++) indices[r * F + f] = sampleAlias(table, rowRng.next()) + 1;
@@ -224,6 +225,7 @@ function* syntheticCtrSteps(config: SyntheticCtrConfig): Generator<{ done: numbe
   const noise = config.noise ?? d.noise;
   const g = expectedSigmoid(noise);
   const bias = calibrateBias(logits, g, baseRate);
+  yield { done: F + pairs.length + 1, total: steps };
   const labels = new Float32Array(N);
   const trueProbabilities = new Float32Array(N);
   for (let r = 0; r < N; r++) {
@@ -232,6 +234,8 @@ function* syntheticCtrSteps(config: SyntheticCtrConfig): Generator<{ done: numbe
     const noisy = l + noise * rowRng.normal();
     labels[r] = rowRng.next() < 1 / (1 + Math.exp(-noisy)) ? 1 : 0;
   }
+
+  yield { done: steps, total: steps };
 
   const groupField = config.groupField === undefined ? cards.indexOf(Math.max(...cards)) : config.groupField;
   let groups: Int32Array | undefined;
