@@ -96,6 +96,16 @@ test('a PyTorch training checkpoint: its embedding tables are preselected and ma
   const tables = ['model_state_dict.user_embedding.weight', 'model_state_dict.item_embedding.weight'];
   for (const name of tables) await expect(page.getByTestId(`tensor-option-${name}`)).toBeChecked();
   await expect(page.getByTestId('tensor-option-model_state_dict.mlp.0.weight')).not.toBeChecked();
+  await expect(page.getByTestId('tensor-count')).toHaveText('2 ticked');
+  // A long list filters by name; ticks outside the filter are kept.
+  await page.getByTestId('tensor-filter').fill('exp_avg_sq');
+  await expect(dialog.locator('.tensor-list li')).toHaveCount(6);
+  await page.getByTestId('tensor-tick-shown').click();
+  await expect(page.getByTestId('tensor-count')).toHaveText('6 ticked'); // 4 of the 6 are 2-D
+  await page.getByTestId('tensor-untick-all').click();
+  await page.getByTestId('tensor-filter').fill('embedding');
+  await page.getByTestId('tensor-tick-shown').click();
+  await expect(page.getByTestId('tensor-count')).toHaveText('2 ticked');
   await dialog.screenshot({ path: `${SHOTS}/import-dialog-checkpoint.png` });
   await page.getByTestId('analyze-button').click();
   const result = card(page, 'checkpoint.pt');

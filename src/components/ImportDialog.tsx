@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useMemo, useRef } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { SpectrumMode } from '../analysis/types.ts';
 import { parseFieldDimsText } from '../state/fieldDims.ts';
 import { useStudioStore } from '../state/studioStore.ts';
@@ -6,6 +6,8 @@ import { useController } from './controllerContext.ts';
 import { formatBytes, formatRows, formatShape } from './format.ts';
 import { MODE_LABELS } from './modeLabels.ts';
 
+/** Above this many tensors (a model checkpoint), the list gets a filter and bulk ticks. */
+const FILTER_FROM = 8;
 
 /** A short check of the typed field_dims against the selected tensor's row count. */
 function fieldDimsHint(text: string, rows: number | undefined): { text: string; ok: boolean } | null {
@@ -29,7 +31,10 @@ export function ImportDialog() {
   const flow = useStudioStore((s) => s.flow);
   const setFlow = useStudioStore((s) => s.setFlow);
   const analyzeRef = useRef<HTMLButtonElement>(null);
+  // The filter belongs to the file it was typed for: a new file starts unfiltered.
+  const [typed, setTyped] = useState({ file: '', text: '' });
   const { inspected, phase } = flow;
+  const filter = typed.file === inspected?.source ? typed.text : '';
   const busy = phase === 'analysing';
 
   useEffect(() => {
@@ -44,6 +49,9 @@ export function ImportDialog() {
 
   if (!inspected || (phase !== 'choosing' && phase !== 'analysing')) return null;
 
+  const needle = filter.trim().toLowerCase();
+  const shown = inspected.tensors.filter((t) => t.name.toLowerCase().includes(needle));
+  const tickShown = () => setFlow({ tensorChoice: [...new Set([...flow.tensorChoice, ...shown.filter((t) => t.analysable).map((t) => t.name)])] });
   const toggle = (name: string) =>
     setFlow({
       tensorChoice: flow.tensorChoice.includes(name) ? flow.tensorChoice.filter((n) => n !== name) : [...flow.tensorChoice, name],
@@ -67,8 +75,23 @@ export function ImportDialog() {
       >
         <fieldset disabled={busy}>
           <legend>Tensors</legend>
+          {inspected.tensors.length > FILTER_FROM && (
+            <div className="tensor-filter">
+              <input
+                type="search"
+                data-testid="tensor-filter"
+                aria-label="Filter tensors by name"
+                placeholder={`Filter ${inspected.tensors.length} tensors (e.g. embed)`}
+                value={filter}
+                onChange={(e) => setTyped({ file: inspected.source, text: e.target.value })}
+              />
+              <button type="button" className="ghost small" data-testid="tensor-tick-shown" onClick={tickShown}>Tick shown</button>
+              <button type="button" className="ghost small" data-testid="tensor-untick-all" onClick={() => setFlow({ tensorChoice: [] })}>Untick all</button>
+              <span className="muted" data-testid="tensor-count">{flow.tensorChoice.length} ticked</span>
+            </div>
+          )}
           <ul className="tensor-list">
-            {inspected.tensors.map((t) => (
+            {shown.map((t) => (
               <li key={t.name} className={t.analysable ? '' : 'unavailable'}>
                 <label title={t.reason}>
                   <input
