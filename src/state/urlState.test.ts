@@ -27,7 +27,8 @@ describe('URL state', () => {
     const { values, notices } = parseUrlHash('#v=1&theme=purple&lesson=1.5&lr=NaN&big=yes&dataset=<script>&unknown=1&lesson=3', schema);
     expect(values).toEqual({ ...defaultsOf(schema), lesson: 3 });
     // A repeated key: the last one wins, so lesson=1.5 is never looked at.
-    expect(notices).toHaveLength(4);
+    expect(notices).toHaveLength(5);
+    expect(notices[4]).toBe('Ignored a key this RecLens does not know in the link: unknown.');
     expect(notices[0]).toBe('Ignored theme=purple in the link (expected one of auto, light, dark).');
     expect(notices.join(' ')).toContain('dataset=<script>');
     expect(parseUrlHash('#lesson=1.5', schema).notices[0]).toContain('lesson=1.5');
@@ -55,5 +56,18 @@ describe('URL state', () => {
     expect(r.values).toEqual(defaultsOf(schema));
     expect(r.notices[0]).toContain('older RecLens (v0)');
     expect(parseUrlHash('#v=x', schema).notices[0]).toContain('unreadable version');
+  });
+
+  it('ignores and names keys that are Object.prototype members instead of calling them', () => {
+    const members = Object.getOwnPropertyNames(Object.prototype);
+    expect(members).toContain('__proto__');
+    const hash = '#' + members.map((k) => `${encodeURIComponent(k)}=1`).join('&') + '&theme=dark';
+    const r = parseUrlHash(hash, schema);
+    expect(r.values).toEqual({ ...defaultsOf(schema), theme: 'dark' });
+    expect(Object.getPrototypeOf(r.values)).toBe(Object.prototype);
+    expect(r.notices).toEqual([`Ignored keys this RecLens does not know in the link: constructor, __defineGetter__, __defineSetter__, hasOwnProperty, __lookupGetter__ and ${members.length - 5} more.`]);
+    expect(parseUrlHash('#v=0', schema, {}, 1).notices[0]).toContain('older RecLens (v0)');
+    // A value object that inherits a schema key does not count as having it.
+    expect(formatUrlHash(Object.create({ theme: 'dark' }) as Record<string, unknown>, schema)).toBe(`v=${URL_VERSION}`);
   });
 });

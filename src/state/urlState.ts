@@ -79,6 +79,9 @@ export function defaultsOf<S extends UrlSchema>(schema: S): UrlValues<S> {
 /** Rewrites the raw key/values of a link made by version `from` into version `from + 1`. */
 export type UrlMigration = (params: Map<string, string>) => Map<string, string>;
 
+/** How many unknown keys a notice names (a pasted link may carry hundreds). */
+const MAX_NAMED_UNKNOWN_KEYS = 5;
+
 export interface UrlParseResult {
   /** Raw accepted values per key (every registered key present, defaults filled in). */
   values: Record<string, unknown>;
@@ -107,7 +110,7 @@ export function parseUrlHash(
     return { values: defaults, notices: [`This link was made by a newer RecLens (v${version}); opening with defaults.`], version };
   }
   for (let v = version; v < current; v++) {
-    const migrate = migrations[v];
+    const migrate = Object.hasOwn(migrations, v) ? migrations[v] : undefined;
     if (!migrate) {
       return { values: defaults, notices: [`This link was made by an older RecLens (v${version}) whose links cannot be converted; opening with defaults.`], version };
     }
@@ -117,12 +120,21 @@ export function parseUrlHash(
 
   const values = { ...defaults };
   const notices: string[] = [];
+  const unknown: string[] = [];
   for (const [key, raw] of params) {
-    const field = schema[key];
-    if (!field) continue; // a key of a view this build does not have
+    // Own keys only: a link's `constructor` or `__proto__` must not reach Object.prototype.
+    const field = Object.hasOwn(schema, key) ? schema[key] : undefined;
+    if (!field) {
+      unknown.push(key.slice(0, 40));
+      continue;
+    }
     const parsed = field.parse(raw);
     if (parsed === null) notices.push(`Ignored ${key}=${raw.slice(0, 40)} in the link (expected ${field.describe}).`);
     else values[key] = parsed;
+  }
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, MAX_NAMED_UNKNOWN_KEYS).join(', ') + (unknown.length > MAX_NAMED_UNKNOWN_KEYS ? ` and ${unknown.length - MAX_NAMED_UNKNOWN_KEYS} more` : '');
+    notices.push(`Ignored ${unknown.length === 1 ? 'a key' : 'keys'} this RecLens does not know in the link: ${shown}.`);
   }
   return { values, notices, version };
 }
@@ -131,7 +143,7 @@ export function parseUrlHash(
 export function formatUrlHash(values: Record<string, unknown>, schema: UrlSchema, current = URL_VERSION): string {
   const params = new URLSearchParams({ v: String(current) });
   for (const [key, field] of Object.entries(schema)) {
-    if (!(key in values)) continue;
+    if (!Object.hasOwn(values, key)) continue;
     const text = field.format(values[key]);
     if (text !== field.format(field.default)) params.set(key, text);
   }
