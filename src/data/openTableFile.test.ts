@@ -61,10 +61,15 @@ describe('openTableFile format detection', () => {
   });
 
   it('turns a failing source into read-failed, and an unknown tensor into no-tensor-selected', async () => {
-    const flaky: ByteSource = { name: 'f.npy', size: 100, read: () => Promise.reject(new Error('disk gone')) };
+    const flaky: ByteSource = { name: 'f.npy', size: 100, read: () => Promise.reject(Object.assign(new Error('disk gone'), { code: 'EIO' })) };
     expect(await importFailure(openTableFile(flaky))).toMatchObject({ code: 'read-failed', message: 'f.npy could not be read: disk gone' });
     const table = await openTableFile(bytesByteSource(npy, 't.npy'));
     expect(await importFailure(readAll(table, 'nope'))).toMatchObject({ code: 'no-tensor-selected' });
+  });
+
+  it('leaves a bug in a reader as the bug it is, not as a failed read with the wrong fix', async () => {
+    const buggy: ByteSource = { name: 'f.npy', size: 100, read: () => Promise.reject(new TypeError('x.parse is not a function')) };
+    await expect(openTableFile(buggy)).rejects.toBeInstanceOf(TypeError);
   });
 });
 

@@ -44,9 +44,34 @@ describe('.npy dtypes and byte orders', () => {
 describe('.npy header versions', () => {
   it.each([1, 2, 3] as const)('reads format version %i.0', async (version) => {
     const values = sampleValues(12);
-    const table = await open(npyBytes(values, [4, 3], { version, headerExtra: version === 3 ? "'note': 'vecteurs é', " : '' }));
+    const table = await open(npyBytes(values, [4, 3], { version }));
     expect(table.tensors[0].shape).toEqual([4, 3]);
     expect((await readAll(table, 'table')).values).toEqual(values.map(Math.fround));
+  });
+
+  it('refuses keys numpy does not write, as numpy does, even a bare __proto__ (no inherited lookups)', async () => {
+    const extra = await importFailure(open(npyBytes([1, 2], [1, 2], { headerExtra: "'note': 'x', " })));
+    expect(extra).toMatchObject({ code: 'bad-header' });
+    expect(extra.message).toContain("its keys are 'descr', 'fortran_order', 'note', 'shape'");
+    const text = new TextEncoder().encode("{'__proto__': {'descr': '<f4', 'fortran_order': False, 'shape': (1, 2)}}".padEnd(118, ' ') + '\n');
+    const bytes = new Uint8Array(10 + text.length + 8);
+    bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length, 0]);
+    bytes.set(text, 10);
+    const proto = await importFailure(open(bytes));
+    expect(proto).toMatchObject({ code: 'bad-header' });
+    expect(proto.message).toContain("its keys are '__proto__'");
+  });
+
+  it('refuses a header longer than numpy allows, and nesting deep enough to exhaust a recursive parser, as bad headers', async () => {
+    const long = npyBytes([1], [1, 1], { version: 2 });
+    new DataView(long.buffer).setUint32(8, 4_000_000_000, true);
+    const error = await importFailure(open(long));
+    expect(error).toMatchObject({ code: 'bad-header' });
+    expect(error.message).toContain('claims 4000000000 header bytes');
+    const deep = npyBytes([1], [1, 1], { descr: '['.repeat(3000) + ']'.repeat(3000), version: 2 });
+    const nested = await importFailure(open(deep));
+    expect(nested).toMatchObject({ code: 'bad-header' });
+    expect(nested.message).toContain('nested deeper than 32 levels');
   });
 
   it('rejects an unknown version', async () => {

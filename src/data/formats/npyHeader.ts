@@ -12,6 +12,13 @@ export interface NpyHeader {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const HEADER_KEYS = ['descr', 'fortran_order', 'shape'];
+/**
+ * numpy.load refuses headers longer than this (format._MAX_HEADER_SIZE) unless told to trust the
+ * file; a real header is ~128 bytes. Checked before the header is read, so a claimed 4 GB header
+ * is never allocated.
+ */
+export const MAX_NPY_HEADER_BYTES = 10_000;
 /** Bytes needed to learn the full header length (magic, version, length field). */
 export const NPY_PREAMBLE_BYTES = 12;
 
@@ -37,16 +44,23 @@ export function npyHeaderEnd(first: Uint8Array, name: string): number {
   }
   const major = first[6];
   const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
-  if (major === 1) return 10 + view.getUint16(8, true);
+  if (major === 1) return 10 + checkedHeaderLength(view.getUint16(8, true), name);
   if (major === 2 || major === 3) {
     if (first.length < 12) throw cutHeader(name);
-    return 12 + view.getUint32(8, true);
+    return 12 + checkedHeaderLength(view.getUint32(8, true), name);
   }
   throw new ImportError(
     'bad-header',
     `${name} uses .npy format version ${major}.${first[7]}, which is not known (1.0, 2.0 and 3.0 are)`,
     'Re-save the array with numpy: np.save(path, table)',
   );
+}
+
+function checkedHeaderLength(length: number, name: string): number {
+  if (length > MAX_NPY_HEADER_BYTES) {
+    throw badHeader(name, `it claims ${length} header bytes, and numpy refuses headers over ${MAX_NPY_HEADER_BYTES}`);
+  }
+  return length;
 }
 
 /** Parses the complete header bytes (from offset 0 through npyHeaderEnd). */
@@ -71,6 +85,11 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
     throw error;
   }
   if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) throw badHeader(name, 'it is not a dict');
+  // numpy's own rule (format._read_array_header): exactly these three keys. Missing ones are named below.
+  const keys = Object.keys(dict).sort();
+  if (keys.some((key) => !HEADER_KEYS.includes(key))) {
+    throw badHeader(name, `its keys are ${keys.map((k) => `'${k}'`).join(', ') || 'none'}; numpy writes exactly 'descr', 'fortran_order' and 'shape'`);
+  }
   const { descr, fortran_order: fortran, shape } = dict;
   if (typeof fortran !== 'boolean') throw badHeader(name, "'fortran_order' is missing or not True/False");
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {

@@ -22,6 +22,12 @@ describe('parsePyLiteral', () => {
     expect(parsePyLiteral("'a\\'b\\\\c\\x41\\u00e9'")).toBe("a'b\\cAé");
   });
 
+  it("keeps '__proto__' and 'constructor' as ordinary keys, never as the dict's prototype", () => {
+    const dict = parsePyLiteral("{'__proto__': {'descr': '<f4'}, 'constructor': 1}") as Record<string, unknown>;
+    expect(Object.keys(dict)).toEqual(['__proto__', 'constructor']);
+    expect(dict.descr).toBeUndefined();
+  });
+
   it.each([
     ["{'shape': (3, 2}", "expected ',' or ')'"],
     ["{'descr': '<f4'", "expected ',' or '}'"],
@@ -31,6 +37,7 @@ describe('parsePyLiteral', () => {
     ["'unterminated", 'unterminated string'],
     ['{1: 2}', 'expected a string key'],
     ['(123456789012345678901,)', 'integer too large'],
+    ['('.repeat(100_000) + ')'.repeat(100_000), 'nested deeper than 32 levels'],
   ])('rejects %s', (text, message) => {
     expect(() => parsePyLiteral(text)).toThrow(PyLiteralError);
     expect(() => parsePyLiteral(text)).toThrow(message);

@@ -3,6 +3,9 @@ export type PyValue = string | number | boolean | null | PyValue[] | { [key: str
 
 export class PyLiteralError extends Error {}
 
+/** Containers nested deeper than this are refused: an .npy header nests two levels, and a hostile one must not exhaust the stack. */
+export const MAX_LITERAL_DEPTH = 32;
+
 /**
  * Parses a Python literal (dict, tuple, list, str, int, float, True/False/None) without eval.
  * Integers beyond 2^53 are rejected rather than rounded, since they are shapes.
@@ -17,6 +20,7 @@ export function parsePyLiteral(text: string): PyValue {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
@@ -34,9 +38,7 @@ class Parser {
   value(): PyValue {
     this.skipSpace();
     const c = this.text[this.pos];
-    if (c === '{') return this.dict();
-    if (c === '(') return this.sequence(')');
-    if (c === '[') return this.sequence(']');
+    if (c === '{' || c === '(' || c === '[') return this.container(c);
     if (c === "'" || c === '"') return this.string();
     if (c !== undefined && /[-+0-9.]/.test(c)) return this.number();
     return this.word();
@@ -62,9 +64,18 @@ class Parser {
     return true;
   }
 
+  private container(open: '{' | '(' | '['): PyValue {
+    if (this.depth === MAX_LITERAL_DEPTH) this.fail(`containers nested deeper than ${MAX_LITERAL_DEPTH} levels`);
+    this.depth++;
+    const value = open === '{' ? this.dict() : this.sequence(open === '(' ? ')' : ']');
+    this.depth--;
+    return value;
+  }
+
   private dict(): PyValue {
     this.pos++;
-    const out: { [key: string]: PyValue } = {};
+    // No prototype: a key such as '__proto__' or 'constructor' is an ordinary key, never an inherited member.
+    const out: { [key: string]: PyValue } = Object.create(null) as { [key: string]: PyValue };
     this.skipSpace();
     if (this.text[this.pos] === '}') {
       this.pos++;

@@ -4,7 +4,7 @@ import { ImportError } from '../importError.ts';
 import type { ReadOptions, RowBlock, TableFile, TableFormat } from '../tableFile.ts';
 import type { Tensor } from './tensor.ts';
 
-/** A TableFile over opened tensors; unexpected read failures become ImportError('read-failed'). */
+/** A TableFile over opened tensors; failed reads of the file become ImportError('read-failed'). */
 export function tableFromTensors(format: TableFormat, source: ByteSource, tensors: Tensor[], labels?: string[]): TableFile {
   return {
     format,
@@ -32,12 +32,23 @@ async function* readTensor(source: ByteSource, tensors: Tensor[], name: string, 
   }
 }
 
-/** Keeps ImportErrors and cancellations as they are; anything else is a failed read of the file. */
+/**
+ * Keeps ImportErrors and cancellations as they are and names a failed read of the file (a browser
+ * NotReadableError, a Node ENOENT/EIO) as such. Anything else is a bug in a reader, not a problem
+ * of the file: it stays what it is, so the studio and the CLI report it as an internal error
+ * instead of telling the user to check that the file is still there.
+ */
 export function asImportError(error: unknown, fileName: string): unknown {
-  if (error instanceof ImportError || isAbortError(error)) return error;
+  if (error instanceof ImportError || isAbortError(error) || !isReadFailure(error)) return error;
   return new ImportError(
     'read-failed',
     `${fileName} could not be read: ${error instanceof Error ? error.message : String(error)}`,
     'Check that the file is still there and readable, then open it again',
   );
+}
+
+function isReadFailure(error: unknown): boolean {
+  if (typeof DOMException !== 'undefined' && error instanceof DOMException) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
