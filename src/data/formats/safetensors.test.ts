@@ -81,6 +81,29 @@ describe('.safetensors', () => {
     });
   });
 
+  it.each([
+    ['overlapping', { a: [0, 8], b: [4, 12] }, 12, "tensor b's data_offsets [4, 12] overlap another tensor's bytes"],
+    ['aliased', { a: [0, 8], b: [0, 8] }, 8, "tensor b's data_offsets [0, 8] overlap"],
+    ['a hole between', { a: [0, 8], b: [12, 20] }, 20, 'bytes 8..12 of the data belong to no tensor'],
+    ['trailing', { a: [0, 8] }, 16, 'its last 8 bytes belong to no tensor'],
+  ])('refuses %s data_offsets: the tensors must tile the data buffer exactly', async (_, offsets, dataBytes, message) => {
+    const header = Object.fromEntries(Object.entries(offsets).map(([name, span]) => [name, { dtype: 'F32', shape: [1, 2], data_offsets: span }]));
+    const error = await importFailure(open(safetensorsFromHeader(JSON.stringify(header), new Uint8Array(dataBytes))));
+    expect(error).toMatchObject({ code: 'bad-header' });
+    expect(error.message).toContain(message);
+  });
+
+  it('reads tensors stored out of header order, and refuses a header claimed beyond the format limit before reading it', async () => {
+    const header = JSON.stringify({ b: { dtype: 'F32', shape: [1, 2], data_offsets: [8, 16] }, a: { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] } });
+    const data = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
+    expect((await readAll(await open(safetensorsFromHeader(header, data)), 'b')).values).toEqual([3, 4]);
+    const huge = safetensorsFromHeader('{}', new Uint8Array(0));
+    new DataView(huge.buffer).setBigUint64(0, 2n ** 40n, true);
+    const error = await importFailure(open(huge));
+    expect(error).toMatchObject({ code: 'bad-header' });
+    expect(error.message).toContain('the format allows at most 100000000');
+  });
+
   it('reports a header length beyond the file, or data past its end, as truncated', async () => {
     const bytes = safetensorsBytes([{ name: 'w', dtype: 'F32', shape: [4, 4], values: sampleValues(16) }]);
     const error = await importFailure(open(bytes.subarray(0, 40)));
