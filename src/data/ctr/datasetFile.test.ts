@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { Inflate } from 'fflate';
+import { describe, expect, it, vi } from 'vitest';
 import { ImportError } from '../importError.ts';
 import { crc32 } from './crc32.ts';
 import type { CtrDataset } from './ctrDataset.ts';
-import { decodeCtrDataset, encodeCtrDataset } from './datasetFile.ts';
+import { decodeCtrDataset, encodeCtrDataset, MAX_CTR_BODY_BYTES } from './datasetFile.ts';
 import { parseMovieLensText } from './movielens.ts';
 import { generateMovieLensSample } from './sampleFiles.ts';
 import { generateSyntheticCtr } from './syntheticCtr.ts';
@@ -71,11 +72,117 @@ describe('CTR dataset file', () => {
       return restamp(out);
     };
     expect(failure(withHeader('{not json')).message).toMatch(/header is not JSON/);
-    expect(failure(withHeader(header.replace('"tasks":["click"]', '"tasks":[]'))).message).toMatch(/lacks name, fields, tasks/);
+    expect(failure(withHeader('[1, 2]')).message).toMatch(/header is not a JSON object/);
+    expect(failure(withHeader(header.replace('"tasks":["click"]', '"tasks":[]'))).message).toMatch(/lists no tasks/);
     // Shrinking a vocabulary leaves stored indices out of range.
     const shrunk = header.replace(/"cardinality":(\d+)/, '"cardinality":2');
     expect(failure(withHeader(shrunk)).message).toMatch(/has index \d+ in field f1, whose vocabulary has 2 entries/);
     const fewerRows = header.replace(/"rows":(\d+)/, (_, n) => `"rows":${Number(n) + 1}`);
     expect(failure(withHeader(fewerRows)).code).toBe('shape-mismatch');
   });
+
+  /** The file with its header JSON edited (and the checksum re-stamped), the body kept. */
+  function editHeader(bytes: Uint8Array, edit: (header: Record<string, any>) => void, body?: Uint8Array): Uint8Array {
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength)));
+    edit(header);
+    const h = new TextEncoder().encode(JSON.stringify(header));
+    const packed = body ?? bytes.subarray(16 + headerLength);
+    const out = new Uint8Array(16 + h.length + packed.length);
+    out.set(bytes.subarray(0, 16));
+    new DataView(out.buffer).setUint32(8, h.length, true);
+    out.set(h, 16);
+    out.set(packed, 16 + h.length);
+    return restamp(out);
+  }
+
+  it('checks every header field with own-property lookups, integer offsets and no overlaps', () => {
+    const bytes = encodeCtrDataset(synthetic);
+    expect(decodeCtrDataset(editHeader(bytes, () => {}))).toEqual(synthetic);
+    const cases: [string, (h: Record<string, any>) => void, RegExp][] = [
+      ['null array entry', (h) => h.splits.train.arrays.push(null), /train array 4 is null, not an object/],
+      ['dtype inherited from Object.prototype', (h) => (h.splits.train.arrays[0].dtype = 'toString'), /train.indices has dtype "toString"; it must be u8 or u16 or i32/],
+      ['labels stored as f32', (h) => (h.splits.valid.arrays[1].dtype = 'f32'), /valid.labels has dtype "f32"; it must be u8/],
+      ['array named after a prototype member', (h) => (h.splits.test.arrays[2].name = 'constructor'), /named "constructor"/],
+      ['fractional offset', (h) => (h.splits.train.arrays[1].offset += 0.5), /not a 4-byte aligned offset/],
+      ['unaligned offset', (h) => (h.splits.train.arrays[1].offset += 1), /not a 4-byte aligned offset/],
+      ['negative offset', (h) => (h.splits.train.arrays[0].offset = -4), /not a 4-byte aligned offset/],
+      ['fractional length', (h) => (h.splits.train.arrays[1].length += 0.5), /train.labels has [\d.]+ values; 1\d+ rows need/],
+      ['overlapping arrays', (h) => (h.splits.valid.arrays[0].offset = h.splits.train.arrays[1].offset), /overlaps/],
+      ['array past the body', (h) => (h.splits.test.arrays[0].offset = h.bodyBytes), /past the \d+-byte body/],
+      ['the same array twice', (h) => h.splits.test.arrays.push({ ...h.splits.test.arrays[1] }), /lists labels twice/],
+      ['no labels', (h) => h.splits.test.arrays.splice(1, 1), /test split has no indices or labels/],
+      ['split missing', (h) => delete h.splits.valid, /valid split is missing/],
+      ['unknown split', (h) => (h.splits.__proto__x = {}), /splits has unknown entry "__proto__x"/],
+      ['unknown header key', (h) => (h.constructor = 1), /header has unknown entry "constructor"/],
+      ['fractional cardinality', (h) => (h.fields[0].cardinality = 2.5), /cardinality 2.5/],
+      ['fractional rows', (h) => (h.splits.train.rows = 10.5), /train split has no row count/],
+      ['odd bodyBytes', (h) => (h.bodyBytes += 2), /not a whole number of 4-byte words/],
+      ['planted pair out of range', (h) => (h.plantedPairs = [[0, 99]]), /plantedPairs must be pairs/],
+      ['planted pair reversed', (h) => (h.plantedPairs = [[1, 0]]), /plantedPairs must be pairs/],
+    ];
+    for (const [what, edit, message] of cases) {
+      let error: ImportError | Error;
+      try {
+        error = failure(editHeader(bytes, edit));
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error.message, what).toMatch(message);
+    }
+  });
+
+  it('refuses a body larger than the cap before inflating anything', () => {
+    const error = failure(editHeader(encodeCtrDataset(synthetic), (h) => (h.bodyBytes = MAX_CTR_BODY_BYTES + 4)));
+    expect(error.code).toBe('too-large');
+    expect(error.message).toMatch(/more than the 512 MiB this studio loads/);
+  });
+
+  it('stops inflating a deflate bomb as soon as it passes the declared body size', () => {
+    const tiny = encodeCtrDataset(generateSyntheticCtr({ seed: 3, rows: 50, fields: 2, maxCardinality: 20 }));
+    const bomb = zeroBomb(64 << 20); // 64 MiB of zeros in about 400 kB
+    const push = vi.spyOn(Inflate.prototype, 'push');
+    try {
+      const error = failure(editHeader(tiny, () => {}, bomb));
+      expect(error.code).toBe('shape-mismatch');
+      expect(error.message).toMatch(/inflates to more than the \d+ bytes the header declares/);
+      // One 16 kB slice of compressed input already passes the declared size.
+      expect(push).toHaveBeenCalledTimes(1);
+      expect(bomb.length).toBeGreaterThan(20 * 16_384);
+    } finally {
+      push.mockRestore();
+    }
+  });
 });
+
+/**
+ * A raw DEFLATE stream that inflates to `bytes` zeros: one fixed-Huffman block holding a literal 0
+ * and then copies of 258 bytes at distance 1 (13 bits each), about 1:1290 bits.
+ */
+function zeroBomb(bytes: number): Uint8Array {
+  const out: number[] = [];
+  let acc = 0;
+  let used = 0;
+  const bit = (b: number) => {
+    acc |= b << used;
+    if (++used === 8) {
+      out.push(acc);
+      acc = 0;
+      used = 0;
+    }
+  };
+  const huffman = (code: number, length: number) => {
+    for (let i = length - 1; i >= 0; i--) bit((code >> i) & 1);
+  };
+  bit(1); // final block
+  bit(1); // fixed Huffman codes (BTYPE 01, low bit first)
+  bit(0);
+  huffman(0b00110000, 8); // literal 0
+  for (let copies = Math.floor((bytes - 1) / 258); copies > 0; copies--) {
+    huffman(0b11000101, 8); // length 258
+    huffman(0, 5); // distance 1
+  }
+  huffman(0, 7); // end of block
+  if (used > 0) out.push(acc);
+  return Uint8Array.from(out);
+}
