@@ -81,8 +81,11 @@ describe('CTR dataset file', () => {
     expect(failure(withHeader(fewerRows)).code).toBe('shape-mismatch');
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit arbitrary parsed JSON
+  type HeaderJson = Record<string, any>;
+
   /** The file with its header JSON edited (and the checksum re-stamped), the body kept. */
-  function editHeader(bytes: Uint8Array, edit: (header: Record<string, any>) => void, body?: Uint8Array): Uint8Array {
+  function editHeader(bytes: Uint8Array, edit: (header: HeaderJson) => void, body?: Uint8Array): Uint8Array {
     const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength)));
     edit(header);
@@ -99,7 +102,7 @@ describe('CTR dataset file', () => {
   it('checks every header field with own-property lookups, integer offsets and no overlaps', () => {
     const bytes = encodeCtrDataset(synthetic);
     expect(decodeCtrDataset(editHeader(bytes, () => {}))).toEqual(synthetic);
-    const cases: [string, (h: Record<string, any>) => void, RegExp][] = [
+    const cases: [string, (h: HeaderJson) => void, RegExp][] = [
       ['null array entry', (h) => h.splits.train.arrays.push(null), /train array 4 is null, not an object/],
       ['dtype inherited from Object.prototype', (h) => (h.splits.train.arrays[0].dtype = 'toString'), /train.indices has dtype "toString"; it must be u8 or u16 or i32/],
       ['labels stored as f32', (h) => (h.splits.valid.arrays[1].dtype = 'f32'), /valid.labels has dtype "f32"; it must be u8/],
@@ -114,7 +117,7 @@ describe('CTR dataset file', () => {
       ['no labels', (h) => h.splits.test.arrays.splice(1, 1), /test split has no indices or labels/],
       ['split missing', (h) => delete h.splits.valid, /valid split is missing/],
       ['unknown split', (h) => (h.splits.__proto__x = {}), /splits has unknown entry "__proto__x"/],
-      ['unknown header key', (h) => (h.constructor = 1), /header has unknown entry "constructor"/],
+      ['unknown header key', (h) => (h['constructor'] = 1), /header has unknown entry "constructor"/],
       ['fractional cardinality', (h) => (h.fields[0].cardinality = 2.5), /cardinality 2.5/],
       ['fractional rows', (h) => (h.splits.train.rows = 10.5), /train split has no row count/],
       ['odd bodyBytes', (h) => (h.bodyBytes += 2), /not a whole number of 4-byte words/],
