@@ -6,6 +6,17 @@ import type { SpectrumMode } from './types.ts';
 const GROUP = KERNEL_ROWS;
 /** RecScope's row normalisation e / (||e||_2 + 1e-8). */
 const NORM_EPS = 1e-8;
+/**
+ * Rows are summed as x * 2^-scaleExp, the power of two chosen so that no square overflows
+ * (values near 1e200) and a table of tiny values (1e-200) does not underflow to an all-zero
+ * Gram. A scaled row whose squared norm leaves [2^-600, 2^600] triggers a rescale; powers of
+ * two scale exactly, and 2^600 x 2^400 rows stays below float64's 2^1024.
+ */
+const HIGH_SQ = 2 ** 600;
+const LOW_SQ = 2 ** -600;
+/** Squared norms inside this range are computed directly; outside it the norm is taken by max-abs scaling. */
+const SAFE_MAX_SQ = 2 ** 1000;
+const SAFE_MIN_SQ = 2 ** -1000;
 
 /** Everything needed to rebuild or merge an accumulator; plain data, survives postMessage. */
 export interface GramState {
@@ -17,6 +28,10 @@ export interface GramState {
   upper: Float64Array;
   /** Column sums of the accumulated rows ('centered' needs them). */
   colSum: Float64Array;
+  /** upper and colSum hold the sums of the rows times 2^-scaleExp (0 unless values are extreme). */
+  scaleExp: number;
+  /** The largest squared norm of a scaled row so far (0 when unknown: it only tells a table of tiny values). */
+  peak: number;
 }
 
 /**
@@ -28,6 +43,10 @@ export class GramAccumulator {
   readonly mode: SpectrumMode;
   rows = 0;
   excludedRows = 0;
+  /** The accumulated rows are x * 2^-scaleExp (see HIGH_SQ). */
+  private scaleExp = 0;
+  private scale = 1;
+  private peak = 0;
   private readonly upper: Float64Array;
   private readonly colSum: Float64Array;
   /** GROUP transformed rows, contiguous, waiting for the rank-GROUP update. */
@@ -52,6 +71,8 @@ export class GramAccumulator {
     acc.colSum.set(state.colSum);
     acc.rows = state.rows;
     acc.excludedRows = state.excludedRows;
+    acc.setScaleExp(state.scaleExp);
+    acc.peak = state.peak;
     return acc;
   }
 
@@ -64,7 +85,14 @@ export class GramAccumulator {
       excludedRows: this.excludedRows,
       upper: this.upper.slice(),
       colSum: this.colSum.slice(),
+      scaleExp: this.scaleExp,
+      peak: this.peak,
     };
+  }
+
+  /** The power of two the sums are scaled by: the singular values of the rows are sqrt(eig(gram())) x 2^scaleExp. */
+  get gramScaleExp(): number {
+    return this.scaleExp;
   }
 
   /** Adds the sums of another accumulator's state (same dim and mode). */
@@ -72,8 +100,13 @@ export class GramAccumulator {
     if (other.dim !== this.dim || other.mode !== this.mode) {
       throw new Error(`cannot merge Grams of dim ${other.dim}/${other.mode} into ${this.dim}/${this.mode}`);
     }
-    for (let i = 0; i < this.upper.length; i++) this.upper[i] += other.upper[i];
-    for (let j = 0; j < this.dim; j++) this.colSum[j] += other.colSum[j];
+    if (other.scaleExp > this.scaleExp) this.rescaleTo(other.scaleExp, 0);
+    const shift = other.scaleExp - this.scaleExp;
+    const f = 2 ** shift;
+    const f2 = 2 ** (2 * shift);
+    for (let i = 0; i < this.upper.length; i++) this.upper[i] += other.upper[i] * f2;
+    for (let j = 0; j < this.dim; j++) this.colSum[j] += other.colSum[j] * f;
+    this.peak = Math.max(this.peak, other.peak * f2);
     this.rows += other.rows;
     this.excludedRows += other.excludedRows;
   }
@@ -103,10 +136,22 @@ export class GramAccumulator {
         this.excludedRows++;
         continue;
       }
+      const s = this.scale;
+      // Squared norm of the row as it is summed (mode-transformed and scaled).
+      let t: number;
       if (normalise) {
-        const scale = 1 / (Math.sqrt(sumSq) + NORM_EPS);
-        for (let j = 0; j < k; j++) x[dst + j] *= scale;
+        const norm = sumSq >= SAFE_MIN_SQ && sumSq <= SAFE_MAX_SQ ? Math.sqrt(sumSq) : safeNorm(x, dst, k);
+        const f = s / (norm + NORM_EPS);
+        for (let j = 0; j < k; j++) x[dst + j] *= f;
+        t = norm * f * (norm * f);
+      } else {
+        if (s !== 1) for (let j = 0; j < k; j++) x[dst + j] *= s;
+        t = sumSq * s * s;
       }
+      const overflows = !(t <= HIGH_SQ);
+      // t >= peak, not >: a row of tiny values has squares that underflow to t = 0.
+      if (overflows || (t < LOW_SQ && t >= this.peak)) t = this.rescaleForRow(block, src, dst, pending, overflows);
+      if (t > this.peak) this.peak = t;
       pending++;
       if (pending === GROUP) {
         this.addGroup();
@@ -131,6 +176,50 @@ export class GramAccumulator {
       }
     }
     return g;
+  }
+
+  /**
+   * A row whose scaled squared norm overflows, or a largest-so-far row that would underflow: pick
+   * the power of two that brings this row's largest value near 1, rescale the sums and the rows
+   * waiting in scratch to it, and write the row again from the block. Returns the row's squared norm.
+   */
+  private rescaleForRow(block: Float32Array | Float64Array, src: number, dst: number, pending: number, overflows: boolean): number {
+    const k = this.dim;
+    const x = this.scratch;
+    // The mode-transformed row without scaling: raw values, or v / (||v|| + eps), whose entries are at most 1.
+    for (let j = 0; j < k; j++) x[dst + j] = block[src + j];
+    if (this.mode === 'recscope') {
+      const f = 1 / (safeNorm(x, dst, k) + NORM_EPS);
+      for (let j = 0; j < k; j++) x[dst + j] *= f;
+    }
+    let top = 0;
+    for (let j = 0; j < k; j++) top = Math.max(top, Math.abs(x[dst + j]));
+    if (top > 0) {
+      const exp = Math.ceil(Math.log2(top));
+      if (overflows ? exp > this.scaleExp : exp < this.scaleExp) this.rescaleTo(exp, pending);
+    }
+    let t = 0;
+    for (let j = 0; j < k; j++) {
+      const v = timesPow2(x[dst + j], -this.scaleExp);
+      x[dst + j] = v;
+      t += v * v;
+    }
+    return t;
+  }
+
+  /** Sums and the first `pending` scratch rows from 2^-scaleExp to 2^-exp. */
+  private rescaleTo(exp: number, pending: number): void {
+    const shift = this.scaleExp - exp;
+    for (let i = 0; i < this.upper.length; i++) this.upper[i] = timesPow2(this.upper[i], 2 * shift);
+    for (let j = 0; j < this.dim; j++) this.colSum[j] = timesPow2(this.colSum[j], shift);
+    for (let i = 0; i < pending * this.dim; i++) this.scratch[i] = timesPow2(this.scratch[i], shift);
+    this.peak = timesPow2(this.peak, 2 * shift);
+    this.setScaleExp(exp);
+  }
+
+  private setScaleExp(exp: number): void {
+    this.scaleExp = exp;
+    this.scale = timesPow2(1, -exp);
   }
 
   /** Folds the GROUP rows in scratch into the sums. */
@@ -163,6 +252,25 @@ export class GramAccumulator {
     }
     this.rows++;
   }
+}
+
+/** ||x[off..off+k)||_2 without overflow or underflow of the squares. */
+function safeNorm(x: Float64Array, off: number, k: number): number {
+  let top = 0;
+  for (let j = 0; j < k; j++) top = Math.max(top, Math.abs(x[off + j]));
+  if (top === 0) return 0;
+  let sumSq = 0;
+  for (let j = 0; j < k; j++) {
+    const r = x[off + j] / top;
+    sumSq += r * r;
+  }
+  return top * Math.sqrt(sumSq);
+}
+
+/** x * 2^exp for any integer exp, in two steps so neither factor overflows (2^-1100 or 2^1100 alone is 0 or Inf). */
+export function timesPow2(x: number, exp: number): number {
+  const half = Math.trunc(exp / 2);
+  return x * 2 ** half * 2 ** (exp - half);
 }
 
 /** Sums two accumulators of the same dim and mode (chunk Grams from several workers). */

@@ -81,3 +81,69 @@ describe('fieldResult', () => {
     expect(fieldResult('f', raw).singular_values[0]).toBeGreaterThan(80);
   });
 });
+
+describe('fieldResult at the ends of float64', () => {
+  // Full rank: the zero singular values of a rank-deficient table are sqrt(rounding) noise, different at every scale.
+  const base = [3, 2, 1, 0.5, 0.3, 0.2, 0.1, 0.05];
+  const table = tableWithSingularValues(50, 8, base, seededRandom(3));
+  const result = (scale: number, mode: 'raw' | 'centered' | 'recscope', rows = 50) => {
+    const acc = new GramAccumulator(8, mode);
+    // Uneven blocks, so a rescale lands with rows still waiting in the kernel's scratch.
+    for (let r = 0; r < rows; r += 7) acc.add(table.map((v) => v * scale).subarray(r * 8, Math.min(rows, r + 7) * 8), Math.min(7, rows - r));
+    return fieldResult('f', acc);
+  };
+
+  it.each([1e200, 1e-200, 1e300, 1e-300])('raw mode: values scaled by %s give singular values scaled by it, and the same IA', (scale) => {
+    const plain = result(1, 'raw');
+    const scaled = result(scale, 'raw');
+    expect(scaled.information_abundance).toBeCloseTo(plain.information_abundance, 10);
+    plain.singular_values.forEach((s, i) => expect(scaled.singular_values[i] / scale / s).toBeCloseTo(1, 9));
+    expect(JSON.stringify(scaled)).not.toContain('null');
+  });
+
+  it.each([1e200, 1e-200])('centered mode is scale-free at %s, as its formula is', (scale) => {
+    const plain = result(1, 'centered');
+    const scaled = result(scale, 'centered');
+    expect(scaled.information_abundance).toBeCloseTo(plain.information_abundance, 10);
+    scaled.normalized_spectrum.forEach((v, i) => expect(v).toBeCloseTo(plain.normalized_spectrum[i], 10));
+  });
+
+  it('RecScope mode follows e / (||e|| + 1e-8) at both ends: normalised rows at 1e200, e x 1e8 (the raw spectrum) at 1e-200', () => {
+    // At scale 1 the 1e-8 guard shifts row norms ~0.4 by 2.5e-8 relative; at 1e200 it vanishes.
+    expect(result(1e200, 'recscope').information_abundance).toBeCloseTo(result(1, 'recscope').information_abundance, 7);
+    const tiny = result(1e-200, 'recscope');
+    expect(tiny.information_abundance).toBeCloseTo(result(1, 'raw').information_abundance, 10);
+    expect(tiny.singular_values[0] / 3e-192).toBeCloseTo(1, 9);
+  });
+
+  it('a few huge rows among ordinary ones keep the ordinary ones in float64 range', () => {
+    const acc = new GramAccumulator(2, 'raw');
+    acc.add(Float64Array.from([1, 0, 0, 1, 1e250, 0, 0, 2e250]), 4);
+    const { singular_values: sv } = fieldResult('f', acc);
+    expect(sv[0] / 2e250).toBeCloseTo(1, 12);
+    expect(sv[1] / 1e250).toBeCloseTo(1, 12);
+  });
+
+  it('merges partial Grams summed at different scales (row ranges from helper workers)', () => {
+    const big = new GramAccumulator(8, 'raw');
+    const small = new GramAccumulator(8, 'raw');
+    big.add(table.subarray(0, 25 * 8).map((v) => v * 1e200), 25);
+    small.add(table.subarray(25 * 8).map((v) => v * 1e200), 25);
+    big.addState(small.state());
+    expect(fieldResult('f', big).information_abundance).toBeCloseTo(result(1e200, 'raw').information_abundance, 10);
+    const ordinary = new GramAccumulator(8, 'raw');
+    ordinary.add(table.subarray(25 * 8), 25);
+    const state = ordinary.state();
+    ordinary.addState(small.state());
+    // The ordinary rows are ~1e-200 of the huge ones: merged in either order, they vanish as they would in exact arithmetic.
+    expect(fieldResult('f', ordinary).information_abundance).toBeCloseTo(fieldResult('f', small).information_abundance, 12);
+    small.addState(state);
+    expect(fieldResult('f', small).singular_values).toEqual(fieldResult('f', ordinary).singular_values);
+  });
+
+  it('singular values beyond the largest float64 are an error naming the cause, never null in the JSON', () => {
+    const acc = new GramAccumulator(4, 'raw');
+    acc.add(new Float64Array(64).fill(1.5e308), 16);
+    expect(() => fieldResult('huge', acc)).toThrow(/Field "huge" has values so large that its singular values exceed the largest float64/);
+  });
+});

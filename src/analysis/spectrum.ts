@@ -1,4 +1,5 @@
-import type { GramAccumulator } from './gramAccumulator.ts';
+import { ImportError } from '../data/importError.ts';
+import { timesPow2, type GramAccumulator } from './gramAccumulator.ts';
 import { symmetricEigenvalues } from './symmetricEigen.ts';
 import type { FieldResult } from './types.ts';
 
@@ -48,7 +49,14 @@ export function effectiveRank(sv: number[]): number {
 
 /** The result of one field from its accumulated Gram. */
 export function fieldResult(name: string, acc: GramAccumulator): FieldResult {
-  const sv = singularValuesFromGram(acc.gram(), acc.dim, acc.rows);
+  const sv = singularValuesFromGram(acc.gram(), acc.dim, acc.rows).map((s) => timesPow2(s, acc.gramScaleExp));
+  if (!sv.every(Number.isFinite)) {
+    throw new ImportError(
+      'too-large',
+      `Field "${name}" has values so large that its singular values exceed the largest float64 number (~1.8e308).`,
+      'Rescale the table (divide it by a constant: the spectrum s_i/s_1 and IA do not change), or use the RecScope recipe, which normalises every row.',
+    );
+  }
   return {
     name,
     rows: acc.rows,

@@ -85,6 +85,9 @@ export class BackendGramAccumulator {
       excludedRows: this.excludedRows,
       upper: this.upper.slice(),
       colSum: this.colSum.slice(),
+      // float32 values never need the float64 path's overflow scaling.
+      scaleExp: 0,
+      peak: 0,
     };
   }
 

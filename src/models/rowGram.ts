@@ -33,6 +33,6 @@ export async function addGram(sum: Float64Array, gram: tf.Tensor): Promise<void>
 
 /** A FieldResult (RecScope mode) from a finished float64 Gram of `rows` normalised rows. */
 export function gramFieldResult(name: string, gram: Float64Array, dim: number, rows: number): FieldResult {
-  const acc = GramAccumulator.fromState({ dim, mode: 'recscope', rows, excludedRows: 0, upper: gram, colSum: new Float64Array(dim) });
+  const acc = GramAccumulator.fromState({ dim, mode: 'recscope', rows, excludedRows: 0, upper: gram, colSum: new Float64Array(dim), scaleExp: 0, peak: 0 });
   return fieldResult(name, acc);
 }
