@@ -34,4 +34,19 @@ describe('textLines', () => {
       [3, ''],
     ]);
   });
+
+  it('flags the final batch whose last line no newline ends, and only that one', async () => {
+    const flags = async (text: string, slice: number) => {
+      const seen: [number, boolean][] = [];
+      for await (const batch of textLines(textSource(text, 't.tsv'), slice)) seen.push([batch.lines.length, batch.lastLineUnterminated]);
+      return seen;
+    };
+    for (let slice = 1; slice <= 12; slice++) {
+      expect((await flags('a\tb\nc\td', slice)).map(([, f]) => f).filter(Boolean)).toHaveLength(1);
+      expect((await flags('a\tb\nc\td', slice)).at(-1)).toEqual([expect.any(Number), true]);
+      for (const ended of ['a\tb\nc\td\n', 'a\tb\r\nc\td\r\n', 'a\tb\nc\td\r', 'a\tb\n']) {
+        expect((await flags(ended, slice)).some(([, f]) => f), JSON.stringify(ended)).toBe(false);
+      }
+    }
+  });
 });

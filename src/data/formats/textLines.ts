@@ -10,11 +10,17 @@ export interface LineBatch {
   firstLine: number;
   /** File bytes read so far. */
   bytesDone: number;
+  /**
+   * True on the final batch when its last line is the file's last and no newline ends it: that
+   * line may be cut short (see cutShort.ts). A trailing '\r' counts as an ending.
+   */
+  lastLineUnterminated: boolean;
 }
 
 /**
  * Streams the lines of a UTF-8 text file in slices: lines and multi-byte characters may straddle
- * slice boundaries; '\r\n' and '\n' both end a line; a final line without a newline is kept.
+ * slice boundaries; '\r\n' and '\n' both end a line; a final line without a newline is kept (and
+ * flagged, lastLineUnterminated).
  */
 export async function* textLines(src: ByteSource, sliceBytes = TEXT_SLICE_BYTES, signal?: AbortSignal): AsyncGenerator<LineBatch> {
   const decoder = new TextDecoder('utf-8');
@@ -28,13 +34,16 @@ export async function* textLines(src: ByteSource, sliceBytes = TEXT_SLICE_BYTES,
     const text = carry + decoder.decode(bytes, { stream: offset < src.size });
     const lines = text.split('\n');
     carry = offset < src.size ? lines.pop()! : '';
-    if (offset >= src.size && lines[lines.length - 1] === '') lines.pop();
+    const last = offset >= src.size;
+    const unterminated = last && lines.length > 0 && lines[lines.length - 1] !== '' && !lines[lines.length - 1].endsWith('\r');
+    if (last && lines[lines.length - 1] === '') lines.pop();
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
     }
-    yield { lines, firstLine: nextLine, bytesDone: offset };
+    yield { lines, firstLine: nextLine, bytesDone: offset, lastLineUnterminated: unterminated };
     nextLine += lines.length;
   }
-  if (carry !== '') yield { lines: [carry.replace(/\r$/, '')], firstLine: nextLine, bytesDone: src.size };
+  // The source gave fewer bytes than its size: the line left over is one the file ends inside.
+  if (carry !== '') yield { lines: [carry.replace(/\r$/, '')], firstLine: nextLine, bytesDone: src.size, lastLineUnterminated: true };
 }

@@ -96,7 +96,7 @@ describe('text table errors', () => {
   it('names the line of a ragged row', async () => {
     const rows = Array.from({ length: 16 }, () => new Array(32).fill('0.5').join('\t'));
     rows.push(new Array(31).fill('0.5').join('\t'));
-    const error = await importFailure(readAll(await openText(rows.join('\n')), 'vectors'));
+    const error = await importFailure(readAll(await openText(rows.join('\n') + '\n'), 'vectors'));
     expect(error).toMatchObject({ code: 'ragged-row', message: 'vectors.tsv: line 17 has 31 values but the table has 32 columns' });
   });
 
@@ -130,6 +130,52 @@ describe('text table errors', () => {
       }
     };
     await expect(run()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('a file cut inside its last line (cutShort.ts)', () => {
+  const rows = ['0.123456\t-0.654321\t1.000000', '-1.250000\t0.500000\t0.333333', '2.000000\t0.000001\t-0.999999', '0.250000\t0.750000\t0.125000'];
+  const whole = rows.join('\n');
+  const failureOf = async (text: string, name = 'cut.tsv', sliceBytes?: number) => importFailure(readAll(await openText(text, name, sliceBytes), stripName(name)));
+  const stripName = (name: string) => name.replace(/\.[^.]+$/, '');
+
+  it('names every cut of the last line, whatever the slice size', async () => {
+    for (let cut = whole.lastIndexOf('\n') + 2; cut < whole.length; cut++) {
+      for (const slice of [5, 1 << 20]) {
+        const error = await failureOf(whole.slice(0, cut), 'cut.tsv', slice);
+        expect(error.code, whole.slice(cut - 8, cut)).toBe('truncated');
+        expect(error.message).toMatch(/^cut.tsv ends inside line 4: the file looks cut short \(/);
+      }
+    }
+  });
+
+  it('says which sign gave the cut away', async () => {
+    expect((await failureOf(whole.slice(0, -9))).message).toMatch(/it has 2 of the 3 values every row has/);
+    expect((await failureOf(whole.slice(0, -3))).message).toMatch(/its last value "0.125" is shorter than that column's value in every other row/);
+    expect((await failureOf(rows.join('\n').replace(/0.125000$/, '1.5e-'))).message).toMatch(/its last value is "1.5e-"/);
+  });
+
+  it('accepts a complete last line without a final newline, and a short value in a column of varying width', async () => {
+    expect((await readAll(await openText(whole), 'vectors')).values).toHaveLength(12);
+    const varying = '0.5\t0.25\n0.125\t0.75\n1\t0.0625\n2\t3';
+    expect((await readAll(await openText(varying), 'vectors')).values).toEqual([0.5, 0.25, 0.125, 0.75, 1, 0.0625, 2, 3]);
+  });
+
+  it('keeps the old errors where the file ends with a newline or the cell is plainly wrong', async () => {
+    expect((await failureOf(whole.slice(0, -9) + '\n')).code).toBe('ragged-row');
+    expect((await failureOf(whole.replace(/0.125000$/, 'abc'))).code).toBe('non-numeric');
+  });
+
+  it('word2vec text: a last vector with fewer values than dim is cut short; a full one is fine', async () => {
+    const w2v = '3 4\nthe 0.1 0.2 0.3 0.4\nof 0.5 0.6 0.7 0.8\nand 0.9 1.0 1.1 1.2';
+    expect((await readAll(await openText(w2v, 'w.txt'), 'w')).values).toHaveLength(12);
+    const cut = await failureOf(w2v.slice(0, -4), 'w.txt');
+    expect(cut).toMatchObject({ code: 'truncated', message: 'w.txt ends inside line 4: the file looks cut short (it has 3 of the 4 values every row has).' });
+  });
+
+  it('a metadata file with a header and columns, cut inside its last line', async () => {
+    await expect(readMetadataLabels(textSource('word\tcount\nthe\t10\nof\t7\nand', 'meta.tsv'))).rejects.toMatchObject({ code: 'truncated', message: expect.stringMatching(/meta.tsv ends inside line 4/) });
+    expect(await readMetadataLabels(textSource('word\tcount\nthe\t10\nof\t7\nand\t5', 'meta.tsv'))).toEqual(['the', 'of', 'and']);
   });
 });
 

@@ -2,6 +2,7 @@ import { throwIfAborted } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { ReadOptions, RowBlock, TableFile, TensorInfo } from '../tableFile.ts';
+import { CutShortCheck } from './cutShort.ts';
 import { stripExtension } from './npy.ts';
 import { blockRowCount } from './rowBlocks.ts';
 import { asImportError } from './tableFromTensors.ts';
@@ -85,13 +86,16 @@ async function* parseRows(
   let block = new Float64Array(step * dim);
   let filled = 0;
   let startRow = 0;
+  const cutShort = new CutShortCheck(src.name);
   for await (const batch of textLines(src, sliceBytes, opts.signal)) {
     for (let i = 0; i < batch.lines.length; i++) {
       const line = batch.lines[i];
       const lineNumber = batch.firstLine + i;
       if (lineNumber === headerLine || line.trim() === '') continue;
+      const mayBeCut = batch.lastLineUnterminated && i === batch.lines.length - 1;
       const cells = splitCells(line, delimiter);
       if (cells.length - first !== dim) {
+        cutShort.cellCount(lineNumber, cells.length - first, dim, mayBeCut, 'values');
         throw new ImportError(
           'ragged-row',
           `${src.name}: line ${lineNumber} has ${cells.length - first} values but the table has ${dim} columns`,
@@ -102,6 +106,7 @@ async function* parseRows(
       for (let c = first; c < cells.length; c++) {
         const value = parseCell(cells[c]);
         if (value === undefined) {
+          if (c === cells.length - 1) cutShort.invalidLastCell(lineNumber, cells[c], mayBeCut);
           throw new ImportError(
             'non-numeric',
             `${src.name}: line ${lineNumber}, column ${c + 1}: ${quoteCell(cells[c])} is not a number`,
@@ -110,6 +115,7 @@ async function* parseRows(
         }
         block[base + c] = value;
       }
+      cutShort.lastCell(lineNumber, cells[cells.length - 1].trim(), mayBeCut);
       labels?.push(cells[0].trim());
       if (++filled === step) {
         yield { data: block, rows: filled, dim, startRow, bytesDone: batch.bytesDone };

@@ -1,0 +1,98 @@
+/**
+ * Telling a text file cut short (an interrupted copy or download) from a complete one that merely
+ * lacks a final newline. The rule every text reader applies:
+ *
+ * Only the last line of a file that no newline ends can be cut. That line is named cut short when
+ *   (a) it has fewer cells than the file's rows have, or
+ *   (b) its last cell is not a valid value but is the start of one ("1.5e-", "-", "" where a number
+ *       or a 0/1 label belongs), or
+ *   (c) its last cell is narrower than that column's cell in each of at least
+ *       MIN_ROWS_FOR_WIDTH other rows whose widths are within one of each other: a fixed-format
+ *       column (fixed-precision floats, 8-digit hex hashes, 9-10 digit Unix times) cut inside its
+ *       last value.
+ * A last line with all its cells, each valid and as wide as its column's, is accepted: many tools
+ * write no final newline. A column of varying widths (free text, counts) cannot reveal a cut
+ * inside its last value; that case is accepted too.
+ */
+import { ImportError } from '../importError.ts';
+
+/** Rows a column needs before its width can reveal a cut last value. */
+export const MIN_ROWS_FOR_WIDTH = 3;
+
+/**
+ * The width a cut shortens: for a number with a decimal point the characters from the point on
+ * (sign and integer digits vary between rows of a fixed-precision export), else the whole cell.
+ */
+export function cellWidth(cell: string): number {
+  const point = cell.indexOf('.');
+  return point < 0 ? cell.length : cell.length - point;
+}
+
+/** The widths one column's cells have had (empty cells, missing values, not counted). */
+export class ColumnWidths {
+  private min = Infinity;
+  private max = -Infinity;
+  private rows = 0;
+
+  observe(cell: string): void {
+    if (cell === '') return;
+    const width = cellWidth(cell);
+    if (width < this.min) this.min = width;
+    if (width > this.max) this.max = width;
+    this.rows++;
+  }
+
+  /** Rule (c): the column has a fixed width and `cell` (not empty: a missing value) is narrower than every cell seen. */
+  looksCut(cell: string): boolean {
+    return cell !== '' && this.rows >= MIN_ROWS_FOR_WIDTH && this.max - this.min <= 1 && cellWidth(cell) < this.min;
+  }
+}
+
+/** A number (decimal, exponent, nan, inf) cut anywhere, "" included. */
+const NUMBER_PREFIX = /^\s*[-+]?(\d*\.?\d*([eE][-+]?\d*)?|n|na|i|in|inf|infi|infin|infini|infinit)$/i;
+
+/** Rule (b) for a numeric cell: it is invalid, but a prefix of a valid number. */
+export function isCutNumber(cell: string): boolean {
+  return NUMBER_PREFIX.test(cell);
+}
+
+function quote(cell: string): string {
+  return JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}...` : cell);
+}
+
+/**
+ * Rules (a) and (c) for one file, row by row. `mayBeCut` is true only for the file's last line
+ * when no newline ends it (LineBatch.lastLineUnterminated).
+ */
+export class CutShortCheck {
+  private readonly lastColumn = new ColumnWidths();
+
+  constructor(private readonly fileName: string) {}
+
+  /** Rule (a), before the row's other checks. */
+  cellCount(lineNumber: number, found: number, expected: number, mayBeCut: boolean, unit = 'columns'): void {
+    if (mayBeCut && found < expected) throw cutShortError(this.fileName, lineNumber, `it has ${found} of the ${expected} ${unit} every row has`);
+  }
+
+  /** Rule (b), for a last cell that failed its column's check. */
+  invalidLastCell(lineNumber: number, cell: string, mayBeCut: boolean): void {
+    if (mayBeCut && isCutNumber(cell)) throw cutShortError(this.fileName, lineNumber, `its last value is ${quote(cell)}`);
+  }
+
+  /** Rule (c): every complete row's last cell, in file order. */
+  lastCell(lineNumber: number, cell: string, mayBeCut: boolean): void {
+    if (mayBeCut && this.lastColumn.looksCut(cell)) {
+      throw cutShortError(this.fileName, lineNumber, `its last value ${quote(cell)} is shorter than that column's value in every other row`);
+    }
+    this.lastColumn.observe(cell);
+  }
+}
+
+/** The 'truncated' error every text reader throws for a cut last line. */
+export function cutShortError(fileName: string, lineNumber: number, detail: string): ImportError {
+  return new ImportError(
+    'truncated',
+    `${fileName} ends inside line ${lineNumber}: the file looks cut short (${detail}).`,
+    'Copy or download the file again: the copy stopped before the end of the file.',
+  );
+}
