@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildExampleTables } from '../examples/exampleTables.ts';
-import { openPersistence, storageFailureReason, type Persistence } from './persistence.ts';
+import type { IDBPDatabase } from 'idb';
+import { idbPersistence, openPersistence, storageFailureReason, type Persistence } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
 import { toSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
 import { createStudioStore } from './studioStore.ts';
@@ -81,5 +82,33 @@ describe('startPersistence', () => {
     expect(store2.getState().notices[0].text).toMatch(/^Your work will not be kept after reload: the browser's storage/);
     expect(store2.getState().tables).toHaveLength(1); // the table itself stays loaded
     stop();
+  });
+});
+
+describe('reading stored records', () => {
+  /** Just the reads listTables and listRuns make, over records as IndexedDB would hand them back. */
+  const fakeDb = (tables: unknown[], runs: unknown[]) =>
+    ({
+      transaction: () => ({ store: { getAllKeys: async () => tables.map((_, i) => i + 1), getAll: async () => tables } }),
+      getAll: async () => runs,
+    }) as unknown as IDBPDatabase<never>;
+
+  it('skips and counts corrupted records instead of failing the whole list', async () => {
+    const good = toSavedTable(uploaded(), 1);
+    const huge = structuredClone(good);
+    huge.result.fields[0].dim = 1e308;
+    const negative = structuredClone(good);
+    negative.result.fields[1].rows = -5;
+    const goodRun: RunRecord = { id: 'r1', kind: 'notes', label: 'x', createdAt: 1, updatedAt: 1, config: {}, metrics: [{ step: 1, values: { loss: 0.5 } }], spectra: [] };
+    let deep: unknown = 0;
+    for (let i = 0; i < 10_000; i++) deep = { deep };
+    const db = idbPersistence(fakeDb(
+      [good, null, 'text', huge, negative, { ...good, tensors: null }],
+      [goodRun, null, { ...goodRun, config: null }, { ...goodRun, config: { deep } }, { ...goodRun, metrics: [{ step: 1, values: { loss: Infinity } }] }, { ...goodRun, kind: 'ctr-training' }],
+    ) as never);
+    const { tables, skipped } = await db.listTables();
+    expect(tables).toEqual([{ key: 1, table: good }]);
+    expect(skipped).toBe(5);
+    expect(await db.listRuns()).toEqual({ runs: [goodRun], skipped: 5 });
   });
 });

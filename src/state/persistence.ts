@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
-import { checkRunRecord, checkSavedTable, RecordError, type RunRecord, type SavedTable } from './savedRecords.ts';
+import { checkRunRecord, checkSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
 
 export const DB_NAME = 'reclens';
 export const DB_VERSION = 2;
@@ -46,14 +46,18 @@ export function storageFailureReason(e: unknown): string {
   return `storage failed (${message || name || 'unknown error'}).`;
 }
 
+/**
+ * The stored records that validate. A record the checks refuse for any reason is skipped and
+ * counted, never thrown: one damaged record must not hide all the others.
+ */
 function validOnly<T>(items: T[], check: (v: T) => void): { valid: T[]; skipped: number } {
   const valid: T[] = [];
   for (const item of items) {
     try {
       check(item);
       valid.push(item);
-    } catch (e) {
-      if (!(e instanceof RecordError)) throw e;
+    } catch {
+      // Skipped (RecordError says why; the record stays in storage for a later version).
     }
   }
   return { valid, skipped: items.length - valid.length };
@@ -66,7 +70,7 @@ export function idbPersistence(db: IDBPDatabase<ReclensDB>): Persistence {
     async listTables() {
       const tx = db.transaction('tables');
       const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
-      const { valid, skipped } = validOnly(keys.map((key, i) => ({ key, table: values[i] })), (e) => checkSavedTable(e.table));
+      const { valid, skipped } = validOnly(keys.map((key, i) => ({ key, table: values[i] })), (e) => checkSavedTable(e.table, 'stored table'));
       return { tables: valid, skipped };
     },
     putRun: async (run) => {
@@ -77,7 +81,7 @@ export function idbPersistence(db: IDBPDatabase<ReclensDB>): Persistence {
       await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('checkpoints').delete(id), tx.done]);
     },
     async listRuns() {
-      const { valid, skipped } = validOnly(await db.getAll('runs'), (r) => checkRunRecord(r));
+      const { valid, skipped } = validOnly(await db.getAll('runs'), (r) => checkRunRecord(r, 'stored run'));
       return { runs: valid, skipped };
     },
     async putRunProgress(run, checkpoint) {

@@ -1,6 +1,14 @@
+import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult } from '../analysis/types.ts';
+import type { ImportErrorCode } from '../data/importError.ts';
 import type { TensorInfo } from '../data/tableFile.ts';
+import { MTL_ARMS } from '../workers/multitaskProtocol.ts';
+import type { MultitaskForm } from './multitaskSlice.ts';
+import { multitaskUrlSchema } from './multitaskUrl.ts';
 import type { LoadedTable } from './studioStore.ts';
+import type { TrainingForm } from './trainingSlice.ts';
+import { trainingUrlSchema } from './trainingUrl.ts';
+import type { UrlField } from './urlState.ts';
 
 /**
  * What is kept of an analysed table: the result and its provenance, never the file's bytes.
@@ -40,78 +48,367 @@ export function fromSavedTable(t: SavedTable): Omit<LoadedTable, 'id'> {
   return { source: t.source, format: t.format, bytes: t.bytes, tensors: t.tensors, result: t.result, elapsedMs: t.elapsedMs, origin: 'file', gramEngine: t.gramEngine };
 }
 
-/** Why a value is not a valid record: the path of the first bad part, e.g. "tables[0].result.fields[2].dim". */
-export class RecordError extends Error {}
+/**
+ * The widest embedding a saved record may declare. Analysis cannot produce more (its Gram is
+ * dim x dim); a larger figure is a damaged or forged record, and would make exports huge.
+ */
+export const MAX_RECORD_DIM = 65536;
+/** Limits on what one record may hold, so a forged record cannot exhaust memory or the stack. */
+export const RECORD_LIMITS = {
+  text: 4096,
+  fieldsPerTable: 10_000,
+  tensorsPerTable: 100_000,
+  shapeRank: 64,
+  metricsPerRun: 1_000_000,
+  valuesPerMetric: 1000,
+  spectraPerRun: 100_000,
+  namesPerRun: 10_000,
+  configDepth: 32,
+  configNodes: 5_000_000,
+};
+
+/**
+ * Why a value is not a valid record. The message names the record and the part of it, e.g.
+ * "table 3, field 'user_id': dim 0.5 is not a whole number"; `code` is the ImportError code a
+ * file import reports it under.
+ */
+export class RecordError extends Error {
+  readonly code: ImportErrorCode;
+
+  constructor(code: ImportErrorCode, message: string) {
+    super(message);
+    this.name = 'RecordError';
+    this.code = code;
+  }
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An own property only: a record's missing `constructor` must not read Object.prototype's. */
+const own = (o: Obj, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
 
-function need(ok: boolean, path: string, what: string): void {
-  if (!ok) throw new RecordError(`${path} should be ${what}`);
-}
-const num = (v: unknown, path: string) => need(typeof v === 'number' && Number.isFinite(v), path, 'a finite number');
-const str = (v: unknown, path: string) => need(typeof v === 'string', path, 'text');
-function numArray(v: unknown, path: string): void {
-  need(Array.isArray(v), path, 'a list of numbers');
-  (v as unknown[]).forEach((x, i) => num(x, `${path}[${i}]`));
-}
-function obj(v: unknown, path: string): Obj {
-  need(isObj(v), path, 'an object');
-  return v as Obj;
-}
-function list(v: unknown, path: string): unknown[] {
-  need(Array.isArray(v), path, 'a list');
-  return v as unknown[];
+/** A value as a message shows it: short, never the whole of a forged payload. */
+function shown(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
 }
 
-const FORMATS = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'generated'];
-const GRAM_ENGINES = ['float64-js', 'backend-matmul'];
-const MODES = ['recscope', 'raw', 'centered'];
+/** Checks the parts of one record; `where` names it ("table 3, field 'user_id'"). */
+class Check {
+  constructor(readonly where: string) {}
 
-function checkField(v: unknown, path: string): void {
-  const f = obj(v, path);
-  str(f.name, `${path}.name`);
-  for (const k of ['rows', 'dim', 'information_abundance', 'effective_rank', 'excluded_rows']) num(f[k], `${path}.${k}`);
-  numArray(f.singular_values, `${path}.singular_values`);
-  numArray(f.normalized_spectrum, `${path}.normalized_spectrum`);
+  at(part: string): Check {
+    return new Check(`${this.where}, ${part}`);
+  }
+
+  fail(code: ImportErrorCode, what: string, problem: string): never {
+    throw new RecordError(code, `${this.where}: ${what} ${problem}`);
+  }
+
+  number(o: Obj, key: string, min = -Infinity, max = Infinity): number {
+    return this.numberValue(own(o, key), key, min, max);
+  }
+
+  numberValue(v: unknown, what: string, min = -Infinity, max = Infinity): number {
+    if (v === undefined) this.fail('bad-header', what, 'is missing');
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('non-numeric', what, `${shown(v)} is not a finite number`);
+    if (v < min) this.fail('bad-header', what, `${v} is below ${min}`);
+    if (v > max) this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}`);
+    return v;
+  }
+
+  /** Every entry of a long list; the message names the first bad one ("singular value 3"). */
+  numbers(list: unknown[], what: string, min = -Infinity, max = Infinity): void {
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.numberValue(v, `${what} ${i + 1}`, min, max);
+    }
+  }
+
+  whole(o: Obj, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.number(o, key);
+    if (!Number.isInteger(v)) this.fail('bad-header', key, `${v} is not a whole number`);
+    return this.numberValue(v, key, min, max);
+  }
+
+  text(o: Obj, key: string, { nonEmpty = false } = {}): string {
+    const v = own(o, key);
+    if (typeof v !== 'string') this.fail('bad-header', key, `${shown(v)} is not text`);
+    if (v.length > RECORD_LIMITS.text) this.fail('too-large', key, `is ${v.length} characters long (at most ${RECORD_LIMITS.text})`);
+    if (nonEmpty && v === '') this.fail('bad-header', key, 'is empty');
+    return v;
+  }
+
+  oneOf<T extends string>(o: Obj, key: string, values: readonly T[]): T {
+    const v = own(o, key);
+    if (!(values as readonly unknown[]).includes(v)) this.fail('bad-header', key, `${shown(v)} is not one of ${values.join(', ')}`);
+    return v as T;
+  }
+
+  object(o: Obj, key: string): Obj {
+    const v = own(o, key);
+    if (!isObj(v)) this.fail('bad-header', key, `${shown(v)} is not an object`);
+    return v;
+  }
+
+  list(o: Obj, key: string, maxLength: number): unknown[] {
+    const v = own(o, key);
+    if (!Array.isArray(v)) this.fail('bad-header', key, `${shown(v)} is not a list`);
+    if (v.length > maxLength) this.fail('too-large', key, `has ${v.length} entries (at most ${maxLength})`);
+    return v;
+  }
+
+  item(v: unknown, what: string): Obj {
+    if (!isObj(v)) this.fail('bad-header', what, `${shown(v)} is not an object`);
+    return v;
+  }
+
+  names(o: Obj, key: string): string[] {
+    const names = this.list(o, key, RECORD_LIMITS.namesPerRun);
+    names.forEach((n, i) => this.text({ [`${key}[${i + 1}]`]: n }, `${key}[${i + 1}]`));
+    return names as string[];
+  }
 }
 
-export function checkSavedTable(v: unknown, path = 'table'): SavedTable {
-  const t = obj(v, path);
-  str(t.source, `${path}.source`);
-  need(FORMATS.includes(t.format as string), `${path}.format`, `one of ${FORMATS.join(', ')}`);
-  num(t.bytes, `${path}.bytes`);
-  num(t.elapsedMs, `${path}.elapsedMs`);
-  num(t.savedAt, `${path}.savedAt`);
-  need(GRAM_ENGINES.includes(t.gramEngine as string), `${path}.gramEngine`, `one of ${GRAM_ENGINES.join(', ')}`);
-  list(t.tensors, `${path}.tensors`).forEach((x, i) => {
-    const ti = obj(x, `${path}.tensors[${i}]`);
-    str(ti.name, `${path}.tensors[${i}].name`);
-    numArray(ti.shape, `${path}.tensors[${i}].shape`);
+const FORMATS: readonly LoadedTable['format'][] = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'generated'];
+const GRAM_ENGINES: readonly LoadedTable['gramEngine'][] = ['float64-js', 'backend-matmul'];
+const MODES = ['recscope', 'raw', 'centered'] as const;
+/** IA and effective rank are recomputed from the singular values; they must agree this closely. */
+const DERIVED_TOLERANCE = 1e-9;
+
+const close = (a: number, b: number, tolerance: number) => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+
+/** One field's spectrum: whole counts, lengths that match its dim, and figures that follow from its singular values. */
+function checkField(v: unknown, c: Check, index: number): FieldResult {
+  const f = c.item(v, `field ${index + 1}`);
+  const named = c.at(`field ${index + 1}`);
+  const name = named.text(f, 'name');
+  const at = c.at(`field '${name.length > 60 ? `${name.slice(0, 60)}…` : name}'`);
+  const rows = at.whole(f, 'rows', 0);
+  const dim = at.whole(f, 'dim', 1, MAX_RECORD_DIM);
+  at.whole(f, 'excluded_rows', 0);
+  const sv = at.list(f, 'singular_values', MAX_RECORD_DIM);
+  if (sv.length !== Math.min(rows, dim)) at.fail('shape-mismatch', 'singular_values', `has ${sv.length} values, not min(rows, dim) = ${Math.min(rows, dim)}`);
+  at.numbers(sv, 'singular value', 0);
+  const spectrum = at.list(f, 'normalized_spectrum', MAX_RECORD_DIM);
+  if (spectrum.length !== dim) at.fail('shape-mismatch', 'normalized_spectrum', `has ${spectrum.length} values, not dim = ${dim}`);
+  at.numbers(spectrum, 'normalized_spectrum value', 0, 1);
+
+  const values = sv as number[];
+  const allZero = values.every((s) => s === 0);
+  // An all-zero table has no spectrum: IA and effective rank are 0 (see spectrum.ts); otherwise both lie in [1, dim].
+  const ia = at.number(f, 'information_abundance');
+  const rank = at.number(f, 'effective_rank');
+  if (!allZero) {
+    at.numberValue(ia, 'information_abundance', 1, dim);
+    at.numberValue(rank, 'effective_rank', 1, dim * (1 + DERIVED_TOLERANCE));
+  }
+  if (!close(ia, informationAbundance(values), DERIVED_TOLERANCE)) at.fail('bad-header', 'information_abundance', `${ia} does not match its singular values (${informationAbundance(values)})`);
+  if (!close(rank, effectiveRank(values), DERIVED_TOLERANCE)) at.fail('bad-header', 'effective_rank', `${rank} does not match its singular values (${effectiveRank(values)})`);
+  const top = values.reduce((m, s) => Math.max(m, s), 0);
+  (spectrum as number[]).forEach((s, i) => {
+    const expected = top > 0 && i < values.length ? values[i] / top : 0;
+    if (!close(s, expected, DERIVED_TOLERANCE)) at.fail('bad-header', `normalized_spectrum value ${i + 1}`, `${s} is not s_${i + 1} / s_max (${expected})`);
   });
-  const r = obj(t.result, `${path}.result`);
-  str(r.source, `${path}.result.source`);
-  const o = obj(r.options, `${path}.result.options`);
-  need(MODES.includes(o.mode as string), `${path}.result.options.mode`, `one of ${MODES.join(', ')}`);
-  list(r.fields, `${path}.result.fields`).forEach((f, i) => checkField(f, `${path}.result.fields[${i}]`));
+  return v as FieldResult;
+}
+
+function checkFields(fields: unknown[], c: Check): void {
+  fields.forEach((f, i) => checkField(f, c, i));
+}
+
+/** `where` names the record in messages, e.g. "table 3" (workspace files) or "stored table" (IndexedDB). */
+export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
+  const c = new Check(where);
+  const t = c.item(v, 'the record');
+  c.text(t, 'source');
+  c.oneOf(t, 'format', FORMATS);
+  c.whole(t, 'bytes', 0);
+  c.number(t, 'elapsedMs', 0);
+  c.number(t, 'savedAt');
+  c.oneOf(t, 'gramEngine', GRAM_ENGINES);
+  c.list(t, 'tensors', RECORD_LIMITS.tensorsPerTable).forEach((x, i) => {
+    const at = c.at(`tensor ${i + 1}`);
+    const ti = c.item(x, `tensor ${i + 1}`);
+    at.text(ti, 'name');
+    at.text(ti, 'dtype');
+    if (typeof own(ti, 'analysable') !== 'boolean') at.fail('bad-header', 'analysable', `${shown(own(ti, 'analysable'))} is not true or false`);
+    if (own(ti, 'reason') !== undefined) at.text(ti, 'reason');
+    // -1: a text table's row count before it was read (see TensorInfo).
+    at.list(ti, 'shape', RECORD_LIMITS.shapeRank).forEach((n, j) => at.whole({ [`shape[${j + 1}]`]: n }, `shape[${j + 1}]`, -1));
+  });
+  const r = c.object(t, 'result');
+  const rc = c.at('result');
+  rc.text(r, 'source');
+  const o = rc.object(r, 'options');
+  const oc = rc.at('options');
+  oc.oneOf(o, 'mode', MODES);
+  if (own(o, 'field_dims') !== undefined) {
+    oc.list(o, 'field_dims', RECORD_LIMITS.fieldsPerTable).forEach((n, j) => oc.whole({ [`field_dims[${j + 1}]`]: n }, `field_dims[${j + 1}]`, 1));
+  }
+  if (own(o, 'tensors') !== undefined) oc.names(o, 'tensors');
+  checkFields(rc.list(r, 'fields', RECORD_LIMITS.fieldsPerTable), c);
   return v as SavedTable;
 }
 
-export function checkRunRecord(v: unknown, path = 'run'): RunRecord {
-  const r = obj(v, path);
-  for (const k of ['id', 'kind', 'label']) str(r[k], `${path}.${k}`);
-  num(r.createdAt, `${path}.createdAt`);
-  num(r.updatedAt, `${path}.updatedAt`);
-  obj(r.config, `${path}.config`);
-  list(r.metrics, `${path}.metrics`).forEach((m, i) => {
-    const e = obj(m, `${path}.metrics[${i}]`);
-    num(e.step, `${path}.metrics[${i}].step`);
-    Object.entries(obj(e.values, `${path}.metrics[${i}].values`)).forEach(([k, x]) => num(x, `${path}.metrics[${i}].values.${k}`));
+/**
+ * Any JSON-like value of bounded depth and size (a run's config). Numbers may be NaN (IndexedDB
+ * keeps it; a workspace file holds it as null).
+ */
+function checkPlainValue(v: unknown, c: Check, what: string): void {
+  let nodes = 0;
+  const visit = (x: unknown, depth: number): void => {
+    if (++nodes > RECORD_LIMITS.configNodes) c.fail('too-large', what, `holds more than ${RECORD_LIMITS.configNodes} values`);
+    if (depth > RECORD_LIMITS.configDepth) c.fail('too-large', what, `is nested more than ${RECORD_LIMITS.configDepth} levels deep`);
+    if (x === null || typeof x === 'number' || typeof x === 'boolean') return;
+    if (typeof x === 'string') {
+      if (x.length > RECORD_LIMITS.text * 10) c.fail('too-large', what, `holds a text of ${x.length} characters`);
+      return;
+    }
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y, depth + 1);
+      return;
+    }
+    if (isObj(x)) {
+      for (const key of Object.keys(x)) visit(x[key], depth + 1);
+      return;
+    }
+    c.fail('bad-header', what, `holds ${typeof x}, which a saved run cannot hold`);
+  };
+  visit(v, 0);
+}
+
+/**
+ * A run's form, setting by setting, against the link key that carries it: text and choices must
+ * be what the link accepts; numbers need only be finite, since the forms let some settings past
+ * the link's ranges (a run trained that way must still come back).
+ */
+function checkForm<F>(form: Obj, keys: Record<keyof F & string, string>, schema: Record<string, UrlField<unknown>>, c: Check): void {
+  for (const [formKey, urlKey] of Object.entries(keys) as [string, string][]) {
+    const field = schema[urlKey];
+    const v = own(form, formKey);
+    if (typeof field.default === 'number') c.number(form, formKey);
+    else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v) c.fail('bad-header', formKey, `${shown(v)} is not ${field.describe}`);
+  }
+}
+
+const TRAINING_FORM_KEYS: Record<keyof TrainingForm, keyof typeof trainingUrlSchema> = {
+  datasetId: 'tds', kind: 'tmodel', sets: 'tsets', dim: 'tdim', sizeMultiplier: 'tsize', mlp: 'tmlp', lr: 'tlr',
+  weightDecay: 'twd', batchSize: 'tbs', epochs: 'tep', patience: 'tpat', evalEvery: 'teval', seed: 'tseed', spectrumEvery: 'tsnap',
+};
+const MULTITASK_FORM_KEYS: Record<keyof MultitaskForm, keyof typeof multitaskUrlSchema> = {
+  datasetId: 'mds', model: 'mmodel', alternative: 'mopt', beta: 'mbeta', lr: 'mlr', batchSize: 'mbs', steps: 'msteps', seed: 'mseed', conflictSteps: 'mcsteps',
+};
+const RUN_STATUSES = ['idle', 'loading', 'running', 'paused', 'done', 'stopped', 'error', 'interrupted'] as const;
+/** A number the run did not measure is NaN in memory and null in a workspace file. */
+const numberOrNull = (o: Obj, key: string, c: Check) => (own(o, key) === null || Number.isNaN(own(o, key)) ? null : c.number(o, key));
+
+/** The config of a Train-view run (toRunRecord in trainingController.ts). */
+function checkTrainingConfig(config: Obj, c: Check): void {
+  checkForm<TrainingForm>(c.object(config, 'form'), TRAINING_FORM_KEYS, trainingUrlSchema, c.at('form'));
+  c.text(config, 'datasetName');
+  c.whole(config, 'parameters', 0);
+  c.oneOf(config, 'status', RUN_STATUSES);
+  numberOrNull(config, 'bayesAuc', c);
+  const savedStep = own(config, 'savedStep');
+  if (savedStep !== undefined && savedStep !== null) c.whole(config, 'savedStep', 0);
+  const final = own(config, 'final');
+  if (final !== null) {
+    const f = c.object(config, 'final');
+    const fc = c.at('final');
+    fc.whole(f, 'step', 0);
+    fc.whole(f, 'parameters', 0);
+    fc.whole(f, 'bestStep', -1); // -1: no validation was ever better than none
+    for (const key of ['bestValidAuc', 'testAuc', 'testLogloss']) numberOrNull(f, key, fc);
+  }
+}
+
+/** The config of a Multi-task run (toMtlRecord in multitaskController.ts). */
+function checkMultitaskConfig(config: Obj, c: Check): void {
+  const run = c.object(config, 'run');
+  const rc = c.at('run');
+  checkForm<MultitaskForm>(rc.object(run, 'form'), MULTITASK_FORM_KEYS, multitaskUrlSchema, rc.at('form'));
+  rc.text(run, 'datasetName');
+  rc.oneOf(run, 'status', RUN_STATUSES);
+  rc.whole(run, 'step', 0);
+  rc.whole(run, 'epoch', 0);
+  const tasks = rc.names(run, 'tasks');
+  rc.names(run, 'fields');
+  rc.names(run, 'layers');
+  rc.list(run, 'snapshots', RECORD_LIMITS.spectraPerRun).forEach((s, i) => {
+    const sc = rc.at(`snapshot ${i + 1}`);
+    const snapshot = rc.item(s, `snapshot ${i + 1}`);
+    sc.whole(snapshot, 'step', 0);
+    const arms = sc.object(snapshot, 'arms');
+    for (const arm of MTL_ARMS) sc.object(arms, arm);
   });
-  list(r.spectra, `${path}.spectra`).forEach((s, i) => {
-    const e = obj(s, `${path}.spectra[${i}]`);
-    num(e.step, `${path}.spectra[${i}].step`);
-    list(e.fields, `${path}.spectra[${i}].fields`).forEach((f, j) => checkField(f, `${path}.spectra[${i}].fields[${j}]`));
+  c.list(config, 'metrics', RECORD_LIMITS.metricsPerRun).forEach((m, i) => {
+    const mc = c.at(`metrics point ${i + 1}`);
+    const point = c.item(m, `metrics point ${i + 1}`);
+    mc.whole(point, 'step', 0);
+    for (const group of ['all', 'comparable']) {
+      const byArm = mc.object(point, group);
+      for (const arm of MTL_ARMS) {
+        const perTask = mc.at(group).list(byArm, arm, tasks.length);
+        if (group === 'all' && perTask.length !== tasks.length) mc.at(group).fail('shape-mismatch', arm, `has ${perTask.length} tasks, not ${tasks.length}`);
+        perTask.forEach((x, k) => {
+          const tc = mc.at(`${group} ${arm} task ${k + 1}`);
+          const t = mc.item(x, `${group} ${arm} task ${k + 1}`);
+          tc.text(t, 'task');
+          for (const key of ['auc', 'logloss', 'gauc']) numberOrNull(t, key, tc);
+          for (const key of ['rows', 'positives']) tc.whole(t, key, 0);
+        });
+      }
+    }
+  });
+  const conflict = own(config, 'conflict');
+  if (conflict !== null) {
+    const cc = c.at('conflict');
+    const result = c.object(config, 'conflict');
+    const pair = cc.names(result, 'tasks');
+    if (pair.length !== 2) cc.fail('shape-mismatch', 'tasks', `has ${pair.length} names, not 2`);
+    cc.list(result, 'models', RECORD_LIMITS.namesPerRun).forEach((x, i) => cc.item(x, `model ${i + 1}`));
+  }
+}
+
+/** Kinds whose config a view reads back; any other kind is kept with only the generic checks. */
+const CONFIG_CHECKS: Record<string, (config: Obj, c: Check) => void> = {
+  'ctr-training': checkTrainingConfig,
+  multitask: checkMultitaskConfig,
+};
+
+/** `where` names the record in messages, e.g. "run 2" (workspace files) or "stored run" (IndexedDB). */
+export function checkRunRecord(v: unknown, where = 'run'): RunRecord {
+  const c = new Check(where);
+  const r = c.item(v, 'the record');
+  c.text(r, 'id', { nonEmpty: true });
+  const kind = c.text(r, 'kind');
+  c.text(r, 'label');
+  c.number(r, 'createdAt');
+  c.number(r, 'updatedAt');
+  const config = c.object(r, 'config');
+  checkPlainValue(config, c, 'config');
+  if (Object.hasOwn(CONFIG_CHECKS, kind)) CONFIG_CHECKS[kind](config, c.at('config'));
+  c.list(r, 'metrics', RECORD_LIMITS.metricsPerRun).forEach((m, i) => {
+    const mc = c.at(`metric ${i + 1}`);
+    const e = c.item(m, `metric ${i + 1}`);
+    mc.whole(e, 'step', 0);
+    const values = mc.object(e, 'values');
+    const keys = Object.keys(values);
+    if (keys.length > RECORD_LIMITS.valuesPerMetric) mc.fail('too-large', 'values', `has ${keys.length} entries (at most ${RECORD_LIMITS.valuesPerMetric})`);
+    for (const key of keys) {
+      if (key.length > RECORD_LIMITS.text) mc.fail('too-large', 'a value name', `is ${key.length} characters long`);
+      mc.number(values, key);
+    }
+  });
+  c.list(r, 'spectra', RECORD_LIMITS.spectraPerRun).forEach((s, i) => {
+    const sc = c.at(`spectrum ${i + 1}`);
+    const e = c.item(s, `spectrum ${i + 1}`);
+    sc.whole(e, 'step', 0);
+    checkFields(sc.list(e, 'fields', RECORD_LIMITS.fieldsPerTable), sc);
   });
   return v as RunRecord;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { effectiveRank } from '../analysis/spectrum.ts';
 import { checkRunRecord } from './savedRecords.ts';
 import { applyEvent, fromRunRecord, modelConfigOf, parseMlp, toRunRecord, trainConfigOf } from './trainingController.ts';
 import { DEFAULT_TRAINING_FORM, toggleCompare, type TrainingRun } from './trainingSlice.ts';
 
-const field = (name: string, ia: number) => ({ name, rows: 10, dim: 4, singular_values: [1, 0.5], normalized_spectrum: [1, 0.5, 0, 0], information_abundance: ia, effective_rank: ia, excluded_rows: 0 });
+/** A consistent spectrum (saved records are validated) whose IA is `ia`: singular values [1, ia - 1]. */
+const field = (name: string, ia: number) => ({ name, rows: 2, dim: 4, singular_values: [1, ia - 1], normalized_spectrum: [1, ia - 1, 0, 0], information_abundance: ia, effective_rank: effectiveRank([1, ia - 1]), excluded_rows: 0 });
 
 const emptyRun = (): TrainingRun => ({
   id: 'r1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
