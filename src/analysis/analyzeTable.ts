@@ -2,6 +2,7 @@ import { throwIfAborted } from '../data/abort.ts';
 import { checkFieldDims } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import type { RowBlock, TableFile, TensorInfo } from '../data/tableFile.ts';
+import { checkDimension } from './dimensionLimit.ts';
 import { GramAccumulator } from './gramAccumulator.ts';
 import { fieldResult } from './spectrum.ts';
 import type { AnalysisOptions, AnalysisProgress, AnalysisResult, FieldResult, SpectrumMode } from './types.ts';
@@ -14,6 +15,8 @@ export interface AnalysisRequest {
   mode: SpectrumMode;
   /** Field names, one per field (default: tensor names, or field_0.. with field_dims). */
   fieldNames?: string[];
+  /** Widest table analysed (default DEFAULT_MAX_DIM); wider ones are refused before reading. */
+  maxDim?: number;
 }
 
 export interface AnalysisHooks {
@@ -44,6 +47,7 @@ export async function analyzeTableFile(
     throw new ImportError('no-tensor-selected', 'No tensor was selected for analysis.', 'Select at least one 2-D tensor of the file.');
   }
   const infos = request.tensors.map((name) => analysableTensor(file, name));
+  for (const info of infos) checkDimension(info.name, info.shape[0], info.shape[1], request.maxDim);
   const { field_dims: fieldDims, mode } = request;
   if (fieldDims && infos.length !== 1) {
     throw new ImportError(

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseMaxDim } from '../analysis/dimensionLimit.ts';
 import type { SpectrumMode } from '../analysis/types.ts';
 
 export type CliCommand =
@@ -11,6 +12,8 @@ export type CliCommand =
       tensors: string[];
       metadata?: string;
       mode: SpectrumMode;
+      /** --max-dim: the widest table analysed (default DEFAULT_MAX_DIM). */
+      maxDim?: number;
       json: boolean;
     };
 
@@ -33,6 +36,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
         tensor: { type: 'string', multiple: true },
         metadata: { type: 'string' },
         mode: { type: 'string' },
+        'max-dim': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -51,6 +55,15 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${mode}"`);
   }
+  const maxDimText = values['max-dim'];
+  let maxDim: number | undefined;
+  if (maxDimText !== undefined) {
+    try {
+      maxDim = parseMaxDim(maxDimText);
+    } catch (e) {
+      throw new UsageError(`--max-dim: ${(e as Error).message}`);
+    }
+  }
   return {
     kind: 'analyze',
     file,
@@ -58,6 +71,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     tensors: values.tensor ?? [],
     metadata: values.metadata,
     mode: mode as SpectrumMode,
+    ...(maxDim === undefined ? {} : { maxDim }),
     json: values.json ?? false,
   };
 }

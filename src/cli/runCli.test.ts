@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { npyBytes, sampleValues } from '../data/testFixtures.ts';
 import { runCli } from './runCli.ts';
 
 const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
@@ -21,7 +22,7 @@ describe('runCli', () => {
     expect(out).toMatch(/reclens analyze FILE/);
   });
 
-  it.each([[[]], [['frobnicate', 'x']], [['analyze']], [['analyze', 'a', 'b']], [['analyze', 'x.npy', '--mode', 'pca']], [['analyze', 'x.npy', '--bogus']]])(
+  it.each([[[]], [['frobnicate', 'x']], [['analyze']], [['analyze', 'a', 'b']], [['analyze', 'x.npy', '--mode', 'pca']], [['analyze', 'x.npy', '--bogus']], [['analyze', 'x.npy', '--max-dim', '5000']], [['analyze', 'x.npy', '--max-dim', '0.5']]])(
     'usage errors exit 2 with usage: %j',
     async (argv) => {
       const { code, out, err } = await run(...argv);
@@ -87,5 +88,20 @@ describe('runCli', () => {
       expect(out).toBe('');
       expect(err).toMatch(/^error: .+\nfix: .+\n$/);
     }
+  });
+
+  it('refuses a table wider than the dimension limit at once, naming a likely transposed export; --max-dim raises the limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reclens-cli-'));
+    const wide = join(dir, 'wide.npy');
+    writeFileSync(wide, npyBytes(sampleValues(2 * 2000), [2, 2000]));
+    const refused = await run('analyze', wide);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('"wide" is 2000 columns wide, above the dimension limit of 1024. It has fewer rows (2) than columns: is it transposed?');
+    const narrow = join(dir, 'narrow.npy');
+    writeFileSync(narrow, npyBytes(sampleValues(3 * 40), [3, 40]));
+    expect((await run('analyze', narrow, '--max-dim', '32')).err).toContain('above the dimension limit of 32');
+    const raised = await run('analyze', narrow, '--max-dim', '40', '--json');
+    expect(raised.code).toBe(0);
+    expect(JSON.parse(raised.out).fields[0]).toMatchObject({ rows: 3, dim: 40 });
   });
 });

@@ -67,7 +67,7 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
         );
       }
     }
-    return await analyzeTableFile(file, { tensors, field_dims: fieldDims, mode: command.mode }, { onProgress: progress });
+    return await analyzeTableFile(file, { tensors, field_dims: fieldDims, mode: command.mode, maxDim: command.maxDim }, { onProgress: progress });
   } finally {
     if (progress) io.err('\r\x1b[K');
     await source.close();

@@ -16,6 +16,8 @@ Options:
   --mode MODE             recscope (default): rows L2-normalised, no centering (RecScope)
                           raw: rows as stored
                           centered: column means subtracted, no row normalisation
+  --max-dim N             analyse tables up to N columns wide (default 1024, at most
+                          4096; the exact spectrum costs dim³: ~45 s at 1024 here)
   --json                  print the result as JSON (the stable schema)
   -h, --help              show this help
 

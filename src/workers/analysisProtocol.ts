@@ -44,6 +44,8 @@ export interface AnalyzeRequest {
   tensors: string[];
   field_dims?: number[];
   mode: SpectrumMode;
+  /** Widest table analysed (default DEFAULT_MAX_DIM). */
+  maxDim?: number;
 }
 
 export interface AnalyzeOk {
