@@ -94,6 +94,9 @@ describe('URL round trip', () => {
         const hash = `#v=1&theme=dark&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
         const once = canonical(hash);
         expect(canonical(`#${once}`), hash).toBe(once);
+        // Every value taken from the link is one the link writes back unchanged (-0 is not).
+        const { values: parsed } = createStudioUrlRegistry().parse(hash);
+        for (const [k, field] of Object.entries(createStudioUrlRegistry().schema())) expect(Object.is(field.parse(field.format(parsed[k])), parsed[k]), `${hash} ${k}`).toBe(true);
         links++;
       }
     }

@@ -33,7 +33,7 @@ export function intField(min: number, max: number, fallback: number): UrlField<n
     default: fallback,
     parse: (raw) => {
       if (!/^-?\d+$/.test(raw)) return null;
-      const n = Number(raw);
+      const n = Number(raw) + 0; // + 0: "-0" reads as 0, which is what the link writes back
       return n >= min && n <= max ? n : null;
     },
     format: (v) => String(v),
@@ -45,7 +45,7 @@ export function numberField(min: number, max: number, fallback: number): UrlFiel
   return {
     default: fallback,
     parse: (raw) => {
-      const n = raw.trim() === '' ? NaN : Number(raw);
+      const n = raw.trim() === '' ? NaN : Number(raw) + 0; // + 0: "-0" reads as 0
       return Number.isFinite(n) && n >= min && n <= max ? n : null;
     },
     format: (v) => String(v),
