@@ -78,11 +78,12 @@ describe('URL sync', () => {
 
 describe('URL round trip', () => {
   /** parse -> apply to a fresh store -> format: what the address bar shows after opening `hash`. */
+  const shared = createStudioUrlRegistry();
+  const sharedSchema = shared.schema();
   const canonical = (hash: string) => {
-    const registry = createStudioUrlRegistry();
     const store = createStudioStore();
-    registry.apply(registry.parse(hash).values, store.getState());
-    return registry.format(store.getState());
+    shared.apply(shared.parse(hash).values, store.getState());
+    return shared.format(store.getState());
   };
 
   it('is stable for every key given hostile, out-of-range and malformed values', () => {
@@ -95,8 +96,8 @@ describe('URL round trip', () => {
         const once = canonical(hash);
         expect(canonical(`#${once}`), hash).toBe(once);
         // Every value taken from the link is one the link writes back unchanged (-0 is not).
-        const { values: parsed } = createStudioUrlRegistry().parse(hash);
-        for (const [k, field] of Object.entries(createStudioUrlRegistry().schema())) expect(Object.is(field.parse(field.format(parsed[k])), parsed[k]), `${hash} ${k}`).toBe(true);
+        const { values: parsed } = shared.parse(hash);
+        for (const [k, field] of Object.entries(sharedSchema)) expect(Object.is(field.parse(field.format(parsed[k])), parsed[k]), `${hash} ${k}`).toBe(true);
         links++;
       }
     }
