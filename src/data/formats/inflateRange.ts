@@ -4,6 +4,8 @@ import { ImportError } from '../importError.ts';
 
 /** Compressed bytes fed to the inflater at a time; bounds memory even for highly compressible data. */
 const COMPRESSED_SLICE = 1 << 18;
+/** Compressed bytes pushed into the inflater at once: at most ~16 MB of output waits for the consumer. */
+const PUSH_BYTES = 1 << 14;
 
 /**
  * Inflates the raw DEFLATE stream in bytes [offset, offset + length) of src, reading it in slices,
@@ -28,15 +30,18 @@ export async function* inflateRange(
     }
     pos += n;
     consumed.bytes = pos;
-    try {
-      inflater.push(slice, pos >= length);
-    } catch (error) {
-      throw new ImportError(
-        'read-failed',
-        `${name} could not be decompressed: ${(error as Error).message}`,
-        'Re-export the file; its compressed data is damaged',
-      );
+    // DEFLATE expands at most ~1032:1, so pushing PUSH_BYTES at a time bounds what is held before the consumer takes it.
+    for (let at = 0; at < slice.length; at += PUSH_BYTES) {
+      try {
+        inflater.push(slice.subarray(at, at + PUSH_BYTES), pos >= length && at + PUSH_BYTES >= slice.length);
+      } catch (error) {
+        throw new ImportError(
+          'read-failed',
+          `${name} could not be decompressed: ${(error as Error).message}`,
+          'Re-export the file; its compressed data is damaged',
+        );
+      }
+      yield* output.splice(0);
     }
-    yield* output.splice(0);
   }
 }

@@ -3,6 +3,7 @@ import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
 import { npyBytes, npzBytes, readAll, recordingByteSource, sampleValues, importFailure } from '../testFixtures.ts';
 import { inflateRange } from './inflateRange.ts';
+import { MAX_WHOLE_INFLATE_BYTES } from './npz.ts';
 import { readZipDirectory } from './zipDirectory.ts';
 
 const open = (bytes: Uint8Array, name = 'tables.npz') => openTableFile(bytesByteSource(bytes, name));
@@ -129,6 +130,27 @@ describe('.npz', () => {
     expect(error).toMatchObject({ code: 'empty', message: 'tables.npz holds no .npy arrays' });
   });
 
+  it('refuses, before inflating it, a deflated Fortran-order member larger than the whole-inflate limit (a deflate bomb)', async () => {
+    // 16,384 x 4,097 float32 in column order (256 MB + 64 kB). Only the header is deflated here, and the
+    // zip's uncompressed sizes are set to the whole member's: the reader must refuse from the header alone.
+    const rows = 16_384;
+    const dim = MAX_WHOLE_INFLATE_BYTES / 4 / rows + 1;
+    const header = npyBytes([], [rows, dim], { fortran: true });
+    const zip = npzBytes({ big: header }, { deflate: true });
+    const view = new DataView(zip.buffer);
+    for (let at = 0; at + 4 <= zip.length; at++) {
+      const signature = view.getUint32(at, true);
+      if (signature === 0x04034b50) view.setUint32(at + 22, header.length + rows * dim * 4, true);
+      if (signature === 0x02014b50) view.setUint32(at + 24, header.length + rows * dim * 4, true);
+    }
+    const table = await open(zip, 'bomb.npz');
+    expect(table.tensors[0]).toMatchObject({ name: 'big', analysable: false });
+    expect(table.tensors[0].reason).toContain('big.npy in bomb.npz is a compressed column-major (Fortran-order) array of 256 MB');
+    const error = await importFailure(readAll(table, 'big'));
+    expect(error).toMatchObject({ code: 'too-large' });
+    expect(error.fix).toContain('np.ascontiguousarray');
+  });
+
   it('cancels a deflated read between blocks', async () => {
     const table = await open(npzBytes({ t: npyBytes(sampleValues(400), [100, 4]) }, { deflate: true }));
     const controller = new AbortController();
@@ -150,3 +172,4 @@ describe('inflateRange', () => {
     await expect(run()).rejects.toMatchObject({ code: 'read-failed' });
   });
 });
+

@@ -13,6 +13,14 @@ import { readZipDirectory, zipEntryDataOffset, type ZipEntry } from './zipDirect
 
 const STORED = 0;
 const DEFLATE = 8;
+/**
+ * A deflated member in Fortran order has each column contiguous, so no row can be formed before
+ * the whole member is inflated: it is held in memory, up to this size (C-order members and stored
+ * members of any size are streamed).
+ */
+export const MAX_WHOLE_INFLATE_BYTES = 256 * 2 ** 20;
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 
 /** Opens an .npz: every NAME.npy member is a tensor NAME; members that are not 2-D are listed as not analysable. */
 export async function openNpz(src: ByteSource, labels?: string[]): Promise<TableFile> {
@@ -58,6 +66,18 @@ async function deflatedTensor(src: ByteSource, entry: ZipEntry, dataOffset: numb
   if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
   const { rows, dim, dtype } = tensor;
   const layout: RowLayout = { rows, dim, dtype, fortran: header.fortran, dataOffset: header.dataOffset };
+  const bytes = rows * dim * dtype.itemSize;
+  if (layout.fortran && bytes > MAX_WHOLE_INFLATE_BYTES) {
+    const reason = `${where} is a compressed column-major (Fortran-order) array of ${megabytes(bytes)}: such a member must be decompressed whole, and the limit is ${megabytes(MAX_WHOLE_INFLATE_BYTES)}`;
+    return unreadableTensor(
+      { ...tensor.info, analysable: false, reason },
+      new ImportError(
+        'too-large',
+        reason,
+        'Re-save it in row order, which is streamed at any size: np.savez_compressed(path, table=np.ascontiguousarray(table)), or uncompressed with np.savez',
+      ),
+    );
+  }
 
   async function* read(opts: ReadOptions): AsyncGenerator<RowBlock> {
     const consumed = { bytes: 0 };
