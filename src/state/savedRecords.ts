@@ -1,3 +1,4 @@
+import { MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
 import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult } from '../analysis/types.ts';
 import type { ImportErrorCode } from '../data/importError.ts';
@@ -49,10 +50,10 @@ export function fromSavedTable(t: SavedTable): Omit<LoadedTable, 'id'> {
 }
 
 /**
- * The widest embedding a saved record may declare. Analysis cannot produce more (its Gram is
- * dim x dim); a larger figure is a damaged or forged record, and would make exports huge.
+ * The widest embedding a saved record may declare: analysis refuses wider tables even with its
+ * limit raised, so a larger figure is a damaged or forged record (and would make exports huge).
  */
-export const MAX_RECORD_DIM = 65536;
+export const MAX_RECORD_DIM = MAX_DIM_CEILING;
 /** Limits on what one record may hold, so a forged record cannot exhaust memory or the stack. */
 export const RECORD_LIMITS = {
   text: 4096,
@@ -116,7 +117,7 @@ class Check {
     if (v === undefined) this.fail('bad-header', what, 'is missing');
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('non-numeric', what, `${shown(v)} is not a finite number`);
     if (v < min) this.fail('bad-header', what, `${v} is below ${min}`);
-    if (v > max) this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}`);
+    if (v > max) this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}${max === MAX_RECORD_DIM ? ' (the dimension limit)' : ''}`);
     return v;
   }
 
@@ -193,6 +194,9 @@ function checkField(v: unknown, c: Check, index: number): FieldResult {
   const sv = at.list(f, 'singular_values', MAX_RECORD_DIM);
   if (sv.length !== Math.min(rows, dim)) at.fail('shape-mismatch', 'singular_values', `has ${sv.length} values, not min(rows, dim) = ${Math.min(rows, dim)}`);
   at.numbers(sv, 'singular value', 0);
+  // Descending, as the eigen-solve returns them (a relative slack for rounding).
+  const descending = (sv as number[]).findIndex((s, i) => i > 0 && s > (sv[i - 1] as number) * (1 + DERIVED_TOLERANCE));
+  if (descending > 0) at.fail('bad-header', 'singular_values', `are not in descending order (value ${descending + 1} is above value ${descending})`);
   const spectrum = at.list(f, 'normalized_spectrum', MAX_RECORD_DIM);
   if (spectrum.length !== dim) at.fail('shape-mismatch', 'normalized_spectrum', `has ${spectrum.length} values, not dim = ${dim}`);
   at.numbers(spectrum, 'normalized_spectrum value', 0, 1);
@@ -250,7 +254,9 @@ export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
     oc.list(o, 'field_dims', RECORD_LIMITS.fieldsPerTable).forEach((n, j) => oc.whole({ [`field_dims[${j + 1}]`]: n }, `field_dims[${j + 1}]`, 1));
   }
   if (own(o, 'tensors') !== undefined) oc.names(o, 'tensors');
-  checkFields(rc.list(r, 'fields', RECORD_LIMITS.fieldsPerTable), c);
+  const fields = rc.list(r, 'fields', RECORD_LIMITS.fieldsPerTable);
+  if (fields.length === 0) rc.fail('bad-header', 'fields', 'is empty (an analysed table has at least one field)');
+  checkFields(fields, c);
   return v as SavedTable;
 }
 

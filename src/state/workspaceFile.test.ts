@@ -80,7 +80,7 @@ describe('workspace file', () => {
 
   it('refuses a dimension beyond the limit, so an export cannot grow without bound (issue 17 #10)', () => {
     const name = fields[0].name;
-    expect(verdict(withField((f) => (f.dim = 1e308), 2))).toBe(`table 3, field '${name}': dim 1e+308 is above ${MAX_RECORD_DIM}.`);
+    expect(verdict(withField((f) => (f.dim = 1e308), 2))).toBe(`table 3, field '${name}': dim 1e+308 is above ${MAX_RECORD_DIM} (the dimension limit).`);
     const e = (() => { try { readWorkspaceBytes(bytesOf(withField((f) => (f.dim = 1e308))), 'x'); } catch (err) { return err as ImportError; } })();
     expect(e?.code).toBe('too-large');
     // A dim within the limit must come with a spectrum of that length, so the CSV stays the size of the file.
@@ -101,12 +101,16 @@ describe('workspace file', () => {
     expect(one((f) => (f.excluded_rows = 1.5))).toBe(`${at}: excluded_rows 1.5 is not a whole number.`);
     expect(one((f) => (f.singular_values as number[]).pop())).toMatch(/singular_values has \d+ values, not min\(rows, dim\) = \d+\.$/);
     expect(one((f) => ((f.singular_values as number[])[1] = -1))).toBe(`${at}: singular value 2 -1 is below 0.`);
+    expect(one((f) => (f.singular_values as number[]).reverse())).toBe(`${at}: singular_values are not in descending order (value 2 is above value 1).`);
     expect(one((f) => ((f.normalized_spectrum as number[])[0] = 2))).toBe(`${at}: normalized_spectrum value 1 2 is above 1.`);
     expect(one((f) => (f.name = 'x'.repeat(5000)))).toBe('table 3, field 2: name is 5000 characters long (at most 4096).');
     const w = JSON.parse(JSON.stringify(buildWorkspace([uploaded], []))) as WorkspaceFile;
     (w.tables[0].tensors[0] as unknown as MutableField).shape = [-5, 3];
     expect(verdict(w)).toBe('table 1, tensor 1: shape[1] -5 is below -1.');
     expect(verdict({ ...buildWorkspace([uploaded], []), tables: new Array(10_001).fill(0) })).toBe('it has 10001 tables (at most 10000).');
+    const empty = JSON.parse(JSON.stringify(buildWorkspace([uploaded], []))) as WorkspaceFile;
+    empty.tables[0].result.fields = [];
+    expect(verdict(empty)).toBe('table 1, result: fields is empty (an analysed table has at least one field).');
   });
 
   it('validates training and multi-task runs: their forms, numbers and lengths', () => {
