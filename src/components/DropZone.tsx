@@ -31,6 +31,11 @@ export function DropZone() {
     >
       <div className="drop-icon" aria-hidden="true">⇪</div>
       <p className="drop-title">{inspecting ? 'Reading header…' : 'Drop an embedding table here'}</p>
+      {inspecting && (
+        <button type="button" className="secondary" data-testid="cancel-inspect-button" onClick={() => controller.cancel()}>
+          Cancel
+        </button>
+      )}
       <p className="hint">.npy · .npz · .safetensors · PyTorch .pt / .pth · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt, .vec, .bin)</p>
       <label className="button primary">
         Choose file…

@@ -16,6 +16,8 @@ export interface OpenTableOptions {
   metadata?: ByteSource;
   /** Skips detection. */
   format?: TableFormat;
+  /** Cancels a long header read (a big checkpoint's pickle) with an AbortError. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
       case 'safetensors':
         return checkLabels(await openSafetensors(src, labels));
       case 'torch':
-        return checkLabels(await openTorchCheckpoint(src, labels));
+        return checkLabels(await openTorchCheckpoint(src, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

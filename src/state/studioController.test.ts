@@ -100,6 +100,21 @@ describe('studio controller', () => {
     expect(store.getState().flow.phase).toBe('choosing');
   });
 
+  it('Cancel while a header is read goes back to the drop zone without an error', async () => {
+    const store = createStudioStore();
+    const { client } = fakeClient(ok);
+    let cancelInspect = () => {};
+    client.inspect = () => new Promise((resolve) => (cancelInspect = () => resolve({ ok: false, error: { code: 'cancelled', message: 'Cancelled.', fix: '' } })));
+    client.cancel = () => cancelInspect();
+    const c = createStudioController(client, store);
+    const picking = c.pickFile(new File([new Uint8Array(80)], 'big.pt'));
+    expect(store.getState().flow.phase).toBe('inspecting');
+    c.cancel();
+    await picking;
+    expect(store.getState().flow.phase).toBe('idle');
+    expect(store.getState().lastError).toBeNull();
+  });
+
   it('a JSON sidecar fills field_dims', async () => {
     const store = createStudioStore();
     const c = createStudioController(fakeClient(ok).client, store);

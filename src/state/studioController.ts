@@ -53,7 +53,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       }
       if (state().flow.file !== file) return; // another file was picked meanwhile
       if (!outcome.ok) {
-        state().setError(outcome.error);
+        if (outcome.error.code !== 'cancelled') state().setError(outcome.error);
         state().resetFlow();
         return;
       }
@@ -80,7 +80,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       const outcome = await client.inspect(table, file).catch((e: unknown) => ({ ok: false as const, error: toSerialized(e) }));
       if (state().flow.file !== table) return;
       if (outcome.ok) state().setFlow({ inspected: outcome });
-      else state().setError(outcome.error);
+      else if (outcome.error.code !== 'cancelled') state().setError(outcome.error);
     },
 
     async analyze() {

@@ -3,6 +3,7 @@ import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { bytesByteSource } from '../data/byteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { npyBytes, npzBytes, safetensorsBytes } from '../data/testFixtures.ts';
+import { checkpointBytes, float32Storage, PickleWriter } from '../data/formats/pickleFixtures.ts';
 import { rowRangeGram } from '../engine/rowRangeGram.ts';
 import { createAnalysisService } from './analysisService.ts';
 import type { RangeRunner } from './parallelGram.ts';
@@ -101,6 +102,20 @@ describe('analysis service', () => {
     const pending = service.analyze(npyFile(200_000, 16), { tensors: ['table'], mode: 'raw' }, () => {});
     service.cancel();
     expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'Analysis cancelled', fix: '' } });
+  });
+
+  it('cancel() also stops a header read in progress (a slow checkpoint pickle) with the cancelled outcome', async () => {
+    const pad = new Uint8Array(6_000_000).map((_, i) => (i % 2 === 0 ? 0x4e : 0x30)); // (None, POP) pairs
+    const pickle = new PickleWriter().raw(0x7d).str('w').tensor({ key: '0', numel: 2, shape: [1, 2] }).raw(0x73).bytes();
+    const joined = new Uint8Array(pad.length + pickle.length);
+    joined.set(pad);
+    joined.set(pickle, pad.length);
+    const file = new File([checkpointBytes(joined, { '0': float32Storage([1, 2]) }) as Uint8Array<ArrayBuffer>], 'slow.pt');
+    const service = createAnalysisService();
+    const pending = service.inspect(file);
+    setTimeout(() => service.cancel(), 0);
+    expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'Analysis cancelled', fix: '' } });
+    expect(await service.inspect(file)).toMatchObject({ ok: true, format: 'torch', tensors: [{ name: 'w', shape: [1, 2] }] });
   });
 
   it('turns an unreadable file into its ImportError', async () => {

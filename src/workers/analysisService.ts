@@ -25,9 +25,9 @@ export interface AnalysisService {
 }
 
 /** Blob reads are browser IPC: big blocks from one stream, the next one read while the current one is summed. */
-async function open(file: File, metadata?: File) {
+async function open(file: File, metadata: File | undefined, signal: AbortSignal) {
   const table = readAheadSource(blobStreamSource(file, file.name));
-  return openTableFile(table, metadata ? { metadata: blobByteSource(metadata, metadata.name) } : undefined);
+  return openTableFile(table, { signal, ...(metadata ? { metadata: blobByteSource(metadata, metadata.name) } : {}) });
 }
 
 /** Helpers for a tensor of this many bytes (none by default: Node tests and one-core machines). */
@@ -50,12 +50,16 @@ function fileTensorGram(file: File, table: TableFile, helpers: GramHelpers, sign
 /** `helpers` lends worker threads to the Gram of large .npy tables. */
 export function createAnalysisService(helpers: GramHelpers = () => []): AnalysisService {
   let current: AbortController | null = null;
+  /** Header reads in flight; cancel() stops them too (a big checkpoint's pickle takes seconds). */
+  const inspecting = new Set<AbortController>();
 
   return {
     exampleTables: async () => buildExampleTables(),
     async inspect(file, metadata) {
+      const controller = new AbortController();
+      inspecting.add(controller);
       try {
-        const table = await open(file, metadata);
+        const table = await open(file, metadata, controller.signal);
         return {
           ok: true,
           source: file.name,
@@ -65,7 +69,9 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
           ...(table.labels ? { labelCount: table.labels.length } : {}),
         };
       } catch (err) {
-        return { ok: false, error: toSerializedError(err) };
+        return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
+      } finally {
+        inspecting.delete(controller);
       }
     },
 
@@ -75,7 +81,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
       current = controller;
       const t0 = performance.now();
       try {
-        const table = await open(file, metadata);
+        const table = await open(file, metadata, controller.signal);
         const chunkRows = blockRowsFor(table.tensors.filter((t) => request.tensors.includes(t.name)));
         const tensorGram = fileTensorGram(file, table, helpers, controller.signal);
         const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
@@ -89,6 +95,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
 
     cancel() {
       current?.abort();
+      for (const controller of inspecting) controller.abort();
     },
   };
 }

@@ -6,7 +6,29 @@
  * state, so the tensors inside a pickled module can still be found by walking it.
  */
 
-export class PickleError extends Error {}
+import { throwIfAborted } from '../abort.ts';
+
+/** Why a pickle was refused: 'bad-header' for a malformed stream, 'too-large' for one past a limit below. */
+export class PickleError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'bad-header' | 'too-large' = 'bad-header',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Limits that keep a hostile pickle from exhausting memory or time; torch.save's pickles (a few
+ * hundred bytes per tensor) stay far below them. The pickle's own byte size is limited by its reader.
+ */
+export const PICKLE_LIMITS = {
+  opcodes: 32_000_000,
+  /** Items in one list, tuple or dict. */
+  containerItems: 8_000_000,
+  /** Bytes of one LONG1/LONG4 integer (8 KiB is about 19,700 decimal digits). */
+  intBytes: 8192,
+};
 
 /** A global the reader met: module and name only, nothing imported. */
 export interface PyGlobal {
@@ -43,15 +65,54 @@ export interface UnpickleHooks {
   reduce?(fn: PyGlobal, args: PickleValue[]): PickleValue | undefined;
 }
 
-const MARK = Symbol('mark');
-type StackItem = PickleValue | typeof MARK;
-
 export const isGlobal = (v: unknown): v is PyGlobal => typeof v === 'object' && v !== null && (v as PyGlobal).kind === 'global';
 
-export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PickleValue {
+/** Steps (opcodes, nodes) between looks at the clock; a look every 4096 costs nothing measurable. */
+const STEPS_PER_CLOCK_CHECK = 4096;
+/** Longest stretch of synchronous work before the event loop gets a turn. */
+const YIELD_EVERY_MS = 25;
+
+/**
+ * Paces a long synchronous loop: called every step, it returns a promise once YIELD_EVERY_MS of
+ * work has passed, which gives the event loop a turn (a macrotask, so a cancel message queued in
+ * the worker runs) and rejects with an AbortError once `signal` has fired; otherwise null.
+ */
+export function eventLoopPacer(signal: AbortSignal | undefined): (step: number) => Promise<void> | null {
+  throwIfAborted(signal);
+  let last = performance.now();
+  return (step) => {
+    if (step % STEPS_PER_CLOCK_CHECK !== 0 || performance.now() - last < YIELD_EVERY_MS) return null;
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      throwIfAborted(signal);
+      last = performance.now();
+    });
+  };
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A little-endian two's-complement integer in O(n): one hex string, one BigInt parse. */
+function signedLE(raw: Uint8Array): number | bigint {
+  if (raw.length === 0) return 0;
+  const digits = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) digits[i] = HEX[raw[raw.length - 1 - i]];
+  let v = BigInt(`0x${digits.join('')}`);
+  if (raw[raw.length - 1] & 0x80) v -= 1n << BigInt(8 * raw.length);
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * Reads a pickle. Shared values stay shared (a memo or DUP pushes the same object again, never a
+ * copy), so the result is a DAG no bigger than the stream. It gives the event loop turns (see
+ * eventLoopPacer) and stops with an AbortError once `signal` fires.
+ */
+export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?: AbortSignal): Promise<PickleValue> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  const stack: StackItem[] = [];
+  const latin1 = new TextDecoder('latin1');
+  const stack: PickleValue[] = [];
+  /** Stack lengths at each MARK still open (Python's metastack): items above the last one belong to it. */
+  const marks: number[] = [];
   const memo = new Map<number, PickleValue>();
   let pos = 0;
 
@@ -66,7 +127,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PickleValue {
     need(8);
     const v = view.getBigUint64(pos, true);
     pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new PickleError('a length in the pickle is too large');
+    if (v > BigInt(bytes.length)) throw new PickleError(`a length at byte ${pos - 8} reaches past the end of the pickle`);
     return Number(v);
   };
   const take = (n: number) => {
@@ -74,29 +135,49 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PickleValue {
     pos += n;
     return bytes.subarray(pos - n, pos);
   };
+  const text = (length: number) => {
+    const at = pos;
+    try {
+      return utf8.decode(take(length));
+    } catch (error) {
+      if (error instanceof PickleError) throw error;
+      throw new PickleError(`the string at byte ${at} of the pickle is not valid UTF-8`);
+    }
+  };
+  const long = (length: number) => {
+    if (length > PICKLE_LIMITS.intBytes) {
+      throw new PickleError(`the pickle holds a ${length}-byte integer at byte ${pos}, over RecLens's limit of ${PICKLE_LIMITS.intBytes} bytes`, 'too-large');
+    }
+    return signedLE(take(length));
+  };
   const line = () => {
     const end = bytes.indexOf(0x0a, pos);
     if (end < 0) throw new PickleError('the pickle ends inside a GLOBAL name');
-    const text = new TextDecoder('latin1').decode(bytes.subarray(pos, end));
+    const name = latin1.decode(bytes.subarray(pos, end));
     pos = end + 1;
-    return text;
+    return name;
   };
+  const floor = () => (marks.length > 0 ? marks[marks.length - 1] : 0);
   const pop = (): PickleValue => {
-    const v = stack.pop();
-    if (v === undefined || v === MARK) throw new PickleError('the pickle pops an empty stack');
-    return v;
+    if (stack.length <= floor()) throw new PickleError(`the pickle pops an empty stack at byte ${pos - 1}`);
+    return stack.pop()!;
   };
   const top = (): PickleValue => {
-    const v = stack[stack.length - 1];
-    if (v === undefined || v === MARK) throw new PickleError('the pickle reads an empty stack');
-    return v;
+    if (stack.length <= floor()) throw new PickleError(`the pickle reads an empty stack at byte ${pos - 1}`);
+    return stack[stack.length - 1];
   };
+  const push = (v: PickleValue) => void stack.push(v);
   const popMark = (): PickleValue[] => {
-    const at = stack.lastIndexOf(MARK);
-    if (at < 0) throw new PickleError('the pickle has no MARK to pop to');
-    const items = stack.splice(at) as PickleValue[];
-    items.shift();
-    return items;
+    const at = marks.pop();
+    if (at === undefined) throw new PickleError(`the pickle has no MARK to pop to at byte ${pos - 1}`);
+    return checkSize(stack.splice(at));
+  };
+  const checkSize = <T extends PickleValue[] | Map<PickleValue, PickleValue>>(container: T): T => {
+    const size = container instanceof Map ? container.size : container.length;
+    if (size > PICKLE_LIMITS.containerItems) {
+      throw new PickleError(`a container in the pickle holds more than ${PICKLE_LIMITS.containerItems} items (at byte ${pos - 1})`, 'too-large');
+    }
+    return container;
   };
   const asMap = (v: PickleValue): Map<PickleValue, PickleValue> => {
     if (v instanceof Map) return v;
@@ -105,11 +186,15 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PickleValue {
       if (!(v.state instanceof Map)) v.state = new Map();
       return v.state as Map<PickleValue, PickleValue>;
     }
-    throw new PickleError('the pickle sets an item on something that is not a dict');
+    throw new PickleError(`the pickle sets an item on something that is not a dict at byte ${pos - 1}`);
   };
   const asList = (v: PickleValue): PickleValue[] => {
     if (Array.isArray(v)) return v;
-    throw new PickleError('the pickle appends to something that is not a list');
+    throw new PickleError(`the pickle appends to something that is not a list at byte ${pos - 1}`);
+  };
+  const setItems = (d: Map<PickleValue, PickleValue>, items: PickleValue[]) => {
+    for (let i = 0; i + 1 < items.length; i += 2) d.set(items[i], items[i + 1]);
+    checkSize(d);
   };
   const call = (fn: PickleValue, args: PickleValue): PickleValue => {
     const list = Array.isArray(args) ? args : [args];
@@ -117,85 +202,83 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): PickleValue {
     const made = hooks.reduce?.(fn, list);
     return made !== undefined ? made : { kind: 'object', type: `${fn.module}.${fn.name}`, args: list };
   };
-  const signedLE = (raw: Uint8Array): number | bigint => {
-    if (raw.length === 0) return 0;
-    let v = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
-    if (raw[raw.length - 1] & 0x80) v -= 1n << BigInt(8 * raw.length);
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  };
 
-  for (;;) {
+  const pace = eventLoopPacer(signal);
+  for (let count = 1; ; count++) {
+    if (count > PICKLE_LIMITS.opcodes) throw new PickleError(`the pickle has more than ${PICKLE_LIMITS.opcodes} opcodes`, 'too-large');
+    const turn = pace(count);
+    if (turn) await turn;
     const op = u8();
     switch (op) {
       case 0x80: u8(); break; // PROTO
       case 0x95: u64(); break; // FRAME
       case 0x2e: return pop(); // STOP
-      case 0x28: stack.push(MARK); break; // MARK
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x29: stack.push([]); break; // EMPTY_TUPLE
-      case 0x74: stack.push(popMark()); break; // TUPLE
-      case 0x85: stack.push([pop()]); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push([a, b]); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push([a, b, c]); break; } // TUPLE3
-      case 0x6c: stack.push(popMark()); break; // LIST
-      case 0x64: { // DICT
+      case 0x28: marks.push(stack.length); break; // MARK
+      case 0x7d: push(new Map()); break; // EMPTY_DICT
+      case 0x5d: push([]); break; // EMPTY_LIST
+      case 0x29: push([]); break; // EMPTY_TUPLE
+      case 0x74: push(popMark()); break; // TUPLE
+      case 0x85: push([pop()]); break; // TUPLE1
+      case 0x86: { const b = pop(); const a = pop(); push([a, b]); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push([a, b, c]); break; } // TUPLE3
+      case 0x6c: push(popMark()); break; // LIST
+      case 0x64: { const d = new Map<PickleValue, PickleValue>(); setItems(d, popMark()); push(d); break; } // DICT
+      case 0x61: { const v = pop(); checkSize(asList(top())).push(v); break; } // APPEND
+      case 0x65: { // APPENDS (a loop: spreading a long list into push() overflows the call stack)
         const items = popMark();
-        const d = new Map<PickleValue, PickleValue>();
-        for (let i = 0; i + 1 < items.length; i += 2) d.set(items[i], items[i + 1]);
-        stack.push(d);
+        const list = asList(top());
+        for (const item of items) list.push(item);
+        checkSize(list);
         break;
       }
-      case 0x61: { const v = pop(); asList(top()).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); asList(top()).push(...items); break; } // APPENDS
-      case 0x73: { const v = pop(); const k = pop(); asMap(top()).set(k, v); break; } // SETITEM
-      case 0x75: { // SETITEMS
-        const items = popMark();
-        const d = asMap(top());
-        for (let i = 0; i + 1 < items.length; i += 2) d.set(items[i], items[i + 1]);
-        break;
-      }
-      case 0x4a: stack.push(i32()); break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(u16()); break; // BININT2
-      case 0x8a: stack.push(signedLE(take(u8()))); break; // LONG1
-      case 0x8b: stack.push(signedLE(take(u32()))); break; // LONG4
-      case 0x47: stack.push((need(8), (pos += 8), view.getFloat64(pos - 8, false))); break; // BINFLOAT (big-endian)
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x58: stack.push(utf8.decode(take(u32()))); break; // BINUNICODE
-      case 0x8c: stack.push(utf8.decode(take(u8()))); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(utf8.decode(take(u64()))); break; // BINUNICODE8
-      case 0x54: stack.push(new TextDecoder('latin1').decode(take(u32()))); break; // BINSTRING
-      case 0x55: stack.push(new TextDecoder('latin1').decode(take(u8()))); break; // SHORT_BINSTRING
-      case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
-      case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
-      case 0x8e: stack.push(take(u64()).slice()); break; // BINBYTES8
+      case 0x73: { const v = pop(); const k = pop(); setItems(asMap(top()), [k, v]); break; } // SETITEM
+      case 0x75: { const items = popMark(); setItems(asMap(top()), items); break; } // SETITEMS
+      case 0x4a: push(i32()); break; // BININT
+      case 0x4b: push(u8()); break; // BININT1
+      case 0x4d: push(u16()); break; // BININT2
+      case 0x8a: push(long(u8())); break; // LONG1
+      case 0x8b: push(long(u32())); break; // LONG4
+      case 0x47: push((need(8), (pos += 8), view.getFloat64(pos - 8, false))); break; // BINFLOAT (big-endian)
+      case 0x4e: push(null); break; // NONE
+      case 0x88: push(true); break; // NEWTRUE
+      case 0x89: push(false); break; // NEWFALSE
+      case 0x58: push(text(u32())); break; // BINUNICODE
+      case 0x8c: push(text(u8())); break; // SHORT_BINUNICODE
+      case 0x8d: push(text(u64())); break; // BINUNICODE8
+      case 0x54: push(latin1.decode(take(u32()))); break; // BINSTRING
+      case 0x55: push(latin1.decode(take(u8()))); break; // SHORT_BINSTRING
+      case 0x42: push(take(u32()).slice()); break; // BINBYTES
+      case 0x43: push(take(u8()).slice()); break; // SHORT_BINBYTES
+      case 0x8e: push(take(u64()).slice()); break; // BINBYTES8
       case 0x71: memo.set(u8(), top()); break; // BINPUT
       case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
       case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
       case 0x68: case 0x6a: { // BINGET, LONG_BINGET
         const key = op === 0x68 ? u8() : u32();
         if (!memo.has(key)) throw new PickleError(`the pickle reads memo ${key}, which it never stored`);
-        stack.push(memo.get(key)!);
+        push(memo.get(key)!);
         break;
       }
-      case 0x63: { const module = line(); const name = line(); stack.push({ kind: 'global', module, name }); break; } // GLOBAL
-      case 0x93: { const name = pop(); const module = pop(); stack.push({ kind: 'global', module: String(module), name: String(name) }); break; } // STACK_GLOBAL
-      case 0x52: { const args = pop(); const fn = pop(); stack.push(call(fn, args)); break; } // REDUCE
-      case 0x81: { const args = pop(); const cls = pop(); stack.push(call(cls, args)); break; } // NEWOBJ
+      case 0x63: { const module = line(); const name = line(); push({ kind: 'global', module, name }); break; } // GLOBAL
+      case 0x93: { // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError(`STACK_GLOBAL at byte ${pos - 1} names a global with something other than two strings`);
+        push({ kind: 'global', module, name });
+        break;
+      }
+      case 0x52: { const args = pop(); const fn = pop(); push(call(fn, args)); break; } // REDUCE
+      case 0x81: { const args = pop(); const cls = pop(); push(call(cls, args)); break; } // NEWOBJ
       case 0x62: { // BUILD: set an object's state; only opaque objects keep it
         const state = pop();
         const obj = top();
         if (isObject(obj)) obj.state = state;
         break;
       }
-      case 0x51: stack.push(hooks.persistentLoad(pop())); break; // BINPERSID
+      case 0x51: push(hooks.persistentLoad(pop())); break; // BINPERSID
       case 0x30: pop(); break; // POP
       case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
+      case 0x32: push(top()); break; // DUP
       default:
         throw new PickleError(`the pickle uses opcode 0x${op.toString(16).padStart(2, '0')} at byte ${pos - 1}, which RecLens does not read`);
     }

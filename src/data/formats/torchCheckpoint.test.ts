@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTableFile } from '../../analysis/analyzeTable.ts';
 import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
+import { isAbortError } from '../abort.ts';
 import { importFailure, readAll } from '../testFixtures.ts';
-import { unpickle } from './pickle.ts';
+import { checkpointBytes, float32Storage, PickleWriter } from './pickleFixtures.ts';
+import { MAX_PICKLE_BYTES, MAX_TENSORS } from './torchCheckpoint.ts';
 
 /** Written by scripts/torchFixtures.py with Debian's torch: the files and numpy's values for them. */
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -98,23 +100,131 @@ describe('PyTorch checkpoints', () => {
   });
 });
 
-describe('unpickle', () => {
-  it('reads protocol 2 values without running anything; unknown globals stay opaque', () => {
-    // pickle.dumps({'a': [1, -2, 3.5, True, None, 2**40], 'b': ('x', b'yz'), 'c': os.system}, protocol=2) with os.system swapped for a harmless name
-    const bytes = Uint8Array.from([
-      0x80, 0x02, 0x7d, 0x71, 0x00, 0x28, 0x58, 0x01, 0x00, 0x00, 0x00, 0x61, 0x71, 0x01, 0x5d, 0x71, 0x02, 0x28, 0x4b, 0x01, 0x4a, 0xfe, 0xff, 0xff, 0xff,
-      0x47, 0x40, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x88, 0x4e, 0x8a, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x65, 0x58, 0x01, 0x00, 0x00, 0x00, 0x62,
-      0x71, 0x03, 0x58, 0x01, 0x00, 0x00, 0x00, 0x78, 0x43, 0x02, 0x79, 0x7a, 0x86, 0x71, 0x04, 0x58, 0x01, 0x00, 0x00, 0x00, 0x63, 0x63, 0x6f, 0x73, 0x0a,
-      0x73, 0x79, 0x73, 0x74, 0x65, 0x6d, 0x0a, 0x29, 0x52, 0x75, 0x2e,
-    ]);
-    const value = unpickle(bytes, { persistentLoad: () => null }) as Map<string, unknown>;
-    expect(value.get('a')).toEqual([1, -2, 3.5, true, null, 2 ** 40]);
-    expect(value.get('b')).toEqual(['x', new Uint8Array([0x79, 0x7a])]);
-    expect(value.get('c')).toEqual({ kind: 'object', type: 'os.system', args: [] });
+describe('hostile or damaged checkpoints', () => {
+  const storage = { '0': float32Storage([1, 2, 3, 4, 5, 6]) };
+  const w23 = { key: '0', numel: 6, shape: [2, 3] };
+  /** {key: value, ...} as torch.save writes a dict: EMPTY_DICT, MARK, pairs, SETITEMS. */
+  const dict = (w: PickleWriter, pairs: (w: PickleWriter) => void) => {
+    w.raw(0x7d).mark();
+    pairs(w);
+    return w.raw(0x75);
+  };
+  const openBytes = (pickle: PickleWriter, name: string, storages: Record<string, Uint8Array> = storage) =>
+    openTableFile(bytesByteSource(checkpointBytes(pickle.bytes(), storages), name));
+
+  it('a pickle nested 100,000 deep is refused by its nesting limit, not a stack overflow', async () => {
+    const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => {
+      w.str('w').tensor(w23);
+      for (let i = 0; i < 100_000; i++) w.raw(0x85); // TUPLE1
+    }), 'deep.pt'));
+    expect(error.code).toBe('bad-header');
+    expect(error.message).toMatch(/^deep\.pt nests containers more than 1000 levels deep/);
   });
 
-  it('rejects opcodes it does not read and a truncated stream', () => {
-    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x8f]), { persistentLoad: () => null })).toThrow(/opcode 0x8f/);
-    expect(() => unpickle(Uint8Array.from([0x80, 0x02, 0x58, 0x05, 0x00]), { persistentLoad: () => null })).toThrow(/ends inside/);
+  it('subtrees shared 60 levels deep (DUP/TUPLE2) are walked once: 2^60 paths, two names', async () => {
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const table = await openBytes(dict(new PickleWriter(), (w) => {
+      w.str('w').tensor(w23);
+      for (let i = 0; i < 60; i++) w.raw(0x32, 0x86); // DUP, TUPLE2
+    }), 'dag.pt');
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(50 * 2 ** 20);
+    const zeros = Array(59).fill('0').join('.');
+    expect(table.tensors.map((t) => t.name)).toEqual([`w.${zeros}.0`, `w.${zeros}.1`]);
+    expect((await readAll(table, `w.${zeros}.1`)).values).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a shared 40-level tuple as a dict key is named shallowly, never stringified whole', async () => {
+    const table = await openBytes(dict(new PickleWriter(), (w) => {
+      w.int(1);
+      for (let i = 0; i < 40; i++) w.raw(0x32, 0x86);
+      w.tensor(w23);
+    }), 'key.pt');
+    expect(table.tensors.map((t) => t.name)).toEqual(['(…, …)']);
+  });
+
+  it('invalid UTF-8 in a string is a bad header naming its byte', async () => {
+    const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => w.utf8Bytes(Uint8Array.from([0x77, 0xff])).tensor(w23)), 'utf8.pt'));
+    expect(error.code).toBe('bad-header');
+    expect(error.message).toBe('utf8.pt has a checkpoint RecLens cannot read: the string at byte 9 of the pickle is not valid UTF-8');
+  });
+
+  it('a storage type that is no torch storage is named; an unsupported torch one marks only its tensor', async () => {
+    for (const [module, name] of [['torch', 'constructor'], ['torch', '__proto__'], ['os', 'FloatStorage']]) {
+      const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => w.str('w').tensor({ ...w23, storageModule: module, storageType: name })), 'odd.pt'));
+      expect(error.code, name).toBe('unsupported-dtype');
+      expect(error.message).toContain(`the global ${module}.${name}, which is not a torch storage type`);
+    }
+    const table = await openBytes(dict(new PickleWriter(), (w) => w.str('c').tensor({ ...w23, storageType: 'ComplexFloatStorage' }).str('w').tensor(w23)), 'mixed.pt');
+    expect(table.tensors.map((t) => [t.name, t.analysable])).toEqual([['c', false], ['w', true]]);
+    expect(table.tensors[0].reason).toMatch(/ComplexFloat values cannot be analysed/);
+  });
+
+  it('an offset, shape or stride that leaves the storage is a bad header naming the tensor', async () => {
+    const cases: [Partial<typeof w23> & { offset?: number; stride?: number[] }, RegExp][] = [
+      [{ shape: [1, 3], offset: -2 }, /tensor w in bad\.pt has a corrupt header: storage offset -2 is negative/],
+      [{ shape: [1, 3], offset: 4 }, /reach element 7 of a storage that holds 6/],
+      [{ shape: [3, 3] }, /shape \(3, 3\) and stride \(3, 1\) reach element 9 of a storage that holds 6/],
+      [{ shape: [2, 3], stride: [4, 1] }, /reach element 7 of a storage that holds 6/],
+      [{ shape: [2, 3], stride: [3, -1] }, /stride \(3, -1\) is negative/],
+      [{ shape: [2, 3], stride: [3] }, /differ in length/],
+    ];
+    for (const [change, message] of cases) {
+      const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => w.str('w').tensor({ ...w23, ...change })), 'bad.pt'));
+      expect(error.code, String(message)).toBe('bad-header');
+      expect(error.message).toMatch(message);
+    }
+    // The storage as its persistent id declares it, but its member holds only 4 of the 6 values.
+    const short = await openBytes(dict(new PickleWriter(), (w) => w.str('w').tensor(w23)), 'short.pt', { '0': float32Storage([1, 2, 3, 4]) });
+    expect(short.tensors[0]).toMatchObject({ analysable: false, reason: 'needs 24 bytes of its storage, which holds 16' });
+  });
+
+  it('more tensors than RecLens lists, or a name longer than its limit, is too large', async () => {
+    const many = new PickleWriter().raw(0x5d).tensor(w23).raw(0x71, 1, 0x61).mark(); // list, tensor, BINPUT 1, APPEND, MARK
+    for (let i = 0; i < MAX_TENSORS; i++) many.raw(0x68, 1); // BINGET 1
+    const crowded = await importFailure(openBytes(many.raw(0x65), 'many.pt'));
+    expect(crowded).toMatchObject({ code: 'too-large', message: `many.pt holds more than ${MAX_TENSORS} tensors, more than RecLens lists` });
+
+    const longName = new PickleWriter();
+    for (let level = 0; level < 6; level++) longName.raw(0x7d).str('k'.repeat(300));
+    longName.tensor(w23);
+    for (let level = 0; level < 6; level++) longName.raw(0x73); // SETITEM
+    const named = await importFailure(openBytes(longName, 'long.pt'));
+    expect(named.code).toBe('too-large');
+    expect(named.message).toMatch(/a path longer than 1000 characters/);
+  });
+
+  it('a data.pkl over the size limit is refused before it is read; one that inflates past its declared size is damaged', async () => {
+    const bytes = checkpointBytes(dict(new PickleWriter(), (w) => w.str('w').tensor(w23)).bytes(), storage, { deflatePickle: true });
+    const declared = (size: number) => {
+      const copy = bytes.slice();
+      const view = new DataView(copy.buffer);
+      const central = copy.findIndex((_, i) => view.getUint32(i, true) === 0x02014b50); // data.pkl's entry comes first
+      view.setUint32(central + 24, size, true); // uncompressed size
+      return bytesByteSource(copy, 'sized.pt');
+    };
+    const big = await importFailure(openTableFile(declared(MAX_PICKLE_BYTES + 1)));
+    expect(big).toMatchObject({ code: 'too-large', message: `archive/data.pkl in sized.pt is ${MAX_PICKLE_BYTES + 1} bytes, over RecLens's limit of ${MAX_PICKLE_BYTES} bytes for a checkpoint's pickle` });
+    const lying = await importFailure(openTableFile(declared(10)));
+    expect(lying).toMatchObject({ code: 'bad-header', message: 'archive/data.pkl in sized.pt inflates to more than the 10 bytes its zip entry declares' });
+  });
+
+  it('Cancel stops a long unpickling: openTableFile rejects with an AbortError', async () => {
+    // 3M (None, POP) pairs ahead of a valid pickle (its PROTO opcode is allowed mid-stream).
+    const pad = new Uint8Array(6_000_000).map((_, i) => (i % 2 === 0 ? 0x4e : 0x30));
+    const pickle = dict(new PickleWriter(), (d) => d.str('w').tensor(w23)).bytes();
+    const joined = new Uint8Array(pad.length + pickle.length);
+    joined.set(pad);
+    joined.set(pickle, pad.length);
+    const bytes = checkpointBytes(joined, storage);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const error = await openTableFile(bytesByteSource(bytes, 'slow.pt'), { signal: controller.signal }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isAbortError(error)).toBe(true);
+    expect((await openTableFile(bytesByteSource(bytes, 'slow.pt'))).tensors.map((t) => t.name)).toEqual(['w']);
   });
 });
