@@ -40,7 +40,7 @@ describe('Avazu parser', () => {
     const noClick = err(HEADER.replace('click,', '') + '\n');
     expect(noClick.code).toBe('bad-header');
     expect(noClick.message).toMatch(/no "click" column.*test file has no labels/);
-    const ragged = err([HEADER, row('1', '1', '14102100'), 'a,b,c'].join('\n'));
+    const ragged = err([HEADER, row('1', '1', '14102100'), 'a,b,c'].join('\n') + '\n');
     expect(ragged.message).toMatch(/line 3 has 3 columns; expected 24/);
     expect(err([HEADER, row('1', '1', '2014-10-21')].join('\n')).message).toMatch(/line 2: hour is "2014-10-21"/);
     expect(err([HEADER, row('1', '2', '14102100')].join('\n')).message).toMatch(/line 2: click is "2", not 0 or 1/);

@@ -8,7 +8,7 @@ import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrParseOptions, CtrParser } from './ctrParser.ts';
 import { parseLines } from './ctrParser.ts';
 import { CtrTableBuilder } from './ctrTableBuilder.ts';
-import { binaryLabel, columnCountError, lineParser } from './lineParser.ts';
+import { binaryLabel, columnCountError, cutShortCheck, lineParser } from './lineParser.ts';
 
 export const AVAZU_COLUMNS = [
   'id', 'click', 'hour', 'C1', 'banner_pos', 'site_id', 'site_domain', 'site_category', 'app_id', 'app_domain', 'app_category',
@@ -35,6 +35,7 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
   let fieldColumns: number[] = [];
   let tokens: string[] = [];
   const label = [0];
+  const cutShort = cutShortCheck('Avazu', options);
 
   const readHeader = (line: string, n: number): void => {
     columns = line.split(',').map((c) => c.trim());
@@ -54,9 +55,10 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
   return lineParser(
     'avazu',
     options,
-    (line, n) => {
+    (line, n, mayBeCut) => {
       if (!builder) return readHeader(line, n);
       const cells = line.split(',');
+      cutShort.cellCount(n, cells.length, columns.length, mayBeCut);
       if (cells.length !== columns.length) throw columnCountError('Avazu', n, cells.length, columns.length, 'the header\'s columns, comma-separated');
       label[0] = binaryLabel('Avazu', n, 'click', cells[clickColumn]);
       let t = 0;
@@ -70,6 +72,7 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
         tokens[t++] = time.hour;
         tokens[t++] = time.weekday;
       }
+      cutShort.lastCell(n, cells[cells.length - 1], mayBeCut);
       builder.addRow(tokens, label);
     },
     () => builder,

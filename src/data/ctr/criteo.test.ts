@@ -64,7 +64,7 @@ describe('Criteo parser', () => {
 
   it('names the line and the problem of malformed input', () => {
     const good = line('0', ['1'], ['a']);
-    const e1 = thrown(() => parseCriteoText([good, good.split('\t').slice(1).join('\t')].join('\n')));
+    const e1 = thrown(() => parseCriteoText([good, good.split('\t').slice(1).join('\t')].join('\n') + '\n'));
     expect(e1.code).toBe('ragged-row');
     expect(e1.message).toMatch(/line 2 has 39 columns; expected 40/);
     expect(e1.message).toMatch(/test files have no label/);

@@ -8,7 +8,7 @@ import { CtrTableBuilder } from './ctrTableBuilder.ts';
 import type { CtrParseOptions, CtrParser } from './ctrParser.ts';
 import { parseLines } from './ctrParser.ts';
 import type { CtrDataset } from './ctrDataset.ts';
-import { binaryLabel, columnCountError, isInteger, lineParser, notNumericError } from './lineParser.ts';
+import { binaryLabel, columnCountError, cutShortCheck, isInteger, lineParser, notNumericError } from './lineParser.ts';
 import { MISSING_TOKEN } from './vocab.ts';
 
 export const CRITEO_INTEGER_FIELDS = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
@@ -26,11 +26,13 @@ export function createCriteoParser(options: CtrParseOptions = {}): CtrParser {
   const builder = new CtrTableBuilder(CRITEO_FIELDS, ['click']);
   const tokens = new Array<string>(39);
   const label = [0];
+  const cutShort = cutShortCheck('Criteo', options);
   return lineParser(
     'criteo',
     options,
-    (line, n) => {
+    (line, n, mayBeCut) => {
       const cells = line.split('\t');
+      cutShort.cellCount(n, cells.length, 40, mayBeCut);
       if (cells.length !== 40) {
         const hint = cells.length === 39 ? 'The Criteo test files have no label column; use a training file.' : cells.length === 1 ? 'The line has no tabs: Criteo files are tab-separated.' : '';
         throw columnCountError('Criteo', n, cells.length, 40, 'label, I1..I13, C1..C26, tab-separated', hint);
@@ -42,6 +44,9 @@ export function createCriteoParser(options: CtrParseOptions = {}): CtrParser {
         tokens[i] = criteoIntegerToken(cell);
       }
       for (let i = 0; i < 26; i++) tokens[13 + i] = cells[14 + i];
+      // C26 is an 8-digit hex hash, or empty when missing: a shorter one on a last line is a cut
+      // (a line cut right after its last tab reads as a missing C26, which it may be).
+      cutShort.lastCell(n, cells[39], mayBeCut);
       builder.addRow(tokens, label);
     },
     () => builder,

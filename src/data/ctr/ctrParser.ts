@@ -17,17 +17,23 @@ export interface CtrParser {
   readonly rows: number;
   /** True once maxRows rows are in: later lines are ignored, a reader may stop. */
   readonly full: boolean;
-  /** Takes the next line of the file; blank lines are skipped. Throws ImportError on a malformed line. */
-  push(line: string): void;
+  /**
+   * Takes the next line of the file; blank lines are skipped. Throws ImportError on a malformed
+   * line. `mayBeCut`: this is the file's last line and no newline ends it (see cutShort.ts).
+   */
+  push(line: string, mayBeCut?: boolean): void;
   /** Builds vocabularies and splits; throws ImportError('empty') without data rows. */
   finish(): CtrDataset;
 }
 
 /** Feeds every line of a text to a parser and finishes it. */
 export function parseLines(parser: CtrParser, text: string): CtrDataset {
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
     if (parser.full) break;
-    parser.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    const line = lines[i];
+    const ended = line.endsWith('\r');
+    parser.push(ended ? line.slice(0, -1) : line, i === lines.length - 1 && !ended);
   }
   return parser.finish();
 }

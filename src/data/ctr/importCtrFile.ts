@@ -19,10 +19,12 @@ export interface ImportCtrOptions extends AnyCtrParseOptions {
 export async function importCtrFile(src: ByteSource, options: ImportCtrOptions = {}): Promise<CtrDataset> {
   let parser: CtrParser | undefined;
   for await (const batch of textLines(src, options.sliceBytes, options.signal)) {
+    // A slice shorter than the first line holds no line yet: detect from the first one that does.
+    if (!parser && batch.lines.length === 0) continue;
     parser ??= createCtrParser(options.format ?? requireCtrFormat(batch.lines.slice(0, DETECT_LINES), src.name), { name: src.name, ...options });
-    for (const line of batch.lines) {
+    for (let i = 0; i < batch.lines.length; i++) {
       if (parser.full) break;
-      parser.push(line);
+      parser.push(batch.lines[i], batch.lastLineUnterminated && i === batch.lines.length - 1);
     }
     options.onProgress?.(batch.bytesDone, src.size, parser.rows);
     if (parser.full) break;

@@ -1,3 +1,4 @@
+import { CutShortCheck } from '../formats/cutShort.ts';
 import { ImportError } from '../importError.ts';
 import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrFormat, CtrParseOptions, CtrParser } from './ctrParser.ts';
@@ -6,12 +7,13 @@ import type { CtrTableBuilder } from './ctrTableBuilder.ts';
 /**
  * The shared part of every format's parser: line numbering (1-based, blank lines counted but
  * skipped), the row limit, and building the dataset. `handle` turns one non-blank line into a
- * row of the builder (or reads it as the header).
+ * row of the builder (or reads it as the header); `mayBeCut` marks the file's last line when no
+ * newline ends it, for the format's CutShortCheck (see cutShortCheck).
  */
 export function lineParser(
   format: CtrFormat,
   options: CtrParseOptions,
-  handle: (line: string, lineNumber: number) => void,
+  handle: (line: string, lineNumber: number, mayBeCut: boolean) => void,
   builder: () => CtrTableBuilder | undefined,
   origin: string,
 ): CtrParser {
@@ -26,10 +28,10 @@ export function lineParser(
     get full() {
       return rows() >= maxRows;
     },
-    push(line) {
+    push(line, mayBeCut = false) {
       lineNumber++;
       if (rows() >= maxRows || line.trim() === '') return;
-      handle(line, lineNumber);
+      handle(line, lineNumber, mayBeCut);
     },
     finish(): CtrDataset {
       const b = builder();
@@ -39,6 +41,11 @@ export function lineParser(
       return b.build(options.name ?? origin, origin, options);
     },
   };
+}
+
+/** The cut-short check of one CTR file, named by the file (importCtrFile passes it as the name) or the format. */
+export function cutShortCheck(format: string, options: CtrParseOptions): CutShortCheck {
+  return new CutShortCheck(options.name ?? `The ${format} file`);
 }
 
 /** ImportError for a line with the wrong number of columns. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../importError.ts';
-import { ML100K_GENRES, parseMovieGenres, parseMovieLensText } from './movielens.ts';
+import { MAX_MOVIELENS_TIMESTAMP, ML100K_GENRES, parseMovieGenres, parseMovieLensText } from './movielens.ts';
 
 // 2000-01-01T00:00:00Z was a Saturday; 964982703 is 2000-07-30T18:45:03Z, a Sunday.
 const CSV = ['userId,movieId,rating,timestamp', '1,10,4.0,946684800', '1,20,3.5,964982703', '2,10,5.0,964982703', '2,30,1.0,946684800'].join('\n');
@@ -54,5 +54,44 @@ describe('MovieLens parser', () => {
     expect(err('userId,movieId,rating,timestamp\n1,2,4', 'movielens-csv').message).toMatch(/line 2 has 3 columns; expected 4/);
     expect(err('1\t2\tfive\t100', 'movielens-100k').message).toMatch(/line 1: rating is "five"/);
     expect(err('1\t2\t4\t2020-01-01', 'movielens-100k').code).toBe('non-numeric');
+  });
+
+  it('refuses timestamps that are no Unix time in seconds, and ratings outside the stars (no NaN hour, no undefined weekday)', () => {
+    const err = (text: string, layout: 'movielens-csv' | 'movielens-100k' = 'movielens-100k'): ImportError => {
+      try {
+        parseMovieLensText(text, layout);
+      } catch (e) {
+        return e as ImportError;
+      }
+      throw new Error('did not throw');
+    };
+    const ok = '1\t2\t4\t946684800\n';
+    const far = err(ok + '1\t3\t4\t99999999999999999\n');
+    expect(far).toMatchObject({ code: 'non-numeric', message: expect.stringMatching(/u.data line 2: timestamp 99999999999999999 is after the year 9999 in Unix seconds \(a time in milliseconds\?\)/) });
+    expect(err(ok + '1\t3\t4\t946684800000\n').message).toMatch(/line 2: timestamp 946684800000 is after the year 9999/);
+    // The last second of 9999 is still read.
+    const last = parseMovieLensText(`userId,movieId,rating,timestamp\n1,2,4.0,${MAX_MOVIELENS_TIMESTAMP}\n`, 'movielens-csv', { minCount: 1, split: { fractions: [1, 0, 0] } });
+    expect(last.fields.map((f) => f.cardinality)).toEqual([2, 2, 2, 2]);
+    expect(err(ok + '1\t3\t7\t946684800\n').message).toMatch(/line 2: rating 7 is above MovieLens's 5 stars/);
+    expect(err(ok + '1\t3\t0x4\t946684800\n').message).toMatch(/line 2: rating is "0x4"/);
+    expect(err(ok + '1\t3\t1e1\t946684800\n').message).toMatch(/line 2: rating is "1e1"/);
+    expect(err(ok + '\t3\t4\t946684800\n').message).toMatch(/line 2: user is "", not an integer/);
+    expect(err('userId,movieId,rating,timestamp\n1,,4.0,946684800\n', 'movielens-csv').message).toMatch(/line 2: movieId is ""/);
+  });
+
+  it('names a ratings file cut inside its last line, and accepts a complete one without a final newline', () => {
+    const rows = ['userId,movieId,rating,timestamp', '1,10,4.0,946684800', '1,20,3.5,964982703', '2,10,5.0,964982703', '2,30,1.0,946684800'];
+    expect(() => parseMovieLensText(rows.join('\n'), 'movielens-csv')).not.toThrow();
+    for (const cut of ['2,30,1.0,94668', '2,30,1.0,', '2,30,1', '2']) {
+      expect(() => parseMovieLensText([...rows.slice(0, -1), cut].join('\n'), 'movielens-csv'), cut).toThrow(/MovieLens ratings.csv file ends inside line 5: the file looks cut short/);
+    }
+    // With a newline after it, a short line is a ragged row, not a cut.
+    expect(() => parseMovieLensText([...rows.slice(0, -1), '2,30,1'].join('\n') + '\n', 'movielens-csv')).toThrow(/line 5 has 3 columns; expected 4/);
+    const flags = ML100K_GENRES.map((_, k) => (k === 5 ? '1' : '0')).join('|');
+    const uItem = [`10|Heat|x||u|${flags}`, `20|Toy|x||u|${flags}`];
+    expect(parseMovieGenres(uItem.join('\n')).size).toBe(2);
+    expect(() => parseMovieGenres(uItem.join('\n').slice(0, -1))).toThrow(/u.item ends inside line 2: the file looks cut short/);
+    expect(() => parseMovieGenres(uItem.join('\n').slice(0, -10))).toThrow(/u.item ends inside line 2/);
+    expect(() => parseMovieGenres('movieId,title,genres\n10,Heat,Crime\n20,Toy St')).toThrow(/movies.csv ends inside line 3/);
   });
 });

@@ -3,7 +3,8 @@
  * lacks a final newline. The rule every text reader applies:
  *
  * Only the last line of a file that no newline ends can be cut. That line is named cut short when
- *   (a) it has fewer cells than the file's rows have, or
+ *   (a) it has fewer cells than the file's earlier rows have (a file of one row gives no
+ *       such evidence: its format's own errors apply), or
  *   (b) its last cell is not a valid value but is the start of one ("1.5e-", "-", "" where a number
  *       or a 0/1 label belongs), or
  *   (c) its last cell is narrower than that column's cell in each of at least
@@ -66,12 +67,13 @@ function quote(cell: string): string {
  */
 export class CutShortCheck {
   private readonly lastColumn = new ColumnWidths();
+  private completeRows = 0;
 
   constructor(private readonly fileName: string) {}
 
   /** Rule (a), before the row's other checks. */
   cellCount(lineNumber: number, found: number, expected: number, mayBeCut: boolean, unit = 'columns'): void {
-    if (mayBeCut && found < expected) throw cutShortError(this.fileName, lineNumber, `it has ${found} of the ${expected} ${unit} every row has`);
+    if (mayBeCut && this.completeRows > 0 && found < expected) throw cutShortError(this.fileName, lineNumber, `it has ${found} of the ${expected} ${unit} every row has`);
   }
 
   /** Rule (b), for a last cell that failed its column's check. */
@@ -85,6 +87,7 @@ export class CutShortCheck {
       throw cutShortError(this.fileName, lineNumber, `its last value ${quote(cell)} is shorter than that column's value in every other row`);
     }
     this.lastColumn.observe(cell);
+    this.completeRows++;
   }
 }
 
