@@ -98,6 +98,11 @@ describe('unpickle', () => {
     const crowded = await withLimit('containerItems', 10, () => pickleFailure(unpickle(list.raw(0x65).bytes(), plain)));
     expect(crowded).toMatchObject({ code: 'too-large', message: expect.stringMatching(/more than 10 items/) });
 
+    const lists = new PickleWriter();
+    for (let i = 0; i < 6; i++) lists.raw(0x5d, 0x30); // EMPTY_LIST, POP
+    const many = await withLimit('containers', 5, () => pickleFailure(unpickle(lists.raw(0x4e).bytes(), plain)));
+    expect(many).toMatchObject({ code: 'too-large', message: 'the pickle makes more than 5 lists, tuples, dicts and objects' });
+
     const long = new PickleWriter();
     for (let i = 0; i < 5000; i++) long.raw(0x4e, 0x30); // None, POP
     const busy = await withLimit('opcodes', 4000, () => pickleFailure(unpickle(long.raw(0x4e).bytes(), plain)));

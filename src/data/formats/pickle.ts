@@ -24,6 +24,8 @@ export class PickleError extends Error {
  */
 export const PICKLE_LIMITS = {
   opcodes: 32_000_000,
+  /** Lists, tuples, dicts and objects made: each costs memory a single opcode can ask for. */
+  containers: 4_000_000,
   /** Items in one list, tuple or dict. */
   containerItems: 8_000_000,
   /** Bytes of one LONG1/LONG4 integer (8 KiB is about 19,700 decimal digits). */
@@ -172,6 +174,14 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
     if (at === undefined) throw new PickleError(`the pickle has no MARK to pop to at byte ${pos - 1}`);
     return checkSize(stack.splice(at));
   };
+  let containers = 0;
+  /** Counts a new container against PICKLE_LIMITS.containers. */
+  const made = <T extends PickleValue>(container: T): T => {
+    if (++containers > PICKLE_LIMITS.containers) {
+      throw new PickleError(`the pickle makes more than ${PICKLE_LIMITS.containers} lists, tuples, dicts and objects`, 'too-large');
+    }
+    return container;
+  };
   const checkSize = <T extends PickleValue[] | Map<PickleValue, PickleValue>>(container: T): T => {
     const size = container instanceof Map ? container.size : container.length;
     if (size > PICKLE_LIMITS.containerItems) {
@@ -214,15 +224,15 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
       case 0x95: u64(); break; // FRAME
       case 0x2e: return pop(); // STOP
       case 0x28: marks.push(stack.length); break; // MARK
-      case 0x7d: push(new Map()); break; // EMPTY_DICT
-      case 0x5d: push([]); break; // EMPTY_LIST
-      case 0x29: push([]); break; // EMPTY_TUPLE
-      case 0x74: push(popMark()); break; // TUPLE
-      case 0x85: push([pop()]); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); push([a, b]); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push([a, b, c]); break; } // TUPLE3
-      case 0x6c: push(popMark()); break; // LIST
-      case 0x64: { const d = new Map<PickleValue, PickleValue>(); setItems(d, popMark()); push(d); break; } // DICT
+      case 0x7d: push(made(new Map())); break; // EMPTY_DICT
+      case 0x5d: push(made([])); break; // EMPTY_LIST
+      case 0x29: push(made([])); break; // EMPTY_TUPLE
+      case 0x74: push(made(popMark())); break; // TUPLE
+      case 0x85: push(made([pop()])); break; // TUPLE1
+      case 0x86: { const b = pop(); const a = pop(); push(made([a, b])); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push(made([a, b, c])); break; } // TUPLE3
+      case 0x6c: push(made(popMark())); break; // LIST
+      case 0x64: { const d = made(new Map<PickleValue, PickleValue>()); setItems(d, popMark()); push(d); break; } // DICT
       case 0x61: { const v = pop(); checkSize(asList(top())).push(v); break; } // APPEND
       case 0x65: { // APPENDS (a loop: spreading a long list into push() overflows the call stack)
         const items = popMark();
@@ -259,16 +269,16 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
         push(memo.get(key)!);
         break;
       }
-      case 0x63: { const module = line(); const name = line(); push({ kind: 'global', module, name }); break; } // GLOBAL
+      case 0x63: { const module = line(); const name = line(); push(made({ kind: 'global', module, name })); break; } // GLOBAL
       case 0x93: { // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError(`STACK_GLOBAL at byte ${pos - 1} names a global with something other than two strings`);
-        push({ kind: 'global', module, name });
+        push(made({ kind: 'global', module, name }));
         break;
       }
-      case 0x52: { const args = pop(); const fn = pop(); push(call(fn, args)); break; } // REDUCE
-      case 0x81: { const args = pop(); const cls = pop(); push(call(cls, args)); break; } // NEWOBJ
+      case 0x52: { const args = pop(); const fn = pop(); push(made(call(fn, args))); break; } // REDUCE
+      case 0x81: { const args = pop(); const cls = pop(); push(made(call(cls, args))); break; } // NEWOBJ
       case 0x62: { // BUILD: set an object's state; only opaque objects keep it
         const state = pop();
         const obj = top();

@@ -135,6 +135,12 @@ describe('hostile or damaged checkpoints', () => {
     expect((await readAll(table, `w.${zeros}.1`)).values).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('a list that holds itself is walked once', async () => {
+    // L = []; L.append(L); L.append(tensor): EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, tensor, APPEND
+    const table = await openBytes(new PickleWriter().raw(0x5d, 0x71, 0, 0x68, 0, 0x61).tensor(w23).raw(0x61), 'cycle.pt');
+    expect(table.tensors.map((t) => t.name)).toEqual(['1']);
+  });
+
   it('a shared 40-level tuple as a dict key is named shallowly, never stringified whole', async () => {
     const table = await openBytes(dict(new PickleWriter(), (w) => {
       w.int(1);

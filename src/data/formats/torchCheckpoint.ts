@@ -118,46 +118,55 @@ interface WalkItem {
   depth: number;
 }
 
+const isTensorRef = (v: object): v is TensorRef => (v as TensorRef).kind === 'torch-tensor';
+
 /**
  * Every tensor under a value, named by its dotted path (a module's _parameters/_modules levels
- * left out, as in a state_dict). Iterative, and each container is walked once: a value the pickle
- * shares (memo, DUP) is named by the first path that reaches it, so a DAG stays a DAG. A tensor
- * itself is listed under every path (tied weights keep both names). Paced like unpickle.
+ * left out, as in a state_dict). Iterative, and each container is queued once: a value the pickle
+ * shares (memo, DUP) is named by the first path that reaches it, so a DAG stays a DAG and the
+ * queue never outgrows the pickle. A tensor itself is listed under every path (tied weights keep
+ * both names). Paced like unpickle.
  */
 async function findTensors(root: PickleValue, fileName: string, signal?: AbortSignal): Promise<{ name: string; ref: TensorRef }[]> {
   const found: { name: string; ref: TensorRef }[] = [];
-  const walked = new Set<object>();
+  const queued = new Set<object>(root !== null && typeof root === 'object' ? [root] : []);
+  let tensorsQueued = 0;
   const todo: WalkItem[] = [{ value: root, path: '', depth: 0 }];
   const pace = eventLoopPacer(signal);
   for (let steps = 1; todo.length > 0; steps++) {
     const turn = pace(steps);
     if (turn) await turn;
     const { value, path, depth } = todo.pop()!;
-    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) continue;
-    if ((value as TensorRef).kind === 'torch-tensor') {
+    if (value === null || typeof value !== 'object') continue;
+    if (isTensorRef(value)) {
       const name = path || 'tensor';
       if (name.length > MAX_NAME_CHARS) {
         throw new ImportError('too-large', `${fileName} names a tensor with a path longer than ${MAX_NAME_CHARS} characters: ${name.slice(0, 80)}…`, FIX);
       }
-      if (found.length === MAX_TENSORS) throw new ImportError('too-large', `${fileName} holds more than ${MAX_TENSORS} tensors, more than RecLens lists`, FIX_MANY);
-      found.push({ name, ref: value as TensorRef });
+      found.push({ name, ref: value });
       continue;
     }
-    if (walked.has(value)) continue;
-    walked.add(value);
     if (depth >= MAX_NESTING) {
       throw new ImportError('bad-header', `${fileName} nests containers more than ${MAX_NESTING} levels deep, which torch.save cannot write: the file is damaged or not a checkpoint`, FIX);
     }
     const children: WalkItem[] = [];
-    const child = (v: PickleValue, key: PickleValue) => {
-      const k = keyLabel(key);
-      children.push({ value: v, path: MODULE_SLOTS.has(k) ? path : path ? `${path}.${k}` : k, depth: depth + 1 });
+    const add = (v: PickleValue, childPath: string) => {
+      if (v === null || typeof v !== 'object' || v instanceof Uint8Array || isGlobal(v)) return;
+      if (isTensorRef(v)) {
+        if (++tensorsQueued > MAX_TENSORS) throw new ImportError('too-large', `${fileName} holds more than ${MAX_TENSORS} tensors, more than RecLens lists`, FIX_MANY);
+      } else if (queued.has(v)) return;
+      else queued.add(v);
+      children.push({ value: v, path: childPath, depth: depth + 1 });
     };
-    if (value instanceof Map) for (const [k, v] of value) child(v, k);
-    else if (Array.isArray(value)) value.forEach((v, i) => child(v, i));
+    const keyed = (v: PickleValue, key: PickleValue) => {
+      const k = keyLabel(key);
+      add(v, MODULE_SLOTS.has(k) ? path : path ? `${path}.${k}` : k);
+    };
+    if (value instanceof Map) for (const [k, v] of value) keyed(v, k);
+    else if (Array.isArray(value)) value.forEach((v, i) => keyed(v, i));
     else if (isObject(value)) {
-      if (value.state !== undefined) children.push({ value: value.state, path, depth: depth + 1 });
-      value.args.forEach((a, i) => (value.args.length === 1 ? children.push({ value: a, path, depth: depth + 1 }) : child(a, i)));
+      if (value.state !== undefined) add(value.state, path);
+      value.args.forEach((a, i) => (value.args.length === 1 ? add(a, path) : keyed(a, i)));
     }
     // Pushed last-first so they are walked in order, as a recursive walk would.
     for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
