@@ -84,4 +84,17 @@ describe('Criteo parser', () => {
     const ds = parser.finish();
     expect(ds.train.rows + ds.valid.rows + ds.test.rows).toBe(2);
   });
+
+  it('a last line without a newline: a missing C26 is accepted where the column has missing values, a shorter hash is a cut', () => {
+    const cats = (c26: string) => [...Array(25).fill('a1b2c3d4'), c26];
+    const rows = [line('0', ['1'], cats('0f0f0f0f')), line('1', ['2'], cats('')), line('0', ['3'], cats('12345678')), line('1', ['4'], cats('9abcdef0'))];
+    const opts = { minCount: 1, split: { fractions: [1, 0, 0] as [number, number, number] } };
+    expect(parseCriteoText([...rows, line('0', ['5'], cats(''))].join('\n'), opts).train.rows).toBe(5);
+    expect(thrown(() => parseCriteoText([...rows, line('0', ['5'], cats('9abc'))].join('\n'), opts))).toMatchObject({
+      code: 'truncated',
+      message: 'The Criteo file ends inside line 5: the file looks cut short (its last value "9abc" is shorter than that column\'s value in every other row).',
+    });
+    const noneMissing = [rows[0], rows[2], rows[3]];
+    expect(thrown(() => parseCriteoText([...noneMissing, line('0', ['5'], cats(''))].join('\n'), opts)).message).toMatch(/line 4: the file looks cut short \(its last value is empty, and no other row's is\)/);
+  });
 });

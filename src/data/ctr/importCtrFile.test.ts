@@ -59,9 +59,6 @@ describe('importCtrFile', () => {
       const lastLine = whole.split('\n').length;
       for (let cut = whole.lastIndexOf('\n') + 2; cut < whole.length; cut++) {
         const cutText = whole.slice(0, cut);
-        // A last line that ends right after a separator reads as a row whose last (categorical)
-        // value is missing: Criteo and Avazu allow that, so that one cut cannot be told apart.
-        if ((name === 'criteo.tsv' && cutText.endsWith('\t')) || (name === 'avazu.csv' && cutText.endsWith(','))) continue;
         const error = await streamed(cutText, name).then(
           () => null,
           (e: unknown) => e,

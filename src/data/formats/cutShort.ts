@@ -10,7 +10,8 @@
  *   (c) its last cell is narrower than that column's cell in each of at least
  *       MIN_ROWS_FOR_WIDTH other rows whose widths are within one of each other: a fixed-format
  *       column (fixed-precision floats, 8-digit hex hashes, 9-10 digit Unix times) cut inside its
- *       last value.
+ *       last value; or it is empty (the line ends right after a separator) while none of those
+ *       rows has that column empty.
  * A last line with all its cells, each valid and as wide as its column's, is accepted: many tools
  * write no final newline. A column of varying widths (free text, counts) cannot reveal a cut
  * inside its last value; that case is accepted too.
@@ -29,23 +30,29 @@ export function cellWidth(cell: string): number {
   return point < 0 ? cell.length : cell.length - point;
 }
 
-/** The widths one column's cells have had (empty cells, missing values, not counted). */
+/** The widths one column's cells have had; empty cells (missing values) are counted apart. */
 export class ColumnWidths {
   private min = Infinity;
   private max = -Infinity;
   private rows = 0;
+  private empty = 0;
 
   observe(cell: string): void {
-    if (cell === '') return;
+    this.rows++;
+    if (cell === '') {
+      this.empty++;
+      return;
+    }
     const width = cellWidth(cell);
     if (width < this.min) this.min = width;
     if (width > this.max) this.max = width;
-    this.rows++;
   }
 
-  /** Rule (c): the column has a fixed width and `cell` (not empty: a missing value) is narrower than every cell seen. */
+  /** Rule (c): `cell` is narrower than every cell of a fixed-width column, or empty in a column never empty. */
   looksCut(cell: string): boolean {
-    return cell !== '' && this.rows >= MIN_ROWS_FOR_WIDTH && this.max - this.min <= 1 && cellWidth(cell) < this.min;
+    if (this.rows < MIN_ROWS_FOR_WIDTH) return false;
+    if (cell === '') return this.empty === 0;
+    return this.rows - this.empty >= MIN_ROWS_FOR_WIDTH && this.max - this.min <= 1 && cellWidth(cell) < this.min;
   }
 }
 
@@ -84,7 +91,8 @@ export class CutShortCheck {
   /** Rule (c): every complete row's last cell, in file order. */
   lastCell(lineNumber: number, cell: string, mayBeCut: boolean): void {
     if (mayBeCut && this.lastColumn.looksCut(cell)) {
-      throw cutShortError(this.fileName, lineNumber, `its last value ${quote(cell)} is shorter than that column's value in every other row`);
+      const detail = cell === '' ? "its last value is empty, and no other row's is" : `its last value ${quote(cell)} is shorter than that column's value in every other row`;
+      throw cutShortError(this.fileName, lineNumber, detail);
     }
     this.lastColumn.observe(cell);
     this.completeRows++;

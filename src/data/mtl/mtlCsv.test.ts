@@ -68,4 +68,20 @@ describe('parseMtlCsv', () => {
   it('detectLabelColumns needs both the name and 0/1 values', () => {
     expect(detectLabelColumns(['click', 'like_count', 'finish'], [['0', '3', '1'], ['1', '0', '0']])).toEqual(['click', 'finish']);
   });
+
+  it('names a file cut inside its last line, and reads a complete one without a final newline', () => {
+    expect(parseMtlCsv(KUAIRAND, { minCount: 1 }).tasks).toEqual(['is_click', 'is_like']);
+    const lastLineStart = KUAIRAND.lastIndexOf('\n') + 1;
+    for (let cut = lastLineStart + 1; cut < KUAIRAND.length; cut++) {
+      const error = thrown(() => parseMtlCsv(KUAIRAND.slice(0, cut), { fileName: 'kuairand.csv' }));
+      expect(error.code, KUAIRAND.slice(lastLineStart, cut)).toBe('truncated');
+      expect(error.message).toMatch(/^kuairand.csv ends inside line 41: the file looks cut short/);
+    }
+    // A label in the last column cut away: the column must not silently stop being a task.
+    const labelLast = ['user,item,click', ...Array.from({ length: 6 }, (_, i) => `u${i},i${i},${i % 2}`)].join('\n');
+    expect(parseMtlCsv(labelLast, { minCount: 1 }).tasks).toEqual(['click']);
+    expect(thrown(() => parseMtlCsv(labelLast.slice(0, -1), { fileName: 'x.csv' })).message).toMatch(/x.csv ends inside line 7: the file looks cut short \(its last value is empty, and no other row's is\)/);
+    // The same short line with a newline after it is a ragged row.
+    expect(thrown(() => parseMtlCsv(KUAIRAND.slice(0, lastLineStart + 5) + '\n')).code).toBe('ragged-row');
+  });
 });

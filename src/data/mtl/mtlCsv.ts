@@ -5,6 +5,7 @@
  * Label columns are given by the caller or found by a heuristic: every value 0 or 1 and a name
  * that reads like a label. Every other column is a categorical field (minus ignored ones).
  */
+import { CutShortCheck } from '../formats/cutShort.ts';
 import { ImportError } from '../importError.ts';
 import type { CtrDataset } from '../ctr/ctrDataset.ts';
 import { CtrTableBuilder, type CtrBuildOptions } from '../ctr/ctrTableBuilder.ts';
@@ -43,9 +44,14 @@ function splitTable(text: string, fileName: string): Table {
   }
   const rows: string[][] = [];
   const lines: number[] = [];
+  // The last line may be cut short when no newline ends it (cutShort.ts's rule).
+  const cutShort = new CutShortCheck(fileName);
+  const unterminated = !text.endsWith('\n') && !text.endsWith('\r');
   for (let i = h + 1; i < all.length; i++) {
     if (all[i].trim() === '') continue;
     const cells = all[i].split(delimiter).map((c) => c.trim());
+    const mayBeCut = unterminated && i === all.length - 1;
+    cutShort.cellCount(i + 1, cells.length, header.length, mayBeCut);
     if (cells.length !== header.length) {
       throw new ImportError(
         'ragged-row',
@@ -53,6 +59,7 @@ function splitTable(text: string, fileName: string): Table {
         `Check that line ${i + 1} is complete and uses the same separator as the header.`,
       );
     }
+    cutShort.lastCell(i + 1, cells[cells.length - 1], mayBeCut);
     rows.push(cells);
     lines.push(i + 1);
   }
