@@ -254,6 +254,40 @@ test('a long analysis shows progress and can be cancelled', async ({ page }, tes
   rmSync(path);
 });
 
+test('a table wider than the dimension limit is named, the limit can be raised, and Cancel stops even a long eigen-solve', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openStudio(page);
+  const values = (rows: number, dim: number) => Buffer.from(new Float32Array(Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.7) + (i % dim === 0 ? 2 : 0))).buffer);
+  // Three rows of 1,500 values: the shape of an export saved transposed.
+  await page.getByTestId('file-input').setInputFiles({ name: 'wide.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [3, 1500], values(3, 1500)) });
+  const limit = page.getByTestId('max-dim-input');
+  await expect(limit).toHaveValue('1024');
+  await expect(page.locator('#max-dim-help')).toContainText('1500 columns wide, above this limit');
+  await page.locator('.sidebar').screenshot({ path: `${SHOTS}/dimension-limit.png` });
+  await page.getByTestId('analyze-button').click();
+  const error = page.getByTestId('import-error');
+  await expect(error).toHaveAttribute('data-code', 'too-large');
+  await expect(error.locator('.error-message')).toHaveText('"wide" is 1500 columns wide, above the dimension limit of 1024. It has fewer rows (3) than columns: is it transposed?');
+  await page.getByRole('button', { name: 'Dismiss error' }).click();
+
+  // Raised, the 1500 x 1500 eigen-solve runs for minutes in one synchronous step; Cancel still ends it.
+  await limit.fill('1500');
+  await page.getByTestId('analyze-button').click();
+  const progress = page.getByTestId('progress');
+  await expect(progress).toBeVisible();
+  await page.waitForTimeout(500);
+  const cancelled = Date.now();
+  await page.getByTestId('cancel-button').click();
+  await expect(progress).toBeHidden({ timeout: 10_000 });
+  expect(Date.now() - cancelled).toBeLessThan(5_000);
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Close without analysing' }).click();
+
+  // The analysis worker that was stopped is replaced: the next file is analysed as usual.
+  const result = await importFile(page, { name: 'narrow.npy', buffer: npy('<f4', [40, 8], values(40, 8)) });
+  await expect(result.getByTestId('field-row')).toHaveCount(1);
+});
+
 test('two uploaded tables compare side by side', async ({ page }) => {
   await openStudio(page);
   for (const source of ['Example: healthy model', 'Example: collapsed model']) await card(page, source).getByTestId('remove-table').click();

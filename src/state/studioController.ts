@@ -106,7 +106,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       try {
         outcome = await client.analyze(
           file,
-          { tensors: flow.tensorChoice, field_dims: fieldDims, mode: flow.mode },
+          { tensors: flow.tensorChoice, field_dims: fieldDims, mode: flow.mode, maxDim: flow.maxDim },
           (progress) => {
             if (state().flow.phase === 'analysing') state().setFlow({ progress });
           },

@@ -6,6 +6,7 @@ import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
 import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
 import { initialUi, type Notice, type UiState } from './uiState.ts';
+import { DEFAULT_MAX_DIM } from '../analysis/dimensionLimit.ts';
 
 /** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
 export interface LoadedTable {
@@ -33,6 +34,8 @@ export interface ImportFlow {
   tensorChoice: string[];
   fieldDimsText: string;
   mode: SpectrumMode;
+  /** Widest table analysed; raised in the dialog when a ticked tensor is wider. */
+  maxDim: number;
   progress: AnalysisProgress | null;
 }
 
@@ -75,6 +78,7 @@ export const initialFlow: ImportFlow = {
   tensorChoice: [],
   fieldDimsText: '',
   mode: 'recscope',
+  maxDim: DEFAULT_MAX_DIM,
   progress: null,
 };
 
