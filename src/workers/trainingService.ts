@@ -6,7 +6,7 @@
  */
 import { blobByteSource, bytesByteSource } from '../data/byteSource.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
-import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
+import { decodeCtrDatasetAsync } from '../data/ctr/datasetFile.ts';
 import { importCtrFile } from '../data/ctr/importCtrFile.ts';
 import { generateSyntheticCtrAsync } from '../data/ctr/syntheticCtr.ts';
 import { throwIfAborted } from '../data/abort.ts';
@@ -43,18 +43,18 @@ async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) 
   const progress = (bytesDone: number, bytesTotal: number, rows: number) => onProgress({ bytesDone, bytesTotal, rows });
   switch (source.kind) {
     case 'rlctr-bytes':
-      return decodeCtrDataset(source.bytes);
+      return decodeCtrDatasetAsync(source.bytes, signal);
     case 'generated':
       return generateSyntheticCtrAsync({ ...source.config, name: source.name }, { onProgress: (done, total) => progress(done, total, 0), signal });
     case 'url': {
       const response = await fetch(source.url, { signal });
       if (!response.ok) throw new ImportError('read-failed', `Could not load ${source.url}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');
       const bytes = new Uint8Array(await response.arrayBuffer());
-      if (source.format === 'rlctr') return decodeCtrDataset(bytes);
+      if (source.format === 'rlctr') return decodeCtrDatasetAsync(bytes, signal);
       return importCtrFile(bytesByteSource(bytes, source.name), { format: source.format, onProgress: progress, signal });
     }
     case 'file':
-      if (isRlctr(source.name)) return decodeCtrDataset(new Uint8Array(await source.file.arrayBuffer()));
+      if (isRlctr(source.name)) return decodeCtrDatasetAsync(new Uint8Array(await source.file.arrayBuffer()), signal);
       return importCtrFile(blobByteSource(source.file, source.name), { onProgress: progress, signal });
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ImportError } from '../importError.ts';
 import { crc32 } from './crc32.ts';
 import type { CtrDataset } from './ctrDataset.ts';
-import { decodeCtrDataset, encodeCtrDataset, MAX_CTR_BODY_BYTES } from './datasetFile.ts';
+import { decodeCtrDataset, decodeCtrDatasetAsync, encodeCtrDataset, MAX_CTR_BODY_BYTES } from './datasetFile.ts';
 import { parseMovieLensText } from './movielens.ts';
 import { generateMovieLensSample } from './sampleFiles.ts';
 import { generateSyntheticCtr } from './syntheticCtr.ts';
@@ -133,6 +133,15 @@ describe('CTR dataset file', () => {
       }
       expect(error.message, what).toMatch(message);
     }
+  });
+
+  it('decodes asynchronously to the same dataset, and a cancel stops it between slices', async () => {
+    const bytes = encodeCtrDataset(synthetic);
+    expect(await decodeCtrDatasetAsync(bytes)).toEqual(synthetic);
+    const controller = new AbortController();
+    const decoding = decodeCtrDatasetAsync(bytes, controller.signal);
+    controller.abort();
+    await expect(decoding).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('refuses a body larger than the cap before inflating anything', () => {

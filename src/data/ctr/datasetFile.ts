@@ -9,6 +9,7 @@
  * Index arrays use the narrowest integer type that holds every field's vocabulary.
  */
 import { deflateSync, Inflate } from 'fflate';
+import { throwIfAborted } from '../abort.ts';
 import { ImportError } from '../importError.ts';
 import { crc32 } from './crc32.ts';
 import type { CtrDataset, CtrField, CtrSplit } from './ctrDataset.ts';
@@ -129,7 +130,31 @@ function corrupt(message: string, code: ImportError['code'] = 'bad-header'): Imp
   return new ImportError(code, `Not a valid RecLens dataset file: ${message}`, FIX);
 }
 
+/** Decodes a .rlctr file in one go (Node scripts and tests). */
 export function decodeCtrDataset(bytes: Uint8Array): CtrDataset {
+  const steps = decodeSteps(bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Decodes a .rlctr file, giving the event loop a turn between slices so `signal` can cancel it. */
+export async function decodeCtrDatasetAsync(bytes: Uint8Array, signal?: AbortSignal): Promise<CtrDataset> {
+  const steps = decodeSteps(bytes);
+  for (;;) {
+    throwIfAborted(signal);
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** Compressed slices inflated between two turns of the event loop (about 1 MB of input). */
+const SLICES_PER_TURN = 64;
+
+/** The decoder; it yields where a caller may hand the event loop a turn. */
+function* decodeSteps(bytes: Uint8Array): Generator<void, CtrDataset> {
   if (bytes.length < PREAMBLE) throw corrupt(`it is ${bytes.length} bytes long, shorter than the 16-byte preamble.`, 'truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (new TextDecoder().decode(bytes.subarray(0, 4)) !== CTR_FILE_MAGIC) {
@@ -150,21 +175,23 @@ export function decodeCtrDataset(bytes: Uint8Array): CtrDataset {
     throw corrupt('the header is not JSON.');
   }
   const header = readHeader(json);
-  const body = inflateBody(bytes.subarray(PREAMBLE + headerLength), header.bodyBytes);
+  const body = yield* inflateBody(bytes.subarray(PREAMBLE + headerLength), header.bodyBytes);
   const bodyView = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const F = header.fields.length;
-  const split = (which: SplitName): CtrSplit => {
+  function* split(which: SplitName): Generator<void, CtrSplit> {
     const { rows, arrays } = header.splits[which];
     const indicesEntry = arrays.get('indices')!;
     const labelsEntry = arrays.get('labels')!;
     const out: CtrSplit = { rows, indices: new Int32Array(indicesEntry.length), labels: new Float32Array(labelsEntry.length) };
     readArray(bodyView, indicesEntry, out.indices);
     readArray(bodyView, labelsEntry, out.labels);
+    yield;
     for (let i = 0; i < out.indices.length; i++) {
       const v = out.indices[i];
       if (v < 0 || v >= header.fields[i % F].cardinality) throw corrupt(`${which} row ${Math.floor(i / F)} has index ${v} in field ${header.fields[i % F].name}, whose vocabulary has ${header.fields[i % F].cardinality} entries.`, 'shape-mismatch');
     }
     for (const l of out.labels) if (l !== 0 && l !== 1) throw corrupt(`a ${which} label is ${l}, not 0 or 1.`, 'shape-mismatch');
+    yield;
     const probsEntry = arrays.get('trueProbabilities');
     if (probsEntry) {
       out.trueProbabilities = new Float32Array(probsEntry.length);
@@ -177,16 +204,20 @@ export function decodeCtrDataset(bytes: Uint8Array): CtrDataset {
       readArray(bodyView, groupsEntry, out.groups);
       for (const g of out.groups) if (g < 0) throw corrupt(`a ${which} group id is ${g}, below 0.`, 'shape-mismatch');
     }
+    yield;
     return out;
-  };
+  }
+  const train = yield* split('train');
+  const valid = yield* split('valid');
+  const test = yield* split('test');
   return {
     name: header.name,
     origin: header.origin,
     fields: header.fields,
     tasks: header.tasks,
-    train: split('train'),
-    valid: split('valid'),
-    test: split('test'),
+    train,
+    valid,
+    test,
     ...(header.plantedPairs ? { plantedPairs: header.plantedPairs } : {}),
   };
 }
@@ -196,7 +227,7 @@ export function decodeCtrDataset(bytes: Uint8Array): CtrDataset {
  * time, and stops as soon as the output would pass it: a deflate bomb costs the declared size plus
  * one slice's output, not whatever it expands to.
  */
-function inflateBody(packed: Uint8Array, bodyBytes: number): Uint8Array {
+function* inflateBody(packed: Uint8Array, bodyBytes: number): Generator<void, Uint8Array> {
   const body = new Uint8Array(bodyBytes);
   let filled = 0;
   let overflow = false;
@@ -208,7 +239,8 @@ function inflateBody(packed: Uint8Array, bodyBytes: number): Uint8Array {
     body.set(chunk, filled);
     filled += chunk.length;
   });
-  for (let pos = 0; pos < packed.length && !overflow; pos += INFLATE_SLICE) {
+  for (let pos = 0, slices = 0; pos < packed.length && !overflow; pos += INFLATE_SLICE) {
+    if (++slices % SLICES_PER_TURN === 0) yield;
     const end = Math.min(packed.length, pos + INFLATE_SLICE);
     try {
       inflater.push(packed.subarray(pos, end), end === packed.length);
