@@ -104,7 +104,7 @@ describe('reading stored records', () => {
     for (let i = 0; i < 10_000; i++) deep = { deep };
     const db = idbPersistence(fakeDb(
       [good, null, 'text', huge, negative, { ...good, tensors: null }],
-      [goodRun, null, { ...goodRun, config: null }, { ...goodRun, config: { deep } }, { ...goodRun, metrics: [{ step: 1, values: { loss: Infinity } }] }, { ...goodRun, kind: 'ctr-training' }],
+      [goodRun, null, { ...goodRun, config: null }, { ...goodRun, config: { deep } }, { ...goodRun, metrics: [{ step: 1, values: { loss: 'x' } }] }, { ...goodRun, kind: 'ctr-training' }],
     ) as never);
     const { tables, skipped } = await db.listTables();
     expect(tables).toEqual([{ key: 1, table: good }]);

@@ -407,7 +407,9 @@ export function checkRunRecord(v: unknown, where = 'run'): RunRecord {
     if (keys.length > RECORD_LIMITS.valuesPerMetric) mc.fail('too-large', 'values', `has ${keys.length} entries (at most ${RECORD_LIMITS.valuesPerMetric})`);
     for (const key of keys) {
       if (key.length > RECORD_LIMITS.text) mc.fail('too-large', 'a value name', `is ${key.length} characters long`);
-      mc.number(values, key);
+      // A diverged run logs NaN or Infinity (null once written as JSON): a real observation, kept and drawn as a gap.
+      const value = own(values, key);
+      if (value !== null && typeof value !== 'number') mc.fail('non-numeric', key, `${shown(value)} is not a number`);
     }
   });
   c.list(r, 'spectra', RECORD_LIMITS.spectraPerRun).forEach((s, i) => {

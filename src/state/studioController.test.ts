@@ -51,7 +51,7 @@ describe('studio controller', () => {
     expect(store.getState().flow.tensorChoice).toEqual(['emb']);
     store.getState().setFlow({ fieldDimsText: '4, 6', mode: 'centered' });
     await c.analyze();
-    expect(calls[0]).toEqual({ tensors: ['emb'], field_dims: [4, 6], mode: 'centered' });
+    expect(calls[0]).toEqual({ tensors: ['emb'], field_dims: [4, 6], mode: 'centered', maxDim: 1024 });
     const s = store.getState();
     expect(s.tables).toHaveLength(1);
     expect(s.tables[0]).toMatchObject({ source: 'good.npz', format: 'npz', elapsedMs: 12, origin: 'file' });

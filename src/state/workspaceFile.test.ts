@@ -74,7 +74,7 @@ describe('workspace file', () => {
     expect(bad({ ...good, version: 2 })).toThrow(/newer RecLens \(workspace v2; this one reads v1\)/);
     expect(bad({ ...good, version: 0 })).toThrow(/v0 is not a version/);
     expect(verdict(withField((f) => (f.information_abundance = 'high'), 0, 2))).toBe(`table 1, field '${fields[2].name}': information_abundance "high" is not a finite number.`);
-    expect(verdict({ ...good, runs: [{ ...run, metrics: [{ step: 1, values: { auc: null } }] }] })).toBe('run 1, metric 1: auc null is not a finite number.');
+    expect(verdict({ ...good, runs: [{ ...run, metrics: [{ step: 1, values: { auc: [] } }] }] })).toBe('run 1, metric 1: auc a list of 0 is not a number.');
     expect(() => readWorkspaceBytes(new Uint8Array([0x7b, 0xff, 0x7d]), 'x.reclens.json')).toThrow('it is not UTF-8 text.');
   });
 
@@ -128,6 +128,9 @@ describe('workspace file', () => {
     expect(edited((r) => (r[0].config.status = 'weird'))).toMatch(/^run 1, config: status "weird" is not one of/);
     expect(edited((r) => (r[0].spectra[0].fields[0].dim = 0.5))).toBe(`run 1, spectrum 1, field '${fields[0].name}': dim 0.5 is not a whole number.`);
     expect(edited((r) => (r[0].metrics[0].step = -1))).toBe('run 1, metric 1: step -1 is below 0.');
+    // A diverged run's NaN loss is null in JSON: kept (drawn as a gap), not a reason to lose the run.
+    expect(edited((r) => (r[0].metrics[0].values.loss = null))).toBe('accepted');
+    expect(edited((r) => (r[0].metrics[0].values.loss = '0.5'))).toBe('run 1, metric 1: loss "0.5" is not a number.');
     expect(edited((r) => (r[1].config.run.form.mbeta = 2))).toBe('accepted'); // not a form key: the config's own keys are checked, not extras
     expect(edited((r) => (r[1].config.run.form.beta = '0.5'))).toBe('run 2, config, run, form: beta "0.5" is not a finite number.');
     expect(edited((r) => (r[1].config.run.form.model = 'constructor'))).toMatch(/^run 2, config, run, form: model "constructor" is not one of shared-bottom/);
