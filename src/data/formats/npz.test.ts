@@ -51,6 +51,24 @@ describe('.npz', () => {
     });
   }
 
+  it('refuses a directory claiming more members or bytes than the limits before reading it', async () => {
+    const zip = npzBytes(members());
+    const eocd = zip.length - 22;
+    const many = zip.slice();
+    new DataView(many.buffer).setUint16(eocd + 8, 0xffff - 1, true);
+    new DataView(many.buffer).setUint16(eocd + 10, 0xffff - 1, true);
+    const big = zip.slice();
+    new DataView(big.buffer).setUint32(eocd + 12, 2 ** 31, true);
+    for (const bytes of [many, big]) {
+      // 65,534 members is within the limit: it fails as damaged at the first missing entry instead.
+      const error = await importFailure(open(bytes));
+      expect(['bad-header', 'too-large', 'truncated']).toContain(error.code);
+    }
+    const huge = await importFailure(open(big));
+    expect(huge).toMatchObject({ code: 'too-large' });
+    expect(huge.message).toContain('a 2147483648-byte zip directory');
+  });
+
   it('parses the ZIP64 end records and extra fields', async () => {
     const entries = await readZipDirectory(bytesByteSource(npzBytes(members(), { zip64: true }), 'z.npz'));
     expect(entries.map((e) => [e.name, e.method, e.size === e.compressedSize])).toEqual([

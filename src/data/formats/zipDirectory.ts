@@ -20,6 +20,13 @@ const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_BYTES = 22;
 const MAX_COMMENT = 65535;
 const U32_MAX = 0xffffffff;
+/**
+ * Limits on what a directory may claim, checked before it is read: a checkpoint has hundreds of
+ * members and ~100 bytes of directory each, so these leave room for any real file while a
+ * hostile count or size cannot make the reader allocate gigabytes or loop for minutes.
+ */
+const MAX_ENTRIES = 100_000;
+const MAX_DIRECTORY_BYTES = 64 * 2 ** 20;
 
 function corrupt(name: string, what: string): ImportError {
   return new ImportError('bad-header', `${name} is not a valid zip/.npz: ${what}`, 'Re-save it with numpy: np.savez(path, **tables)');
@@ -70,6 +77,13 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipEntry[]> {
     count = u64(record, 32, src.name);
     directorySize = u64(record, 40, src.name);
     directoryOffset = u64(record, 48, src.name);
+  }
+  if (count > MAX_ENTRIES || directorySize > MAX_DIRECTORY_BYTES) {
+    throw new ImportError(
+      'too-large',
+      `${src.name} lists ${count} members in a ${directorySize}-byte zip directory; RecLens opens archives of up to ${MAX_ENTRIES} members and ${MAX_DIRECTORY_BYTES / 2 ** 20} MB of directory`,
+      'Save the embedding tables in an archive of their own, e.g. np.savez(path, **tables)',
+    );
   }
   const directory = await readExactly(src, directoryOffset, directorySize, 'the zip directory');
   return parseCentralDirectory(directory, count, src.name);
