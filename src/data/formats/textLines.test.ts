@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { textSource } from '../testFixtures.ts';
-import { textLines } from './textLines.ts';
+import { MAX_LINE_CHARS, textLines } from './textLines.ts';
 
 async function collect(text: string, slice: number) {
   const lines: [number, string][] = [];
@@ -48,5 +48,10 @@ describe('textLines', () => {
         expect((await flags(ended, slice)).some(([, f]) => f), JSON.stringify(ended)).toBe(false);
       }
     }
+  });
+
+  it('refuses a line longer than MAX_LINE_CHARS instead of carrying it to the size of the file', async () => {
+    const huge = '1\t2\n' + '3'.repeat(MAX_LINE_CHARS + 2 ** 20) + '\n';
+    await expect(collect(huge, 1 << 20)).rejects.toMatchObject({ code: 'too-large', message: expect.stringContaining('t.tsv: line 2 is longer than 16 M characters') });
   });
 });

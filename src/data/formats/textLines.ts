@@ -1,8 +1,15 @@
 import { throwIfAborted } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
+import { ImportError } from '../importError.ts';
 
 /** Bytes read per slice when streaming a text file. */
 export const TEXT_SLICE_BYTES = 1 << 20;
+/**
+ * The longest line held while looking for its end: 4,096 float64 values in text take ~100 kB,
+ * so only a file that is not line-based (or a single huge line) gets here, and the carried
+ * string would otherwise grow to the file's size.
+ */
+export const MAX_LINE_CHARS = 16 * 2 ** 20;
 
 /** Complete lines decoded from one slice of the file, numbered from 1. */
 export interface LineBatch {
@@ -34,6 +41,13 @@ export async function* textLines(src: ByteSource, sliceBytes = TEXT_SLICE_BYTES,
     const text = carry + decoder.decode(bytes, { stream: offset < src.size });
     const lines = text.split('\n');
     carry = offset < src.size ? lines.pop()! : '';
+    if (carry.length > MAX_LINE_CHARS) {
+      throw new ImportError(
+        'too-large',
+        `${src.name}: line ${nextLine + lines.length} is longer than ${MAX_LINE_CHARS / 2 ** 20} M characters with no end in sight, so this is not a table of text lines`,
+        'Open a table with one row per line (TSV, CSV or word2vec text), or a binary format such as .npy',
+      );
+    }
     const last = offset >= src.size;
     const unterminated = last && lines.length > 0 && lines[lines.length - 1] !== '' && !lines[lines.length - 1].endsWith('\r');
     if (last && lines[lines.length - 1] === '') lines.pop();
