@@ -57,7 +57,10 @@ describe('importCtrFile', () => {
     it.each(samples)('%s: every cut inside the last line is named, streamed or whole', async (name, text) => {
       const whole = text.slice(0, -1);
       const lastLine = whole.split('\n').length;
-      for (let cut = whole.lastIndexOf('\n') + 2; cut < whole.length; cut++) {
+      // Avazu's last column (C21) holds short ids of varying width in real data: a cut inside its
+      // last value leaves a valid id (cutShort.ts rule c), so only cuts up to that value are named.
+      const end = name === 'avazu.csv' ? whole.lastIndexOf(',') + 2 : whole.length;
+      for (let cut = whole.lastIndexOf('\n') + 2; cut < end; cut++) {
         const cutText = whole.slice(0, cut);
         const error = await streamed(cutText, name).then(
           () => null,

@@ -9,9 +9,11 @@
  *       or a 0/1 label belongs), or
  *   (c) its last cell is narrower than that column's cell in each of at least
  *       MIN_ROWS_FOR_WIDTH other rows whose widths are within one of each other: a fixed-format
- *       column (fixed-precision floats, 8-digit hex hashes, 9-10 digit Unix times) cut inside its
- *       last value; or it is empty (the line ends right after a separator) while none of those
- *       rows has that column empty.
+ *       column (fixed-precision floats, 8-character hex hashes) cut inside its last value; or it
+ *       is empty (the line ends right after a separator) while none of those rows has that column
+ *       empty. Whole numbers narrower than 6 digits (ids, counts) cross digit boundaries, and
+ *       nan/inf are complete values: neither is ever called cut; fixed-width long integers (Unix
+ *       times) are measured like the rest.
  * A last line with all its cells, each valid and as wide as its column's, is accepted: many tools
  * write no final newline. A column of varying widths (free text, counts) cannot reveal a cut
  * inside its last value; that case is accepted too.
@@ -30,10 +32,39 @@ export function cellWidth(cell: string): number {
   return point < 0 ? cell.length : cell.length - point;
 }
 
-/** The widths one column's cells have had; empty cells (missing values) are counted apart. */
+/** nan, inf, infinity: complete values whatever their width (rows holding them are excluded later). */
+const SPECIAL = /^\s*[-+]?(nan|inf|infinity)\s*$/i;
+/** A whole number: ids and counts vary in width, so only long fixed-width ones (Unix times) say anything. */
+const INTEGER = /^\s*[-+]?\d+\s*$/;
+/**
+ * Whole numbers this wide, all within one digit of each other (Unix times: 9-10 digits), form a
+ * fixed-width column; narrower ones (ids, counts, ratings) cross digit boundaries legitimately.
+ */
+const MIN_FIXED_INTEGER_WIDTH = 6;
+
+/** The range of widths one kind of cell has had in a column. */
+class WidthRange {
+  min = Infinity;
+  max = -Infinity;
+  count = 0;
+
+  add(width: number): void {
+    if (width < this.min) this.min = width;
+    if (width > this.max) this.max = width;
+    this.count++;
+  }
+
+  /** At least MIN_ROWS_FOR_WIDTH cells, all within one character of each other. */
+  get fixed(): boolean {
+    return this.count >= MIN_ROWS_FOR_WIDTH && this.max - this.min <= 1;
+  }
+}
+
+/** The widths one column's cells have had: decimals and tokens, whole numbers and empty cells apart. */
 export class ColumnWidths {
-  private min = Infinity;
-  private max = -Infinity;
+  /** Every non-empty cell but nan/inf: hex hashes that happen to be all digits belong with the rest. */
+  private readonly all = new WidthRange();
+  private readonly integers = new WidthRange();
   private rows = 0;
   private empty = 0;
 
@@ -41,18 +72,25 @@ export class ColumnWidths {
     this.rows++;
     if (cell === '') {
       this.empty++;
-      return;
+    } else if (!SPECIAL.test(cell)) {
+      this.all.add(cellWidth(cell));
+      if (INTEGER.test(cell)) this.integers.add(cell.trim().length);
     }
-    const width = cellWidth(cell);
-    if (width < this.min) this.min = width;
-    if (width > this.max) this.max = width;
   }
 
-  /** Rule (c): `cell` is narrower than every cell of a fixed-width column, or empty in a column never empty. */
+  /**
+   * Rule (c): `cell` is narrower than every cell of a fixed-width column (a fixed-precision float
+   * cut down to an integer included), or empty in a column never empty. Short whole numbers and
+   * nan/inf never count as cut.
+   */
   looksCut(cell: string): boolean {
     if (this.rows < MIN_ROWS_FOR_WIDTH) return false;
     if (cell === '') return this.empty === 0;
-    return this.rows - this.empty >= MIN_ROWS_FOR_WIDTH && this.max - this.min <= 1 && cellWidth(cell) < this.min;
+    if (SPECIAL.test(cell)) return false;
+    const { all, integers } = this;
+    // A column of whole numbers only: measured when they are long and fixed-width (Unix times).
+    if (integers.count === all.count) return integers.fixed && integers.min >= MIN_FIXED_INTEGER_WIDTH && cell.trim().length < integers.min;
+    return all.fixed && cellWidth(cell) < all.min;
   }
 }
 
