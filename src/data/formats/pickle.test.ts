@@ -68,7 +68,7 @@ describe('unpickle', () => {
     expect(node).toEqual([7, 7]);
   });
 
-  it('appends a list longer than the call stack allows as spread arguments', async () => {
+  it('appends a list longer than the call stack allows', async () => {
     const w = new PickleWriter().raw(0x5d).mark();
     for (let i = 0; i < 300_000; i++) w.raw(0x4b, i & 0xff);
     const list = (await unpickle(w.raw(0x65).bytes(), plain)) as number[];
@@ -107,6 +107,14 @@ describe('unpickle', () => {
     for (let i = 0; i < 5000; i++) long.raw(0x4e, 0x30); // None, POP
     const busy = await withLimit('opcodes', 4000, () => pickleFailure(unpickle(long.raw(0x4e).bytes(), plain)));
     expect(busy).toMatchObject({ code: 'too-large', message: 'the pickle has more than 4000 opcodes' });
+
+    // Distinct memo keys (a Map holds at most 2^24); storing again under a known key is not counted twice.
+    const memo = new PickleWriter().raw(0x4e);
+    for (let i = 0; i < 4; i++) memo.raw(0x71, 1);
+    for (let i = 0; i < 4; i++) memo.raw(0x71, i);
+    expect(await withLimit('memo', 4, () => unpickle(memo.bytes(), plain))).toBeNull();
+    const remembered = await withLimit('memo', 4, () => pickleFailure(unpickle(memo.raw(0x71, 9).bytes(), plain)));
+    expect(remembered).toMatchObject({ code: 'too-large', message: 'the pickle stores more than 4 memo entries' });
   });
 
   it('yields while it reads, so an abort stops a long pickle part-way', async () => {

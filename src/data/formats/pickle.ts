@@ -30,6 +30,8 @@ export const PICKLE_LIMITS = {
   containerItems: 8_000_000,
   /** Bytes of one LONG1/LONG4 integer (8 KiB is about 19,700 decimal digits). */
   intBytes: 8192,
+  /** Distinct memo slots: a Map holds at most 2^24 entries, and a real pickle memoises once per object. */
+  memo: 4_000_000,
 };
 
 /** A global the reader met: module and name only, nothing imported. */
@@ -175,6 +177,12 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
     return checkSize(stack.splice(at));
   };
   let containers = 0;
+  const remember = (key: number) => {
+    if (memo.size >= PICKLE_LIMITS.memo && !memo.has(key)) {
+      throw new PickleError(`the pickle stores more than ${PICKLE_LIMITS.memo} memo entries`, 'too-large');
+    }
+    memo.set(key, top());
+  };
   /** Counts a new container against PICKLE_LIMITS.containers. */
   const made = <T extends PickleValue>(container: T): T => {
     if (++containers > PICKLE_LIMITS.containers) {
@@ -260,9 +268,9 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
       case 0x42: push(take(u32()).slice()); break; // BINBYTES
       case 0x43: push(take(u8()).slice()); break; // SHORT_BINBYTES
       case 0x8e: push(take(u64()).slice()); break; // BINBYTES8
-      case 0x71: memo.set(u8(), top()); break; // BINPUT
-      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x71: remember(u8()); break; // BINPUT
+      case 0x72: remember(u32()); break; // LONG_BINPUT
+      case 0x94: remember(memo.size); break; // MEMOIZE
       case 0x68: case 0x6a: { // BINGET, LONG_BINGET
         const key = op === 0x68 ? u8() : u32();
         if (!memo.has(key)) throw new PickleError(`the pickle reads memo ${key}, which it never stored`);

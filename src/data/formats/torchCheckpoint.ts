@@ -66,17 +66,20 @@ export function isLegacyTorchSave(first: Uint8Array): boolean {
   return LEGACY_MAGIC.every((b, i) => first[i] === b);
 }
 
-/** A storage type torch names: torch.FloatStorage (torch.cuda.* in files saved from a GPU). */
-const TORCH_STORAGE = /^[A-Z][A-Za-z0-9]*Storage$/;
-
-function storageDtype(type: PickleValue, fileName: string): DTypeLookup {
-  if (!isGlobal(type) || (type.module !== 'torch' && type.module !== 'torch.cuda') || !TORCH_STORAGE.test(type.name)) {
-    const named = isGlobal(type) ? `the global ${type.module}.${type.name}` : 'something that is not a global';
-    throw new ImportError('unsupported-dtype', `${fileName} gives a storage the type ${named}, which is not a torch storage type`, FIX);
-  }
+/**
+ * The dtype of a storage type global (torch.FloatStorage, torch.cuda.HalfStorage). Any other
+ * global (torch 2's torch.storage.UntypedStorage, a hostile torch.constructor) makes only the
+ * tensors on that storage unreadable, never the whole file.
+ */
+function storageDtype(type: PickleValue): DTypeLookup {
+  if (!isGlobal(type)) return { unsupported: 'values of a storage whose type is not a global' };
+  const torchStorage = type.module === 'torch' || type.module === 'torch.cuda';
   // An own-property lookup: a name like "constructor" must not find Object.prototype's members.
-  const dtype = Object.hasOwn(STORAGE_DTYPES, type.name) ? STORAGE_DTYPES[type.name] : undefined;
-  return dtype ? { dtype: dtypeOf(dtype) } : { unsupported: `${type.name.replace(/Storage$/, '')} values` };
+  const dtype = torchStorage && Object.hasOwn(STORAGE_DTYPES, type.name) ? STORAGE_DTYPES[type.name] : undefined;
+  if (dtype) return { dtype: dtypeOf(dtype) };
+  if (torchStorage && /^[A-Z][A-Za-z0-9]*Storage$/.test(type.name)) return { unsupported: `${type.name.replace(/Storage$/, '')} values` };
+  const name = `${type.module}.${type.name}`;
+  return { unsupported: `values of storage type ${name.length > 80 ? `${name.slice(0, 80)}…` : name}` };
 }
 
 const isIntList = (v: PickleValue): v is number[] => Array.isArray(v) && v.every((x) => Number.isSafeInteger(x));
@@ -111,67 +114,100 @@ function keyLabel(key: PickleValue, nested = false): string {
   return key instanceof Map ? 'dict' : key instanceof Uint8Array ? 'bytes' : 'object';
 }
 
-/** A value still to walk, with its dotted path and how deeply it is nested. */
-interface WalkItem {
-  value: PickleValue;
-  path: string;
-  depth: number;
+const isTensorRef = (v: object): v is TensorRef => (v as TensorRef).kind === 'torch-tensor';
+
+/** One tensor found under a container, named relative to it. */
+interface Named {
+  name: string;
+  ref: TensorRef;
 }
 
-const isTensorRef = (v: object): v is TensorRef => (v as TensorRef).kind === 'torch-tensor';
+/** A container being walked: its child edges (a null key keeps the path, as a module's _parameters level does) and what was found so far. */
+interface Frame {
+  node: object;
+  edges: [string | null, PickleValue][];
+  next: number;
+  found: Named[];
+}
+
+const joinPath = (key: string | null, name: string) => (key === null || key === '' ? name : name === '' ? key : `${key}.${name}`);
+
+function childEdges(value: object): [string | null, PickleValue][] {
+  const edges: [string | null, PickleValue][] = [];
+  const keyed = (key: PickleValue, v: PickleValue) => {
+    const k = keyLabel(key);
+    edges.push([MODULE_SLOTS.has(k) ? null : k, v]);
+  };
+  if (value instanceof Map) for (const [k, v] of value) keyed(k, v);
+  else if (Array.isArray(value)) value.forEach((v, i) => keyed(i, v));
+  else if (isObject(value)) {
+    if (value.state !== undefined) edges.push([null, value.state]);
+    value.args.forEach((a, i) => (value.args.length === 1 ? edges.push([null, a]) : keyed(i, a)));
+  }
+  return edges.filter(([, v]) => v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !isGlobal(v));
+}
 
 /**
  * Every tensor under a value, named by its dotted path (a module's _parameters/_modules levels
- * left out, as in a state_dict). Iterative, and each container is queued once: a value the pickle
- * shares (memo, DUP) is named by the first path that reaches it, so a DAG stays a DAG and the
- * queue never outgrows the pickle. A tensor itself is listed under every path (tied weights keep
- * both names). Paced like unpickle.
+ * left out, as in a state_dict), listed under every path that reaches it: a state dict saved
+ * twice in one checkpoint ({'model': sd, 'ema': sd}) and tied weights keep all their names.
+ * Iterative and memoised: a container the pickle shares (memo, DUP) is walked once and its
+ * tensors re-prefixed per path, so a DAG of shared empty tuples costs its size, not its paths;
+ * a DAG whose paths multiply tensors stops at MAX_TENSORS names. Cycles are cut. Paced like unpickle.
  */
-async function findTensors(root: PickleValue, fileName: string, signal?: AbortSignal): Promise<{ name: string; ref: TensorRef }[]> {
-  const found: { name: string; ref: TensorRef }[] = [];
-  const queued = new Set<object>(root !== null && typeof root === 'object' ? [root] : []);
-  let tensorsQueued = 0;
-  const todo: WalkItem[] = [{ value: root, path: '', depth: 0 }];
-  const pace = eventLoopPacer(signal);
-  for (let steps = 1; todo.length > 0; steps++) {
-    const turn = pace(steps);
-    if (turn) await turn;
-    const { value, path, depth } = todo.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (isTensorRef(value)) {
-      const name = path || 'tensor';
-      if (name.length > MAX_NAME_CHARS) {
-        throw new ImportError('too-large', `${fileName} names a tensor with a path longer than ${MAX_NAME_CHARS} characters: ${name.slice(0, 80)}…`, FIX);
-      }
-      found.push({ name, ref: value });
-      continue;
-    }
-    if (depth >= MAX_NESTING) {
+async function findTensors(root: PickleValue, fileName: string, signal?: AbortSignal): Promise<Named[]> {
+  if (root === null || typeof root !== 'object') return [];
+  if (isTensorRef(root)) return [{ name: 'tensor', ref: root }];
+  const done = new Map<object, Named[]>();
+  const open = new Set<object>();
+  const stack: Frame[] = [];
+  const enter = (node: object) => {
+    if (stack.length >= MAX_NESTING) {
       throw new ImportError('bad-header', `${fileName} nests containers more than ${MAX_NESTING} levels deep, which torch.save cannot write: the file is damaged or not a checkpoint`, FIX);
     }
-    const children: WalkItem[] = [];
-    const add = (v: PickleValue, childPath: string) => {
-      if (v === null || typeof v !== 'object' || v instanceof Uint8Array || isGlobal(v)) return;
-      if (isTensorRef(v)) {
-        if (++tensorsQueued > MAX_TENSORS) throw new ImportError('too-large', `${fileName} holds more than ${MAX_TENSORS} tensors, more than RecLens lists`, FIX_MANY);
-      } else if (queued.has(v)) return;
-      else queued.add(v);
-      children.push({ value: v, path: childPath, depth: depth + 1 });
-    };
-    const keyed = (v: PickleValue, key: PickleValue) => {
-      const k = keyLabel(key);
-      add(v, MODULE_SLOTS.has(k) ? path : path ? `${path}.${k}` : k);
-    };
-    if (value instanceof Map) for (const [k, v] of value) keyed(v, k);
-    else if (Array.isArray(value)) value.forEach((v, i) => keyed(v, i));
-    else if (isObject(value)) {
-      if (value.state !== undefined) add(value.state, path);
-      value.args.forEach((a, i) => (value.args.length === 1 ? add(a, path) : keyed(a, i)));
+    open.add(node);
+    stack.push({ node, edges: childEdges(node), next: 0, found: [] });
+  };
+  const append = (frame: Frame, key: string | null, named: Named[]) => {
+    if (frame.found.length + named.length > MAX_TENSORS) {
+      throw new ImportError('too-large', `${fileName} holds more than ${MAX_TENSORS} tensors (counting every path to a shared one), more than RecLens lists`, FIX_MANY);
     }
-    // Pushed last-first so they are walked in order, as a recursive walk would.
-    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
+    for (const { name, ref } of named) {
+      const full = joinPath(key, name);
+      if (full.length > MAX_NAME_CHARS) {
+        throw new ImportError('too-large', `${fileName} names a tensor with a path longer than ${MAX_NAME_CHARS} characters: ${full.slice(0, 80)}…`, FIX);
+      }
+      frame.found.push({ name: full, ref });
+    }
+  };
+  enter(root);
+  const pace = eventLoopPacer(signal);
+  for (let steps = 1; stack.length > 0; steps++) {
+    const turn = pace(steps);
+    if (turn) await turn;
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.edges.length) {
+      stack.pop();
+      open.delete(frame.node);
+      done.set(frame.node, frame.found);
+      const parent = stack[stack.length - 1];
+      if (parent) append(parent, parent.edges[parent.next++][0], frame.found);
+      continue;
+    }
+    const [key, child] = frame.edges[frame.next] as [string | null, object];
+    if (isTensorRef(child)) {
+      append(frame, key, [{ name: '', ref: child }]);
+      frame.next++;
+    } else if (done.has(child)) {
+      append(frame, key, done.get(child)!);
+      frame.next++;
+    } else if (open.has(child)) {
+      frame.next++; // a cycle: the container is already being walked above
+    } else {
+      enter(child);
+    }
   }
-  return found;
+  return done.get(root)!.map(({ name, ref }) => ({ name: name || 'tensor', ref }));
 }
 
 /** data.pkl, inflated if deflated, refused past MAX_PICKLE_BYTES or past the size its zip entry declares. */
@@ -209,7 +245,7 @@ export async function openTorchCheckpoint(src: ByteSource, labels?: string[], si
         const [, type, key, , numel] = pid;
         if (typeof key !== 'string') throw new PickleError('a storage key is not a string');
         const declared = typeof numel === 'number' && Number.isSafeInteger(numel) && numel >= 0 ? numel : null;
-        const storage: StorageRef = { kind: 'torch-storage', key, dtype: storageDtype(type, src.name), numel: declared };
+        const storage: StorageRef = { kind: 'torch-storage', key, dtype: storageDtype(type), numel: declared };
         return storage;
       },
       reduce: rebuild,
