@@ -141,6 +141,15 @@ describe('fieldResult at the ends of float64', () => {
     expect(fieldResult('f', small).singular_values).toEqual(fieldResult('f', ordinary).singular_values);
   });
 
+  it('IA and effective rank of values near the largest float64 stay finite (their sum would overflow)', () => {
+    const acc = new GramAccumulator(2, 'raw');
+    acc.add(Float64Array.from([1e308, 0, 0, 1e308]), 2);
+    const f = fieldResult('f', acc);
+    expect(f.singular_values).toEqual([1e308, 1e308]);
+    expect(f.information_abundance).toBeCloseTo(2, 12);
+    expect(f.effective_rank).toBeCloseTo(2, 12);
+  });
+
   it('singular values beyond the largest float64 are an error naming the cause, never null in the JSON', () => {
     const acc = new GramAccumulator(4, 'raw');
     acc.add(new Float64Array(64).fill(1.5e308), 16);

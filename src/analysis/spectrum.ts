@@ -49,24 +49,28 @@ export function effectiveRank(sv: number[]): number {
 
 /** The result of one field from its accumulated Gram. */
 export function fieldResult(name: string, acc: GramAccumulator): FieldResult {
-  const sv = singularValuesFromGram(acc.gram(), acc.dim, acc.rows).map((s) => timesPow2(s, acc.gramScaleExp));
-  if (!sv.every(Number.isFinite)) {
+  // Ratios (spectrum, IA, effective rank) from the singular values as summed, at the accumulator's
+  // power-of-two scale: 1e308-sized values would make their sum overflow.
+  const scaled = singularValuesFromGram(acc.gram(), acc.dim, acc.rows);
+  const result: FieldResult = {
+    name,
+    rows: acc.rows,
+    dim: acc.dim,
+    singular_values: scaled.map((s) => timesPow2(s, acc.gramScaleExp)),
+    normalized_spectrum: normalizedSpectrum(scaled, acc.dim),
+    information_abundance: informationAbundance(scaled),
+    effective_rank: effectiveRank(scaled),
+    excluded_rows: acc.excludedRows,
+  };
+  const numbers = [...result.singular_values, ...result.normalized_spectrum, result.information_abundance, result.effective_rank];
+  if (!numbers.every(Number.isFinite)) {
     throw new ImportError(
       'too-large',
       `Field "${name}" has values so large that its singular values exceed the largest float64 number (~1.8e308).`,
       'Rescale the table (divide it by a constant: the spectrum s_i/s_1 and IA do not change), or use the RecScope recipe, which normalises every row.',
     );
   }
-  return {
-    name,
-    rows: acc.rows,
-    dim: acc.dim,
-    singular_values: sv,
-    normalized_spectrum: normalizedSpectrum(sv, acc.dim),
-    information_abundance: informationAbundance(sv),
-    effective_rank: effectiveRank(sv),
-    excluded_rows: acc.excludedRows,
-  };
+  return result;
 }
 
 function sum(xs: number[]): number {

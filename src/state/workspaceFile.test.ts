@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { resultToCSV } from '../analysis/resultExport.ts';
+import { fieldResult } from '../analysis/spectrum.ts';
 import { toMtlRecord } from '../components/multitask/multitaskController.ts';
 import { ImportError } from '../data/importError.ts';
 import { buildExampleTables } from '../examples/exampleTables.ts';
@@ -95,7 +97,7 @@ describe('workspace file', () => {
     expect(one((f) => (f.dim = 0.5))).toBe(`${at}: dim 0.5 is not a whole number.`);
     expect(one((f) => (f.dim = 0))).toBe(`${at}: dim 0 is below 1.`);
     expect(one((f) => (f.information_abundance = -3))).toBe(`${at}: information_abundance -3 is below 1.`);
-    expect(one((f) => (f.information_abundance = (f.dim as number) + 1))).toMatch(/information_abundance \d+ is above \d+\.$/);
+    expect(one((f) => (f.information_abundance = (f.dim as number) + 1))).toMatch(/information_abundance \d+ is above \d+(\.\d+)?\.$/);
     expect(one((f) => (f.information_abundance = 1.5))).toMatch(/information_abundance 1.5 does not match its singular values/);
     expect(one((f) => (f.effective_rank = 0))).toBe(`${at}: effective_rank 0 is below 1.`);
     expect(one((f) => (f.excluded_rows = 1.5))).toBe(`${at}: excluded_rows 1.5 is not a whole number.`);
@@ -111,6 +113,15 @@ describe('workspace file', () => {
     const empty = JSON.parse(JSON.stringify(buildWorkspace([uploaded], []))) as WorkspaceFile;
     empty.tables[0].result.fields = [];
     expect(verdict(empty)).toBe('table 1, result: fields is empty (an analysed table has at least one field).');
+  });
+
+  it('accepts an IA a rounding step above dim, as a flat spectrum sums to (0.1 x I of size 3: 3.0000000000000004)', () => {
+    const acc = new GramAccumulator(3, 'raw');
+    acc.add(Float64Array.from([0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1]), 3);
+    const flat = fieldResult('flat', acc);
+    expect(flat.information_abundance).toBeGreaterThan(3);
+    const table = { ...uploaded, result: { ...uploaded.result, fields: [flat] } };
+    expect(verdict(buildWorkspace([table], []))).toBe('accepted');
   });
 
   it('validates training and multi-task runs: their forms, numbers and lengths', () => {

@@ -44,7 +44,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
   if (ext === 'safetensors') return 'safetensors';
-  if (ext in BINARY_EXTENSIONS) {
+  if (Object.hasOwn(BINARY_EXTENSIONS, ext)) {
     throw new ImportError(
       'bad-header',
       `${src.name} is not a valid .${ext} file: it does not start with the ${ext === 'npy' ? '\\x93NUMPY' : 'zip'} signature`,

@@ -98,6 +98,7 @@ const SAFETENSORS_DTYPES: Record<string, DTypeName> = {
 
 /** Reads a safetensors dtype code ('F32', 'BF16', ...); safetensors is always little-endian. */
 export function parseSafetensorsDType(code: string): DTypeLookup {
-  const name = SAFETENSORS_DTYPES[code];
+  // Own properties only: a dtype such as "constructor" must not find Object.prototype's members.
+  const name = Object.hasOwn(SAFETENSORS_DTYPES, code) ? SAFETENSORS_DTYPES[code] : undefined;
   return name ? { dtype: dtypeOf(name) } : { unsupported: `${code} values` };
 }

@@ -93,6 +93,12 @@ describe('.safetensors', () => {
     expect(error.message).toContain(message);
   });
 
+  it('lists a dtype named like an Object.prototype member as unsupported, not as a lookup that found something', async () => {
+    const header = JSON.stringify({ w: { dtype: 'constructor', shape: [1, 2], data_offsets: [0, 8] } });
+    const table = await open(safetensorsFromHeader(header, new Uint8Array(8)));
+    expect(table.tensors[0]).toMatchObject({ analysable: false, reason: expect.stringContaining('constructor values cannot be analysed') });
+  });
+
   it('reads tensors stored out of header order, and refuses a header claimed beyond the format limit before reading it', async () => {
     const header = JSON.stringify({ b: { dtype: 'F32', shape: [1, 2], data_offsets: [8, 16] }, a: { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] } });
     const data = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
