@@ -31,40 +31,56 @@ export function getAnalysisClient(): AnalysisClient {
     }
     return analysis.remote;
   };
-  /** Calls in flight, each able to settle itself as cancelled when its worker is terminated. */
-  const inFlight = new Set<() => void>();
-  /** `call`, or when its worker is terminated, the cancelled outcome or (for work nobody cancelled) the call again on a fresh worker. */
-  function cancellable<T>(call: Promise<T>, cancelled: { outcome: T } | { retry: () => Promise<T> }): Promise<T> {
+  /** A call in flight on the current worker, able to end itself when that worker is terminated. */
+  interface Call {
+    /** Settles as the user's cancel would. */
+    cancel(): void;
+    /** Makes the call again on a fresh worker (work the user did not cancel). */
+    retry(): void;
+  }
+  const inFlight = new Set<Call>();
+  /** `start()` on the current worker; `cancelled` is its outcome if the user's cancel ends it (absent: it is retried). */
+  function call<T>(start: () => Promise<T>, cancelled?: T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const abandon = () => ('outcome' in cancelled ? resolve(cancelled.outcome) : cancelled.retry().then(resolve, reject));
-      inFlight.add(abandon);
-      call.then(resolve, reject).finally(() => inFlight.delete(abandon));
+      const run = () => {
+        const entry: Call = {
+          cancel: () => (cancelled === undefined ? run() : resolve(cancelled)),
+          retry: run,
+        };
+        inFlight.add(entry);
+        start()
+          .then(resolve, reject)
+          .finally(() => inFlight.delete(entry));
+      };
+      run();
     });
   }
   const ladder = Comlink.wrap<BackendService>(new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
   client = {
-    inspect: (file, metadata) => cancellable<InspectOutcome>(service().inspect(file, metadata), { outcome: { ok: false, error: CANCELLED } }),
+    inspect: (file, metadata) => call<InspectOutcome>(() => service().inspect(file, metadata), { ok: false, error: CANCELLED }),
     analyze: (file, request, onProgress, metadata) =>
-      cancellable<AnalyzeOutcome>(service().analyze(file, request, Comlink.proxy(onProgress), metadata), {
-        outcome: { ok: false, error: CANCELLED },
-      }),
+      call<AnalyzeOutcome>(() => service().analyze(file, request, Comlink.proxy(onProgress), metadata), { ok: false, error: CANCELLED }),
     cancel: () => {
       const current = analysis;
       if (!current) return;
       void current.remote.cancel();
+      // Only the calls in flight now are cancelled: a file dropped during the grace is run again on the new worker.
+      const cancelled = new Set(inFlight);
       setTimeout(() => {
-        if (analysis !== current || inFlight.size === 0) return;
+        if (analysis !== current || ![...cancelled].some((c) => inFlight.has(c))) return;
         current.worker.terminate();
         analysis = null;
-        for (const abandon of [...inFlight]) abandon();
+        const ended = [...inFlight];
         inFlight.clear();
+        for (const c of ended) {
+          if (cancelled.has(c)) c.cancel();
+          else c.retry();
+        }
       }, CANCEL_GRACE_MS);
     },
     backends: () => ladder.backends(),
     setBackend: (name) => ladder.setBackend(name),
-    exampleTables: function examples(): Promise<ExampleTable[]> {
-      return cancellable(service().exampleTables(), { retry: examples });
-    },
+    exampleTables: () => call<ExampleTable[]>(() => service().exampleTables()),
   };
   return client;
 }
