@@ -6,7 +6,7 @@
  * state, so the tensors inside a pickled module can still be found by walking it.
  */
 
-import { throwIfAborted } from '../abort.ts';
+import { eventLoopPacer } from '../abort.ts';
 
 /** Why a pickle was refused: 'bad-header' for a malformed stream, 'too-large' for one past a limit below. */
 export class PickleError extends Error {
@@ -70,28 +70,6 @@ export interface UnpickleHooks {
 }
 
 export const isGlobal = (v: unknown): v is PyGlobal => typeof v === 'object' && v !== null && (v as PyGlobal).kind === 'global';
-
-/** Steps (opcodes, nodes) between looks at the clock; a look every 4096 costs nothing measurable. */
-const STEPS_PER_CLOCK_CHECK = 4096;
-/** Longest stretch of synchronous work before the event loop gets a turn. */
-const YIELD_EVERY_MS = 25;
-
-/**
- * Paces a long synchronous loop: called every step, it returns a promise once YIELD_EVERY_MS of
- * work has passed, which gives the event loop a turn (a macrotask, so a cancel message queued in
- * the worker runs) and rejects with an AbortError once `signal` has fired; otherwise null.
- */
-export function eventLoopPacer(signal: AbortSignal | undefined): (step: number) => Promise<void> | null {
-  throwIfAborted(signal);
-  let last = performance.now();
-  return (step) => {
-    if (step % STEPS_PER_CLOCK_CHECK !== 0 || performance.now() - last < YIELD_EVERY_MS) return null;
-    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
-      throwIfAborted(signal);
-      last = performance.now();
-    });
-  };
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 

@@ -4,13 +4,13 @@
  * module. The pickle is read by pickle.ts, which never runs code; every tensor found is listed
  * under its dotted path, and a 2-D contiguous one is read straight from its stored member.
  */
-import { throwIfAborted } from '../abort.ts';
+import { eventLoopPacer, throwIfAborted } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { TableFile } from '../tableFile.ts';
 import { dtypeOf, type DTypeLookup, type DTypeName } from './dtype.ts';
 import { inflateRange } from './inflateRange.ts';
-import { eventLoopPacer, isGlobal, isObject, PickleError, unpickle, type PickleValue, type PyGlobal, type UnpickleHooks } from './pickle.ts';
+import { isGlobal, isObject, PickleError, unpickle, type PickleValue, type PyGlobal, type UnpickleHooks } from './pickle.ts';
 import { readRowBlocks, type RowLayout } from './rowBlocks.ts';
 import { tableFromTensors } from './tableFromTensors.ts';
 import { classifyTensor, elementCount, pyShape, unreadableTensor, type Tensor } from './tensor.ts';
