@@ -17,7 +17,7 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
   build: { target: 'es2022', sourcemap: true },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
   },

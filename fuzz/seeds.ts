@@ -1,0 +1,184 @@
+/**
+ * The fuzzer's seeds: the repository's own fixtures (the torch checkpoints, the sample datasets of
+ * public/datasets) and files written by src/data/testFixtures.ts's builders, the same ones the
+ * readers' unit tests use. Every seed is a well-formed file its reader accepts.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
+import { parseLines } from '../src/data/ctr/ctrParser.ts';
+import { createMovieLensParser } from '../src/data/ctr/movielens.ts';
+import { parseMtlCsv } from '../src/data/mtl/mtlCsv.ts';
+import { npyBytes, npzBytes, safetensorsBytes, sampleValues, word2vecBinaryBytes } from '../src/data/testFixtures.ts';
+import { buildExampleTables } from '../src/examples/exampleTables.ts';
+import type { RunRecord } from '../src/state/savedRecords.ts';
+import { buildWorkspace } from '../src/state/workspaceFile.ts';
+import { toMtlRecord } from '../src/components/multitask/multitaskController.ts';
+import { DEFAULT_MULTITASK_FORM, type MtlRun } from '../src/state/multitaskSlice.ts';
+import { toRunRecord } from '../src/state/trainingController.ts';
+import { DEFAULT_TRAINING_FORM } from '../src/state/trainingSlice.ts';
+import { utf8 } from './bytes.ts';
+
+export interface Seed {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const repoFile = (path: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url))));
+
+/** The first `lines` lines of a repository text file, newline-terminated. */
+function headOf(path: string, lines: number): string {
+  return new TextDecoder().decode(repoFile(path)).split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+const values = (n: number, seed: number) => sampleValues(n, seed);
+
+export function npySeeds(): Seed[] {
+  return [
+    { name: 'table.npy', bytes: npyBytes(values(40, 1), [10, 4]) },
+    { name: 'f64.npy', bytes: npyBytes(values(36, 2), [12, 3], { dtype: 'f8', fortran: true }) },
+    { name: 'half.npy', bytes: npyBytes(values(48, 3), [6, 8], { dtype: 'f2', version: 2 }) },
+    { name: 'big.npy', bytes: npyBytes(values(30, 4), [10, 3], { bigEndian: true }) },
+    { name: 'ints.npy', bytes: npyBytes(values(24, 5).map((v) => Math.round(v * 10)), [8, 3], { dtype: 'i8' }) },
+    { name: 'bytes.npy', bytes: npyBytes(values(24, 6).map((v) => Math.round(v * 10 + 100)), [6, 4], { dtype: 'u1' }) },
+  ];
+}
+
+export function npzSeeds(): Seed[] {
+  const a = npyBytes(values(40, 7), [10, 4]);
+  const b = npyBytes(values(18, 8), [6, 3], { dtype: 'f8', fortran: true });
+  return [
+    { name: 'tables.npz', bytes: npzBytes({ user_embedding: a, item_embedding: b }) },
+    { name: 'squeezed.npz', bytes: npzBytes({ user_embedding: a, item_embedding: b }, { deflate: true }) },
+    { name: 'wide.npz', bytes: npzBytes({ emb: a }, { zip64: true }) },
+    { name: 'wide64.npz', bytes: npzBytes({ emb: b }, { zip64: true, deflate: true }) },
+  ];
+}
+
+export function safetensorsSeeds(): Seed[] {
+  return [
+    { name: 'model.safetensors', bytes: safetensorsBytes([{ name: 'emb.weight', dtype: 'F32', shape: [8, 4], values: values(32, 9) }, { name: 'bias', dtype: 'F32', shape: [4], values: values(4, 10) }], { format: 'pt' }) },
+    {
+      name: 'mixed.safetensors',
+      bytes: safetensorsBytes([
+        { name: 'a', dtype: 'F16', shape: [5, 4], values: values(20, 11) },
+        { name: 'b', dtype: 'BF16', shape: [4, 2], values: [1, 2, 0.5, -1, 4, 8, -0.25, 3] },
+        { name: 'c', dtype: 'F64', shape: [3, 3], values: values(9, 12) },
+        { name: 'd', dtype: 'I64', shape: [2, 2], values: [1, -2, 3, 4] },
+      ]),
+    },
+  ];
+}
+
+export function torchSeeds(): Seed[] {
+  return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`src/data/formats/fixtures/${n}.pt`) }));
+}
+
+const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];
+
+export function word2vecBinarySeeds(): Seed[] {
+  return [
+    { name: 'vectors.bin', bytes: word2vecBinaryBytes(WORDS, values(20, 13), 4, { newlineAfterVector: true }) },
+    { name: 'gensim.bin', bytes: word2vecBinaryBytes(WORDS, values(30, 14), 6) },
+  ];
+}
+
+const rowsText = (rows: number, dim: number, seed: number, sep: string, label?: (r: number) => string) =>
+  Array.from({ length: rows }, (_, r) => {
+    const cells = values(dim, seed + r).map((v) => v.toFixed(4));
+    return (label ? [label(r), ...cells] : cells).join(sep);
+  }).join('\n') + '\n';
+
+export function textTableSeeds(): Seed[] {
+  return [
+    { name: 'vectors.tsv', bytes: utf8(rowsText(8, 4, 20, '\t')) },
+    { name: 'labelled.tsv', bytes: utf8(rowsText(6, 3, 30, '\t', (r) => `word${r}`)) },
+    { name: 'table.csv', bytes: utf8('id,d0,d1,d2\n' + rowsText(7, 3, 40, ',', (r) => (r === 2 ? '"a, b"' : `item${r}`))) },
+    { name: 'pandas.csv', bytes: utf8(',0,1,2,3\n' + rowsText(5, 4, 50, ',', (r) => String(r))) },
+    { name: 'wiki.vec', bytes: utf8('5 3\n' + rowsText(5, 3, 60, ' ', (r) => WORDS[r])) },
+    { name: 'glove.txt', bytes: utf8(rowsText(6, 5, 70, ' ', (r) => `w${r}`)) },
+  ];
+}
+
+/** Metadata files for a 6-row table: one label per line, or a header and several columns. */
+export function metadataSeeds(): Seed[] {
+  return [
+    { name: 'metadata.tsv', bytes: utf8(['cat', 'dog', 'é', '42', 'a b', 'z'].join('\n') + '\n') },
+    { name: 'labels.tsv', bytes: utf8('word\tcount\n' + ['cat', 'dog', 'emu', 'fox', 'gnu', 'hen'].map((w, i) => `${w}\t${i}`).join('\n') + '\n') },
+  ];
+}
+
+export const METADATA_TABLE_ROWS = 6;
+
+export function ctrTextSeeds(): Seed[] {
+  return [
+    { name: 'criteo-sample.tsv', bytes: utf8(headOf('public/datasets/criteo-sample.tsv', 40)) },
+    { name: 'avazu-sample.csv', bytes: utf8(headOf('public/datasets/avazu-sample.csv', 40)) },
+    { name: 'ratings.csv', bytes: utf8(headOf('public/datasets/movielens-ratings-sample.csv', 60)) },
+    { name: 'u.data', bytes: utf8(headOf('public/datasets/u.data-sample', 60)) },
+  ];
+}
+
+const KUAIRAND = (rows: number) =>
+  [
+    'user_id,video_id,author_id,tab,is_click,is_like,long_view,play_time_ms',
+    ...Array.from({ length: rows }, (_, i) => `u${i % 5},v${i % 7},a${i % 3},${i % 2},${i % 3 === 0 ? 1 : 0},${i % 9 === 0 ? 1 : 0},${i % 2},${1000 + i}`),
+  ].join('\n') + '\n';
+const ALI_CCP = ['user\titem\tcategory\tclick\tconversion', ...Array.from({ length: 30 }, (_, i) => `${i % 4}\t${i}\t${i % 3}\t${i % 2}\t${i % 6 === 0 ? 1 : 0}`)].join('\n') + '\n';
+
+export function mtlCsvSeeds(): Seed[] {
+  return [
+    { name: 'kuairand.csv', bytes: utf8(KUAIRAND(40)) },
+    { name: 'ali-ccp.tsv', bytes: utf8(ALI_CCP) },
+  ];
+}
+
+export function rlctrSeeds(): Seed[] {
+  const ratings = parseLines(createMovieLensParser('movielens-100k', { minCount: 1 }), headOf('public/datasets/u.data-sample', 120));
+  const mtl = parseMtlCsv(KUAIRAND(60), { minCount: 1 });
+  return [
+    { name: 'synthetic-ctr-tiny.rlctr', bytes: repoFile('public/datasets/synthetic-ctr-tiny.rlctr') },
+    { name: 'ratings.rlctr', bytes: encodeCtrDataset(ratings) },
+    { name: 'kuairand.rlctr', bytes: encodeCtrDataset(mtl) },
+  ];
+}
+
+export function workspaceSeeds(): Seed[] {
+  const [healthy, collapsed] = buildExampleTables();
+  const fields = collapsed.result.fields;
+  const uploaded = { ...collapsed, source: 'mine.npy', format: 'npy' as const, origin: 'file' as const };
+  const other = { ...healthy, source: 'items.safetensors', format: 'safetensors' as const, origin: 'file' as const, elapsedMs: 12.5 };
+  const notes: RunRecord = {
+    id: 'r1', kind: 'notes', label: 'any view', createdAt: 1, updatedAt: 2,
+    config: { dataset: 'synthetic', seed: 1 },
+    metrics: [{ step: 10, values: { loss: 0.5, auc: 0.7 } }],
+    spectra: [{ step: 10, fields: fields.slice(0, 2) }],
+  };
+  // A Train tab run and a Multi-task run as the studio stores them.
+  const training = toRunRecord({
+    id: 't1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'done', step: 4, epoch: 1, stepsPerEpoch: 4, parameters: 1234, backend: 'cpu', samplesPerSecond: 1,
+    losses: [{ step: 4, loss: 0.6 }], evals: [{ step: 4, auc: 0.7, logloss: 0.6 }], spectra: [{ step: 4, sets: [fields.slice(0, 2)] }], interaction: null,
+    final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
+  }, 3);
+  const mtlRun: MtlRun = {
+    id: 'm1', label: 'MMoE', form: DEFAULT_MULTITASK_FORM, datasetName: 'mtl', createdAt: 1, status: 'done', step: 2, epoch: 0, stepsPerSecond: 1, backend: 'cpu', sharedParameters: 10,
+    tasks: ['click', 'like'], fields: ['user'], layers: ['tower'],
+    losses: [{ step: 1, losses: { adam: [0.7, 0.6], alt: [0.7, 0.65] } }],
+    snapshots: [{ step: 1, arms: { adam: { dominance: [], cosine: [], entanglement: [0.2] }, alt: { dominance: [], cosine: [], entanglement: [0.1] } } }],
+    metrics: [{ step: 2, all: { adam: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }], alt: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }] }, comparable: { adam: [], alt: [] } }],
+  };
+  const at = new Date(0);
+  return [
+    { name: 'workspace.reclens.json', bytes: utf8(JSON.stringify(buildWorkspace([uploaded], [notes, training, toMtlRecord(mtlRun, null, 3)], at))) },
+    { name: 'two.reclens.json', bytes: utf8(JSON.stringify(buildWorkspace([uploaded, other], [], at), null, 1)) },
+  ];
+}
+
+export function urlSeeds(): Seed[] {
+  return [
+    '#v=1&theme=dark&lesson=1&step=2&sort=ia&mode=raw&big=1',
+    '#view=train&tds=criteo-sample&tmodel=dcnv2&tdim=16&tlr=0.001&tbs=512&tep=3&tseed=7',
+    '#v=1&mds=synthetic-mtl-small&mmodel=mmoe&mbeta=0.9&mlr=0.01&msteps=200&mseed=3',
+    '#play=1&slow=1&bare=1&tmlp=64-32&twd=0.0001&teval=50&tsnap=100',
+  ].map((hash, i) => ({ name: `link${i}`, bytes: utf8(hash) }));
+}
