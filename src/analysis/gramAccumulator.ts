@@ -13,6 +13,7 @@ const NORM_EPS = 1e-8;
  * two scale exactly, and 2^600 x 2^400 rows stays below float64's 2^1024.
  */
 const HIGH_SQ = 2 ** 600;
+const MIN_SCALE_EXP = -1000;
 const LOW_SQ = 2 ** -600;
 /** Squared norms inside this range are computed directly; outside it the norm is taken by max-abs scaling. */
 const SAFE_MAX_SQ = 2 ** 1000;
@@ -195,7 +196,8 @@ export class GramAccumulator {
     let top = 0;
     for (let j = 0; j < k; j++) top = Math.max(top, Math.abs(x[dst + j]));
     if (top > 0) {
-      const exp = Math.ceil(Math.log2(top));
+      // Clamped so the scale 2^-exp is itself a float64: subnormal values (below 2^-1022) end up near 2^-27, still exact.
+      const exp = Math.max(MIN_SCALE_EXP, Math.ceil(Math.log2(top)));
       if (overflows ? exp > this.scaleExp : exp < this.scaleExp) this.rescaleTo(exp, pending);
     }
     let t = 0;

@@ -93,7 +93,7 @@ describe('fieldResult at the ends of float64', () => {
     return fieldResult('f', acc);
   };
 
-  it.each([1e200, 1e-200, 1e300, 1e-300])('raw mode: values scaled by %s give singular values scaled by it, and the same IA', (scale) => {
+  it.each([1e200, 1e-200, 1e300, 1e-300, 1e-310])('raw mode: values scaled by %s give singular values scaled by it, and the same IA', (scale) => {
     const plain = result(1, 'raw');
     const scaled = result(scale, 'raw');
     expect(scaled.information_abundance).toBeCloseTo(plain.information_abundance, 10);
@@ -101,7 +101,7 @@ describe('fieldResult at the ends of float64', () => {
     expect(JSON.stringify(scaled)).not.toContain('null');
   });
 
-  it.each([1e200, 1e-200])('centered mode is scale-free at %s, as its formula is', (scale) => {
+  it.each([1e200, 1e-200, 1e-310])('centered mode is scale-free at %s, as its formula is', (scale) => {
     const plain = result(1, 'centered');
     const scaled = result(scale, 'centered');
     expect(scaled.information_abundance).toBeCloseTo(plain.information_abundance, 10);
