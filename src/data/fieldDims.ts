@@ -1,3 +1,4 @@
+import { describeValue } from './describeValue.ts';
 import { ImportError } from './importError.ts';
 
 const PARSE_FIX = 'Give the row count of each field in order, e.g. "2,7,24", "2 7 24", [2,7,24] or {"field_dims": [2,7,24]}';
@@ -41,7 +42,7 @@ function fromJson(text: string): number[] {
   const dims = Array.isArray(value) ? value : (value as { field_dims?: unknown } | null)?.field_dims;
   if (!Array.isArray(dims)) throw bad('the field_dims file has no "field_dims" array');
   if (dims.length === 0) throw bad('field_dims is empty');
-  return dims.map((d) => checkDim(d, JSON.stringify(d)));
+  return dims.map((d) => checkDim(d, describeValue(d)));
 }
 
 /** The fields must partition the table's rows exactly. */

@@ -1,3 +1,4 @@
+import { describeValue } from '../data/describeValue.ts';
 import { MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
 import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult } from '../analysis/types.ts';
@@ -89,13 +90,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const own = (o: Obj, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
 
 /** A value as a message shows it: short, never the whole of a forged payload. */
-function shown(v: unknown): string {
-  if (v === undefined) return 'missing';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object' && v !== null) return 'an object';
-  return String(v);
-}
 
 /** Checks the parts of one record; `where` names it ("table 3, field 'user_id'"). */
 class Check {
@@ -115,7 +109,7 @@ class Check {
 
   numberValue(v: unknown, what: string, min = -Infinity, max = Infinity): number {
     if (v === undefined) this.fail('bad-header', what, 'is missing');
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('non-numeric', what, `${shown(v)} is not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('non-numeric', what, `${describeValue(v)} is not a finite number`);
     if (v < min) this.fail('bad-header', what, `${v} is below ${min}`);
     if (v > max) this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}${max === MAX_RECORD_DIM ? ' (the dimension limit)' : ''}`);
     return v;
@@ -137,7 +131,7 @@ class Check {
 
   text(o: Obj, key: string, { nonEmpty = false } = {}): string {
     const v = own(o, key);
-    if (typeof v !== 'string') this.fail('bad-header', key, `${shown(v)} is not text`);
+    if (typeof v !== 'string') this.fail('bad-header', key, `${describeValue(v)} is not text`);
     if (v.length > RECORD_LIMITS.text) this.fail('too-large', key, `is ${v.length} characters long (at most ${RECORD_LIMITS.text})`);
     if (nonEmpty && v === '') this.fail('bad-header', key, 'is empty');
     return v;
@@ -145,25 +139,25 @@ class Check {
 
   oneOf<T extends string>(o: Obj, key: string, values: readonly T[]): T {
     const v = own(o, key);
-    if (!(values as readonly unknown[]).includes(v)) this.fail('bad-header', key, `${shown(v)} is not one of ${values.join(', ')}`);
+    if (!(values as readonly unknown[]).includes(v)) this.fail('bad-header', key, `${describeValue(v)} is not one of ${values.join(', ')}`);
     return v as T;
   }
 
   object(o: Obj, key: string): Obj {
     const v = own(o, key);
-    if (!isObj(v)) this.fail('bad-header', key, `${shown(v)} is not an object`);
+    if (!isObj(v)) this.fail('bad-header', key, `${describeValue(v)} is not an object`);
     return v;
   }
 
   list(o: Obj, key: string, maxLength: number): unknown[] {
     const v = own(o, key);
-    if (!Array.isArray(v)) this.fail('bad-header', key, `${shown(v)} is not a list`);
+    if (!Array.isArray(v)) this.fail('bad-header', key, `${describeValue(v)} is not a list`);
     if (v.length > maxLength) this.fail('too-large', key, `has ${v.length} entries (at most ${maxLength})`);
     return v;
   }
 
   item(v: unknown, what: string): Obj {
-    if (!isObj(v)) this.fail('bad-header', what, `${shown(v)} is not an object`);
+    if (!isObj(v)) this.fail('bad-header', what, `${describeValue(v)} is not an object`);
     return v;
   }
 
@@ -240,7 +234,7 @@ export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
     const ti = c.item(x, `tensor ${i + 1}`);
     at.text(ti, 'name');
     at.text(ti, 'dtype');
-    if (typeof own(ti, 'analysable') !== 'boolean') at.fail('bad-header', 'analysable', `${shown(own(ti, 'analysable'))} is not true or false`);
+    if (typeof own(ti, 'analysable') !== 'boolean') at.fail('bad-header', 'analysable', `${describeValue(own(ti, 'analysable'))} is not true or false`);
     if (own(ti, 'reason') !== undefined) at.text(ti, 'reason');
     // -1: a text table's row count before it was read (see TensorInfo).
     at.list(ti, 'shape', RECORD_LIMITS.shapeRank).forEach((n, j) => at.whole({ [`shape[${j + 1}]`]: n }, `shape[${j + 1}]`, -1));
@@ -298,7 +292,7 @@ function checkForm<F>(form: Obj, keys: Record<keyof F & string, string>, schema:
     const field = schema[urlKey];
     const v = own(form, formKey);
     if (typeof field.default === 'number') c.number(form, formKey);
-    else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v) c.fail('bad-header', formKey, `${shown(v)} is not ${field.describe}`);
+    else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v) c.fail('bad-header', formKey, `${describeValue(v)} is not ${field.describe}`);
   }
 }
 
@@ -410,7 +404,7 @@ export function checkRunRecord(v: unknown, where = 'run'): RunRecord {
       if (key.length > RECORD_LIMITS.text) mc.fail('too-large', 'a value name', `is ${key.length} characters long`);
       // A diverged run logs NaN or Infinity (null once written as JSON): a real observation, kept and drawn as a gap.
       const value = own(values, key);
-      if (value !== null && typeof value !== 'number') mc.fail('non-numeric', key, `${shown(value)} is not a number`);
+      if (value !== null && typeof value !== 'number') mc.fail('non-numeric', key, `${describeValue(value)} is not a number`);
     }
   });
   c.list(r, 'spectra', RECORD_LIMITS.spectraPerRun).forEach((s, i) => {

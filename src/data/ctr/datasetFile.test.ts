@@ -79,6 +79,9 @@ describe('CTR dataset file', () => {
     expect(failure(withHeader(shrunk)).message).toMatch(/has index \d+ in field f1, whose vocabulary has 2 entries/);
     const fewerRows = header.replace(/"rows":(\d+)/, (_, n) => `"rows":${Number(n) + 1}`);
     expect(failure(withHeader(fewerRows)).code).toBe('shape-mismatch');
+    // A value nested 100,000 deep is named by its kind: quoting it whole would overflow the stack.
+    const deep = header.replace(/"offset":(\d+)/, `"offset":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(failure(withHeader(deep)).message).toMatch(/starts at byte a list of 1, not a 4-byte aligned offset/);
   });
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit arbitrary parsed JSON

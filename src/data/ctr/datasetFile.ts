@@ -8,6 +8,7 @@
  *   the body    the arrays back to back (4-byte aligned, little-endian), deflated as one block
  * Index arrays use the narrowest integer type that holds every field's vocabulary.
  */
+import { describeValue } from '../describeValue.ts';
 import { deflateSync, Inflate } from 'fflate';
 import { throwIfAborted } from '../abort.ts';
 import { ImportError } from '../importError.ts';
@@ -313,7 +314,7 @@ function readHeader(json: unknown): ValidHeader {
     const fieldName = own(f, 'name');
     const cardinality = own(f, 'cardinality');
     if (typeof fieldName !== 'string') throw corrupt(`field ${i} has no name.`);
-    if (!isCount(cardinality, INT32_MAX) || cardinality < 1) throw corrupt(`field ${fieldName} has cardinality ${JSON.stringify(cardinality)}, not an integer from 1 to ${INT32_MAX}.`);
+    if (!isCount(cardinality, INT32_MAX) || cardinality < 1) throw corrupt(`field ${fieldName} has cardinality ${describeValue(cardinality)}, not an integer from 1 to ${INT32_MAX}.`);
     return { name: fieldName, cardinality };
   });
 
@@ -327,7 +328,7 @@ function readHeader(json: unknown): ValidHeader {
   }
 
   const bodyBytes = own(json, 'bodyBytes');
-  if (!isCount(bodyBytes) || bodyBytes % 4 !== 0) throw corrupt(`bodyBytes is ${JSON.stringify(bodyBytes)}, not a whole number of 4-byte words.`);
+  if (!isCount(bodyBytes) || bodyBytes % 4 !== 0) throw corrupt(`bodyBytes is ${describeValue(bodyBytes)}, not a whole number of 4-byte words.`);
   if (bodyBytes > MAX_CTR_BODY_BYTES) {
     throw new ImportError(
       'too-large',
@@ -351,19 +352,19 @@ function readHeader(json: unknown): ValidHeader {
     const expected: Record<ArrayName, number> = { indices: rows * F, labels: rows * T, trueProbabilities: rows * T, groups: rows };
     const arrays = new Map<ArrayName, ArrayEntry>();
     list.forEach((entry: unknown, i) => {
-      if (!isObject(entry)) throw corrupt(`${which} array ${i} is ${JSON.stringify(entry)}, not an object.`);
+      if (!isObject(entry)) throw corrupt(`${which} array ${i} is ${describeValue(entry)}, not an object.`);
       checkKeys(entry, ['name', 'dtype', 'offset', 'length'], `${which} array ${i}`);
       const arrayName = own(entry, 'name');
       const dtype = own(entry, 'dtype');
       const offset = own(entry, 'offset');
       const length = own(entry, 'length');
       const allowed = typeof arrayName === 'string' ? ARRAY_DTYPES.get(arrayName) : undefined;
-      if (!allowed) throw corrupt(`${which} array ${i} is named ${JSON.stringify(arrayName)}, not indices, labels, trueProbabilities or groups.`);
+      if (!allowed) throw corrupt(`${which} array ${i} is named ${describeValue(arrayName)}, not indices, labels, trueProbabilities or groups.`);
       const known = arrayName as ArrayName;
       if (arrays.has(known)) throw corrupt(`the ${which} split lists ${known} twice.`);
-      if (typeof dtype !== 'string' || !allowed.includes(dtype as Dtype)) throw corrupt(`${which}.${known} has dtype ${JSON.stringify(dtype)}; it must be ${allowed.join(' or ')}.`);
-      if (!isCount(offset) || offset % 4 !== 0) throw corrupt(`${which}.${known} starts at byte ${JSON.stringify(offset)}, not a 4-byte aligned offset.`);
-      if (length !== expected[known]) throw corrupt(`${which}.${known} has ${JSON.stringify(length)} values; ${rows} rows need ${expected[known]}.`, 'shape-mismatch');
+      if (typeof dtype !== 'string' || !allowed.includes(dtype as Dtype)) throw corrupt(`${which}.${known} has dtype ${describeValue(dtype)}; it must be ${allowed.join(' or ')}.`);
+      if (!isCount(offset) || offset % 4 !== 0) throw corrupt(`${which}.${known} starts at byte ${describeValue(offset)}, not a 4-byte aligned offset.`);
+      if (length !== expected[known]) throw corrupt(`${which}.${known} has ${describeValue(length)} values; ${rows} rows need ${expected[known]}.`, 'shape-mismatch');
       const end = offset + expected[known] * DTYPE_BYTES.get(dtype)!;
       if (end > bodyBytes) throw corrupt(`${which}.${known} ends at byte ${end}, past the ${bodyBytes}-byte body.`, 'shape-mismatch');
       if (end > offset) placed.push({ where: `${which}.${known}`, start: offset, end });
