@@ -23,6 +23,11 @@ describe('field order and summary', () => {
     expect(s.worst?.name).toBe('big'); // 'tiny' has fewer rows than K
     expect(summarizeCollapse([field('tiny', 2, 1.7)]).worst?.name).toBe('tiny');
   });
+  it('an all-zero field has no spectrum (IA 0): counted apart, never as the worst collapse', () => {
+    const withZero = [...fields, field('padding', 500, 0)];
+    expect(fieldStatus(withZero[3])).toBe('zero');
+    expect(summarizeCollapse(withZero)).toMatchObject({ collapsed: 1, small: 1, zero: 1, total: 4, worst: { name: 'big' } });
+  });
 });
 
 describe('heatmap layout', () => {

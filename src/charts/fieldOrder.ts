@@ -16,12 +16,15 @@ export function sortFields(fields: FieldResult[], order: FieldOrder): FieldResul
 }
 
 /**
+ * 'zero': no spectrum at all (every row is zero, or every row the same in the centred recipe:
+ * IA is 0), which is not a collapse;
  * 'small': fewer rows than K, so IA cannot exceed the row count whatever the training did;
  * 'collapsed': IA/K below COLLAPSED_BELOW; else 'healthy'.
  */
-export type FieldStatus = 'small' | 'collapsed' | 'healthy';
+export type FieldStatus = 'zero' | 'small' | 'collapsed' | 'healthy';
 
 export function fieldStatus(f: FieldResult): FieldStatus {
+  if (f.information_abundance === 0) return 'zero';
   if (f.rows < f.dim) return 'small';
   return iaRatio(f) < COLLAPSED_BELOW ? 'collapsed' : 'healthy';
 }
@@ -30,6 +33,8 @@ export interface CollapseSummary {
   collapsed: number;
   /** Fields with fewer rows than K (not counted as collapsed). */
   small: number;
+  /** Fields with no spectrum: all rows zero (not counted as collapsed). */
+  zero: number;
   total: number;
   /** The field with the lowest IA/K among those with at least K rows (else among all). */
   worst?: FieldResult;
@@ -38,11 +43,12 @@ export interface CollapseSummary {
 
 export function summarizeCollapse(fields: FieldResult[]): CollapseSummary {
   const ratios = fields.map(iaRatio);
-  const full = fields.filter((f) => fieldStatus(f) !== 'small');
+  const full = fields.filter((f) => fieldStatus(f) === 'collapsed' || fieldStatus(f) === 'healthy');
   const worst = (full.length ? full : fields).reduce<FieldResult | undefined>((w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w), undefined);
   return {
     collapsed: fields.filter((f) => fieldStatus(f) === 'collapsed').length,
     small: fields.filter((f) => fieldStatus(f) === 'small').length,
+    zero: fields.filter((f) => fieldStatus(f) === 'zero').length,
     total: fields.length,
     worst,
     meanRatio: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : 0,

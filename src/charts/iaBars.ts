@@ -10,7 +10,7 @@ export interface IABarsOptions {
   title?: string;
 }
 
-export const BAR_COLORS: Record<FieldStatus, string> = { collapsed: '#d1495b', healthy: '#4e79a7', small: '#a8b3bf' };
+export const BAR_COLORS: Record<FieldStatus, string> = { collapsed: '#d1495b', healthy: '#4e79a7', small: '#a8b3bf', zero: '#a8b3bf' };
 const LEGEND_WIDTH = 290;
 const LEGEND: { status: FieldStatus; text: string }[] = [
   { status: 'collapsed', text: `IA/K < ${COLLAPSED_BELOW}` },

@@ -10,7 +10,7 @@ export const METRIC_HELP = {
   excluded: 'Rows dropped because they hold NaN or Inf.',
 };
 
-const STATUS_TEXT = { collapsed: 'collapsed', healthy: 'healthy', small: 'rows < K' };
+const STATUS_TEXT = { collapsed: 'collapsed', healthy: 'healthy', small: 'rows < K', zero: 'no spectrum: every row is zero (identical, when centred)' };
 
 /** The exact numbers per field; rows carry full-precision IA for tests and copy-paste. */
 export function FieldTable({ fields, order, caption }: { fields: FieldResult[]; order: FieldOrder; caption: string }) {

@@ -13,7 +13,11 @@ import { MODE_LABELS } from './modeLabels.ts';
 function summaryText(table: LoadedTable): string {
   const s = summarizeCollapse(table.result.fields);
   const main = `${s.collapsed} of ${s.total} field${s.total === 1 ? '' : 's'} below IA/K ${COLLAPSED_BELOW}`;
-  const small = s.small > 0 ? ` (${s.small} with fewer rows than K not counted)` : '';
+  const apart = [
+    ...(s.small > 0 ? [`${s.small} with fewer rows than K`] : []),
+    ...(s.zero > 0 ? [`${s.zero} with no spectrum, every row zero`] : []),
+  ];
+  const small = apart.length > 0 ? ` (${apart.join('; ')}: not counted)` : '';
   const worst = s.worst ? `. Lowest: ${s.worst.name}, IA/K ${formatRatio(s.worst.information_abundance / s.worst.dim)}` : '';
   return `${main}${small}${worst}.`;
 }
