@@ -2,12 +2,12 @@ import { ImportError } from '../data/importError.ts';
 
 /**
  * The widest table analysed unless the user raises the limit. The exact spectrum is a K x K
- * float64 eigen-solve, O(K^3): about 0.3 s at K = 256, 5 s at 512 and 45 s at 1024 on a 2-core
- * laptop, and the Gram itself is 8 K^2 bytes. Real embedding tables are 8..1024 wide; a table
- * wider than this is usually a transposed export (dim x rows).
+ * float64 eigen-solve, O(K^3): about 0.2 s at K = 512, 1.2 s at 1024 and 9 s at 2048 on a 2-core
+ * laptop (bench:eigen), and the Gram itself is 8 K^2 bytes. Real embedding tables are 8..1024
+ * wide; a table wider than this is usually a transposed export (dim x rows).
  */
 export const DEFAULT_MAX_DIM = 1024;
-/** The most the limit can be raised to: a 4096 x 4096 float64 Gram is 128 MB, and its solve takes hours here. */
+/** The most the limit can be raised to: a 4096 x 4096 float64 Gram is 128 MB, and its solve takes over a minute here. */
 export const MAX_DIM_CEILING = 4096;
 
 /** Refuses a table wider than maxDim before anything is read or allocated; names the table, the limit and how to raise it. */

@@ -17,7 +17,7 @@ Options:
                           raw: rows as stored
                           centered: column means subtracted, no row normalisation
   --max-dim N             analyse tables up to N columns wide (default 1024, at most
-                          4096; the exact spectrum costs dim³: ~45 s at 1024 here)
+                          4096; the exact spectrum costs dim³: ~9 s at 2048 here)
   --json                  print the result as JSON (the stable schema)
   -h, --help              show this help
 
