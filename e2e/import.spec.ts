@@ -258,20 +258,20 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   test.setTimeout(90_000);
   await openStudio(page);
   const values = (rows: number, dim: number) => Buffer.from(new Float32Array(Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.7) + (i % dim === 0 ? 2 : 0))).buffer);
-  // Three rows of 1,500 values: the shape of an export saved transposed.
-  await page.getByTestId('file-input').setInputFiles({ name: 'wide.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [3, 1500], values(3, 1500)) });
+  // Three rows of 4,000 values: the shape of an export saved transposed.
+  await page.getByTestId('file-input').setInputFiles({ name: 'wide.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [3, 4000], values(3, 4000)) });
   const limit = page.getByTestId('max-dim-input');
   await expect(limit).toHaveValue('1024');
-  await expect(page.locator('#max-dim-help')).toContainText('1500 columns wide, above this limit');
+  await expect(page.locator('#max-dim-help')).toContainText('4000 columns wide, above this limit');
   await page.locator('.sidebar').screenshot({ path: `${SHOTS}/dimension-limit.png` });
   await page.getByTestId('analyze-button').click();
   const error = page.getByTestId('import-error');
   await expect(error).toHaveAttribute('data-code', 'too-large');
-  await expect(error.locator('.error-message')).toHaveText('"wide" is 1500 columns wide, above the dimension limit of 1024. It has fewer rows (3) than columns: is it transposed?');
+  await expect(error.locator('.error-message')).toHaveText('"wide" is 4000 columns wide, above the dimension limit of 1024. It has fewer rows (3) than columns: is it transposed?');
   await page.getByRole('button', { name: 'Dismiss error' }).click();
 
-  // Raised, the 1500 x 1500 eigen-solve runs for minutes in one synchronous step; Cancel still ends it.
-  await limit.fill('1500');
+  // Raised, the 4000 x 4000 eigen-solve runs for a minute in one synchronous step; Cancel still ends it.
+  await limit.fill('4000');
   await page.getByTestId('analyze-button').click();
   const progress = page.getByTestId('progress');
   await expect(progress).toBeVisible();
@@ -281,6 +281,7 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   await expect(progress).toBeHidden({ timeout: 10_000 });
   expect(Date.now() - cancelled).toBeLessThan(5_000);
   await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByTestId('table-card')).toHaveCount(2);
   await page.getByRole('button', { name: 'Close without analysing' }).click();
 
   // The analysis worker that was stopped is replaced: the next file is analysed as usual.

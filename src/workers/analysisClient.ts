@@ -33,6 +33,8 @@ export function getAnalysisClient(): AnalysisClient {
   };
   /** A call in flight on the current worker, able to end itself when that worker is terminated. */
   interface Call {
+    /** Set by the user's cancel: an answer that still arrives (a step that finished anyway) is dropped. */
+    cancelRequested: boolean;
     /** Settles as the user's cancel would. */
     cancel(): void;
     /** Makes the call again on a fresh worker (work the user did not cancel). */
@@ -44,12 +46,13 @@ export function getAnalysisClient(): AnalysisClient {
     return new Promise<T>((resolve, reject) => {
       const run = () => {
         const entry: Call = {
+          cancelRequested: false,
           cancel: () => (cancelled === undefined ? run() : resolve(cancelled)),
           retry: run,
         };
         inFlight.add(entry);
         start()
-          .then(resolve, reject)
+          .then((value) => resolve(entry.cancelRequested && cancelled !== undefined ? cancelled : value), reject)
           .finally(() => inFlight.delete(entry));
       };
       run();
@@ -66,6 +69,7 @@ export function getAnalysisClient(): AnalysisClient {
       void current.remote.cancel();
       // Only the calls in flight now are cancelled: a file dropped during the grace is run again on the new worker.
       const cancelled = new Set(inFlight);
+      for (const c of cancelled) c.cancelRequested = true;
       setTimeout(() => {
         if (analysis !== current || ![...cancelled].some((c) => inFlight.has(c))) return;
         current.worker.terminate();
