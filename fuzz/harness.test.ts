@@ -64,12 +64,15 @@ describe('mutations', () => {
   });
 
   it('cut a text inside its last line, and rewrite an .npy header with valid lengths', () => {
-    const text = utf8('1\t2\n3\t4.25\n');
+    const text = utf8('1\t2\t3\n4\t5\t6\n7.5\t8\t9.25 \n');
     for (let s = 0; s < 20; s++) {
+      // Always before the last separator, so the last line loses at least its last cell.
       const cut = new TextDecoder().decode(cutInsideLastLine(text, createRng(s))!);
-      expect(cut.startsWith('1\t2\n3')).toBe(true);
-      expect(cut.length).toBeLessThan('1\t2\n3\t4.25'.length);
+      expect(cut.startsWith('1\t2\t3\n4\t5\t6\n7')).toBe(true);
+      expect(cut.length).toBeLessThan('1\t2\t3\n4\t5\t6\n7.5\t8'.length + 1);
     }
+    expect(cutInsideLastLine(utf8('a\nb\tc\n'), createRng(1))).toBeNull(); // one line before it: no evidence
+    expect(cutInsideLastLine(utf8('a\nb\nlabel\n'), createRng(1))).toBeNull(); // one cell: a cut leaves a valid label
     const parts = splitNpy(npyBytes([1, 2, 3, 4], [2, 2]))!;
     const longer = joinNpy({ ...parts, header: parts.header.replace('}', "'x': '" + 'y'.repeat(100) + "', }") });
     expect(splitNpy(longer)!.header).toContain("'x'");

@@ -41,8 +41,15 @@ export function fieldProblems(f: Record<string, unknown>, path: string): string[
   if (!Array.isArray(ns) || ns.length !== dim) bad(`normalized_spectrum has ${Array.isArray(ns) ? ns.length : 'no'} values, expected dim = ${dim}`);
   else if (ns.some((v) => typeof v !== 'number' || !(v >= -EPS && v <= 1 + EPS))) bad('normalized_spectrum has a value outside [0, 1]');
   const ia = f.information_abundance;
-  if (typeof ia !== 'number' || !(ia >= 1 - EPS && ia <= k * (1 + EPS))) bad(`information_abundance ${String(ia)} is outside [1, ${k}]`);
   const er = f.effective_rank;
+  // A field with no spectrum (every row zero; identical rows in the centred recipe) has IA and
+  // effective rank 0 by definition (spectrum.ts), shown as "no spectrum"; anything else lies in [1, k].
+  const noSpectrum = Array.isArray(sv) && sv.every((s) => s === 0) && Array.isArray(ns) && ns.every((v) => v === 0);
+  if (noSpectrum) {
+    if (ia !== 0 || er !== 0) bad(`a field with no spectrum has IA ${String(ia)} and effective rank ${String(er)}, not 0`);
+    return problems;
+  }
+  if (typeof ia !== 'number' || !(ia >= 1 - EPS && ia <= k * (1 + EPS))) bad(`information_abundance ${String(ia)} is outside [1, ${k}]`);
   if (typeof er !== 'number' || !(er >= 1 - EPS && er <= k * (1 + EPS))) bad(`effective_rank ${String(er)} is outside [1, ${k}]`);
   return problems;
 }

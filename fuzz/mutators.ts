@@ -230,18 +230,32 @@ export const TEXT: Mutator[] = [numberReplace, wordReplace, nesting, lineEdit, i
 
 /**
  * Cuts inside the last non-blank line of a text that ends with a newline, as an interrupted copy
- * does. Returns the cut text; the caller marks the input as one that must be rejected.
+ * does, where the readers' rule (src/data/formats/cutShort.ts) promises to notice: the cut drops
+ * at least the line's last cell (rule a: fewer cells than the rows before it), in a file with at
+ * least two lines before it. Cuts inside the last value can leave a valid shorter value (a count,
+ * a label) that no reader can tell from a real one, so they are not asked of it. Returns the cut
+ * text; the caller marks the input as one that must be rejected.
  */
 export function cutInsideLastLine(bytes: Uint8Array, rng: Rng): Uint8Array | null {
   if (bytes.length < 3 || bytes[bytes.length - 1] !== 0x0a) return null;
   let end = bytes.length - 1;
-  while (end > 0 && (bytes[end] === 0x0a || bytes[end] === 0x0d)) end--;
+  // Trailing spaces or tabs (word2vec.c ends each line with one) separate no cell.
+  while (end > 0 && (bytes[end] === 0x0a || bytes[end] === 0x0d || bytes[end] === 0x20 || bytes[end] === 0x09)) end--;
   let start = end;
   while (start > 0 && bytes[start - 1] !== 0x0a) start--;
-  const length = end + 1 - start;
-  if (length < 2 || latin1(bytes.subarray(start, end + 1)).trim() === '') return null;
-  // Keep 1 .. length-1 bytes of the line: cut inside it, not at its end.
-  return bytes.slice(0, start + 1 + rng.int(length - 1));
+  let linesBefore = 0;
+  for (let i = 0; i < start; i++) if (bytes[i] === 0x0a) linesBefore++;
+  if (linesBefore < 2 || latin1(bytes.subarray(start, end + 1)).trim() === '') return null;
+  let lastSeparator = -1;
+  for (let i = end; i > start; i--) {
+    if (bytes[i] === 0x09 || bytes[i] === 0x2c || bytes[i] === 0x20) {
+      lastSeparator = i;
+      break;
+    }
+  }
+  if (lastSeparator < 0) return null;
+  // Keep 1 .. (lastSeparator - start) bytes of the line: the cut ends before its last separator.
+  return bytes.slice(0, start + 1 + rng.int(lastSeparator - start));
 }
 
 // ---------------------------------------------------------------------------------------------
