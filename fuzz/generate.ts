@@ -45,7 +45,7 @@ export function generateInput(target: Target, seeds: Seed[], runSeed: number, in
   }
   let mustReject: string | undefined;
   if (target.text && rng.next() < CUT_RATE) {
-    const cut = cutInsideLastLine(bytes, rng);
+    const cut = cutInsideLastLine(bytes, rng, target.text.separators);
     if (cut) {
       bytes = cut;
       mutations.push('cut-inside-last-line');

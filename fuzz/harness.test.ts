@@ -73,6 +73,7 @@ describe('mutations', () => {
     }
     expect(cutInsideLastLine(utf8('a\nb\tc\n'), createRng(1))).toBeNull(); // one line before it: no evidence
     expect(cutInsideLastLine(utf8('a\nb\nlabel\n'), createRng(1))).toBeNull(); // one cell: a cut leaves a valid label
+    expect(cutInsideLastLine(utf8('a\nb\nred fox\n'), createRng(1), '\t')).toBeNull(); // a space inside a one-column label
     const parts = splitNpy(npyBytes([1, 2, 3, 4], [2, 2]))!;
     const longer = joinNpy({ ...parts, header: parts.header.replace('}', "'x': '" + 'y'.repeat(100) + "', }") });
     expect(splitNpy(longer)!.header).toContain("'x'");

@@ -236,7 +236,8 @@ export const TEXT: Mutator[] = [numberReplace, wordReplace, nesting, lineEdit, i
  * a label) that no reader can tell from a real one, so they are not asked of it. Returns the cut
  * text; the caller marks the input as one that must be rejected.
  */
-export function cutInsideLastLine(bytes: Uint8Array, rng: Rng): Uint8Array | null {
+export function cutInsideLastLine(bytes: Uint8Array, rng: Rng, separators = '\t, '): Uint8Array | null {
+  const separates = (b: number) => separators.includes(String.fromCharCode(b));
   if (bytes.length < 3 || bytes[bytes.length - 1] !== 0x0a) return null;
   let end = bytes.length - 1;
   // Trailing spaces or tabs (word2vec.c ends each line with one) separate no cell.
@@ -248,7 +249,7 @@ export function cutInsideLastLine(bytes: Uint8Array, rng: Rng): Uint8Array | nul
   if (linesBefore < 2 || latin1(bytes.subarray(start, end + 1)).trim() === '') return null;
   let lastSeparator = -1;
   for (let i = end; i > start; i--) {
-    if (bytes[i] === 0x09 || bytes[i] === 0x2c || bytes[i] === 0x20) {
+    if (separates(bytes[i])) {
       lastSeparator = i;
       break;
     }

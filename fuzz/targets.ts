@@ -40,8 +40,8 @@ export interface Target {
   mutators: Mutator[];
   /** A target-specific choice made per input (the CLI's --mode); one entry when there is none. */
   variants: readonly string[];
-  /** Text formats: an input cut inside its last line must be rejected. */
-  text?: boolean;
+  /** Text formats: the bytes that separate cells; an input cut before its last line's last separator must be rejected. */
+  text?: { separators: string };
   /** The target's own rejection errors (default: ImportError). */
   isRejection?(error: unknown): boolean;
   run(input: FuzzInput, signal: AbortSignal): Promise<string[]>;
@@ -405,7 +405,7 @@ export const TARGETS: Target[] = [
     seeds: seeds.textTableSeeds,
     mutators: [...GENERIC, ...TEXT, numberReplace, lineEdit, widen],
     variants: MODES,
-    text: true,
+    text: { separators: '\t, ' },
     run: runTable,
   },
   {
@@ -414,7 +414,7 @@ export const TARGETS: Target[] = [
     seeds: seeds.metadataSeeds,
     mutators: [...GENERIC, ...TEXT, lineEdit, wordReplace],
     variants: ['recscope'],
-    text: true,
+    text: { separators: '\t' },
     run: (input, signal) => {
       const table = npyBytes(Array.from({ length: seeds.METADATA_TABLE_ROWS * 3 }, (_, i) => Math.sin(i + 1)), [seeds.METADATA_TABLE_ROWS, 3]);
       return analyzeLikeCli(bytesByteSource(table, 'table.npy'), input.variant, signal, bytesByteSource(input.bytes, input.name));
@@ -426,7 +426,7 @@ export const TARGETS: Target[] = [
     seeds: seeds.ctrTextSeeds,
     mutators: [...GENERIC, ...TEXT, numberReplace, numberReplace, lineEdit],
     variants: ['default'],
-    text: true,
+    text: { separators: '\t,' },
     async run(input, signal) {
       const problems: string[] = [];
       const text = new TextDecoder().decode(input.bytes);
@@ -450,7 +450,7 @@ export const TARGETS: Target[] = [
     seeds: seeds.mtlCsvSeeds,
     mutators: [...GENERIC, ...TEXT, numberReplace, lineEdit, wordReplace],
     variants: ['default'],
-    text: true,
+    text: { separators: ',' },
     async run(input) {
       const problems: string[] = [];
       const text = new TextDecoder().decode(input.bytes); // File.text()
