@@ -230,9 +230,8 @@ export const TEXT: Mutator[] = [numberReplace, wordReplace, nesting, lineEdit, i
 
 /**
  * Cuts inside the last non-blank line of a text that ends with a newline, as an interrupted copy
- * does, where the readers' rule (src/data/formats/cutShort.ts) promises to notice: the cut drops
- * at least the line's last cell (rule a: fewer cells than the rows before it), in a file with at
- * least two lines before it. Cuts inside the last value can leave a valid shorter value (a count,
+ * does, where the readers' rule (src/data/formats/cutShort.ts) promises to notice: the cut leaves
+ * the line fewer cells than the first line has (rule a), in a file with at least two lines before it. Cuts inside the last value can leave a valid shorter value (a count,
  * a label) that no reader can tell from a real one, so they are not asked of it. Returns the cut
  * text; the caller marks the input as one that must be rejected.
  */
@@ -247,16 +246,19 @@ export function cutInsideLastLine(bytes: Uint8Array, rng: Rng, separators = '\t,
   let linesBefore = 0;
   for (let i = 0; i < start; i++) if (bytes[i] === 0x0a) linesBefore++;
   if (linesBefore < 2 || latin1(bytes.subarray(start, end + 1)).trim() === '') return null;
-  let lastSeparator = -1;
-  for (let i = end; i > start; i--) {
-    if (separates(bytes[i])) {
-      lastSeparator = i;
-      break;
-    }
+  // The first line sets how many cells a row has, as the readers take it (a header, or the first
+  // row): the cut keeps fewer separators than it has.
+  let firstEnd = bytes.indexOf(0x0a);
+  while (firstEnd > 0 && [0x0a, 0x0d, 0x20, 0x09].includes(bytes[firstEnd - 1])) firstEnd--;
+  let cellsBefore = 1;
+  for (let i = 0; i < firstEnd; i++) if (separates(bytes[i])) cellsBefore++;
+  let limit = start;
+  for (let kept = 0; limit <= end; limit++) {
+    if (separates(bytes[limit]) && ++kept >= cellsBefore - 1) break;
   }
-  if (lastSeparator < 0) return null;
-  // Keep 1 .. (lastSeparator - start) bytes of the line: the cut ends before its last separator.
-  return bytes.slice(0, start + 1 + rng.int(lastSeparator - start));
+  if (cellsBefore < 2 || limit <= start) return null;
+  // Keep 1 .. (limit - start) bytes of the line: at most cellsBefore - 1 cells remain.
+  return bytes.slice(0, start + 1 + rng.int(limit - start));
 }
 
 // ---------------------------------------------------------------------------------------------

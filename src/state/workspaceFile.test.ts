@@ -115,6 +115,12 @@ describe('workspace file', () => {
     expect(verdict(empty)).toBe('table 1, result: fields is empty (an analysed table has at least one field).');
   });
 
+  it('refuses a value nested deeper than a workspace needs, even under a key no check reads, before it reaches an export', () => {
+    const w = withField((f) => (f.hasOwnProperty = 0)) as unknown as { tables: { result: { fields: Record<string, unknown>[] } }[] };
+    const text = JSON.stringify(w).replace('"hasOwnProperty":0', `"hasOwnProperty":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+    expect(() => parseWorkspace(text, 'x.reclens.json')).toThrow(/it nests values 49 levels deep \(a workspace needs at most 48\)/);
+  });
+
   it('accepts an IA a rounding step above dim, as a flat spectrum sums to (0.1 x I of size 3: 3.0000000000000004)', () => {
     const acc = new GramAccumulator(3, 'raw');
     acc.add(Float64Array.from([0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1]), 3);
@@ -148,7 +154,7 @@ describe('workspace file', () => {
     expect(edited((r) => (r[1].config.run.tasks = 'click'))).toBe('run 2, config, run: tasks "click" is not a list.');
     expect(edited((r) => r[1].config.metrics[0].all.adam.pop())).toBe('run 2, config, metrics point 1, all: adam has 1 tasks, not 2.');
     expect(edited((r) => (r[1].id = 't1'))).toBe('run 2: id "t1" is used by an earlier run.');
-    expect(edited((r) => { let deep: unknown = 1; for (let i = 0; i < 100; i++) deep = [deep]; r[0].config.extra = deep; })).toBe('run 1: config is nested more than 32 levels deep.');
+    expect(edited((r) => { let deep: unknown = 1; for (let i = 0; i < 36; i++) deep = [deep]; r[0].config.extra = deep; })).toBe('run 1: config is nested more than 32 levels deep.');
   });
 
   it('accepts or refuses every mutation of a workspace cleanly, and what it accepts exports the same again', () => {

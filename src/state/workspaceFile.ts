@@ -9,6 +9,8 @@ export const WORKSPACE_EXTENSION = '.reclens.json';
 export const MAX_WORKSPACE_BYTES = 128 * 1024 * 1024;
 export const MAX_WORKSPACE_TABLES = 10_000;
 export const MAX_WORKSPACE_RUNS = 10_000;
+/** Containers inside containers: a workspace needs ~10 levels, a run's config up to 32 of its own. */
+export const MAX_WORKSPACE_DEPTH = 48;
 
 /** One file holding a workspace: analysed tables (results, not data) and runs. */
 export interface WorkspaceFile {
@@ -87,6 +89,8 @@ export function parseWorkspace(text: string, fileName: string): WorkspaceFile {
   } catch {
     throw bad('bad-header', 'it is not valid JSON.', 'Open a file made by "Export workspace" in RecLens.');
   }
+  const depth = nestingDepth(data);
+  if (depth > MAX_WORKSPACE_DEPTH) throw bad('too-large', `it nests values ${depth} levels deep (a workspace needs at most ${MAX_WORKSPACE_DEPTH}).`);
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.hasOwn(data, 'format') || (data as { format: unknown }).format !== WORKSPACE_FORMAT) {
     throw bad('bad-header', `it has no "format": "${WORKSPACE_FORMAT}" marker.`, 'Open a file made by "Export workspace" in RecLens.');
   }
@@ -114,6 +118,24 @@ export function parseWorkspace(text: string, fileName: string): WorkspaceFile {
     if (e instanceof RecordError) throw bad(e.code, `${e.message}.`);
     throw e;
   }
+}
+
+/**
+ * How deeply a parsed JSON value nests, found without recursion. Checked over the whole file before
+ * any record is: a value nested 100,000 deep under a key no check reads would otherwise reach
+ * JSON.stringify on the next export and overflow its stack.
+ */
+function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const todo: [unknown, number][] = [[root, 0]];
+  while (todo.length > 0) {
+    const [value, depth] = todo.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_WORKSPACE_DEPTH) return deepest;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) if (child !== null && typeof child === 'object') todo.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 export function workspaceFileName(now = new Date()): string {
