@@ -263,6 +263,7 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   const limit = page.getByTestId('max-dim-input');
   await expect(limit).toHaveValue('1024');
   await expect(page.locator('#max-dim-help')).toContainText('4000 columns wide, above this limit');
+  await expect(page.locator('#max-dim-help')).toHaveClass(/warn-text/);
   await page.locator('.sidebar').screenshot({ path: `${SHOTS}/dimension-limit.png` });
   await page.getByTestId('analyze-button').click();
   const error = page.getByTestId('import-error');
@@ -271,7 +272,10 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   await page.getByRole('button', { name: 'Dismiss error' }).click();
 
   // Raised, the 4000 x 4000 eigen-solve runs for a minute in one synchronous step; Cancel still ends it.
-  await limit.fill('4000');
+  // Typed as a user types it: cleared, then digit by digit (an empty field must not snap back mid-way).
+  await limit.fill('');
+  await limit.pressSequentially('4000');
+  await expect(limit).toHaveValue('4000');
   await page.getByTestId('analyze-button').click();
   const progress = page.getByTestId('progress');
   await expect(progress).toBeVisible();
@@ -287,6 +291,16 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   // The analysis worker that was stopped is replaced: the next file is analysed as usual.
   const result = await importFile(page, { name: 'narrow.npy', buffer: npy('<f4', [40, 8], values(40, 8)) });
   await expect(result.getByTestId('field-row')).toHaveCount(1);
+});
+
+test('an all-zero table has no spectrum: said so, in grey, never called collapsed', async ({ page }) => {
+  await openStudio(page);
+  const result = await importFile(page, { name: 'zeros.npy', buffer: npy('<f4', [100, 8], Buffer.alloc(100 * 8 * 4)) });
+  const verdict = result.locator('.verdict');
+  await expect(verdict).toHaveClass(/neutral/);
+  await expect(verdict).toHaveText('0 of 1 field below IA/K 0.25 (1 with no spectrum, every row zero: not counted).');
+  await expect(result.getByTestId('field-row').locator('td').nth(2)).toHaveText('—');
+  await result.screenshot({ path: `${SHOTS}/card-no-spectrum.png` });
 });
 
 test('two uploaded tables compare side by side', async ({ page }) => {

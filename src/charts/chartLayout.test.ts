@@ -27,6 +27,7 @@ describe('field order and summary', () => {
     const withZero = [...fields, field('padding', 500, 0)];
     expect(fieldStatus(withZero[3])).toBe('zero');
     expect(summarizeCollapse(withZero)).toMatchObject({ collapsed: 1, small: 1, zero: 1, total: 4, worst: { name: 'big' } });
+    expect(summarizeCollapse([field('padding', 500, 0)])).toMatchObject({ zero: 1, collapsed: 0, worst: undefined });
   });
 });
 

@@ -44,7 +44,7 @@ export interface CollapseSummary {
 export function summarizeCollapse(fields: FieldResult[]): CollapseSummary {
   const ratios = fields.map(iaRatio);
   const full = fields.filter((f) => fieldStatus(f) === 'collapsed' || fieldStatus(f) === 'healthy');
-  const worst = (full.length ? full : fields).reduce<FieldResult | undefined>((w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w), undefined);
+  const worst = (full.length ? full : fields.filter((f) => fieldStatus(f) === 'small')).reduce<FieldResult | undefined>((w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w), undefined);
   return {
     collapsed: fields.filter((f) => fieldStatus(f) === 'collapsed').length,
     small: fields.filter((f) => fieldStatus(f) === 'small').length,

@@ -47,16 +47,16 @@ export function FieldTable({ fields, order, caption }: { fields: FieldResult[]; 
                 </th>
                 <td className="num">{formatRows(f.rows)}</td>
                 <td className="num">{f.dim}</td>
-                <td className="num">{formatIA(f.information_abundance)}</td>
+                <td className="num">{status === 'zero' ? '—' : formatIA(f.information_abundance)}</td>
                 <td className="num">
                   <span className="ratio-cell">
                     <span className="ratio-track" aria-hidden="true">
                       <span className={`ratio-fill status-${status}`} style={{ width: `${Math.min(100, iaRatio(f) * 100)}%` }} />
                     </span>
-                    <span className="ratio-text">{formatRatio(iaRatio(f))}</span>
+                    <span className="ratio-text">{status === 'zero' ? '—' : formatRatio(iaRatio(f))}</span>
                   </span>
                 </td>
-                <td className="num">{formatIA(f.effective_rank)}</td>
+                <td className="num">{status === 'zero' ? '—' : formatIA(f.effective_rank)}</td>
                 <td className={`num ${f.excluded_rows > 0 ? 'warn-text' : 'muted'}`}>{formatRows(f.excluded_rows)}</td>
               </tr>
             );

@@ -34,6 +34,7 @@ export function ImportDialog() {
   const analyzeRef = useRef<HTMLButtonElement>(null);
   // The filter belongs to the file it was typed for: a new file starts unfiltered.
   const [typed, setTyped] = useState({ file: '', text: '' });
+  const [typedMaxDim, setTypedMaxDim] = useState({ file: '', text: '' });
   const { inspected, phase } = flow;
   const filter = typed.file === inspected?.source ? typed.text : '';
   const busy = phase === 'analysing';
@@ -165,9 +166,15 @@ export function ImportDialog() {
                   min={1}
                   max={MAX_DIM_CEILING}
                   step={1}
-                  value={flow.maxDim}
+                  value={typedMaxDim.file === inspected.source ? typedMaxDim.text : String(flow.maxDim)}
                   aria-describedby="max-dim-help"
-                  onChange={(e) => setFlow({ maxDim: Math.min(MAX_DIM_CEILING, Math.max(1, Math.round(Number(e.target.value) || DEFAULT_MAX_DIM))) })}
+                  onChange={(e) => {
+                    // The text is kept as typed (empty while retyping); the limit follows whenever it is a whole number in range.
+                    const text = e.target.value;
+                    setTypedMaxDim({ file: inspected.source, text });
+                    const value = Number(text);
+                    if (text !== '' && Number.isInteger(value) && value >= 1 && value <= MAX_DIM_CEILING) setFlow({ maxDim: value });
+                  }}
                 />
               </label>
               <p id="max-dim-help" className={`hint ${widest > flow.maxDim ? 'warn-text' : ''}`}>

@@ -13,7 +13,8 @@ export function ProgressPanel() {
   return (
     <div className="progress-panel" data-testid="progress" data-rows-done={rowsDone} aria-live="polite">
       <div className="progress-head">
-        <span>Analysing…</span>
+        {/* Every row read: what is left is the eigen-solve of each field's Gram, one step per field. */}
+        <span>{rowsTotal !== null && rowsDone >= rowsTotal ? 'Computing the spectra…' : 'Analysing…'}</span>
         <span className="num">{Math.round(fraction * 100)}%</span>
       </div>
       <progress value={Math.min(1, fraction)} max={1} aria-label="Analysis progress" />

@@ -63,7 +63,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
         </div>
       </header>
 
-      <p className={`verdict ${summary.collapsed > 0 ? 'bad' : 'good'}`}>{summaryText(table)}</p>
+      <p className={`verdict ${summary.collapsed > 0 ? 'bad' : summary.zero > 0 ? 'neutral' : 'good'}`}>{summaryText(table)}</p>
 
       <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} draw={drawHeatmap} className="heatmap" />
 
