@@ -300,6 +300,8 @@ test('an all-zero table has no spectrum: said so, in grey, never called collapse
   await expect(verdict).toHaveClass(/neutral/);
   await expect(verdict).toHaveText('0 of 1 field below IA/K 0.25 (1 with no spectrum, every row zero: not counted).');
   await expect(result.getByTestId('field-row').locator('td').nth(2)).toHaveText('—');
+  await expect(result.locator('.row-ia')).toHaveText('IA —');
+  await expect(result.locator('.bar-value')).toHaveText('no spectrum: every row zero');
   await result.screenshot({ path: `${SHOTS}/card-no-spectrum.png` });
 });
 

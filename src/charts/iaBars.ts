@@ -74,7 +74,7 @@ export function renderIABars(svg: SVGSVGElement, fields: FieldResult[], opts: IA
     .attr('font-size', LABEL_SIZE)
     .text((_, i) => labels[i]);
   // Values sit inside long bars (white) and after short ones, so they never cross the K line.
-  const valueText = (f: FieldResult) => `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`;
+  const valueText = (f: FieldResult) => (fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`);
   const inside = (f: FieldResult) => x(f.information_abundance) - x(0) > textWidth(valueText(f), TICK_SIZE) + 12;
   rows
     .append('text')

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import type { FieldResult } from '../analysis/types.ts';
 import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, shortenName, textWidth } from './chartStyle.ts';
-import { sortFields } from './fieldOrder.ts';
+import { fieldStatus, sortFields } from './fieldOrder.ts';
 
 export interface HeatmapOptions {
   width: number;
@@ -94,7 +94,7 @@ export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[],
     .attr('dy', '0.35em')
     .attr('font-size', LABEL_SIZE)
     .attr('font-variant-numeric', 'tabular-nums')
-    .text((f) => `IA ${fmt.ia(f.information_abundance)}`);
+    .text((f) => (fieldStatus(f) === 'zero' ? 'IA —' : `IA ${fmt.ia(f.information_abundance)}`));
 
   root
     .append('rect')
