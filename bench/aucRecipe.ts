@@ -23,10 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { auc } from '../src/data/ctr/auc.ts';
 import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
-import type { DatasetIndex } from '../src/data/ctr/datasetIndex.ts';
+import { parseDatasetIndex } from '../src/data/ctr/datasetIndex.ts';
 import { expectedSigmoid } from '../src/data/ctr/expectedSigmoid.ts';
 import { calibrateBias, DEFAULT_SYNTHETIC_CTR, generateSyntheticCtr, syntheticCtrTruth, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
-import { selectBackend } from '../src/models/testBackend.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/models/trainer.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind } from '../src/models/types.ts';
 
@@ -41,7 +41,7 @@ function arg(name: string, fallback: string): string {
 
 const indexDir = () => fileURLToPath(new URL('../public/datasets/', import.meta.url));
 const indexEntry = (id: string) => {
-  const entry = (JSON.parse(readFileSync(`${indexDir()}index.json`, 'utf8')) as DatasetIndex).datasets.find((d) => d.id === id);
+  const entry = parseDatasetIndex(JSON.parse(readFileSync(`${indexDir()}index.json`, 'utf8'))).datasets.find((d) => d.id === id);
   if (!entry) throw new Error(`no dataset ${id} in public/datasets/index.json`);
   return entry;
 };

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import type { CtrFormat } from '../src/data/ctr/ctrParser.ts';
-import type { DatasetIndex, DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
+import { DATASET_INDEX_VERSION, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
 import { parseMovieGenres } from '../src/data/ctr/movielens.ts';
 import { parseCtrText } from '../src/data/ctr/parseCtrText.ts';
 
@@ -78,6 +78,8 @@ async function downloadMovieLens(release: MovieLensRelease): Promise<DatasetInde
   const ds = parseCtrText(readFileSync(join(OUT, release.ratings), 'utf8'), { format: release.format, genres });
   return {
     id: release.id,
+    family: 'ctr',
+    tasks: [...ds.tasks],
     name: `MovieLens ${release.id.slice(3)}`,
     description: `GroupLens ${release.id} ratings (rating >= 4 is a click); genres in ${release.movies}.`,
     rows: ds.train.rows + ds.valid.rows + ds.test.rows,
@@ -155,6 +157,8 @@ async function downloadCriteo(rows: number): Promise<DatasetIndexEntry> {
   const ds = parseCtrText(readFileSync(join(OUT, file), 'utf8'), { format: 'criteo' });
   return {
     id: `criteo-kaggle-${rows}`,
+    family: 'ctr',
+    tasks: [...ds.tasks],
     name: `Criteo Kaggle (first ${rows} rows)`,
     description: 'The first rows of the Criteo display-advertising challenge train.txt (day 1; not a random sample).',
     rows: written,
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
   const entries: DatasetIndexEntry[] = [];
   for (const release of MOVIELENS) entries.push(await downloadMovieLens(release));
   if (criteoRows > 0) entries.push(await downloadCriteo(criteoRows));
-  const index: DatasetIndex = { version: 1, datasets: entries };
+  const index: DatasetIndex = { version: DATASET_INDEX_VERSION, datasets: entries };
   writeFileSync(join(OUT, 'index.json'), JSON.stringify(index, null, 2) + '\n');
   for (const e of entries) console.log(`${e.file}: ${e.rows} rows, ${e.fields} fields, ${(e.bytes / 1e6).toFixed(1)} MB`);
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { auc } from '../src/data/ctr/auc.ts';
 import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import type { CtrFormat } from '../src/data/ctr/ctrParser.ts';
-import type { DatasetIndex, DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
+import { DATASET_INDEX_VERSION, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
 import { parseCtrText } from '../src/data/ctr/parseCtrText.ts';
 import { generateAvazuSample, generateCriteoSample, generateMovieLensSample } from '../src/data/ctr/sampleFiles.ts';
 import { generateSyntheticCtr, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
@@ -59,7 +59,7 @@ function main(): void {
     const ms = performance.now() - start;
     const bayesTestAuc = Number(auc(ds.test.trueProbabilities!, ds.test.labels).toFixed(4));
     const rows = ds.train.rows + ds.valid.rows + ds.test.rows;
-    const common = { id, name, description, rows, fields: ds.fields.length };
+    const common = { id, family: 'ctr' as const, tasks: [...ds.tasks], name, description, rows, fields: ds.fields.length };
     if (generated) {
       entries.push({ ...common, file: '', bytes: 0, format: 'generated', generator: config, bayesTestAuc });
       console.log(`${id} (generated in the browser): ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`);
@@ -81,11 +81,11 @@ function main(): void {
   for (const s of samples) {
     const parsed = s.format === 'movielens-movies' ? undefined : parseCtrText(s.text, { format: s.format });
     const rows = parsed ? parsed.train.rows + parsed.valid.rows + parsed.test.rows : s.text.trim().split('\n').length - 1;
-    entries.push({ id: s.id, name: s.name, description: s.description, rows, fields: parsed?.fields.length ?? 0, file: s.file, bytes: write(s.file, s.text), format: s.format });
+    entries.push({ id: s.id, ...(parsed ? { family: 'ctr' as const, tasks: [...parsed.tasks] } : { family: 'side-data' as const, tasks: [] }), name: s.name, description: s.description, rows, fields: parsed?.fields.length ?? 0, file: s.file, bytes: write(s.file, s.text), format: s.format });
     console.log(`${s.file}: ${rows} rows`);
   }
 
-  const index: DatasetIndex = { version: 1, datasets: entries };
+  const index: DatasetIndex = { version: DATASET_INDEX_VERSION, datasets: entries };
   write('index.json', JSON.stringify(index, null, 2) + '\n');
   console.log(`total ${(entries.reduce((sum, e) => sum + e.bytes, 0) / 1e6).toFixed(2)} MB in ${OUT}`);
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { auc } from '../src/data/ctr/auc.ts';
 import type { CtrSplit } from '../src/data/ctr/ctrDataset.ts';
 import { decodeCtrDataset, encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
-import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
+import { DATASET_INDEX_FILE, DATASET_INDEX_VERSION, parseDatasetIndex, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
 import { generateSyntheticMtl, type SyntheticMtlConfig } from '../src/data/mtl/syntheticMtl.ts';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
@@ -43,7 +43,7 @@ function column(split: CtrSplit, values: ArrayLike<number>, tasks: number, k: nu
 }
 
 function readIndex(path: string): DatasetIndex {
-  if (!existsSync(path)) return { version: 1, datasets: [] };
+  if (!existsSync(path)) return { version: DATASET_INDEX_VERSION, datasets: [] };
   return parseDatasetIndex(JSON.parse(readFileSync(path, 'utf8')));
 }
 
@@ -61,7 +61,7 @@ function main(): void {
     const T = ds.tasks.length;
     const bayes = ds.tasks.map((task, k) => `${task} ${auc(column(ds.test, ds.test.trueProbabilities!, T, k), column(ds.test, ds.test.labels, T, k)).toFixed(3)}`);
     const rows = ds.train.rows + ds.valid.rows + ds.test.rows;
-    const entry: DatasetIndexEntry = { id, name, description: `${description} Bayes test AUC: ${bayes.join(', ')}.`, rows, fields: ds.fields.length, file, bytes: bytes.length, format: 'rlctr' };
+    const entry: DatasetIndexEntry = { id, family: 'multitask', tasks: [...ds.tasks], name, description: `${description} Bayes test AUC: ${bayes.join(', ')}.`, rows, fields: ds.fields.length, file, bytes: bytes.length, format: 'rlctr' };
     const at = index.datasets.findIndex((d) => d.id === id);
     if (at >= 0) index.datasets[at] = entry;
     else index.datasets.push(entry);

@@ -2,7 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auc } from './auc.ts';
 import { decodeCtrDataset, encodeCtrDataset } from './datasetFile.ts';
-import { parseDatasetIndex } from './datasetIndex.ts';
+import type { CtrFormat } from './ctrParser.ts';
+import { datasetsOf, parseDatasetIndex } from './datasetIndex.ts';
+import { parseCtrText } from './parseCtrText.ts';
 import { generateSyntheticCtr } from './syntheticCtr.ts';
 
 const dir = new URL('../../../public/datasets/', import.meta.url);
@@ -26,6 +28,8 @@ describe('public/datasets/index.json', () => {
       const ds = decodeCtrDataset(bytes);
       expect(ds.train.rows + ds.valid.rows + ds.test.rows).toBe(entry.rows);
       expect(ds.fields).toHaveLength(entry.fields);
+      expect(entry.tasks).toEqual(ds.tasks);
+      expect(entry.family).toBe(ds.tasks.length > 1 ? 'multitask' : 'ctr');
       // Multi-task sets carry one Bayes AUC per task (in the description), not one number.
       if (ds.tasks.length === 1) expect(auc(ds.test.trueProbabilities!, ds.test.labels)).toBeCloseTo(entry.bayesTestAuc!, 4);
       else expect(entry.bayesTestAuc).toBeUndefined();
@@ -48,12 +52,35 @@ describe('public/datasets/index.json', () => {
     expect(auc(ds.test.trueProbabilities!, ds.test.labels)).toBeCloseTo(entry.bayesTestAuc!, 4);
   }, 60_000);
 
+  it("states each dataset's family and tasks, so views never guess them from ids", () => {
+    const family = Object.fromEntries(index.datasets.map((d) => [d.id, [d.family, d.tasks.join('+')]]));
+    expect(family['synthetic-ctr-small']).toEqual(['ctr', 'click']);
+    expect(family['synthetic-mtl-conflict']).toEqual(['multitask', 'click+like']);
+    expect(family['movielens-movies-sample']).toEqual(['side-data', '']);
+    expect(datasetsOf(index.datasets, 'multitask').map((d) => d.id)).toEqual(['synthetic-mtl-small', 'synthetic-mtl-conflict']);
+    for (const entry of index.datasets.filter((d) => d.family !== 'side-data' && d.format !== 'rlctr' && d.format !== 'generated')) {
+      const text = readFileSync(new URL(entry.file, dir), 'utf8');
+      expect(parseCtrText(text, { format: entry.format as CtrFormat }).tasks, entry.id).toEqual(entry.tasks);
+    }
+  });
+
   it('rejects a malformed index', () => {
-    expect(() => parseDatasetIndex({ version: 2, datasets: [] })).toThrow(/not a RecLens index.json/);
-    expect(() => parseDatasetIndex({ version: 1, datasets: [{ id: 'x' }] })).toThrow(/not a RecLens index.json/);
-    const generated = { id: 'g', name: 'g', description: '', rows: 10, fields: 2, file: '', bytes: 0, format: 'generated' };
-    expect(() => parseDatasetIndex({ version: 1, datasets: [generated] })).toThrow(/not a RecLens index.json/);
-    expect(() => parseDatasetIndex({ version: 1, datasets: [{ ...generated, generator: { seed: 1, rows: 11 } }] })).toThrow(/not a RecLens index.json/);
-    expect(parseDatasetIndex({ version: 1, datasets: [{ ...generated, generator: { seed: 1, rows: 10 } }] }).datasets).toHaveLength(1);
+    expect(() => parseDatasetIndex({ version: 3, datasets: [] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ id: 'x' }] })).toThrow(/not a RecLens index.json/);
+    const generated = { id: 'g', family: 'ctr', tasks: ['click'], name: 'g', description: '', rows: 10, fields: 2, file: '', bytes: 0, format: 'generated' };
+    expect(() => parseDatasetIndex({ version: 2, datasets: [generated] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...generated, generator: { seed: 1, rows: 11 } }] })).toThrow(/not a RecLens index.json/);
+    expect(parseDatasetIndex({ version: 2, datasets: [{ ...generated, generator: { seed: 1, rows: 10 } }] }).datasets).toHaveLength(1);
+    const withGenerator = { ...generated, generator: { seed: 1, rows: 10 } };
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, family: 'sequence' }] })).toThrow(/family and tasks/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, family: 'multitask' }] })).toThrow(/family and tasks/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, tasks: undefined }] })).toThrow(/family and tasks/);
+  });
+
+  it('migrates a version 1 index (no families) as the studio read it before', () => {
+    const v1 = (id: string, fields: number, format: string) => ({ id, name: id, description: '', rows: 10, fields, file: `${id}.x`, bytes: 1, format });
+    const migrated = parseDatasetIndex({ version: 1, datasets: [v1('ml-100k', 4, 'movielens-100k'), v1('movies', 0, 'movielens-movies'), v1('synthetic-mtl-small', 5, 'rlctr')] });
+    expect(migrated.version).toBe(2);
+    expect(migrated.datasets.map((d) => [d.family, d.tasks])).toEqual([['ctr', ['click']], ['side-data', []], ['multitask', ['click', 'like']]]);
   });
 });

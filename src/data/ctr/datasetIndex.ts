@@ -5,8 +5,15 @@ import type { CtrFormat } from './ctrParser.ts';
 import type { SyntheticCtrConfig } from './syntheticCtr.ts';
 import { decodeCtrDataset } from './datasetFile.ts';
 
+/** Which model family trains on a dataset: click models, multi-task models, or none (side data such as movie genres). */
+export type DatasetFamily = 'ctr' | 'multitask' | 'side-data';
+export const DATASET_FAMILIES: readonly DatasetFamily[] = ['ctr', 'multitask', 'side-data'];
+
 export interface DatasetIndexEntry {
   id: string;
+  family: DatasetFamily;
+  /** Label columns in task order: one for a CTR dataset, two or more for multi-task, none for side data. */
+  tasks: string[];
   name: string;
   description: string;
   /** Data rows (all splits). */
@@ -28,25 +35,48 @@ export interface DatasetIndexEntry {
   bayesTestAuc?: number;
 }
 
+export const DATASET_INDEX_VERSION = 2;
+
 export interface DatasetIndex {
-  version: 1;
+  version: typeof DATASET_INDEX_VERSION;
   datasets: DatasetIndexEntry[];
 }
 
 export const DATASET_INDEX_FILE = 'index.json';
 
-export function parseDatasetIndex(json: unknown): DatasetIndex {
-  const index = json as DatasetIndex;
-  const valid =
-    typeof index === 'object' && index !== null && index.version === 1 && Array.isArray(index.datasets) &&
-    index.datasets.every(
-      (d) =>
-        typeof d?.id === 'string' && typeof d.file === 'string' && typeof d.format === 'string' && Number.isInteger(d.rows) && Number.isInteger(d.fields) &&
-        (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows)),
-    );
-  if (!valid) throw new ImportError('bad-header', 'The dataset index is not a RecLens index.json (version 1 with a datasets list).', 'Regenerate it with `npx tsx scripts/generateDatasets.ts`.');
-  return index;
+const tasksFit = (family: DatasetFamily, tasks: readonly string[]) =>
+  family === 'side-data' ? tasks.length === 0 : family === 'ctr' ? tasks.length === 1 : tasks.length >= 2;
+
+const isEntry = (d: DatasetIndexEntry): boolean =>
+  typeof d?.id === 'string' && typeof d.file === 'string' && typeof d.format === 'string' && Number.isInteger(d.rows) && Number.isInteger(d.fields) &&
+  DATASET_FAMILIES.includes(d.family) && Array.isArray(d.tasks) && d.tasks.every((t) => typeof t === 'string') && tasksFit(d.family, d.tasks) &&
+  (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
+
+/**
+ * Version 1 (before each entry said its family) is migrated: side data had no fields, and the
+ * multi-task sets were the `synthetic-mtl-*` ones with click and like labels; everything else was CTR.
+ */
+function migrateV1Entry(d: Omit<DatasetIndexEntry, 'family' | 'tasks'>): DatasetIndexEntry {
+  if (d?.format === 'movielens-movies' || d?.fields === 0) return { ...d, family: 'side-data', tasks: [] };
+  if (typeof d?.id === 'string' && d.id.startsWith('synthetic-mtl')) return { ...d, family: 'multitask', tasks: ['click', 'like'] };
+  return { ...d, family: 'ctr', tasks: ['click'] };
 }
+
+export function parseDatasetIndex(json: unknown): DatasetIndex {
+  const raw = json as { version?: unknown; datasets?: unknown };
+  const ok = typeof raw === 'object' && raw !== null && Array.isArray(raw.datasets) && (raw.version === 1 || raw.version === DATASET_INDEX_VERSION);
+  const datasets = ok ? (raw.version === 1 ? (raw.datasets as Parameters<typeof migrateV1Entry>[0][]).map(migrateV1Entry) : (raw.datasets as DatasetIndexEntry[])) : [];
+  if (!ok || !datasets.every(isEntry))
+    throw new ImportError(
+      'bad-header',
+      `The dataset index is not a RecLens index.json (version ${DATASET_INDEX_VERSION} with a datasets list, each entry with its family and tasks).`,
+      'Regenerate it with `npm run datasets:generate`.',
+    );
+  return { version: DATASET_INDEX_VERSION, datasets };
+}
+
+/** The datasets a model family trains on. */
+export const datasetsOf = (index: readonly DatasetIndexEntry[], family: DatasetFamily): DatasetIndexEntry[] => index.filter((d) => d.family === family);
 
 /** Fetches and decodes a binary .rlctr dataset (browser or Node 18+). */
 export async function fetchCtrDataset(url: string | URL, signal?: AbortSignal): Promise<CtrDataset> {
