@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { tfjsWasmThreadsPlugin } from './src/engine/tfjsWasmThreadsPlugin.ts';
+import { tfjsWasmThreadsPlugin } from './build/tfjsWasmThreadsPlugin.ts';
 
 // Threaded WASM (SharedArrayBuffer) needs cross-origin isolation in every server we run.
 const isolationHeaders = {
@@ -17,7 +17,7 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
   build: { target: 'es2022', sourcemap: true },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'fuzz/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'build/**/*.test.ts', 'fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
   },

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { symmetricEigenvalues } from '../src/analysis/symmetricEigen.ts';
-import { seededRandom, symmetricWithEigenvalues } from '../src/analysis/testMatrices.ts';
+import { seededRandom, symmetricWithEigenvalues } from '../test/support/testMatrices.ts';
 
 const sizes = (process.argv[2] ?? '16,64,128,256,512,1024').split(',').map(Number);
 

@@ -15,7 +15,7 @@ import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/s
 import type { MultiTaskOptimizerKind } from '../src/models/multitask/adaTask.ts';
 import { createMultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from '../src/models/multitask/types.ts';
-import { selectBackend } from '../src/models/testBackend.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
 
 const DATA_SEED = 7;
 const ROWS = 50_000;

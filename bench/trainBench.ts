@@ -1,7 +1,7 @@
 /**
  * Training throughput in the built studio: DeepFM (26 fields x dim 16, MLP 400-400, batch 1024)
  * trained through the Train view's worker in headless Debian Chromium on each tfjs backend, next
- * to PyTorch CPU on the same model in the same run (src/models/trainBench.py), plus the longest
+ * to PyTorch CPU on the same model in the same run (bench/trainBench.py), plus the longest
  * main-thread long task seen while training (PerformanceObserver 'longtask').
  *
  *   npx vite build && npx tsx bench/trainBench.ts [--steps 4] [--backends wasm,webgl,webgpu,cpu]
@@ -15,7 +15,7 @@ import { chromiumArgs } from '../playwright.config.ts';
 import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
 import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { createRng } from '../src/data/ctr/prng.ts';
-import { randomIndices } from '../src/models/tinyData.ts';
+import { randomIndices } from '../test/support/tinyData.ts';
 import { freePort, waitForHttp } from './localServer.ts';
 
 const FIELDS = 26;
@@ -123,7 +123,7 @@ async function browser(backends: string[], steps: number): Promise<BrowserMeasur
 }
 
 function torch(steps: number): { samplesPerS: number; threads: number } {
-  const script = join(ROOT, 'src', 'models', 'trainBench.py');
+  const script = join(ROOT, 'bench', 'trainBench.py');
   // Every core for PyTorch; the studio's training worker leaves one core to the page (wasm pool = cores - 1).
   const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps, threads: availableParallelism() };
   const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);

@@ -7,7 +7,7 @@
  *   npx tsx bench/vocabStepBench.ts   (figures in the README)
  */
 import { generateSyntheticCtr } from '../src/data/ctr/syntheticCtr.ts';
-import { selectBackend } from '../src/models/testBackend.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
 import { DEFAULT_MODEL_CONFIG } from '../src/models/types.ts';
 await selectBackend('wasm');

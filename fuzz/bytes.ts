@@ -1,7 +1,7 @@
 /** Byte helpers of the mutators: latin1 views (every byte kept, invalid UTF-8 included) and concatenation. */
 
 // The project's own: the same concatenation the test fixtures use, the CRC-32 the .rlctr format uses.
-export { concatBytes as concat } from '../src/data/testFixtures.ts';
+export { concatBytes as concat } from '../test/support/testFixtures.ts';
 export { crc32 } from '../src/data/ctr/crc32.ts';
 
 /** Bytes as a string of code points 0..255, so text edits keep every other byte exactly. */

@@ -1,7 +1,7 @@
 import { inflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../src/data/importError.ts';
-import { npyBytes } from '../src/data/testFixtures.ts';
+import { npyBytes } from '../test/support/testFixtures.ts';
 import { crc32, utf8 } from './bytes.ts';
 import { classifyError, failureKey } from './classify.ts';
 import { generateInput } from './generate.ts';

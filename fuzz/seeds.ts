@@ -1,6 +1,6 @@
 /**
  * The fuzzer's seeds: the repository's own fixtures (the torch checkpoints, the sample datasets of
- * public/datasets) and files written by src/data/testFixtures.ts's builders, the same ones the
+ * public/datasets) and files written by test/support/testFixtures.ts's builders, the same ones the
  * readers' unit tests use. Every seed is a well-formed file its reader accepts.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { parseLines } from '../src/data/ctr/ctrParser.ts';
 import { createMovieLensParser } from '../src/data/ctr/movielens.ts';
 import { parseMtlCsv } from '../src/data/mtl/mtlCsv.ts';
-import { npyBytes, npzBytes, safetensorsBytes, sampleValues, word2vecBinaryBytes } from '../src/data/testFixtures.ts';
+import { npyBytes, npzBytes, safetensorsBytes, sampleValues, word2vecBinaryBytes } from '../test/support/testFixtures.ts';
 import { buildExampleTables } from '../src/examples/exampleTables.ts';
 import type { RunRecord } from '../src/state/savedRecords.ts';
 import { buildWorkspace } from '../src/state/workspaceFile.ts';

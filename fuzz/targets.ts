@@ -15,7 +15,7 @@ import { ImportError } from '../src/data/importError.ts';
 import { parseMtlCsv } from '../src/data/mtl/mtlCsv.ts';
 import { openTableFile } from '../src/data/openTableFile.ts';
 import { defaultTensorChoice } from '../src/data/tensorChoice.ts';
-import { npyBytes } from '../src/data/testFixtures.ts';
+import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
 import { createStudioStore } from '../src/state/studioStore.ts';
 import { createStudioUrlRegistry } from '../src/state/studioUrl.ts';

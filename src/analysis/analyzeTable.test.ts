@@ -5,7 +5,7 @@ import type { RowBlock, TableFile, TensorInfo } from '../data/tableFile.ts';
 import { analyzeTableFile } from './analyzeTable.ts';
 import { GramAccumulator } from './gramAccumulator.ts';
 import { fieldResult } from './spectrum.ts';
-import { seededRandom, tableWithSingularValues } from './testMatrices.ts';
+import { seededRandom, tableWithSingularValues } from '../../test/support/testMatrices.ts';
 import type { AnalysisProgress, FieldResult } from './types.ts';
 
 interface MemoryTensor {

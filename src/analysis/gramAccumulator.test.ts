@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GramAccumulator, mergeGram } from './gramAccumulator.ts';
-import { naiveGram, seededRandom } from './testMatrices.ts';
+import { naiveGram, seededRandom } from '../../test/support/testMatrices.ts';
 import type { SpectrumMode } from './types.ts';
 
 function randomTable(rows: number, dim: number, seed: number): Float32Array {

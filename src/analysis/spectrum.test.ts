@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GramAccumulator } from './gramAccumulator.ts';
 import { effectiveRank, fieldResult, informationAbundance, normalizedSpectrum, singularValuesFromGram } from './spectrum.ts';
-import { naiveGram, seededRandom, tableWithSingularValues } from './testMatrices.ts';
+import { naiveGram, seededRandom, tableWithSingularValues } from '../../test/support/testMatrices.ts';
 
 describe('singularValuesFromGram', () => {
   it('recovers the singular values of a table built with them', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { householderQlEigenvalues } from './householderQl.ts';
 import { JACOBI_MAX_N, symmetricEigenvalues } from './symmetricEigen.ts';
-import { seededRandom, symmetricWithEigenvalues } from './testMatrices.ts';
+import { seededRandom, symmetricWithEigenvalues } from '../../test/support/testMatrices.ts';
 
 function expectEigenvalues(actual: Float64Array, expected: number[], rel = 1e-13): void {
   const sorted = [...expected].sort((a, b) => b - a);

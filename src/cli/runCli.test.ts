@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { npyBytes, sampleValues } from '../data/testFixtures.ts';
+import { npyBytes, sampleValues } from '../../test/support/testFixtures.ts';
 import { runCli } from './runCli.ts';
 
 const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));

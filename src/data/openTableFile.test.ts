@@ -8,7 +8,7 @@ import { ImportError } from './importError.ts';
 import { nodeByteSource } from './nodeByteSource.ts';
 import { openTableFile } from './openTableFile.ts';
 import type { TableFile } from './tableFile.ts';
-import { npyBytes, npzBytes, readAll, safetensorsBytes, sampleValues, textSource, importFailure } from './testFixtures.ts';
+import { npyBytes, npzBytes, readAll, safetensorsBytes, sampleValues, textSource, importFailure } from '../../test/support/testFixtures.ts';
 
 describe('openTableFile format detection', () => {
   const npy = npyBytes([1, 2, 3, 4], [2, 2]);

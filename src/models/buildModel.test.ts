@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../data/ctr/prng.ts';
 import { buildModel } from './buildModel.ts';
-import { checkGradients } from './gradientCheck.ts';
-import { randomIndices, TINY_FIELDS } from './tinyData.ts';
-import { selectBackend } from './testBackend.ts';
+import { checkGradients } from '../../test/support/gradientCheck.ts';
+import { randomIndices, TINY_FIELDS } from '../../test/support/tinyData.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 import { MODEL_KINDS, type ModelConfig, type ModelKind } from './types.ts';
 
 const BATCH = 8;

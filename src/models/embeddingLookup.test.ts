@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { embeddingLookup } from './embeddingLookup.ts';
-import { selectBackend } from './testBackend.ts';
-import { seededValues as seeded } from './tinyData.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
+import { seededValues as seeded } from '../../test/support/tinyData.ts';
 
 const ROWS = [
   [1, 1, 3],

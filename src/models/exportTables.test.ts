@@ -6,7 +6,7 @@ import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { parseFieldDimsJSON } from '../state/fieldDims.ts';
 import { encodeNpyFloat32, exportEmbeddingTables, safetensorsName } from './exportTables.ts';
-import { selectBackend } from './testBackend.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
 
 beforeAll(() => selectBackend('cpu'));

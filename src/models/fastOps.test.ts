@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { affine } from './affine.ts';
 import { batchNormTraining } from './batchNormOp.ts';
 import { columnSums } from './columnSums.ts';
-import { selectBackend } from './testBackend.ts';
-import { seededValues as seeded } from './tinyData.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
+import { seededValues as seeded } from '../../test/support/tinyData.ts';
 
 const [N, IN, OUT] = [6, 5, 4];
 

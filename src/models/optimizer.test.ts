@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADAM, createOptimizer } from './optimizer.ts';
-import { selectBackend } from './testBackend.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 
 beforeAll(() => selectBackend('cpu'));
 

@@ -5,8 +5,8 @@ import { fieldResult, informationAbundance, singularValuesFromGram } from '../an
 import { auc } from '../data/ctr/auc.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { createRng } from '../data/ctr/prng.ts';
-import { plantedDataset, randomIndices, TINY_FIELDS } from './tinyData.ts';
-import { selectBackend } from './testBackend.ts';
+import { plantedDataset, randomIndices, TINY_FIELDS } from '../../test/support/tinyData.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG, type TrainConfig } from './trainer.ts';
 import type { ModelConfig, ModelKind } from './types.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from './testBackend.ts';
-import { plantedDataset, TINY_FIELDS } from './tinyData.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
+import { plantedDataset, TINY_FIELDS } from '../../test/support/tinyData.ts';
 import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
 import { MODEL_KINDS, type ModelKind } from './types.ts';
 

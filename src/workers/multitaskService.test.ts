@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticMtl } from '../data/mtl/syntheticMtl.ts';
-import { selectBackend } from '../models/testBackend.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 import type { MtlConflictProgress, MtlEvent, MtlTrainRequest } from './multitaskProtocol.ts';
 import { createMultitaskService, previewCsvText } from './multitaskService.ts';
 

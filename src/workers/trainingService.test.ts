@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../models/testBackend.ts';
+import { selectBackend } from '../../test/support/testBackend.ts';
 import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../models/trainer.ts';
 import type { ModelConfig } from '../models/types.ts';

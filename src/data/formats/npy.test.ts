@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
-import { npyBytes, readAll, recordingByteSource, sampleValues, type NpyCode, importFailure } from '../testFixtures.ts';
+import { npyBytes, readAll, recordingByteSource, sampleValues, type NpyCode, importFailure } from '../../../test/support/testFixtures.ts';
 
 const open = (bytes: Uint8Array, name = 'table.npy') => openTableFile(bytesByteSource(bytes, name));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
-import { npyBytes, npzBytes, readAll, recordingByteSource, sampleValues, importFailure } from '../testFixtures.ts';
+import { npyBytes, npzBytes, readAll, recordingByteSource, sampleValues, importFailure } from '../../../test/support/testFixtures.ts';
 import { inflateRange } from './inflateRange.ts';
 import { MAX_WHOLE_INFLATE_BYTES } from './npz.ts';
 import { readZipDirectory } from './zipDirectory.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAbortError } from '../abort.ts';
 import { PICKLE_LIMITS, PickleError, unpickle, type PickleValue } from './pickle.ts';
-import { PickleWriter } from './pickleFixtures.ts';
+import { PickleWriter } from '../../../test/support/pickleFixtures.ts';
 
 const plain = { persistentLoad: () => null };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textSource } from '../testFixtures.ts';
+import { textSource } from '../../../test/support/testFixtures.ts';
 import { MAX_LINE_CHARS, textLines } from './textLines.ts';
 
 async function collect(text: string, slice: number) {

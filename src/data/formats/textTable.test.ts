@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTableFile } from '../openTableFile.ts';
-import { readAll, textSource, importFailure } from '../testFixtures.ts';
+import { readAll, textSource, importFailure } from '../../../test/support/testFixtures.ts';
 import { readMetadataLabels } from './metadataLabels.ts';
 import { openTextTable } from './textTable.ts';
 

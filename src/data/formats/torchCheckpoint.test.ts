@@ -5,8 +5,8 @@ import { analyzeTableFile } from '../../analysis/analyzeTable.ts';
 import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
 import { isAbortError } from '../abort.ts';
-import { importFailure, readAll } from '../testFixtures.ts';
-import { checkpointBytes, float32Storage, PickleWriter } from './pickleFixtures.ts';
+import { importFailure, readAll } from '../../../test/support/testFixtures.ts';
+import { checkpointBytes, float32Storage, PickleWriter } from '../../../test/support/pickleFixtures.ts';
 import { MAX_PICKLE_BYTES, MAX_TENSORS } from './torchCheckpoint.ts';
 
 /** Written by scripts/torchFixtures.py with Debian's torch: the files and numpy's values for them. */

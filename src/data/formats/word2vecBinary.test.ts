@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
 import { openTableFile } from '../openTableFile.ts';
-import { importFailure, readAll, sampleValues, word2vecBinaryBytes } from '../testFixtures.ts';
+import { importFailure, readAll, sampleValues, word2vecBinaryBytes } from '../../../test/support/testFixtures.ts';
 import { openWord2vecBinary, parseWord2vecHeader } from './word2vecBinary.ts';
 
 const WORDS = ['the', 'item_42', '1990', 'café', '北京'];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../testBackend.ts';
+import { useBackend } from '../../../test/support/testBackend.ts';
 import { createMomentState, MULTI_TASK_OPTIMIZERS, MultiTaskOptimizer, multiTaskStep, type OptimizerHyper } from './adaTask.ts';
 
 const H: OptimizerHyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, rmspropDecay: 0.9 };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
-import { useBackend } from '../testBackend.ts';
+import { useBackend } from '../../../test/support/testBackend.ts';
 import { buildMultiTaskModel } from './buildMultiTaskModel.ts';
 import { measureConflictPairs } from './conflictPairs.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from './types.ts';

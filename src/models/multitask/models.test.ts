@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CtrField } from '../../data/ctr/ctrDataset.ts';
-import { useBackend } from '../testBackend.ts';
+import { useBackend } from '../../../test/support/testBackend.ts';
 import { buildMultiTaskModel, taskEmbedding } from './buildMultiTaskModel.ts';
 import { bceWithLogits, taskGradients } from './taskGradients.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, MULTI_TASK_KINDS, type MultiTaskConfig, type MultiTaskKind, type MultiTaskModel } from './types.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { comparableMask } from '../../data/mtl/comparable.ts';
 import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
-import { useBackend } from '../testBackend.ts';
+import { useBackend } from '../../../test/support/testBackend.ts';
 import { createMultiTaskTrainer } from './multiTaskTrainer.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig, type MultiTaskKind } from './types.ts';
 

@@ -3,7 +3,7 @@
  *   1. DNN and DCNv2 at 1x on the default synthetic dataset: test AUC against its Bayes AUC;
  *   2. at `--size` (default 4x), single vs multi-embedding mean IA (sets side by side) over seeds.
  *
- *   npx tsx src/models/scalingExperimentRun.ts [--dataset synthetic-ctr-small | synthetic-ctr-1m | --generate rows,maxCardinality]
+ *   npm run experiment:scaling -- [--dataset synthetic-ctr-small | synthetic-ctr-1m | --generate rows,maxCardinality]
  *     [--epochs 10] [--batch 2048] [--seeds 1,2,3] [--size 4] [--skip-auc]
  *
  * Cost on a shared 2-core machine (load ~9): part 1 on synthetic-ctr-small with the published
@@ -15,16 +15,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { auc } from '../data/ctr/auc.ts';
-import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
-import { decodeCtrDataset } from '../data/ctr/datasetFile.ts';
-import type { DatasetIndex } from '../data/ctr/datasetIndex.ts';
-import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
-import { runScalingPoint } from './scalingExperiment.ts';
-import { scalingRuns, summarizeScaling, type ScalingPoint } from './scalingPlan.ts';
-import { selectBackend } from './testBackend.ts';
-import { DEFAULT_TRAIN_CONFIG } from './trainer.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelKind } from './types.ts';
+import { auc } from '../src/data/ctr/auc.ts';
+import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
+import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
+import type { DatasetIndex } from '../src/data/ctr/datasetIndex.ts';
+import { generateSyntheticCtr } from '../src/data/ctr/syntheticCtr.ts';
+import { runScalingPoint } from '../src/models/scalingExperiment.ts';
+import { scalingRuns, summarizeScaling, type ScalingPoint } from '../src/models/scalingPlan.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../src/models/types.ts';
 
 const DATASET = 'synthetic-ctr-small';
 
@@ -36,7 +36,7 @@ function loadDataset(): { name: string; data: CtrDataset; bayesTestAuc: number }
     const data = generateSyntheticCtr({ seed: 2024, rows, fields: 24, minCardinality: 2, maxCardinality });
     return { name: `generated (seed 2024, 24 fields, 2..${maxCardinality} values)`, data, bayesTestAuc: auc(data.test.trueProbabilities!, data.test.labels) };
   }
-  const dir = fileURLToPath(new URL('../../public/datasets/', import.meta.url));
+  const dir = fileURLToPath(new URL('../public/datasets/', import.meta.url));
   const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
   const entry = index.datasets.find((d) => d.id === arg('dataset', DATASET))!;
   const data = entry.generator ? generateSyntheticCtr({ ...entry.generator, name: entry.id }) : decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file)));

@@ -1,4 +1,4 @@
-"""PyTorch CPU reference for trainBench.ts: the same DeepFM, optimiser and batch shape.
+"""PyTorch CPU reference for bench/trainBench.ts (the studio) and bench/trainNodeBench.ts (Node): the same DeepFM, optimiser and batch shape.
 
 Reads a JSON config from argv[1]; prints one JSON line {"samples_per_s": ..., "threads": ...}.
 The optional "threads" sets torch's intra-op threads (Debian's build starts with 1 here).

@@ -1,6 +1,6 @@
 /** Tiny seeded CTR datasets for the model and trainer tests. */
-import type { CtrDataset, CtrField, CtrSplit } from '../data/ctr/ctrDataset.ts';
-import { createRng, type Rng } from '../data/ctr/prng.ts';
+import type { CtrDataset, CtrField, CtrSplit } from '../../src/data/ctr/ctrDataset.ts';
+import { createRng, type Rng } from '../../src/data/ctr/prng.ts';
 
 export const TINY_FIELDS: CtrField[] = [
   { name: 'user', cardinality: 5 },

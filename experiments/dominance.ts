@@ -2,14 +2,13 @@
  * Measures task dominance on the imbalanced synthetic problem (click 30 %, like 3 %): for each
  * seed, trains the same model with Adam and with AdaTask and prints the top shared layer's mean
  * rAU per task, the dominant task's argmax share, and test AUC / gAUC per task.
- *   npx tsx src/models/multitask/dominanceExperiment.ts [kind=shared-bottom] [epochs=3] [seeds=1,2,3] [optimizer=adatask]
+ *   npm run experiment:dominance -- [kind=shared-bottom] [epochs=3] [seeds=1,2,3] [optimizer=adatask]
  */
-import { generateSyntheticMtl, syntheticMtlLossWeights } from '../../data/mtl/syntheticMtl.ts';
-// The Node setup of the tests' backends (wasm from the package's own files).
-import { useBackend as startBackend } from '../testBackend.ts';
-import type { MultiTaskOptimizerKind } from './adaTask.ts';
-import { createMultiTaskTrainer, type TaskMetrics } from './multiTaskTrainer.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from './types.ts';
+import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/syntheticMtl.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
+import type { MultiTaskOptimizerKind } from '../src/models/multitask/adaTask.ts';
+import { createMultiTaskTrainer, type TaskMetrics } from '../src/models/multitask/multiTaskTrainer.ts';
+import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from '../src/models/multitask/types.ts';
 
 export interface DominanceRun {
   seed: number;
@@ -56,7 +55,7 @@ function format(run: DominanceRun): string {
 
 async function main(): Promise<void> {
   const [kind = 'shared-bottom', epochs = '3', seeds = '1,2,3', alternative = 'adatask'] = process.argv.slice(2);
-  await startBackend('wasm');
+  await selectBackend('wasm');
   const runs: DominanceRun[] = [];
   const optimizers: MultiTaskOptimizerKind[] = ['adam', alternative as MultiTaskOptimizerKind];
   for (const seed of seeds.split(',').map(Number)) {
@@ -73,4 +72,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('dominanceExperiment.ts')) await main();
+if (process.argv[1]?.endsWith('dominance.ts')) await main();

@@ -1,9 +1,9 @@
 /**
- * Gram accumulation throughput: `npx tsx src/analysis/benchmarkGram.ts [rows] [dim] [mode]`.
+ * Gram accumulation throughput: `npm run bench:gram -- [rows] [dim] [mode]`.
  * GFLOP/s counts the full Gram, 2 N K^2 flops (symmetry halves the work actually done).
  */
-import { GramAccumulator } from './gramAccumulator.ts';
-import type { SpectrumMode } from './types.ts';
+import { GramAccumulator } from '../src/analysis/gramAccumulator.ts';
+import type { SpectrumMode } from '../src/analysis/types.ts';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const dim = Number(process.argv[3] ?? 64);

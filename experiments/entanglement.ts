@@ -3,19 +3,18 @@
  * shared-bottom, MMoE, PLE and STEM-Net on the same data and prints, per model, the share of
  * conflict pairs it separates (far for click, near for like) and test AUC per task, plus the
  * mean gradient entanglement on the shared embedding over the last steps.
- *   npx tsx src/models/multitask/entanglementExperiment.ts [epochs=3] [seed=1] [rho=-0.5]
+ *   npm run experiment:entanglement -- [epochs=3] [seed=1] [rho=-0.5]
  */
-import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
-// The Node setup of the tests' backends (wasm from the package's own files).
-import { useBackend as startBackend } from '../testBackend.ts';
-import { measureConflictPairs } from './conflictPairs.ts';
-import { createMultiTaskTrainer, type MultiTaskTrainer } from './multiTaskTrainer.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from './types.ts';
+import { generateSyntheticMtl } from '../src/data/mtl/syntheticMtl.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
+import { measureConflictPairs } from '../src/models/multitask/conflictPairs.ts';
+import { createMultiTaskTrainer, type MultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
+import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from '../src/models/multitask/types.ts';
 
 async function main(): Promise<void> {
   const [epochs = '3', seedArg = '1', rho = '-0.5'] = process.argv.slice(2);
   const seed = Number(seedArg);
-  await startBackend('wasm');
+  await selectBackend('wasm');
   const data = generateSyntheticMtl({ seed, rows: 20_000, taskCorrelation: Number(rho) });
   const batchSize = 256;
   const steps = Math.floor(data.train.rows / batchSize) * Number(epochs);
@@ -45,4 +44,4 @@ async function main(): Promise<void> {
   for (const t of trained.values()) t.dispose();
 }
 
-if (process.argv[1]?.endsWith('entanglementExperiment.ts')) await main();
+if (process.argv[1]?.endsWith('entanglement.ts')) await main();

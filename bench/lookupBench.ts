@@ -2,11 +2,11 @@
  * Cost of one embedding-lookup gradient (1024 x 26 lookups, dim 16) against vocabulary size:
  * the scatter-add gradient of embeddingLookup vs tfjs's stock gather gradient.
  *
- *   npx tsx src/models/lookupBench.ts
+ *   npm run bench:lookup
  */
 import * as tf from '@tensorflow/tfjs';
-import { embeddingLookup } from './embeddingLookup.ts';
-import { selectBackend } from './testBackend.ts';
+import { embeddingLookup } from '../src/models/embeddingLookup.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
 
 const LOOKUPS = 1024 * 26;
 const DIM = 16;

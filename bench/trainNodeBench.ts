@@ -1,18 +1,18 @@
 /**
  * Training throughput of DeepFM (26 fields x dim 16, MLP 400-400, batch 1024) with this module's
  * trainer on each tfjs backend that runs in Node (cpu, wasm), next to PyTorch CPU on the same
- * model in the same run (/usr/bin/python3 src/models/trainBench.py).
+ * model in the same run (/usr/bin/python3 bench/trainBench.py).
  *
- *   npx tsx src/models/trainBench.ts [--cardinality 1000] [--steps 5]
+ *   npm run bench:train-node -- [--cardinality 1000] [--steps 5]
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CtrDataset, CtrField } from '../data/ctr/ctrDataset.ts';
-import { createRng } from '../data/ctr/prng.ts';
-import { randomIndices } from './tinyData.ts';
-import { selectBackend } from './testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
-import type { ModelConfig } from './types.ts';
+import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
+import { createRng } from '../src/data/ctr/prng.ts';
+import { randomIndices } from '../test/support/tinyData.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
+import { createTrainer, DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
+import type { ModelConfig } from '../src/models/types.ts';
 
 const FIELDS = 26;
 const DIM = 16;

@@ -3,9 +3,9 @@
  * .safetensors written byte by byte as numpy / zipfile / safetensors write them.
  */
 import { deflateSync, zipSync, type Zippable } from 'fflate';
-import { bytesByteSource, type ByteSource } from './byteSource.ts';
-import { ImportError } from './importError.ts';
-import type { ReadOptions, TableFile } from './tableFile.ts';
+import { bytesByteSource, type ByteSource } from '../../src/data/byteSource.ts';
+import { ImportError } from '../../src/data/importError.ts';
+import type { ReadOptions, TableFile } from '../../src/data/tableFile.ts';
 
 /** numpy type codes without the byte-order character. */
 export type NpyCode = 'f2' | 'f4' | 'f8' | 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'i8' | 'u8' | 'b1';

@@ -10,7 +10,7 @@
  * gradient matches at least one, a wrong one matches none.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../data/ctr/prng.ts';
+import { createRng } from '../../src/data/ctr/prng.ts';
 
 export interface GradientCheck {
   variable: number;
