@@ -21,7 +21,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   workers: 1,
-  reporter: [['list']],
+  // The JSON report feeds npm test's closing count (scripts/testSummary.ts).
+  reporter: [['list'], ['json', { outputFile: '.tmp/reports/e2e.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
