@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export const REFERENCE = resolve('../shared/reference');
+/** The committed reference tables (scripts/referenceFixtures.py). */
+export const REFERENCE = resolve('test/reference');
 export const SHOTS = 'test-results/screenshots';
 
 export const card = (page: Page, source: string) => page.locator(`[data-testid="table-card"][data-source="${source}"]`);

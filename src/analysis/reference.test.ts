@@ -1,33 +1,17 @@
 /**
- * The engine against numpy float64 results: every case of ../shared/reference/expected.json,
- * read through the same parsers as the app.
+ * The engine against numpy float64 results: every case of test/reference/expected.json (and of
+ * ../shared/reference/expected.json when it is beside the checkout), read through the same
+ * parsers as the app.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { referenceSets, type ExpectedCase, type ExpectedField } from '../../test/support/referenceFiles.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { analyzeTableFile } from './analyzeTable.ts';
 import type { AnalysisResult, FieldResult, SpectrumMode } from './types.ts';
 
-const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
-
-interface ExpectedField {
-  rows: number;
-  dim: number;
-  singular_values_raw: number[];
-  recscope_spectrum: number[];
-  information_abundance: number;
-}
-interface ExpectedCase {
-  field_dims?: number[];
-  fields: Record<string, ExpectedField>;
-}
-
-const expected = JSON.parse(readFileSync(`${REFERENCE_DIR}expected.json`, 'utf8')) as { cases: Record<string, ExpectedCase> };
-
-async function analyse(fileName: string, c: ExpectedCase, mode: SpectrumMode): Promise<AnalysisResult> {
-  const source = await nodeByteSource(REFERENCE_DIR + fileName);
+async function analyse(dir: string, fileName: string, c: ExpectedCase, mode: SpectrumMode): Promise<AnalysisResult> {
+  const source = await nodeByteSource(dir + fileName);
   try {
     const file = await openTableFile(source);
     const tensors = file.tensors.filter((t) => t.analysable).map((t) => t.name);
@@ -49,26 +33,28 @@ function pairs(result: AnalysisResult, c: ExpectedCase): [ExpectedField, FieldRe
   });
 }
 
-describe.each(Object.entries(expected.cases))('reference %s', (fileName, c) => {
-  it('raw singular values match numpy within 1e-4 s_max', async () => {
-    const result = await analyse(fileName, c, 'raw');
-    expect(result.source).toBe(fileName);
-    for (const [want, got] of pairs(result, c)) {
-      expect(got.rows).toBe(want.rows);
-      expect(got.dim).toBe(want.dim);
-      expect(got.excluded_rows).toBe(0);
-      expect(got.singular_values).toHaveLength(want.singular_values_raw.length);
-      const sMax = want.singular_values_raw[0];
-      got.singular_values.forEach((s, i) => expect(Math.abs(s - want.singular_values_raw[i])).toBeLessThanOrEqual(1e-4 * sMax));
-    }
-  });
+describe.each(referenceSets())('$label', ({ dir, cases }) => {
+  describe.each(Object.entries(cases))('reference %s', (fileName, c) => {
+    it('raw singular values match numpy within 1e-4 s_max', async () => {
+      const result = await analyse(dir, fileName, c, 'raw');
+      expect(result.source).toBe(fileName);
+      for (const [want, got] of pairs(result, c)) {
+        expect(got.rows).toBe(want.rows);
+        expect(got.dim).toBe(want.dim);
+        expect(got.excluded_rows).toBe(0);
+        expect(got.singular_values).toHaveLength(want.singular_values_raw.length);
+        const sMax = want.singular_values_raw[0];
+        got.singular_values.forEach((s, i) => expect(Math.abs(s - want.singular_values_raw[i])).toBeLessThanOrEqual(1e-4 * sMax));
+      }
+    });
 
-  it('recscope spectrum within 1e-4 and information abundance within 1e-3', async () => {
-    const result = await analyse(fileName, c, 'recscope');
-    for (const [want, got] of pairs(result, c)) {
-      expect(got.normalized_spectrum).toHaveLength(want.recscope_spectrum.length);
-      got.normalized_spectrum.forEach((s, i) => expect(Math.abs(s - want.recscope_spectrum[i])).toBeLessThanOrEqual(1e-4));
-      expect(Math.abs(got.information_abundance - want.information_abundance)).toBeLessThanOrEqual(1e-3);
-    }
+    it('recscope spectrum within 1e-4 and information abundance within 1e-3', async () => {
+      const result = await analyse(dir, fileName, c, 'recscope');
+      for (const [want, got] of pairs(result, c)) {
+        expect(got.normalized_spectrum).toHaveLength(want.recscope_spectrum.length);
+        got.normalized_spectrum.forEach((s, i) => expect(Math.abs(s - want.recscope_spectrum[i])).toBeLessThanOrEqual(1e-4));
+        expect(Math.abs(got.information_abundance - want.information_abundance)).toBeLessThanOrEqual(1e-3);
+      }
+    });
   });
 });

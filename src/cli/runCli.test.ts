@@ -1,12 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { committedReference } from '../../test/support/referenceFiles.ts';
 import { npyBytes, sampleValues } from '../../test/support/testFixtures.ts';
 import { runCli } from './runCli.ts';
 
-const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+const { dir: REFERENCE_DIR, cases } = committedReference();
+const FIELD_DIMS = cases['fields_concat.npy'].field_dims!;
+const DIM = cases['fields.safetensors'].fields.field_0.dim;
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -37,24 +39,25 @@ describe('runCli', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out).toContain('recipe: recscope: rows L2-normalised');
-    const tableRows = out.split('\n').filter((l) => /^field_\d\s+\d+\s+32\s/.test(l));
-    expect(tableRows.map((l) => Number(l.split(/\s+/)[1]))).toEqual([2, 7, 24, 150, 900, 4000]);
-    const spectrumLines = out.split('\n').filter((l) => /^field_\d\s+[▁▂▃▄▅▆▇█·]{32}$/.test(l));
-    expect(spectrumLines).toHaveLength(6);
-    // field_0 has 2 rows: two singular values, then 30 zeros
-    expect(spectrumLines[0]).toMatch(/█.·{30}$/);
+    const tableRows = out.split('\n').filter((l) => new RegExp(`^field_\\d\\s+\\d+\\s+${DIM}\\s`).test(l));
+    expect(tableRows.map((l) => Number(l.split(/\s+/)[1]))).toEqual([...FIELD_DIMS].sort((a, b) => a - b));
+    const spectrumLines = out.split('\n').filter((l) => new RegExp(`^field_\\d\\s+[▁▂▃▄▅▆▇█·]{${DIM}}$`).test(l));
+    expect(spectrumLines).toHaveLength(FIELD_DIMS.length);
+    // field_0 has 2 rows: two singular values, then zeros
+    expect(FIELD_DIMS[0]).toBe(2);
+    expect(spectrumLines[0]).toMatch(new RegExp(`█.·{${DIM - 2}}$`));
   });
 
   it('--field-dims as a list or a sidecar JSON file, --mode raw, --json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reclens-'));
     const sidecar = join(dir, 'dims.json');
-    writeFileSync(sidecar, JSON.stringify([2, 7, 24, 150, 900, 4000]));
-    for (const dims of ['2,7,24,150,900,4000', sidecar]) {
+    writeFileSync(sidecar, JSON.stringify(FIELD_DIMS));
+    for (const dims of [FIELD_DIMS.join(','), sidecar]) {
       const { code, out } = await run('analyze', REFERENCE_DIR + 'fields_concat.npy', '--field-dims', dims, '--mode', 'raw', '--json');
       expect(code).toBe(0);
       const doc = JSON.parse(out);
-      expect(doc.options).toEqual({ mode: 'raw', field_dims: [2, 7, 24, 150, 900, 4000], tensors: [expect.any(String)] });
-      expect(doc.fields.map((f: { name: string }) => f.name)).toEqual(['field_0', 'field_1', 'field_2', 'field_3', 'field_4', 'field_5']);
+      expect(doc.options).toEqual({ mode: 'raw', field_dims: FIELD_DIMS, tensors: [expect.any(String)] });
+      expect(doc.fields.map((f: { name: string }) => f.name)).toEqual(FIELD_DIMS.map((_, i) => `field_${i}`));
     }
   });
 
@@ -72,7 +75,8 @@ describe('runCli', () => {
       errIsTTY: true,
     });
     expect(code).toBe(0);
-    expect(err).toMatch(/reading 3,000 \/ 3,000 \(100%\) rows, [\d,]+ rows\/s/);
+    const rows = cases['healthy_f32.npy'].fields.table.rows.toLocaleString('en-US');
+    expect(err).toMatch(new RegExp(`reading ${rows} / ${rows} \\(100%\\) rows, [\\d,]+ rows/s`));
     expect(err.endsWith('\r\x1b[K')).toBe(true);
   });
 

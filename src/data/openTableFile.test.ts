@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { referenceSets } from '../../test/support/referenceFiles.ts';
 import { bytesByteSource, type ByteSource } from './byteSource.ts';
 import { checkFieldDims, parseFieldDims } from './fieldDims.ts';
 import { ImportError } from './importError.ts';
@@ -73,23 +72,12 @@ describe('openTableFile format detection', () => {
   });
 });
 
-// ---- The reference files every RecLens checkout has beside it (numpy-written; see ../shared/README.md).
+// ---- The reference files: test/reference (committed), and ../shared/reference when it is beside the checkout.
 
-const REFERENCE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/reference');
-
-interface ExpectedField {
-  rows: number;
-  dim: number;
-  singular_values_raw: number[];
-}
-const expected = JSON.parse(readFileSync(join(REFERENCE, 'expected.json'), 'utf8')) as {
-  cases: Record<string, { field_dims?: number[]; fields: Record<string, ExpectedField> }>;
-};
-
-async function withReference<T>(file: string, check: (table: TableFile, raw: Uint8Array) => Promise<T>): Promise<T> {
-  const src = await nodeByteSource(join(REFERENCE, file));
+async function withReference<T>(dir: string, file: string, check: (table: TableFile, raw: Uint8Array) => Promise<T>): Promise<T> {
+  const src = await nodeByteSource(dir + file);
   try {
-    return await check(await openTableFile(src), readFileSync(join(REFERENCE, file)));
+    return await check(await openTableFile(src), readFileSync(dir + file));
   } finally {
     await src.close();
   }
@@ -124,7 +112,7 @@ function firstRow(raw: Uint8Array, dataOffset: number, dim: number, itemSize: 2 
 
 const npyDataOffset = (raw: Uint8Array) => 10 + (raw[8] | (raw[9] << 8));
 
-describe('reference files', () => {
+describe.each(referenceSets())('reference files in $label', ({ dir, cases }) => {
   const singleTables: [string, string, 2 | 4 | 8][] = [
     ['healthy_f32.npy', 'float32', 4],
     ['collapsed_f32.npy', 'float32', 4],
@@ -133,8 +121,8 @@ describe('reference files', () => {
   ];
   for (const [file, dtype, itemSize] of singleTables) {
     it(`reads ${file}`, async () => {
-      const { rows, dim } = expected.cases[file].fields.table;
-      await withReference(file, async (table, raw) => {
+      const { rows, dim } = cases[file].fields.table;
+      await withReference(dir, file, async (table, raw) => {
         expect(table.tensors).toEqual([{ name: file.replace('.npy', ''), shape: [rows, dim], dtype, analysable: true }]);
         const values = await allValues(table, table.tensors[0].name, rows, dim);
         expect(values.slice(0, dim)).toEqual(firstRow(raw, npyDataOffset(raw), dim, itemSize));
@@ -144,39 +132,40 @@ describe('reference files', () => {
 
   it('reads the Fortran-order file as exactly the matrix of collapsed_f32.npy', async () => {
     // The two files hold one matrix: numpy found identical singular values for both.
-    expect(expected.cases['collapsed_f32_fortran.npy'].fields.table.singular_values_raw).toEqual(
-      expected.cases['collapsed_f32.npy'].fields.table.singular_values_raw,
-    );
-    const c = await withReference('collapsed_f32.npy', (t) => allValues(t, 'collapsed_f32', 3000, 32));
-    const f = await withReference('collapsed_f32_fortran.npy', async (table, raw) => {
-      expect(table.tensors[0]).toMatchObject({ shape: [3000, 32], dtype: 'float32', analysable: true });
-      const values = await allValues(table, 'collapsed_f32_fortran', 3000, 32);
+    const { rows, dim, singular_values_raw: singularValues } = cases['collapsed_f32_fortran.npy'].fields.table;
+    expect(singularValues).toEqual(cases['collapsed_f32.npy'].fields.table.singular_values_raw);
+    const c = await withReference(dir, 'collapsed_f32.npy', (t) => allValues(t, 'collapsed_f32', rows, dim));
+    const f = await withReference(dir, 'collapsed_f32_fortran.npy', async (table, raw) => {
+      expect(table.tensors[0]).toMatchObject({ shape: [rows, dim], dtype: 'float32', analysable: true });
+      const values = await allValues(table, 'collapsed_f32_fortran', rows, dim);
       // Column-major: element (0, j) sits at j * rows.
       const v = new DataView(raw.buffer, raw.byteOffset + npyDataOffset(raw));
-      expect(values.slice(0, 32)).toEqual(Array.from({ length: 32 }, (_, j) => v.getFloat32(4 * j * 3000, true)));
+      expect(values.slice(0, dim)).toEqual(Array.from({ length: dim }, (_, j) => v.getFloat32(4 * j * rows, true)));
       return values;
     });
     expect(f).toEqual(c);
   });
 
+  const { field_dims: fieldDims, fields: concatFields } = cases['fields_concat.npy'];
+  const concatRows = fieldDims!.reduce((a, b) => a + b, 0);
+  const concatDim = concatFields.field_0.dim;
+
   it('reads fields_concat.npy and splits it with the field_dims of expected.json', async () => {
-    const { field_dims: fieldDims, fields } = expected.cases['fields_concat.npy'];
     expect(parseFieldDims(JSON.stringify({ field_dims: fieldDims }))).toEqual(fieldDims);
-    const rows = fieldDims!.reduce((a, b) => a + b, 0);
-    expect(fieldDims!.map((_, i) => fields[`field_${i}`].rows)).toEqual(fieldDims);
-    await withReference('fields_concat.npy', async (table, raw) => {
-      expect(table.tensors[0]).toMatchObject({ name: 'fields_concat', shape: [rows, 32], dtype: 'float32' });
+    expect(fieldDims!.map((_, i) => concatFields[`field_${i}`].rows)).toEqual(fieldDims);
+    await withReference(dir, 'fields_concat.npy', async (table, raw) => {
+      expect(table.tensors[0]).toMatchObject({ name: 'fields_concat', shape: [concatRows, concatDim], dtype: 'float32' });
       expect(() => checkFieldDims(fieldDims!, table.tensors[0].shape[0])).not.toThrow();
-      const values = await allValues(table, 'fields_concat', rows, 32);
-      expect(values.slice(0, 32)).toEqual(firstRow(raw, npyDataOffset(raw), 32, 4));
+      const values = await allValues(table, 'fields_concat', concatRows, concatDim);
+      expect(values.slice(0, concatDim)).toEqual(firstRow(raw, npyDataOffset(raw), concatDim, 4));
     });
   });
 
   for (const file of ['fields.npz', 'fields.safetensors']) {
     it(`reads every field of ${file} as the matching slice of fields_concat.npy`, async () => {
-      const concat = await withReference('fields_concat.npy', (t) => allValues(t, 'fields_concat', 5083, 32));
-      const { fields } = expected.cases[file];
-      await withReference(file, async (table, raw) => {
+      const concat = await withReference(dir, 'fields_concat.npy', (t) => allValues(t, 'fields_concat', concatRows, concatDim));
+      const { fields } = cases[file];
+      await withReference(dir, file, async (table, raw) => {
         expect(table.tensors.map((t) => [t.name, t.shape, t.dtype, t.analysable])).toEqual(
           Object.entries(fields).map(([name, f]) => [name, [f.rows, f.dim], 'float32', true]),
         );
@@ -188,16 +177,17 @@ describe('reference files', () => {
         }
         if (file.endsWith('.safetensors')) {
           const headerSize = new DataView(raw.buffer, raw.byteOffset).getUint32(0, true);
-          const field0 = await allValues(table, 'field_0', 2, 32);
-          expect(field0.slice(0, 32)).toEqual(firstRow(raw, 8 + headerSize, 32, 4));
+          const { rows, dim } = fields.field_0;
+          const field0 = await allValues(table, 'field_0', rows, dim);
+          expect(field0.slice(0, dim)).toEqual(firstRow(raw, 8 + headerSize, dim, 4));
         }
       });
     });
   }
 
   it('reads the Embedding Projector TSV', async () => {
-    const { rows, dim } = expected.cases['collapsed_projector.tsv'].fields.table;
-    await withReference('collapsed_projector.tsv', async (table, raw) => {
+    const { rows, dim } = cases['collapsed_projector.tsv'].fields.table;
+    await withReference(dir, 'collapsed_projector.tsv', async (table, raw) => {
       expect(table.format).toBe('tsv');
       expect(table.tensors[0]).toEqual({ name: 'collapsed_projector', shape: [-1, dim], dtype: 'float64', analysable: true });
       const values = await allValues(table, 'collapsed_projector', rows, dim);
@@ -210,7 +200,7 @@ describe('reference files', () => {
   it('has a test for every reference file', () => {
     const tested = ['healthy_f32.npy', 'collapsed_f32.npy', 'collapsed_f64.npy', 'collapsed_f16.npy', 'collapsed_f32_fortran.npy'];
     tested.push('fields_concat.npy', 'fields.npz', 'fields.safetensors', 'collapsed_projector.tsv');
-    expect(Object.keys(expected.cases).sort()).toEqual(tested.sort());
+    expect(Object.keys(cases).sort()).toEqual(tested.sort());
   });
 });
 
