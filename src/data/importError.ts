@@ -1,20 +1,6 @@
-/** Why a file could not be imported. Every code has a message naming the problem and a fix. */
-export type ImportErrorCode =
-  | 'unsupported-format'
-  | 'unsupported-dtype'
-  | 'truncated'
-  | 'bad-header'
-  | 'shape-mismatch'
-  | 'not-2d'
-  | 'non-numeric'
-  | 'ragged-row'
-  | 'field-dims-mismatch'
-  | 'bad-field-dims'
-  | 'empty'
-  | 'no-finite-rows'
-  | 'too-large'
-  | 'no-tensor-selected'
-  | 'read-failed';
+import type { ImportErrorCode, SerializedImportError } from '../contracts/errors.ts';
+
+export type { ImportErrorCode, SerializedImportError };
 
 export class ImportError extends Error {
   readonly code: ImportErrorCode;
@@ -32,10 +18,4 @@ export class ImportError extends Error {
   toJSON(): SerializedImportError {
     return { code: this.code, message: this.message, fix: this.fix };
   }
-}
-
-export interface SerializedImportError {
-  code: ImportErrorCode | 'cancelled' | 'internal';
-  message: string;
-  fix: string;
 }

@@ -1,4 +1,5 @@
 /** The Multi-task view's share of the studio store: the form, the dataset, the live run and the conflict measure. */
+import type { RunStatus } from '../contracts/run.ts';
 import type { SerializedImportError } from '../data/importError.ts';
 import type { BackendName } from '../workers/analysisProtocol.ts';
 import type {
@@ -11,7 +12,6 @@ import type {
   MtlDatasetSummary,
   MtlEvent,
   MtlModelKind,
-  MtlStatus,
   MtlTaskMetrics,
 } from '../workers/multitaskProtocol.ts';
 
@@ -61,7 +61,7 @@ export interface MtlRun {
   form: MultitaskForm;
   datasetName: string;
   createdAt: number;
-  status: MtlStatus;
+  status: RunStatus;
   message?: string;
   step: number;
   epoch: number;
@@ -138,11 +138,14 @@ export function applyMtlEvent(run: MtlRun, e: MtlEvent): Partial<MtlRun> {
     case 'started':
       return { tasks: e.tasks, fields: e.fields, layers: e.layers, backend: e.backend, sharedParameters: e.parameters };
     case 'progress':
-      return { step: e.step, epoch: e.epoch, stepsPerSecond: e.stepsPerSecond, losses: [...run.losses, { step: e.step, losses: e.losses }] };
+      return { step: e.step, epoch: e.epoch, stepsPerSecond: e.stepsPerSecond, losses: [...run.losses, ...e.points] };
     case 'snapshot':
       return { snapshots: [...run.snapshots, { step: e.step, arms: e.arms }] };
     case 'metrics':
       return { metrics: [...run.metrics, { step: e.step, all: e.all, comparable: e.comparable }] };
+    case 'checkpoint':
+    case 'final':
+      return {};
   }
 }
 

@@ -23,8 +23,8 @@ describe('multi-task URL keys and run events', () => {
     const started = { ...run, ...applyMtlEvent(run, { type: 'started', tasks: ['a', 'b'], fields: ['user'], layers: ['embedding', 'bottom/0'], backend: 'cpu', parameters: 10 }) };
     expect(shownLayer(started, '')).toBe('bottom/0');
     expect(shownLayer(started, 'embedding')).toBe('embedding');
-    const progressed = applyMtlEvent(started, { type: 'progress', step: 3, epoch: 0, losses: { adam: [1, 2], alt: [1, 2] }, stepsPerSecond: 2 });
-    expect(progressed.losses).toHaveLength(1);
+    const progressed = applyMtlEvent(started, { type: 'progress', step: 3, epoch: 0, points: [{ step: 2, losses: { adam: [1, 2], alt: [1, 2] } }], stepsPerSecond: 2 });
+    expect(progressed.losses).toEqual([{ step: 2, losses: { adam: [1, 2], alt: [1, 2] } }]);
     expect(progressed.step).toBe(3);
   });
 });

@@ -1,11 +1,12 @@
 /** The Train view's share of the studio store: the form, live and saved runs, the scaling queue. */
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ScalingPoint, ScalingVariant } from '../models/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../models/types.ts';
 import type { BackendName, BackendState } from '../workers/analysisProtocol.ts';
-import type { DatasetSummary, FinalReport, LossPoint, TrainingStatus } from '../workers/trainingProtocol.ts';
+import type { RunStatus } from '../contracts/run.ts';
+import type { DatasetSummary, FinalReport, LossPoint } from '../workers/trainingProtocol.ts';
 
 /** Everything a link needs to reproduce a run (see trainingUrl.ts). */
 export interface TrainingForm {
@@ -61,7 +62,7 @@ export interface TrainingRun {
   form: TrainingForm;
   datasetName: string;
   createdAt: number;
-  status: TrainingStatus;
+  status: RunStatus;
   message?: string;
   step: number;
   epoch: number;

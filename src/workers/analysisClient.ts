@@ -1,15 +1,15 @@
 /**
  * The UI's handle on the analysis worker and the backend-ladder worker (one each per page, created
  * on first use; two threads so probing the GPU never delays an analysis). Files go to the worker
- * by structured clone (a File is a handle, not its bytes); progress comes back through a Comlink
- * proxy callback, so the main thread only ever handles small messages.
+ * by structured clone (a File is a handle, not its bytes); progress comes back through a callback
+ * proxy (workerRpc.ts), so the main thread only ever handles small messages.
  */
-import * as Comlink from 'comlink';
 import { CANCELLED } from './analysisErrors.ts';
 import type { AnalysisClient, AnalyzeOutcome, InspectOutcome } from './analysisProtocol.ts';
 import type { ExampleTable } from '../examples/exampleTables.ts';
 import type { AnalysisService } from './analysisService.ts';
 import type { BackendService } from './backendService.ts';
+import { connectWorker, type RemoteService } from './workerRpc.ts';
 
 let client: AnalysisClient | null = null;
 
@@ -23,11 +23,11 @@ const CANCEL_GRACE_MS = 1500;
 
 export function getAnalysisClient(): AnalysisClient {
   if (client) return client;
-  let analysis: { worker: Worker; remote: Comlink.Remote<AnalysisService> } | null = null;
+  let analysis: { worker: Worker; remote: RemoteService<AnalysisService> } | null = null;
   const service = () => {
     if (!analysis) {
       const worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'reclens-analysis' });
-      analysis = { worker, remote: Comlink.wrap<AnalysisService>(worker) };
+      analysis = { worker, remote: connectWorker<AnalysisService>(worker) };
     }
     return analysis.remote;
   };
@@ -58,11 +58,11 @@ export function getAnalysisClient(): AnalysisClient {
       run();
     });
   }
-  const ladder = Comlink.wrap<BackendService>(new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
+  const ladder = connectWorker<BackendService>(new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
   client = {
     inspect: (file, metadata) => call<InspectOutcome>(() => service().inspect(file, metadata), { ok: false, error: CANCELLED }),
     analyze: (file, request, onProgress, metadata) =>
-      call<AnalyzeOutcome>(() => service().analyze(file, request, Comlink.proxy(onProgress), metadata), { ok: false, error: CANCELLED }),
+      call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata), { ok: false, error: CANCELLED }),
     cancel: () => {
       const current = analysis;
       if (!current) return;

@@ -4,8 +4,10 @@
  * gradient conflict and entanglement, and RecScope's conflict-pair measure. Every payload is
  * plain arrays so it goes into IndexedDB and JSON exports unchanged.
  */
+import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SerializedImportError } from '../data/importError.ts';
 import type { MultiTaskOptimizerKind } from '../models/multitask/adaTask.ts';
+import type { MultiTaskCheckpoint } from '../models/multitask/multiTaskTrainer.ts';
 import type { MultiTaskKind } from '../models/multitask/types.ts';
 import type { BackendName, BackendState } from './analysisProtocol.ts';
 
@@ -49,7 +51,8 @@ export interface MtlDatasetSummary {
   hasUserItem: boolean;
 }
 
-export interface MtlTrainRequest {
+/** `resumeFrom` needs the same model, optimisers, dataset and batch size. */
+export interface MtlTrainRequest extends RunOptions<MtlCheckpoint> {
   model: MtlModelKind;
   alternative: MtlAlternative;
   /** AU decay. */
@@ -64,9 +67,6 @@ export interface MtlTrainRequest {
   /** Test metrics every this many steps (and at the end). */
   evalEvery: number;
 }
-
-/** 'interrupted' is the UI's own: a run whose page was reloaded or closed before it ended. */
-export type MtlStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface MtlTaskMetrics {
   task: string;
@@ -100,12 +100,26 @@ export interface MtlArmSnapshot {
   entanglement: number[];
 }
 
-export type MtlEvent =
-  | { type: 'status'; status: MtlStatus; message?: string }
+/** Mean loss of each arm's tasks over the steps since the previous point. */
+export interface MtlLossPoint {
+  step: number;
+  losses: Record<MtlArm, number[]>;
+}
+
+/** Both arms' trainers, and the loss window still open at the checkpoint's step. */
+export interface MtlCheckpoint {
+  arms: Record<MtlArm, MultiTaskCheckpoint>;
+  lossWindow: { count: number; sums: Record<MtlArm, number[]> };
+}
+
+/** What only a multi-task run reports; the run loop adds status and checkpoint (it has no final report). */
+export type MtlRunEvent =
   | { type: 'started'; tasks: string[]; fields: string[]; layers: string[]; backend: BackendName; parameters: number }
-  | { type: 'progress'; step: number; epoch: number; losses: Record<MtlArm, number[]>; stepsPerSecond: number }
+  | { type: 'progress'; step: number; epoch: number; points: MtlLossPoint[]; stepsPerSecond: number }
   | { type: 'snapshot'; step: number; arms: Record<MtlArm, MtlArmSnapshot> }
   | { type: 'metrics'; step: number; all: Record<MtlArm, MtlTaskMetrics[]>; comparable: Record<MtlArm, MtlTaskMetrics[]> };
+
+export type MtlEvent = RunEvent<MtlRunEvent, MtlCheckpoint, never>;
 
 export interface MtlConflictRequest {
   /** Steps of each model (single-task baseline, shared-bottom, MMoE, PLE, STEM). */
@@ -155,17 +169,14 @@ export interface MtlConflictResult {
 }
 
 export type MtlLoadOutcome = { ok: true; summary: MtlDatasetSummary } | { ok: false; error: SerializedImportError };
-export type MtlTrainOutcome = { ok: true; status: 'done' | 'stopped' } | { ok: false; error: SerializedImportError };
+export type MtlTrainOutcome = RunOutcome<never>;
 export type MtlConflictOutcome = { ok: true; result: MtlConflictResult } | { ok: false; error: SerializedImportError };
 
-export interface MultitaskClient {
+export interface MultitaskClient extends RunControls {
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
   previewCsv(file: File): Promise<MtlCsvPreview | { error: SerializedImportError }>;
   load(source: MtlDatasetSource): Promise<MtlLoadOutcome>;
   train(request: MtlTrainRequest, onEvent: (e: MtlEvent) => void): Promise<MtlTrainOutcome>;
-  pause(): void;
-  resume(): void;
-  stop(): void;
   measureConflicts(request: MtlConflictRequest, onProgress: (p: MtlConflictProgress) => void): Promise<MtlConflictOutcome>;
 }

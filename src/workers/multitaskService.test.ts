@@ -59,7 +59,7 @@ describe('multi-task service (tfjs cpu, tiny CSV)', () => {
     const before = tf.memory().numTensors;
     const events: MtlEvent[] = [];
     const outcome = await service.train(REQUEST, (e) => events.push(e));
-    expect(outcome).toEqual({ ok: true, status: 'done' });
+    expect(outcome).toEqual({ ok: true, status: 'done', report: null });
     expect(tf.memory().numTensors).toBe(before);
 
     const started = events.find((e) => e.type === 'started');
@@ -93,9 +93,53 @@ describe('multi-task service (tfjs cpu, tiny CSV)', () => {
     await until(() => stopEvents.some((e) => e.type === 'status' && e.status === 'paused'));
     expect((await service.measureConflicts({ steps: 1, batchSize: 8, lr: 1e-2, seed: 1, taskA: 0, taskB: 1 }, () => {})).ok).toBe(false);
     service.stop();
-    expect(await running).toEqual({ ok: true, status: 'stopped' });
+    expect(await running).toEqual({ ok: true, status: 'stopped', report: null });
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
+
+  it('checkpoints on pausing and resumes in a new service with the same curves as a run never interrupted', async () => {
+    // 150 steps: a loss point every 2 steps, so the pause at step 7 leaves a window open in the checkpoint.
+    const request: MtlTrainRequest = { ...REQUEST, model: 'shared-bottom', steps: 150, snapshotEvery: 50, evalEvery: 75 };
+    const readOuts = (events: MtlEvent[]) => ({
+      losses: events.flatMap((e) => (e.type === 'progress' ? e.points : [])),
+      snapshots: events.flatMap((e) => (e.type === 'snapshot' ? [e] : [])),
+      metrics: events.flatMap((e) => (e.type === 'metrics' ? [e] : [])),
+    });
+    const start = async () => {
+      const service = createMultitaskService(() => selectBackend('cpu'));
+      await service.setBackend('cpu');
+      const loaded = await service.load({ kind: 'csv', file });
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      return service;
+    };
+
+    const straight: MtlEvent[] = [];
+    expect(await (await start()).train(request, (e) => straight.push(e))).toMatchObject({ ok: true, status: 'done' });
+
+    const first = await start();
+    const before: MtlEvent[] = [];
+    const paused = first.train({ ...request, paused: true, checkpointEveryMs: 60_000 }, (e) => before.push(e));
+    await until(() => before.some((e) => e.type === 'status' && e.status === 'paused'));
+    for (let i = 1; i <= 7; i++) {
+      first.step();
+      await until(() => before.some((e) => e.type === 'checkpoint' && e.step === i));
+    }
+    first.stop();
+    await paused;
+    const saved = before.filter((e) => e.type === 'checkpoint').at(-1);
+    if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
+    expect(saved.step).toBe(7);
+
+    const after: MtlEvent[] = [];
+    const resumed = await (await start()).train({ ...request, resumeFrom: saved.checkpoint }, (e) => after.push(e));
+    expect(resumed).toMatchObject({ ok: true, status: 'done' });
+    const joined = readOuts([...before.filter((e) => e.type !== 'metrics'), ...after]);
+    const expected = readOuts(straight);
+    expect(joined.losses).toEqual(expected.losses);
+    expect(joined.losses.map((p) => p.step).slice(0, 4)).toEqual([2, 4, 6, 8]);
+    expect(joined.snapshots).toEqual(expected.snapshots);
+    expect(readOuts(after).metrics).toEqual(expected.metrics);
+  }, 180_000);
 
   it('measures conflict pairs for the single-task baseline, shared-bottom, MMoE, PLE and STEM', async () => {
     const service = createMultitaskService(() => selectBackend('cpu'));

@@ -1,8 +1,8 @@
 /**
  * What the multi-task worker does, free of worker plumbing so Node tests can drive it: load a
  * multi-task dataset, train one model twice on the same data and seed (Adam and an AdaTask form,
- * stepped alternately) in short chunks with a yield between them (so pause and stop are prompt),
- * and stream metrics and diagnostics; and RecScope's conflict-pair measure on small models.
+ * stepped alternately) through the run loop (runHost.ts), streaming metrics and diagnostics; and
+ * RecScope's conflict-pair measure on small models.
  */
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { fetchCtrDataset } from '../data/ctr/datasetIndex.ts';
@@ -10,34 +10,28 @@ import { ImportError, type SerializedImportError } from '../data/importError.ts'
 import { comparableMask } from '../data/mtl/comparable.ts';
 import { detectLabelColumns, parseMtlCsv } from '../data/mtl/mtlCsv.ts';
 import type { DistanceHistogram } from '../analysis/interestEntanglement.ts';
-import type { BackendName, BackendState } from './analysisProtocol.ts';
+import type { BackendName } from '../contracts/backend.ts';
 import { toSerializedError } from './analysisErrors.ts';
-import type {
-  MtlArm,
-  MtlArmSnapshot,
-  MtlConflictOutcome,
-  MtlConflictProgress,
-  MtlConflictRequest,
-  MtlCsvPreview,
-  MtlDatasetSource,
-  MtlDatasetSummary,
-  MtlDistanceHistogram,
-  MtlEvent,
-  MtlLoadOutcome,
-  MtlTrainOutcome,
-  MtlTrainRequest,
+import {
+  MTL_ARMS,
+  type MtlArm,
+  type MtlArmSnapshot,
+  type MtlCheckpoint,
+  type MtlConflictOutcome,
+  type MtlConflictProgress,
+  type MtlConflictRequest,
+  type MtlCsvPreview,
+  type MtlDatasetSummary,
+  type MtlDistanceHistogram,
+  type MtlEvent,
+  type MtlLossPoint,
+  type MtlTrainRequest,
+  type MultitaskClient,
 } from './multitaskProtocol.ts';
+import { BUSY, createRunHost, type RunSession } from './runHost.ts';
 
-export interface MultitaskService {
-  backends(): Promise<BackendState>;
-  setBackend(name: BackendName): Promise<BackendState>;
+export interface MultitaskService extends Omit<MultitaskClient, 'previewCsv'> {
   previewCsv(file: Blob & { name: string }): Promise<MtlCsvPreview | { error: SerializedImportError }>;
-  load(source: MtlDatasetSource): Promise<MtlLoadOutcome>;
-  train(request: MtlTrainRequest, onEvent: (e: MtlEvent) => void): Promise<MtlTrainOutcome>;
-  pause(): void;
-  resume(): void;
-  stop(): void;
-  measureConflicts(request: MtlConflictRequest, onProgress: (p: MtlConflictProgress) => void): Promise<MtlConflictOutcome>;
 }
 
 /** A chunk of steps aims at this long, so control messages wait at most about this much. */
@@ -46,9 +40,7 @@ const MAX_CHUNK = 32;
 /** Lines of a dropped CSV read to list its columns. */
 const PREVIEW_LINES = 500;
 
-const BUSY: SerializedImportError = { code: 'internal', message: 'A multi-task run is in progress.', fix: 'Stop it first.' };
 const STOPPED: SerializedImportError = { code: 'cancelled', message: 'The conflict-pair measure was stopped.', fix: 'Start it again when you are ready.' };
-const NO_DATA: SerializedImportError = { code: 'empty', message: 'No multi-task dataset is loaded.', fix: 'Choose a dataset first.' };
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -93,120 +85,122 @@ function plainHistogram(h: DistanceHistogram): MtlDistanceHistogram {
   return { edges: Array.from(h.edges), conflict: Array.from(h.conflict), other: Array.from(h.other), band: [...h.band], p40: h.p40, p60: h.p60 };
 }
 
+type Arms = Record<MtlArm, Trainer>;
+
+/** Loss points over a run: one per this many steps (fixed steps, so a resumed run's curve repeats). */
+const LOSS_POINTS = 100;
+
 /**
- * `prepareTf` runs once before tfjs is first used (the worker points tfjs-backend-wasm at its
- * binaries there). tfjs, the ladder and then the models load lazily, on the first backend question.
+ * A multi-task run as the run loop steps it: the Adam and the alternative trainer stepped
+ * alternately on the same data and seed. Chunks stop at the snapshot and evaluation steps, and
+ * loss points close at fixed steps, so every read-out sits at a step that does not depend on
+ * the machine's speed and a resumed run draws the same curves as one never interrupted.
  */
+function mtlSession(m: Engine, data: CtrDataset, request: MtlTrainRequest, backend: BackendName, emit: (e: MtlEvent) => void): RunSession<MtlCheckpoint, never> {
+  const config = { ...m.DEFAULT_MULTI_TASK_CONFIG, kind: request.model, seed: request.seed };
+  const options = { lr: request.lr, batchSize: request.batchSize, beta: request.beta, seed: request.seed };
+  const arms: Arms = {
+    adam: m.createMultiTaskTrainer(data, config, { ...options, optimizer: 'adam' }),
+    alt: m.createMultiTaskTrainer(data, config, { ...options, optimizer: request.alternative }),
+  };
+  const T = data.tasks.length;
+  const lossEvery = Math.max(1, Math.round(request.steps / LOSS_POINTS));
+  const emptySums = () => ({ adam: new Array<number>(T).fill(0), alt: new Array<number>(T).fill(0) });
+  let open = { count: 0, sums: emptySums() };
+  let lastEval = 0;
+  const evaluate = (step: number) => {
+    lastEval = step;
+    emit({
+      type: 'metrics',
+      step,
+      all: { adam: arms.adam.evaluate(data.test), alt: arms.alt.evaluate(data.test) },
+      comparable: { adam: arms.adam.evaluate(data.test, { comparableOnly: true }), alt: arms.alt.evaluate(data.test, { comparableOnly: true }) },
+    });
+  };
+  const due = (step: number, every: number) => every > 0 && step % every === 0;
+  /** Steps to the next snapshot, evaluation or the end. */
+  const toNextReadOut = (step: number) => {
+    const next = (every: number) => (every > 0 ? every - (step % every) : Infinity);
+    return Math.min(next(request.snapshotEvery), next(request.evalEvery), request.steps - step);
+  };
+
+  return {
+    get step() {
+      return arms.adam.steps;
+    },
+    get done() {
+      return arms.adam.steps >= request.steps;
+    },
+    async start() {
+      lastEval = arms.adam.steps;
+      const parameters = arms.adam.model.sharedVariables.flatMap((l) => l.variables).reduce((s, v) => s + v.size, 0);
+      emit({ type: 'started', tasks: [...data.tasks], fields: data.fields.map((f) => f.name), layers: arms.adam.model.sharedVariables.map((l) => l.layer), backend, parameters });
+    },
+    async advance(chunk) {
+      const n = Math.min(chunk, toNextReadOut(arms.adam.steps));
+      const points: MtlLossPoint[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        for (const arm of MTL_ARMS) arms[arm].step().losses.forEach((l, k) => (open.sums[arm][k] += l));
+        open.count++;
+        const at = arms.adam.steps;
+        if (at % lossEvery === 0 || at === request.steps) {
+          const mean = (sums: number[]) => sums.map((x) => x / open.count);
+          points.push({ step: at, losses: { adam: mean(open.sums.adam), alt: mean(open.sums.alt) } });
+          open = { count: 0, sums: emptySums() };
+        }
+      }
+      const ms = Math.max(1, performance.now() - t0);
+      const step = arms.adam.steps;
+      emit({ type: 'progress', step, epoch: arms.adam.epochs, points, stepsPerSecond: (n * 1000) / ms });
+      const last = step >= request.steps;
+      if (due(step, request.snapshotEvery) || last) emit({ type: 'snapshot', step, arms: { adam: snapshotOf(arms.adam, T), alt: snapshotOf(arms.alt, T) } });
+      if (due(step, request.evalEvery) || last) evaluate(step);
+      return n;
+    },
+    // The open loss window travels in the checkpoint instead of closing early: the curve stays the uninterrupted one.
+    async settle() {},
+    async checkpoint() {
+      return { arms: { adam: arms.adam.checkpoint(), alt: arms.alt.checkpoint() }, lossWindow: { count: open.count, sums: { adam: [...open.sums.adam], alt: [...open.sums.alt] } } };
+    },
+    async restore(c) {
+      for (const arm of MTL_ARMS) arms[arm].restore(c.arms[arm]);
+      open = { count: c.lossWindow.count, sums: { adam: [...c.lossWindow.sums.adam], alt: [...c.lossWindow.sums.alt] } };
+    },
+    async finish(stopped) {
+      if (stopped && arms.adam.steps > lastEval) evaluate(arms.adam.steps);
+      return null;
+    },
+    end() {
+      arms.adam.dispose();
+      arms.alt.dispose();
+    },
+  };
+}
+
+const snapshotOf = (t: Trainer, tasks: number): MtlArmSnapshot => ({
+  dominance: t.dominance(),
+  cosine: t.gradientConflict().map((l) => ({ layer: l.layer, cosine: Array.from(l.cosine) })),
+  entanglement: tasks >= 2 ? t.gradientEntanglement().map((f) => f.cosine) : [],
+});
+
 export function createMultitaskService(prepareTf: () => Promise<void> = async () => {}): MultitaskService {
-  let engine: Promise<Engine> | null = null;
-  const loadEngine = () =>
-    (engine ??= Promise.all([
+  const host = createRunHost<Engine>(prepareTf, () =>
+    Promise.all([
       import('../models/multitask/multiTaskTrainer.ts'),
       import('../models/multitask/conflictPairs.ts'),
       import('../models/multitask/types.ts'),
-    ]).then(([a, b, c]) => ({ ...a, ...b, ...c })));
-  let ladder: Promise<typeof import('../engine/backendLadder.ts')> | null = null;
-  // The engine loads right after the ladder, so pressing Train does not fetch and compile it.
-  const loadLadder = () =>
-    (ladder ??= prepareTf()
-      .then(() => import('../engine/backendLadder.ts'))
-      .finally(() => void loadEngine().catch(() => {})));
-
+    ]).then(([a, b, c]) => ({ ...a, ...b, ...c })),
+  );
   let dataset: CtrDataset | null = null;
-  let running = false;
-  const control = { paused: false, stop: false, wake: null as (() => void) | null };
-  const wake = () => {
-    const w = control.wake;
-    control.wake = null;
-    w?.();
+  const loaded = () => {
+    if (!dataset) throw new ImportError('empty', 'No multi-task dataset is loaded.', 'Choose a dataset first.');
+    return dataset;
   };
-  const backends = async () => (await loadLadder()).currentBackendState();
-
-  const exclusive = async <T>(job: () => Promise<T>, onError: (error: SerializedImportError) => T): Promise<T> => {
-    if (running) return onError(BUSY);
-    if (!dataset) return onError(NO_DATA);
-    running = true;
-    Object.assign(control, { paused: false, stop: false });
-    try {
-      return await job();
-    } catch (e) {
-      return onError(toSerializedError(e));
-    } finally {
-      running = false;
-    }
-  };
-
-  const snapshotOf = (t: Trainer, tasks: number): MtlArmSnapshot => ({
-    dominance: t.dominance(),
-    cosine: t.gradientConflict().map((l) => ({ layer: l.layer, cosine: Array.from(l.cosine) })),
-    entanglement: tasks >= 2 ? t.gradientEntanglement().map((f) => f.cosine) : [],
-  });
-
-  async function train(data: CtrDataset, request: MtlTrainRequest, emit: (e: MtlEvent) => void): Promise<MtlTrainOutcome> {
-    const m = await loadEngine();
-    const state = await backends();
-    const config = { ...m.DEFAULT_MULTI_TASK_CONFIG, kind: request.model, seed: request.seed };
-    const options = { lr: request.lr, batchSize: request.batchSize, beta: request.beta, seed: request.seed };
-    const arms: Record<MtlArm, Trainer> = {
-      adam: m.createMultiTaskTrainer(data, config, { ...options, optimizer: 'adam' }),
-      alt: m.createMultiTaskTrainer(data, config, { ...options, optimizer: request.alternative }),
-    };
-    const T = data.tasks.length;
-    try {
-      const parameters = arms.adam.model.sharedVariables.flatMap((l) => l.variables).reduce((s, v) => s + v.size, 0);
-      emit({ type: 'started', tasks: [...data.tasks], fields: data.fields.map((f) => f.name), layers: arms.adam.model.sharedVariables.map((l) => l.layer), backend: state.active, parameters });
-      emit({ type: 'status', status: 'running' });
-      const evaluate = (step: number) =>
-        emit({
-          type: 'metrics',
-          step,
-          all: { adam: arms.adam.evaluate(data.test), alt: arms.alt.evaluate(data.test) },
-          comparable: { adam: arms.adam.evaluate(data.test, { comparableOnly: true }), alt: arms.alt.evaluate(data.test, { comparableOnly: true }) },
-        });
-      let chunk = 1;
-      let lastSnapshot = 0;
-      let lastEval = 0;
-      while (arms.adam.steps < request.steps && !control.stop) {
-        if (control.paused) {
-          emit({ type: 'status', status: 'paused' });
-          await new Promise<void>((resolve) => (control.wake = resolve));
-          if (!control.stop) emit({ type: 'status', status: 'running' });
-          continue;
-        }
-        const n = Math.min(chunk, request.steps - arms.adam.steps);
-        const sums: Record<MtlArm, number[]> = { adam: new Array<number>(T).fill(0), alt: new Array<number>(T).fill(0) };
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) {
-          for (const arm of ['adam', 'alt'] as const) arms[arm].step().losses.forEach((l, k) => (sums[arm][k] += l / n));
-        }
-        const ms = Math.max(1, performance.now() - t0);
-        chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round((n * CHUNK_TARGET_MS) / ms)));
-        const step = arms.adam.steps;
-        emit({ type: 'progress', step, epoch: arms.adam.epochs, losses: sums, stepsPerSecond: (n * 1000) / ms });
-        const last = step >= request.steps;
-        if (step - lastSnapshot >= request.snapshotEvery || last) {
-          lastSnapshot = step;
-          emit({ type: 'snapshot', step, arms: { adam: snapshotOf(arms.adam, T), alt: snapshotOf(arms.alt, T) } });
-        }
-        if ((request.evalEvery > 0 && step - lastEval >= request.evalEvery) || last) {
-          lastEval = step;
-          evaluate(step);
-        }
-        await nextTask();
-      }
-      const stopped = arms.adam.steps < request.steps;
-      if (stopped && arms.adam.steps > lastEval) evaluate(arms.adam.steps);
-      emit({ type: 'status', status: stopped ? 'stopped' : 'done' });
-      return { ok: true, status: stopped ? 'stopped' : 'done' };
-    } finally {
-      arms.adam.dispose();
-      arms.alt.dispose();
-    }
-  }
 
   async function measure(data: CtrDataset, request: MtlConflictRequest, onProgress: (p: MtlConflictProgress) => void): Promise<MtlConflictOutcome> {
-    const m = await loadEngine();
-    await backends();
+    const m = await host.engine();
+    await host.backends();
     if (data.tasks.length < 2) throw new ImportError('bad-header', `${data.name} has one task; the conflict-pair measure compares two.`, 'Load a dataset with two or more label columns.');
     const userField = m.findField(data, /user/i);
     const itemField = m.findField(data, /item/i);
@@ -216,14 +210,14 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
       for (const [index, kind] of kinds.entries()) {
         const trainer = m.createMultiTaskTrainer(data, { ...m.DEFAULT_MULTI_TASK_CONFIG, kind, seed: request.seed }, { optimizer: 'adam', lr: request.lr, batchSize: request.batchSize, seed: request.seed });
         trained.push({ name: kind, trainer });
-        while (trainer.steps < request.steps && !control.stop) {
+        while (trainer.steps < request.steps && !host.stopRequested) {
           const t0 = performance.now();
           do trainer.step();
           while (trainer.steps < request.steps && performance.now() - t0 < CHUNK_TARGET_MS);
           onProgress({ model: kind, index, total: kinds.length, step: trainer.steps, steps: request.steps });
           await nextTask();
         }
-        if (control.stop) return { ok: false, error: STOPPED };
+        if (host.stopRequested) return { ok: false, error: STOPPED };
       }
       const [single, ...models] = trained;
       const result = m.measureConflictPairs(data, single.trainer.model, models.map((x) => ({ name: x.name, model: x.trainer.model })), { taskA: request.taskA, taskB: request.taskB, userField, itemField });
@@ -250,11 +244,8 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
   }
 
   return {
-    backends,
-    async setBackend(name) {
-      const l = await loadLadder();
-      return running ? l.currentBackendState() : l.activateBackend(name);
-    },
+    backends: host.backends,
+    setBackend: host.setBackend,
     async previewCsv(file) {
       try {
         return previewCsvText(await file.slice(0, 256 * 1024).text(), file.name);
@@ -263,7 +254,7 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
       }
     },
     async load(source) {
-      if (running) return { ok: false, error: BUSY };
+      if (host.busy) return { ok: false, error: BUSY };
       try {
         dataset =
           source.kind === 'url'
@@ -276,28 +267,14 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
       }
     },
     train(request, onEvent) {
-      return exclusive(
-        () => train(dataset!, request, onEvent),
-        (error) => {
-          onEvent({ type: 'status', status: 'error', message: error.message });
-          return { ok: false, error };
-        },
-      );
+      return host.run((m, backend) => Promise.resolve(mtlSession(m, loaded(), request, backend, onEvent)), { ...request, maxChunk: MAX_CHUNK }, onEvent);
     },
-    pause() {
-      control.paused = true;
-    },
-    resume() {
-      control.paused = false;
-      wake();
-    },
-    stop() {
-      control.stop = true;
-      control.paused = false;
-      wake();
-    },
+    pause: host.pause,
+    resume: host.resume,
+    step: host.step,
+    stop: host.stop,
     measureConflicts(request, onProgress) {
-      return exclusive(() => measure(dataset!, request, onProgress), (error) => ({ ok: false, error }));
+      return host.exclusive(() => measure(loaded(), request, onProgress), (error) => ({ ok: false, error }));
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
+import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SyntheticCtrConfig } from '../data/ctr/syntheticCtr.ts';
 import type { SerializedImportError } from '../data/importError.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
@@ -23,21 +24,13 @@ export interface DatasetSummary {
   rows: { train: number; valid: number; test: number };
 }
 
-export interface TrainRequest {
+/** `paused` starts with the Step button; `resumeFrom` needs the same model, dataset and batch size. */
+export interface TrainRequest extends RunOptions<TrainerCheckpoint> {
   model: ModelConfig;
   train: TrainConfig;
   /** Take a spectrum (and for DCNv2 the interaction matrix) every this many steps; 0 = only at the end. */
   spectrumEvery: number;
-  /** Start paused (the Step button then advances one step at a time). */
-  paused?: boolean;
-  /** Continue a run from this checkpoint (same model, dataset and batch size). */
-  resumeFrom?: TrainerCheckpoint;
-  /** Emit a checkpoint event at most this often while training, and on pausing; 0 or absent = never. */
-  checkpointEveryMs?: number;
 }
-
-/** 'interrupted' is the UI's own: a run whose page was reloaded or closed before it ended. */
-export type TrainingStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface LossPoint {
   step: number;
@@ -58,15 +51,15 @@ export interface FinalReport {
   concatSpectrum: FieldResult[];
 }
 
-export type TrainingEvent =
-  | { type: 'status'; status: TrainingStatus; message?: string }
+/** What only a CTR run reports; the run loop adds status, checkpoint and final. */
+export type CtrRunEvent =
   | { type: 'started'; parameters: number; stepsPerEpoch: number; backend: BackendName }
   | { type: 'loss'; step: number; epoch: number; points: LossPoint[]; samplesPerSecond: number }
   | { type: 'eval'; step: number; epoch: number; auc: number; logloss: number; gauc?: number }
   | { type: 'spectrum'; step: number; sets: FieldResult[][] }
-  | { type: 'interaction'; step: number; matrix: InteractionCollapse }
-  | { type: 'checkpoint'; step: number; checkpoint: TrainerCheckpoint }
-  | { type: 'final'; report: FinalReport };
+  | { type: 'interaction'; step: number; matrix: InteractionCollapse };
+
+export type TrainingEvent = RunEvent<CtrRunEvent, TrainerCheckpoint, FinalReport>;
 
 export interface LoadOutcomeOk {
   ok: true;
@@ -80,14 +73,14 @@ export interface LoadProgress {
   rows: number;
 }
 
-export type TrainOutcome = { ok: true; status: 'done' | 'stopped'; report: FinalReport | null } | { ok: false; error: SerializedImportError };
+export type TrainOutcome = RunOutcome<FinalReport>;
 
 /** Exported embedding tables: per set one .npy (concatenated) + field_dims.json, and one .safetensors with a tensor per field. */
 export interface ExportedTables {
   files: { name: string; bytes: Uint8Array }[];
 }
 
-export interface TrainingClient {
+export interface TrainingClient extends RunControls {
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
   load(source: DatasetSource, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome>;
@@ -95,10 +88,5 @@ export interface TrainingClient {
   cancelLoad(): void;
   /** Resolves when the run ends (done, stopped, or failed); events stream meanwhile. */
   train(request: TrainRequest, onEvent: (e: TrainingEvent) => void): Promise<TrainOutcome>;
-  pause(): void;
-  resume(): void;
-  /** One step while paused. */
-  step(): void;
-  stop(): void;
   exportTables(): Promise<ExportedTables>;
 }

@@ -86,6 +86,13 @@ export function multiTaskStep(kind: MultiTaskOptimizerKind, theta: Float64Array,
   return updates;
 }
 
+/** A MultiTaskOptimizer's state as plain arrays (checkpoints). */
+export interface MultiTaskOptimizerState {
+  kind: MultiTaskOptimizerKind;
+  steps: number;
+  moments: Float32Array[];
+}
+
 /** The same step on tf.Variables. */
 export class MultiTaskOptimizer {
   private t = 0;
@@ -164,7 +171,29 @@ export class MultiTaskOptimizer {
     return updates;
   }
 
+  /** Every moment variable, shared parameters first, each parameter's first then second moments. */
+  private moments(): tf.Variable[] {
+    return [...this.sharedState, ...this.specificState].flatMap((s) => [...s.first, ...s.second]);
+  }
+
+  /** The step counter and a copy of every moment, to continue exactly where this optimiser stands. */
+  exportState(): MultiTaskOptimizerState {
+    return { kind: this.kind, steps: this.t, moments: this.moments().map((v) => Float32Array.from(v.dataSync())) };
+  }
+
+  /** Puts back a state exported from an optimiser of the same kind over the same parameters. */
+  importState(state: MultiTaskOptimizerState): void {
+    const moments = this.moments();
+    if (state.kind !== this.kind) throw new RangeError(`the checkpoint's optimiser is ${state.kind}, this one ${this.kind}`);
+    if (state.moments.length !== moments.length) throw new RangeError(`the checkpoint has ${state.moments.length} moments, the optimiser ${moments.length}`);
+    moments.forEach((v, i) => {
+      if (state.moments[i].length !== v.size) throw new RangeError(`moment ${i} has ${state.moments[i].length} values in the checkpoint, ${v.size} here`);
+    });
+    tf.tidy(() => moments.forEach((v, i) => v.assign(tf.tensor(state.moments[i], v.shape))));
+    this.t = state.steps;
+  }
+
   dispose(): void {
-    for (const s of [...this.sharedState, ...this.specificState]) for (const v of [...s.first, ...s.second]) v.dispose();
+    for (const v of this.moments()) v.dispose();
   }
 }

@@ -9,9 +9,9 @@ import { AuTracker, DEFAULT_AU_BETA, DEFAULT_RAU_BINS, layerDominance, type Laye
 import { cosineMatrix, meanRowCosine, touchedRows } from '../../analysis/gradientConflict.ts';
 import { auc, groupAuc, logloss } from '../../data/ctr/auc.ts';
 import { fieldOffsets, type CtrDataset, type CtrSplit } from '../../data/ctr/ctrDataset.ts';
-import { createRng, permutation, type Rng } from '../../data/ctr/prng.ts';
+import { createRng, permutation, type Rng, type RngState } from '../../data/ctr/prng.ts';
 import { comparableMask, selectRows } from '../../data/mtl/comparable.ts';
-import { DEFAULT_OPTIMIZER_HYPER, MultiTaskOptimizer, type MultiTaskOptimizerKind } from './adaTask.ts';
+import { DEFAULT_OPTIMIZER_HYPER, MultiTaskOptimizer, type MultiTaskOptimizerKind, type MultiTaskOptimizerState } from './adaTask.ts';
 import { buildMultiTaskModel } from './buildMultiTaskModel.ts';
 import { sharedVariableList, taskGradients } from './taskGradients.ts';
 import type { MultiTaskConfig, MultiTaskModel } from './types.ts';
@@ -51,6 +51,26 @@ export interface FieldEntanglement {
   cosine: number;
 }
 
+export const MULTI_TASK_CHECKPOINT_VERSION = 1;
+
+/**
+ * Everything a multi-task trainer needs to continue exactly where it was: weights, the
+ * optimiser's moments and step counter, every AU accumulator, the data order and the shuffling
+ * PRNG's position. Plain arrays, so it survives structured clone and IndexedDB.
+ */
+export interface MultiTaskCheckpoint {
+  version: typeof MULTI_TASK_CHECKPOINT_VERSION;
+  epochs: number;
+  shuffle: RngState;
+  order: Int32Array;
+  cursor: number;
+  /** Shared variables, then task-specific ones, in the model's order. */
+  variables: Float32Array[];
+  optimizer: MultiTaskOptimizerState;
+  /** Per shared variable: its AU per task, and the steps it has seen. */
+  au: { steps: number; perTask: Float64Array[] }[];
+}
+
 export interface MultiTaskTrainer {
   readonly model: MultiTaskModel;
   readonly steps: number;
@@ -63,6 +83,10 @@ export interface MultiTaskTrainer {
   gradientConflict(): LayerConflict[];
   /** On the shared embedding, tasks a and b (default 0 and 1); empty for models without one. */
   gradientEntanglement(taskA?: number, taskB?: number): FieldEntanglement[];
+  /** Everything needed to continue this run later (read between steps). */
+  checkpoint(): MultiTaskCheckpoint;
+  /** Continues from a checkpoint of the same model, optimiser, dataset and batch size (RangeError otherwise). */
+  restore(checkpoint: MultiTaskCheckpoint): void;
   dispose(): void;
 }
 
@@ -113,6 +137,7 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
   const model = buildMultiTaskModel(modelConfig, dataset.fields, dataset.tasks);
   const shared = sharedVariableList(model);
   const specific = model.taskVariables.flat();
+  const variables = [...shared, ...specific];
   const optimizer = new MultiTaskOptimizer(options.optimizer, shared, specific, T, {
     ...DEFAULT_OPTIMIZER_HYPER,
     lr: options.lr,
@@ -191,6 +216,39 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
       const dim = shared[j].shape[1] as number;
       const rows = touchedRows(lastIndices, F, offsets);
       return dataset.fields.map((f, i) => ({ field: f.name, cosine: meanRowCosine(lastGrads[taskA][j], lastGrads[taskB][j], dim, rows[i]) }));
+    },
+    checkpoint() {
+      return {
+        version: MULTI_TASK_CHECKPOINT_VERSION,
+        epochs,
+        shuffle: rng.getState(),
+        order: order.slice(),
+        cursor,
+        variables: variables.map((v) => Float32Array.from(v.dataSync())),
+        optimizer: optimizer.exportState(),
+        au: trackers.map((t) => ({ steps: t.steps, perTask: t.au.map((a) => a.slice()) })),
+      };
+    },
+    restore(c) {
+      if (c.version !== MULTI_TASK_CHECKPOINT_VERSION) throw new RangeError(`checkpoint version ${String(c.version)} is not ${MULTI_TASK_CHECKPOINT_VERSION}`);
+      if (c.variables.length !== variables.length) throw new RangeError(`the checkpoint has ${c.variables.length} variables, the model ${variables.length}: another model`);
+      c.variables.forEach((x, i) => {
+        if (x.length !== variables[i].size) throw new RangeError(`variable ${i} has ${x.length} values in the checkpoint, ${variables[i].size} in the model`);
+      });
+      if (c.order.length !== train.rows) throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${train.rows}: another dataset`);
+      if (c.au.length !== trackers.length || c.au.some((a) => a.perTask.length !== T)) throw new RangeError('the checkpoint tracks AU for another model or task count');
+      optimizer.importState(c.optimizer);
+      tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(c.variables[i], v.shape))));
+      trackers.forEach((t, i) => {
+        t.au.forEach((a, k) => a.set(c.au[i].perTask[k]));
+        t.steps = c.au[i].steps;
+      });
+      rng.setState(c.shuffle);
+      order = c.order.slice();
+      cursor = c.cursor;
+      epochs = c.epochs;
+      lastGrads = [];
+      lastIndices = new Int32Array(0);
     },
     dispose() {
       optimizer.dispose();
