@@ -3,7 +3,7 @@
  * GFLOP/s counts the full Gram, 2 N K^2 flops (symmetry halves the work actually done).
  */
 import { GramAccumulator } from '../src/analysis/gramAccumulator.ts';
-import type { SpectrumMode } from '../src/analysis/types.ts';
+import type { SpectrumMode } from '../src/contracts/tables.ts';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const dim = Number(process.argv[3] ?? 64);

@@ -6,7 +6,7 @@
 import { inflateSync, deflateSync } from 'fflate';
 import { analyzeTableFile } from '../src/analysis/analyzeTable.ts';
 import { resultToCSV, resultToJSON } from '../src/analysis/resultExport.ts';
-import type { SpectrumMode } from '../src/analysis/types.ts';
+import type { SpectrumMode } from '../src/contracts/tables.ts';
 import { bytesByteSource, type ByteSource } from '../src/data/byteSource.ts';
 import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { importCtrFile } from '../src/data/ctr/importCtrFile.ts';

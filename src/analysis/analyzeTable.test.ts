@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../data/byteSource.ts';
 import { ImportError } from '../data/importError.ts';
-import type { RowBlock, TableFile, TensorInfo } from '../data/tableFile.ts';
+import type { RowBlock, TableFile } from '../data/tableFile.ts';
+import type { AnalysisProgress, FieldResult, TensorInfo } from '../contracts/tables.ts';
 import { analyzeTableFile } from './analyzeTable.ts';
 import { GramAccumulator } from './gramAccumulator.ts';
 import { fieldResult } from './spectrum.ts';
 import { seededRandom, tableWithSingularValues } from '../../test/support/testMatrices.ts';
-import type { AnalysisProgress, FieldResult } from './types.ts';
 
 interface MemoryTensor {
   name: string;

@@ -1,11 +1,11 @@
 import { throwIfAborted } from '../data/abort.ts';
 import { checkFieldDims } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
-import type { RowBlock, TableFile, TensorInfo } from '../data/tableFile.ts';
+import type { RowBlock, TableFile } from '../data/tableFile.ts';
+import type { AnalysisOptions, AnalysisProgress, AnalysisResult, FieldResult, SpectrumMode, TensorInfo } from '../contracts/tables.ts';
 import { checkDimension } from './dimensionLimit.ts';
 import { GramAccumulator } from './gramAccumulator.ts';
 import { fieldResult } from './spectrum.ts';
-import type { AnalysisOptions, AnalysisProgress, AnalysisResult, FieldResult, SpectrumMode } from './types.ts';
 
 export interface AnalysisRequest {
   /** Tensors to analyse: one field each, or one tensor split by field_dims. */

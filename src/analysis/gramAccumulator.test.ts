@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GramAccumulator, mergeGram } from './gramAccumulator.ts';
 import { naiveGram, seededRandom } from '../../test/support/testMatrices.ts';
-import type { SpectrumMode } from './types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 function randomTable(rows: number, dim: number, seed: number): Float32Array {
   const rand = seededRandom(seed);

@@ -1,6 +1,6 @@
 import { jsGramKernel, KERNEL_ROWS } from './gramKernel.ts';
 import { wasmGramKernel } from './gramKernelWasm.ts';
-import type { SpectrumMode } from './types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 /** Rows folded into G together: each G entry is loaded and stored once per group. */
 const GROUP = KERNEL_ROWS;

@@ -8,7 +8,7 @@ import { referenceSets, type ExpectedCase, type ExpectedField } from '../../test
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { analyzeTableFile } from './analyzeTable.ts';
-import type { AnalysisResult, FieldResult, SpectrumMode } from './types.ts';
+import type { AnalysisResult, FieldResult, SpectrumMode } from '../contracts/tables.ts';
 
 async function analyse(dir: string, fileName: string, c: ExpectedCase, mode: SpectrumMode): Promise<AnalysisResult> {
   const source = await nodeByteSource(dir + fileName);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resultToCSV, resultToJSON } from './resultExport.ts';
-import type { AnalysisResult, FieldResult } from './types.ts';
+import type { AnalysisResult, FieldResult } from '../contracts/tables.ts';
 
 function field(name: string, dim: number, sv: number[], extra: Partial<FieldResult> = {}): FieldResult {
   return {

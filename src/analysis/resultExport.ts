@@ -1,4 +1,4 @@
-import type { AnalysisResult } from './types.ts';
+import type { AnalysisResult } from '../contracts/tables.ts';
 
 /**
  * The stable JSON schema: { source, options, fields: [{ name, rows, dim, singular_values,

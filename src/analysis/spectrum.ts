@@ -1,7 +1,7 @@
 import { ImportError } from '../data/importError.ts';
 import { timesPow2, type GramAccumulator } from './gramAccumulator.ts';
 import { symmetricEigenvalues } from './symmetricEigen.ts';
-import type { FieldResult } from './types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 
 /**
  * Singular values of the accumulated rows from their Gram matrix: sqrt(max(0, eigenvalue)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { fieldStatus, sortFields, summarizeCollapse } from './fieldOrder.ts';
 import { heatmapDescription, heatmapLayout } from './spectrumHeatmap.ts';
 import { sharedFieldRows } from './iaComparison.ts';

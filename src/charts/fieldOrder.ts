@@ -1,4 +1,4 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 
 /** IA/K below this marks a field (with at least K rows) as collapsed in summaries and bar colours. */
 export const COLLAPSED_BELOW = 0.25;

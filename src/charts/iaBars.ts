@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, styleAxis, textWidth } from './chartStyle.ts';
 import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldStatus } from './fieldOrder.ts';
 import { rowLabel } from './spectrumHeatmap.ts';

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, fmt, prepareSvg, styleAxis, shortenName, textWidth, truncate } from './chartStyle.ts';
 import { iaRatio } from './fieldOrder.ts';
 

@@ -1,4 +1,4 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { renderLineChart, type LineSeries } from './metricLines.ts';
 
 export interface SpectrumSnapshotAt {

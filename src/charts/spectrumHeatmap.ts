@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, shortenName, textWidth } from './chartStyle.ts';
 import { fieldStatus, sortFields } from './fieldOrder.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { iaSeries } from './iaOverSteps.ts';
 import { interactionCsv, interactionLayout, rawIaOrder } from './interactionMatrix.ts';
 import { lineChartLayout, seriesCsv } from './metricLines.ts';

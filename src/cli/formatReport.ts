@@ -1,4 +1,4 @@
-import type { AnalysisResult, SpectrumMode } from '../analysis/types.ts';
+import type { AnalysisResult, SpectrumMode } from '../contracts/tables.ts';
 import { sparkline } from './sparkline.ts';
 
 export const RECIPES: Record<SpectrumMode, string> = {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseMaxDim } from '../analysis/dimensionLimit.ts';
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 export type CliCommand =
   | { kind: 'help' }

@@ -2,7 +2,7 @@ import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { readFile } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
-import type { AnalysisProgress, AnalysisResult } from '../analysis/types.ts';
+import type { AnalysisProgress, AnalysisResult } from '../contracts/tables.ts';
 import { parseFieldDims } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';

@@ -1,4 +1,4 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { fieldStatus, iaRatio, sortFields, type FieldOrder } from '../charts/fieldOrder.ts';
 import { formatIA, formatRatio, formatRows } from './format.ts';
 import { shortenName } from '../charts/chartStyle.ts';

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_MAX_DIM, MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 import { parseFieldDimsText } from '../state/fieldDims.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';

@@ -1,4 +1,4 @@
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 export const MODE_LABELS: Record<SpectrumMode, string> = {
   recscope: 'RecScope (row-normalised, default)',

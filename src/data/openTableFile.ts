@@ -9,7 +9,8 @@ import { openTextTable } from './formats/textTable.ts';
 import { openTorchCheckpoint } from './formats/torchCheckpoint.ts';
 import { openWord2vecBinary } from './formats/word2vecBinary.ts';
 import { ImportError } from './importError.ts';
-import type { TableFile, TableFormat } from './tableFile.ts';
+import type { TableFile } from './tableFile.ts';
+import type { TableFormat } from '../contracts/tables.ts';
 
 export interface OpenTableOptions {
   /** Embedding Projector metadata TSV: one label per row. */

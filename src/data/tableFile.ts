@@ -1,20 +1,6 @@
 import type { ByteSource } from './byteSource.ts';
 import type { RowLayout } from './formats/rowBlocks.ts';
-
-export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch';
-
-/** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
-export interface TensorInfo {
-  name: string;
-  /** Shape as stored. For text tables rows may be unknown (-1) until the file has been read. */
-  shape: number[];
-  /** Stored element type, normalised to numpy-style names: float16, bfloat16, float32, float64, int8..uint64, bool. */
-  dtype: string;
-  /** True when the tensor is a 2-D numeric array that can be analysed as an embedding table. */
-  analysable: boolean;
-  /** Why it is not analysable (1-D, 3-D, non-numeric dtype...). */
-  reason?: string;
-}
+import type { TableFormat, TensorInfo } from '../contracts/tables.ts';
 
 /**
  * A block of consecutive rows, row-major, rows x dim. Read-only: for aligned little-endian

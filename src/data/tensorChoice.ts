@@ -1,4 +1,4 @@
-import type { TensorInfo } from './tableFile.ts';
+import type { TensorInfo } from '../contracts/tables.ts';
 
 const EMBEDDING_NAME = /embed/i;
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 import { BackendGramAccumulator, calibrateGram, transformRows } from './backendGram.ts';
 
 function rows(n: number, k: number, seed: number): Float32Array {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GramAccumulator, type GramState } from '../analysis/gramAccumulator.ts';
 import { normalizedSpectrum, singularValuesFromGram } from '../analysis/spectrum.ts';
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 /** RecScope's row normalisation e / (||e||_2 + 1e-8), as in GramAccumulator. */
 const NORM_EPS = 1e-8;

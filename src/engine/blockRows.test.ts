@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TensorInfo } from '../data/tableFile.ts';
+import type { TensorInfo } from '../contracts/tables.ts';
 import { BLOCK_BYTES, blockRowsFor } from './blockRows.ts';
 
 const t = (shape: number[]): TensorInfo => ({ name: 'x', shape, dtype: 'float32', analysable: shape.length === 2 });

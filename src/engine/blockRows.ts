@@ -1,4 +1,4 @@
-import type { TensorInfo } from '../data/tableFile.ts';
+import type { TensorInfo } from '../contracts/tables.ts';
 
 /** Bytes per block read from a Blob: one read costs a browser IPC, so fewer, larger reads are faster (measured: 16 MiB slices read 64 MB ~1.5x faster than 4 MiB ones, 2.8x faster than 1 MiB ones). */
 export const BLOCK_BYTES = 8 << 20;

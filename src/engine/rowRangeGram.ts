@@ -3,7 +3,7 @@ import { ImportError } from '../data/importError.ts';
 import { decodeElements } from '../data/formats/decode.ts';
 import type { RowLayout } from '../data/formats/rowBlocks.ts';
 import { GramAccumulator, type GramState } from '../analysis/gramAccumulator.ts';
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 
 /** Bytes read per block (one reused buffer per range): progress and cancellation are checked between blocks. */
 const BLOCK_BYTES = 4 << 20;

@@ -1,7 +1,6 @@
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { fieldResult } from '../analysis/spectrum.ts';
-import type { AnalysisResult } from '../analysis/types.ts';
-import type { LoadedTable } from '../state/studioStore.ts';
+import type { AnalysisResult, LoadedTable } from '../contracts/tables.ts';
 
 /** Six fields of a CTR model, small to huge cardinality, shared by both examples so they compare. */
 export const EXAMPLE_FIELDS: { name: string; rows: number }[] = [

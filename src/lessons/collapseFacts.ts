@@ -1,7 +1,6 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult, LoadedTable } from '../contracts/tables.ts';
 import { COLLAPSED_BELOW, iaRatio, summarizeCollapse } from '../charts/fieldOrder.ts';
 import { COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';
-import type { LoadedTable } from '../state/studioStore.ts';
 
 /** A field as both example tables have it. */
 export interface FieldPair {

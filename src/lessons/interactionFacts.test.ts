@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { createStudioStore } from '../state/studioStore.ts';
 import { DEFAULT_TRAINING_FORM, type TrainingRun } from '../state/trainingSlice.ts';
 import { interactionFacts, interactionRun } from './interactionFacts.ts';

@@ -1,4 +1,4 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import type { TrainingRun } from '../state/trainingSlice.ts';
 
 export interface FieldColumn {

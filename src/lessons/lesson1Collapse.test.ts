@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildExampleTables, COLLAPSED_SOURCE } from '../examples/exampleTables.ts';
-import { createStudioStore, type LoadedTable } from '../state/studioStore.ts';
+import { createStudioStore } from '../state/studioStore.ts';
+import { type LoadedTable } from '../contracts/tables.ts';
 import { collapseFacts, dimensionsUsed, smallestValue, valuesAboveTenth } from './collapseFacts.ts';
 import { LESSON_ACTIONS, type LessonActionContext } from './lessonActions.ts';
 import { findLesson, LESSONS } from './lessonCatalog.ts';

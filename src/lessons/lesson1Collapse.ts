@@ -1,4 +1,4 @@
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { iaRatio } from '../charts/fieldOrder.ts';
 import { decadeLabel } from '../charts/spectrumCurves.ts';
 import { COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';

@@ -1,7 +1,8 @@
 import type { UrlValues } from '../state/urlState.ts';
 import type { coreUrlSchema } from '../state/studioUrl.ts';
 import type { multitaskUrlSchema } from '../state/multitaskUrl.ts';
-import type { LoadedTable, StudioState } from '../state/studioStore.ts';
+import type { StudioState } from '../state/studioStore.ts';
+import type { LoadedTable } from '../contracts/tables.ts';
 import type { trainingUrlSchema } from '../state/trainingUrl.ts';
 import type { LessonActionId } from './lessonActions.ts';
 

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { fieldResult } from '../analysis/spectrum.ts';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 
 /** RecScope's row normalisation e / (||e||_2 + 1e-8), as in GramAccumulator. */
 const NORM_EPS = 1e-8;

@@ -4,7 +4,7 @@
  * drives the Node script and the studio's queue.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { meanIa, type ScalingPoint, type ScalingRunSpec } from './scalingPlan.ts';
 import { tableSpectrum } from './tableSpectrum.ts';

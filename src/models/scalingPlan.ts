@@ -5,7 +5,7 @@
  * information abundance. Plain data and arithmetic, no tfjs, so the page's first chunk can use it;
  * the training itself is in scalingExperiment.ts.
  */
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import type { TrainConfig } from './trainer.ts';
 import type { ModelConfig } from './types.ts';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { fieldOffsets, type CtrField } from '../data/ctr/ctrDataset.ts';
 import { addGram, chunkRows, gramFieldResult, normalisedGram } from './rowGram.ts';
 

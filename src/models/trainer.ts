@@ -4,7 +4,7 @@
  * DCNv2 interaction collapse). Every step runs inside tf.tidy; nothing leaks per step.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FieldResult } from '../analysis/types.ts';
+import type { FieldResult } from '../contracts/tables.ts';
 import { auc, groupAuc, logloss } from '../data/ctr/auc.ts';
 import type { CtrDataset, CtrSplit } from '../data/ctr/ctrDataset.ts';
 import { createRng, permutation } from '../data/ctr/prng.ts';

@@ -1,7 +1,8 @@
 import type { Persistence, PersistenceHandle } from './persistence.ts';
 import { storageFailureReason } from './persistence.ts';
 import { fromSavedTable, toSavedTable } from './savedRecords.ts';
-import type { LoadedTable, StudioStore } from './studioStore.ts';
+import type { StudioStore } from './studioStore.ts';
+import type { LoadedTable } from '../contracts/tables.ts';
 
 export const STORAGE_NOTICE_ID = 'storage';
 

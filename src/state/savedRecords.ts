@@ -1,13 +1,11 @@
 import { describeValue } from '../data/describeValue.ts';
 import { MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
 import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
-import type { AnalysisResult, FieldResult } from '../analysis/types.ts';
+import type { AnalysisResult, FieldResult, LoadedTable, TensorInfo } from '../contracts/tables.ts';
 import type { ImportErrorCode } from '../data/importError.ts';
-import type { TensorInfo } from '../data/tableFile.ts';
 import { MTL_ARMS } from '../workers/multitaskProtocol.ts';
 import type { MultitaskForm } from './multitaskSlice.ts';
 import { multitaskUrlSchema } from './multitaskUrl.ts';
-import type { LoadedTable } from './studioStore.ts';
 import type { TrainingForm } from './trainingSlice.ts';
 import { trainingUrlSchema } from './trainingUrl.ts';
 import type { UrlField } from './urlState.ts';

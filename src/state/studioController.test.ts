@@ -1,6 +1,6 @@
 import { buildExampleTables } from '../examples/exampleTables.ts';
 import { describe, expect, it } from 'vitest';
-import type { AnalysisResult } from '../analysis/types.ts';
+import type { AnalysisResult } from '../contracts/tables.ts';
 import type { AnalysisClient, AnalyzeOutcome, AnalyzeRequest, InspectOutcome } from '../workers/analysisProtocol.ts';
 import { createStudioController } from './studioController.ts';
 import { createStudioStore } from './studioStore.ts';

@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { SerializedImportError } from '../data/importError.ts';
-import type { TableFormat, TensorInfo } from '../data/tableFile.ts';
-import type { AnalysisProgress, AnalysisResult, SpectrumMode } from '../analysis/types.ts';
+import type { AnalysisProgress, AnalysisResult, LoadedTable, SpectrumMode } from '../contracts/tables.ts';
 import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
 import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
@@ -9,20 +8,6 @@ import { initialUi, type Notice, type UiState } from './uiState.ts';
 import { DEFAULT_MAX_DIM } from '../analysis/dimensionLimit.ts';
 
 /** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
-export interface LoadedTable {
-  id: string;
-  source: string;
-  /** 'generated' for the built-in examples. */
-  format: TableFormat | 'generated';
-  bytes: number;
-  tensors: TensorInfo[];
-  result: AnalysisResult;
-  elapsedMs: number;
-  origin: 'example' | 'file';
-  /** How the Gram was computed ('float64-js' for examples and the exact path). */
-  gramEngine: BackendState['gramEngine'];
-}
-
 export type ImportPhase = 'idle' | 'inspecting' | 'choosing' | 'analysing';
 
 export interface ImportFlow {

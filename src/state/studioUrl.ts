@@ -1,4 +1,4 @@
-import type { SpectrumMode } from '../analysis/types.ts';
+import type { SpectrumMode } from '../contracts/tables.ts';
 import type { FieldSort } from './studioStore.ts';
 import { multitaskUrlBinding } from './multitaskUrl.ts';
 import { trainingUrlBinding } from './trainingUrl.ts';

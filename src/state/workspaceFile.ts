@@ -1,6 +1,6 @@
 import { ImportError, type ImportErrorCode } from '../data/importError.ts';
 import { checkRunRecord, checkSavedTable, fromSavedTable, RecordError, toSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
-import type { LoadedTable } from './studioStore.ts';
+import type { LoadedTable } from '../contracts/tables.ts';
 
 export const WORKSPACE_FORMAT = 'reclens-workspace';
 export const WORKSPACE_VERSION = 1;

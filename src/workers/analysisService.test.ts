@@ -7,7 +7,7 @@ import { checkpointBytes, float32Storage, PickleWriter } from '../../test/suppor
 import { rowRangeGram } from '../engine/rowRangeGram.ts';
 import { createAnalysisService } from './analysisService.ts';
 import type { RangeRunner } from './parallelGram.ts';
-import type { AnalysisProgress } from '../analysis/types.ts';
+import type { AnalysisProgress } from '../contracts/tables.ts';
 
 /** rows x dim float32 table whose column j has scale 1 / (j + 1): a spread, decaying spectrum. */
 function npyFile(rows: number, dim: number, name = 'table.npy'): File {

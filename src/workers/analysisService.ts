@@ -11,7 +11,7 @@ import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { readAheadSource } from '../engine/readAheadSource.ts';
 import { blockRowsFor } from '../engine/blockRows.ts';
 import type { AnalysisHooks } from '../analysis/analyzeTable.ts';
-import type { AnalysisProgress } from '../analysis/types.ts';
+import type { AnalysisProgress } from '../contracts/tables.ts';
 import { buildExampleTables, type ExampleTable } from '../examples/exampleTables.ts';
 import { CANCELLED, toSerializedError } from './analysisErrors.ts';
 import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import type { TableFormat } from '../tableFile.ts';
+import type { TableFormat } from '../../contracts/tables.ts';
 import { hasNpyMagic } from './npyHeader.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
 import { isLegacyTorchSave } from './torchCheckpoint.ts';

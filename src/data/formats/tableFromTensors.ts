@@ -1,7 +1,8 @@
 import { isAbortError } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import type { ReadOptions, RowBlock, TableFile, TableFormat } from '../tableFile.ts';
+import type { ReadOptions, RowBlock, TableFile } from '../tableFile.ts';
+import type { TableFormat } from '../../contracts/tables.ts';
 import type { Tensor } from './tensor.ts';
 
 /** A TableFile over opened tensors; failed reads of the file become ImportError('read-failed'). */

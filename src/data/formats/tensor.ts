@@ -1,5 +1,6 @@
 import { ImportError } from '../importError.ts';
-import type { ReadOptions, RowBlock, TensorInfo } from '../tableFile.ts';
+import type { ReadOptions, RowBlock } from '../tableFile.ts';
+import type { TensorInfo } from '../../contracts/tables.ts';
 import type { DType, DTypeLookup } from './dtype.ts';
 import type { RowLayout } from './rowBlocks.ts';
 

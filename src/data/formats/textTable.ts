@@ -1,7 +1,8 @@
 import { throwIfAborted } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import type { ReadOptions, RowBlock, TableFile, TensorInfo } from '../tableFile.ts';
+import type { ReadOptions, RowBlock, TableFile } from '../tableFile.ts';
+import type { TensorInfo } from '../../contracts/tables.ts';
 import { CutShortCheck } from './cutShort.ts';
 import { stripExtension } from './npy.ts';
 import { blockRowCount } from './rowBlocks.ts';

@@ -1,3 +1,5 @@
+import type { BackendState } from './backend.ts';
+
 /**
  * The spectrum recipe. 'recscope' (default): rows L2-normalised, no centering (RecScope, Pan et al. 2024).
  * 'raw': the table as stored. 'centered': column means subtracted, no row normalisation.
@@ -43,4 +45,34 @@ export interface AnalysisProgress {
   bytesDone: number;
   bytesTotal: number;
   rowsPerSecond: number;
+}
+
+export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch';
+
+/** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
+export interface TensorInfo {
+  name: string;
+  /** Shape as stored. For text tables rows may be unknown (-1) until the file has been read. */
+  shape: number[];
+  /** Stored element type, normalised to numpy-style names: float16, bfloat16, float32, float64, int8..uint64, bool. */
+  dtype: string;
+  /** True when the tensor is a 2-D numeric array that can be analysed as an embedding table. */
+  analysable: boolean;
+  /** Why it is not analysable (1-D, 3-D, non-numeric dtype...). */
+  reason?: string;
+}
+
+/** A table the studio holds: where it came from, its tensors and its analysis. */
+export interface LoadedTable {
+  id: string;
+  source: string;
+  /** 'generated' for the built-in examples. */
+  format: TableFormat | 'generated';
+  bytes: number;
+  tensors: TensorInfo[];
+  result: AnalysisResult;
+  elapsedMs: number;
+  origin: 'example' | 'file';
+  /** How the Gram was computed ('float64-js' for examples and the exact path). */
+  gramEngine: BackendState['gramEngine'];
 }
