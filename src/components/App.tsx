@@ -3,6 +3,7 @@ import { useStudioStore } from '../state/studioStore.ts';
 import { BackendPanel } from './BackendPanel.tsx';
 import { ComparisonPanel } from './ComparisonPanel.tsx';
 import { useController } from './controllerContext.ts';
+import { useRunControllers } from './runControllersContext.ts';
 import { DropZone } from './DropZone.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { Glossary } from './Glossary.tsx';
@@ -15,10 +16,8 @@ import { NoticeBar } from './NoticeBar.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { SpectrumCurvesPanel } from './SpectrumCurvesPanel.tsx';
 import { TableCard } from './TableCard.tsx';
-import { getTrainingController } from './training/trainingControllerContext.ts';
 import { TrainView } from './training/TrainView.tsx';
 import { MultitaskView } from './multitask/MultitaskView.tsx';
-import { getMultitaskController } from './multitask/multitaskController.ts';
 
 export function App() {
   const controller = useController();
@@ -26,14 +25,15 @@ export function App() {
   const lessonOpen = useStudioStore((s) => s.ui.lesson > 0);
   const view = useStudioStore((s) => s.ui.view);
   const [dragging, setDragging] = useState(false);
+  const runs = useRunControllers();
 
   // A table dropped anywhere on the page is imported, not opened by the browser.
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
     const file = e.dataTransfer.files[0];
-    if (file && view === 'train') getTrainingController().pickDatasetFile(file);
-    else if (file && view === 'multitask') void getMultitaskController().pickCsv(file);
+    if (file && view === 'train') runs.training.pickDatasetFile(file);
+    else if (file && view === 'multitask') void runs.multitask.pickCsv(file);
     else if (file) void controller.pickFile(file);
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MultitaskController } from '../components/multitask/multitaskController.ts';
+import type { MultitaskController } from '../state/multitaskController.ts';
 import { createStudioStore } from '../state/studioStore.ts';
 import type { TrainingController } from '../state/trainingController.ts';
 import { LESSON_ACTIONS, whenState, type LessonActionContext } from './lessonActions.ts';

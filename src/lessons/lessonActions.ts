@@ -1,11 +1,11 @@
-import type { MultitaskController } from '../components/multitask/multitaskController.ts';
 import { buildExampleTables, COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';
+import type { MultitaskController } from '../state/multitaskController.ts';
 import { curveKey, type StudioState, type StudioStore } from '../state/studioStore.ts';
 import type { TrainingController } from '../state/trainingController.ts';
 import { LESSON_SCALING } from './lessonPresets.ts';
+import type { LessonActionId } from './lessonTypes.ts';
 
 /** "Run this" buttons of lesson steps, by name, so a lesson is plain data. */
-export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts';
 
 /** The views' controllers, created on first use (the panel passes the page's; tests pass fakes). */
 export interface LessonActionContext {

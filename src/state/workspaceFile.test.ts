@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { resultToCSV } from '../analysis/resultExport.ts';
 import { fieldResult } from '../analysis/spectrum.ts';
-import { toMtlRecord } from '../components/multitask/multitaskController.ts';
+import { toMtlRecord } from './multitaskController.ts';
 import { ImportError } from '../data/importError.ts';
 import { buildExampleTables } from '../examples/exampleTables.ts';
 import { DEFAULT_MULTITASK_FORM, type MtlRun } from './multitaskSlice.ts';

@@ -1,7 +1,7 @@
 /**
- * The UI's handle on the analysis worker and the backend-ladder worker (one each per page, created
- * on first use; two threads so probing the GPU never delays an analysis). Files go to the worker
- * by structured clone (a File is a handle, not its bytes); progress comes back through a callback
+ * The UI's handle on the analysis worker and the backend-ladder worker (created once by the
+ * composition root, each worker started on first use; two threads so probing the GPU never
+ * delays an analysis). Files go to the worker by structured clone (a File is a handle, not its bytes); progress comes back through a callback
  * proxy (workerRpc.ts), so the main thread only ever handles small messages.
  */
 import { CANCELLED } from './analysisErrors.ts';
@@ -11,8 +11,6 @@ import type { AnalysisService } from './analysisService.ts';
 import type { BackendService } from './backendService.ts';
 import { connectWorker, type RemoteService } from './workerRpc.ts';
 
-let client: AnalysisClient | null = null;
-
 /**
  * How long a cancelled job may take to stop by itself. Readers and the Gram check the signal
  * between blocks, but one synchronous step (a wide table's eigen-solve, a worker stuck on a
@@ -21,13 +19,12 @@ let client: AnalysisClient | null = null;
  */
 const CANCEL_GRACE_MS = 1500;
 
-export function getAnalysisClient(): AnalysisClient {
-  if (client) return client;
+export function createAnalysisClient(): AnalysisClient {
   let analysis: { worker: Worker; remote: RemoteService<AnalysisService> } | null = null;
   const service = () => {
     if (!analysis) {
       const worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'reclens-analysis' });
-      analysis = { worker, remote: connectWorker<AnalysisService>(worker) };
+      analysis = { worker, remote: connectWorker<AnalysisService>(() => worker) };
     }
     return analysis.remote;
   };
@@ -58,8 +55,8 @@ export function getAnalysisClient(): AnalysisClient {
       run();
     });
   }
-  const ladder = connectWorker<BackendService>(new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
-  client = {
+  const ladder = connectWorker<BackendService>(() => new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
+  return {
     inspect: (file, metadata) => call<InspectOutcome>(() => service().inspect(file, metadata), { ok: false, error: CANCELLED }),
     analyze: (file, request, onProgress, metadata) =>
       call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata), { ok: false, error: CANCELLED }),
@@ -86,5 +83,4 @@ export function getAnalysisClient(): AnalysisClient {
     setBackend: (name) => ladder.setBackend(name),
     exampleTables: () => call<ExampleTable[]>(() => service().exampleTables()),
   };
-  return client;
 }

@@ -1,15 +1,12 @@
 /**
- * The UI's handle on the multi-task worker (one per page, created on first use). Events come back
- * through callbacks; pause, resume and stop are fire-and-forget messages the worker handles
- * between chunks of steps.
+ * The UI's handle on the multi-task worker (started on its first call). Events come back through
+ * callbacks; pause, resume and stop are fire-and-forget messages the worker handles between
+ * chunks of steps.
  */
 import type { MultitaskClient } from './multitaskProtocol.ts';
 import type { MultitaskService } from './multitaskService.ts';
 import { connectWorker } from './workerRpc.ts';
 
-let client: MultitaskClient | null = null;
-
-export function getMultitaskClient(): MultitaskClient {
-  client ??= connectWorker<MultitaskService>(new Worker(new URL('./multitask.worker.ts', import.meta.url), { type: 'module', name: 'reclens-multitask' }));
-  return client;
+export function createMultitaskClient(): MultitaskClient {
+  return connectWorker<MultitaskService>(() => new Worker(new URL('./multitask.worker.ts', import.meta.url), { type: 'module', name: 'reclens-multitask' }));
 }

@@ -13,16 +13,17 @@ export type RemoteService<Service> = {
 
 type Method = (...args: unknown[]) => unknown;
 
-/** Page side: calls go to the worker; function arguments become Comlink proxies. */
-export function connectWorker<Service extends object>(worker: Worker): RemoteService<Service> {
-  const remote = Comlink.wrap<Record<string, Method>>(worker);
+/** Page side: calls go to the worker, started on the first call; function arguments become Comlink proxies. */
+export function connectWorker<Service extends object>(spawn: () => Worker): RemoteService<Service> {
+  let connected: Comlink.Remote<Record<string, Method>> | null = null;
+  const remote = () => (connected ??= Comlink.wrap<Record<string, Method>>(spawn()));
   const methods = new Map<string, Method>();
   return new Proxy({} as RemoteService<Service>, {
     get(_, key) {
       if (typeof key !== 'string') return undefined;
       let method = methods.get(key);
       if (!method) {
-        method = (...args) => remote[key](...args.map((a) => (typeof a === 'function' ? Comlink.proxy(a) : a)));
+        method = (...args) => remote()[key](...args.map((a) => (typeof a === 'function' ? Comlink.proxy(a) : a)));
         methods.set(key, method);
       }
       return method;

@@ -3,14 +3,11 @@ import { LESSON_ACTIONS, type LessonActionContext } from '../../lessons/lessonAc
 import { findLesson, LESSONS } from '../../lessons/lessonCatalog.ts';
 import { studioUrlRegistry } from '../../state/studioUrl.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
-import { getMultitaskController } from '../multitask/multitaskController.ts';
 import { PresenterControls } from '../PresenterControls.tsx';
-import { getTrainingController } from '../training/trainingControllerContext.ts';
+import { useRunControllers } from '../runControllersContext.ts';
 
 const DWELL_MS = 12_000;
 const HIGHLIGHT = 'data-lesson-highlight';
-const ACTION_CONTEXT: LessonActionContext = { training: getTrainingController, multitask: getMultitaskController };
-const run = (id: keyof typeof LESSON_ACTIONS) => void LESSON_ACTIONS[id](useStudioStore, ACTION_CONTEXT);
 
 /** Marks the step's chart (its figure or panel) and brings it into view; returns whether it is on screen. */
 function highlight(selector: string, scroll: boolean, smooth: boolean): () => void {
@@ -22,6 +19,9 @@ function highlight(selector: string, scroll: boolean, smooth: boolean): () => vo
 
 /** The open lesson: the step's text and what to look for, its chart highlighted, next / previous, presenter controls. */
 export function LessonPanel() {
+  const controllers = useRunControllers();
+  const actionContext = useMemo<LessonActionContext>(() => ({ training: () => controllers.training, multitask: () => controllers.multitask }), [controllers]);
+  const run = (id: keyof typeof LESSON_ACTIONS) => void LESSON_ACTIONS[id](useStudioStore, actionContext);
   const ui = useStudioStore((s) => s.ui);
   const tables = useStudioStore((s) => s.tables);
   const setUi = useStudioStore((s) => s.setUi);

@@ -5,11 +5,11 @@ import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from './DataExport.tsx';
 import { distanceTable, jointTable } from './mtlExport.ts';
-import { getMultitaskController } from './multitaskController.ts';
+import { useMultitaskController } from '../runControllersContext.ts';
 
 /** RecScope's conflict-pair measure: shared embedding vs STEM's task slices. */
 export function ConflictPanel() {
-  const c = getMultitaskController();
+  const c = useMultitaskController();
   const conflict = useStudioStore((s) => s.mtlConflict);
   const summary = useStudioStore((s) => s.mtlDataset.summary);
   const steps = useStudioStore((s) => s.mtlForm.conflictSteps);

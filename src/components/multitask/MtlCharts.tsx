@@ -9,7 +9,7 @@ import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from './DataExport.tsx';
 import { cosineTable, dominanceTable, entanglementTable, rauHistogramTable, rauOverStepsTable } from './mtlExport.ts';
-import { ARM_LABELS } from './multitaskController.ts';
+import { ARM_LABELS } from '../../state/multitaskController.ts';
 
 /** Dominance, rAU over steps, rAU histogram, gradient cosine and entanglement of the live or opened run. */
 export function MtlCharts({ run }: { run: MtlRun }) {

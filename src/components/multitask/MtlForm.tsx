@@ -2,7 +2,8 @@ import type { ChangeEvent } from 'react';
 import { MTL_FILE_DATASET, type MultitaskForm } from '../../state/multitaskSlice.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { MTL_ALTERNATIVES, MTL_MODEL_KINDS, type MtlAlternative, type MtlModelKind } from '../../workers/multitaskProtocol.ts';
-import { ARM_LABELS, getMultitaskController } from './multitaskController.ts';
+import { ARM_LABELS } from '../../state/multitaskController.ts';
+import { useMultitaskController } from '../runControllersContext.ts';
 
 const MODEL_LABELS: Record<MtlModelKind, string> = { 'shared-bottom': 'Shared-bottom', mmoe: 'MMoE', ple: 'PLE', stem: 'STEM-Net (task slices)' };
 
@@ -17,7 +18,7 @@ function NumberField({ label, value, step, min, max, onChange, hint }: { label: 
 
 /** Dataset, model, optimiser comparison and hyperparameters, with train / pause / stop. */
 export function MtlForm() {
-  const c = getMultitaskController();
+  const c = useMultitaskController();
   const form = useStudioStore((s) => s.mtlForm);
   const setForm = useStudioStore((s) => s.setMtlForm);
   const datasets = useStudioStore((s) => s.mtlDatasets);
@@ -110,6 +111,7 @@ export function MtlForm() {
 }
 
 function MtlStatusLine() {
+  const c = useMultitaskController();
   const run = useStudioStore((s) => s.mtlRun);
   const step = run?.step ?? 0;
   return (
@@ -122,7 +124,7 @@ function MtlStatusLine() {
       )}
       {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'warn-text'}>{run.message}</span>}
       {run?.status === 'interrupted' && (
-        <button type="button" className="primary small" data-testid="mtl-rerun" onClick={() => void getMultitaskController().rerunInterrupted()}>Run again to the end</button>
+        <button type="button" className="primary small" data-testid="mtl-rerun" onClick={() => void c.rerunInterrupted()}>Run again to the end</button>
       )}
     </div>
   );

@@ -2,7 +2,7 @@ import { useStudioStore } from '../../state/studioStore.ts';
 import type { MtlArm } from '../../workers/multitaskProtocol.ts';
 import { DataExport } from './DataExport.tsx';
 import { metricsTable } from './mtlExport.ts';
-import { ARM_LABELS } from './multitaskController.ts';
+import { ARM_LABELS } from '../../state/multitaskController.ts';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 

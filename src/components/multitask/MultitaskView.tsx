@@ -4,11 +4,11 @@ import { ConflictPanel } from './ConflictPanel.tsx';
 import { MtlCharts } from './MtlCharts.tsx';
 import { MtlForm } from './MtlForm.tsx';
 import { MtlMetricsTable } from './MtlMetricsTable.tsx';
-import { getMultitaskController } from './multitaskController.ts';
+import { useMultitaskController } from '../runControllersContext.ts';
 import './multitask.css';
 
 function SavedRuns() {
-  const c = getMultitaskController();
+  const c = useMultitaskController();
   const saved = useStudioStore((s) => s.mtlSavedRuns);
   const current = useStudioStore((s) => s.mtlRun?.id);
   const overlaid = useStudioStore((s) => s.mtlOverlay?.id);
@@ -38,7 +38,8 @@ function SavedRuns() {
 /** The Multi-task view: train a model with Adam and AdaTask side by side and see task dominance, conflict and entanglement. */
 export function MultitaskView() {
   const run = useStudioStore((s) => s.mtlRun);
-  useEffect(() => void getMultitaskController().init(), []);
+  const multitask = useMultitaskController();
+  useEffect(() => void multitask.init(), [multitask]);
   return (
     <div className="layout mtl-view">
       <aside className="sidebar" aria-label="Multi-task settings">

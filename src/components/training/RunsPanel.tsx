@@ -1,11 +1,11 @@
 import { useStudioStore } from '../../state/studioStore.ts';
-import { getTrainingController } from './trainingControllerContext.ts';
+import { useTrainingController } from '../runControllersContext.ts';
 
 const auc = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
 
 /** Every run of this browser (saved in IndexedDB): pick one to show, tick two to overlay, export or open the tables. */
 export function RunsPanel() {
-  const c = getTrainingController();
+  const c = useTrainingController();
   const runs = useStudioStore((s) => s.trainingRuns);
   const activeId = useStudioStore((s) => s.activeRunId);
   const compare = useStudioStore((s) => s.compareRunIds);

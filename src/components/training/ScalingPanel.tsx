@@ -6,11 +6,11 @@ import { MODEL_KINDS, type ModelKind } from '../../models/types.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from './DataExport.tsx';
-import { getTrainingController } from './trainingControllerContext.ts';
+import { useTrainingController } from '../runControllersContext.ts';
 
 /** The scaling experiment: a queue of runs at 1x..10x, single vs multi-embedding, and its two charts. */
 export function ScalingPanel() {
-  const c = getTrainingController();
+  const c = useTrainingController();
   const scaling = useStudioStore((s) => s.scaling);
   const setScaling = useStudioStore((s) => s.setScaling);
   const busy = useStudioStore((s) => s.trainingRuns.some((r) => r.status === 'running' || r.status === 'paused'));

@@ -5,7 +5,7 @@ import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
 import type { BackendName } from '../../workers/analysisProtocol.ts';
 import { formatCount } from './formatCount.ts';
-import { getTrainingController } from './trainingControllerContext.ts';
+import { useTrainingController } from '../runControllersContext.ts';
 
 const MODEL_NAMES: Record<string, string> = { lr: 'LR', fm: 'FM', dnn: 'DNN', deepfm: 'DeepFM', dcnv2: 'DCNv2', ipnn: 'IPNN', xdeepfm: 'xDeepFM', finalmlp: 'FinalMLP' };
 
@@ -30,7 +30,7 @@ function Row({ children }: { children: ReactNode }) {
 
 /** Dataset, model, embedding and optimiser settings, the run buttons and the backend choice. */
 export function TrainForm() {
-  const c = getTrainingController();
+  const c = useTrainingController();
   const form = useStudioStore((s) => s.trainingForm);
   const set = useStudioStore((s) => s.setTrainingForm);
   const index = useStudioStore((s) => s.datasetIndex);

@@ -2,13 +2,12 @@
  * The Multi-task view's actions, wiring the store to the multi-task worker and to the runs store
  * in IndexedDB. Components call these; they compute nothing.
  */
-import { DATASET_INDEX_FILE, parseDatasetIndex } from '../../data/ctr/datasetIndex.ts';
-import { openPersistence, type PersistenceHandle } from '../../state/persistence.ts';
-import type { RunRecord } from '../../state/savedRecords.ts';
-import { useStudioStore, type StudioStore } from '../../state/studioStore.ts';
-import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from '../../state/multitaskSlice.ts';
-import { getMultitaskClient } from '../../workers/multitaskClient.ts';
-import type { MtlAlternative, MtlArm, MtlConflictResult, MultitaskClient } from '../../workers/multitaskProtocol.ts';
+import { DATASET_INDEX_FILE, parseDatasetIndex } from '../data/ctr/datasetIndex.ts';
+import type { MtlAlternative, MtlArm, MtlConflictResult, MultitaskClient } from '../workers/multitaskProtocol.ts';
+import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from './multitaskSlice.ts';
+import type { PersistenceHandle } from './persistence.ts';
+import type { RunRecord } from './savedRecords.ts';
+import type { StudioStore } from './studioStore.ts';
 
 export const MTL_RUN_KIND = 'multitask';
 
@@ -259,18 +258,5 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       await refreshSaved();
     },
   };
-  return controller;
-}
-
-let controller: MultitaskController | null = null;
-
-/** The page's multi-task controller, created (with its worker) the first time the view opens. */
-export function getMultitaskController(): MultitaskController {
-  controller ??= createMultitaskController({
-    client: getMultitaskClient(),
-    store: useStudioStore,
-    persistence: openPersistence(),
-    datasetsUrl: new URL('datasets/', document.baseURI).href,
-  });
   return controller;
 }

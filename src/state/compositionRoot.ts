@@ -1,0 +1,40 @@
+/**
+ * The one place the studio is put together: the store, the one IndexedDB handle, the worker
+ * clients (each worker starts on its client's first call) and the controllers built on them.
+ * Views receive the controllers through context; nothing else opens persistence or a worker.
+ */
+import { createAnalysisClient } from '../workers/analysisClient.ts';
+import { createMultitaskClient } from '../workers/multitaskClient.ts';
+import { createTrainingClient } from '../workers/trainingClient.ts';
+import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
+import { openPersistence, type PersistenceHandle } from './persistence.ts';
+import { startPersistence } from './persistenceSync.ts';
+import { createStudioController, type StudioController } from './studioController.ts';
+import { useStudioStore, type StudioStore } from './studioStore.ts';
+import { createTrainingController, type TrainingController } from './trainingController.ts';
+import { createWorkspaceActions, type WorkspaceActions } from './workspaceActions.ts';
+
+export interface Studio {
+  store: StudioStore;
+  persistence: Promise<PersistenceHandle>;
+  studio: StudioController;
+  workspace: WorkspaceActions;
+  training: TrainingController;
+  multitask: MultitaskController;
+}
+
+export function createStudio(options: { datasetsUrl: string; download: (blob: Blob, name: string) => void }): Studio {
+  const store = useStudioStore;
+  const persistence = openPersistence();
+  // Uploaded tables from earlier sessions come back from IndexedDB (after first paint).
+  void persistence.then((handle) => startPersistence(store, handle));
+  const analysis = createAnalysisClient();
+  return {
+    store,
+    persistence,
+    studio: createStudioController(analysis, store),
+    workspace: createWorkspaceActions(store, persistence),
+    training: createTrainingController({ client: createTrainingClient(), store, analysis: () => analysis, persistence, datasetsUrl: options.datasetsUrl, download: options.download }),
+    multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
+  };
+}
