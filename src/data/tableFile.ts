@@ -1,5 +1,5 @@
 import type { ByteSource } from './byteSource.ts';
-import type { RowLayout } from './formats/rowBlocks.ts';
+import type { DType } from './formats/dtype.ts';
 import type { TableFormat, TensorInfo } from '../contracts/tables.ts';
 
 /**
@@ -33,4 +33,13 @@ export interface TableFile {
   rowLayout?(tensor: string): RowLayout | undefined;
   /** Streams the rows of one tensor in order. Throws ImportError on malformed data. */
   readRows(tensor: string, opts?: ReadOptions): AsyncIterable<RowBlock>;
+}
+
+/** Where a 2-D tensor's values lie: rows x dim elements of dtype from dataOffset, C or Fortran order. */
+export interface RowLayout {
+  rows: number;
+  dim: number;
+  dtype: DType;
+  fortran: boolean;
+  dataOffset: number;
 }

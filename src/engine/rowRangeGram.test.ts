@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GramAccumulator, type GramState } from '../analysis/gramAccumulator.ts';
 import { dtypeOf } from '../data/formats/dtype.ts';
-import type { RowLayout } from '../data/formats/rowBlocks.ts';
+import type { RowLayout } from '../data/tableFile.ts';
 import { ImportError } from '../data/importError.ts';
 import { rowRangeGram, splitRows } from './rowRangeGram.ts';
 

@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../data/abort.ts';
 import { ImportError } from '../data/importError.ts';
 import { decodeElements } from '../data/formats/decode.ts';
-import type { RowLayout } from '../data/formats/rowBlocks.ts';
+import type { RowLayout } from '../data/tableFile.ts';
 import { GramAccumulator, type GramState } from '../analysis/gramAccumulator.ts';
 import type { SpectrumMode } from '../contracts/tables.ts';
 

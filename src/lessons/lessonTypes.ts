@@ -4,7 +4,6 @@ import type { multitaskUrlSchema } from '../state/multitaskUrl.ts';
 import type { StudioState } from '../state/studioStore.ts';
 import type { LoadedTable } from '../contracts/tables.ts';
 import type { trainingUrlSchema } from '../state/trainingUrl.ts';
-import type { LessonActionId } from './lessonActions.ts';
 
 /** URL-state keys a step sets when it opens (never the lesson / step / presenter keys themselves). */
 export type LessonPreset = Partial<
@@ -49,3 +48,6 @@ export interface Lesson {
 export type LessonEntry =
   | { id: number; title: string; available: true; lesson: Lesson }
   | { id: number; title: string; available: false; needs: string };
+
+/** The actions a lesson step's button runs (see lessonActions.ts). */
+export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts';

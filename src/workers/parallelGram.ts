@@ -7,7 +7,7 @@
 import { throwIfAborted } from '../data/abort.ts';
 import { GramAccumulator, mergeGram, type GramState } from '../analysis/gramAccumulator.ts';
 import type { SpectrumMode } from '../contracts/tables.ts';
-import type { RowLayout } from '../data/formats/rowBlocks.ts';
+import type { RowLayout } from '../data/tableFile.ts';
 import { rowRangeGram, splitRows, type RowRangeJob } from '../engine/rowRangeGram.ts';
 import { fromSerializedError } from './analysisErrors.ts';
 import type { GramRangeReply, GramRangeRequest } from './gramRangeProtocol.ts';

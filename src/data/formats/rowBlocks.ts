@@ -1,23 +1,14 @@
 import { throwIfAborted } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import type { ReadOptions, RowBlock } from '../tableFile.ts';
+import type { ReadOptions, RowBlock, RowLayout } from '../tableFile.ts';
 import type { ByteStreamReader } from './byteStreamReader.ts';
 import { decodeElements } from './decode.ts';
-import { decodesToFloat64, type DType } from './dtype.ts';
+import { decodesToFloat64 } from './dtype.ts';
 
 export const DEFAULT_CHUNK_ROWS = 16384;
 /** Caps a block at 8M values (32-64 MB) whatever chunkRows asks, so wide tables stay streamable. */
 const MAX_BLOCK_VALUES = 1 << 23;
-
-/** Where a 2-D tensor's values lie: rows x dim elements of dtype from dataOffset, C or Fortran order. */
-export interface RowLayout {
-  rows: number;
-  dim: number;
-  dtype: DType;
-  fortran: boolean;
-  dataOffset: number;
-}
 
 /** File bytes consumed once `rowsDone` rows have been read (for RowBlock.bytesDone). */
 export type Progress = (rowsDone: number) => number;

@@ -1,8 +1,7 @@
 import { ImportError } from '../importError.ts';
-import type { ReadOptions, RowBlock } from '../tableFile.ts';
+import type { ReadOptions, RowBlock, RowLayout } from '../tableFile.ts';
 import type { TensorInfo } from '../../contracts/tables.ts';
 import type { DType, DTypeLookup } from './dtype.ts';
-import type { RowLayout } from './rowBlocks.ts';
 
 /** One tensor of an opened file: what it is, and how to stream its rows. */
 export interface Tensor {
