@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldResult } from '../contracts/tables.ts';
+import type { FieldSpectrum } from './fieldOrder.ts';
 import { fieldStatus, sortFields, summarizeCollapse } from './fieldOrder.ts';
 import { heatmapDescription, heatmapLayout } from './spectrumHeatmap.ts';
 import { sharedFieldRows } from './iaComparison.ts';
 import { decadeLabel, logFloor } from './spectrumCurves.ts';
 import { shortenName, spectrumColor } from './chartStyle.ts';
 
-const field = (name: string, rows: number, ia: number, dim = 32): FieldResult => ({
-  name, rows, dim, singular_values: [], normalized_spectrum: new Array(dim).fill(0.5), information_abundance: ia, effective_rank: ia, excluded_rows: 0,
+const field = (name: string, rows: number, ia: number, dim = 32): FieldSpectrum => ({
+  name, rows, dim, normalized_spectrum: new Array(dim).fill(0.5), information_abundance: ia, effective_rank: ia,
 });
 
 describe('field order and summary', () => {

@@ -1,14 +1,10 @@
 import * as d3 from 'd3';
-import { MUTED, TICK_SIZE, textWidth, truncate } from './chartStyle.ts';
+import { MUTED, TICK_SIZE, textWidth, truncate, type SvgRoot as Root } from './chartStyle.ts';
 
 type Group = d3.Selection<SVGGElement, unknown, null, undefined>;
-type Root = d3.Selection<SVGSVGElement, unknown, null, undefined>;
 
 /** Colour-blind-safe diverging scale on [-1, 1], white at 0 (blue positive, red negative). */
 export const divergingColor = (v: number): string => (Number.isFinite(v) ? d3.interpolateRdBu((Math.max(-1, Math.min(1, v)) + 1) / 2) : '#d0d7de');
-
-/** Text colour that stays readable on a cell of divergingColor(v). */
-export const inkOn = (v: number): string => (Number.isFinite(v) && Math.abs(v) > 0.6 ? '#ffffff' : '#1f2328');
 
 /** Coloured squares with labels in one row; returns the legend's width. */
 export function swatchLegend(root: Root | Group, x: number, y: number, items: { label: string; color: string; hatched?: string }[]): number {
@@ -43,4 +39,43 @@ export function divergingLegend(root: Root | Group, x: number, y: number, maxWid
     g.append('text').attr('x', scale(t)).attr('y', 25).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(t);
   }
   g.append('text').attr('x', width + 8).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(truncate(caption, Math.max(4, captionChars))).append('title').text(caption);
+}
+
+const SEPARATOR = /[\s\-_./·:,()[\]]/;
+
+/** Cuts the middle out of a label longer than max, keeping its start and end. */
+export function middleCut(label: string, max: number): string {
+  if (label.length <= max) return label;
+  const head = Math.ceil((max - 1) / 2);
+  return `${label.slice(0, head)}…${label.slice(label.length - (max - 1 - head))}`;
+}
+
+/**
+ * Legend labels that keep the part where the labels differ: when they do not fit max, the prefix
+ * every label shares gives way to '…' (cut at a separator, as little as needed so words stay
+ * whole), then the shared suffix, and a label still too long loses its middle, never its end.
+ */
+export function distinctLabels(labels: readonly string[], max: number): string[] {
+  const fits = (cut: string[]) => cut.every((l) => l.length <= max);
+  if (labels.length < 2 || fits([...labels])) return labels.map((l) => middleCut(l, max));
+  const first = labels[0];
+  const shortest = Math.min(...labels.map((l) => l.length));
+  let prefix = 0;
+  while (prefix < shortest && labels.every((l) => l[prefix] === first[prefix])) prefix++;
+  let trimmed = [...labels];
+  for (let p = 1; p <= prefix; p++) {
+    if (!SEPARATOR.test(first[p - 1])) continue;
+    trimmed = labels.map((l) => `…${l.slice(p)}`);
+    if (fits(trimmed)) return trimmed;
+  }
+  const heads = trimmed;
+  const rest = Math.min(...heads.map((l) => l.length));
+  let suffix = 0;
+  while (suffix < rest - 1 && heads.every((l) => l[l.length - 1 - suffix] === heads[0][heads[0].length - 1 - suffix])) suffix++;
+  for (let q = 1; q <= suffix; q++) {
+    if (!SEPARATOR.test(heads[0][heads[0].length - q])) continue;
+    trimmed = heads.map((l) => `${l.slice(0, l.length - q)}…`);
+    if (fits(trimmed)) return trimmed;
+  }
+  return trimmed.map((l) => middleCut(l, max));
 }

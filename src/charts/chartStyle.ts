@@ -24,10 +24,11 @@ export function fitText(text: string, fontSize: number, width: number): string {
   return truncate(text, max);
 }
 
-/** Clears the svg and sets its size, font and accessible description. */
-export function prepareSvg(svg: SVGSVGElement, width: number, height: number, title: string, description: string) {
-  const root = d3.select(svg);
-  root.selectAll('*').remove();
+export type SvgRoot = d3.Selection<SVGSVGElement, unknown, null, undefined>;
+
+/** A new detached svg with its size, font, background, title and accessible description. */
+export function createSvg(width: number, height: number, title: string, description: string): SvgRoot {
+  const root = d3.select(document.createElementNS('http://www.w3.org/2000/svg', 'svg'));
   root
     .attr('width', width)
     .attr('height', height)
@@ -84,9 +85,43 @@ export function shortenName(name: string, max: number): string {
   return `${name.slice(0, head)}…${name.slice(name.length - (max - 1 - head))}`;
 }
 
+/**
+ * A d3 number format that never prints a negative zero: a value that rounds to zero at the
+ * format's precision ("−0.00") is shown as 0.
+ */
+export function numberFormat(specifier: string): (v: number) => string {
+  const format = d3.format(specifier);
+  const zero = format(0);
+  return (v) => {
+    const text = format(v);
+    return Number.isFinite(v) && text.replace(/^[−-]/, '').replace(/^\+/, '') === zero.replace(/^\+/, '') ? zero : text;
+  };
+}
+
 export const fmt = {
   rows: d3.format(','),
-  ia: d3.format('.2f'),
-  ratio: d3.format('.2f'),
-  exact: d3.format('.4f'),
+  ia: numberFormat('.2f'),
+  ratio: numberFormat('.2f'),
+  exact: numberFormat('.4f'),
+  value: numberFormat('.2f'),
+  signed: numberFormat('+.2f'),
+  precise: numberFormat('.3f'),
 };
+
+/** Relative luminance (WCAG) of a CSS colour. */
+export function luminance(color: string): number {
+  const c = d3.rgb(color);
+  const channel = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+}
+
+/** The label colour (white or ink) with the higher contrast on a fill. */
+export function inkOn(fill: string): string {
+  const l = luminance(fill);
+  const contrastWhite = 1.05 / (l + 0.05);
+  const contrastInk = (l + 0.05) / (luminance(INK) + 0.05);
+  return contrastWhite >= contrastInk ? '#ffffff' : INK;
+}

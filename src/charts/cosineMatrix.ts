@@ -1,11 +1,15 @@
-import * as d3 from 'd3';
-import type { MtlLayerCosine } from '../workers/multitaskProtocol.ts';
-import { divergingColor, divergingLegend, inkOn } from './chartLegend.ts';
-import { LABEL_SIZE, MUTED, TICK_SIZE, prepareSvg, textWidth } from './chartStyle.ts';
+import { divergingColor, divergingLegend } from './chartLegend.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, textWidth } from './chartStyle.ts';
+
+export interface LayerCosine {
+  layer: string;
+  /** T x T row-major; NaN where a task's gradient was zero. */
+  cosine: readonly number[];
+}
 
 export interface CosineArm {
   label: string;
-  layers: MtlLayerCosine[];
+  layers: readonly LayerCosine[];
 }
 
 export interface MatrixGrid {
@@ -28,15 +32,15 @@ export function matrixGrid(count: number, T: number, width: number, labelW: numb
 }
 
 /** The T x T cosine of the task gradients per shared layer (last step), one panel per optimiser and layer. */
-export function renderCosineMatrix(svg: SVGSVGElement, tasks: readonly string[], arms: readonly CosineArm[], width: number): void {
+export function renderCosineMatrix(tasks: readonly string[], arms: readonly CosineArm[], width: number): SVGSVGElement {
   const T = tasks.length;
   const panels = arms.flatMap((a) => a.layers.map((l) => ({ arm: a.label, layer: l.layer, cosine: l.cosine })));
   const labelW = Math.ceil(Math.max(30, ...tasks.map((t) => textWidth(t, TICK_SIZE))) + 8);
   const g = matrixGrid(panels.length, T, width, labelW);
   const top = 44;
   const height = top + g.rows * g.panelH + 44;
-  const describe = panels.map((p) => `${p.arm} ${p.layer}: ${T === 2 ? `cos ${d3.format('.2f')(p.cosine[1])}` : p.cosine.map((v) => d3.format('.2f')(v)).join(' ')}`).join('; ');
-  const root = prepareSvg(svg, width, height, 'Gradient cosine between tasks per shared layer', describe || 'No steps yet.');
+  const describe = panels.map((p) => `${p.arm} ${p.layer}: ${T === 2 ? `cos ${fmt.value(p.cosine[1])}` : p.cosine.map((v) => fmt.value(v)).join(' ')}`).join('; ');
+  const root = createSvg(width, height, 'Gradient cosine between tasks per shared layer', describe || 'No steps yet.');
   panels.forEach((p, i) => {
     const px = 12 + (i % g.columns) * g.panelW;
     const py = top + Math.floor(i / g.columns) * g.panelH;
@@ -60,11 +64,12 @@ export function renderCosineMatrix(svg: SVGSVGElement, tasks: readonly string[],
           .attr('height', g.cell - 1)
           .attr('fill', divergingColor(v))
           .append('title')
-          .text(`${p.layer}, ${p.arm}: cos(g_${tasks[r]}, g_${tasks[c]}) = ${Number.isFinite(v) ? d3.format('.3f')(v) : 'undefined (zero gradient)'}`);
-        if (g.cell >= 30) panel.append('text').attr('x', x + g.cell / 2).attr('y', y + g.cell / 2).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', inkOn(v)).text(Number.isFinite(v) ? d3.format('.2f')(v) : '–');
+          .text(`${p.layer}, ${p.arm}: cos(g_${tasks[r]}, g_${tasks[c]}) = ${Number.isFinite(v) ? fmt.precise(v) : 'undefined (zero gradient)'}`);
+        if (g.cell >= 30) panel.append('text').attr('x', x + g.cell / 2).attr('y', y + g.cell / 2).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('class', 'on-mark').attr('fill', inkOn(divergingColor(v))).text(Number.isFinite(v) ? fmt.value(v) : '–');
       }
     }
     for (let c = 0; c < T; c++) panel.append('text').attr('x', labelW + c * g.cell + g.cell / 2).attr('y', 22 + T * g.cell + 13).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(tasks[c]);
   });
   divergingLegend(root, 12, height - 32, Math.min(220, width / 3), 'cosine: −1 tasks pull apart, +1 agree', width - 16);
+  return root.node()!;
 }

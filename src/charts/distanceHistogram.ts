@@ -1,9 +1,31 @@
 import * as d3 from 'd3';
-import type { MtlDistanceHistogram, MtlModelDistances } from '../workers/multitaskProtocol.ts';
+import { modelName } from '../contracts/modelNames.ts';
 import { swatchLegend } from './chartLegend.ts';
-import { LABEL_SIZE, MUTED, TICK_SIZE, prepareSvg, styleAxis } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, styleAxis, textWidth } from './chartStyle.ts';
 
-type Band = MtlDistanceHistogram['band'][number];
+type Band = 'bottom' | 'middle' | 'top';
+
+/** Pair counts per distance bin: edges has one more entry than the counts. */
+export interface DistanceHistogram {
+  edges: readonly number[];
+  conflict: readonly number[];
+  other: readonly number[];
+  band: readonly Band[];
+}
+
+/** One model's distances of the frequent test pairs under task A's and task B's table. */
+export interface ModelDistances {
+  /** The model kind ('stem', 'single-task', ...), shown by its display name. */
+  name: string;
+  /** Tables read for task A and B ('shared' twice for a shared embedding). */
+  tables: readonly [string, string];
+  histogramA: DistanceHistogram;
+  histogramB: DistanceHistogram;
+  /** Joint histogram over conflict pairs of (distance under A's table, under B's); counts row-major, row = B's bin. */
+  joint: { xEdges: readonly number[]; yEdges: readonly number[]; bins: number; counts: readonly number[] };
+  /** Share of conflict pairs placed far for A and near for B. */
+  separated: number;
+}
 
 /** Colour-blind-safe band colours: bottom 40 % blue, middle 20 % grey, top 40 % orange. */
 export const BAND_COLORS: Record<Band, string> = { bottom: '#2c7bb6', middle: '#9a9a9a', top: '#e66101' };
@@ -18,7 +40,7 @@ export interface StackedBin {
   total: number;
 }
 
-export function stackedBins(h: MtlDistanceHistogram): StackedBin[] {
+export function stackedBins(h: DistanceHistogram): StackedBin[] {
   return h.conflict.map((c, b) => ({ x0: h.edges[b], x1: h.edges[b + 1], band: h.band[b], conflict: c, total: c + h.other[b] }));
 }
 
@@ -27,18 +49,20 @@ export function stackedBins(h: MtlDistanceHistogram): StackedBin[] {
  * under task A's and task B's table (columns), 39 bins, conflict pairs solid and the rest hatched
  * on top, coloured by the percentile band of the bin.
  */
-export function renderDistanceHistograms(svg: SVGSVGElement, tasks: readonly [string, string], models: readonly MtlModelDistances[], width: number): void {
+export function renderDistanceHistograms(tasks: readonly [string, string], models: readonly ModelDistances[], width: number): SVGSVGElement {
   const panelH = 112;
   const top = 62;
-  const labelW = 130;
-  const gap = 26;
+  // Left to right: the model's name and share, the rotated y label, the tick labels, the panel.
+  const nameW = Math.ceil(Math.max(...models.map((m) => textWidth(modelName(m.name), LABEL_SIZE)), textWidth('separated 100.0 %', TICK_SIZE))) + 12;
+  const axisRoom = 18 + 34;
+  const labelW = 12 + nameW + axisRoom;
+  const gap = axisRoom + 12;
   const height = top + models.length * (panelH + 30) + 26;
-  const root = prepareSvg(
-    svg,
+  const root = createSvg(
     width,
     height,
     'Distances of frequent test pairs, conflict pairs solid',
-    models.map((m) => `${m.name} (${m.tables.join(' / ')}): separates ${d3.format('.1%')(m.separated)} of conflict pairs`).join('; ') || 'Not measured yet.',
+    models.map((m) => `${modelName(m.name)} (${m.tables.join(' / ')}): separates ${d3.format('.1%')(m.separated)} of conflict pairs`).join('; ') || 'Not measured yet.',
   );
   const suffix = Math.random().toString(36).slice(2, 9);
   const defs = root.append('defs');
@@ -53,7 +77,7 @@ export function renderDistanceHistograms(svg: SVGSVGElement, tasks: readonly [st
   const panelW = (width - labelW - 16 - gap) / 2;
   models.forEach((m, r) => {
     const y0 = top + r * (panelH + 30);
-    root.append('text').attr('x', 12).attr('y', y0 + panelH / 2 - 6).attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(m.name);
+    root.append('text').attr('x', 12).attr('y', y0 + panelH / 2 - 6).attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(modelName(m.name));
     root.append('text').attr('x', 12).attr('y', y0 + panelH / 2 + 10).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(`separated ${Number.isFinite(m.separated) ? d3.format('.1%')(m.separated) : '–'}`);
     [m.histogramA, m.histogramB].forEach((h, c) => {
       const left = labelW + c * (panelW + gap);
@@ -73,7 +97,9 @@ export function renderDistanceHistograms(svg: SVGSVGElement, tasks: readonly [st
       styleAxis(ax);
       const ay = g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(3));
       styleAxis(ay);
+      g.append('text').attr('class', 'y-label').attr('transform', `translate(${left - axisRoom + 10},${y0 + 16 + (panelH - 16) / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text('pairs');
     });
   });
   root.append('text').attr('x', labelW + (width - labelW) / 2).attr('y', height - 8).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('L2 distance between user and item embedding');
+  return root.node()!;
 }

@@ -1,12 +1,19 @@
 import * as d3 from 'd3';
-import type { MtlLayerDominance } from '../workers/multitaskProtocol.ts';
 import { swatchLegend } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, prepareSvg, styleAxis } from './chartStyle.ts';
+import { GRID, INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, inkOn, styleAxis } from './chartStyle.ts';
+
+export interface LayerDominance {
+  layer: string;
+  /** Per task, the mean rAU over the layer's parameters. */
+  meanRau: readonly number[];
+  /** Per task, the share of parameters where the task's rAU is the largest. */
+  argmaxShare: readonly number[];
+}
 
 export interface DominanceArm {
   /** "Adam", "AdaTask", ... */
   label: string;
-  layers: MtlLayerDominance[];
+  layers: readonly LayerDominance[];
 }
 
 export interface StackSegment {
@@ -28,16 +35,23 @@ export function stackShares(shares: readonly number[]): StackSegment[] {
 }
 
 /** Per shared layer, one stacked bar per optimiser of the mean rAU of each task; dashed line at 1/T. */
-export function renderDominanceBars(svg: SVGSVGElement, tasks: readonly string[], arms: readonly DominanceArm[], width: number): void {
+export function renderDominanceBars(tasks: readonly string[], arms: readonly DominanceArm[], width: number): SVGSVGElement {
   const layers = arms[0]?.layers.map((l) => l.layer) ?? [];
   const T = tasks.length;
   const margin = { top: 56, right: 16, bottom: 54, left: 48 };
   const height = 300;
   const describe = arms
-    .map((a) => `${a.label}: ${a.layers.map((l) => `${l.layer} ${l.meanRau.map((v, k) => `${tasks[k]} ${d3.format('.2f')(v)}`).join(', ')}`).join('; ')}`)
+    .map((a) => `${a.label}: ${a.layers.map((l) => `${l.layer} ${l.meanRau.map((v, k) => `${tasks[k]} ${fmt.value(v)}`).join(', ')}`).join('; ')}`)
     .join('. ');
-  const root = prepareSvg(svg, width, height, 'Task dominance per shared layer (mean rAU)', describe || 'No steps yet.');
-  swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
+  const root = createSvg(width, height, 'Task dominance per shared layer (mean rAU)', describe || 'No steps yet.');
+  const legendW = swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
+  // The balance line is named in the legend row, where no bar can sit under its label.
+  const balanced = T > 0 ? `1/T = ${fmt.value(1 / T)} (balanced)` : '';
+  if (T > 0) {
+    const key = root.append('g').attr('class', 'balance-key').attr('transform', `translate(${12 + legendW},34)`);
+    key.append('line').attr('x1', 0).attr('x2', 22).attr('y1', 5.5).attr('y2', 5.5).attr('stroke', INK).attr('stroke-dasharray', '5 4');
+    key.append('text').attr('x', 27).attr('y', 9.5).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(balanced);
+  }
   const plotH = height - margin.top - margin.bottom;
   const x0 = d3.scaleBand<string>().domain(layers).range([margin.left, width - margin.right]).paddingInner(0.25).paddingOuter(0.1);
   const x1 = d3.scaleBand<string>().domain(arms.map((a) => a.label)).range([0, x0.bandwidth()]).padding(0.12);
@@ -60,11 +74,11 @@ export function renderDominanceBars(svg: SVGSVGElement, tasks: readonly string[]
           .attr('width', x1.bandwidth())
           .attr('fill', SERIES_COLORS[s.task % SERIES_COLORS.length])
           .append('title')
-          .text(`${l.layer}, ${arm.label}: ${tasks[s.task]} mean rAU ${d3.format('.3f')(s.value)}, argmax share ${d3.format('.0%')(l.argmaxShare[s.task] ?? NaN)}`);
+          .text(`${l.layer}, ${arm.label}: ${tasks[s.task]} mean rAU ${fmt.precise(s.value)}, argmax share ${d3.format('.0%')(l.argmaxShare[s.task] ?? NaN)}`);
       }
-      const top = l.meanRau[0];
-      if (x1.bandwidth() > 26 && Number.isFinite(top)) {
-        g.append('text').attr('x', x1.bandwidth() / 2).attr('y', y(top / 2)).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', '#ffffff').text(d3.format('.2f')(top));
+      const first = l.meanRau[0];
+      if (x1.bandwidth() > 26 && Number.isFinite(first) && y(0) - y(first) > 14) {
+        g.append('text').attr('x', x1.bandwidth() / 2).attr('y', y(first / 2)).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('class', 'on-mark').attr('fill', inkOn(SERIES_COLORS[0])).text(fmt.value(first));
       }
       g.append('text').attr('x', x1.bandwidth() / 2).attr('y', margin.top + plotH + 14).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(arm.label);
     }
@@ -73,7 +87,8 @@ export function renderDominanceBars(svg: SVGSVGElement, tasks: readonly string[]
     root.append('text').attr('x', (x0(layer) ?? 0) + x0.bandwidth() / 2).attr('y', margin.top + plotH + 32).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(layer);
   }
   if (T > 0) {
-    root.append('line').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(1 / T)).attr('y2', y(1 / T)).attr('stroke', '#1f2328').attr('stroke-dasharray', '5 4');
-    root.append('text').attr('x', width - margin.right).attr('y', y(1 / T) - 4).attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', '#1f2328').text(`1/T = ${d3.format('.2f')(1 / T)} (balanced)`);
+    root.append('line').attr('class', 'balance-line').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(1 / T)).attr('y2', y(1 / T)).attr('stroke', INK).attr('stroke-dasharray', '5 4')
+      .append('title').text(balanced);
   }
+  return root.node()!;
 }

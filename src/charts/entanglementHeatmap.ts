@@ -1,11 +1,10 @@
-import * as d3 from 'd3';
 import { divergingColor, divergingLegend } from './chartLegend.ts';
-import { LABEL_SIZE, MUTED, TICK_SIZE, prepareSvg, textWidth } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, textWidth } from './chartStyle.ts';
 
 export interface EntanglementColumn {
   step: number;
   /** Per field, mean row cosine of the two tasks' gradients (NaN: no row got both). */
-  cosine: number[];
+  cosine: readonly number[];
 }
 
 /** Column width for `count` columns in `plotW` px, and which columns get a step label. */
@@ -21,14 +20,14 @@ export function rowMean(columns: readonly EntanglementColumn[], field: number): 
 }
 
 /** Fields (rows) x training steps (columns): cos(g^A, g^B) on the shared embedding rows, diverging at 0. */
-export function renderEntanglementHeatmap(svg: SVGSVGElement, title: string, fields: readonly string[], columns: readonly EntanglementColumn[], width: number): void {
+export function renderEntanglementHeatmap(title: string, fields: readonly string[], columns: readonly EntanglementColumn[], width: number): SVGSVGElement {
   const rowH = 22;
   const labelW = Math.ceil(Math.max(40, ...fields.map((f) => textWidth(f, LABEL_SIZE))) + 12);
   const meanW = 52;
   const margin = { top: 44, right: 12 + meanW, bottom: 78, left: labelW };
   const height = margin.top + fields.length * rowH + margin.bottom;
   const means = fields.map((_, f) => rowMean(columns, f));
-  const root = prepareSvg(svg, width, height, title, `Per field, mean over steps: ${fields.map((f, i) => `${f} ${d3.format('.2f')(means[i])}`).join(', ')}. Negative means the tasks pull the same embedding rows apart.`);
+  const root = createSvg(width, height, title, `Per field, mean over steps: ${fields.map((f, i) => `${f} ${fmt.value(means[i])}`).join(', ')}. Negative means the tasks pull the same embedding rows apart.`);
   const plotW = Math.max(40, width - margin.left - margin.right);
   const { width: colW, labelEvery } = heatmapColumns(columns.length, plotW);
   fields.forEach((f, r) => {
@@ -48,9 +47,9 @@ export function renderEntanglementHeatmap(svg: SVGSVGElement, title: string, fie
         .attr('height', rowH - 2)
         .attr('fill', divergingColor(v))
         .append('title')
-        .text(`${f}, step ${c.step}: ${Number.isFinite(v) ? d3.format('.3f')(v) : 'no row got both gradients'}`);
+        .text(`${f}, step ${c.step}: ${Number.isFinite(v) ? fmt.precise(v) : 'no row got both gradients'}`);
     });
-    root.append('text').attr('x', width - meanW + 4).attr('y', y + rowH / 2).attr('dy', '0.35em').attr('font-size', TICK_SIZE).attr('font-variant-numeric', 'tabular-nums').attr('fill', MUTED).text(Number.isFinite(means[r]) ? d3.format('+.2f')(means[r]) : '–');
+    root.append('text').attr('x', width - meanW + 4).attr('y', y + rowH / 2).attr('dy', '0.35em').attr('font-size', TICK_SIZE).attr('font-variant-numeric', 'tabular-nums').attr('fill', MUTED).text(Number.isFinite(means[r]) ? fmt.signed(means[r]) : '–');
   });
   root.append('text').attr('x', width - meanW + 4).attr('y', margin.top - 6).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('mean');
   const axisY = margin.top + fields.length * rowH + 12;
@@ -59,4 +58,5 @@ export function renderEntanglementHeatmap(svg: SVGSVGElement, title: string, fie
   });
   root.append('text').attr('x', margin.left + plotW / 2).attr('y', axisY + 18).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text(columns.length ? 'training step' : 'no steps yet');
   divergingLegend(root, margin.left, height - 30, Math.min(220, plotW / 2), 'cos(g^A, g^B) per embedding row, averaged', width - margin.left - 4);
+  return root.node()!;
 }

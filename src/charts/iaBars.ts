@@ -1,7 +1,6 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../contracts/tables.ts';
-import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, styleAxis, textWidth } from './chartStyle.ts';
-import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldStatus } from './fieldOrder.ts';
+import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, styleAxis, textWidth } from './chartStyle.ts';
+import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldSpectrum, type FieldStatus } from './fieldOrder.ts';
 import { rowLabel } from './spectrumHeatmap.ts';
 
 export interface IABarsOptions {
@@ -18,14 +17,14 @@ const LEGEND: { status: FieldStatus; text: string }[] = [
   { status: 'small', text: 'rows < K' },
 ];
 
-export function iaBarsDescription(fields: FieldResult[]): string {
+export function iaBarsDescription(fields: readonly FieldSpectrum[]): string {
   const collapsed = fields.filter((f) => fieldStatus(f) === 'collapsed');
   const list = fields.map((f) => `${f.name} ${fmt.ia(f.information_abundance)} of ${f.dim}`).join('; ');
   return `Information abundance per field: ${list}. ${collapsed.length} of ${fields.length} below IA/K ${COLLAPSED_BELOW}.`;
 }
 
 /** Horizontal IA bars on a 0..K axis, a dashed reference line at K, each bar labelled "IA (IA/K)". */
-export function renderIABars(svg: SVGSVGElement, fields: FieldResult[], opts: IABarsOptions): void {
+export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptions): SVGSVGElement {
   const sorted = sortFields(fields, opts.order);
   const n = Math.max(1, sorted.length);
   const rowHeight = n <= 8 ? 24 : n <= 20 ? 19 : 16;
@@ -42,7 +41,7 @@ export function renderIABars(svg: SVGSVGElement, fields: FieldResult[], opts: IA
   };
   const width = opts.width;
   const height = margin.top + n * rowHeight + margin.bottom;
-  const root = prepareSvg(svg, width, height, title, iaBarsDescription(fields));
+  const root = createSvg(width, height, title, iaBarsDescription(fields));
   const plotW = Math.max(40, width - margin.left - margin.right);
   const K = Math.max(1, ...sorted.map((f) => f.dim));
 
@@ -73,19 +72,19 @@ export function renderIABars(svg: SVGSVGElement, fields: FieldResult[], opts: IA
     .attr('text-anchor', 'end')
     .attr('font-size', LABEL_SIZE)
     .text((_, i) => labels[i]);
-  // Values sit inside long bars (white) and after short ones, so they never cross the K line.
-  const valueText = (f: FieldResult) => (fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`);
-  const inside = (f: FieldResult) => x(f.information_abundance) - x(0) > textWidth(valueText(f), TICK_SIZE) + 12;
+  // Values sit inside long bars (in the ink that contrasts with the bar) and after short ones, so they never cross the K line.
+  const valueText = (f: FieldSpectrum) => (fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`);
+  const inside = (f: FieldSpectrum) => x(f.information_abundance) - x(0) > textWidth(valueText(f), TICK_SIZE) + 12;
   rows
     .append('text')
-    .attr('class', 'bar-value')
+    .attr('class', (f) => (inside(f) ? 'bar-value on-mark' : 'bar-value'))
     .attr('x', (f) => (inside(f) ? x(f.information_abundance) - 6 : x(f.information_abundance) + 6))
     .attr('text-anchor', (f) => (inside(f) ? 'end' : 'start'))
     .attr('y', y.bandwidth() / 2)
     .attr('dy', '0.35em')
     .attr('font-size', TICK_SIZE)
     .attr('font-variant-numeric', 'tabular-nums')
-    .attr('fill', (f) => (inside(f) ? '#ffffff' : INK))
+    .attr('fill', (f) => (inside(f) ? inkOn(BAR_COLORS[fieldStatus(f)]) : INK))
     .text(valueText);
 
   // Reference line at K: a perfectly spread table reaches it.
@@ -113,4 +112,5 @@ export function renderIABars(svg: SVGSVGElement, fields: FieldResult[], opts: IA
     g.append('rect').attr('width', 11).attr('height', 11).attr('rx', 2).attr('fill', BAR_COLORS[d.status]);
     g.append('text').attr('x', 16).attr('y', 9.5).attr('fill', MUTED).text(d.text);
   });
+  return root.node()!;
 }

@@ -1,21 +1,21 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../contracts/tables.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, fmt, prepareSvg, styleAxis, shortenName, textWidth, truncate } from './chartStyle.ts';
-import { iaRatio } from './fieldOrder.ts';
+import { distinctLabels } from './chartLegend.ts';
+import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis, shortenName, textWidth } from './chartStyle.ts';
+import { iaRatio, type FieldSpectrum } from './fieldOrder.ts';
 
 export interface ComparedTable {
   label: string;
-  fields: FieldResult[];
+  fields: readonly FieldSpectrum[];
 }
 
 export interface ComparisonRow {
   field: string;
   /** One entry per table, null where the table lacks the field. */
-  values: (FieldResult | null)[];
+  values: (FieldSpectrum | null)[];
 }
 
 /** Field names present in at least two tables, in the order of the first table that has them. */
-export function sharedFieldRows(tables: ComparedTable[]): ComparisonRow[] {
+export function sharedFieldRows(tables: readonly ComparedTable[]): ComparisonRow[] {
   const counts = new Map<string, number>();
   tables.forEach((t) => new Set(t.fields.map((f) => f.name)).forEach((n) => counts.set(n, (counts.get(n) ?? 0) + 1)));
   const names: string[] = [];
@@ -26,12 +26,12 @@ export function sharedFieldRows(tables: ComparedTable[]): ComparisonRow[] {
 }
 
 /** Grouped bars of IA/K (so tables of different K compare) for the fields that tables share. */
-export function renderIAComparison(svg: SVGSVGElement, tables: ComparedTable[], opts: { width: number; title?: string }): void {
+export function renderIAComparison(tables: readonly ComparedTable[], opts: { width: number; title?: string }): SVGSVGElement {
   const rows = sharedFieldRows(tables);
   const barH = 15;
   const groupH = tables.length * barH + 12;
   const labels = rows.map((r) => shortenName(r.field, 30));
-  const legendLabels = tables.map((t) => truncate(t.label, 40));
+  const legendLabels = distinctLabels(tables.map((t) => t.label), 40);
   const entryW = Math.max(...legendLabels.map((l) => textWidth(l, TICK_SIZE) + 36));
   const legendCols = Math.max(1, Math.min(tables.length, Math.floor((opts.width - 24) / entryW)));
   const margin = { top: 44 + 18 * Math.ceil(tables.length / legendCols), right: 64, bottom: 48, left: Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16) };
@@ -40,7 +40,7 @@ export function renderIAComparison(svg: SVGSVGElement, tables: ComparedTable[], 
   const description = rows.length === 0
     ? 'The loaded tables share no field names.'
     : rows.map((r) => `${r.field}: ${r.values.map((v, i) => `${tables[i].label} ${v ? fmt.ratio(iaRatio(v)) : 'n/a'}`).join(', ')}`).join('; ');
-  const root = prepareSvg(svg, width, height, opts.title ?? 'IA/K of shared fields across tables', description);
+  const root = createSvg(width, height, opts.title ?? 'IA/K of shared fields across tables', description);
   const plotW = Math.max(40, width - margin.left - margin.right);
 
   const x = d3.scaleLinear().domain([0, 1]).range([margin.left, margin.left + plotW]);
@@ -54,7 +54,7 @@ export function renderIAComparison(svg: SVGSVGElement, tables: ComparedTable[], 
   tables.forEach((_, i) => {
     const g = legend.append('g').attr('transform', `translate(${(i % legendCols) * entryW},${Math.floor(i / legendCols) * 18})`);
     g.append('rect').attr('width', 11).attr('height', 11).attr('rx', 2).attr('fill', SERIES_COLORS[i % SERIES_COLORS.length]);
-    g.append('text').attr('x', 16).attr('y', 9.5).attr('fill', MUTED).text(legendLabels[i]);
+    g.append('text').attr('x', 16).attr('y', 9.5).attr('fill', MUTED).text(legendLabels[i]).append('title').text(tables[i].label);
   });
 
   const groups = root.append('g').selectAll('g').data(rows).join('g').attr('transform', (r) => `translate(0,${y(r.field)! + 6})`);
@@ -75,4 +75,5 @@ export function renderIAComparison(svg: SVGSVGElement, tables: ComparedTable[], 
       g.append('text').attr('x', x(ratio) + 4).attr('y', i * barH + (barH - 2) / 2).attr('dy', '0.35em').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(fmt.ratio(ratio));
     });
   });
+  return root.node()!;
 }

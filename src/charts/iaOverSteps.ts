@@ -1,13 +1,13 @@
-import type { FieldResult } from '../contracts/tables.ts';
-import { renderLineChart, type LineSeries } from './metricLines.ts';
+import type { FieldSpectrum } from './fieldOrder.ts';
+import { interactiveLineChart, type LineSeries } from './metricLines.ts';
 
 export interface SpectrumSnapshotAt {
   step: number;
-  fields: FieldResult[];
+  fields: readonly FieldSpectrum[];
 }
 
 /** One line per field: its information abundance at every snapshot (fields in their snapshot order). */
-export function iaSeries(snapshots: SpectrumSnapshotAt[]): LineSeries[] {
+export function iaSeries(snapshots: readonly SpectrumSnapshotAt[]): LineSeries[] {
   const names = snapshots[0]?.fields.map((f) => f.name) ?? [];
   return names.map((name) => ({
     label: name,
@@ -18,7 +18,8 @@ export function iaSeries(snapshots: SpectrumSnapshotAt[]): LineSeries[] {
   }));
 }
 
-export function renderIaOverSteps(svg: SVGSVGElement, snapshots: SpectrumSnapshotAt[], width: number, title = 'Information abundance per field over training'): void {
+/** IA per field over training, with the line-chart hover (many fields: the hovered one stands out, the rest dim). */
+export function renderIaOverSteps(snapshots: readonly SpectrumSnapshotAt[], width: number, title = 'Information abundance per field over training'): SVGSVGElement {
   const dim = snapshots[0]?.fields[0]?.dim;
-  renderLineChart(svg, iaSeries(snapshots), { width, title, xLabel: 'step', yLabel: dim ? `IA (max ${dim})` : 'IA' });
+  return interactiveLineChart(iaSeries(snapshots), { width, title, xLabel: 'step', yLabel: dim ? `IA (max ${dim})` : 'IA' });
 }

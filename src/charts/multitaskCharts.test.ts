@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { divergingColor, inkOn } from './chartLegend.ts';
+import { divergingColor } from './chartLegend.ts';
+import { inkOn } from './chartStyle.ts';
 import { matrixGrid } from './cosineMatrix.ts';
 import { stackedBins } from './distanceHistogram.ts';
 import { stackShares } from './dominanceBars.ts';
@@ -21,8 +22,8 @@ describe('multi-task chart helpers', () => {
     expect(divergingColor(1)).not.toBe(divergingColor(-1));
     expect(divergingColor(5)).toBe(divergingColor(1));
     expect(divergingColor(NaN)).toBe('#d0d7de');
-    expect(inkOn(0.95)).toBe('#ffffff');
-    expect(inkOn(0.1)).not.toBe('#ffffff');
+    expect(inkOn(divergingColor(0.95))).toBe('#ffffff');
+    expect(inkOn(divergingColor(0.1))).not.toBe('#ffffff');
   });
 
   it('lays cosine panels in rows that fit the width', () => {
@@ -42,7 +43,7 @@ describe('multi-task chart helpers', () => {
   });
 
   it('stacks other pairs above conflict pairs per bin', () => {
-    const bins = stackedBins({ edges: [0, 1, 2], conflict: [2, 0], other: [3, 4], band: ['bottom', 'top'], p40: 0.5, p60: 1.5 });
+    const bins = stackedBins({ edges: [0, 1, 2], conflict: [2, 0], other: [3, 4], band: ['bottom', 'top'] });
     expect(bins).toEqual([{ x0: 0, x1: 1, band: 'bottom', conflict: 2, total: 5 }, { x0: 1, x1: 2, band: 'top', conflict: 0, total: 4 }]);
   });
 

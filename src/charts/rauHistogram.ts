@@ -1,12 +1,12 @@
 import * as d3 from 'd3';
 import { swatchLegend } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, prepareSvg, styleAxis } from './chartStyle.ts';
+import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, createSvg, styleAxis } from './chartStyle.ts';
 
 export interface RauHistogramPanel {
   /** Optimiser label. */
   label: string;
   /** Per task, counts of per-parameter rAU in equal bins on [0, 1]. */
-  histogram: number[][];
+  histogram: readonly (readonly number[])[];
 }
 
 /** Counts as shares of the parameters counted (each task's histogram counts every parameter once). */
@@ -19,10 +19,10 @@ export function histogramShares(counts: readonly number[]): number[] {
  * Per optimiser, the distribution of per-parameter rAU for each task over one layer (overlaid
  * translucent bars). A dominated layer piles one task near 1 and the others near 0.
  */
-export function renderRauHistogram(svg: SVGSVGElement, layer: string, tasks: readonly string[], panels: readonly RauHistogramPanel[], width: number): void {
+export function renderRauHistogram(layer: string, tasks: readonly string[], panels: readonly RauHistogramPanel[], width: number): SVGSVGElement {
   const height = 270;
   const margin = { top: 74, right: 16, bottom: 42, left: 48 };
-  const root = prepareSvg(svg, width, height, `Per-parameter rAU: ${layer}`, `Histogram of per-parameter rAU per task for layer ${layer}, ${panels.map((p) => p.label).join(' and ')}.`);
+  const root = createSvg(width, height, `Per-parameter rAU: ${layer}`, `Histogram of per-parameter rAU per task for layer ${layer}, ${panels.map((p) => p.label).join(' and ')}.`);
   swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
   const gap = 28;
   const n = Math.max(1, panels.length);
@@ -57,4 +57,5 @@ export function renderRauHistogram(svg: SVGSVGElement, layer: string, tasks: rea
     });
     root.append('text').attr('x', left + panelW / 2).attr('y', height - 8).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('fill', MUTED).text('rAU of the parameter');
   });
+  return root.node()!;
 }

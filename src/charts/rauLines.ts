@@ -1,11 +1,11 @@
 import * as d3 from 'd3';
-import { swatchLegend } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, prepareSvg, styleAxis, truncate } from './chartStyle.ts';
+import { distinctLabels, swatchLegend } from './chartLegend.ts';
+import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis } from './chartStyle.ts';
 
 export interface RauTrack {
   /** Optimiser label (with the run's, for an overlaid run); each track has its own dash pattern. */
   label: string;
-  points: { step: number; meanRau: number[] }[];
+  points: readonly { step: number; meanRau: readonly number[] }[];
 }
 
 export interface RauLine {
@@ -32,21 +32,22 @@ export function rauLines(tracks: readonly RauTrack[], tasks: readonly string[]):
 }
 
 /** Mean rAU of one shared layer over training steps: a colour per task, a dash pattern per track (optimiser, run). */
-export function renderRauLines(svg: SVGSVGElement, layer: string, tasks: readonly string[], tracks: readonly RauTrack[], width: number): void {
+export function renderRauLines(layer: string, tasks: readonly string[], tracks: readonly RauTrack[], width: number): SVGSVGElement {
   const lines = rauLines(tracks, tasks);
   const margin = { top: tracks.length > 2 ? 70 : 56, right: 20, bottom: 42, left: 48 };
   const height = 280;
-  const last = lines.map((l) => `${l.key} ${l.points.length ? d3.format('.2f')(l.points[l.points.length - 1][1]) : 'n/a'}`).join(', ');
-  const root = prepareSvg(svg, width, height, `rAU over steps: ${layer}`, `Mean rAU per task of layer ${layer}; latest: ${last || 'no steps yet'}.`);
+  const last = lines.map((l) => `${l.key} ${l.points.length ? fmt.value(l.points[l.points.length - 1][1]) : 'n/a'}`).join(', ');
+  const root = createSvg(width, height, `rAU over steps: ${layer}`, `Mean rAU per task of layer ${layer}; latest: ${last || 'no steps yet'}.`);
   const items = tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] }));
   const w = swatchLegend(root, 12, 34, items);
   const styles = root.append('g').attr('transform', `translate(${12 + w + 8},34)`).attr('font-size', TICK_SIZE);
   // Track styles wrap onto a second row when an overlaid run adds two.
   const perRow = Math.max(1, Math.floor((width - 12 - w - 8) / 150));
+  const trackLabels = distinctLabels(tracks.map((t) => t.label), 20);
   tracks.forEach((t, a) => {
     const g = styles.append('g').attr('transform', `translate(${(a % perRow) * 150},${Math.floor(a / perRow) * 14})`);
     g.append('line').attr('x1', 0).attr('x2', 22).attr('y1', 5.5).attr('y2', 5.5).attr('stroke', MUTED).attr('stroke-width', 2).attr('stroke-dasharray', dash(a));
-    g.append('text').attr('x', 27).attr('y', 9.5).attr('fill', MUTED).text(truncate(t.label, 20)).append('title').text(t.label);
+    g.append('text').attr('x', 27).attr('y', 9.5).attr('fill', MUTED).text(trackLabels[a]).append('title').text(t.label);
   });
   const maxStep = Math.max(1, ...lines.flatMap((l) => l.points.map((p) => p[0])));
   const x = d3.scaleLinear().domain([0, maxStep]).range([margin.left, width - margin.right]);
@@ -64,4 +65,5 @@ export function renderRauLines(svg: SVGSVGElement, layer: string, tasks: readonl
     root.append('path').attr('class', 'rau-line').attr('data-series', l.key).attr('d', path(l.points) ?? '').attr('fill', 'none').attr('stroke', color).attr('stroke-width', 2).attr('stroke-dasharray', dash(l.track));
     if (l.points.length === 1) root.append('circle').attr('cx', x(l.points[0][0])).attr('cy', y(l.points[0][1])).attr('r', 3).attr('fill', color);
   }
+  return root.node()!;
 }

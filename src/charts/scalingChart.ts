@@ -1,5 +1,15 @@
-import type { ScalingSummaryRow } from '../models/scalingPlan.ts';
-import { renderLineChart, type LineSeries } from './metricLines.ts';
+import { interactiveLineChart, type LineSeries } from './metricLines.ts';
+
+/** One (variant, size) point of the scaling experiment, averaged over seeds. */
+export interface ScalingPoint {
+  variant: 'single' | 'multi';
+  size: number;
+  parameters: number;
+  testAuc: number;
+  testAucStd: number;
+  meanIa: number;
+  meanIaStd: number;
+}
 
 export type ScalingMetric = 'auc-vs-params' | 'ia-vs-size';
 
@@ -7,7 +17,7 @@ const VARIANT_LABEL = { single: 'single embedding', multi: 'multi-embedding' } a
 const VARIANT_COLOR = { single: '#e15759', multi: '#4e79a7' } as const;
 
 /** One line per variant: test AUC against parameter count, or mean IA against the size multiplier; the sd over seeds as error bars. */
-export function scalingSeries(rows: ScalingSummaryRow[], metric: ScalingMetric): LineSeries[] {
+export function scalingSeries(rows: readonly ScalingPoint[], metric: ScalingMetric): LineSeries[] {
   const variants = [...new Set(rows.map((r) => r.variant))];
   return variants.map((v) => ({
     label: VARIANT_LABEL[v],
@@ -19,9 +29,9 @@ export function scalingSeries(rows: ScalingSummaryRow[], metric: ScalingMetric):
   }));
 }
 
-export function renderScalingChart(svg: SVGSVGElement, rows: ScalingSummaryRow[], metric: ScalingMetric, width: number, bayesAuc?: number): void {
+export function renderScalingChart(rows: readonly ScalingPoint[], metric: ScalingMetric, width: number, bayesAuc?: number): SVGSVGElement {
   const auc = metric === 'auc-vs-params';
-  renderLineChart(svg, scalingSeries(rows, metric), {
+  return interactiveLineChart(scalingSeries(rows, metric), {
     width,
     height: 260,
     dots: true,

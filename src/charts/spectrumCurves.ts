@@ -1,11 +1,12 @@
 import * as d3 from 'd3';
-import { GRID, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, styleAxis, textWidth, truncate } from './chartStyle.ts';
+import { distinctLabels } from './chartLegend.ts';
+import { GRID, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, styleAxis, textWidth } from './chartStyle.ts';
 
 export interface CurveSeries {
   key: string;
   label: string;
   /** Normalised spectrum s_i / s_1 (zeros are padding and are not drawn on the log axis). */
-  values: number[];
+  values: readonly number[];
   color: string;
   dash?: string;
 }
@@ -19,7 +20,7 @@ const PLOT_HEIGHT = 260;
 const LEGEND_ROW = 18;
 
 /** Smallest decade that holds every positive value, so the log axis never starts at 0. */
-export function logFloor(series: CurveSeries[]): number {
+export function logFloor(series: readonly CurveSeries[]): number {
   const positives = series.flatMap((s) => s.values.filter((v) => v > 0));
   if (positives.length === 0) return 1e-3;
   return 10 ** Math.floor(Math.log10(Math.max(1e-12, Math.min(...positives))));
@@ -31,8 +32,8 @@ export function legendColumns(width: number, labels: string[]): { cols: number; 
 }
 
 /** Log-y normalised spectra of chosen fields, several tables overlaid, with a legend below the plot. */
-export function renderSpectrumCurves(svg: SVGSVGElement, series: CurveSeries[], opts: CurvesOptions): void {
-  const labels = series.map((s) => truncate(s.label, 48));
+export function renderSpectrumCurves(series: readonly CurveSeries[], opts: CurvesOptions): SVGSVGElement {
+  const labels = distinctLabels(series.map((s) => s.label), 48);
   const { cols, colWidth } = legendColumns(opts.width, labels);
   const legendRows = Math.ceil(series.length / cols);
   const margin = { top: 40, right: 24, bottom: 56 + legendRows * LEGEND_ROW, left: 64 };
@@ -41,7 +42,7 @@ export function renderSpectrumCurves(svg: SVGSVGElement, series: CurveSeries[], 
   const description = series.length === 0
     ? 'No fields selected.'
     : `${series.length} spectra: ${series.map((s) => `${s.label} falls to ${fmt.exact(lastPositive(s.values))} at index ${s.values.filter((v) => v > 0).length}`).join('; ')}.`;
-  const root = prepareSvg(svg, width, height, opts.title ?? 'Normalised singular spectrum (log scale)', description);
+  const root = createSvg(width, height, opts.title ?? 'Normalised singular spectrum (log scale)', description);
   const plotW = Math.max(40, width - margin.left - margin.right);
 
   const K = Math.max(2, ...series.map((s) => s.values.length));
@@ -59,7 +60,7 @@ export function renderSpectrumCurves(svg: SVGSVGElement, series: CurveSeries[], 
 
   if (series.length === 0) {
     root.append('text').attr('x', margin.left + plotW / 2).attr('y', margin.top + PLOT_HEIGHT / 2).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('fill', MUTED).text('Select fields below to draw their spectra.');
-    return;
+    return root.node()!;
   }
 
   const line = d3.line<[number, number]>().x((d) => x(d[0])).y((d) => y(d[1]));
@@ -85,6 +86,7 @@ export function renderSpectrumCurves(svg: SVGSVGElement, series: CurveSeries[], 
     g.append('line').attr('x1', 0).attr('x2', 24).attr('y1', 0).attr('y2', 0).attr('stroke', s.color).attr('stroke-width', 2.5).attr('stroke-dasharray', s.dash ?? null);
     g.append('text').attr('x', 30).attr('dy', '0.35em').text(labels[i]).append('title').text(s.label);
   });
+  return root.node()!;
 }
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
@@ -104,7 +106,7 @@ function logAxis(y: d3.ScaleLogarithmic<number, number>, plotW: number) {
   return axis.tickValues(d3.range(0, decades + 1, step).map((k) => 10 ** -k)).tickFormat((v) => decadeLabel(Number(v)));
 }
 
-function lastPositive(values: number[]): number {
+function lastPositive(values: readonly number[]): number {
   const pos = values.filter((v) => v > 0);
   return pos.length ? pos[pos.length - 1] : 0;
 }

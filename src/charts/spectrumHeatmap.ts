@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
-import type { FieldResult } from '../contracts/tables.ts';
-import { FONT, GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, fmt, prepareSvg, spectrumColor, styleAxis, shortenName, textWidth } from './chartStyle.ts';
-import { fieldStatus, sortFields } from './fieldOrder.ts';
+import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, spectrumColor, styleAxis, shortenName, textWidth, type SvgRoot } from './chartStyle.ts';
+import { attachTooltip } from './chartTooltip.ts';
+import { fieldStatus, sortFields, type FieldSpectrum } from './fieldOrder.ts';
 
 export interface HeatmapOptions {
   width: number;
@@ -20,12 +20,12 @@ export interface HeatmapLayout {
 
 const MAX_LABEL = 30;
 
-export function rowLabel(f: FieldResult): string {
+export function rowLabel(f: FieldSpectrum): string {
   return `${shortenName(f.name, MAX_LABEL)} (${fmt.rows(f.rows)})`;
 }
 
 /** Pure layout: rows grow the height so up to ~40 fields keep readable, non-overlapping labels. */
-export function heatmapLayout(fields: FieldResult[], width: number): HeatmapLayout {
+export function heatmapLayout(fields: readonly FieldSpectrum[], width: number): HeatmapLayout {
   const sorted = sortFields(fields, 'cardinality');
   const labels = sorted.map(rowLabel);
   const n = Math.max(1, sorted.length);
@@ -36,7 +36,7 @@ export function heatmapLayout(fields: FieldResult[], width: number): HeatmapLayo
   return { width, height: margin.top + n * rowHeight + margin.bottom, margin, rowHeight, columns, labels };
 }
 
-export function heatmapDescription(fields: FieldResult[]): string {
+export function heatmapDescription(fields: readonly FieldSpectrum[]): string {
   if (fields.length === 0) return 'No fields.';
   const byIA = sortFields(fields, 'ia');
   const lo = byIA[0];
@@ -46,11 +46,11 @@ export function heatmapDescription(fields: FieldResult[]): string {
 }
 
 /** One row per field (cardinality ascending), one column per singular value, colour = s_i/s_1 on a fixed 0..1 scale. */
-export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[], opts: HeatmapOptions): void {
+export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: HeatmapOptions): SVGSVGElement {
   const layout = heatmapLayout(fields, opts.width);
   const { width, height, margin, rowHeight, columns } = layout;
   const sorted = sortFields(fields, 'cardinality');
-  const root = prepareSvg(svg, width, height, opts.title ?? 'Singular spectrum per field (s_i / s_1)', heatmapDescription(fields));
+  const root = createSvg(width, height, opts.title ?? 'Singular spectrum per field (s_i / s_1)', heatmapDescription(fields));
   const plotW = Math.max(40, width - margin.left - margin.right);
   const plotH = sorted.length * rowHeight;
 
@@ -60,9 +60,12 @@ export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[],
   const rows = root
     .append('g')
     .attr('class', 'heatmap-rows')
-    .selectAll<SVGGElement, FieldResult>('g')
+    .selectAll<SVGGElement, FieldSpectrum>('g')
     .data(sorted)
     .join('g')
+    .attr('class', 'heatmap-row')
+    .attr('data-row', (_, i) => i)
+    .attr('data-y', (f) => y(f.name) ?? 0)
     .attr('transform', (f) => `translate(0,${y(f.name)})`);
 
   // Cells go in as one SVG string per row: a field x dim grid is hundreds of rects, and setting
@@ -130,11 +133,11 @@ export function renderSpectrumHeatmap(svg: SVGSVGElement, fields: FieldResult[],
     .text('singular value index');
 
   drawLegend(root, margin.left, margin.top + plotH + 52, Math.min(220, plotW - 60));
-  drawTooltip(root, rows, (f) => y(f.name) ?? 0, width);
+  return root.node()!;
 }
 
 /** The colour bar; a narrow one (a half-width card) gets three tick labels so they do not run together. */
-function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>, x0: number, y0: number, w: number) {
+function drawLegend(root: SvgRoot, x0: number, y0: number, w: number) {
   const id = `spectrum-gradient-${Math.random().toString(36).slice(2, 8)}`;
   const grad = root.append('defs').append('linearGradient').attr('id', id);
   d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', spectrumColor(t)));
@@ -147,45 +150,39 @@ function drawLegend(root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   g.append('text').attr('x', w + 12).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('s_i / s_1');
 }
 
-/** One listener on the rows group (not one per cell): which cell is under the pointer comes from its data-index and its row's field. */
-function drawTooltip(
-  root: d3.Selection<SVGSVGElement, unknown, null, undefined>,
-  rows: d3.Selection<SVGGElement, FieldResult, SVGGElement, unknown>,
-  rowY: (f: FieldResult) => number,
-  width: number,
-) {
-  const tip = root.append('g').attr('class', 'chart-tooltip').attr('pointer-events', 'none').attr('visibility', 'hidden');
-  const box = tip.append('rect').attr('rx', 4).attr('fill', '#ffffff').attr('stroke', INK).attr('stroke-opacity', 0.3);
-  const text = tip.append('text').attr('font-size', TICK_SIZE + 1).attr('font-family', FONT).attr('fill', INK);
-  const outline = root.append('rect').attr('class', 'chart-tooltip').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.5).attr('visibility', 'hidden').attr('pointer-events', 'none');
+/**
+ * Hover on a heatmap drawn by renderSpectrumHeatmap: outlines the cell and shows its field,
+ * s_i/s_1 and the field's IA. One listener on the rows group, not one per cell.
+ */
+export function addHeatmapTooltip(svg: SVGSVGElement, fields: readonly FieldSpectrum[]): SVGSVGElement {
+  const sorted = sortFields(fields, 'cardinality');
+  const rowsGroup = svg.querySelector('g.heatmap-rows');
+  if (!rowsGroup) return svg;
+  const outline = svg.ownerDocument.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  for (const [k, v] of [['class', 'chart-tooltip'], ['fill', 'none'], ['stroke', INK], ['stroke-width', '1.5'], ['visibility', 'hidden'], ['pointer-events', 'none']]) outline.setAttribute(k, v);
+  svg.append(outline);
+  const tip = attachTooltip(svg);
   const hide = () => {
-    tip.attr('visibility', 'hidden');
-    outline.attr('visibility', 'hidden');
+    tip.hide();
+    outline.setAttribute('visibility', 'hidden');
   };
-
-  d3.select(rows.node()?.parentElement ?? null)
-    .on('mouseover', (event: MouseEvent) => {
-      const cell = event.target instanceof Element ? event.target.closest<SVGRectElement>('rect.heatmap-cell') : null;
-      const row = cell?.parentElement;
-      if (!cell || !row) return hide();
-      const f = d3.select<Element, FieldResult>(row).datum();
-      const i = Number(cell.dataset.index);
-      const v = f.normalized_spectrum[i - 1];
-      const lines = [
-        f.name,
-        `index ${i}:  s_i/s_1 = ${fmt.exact(v)}`,
-        `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`,
-      ];
-      text.selectAll('tspan').data(lines).join('tspan').attr('x', 8).attr('dy', (_, k) => (k === 0 ? '1.2em' : '1.35em')).attr('font-weight', (_, k) => (k === 0 ? 600 : 400)).text((l) => l);
-      const boxW = Math.max(...lines.map((l) => textWidth(l, TICK_SIZE + 1))) + 16;
-      box.attr('width', boxW).attr('height', lines.length * 17 + 10);
-      const ty = rowY(f);
-      const cx = Number(cell.getAttribute('x'));
-      const cw = Number(cell.getAttribute('width'));
-      const ch = Number(cell.getAttribute('height'));
-      const tx = Math.min(Math.max(4, cx + cw + 6), width - boxW - 4);
-      tip.attr('transform', `translate(${tx},${ty + ch + 4})`).attr('visibility', 'visible').raise();
-      outline.attr('x', cx).attr('y', ty).attr('width', cw).attr('height', ch).attr('visibility', 'visible').raise();
-    })
-    .on('mouseleave', hide);
+  rowsGroup.addEventListener('mouseover', (event) => {
+    const cell = event.target instanceof Element ? event.target.closest('rect.heatmap-cell') : null;
+    const row = cell?.closest('g.heatmap-row');
+    const f = sorted[Number(row?.getAttribute('data-row'))];
+    if (!cell || !row || !f) return hide();
+    const i = Number(cell.getAttribute('data-index'));
+    const rowY = Number(row.getAttribute('data-y'));
+    const [cx, cw, ch] = ['x', 'width', 'height'].map((a) => Number(cell.getAttribute(a)));
+    for (const [k, v] of [['x', cx], ['y', rowY], ['width', cw], ['height', ch]] as const) outline.setAttribute(k, String(v));
+    outline.setAttribute('visibility', 'visible');
+    svg.append(outline);
+    tip.show(
+      [f.name, `index ${i}:  s_i/s_1 = ${fmt.exact(f.normalized_spectrum[i - 1])}`, `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`],
+      cx + cw + 6,
+      rowY + ch + 4,
+    );
+  });
+  rowsGroup.addEventListener('mouseleave', hide);
+  return svg;
 }

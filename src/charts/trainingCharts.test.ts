@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldResult } from '../contracts/tables.ts';
+import type { FieldSpectrum } from './fieldOrder.ts';
 import { iaSeries } from './iaOverSteps.ts';
-import { interactionCsv, interactionLayout, rawIaOrder } from './interactionMatrix.ts';
-import { lineChartLayout, seriesCsv } from './metricLines.ts';
+import { interactionColor, interactionLayout, rawIaOrder } from './interactionMatrix.ts';
+import { lineChartLayout } from './metricLines.ts';
 import { scalingSeries } from './scalingChart.ts';
 
-const field = (name: string, ia: number): FieldResult => ({ name, rows: 10, dim: 4, singular_values: [], normalized_spectrum: [], information_abundance: ia, effective_rank: ia, excluded_rows: 0 });
+const field = (name: string, ia: number): FieldSpectrum => ({ name, rows: 10, dim: 4, normalized_spectrum: [], information_abundance: ia, effective_rank: ia });
 
 describe('training chart data', () => {
   it('IA over steps: one line per field with a point per snapshot', () => {
@@ -23,20 +23,23 @@ describe('training chart data', () => {
     expect(scalingSeries(rows, 'auc-vs-params')[1].points[0].spread).toBeCloseTo(0.04, 12);
   });
 
-  it('interaction matrix: axes sorted by raw IA, CSV in that order, cells fit the width', () => {
-    const m = { fields: ['x', 'y', 'z'], rawIa: [3, 1, 2], ia: [[3, 1.5, 2], [1, 1, 1.2], [2, 1.1, 2]] };
+  it('interaction matrix: axes sorted by raw IA, cells span the width, colour fixed to [1, K]', () => {
+    const m = { fields: ['x', 'y', 'z'], rawIa: [3, 1, 2], ia: [[3, 1.5, 2], [1, 1, 1.2], [2, 1.1, 2]], dim: 16 };
     expect(rawIaOrder(m)).toEqual([1, 2, 0]);
-    const csv = interactionCsv(m).trim().split('\n');
-    expect(csv[0]).toBe('field (raw IA ascending),raw_ia,y,z,x');
-    expect(csv[1]).toBe('y,1,1,1.2,1');
-    const layout = interactionLayout(m, 400);
-    expect(layout.left + 3 * layout.cell).toBeLessThanOrEqual(400);
+    const narrow = interactionLayout(m, 400);
+    expect(narrow.left + 3 * narrow.cellW).toBeLessThanOrEqual(400);
+    // A wide figure gets a wide matrix: the grid fills most of the 1,020 px, not 270 of them.
+    const wide = interactionLayout(m, 1020);
+    expect(3 * wide.cellW).toBeGreaterThan(0.8 * (1020 - wide.left));
+    expect(wide.cellH).toBeLessThanOrEqual(40);
+    // The same IA gets the same colour whatever else is in the matrix; the scale ends at K.
+    expect(interactionColor(16)(1)).not.toBe(interactionColor(16)(16));
+    expect(interactionColor(16)(40)).toBe(interactionColor(16)(16));
+    expect(interactionColor(16)(3)).not.toBe(interactionColor(4)(3));
   });
 
-  it('line chart legend wraps to more rows on a narrow chart; CSV quotes labels', () => {
+  it('line chart legend wraps to more rows on a narrow chart', () => {
     const series = Array.from({ length: 6 }, (_, i) => ({ label: `field ${i}`, points: [] }));
     expect(lineChartLayout(series, 320).legendRows).toBeGreaterThan(lineChartLayout(series, 1000).legendRows);
-    expect(seriesCsv([{ label: 'a,b', points: [{ x: 1, y: 2 }] }], 'step', 'loss')).toBe('series,step,loss\n"a,b",1,2\n');
-    expect(seriesCsv([{ label: 'a', points: [{ x: 1, y: 2, spread: 0.5 }, { x: 2, y: 3 }] }], 'size', 'ia', 'sd')).toBe('series,size,ia,sd\na,1,2,0.5\na,2,3,0\n');
   });
 });

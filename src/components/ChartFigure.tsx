@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { pngBlob, svgBlob } from '../charts/svgExport.ts';
-import { downloadBlob } from './download.ts';
+import { downloadBlob } from '../export/download.ts';
+import { pngBlob, svgBlob } from '../export/svg.ts';
+import { cancelDraw, queueDraw } from './drawQueue.ts';
 import { useElementWidth } from './useElementWidth.ts';
 
 interface Props {
@@ -8,27 +9,45 @@ interface Props {
   testId: string;
   /** File name without extension for SVG / PNG downloads. */
   filename: string;
-  /** Draws into the svg at the given width; memoise it (useCallback) on its data. */
-  draw: (svg: SVGSVGElement, width: number) => void;
+  /** Renders the chart (a new svg) at the given width; memoise it (useCallback) on its data. Null: nothing to draw. */
+  render: (width: number) => SVGSVGElement | null;
+  /** Live charts: draw through the shared queue, one chart per task (see drawQueue). */
+  deferred?: boolean;
   caption?: ReactNode;
   className?: string;
 }
 
-/** A chart: the d3 renderer's svg, sized to its container, with SVG / PNG download buttons. */
-export function ChartFigure({ testId, filename, draw, caption, className }: Props) {
+/** A chart: mounts the svg its renderer returns, sized to its container, with SVG / PNG download buttons. */
+export function ChartFigure({ testId, filename, render, deferred = false, caption, className }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
-  const svgRef = useRef<SVGSVGElement>(null);
+  const svgRef = useRef<SVGSVGElement | null>(null);
+  const queueKey = useRef({});
   const width = useElementWidth(boxRef);
 
-  // Each chart draws in a task of its own, so a card with several charts never blocks the
-  // main thread for the sum of their renders (the page stays responsive while results arrive).
   useEffect(() => {
     if (width <= 0) return;
-    const timer = setTimeout(() => {
-      if (svgRef.current) draw(svgRef.current, width);
-    }, 0);
+    const draw = () => {
+      const box = boxRef.current;
+      if (!box?.isConnected) return;
+      const svg = render(width);
+      if (!svg) return;
+      svg.setAttribute('data-testid', testId);
+      box.replaceChildren(svg);
+      svgRef.current = svg;
+    };
+    if (deferred) {
+      queueDraw(queueKey.current, draw);
+      return;
+    }
+    // Each chart draws in a task of its own, so a card with several charts never blocks the
+    // main thread for the sum of their renders (the page stays responsive while results arrive).
+    const timer = setTimeout(draw, 0);
     return () => clearTimeout(timer);
-  }, [draw, width]);
+  }, [render, width, deferred, testId]);
+  useEffect(() => {
+    const key = queueKey.current;
+    return () => cancelDraw(key);
+  }, []);
 
   const exportSvg = () => svgRef.current && downloadBlob(svgBlob(svgRef.current), `${filename}.svg`);
   const exportPng = async () => {
@@ -41,9 +60,7 @@ export function ChartFigure({ testId, filename, draw, caption, className }: Prop
         <button type="button" className="ghost small" data-testid="export-svg" onClick={exportSvg} title="Download this chart as SVG">SVG</button>
         <button type="button" className="ghost small" data-testid="export-png" onClick={() => void exportPng()} title="Download this chart as PNG (2x)">PNG</button>
       </div>
-      <div className="chart-box" ref={boxRef}>
-        <svg ref={svgRef} data-testid={testId} />
-      </div>
+      <div className="chart-box" ref={boxRef} />
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );

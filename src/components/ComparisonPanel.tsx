@@ -8,13 +8,13 @@ export function ComparisonPanel() {
   const tables = useStudioStore((s) => s.tables);
   const compared = useMemo(() => tables.map((t) => ({ label: t.source, fields: t.result.fields })), [tables]);
   const shared = useMemo(() => sharedFieldRows(compared), [compared]);
-  const draw = useCallback((svg: SVGSVGElement, width: number) => renderIAComparison(svg, compared, { width }), [compared]);
+  const draw = useCallback((width: number) => renderIAComparison(compared, { width }), [compared]);
   if (tables.length < 2 || shared.length === 0) return null;
   return (
     <section className="panel comparison-panel" aria-labelledby="comparison-heading">
       <h2 id="comparison-heading">Comparison</h2>
       <p className="hint">IA/K of the {shared.length} field{shared.length === 1 ? '' : 's'} that appear in more than one table. IA/K puts tables of different K on one scale.</p>
-      <ChartFigure testId="ia-comparison" filename="reclens-ia-comparison" draw={draw} />
+      <ChartFigure testId="ia-comparison" filename="reclens-ia-comparison" render={draw} />
     </section>
   );
 }

@@ -35,7 +35,7 @@ export function SpectrumCurvesPanel() {
   }, [tables, selection]);
 
   const colorOf = new Map(series.map((s) => [s.key, s.color]));
-  const draw = useCallback((svg: SVGSVGElement, width: number) => renderSpectrumCurves(svg, series, { width }), [series]);
+  const draw = useCallback((width: number) => renderSpectrumCurves(series, { width }), [series]);
 
   if (tables.length === 0) return null;
   return (
@@ -68,7 +68,7 @@ export function SpectrumCurvesPanel() {
             </fieldset>
           ))}
         </div>
-        <ChartFigure testId="spectrum-curves" filename="reclens-spectrum-curves" draw={draw} />
+        <ChartFigure testId="spectrum-curves" filename="reclens-spectrum-curves" render={draw} />
       </div>
     </section>
   );

@@ -2,11 +2,11 @@ import { useCallback } from 'react';
 import { resultToCSV, resultToJSON } from '../analysis/resultExport.ts';
 import { COLLAPSED_BELOW, summarizeCollapse } from '../charts/fieldOrder.ts';
 import { renderIABars } from '../charts/iaBars.ts';
-import { renderSpectrumHeatmap } from '../charts/spectrumHeatmap.ts';
+import { addHeatmapTooltip, renderSpectrumHeatmap } from '../charts/spectrumHeatmap.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import { type LoadedTable } from '../contracts/tables.ts';
 import { ChartFigure } from './ChartFigure.tsx';
-import { downloadBlob, fileStem } from './download.ts';
+import { downloadBlob, fileStem } from '../export/download.ts';
 import { FieldTable } from './FieldTable.tsx';
 import { formatBytes, formatDuration, formatRatio, formatRows } from './format.ts';
 import { MODE_LABELS } from './modeLabels.ts';
@@ -35,11 +35,11 @@ export function TableCard({ table }: { table: LoadedTable }) {
   const summary = summarizeCollapse(result.fields);
 
   const drawHeatmap = useCallback(
-    (svg: SVGSVGElement, width: number) => renderSpectrumHeatmap(svg, result.fields, { width }),
+    (width: number) => addHeatmapTooltip(renderSpectrumHeatmap(result.fields, { width }), result.fields),
     [result],
   );
   const drawBars = useCallback(
-    (svg: SVGSVGElement, width: number) => renderIABars(svg, result.fields, { width, order }),
+    (width: number) => renderIABars(result.fields, { width, order }),
     [result, order],
   );
 
@@ -66,14 +66,14 @@ export function TableCard({ table }: { table: LoadedTable }) {
 
       <p className={`verdict ${summary.collapsed > 0 ? 'bad' : summary.zero > 0 ? 'neutral' : 'good'}`}>{summaryText(table)}</p>
 
-      <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} draw={drawHeatmap} className="heatmap" />
+      <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} render={drawHeatmap} className="heatmap" />
 
       <div className="sort-row" role="group" aria-label="Order fields by">
         <span className="muted">Order by</span>
         <button type="button" className={`chip ${order === 'cardinality' ? 'active' : ''}`} aria-pressed={order === 'cardinality'} onClick={() => setSort('cardinality')}>rows</button>
         <button type="button" className={`chip ${order === 'ia' ? 'active' : ''}`} aria-pressed={order === 'ia'} onClick={() => setSort('ia')}>IA</button>
       </div>
-      <ChartFigure testId="ia-bars" filename={`${stem}-ia-bars`} draw={drawBars} className="bars" />
+      <ChartFigure testId="ia-bars" filename={`${stem}-ia-bars`} render={drawBars} className="bars" />
 
       <FieldTable fields={result.fields} order={order} caption={`Per-field results for ${table.source}`} />
     </article>

@@ -1,7 +1,7 @@
 import { createContext, useContext, useRef, useState } from 'react';
 import type { WorkspaceActions } from '../state/workspaceActions.ts';
 import { WORKSPACE_EXTENSION } from '../state/workspaceFile.ts';
-import { downloadBlob } from './download.ts';
+import { downloadBlob } from '../export/download.ts';
 
 export const WorkspaceContext = createContext<WorkspaceActions | null>(null);
 

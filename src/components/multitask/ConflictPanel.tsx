@@ -3,7 +3,7 @@ import { renderDistanceHistograms } from '../../charts/distanceHistogram.ts';
 import { renderJointHistograms } from '../../charts/jointHistogram.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
-import { DataExport } from './DataExport.tsx';
+import { DataExport } from '../DataExport.tsx';
 import { distanceTable, jointTable } from './mtlExport.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
 
@@ -18,8 +18,8 @@ export function ConflictPanel() {
   const r = conflict.result;
   const tasks: [string, string] = r ? r.tasks : [summary?.tasks[0] ?? 'A', summary?.tasks[1] ?? 'B'];
   const models = r?.models ?? [];
-  const drawDistances = useCallback((svg: SVGSVGElement, w: number) => renderDistanceHistograms(svg, tasks, models, w), [tasks[0], tasks[1], models]); // eslint-disable-line react-hooks/exhaustive-deps
-  const drawJoint = useCallback((svg: SVGSVGElement, w: number) => renderJointHistograms(svg, tasks, models, w), [tasks[0], tasks[1], models]); // eslint-disable-line react-hooks/exhaustive-deps
+  const drawDistances = useCallback((w: number) => renderDistanceHistograms(tasks, models, w), [tasks[0], tasks[1], models]); // eslint-disable-line react-hooks/exhaustive-deps
+  const drawJoint = useCallback((w: number) => renderJointHistograms(tasks, models, w), [tasks[0], tasks[1], models]); // eslint-disable-line react-hooks/exhaustive-deps
   const p = conflict.progress;
   const stem = models.find((m) => m.name === 'stem');
   const shared = models.filter((m) => m.tables[0] === 'shared' && m.name !== 'single-task');
@@ -52,11 +52,11 @@ export function ConflictPanel() {
       {r && (
         <div className="mtl-grid wide-first">
           <div>
-            <ChartFigure testId="distance-histograms" filename="conflict-pair-distances" draw={drawDistances} />
+            <ChartFigure testId="distance-histograms" filename="conflict-pair-distances" render={drawDistances} />
             <DataExport filename="conflict-pair-distances" table={() => distanceTable(r)} json={() => r} />
           </div>
           <div>
-            <ChartFigure testId="joint-histogram" filename="conflict-pair-joint" draw={drawJoint} />
+            <ChartFigure testId="joint-histogram" filename="conflict-pair-joint" render={drawJoint} />
             <DataExport filename="conflict-pair-joint" table={() => jointTable(r)} json={() => r.models.map((m) => ({ name: m.name, tables: m.tables, joint: m.joint }))} />
           </div>
         </div>

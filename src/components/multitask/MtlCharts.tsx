@@ -7,7 +7,7 @@ import { renderRauLines } from '../../charts/rauLines.ts';
 import { shownLayer, type MtlRun } from '../../state/multitaskSlice.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
-import { DataExport } from './DataExport.tsx';
+import { DataExport } from '../DataExport.tsx';
 import { cosineTable, dominanceTable, entanglementTable, rauHistogramTable, rauOverStepsTable } from './mtlExport.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';
 
@@ -22,14 +22,14 @@ export function MtlCharts({ run }: { run: MtlRun }) {
   const twoTasks: [string, string] = [tasks[0] ?? 'A', tasks[1] ?? 'B'];
 
   const drawDominance = useCallback(
-    (svg: SVGSVGElement, w: number) => renderDominanceBars(svg, tasks, last ? [{ label: labels.adam, layers: last.arms.adam.dominance }, { label: labels.alt, layers: last.arms.alt.dominance }] : [], w),
+    (w: number) => renderDominanceBars(tasks, last ? [{ label: labels.adam, layers: last.arms.adam.dominance }, { label: labels.alt, layers: last.arms.alt.dominance }] : [], w),
     [tasks, last, labels.adam, labels.alt],
   );
   const overlay = useStudioStore((s) => s.mtlOverlay);
   // An overlaid run joins the chart when it measured the same tasks (its layer may be missing).
   const shownOverlay = overlay && overlay.id !== run.id && overlay.tasks.join() === tasks.join() ? overlay : null;
   const drawLines = useCallback(
-    (svg: SVGSVGElement, w: number) => {
+    (w: number) => {
       const track = (r: MtlRun, arm: 'adam' | 'alt', label: string) => ({ label, points: r.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })) });
       // With an overlaid run, every track names its model too.
       const tracks = (['adam', 'alt'] as const).map((arm) => track(run, arm, shownOverlay ? `${run.form.model} ${labels[arm]}` : labels[arm]));
@@ -37,26 +37,26 @@ export function MtlCharts({ run }: { run: MtlRun }) {
         const other = ARM_LABELS(shownOverlay.form.alternative);
         tracks.push(...(['adam', 'alt'] as const).map((arm) => track(shownOverlay, arm, `${shownOverlay.form.model} ${other[arm]}`)));
       }
-      renderRauLines(svg, layer, tasks, tracks, w);
+      return renderRauLines(layer, tasks, tracks, w);
     },
     [layer, tasks, run, labels, shownOverlay],
   );
   const drawHistogram = useCallback(
-    (svg: SVGSVGElement, w: number) =>
-      renderRauHistogram(svg, layer, tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], histogram: last.arms[arm].dominance.find((l) => l.layer === layer)?.histogram ?? [] })) : [], w),
+    (w: number) =>
+      renderRauHistogram(layer, tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], histogram: last.arms[arm].dominance.find((l) => l.layer === layer)?.histogram ?? [] })) : [], w),
     [layer, tasks, last, labels],
   );
   const drawCosine = useCallback(
-    (svg: SVGSVGElement, w: number) => renderCosineMatrix(svg, tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], layers: last.arms[arm].cosine })) : [], w),
+    (w: number) => renderCosineMatrix(tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], layers: last.arms[arm].cosine })) : [], w),
     [tasks, last, labels],
   );
   const drawEntanglementOf = useCallback(
-    (arm: 'adam' | 'alt', svg: SVGSVGElement, w: number) =>
-      renderEntanglementHeatmap(svg, `${labels[arm]}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`, run.fields, run.snapshots.map((s) => ({ step: s.step, cosine: s.arms[arm].entanglement })), w),
+    (arm: 'adam' | 'alt', w: number) =>
+      renderEntanglementHeatmap(`${labels[arm]}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`, run.fields, run.snapshots.map((s) => ({ step: s.step, cosine: s.arms[arm].entanglement })), w),
     [labels, twoTasks[0], twoTasks[1], run.fields, run.snapshots], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const drawEntanglement = useCallback((svg: SVGSVGElement, w: number) => drawEntanglementOf('adam', svg, w), [drawEntanglementOf]);
-  const drawEntanglementAlt = useCallback((svg: SVGSVGElement, w: number) => drawEntanglementOf('alt', svg, w), [drawEntanglementOf]);
+  const drawEntanglement = useCallback((w: number) => drawEntanglementOf('adam', w), [drawEntanglementOf]);
+  const drawEntanglementAlt = useCallback((w: number) => drawEntanglementOf('alt', w), [drawEntanglementOf]);
   const hasEmbedding = run.snapshots.some((s) => s.arms.adam.entanglement.length > 0);
 
   return (
@@ -68,7 +68,7 @@ export function MtlCharts({ run }: { run: MtlRun }) {
           synthetic data (click 30 %, like 3 %), Adam let click dominate the shared embedding (mean rAU 0.75–0.80) and AdaTask pulled it toward 1/T (0.60–0.64); the top shared layer stayed below 0.7 for either
           optimiser. A short run here may differ: read the numbers below, not the expectation.
         </p>
-        <ChartFigure testId="dominance-chart" filename="task-dominance" draw={drawDominance} />
+        <ChartFigure testId="dominance-chart" filename="task-dominance" render={drawDominance} />
         <DataExport filename="task-dominance" table={() => dominanceTable(run, labels)} json={() => last?.arms ?? null} />
       </section>
       <section className="panel">
@@ -90,11 +90,11 @@ export function MtlCharts({ run }: { run: MtlRun }) {
         )}
         <div className="mtl-grid">
           <div>
-            <ChartFigure testId="rau-lines" filename={`rau-over-steps-${layer}`} draw={drawLines} />
+            <ChartFigure testId="rau-lines" filename={`rau-over-steps-${layer}`} render={drawLines} />
             <DataExport filename="rau-over-steps" table={() => rauOverStepsTable(run, labels)} json={() => run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })), alt: s.arms.alt.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })) }))} />
           </div>
           <div>
-            <ChartFigure testId="rau-histogram" filename={`rau-histogram-${layer}`} draw={drawHistogram} />
+            <ChartFigure testId="rau-histogram" filename={`rau-histogram-${layer}`} render={drawHistogram} />
             <DataExport filename="rau-histogram" table={() => rauHistogramTable(run, labels)} json={() => last?.arms ?? null} />
           </div>
         </div>
@@ -102,7 +102,7 @@ export function MtlCharts({ run }: { run: MtlRun }) {
       <section className="panel">
         <h2>Do the task gradients conflict?</h2>
         <p className="hint">Cosine of the tasks' gradients over each shared layer at the last step (diagonal 1). Below 0 the tasks pull the layer in opposite directions (PCGrad's diagnostic).</p>
-        <ChartFigure testId="cosine-matrix" filename="gradient-cosine" draw={drawCosine} />
+        <ChartFigure testId="cosine-matrix" filename="gradient-cosine" render={drawCosine} />
         <DataExport filename="gradient-cosine" table={() => cosineTable(run, labels)} json={() => last ? { step: last.step, adam: last.arms.adam.cosine, alt: last.arms.alt.cosine } : null} />
       </section>
       <section className="panel">
@@ -113,8 +113,8 @@ export function MtlCharts({ run }: { run: MtlRun }) {
             : 'No shared-embedding gradients yet.'}
         </p>
         <div className="mtl-grid">
-          <ChartFigure testId="entanglement-heatmap" filename="gradient-entanglement-adam" draw={drawEntanglement} />
-          <ChartFigure testId="entanglement-heatmap-alt" filename={`gradient-entanglement-${run.form.alternative}`} draw={drawEntanglementAlt} />
+          <ChartFigure testId="entanglement-heatmap" filename="gradient-entanglement-adam" render={drawEntanglement} />
+          <ChartFigure testId="entanglement-heatmap-alt" filename={`gradient-entanglement-${run.form.alternative}`} render={drawEntanglementAlt} />
         </div>
         <DataExport filename="gradient-entanglement" table={() => entanglementTable(run, labels)} json={() => ({ fields: run.fields, columns: run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.entanglement, alt: s.arms.alt.entanglement })) })} />
       </section>

@@ -1,6 +1,6 @@
 import { useStudioStore } from '../../state/studioStore.ts';
 import type { MtlArm } from '../../workers/multitaskProtocol.ts';
-import { DataExport } from './DataExport.tsx';
+import { DataExport } from '../DataExport.tsx';
 import { metricsTable } from './mtlExport.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';
 

@@ -1,15 +1,9 @@
-/** Each Multi-task chart's data as CSV rows (one header, plain numbers) for download. */
+/** Each multi-task chart's data as a CSV table (one header, plain numbers) for download. */
 import type { MtlRun } from '../../state/multitaskSlice.ts';
 import type { MtlArm, MtlConflictResult, MtlTaskMetrics } from '../../workers/multitaskProtocol.ts';
-
-export type CsvTable = { header: string[]; rows: (string | number)[][] };
+import type { CsvTable } from '../../export/csv.ts';
 
 const ARMS: readonly MtlArm[] = ['adam', 'alt'];
-
-export function toCsv(t: CsvTable): string {
-  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [t.header, ...t.rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
-}
 
 const lastSnapshot = (run: MtlRun) => run.snapshots[run.snapshots.length - 1];
 

@@ -1,11 +1,11 @@
 import { useCallback, useMemo } from 'react';
 import { renderScalingChart, scalingSeries } from '../../charts/scalingChart.ts';
-import { seriesCsv } from '../../charts/metricLines.ts';
+import { seriesTable } from '../../export/chartTables.ts';
 import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../models/scalingPlan.ts';
 import { MODEL_KINDS, type ModelKind } from '../../models/types.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
-import { DataExport } from './DataExport.tsx';
+import { DataExport } from '../DataExport.tsx';
 import { useTrainingController } from '../runControllersContext.ts';
 
 /** The scaling experiment: a queue of runs at 1x..10x, single vs multi-embedding, and its two charts. */
@@ -21,8 +21,8 @@ export function ScalingPanel() {
   const setSettings = (patch: Partial<typeof settings>) => setScaling({ settings: { ...settings, ...patch } });
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
-  const drawAuc = useCallback((svg: SVGSVGElement, w: number) => renderScalingChart(svg, rows, 'auc-vs-params', w, bayes), [rows, bayes]);
-  const drawIa = useCallback((svg: SVGSVGElement, w: number) => renderScalingChart(svg, rows, 'ia-vs-size', w), [rows]);
+  const drawAuc = useCallback((w: number) => renderScalingChart(rows, 'auc-vs-params', w, bayes), [rows, bayes]);
+  const drawIa = useCallback((w: number) => renderScalingChart(rows, 'ia-vs-size', w), [rows]);
 
   return (
     <section className="panel scaling-panel" aria-labelledby="scaling-heading">
@@ -84,12 +84,12 @@ export function ScalingPanel() {
       {rows.length > 0 && (
         <>
           <div className="chart-pair">
-            <ChartFigure testId="scaling-chart" filename="scaling-auc-vs-params" draw={drawAuc} />
-            <ChartFigure testId="scaling-ia-chart" filename="scaling-ia-vs-size" draw={drawIa} />
+            <ChartFigure testId="scaling-chart" filename="scaling-auc-vs-params" render={drawAuc} />
+            <ChartFigure testId="scaling-ia-chart" filename="scaling-ia-vs-size" render={drawIa} />
           </div>
           <DataExport
             filename="scaling-experiment"
-            csv={() => seriesCsv([...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })), ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` }))], 'x', 'y', 'sd over seeds')}
+            table={() => seriesTable([...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })), ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` }))], 'x', 'y', 'sd over seeds')}
             json={() => ({ summary: rows, points: scaling.points })}
           />
         </>

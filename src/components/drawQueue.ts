@@ -1,7 +1,3 @@
-import { useCallback, useEffect, useRef } from 'react';
-
-type Draw = (svg: SVGSVGElement, width: number) => void;
-
 /** Charts waiting to draw, in request order; a chart asking again keeps its place with its latest draw. */
 const queue = new Map<object, () => void>();
 let running = false;
@@ -23,20 +19,16 @@ function pump(): void {
   requestAnimationFrame(() => setTimeout(pump, 0));
 }
 
-/** Queues a chart's draw (see pump), latest call wins. */
-export function useDeferredDraw(draw: Draw): Draw {
-  const key = useRef(null); // a stable identity for this chart's queue slot
-  useEffect(() => () => void queue.delete(key), [key]);
-  return useCallback(
-    (svg, width) => {
-      queue.set(key, () => {
-        if (svg.isConnected) draw(svg, width);
-      });
-      if (!running) {
-        running = true;
-        setTimeout(pump, 0);
-      }
-    },
-    [draw, key],
-  );
+/** Queues a chart's draw under its key (see pump); the latest draw for a key wins. */
+export function queueDraw(key: object, draw: () => void): void {
+  queue.set(key, draw);
+  if (!running) {
+    running = true;
+    setTimeout(pump, 0);
+  }
+}
+
+/** Drops a chart's pending draw (it unmounted). */
+export function cancelDraw(key: object): void {
+  queue.delete(key);
 }
