@@ -91,7 +91,7 @@ test('a word2vec binary file (an item2vec export) imports and matches numpy', as
 
 test('a PyTorch training checkpoint: its embedding tables are preselected and match numpy', async ({ page }) => {
   await openStudio(page);
-  const dir = resolve('src/data/formats/fixtures');
+  const dir = resolve('test/torch');
   const want = (JSON.parse(readFileSync(resolve(dir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, { recscope_ia?: number }>> }).files['checkpoint.pt'];
   await page.getByTestId('file-input').setInputFiles(resolve(dir, 'checkpoint.pt'));
   const dialog = page.getByTestId('import-dialog');

@@ -71,7 +71,7 @@ export function safetensorsSeeds(): Seed[] {
 }
 
 export function torchSeeds(): Seed[] {
-  return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`src/data/formats/fixtures/${n}.pt`) }));
+  return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
 }
 
 const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];

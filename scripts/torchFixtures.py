@@ -1,4 +1,4 @@
-"""Writes the PyTorch checkpoint fixtures of src/data/formats/torchCheckpoint.test.ts and e2e/import.spec.ts.
+"""Writes test/torch/, the PyTorch checkpoint fixtures of src/data/formats/torchCheckpoint.test.ts, e2e/import.spec.ts and the fuzzer's seeds.
 
 Run with Debian's python3-torch (never needed by the tests, which read the committed files):
     /usr/bin/python3 scripts/torchFixtures.py
@@ -11,7 +11,7 @@ import os
 import numpy as np
 import torch
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'src', 'data', 'formats', 'fixtures')
+OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'torch')
 torch.manual_seed(7)
 
 

@@ -10,9 +10,9 @@ import { checkpointBytes, float32Storage, PickleWriter } from '../../../test/sup
 import { MAX_PICKLE_BYTES, MAX_TENSORS } from './torchCheckpoint.ts';
 
 /** Written by scripts/torchFixtures.py with Debian's torch: the files and numpy's values for them. */
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../test/torch/${name}`, import.meta.url)));
 type Expected = Record<string, { shape: number[]; dtype: string; values: number[]; recscope_ia?: number }>;
-const expected = JSON.parse(readFileSync(new URL('./fixtures/expected.json', import.meta.url), 'utf8')) as { files: Record<string, Expected> };
+const expected = JSON.parse(readFileSync(new URL('../../../test/torch/expected.json', import.meta.url), 'utf8')) as { files: Record<string, Expected> };
 const open = (name: string) => openTableFile(bytesByteSource(fixture(name), name));
 
 describe('PyTorch checkpoints', () => {
