@@ -4,6 +4,7 @@ import { renderDominanceBars } from '../../charts/dominanceBars.ts';
 import { renderEntanglementHeatmap } from '../../charts/entanglementHeatmap.ts';
 import { renderRauHistogram } from '../../charts/rauHistogram.ts';
 import { renderRauLines } from '../../charts/rauLines.ts';
+import { modelName } from '../../contracts/modelNames.ts';
 import { shownLayer, type MtlRun } from '../../state/multitaskSlice.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
@@ -32,10 +33,10 @@ export function MtlCharts({ run }: { run: MtlRun }) {
     (w: number) => {
       const track = (r: MtlRun, arm: 'adam' | 'alt', label: string) => ({ label, points: r.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })) });
       // With an overlaid run, every track names its model too.
-      const tracks = (['adam', 'alt'] as const).map((arm) => track(run, arm, shownOverlay ? `${run.form.model} ${labels[arm]}` : labels[arm]));
+      const tracks = (['adam', 'alt'] as const).map((arm) => track(run, arm, shownOverlay ? `${modelName(run.form.model)} ${labels[arm]}` : labels[arm]));
       if (shownOverlay) {
         const other = ARM_LABELS(shownOverlay.form.alternative);
-        tracks.push(...(['adam', 'alt'] as const).map((arm) => track(shownOverlay, arm, `${shownOverlay.form.model} ${other[arm]}`)));
+        tracks.push(...(['adam', 'alt'] as const).map((arm) => track(shownOverlay, arm, `${modelName(shownOverlay.form.model)} ${other[arm]}`)));
       }
       return renderRauLines(layer, tasks, tracks, w);
     },

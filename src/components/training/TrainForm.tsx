@@ -6,8 +6,7 @@ import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
 import type { BackendName } from '../../workers/analysisProtocol.ts';
 import { formatCount } from './formatCount.ts';
 import { useTrainingController } from '../runControllersContext.ts';
-
-const MODEL_NAMES: Record<string, string> = { lr: 'LR', fm: 'FM', dnn: 'DNN', deepfm: 'DeepFM', dcnv2: 'DCNv2', ipnn: 'IPNN', xdeepfm: 'xDeepFM', finalmlp: 'FinalMLP' };
+import { modelName } from '../../contracts/modelNames.ts';
 
 function NumberInput({ label, field, min, max, step, testId, disabled }: { label: string; field: keyof Form; min: number; max?: number; step?: number | 'any'; testId?: string; disabled: boolean }) {
   const value = useStudioStore((s) => s.trainingForm[field]);
@@ -81,7 +80,7 @@ export function TrainForm() {
       <label className="field">
         <span>Model</span>
         <select data-testid="model-select" value={form.kind} disabled={locked} onChange={(e) => set({ kind: e.target.value as Form['kind'] })}>
-          {MODEL_KINDS.map((k) => <option key={k} value={k}>{MODEL_NAMES[k]}</option>)}
+          {MODEL_KINDS.map((k) => <option key={k} value={k}>{modelName(k)}</option>)}
         </select>
       </label>
       <fieldset className="form-group">
