@@ -51,15 +51,15 @@ describe('lesson 1', () => {
     expect(Array.isArray(again) && again[2].text).toContain('IA 9.40: it uses about 9 of its 32 dimensions');
   });
 
-  it('offers to load the examples when they are gone, and the action does it', () => {
+  it('offers to load the examples when they are gone, and the action does it', async () => {
     const store = createStudioStore();
     const blocked = lesson1.steps([], results);
     expect(blocked).toMatchObject({ action: { id: 'load-examples' } });
-    LESSON_ACTIONS['load-examples'](store, noControllers);
-    LESSON_ACTIONS['load-examples'](store, noControllers); // idempotent
+    await LESSON_ACTIONS['load-examples'](store, noControllers);
+    await LESSON_ACTIONS['load-examples'](store, noControllers); // idempotent
     expect(store.getState().tables).toHaveLength(2);
     expect(Array.isArray(lesson1.steps(store.getState().tables, results))).toBe(true);
-    LESSON_ACTIONS['curves-user-id'](store, noControllers);
+    await LESSON_ACTIONS['curves-user-id'](store, noControllers);
     expect(store.getState().curveSelection).toEqual(store.getState().tables.map((t) => `${t.id}/user_id`));
   });
 
