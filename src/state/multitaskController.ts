@@ -2,10 +2,13 @@
  * The Multi-task view's actions, wiring the store to the multi-task worker and to the runs store
  * in IndexedDB. Components call these; they compute nothing.
  */
+import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex } from '../data/ctr/datasetIndex.ts';
-import type { MtlAlternative, MtlArm, MtlConflictResult, MultitaskClient } from '../workers/multitaskProtocol.ts';
+import type { MtlAlternative, MtlArm, MtlCheckpoint, MtlConflictResult, MtlRunEvent, MtlTrainRequest, MultitaskClient } from '../workers/multitaskProtocol.ts';
 import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from './multitaskSlice.ts';
 import type { PersistenceHandle } from './persistence.ts';
+import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';
+import { RUN_RECORD_VERSION } from './runRecord.ts';
 import type { RunRecord } from './savedRecords.ts';
 import type { StudioStore } from './studioStore.ts';
 
@@ -19,8 +22,8 @@ export interface MultitaskController {
   pickCsv(file: File): Promise<void>;
   loadCsv(): Promise<void>;
   train(): Promise<void>;
-  /** An interrupted run again with its own settings: same seed, so the same curve up to the break, then on to the end. */
-  rerunInterrupted(): Promise<void>;
+  /** Continues the shown interrupted run from its stored checkpoint, to the same curves as a run never interrupted. */
+  resumeRun(): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -49,13 +52,14 @@ const ALT_LABELS: Record<MtlAlternative, Record<MtlArm, string>> = {
 export const ARM_LABELS = (alternative: MtlAlternative): Record<MtlArm, string> => ALT_LABELS[alternative];
 
 export function mtlRunLabel(f: MultitaskForm, dataset: string): string {
-  return `${f.model} · Adam vs ${ARM_LABELS(f.alternative).alt} · ${dataset} · seed ${f.seed}`;
+  return `${modelName(f.model)} · Adam vs ${ARM_LABELS(f.alternative).alt} · ${dataset} · seed ${f.seed}`;
 }
 
 /** The run (and its conflict measure) as a record of the runs store. */
 export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now = Date.now()): RunRecord {
   const finite = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)));
   return {
+    version: RUN_RECORD_VERSION,
     id: run.id,
     kind: MTL_RUN_KIND,
     label: run.label,
@@ -72,21 +76,32 @@ export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now
 
 const isLossEntry = (values: Record<string, number>) => Object.keys(values).some((k) => k.startsWith('adam_loss_'));
 
-/** A stored run; one stored while it was still going comes back 'interrupted'. */
+/** The worker request of a form: read-outs at about 40 snapshots and 5 evaluations over the run. */
+export function mtlRequestOf(form: MultitaskForm): MtlTrainRequest {
+  return {
+    model: form.model,
+    alternative: form.alternative,
+    beta: form.beta,
+    lr: form.lr,
+    batchSize: form.batchSize,
+    steps: form.steps,
+    seed: form.seed,
+    snapshotEvery: Math.max(1, Math.round(form.steps / 40)),
+    evalEvery: Math.max(5, Math.round(form.steps / 5)),
+  };
+}
+
+/** A stored run; one stored while it was still going comes back 'interrupted', resumable from its checkpoint's step. */
 export function fromMtlRecord(r: RunRecord): { run: MtlRun; conflict: MtlConflictResult | null } {
   const c = r.config as { run: MtlRun; metrics: MtlRun['metrics']; conflict: MtlConflictResult | null };
   const losses = r.metrics
     .filter((m) => isLossEntry(m.values))
     .map((m) => ({ step: m.step, losses: { adam: c.run.tasks.map((t) => m.values[`adam_loss_${t}`] ?? NaN), alt: c.run.tasks.map((t) => m.values[`alt_loss_${t}`] ?? NaN) } }));
-  const unfinished = ['running', 'paused', 'loading', 'interrupted'].includes(c.run.status);
-  const interrupted = unfinished
-    ? { status: 'interrupted' as const, message: `Interrupted at step ${c.run.step} of ${c.run.form.steps} (the page was reloaded or closed). "Run again" repeats it from the same seed (the same curves) and goes on to the end.` }
-    : {};
-  return { run: { ...c.run, losses, metrics: c.metrics, ...interrupted }, conflict: c.conflict };
+  const { savedStep, ...run } = c.run;
+  const restored = restoredStatus(run.status, typeof savedStep === 'number' ? savedStep : undefined);
+  if (restored.savedStep !== undefined) restored.message = `Interrupted at step ${restored.savedStep} of ${run.form.steps} (the page was reloaded or closed); it can resume from there.`;
+  return { run: { ...run, losses, metrics: c.metrics, ...restored }, conflict: c.conflict };
 }
-
-/** How often a running multi-task run is stored. */
-const PROGRESS_SAVE_MS = 5000;
 
 let runCounter = 0;
 
@@ -95,12 +110,32 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
   const get = () => store.getState();
   let initialised: Promise<void> | null = null;
 
+  const runs = createRunPipeline<MtlRun, MtlRunEvent, MtlCheckpoint, never>(
+    {
+      kind: MTL_RUN_KIND,
+      get: (id) => (get().mtlRun?.id === id ? (get().mtlRun ?? undefined) : undefined),
+      update: (id, patch) => {
+        if (get().mtlRun?.id === id) get().updateMtlRun(patch);
+      },
+      apply: applyMtlEvent,
+      toRecord: (run) => toMtlRecord(run, get().mtlConflict.result),
+      rewind: (r, step) => ({ step, losses: r.losses.filter((p) => p.step <= step), snapshots: r.snapshots.filter((p) => p.step <= step), metrics: r.metrics.filter((p) => p.step <= step) }),
+    },
+    deps,
+  );
+
+  /** The shown run as it stands now (the conflict measure's result changes it). */
   const save = async () => {
     const { mtlRun, mtlConflict } = get();
     if (!mtlRun) return;
     const handle = await deps.persistence;
     if (!handle.ok) return;
     await handle.store.putRun(toMtlRecord(mtlRun, mtlConflict.result)).catch(() => undefined);
+    await refreshSaved();
+  };
+
+  const trainThrough = async (id: string, request: MtlTrainRequest) => {
+    await runs.drive(id, (handle) => client.train({ ...request, checkpointEveryMs: CHECKPOINT_EVERY_MS }, handle));
     await refreshSaved();
   };
 
@@ -112,10 +147,8 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
   };
 
   const refreshSaved = async () => {
-    const handle = await deps.persistence;
-    if (!handle.ok) return;
-    const { runs } = await handle.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
-    get().setMtlSavedRuns(runs.filter((r) => r.kind === MTL_RUN_KIND).sort((a, b) => b.createdAt - a.createdAt).map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt })));
+    const saved = await runs.listSaved();
+    get().setMtlSavedRuns(saved.reverse().map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt })));
   };
 
   const loadBuiltIn = async (id: string) => {
@@ -189,43 +222,20 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       };
       get().setMtlRun(run);
       get().setMtlConflict(INITIAL_MTL_CONFLICT);
-      let lastSave = Date.now();
-      const outcome = await client.train(
-        {
-          model: form.model,
-          alternative: form.alternative,
-          beta: form.beta,
-          lr: form.lr,
-          batchSize: form.batchSize,
-          steps: form.steps,
-          seed: form.seed,
-          snapshotEvery: Math.max(1, Math.round(form.steps / 40)),
-          evalEvery: Math.max(5, Math.round(form.steps / 5)),
-        },
-        (e) => {
-          if (get().mtlRun?.id !== run.id) return;
-          get().updateMtlRun((r) => applyMtlEvent(r, e));
-          if (Date.now() - lastSave >= PROGRESS_SAVE_MS && get().mtlRun?.status === 'running' && (get().mtlRun?.step ?? 0) > 0) {
-            lastSave = Date.now();
-            void save();
-          }
-        },
-      );
-      if (!outcome.ok) get().updateMtlRun(() => ({ status: 'error', message: outcome.error.message }));
-      await save();
+      await trainThrough(run.id, mtlRequestOf(form));
     },
-    async rerunInterrupted() {
+    async resumeRun() {
       const old = get().mtlRun;
       if (old?.status !== 'interrupted') return;
+      const fail = (message: string) => get().updateMtlRun(() => ({ message }));
+      const saved = await runs.storedCheckpoint(old.id);
+      if (!saved) return fail('Its checkpoint is no longer stored, so it cannot resume; press Train both to train it again from its settings.');
+      if (old.form.datasetId === MTL_FILE_DATASET) return fail(`Drop ${old.datasetName} again and load it, then press Train both: dropped files are not kept across reloads.`);
       get().setMtlForm(old.form);
       if (get().mtlDataset.key !== old.form.datasetId || get().mtlDataset.phase !== 'ready') await controller.selectDataset(old.form.datasetId);
-      if (get().mtlDataset.phase !== 'ready') {
-        get().updateMtlRun(() => ({ message: `Its dataset (${old.datasetName}) is not loaded: load it again, then press Train both.` }));
-        return;
-      }
-      const handle = await deps.persistence;
-      if (handle.ok) await handle.store.deleteRun(old.id).catch(() => undefined);
-      await controller.train();
+      if (get().mtlDataset.phase !== 'ready') return fail(`Its dataset (${old.datasetName}) could not be loaded; see the message above.`);
+      runs.rewind(old.id, saved.step);
+      await trainThrough(old.id, { ...mtlRequestOf(old.form), resumeFrom: saved.checkpoint });
     },
     pause: () => client.pause(),
     resume: () => client.resume(),
@@ -252,8 +262,7 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       get().setMtlOverlay(record ? fromMtlRecord(record).run : null);
     },
     async deleteSavedRun(id) {
-      const handle = await deps.persistence;
-      if (handle.ok) await handle.store.deleteRun(id).catch(() => undefined);
+      await runs.deleteSaved(id);
       if (get().mtlOverlay?.id === id) get().setMtlOverlay(null);
       await refreshSaved();
     },

@@ -1,7 +1,7 @@
 /** The Multi-task view's share of the studio store: the form, the dataset, the live run and the conflict measure. */
 import type { RunStatus } from '../contracts/run.ts';
 import type { SerializedImportError } from '../data/importError.ts';
-import type { BackendName } from '../workers/analysisProtocol.ts';
+import type { BackendName } from '../contracts/backend.ts';
 import type {
   MtlAlternative,
   MtlArm,
@@ -63,6 +63,8 @@ export interface MtlRun {
   createdAt: number;
   status: RunStatus;
   message?: string;
+  /** The step of the checkpoint stored with the run (it can resume from there); absent when none is. */
+  savedStep?: number;
   step: number;
   epoch: number;
   stepsPerSecond: number;

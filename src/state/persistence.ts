@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
-import { checkRunRecord, checkSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
+import { readRunRecord } from './runRecord.ts';
+import { checkSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
 
 export const DB_NAME = 'reclens';
 export const DB_VERSION = 2;
@@ -12,11 +12,12 @@ interface ReclensDB extends DBSchema {
   checkpoints: { key: string; value: SavedCheckpoint };
 }
 
+/** A family's checkpoint (plain typed arrays and numbers) as stored beside its run. */
 export interface SavedCheckpoint {
   runId: string;
   step: number;
   savedAt: number;
-  checkpoint: TrainerCheckpoint;
+  checkpoint: unknown;
 }
 
 /** The browser-side store of analysed tables and runs. Every method may reject (quota, revoked storage). */
@@ -81,7 +82,7 @@ export function idbPersistence(db: IDBPDatabase<ReclensDB>): Persistence {
       await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('checkpoints').delete(id), tx.done]);
     },
     async listRuns() {
-      const { valid, skipped } = validOnly(await db.getAll('runs'), (r) => checkRunRecord(r, 'stored run'));
+      const { valid, skipped } = validOnly(await db.getAll('runs'), (r) => readRunRecord(r, 'stored run'));
       return { runs: valid, skipped };
     },
     async putRunProgress(run, checkpoint) {

@@ -27,6 +27,8 @@ export interface SavedTable {
 
 /** One training (or any iterative) run: its configuration, metric history and spectra over time. */
 export interface RunRecord {
+  /** Absent in records saved before versioning (version 1); see runRecord.ts. */
+  version?: number;
   id: string;
   /** Which view made it ("ctr-training", "multitask", ...). */
   kind: string;

@@ -2,24 +2,24 @@
  * The Train view's actions, wiring the store to the training worker (and, for "open in collapse
  * view", to the analysis worker). Components call these; they compute nothing.
  */
+import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import { meanIa, scalingRuns, type ScalingPoint } from '../models/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/types.ts';
 import type { TrainConfig } from '../models/trainer.ts';
-import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
-import type { DatasetSource, ExportedTables, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
-import { storageFailureReason, type PersistenceHandle } from './persistence.ts';
-import { warnNotKept } from './persistenceSync.ts';
+import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
+import type { AnalysisClient } from '../workers/analysisProtocol.ts';
+import type { BackendName } from '../contracts/backend.ts';
+import type { CtrRunEvent, DatasetSource, ExportedTables, FinalReport, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
+import type { PersistenceHandle } from './persistence.ts';
+import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';
+import { RUN_RECORD_VERSION } from './runRecord.ts';
 import type { RunRecord } from './savedRecords.ts';
 import type { StudioStore } from './studioStore.ts';
 import type { TrainingForm, TrainingRun } from './trainingSlice.ts';
 
 export const RUN_KIND = 'ctr-training';
 export const FILE_DATASET = 'file';
-const EVENT_BATCH_MS = 300;
-/** How often a running run is stored with a checkpoint (and on every pause). */
-export const CHECKPOINT_EVERY_MS = 5000;
-const LATE_EVENTS_MS = 2000;
 
 export interface TrainingController {
   /** Reads the dataset index, the training worker's backends and the saved runs. */
@@ -68,7 +68,7 @@ export function trainConfigOf(f: TrainingForm): TrainConfig {
 
 export function runLabel(f: TrainingForm, dataset: string): string {
   const emb = f.sets > 1 ? `ME ${f.sets}x${f.dim * f.sizeMultiplier}` : `dim ${f.dim * f.sizeMultiplier}`;
-  return `${f.kind.toUpperCase()} ${emb} · ${dataset} · seed ${f.seed}`;
+  return `${modelName(f.kind)} ${emb} · ${dataset} · seed ${f.seed}`;
 }
 
 /** The store's run as the persistence layer's record (set 0's spectra; restored runs show those). */
@@ -76,6 +76,7 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
   const { concatSpectrum, ...final } = run.final ?? { concatSpectrum: [] };
   void concatSpectrum;
   return {
+    version: RUN_RECORD_VERSION,
     id: run.id,
     kind: RUN_KIND,
     label: run.label,
@@ -102,8 +103,7 @@ function validInteraction(m: unknown): m is NonNullable<TrainingRun['interaction
 /** A stored run; one that was still going when it was stored (the page was reloaded or closed) comes back 'interrupted'. */
 export function fromRunRecord(r: RunRecord): TrainingRun {
   const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status']; savedStep?: number | null; interaction?: TrainingRun['interaction'] };
-  const unfinished = c.status === 'running' || c.status === 'paused' || c.status === 'loading' || c.status === 'interrupted';
-  const savedStep = typeof c.savedStep === 'number' ? c.savedStep : undefined;
+  const restored = restoredStatus(c.status, typeof c.savedStep === 'number' ? c.savedStep : undefined);
   const losses = r.metrics.filter((m) => 'loss' in m.values).map((m) => ({ step: m.step, loss: m.values.loss }));
   const evals = r.metrics.filter((m) => 'valid_auc' in m.values).map((m) => ({ step: m.step, auc: m.values.valid_auc, logloss: m.values.valid_logloss }));
   const last = losses[losses.length - 1];
@@ -113,9 +113,7 @@ export function fromRunRecord(r: RunRecord): TrainingRun {
     form: c.form,
     datasetName: c.datasetName,
     createdAt: r.createdAt,
-    status: unfinished ? 'interrupted' : c.status,
-    ...(unfinished ? { message: savedStep === undefined ? 'Interrupted before its first checkpoint.' : `Interrupted at step ${savedStep} (the page was reloaded or closed); it can resume from there.` } : {}),
-    ...(unfinished && savedStep !== undefined ? { savedStep } : {}),
+    ...restored,
     step: last?.step ?? 0,
     epoch: 0,
     stepsPerEpoch: 0,
@@ -196,39 +194,23 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     return picked.name;
   }
 
-  const storage = async () => {
-    const handle = await deps.persistence;
-    return handle.ok ? handle.store : null;
-  };
-  const storageFailed = (e: unknown) => warnNotKept(store, storageFailureReason(e));
-
-  /** A finished run: its record, and no checkpoint any more. */
-  const save = async (run: TrainingRun) => {
-    const db = await storage();
-    if (!db) return;
-    await db.putRun(toRunRecord({ ...run, savedStep: undefined })).catch(storageFailed);
-    await db.deleteCheckpoint(run.id).catch(() => undefined);
-  };
-
-  /** A running run up to this checkpoint, stored with it in one transaction. */
-  const saveProgress = async (id: string, e: Extract<TrainingEvent, { type: 'checkpoint' }>) => {
-    const db = await storage();
-    const run = state().trainingRuns.find((r) => r.id === id);
-    if (!db || !run) return;
-    try {
-      await db.putRunProgress(toRunRecord({ ...run, savedStep: e.step }), { runId: id, step: e.step, savedAt: Date.now(), checkpoint: e.checkpoint });
-      state().updateTrainingRun(id, () => ({ savedStep: e.step }));
-    } catch (error) {
-      storageFailed(error);
-    }
-  };
+  const runs = createRunPipeline<TrainingRun, CtrRunEvent, TrainerCheckpoint, FinalReport>(
+    {
+      kind: RUN_KIND,
+      get: (id) => state().trainingRuns.find((r) => r.id === id),
+      update: (id, patch) => state().updateTrainingRun(id, patch),
+      apply: applyEvent,
+      toRecord: (run) => toRunRecord(run),
+      rewind: (r, step) => ({ step, losses: r.losses.filter((p) => p.step <= step), evals: r.evals.filter((p) => p.step <= step), spectra: r.spectra.filter((p) => p.step <= step) }),
+    },
+    deps,
+  );
 
   /** Runs one training request: a new run, or `resuming` continued under its own id. */
   async function runOne(request: TrainRequest, form: TrainingForm, datasetName: string, onEvent?: (e: TrainingEvent) => void, resuming?: TrainingRun): Promise<TrainingRun | null> {
     const id = resuming?.id ?? `run-${Date.now().toString(36)}-${nextRun++}`;
     const bayes = form.datasetId === FILE_DATASET ? undefined : entryOf(form.datasetId)?.bayesTestAuc;
     if (resuming) {
-      state().updateTrainingRun(id, () => ({ status: 'running', message: undefined }));
       state().setActiveRun(id);
     } else {
       const run: TrainingRun = {
@@ -237,49 +219,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       };
       state().addTrainingRun(run);
     }
-    // Events reach the store in batches so charts redraw a few times a second, not per chunk of steps.
-    let queued: TrainingEvent[] = [];
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const flush = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      const events = queued;
-      queued = [];
-      if (events.length > 0) state().updateTrainingRun(id, (r) => events.reduce((acc, e) => ({ ...acc, ...applyEvent(acc, e) }), r));
-    };
-    // Checkpoints are written one after another, each with the run as it stood at that step.
-    let writes = Promise.resolve();
-    // Events travel on the callback's own port, so the run's result can arrive before its last events.
-    let finalSeen = () => {};
-    const final = new Promise<void>((resolve) => (finalSeen = resolve));
-    const outcome = await client.train({ ...request, checkpointEveryMs: CHECKPOINT_EVERY_MS }, (e) => {
-      if (e.type === 'checkpoint') {
-        flush();
-        writes = writes.then(() => saveProgress(id, e));
-        return;
-      }
-      queued.push(e);
-      if (e.type === 'status' || e.type === 'final') flush();
-      else timer ??= setTimeout(flush, EVENT_BATCH_MS);
-      if (e.type === 'final') finalSeen();
-      onEvent?.(e);
-    });
-    if (outcome.ok && outcome.report) {
-      await Promise.race([final, new Promise((resolve) => setTimeout(resolve, LATE_EVENTS_MS))]);
-      const report = outcome.report;
-      state().updateTrainingRun(id, () => ({ final: report }));
-    }
-    flush();
-    // The closing status event may still be in flight; the outcome already says how the run ended.
-    if (outcome.ok) state().updateTrainingRun(id, () => ({ status: outcome.status }));
-    await writes;
-    if (!outcome.ok) state().updateTrainingRun(id, () => ({ status: 'error', message: `${outcome.error.message} ${outcome.error.fix}` }));
-    const done = state().trainingRuns.find((r) => r.id === id) ?? null;
-    if (done) {
-      state().updateTrainingRun(id, () => ({ savedStep: undefined }));
-      await save(done);
-    }
-    return state().trainingRuns.find((r) => r.id === id) ?? null;
+    return runs.drive(id, (handle) => client.train({ ...request, checkpointEveryMs: CHECKPOINT_EVERY_MS }, handle), onEvent);
   }
 
   const busy = () =>
@@ -292,12 +232,11 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
         .then((r) => r.json())
         .then(parseDatasetIndex)
         .then((i) => state().setDatasetIndex(i.datasets.filter((d) => d.fields > 0 && !d.id.startsWith('synthetic-mtl'))));
-      const [, backends, handle] = await Promise.allSettled([index, client.backends(), deps.persistence]);
+      const [, backends, saved] = await Promise.allSettled([index, client.backends(), runs.listSaved()]);
       if (backends.status === 'fulfilled') state().setTrainingBackend(backends.value);
-      if (handle.status === 'fulfilled' && handle.value.ok) {
-        const saved = await handle.value.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
+      if (saved.status === 'fulfilled') {
         const known = new Set(state().trainingRuns.map((r) => r.id));
-        for (const r of saved.runs.filter((x) => x.kind === RUN_KIND && !known.has(x.id)).sort((a, b) => a.createdAt - b.createdAt)) {
+        for (const r of saved.value.filter((x) => !known.has(x.id))) {
           const run = fromRunRecord(r);
           store.setState((s) => ({ trainingRuns: [...s.trainingRuns, run] }));
         }
@@ -340,8 +279,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       const run = state().trainingRuns.find((r) => r.id === id);
       if (busy() || !run || run.status !== 'interrupted') return;
       const fail = (text: string) => state().updateTrainingRun(id, () => ({ message: text }));
-      const db = await storage();
-      const saved = db ? await db.getCheckpoint(id).catch(() => undefined) : undefined;
+      const saved = await runs.storedCheckpoint(id);
       if (!saved) return fail('Its checkpoint is no longer stored, so it cannot resume; train it again from its settings.');
       if (run.form.datasetId === FILE_DATASET && state().datasetFile?.name !== run.datasetName) {
         return fail(`Drop ${run.datasetName} again to resume: dropped files are not kept across reloads.`);
@@ -355,13 +293,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       }
       const name = await ensureDataset();
       if (!name) return state().datasetLoad.phase === 'error' ? fail('Its dataset could not be loaded; see the message above.') : undefined;
-      // Back to the stored step: anything shown after it was never saved.
-      state().updateTrainingRun(id, (r) => ({
-        step: saved.step,
-        losses: r.losses.filter((p) => p.step <= saved.step),
-        evals: r.evals.filter((p) => p.step <= saved.step),
-        spectra: r.spectra.filter((p) => p.step <= saved.step),
-      }));
+      runs.rewind(id, saved.step);
       await runOne(request, run.form, name, undefined, run);
       state().setTrainingBackend(await client.backends());
     },
@@ -456,7 +388,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
 
     deleteRun(id) {
       state().removeTrainingRun(id);
-      void deps.persistence.then((h) => (h.ok ? h.store.deleteRun(id).catch(() => undefined) : undefined));
+      void runs.deleteSaved(id);
     },
   };
 }

@@ -8,6 +8,7 @@ import { buildExampleTables } from '../examples/exampleTables.ts';
 import { DEFAULT_MULTITASK_FORM, type MtlRun } from './multitaskSlice.ts';
 import type { Persistence, PersistenceHandle } from './persistence.ts';
 import { MAX_RECORD_DIM, type RunRecord } from './savedRecords.ts';
+import { RUN_RECORD_VERSION } from './runRecord.ts';
 import { createStudioStore } from './studioStore.ts';
 import { toRunRecord } from './trainingController.ts';
 import { DEFAULT_TRAINING_FORM } from './trainingSlice.ts';
@@ -18,7 +19,7 @@ const [healthy, collapsed] = buildExampleTables();
 const uploaded = { ...collapsed, source: 'mine.npy', format: 'npy' as const, origin: 'file' as const };
 const fields = collapsed.result.fields;
 const run: RunRecord = {
-  id: 'r1', kind: 'notes', label: 'any view', createdAt: 1, updatedAt: 2,
+  version: RUN_RECORD_VERSION, id: 'r1', kind: 'notes', label: 'any view', createdAt: 1, updatedAt: 2,
   config: { dataset: 'synthetic', seed: 1 },
   metrics: [{ step: 10, values: { loss: 0.5, auc: 0.7 } }],
   spectra: [{ step: 10, fields }],

@@ -1,5 +1,6 @@
 import { ImportError, type ImportErrorCode } from '../data/importError.ts';
-import { checkRunRecord, checkSavedTable, fromSavedTable, RecordError, toSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
+import { checkSavedTable, fromSavedTable, RecordError, toSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
+import { readRunRecord } from './runRecord.ts';
 import type { LoadedTable } from '../contracts/tables.ts';
 
 export const WORKSPACE_FORMAT = 'reclens-workspace';
@@ -107,7 +108,7 @@ export function parseWorkspace(text: string, fileName: string): WorkspaceFile {
   if (w.runs.length > MAX_WORKSPACE_RUNS) throw bad('too-large', `it has ${w.runs.length} runs (at most ${MAX_WORKSPACE_RUNS}).`);
   try {
     const tables = w.tables.map((t, i) => checkSavedTable(t, `table ${i + 1}`));
-    const runs = w.runs.map((r, i) => checkRunRecord(r, `run ${i + 1}`));
+    const runs = w.runs.map((r, i) => readRunRecord(r, `run ${i + 1}`));
     const ids = new Set<string>();
     runs.forEach((r, i) => {
       if (ids.has(r.id)) throw new RecordError('bad-header', `run ${i + 1}: id ${JSON.stringify(r.id.slice(0, 40))} is used by an earlier run`);

@@ -123,8 +123,8 @@ function MtlStatusLine() {
         </span>
       )}
       {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'warn-text'}>{run.message}</span>}
-      {run?.status === 'interrupted' && (
-        <button type="button" className="primary small" data-testid="mtl-rerun" onClick={() => void c.rerunInterrupted()}>Run again to the end</button>
+      {run?.status === 'interrupted' && run.savedStep !== undefined && (
+        <button type="button" className="primary small" data-testid="mtl-resume" onClick={() => void c.resumeRun()}>Resume from step {run.savedStep}</button>
       )}
     </div>
   );
