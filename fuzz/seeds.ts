@@ -13,7 +13,7 @@ import { npyBytes, npzBytes, safetensorsBytes, sampleValues, word2vecBinaryBytes
 import { buildExampleTables } from '../src/examples/exampleTables.ts';
 import type { RunRecord } from '../src/state/savedRecords.ts';
 import { buildWorkspace } from '../src/state/workspaceFile.ts';
-import { toMtlRecord } from '../src/components/multitask/multitaskController.ts';
+import { toMtlRecord } from '../src/state/multitaskController.ts';
 import { DEFAULT_MULTITASK_FORM, type MtlRun } from '../src/state/multitaskSlice.ts';
 import { toRunRecord } from '../src/state/trainingController.ts';
 import { DEFAULT_TRAINING_FORM } from '../src/state/trainingSlice.ts';
