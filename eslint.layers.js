@@ -17,9 +17,9 @@ export const LAYERS = {
   models: { imports: ['contracts', 'data', 'analysis', 'engine'], types: [] },
   workers: { imports: ['contracts', 'data', 'analysis', 'examples', 'engine', 'models'], types: [] },
   state: { imports: ['contracts', 'data', 'analysis', 'examples', 'workers'], types: ['models', 'engine'] },
-  lessons: { imports: ['contracts', 'data', 'analysis', 'state'], types: ['workers', 'models', 'examples'] },
+  lessons: { imports: ['contracts', 'data', 'analysis', 'examples', 'state'], types: ['workers', 'models'] },
   charts: { imports: ['contracts'], types: ['data', 'analysis'] },
-  export: { imports: ['contracts'], types: ['data', 'analysis'] },
+  export: { imports: ['contracts', 'charts'], types: ['data', 'analysis'] },
   components: { imports: ['contracts', 'data', 'analysis', 'state', 'lessons', 'charts', 'export'], types: ['workers', 'models', 'examples', 'engine'] },
   cli: { imports: ['contracts', 'data', 'analysis', 'examples', 'engine', 'models', 'workers'], types: [] },
 };

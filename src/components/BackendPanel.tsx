@@ -1,4 +1,4 @@
-import type { BackendName } from '../workers/analysisProtocol.ts';
+import type { BackendName } from '../contracts/backend.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
 

@@ -1,7 +1,5 @@
 import type { ImportErrorCode, SerializedImportError } from '../contracts/errors.ts';
 
-export type { ImportErrorCode, SerializedImportError };
-
 export class ImportError extends Error {
   readonly code: ImportErrorCode;
   /** What the user can do about it, one sentence. */

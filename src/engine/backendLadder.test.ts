@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { activateBackend, activateBestBackend, fastestBackend, probeBackends } from './backendLadder.ts';
-import type { BackendReport } from '../workers/analysisProtocol.ts';
+import type { BackendReport } from '../contracts/backend.ts';
 
 describe('fastestBackend', () => {
   it('picks by measured time, so a fast-named but slow fallback adapter loses', () => {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendName, BackendReport, BackendState } from '../workers/analysisProtocol.ts';
+import type { BackendName, BackendReport, BackendState } from '../contracts/backend.ts';
 import { calibrateGram, type GramCalibration } from './backendGram.ts';
 import { backendGramCandidate, chooseGramEngine } from './gramPolicy.ts';
 import { median } from './stats.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendReport } from '../workers/analysisProtocol.ts';
+import type { BackendReport } from '../contracts/backend.ts';
 import { chooseGramEngine } from './gramPolicy.ts';
 
 const gpu = (isFallbackAdapter: boolean): BackendReport[] => [{ name: 'webgpu', available: true, isFallbackAdapter, probeMs: 1 }, { name: 'wasm', available: true, probeMs: 5 }];

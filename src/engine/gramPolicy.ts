@@ -1,4 +1,4 @@
-import type { BackendName, BackendReport, BackendState } from '../workers/analysisProtocol.ts';
+import type { BackendName, BackendReport, BackendState } from '../contracts/backend.ts';
 
 export type GramEngine = BackendState['gramEngine'];
 

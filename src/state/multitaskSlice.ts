@@ -1,6 +1,6 @@
 /** The Multi-task view's share of the studio store: the form, the dataset, the live run and the conflict measure. */
 import type { RunStatus } from '../contracts/run.ts';
-import type { SerializedImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import type {
   MtlAlternative,

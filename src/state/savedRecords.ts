@@ -2,7 +2,7 @@ import { describeValue } from '../data/describeValue.ts';
 import { MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
 import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult, LoadedTable, TensorInfo } from '../contracts/tables.ts';
-import type { ImportErrorCode } from '../data/importError.ts';
+import type { ImportErrorCode } from '../contracts/errors.ts';
 import { MTL_ARMS } from '../workers/multitaskProtocol.ts';
 import type { MultitaskForm } from './multitaskSlice.ts';
 import { multitaskUrlSchema } from './multitaskUrl.ts';

@@ -1,6 +1,8 @@
 import { defaultTensorChoice } from '../data/tensorChoice.ts';
-import { ImportError, type SerializedImportError } from '../data/importError.ts';
-import type { AnalysisClient, BackendName } from '../workers/analysisProtocol.ts';
+import { ImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
+import type { AnalysisClient } from '../workers/analysisProtocol.ts';
+import type { BackendName } from '../contracts/backend.ts';
 import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';
 import type { StudioStore } from './studioStore.ts';
 

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
-import type { SerializedImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import type { AnalysisProgress, AnalysisResult, LoadedTable, SpectrumMode } from '../contracts/tables.ts';
-import type { BackendState, InspectOk } from '../workers/analysisProtocol.ts';
+import type { InspectOk } from '../workers/analysisProtocol.ts';
+import type { BackendState } from '../contracts/backend.ts';
 import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
 import { initialUi, type Notice, type UiState } from './uiState.ts';

@@ -1,4 +1,5 @@
-import { ImportError, type ImportErrorCode } from '../data/importError.ts';
+import { ImportError } from '../data/importError.ts';
+import type { ImportErrorCode } from '../contracts/errors.ts';
 import { checkSavedTable, fromSavedTable, RecordError, toSavedTable, type RunRecord, type SavedTable } from './savedRecords.ts';
 import { readRunRecord } from './runRecord.ts';
 import type { LoadedTable } from '../contracts/tables.ts';

@@ -1,5 +1,6 @@
 import { isAbortError } from '../data/abort.ts';
-import { ImportError, type SerializedImportError } from '../data/importError.ts';
+import { ImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 
 export const CANCELLED: SerializedImportError = { code: 'cancelled', message: 'Analysis cancelled', fix: '' };
 

@@ -1,11 +1,9 @@
-import type { SerializedImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import type { AnalysisProgress, AnalysisResult, SpectrumMode, TableFormat, TensorInfo } from '../contracts/tables.ts';
 import type { ExampleTable } from '../examples/exampleTables.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 /** The contract between the UI and the analysis worker. Everything here survives structured clone. */
-
-export type { BackendName, BackendReport, BackendState } from '../contracts/backend.ts';
 
 export interface InspectOk {
   ok: true;

@@ -5,7 +5,7 @@
  * analysis. tfjs loads on the first call, after `prepareTf` (which points tfjs-backend-wasm at its
  * binaries).
  */
-import type { BackendName, BackendState } from './analysisProtocol.ts';
+import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 export interface BackendService {
   backends(): Promise<BackendState>;

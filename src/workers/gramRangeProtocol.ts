@@ -1,4 +1,4 @@
-import type { SerializedImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import type { GramState } from '../analysis/gramAccumulator.ts';
 import type { RowRangeJob } from '../engine/rowRangeGram.ts';
 

@@ -5,11 +5,11 @@
  * plain arrays so it goes into IndexedDB and JSON exports unchanged.
  */
 import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
-import type { SerializedImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import type { MultiTaskOptimizerKind } from '../models/multitask/adaTask.ts';
 import type { MultiTaskCheckpoint } from '../models/multitask/multiTaskTrainer.ts';
 import type { MultiTaskKind } from '../models/multitask/types.ts';
-import type { BackendName, BackendState } from './analysisProtocol.ts';
+import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 /** The models the view trains (the single-task baseline serves the conflict-pair measure). */
 export type MtlModelKind = Exclude<MultiTaskKind, 'single'>;

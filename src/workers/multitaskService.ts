@@ -6,7 +6,8 @@
  */
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { fetchCtrDataset } from '../data/ctr/datasetIndex.ts';
-import { ImportError, type SerializedImportError } from '../data/importError.ts';
+import { ImportError } from '../data/importError.ts';
+import type { SerializedImportError } from '../contracts/errors.ts';
 import { comparableMask } from '../data/mtl/comparable.ts';
 import { detectLabelColumns, parseMtlCsv } from '../data/mtl/mtlCsv.ts';
 import type { DistanceHistogram } from '../analysis/interestEntanglement.ts';

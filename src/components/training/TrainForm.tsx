@@ -3,7 +3,7 @@ import { MODEL_KINDS } from '../../models/types.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
-import type { BackendName } from '../../workers/analysisProtocol.ts';
+import type { BackendName } from '../../contracts/backend.ts';
 import { formatCount } from './formatCount.ts';
 import { useTrainingController } from '../runControllersContext.ts';
 import { modelName } from '../../contracts/modelNames.ts';
