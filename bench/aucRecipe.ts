@@ -27,8 +27,8 @@ import { parseDatasetIndex } from '../src/data/ctr/datasetIndex.ts';
 import { expectedSigmoid } from '../src/data/ctr/expectedSigmoid.ts';
 import { calibrateBias, DEFAULT_SYNTHETIC_CTR, generateSyntheticCtr, syntheticCtrTruth, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/models/trainer.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind } from '../src/models/types.ts';
+import { createTrainer } from '../src/models/trainer.ts';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, type ModelConfig, type ModelKind, type TrainConfig } from '../src/contracts/modelConfig.ts';
 
 const ID = 'synthetic-ctr-small';
 /** scripts/generateDatasets.ts's config of synthetic-ctr-small. */

@@ -11,8 +11,9 @@ import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
 import { createRng } from '../src/data/ctr/prng.ts';
 import { randomIndices } from '../test/support/tinyData.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
-import type { ModelConfig } from '../src/models/types.ts';
+import { createTrainer } from '../src/models/trainer.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
+import type { ModelConfig } from '../src/contracts/modelConfig.ts';
 
 const FIELDS = 26;
 const DIM = 16;

@@ -8,8 +8,8 @@
  */
 import { generateSyntheticCtr } from '../src/data/ctr/syntheticCtr.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
-import { DEFAULT_MODEL_CONFIG } from '../src/models/types.ts';
+import { createTrainer } from '../src/models/trainer.ts';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
 await selectBackend('wasm');
 console.log(`| max values per field | total vocabulary rows | ms/step | samples/s |`);
 console.log(`|---|---|---|---|`);

@@ -21,10 +21,9 @@ import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import type { DatasetIndex } from '../src/data/ctr/datasetIndex.ts';
 import { generateSyntheticCtr } from '../src/data/ctr/syntheticCtr.ts';
 import { runScalingPoint } from '../src/models/scalingExperiment.ts';
-import { scalingRuns, summarizeScaling, type ScalingPoint } from '../src/models/scalingPlan.ts';
+import { scalingRuns, summarizeScaling, type ScalingPoint } from '../src/analysis/scalingPlan.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../src/models/trainer.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../src/models/types.ts';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG, type ModelKind } from '../src/contracts/modelConfig.ts';
 
 const DATASET = 'synthetic-ctr-small';
 

@@ -1,4 +1,4 @@
-import type { ScalingPoint } from '../models/scalingPlan.ts';
+import type { ScalingPoint } from '../analysis/scalingPlan.ts';
 import { LESSON_SCALING, SCALING_PRESET } from './lessonPresets.ts';
 import { scalingFacts, type ScalingFacts, type VariantLine } from './scalingFacts.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';

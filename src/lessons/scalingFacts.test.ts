@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScalingPoint } from '../models/scalingPlan.ts';
+import type { ScalingPoint } from '../analysis/scalingPlan.ts';
 import { createStudioStore } from '../state/studioStore.ts';
 import { lesson3 } from './lesson3Scaling.ts';
 import { scalingFacts } from './scalingFacts.ts';

@@ -1,4 +1,4 @@
-import type { ScalingPoint, ScalingVariant } from '../models/scalingPlan.ts';
+import type { ScalingPoint, ScalingVariant } from '../analysis/scalingPlan.ts';
 
 export interface VariantLine {
   variant: ScalingVariant;

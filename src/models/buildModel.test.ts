@@ -5,7 +5,7 @@ import { buildModel } from './buildModel.ts';
 import { checkGradients } from '../../test/support/gradientCheck.ts';
 import { randomIndices, TINY_FIELDS } from '../../test/support/tinyData.ts';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { MODEL_KINDS, type ModelConfig, type ModelKind } from './types.ts';
+import { MODEL_KINDS, type ModelConfig, type ModelKind } from '../contracts/modelConfig.ts';
 
 const BATCH = 8;
 /** FD errors relative to the gradient norm (float32 forwards, h = 1e-2; observed max 0.009). */

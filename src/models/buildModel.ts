@@ -10,7 +10,8 @@ import { buildIpnn } from './ipnn.ts';
 import { buildLr } from './lr.ts';
 import type { BuildContext, ModelBody } from './modelBody.ts';
 import { Params } from './params.ts';
-import type { ModelConfig, ModelKind, RecModel } from './types.ts';
+import type { RecModel } from './types.ts';
+import type { ModelConfig, ModelKind } from '../contracts/modelConfig.ts';
 import { buildXDeepFm } from './xdeepfm.ts';
 
 const BUILDERS: Record<ModelKind, (ctx: BuildContext) => ModelBody> = {

@@ -7,7 +7,8 @@ import { openTableFile } from '../data/openTableFile.ts';
 import { parseFieldDimsJSON } from '../state/fieldDims.ts';
 import { encodeNpyFloat32, exportEmbeddingTables, safetensorsName } from './exportTables.ts';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
+import { createTrainer } from './trainer.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../contracts/modelConfig.ts';
 
 beforeAll(() => selectBackend('cpu'));
 

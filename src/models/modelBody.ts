@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { CtrField } from '../data/ctr/ctrDataset.ts';
 import type { EmbeddingSets } from './embeddings.ts';
 import type { Params } from './params.ts';
-import type { ModelConfig } from './types.ts';
+import type { ModelConfig } from '../contracts/modelConfig.ts';
 
 /** What a model builder gets: its weights store, the data's fields and the embedding sets. */
 export interface BuildContext {

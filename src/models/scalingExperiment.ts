@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FieldResult } from '../contracts/tables.ts';
 import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
-import { meanIa, type ScalingPoint, type ScalingRunSpec } from './scalingPlan.ts';
+import { meanIa, type ScalingPoint, type ScalingRunSpec } from '../analysis/scalingPlan.ts';
 import { tableSpectrum } from './tableSpectrum.ts';
 import { createTrainer, type Trainer } from './trainer.ts';
 

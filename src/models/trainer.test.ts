@@ -7,8 +7,9 @@ import type { CtrDataset } from '../data/ctr/ctrDataset.ts';
 import { createRng } from '../data/ctr/prng.ts';
 import { plantedDataset, randomIndices, TINY_FIELDS } from '../../test/support/tinyData.ts';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG, type TrainConfig } from './trainer.ts';
-import type { ModelConfig, ModelKind } from './types.ts';
+import { createTrainer } from './trainer.ts';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../contracts/modelConfig.ts';
+import type { ModelConfig, ModelKind } from '../contracts/modelConfig.ts';
 
 beforeAll(() => selectBackend('cpu'));
 

@@ -13,32 +13,8 @@ import { interactionCollapse, type InteractionCollapse } from './interactionColl
 import { createOptimizer } from './optimizer.ts';
 import { checkCheckpointFits, CHECKPOINT_VERSION, type TrainerCheckpoint } from './trainerCheckpoint.ts';
 import { tableSpectrum } from './tableSpectrum.ts';
-import type { ModelConfig, RecModel } from './types.ts';
-
-export interface TrainConfig {
-  lr: number;
-  /** Coupled L2 (torch Adam weight_decay). */
-  weightDecay: number;
-  batchSize: number;
-  epochs: number;
-  /** Validations without a better AUC before stopping; 0 = never stop early. */
-  earlyStopPatience: number;
-  /** Validate every this many steps; 0 = at the end of every epoch. */
-  evalEvery: number;
-  /** Seeds the shuffling (the model's weights come from ModelConfig.seed). */
-  seed: number;
-}
-
-/** The published Multi-Embedding setup: Adam 1e-3, weight decay 1e-6, batch 2048. */
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  lr: 1e-3,
-  weightDecay: 1e-6,
-  batchSize: 2048,
-  epochs: 10,
-  earlyStopPatience: 2,
-  evalEvery: 0,
-  seed: 1,
-};
+import type { RecModel } from './types.ts';
+import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
 
 export interface StepResult {
   /** Steps done so far, this one included. */

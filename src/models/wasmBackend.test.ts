@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
 import { plantedDataset, TINY_FIELDS } from '../../test/support/tinyData.ts';
-import { createTrainer, DEFAULT_TRAIN_CONFIG } from './trainer.ts';
-import { MODEL_KINDS, type ModelKind } from './types.ts';
+import { createTrainer } from './trainer.ts';
+import { DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind } from '../contracts/modelConfig.ts';
 
 const data = plantedDataset(TINY_FIELDS, { train: 256, valid: 64, test: 64 }, 4);
 

@@ -4,9 +4,9 @@
  */
 import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
-import { meanIa, scalingRuns, type ScalingPoint } from '../models/scalingPlan.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/types.ts';
-import type { TrainConfig } from '../models/trainer.ts';
+import { meanIa, scalingRuns, type ScalingPoint } from '../analysis/scalingPlan.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../contracts/modelConfig.ts';
+import type { TrainConfig } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import type { BackendName } from '../contracts/backend.ts';

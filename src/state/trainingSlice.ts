@@ -2,8 +2,8 @@
 import type { FieldResult } from '../contracts/tables.ts';
 import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
-import type { ScalingPoint, ScalingVariant } from '../models/scalingPlan.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../models/types.ts';
+import type { ScalingPoint, ScalingVariant } from '../analysis/scalingPlan.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../contracts/modelConfig.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 import type { RunStatus } from '../contracts/run.ts';
 import type { DatasetSummary, FinalReport, LossPoint } from '../workers/trainingProtocol.ts';

@@ -1,5 +1,5 @@
 /** The Train view's URL keys: dataset, model and hyperparameters, so a link reproduces a run. */
-import { MODEL_KINDS } from '../models/types.ts';
+import { MODEL_KINDS } from '../contracts/modelConfig.ts';
 import type { UrlBinding } from './urlRegistry.ts';
 import { DEFAULT_TRAINING_FORM as D } from './trainingSlice.ts';
 import { enumField, intField, numberField, textField } from './urlState.ts';

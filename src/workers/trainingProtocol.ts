@@ -3,9 +3,8 @@ import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts
 import type { SyntheticCtrConfig } from '../data/ctr/syntheticCtr.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
-import type { TrainConfig } from '../models/trainer.ts';
+import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
-import type { ModelConfig } from '../models/types.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 /** The contract between the UI and the training worker. Everything here survives structured clone. */

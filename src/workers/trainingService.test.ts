@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
 import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../models/trainer.ts';
-import type { ModelConfig } from '../models/types.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../contracts/modelConfig.ts';
+import type { ModelConfig } from '../contracts/modelConfig.ts';
 import { createTrainingService } from './trainingService.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 

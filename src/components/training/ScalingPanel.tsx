@@ -1,8 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { renderScalingChart, scalingSeries } from '../../charts/scalingChart.ts';
 import { seriesTable } from '../../export/chartTables.ts';
-import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../models/scalingPlan.ts';
-import { MODEL_KINDS, type ModelKind } from '../../models/types.ts';
+import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../analysis/scalingPlan.ts';
+import { MODEL_KINDS, type ModelKind } from '../../contracts/modelConfig.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from '../DataExport.tsx';

@@ -1,5 +1,5 @@
 import type { ChangeEvent, ReactNode } from 'react';
-import { MODEL_KINDS } from '../../models/types.ts';
+import { MODEL_KINDS } from '../../contracts/modelConfig.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';

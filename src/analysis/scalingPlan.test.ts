@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanIa, scalingRuns, summarizeScaling, type ScalingPoint } from './scalingPlan.ts';
-import { DEFAULT_TRAIN_CONFIG } from './trainer.ts';
-import { DEFAULT_MODEL_CONFIG } from './types.ts';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAIN_CONFIG } from '../contracts/modelConfig.ts';
 
 describe('scaling plan', () => {
   it('single widens one table, multi adds tables of the base dim; size 1 is trained once', () => {

@@ -6,8 +6,7 @@
  * the training itself is in scalingExperiment.ts.
  */
 import type { FieldResult } from '../contracts/tables.ts';
-import type { TrainConfig } from './trainer.ts';
-import type { ModelConfig } from './types.ts';
+import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
 
 export type ScalingVariant = 'single' | 'multi';
 
