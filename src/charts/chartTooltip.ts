@@ -42,7 +42,7 @@ export function attachTooltip(svg: SVGSVGElement): Tooltip {
       const left = Math.min(Math.max(4, x), width - boxW - 4);
       tip.setAttribute('transform', `translate(${left},${y})`);
       tip.setAttribute('visibility', 'visible');
-      svg.append(tip); // on top of anything drawn since
+      tip.parentNode?.append(tip); // on top of anything drawn since (in whichever svg the chart is mounted now)
     },
     hide() {
       tip.setAttribute('visibility', 'hidden');

@@ -161,11 +161,13 @@ const LIST_ALL_BELOW = 7;
 
 /** Puts one series in front at full strength and dims the others; null restores them all. */
 export function emphasiseSeries(svg: SVGSVGElement, index: number | null): void {
+  // In front of the other lines but under the hover target, so the pointer stays on the target.
+  const target = svg.querySelector('rect.hover-target');
   svg.querySelectorAll<SVGGElement>('g.series').forEach((g) => {
     const on = index === null || Number(g.dataset.index) === index;
     g.setAttribute('opacity', on ? '1' : '0.18');
     g.querySelector('path')?.setAttribute('stroke-width', index !== null && on ? '3' : '1.8');
-    if (index !== null && on) g.parentNode?.append(g);
+    if (index !== null && on) g.parentNode?.insertBefore(g, target?.parentNode === g.parentNode ? target : null);
   });
   svg.querySelectorAll<SVGGElement>('g.legend-item').forEach((g) => g.setAttribute('opacity', index === null || Number(g.dataset.index) === index ? '1' : '0.35'));
 }
@@ -181,10 +183,12 @@ export function addLineHover(svg: SVGSVGElement, series: readonly LineSeries[], 
   const guide = root.append('line').attr('class', 'chart-tooltip').attr('y1', plot.top).attr('y2', plot.top + plot.h).attr('stroke', MUTED).attr('visibility', 'hidden').attr('pointer-events', 'none');
   const tip = attachTooltip(svg);
   const valueText = (s: LineSeries, p: LinePoint) => `${s.label}: ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''}`;
+  // The marks may be moved into another svg when mounted: emphasis works on the svg they are in now.
+  const mountedSvg = (el: SVGElement | null) => el?.ownerSVGElement ?? svg;
   const hide = () => {
     guide.attr('visibility', 'hidden');
     tip.hide();
-    emphasiseSeries(svg, null);
+    emphasiseSeries(mountedSvg(guide.node()), null);
   };
   root.append('rect').attr('class', 'hover-target').attr('x', plot.left).attr('y', plot.top).attr('width', plot.w).attr('height', plot.h).attr('fill', 'transparent')
     .on('mousemove', (event: MouseEvent) => {
@@ -202,14 +206,14 @@ export function addLineHover(svg: SVGSVGElement, series: readonly LineSeries[], 
       const lines = [`${opts.xLabel} ${d3.format('~g')(under.p.x)}`, ...shown.map((n) => valueText(n.s, n.p))];
       const gx = x(under.p.x);
       guide.attr('x1', gx).attr('x2', gx).attr('visibility', 'visible');
-      emphasiseSeries(svg, series.length > 1 ? under.i : null);
+      emphasiseSeries(mountedSvg(guide.node()), series.length > 1 ? under.i : null);
       const boxW = Math.max(...lines.map((l) => textWidth(l, TICK_SIZE + 1))) + 16;
       tip.show(lines, gx + boxW + 12 > plot.left + plot.w ? gx - boxW - 8 : gx + 8, plot.top + 4);
     })
     .on('mouseleave', hide);
   svg.querySelectorAll<SVGGElement>('g.legend-item').forEach((g) => {
-    g.addEventListener('mouseenter', () => emphasiseSeries(svg, Number(g.dataset.index)));
-    g.addEventListener('mouseleave', () => emphasiseSeries(svg, null));
+    g.addEventListener('mouseenter', () => emphasiseSeries(mountedSvg(g), Number(g.dataset.index)));
+    g.addEventListener('mouseleave', () => emphasiseSeries(mountedSvg(g), null));
   });
   guide.raise();
   return svg;

@@ -176,7 +176,7 @@ export function addHeatmapTooltip(svg: SVGSVGElement, fields: readonly FieldSpec
     const [cx, cw, ch] = ['x', 'width', 'height'].map((a) => Number(cell.getAttribute(a)));
     for (const [k, v] of [['x', cx], ['y', rowY], ['width', cw], ['height', ch]] as const) outline.setAttribute(k, String(v));
     outline.setAttribute('visibility', 'visible');
-    svg.append(outline);
+    outline.parentNode?.append(outline);
     tip.show(
       [f.name, `index ${i}:  s_i/s_1 = ${fmt.exact(f.normalized_spectrum[i - 1])}`, `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`],
       cx + cw + 6,

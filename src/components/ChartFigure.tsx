@@ -20,7 +20,6 @@ interface Props {
 /** A chart: mounts the svg its renderer returns, sized to its container, with SVG / PNG download buttons. */
 export function ChartFigure({ testId, filename, render, deferred = false, caption, className }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
-  const svgRef = useRef<SVGSVGElement | null>(null);
   const queueKey = useRef({});
   const width = useElementWidth(boxRef);
 
@@ -30,10 +29,7 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
       const box = boxRef.current;
       if (!box?.isConnected) return;
       const svg = render(width);
-      if (!svg) return;
-      svg.setAttribute('data-testid', testId);
-      box.replaceChildren(svg);
-      svgRef.current = svg;
+      if (svg) mountInto(box, svg, testId);
     };
     if (deferred) {
       queueDraw(queueKey.current, draw);
@@ -49,9 +45,14 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
     return () => cancelDraw(key);
   }, []);
 
-  const exportSvg = () => svgRef.current && downloadBlob(svgBlob(svgRef.current), `${filename}.svg`);
+  const mounted = () => boxRef.current?.querySelector('svg') ?? null;
+  const exportSvg = () => {
+    const svg = mounted();
+    if (svg) downloadBlob(svgBlob(svg), `${filename}.svg`);
+  };
   const exportPng = async () => {
-    if (svgRef.current) downloadBlob(await pngBlob(svgRef.current, 2), `${filename}.png`);
+    const svg = mounted();
+    if (svg) downloadBlob(await pngBlob(svg, 2), `${filename}.png`);
   };
 
   return (
@@ -64,4 +65,21 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );
+}
+
+/**
+ * Moves a freshly rendered svg's attributes and children into the box's svg, so the element on
+ * the page stays the same one across redraws (a selection, a focused node or a locator held on it
+ * survives a live update); the first render is mounted as it is.
+ */
+function mountInto(box: HTMLElement, rendered: SVGSVGElement, testId: string): void {
+  rendered.setAttribute('data-testid', testId);
+  const current = box.querySelector(':scope > svg');
+  if (!current) {
+    box.replaceChildren(rendered);
+    return;
+  }
+  for (const name of current.getAttributeNames()) if (!rendered.hasAttribute(name)) current.removeAttribute(name);
+  for (const name of rendered.getAttributeNames()) current.setAttribute(name, rendered.getAttribute(name) ?? '');
+  current.replaceChildren(...rendered.childNodes);
 }
