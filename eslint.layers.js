@@ -18,7 +18,8 @@ export const LAYERS = {
   workers: { imports: ['contracts', 'data', 'analysis', 'examples', 'engine', 'models'], types: [] },
   state: { imports: ['contracts', 'data', 'analysis', 'examples', 'workers'], types: ['models', 'engine'] },
   lessons: { imports: ['contracts', 'data', 'analysis', 'examples', 'state'], types: ['workers', 'models'] },
-  charts: { imports: ['contracts'], types: ['data', 'analysis'] },
+  // Charts are marks over plain data; analysis's pure transforms (no state, no tfjs) are theirs to use.
+  charts: { imports: ['contracts', 'analysis'], types: ['data'] },
   export: { imports: ['contracts', 'charts'], types: ['data', 'analysis'] },
   components: { imports: ['contracts', 'data', 'analysis', 'state', 'lessons', 'charts', 'export'], types: ['workers', 'models', 'examples', 'engine'] },
   cli: { imports: ['contracts', 'data', 'analysis', 'examples', 'engine', 'models', 'workers'], types: [] },

@@ -1,4 +1,5 @@
 import type { AnalysisResult } from '../contracts/tables.ts';
+import { csvField } from '../data/csv.ts';
 
 /**
  * The stable JSON schema: { source, options, fields: [{ name, rows, dim, singular_values,
@@ -36,7 +37,7 @@ export function resultToCSV(result: AnalysisResult): string {
   const lines = [header.join(',')];
   for (const f of result.fields) {
     const cells = [
-      csvCell(f.name),
+      csvField(f.name),
       String(f.rows),
       String(f.dim),
       String(f.information_abundance),
@@ -48,8 +49,4 @@ export function resultToCSV(result: AnalysisResult): string {
     lines.push(cells.join(','));
   }
   return lines.join('\r\n') + '\r\n';
-}
-
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

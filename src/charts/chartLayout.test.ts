@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldSpectrum } from './fieldOrder.ts';
-import { fieldStatus, sortFields, summarizeCollapse } from './fieldOrder.ts';
+import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
+import { fieldStatus, sortFields, summarizeCollapse } from '../analysis/collapseVerdict.ts';
 import { heatmapDescription, heatmapLayout } from './spectrumHeatmap.ts';
 import { sharedFieldRows } from './iaComparison.ts';
-import { decadeLabel, logFloor } from './spectrumCurves.ts';
+import { logFloor } from './spectrumCurves.ts';
+import { decadeLabel } from '../contracts/numberFormat.ts';
 import { shortenName, spectrumColor } from './chartStyle.ts';
 
 const field = (name: string, rows: number, ia: number, dim = 32): FieldSpectrum => ({

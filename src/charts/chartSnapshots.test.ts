@@ -10,7 +10,7 @@ import { renderCosineMatrix } from './cosineMatrix.ts';
 import { renderDistanceHistograms, type ModelDistances } from './distanceHistogram.ts';
 import { renderDominanceBars } from './dominanceBars.ts';
 import { renderEntanglementHeatmap } from './entanglementHeatmap.ts';
-import type { FieldSpectrum } from './fieldOrder.ts';
+import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
 import { renderIABars } from './iaBars.ts';
 import { renderIAComparison } from './iaComparison.ts';
 import { renderIaOverSteps } from './iaOverSteps.ts';

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, styleAxis, textWidth } from './chartStyle.ts';
-import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldSpectrum, type FieldStatus } from './fieldOrder.ts';
+import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldSpectrum, type FieldStatus } from '../analysis/collapseVerdict.ts';
 import { rowLabel } from './spectrumHeatmap.ts';
 
 export interface IABarsOptions {

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { distinctLabels } from './chartLegend.ts';
 import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis, shortenName, textWidth } from './chartStyle.ts';
-import { iaRatio, type FieldSpectrum } from './fieldOrder.ts';
+import { iaRatio, type FieldSpectrum } from '../analysis/collapseVerdict.ts';
 
 export interface ComparedTable {
   label: string;

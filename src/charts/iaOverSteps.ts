@@ -1,4 +1,4 @@
-import type { FieldSpectrum } from './fieldOrder.ts';
+import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
 import { interactiveLineChart, type LineSeries } from './metricLines.ts';
 
 export interface SpectrumSnapshotAt {

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { distinctLabels } from './chartLegend.ts';
 import { GRID, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, styleAxis, textWidth } from './chartStyle.ts';
+import { decadeLabel } from '../contracts/numberFormat.ts';
 
 export interface CurveSeries {
   key: string;
@@ -87,14 +88,6 @@ export function renderSpectrumCurves(series: readonly CurveSeries[], opts: Curve
     g.append('text').attr('x', 30).attr('dy', '0.35em').text(labels[i]).append('title').text(s.label);
   });
   return root.node()!;
-}
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
-/** "1", "10⁻³": readable labels for decade ticks. */
-export function decadeLabel(v: number): string {
-  const k = Math.round(Math.log10(v));
-  return k === 0 ? '1' : `10${String(k).replace(/./g, (c) => SUPERSCRIPT[c])}`;
 }
 
 /** Decade ticks as powers of ten over wide ranges; plain numbers when the range is under two decades. */

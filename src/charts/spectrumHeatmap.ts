@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, spectrumColor, styleAxis, shortenName, textWidth, type SvgRoot } from './chartStyle.ts';
 import { attachTooltip } from './chartTooltip.ts';
-import { fieldStatus, sortFields, type FieldSpectrum } from './fieldOrder.ts';
+import { fieldStatus, sortFields, type FieldSpectrum } from '../analysis/collapseVerdict.ts';
 
 export interface HeatmapOptions {
   width: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldSpectrum } from './fieldOrder.ts';
+import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
 import { iaSeries } from './iaOverSteps.ts';
 import { interactionColor, interactionLayout, rawIaOrder } from './interactionMatrix.ts';
 import { lineChartLayout } from './metricLines.ts';

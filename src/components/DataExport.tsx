@@ -1,4 +1,4 @@
-import { toCsv, type CsvTable } from '../export/csv.ts';
+import { toCsv, type CsvTable } from '../data/csv.ts';
 import { downloadBlob } from '../export/download.ts';
 import { toJson } from '../export/json.ts';
 

@@ -1,5 +1,5 @@
 import type { FieldResult } from '../contracts/tables.ts';
-import { fieldStatus, iaRatio, sortFields, type FieldOrder } from '../charts/fieldOrder.ts';
+import { fieldStatus, iaRatio, sortFields, type FieldOrder } from '../analysis/collapseVerdict.ts';
 import { formatIA, formatRatio, formatRows } from './format.ts';
 import { shortenName } from '../charts/chartStyle.ts';
 

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { SERIES_COLORS } from '../charts/chartStyle.ts';
-import { sortFields } from '../charts/fieldOrder.ts';
+import { sortFields } from '../analysis/collapseVerdict.ts';
 import { renderSpectrumCurves, type CurveSeries } from '../charts/spectrumCurves.ts';
 import { curveKey, useStudioStore } from '../state/studioStore.ts';
 import { ChartFigure } from './ChartFigure.tsx';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { resultToCSV, resultToJSON } from '../analysis/resultExport.ts';
-import { COLLAPSED_BELOW, summarizeCollapse } from '../charts/fieldOrder.ts';
+import { COLLAPSED_BELOW, summarizeCollapse } from '../analysis/collapseVerdict.ts';
 import { renderIABars } from '../charts/iaBars.ts';
 import { addHeatmapTooltip, renderSpectrumHeatmap } from '../charts/spectrumHeatmap.ts';
 import { useStudioStore } from '../state/studioStore.ts';

@@ -1,8 +1,8 @@
 /** The data behind the training and analysis charts as CSV tables, in the order the charts draw it. */
-import type { FieldSpectrum } from '../charts/fieldOrder.ts';
+import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
 import { rawIaOrder, type InteractionMatrix } from '../charts/interactionMatrix.ts';
 import type { LineSeries } from '../charts/metricLines.ts';
-import type { CsvTable } from './csv.ts';
+import type { CsvTable } from '../data/csv.ts';
 
 /** Long format: one row per (series, point); with spreadName, the error bar's half-height too (0 when none). */
 export function seriesTable(series: readonly LineSeries[], xName: string, yName: string, spreadName?: string): CsvTable {

@@ -1,5 +1,5 @@
 import type { FieldResult, LoadedTable } from '../contracts/tables.ts';
-import { COLLAPSED_BELOW, iaRatio, summarizeCollapse } from '../charts/fieldOrder.ts';
+import { COLLAPSED_BELOW, iaRatio, summarizeCollapse } from '../analysis/collapseVerdict.ts';
 import { COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';
 
 /** A field as both example tables have it. */

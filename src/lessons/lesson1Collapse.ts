@@ -1,6 +1,6 @@
 import type { FieldResult } from '../contracts/tables.ts';
-import { iaRatio } from '../charts/fieldOrder.ts';
-import { decadeLabel } from '../charts/spectrumCurves.ts';
+import { iaRatio } from '../analysis/collapseVerdict.ts';
+import { decadeLabel } from '../contracts/numberFormat.ts';
 import { COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../examples/exampleTables.ts';
 import { collapseFacts, dimensionsUsed, smallestValue, valuesAboveTenth, type CollapseFacts, type FieldPair } from './collapseFacts.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';

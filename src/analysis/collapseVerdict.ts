@@ -1,3 +1,8 @@
+/**
+ * How a field's spectrum reads: its IA/K, whether it collapsed, and the order fields are listed
+ * in. Shared by the cards, the charts (a transform they run on plain data) and the lessons.
+ */
+
 /** What the field charts read of an analysed field (an analysis FieldResult has these and more). */
 export interface FieldSpectrum {
   name: string;

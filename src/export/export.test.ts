@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interactionTable, seriesTable, spectrumTable } from './chartTables.ts';
-import { csvField, toCsv } from './csv.ts';
+import { csvField, toCsv } from '../data/csv.ts';
 import { toJson } from './json.ts';
 
 describe('CSV per RFC 4180', () => {
