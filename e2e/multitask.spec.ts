@@ -97,12 +97,12 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
   await page.getByTestId('joint-histogram').screenshot({ path: `${SHOTS}/multitask-joint.png` });
 });
 
-test('a multi-task run reloaded mid-way comes back interrupted with its history, and runs again to the end', async ({ page }) => {
+test('a multi-task run reloaded mid-way comes back interrupted with its history, and resumes from its checkpoint', async ({ page }) => {
   test.setTimeout(180_000);
   const status = await openMultitask(page, 'msteps=2000&mbs=64&mmodel=shared-bottom');
   await page.getByTestId('mtl-train-button').click();
   await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
-  // Stored every few seconds while it runs; wait for a store past the first snapshot (step 50).
+  // Checkpointed every few seconds while it runs; wait for one past the first snapshot (step 50).
   await expect.poll(() => storedMultitaskStep(page), { timeout: 120_000 }).toBeGreaterThan(50);
   await page.reload();
 
@@ -113,12 +113,68 @@ test('a multi-task run reloaded mid-way comes back interrupted with its history,
   await expect(page.getByTestId('dominance-chart').locator('g.dominance-bar').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/multitask-interrupted.png` });
 
-  // Run again, stopped early here to keep the test short: a fresh run of the same settings.
-  await page.getByTestId('mtl-rerun').click();
+  // Resume, stopped early here to keep the test short: it goes on from the checkpoint's step, under the same record.
+  await page.getByTestId('mtl-resume').click();
   await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect.poll(async () => Number(await status.getAttribute('data-step'))).toBeGreaterThan(step);
   await page.getByTestId('mtl-stop-button').click();
   await expect(status).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
-  await expect.poll(() => storedMultitaskRuns(page)).toBe(1); // the interrupted record was replaced
+  await expect.poll(() => storedMultitaskRuns(page)).toBe(1);
+});
+
+/** The curves of each stored multi-task run, oldest first: loss points and every layer's mean rAU per snapshot. */
+async function storedMultitaskCurves(page: Page) {
+  return page.evaluate(() => new Promise<{ status: string; step: number; losses: unknown[]; rau: unknown[] }[]>((done, fail) => {
+    const open = indexedDB.open('reclens');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('runs').objectStore('runs').getAll();
+      all.onerror = () => fail(all.error);
+      all.onsuccess = () => {
+        type Dominance = { layer: string; meanRau: number[] };
+        type Stored = { kind: string; createdAt: number; metrics: { step: number; values: Record<string, number> }[]; config: { run: { status: string; step: number; snapshots: { step: number; arms: Record<string, { dominance: Dominance[] }> }[] } } };
+        const runs = (all.result as Stored[]).filter((r) => r.kind === 'multitask').sort((a, b) => a.createdAt - b.createdAt);
+        done(runs.map((r) => ({
+          status: r.config.run.status,
+          step: r.config.run.step,
+          losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k.includes('_loss_'))),
+          rau: r.config.run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.dominance.map((l) => [l.layer, l.meanRau]), alt: s.arms.alt.dominance.map((l) => [l.layer, l.meanRau]) })),
+        })));
+      };
+    };
+  }));
+}
+
+test('a multi-task run paused, reloaded and resumed draws the same curves as one never interrupted', async ({ page }) => {
+  test.setTimeout(300_000);
+  const status = await openMultitask(page, 'msteps=400&mbs=64&mmodel=shared-bottom&mseed=3');
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect.poll(async () => Number(await status.getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(30);
+  // Pausing stores a checkpoint at the step it paused on; the reload then loses everything after it.
+  await page.getByTestId('mtl-pause-button').click();
+  await expect(status).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+  const pausedAt = Number(await status.getAttribute('data-step'));
+  await expect.poll(() => storedMultitaskStep(page)).toBe(pausedAt);
+  await page.reload();
+
+  await expect(status).toHaveAttribute('data-status', 'interrupted', { timeout: 60_000 });
+  await expect(page.getByTestId('mtl-resume')).toHaveText(`Resume from step ${pausedAt}`);
+  await page.getByTestId('mtl-resume').click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+  await expect(status).toHaveAttribute('data-step', '400');
+
+  // The same settings and seed again, never interrupted.
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+
+  await expect.poll(async () => (await storedMultitaskCurves(page)).map((r) => r.status)).toEqual(['done', 'done']);
+  const [resumed, straight] = await storedMultitaskCurves(page);
+  expect(resumed.losses.length).toBeGreaterThan(50);
+  expect(resumed.rau.length).toBeGreaterThan(10);
+  expect(resumed.losses).toEqual(straight.losses);
+  expect(resumed.rau).toEqual(straight.rau);
 });
 
 test('a saved run overlays the open one in the rAU-over-steps chart', async ({ page }) => {
@@ -138,7 +194,7 @@ test('a saved run overlays the open one in the rAU-over-steps chart', async ({ p
   await page.getByTestId('mtl-overlay-button').click();
   await expect(page.getByTestId('mtl-overlay-button')).toHaveAttribute('aria-pressed', 'true');
   await expect(lines).toHaveCount(8);
-  await expect(page.getByTestId('mtl-overlay-note')).toContainText('mmoe');
+  await expect(page.getByTestId('mtl-overlay-note')).toContainText('MMoE');
   // Both runs share the embedding layer: the overlaid lines have points, in their own dash patterns.
   const overlaid = await lines.evaluateAll((els) => els.slice(4).map((e) => ({ d: e.getAttribute('d') ?? '', dash: e.getAttribute('stroke-dasharray') })));
   for (const l of overlaid) expect(l.d.length).toBeGreaterThan(10);

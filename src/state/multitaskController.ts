@@ -65,7 +65,8 @@ export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now
     label: run.label,
     createdAt: run.createdAt,
     updatedAt: now,
-    config: { run: { ...run, losses: [], metrics: [] }, metrics: run.metrics, conflict },
+    // A record holds no undefined (a cleared message, no checkpoint yet): it would not validate.
+    config: { run: { ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)), losses: [], metrics: [], savedStep: run.savedStep ?? null }, metrics: run.metrics, conflict },
     metrics: [
       ...run.losses.map((l) => ({ step: l.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_loss_${t}`, l.losses.adam[k]], [`alt_loss_${t}`, l.losses.alt[k]]]))) })),
       ...run.metrics.map((m) => ({ step: m.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_auc_${t}`, m.all.adam[k].auc], [`alt_auc_${t}`, m.all.alt[k].auc]]))) })),
@@ -78,14 +79,15 @@ const isLossEntry = (values: Record<string, number>) => Object.keys(values).some
 
 /** The worker request of a form: read-outs at about 40 snapshots and 5 evaluations over the run. */
 export function mtlRequestOf(form: MultitaskForm): MtlTrainRequest {
+  const { model, alternative, beta, lr, batchSize, steps, seed } = form;
   return {
-    model: form.model,
-    alternative: form.alternative,
-    beta: form.beta,
-    lr: form.lr,
-    batchSize: form.batchSize,
-    steps: form.steps,
-    seed: form.seed,
+    model,
+    alternative,
+    beta,
+    lr,
+    batchSize,
+    steps,
+    seed,
     snapshotEvery: Math.max(1, Math.round(form.steps / 40)),
     evalEvery: Math.max(5, Math.round(form.steps / 5)),
   };

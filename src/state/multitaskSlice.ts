@@ -3,7 +3,6 @@ import type { RunStatus } from '../contracts/run.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import type {
-  MtlAlternative,
   MtlArm,
   MtlArmSnapshot,
   MtlConflictProgress,
@@ -11,21 +10,17 @@ import type {
   MtlCsvPreview,
   MtlDatasetSummary,
   MtlEvent,
-  MtlModelKind,
+  MtlTrainSettings,
   MtlTaskMetrics,
 } from '../workers/multitaskProtocol.ts';
 
+/** The form's choices of model and optimiser. */
+export { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../workers/multitaskProtocol.ts';
+
 /** Everything a link needs to reproduce a run (see multitaskUrl.ts). */
-export interface MultitaskForm {
+export interface MultitaskForm extends MtlTrainSettings {
   /** A built-in dataset id, or 'file' for a dropped CSV. */
   datasetId: string;
-  model: MtlModelKind;
-  alternative: MtlAlternative;
-  beta: number;
-  lr: number;
-  batchSize: number;
-  steps: number;
-  seed: number;
   /** Steps of each model in the conflict-pair measure. */
   conflictSteps: number;
 }

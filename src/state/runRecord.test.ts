@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromMtlRecord } from './multitaskController.ts';
+import { fromMtlRecord, toMtlRecord } from './multitaskController.ts';
 import { readRunRecord, RUN_RECORD_VERSION } from './runRecord.ts';
 import { fromRunRecord } from './trainingController.ts';
 
@@ -109,6 +109,16 @@ describe('run records', () => {
     const { run } = fromMtlRecord(readRunRecord(current));
     expect(run).toMatchObject({ status: 'interrupted', savedStep: 60 });
     expect(run.message).toMatch(/step 60 of 200/);
+  });
+
+  it('a multi-task run stored as it goes (message cleared, checkpoint or none) validates and comes back the same', () => {
+    const { run } = fromMtlRecord(readRunRecord(structuredClone(MTL_RECORD_V1)));
+    for (const savedStep of [undefined, 60]) {
+      const going = { ...run, status: 'running' as const, message: undefined, savedStep };
+      const back = fromMtlRecord(readRunRecord(structuredClone(toMtlRecord(going, null)))).run;
+      expect(back.savedStep).toBe(savedStep);
+      expect(back.losses).toEqual(run.losses);
+    }
   });
 
   it('refuses a record from a newer build and a damaged one, naming the record', () => {

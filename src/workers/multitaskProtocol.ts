@@ -7,7 +7,7 @@
 import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { MultiTaskOptimizerKind } from '../models/multitask/adaTask.ts';
-import type { MultiTaskCheckpoint } from '../models/multitask/multiTaskTrainer.ts';
+import type { MultiTaskCheckpoint, TaskMetrics } from '../models/multitask/multiTaskTrainer.ts';
 import type { MultiTaskKind } from '../models/multitask/types.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 
@@ -51,8 +51,8 @@ export interface MtlDatasetSummary {
   hasUserItem: boolean;
 }
 
-/** `resumeFrom` needs the same model, optimisers, dataset and batch size. */
-export interface MtlTrainRequest extends RunOptions<MtlCheckpoint> {
+/** What a multi-task run trains: the form's settings and the worker's request share them. */
+export interface MtlTrainSettings {
   model: MtlModelKind;
   alternative: MtlAlternative;
   /** AU decay. */
@@ -62,20 +62,18 @@ export interface MtlTrainRequest extends RunOptions<MtlCheckpoint> {
   /** Steps of each trainer. */
   steps: number;
   seed: number;
+}
+
+/** `resumeFrom` needs the same model, optimisers, dataset and batch size. */
+export interface MtlTrainRequest extends MtlTrainSettings, RunOptions<MtlCheckpoint> {
   /** Dominance, cosine and entanglement every this many steps. */
   snapshotEvery: number;
   /** Test metrics every this many steps (and at the end). */
   evalEvery: number;
 }
 
-export interface MtlTaskMetrics {
-  task: string;
-  auc: number;
-  logloss: number;
-  gauc: number;
-  rows: number;
-  positives: number;
-}
+/** One task's test metrics (gauc NaN when the split has no groups). */
+export type MtlTaskMetrics = TaskMetrics;
 
 export interface MtlLayerDominance {
   layer: string;

@@ -1,7 +1,7 @@
 import type { ChangeEvent } from 'react';
-import { MTL_FILE_DATASET, type MultitaskForm } from '../../state/multitaskSlice.ts';
+import { MTL_ALTERNATIVES, MTL_FILE_DATASET, MTL_MODEL_KINDS, type MultitaskForm } from '../../state/multitaskSlice.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
-import { MTL_ALTERNATIVES, MTL_MODEL_KINDS, type MtlAlternative, type MtlModelKind } from '../../workers/multitaskProtocol.ts';
+import type { MtlAlternative, MtlModelKind } from '../../workers/multitaskProtocol.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
 
@@ -101,7 +101,7 @@ export function MtlForm() {
         {run?.status === 'paused' ? (
           <button type="button" className="secondary" onClick={c.resume}>Resume</button>
         ) : (
-          <button type="button" className="secondary" disabled={run?.status !== 'running'} onClick={c.pause}>Pause</button>
+          <button type="button" className="secondary" data-testid="mtl-pause-button" disabled={run?.status !== 'running'} onClick={c.pause}>Pause</button>
         )}
         <button type="button" className="danger" data-testid="mtl-stop-button" disabled={!busy} onClick={c.stop}>Stop</button>
       </div>
