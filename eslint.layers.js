@@ -25,6 +25,9 @@ export const LAYERS = {
   cli: { imports: ['contracts', 'data', 'analysis', 'examples', 'engine', 'models', 'workers'], types: [] },
 };
 
+/** Product code never reaches into test support, benchmarks, experiments, build plugins or scripts. */
+const NON_PRODUCT = ['test', 'bench', 'experiments', 'build', 'scripts', 'fuzz', 'e2e'];
+
 /** tfjs runs in workers only: the main thread never loads it. */
 const TFJS_FOLDERS = ['engine', 'models', 'workers', 'cli'];
 
@@ -38,6 +41,7 @@ export function layerRules() {
       message: `${folder}/ must not import ${f}/ (layers: views -> state -> workers -> models/engine -> analysis -> data; see eslint.layers.js).`,
       allowTypeImports: types.includes(f),
     }));
+    patterns.push({ group: NON_PRODUCT.map((f) => `**/${f}/**`), message: `src/ is product code: ${folder}/ must not import ${NON_PRODUCT.join(', ')} (only *.test.ts files may).`, allowTypeImports: false });
     if (!TFJS_FOLDERS.includes(folder)) patterns.push({ group: ['@tensorflow/*'], message: `tfjs runs in workers only, never in ${folder}/ (the main thread).`, allowTypeImports: false });
     return {
       files: [`src/${folder}/**/*.{ts,tsx}`],

@@ -61,6 +61,14 @@ describe('layer boundaries (eslint.layers.js)', () => {
     expect(await restricted('src/state/runs/probe.ts', runtimeImport('../../workers/runClient.ts'))).toBe(false);
   });
 
+  it('keeps test support, benchmarks and experiments out of product code, but not out of its tests', async () => {
+    for (const from of folders) {
+      expect(await restricted(`src/${from}/probe.ts`, runtimeImport('../../test/support/tinyData.ts')), from).toBe(true);
+      expect(await restricted(`src/${from}/probe.ts`, typeImport('../../bench/localServer.ts')), from).toBe(true);
+    }
+    expect(await restricted('src/models/probe.test.ts', runtimeImport('../../test/support/tinyData.ts'))).toBe(false);
+  });
+
   it('keeps tfjs off the main thread: only engine, models, workers and the CLI import it', async () => {
     for (const from of folders) {
       const allowed = ['engine', 'models', 'workers', 'cli'].includes(from);
