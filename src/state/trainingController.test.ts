@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveRank } from '../analysis/spectrum.ts';
 import { checkRunRecord } from './savedRecords.ts';
-import { applyEvent, fromRunRecord, modelConfigOf, parseMlp, toRunRecord, trainConfigOf } from './trainingController.ts';
-import { DEFAULT_TRAINING_FORM, toggleCompare, type TrainingRun } from './trainingSlice.ts';
+import { applyEvent, fromRunRecord, toRunRecord } from './trainingController.ts';
+import { DEFAULT_TRAINING_FORM, modelConfigOf, parseMlp, toggleCompare, trainConfigOf, type TrainingRun } from './trainingSlice.ts';
 
 /** A consistent spectrum (saved records are validated) whose IA is `ia`: singular values [1, ia - 1]. */
 const field = (name: string, ia: number) => ({ name, rows: 2, dim: 4, singular_values: [1, ia - 1], normalized_spectrum: [1, ia - 1, 0, 0], information_abundance: ia, effective_rank: effectiveRank([1, ia - 1]), excluded_rows: 0 });

@@ -1,27 +1,27 @@
 /**
- * The Train view's actions, wiring the store to the training worker (and, for "open in collapse
- * view", to the analysis worker). Components call these; they compute nothing.
+ * The Train view's actions, wiring the store to the training worker: the dataset, the runs (through
+ * the run pipeline, runController.ts), and the view's two extras, the scaling experiment and the
+ * trained tables' export. Components call these; they compute nothing.
  */
 import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
-import { meanIa, scalingRuns, type ScalingPoint } from '../analysis/scalingPlan.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../contracts/modelConfig.ts';
-import type { TrainConfig } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import type { BackendName } from '../contracts/backend.ts';
-import type { CtrRunEvent, DatasetSource, ExportedTables, FinalReport, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
+import type { CtrRunEvent, DatasetSource, FinalReport, TrainingClient, TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
 import type { PersistenceHandle } from './persistence.ts';
 import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';
 import { RUN_RECORD_VERSION } from './runRecord.ts';
+import { createScalingExperiment, type ScalingExperiment } from './scalingExperiment.ts';
+import { createTrainedTables, type TrainedTables } from './trainedTables.ts';
 import type { RunRecord } from './savedRecords.ts';
 import type { StudioStore } from './studioStore.ts';
-import type { TrainingForm, TrainingRun } from './trainingSlice.ts';
+import { modelConfigOf, trainConfigOf, type TrainingForm, type TrainingRun } from './trainingSlice.ts';
 
 export const RUN_KIND = 'ctr-training';
 export const FILE_DATASET = 'file';
 
-export interface TrainingController {
+export interface TrainingController extends ScalingExperiment, TrainedTables {
   /** Reads the dataset index, the training worker's backends and the saved runs. */
   init(): Promise<void>;
   pickDatasetFile(file: File): void;
@@ -35,10 +35,6 @@ export interface TrainingController {
   resume(): void;
   step(): void;
   stop(): void;
-  startScaling(): Promise<void>;
-  cancelScaling(): void;
-  exportTables(): Promise<ExportedTables | null>;
-  openInCollapseView(): Promise<void>;
   deleteRun(id: string): void;
 }
 
@@ -50,20 +46,6 @@ export interface TrainingDeps {
   /** Base URL of public/datasets/. */
   datasetsUrl: string;
   download: (blob: Blob, name: string) => void;
-}
-
-export function parseMlp(text: string): number[] {
-  const widths = text.split(/[-,\s]+/).filter(Boolean).map(Number);
-  if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new RangeError(`MLP "${text}" should be widths like 400-400`);
-  return widths;
-}
-
-export function modelConfigOf(f: TrainingForm): ModelConfig {
-  return { ...DEFAULT_MODEL_CONFIG, kind: f.kind, embeddingDim: f.dim * f.sizeMultiplier, embeddingSets: f.sets, mlp: parseMlp(f.mlp), seed: f.seed };
-}
-
-export function trainConfigOf(f: TrainingForm): TrainConfig {
-  return { lr: f.lr, weightDecay: f.weightDecay, batchSize: f.batchSize, epochs: f.epochs, earlyStopPatience: f.patience, evalEvery: f.evalEvery, seed: f.seed };
 }
 
 export function runLabel(f: TrainingForm, dataset: string): string {
@@ -154,7 +136,6 @@ export function applyEvent(run: TrainingRun, e: TrainingEvent): Partial<Training
 export function createTrainingController(deps: TrainingDeps): TrainingController {
   const { client, store } = deps;
   const state = () => store.getState();
-  let scalingCancelled = false;
   let nextRun = 1;
 
   const entryOf = (id: string): DatasetIndexEntry | undefined => state().datasetIndex.find((d) => d.id === id);
@@ -224,6 +205,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
 
   const busy = () =>
     state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running' || state().datasetLoad.phase === 'loading';
+  const scaling = createScalingExperiment({ store, busy, ensureDataset, runOne, stop: () => client.stop() });
+  const trainedTables = createTrainedTables(deps);
 
   return {
     async init() {
@@ -304,87 +287,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     step: () => client.step(),
     stop: () => client.stop(),
 
-    async startScaling() {
-      if (busy()) return;
-      const form = state().trainingForm;
-      const { settings } = state().scaling;
-      const name = await ensureDataset();
-      if (!name) return;
-      const specs = scalingRuns({
-        sizes: settings.sizes,
-        variants: settings.variants,
-        seeds: Array.from({ length: settings.seeds }, (_, i) => form.seed + i),
-        model: { ...modelConfigOf({ ...form, kind: settings.kind, sizeMultiplier: 1, sets: 1 }), embeddingDim: settings.baseDim },
-        train: { ...trainConfigOf(form), epochs: settings.epochs },
-      });
-      scalingCancelled = false;
-      state().setScaling({ phase: 'running', index: 0, total: specs.length, points: [], current: '', currentAuc: NaN });
-      const points: ScalingPoint[] = [];
-      for (const [i, spec] of specs.entries()) {
-        if (scalingCancelled) break;
-        const runForm: TrainingForm = { ...form, kind: spec.model.kind, dim: spec.model.embeddingDim, sizeMultiplier: 1, sets: spec.model.embeddingSets, epochs: spec.train.epochs };
-        state().setScaling({ index: i, current: `${spec.variant} ${spec.size}x${settings.seeds > 1 ? ` seed ${spec.seed}` : ''}`, currentAuc: NaN });
-        const run = await runOne({ model: spec.model, train: spec.train, spectrumEvery: 0 }, runForm, name, (e) => {
-          if (e.type === 'eval') state().setScaling({ currentAuc: e.auc });
-        });
-        const final = run?.final;
-        if (!final || scalingCancelled) continue;
-        const ia = meanIa(final.concatSpectrum);
-        points.push({ variant: spec.variant, size: spec.size, seed: spec.seed, parameters: final.parameters, testAuc: final.testAuc, testLogloss: final.testLogloss, bestValidAuc: final.bestValidAuc, steps: final.step, ...ia });
-        state().setScaling({ points: [...points] });
-      }
-      state().setScaling({ phase: scalingCancelled ? 'cancelled' : 'done', index: specs.length });
-    },
-
-    cancelScaling() {
-      scalingCancelled = true;
-      client.stop();
-    },
-
-    async exportTables() {
-      try {
-        const exported = await client.exportTables();
-        for (const f of exported.files) deps.download(new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.name);
-        return exported;
-      } catch (e) {
-        state().pushNotice({ id: 'train-export', kind: 'warning', text: `Export failed: ${(e as Error).message}` });
-        return null;
-      }
-    },
-
-    async openInCollapseView() {
-      let exported: ExportedTables;
-      try {
-        exported = await client.exportTables();
-      } catch (e) {
-        state().pushNotice({ id: 'train-export', kind: 'warning', text: `Nothing to open: ${(e as Error).message}` });
-        return;
-      }
-      const st = exported.files.find((f) => f.name.endsWith('.safetensors'))!;
-      const file = new File([st.bytes as Uint8Array<ArrayBuffer>], st.name);
-      const analysis = deps.analysis();
-      const inspected = await analysis.inspect(file);
-      if (!inspected.ok) {
-        state().setError(inspected.error);
-        return;
-      }
-      // One table per embedding set: tensors are "field" (one set) or "set<m>/field".
-      const groups = new Map<string, string[]>();
-      for (const t of inspected.tensors.filter((x) => x.analysable)) {
-        const set = t.name.includes('/') ? t.name.split('/')[0] : 'set0';
-        groups.set(set, [...(groups.get(set) ?? []), t.name]);
-      }
-      for (const [set, tensors] of groups) {
-        const outcome = await analysis.analyze(file, { tensors, mode: 'recscope' }, () => {});
-        if (!outcome.ok) {
-          state().setError(outcome.error);
-          return;
-        }
-        const source = groups.size > 1 ? `${st.name} (${set})` : st.name;
-        state().addTable({ source, format: inspected.format, bytes: inspected.bytes, tensors: inspected.tensors.filter((t) => tensors.includes(t.name)), result: { ...outcome.result, source }, elapsedMs: outcome.elapsedMs, origin: 'file', gramEngine: outcome.gramEngine });
-      }
-      state().setUi({ view: 'collapse' });
-    },
+    ...scaling,
+    ...trainedTables,
 
     deleteRun(id) {
       state().removeTrainingRun(id);

@@ -3,7 +3,7 @@ import type { FieldResult } from '../contracts/tables.ts';
 import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ScalingPoint, ScalingVariant } from '../analysis/scalingPlan.ts';
-import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../contracts/modelConfig.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind, type TrainConfig } from '../contracts/modelConfig.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 import type { RunStatus } from '../contracts/run.ts';
 import type { DatasetSummary, FinalReport, LossPoint } from '../workers/trainingProtocol.ts';
@@ -48,6 +48,21 @@ export const DEFAULT_TRAINING_FORM: TrainingForm = {
   seed: 1,
   spectrumEvery: 5,
 };
+
+/** The form's MLP field as layer widths ('400-400'); RangeError when it is not. */
+export function parseMlp(text: string): number[] {
+  const widths = text.split(/[-,\s]+/).filter(Boolean).map(Number);
+  if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new RangeError(`MLP "${text}" should be widths like 400-400`);
+  return widths;
+}
+
+export function modelConfigOf(f: TrainingForm): ModelConfig {
+  return { ...DEFAULT_MODEL_CONFIG, kind: f.kind, embeddingDim: f.dim * f.sizeMultiplier, embeddingSets: f.sets, mlp: parseMlp(f.mlp), seed: f.seed };
+}
+
+export function trainConfigOf(f: TrainingForm): TrainConfig {
+  return { lr: f.lr, weightDecay: f.weightDecay, batchSize: f.batchSize, epochs: f.epochs, earlyStopPatience: f.patience, evalEvery: f.evalEvery, seed: f.seed };
+}
 
 export interface EvalPoint {
   step: number;

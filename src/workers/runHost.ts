@@ -102,7 +102,8 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
       lastCheckpoint = { at: performance.now(), step: session.step };
       emit({ type: 'checkpoint', step: session.step, checkpoint: await session.checkpoint() });
     };
-    control.paused = Boolean(options.paused);
+    // A pause pressed while the run was starting (engine, backend, first read-outs) holds.
+    if (options.paused) control.paused = true;
     emit({ type: 'status', status: control.paused ? 'paused' : 'running' });
     let chunk = 1;
     while (!session.done && !control.stop) {
