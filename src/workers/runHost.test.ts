@@ -65,7 +65,7 @@ describe('run loop (toy family)', () => {
     await until(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
     expect(session.step).toBe(0);
     // Busy: a second job is refused while this one runs.
-    expect(await h.exclusive(async () => 'ran', (error) => error)).toEqual(BUSY);
+    expect(await h.exclusive<unknown>(async () => 'ran', (error) => error)).toEqual(BUSY);
     for (const n of [1, 2]) {
       h.step();
       await until(() => events.filter((e) => e.type === 'checkpoint').length === n);
@@ -79,7 +79,7 @@ describe('run loop (toy family)', () => {
   it('resumes from a checkpoint before the first step, and a failed start reports the error', async () => {
     const { session } = toySession(10);
     expect(await host().run(async () => session, { maxChunk: 4, resumeFrom: { step: 7 } }, () => {})).toEqual({ ok: true, status: 'done', report: 'report at 10' });
-    const events: RunLoopEvent<never, never>[] = [];
+    const events: RunLoopEvent<unknown, unknown>[] = [];
     const failed = await host().run(async () => Promise.reject(new Error('no dataset')), { maxChunk: 4 }, (e) => events.push(e));
     if (failed.ok) throw new Error('a failed start reported success');
     expect(failed.error.message).toContain('no dataset');
