@@ -1,7 +1,6 @@
 /** The Multi-task view's URL keys: dataset, model, optimiser and hyperparameters, so a link reproduces a run. */
-import { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../workers/multitaskProtocol.ts';
-import { DEFAULT_MULTITASK_FORM as D } from './multitaskSlice.ts';
-import type { UrlBinding } from './urlRegistry.ts';
+import { DEFAULT_MULTITASK_FORM as D, MTL_ALTERNATIVES, MTL_MODEL_KINDS, type MultitaskForm } from './multitaskSlice.ts';
+import { formUrlBinding, type FormKeys } from './formUrl.ts';
 import { enumField, intField, numberField, textField } from './urlState.ts';
 
 export const multitaskUrlSchema = {
@@ -16,10 +15,9 @@ export const multitaskUrlSchema = {
   mcsteps: intField(1, 100000, D.conflictSteps),
 };
 
-export const multitaskUrlBinding: UrlBinding<typeof multitaskUrlSchema> = {
-  name: 'multitask',
-  schema: multitaskUrlSchema,
-  read: ({ mtlForm: f }) => ({ mds: f.datasetId, mmodel: f.model, mopt: f.alternative, mbeta: f.beta, mlr: f.lr, mbs: f.batchSize, msteps: f.steps, mseed: f.seed, mcsteps: f.conflictSteps }),
-  apply: (v, s) =>
-    s.setMtlForm({ datasetId: v.mds, model: v.mmodel, alternative: v.mopt, beta: v.mbeta, lr: v.mlr, batchSize: v.mbs, steps: v.msteps, seed: v.mseed, conflictSteps: v.mcsteps }),
+/** Each Multi-task form setting and its link key. */
+export const MULTITASK_FORM_KEYS: FormKeys<MultitaskForm, typeof multitaskUrlSchema> = {
+  datasetId: 'mds', model: 'mmodel', alternative: 'mopt', beta: 'mbeta', lr: 'mlr', batchSize: 'mbs', steps: 'msteps', seed: 'mseed', conflictSteps: 'mcsteps',
 };
+
+export const multitaskUrlBinding = formUrlBinding('multitask', multitaskUrlSchema, MULTITASK_FORM_KEYS, (s) => s.mtlForm, (s, patch) => s.setMtlForm(patch));

@@ -5,9 +5,9 @@ import type { AnalysisResult, FieldResult, LoadedTable, TensorInfo } from '../co
 import type { ImportErrorCode } from '../contracts/errors.ts';
 import { MTL_ARMS } from '../workers/multitaskProtocol.ts';
 import type { MultitaskForm } from './multitaskSlice.ts';
-import { multitaskUrlSchema } from './multitaskUrl.ts';
+import { MULTITASK_FORM_KEYS, multitaskUrlSchema } from './multitaskUrl.ts';
 import type { TrainingForm } from './trainingSlice.ts';
-import { trainingUrlSchema } from './trainingUrl.ts';
+import { TRAINING_FORM_KEYS, trainingUrlSchema } from './trainingUrl.ts';
 import type { UrlField } from './urlState.ts';
 
 /**
@@ -296,13 +296,6 @@ function checkForm<F>(form: Obj, keys: Record<keyof F & string, string>, schema:
   }
 }
 
-const TRAINING_FORM_KEYS: Record<keyof TrainingForm, keyof typeof trainingUrlSchema> = {
-  datasetId: 'tds', kind: 'tmodel', sets: 'tsets', dim: 'tdim', sizeMultiplier: 'tsize', mlp: 'tmlp', lr: 'tlr',
-  weightDecay: 'twd', batchSize: 'tbs', epochs: 'tep', patience: 'tpat', evalEvery: 'teval', seed: 'tseed', spectrumEvery: 'tsnap',
-};
-const MULTITASK_FORM_KEYS: Record<keyof MultitaskForm, keyof typeof multitaskUrlSchema> = {
-  datasetId: 'mds', model: 'mmodel', alternative: 'mopt', beta: 'mbeta', lr: 'mlr', batchSize: 'mbs', steps: 'msteps', seed: 'mseed', conflictSteps: 'mcsteps',
-};
 const RUN_STATUSES = ['idle', 'loading', 'running', 'paused', 'done', 'stopped', 'error', 'interrupted'] as const;
 /** A number the run did not measure is NaN in memory and null in a workspace file. */
 const numberOrNull = (o: Obj, key: string, c: Check) => (own(o, key) === null || Number.isNaN(own(o, key)) ? null : c.number(o, key));

@@ -1,7 +1,7 @@
 /** The Train view's URL keys: dataset, model and hyperparameters, so a link reproduces a run. */
 import { MODEL_KINDS } from '../contracts/modelConfig.ts';
-import type { UrlBinding } from './urlRegistry.ts';
-import { DEFAULT_TRAINING_FORM as D } from './trainingSlice.ts';
+import { formUrlBinding, type FormKeys } from './formUrl.ts';
+import { DEFAULT_TRAINING_FORM as D, type TrainingForm } from './trainingSlice.ts';
 import { enumField, intField, numberField, textField } from './urlState.ts';
 
 export const trainingUrlSchema = {
@@ -21,40 +21,10 @@ export const trainingUrlSchema = {
   tsnap: intField(0, 100000, D.spectrumEvery),
 };
 
-export const trainingUrlBinding: UrlBinding<typeof trainingUrlSchema> = {
-  name: 'training',
-  schema: trainingUrlSchema,
-  read: ({ trainingForm: f }) => ({
-    tds: f.datasetId,
-    tmodel: f.kind,
-    tsets: f.sets,
-    tdim: f.dim,
-    tsize: f.sizeMultiplier,
-    tmlp: f.mlp,
-    tlr: f.lr,
-    twd: f.weightDecay,
-    tbs: f.batchSize,
-    tep: f.epochs,
-    tpat: f.patience,
-    teval: f.evalEvery,
-    tseed: f.seed,
-    tsnap: f.spectrumEvery,
-  }),
-  apply: (v, s) =>
-    s.setTrainingForm({
-      datasetId: v.tds,
-      kind: v.tmodel,
-      sets: v.tsets,
-      dim: v.tdim,
-      sizeMultiplier: v.tsize,
-      mlp: v.tmlp,
-      lr: v.tlr,
-      weightDecay: v.twd,
-      batchSize: v.tbs,
-      epochs: v.tep,
-      patience: v.tpat,
-      evalEvery: v.teval,
-      seed: v.tseed,
-      spectrumEvery: v.tsnap,
-    }),
+/** Each Train form setting and its link key. */
+export const TRAINING_FORM_KEYS: FormKeys<TrainingForm, typeof trainingUrlSchema> = {
+  datasetId: 'tds', kind: 'tmodel', sets: 'tsets', dim: 'tdim', sizeMultiplier: 'tsize', mlp: 'tmlp', lr: 'tlr',
+  weightDecay: 'twd', batchSize: 'tbs', epochs: 'tep', patience: 'tpat', evalEvery: 'teval', seed: 'tseed', spectrumEvery: 'tsnap',
 };
+
+export const trainingUrlBinding = formUrlBinding('training', trainingUrlSchema, TRAINING_FORM_KEYS, (s) => s.trainingForm, (s, patch) => s.setTrainingForm(patch));
