@@ -168,7 +168,7 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         try {
           const response = await fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl));
           const index = parseDatasetIndex(await response.json());
-          get().setMtlDatasets(index.datasets.filter((d) => d.format === 'rlctr' && /mtl/i.test(d.id)).map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })));
+          get().setMtlDatasets(index.datasets.filter((d) => d.family === 'multitask').map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })));
         } catch (e) {
           get().setMtlDataset({ phase: 'error', error: { code: 'read-failed', message: `Could not read the dataset index: ${e instanceof Error ? e.message : String(e)}`, fix: 'Reload the page.' } });
           return;

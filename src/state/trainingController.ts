@@ -214,7 +214,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       const index = fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl))
         .then((r) => r.json())
         .then(parseDatasetIndex)
-        .then((i) => state().setDatasetIndex(i.datasets.filter((d) => d.fields > 0 && !d.id.startsWith('synthetic-mtl'))));
+        .then((i) => state().setDatasetIndex(i.datasets.filter((d) => d.family === 'ctr')));
       const [, backends, saved] = await Promise.allSettled([index, client.backends(), runs.listSaved()]);
       if (backends.status === 'fulfilled') state().setTrainingBackend(backends.value);
       if (saved.status === 'fulfilled') {
