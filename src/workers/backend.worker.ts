@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
-import * as Comlink from 'comlink';
 import { createBackendService } from './backendService.ts';
+import { exposeService } from './workerRpc.ts';
 
-Comlink.expose(
+exposeService(
   createBackendService(async () => {
     const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
     setupWasmBackend();
