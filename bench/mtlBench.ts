@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/syntheticMtl.ts';
-import type { MultiTaskOptimizerKind } from '../src/models/multitask/adaTask.ts';
+import type { MultiTaskOptimizerKind } from '../src/contracts/multitaskConfig.ts';
 import { createMultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from '../src/models/multitask/types.ts';
 import { selectBackend } from '../test/support/testBackend.ts';

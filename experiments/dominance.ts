@@ -6,9 +6,10 @@
  */
 import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/syntheticMtl.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import type { MultiTaskOptimizerKind } from '../src/models/multitask/adaTask.ts';
+import type { MultiTaskOptimizerKind } from '../src/contracts/multitaskConfig.ts';
 import { createMultiTaskTrainer, type TaskMetrics } from '../src/models/multitask/multiTaskTrainer.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from '../src/models/multitask/types.ts';
+import { DEFAULT_MULTI_TASK_CONFIG } from '../src/models/multitask/types.ts';
+import { type MultiTaskKind } from '../src/contracts/multitaskConfig.ts';
 
 export interface DominanceRun {
   seed: number;

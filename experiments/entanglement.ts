@@ -9,7 +9,8 @@ import { generateSyntheticMtl } from '../src/data/mtl/syntheticMtl.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { measureConflictPairs } from '../src/models/multitask/conflictPairs.ts';
 import { createMultiTaskTrainer, type MultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from '../src/models/multitask/types.ts';
+import { DEFAULT_MULTI_TASK_CONFIG } from '../src/models/multitask/types.ts';
+import { type MultiTaskKind } from '../src/contracts/multitaskConfig.ts';
 
 async function main(): Promise<void> {
   const [epochs = '3', seedArg = '1', rho = '-0.5'] = process.argv.slice(2);

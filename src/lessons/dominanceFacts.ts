@@ -1,5 +1,5 @@
 import type { MtlRun } from '../state/multitaskSlice.ts';
-import type { MtlArm } from '../workers/multitaskProtocol.ts';
+import type { MtlArm } from '../contracts/multitaskConfig.ts';
 
 export interface LayerShare {
   layer: string;

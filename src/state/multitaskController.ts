@@ -4,7 +4,8 @@
  */
 import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex } from '../data/ctr/datasetIndex.ts';
-import type { MtlAlternative, MtlArm, MtlCheckpoint, MtlConflictResult, MtlRunEvent, MtlTrainRequest, MultitaskClient } from '../workers/multitaskProtocol.ts';
+import type { MtlCheckpoint, MtlConflictResult, MtlRunEvent, MtlTrainRequest, MultitaskClient } from '../workers/multitaskProtocol.ts';
+import type { MtlAlternative, MtlArm } from '../contracts/multitaskConfig.ts';
 import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from './multitaskSlice.ts';
 import type { PersistenceHandle } from './persistence.ts';
 import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';

@@ -2,20 +2,8 @@
 import type { RunStatus } from '../contracts/run.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { BackendName } from '../contracts/backend.ts';
-import type {
-  MtlArm,
-  MtlArmSnapshot,
-  MtlConflictProgress,
-  MtlConflictResult,
-  MtlCsvPreview,
-  MtlDatasetSummary,
-  MtlEvent,
-  MtlTrainSettings,
-  MtlTaskMetrics,
-} from '../workers/multitaskProtocol.ts';
-
-/** The form's choices of model and optimiser. */
-export { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../workers/multitaskProtocol.ts';
+import type { MtlArmSnapshot, MtlConflictProgress, MtlConflictResult, MtlCsvPreview, MtlDatasetSummary, MtlEvent, MtlTaskMetrics } from '../workers/multitaskProtocol.ts';
+import type { MtlArm, MtlTrainSettings } from '../contracts/multitaskConfig.ts';
 
 /** Everything a link needs to reproduce a run (see multitaskUrl.ts). */
 export interface MultitaskForm extends MtlTrainSettings {

@@ -1,5 +1,6 @@
 /** The Multi-task view's URL keys: dataset, model, optimiser and hyperparameters, so a link reproduces a run. */
-import { DEFAULT_MULTITASK_FORM as D, MTL_ALTERNATIVES, MTL_MODEL_KINDS, type MultitaskForm } from './multitaskSlice.ts';
+import { DEFAULT_MULTITASK_FORM as D, type MultitaskForm } from './multitaskSlice.ts';
+import { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../contracts/multitaskConfig.ts';
 import { formUrlBinding, type FormKeys } from './formUrl.ts';
 import { enumField, intField, numberField, textField } from './urlState.ts';
 

@@ -3,7 +3,7 @@ import { MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
 import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult, LoadedTable, TensorInfo } from '../contracts/tables.ts';
 import type { ImportErrorCode } from '../contracts/errors.ts';
-import { MTL_ARMS } from '../workers/multitaskProtocol.ts';
+import { MTL_ARMS } from '../contracts/multitaskConfig.ts';
 import type { MultitaskForm } from './multitaskSlice.ts';
 import { MULTITASK_FORM_KEYS, multitaskUrlSchema } from './multitaskUrl.ts';
 import type { TrainingForm } from './trainingSlice.ts';

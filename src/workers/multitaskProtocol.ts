@@ -6,22 +6,9 @@
  */
 import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
-import type { MultiTaskOptimizerKind } from '../models/multitask/adaTask.ts';
+import type { MtlArm, MtlTrainSettings } from '../contracts/multitaskConfig.ts';
 import type { MultiTaskCheckpoint, TaskMetrics } from '../models/multitask/multiTaskTrainer.ts';
-import type { MultiTaskKind } from '../models/multitask/types.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
-
-/** The models the view trains (the single-task baseline serves the conflict-pair measure). */
-export type MtlModelKind = Exclude<MultiTaskKind, 'single'>;
-export const MTL_MODEL_KINDS: readonly MtlModelKind[] = ['shared-bottom', 'mmoe', 'ple', 'stem'];
-
-/** The optimiser compared with Adam. */
-export type MtlAlternative = Exclude<MultiTaskOptimizerKind, 'adam'>;
-export const MTL_ALTERNATIVES: readonly MtlAlternative[] = ['adatask', 'adatask-rmsprop', 'adatask-adagrad'];
-
-/** The two trainers stepped alternately: Adam and the chosen AdaTask form. */
-export type MtlArm = 'adam' | 'alt';
-export const MTL_ARMS: readonly MtlArm[] = ['adam', 'alt'];
 
 export type MtlDatasetSource =
   | { kind: 'url'; url: string; name: string }
@@ -49,19 +36,6 @@ export interface MtlDatasetSummary {
   comparableShare: number;
   /** Whether the conflict-pair measure can run (needs fields named like user and item, and 2+ tasks). */
   hasUserItem: boolean;
-}
-
-/** What a multi-task run trains: the form's settings and the worker's request share them. */
-export interface MtlTrainSettings {
-  model: MtlModelKind;
-  alternative: MtlAlternative;
-  /** AU decay. */
-  beta: number;
-  lr: number;
-  batchSize: number;
-  /** Steps of each trainer. */
-  steps: number;
-  seed: number;
 }
 
 /** `resumeFrom` needs the same model, optimisers, dataset and batch size. */

@@ -13,22 +13,8 @@ import { detectLabelColumns, parseMtlCsv } from '../data/mtl/mtlCsv.ts';
 import type { DistanceHistogram } from '../analysis/interestEntanglement.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import { toSerializedError } from './analysisErrors.ts';
-import {
-  MTL_ARMS,
-  type MtlArm,
-  type MtlArmSnapshot,
-  type MtlCheckpoint,
-  type MtlConflictOutcome,
-  type MtlConflictProgress,
-  type MtlConflictRequest,
-  type MtlCsvPreview,
-  type MtlDatasetSummary,
-  type MtlDistanceHistogram,
-  type MtlEvent,
-  type MtlLossPoint,
-  type MtlTrainRequest,
-  type MultitaskClient,
-} from './multitaskProtocol.ts';
+import { type MtlArmSnapshot, type MtlCheckpoint, type MtlConflictOutcome, type MtlConflictProgress, type MtlConflictRequest, type MtlCsvPreview, type MtlDatasetSummary, type MtlDistanceHistogram, type MtlEvent, type MtlLossPoint, type MtlTrainRequest, type MultitaskClient } from './multitaskProtocol.ts';
+import { MTL_ARMS, type MtlArm } from '../contracts/multitaskConfig.ts';
 import { BUSY, createRunHost, type RunSession } from './runHost.ts';
 
 export interface MultitaskService extends Omit<MultitaskClient, 'previewCsv'> {

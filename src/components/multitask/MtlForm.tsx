@@ -1,7 +1,8 @@
 import type { ChangeEvent } from 'react';
-import { MTL_ALTERNATIVES, MTL_FILE_DATASET, MTL_MODEL_KINDS, type MultitaskForm } from '../../state/multitaskSlice.ts';
+import { MTL_FILE_DATASET, type MultitaskForm } from '../../state/multitaskSlice.ts';
+import { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../../contracts/multitaskConfig.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
-import type { MtlAlternative, MtlModelKind } from '../../workers/multitaskProtocol.ts';
+import type { MtlAlternative, MtlModelKind } from '../../contracts/multitaskConfig.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
 

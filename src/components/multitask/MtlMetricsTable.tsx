@@ -1,5 +1,5 @@
 import { useStudioStore } from '../../state/studioStore.ts';
-import type { MtlArm } from '../../workers/multitaskProtocol.ts';
+import type { MtlArm } from '../../contracts/multitaskConfig.ts';
 import { DataExport } from '../DataExport.tsx';
 import { metricsTable } from './mtlExport.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';

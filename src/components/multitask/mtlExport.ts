@@ -1,6 +1,7 @@
 /** Each multi-task chart's data as a CSV table (one header, plain numbers) for download. */
 import type { MtlRun } from '../../state/multitaskSlice.ts';
-import type { MtlArm, MtlConflictResult, MtlTaskMetrics } from '../../workers/multitaskProtocol.ts';
+import type { MtlConflictResult, MtlTaskMetrics } from '../../workers/multitaskProtocol.ts';
+import type { MtlArm } from '../../contracts/multitaskConfig.ts';
 import type { CsvTable } from '../../data/csv.ts';
 
 const ARMS: readonly MtlArm[] = ['adam', 'alt'];

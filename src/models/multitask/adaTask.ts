@@ -9,8 +9,7 @@
  * math to tf.Variables.
  */
 import * as tf from '@tensorflow/tfjs';
-
-export type MultiTaskOptimizerKind = 'adam' | 'adatask' | 'adatask-rmsprop' | 'adatask-adagrad';
+import type { MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
 
 export const MULTI_TASK_OPTIMIZERS: readonly MultiTaskOptimizerKind[] = ['adam', 'adatask', 'adatask-rmsprop', 'adatask-adagrad'];
 

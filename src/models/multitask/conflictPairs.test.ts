@@ -3,7 +3,8 @@ import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
 import { useBackend } from '../../../test/support/testBackend.ts';
 import { buildMultiTaskModel } from './buildMultiTaskModel.ts';
 import { measureConflictPairs } from './conflictPairs.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskKind } from './types.ts';
+import { DEFAULT_MULTI_TASK_CONFIG } from './types.ts';
+import { type MultiTaskKind } from '../../contracts/multitaskConfig.ts';
 
 const DATA = generateSyntheticMtl({ seed: 8, rows: 3000, users: 50, items: 60 });
 

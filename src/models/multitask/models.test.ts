@@ -4,7 +4,8 @@ import type { CtrField } from '../../data/ctr/ctrDataset.ts';
 import { useBackend } from '../../../test/support/testBackend.ts';
 import { buildMultiTaskModel, taskEmbedding } from './buildMultiTaskModel.ts';
 import { bceWithLogits, taskGradients } from './taskGradients.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, MULTI_TASK_KINDS, type MultiTaskConfig, type MultiTaskKind, type MultiTaskModel } from './types.ts';
+import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig, type MultiTaskModel } from './types.ts';
+import { MULTI_TASK_KINDS, type MultiTaskKind } from '../../contracts/multitaskConfig.ts';
 
 const FIELDS: CtrField[] = [
   { name: 'user', cardinality: 4 },

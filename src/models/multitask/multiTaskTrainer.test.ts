@@ -4,7 +4,8 @@ import { comparableMask } from '../../data/mtl/comparable.ts';
 import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
 import { useBackend } from '../../../test/support/testBackend.ts';
 import { createMultiTaskTrainer } from './multiTaskTrainer.ts';
-import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig, type MultiTaskKind } from './types.ts';
+import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from './types.ts';
+import { type MultiTaskKind } from '../../contracts/multitaskConfig.ts';
 
 const DATA = generateSyntheticMtl({ seed: 4, rows: 1500, users: 60, items: 80, userGroups: 4, itemCategories: 6, contexts: 3 });
 

@@ -1,8 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-
-export type MultiTaskKind = 'shared-bottom' | 'mmoe' | 'ple' | 'stem' | 'single';
-
-export const MULTI_TASK_KINDS: readonly MultiTaskKind[] = ['shared-bottom', 'mmoe', 'ple', 'stem', 'single'];
+import type { MultiTaskKind } from '../../contracts/multitaskConfig.ts';
 
 export interface MultiTaskConfig {
   kind: MultiTaskKind;
