@@ -29,7 +29,8 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
       const box = boxRef.current;
       if (!box?.isConnected) return;
       const svg = render(width);
-      if (svg) mountInto(box, svg, testId);
+      const current = box.querySelector<SVGSVGElement>(':scope > svg');
+      if (svg && current) mountInto(current, svg, testId);
     };
     if (deferred) {
       queueDraw(queueKey.current, draw);
@@ -61,24 +62,22 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
         <button type="button" className="ghost small" data-testid="export-svg" onClick={exportSvg} title="Download this chart as SVG">SVG</button>
         <button type="button" className="ghost small" data-testid="export-png" onClick={() => void exportPng()} title="Download this chart as PNG (2x)">PNG</button>
       </div>
-      <div className="chart-box" ref={boxRef} />
+      <div className="chart-box" ref={boxRef}>
+        {/* On the page from the first render (a lesson looks for it by its test id); each draw fills it. */}
+        <svg data-testid={testId} width={0} height={0} />
+      </div>
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );
 }
 
 /**
- * Moves a freshly rendered svg's attributes and children into the box's svg, so the element on
+ * Moves a freshly rendered svg's attributes and children into the page's svg, so the element on
  * the page stays the same one across redraws (a selection, a focused node or a locator held on it
- * survives a live update); the first render is mounted as it is.
+ * survives a live update).
  */
-function mountInto(box: HTMLElement, rendered: SVGSVGElement, testId: string): void {
+function mountInto(current: SVGSVGElement, rendered: SVGSVGElement, testId: string): void {
   rendered.setAttribute('data-testid', testId);
-  const current = box.querySelector(':scope > svg');
-  if (!current) {
-    box.replaceChildren(rendered);
-    return;
-  }
   for (const name of current.getAttributeNames()) if (!rendered.hasAttribute(name)) current.removeAttribute(name);
   for (const name of rendered.getAttributeNames()) current.setAttribute(name, rendered.getAttribute(name) ?? '');
   current.replaceChildren(...rendered.childNodes);
