@@ -11,7 +11,7 @@ import { createRng, permutation } from '../data/ctr/prng.ts';
 import { buildModel } from './buildModel.ts';
 import { interactionCollapse, type InteractionCollapse } from './interactionCollapse.ts';
 import { createOptimizer } from './optimizer.ts';
-import { checkCheckpointFits, CHECKPOINT_VERSION, type TrainerCheckpoint } from './trainerCheckpoint.ts';
+import { checkCheckpointFits, CHECKPOINT_VERSION, type TrainerCheckpoint, type TrainerState } from './trainerCheckpoint.ts';
 import { tableSpectrum } from './tableSpectrum.ts';
 import type { RecModel } from './types.ts';
 import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
@@ -45,21 +45,6 @@ export interface RunResult {
   meanLoss: number;
   lastLoss: number;
   validations: Validation[];
-}
-
-export interface TrainerState {
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-  samplesSeen: number;
-  lastLoss: number;
-  /** NaN before the first validation. */
-  bestValidAuc: number;
-  bestStep: number;
-  validationsSinceBest: number;
-  stoppedEarly: boolean;
-  /** All epochs run or stopped early. */
-  done: boolean;
 }
 
 export interface EmbeddingSnapshot {

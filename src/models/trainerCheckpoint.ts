@@ -5,9 +5,24 @@
  */
 import type { RngState } from '../data/ctr/prng.ts';
 import type { OptimizerState } from './optimizer.ts';
-import type { TrainerState } from './trainer.ts';
 
 export const CHECKPOINT_VERSION = 1;
+
+/** A trainer's progress counters (part of its checkpoint). */
+export interface TrainerState {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  samplesSeen: number;
+  lastLoss: number;
+  /** NaN before the first validation. */
+  bestValidAuc: number;
+  bestStep: number;
+  validationsSinceBest: number;
+  stoppedEarly: boolean;
+  /** All epochs run or stopped early. */
+  done: boolean;
+}
 
 export interface TrainerCheckpoint {
   version: typeof CHECKPOINT_VERSION;
