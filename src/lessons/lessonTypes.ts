@@ -1,9 +1,9 @@
 import type { UrlValues } from '../state/urlState.ts';
 import type { coreUrlSchema } from '../state/studioUrl.ts';
-import type { multitaskUrlSchema } from '../state/multitaskUrl.ts';
+import type { multitaskUrlSchema } from '../state/multitaskSettings.ts';
 import type { StudioState } from '../state/studioStore.ts';
 import type { LoadedTable } from '../contracts/tables.ts';
-import type { trainingUrlSchema } from '../state/trainingUrl.ts';
+import type { trainingUrlSchema } from '../state/trainingSettings.ts';
 
 /** URL-state keys a step sets when it opens (never the lesson / step / presenter keys themselves). */
 export type LessonPreset = Partial<

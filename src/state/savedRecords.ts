@@ -4,11 +4,9 @@ import { effectiveRank, informationAbundance } from '../analysis/spectrum.ts';
 import type { AnalysisResult, FieldResult, LoadedTable, TensorInfo } from '../contracts/tables.ts';
 import type { ImportErrorCode } from '../contracts/errors.ts';
 import { MTL_ARMS } from '../contracts/multitaskConfig.ts';
-import type { MultitaskForm } from './multitaskSlice.ts';
-import { MULTITASK_FORM_KEYS, multitaskUrlSchema } from './multitaskUrl.ts';
-import type { TrainingForm } from './trainingSlice.ts';
-import { TRAINING_FORM_KEYS, trainingUrlSchema } from './trainingUrl.ts';
-import type { UrlField } from './urlState.ts';
+import type { FormSchema } from './formSchema.ts';
+import { MULTITASK_SETTINGS } from './multitaskSettings.ts';
+import { TRAINING_SETTINGS } from './trainingSettings.ts';
 
 /**
  * What is kept of an analysed table: the result and its provenance, never the file's bytes.
@@ -283,13 +281,12 @@ function checkPlainValue(v: unknown, c: Check, what: string): void {
 }
 
 /**
- * A run's form, setting by setting, against the link key that carries it: text and choices must
- * be what the link accepts; numbers need only be finite, since the forms let some settings past
- * the link's ranges (a run trained that way must still come back).
+ * A run's form, setting by setting, against its view's settings table: text and choices must be
+ * what the link accepts; numbers need only be finite, since forms before the one table let some
+ * settings past the link's ranges (a run trained that way must still come back).
  */
-function checkForm<F>(form: Obj, keys: Record<keyof F & string, string>, schema: Record<string, UrlField<unknown>>, c: Check): void {
-  for (const [formKey, urlKey] of Object.entries(keys) as [string, string][]) {
-    const field = schema[urlKey];
+function checkForm(form: Obj, settings: FormSchema, c: Check): void {
+  for (const [formKey, { field }] of Object.entries(settings)) {
     const v = own(form, formKey);
     if (typeof field.default === 'number') c.number(form, formKey);
     else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v) c.fail('bad-header', formKey, `${describeValue(v)} is not ${field.describe}`);
@@ -302,7 +299,7 @@ const numberOrNull = (o: Obj, key: string, c: Check) => (own(o, key) === null ||
 
 /** The config of a Train-view run (toRunRecord in trainingController.ts). */
 function checkTrainingConfig(config: Obj, c: Check): void {
-  checkForm<TrainingForm>(c.object(config, 'form'), TRAINING_FORM_KEYS, trainingUrlSchema, c.at('form'));
+  checkForm(c.object(config, 'form'), TRAINING_SETTINGS, c.at('form'));
   c.text(config, 'datasetName');
   c.whole(config, 'parameters', 0);
   c.oneOf(config, 'status', RUN_STATUSES);
@@ -324,7 +321,7 @@ function checkTrainingConfig(config: Obj, c: Check): void {
 function checkMultitaskConfig(config: Obj, c: Check): void {
   const run = c.object(config, 'run');
   const rc = c.at('run');
-  checkForm<MultitaskForm>(rc.object(run, 'form'), MULTITASK_FORM_KEYS, multitaskUrlSchema, rc.at('form'));
+  checkForm(rc.object(run, 'form'), MULTITASK_SETTINGS, rc.at('form'));
   rc.text(run, 'datasetName');
   rc.oneOf(run, 'status', RUN_STATUSES);
   rc.whole(run, 'step', 0);

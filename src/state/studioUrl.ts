@@ -1,7 +1,7 @@
 import type { SpectrumMode } from '../contracts/tables.ts';
 import type { FieldSort } from './studioStore.ts';
-import { multitaskUrlBinding } from './multitaskUrl.ts';
-import { trainingUrlBinding } from './trainingUrl.ts';
+import { multitaskUrlBinding } from './multitaskSettings.ts';
+import { trainingUrlBinding } from './trainingSettings.ts';
 import { STUDIO_VIEWS, type ThemeChoice } from './uiState.ts';
 import { UrlRegistry } from './urlRegistry.ts';
 import { boolField, enumField, intField } from './urlState.ts';

@@ -11,6 +11,8 @@ export interface UrlField<T> {
   format(value: T): string;
   /** Shown when a value is rejected: "lesson=abc ignored (expected <describe>)". */
   describe: string;
+  /** Numbers: the accepted range, which a form's input enforces too. */
+  range?: { min: number; max: number; integer: boolean };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a schema mixes fields of any value type
@@ -38,6 +40,7 @@ export function intField(min: number, max: number, fallback: number): UrlField<n
     },
     format: (v) => String(v),
     describe: `a whole number from ${min} to ${max}`,
+    range: { min, max, integer: true },
   };
 }
 
@@ -50,6 +53,7 @@ export function numberField(min: number, max: number, fallback: number): UrlFiel
     },
     format: (v) => String(v),
     describe: `a number from ${min} to ${max}`,
+    range: { min, max, integer: false },
   };
 }
 

@@ -6,6 +6,8 @@ import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from '../DataExport.tsx';
 import { distanceTable, jointTable } from './mtlExport.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
+import { MULTITASK_SETTINGS } from '../../state/multitaskSettings.ts';
+import { SettingInput } from '../SettingInput.tsx';
 
 /** RecScope's conflict-pair measure: shared embedding vs STEM's task slices. */
 export function ConflictPanel() {
@@ -33,10 +35,7 @@ export function ConflictPanel() {
         separated by STEM's slices vs 0 % by shared tables (3 epochs, strongly conflicting synthetic data).
       </p>
       <div className="mtl-buttons">
-        <label className="field compact inline">
-          steps per model
-          <input type="number" min={1} max={100000} step={20} value={steps} onChange={(e) => Number.isFinite(e.target.valueAsNumber) && setForm({ conflictSteps: e.target.valueAsNumber })} />
-        </label>
+        <SettingInput setting={MULTITASK_SETTINGS.conflictSteps} value={steps} onChange={(conflictSteps) => setForm({ conflictSteps })} className="field compact inline" />
         <button type="button" data-testid="conflict-start" disabled={!summary?.hasUserItem || conflict.phase === 'running' || training} onClick={() => void c.measureConflicts()}>
           Measure conflict pairs
         </button>

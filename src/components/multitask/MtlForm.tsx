@@ -2,19 +2,20 @@ import type { ChangeEvent } from 'react';
 import { MTL_FILE_DATASET, type MultitaskForm } from '../../state/multitaskSlice.ts';
 import { MTL_ALTERNATIVES, MTL_MODEL_KINDS } from '../../contracts/multitaskConfig.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
+import { SettingInput } from '../SettingInput.tsx';
+import { MULTITASK_SETTINGS } from '../../state/multitaskSettings.ts';
 import type { MtlAlternative, MtlModelKind } from '../../contracts/multitaskConfig.ts';
 import { ARM_LABELS } from '../../state/multitaskController.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
 
 const MODEL_LABELS: Record<MtlModelKind, string> = { 'shared-bottom': 'Shared-bottom', mmoe: 'MMoE', ple: 'PLE', stem: 'STEM-Net (task slices)' };
 
-function NumberField({ label, value, step, min, max, onChange, hint }: { label: string; value: number; step: number; min: number; max: number; onChange: (v: number) => void; hint?: string }) {
-  return (
-    <label className="field compact" title={hint}>
-      {label}
-      <input type="number" value={value} step={step} min={min} max={max} onChange={(e) => Number.isFinite(e.target.valueAsNumber) && onChange(e.target.valueAsNumber)} />
-    </label>
-  );
+type NumberSetting = { [P in keyof MultitaskForm]: MultitaskForm[P] extends number ? P : never }[keyof MultitaskForm];
+
+function NumberField({ setting }: { setting: NumberSetting }) {
+  const value = useStudioStore((s) => s.mtlForm[setting]);
+  const setForm = useStudioStore((s) => s.setMtlForm);
+  return <SettingInput setting={MULTITASK_SETTINGS[setting]} value={value} onChange={(v) => setForm({ [setting]: v })} />;
 }
 
 /** Dataset, model, optimiser comparison and hyperparameters, with train / pause / stop. */
@@ -40,7 +41,7 @@ export function MtlForm() {
     <section className="panel mtl-form" aria-label="Multi-task settings">
       <h2>Multi-task training</h2>
       <label className="field">
-        Dataset
+        {MULTITASK_SETTINGS.datasetId.label}
         <select data-testid="mtl-dataset-select" value={form.datasetId} disabled={busy} onChange={(e) => void c.selectDataset(e.target.value)}>
           {datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
           {data.file && <option value={MTL_FILE_DATASET}>{data.file.name}</option>}
@@ -76,26 +77,26 @@ export function MtlForm() {
       </p>
       <div className="mtl-row">
         <label className="field compact">
-          Model
+          {MULTITASK_SETTINGS.model.label}
           <select data-testid="mtl-model-select" value={form.model} disabled={busy} onChange={(e) => set({ model: e.target.value as MtlModelKind })}>
             {MTL_MODEL_KINDS.map((k) => <option key={k} value={k}>{MODEL_LABELS[k]}</option>)}
           </select>
         </label>
         <label className="field compact" title="Trained side by side with Adam, same data, same seed, stepped alternately">
-          Adam vs
+          {MULTITASK_SETTINGS.alternative.label}
           <select data-testid="mtl-optimizer-select" value={form.alternative} disabled={busy} onChange={(e) => set({ alternative: e.target.value as MtlAlternative })}>
             {MTL_ALTERNATIVES.map((k) => <option key={k} value={k}>{ARM_LABELS(k).alt}</option>)}
           </select>
         </label>
       </div>
       <div className="mtl-row">
-        <NumberField label="AU decay β" value={form.beta} step={0.01} min={0} max={0.999} onChange={(beta) => set({ beta })} hint="AU_t = β AU_(t-1) + (1 - β) (Δθ)²" />
-        <NumberField label="Learning rate" value={form.lr} step={0.0005} min={0.000001} max={1} onChange={(lr) => set({ lr })} />
+        <NumberField setting="beta" />
+        <NumberField setting="lr" />
       </div>
       <div className="mtl-row">
-        <NumberField label="Batch" value={form.batchSize} step={32} min={8} max={8192} onChange={(batchSize) => set({ batchSize })} />
-        <NumberField label="Steps" value={form.steps} step={50} min={1} max={100000} onChange={(steps) => set({ steps })} />
-        <NumberField label="Seed" value={form.seed} step={1} min={0} max={2 ** 31 - 1} onChange={(seed) => set({ seed })} />
+        <NumberField setting="batchSize" />
+        <NumberField setting="steps" />
+        <NumberField setting="seed" />
       </div>
       <div className="mtl-buttons">
         <button type="button" data-testid="mtl-train-button" disabled={busy || data.phase !== 'ready'} onClick={() => void c.train()}>Train both</button>

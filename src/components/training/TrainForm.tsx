@@ -1,6 +1,8 @@
-import type { ChangeEvent, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { MODEL_KINDS } from '../../contracts/modelConfig.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
+import { SettingInput } from '../SettingInput.tsx';
+import { TRAINING_SETTINGS } from '../../state/trainingSettings.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
 import type { BackendName } from '../../contracts/backend.ts';
@@ -8,19 +10,12 @@ import { formatCount } from './formatCount.ts';
 import { useTrainingController } from '../runControllersContext.ts';
 import { modelName } from '../../contracts/modelNames.ts';
 
-function NumberInput({ label, field, min, max, step, testId, disabled }: { label: string; field: keyof Form; min: number; max?: number; step?: number | 'any'; testId?: string; disabled: boolean }) {
-  const value = useStudioStore((s) => s.trainingForm[field]);
+type NumberSetting = { [P in keyof Form]: Form[P] extends number ? P : never }[keyof Form];
+
+function NumberInput({ setting, testId, disabled }: { setting: NumberSetting; testId?: string; disabled: boolean }) {
+  const value = useStudioStore((s) => s.trainingForm[setting]);
   const set = useStudioStore((s) => s.setTrainingForm);
-  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
-    const v = Number(e.target.value);
-    if (e.target.value !== '' && Number.isFinite(v) && v >= min && (max === undefined || v <= max)) set({ [field]: v } as Partial<Form>);
-  };
-  return (
-    <label className="field compact">
-      <span>{label}</span>
-      <input type="number" data-testid={testId} defaultValue={String(value)} key={String(value)} min={min} max={max} step={step ?? 1} disabled={disabled} onChange={onChange} />
-    </label>
-  );
+  return <SettingInput setting={TRAINING_SETTINGS[setting]} value={value} onChange={(v) => set({ [setting]: v })} testId={testId} disabled={disabled} />;
 }
 
 function Row({ children }: { children: ReactNode }) {
@@ -49,7 +44,7 @@ export function TrainForm() {
     <section className="panel train-form" aria-labelledby="train-form-heading">
       <h2 id="train-form-heading">Train a CTR model</h2>
       <label className="field">
-        <span>Dataset</span>
+        <span>{TRAINING_SETTINGS.datasetId.label}</span>
         <select data-testid="dataset-select" value={form.datasetId} disabled={locked} onChange={(e) => set({ datasetId: e.target.value })}>
           {index.map((d) => (
             <option key={d.id} value={d.id}>{d.name}</option>
@@ -78,7 +73,7 @@ export function TrainForm() {
       )}
 
       <label className="field">
-        <span>Model</span>
+        <span>{TRAINING_SETTINGS.kind.label}</span>
         <select data-testid="model-select" value={form.kind} disabled={locked} onChange={(e) => set({ kind: e.target.value as Form['kind'] })}>
           {MODEL_KINDS.map((k) => <option key={k} value={k}>{modelName(k)}</option>)}
         </select>
@@ -86,31 +81,31 @@ export function TrainForm() {
       <fieldset className="form-group">
         <legend>Embedding</legend>
         <Row>
-          <NumberInput label="Sets M" field="sets" min={1} max={16} testId="embedding-sets-input" disabled={locked} />
-          <NumberInput label="Dim" field="dim" min={1} max={256} testId="embedding-dim-input" disabled={locked} />
-          <NumberInput label="Size x" field="sizeMultiplier" min={1} max={10} disabled={locked} />
+          <NumberInput setting="sets" testId="embedding-sets-input" disabled={locked} />
+          <NumberInput setting="dim" testId="embedding-dim-input" disabled={locked} />
+          <NumberInput setting="sizeMultiplier" disabled={locked} />
         </Row>
         <p className="hint">M = 1 is a single embedding. Each set has dim {form.dim * form.sizeMultiplier}; {form.sets > 1 ? `${form.sets} sets, each with its own interaction and first MLP layer.` : 'one table (single embedding).'}</p>
       </fieldset>
       <fieldset className="form-group">
         <legend>Training</legend>
         <label className="field compact">
-          <span>MLP widths</span>
-          <input type="text" value={form.mlp} disabled={locked} pattern="\d+(-\d+)*" onChange={(e) => /^\d+(-\d+)*$/.test(e.target.value) && set({ mlp: e.target.value })} />
+          <span>{TRAINING_SETTINGS.mlp.label}</span>
+          <input type="text" value={form.mlp} disabled={locked} pattern="\d+(-\d+)*" onChange={(e) => e.target.value !== '' && TRAINING_SETTINGS.mlp.field.parse(e.target.value) !== null && set({ mlp: e.target.value })} />
         </label>
         <Row>
-          <NumberInput label="Learning rate" field="lr" min={1e-6} max={1} step="any" disabled={locked} />
-          <NumberInput label="Weight decay" field="weightDecay" min={0} max={1} step="any" disabled={locked} />
+          <NumberInput setting="lr" disabled={locked} />
+          <NumberInput setting="weightDecay" disabled={locked} />
         </Row>
         <Row>
-          <NumberInput label="Batch" field="batchSize" min={1} max={65536} disabled={locked} />
-          <NumberInput label="Epochs" field="epochs" min={1} max={1000} disabled={locked} />
-          <NumberInput label="Patience" field="patience" min={0} max={100} disabled={locked} />
+          <NumberInput setting="batchSize" disabled={locked} />
+          <NumberInput setting="epochs" disabled={locked} />
+          <NumberInput setting="patience" disabled={locked} />
         </Row>
         <Row>
-          <NumberInput label="Seed" field="seed" min={0} disabled={locked} />
-          <NumberInput label="Eval every" field="evalEvery" min={0} disabled={locked} />
-          <NumberInput label="Snapshot / steps" field="spectrumEvery" min={0} disabled={locked} />
+          <NumberInput setting="seed" disabled={locked} />
+          <NumberInput setting="evalEvery" disabled={locked} />
+          <NumberInput setting="spectrumEvery" disabled={locked} />
         </Row>
       </fieldset>
 

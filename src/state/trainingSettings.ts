@@ -1,0 +1,26 @@
+/** The Train view's settings, one table: link key, rules, label. A link reproduces a run. */
+import { MODEL_KINDS } from '../contracts/modelConfig.ts';
+import { formUrlBinding, setting, urlSchemaOf, type FormSetting } from './formSchema.ts';
+import { DEFAULT_TRAINING_FORM as D, type TrainingForm } from './trainingSlice.ts';
+import { enumField, intField, numberField, textField } from './urlState.ts';
+
+export const TRAINING_SETTINGS = {
+  datasetId: setting('tds', textField(60, D.datasetId, /^[\w.-]*$/), 'Dataset'),
+  kind: setting('tmodel', enumField(MODEL_KINDS, D.kind), 'Model'),
+  sets: setting('tsets', intField(1, 16, D.sets), 'Sets M'),
+  dim: setting('tdim', intField(1, 256, D.dim), 'Dim'),
+  sizeMultiplier: setting('tsize', intField(1, 10, D.sizeMultiplier), 'Size x'),
+  mlp: setting('tmlp', textField(40, D.mlp, /^(\d+(-\d+)*)?$/), 'MLP widths'),
+  lr: setting('tlr', numberField(1e-6, 1, D.lr), 'Learning rate'),
+  weightDecay: setting('twd', numberField(0, 1, D.weightDecay), 'Weight decay'),
+  batchSize: setting('tbs', intField(1, 65536, D.batchSize), 'Batch'),
+  epochs: setting('tep', intField(1, 1000, D.epochs), 'Epochs'),
+  patience: setting('tpat', intField(0, 100, D.patience), 'Patience'),
+  evalEvery: setting('teval', intField(0, 100000, D.evalEvery), 'Eval every'),
+  seed: setting('tseed', intField(0, 2 ** 31 - 1, D.seed), 'Seed'),
+  spectrumEvery: setting('tsnap', intField(0, 100000, D.spectrumEvery), 'Snapshot / steps'),
+} satisfies { [P in keyof TrainingForm]: FormSetting<string, TrainingForm[P]> };
+
+export const trainingUrlSchema = urlSchemaOf(TRAINING_SETTINGS);
+
+export const trainingUrlBinding = formUrlBinding('training', TRAINING_SETTINGS, (s) => s.trainingForm, (s, patch) => s.setTrainingForm(patch));
