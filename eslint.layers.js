@@ -41,8 +41,13 @@ export function layerRules() {
       message: `${folder}/ must not import ${f}/ (layers: views -> state -> workers -> models/engine -> analysis -> data; see eslint.layers.js).`,
       allowTypeImports: types.includes(f),
     }));
-    patterns.push({ group: NON_PRODUCT.map((f) => `**/${f}/**`), message: `src/ is product code: ${folder}/ must not import ${NON_PRODUCT.join(', ')} (only *.test.ts files may).`, allowTypeImports: false });
-    if (!TFJS_FOLDERS.includes(folder)) patterns.push({ group: ['@tensorflow/*'], message: `tfjs runs in workers only, never in ${folder}/ (the main thread).`, allowTypeImports: false });
+    patterns.push({
+      group: NON_PRODUCT.map((f) => `**/${f}/**`),
+      message: `src/ is product code: ${folder}/ must not import ${NON_PRODUCT.join(', ')} (only *.test.ts files may).`,
+      allowTypeImports: false,
+    });
+    if (!TFJS_FOLDERS.includes(folder))
+      patterns.push({ group: ['@tensorflow/*'], message: `tfjs runs in workers only, never in ${folder}/ (the main thread).`, allowTypeImports: false });
     return {
       files: [`src/${folder}/**/*.{ts,tsx}`],
       ignores: ['**/*.test.ts', '**/*.test.tsx'],

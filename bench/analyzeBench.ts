@@ -103,7 +103,8 @@ async function studio(): Promise<Measure> {
         name: `studio (${backend})`,
         seconds: elapsedMs / 1000,
         peakMiB: memory === null ? null : mib(memory),
-        memoryNote: memory === null ? 'measureUserAgentSpecificMemory unavailable' : 'page+workers JS heap after analysis (measureUserAgentSpecificMemory), not a peak',
+        memoryNote:
+          memory === null ? 'measureUserAgentSpecificMemory unavailable' : 'page+workers JS heap after analysis (measureUserAgentSpecificMemory), not a peak',
         spectrum: json.fields[0].normalized_spectrum,
         note: `click to result card${workerMs ? `; worker: ${workerMs}` : ''}`,
       };
@@ -119,13 +120,18 @@ async function studio(): Promise<Measure> {
 /** (b) The CLI, wall time of the whole process; maxRSS reported by the child itself. */
 function cli(): Measure {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, ['--import', join(ROOT, 'bench', 'reportMaxRss.mjs'), join(ROOT, 'bin', 'reclens.mjs'), 'analyze', STUDIO_FILE, '--mode', 'raw', '--json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', join(ROOT, 'bench', 'reportMaxRss.mjs'), join(ROOT, 'bin', 'reclens.mjs'), 'analyze', STUDIO_FILE, '--mode', 'raw', '--json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
   const seconds = (performance.now() - t0) / 1000;
-  if (run.status !== 0) return { name: 'cli', seconds: null, peakMiB: null, memoryNote: '', spectrum: null, note: `failed: ${run.stderr.trim().slice(0, 300)}` };
+  if (run.status !== 0)
+    return { name: 'cli', seconds: null, peakMiB: null, memoryNote: '', spectrum: null, note: `failed: ${run.stderr.trim().slice(0, 300)}` };
   const rss = /RECLENS_MAXRSS_KB=(\d+)/.exec(run.stderr);
   const json = JSON.parse(run.stdout) as { fields: { normalized_spectrum: number[] }[] };
   return {
@@ -202,7 +208,14 @@ async function main(): Promise<void> {
     try {
       results.push(await step());
     } catch (err) {
-      results.push({ name: step.name || 'step', seconds: null, peakMiB: null, memoryNote: '', spectrum: null, note: `failed: ${err instanceof Error ? err.message : String(err)}` });
+      results.push({
+        name: step.name || 'step',
+        seconds: null,
+        peakMiB: null,
+        memoryNote: '',
+        spectrum: null,
+        note: `failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
     const r = results[results.length - 1];
     console.log(`${r.name}: ${r.seconds === null ? '-' : r.seconds.toFixed(3) + ' s'}${r.note ? ` (${r.note})` : ''}`);

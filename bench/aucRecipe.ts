@@ -100,11 +100,12 @@ function oracle(data: CtrDataset, bayes: number): void {
   const all = [data.train, data.valid, data.test];
   const firsts: number[] = [];
   const inters: number[] = [];
-  for (const s of all) for (let r = 0; r < s.rows; r++) {
-    const [a, b] = parts(s.indices, r, () => true);
-    firsts.push(a);
-    inters.push(b);
-  }
+  for (const s of all)
+    for (let r = 0; r < s.rows; r++) {
+      const [a, b] = parts(s.indices, r, () => true);
+      firsts.push(a);
+      inters.push(b);
+    }
   const stats = (x: number[]) => {
     const m = x.reduce((s, v) => s + v, 0) / x.length;
     return { m, sd: Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length) };
@@ -119,12 +120,18 @@ function oracle(data: CtrDataset, bayes: number): void {
   const logits = Float64Array.from(firsts.map((a, i) => logitOf([a, inters[i]])));
   const g = expectedSigmoid(d.noise);
   const bias = calibrateBias(logits, g, d.baseRate);
-  let maxDiff = 0, row = 0;
+  let maxDiff = 0,
+    row = 0;
   for (const s of all) for (let r = 0; r < s.rows; r++, row++) maxDiff = Math.max(maxDiff, Math.abs(g(logits[row] + bias) - s.trueProbabilities![r]));
   console.log(`ground truth rebuilt: pairs match file ${samePairs} (${pairs.length} pairs), max |p_rebuilt - p_file| = ${maxDiff.toExponential(2)}`);
 
   const test = data.test;
-  console.log(`Bayes test AUC: index.json ${bayes}, true probabilities ${auc(test.trueProbabilities!, test.labels).toFixed(4)}, rebuilt logits ${auc(Float64Array.from({ length: test.rows }, (_, r) => logitOf(parts(test.indices, r, () => true))), test.labels).toFixed(4)}`);
+  console.log(
+    `Bayes test AUC: index.json ${bayes}, true probabilities ${auc(test.trueProbabilities!, test.labels).toFixed(4)}, rebuilt logits ${auc(
+      Float64Array.from({ length: test.rows }, (_, r) => logitOf(parts(test.indices, r, () => true))),
+      test.labels,
+    ).toFixed(4)}`,
+  );
 
   // Train-split counts of every value.
   const counts = cards.map((c) => new Int32Array(c + 1));
@@ -136,11 +143,19 @@ function oracle(data: CtrDataset, bayes: number): void {
     let cells = 0;
     for (let i = 0; i < test.indices.length; i++) if (!keep(i % F, test.indices[i])) cells++;
     const a = auc(scores, test.labels);
-    console.log(`oracle k=${k}: values seen < ${k} times in train zeroed -> test AUC ${a.toFixed(4)} (gap to Bayes ${(bayes - a).toFixed(4)}); ${((100 * cells) / test.indices.length).toFixed(1)}% of test cells zeroed`);
+    console.log(
+      `oracle k=${k}: values seen < ${k} times in train zeroed -> test AUC ${a.toFixed(4)} (gap to Bayes ${(bayes - a).toFixed(4)}); ${((100 * cells) / test.indices.length).toFixed(1)}% of test cells zeroed`,
+    );
   }
   // Parts alone (full truth): what first-order only / interactions only would give.
-  const only = (w: [number, number]) => Float64Array.from({ length: test.rows }, (_, r) => { const [a, b] = parts(test.indices, r, () => true); return w[0] * (a - sf.m) * scaleF + w[1] * (b - si.m) * scaleI; });
-  console.log(`first-order part only: test AUC ${auc(only([1, 0]), test.labels).toFixed(4)}; interaction part only: ${auc(only([0, 1]), test.labels).toFixed(4)}`);
+  const only = (w: [number, number]) =>
+    Float64Array.from({ length: test.rows }, (_, r) => {
+      const [a, b] = parts(test.indices, r, () => true);
+      return w[0] * (a - sf.m) * scaleF + w[1] * (b - si.m) * scaleI;
+    });
+  console.log(
+    `first-order part only: test AUC ${auc(only([1, 0]), test.labels).toFixed(4)}; interaction part only: ${auc(only([0, 1]), test.labels).toFixed(4)}`,
+  );
 }
 
 /** Trains one model and returns its gap to the Bayes AUC (Bayes - test AUC). */
@@ -173,7 +188,10 @@ async function train(data: CtrDataset, bayes: number, kind: ModelKind): Promise<
       const run = await trainer.runSteps(50);
       for (const v of run.validations) {
         curve.push(v.auc.toFixed(4));
-        if (verbose) console.log(`  epoch ${v.epoch} step ${v.step}: valid AUC ${v.auc.toFixed(4)} logloss ${v.logloss.toFixed(4)}, train loss ${run.meanLoss.toFixed(4)} [${((performance.now() - t0) / 1000).toFixed(0)} s]`);
+        if (verbose)
+          console.log(
+            `  epoch ${v.epoch} step ${v.step}: valid AUC ${v.auc.toFixed(4)} logloss ${v.logloss.toFixed(4)}, train loss ${run.meanLoss.toFixed(4)} [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
+          );
       }
     }
     const st = trainer.state;
@@ -181,7 +199,9 @@ async function train(data: CtrDataset, bayes: number, kind: ModelKind): Promise<
     const test = await trainer.evaluate('test');
     const secs = (performance.now() - t0) / 1000;
     const desc = `${kind} lr ${config.lr} batch ${config.batchSize} epochs<=${config.epochs} pat ${config.earlyStopPatience} wd ${config.weightDecay} drop ${model.dropout} dim ${model.embeddingDim} mlp ${model.mlp.join('-')}${kind === 'dcnv2' ? ` cross ${model.crossLayers}` : ''} seed ${model.seed}`;
-    console.log(`RESULT | ${arg('dataset', '') || arg('generate', '') || arg('config', '') || ID} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`);
+    console.log(
+      `RESULT | ${arg('dataset', '') || arg('generate', '') || arg('config', '') || ID} | ${desc} | epochs run ${st.epoch} | steps ${st.step} (best at ${st.bestStep}) | ${secs.toFixed(0)} s | best valid ${st.bestValidAuc.toFixed(4)} | test ${test.auc.toFixed(4)} (logloss ${test.logloss.toFixed(4)}) | Bayes ${bayes} | gap ${(bayes - test.auc).toFixed(4)} | valid curve ${curve.join(' ')}`,
+    );
     return bayes - test.auc;
   } finally {
     trainer.dispose();

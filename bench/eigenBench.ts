@@ -37,7 +37,10 @@ print(json.dumps({"ms": sorted(times)[len(times) // 2], "eig": sorted(w.tolist()
 console.log('K     ours ms     numpy ms   ours/numpy     max rel diff   (ours: Jacobi up to K = 256, Householder + QL above)');
 for (const n of sizes) {
   const rand = seededRandom(n);
-  const a = symmetricWithEigenvalues(Array.from({ length: n }, () => rand() ** 3), rand);
+  const a = symmetricWithEigenvalues(
+    Array.from({ length: n }, () => rand() ** 3),
+    rand,
+  );
   const repeats = n <= 64 ? 51 : 11;
   let eig: Float64Array = new Float64Array(0);
   const jsMs = medianMs(() => (eig = symmetricEigenvalues(a, n)), repeats);
@@ -46,5 +49,7 @@ for (const n of sizes) {
   const ref = JSON.parse(py.stdout) as { ms: number; eig: number[] };
   const scale = Math.max(...ref.eig.map(Math.abs));
   const diff = Math.max(...ref.eig.map((v, i) => Math.abs(v - eig[i]) / scale));
-  console.log(`${String(n).padEnd(6)}${jsMs.toFixed(3).padStart(9)}  ${ref.ms.toFixed(3).padStart(9)}   ${(jsMs / ref.ms).toFixed(1).padStart(10)}x   ${diff.toExponential(1)}`);
+  console.log(
+    `${String(n).padEnd(6)}${jsMs.toFixed(3).padStart(9)}  ${ref.ms.toFixed(3).padStart(9)}   ${(jsMs / ref.ms).toFixed(1).padStart(10)}x   ${diff.toExponential(1)}`,
+  );
 }

@@ -36,7 +36,13 @@ export function initialChunks(dist: string): { js: string[]; css: string[] } {
   return { js: [...js], css: refs.filter((f) => f.endsWith('.css')) };
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 
 function serve(dist: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -53,10 +59,12 @@ function serve(dist: string): Promise<{ server: Server; url: string }> {
     });
     res.end(readFileSync(file));
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    done({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/` });
-  }));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      done({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/` });
+    }),
+  );
 }
 
 async function paintTimes(url: string): Promise<{ fp: number; fcp: number }> {

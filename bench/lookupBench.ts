@@ -31,7 +31,12 @@ async function main(): Promise<void> {
     for (const vocab of [1e2, 1e3, 1e4, 1e5, 1e6]) {
       const ours = msPerGradient(vocab, embeddingLookup, 5);
       // The stock gradient is O(vocab x lookups x dim) on cpu and absent on wasm.
-      const stock = backend === 'cpu' && vocab <= 1e3 ? msPerGradient(vocab, (t, r) => tf.gather(t, r), 1).toFixed(1) : backend === 'wasm' ? 'not registered' : 'skipped (too slow)';
+      const stock =
+        backend === 'cpu' && vocab <= 1e3
+          ? msPerGradient(vocab, (t, r) => tf.gather(t, r), 1).toFixed(1)
+          : backend === 'wasm'
+            ? 'not registered'
+            : 'skipped (too slow)';
       console.log(`| ${backend} | ${vocab} | ${ours.toFixed(1)} | ${stock} |`);
     }
   }

@@ -60,12 +60,23 @@ function tfjsSteps(data: CtrDataset, optimizer: MultiTaskOptimizerKind, windows:
 }
 
 /** { error } with the reason when PyTorch (or python3) is unavailable. */
-function torchSteps(data: CtrDataset, optimizer: MultiTaskOptimizerKind, windows: number, windowSteps: number): { timing: Timing; threads: number } | { error: string } {
+function torchSteps(
+  data: CtrDataset,
+  optimizer: MultiTaskOptimizerKind,
+  windows: number,
+  windowSteps: number,
+): { timing: Timing; threads: number } | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mtl-bench-'));
   const file = join(dir, 'train.bin');
   const train = data.train;
   try {
-    writeFileSync(file, Buffer.concat([Buffer.from(train.indices.buffer, train.indices.byteOffset, train.indices.byteLength), Buffer.from(train.labels.buffer, train.labels.byteOffset, train.labels.byteLength)]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(train.indices.buffer, train.indices.byteOffset, train.indices.byteLength),
+        Buffer.from(train.labels.buffer, train.labels.byteOffset, train.labels.byteLength),
+      ]),
+    );
     const cfg = {
       rows: train.rows,
       cardinalities: data.fields.map((f) => f.cardinality),
@@ -82,7 +93,12 @@ function torchSteps(data: CtrDataset, optimizer: MultiTaskOptimizerKind, windows
       windows,
       steps_per_window: windowSteps,
     };
-    const out = JSON.parse(execFileSync(PYTHON, [SCRIPT, JSON.stringify(cfg), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!);
+    const out = JSON.parse(
+      execFileSync(PYTHON, [SCRIPT, JSON.stringify(cfg), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     return { timing: { windows: out.steps_per_s }, threads: out.threads };
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').pop();

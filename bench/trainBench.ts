@@ -37,7 +37,11 @@ function arg(name: string, fallback: string): string {
 function benchDataset(): CtrDataset {
   const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality: CARDINALITY }));
   const rng = createRng(1);
-  const split = (rows: number) => ({ rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) });
+  const split = (rows: number) => ({
+    rows,
+    indices: randomIndices(fields, rows, rng),
+    labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)),
+  });
   return { name: 'deepfm-bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split(BATCH * 64), valid: split(BATCH), test: split(BATCH) };
 }
 
@@ -65,22 +69,36 @@ async function measure(page: Page, backend: string, steps: number): Promise<Brow
   });
   await page.getByTestId('train-button').click();
   const at = async (n: number) => {
-    await page.waitForFunction((k) => Number(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-step')) >= k, n, { timeout: 600_000, polling: 50 });
+    await page.waitForFunction((k) => Number(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-step')) >= k, n, {
+      timeout: 600_000,
+      polling: 50,
+    });
     return { t: await page.evaluate(() => performance.now()), step: await stepOf(page) };
   };
   const start = await at(WARMUP);
   const end = await at(WARMUP + steps);
   const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
-  if (process.argv.includes('--tasks')) console.log(`  ${backend} long tasks [ms after Train, duration]: ${JSON.stringify(await page.evaluate((t) => (window as unknown as { __tasks: number[][] }).__tasks.map(([s, d]) => [Math.round(s - t), d]), t0))}`);
+  if (process.argv.includes('--tasks'))
+    console.log(
+      `  ${backend} long tasks [ms after Train, duration]: ${JSON.stringify(await page.evaluate((t) => (window as unknown as { __tasks: number[][] }).__tasks.map(([s, d]) => [Math.round(s - t), d]), t0))}`,
+    );
   await page.getByTestId('stop-button').click();
-  await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') ?? ''), null, { timeout: 600_000 });
+  await page.waitForFunction(
+    () => ['stopped', 'done'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') ?? ''),
+    null,
+    { timeout: 600_000 },
+  );
   return { backend, samplesPerS: ((end.step - start.step) * BATCH * 1000) / (end.t - start.t), longestTaskMs: longest };
 }
 
 async function browser(backends: string[], steps: number): Promise<BrowserMeasure[]> {
   if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
   const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    detached: true,
+  });
   const profile = mkdtempSync(join(tmpdir(), 'reclens-trainbench-'));
   try {
     const url = `http://127.0.0.1:${port}/`;
@@ -125,8 +143,24 @@ async function browser(backends: string[], steps: number): Promise<BrowserMeasur
 function torch(steps: number): { samplesPerS: number; threads: number } {
   const script = join(ROOT, 'bench', 'trainBench.py');
   // Every core for PyTorch; the studio's training worker leaves one core to the page (wasm pool = cores - 1).
-  const cfg = { cardinalities: Array(FIELDS).fill(CARDINALITY), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps, threads: availableParallelism() };
-  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  const cfg = {
+    cardinalities: Array(FIELDS).fill(CARDINALITY),
+    dim: DIM,
+    mlp: MLP,
+    dropout: 0.2,
+    batch: BATCH,
+    lr: 1e-3,
+    weight_decay: 1e-6,
+    warmup: WARMUP,
+    steps,
+    threads: availableParallelism(),
+  };
+  const out = JSON.parse(
+    execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
   return { samplesPerS: out.samples_per_s, threads: out.threads };
 }
 
@@ -135,14 +169,19 @@ async function main(): Promise<void> {
   const backends = arg('backends', 'wasm,webgl,webgpu,cpu').split(',');
   mkdirSync(OUT, { recursive: true });
   if (!existsSync(FILE)) writeFileSync(FILE, encodeCtrDataset(benchDataset()));
-  console.log(`DeepFM ${FIELDS} fields x ${CARDINALITY} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}; ${steps} timed steps after ${WARMUP} per backend`);
+  console.log(
+    `DeepFM ${FIELDS} fields x ${CARDINALITY} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}; ${steps} timed steps after ${WARMUP} per backend`,
+  );
   const py = torch(Math.max(steps, 10));
   const results = await browser(backends, steps);
   console.log('\n| runtime | samples/s | steps/s | PyTorch / this | longest main-thread long task |');
   console.log('|---|---|---|---|---|');
   for (const r of results) {
     if (r.samplesPerS === null) console.log(`| tfjs ${r.backend} (Chromium worker) | ${r.note} | | | |`);
-    else console.log(`| tfjs ${r.backend} (Chromium worker) | ${r.samplesPerS.toFixed(0)} | ${(r.samplesPerS / BATCH).toFixed(2)} | ${(py.samplesPerS / r.samplesPerS).toFixed(1)}x | ${r.longestTaskMs.toFixed(0)} ms |`);
+    else
+      console.log(
+        `| tfjs ${r.backend} (Chromium worker) | ${r.samplesPerS.toFixed(0)} | ${(r.samplesPerS / BATCH).toFixed(2)} | ${(py.samplesPerS / r.samplesPerS).toFixed(1)}x | ${r.longestTaskMs.toFixed(0)} ms |`,
+      );
   }
   console.log(`| PyTorch CPU, ${py.threads} thread(s) | ${py.samplesPerS.toFixed(0)} | ${(py.samplesPerS / BATCH).toFixed(2)} | 1.0x | |`);
   const worst = Math.max(0, ...results.map((r) => r.longestTaskMs));

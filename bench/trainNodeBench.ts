@@ -50,8 +50,24 @@ async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, s
 function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPerS: number; threads: number } {
   const script = fileURLToPath(new URL('./trainBench.py', import.meta.url));
   // One thread, like tfjs-backend-wasm in Node (testBackend turns its threads off).
-  const cfg = { cardinalities: Array(FIELDS).fill(cardinality), dim: DIM, mlp: MLP, dropout: 0.2, batch: BATCH, lr: 1e-3, weight_decay: 1e-6, warmup: WARMUP, steps, threads: 1 };
-  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  const cfg = {
+    cardinalities: Array(FIELDS).fill(cardinality),
+    dim: DIM,
+    mlp: MLP,
+    dropout: 0.2,
+    batch: BATCH,
+    lr: 1e-3,
+    weight_decay: 1e-6,
+    warmup: WARMUP,
+    steps,
+    threads: 1,
+  };
+  const out = JSON.parse(
+    execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
   return { samplesPerS: out.samples_per_s, threads: out.threads };
 }
 

@@ -9,7 +9,15 @@ async function expectAccessible(page: Page, state: string) {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   if (violations.length > 0) console.log(`${state}: minor axe findings ${violations.map((v) => `${v.id}/${v.impact} x${v.nodes.length}`).join(', ')}`);
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(0, 2).join(' ')}`).join('\n')}`).join('\n');
+  const report = bad
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `  ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(0, 2).join(' ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
   expect(bad, `${state}:\n${report}`).toEqual([]);
 }
 
@@ -27,7 +35,9 @@ for (const scheme of ['light', 'dark'] as const) {
 
     test('import dialog open', async ({ page }) => {
       await openStudio(page);
-      await page.getByTestId('file-input').setInputFiles({ name: 'fields.npz', mimeType: 'application/octet-stream', buffer: readFileSync(resolve(REFERENCE, 'fields.npz')) });
+      await page
+        .getByTestId('file-input')
+        .setInputFiles({ name: 'fields.npz', mimeType: 'application/octet-stream', buffer: readFileSync(resolve(REFERENCE, 'fields.npz')) });
       await expect(page.getByTestId('import-dialog')).toBeVisible();
       await expectAccessible(page, 'import dialog');
     });

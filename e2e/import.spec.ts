@@ -6,8 +6,15 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const REFERENCE = resolve('test/reference');
 const SHOTS = 'test-results/screenshots';
 
-interface ExpectedField { rows: number; dim: number; information_abundance: number }
-interface ExpectedCase { field_dims?: number[]; fields: Record<string, ExpectedField> }
+interface ExpectedField {
+  rows: number;
+  dim: number;
+  information_abundance: number;
+}
+interface ExpectedCase {
+  field_dims?: number[];
+  fields: Record<string, ExpectedField>;
+}
 const expected = JSON.parse(readFileSync(resolve(REFERENCE, 'expected.json'), 'utf8')) as { cases: Record<string, ExpectedCase> };
 const NPZ_FIELDS = Object.entries(expected.cases['fields.npz'].fields);
 const NPZ_DIM = NPZ_FIELDS[0][1].dim;
@@ -38,11 +45,13 @@ async function importFile(page: Page, file: { name: string; buffer?: Buffer }, f
 async function expectMatchesReference(result: Locator, name: string) {
   const want = expected.cases[name].fields;
   const rows = result.getByTestId('field-row');
-  const got = await rows.evaluateAll((els) => els.map((e) => ({
-    field: e.getAttribute('data-field')!,
-    ia: Number(e.getAttribute('data-ia')),
-    rows: Number(e.getAttribute('data-rows')),
-  })));
+  const got = await rows.evaluateAll((els) =>
+    els.map((e) => ({
+      field: e.getAttribute('data-field')!,
+      ia: Number(e.getAttribute('data-ia')),
+      rows: Number(e.getAttribute('data-rows')),
+    })),
+  );
   const names = Object.keys(want);
   expect(got).toHaveLength(names.length);
   for (const g of got) {
@@ -67,7 +76,9 @@ test('every reference file imports and matches numpy', async ({ page }) => {
     });
   }
   await expect(page.getByTestId('table-card')).toHaveCount(2 + Object.keys(expected.cases).length);
-  await card(page, 'fields.npz').getByTestId('spectrum-heatmap').screenshot({ path: `${SHOTS}/heatmap-fields-npz.png` });
+  await card(page, 'fields.npz')
+    .getByTestId('spectrum-heatmap')
+    .screenshot({ path: `${SHOTS}/heatmap-fields-npz.png` });
   await card(page, 'fields.npz').screenshot({ path: `${SHOTS}/card-fields-npz.png` });
 });
 
@@ -92,7 +103,9 @@ test('a word2vec binary file (an item2vec export) imports and matches numpy', as
 test('a PyTorch training checkpoint: its embedding tables are preselected and match numpy', async ({ page }) => {
   await openStudio(page);
   const dir = resolve('test/torch');
-  const want = (JSON.parse(readFileSync(resolve(dir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, { recscope_ia?: number }>> }).files['checkpoint.pt'];
+  const want = (JSON.parse(readFileSync(resolve(dir, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, { recscope_ia?: number }>> }).files[
+    'checkpoint.pt'
+  ];
   await page.getByTestId('file-input').setInputFiles(resolve(dir, 'checkpoint.pt'));
   const dialog = page.getByTestId('import-dialog');
   await expect(dialog).toContainText('checkpoint.pt');
@@ -114,7 +127,9 @@ test('a PyTorch training checkpoint: its embedding tables are preselected and ma
   await page.getByTestId('analyze-button').click();
   const result = card(page, 'checkpoint.pt');
   await expect(result.getByTestId('table-format')).toHaveText('torch');
-  const rows = await result.getByTestId('field-row').evaluateAll((els) => els.map((e) => ({ field: e.getAttribute('data-field')!, ia: Number(e.getAttribute('data-ia')) })));
+  const rows = await result
+    .getByTestId('field-row')
+    .evaluateAll((els) => els.map((e) => ({ field: e.getAttribute('data-field')!, ia: Number(e.getAttribute('data-ia')) })));
   expect(rows.map((r) => r.field).sort()).toEqual([...tables].sort());
   for (const r of rows) expect(Math.abs(r.ia - want[r.field].recscope_ia!), r.field).toBeLessThan(1e-3);
   await result.screenshot({ path: `${SHOTS}/card-checkpoint.png` });
@@ -153,7 +168,16 @@ test('exports: JSON and CSV of the table, SVG and PNG of each chart', async ({ p
   const want = expected.cases['fields.npz'].fields;
   expect(doc.fields).toHaveLength(NPZ_FIELDS.length);
   for (const f of doc.fields) {
-    expect(Object.keys(f)).toEqual(['name', 'rows', 'dim', 'singular_values', 'normalized_spectrum', 'information_abundance', 'effective_rank', 'excluded_rows']);
+    expect(Object.keys(f)).toEqual([
+      'name',
+      'rows',
+      'dim',
+      'singular_values',
+      'normalized_spectrum',
+      'information_abundance',
+      'effective_rank',
+      'excluded_rows',
+    ]);
     expect(Math.abs(f.information_abundance - want[f.name].information_abundance)).toBeLessThan(1e-3);
     expect(f.normalized_spectrum).toHaveLength(NPZ_DIM);
   }
@@ -200,10 +224,23 @@ test('bad files explain themselves and never disturb loaded tables', async ({ pa
     { label: 'random bytes', name: 'noise.bin', buffer: random, codes: ['unsupported-format'], text: /format|recogni/i },
     { label: 'truncated npy', name: 'truncated.npy', buffer: full.subarray(0, 50_000), codes: ['truncated'], text: /truncat|short|bytes/i },
     { label: 'truncated word2vec', name: 'items.bin', buffer: word2vecFromNpy(full).subarray(0, 50_000), codes: ['truncated'], text: /declares \d+ vectors/ },
-    { label: '1-D npy', name: 'vector.npy', buffer: npy('<f4', [16], Buffer.alloc(64)), codes: ['not-2d', 'no-tensor-selected'], text: /2-D|1-D|dimension|tensor/i },
+    {
+      label: '1-D npy',
+      name: 'vector.npy',
+      buffer: npy('<f4', [16], Buffer.alloc(64)),
+      codes: ['not-2d', 'no-tensor-selected'],
+      text: /2-D|1-D|dimension|tensor/i,
+    },
     { label: 'ragged TSV', name: 'ragged.tsv', buffer: Buffer.from('1\t2\t3\n4\t5\n6\t7\t8\n'), codes: ['ragged-row'], text: /row|column/i },
     { label: 'non-numeric TSV', name: 'words.tsv', buffer: Buffer.from('1\t2\nabc\t3\n'), codes: ['non-numeric'], text: /abc|number|numeric/i },
-    { label: 'field_dims that do not sum', name: 'fields_concat.npy', buffer: readFileSync(resolve(REFERENCE, 'fields_concat.npy')), dims: '2,7,24', codes: ['field-dims-mismatch'], text: /field_dims|rows/i },
+    {
+      label: 'field_dims that do not sum',
+      name: 'fields_concat.npy',
+      buffer: readFileSync(resolve(REFERENCE, 'fields_concat.npy')),
+      dims: '2,7,24',
+      codes: ['field-dims-mismatch'],
+      text: /field_dims|rows/i,
+    },
   ];
 
   for (const c of cases) {
@@ -212,7 +249,7 @@ test('bad files explain themselves and never disturb loaded tables', async ({ pa
       const error = page.getByTestId('import-error');
       const dialog = page.getByTestId('import-dialog');
       await expect(error.or(dialog)).toBeVisible();
-      if (await dialog.isVisible() && !(await error.isVisible())) {
+      if ((await dialog.isVisible()) && !(await error.isVisible())) {
         if (c.dims) await page.getByTestId('field-dims-input').fill(c.dims);
         await page.getByTestId('analyze-button').click();
       }
@@ -261,9 +298,12 @@ test('a long analysis shows progress and can be cancelled', async ({ page }, tes
 test('a table wider than the dimension limit is named, the limit can be raised, and Cancel stops even a long eigen-solve', async ({ page }) => {
   test.setTimeout(90_000);
   await openStudio(page);
-  const values = (rows: number, dim: number) => Buffer.from(new Float32Array(Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.7) + (i % dim === 0 ? 2 : 0))).buffer);
+  const values = (rows: number, dim: number) =>
+    Buffer.from(new Float32Array(Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.7) + (i % dim === 0 ? 2 : 0))).buffer);
   // Three rows of 4,000 values: the shape of an export saved transposed.
-  await page.getByTestId('file-input').setInputFiles({ name: 'wide.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [3, 4000], values(3, 4000)) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'wide.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [3, 4000], values(3, 4000)) });
   const limit = page.getByTestId('max-dim-input');
   await expect(limit).toHaveValue('1024');
   await expect(page.locator('#max-dim-help')).toContainText('4000 columns wide, above this limit');
@@ -272,7 +312,9 @@ test('a table wider than the dimension limit is named, the limit can be raised, 
   await page.getByTestId('analyze-button').click();
   const error = page.getByTestId('import-error');
   await expect(error).toHaveAttribute('data-code', 'too-large');
-  await expect(error.locator('.error-message')).toHaveText('"wide" is 4000 columns wide, above the dimension limit of 1024. It has fewer rows (3) than columns: is it transposed?');
+  await expect(error.locator('.error-message')).toHaveText(
+    '"wide" is 4000 columns wide, above the dimension limit of 1024. It has fewer rows (3) than columns: is it transposed?',
+  );
   await page.getByRole('button', { name: 'Dismiss error' }).click();
 
   // Raised, the 4000 x 4000 eigen-solve runs for a minute in one synchronous step; Cancel still ends it.

@@ -67,8 +67,20 @@ test('every lesson is listed and opens', async ({ page }) => {
 const RUN_LESSONS = [
   { id: 2, view: 'train', first: 'Feature crosses share their dimensions', done: /The run finished at step \d+/, filled: [2, /has IA \d+\.\d\d of 8/] },
   { id: 3, view: 'train', first: 'Does a bigger embedding help?', done: /The queue is done: 5 runs/, filled: [1, /Test AUC, single embedding: 1x 0\.\d{4}/] },
-  { id: 4, view: 'multitask', first: 'One task can take over the shared layers', done: /The run has reached step 150/, filled: [1, /holds a mean rAU of 0\.\d\d/] },
-  { id: 5, view: 'multitask', first: 'One embedding cannot please two opposite tasks', done: /The measure is done: \d+ conflict pairs/, filled: [1, /are conflict pairs \(60 steps per model\)/] },
+  {
+    id: 4,
+    view: 'multitask',
+    first: 'One task can take over the shared layers',
+    done: /The run has reached step 150/,
+    filled: [1, /holds a mean rAU of 0\.\d\d/],
+  },
+  {
+    id: 5,
+    view: 'multitask',
+    first: 'One embedding cannot please two opposite tasks',
+    done: /The measure is done: \d+ conflict pairs/,
+    filled: [1, /are conflict pairs \(60 steps per model\)/],
+  },
 ] as const;
 
 for (const lesson of RUN_LESSONS) {

@@ -3,22 +3,29 @@ import { openStudio, SHOTS } from './studioHelpers.ts';
 
 /** Sum of the dominance segments' values per (layer, optimiser) bar. */
 async function dominanceSums(page: Page): Promise<number[]> {
-  return page.getByTestId('dominance-chart').locator('g.dominance-bar').evaluateAll((bars) =>
-    bars.map((b) => Array.from(b.querySelectorAll('rect.dominance-segment')).reduce((s, r) => s + Number(r.getAttribute('data-value')), 0)),
-  );
+  return page
+    .getByTestId('dominance-chart')
+    .locator('g.dominance-bar')
+    .evaluateAll((bars) =>
+      bars.map((b) => Array.from(b.querySelectorAll('rect.dominance-segment')).reduce((s, r) => s + Number(r.getAttribute('data-value')), 0)),
+    );
 }
 
 /** The steps of the stored multi-task runs, read straight from IndexedDB. */
 async function storedMultitaskSteps(page: Page): Promise<number[]> {
-  return page.evaluate(() => new Promise<number[]>((done, fail) => {
-    const open = indexedDB.open('reclens');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const all = open.result.transaction('runs').objectStore('runs').getAll();
-      all.onsuccess = () => done((all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step));
-      all.onerror = () => fail(all.error);
-    };
-  }));
+  return page.evaluate(
+    () =>
+      new Promise<number[]>((done, fail) => {
+        const open = indexedDB.open('reclens');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () =>
+            done((all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step));
+          all.onerror = () => fail(all.error);
+        };
+      }),
+  );
 }
 
 /** Opens the multi-task view with these link settings, once its dataset is ready; returns the run status. */
@@ -52,9 +59,10 @@ test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pair
   expect(sums.length).toBeGreaterThanOrEqual(2 * 2);
   for (const s of sums) expect(s).toBeCloseTo(1, 6);
   // Cosine matrix: diagonal 1, symmetric off-diagonal within [-1, 1].
-  const cells = await page.getByTestId('cosine-matrix').locator('rect.cosine-cell').evaluateAll((els) =>
-    els.map((e) => ({ r: e.getAttribute('data-row'), c: e.getAttribute('data-col'), v: Number(e.getAttribute('data-value')) })),
-  );
+  const cells = await page
+    .getByTestId('cosine-matrix')
+    .locator('rect.cosine-cell')
+    .evaluateAll((els) => els.map((e) => ({ r: e.getAttribute('data-row'), c: e.getAttribute('data-col'), v: Number(e.getAttribute('data-value')) })));
   expect(cells.length).toBeGreaterThanOrEqual(8);
   for (const cell of cells) {
     if (cell.r === cell.c) expect(cell.v).toBeCloseTo(1, 5);
@@ -124,25 +132,39 @@ test('a multi-task run reloaded mid-way comes back interrupted with its history,
 
 /** The curves of each stored multi-task run, oldest first: loss points and every layer's mean rAU per snapshot. */
 async function storedMultitaskCurves(page: Page) {
-  return page.evaluate(() => new Promise<{ status: string; step: number; losses: unknown[]; rau: unknown[] }[]>((done, fail) => {
-    const open = indexedDB.open('reclens');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const all = open.result.transaction('runs').objectStore('runs').getAll();
-      all.onerror = () => fail(all.error);
-      all.onsuccess = () => {
-        type Dominance = { layer: string; meanRau: number[] };
-        type Stored = { kind: string; createdAt: number; metrics: { step: number; values: Record<string, number> }[]; config: { run: { status: string; step: number; snapshots: { step: number; arms: Record<string, { dominance: Dominance[] }> }[] } } };
-        const runs = (all.result as Stored[]).filter((r) => r.kind === 'multitask').sort((a, b) => a.createdAt - b.createdAt);
-        done(runs.map((r) => ({
-          status: r.config.run.status,
-          step: r.config.run.step,
-          losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k.includes('_loss_'))),
-          rau: r.config.run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.dominance.map((l) => [l.layer, l.meanRau]), alt: s.arms.alt.dominance.map((l) => [l.layer, l.meanRau]) })),
-        })));
-      };
-    };
-  }));
+  return page.evaluate(
+    () =>
+      new Promise<{ status: string; step: number; losses: unknown[]; rau: unknown[] }[]>((done, fail) => {
+        const open = indexedDB.open('reclens');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onerror = () => fail(all.error);
+          all.onsuccess = () => {
+            type Dominance = { layer: string; meanRau: number[] };
+            type Stored = {
+              kind: string;
+              createdAt: number;
+              metrics: { step: number; values: Record<string, number> }[];
+              config: { run: { status: string; step: number; snapshots: { step: number; arms: Record<string, { dominance: Dominance[] }> }[] } };
+            };
+            const runs = (all.result as Stored[]).filter((r) => r.kind === 'multitask').sort((a, b) => a.createdAt - b.createdAt);
+            done(
+              runs.map((r) => ({
+                status: r.config.run.status,
+                step: r.config.run.step,
+                losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k.includes('_loss_'))),
+                rau: r.config.run.snapshots.map((s) => ({
+                  step: s.step,
+                  adam: s.arms.adam.dominance.map((l) => [l.layer, l.meanRau]),
+                  alt: s.arms.alt.dominance.map((l) => [l.layer, l.meanRau]),
+                })),
+              })),
+            );
+          };
+        };
+      }),
+  );
 }
 
 test('a multi-task run paused, reloaded and resumed draws the same curves as one never interrupted', async ({ page }) => {

@@ -46,13 +46,19 @@ test('a bad workspace file says why by name and keeps what is loaded', async ({ 
   await openStudio(page);
   await importTable(page, TABLE);
   await page.getByTestId('workspace-menu').click();
-  await page.getByTestId('workspace-import').setInputFiles({ name: 'broken.reclens.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"reclens-workspace",') });
+  await page
+    .getByTestId('workspace-import')
+    .setInputFiles({ name: 'broken.reclens.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"reclens-workspace",') });
   const notice = page.getByTestId('notice-workspace');
   await expect(notice).toContainText('"broken.reclens.json" is not a RecLens workspace');
   await expect(notice).toContainText('not valid JSON');
 
   await page.getByTestId('workspace-menu').click();
-  await page.getByTestId('workspace-import').setInputFiles({ name: 'future.reclens.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'reclens-workspace', version: 9, tables: [], runs: [] })) });
+  await page.getByTestId('workspace-import').setInputFiles({
+    name: 'future.reclens.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'reclens-workspace', version: 9, tables: [], runs: [] })),
+  });
   await expect(notice).toContainText('newer RecLens (workspace v9');
   await expect(page.getByTestId('table-card')).toHaveCount(3);
 });
@@ -89,7 +95,11 @@ test('a link from another version says so and opens with defaults', async ({ pag
 
 test('without IndexedDB the studio warns and still works', async ({ page }) => {
   await page.addInitScript(() => {
-    Object.defineProperty(window.IDBFactory.prototype, 'open', { value: () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); } });
+    Object.defineProperty(window.IDBFactory.prototype, 'open', {
+      value: () => {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      },
+    });
   });
   await openStudio(page);
   await expect(page.getByTestId('notice-storage')).toContainText('Your work will not be kept after reload: the browser does not allow storage here');
@@ -101,10 +111,16 @@ test('offline after the first load: a reload still renders the studio', async ({
   await openStudio(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
   // The worker precaches the page, its assets and every hashed asset they name.
-  await expect.poll(() => page.evaluate(async () => {
-    const keys = await (await caches.open('reclens-v1')).keys();
-    return keys.some((k) => k.url.endsWith('.wasm')) && keys.some((k) => /index-.*\.js$/.test(k.url));
-  }), { timeout: 60_000 }).toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const keys = await (await caches.open('reclens-v1')).keys();
+          return keys.some((k) => k.url.endsWith('.wasm')) && keys.some((k) => /index-.*\.js$/.test(k.url));
+        }),
+      { timeout: 60_000 },
+    )
+    .toBe(true);
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'RecLens' })).toBeVisible();

@@ -4,7 +4,8 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 const SHOTS = 'test-results/screenshots';
 
 /** The tiny dataset on wasm; `epochs` sets how long the run lasts. */
-const link = (epochs: number, seed: number) => `/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=128&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
+const link = (epochs: number, seed: number) =>
+  `/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=128&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
 
 async function openOnWasm(page: Page, url: string) {
   await page.setViewportSize({ width: 1440, height: 1100 });
@@ -52,7 +53,10 @@ test('a run reloaded mid-training (paused) comes back up to its last checkpoint 
   await expect(page.getByTestId('loss-chart').locator('g.series path').first()).toBeVisible();
   const restored = (await downloadedLosses(page, info, 'restored.json'))[0].losses;
   expect(restored.at(-1)?.step).toBe(saved);
-  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-interrupted.png` });
+  await page
+    .locator('.train-view .workspace > .panel')
+    .first()
+    .screenshot({ path: `${SHOTS}/train-interrupted.png` });
 
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
   await page.getByTestId('train-backend-select').selectOption('wasm');
@@ -67,7 +71,10 @@ test('a run reloaded mid-training (paused) comes back up to its last checkpoint 
   expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
   // The same run, not a new one.
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
-  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-resumed-done.png` });
+  await page
+    .locator('.train-view .workspace > .panel')
+    .first()
+    .screenshot({ path: `${SHOTS}/train-resumed-done.png` });
 });
 
 test('the same link trains the same curves in a fresh browser profile', async ({ browser }, info) => {

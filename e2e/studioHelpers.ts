@@ -26,21 +26,29 @@ export async function importTable(page: Page, name: string): Promise<Locator> {
 
 /** field name -> IA as the card's results table shows it. */
 export async function iaOf(result: Locator): Promise<Record<string, number>> {
-  const rows = await result.getByTestId('field-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-field')!, Number(e.getAttribute('data-ia'))] as const));
+  const rows = await result
+    .getByTestId('field-row')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-field')!, Number(e.getAttribute('data-ia'))] as const));
   return Object.fromEntries(rows);
 }
 
 /** Number of tables stored in the studio's IndexedDB. */
 export async function storedTableCount(page: Page): Promise<number> {
-  return page.evaluate(() => new Promise<number>((done, fail) => {
-    const open = indexedDB.open('reclens');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('tables')) return done(0);
-      const count = db.transaction('tables').objectStore('tables').count();
-      count.onsuccess = () => { done(count.result); db.close(); };
-      count.onerror = () => fail(count.error);
-    };
-  }));
+  return page.evaluate(
+    () =>
+      new Promise<number>((done, fail) => {
+        const open = indexedDB.open('reclens');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('tables')) return done(0);
+          const count = db.transaction('tables').objectStore('tables').count();
+          count.onsuccess = () => {
+            done(count.result);
+            db.close();
+          };
+          count.onerror = () => fail(count.error);
+        };
+      }),
+  );
 }

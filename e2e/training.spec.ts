@@ -17,7 +17,11 @@ async function useBackend(page: Page, name: string) {
 }
 
 const status = (page: Page) => page.getByTestId('train-status');
-const heatmapFills = (page: Page) => page.getByTestId('live-heatmap').locator('rect.heatmap-cell').evaluateAll((els) => els.map((e) => e.getAttribute('fill')).join(','));
+const heatmapFills = (page: Page) =>
+  page
+    .getByTestId('live-heatmap')
+    .locator('rect.heatmap-cell')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('fill')).join(','));
 
 test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live spectrum moves', async ({ page }) => {
   test.setTimeout(150_000);
@@ -37,7 +41,10 @@ test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live s
   await page.getByTestId('stop-button').click();
   await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
   await expect(page.getByTestId('live-heatmap')).toBeVisible();
-  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-webgpu-stopped.png` });
+  await page
+    .locator('.train-view .workspace > .panel')
+    .first()
+    .screenshot({ path: `${SHOTS}/train-webgpu-stopped.png` });
 
   // The fastest backend (wasm): a full short run.
   await useBackend(page, 'wasm');
@@ -57,7 +64,10 @@ test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live s
   expect(Number(await status(page).getAttribute('data-valid-auc'))).toBeGreaterThan(0.5);
   await expect(page.getByTestId('ia-lines').locator('g.series')).toHaveCount(8);
 
-  await page.locator('.train-view .workspace > .panel').first().screenshot({ path: `${SHOTS}/train-wasm-done.png` });
+  await page
+    .locator('.train-view .workspace > .panel')
+    .first()
+    .screenshot({ path: `${SHOTS}/train-wasm-done.png` });
   await page.getByTestId('live-heatmap').screenshot({ path: `${SHOTS}/train-live-heatmap.png` });
   await page.getByTestId('ia-lines').screenshot({ path: `${SHOTS}/train-ia-lines.png` });
   await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-form.png` });

@@ -6,7 +6,11 @@ function npyF32(rows: number, dim: number, fill: (r: number, j: number) => numbe
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const data = Buffer.alloc(rows * dim * 4);
   for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) data.writeFloatLE(fill(r, j), (r * dim + j) * 4);
-  return Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]), Buffer.from(header, 'latin1'), data]);
+  return Buffer.concat([
+    Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]),
+    Buffer.from(header, 'latin1'),
+    data,
+  ]);
 }
 
 const SHOTS = 'test-results/screenshots';
@@ -41,7 +45,10 @@ test('the built-in examples are analysed (in the worker) and drawn at startup', 
 test('hovering a heatmap cell shows its exact values', async ({ page }) => {
   await openStudio(page);
   const heatmap = page.locator('[data-testid="table-card"][data-source="Example: collapsed model"]').getByTestId('spectrum-heatmap');
-  await heatmap.locator('rect.heatmap-cell').nth(5 * 32 + 1).hover();
+  await heatmap
+    .locator('rect.heatmap-cell')
+    .nth(5 * 32 + 1)
+    .hover();
   const tip = heatmap.locator('g.chart-tooltip');
   await expect(tip).toHaveAttribute('visibility', 'visible');
   await expect(tip).toContainText('user_id');
@@ -86,7 +93,10 @@ test('a narrow window stacks the layout without clipping charts', async ({ page 
   const box = (await heatmap.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(420);
-  await page.getByTestId('table-card').first().screenshot({ path: `${SHOTS}/narrow-card.png` });
+  await page
+    .getByTestId('table-card')
+    .first()
+    .screenshot({ path: `${SHOTS}/narrow-card.png` });
   await page.locator('.curves-panel').screenshot({ path: `${SHOTS}/narrow-curves.png` });
 });
 
@@ -104,11 +114,15 @@ test('forty fields keep readable, non-overlapping labels', async ({ page }) => {
   const result = page.locator('[data-testid="table-card"][data-source="forty.npy"]');
   await expect(result.getByTestId('field-row')).toHaveCount(40);
   for (const chart of ['spectrum-heatmap', 'ia-bars']) {
-    const boxes = await result.getByTestId(chart).locator('text.row-label').evaluateAll((els) =>
-      els.map((e) => {
-        const b = (e as SVGTextElement).getBoundingClientRect();
-        return { top: b.top, bottom: b.bottom, size: parseFloat(getComputedStyle(e).fontSize) };
-      }));
+    const boxes = await result
+      .getByTestId(chart)
+      .locator('text.row-label')
+      .evaluateAll((els) =>
+        els.map((e) => {
+          const b = (e as SVGTextElement).getBoundingClientRect();
+          return { top: b.top, bottom: b.bottom, size: parseFloat(getComputedStyle(e).fontSize) };
+        }),
+      );
     expect(boxes).toHaveLength(40);
     boxes.sort((a, b) => a.top - b.top);
     for (let i = 1; i < boxes.length; i++) expect(boxes[i].top, `${chart} label ${i}`).toBeGreaterThanOrEqual(boxes[i - 1].bottom - 0.5);

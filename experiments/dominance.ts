@@ -26,7 +26,11 @@ export interface DominanceRun {
 
 export function runDominance(kind: MultiTaskKind, optimizer: MultiTaskOptimizerKind, seed: number, epochs: number, batchSize = 256, lr = 3e-3): DominanceRun {
   const data = generateSyntheticMtl({ seed, rows: 20_000 });
-  const trainer = createMultiTaskTrainer(data, { ...DEFAULT_MULTI_TASK_CONFIG, kind, seed }, { optimizer, lr, batchSize, seed, taskLossWeights: syntheticMtlLossWeights({}) });
+  const trainer = createMultiTaskTrainer(
+    data,
+    { ...DEFAULT_MULTI_TASK_CONFIG, kind, seed },
+    { optimizer, lr, batchSize, seed, taskLossWeights: syntheticMtlLossWeights({}) },
+  );
   const start = performance.now();
   const steps = Math.floor(data.train.rows / batchSize) * epochs;
   for (let i = 0; i < steps; i++) trainer.step();
@@ -69,7 +73,9 @@ async function main(): Promise<void> {
   for (const optimizer of optimizers) {
     const mine = runs.filter((r) => r.optimizer === optimizer);
     const mean = (pick: (r: DominanceRun) => number) => (mine.reduce((s, r) => s + pick(r), 0) / mine.length).toFixed(3);
-    console.log(`${optimizer} mean over ${mine.length} seeds: rAU click ${mean((r) => r.meanRau[0])}, like ${mean((r) => r.meanRau[1])}; AUC click ${mean((r) => r.test[0].auc)}, like ${mean((r) => r.test[1].auc)}`);
+    console.log(
+      `${optimizer} mean over ${mine.length} seeds: rAU click ${mean((r) => r.meanRau[0])}, like ${mean((r) => r.meanRau[1])}; AUC click ${mean((r) => r.test[0].auc)}, like ${mean((r) => r.test[1].auc)}`,
+    );
   }
 }
 

@@ -30,8 +30,13 @@ async function main(): Promise<void> {
         if (fields.length > 0) entanglement.push(fields[0].cosine, fields[1].cosine);
       }
     }
-    const auc = trainer.evaluate(data.test).map((m) => `${m.task} ${m.auc.toFixed(3)}`).join(', ');
-    const ent = entanglement.length ? ` | grad cos(click, like) on user/item rows, last 20 steps: ${(entanglement.reduce((a, b) => a + b, 0) / entanglement.length).toFixed(3)}` : '';
+    const auc = trainer
+      .evaluate(data.test)
+      .map((m) => `${m.task} ${m.auc.toFixed(3)}`)
+      .join(', ');
+    const ent = entanglement.length
+      ? ` | grad cos(click, like) on user/item rows, last 20 steps: ${(entanglement.reduce((a, b) => a + b, 0) / entanglement.length).toFixed(3)}`
+      : '';
     console.log(`${kind}: test AUC ${auc}${ent}`);
     trained.set(kind, trainer);
   }

@@ -38,7 +38,9 @@ function loadDataset(): { name: string; data: CtrDataset; bayesTestAuc: number }
   const dir = fileURLToPath(new URL('../public/datasets/', import.meta.url));
   const index = JSON.parse(readFileSync(`${dir}index.json`, 'utf8')) as DatasetIndex;
   const entry = index.datasets.find((d) => d.id === arg('dataset', DATASET))!;
-  const data = entry.generator ? generateSyntheticCtr({ ...entry.generator, name: entry.id }) : decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file)));
+  const data = entry.generator
+    ? generateSyntheticCtr({ ...entry.generator, name: entry.id })
+    : decodeCtrDataset(new Uint8Array(readFileSync(dir + entry.file)));
   return { name: entry.name, data, bayesTestAuc: entry.bayesTestAuc! };
 }
 
@@ -58,13 +60,19 @@ async function main(): Promise<void> {
   const entry = loadDataset();
   const data = entry.data;
   const train = { ...DEFAULT_TRAIN_CONFIG, epochs, batchSize };
-  console.log(`${entry.name}: ${data.train.rows}/${data.valid.rows}/${data.test.rows} rows, ${data.fields.length} fields; Bayes test AUC ${entry.bayesTestAuc.toFixed(4)}`);
-  console.log(`tfjs ${backend}; Adam lr ${train.lr}, wd ${train.weightDecay}, batch ${batchSize}, up to ${epochs} epochs, early stop patience ${train.earlyStopPatience}`);
+  console.log(
+    `${entry.name}: ${data.train.rows}/${data.valid.rows}/${data.test.rows} rows, ${data.fields.length} fields; Bayes test AUC ${entry.bayesTestAuc.toFixed(4)}`,
+  );
+  console.log(
+    `tfjs ${backend}; Adam lr ${train.lr}, wd ${train.weightDecay}, batch ${batchSize}, up to ${epochs} epochs, early stop patience ${train.earlyStopPatience}`,
+  );
 
   const t0 = performance.now();
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const show = (p: ScalingPoint, kind: string) =>
-    console.log(`  ${kind} ${p.variant} ${p.size}x seed ${p.seed}: ${p.parameters} params, ${p.steps} steps, test AUC ${p.testAuc.toFixed(4)}, mean IA ${p.meanIa.toFixed(2)} (IA/K ${p.meanIaRatio.toFixed(3)})  [${elapsed()}]`);
+    console.log(
+      `  ${kind} ${p.variant} ${p.size}x seed ${p.seed}: ${p.parameters} params, ${p.steps} steps, test AUC ${p.testAuc.toFixed(4)}, mean IA ${p.meanIa.toFixed(2)} (IA/K ${p.meanIaRatio.toFixed(3)})  [${elapsed()}]`,
+    );
 
   if (!process.argv.includes('--skip-auc')) {
     console.log('\n1. Test AUC vs Bayes AUC (1x, single embedding, seed 1)');
@@ -87,7 +95,9 @@ async function main(): Promise<void> {
   console.log('\n| variant | size | seeds | params | test AUC (mean +- sd) | mean IA (mean +- sd) |');
   console.log('|---|---|---|---|---|---|');
   for (const r of summarizeScaling(points)) {
-    console.log(`| ${r.variant} | ${r.size}x | ${r.seeds} | ${r.parameters} | ${r.testAuc.toFixed(4)} +- ${r.testAucStd.toFixed(4)} | ${r.meanIa.toFixed(2)} +- ${r.meanIaStd.toFixed(2)} |`);
+    console.log(
+      `| ${r.variant} | ${r.size}x | ${r.seeds} | ${r.parameters} | ${r.testAuc.toFixed(4)} +- ${r.testAucStd.toFixed(4)} | ${r.meanIa.toFixed(2)} +- ${r.meanIaStd.toFixed(2)} |`,
+    );
   }
   const wins = seeds.filter((s) => {
     const one = (v: string) => points.find((p) => p.seed === s && p.variant === v)!.meanIa;

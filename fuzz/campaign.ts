@@ -76,7 +76,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       s.inputs++;
       s.ms += outcome.ms;
       s[outcome.kind]++;
-      if (index < seeds.get(target.name)!.length && outcome.kind !== 'ok') seedProblems.push(`${target.name} seed ${input.name}: ${outcome.kind}: ${outcome.detail}`);
+      if (index < seeds.get(target.name)!.length && outcome.kind !== 'ok')
+        seedProblems.push(`${target.name} seed ${input.name}: ${outcome.kind}: ${outcome.detail}`);
       if (FAILURE_KINDS.includes(outcome.kind)) {
         const key = failureKey(target.name, outcome.kind, outcome.detail, outcome.where, input.mutations);
         const known = findings.get(key);

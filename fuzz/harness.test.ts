@@ -18,14 +18,18 @@ describe('classification', () => {
   it('tells a proper rejection from a crash, and a relabelled crash from a rejection', () => {
     expect(classifyError(new ImportError('truncated', 'a.npy is truncated', 'Re-export it')).kind).toBe('rejected');
     expect(classifyError(new TypeError('field.parse is not a function'))).toEqual({ kind: 'crash', detail: 'TypeError: field.parse is not a function' });
-    expect(classifyError(new ImportError('read-failed', 'a.pt could not be read: x is not iterable', 'Check that the file is still there and readable')).kind).toBe('crash');
+    expect(
+      classifyError(new ImportError('read-failed', 'a.pt could not be read: x is not iterable', 'Check that the file is still there and readable')).kind,
+    ).toBe('crash');
     expect(classifyError(new ImportError('bad-header', 'Maximum call stack size exceeded', 'Re-export it')).kind).toBe('crash');
     expect(classifyError(new ImportError('bad-header', 'bad', '')).kind).toBe('crash');
     expect(classifyError(new Error('nope'), () => true).kind).toBe('rejected');
   });
 
   it('keys failures by the frame that threw, a stack overflow by its file', () => {
-    expect(failureKey('t', 'crash', 'RangeError: Maximum call stack size exceeded', 'src/a.ts:12 f')).toBe(failureKey('t', 'crash', 'RangeError: Maximum call stack size exceeded', 'src/a.ts:40 f'));
+    expect(failureKey('t', 'crash', 'RangeError: Maximum call stack size exceeded', 'src/a.ts:12 f')).toBe(
+      failureKey('t', 'crash', 'RangeError: Maximum call stack size exceeded', 'src/a.ts:40 f'),
+    );
     expect(failureKey('t', 'crash', 'TypeError: x', 'src/a.ts:12 f')).not.toBe(failureKey('t', 'crash', 'TypeError: x', 'src/a.ts:40 f'));
     expect(failureKey('t', 'silent', 'IA 0 is outside [1, 4] in "a.npy"')).toBe(failureKey('t', 'silent', 'IA 0 is outside [1, 9] in "b.npy"'));
     expect(failureKey('t', 'hang', 'x', undefined, ['bit-flip', 'pickle-dag'])).not.toBe(failureKey('t', 'hang', 'x', undefined, ['widen']));
@@ -33,11 +37,22 @@ describe('classification', () => {
 });
 
 describe('invariants', () => {
-  const field = { name: 'f', rows: 10, dim: 4, excluded_rows: 0, singular_values: [4, 2, 1, 1], normalized_spectrum: [1, 0.5, 0.25, 0.25], information_abundance: 2, effective_rank: 3.5 };
+  const field = {
+    name: 'f',
+    rows: 10,
+    dim: 4,
+    excluded_rows: 0,
+    singular_values: [4, 2, 1, 1],
+    normalized_spectrum: [1, 0.5, 0.25, 0.25],
+    information_abundance: 2,
+    effective_rank: 3.5,
+  };
 
   it('accept a plausible result and name what is impossible', () => {
     expect(analysisJsonProblems({ fields: [field] })).toEqual([]);
-    expect(analysisJsonProblems({ fields: [{ ...field, information_abundance: null }] })).toContain('the result JSON has $.fields[0].information_abundance is null');
+    expect(analysisJsonProblems({ fields: [{ ...field, information_abundance: null }] })).toContain(
+      'the result JSON has $.fields[0].information_abundance is null',
+    );
     expect(analysisJsonProblems({ fields: [{ ...field, information_abundance: 5 }] })).toEqual(['fields[0]: information_abundance 5 is outside [1, 4]']);
     expect(analysisJsonProblems({ fields: [{ ...field, dim: 0.5 }] })[0]).toMatch(/dim 0.5 is not a positive integer/);
   });
@@ -96,7 +111,13 @@ describe('targets', () => {
   it('accept every seed as it is', async () => {
     for (const target of TARGETS) {
       for (const [i, seed] of target.seeds().entries()) {
-        const input: FuzzInput = { target: target.name, name: seed.name, bytes: seed.bytes, variant: target.variants[i % target.variants.length], mutations: ['seed'] };
+        const input: FuzzInput = {
+          target: target.name,
+          name: seed.name,
+          bytes: seed.bytes,
+          variant: target.variants[i % target.variants.length],
+          mutations: ['seed'],
+        };
         expect({ target: target.name, seed: seed.name, ...(await runInput(input, 10_000)) }).toMatchObject({ kind: 'ok' });
       }
     }

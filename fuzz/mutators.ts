@@ -33,7 +33,22 @@ function size(rng: Rng, max: number): number {
 const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x0a, 0x0d, 0x09, 0x2c, 0x20, 0x22, 0x27, 0x5c, 0x2e, 0x2d, 0x30, 0x39];
 
 /** Integers that sit on the edges of 8-, 16-, 32- and 64-bit fields (as unsigned bit patterns). */
-const INTERESTING_INTS: bigint[] = [0n, 1n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 2n ** 53n, 2n ** 63n - 1n, 2n ** 64n - 1n];
+const INTERESTING_INTS: bigint[] = [
+  0n,
+  1n,
+  0x7fn,
+  0x80n,
+  0xffn,
+  0x7fffn,
+  0x8000n,
+  0xffffn,
+  0x7fffffffn,
+  0x80000000n,
+  0xffffffffn,
+  2n ** 53n,
+  2n ** 63n - 1n,
+  2n ** 64n - 1n,
+];
 
 export const bitFlip: Mutator = {
   name: 'bit-flip',
@@ -141,7 +156,32 @@ export const GENERIC: Mutator[] = [bitFlip, byteSet, insertBytes, deleteRange, d
 // Text mutators (on a latin1 view, so invalid UTF-8 survives)
 
 /** Numerals at the edges: 0, -1, 2^31, 2^32, 2^53 + 1, 1e308, overflow to Infinity, NaN, subnormal. */
-export const INTERESTING_NUMERALS = ['0', '-1', '-5', '0.5', '1e-320', '2147483647', '2147483648', '4294967296', '9007199254740993', '1e200', '-1e200', '1e308', '1e400', 'NaN', 'nan', 'inf', '-inf', 'Infinity', '-0', '99999999999999999999', '0x10', '1_000', '3000', '30000'];
+export const INTERESTING_NUMERALS = [
+  '0',
+  '-1',
+  '-5',
+  '0.5',
+  '1e-320',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '1e200',
+  '-1e200',
+  '1e308',
+  '1e400',
+  'NaN',
+  'nan',
+  'inf',
+  '-inf',
+  'Infinity',
+  '-0',
+  '99999999999999999999',
+  '0x10',
+  '1_000',
+  '3000',
+  '30000',
+];
 
 /** Names that are members of Object.prototype: a lookup without own-property checks finds them. */
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__'];
@@ -174,7 +214,11 @@ export const wordReplace: Mutator = {
 export const nesting: Mutator = {
   name: 'nesting',
   apply(bytes, rng) {
-    const [open, close] = pick(rng, [['(', ')'], ['[', ']'], ['{', '}']]);
+    const [open, close] = pick(rng, [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ]);
     const depth = pick(rng, [200, 3000, 9000, 100_000]);
     const at = rng.int(bytes.length + 1);
     const inner = rng.next() < 0.5 ? '' : '1';
@@ -197,10 +241,13 @@ export const lineEdit: Mutator = {
     else if (op === 1) {
       const copies = Math.min(pick(rng, [1, 2, 100, 2000]), Math.floor((4 << 20) / (all[i].length + 1)));
       all.splice(i, 0, ...Array.from({ length: copies }, () => all[i]));
-    }
-    else if (op === 2) [all[i], all[0]] = [all[0], all[i]];
+    } else if (op === 2) [all[i], all[0]] = [all[0], all[i]];
     else if (op === 3) all.splice(i, 0, pick(rng, ['', ' ', '\r', '#', ',', '\t', '"', 'x\ty']));
-    else all[i] = all[i].split(/([\t, ])/).map((cell) => (rng.next() < 0.3 ? '' : cell)).join('');
+    else
+      all[i] = all[i]
+        .split(/([\t, ])/)
+        .map((cell) => (rng.next() < 0.3 ? '' : cell))
+        .join('');
     return fromLatin1(all.join('\n'));
   },
 };
@@ -345,14 +392,74 @@ export const jsonEdit: Mutator = {
 /** Argument layout of each pickle opcode: a fixed byte count, a length prefix of n bytes, or n newline-ended lines. */
 type ArgSpec = number | { prefix: 1 | 4 | 8 } | { lines: 1 | 2 };
 const OPCODES: Record<string, ArgSpec> = {
-  '(': 0, '.': 0, '0': 0, '1': 0, '2': 0, N: 0, Q: 0, R: 0, a: 0, b: 0, d: 0, '}': 0, e: 0, l: 0, ']': 0, o: 0, s: 0, t: 0, ')': 0, u: 0,
-  F: { lines: 1 }, I: { lines: 1 }, L: { lines: 1 }, P: { lines: 1 }, S: { lines: 1 }, V: { lines: 1 }, g: { lines: 1 }, p: { lines: 1 },
-  c: { lines: 2 }, i: { lines: 2 },
-  J: 4, K: 1, M: 2, h: 1, j: 4, q: 1, r: 4, G: 8,
-  T: { prefix: 4 }, U: { prefix: 1 }, X: { prefix: 4 }, B: { prefix: 4 }, C: { prefix: 1 },
-  '\x80': 1, '\x81': 0, '\x82': 1, '\x83': 2, '\x84': 4, '\x85': 0, '\x86': 0, '\x87': 0, '\x88': 0, '\x89': 0,
-  '\x8a': { prefix: 1 }, '\x8b': { prefix: 4 }, '\x8c': { prefix: 1 }, '\x8d': { prefix: 8 }, '\x8e': { prefix: 8 },
-  '\x8f': 0, '\x90': 0, '\x91': 0, '\x92': 0, '\x93': 0, '\x94': 0, '\x95': 8, '\x96': { prefix: 8 }, '\x97': 0, '\x98': 0,
+  '(': 0,
+  '.': 0,
+  '0': 0,
+  '1': 0,
+  '2': 0,
+  N: 0,
+  Q: 0,
+  R: 0,
+  a: 0,
+  b: 0,
+  d: 0,
+  '}': 0,
+  e: 0,
+  l: 0,
+  ']': 0,
+  o: 0,
+  s: 0,
+  t: 0,
+  ')': 0,
+  u: 0,
+  F: { lines: 1 },
+  I: { lines: 1 },
+  L: { lines: 1 },
+  P: { lines: 1 },
+  S: { lines: 1 },
+  V: { lines: 1 },
+  g: { lines: 1 },
+  p: { lines: 1 },
+  c: { lines: 2 },
+  i: { lines: 2 },
+  J: 4,
+  K: 1,
+  M: 2,
+  h: 1,
+  j: 4,
+  q: 1,
+  r: 4,
+  G: 8,
+  T: { prefix: 4 },
+  U: { prefix: 1 },
+  X: { prefix: 4 },
+  B: { prefix: 4 },
+  C: { prefix: 1 },
+  '\x80': 1,
+  '\x81': 0,
+  '\x82': 1,
+  '\x83': 2,
+  '\x84': 4,
+  '\x85': 0,
+  '\x86': 0,
+  '\x87': 0,
+  '\x88': 0,
+  '\x89': 0,
+  '\x8a': { prefix: 1 },
+  '\x8b': { prefix: 4 },
+  '\x8c': { prefix: 1 },
+  '\x8d': { prefix: 8 },
+  '\x8e': { prefix: 8 },
+  '\x8f': 0,
+  '\x90': 0,
+  '\x91': 0,
+  '\x92': 0,
+  '\x93': 0,
+  '\x94': 0,
+  '\x95': 8,
+  '\x96': { prefix: 8 },
+  '\x97': 0,
+  '\x98': 0,
 };
 
 export interface PickleOp {
@@ -452,7 +559,9 @@ export const pickleInt: Mutator = {
     const o = pick(rng, ints);
     const value = pick(rng, [-1, -8, -4096, 0, 2 ** 31 - 1, -(2 ** 31), 65536, 30000, 3000]);
     const big = rng.next() < 0.2;
-    const encoded = big ? concat([new Uint8Array([0x8a, 8]), bigint64(pick(rng, [2n ** 53n, -(2n ** 53n), 2n ** 62n]))]) : concat([new Uint8Array([0x4a]), i32(value)]);
+    const encoded = big
+      ? concat([new Uint8Array([0x8a, 8]), bigint64(pick(rng, [2n ** 53n, -(2n ** 53n), 2n ** 62n]))])
+      : concat([new Uint8Array([0x4a]), i32(value)]);
     return concat([bytes.subarray(0, o.start), encoded, bytes.subarray(o.end)]);
   },
 };
@@ -471,7 +580,24 @@ export const pickleString: Mutator = {
     if (!strings || strings.length === 0) return null;
     const o = pick(rng, strings);
     const choice = rng.int(3);
-    const text = choice === 0 ? fromLatin1(pick(rng, PROTOTYPE_KEYS)) : choice === 1 ? fromLatin1(pick(rng, ['DoubleStorage', 'HalfStorage', 'BoolStorage', 'ComplexFloatStorage', 'QInt8Storage', '_rebuild_parameter', 'OrderedDict', 'eval', 'os'])) : Uint8Array.from([0x61, 0xff, 0xfe, 0x62]);
+    const text =
+      choice === 0
+        ? fromLatin1(pick(rng, PROTOTYPE_KEYS))
+        : choice === 1
+          ? fromLatin1(
+              pick(rng, [
+                'DoubleStorage',
+                'HalfStorage',
+                'BoolStorage',
+                'ComplexFloatStorage',
+                'QInt8Storage',
+                '_rebuild_parameter',
+                'OrderedDict',
+                'eval',
+                'os',
+              ]),
+            )
+          : Uint8Array.from([0x61, 0xff, 0xfe, 0x62]);
     if (o.op === 'c') {
       // GLOBAL "module\nname\n": replace the name (or the module).
       const body = latin1(bytes.subarray(o.start + 1, o.end)).split('\n');

@@ -89,7 +89,12 @@ class FuzzWorker {
       };
       const onExit = (code: number | null, signal: string | null) => {
         const oom = /heap out of memory|allocation failed/i.test(this.stderr);
-        const why = this.stderr.trim().split('\n').filter((l) => /Error|error|FATAL/.test(l)).slice(-1)[0] ?? `exit ${code ?? signal}`;
+        const why =
+          this.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => /Error|error|FATAL/.test(l))
+            .slice(-1)[0] ?? `exit ${code ?? signal}`;
         finish({ kind: oom ? 'memory' : 'crash', detail: `the worker died: ${why.slice(0, 200)}`, ms: elapsed() }, false);
       };
       const poll = setInterval(() => {

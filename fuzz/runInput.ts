@@ -22,6 +22,7 @@ export async function runInput(input: FuzzInput, limitMs: number): Promise<Outco
     clearTimeout(timer);
   }
   const ms = performance.now() - start;
-  if (ms > limitMs && outcome.kind !== 'hang') outcome = { kind: 'hang', detail: `took ${Math.round(ms)} ms (limit ${limitMs} ms); the cancel signal did not stop it` };
+  if (ms > limitMs && outcome.kind !== 'hang')
+    outcome = { kind: 'hang', detail: `took ${Math.round(ms)} ms (limit ${limitMs} ms); the cancel signal did not stop it` };
   return { ...outcome, ms };
 }

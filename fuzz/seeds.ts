@@ -39,8 +39,22 @@ export function npySeeds(): Seed[] {
     { name: 'f64.npy', bytes: npyBytes(values(36, 2), [12, 3], { dtype: 'f8', fortran: true }) },
     { name: 'half.npy', bytes: npyBytes(values(48, 3), [6, 8], { dtype: 'f2', version: 2 }) },
     { name: 'big.npy', bytes: npyBytes(values(30, 4), [10, 3], { bigEndian: true }) },
-    { name: 'ints.npy', bytes: npyBytes(values(24, 5).map((v) => Math.round(v * 10)), [8, 3], { dtype: 'i8' }) },
-    { name: 'bytes.npy', bytes: npyBytes(values(24, 6).map((v) => Math.round(v * 10 + 100)), [6, 4], { dtype: 'u1' }) },
+    {
+      name: 'ints.npy',
+      bytes: npyBytes(
+        values(24, 5).map((v) => Math.round(v * 10)),
+        [8, 3],
+        { dtype: 'i8' },
+      ),
+    },
+    {
+      name: 'bytes.npy',
+      bytes: npyBytes(
+        values(24, 6).map((v) => Math.round(v * 10 + 100)),
+        [6, 4],
+        { dtype: 'u1' },
+      ),
+    },
   ];
 }
 
@@ -57,7 +71,16 @@ export function npzSeeds(): Seed[] {
 
 export function safetensorsSeeds(): Seed[] {
   return [
-    { name: 'model.safetensors', bytes: safetensorsBytes([{ name: 'emb.weight', dtype: 'F32', shape: [8, 4], values: values(32, 9) }, { name: 'bias', dtype: 'F32', shape: [4], values: values(4, 10) }], { format: 'pt' }) },
+    {
+      name: 'model.safetensors',
+      bytes: safetensorsBytes(
+        [
+          { name: 'emb.weight', dtype: 'F32', shape: [8, 4], values: values(32, 9) },
+          { name: 'bias', dtype: 'F32', shape: [4], values: values(4, 10) },
+        ],
+        { format: 'pt' },
+      ),
+    },
     {
       name: 'mixed.safetensors',
       bytes: safetensorsBytes([
@@ -124,7 +147,10 @@ const KUAIRAND = (rows: number) =>
     'user_id,video_id,author_id,tab,is_click,is_like,long_view,play_time_ms',
     ...Array.from({ length: rows }, (_, i) => `u${i % 5},v${i % 7},a${i % 3},${i % 2},${i % 3 === 0 ? 1 : 0},${i % 9 === 0 ? 1 : 0},${i % 2},${1000 + i}`),
   ].join('\n') + '\n';
-const ALI_CCP = ['user\titem\tcategory\tclick\tconversion', ...Array.from({ length: 30 }, (_, i) => `${i % 4}\t${i}\t${i % 3}\t${i % 2}\t${i % 6 === 0 ? 1 : 0}`)].join('\n') + '\n';
+const ALI_CCP =
+  ['user\titem\tcategory\tclick\tconversion', ...Array.from({ length: 30 }, (_, i) => `${i % 4}\t${i}\t${i % 3}\t${i % 2}\t${i % 6 === 0 ? 1 : 0}`)].join(
+    '\n',
+  ) + '\n';
 
 export function mtlCsvSeeds(): Seed[] {
   return [
@@ -149,23 +175,71 @@ export function workspaceSeeds(): Seed[] {
   const uploaded = { ...collapsed, source: 'mine.npy', format: 'npy' as const, origin: 'file' as const };
   const other = { ...healthy, source: 'items.safetensors', format: 'safetensors' as const, origin: 'file' as const, elapsedMs: 12.5 };
   const notes: RunRecord = {
-    id: 'r1', kind: 'notes', label: 'any view', createdAt: 1, updatedAt: 2,
+    id: 'r1',
+    kind: 'notes',
+    label: 'any view',
+    createdAt: 1,
+    updatedAt: 2,
     config: { dataset: 'synthetic', seed: 1 },
     metrics: [{ step: 10, values: { loss: 0.5, auc: 0.7 } }],
     spectra: [{ step: 10, fields: fields.slice(0, 2) }],
   };
   // A Train tab run and a Multi-task run as the studio stores them.
-  const training = toRunRecord({
-    id: 't1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'done', step: 4, epoch: 1, stepsPerEpoch: 4, parameters: 1234, backend: 'cpu', samplesPerSecond: 1,
-    losses: [{ step: 4, loss: 0.6 }], evals: [{ step: 4, auc: 0.7, logloss: 0.6 }], spectra: [{ step: 4, sets: [fields.slice(0, 2)] }], interaction: null,
-    final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
-  }, 3);
+  const training = toRunRecord(
+    {
+      id: 't1',
+      label: 'DNN',
+      form: DEFAULT_TRAINING_FORM,
+      datasetName: 'tiny',
+      createdAt: 1,
+      status: 'done',
+      step: 4,
+      epoch: 1,
+      stepsPerEpoch: 4,
+      parameters: 1234,
+      backend: 'cpu',
+      samplesPerSecond: 1,
+      losses: [{ step: 4, loss: 0.6 }],
+      evals: [{ step: 4, auc: 0.7, logloss: 0.6 }],
+      spectra: [{ step: 4, sets: [fields.slice(0, 2)] }],
+      interaction: null,
+      final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
+    },
+    3,
+  );
   const mtlRun: MtlRun = {
-    id: 'm1', label: 'MMoE', form: DEFAULT_MULTITASK_FORM, datasetName: 'mtl', createdAt: 1, status: 'done', step: 2, epoch: 0, stepsPerSecond: 1, backend: 'cpu', sharedParameters: 10,
-    tasks: ['click', 'like'], fields: ['user'], layers: ['tower'],
+    id: 'm1',
+    label: 'MMoE',
+    form: DEFAULT_MULTITASK_FORM,
+    datasetName: 'mtl',
+    createdAt: 1,
+    status: 'done',
+    step: 2,
+    epoch: 0,
+    stepsPerSecond: 1,
+    backend: 'cpu',
+    sharedParameters: 10,
+    tasks: ['click', 'like'],
+    fields: ['user'],
+    layers: ['tower'],
     losses: [{ step: 1, losses: { adam: [0.7, 0.6], alt: [0.7, 0.65] } }],
     snapshots: [{ step: 1, arms: { adam: { dominance: [], cosine: [], entanglement: [0.2] }, alt: { dominance: [], cosine: [], entanglement: [0.1] } } }],
-    metrics: [{ step: 2, all: { adam: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }], alt: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }] }, comparable: { adam: [], alt: [] } }],
+    metrics: [
+      {
+        step: 2,
+        all: {
+          adam: [
+            { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
+            { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
+          ],
+          alt: [
+            { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
+            { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
+          ],
+        },
+        comparable: { adam: [], alt: [] },
+      },
+    ],
   };
   const at = new Date(0);
   return [

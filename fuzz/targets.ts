@@ -23,8 +23,29 @@ import { readWorkspaceBytes, reexportWorkspace, WorkspaceFileError } from '../sr
 import { concat, crc32, fromLatin1, latin1, utf8 } from './bytes.ts';
 import { analysisJsonProblems, ctrDatasetProblems, fieldProblems, inventedToken } from './invariants.ts';
 import {
-  bitFlip, byteSet, deleteRange, duplicateRange, GENERIC, insertBytes, INTERESTING_NUMERALS, interestingInteger, invalidUtf8, joinNpy, jsonEdit, lineEdit, mutateJsonText,
-  npyHeaderEdit, numberReplace, PICKLE, pick, PROTOTYPE_KEYS, TEXT, truncate, widen, wordReplace, type Mutator,
+  bitFlip,
+  byteSet,
+  deleteRange,
+  duplicateRange,
+  GENERIC,
+  insertBytes,
+  INTERESTING_NUMERALS,
+  interestingInteger,
+  invalidUtf8,
+  joinNpy,
+  jsonEdit,
+  lineEdit,
+  mutateJsonText,
+  npyHeaderEdit,
+  numberReplace,
+  PICKLE,
+  pick,
+  PROTOTYPE_KEYS,
+  TEXT,
+  truncate,
+  widen,
+  wordReplace,
+  type Mutator,
 } from './mutators.ts';
 import * as seeds from './seeds.ts';
 import type { Seed } from './seeds.ts';
@@ -65,7 +86,11 @@ async function analyzeLikeCli(src: ByteSource, mode: string, signal: AbortSignal
   const file = await openTableFile(src, metadata ? { metadata } : undefined);
   const tensors = defaultTensorChoice(file.tensors);
   if (tensors.length === 0) {
-    throw new ImportError('no-tensor-selected', `${src.name} has no 2-D numeric tensor to analyse.`, 'Export the embedding table as a 2-D array (rows x dims).');
+    throw new ImportError(
+      'no-tensor-selected',
+      `${src.name} has no 2-D numeric tensor to analyse.`,
+      'Export the embedding table as a 2-D array (rows x dims).',
+    );
   }
   const result = await analyzeTableFile(file, { tensors, mode: mode as SpectrumMode }, { signal });
   return analysisJsonProblems(JSON.parse(resultToJSON(result)));
@@ -84,7 +109,10 @@ const npyGenerate: Mutator = {
         const data = Uint8Array.from({ length: rows * cols }, () => rng.int(256));
         return joinNpy({ header: `{'descr': '|u1', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`, data });
       }
-      return npyBytes(Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+      return npyBytes(
+        Array.from({ length: rows * cols }, () => rng.normal()),
+        [rows, cols],
+      );
     }
     const rows = 2 + rng.int(40);
     const cols = 2 + rng.int(12);
@@ -152,7 +180,8 @@ function zipBomb(choose: (name: string) => boolean, head: () => Uint8Array, kind
   };
 }
 
-const fortranBombHeader = () => joinNpy({ header: `{'descr': '<f4', 'fortran_order': True, 'shape': (${BOMB_BYTES / 256 - 1}, 64), }`, data: new Uint8Array(0) });
+const fortranBombHeader = () =>
+  joinNpy({ header: `{'descr': '<f4', 'fortran_order': True, 'shape': (${BOMB_BYTES / 256 - 1}, 64), }`, data: new Uint8Array(0) });
 
 const NPY_INNER = [npyHeaderEdit, npyHeaderEdit, bitFlip, byteSet, interestingInteger, truncate, duplicateRange, npyGenerate];
 
@@ -277,7 +306,9 @@ async function watchingTokens<T>(text: string, problems: string[], parse: () => 
 // Workspace import and export
 
 const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 
 async function runWorkspace(input: FuzzInput): Promise<string[]> {
   const ws = readWorkspaceBytes(input.bytes, input.name);
@@ -292,16 +323,22 @@ async function runWorkspace(input: FuzzInput): Promise<string[]> {
       if (tensor.shape.some((d) => !Number.isInteger(d) || d < -1)) problems.push(`tables[${i}].tensors[${k}].shape is [${tensor.shape.join(', ')}]`);
     });
   });
-  ws.runs.forEach((r, i) => r.spectra.forEach((s, j) => s.fields.forEach((f, k) => problems.push(...fieldProblems(f as unknown as Record<string, unknown>, `runs[${i}].spectra[${j}].fields[${k}]`)))));
+  ws.runs.forEach((r, i) =>
+    r.spectra.forEach((s, j) =>
+      s.fields.forEach((f, k) => problems.push(...fieldProblems(f as unknown as Record<string, unknown>, `runs[${i}].spectra[${j}].fields[${k}]`))),
+    ),
+  );
   if (problems.length > 0) return problems.slice(0, 3);
   // Export what was imported and import it again: the same tables and runs.
   const back = readWorkspaceBytes(reexportWorkspace(ws, new Date(0)), 'export.reclens.json');
   const tables = (w: typeof ws) => w.tables.map((t) => ({ ...toSavedTable(fromSavedTable(t)), savedAt: 0 }));
-  if (canonical(tables(back)) !== canonical(tables(ws)) || canonical(back.runs) !== canonical(ws.runs)) problems.push('the exported workspace re-imports differently');
+  if (canonical(tables(back)) !== canonical(tables(ws)) || canonical(back.runs) !== canonical(ws.runs))
+    problems.push('the exported workspace re-imports differently');
   // Each table's CSV export stays proportionate to what the workspace holds.
   ws.tables.forEach((t, i) => {
     const csv = resultToCSV(t.result);
-    if (csv.length > 64 * input.bytes.length + 65_536) problems.push(`tables[${i}]'s CSV export is ${csv.length} characters from a ${input.bytes.length}-byte workspace`);
+    if (csv.length > 64 * input.bytes.length + 65_536)
+      problems.push(`tables[${i}]'s CSV export is ${csv.length} characters from a ${input.bytes.length}-byte workspace`);
   });
   return problems;
 }
@@ -311,12 +348,35 @@ async function runWorkspace(input: FuzzInput): Promise<string[]> {
 
 const urlRegistry = createStudioUrlRegistry();
 const URL_KEYS = Object.keys(urlRegistry.schema());
-const URL_VALUES = ['', '1', '0', 'x', 'dark', 'raw', 'train', 'mmoe', 'dcnv2', 'a'.repeat(300), '%', '%E0%A4%A', '%00', '%F0%9F%98%80', '+', '64-32', '1e-7', ...INTERESTING_NUMERALS, ...PROTOTYPE_KEYS];
+const URL_VALUES = [
+  '',
+  '1',
+  '0',
+  'x',
+  'dark',
+  'raw',
+  'train',
+  'mmoe',
+  'dcnv2',
+  'a'.repeat(300),
+  '%',
+  '%E0%A4%A',
+  '%00',
+  '%F0%9F%98%80',
+  '+',
+  '64-32',
+  '1e-7',
+  ...INTERESTING_NUMERALS,
+  ...PROTOTYPE_KEYS,
+];
 
 const urlEdit: Mutator = {
   name: 'url-param',
   apply(bytes, rng) {
-    const pairs = latin1(bytes).replace(/^#/, '').split('&').filter((p) => p !== '');
+    const pairs = latin1(bytes)
+      .replace(/^#/, '')
+      .split('&')
+      .filter((p) => p !== '');
     const key = () => (rng.next() < 0.5 ? pick(rng, PROTOTYPE_KEYS) : rng.next() < 0.9 ? pick(rng, URL_KEYS) : 'v');
     const op = rng.int(5);
     const i = rng.int(Math.max(1, pairs.length));
@@ -371,7 +431,14 @@ export const TARGETS: Target[] = [
     name: 'table:npz',
     covers: 'CLI analyze on .npz (stored, deflated, ZIP64 members)',
     seeds: seeds.npzSeeds,
-    mutators: [...GENERIC, zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER), zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER), zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER), zipStructure, zipBomb((n) => n.endsWith('.npy'), fortranBombHeader, 'fortran-npy')],
+    mutators: [
+      ...GENERIC,
+      zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER),
+      zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER),
+      zipMemberEdit((n) => n.endsWith('.npy'), NPY_INNER),
+      zipStructure,
+      zipBomb((n) => n.endsWith('.npy'), fortranBombHeader, 'fortran-npy'),
+    ],
     variants: MODES,
     run: runTable,
   },
@@ -387,7 +454,17 @@ export const TARGETS: Target[] = [
     name: 'table:torch',
     covers: 'CLI analyze on PyTorch .pt (zip + pickle), checkpoints, modules, TorchScript',
     seeds: seeds.torchSeeds,
-    mutators: [...GENERIC, ...Array.from({ length: 6 }, () => zipMemberEdit((n) => n.endsWith('data.pkl'), PICKLE)), zipMemberEdit((n) => /\/data\/\d+$/.test(n), [bitFlip, truncate, duplicateRange]), zipStructure, zipBomb((n) => n.endsWith('data.pkl'), () => new Uint8Array([0x80, 0x02]), 'pickle')],
+    mutators: [
+      ...GENERIC,
+      ...Array.from({ length: 6 }, () => zipMemberEdit((n) => n.endsWith('data.pkl'), PICKLE)),
+      zipMemberEdit((n) => /\/data\/\d+$/.test(n), [bitFlip, truncate, duplicateRange]),
+      zipStructure,
+      zipBomb(
+        (n) => n.endsWith('data.pkl'),
+        () => new Uint8Array([0x80, 0x02]),
+        'pickle',
+      ),
+    ],
     variants: MODES,
     run: runTable,
   },
@@ -416,7 +493,10 @@ export const TARGETS: Target[] = [
     variants: ['recscope'],
     text: { separators: '\t' },
     run: (input, signal) => {
-      const table = npyBytes(Array.from({ length: seeds.METADATA_TABLE_ROWS * 3 }, (_, i) => Math.sin(i + 1)), [seeds.METADATA_TABLE_ROWS, 3]);
+      const table = npyBytes(
+        Array.from({ length: seeds.METADATA_TABLE_ROWS * 3 }, (_, i) => Math.sin(i + 1)),
+        [seeds.METADATA_TABLE_ROWS, 3],
+      );
       return analyzeLikeCli(bytesByteSource(table, 'table.npy'), input.variant, signal, bytesByteSource(input.bytes, input.name));
     },
   },

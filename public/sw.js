@@ -16,10 +16,12 @@ const MAX_ASSETS = 200;
 self.addEventListener('install', () => self.skipWaiting());
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+      await self.clients.claim();
+    })(),
+  );
 });
 
 function cacheable(request, response) {
@@ -56,24 +58,26 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || new URL(request.url).origin !== SCOPE.origin) return;
-  event.respondWith((async () => {
-    try {
-      const response = await fetch(request);
-      if (cacheable(request, response)) {
-        const copy = response.clone();
-        event.waitUntil(caches.open(CACHE).then((c) => c.put(request, copy)));
+  event.respondWith(
+    (async () => {
+      try {
+        const response = await fetch(request);
+        if (cacheable(request, response)) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(CACHE).then((c) => c.put(request, copy)));
+        }
+        return response;
+      } catch (error) {
+        // ignoreVary: the server varies on Origin, which module-script requests send and precache fetches do not.
+        const cached = await caches.match(request, { ignoreSearch: request.mode === 'navigate', ignoreVary: true });
+        if (cached) return cached;
+        // Any page of the studio is the same single page.
+        if (request.mode === 'navigate') {
+          const shell = await caches.match(SCOPE.href, { ignoreVary: true });
+          if (shell) return shell;
+        }
+        throw error;
       }
-      return response;
-    } catch (error) {
-      // ignoreVary: the server varies on Origin, which module-script requests send and precache fetches do not.
-      const cached = await caches.match(request, { ignoreSearch: request.mode === 'navigate', ignoreVary: true });
-      if (cached) return cached;
-      // Any page of the studio is the same single page.
-      if (request.mode === 'navigate') {
-        const shell = await caches.match(SCOPE.href, { ignoreVary: true });
-        if (shell) return shell;
-      }
-      throw error;
-    }
-  })());
+    })(),
+  );
 });

@@ -39,7 +39,10 @@ const MOVIELENS: MovieLensRelease[] = [
   {
     id: 'ml-latest-small',
     url: 'https://files.grouplens.org/datasets/movielens/ml-latest-small.zip',
-    files: [['ml-latest-small/ratings.csv', 'ml-latest-small-ratings.csv'], ['ml-latest-small/movies.csv', 'ml-latest-small-movies.csv']],
+    files: [
+      ['ml-latest-small/ratings.csv', 'ml-latest-small-ratings.csv'],
+      ['ml-latest-small/movies.csv', 'ml-latest-small-movies.csv'],
+    ],
     ratings: 'ml-latest-small-ratings.csv',
     movies: 'ml-latest-small-movies.csv',
     format: 'movielens-csv',
@@ -47,7 +50,10 @@ const MOVIELENS: MovieLensRelease[] = [
   {
     id: 'ml-100k',
     url: 'https://files.grouplens.org/datasets/movielens/ml-100k.zip',
-    files: [['ml-100k/u.data', 'ml-100k-u.data'], ['ml-100k/u.item', 'ml-100k-u.item']],
+    files: [
+      ['ml-100k/u.data', 'ml-100k-u.data'],
+      ['ml-100k/u.item', 'ml-100k-u.item'],
+    ],
     ratings: 'ml-100k-u.data',
     movies: 'ml-100k-u.item',
     format: 'movielens-100k',
@@ -60,7 +66,10 @@ async function get(url: string, signal?: AbortSignal): Promise<Response> {
     response = await fetch(url, { signal });
   } catch (e) {
     const cause = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
-    throw new Error(`Could not reach ${new URL(url).host} (${cause}). Downloading needs internet access; the studio and its tests work offline with the synthetic datasets in public/datasets/.`, { cause: e });
+    throw new Error(
+      `Could not reach ${new URL(url).host} (${cause}). Downloading needs internet access; the studio and its tests work offline with the synthetic datasets in public/datasets/.`,
+      { cause: e },
+    );
   }
   if (!response.ok || !response.body) throw new Error(`${url} answered HTTP ${response.status} ${response.statusText}.`);
   return response;

@@ -24,7 +24,8 @@ const SYNTHETIC: { id: string; name: string; description: string; config: Synthe
   {
     id: 'synthetic-ctr-small',
     name: 'Synthetic CTR (small)',
-    description: '50k impressions, 24 fields with 2 to 20k Zipf-distributed values, rank-4 interactions between low- and high-cardinality fields. True click probabilities are known.',
+    description:
+      '50k impressions, 24 fields with 2 to 20k Zipf-distributed values, rank-4 interactions between low- and high-cardinality fields. True click probabilities are known.',
     config: { seed: 2024, rows: 50_000, fields: 24, minCardinality: 2, maxCardinality: 20_000 },
   },
   {
@@ -62,7 +63,9 @@ function main(): void {
     const common = { id, family: 'ctr' as const, tasks: [...ds.tasks], name, description, rows, fields: ds.fields.length };
     if (generated) {
       entries.push({ ...common, file: '', bytes: 0, format: 'generated', generator: config, bayesTestAuc });
-      console.log(`${id} (generated in the browser): ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`);
+      console.log(
+        `${id} (generated in the browser): ${rows} rows, ${ds.fields.length} fields, Bayes test AUC ${bayesTestAuc}, generated in ${ms.toFixed(0)} ms`,
+      );
       continue;
     }
     const file = `${id}.rlctr`;
@@ -72,16 +75,61 @@ function main(): void {
 
   const ml = generateMovieLensSample(5_000, 31);
   const samples: { id: string; name: string; description: string; file: string; text: string; format: CtrFormat | 'movielens-movies' }[] = [
-    { id: 'criteo-sample', name: 'Criteo sample (synthetic)', description: '2000 synthetic impressions in the Criteo TSV layout: label, I1..I13, C1..C26.', file: 'criteo-sample.tsv', text: generateCriteoSample(2_000, 11), format: 'criteo' },
-    { id: 'avazu-sample', name: 'Avazu sample (synthetic)', description: '2000 synthetic impressions in the Avazu CSV layout (header id,click,hour,...).', file: 'avazu-sample.csv', text: generateAvazuSample(2_000, 21), format: 'avazu' },
-    { id: 'movielens-ratings-sample', name: 'MovieLens ratings sample (synthetic)', description: '5000 synthetic ratings in the ratings.csv layout; ratings >= 4 are clicks.', file: 'movielens-ratings-sample.csv', text: ml.ratingsCsv, format: 'movielens-csv' },
-    { id: 'movielens-movies-sample', name: 'MovieLens movies sample (synthetic)', description: 'Genres of the sample ratings\' movies in the movies.csv layout.', file: 'movielens-movies-sample.csv', text: ml.moviesCsv, format: 'movielens-movies' },
-    { id: 'u.data-sample', name: 'MovieLens 100k u.data sample (synthetic)', description: 'The same 5000 ratings in ml-100k\'s tab-separated u.data layout.', file: 'u.data-sample', text: ml.uData, format: 'movielens-100k' },
+    {
+      id: 'criteo-sample',
+      name: 'Criteo sample (synthetic)',
+      description: '2000 synthetic impressions in the Criteo TSV layout: label, I1..I13, C1..C26.',
+      file: 'criteo-sample.tsv',
+      text: generateCriteoSample(2_000, 11),
+      format: 'criteo',
+    },
+    {
+      id: 'avazu-sample',
+      name: 'Avazu sample (synthetic)',
+      description: '2000 synthetic impressions in the Avazu CSV layout (header id,click,hour,...).',
+      file: 'avazu-sample.csv',
+      text: generateAvazuSample(2_000, 21),
+      format: 'avazu',
+    },
+    {
+      id: 'movielens-ratings-sample',
+      name: 'MovieLens ratings sample (synthetic)',
+      description: '5000 synthetic ratings in the ratings.csv layout; ratings >= 4 are clicks.',
+      file: 'movielens-ratings-sample.csv',
+      text: ml.ratingsCsv,
+      format: 'movielens-csv',
+    },
+    {
+      id: 'movielens-movies-sample',
+      name: 'MovieLens movies sample (synthetic)',
+      description: "Genres of the sample ratings' movies in the movies.csv layout.",
+      file: 'movielens-movies-sample.csv',
+      text: ml.moviesCsv,
+      format: 'movielens-movies',
+    },
+    {
+      id: 'u.data-sample',
+      name: 'MovieLens 100k u.data sample (synthetic)',
+      description: "The same 5000 ratings in ml-100k's tab-separated u.data layout.",
+      file: 'u.data-sample',
+      text: ml.uData,
+      format: 'movielens-100k',
+    },
   ];
   for (const s of samples) {
     const parsed = s.format === 'movielens-movies' ? undefined : parseCtrText(s.text, { format: s.format });
     const rows = parsed ? parsed.train.rows + parsed.valid.rows + parsed.test.rows : s.text.trim().split('\n').length - 1;
-    entries.push({ id: s.id, ...(parsed ? { family: 'ctr' as const, tasks: [...parsed.tasks] } : { family: 'side-data' as const, tasks: [] }), name: s.name, description: s.description, rows, fields: parsed?.fields.length ?? 0, file: s.file, bytes: write(s.file, s.text), format: s.format });
+    entries.push({
+      id: s.id,
+      ...(parsed ? { family: 'ctr' as const, tasks: [...parsed.tasks] } : { family: 'side-data' as const, tasks: [] }),
+      name: s.name,
+      description: s.description,
+      rows,
+      fields: parsed?.fields.length ?? 0,
+      file: s.file,
+      bytes: write(s.file, s.text),
+      format: s.format,
+    });
     console.log(`${s.file}: ${rows} rows`);
   }
 

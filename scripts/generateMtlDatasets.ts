@@ -19,13 +19,15 @@ const DATASETS: { id: string; name: string; description: string; config: Synthet
   {
     id: 'synthetic-mtl-small',
     name: 'Synthetic multi-task (click 30 % / like 3 %)',
-    description: '20k impressions: user, item, user group, item category, context (Zipf). Two tasks with imbalanced label rates (click 30 %, like 3 %) and mildly conflicting item preferences (rho = -0.3): the setting where one task dominates the shared layers.',
+    description:
+      '20k impressions: user, item, user group, item category, context (Zipf). Two tasks with imbalanced label rates (click 30 %, like 3 %) and mildly conflicting item preferences (rho = -0.3): the setting where one task dominates the shared layers.',
     config: { seed: 2023, rows: 20_000 },
   },
   {
     id: 'synthetic-mtl-conflict',
     name: 'Synthetic multi-task, conflicting tasks (rho = -0.8)',
-    description: '20k impressions, click 20 % / like 10 %, item preferences strongly anti-correlated between the tasks (rho = -0.8): many conflict pairs for the interest-entanglement view.',
+    description:
+      '20k impressions, click 20 % / like 10 %, item preferences strongly anti-correlated between the tasks (rho = -0.8): many conflict pairs for the interest-entanglement view.',
     config: {
       seed: 2024,
       rows: 20_000,
@@ -55,13 +57,27 @@ function main(): void {
     const ds = generateSyntheticMtl({ ...config, name: id });
     const bytes = encodeCtrDataset(ds);
     const back = decodeCtrDataset(bytes);
-    if (back.tasks.length !== ds.tasks.length || back.test.labels.length !== ds.test.labels.length) throw new Error(`${id}: the file does not decode to the dataset`);
+    if (back.tasks.length !== ds.tasks.length || back.test.labels.length !== ds.test.labels.length)
+      throw new Error(`${id}: the file does not decode to the dataset`);
     const file = `${id}.rlctr`;
     writeFileSync(join(OUT, file), bytes);
     const T = ds.tasks.length;
-    const bayes = ds.tasks.map((task, k) => `${task} ${auc(column(ds.test, ds.test.trueProbabilities!, T, k), column(ds.test, ds.test.labels, T, k)).toFixed(3)}`);
+    const bayes = ds.tasks.map(
+      (task, k) => `${task} ${auc(column(ds.test, ds.test.trueProbabilities!, T, k), column(ds.test, ds.test.labels, T, k)).toFixed(3)}`,
+    );
     const rows = ds.train.rows + ds.valid.rows + ds.test.rows;
-    const entry: DatasetIndexEntry = { id, family: 'multitask', tasks: [...ds.tasks], name, description: `${description} Bayes test AUC: ${bayes.join(', ')}.`, rows, fields: ds.fields.length, file, bytes: bytes.length, format: 'rlctr' };
+    const entry: DatasetIndexEntry = {
+      id,
+      family: 'multitask',
+      tasks: [...ds.tasks],
+      name,
+      description: `${description} Bayes test AUC: ${bayes.join(', ')}.`,
+      rows,
+      fields: ds.fields.length,
+      file,
+      bytes: bytes.length,
+      format: 'rlctr',
+    };
     const at = index.datasets.findIndex((d) => d.id === id);
     if (at >= 0) index.datasets[at] = entry;
     else index.datasets.push(entry);

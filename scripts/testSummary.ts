@@ -27,7 +27,10 @@ function unitCounts(path: string): Counts {
 
 /** Playwright's json reporter: a flaky test passed on retry, an unexpected one failed; a run-level error (no web server) fails too. */
 function e2eCounts(path: string): Counts {
-  const { stats, errors = [] } = readReport(path, 'playwright') as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; errors?: unknown[] };
+  const { stats, errors = [] } = readReport(path, 'playwright') as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    errors?: unknown[];
+  };
   return { passed: stats.expected + stats.flaky, failed: stats.unexpected + errors.length, skipped: stats.skipped };
 }
 

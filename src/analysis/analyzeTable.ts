@@ -38,11 +38,7 @@ const PROGRESS_INTERVAL_MS = 100;
  * returns every field's spectrum. Throws ImportError for a bad request or unusable data and
  * the AbortError DOMException when the signal fires.
  */
-export async function analyzeTableFile(
-  file: TableFile,
-  request: AnalysisRequest,
-  hooks: AnalysisHooks = {},
-): Promise<AnalysisResult> {
+export async function analyzeTableFile(file: TableFile, request: AnalysisRequest, hooks: AnalysisHooks = {}): Promise<AnalysisResult> {
   if (request.tensors.length === 0) {
     throw new ImportError('no-tensor-selected', 'No tensor was selected for analysis.', 'Select at least one 2-D tensor of the file.');
   }
@@ -84,9 +80,7 @@ export async function analyzeTableFile(
     requireFiniteRows(names[i], acc);
     return fieldResult(names[i], acc);
   });
-  const options: AnalysisOptions = fieldDims
-    ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors] }
-    : { mode, tensors: [...request.tensors] };
+  const options: AnalysisOptions = fieldDims ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors] } : { mode, tensors: [...request.tensors] };
   return { source: file.source.name, options, fields };
 }
 
@@ -118,7 +112,7 @@ async function accumulateFields(
   for await (const block of blocks) {
     check(block);
     const { dim } = block;
-    for (let off = 0; off < block.rows; ) {
+    for (let off = 0; off < block.rows;) {
       const row = block.startRow + off;
       while (field < ends.length && row >= ends[field]) field++;
       // Rows past the last field: only text tables get here, and checkFieldDims rejects them below.

@@ -57,7 +57,10 @@ export interface CollapseSummary<F extends FieldSpectrum = FieldSpectrum> {
 export function summarizeCollapse<F extends FieldSpectrum>(fields: readonly F[]): CollapseSummary<F> {
   const ratios = fields.map(iaRatio);
   const full = fields.filter((f) => fieldStatus(f) === 'collapsed' || fieldStatus(f) === 'healthy');
-  const worst = (full.length ? full : fields.filter((f) => fieldStatus(f) === 'small')).reduce<F | undefined>((w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w), undefined);
+  const worst = (full.length ? full : fields.filter((f) => fieldStatus(f) === 'small')).reduce<F | undefined>(
+    (w, f) => (!w || iaRatio(f) < iaRatio(w) ? f : w),
+    undefined,
+  );
   return {
     collapsed: fields.filter((f) => fieldStatus(f) === 'collapsed').length,
     small: fields.filter((f) => fieldStatus(f) === 'small').length,

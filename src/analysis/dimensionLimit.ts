@@ -15,9 +15,7 @@ export function checkDimension(name: string, rows: number, dim: number, maxDim =
   if (dim <= maxDim) return;
   const transposed = rows >= 0 && rows < dim ? ` It has fewer rows (${rows}) than columns: is it transposed?` : '';
   const raise =
-    maxDim < MAX_DIM_CEILING
-      ? ` To analyse it anyway, raise the dimension limit (up to ${MAX_DIM_CEILING}; the exact spectrum grows as dim³).`
-      : '';
+    maxDim < MAX_DIM_CEILING ? ` To analyse it anyway, raise the dimension limit (up to ${MAX_DIM_CEILING}; the exact spectrum grows as dim³).` : '';
   throw new ImportError(
     'too-large',
     `"${name}" is ${dim} columns wide, above the dimension limit of ${maxDim}.${transposed}`,
@@ -29,7 +27,11 @@ export function checkDimension(name: string, rows: number, dim: number, maxDim =
 export function parseMaxDim(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIM_CEILING) {
-    throw new ImportError('bad-field-dims', `The dimension limit must be a whole number from 1 to ${MAX_DIM_CEILING}, got "${text}".`, `Give a limit such as ${DEFAULT_MAX_DIM}.`);
+    throw new ImportError(
+      'bad-field-dims',
+      `The dimension limit must be a whole number from 1 to ${MAX_DIM_CEILING}, got "${text}".`,
+      `Give a limit such as ${DEFAULT_MAX_DIM}.`,
+    );
   }
   return value;
 }

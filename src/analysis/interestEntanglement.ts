@@ -44,7 +44,15 @@ export interface UserItemPairs {
  * The distinct (user, item) pairs of `test` whose user and item are both frequent in `train`
  * (count above the q-th percentile; OOV index 0 excluded), in first-seen order.
  */
-export function frequentPairs(train: CtrSplit, test: CtrSplit, fields: number, userField: number, itemField: number, cardinalities: { user: number; item: number }, q = CONFLICT_HIGH_PERCENTILE): UserItemPairs {
+export function frequentPairs(
+  train: CtrSplit,
+  test: CtrSplit,
+  fields: number,
+  userField: number,
+  itemField: number,
+  cardinalities: { user: number; item: number },
+  q = CONFLICT_HIGH_PERCENTILE,
+): UserItemPairs {
   const userOk = frequentValues(valueCounts(train, fields, userField, cardinalities.user), q);
   const itemOk = frequentValues(valueCounts(train, fields, itemField, cardinalities.item), q);
   const seen = new Set<number>();

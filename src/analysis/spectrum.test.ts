@@ -127,8 +127,14 @@ describe('fieldResult at the ends of float64', () => {
   it('merges partial Grams summed at different scales (row ranges from helper workers)', () => {
     const big = new GramAccumulator(8, 'raw');
     const small = new GramAccumulator(8, 'raw');
-    big.add(table.subarray(0, 25 * 8).map((v) => v * 1e200), 25);
-    small.add(table.subarray(25 * 8).map((v) => v * 1e200), 25);
+    big.add(
+      table.subarray(0, 25 * 8).map((v) => v * 1e200),
+      25,
+    );
+    small.add(
+      table.subarray(25 * 8).map((v) => v * 1e200),
+      25,
+    );
     big.addState(small.state());
     expect(fieldResult('f', big).information_abundance).toBeCloseTo(result(1e200, 'raw').information_abundance, 10);
     const ordinary = new GramAccumulator(8, 'raw');

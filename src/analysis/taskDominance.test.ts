@@ -6,9 +6,18 @@ describe('AuTracker', () => {
     const beta = 0.8;
     // Plain numbers: the hand values below are exact in float64.
     const steps = [
-      [[0.1, 0, -0.3], [0.2, 0, 0.1]],
-      [[-0.4, 0, 0.05], [0.0, 0, 0.3]],
-      [[0.3, 0, 0.2], [-0.1, 0, 0.1]],
+      [
+        [0.1, 0, -0.3],
+        [0.2, 0, 0.1],
+      ],
+      [
+        [-0.4, 0, 0.05],
+        [0.0, 0, 0.3],
+      ],
+      [
+        [0.3, 0, 0.2],
+        [-0.1, 0, 0.1],
+      ],
     ];
     const tracker = new AuTracker(3, 2, beta);
     for (const s of steps) tracker.update(s);

@@ -13,7 +13,15 @@ function mountMoved(rendered: SVGSVGElement): SVGSVGElement {
 
 describe('interaction layered on a mounted chart', () => {
   it('the matrix tooltip shows in the svg the cells were moved into', () => {
-    const m = { fields: ['user', 'item'], rawIa: [2, 1], ia: [[2, 1.5], [1.25, 1]], dim: 4 };
+    const m = {
+      fields: ['user', 'item'],
+      rawIa: [2, 1],
+      ia: [
+        [2, 1.5],
+        [1.25, 1],
+      ],
+      dim: 4,
+    };
     const page = mountMoved(addMatrixTooltip(renderInteractionMatrix(m, { width: 400 }), m));
     page.querySelectorAll('rect.matrix-cell')[1].dispatchEvent(new Event('mouseenter'));
     const tip = page.querySelector('g.chart-tooltip');
@@ -21,7 +29,13 @@ describe('interaction layered on a mounted chart', () => {
     expect(tip?.textContent).toContain('seen by');
   });
   it('hovering a legend entry emphasises its line and dims the others', () => {
-    const series = Array.from({ length: 8 }, (_, i) => ({ label: `field_${i}`, points: [{ x: 0, y: i }, { x: 1, y: i + 1 }] }));
+    const series = Array.from({ length: 8 }, (_, i) => ({
+      label: `field_${i}`,
+      points: [
+        { x: 0, y: i },
+        { x: 1, y: i + 1 },
+      ],
+    }));
     const page = mountMoved(interactiveLineChart(series, { width: 600, title: 'IA', xLabel: 'step', yLabel: 'IA' }));
     page.querySelectorAll('g.legend-item')[3].dispatchEvent(new Event('mouseenter'));
     const opacity = [...page.querySelectorAll('g.series')].map((g) => g.getAttribute('opacity'));

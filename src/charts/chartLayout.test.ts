@@ -8,7 +8,12 @@ import { decadeLabel } from '../contracts/numberFormat.ts';
 import { shortenName, spectrumColor } from './chartStyle.ts';
 
 const field = (name: string, rows: number, ia: number, dim = 32): FieldSpectrum => ({
-  name, rows, dim, normalized_spectrum: new Array(dim).fill(0.5), information_abundance: ia, effective_rank: ia,
+  name,
+  rows,
+  dim,
+  normalized_spectrum: new Array(dim).fill(0.5),
+  information_abundance: ia,
+  effective_rank: ia,
 });
 
 describe('field order and summary', () => {
@@ -35,7 +40,10 @@ describe('field order and summary', () => {
 describe('heatmap layout', () => {
   it('grows with the field count so 40 labels never overlap', () => {
     const few = heatmapLayout([field('a', 10, 2)], 600);
-    const many = heatmapLayout(Array.from({ length: 40 }, (_, i) => field(`f${i}`, i + 1, 2)), 600);
+    const many = heatmapLayout(
+      Array.from({ length: 40 }, (_, i) => field(`f${i}`, i + 1, 2)),
+      600,
+    );
     expect(many.height).toBeGreaterThan(few.height);
     expect(many.rowHeight).toBeGreaterThanOrEqual(14); // > 12px label font
     expect(many.columns).toBe(32);

@@ -31,14 +31,25 @@ export function divergingLegend(root: Root | Group, x: number, y: number, maxWid
   const id = `div-grad-${Math.random().toString(36).slice(2, 9)}`;
   const g = root.append('g').attr('class', 'diverging-legend').attr('transform', `translate(${x},${y})`);
   const grad = g.append('defs').append('linearGradient').attr('id', id);
-  for (let i = 0; i <= 10; i++) grad.append('stop').attr('offset', `${i * 10}%`).attr('stop-color', divergingColor(-1 + i / 5));
+  for (let i = 0; i <= 10; i++)
+    grad
+      .append('stop')
+      .attr('offset', `${i * 10}%`)
+      .attr('stop-color', divergingColor(-1 + i / 5));
   g.append('rect').attr('width', width).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', MUTED).attr('stroke-width', 0.5);
   const scale = d3.scaleLinear().domain([-1, 1]).range([0, width]);
   for (const t of [-1, -0.5, 0, 0.5, 1]) {
     g.append('line').attr('x1', scale(t)).attr('x2', scale(t)).attr('y1', 10).attr('y2', 14).attr('stroke', MUTED);
     g.append('text').attr('x', scale(t)).attr('y', 25).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(t);
   }
-  g.append('text').attr('x', width + 8).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(truncate(caption, Math.max(4, captionChars))).append('title').text(caption);
+  g.append('text')
+    .attr('x', width + 8)
+    .attr('y', 9)
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text(truncate(caption, Math.max(4, captionChars)))
+    .append('title')
+    .text(caption);
 }
 
 const SEPARATOR = /[\s\-_./·:,()[\]]/;

@@ -77,51 +77,211 @@ describe('chart snapshots', () => {
     await snapshot('iaComparison', renderIAComparison(tables, { width: 520 }));
   });
   it('spectrum curves', async () => {
-    await snapshot('spectrumCurves', renderSpectrumCurves([
-      { key: 'a', label: 'user_id', values: spectrum(8, 0.5), color: '#4e79a7' },
-      { key: 'b', label: 'item_id', values: spectrum(8, 0.2), color: '#e15759', dash: '4 3' },
-    ], { width: 480 }));
+    await snapshot(
+      'spectrumCurves',
+      renderSpectrumCurves(
+        [
+          { key: 'a', label: 'user_id', values: spectrum(8, 0.5), color: '#4e79a7' },
+          { key: 'b', label: 'item_id', values: spectrum(8, 0.2), color: '#e15759', dash: '4 3' },
+        ],
+        { width: 480 },
+      ),
+    );
   });
   it('line chart with a reference line', async () => {
-    await snapshot('lineChart', renderLineChart(
-      [{ label: 'DNN dim 16 · seed 1 valid auc', points: [{ x: 0, y: 0.6 }, { x: 100, y: 0.7 }] }, { label: 'DNN dim 16 · seed 2 valid auc', points: [{ x: 0, y: 0.62 }, { x: 100, y: 0.68 }] }],
-      { width: 480, title: 'Validation AUC', xLabel: 'step', yLabel: 'AUC', dots: true, references: [{ y: 0.75, label: 'Bayes AUC 0.750' }] },
-    ));
+    await snapshot(
+      'lineChart',
+      renderLineChart(
+        [
+          {
+            label: 'DNN dim 16 · seed 1 valid auc',
+            points: [
+              { x: 0, y: 0.6 },
+              { x: 100, y: 0.7 },
+            ],
+          },
+          {
+            label: 'DNN dim 16 · seed 2 valid auc',
+            points: [
+              { x: 0, y: 0.62 },
+              { x: 100, y: 0.68 },
+            ],
+          },
+        ],
+        { width: 480, title: 'Validation AUC', xLabel: 'step', yLabel: 'AUC', dots: true, references: [{ y: 0.75, label: 'Bayes AUC 0.750' }] },
+      ),
+    );
   });
   it('loss curve', async () => {
-    await snapshot('lossCurve', renderLossCurve([{ label: 'run', losses: [{ step: 10, loss: 0.69 }, { step: 20, loss: 0.5 }, { step: 30, loss: 0.45 }] }], 400));
+    await snapshot(
+      'lossCurve',
+      renderLossCurve(
+        [
+          {
+            label: 'run',
+            losses: [
+              { step: 10, loss: 0.69 },
+              { step: 20, loss: 0.5 },
+              { step: 30, loss: 0.45 },
+            ],
+          },
+        ],
+        400,
+      ),
+    );
   });
   it('IA over steps', async () => {
-    await snapshot('iaOverSteps', renderIaOverSteps([{ step: 0, fields: fields.slice(0, 2) }, { step: 50, fields: [field('user_id', 5000, 0.8), field('item_id', 800, 0.4)] }], 400));
+    await snapshot(
+      'iaOverSteps',
+      renderIaOverSteps(
+        [
+          { step: 0, fields: fields.slice(0, 2) },
+          { step: 50, fields: [field('user_id', 5000, 0.8), field('item_id', 800, 0.4)] },
+        ],
+        400,
+      ),
+    );
   });
   it('scaling chart', async () => {
-    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number) => ({ variant, size, parameters, testAuc, testAucStd: 0.004, meanIa: size * 3, meanIaStd: 0.5 });
-    await snapshot('scalingChart', renderScalingChart([row('single', 1, 1000, 0.7), row('single', 2, 2000, 0.71), row('multi', 1, 1100, 0.7), row('multi', 2, 2200, 0.72)], 'auc-vs-params', 480, 0.75));
+    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number) => ({
+      variant,
+      size,
+      parameters,
+      testAuc,
+      testAucStd: 0.004,
+      meanIa: size * 3,
+      meanIaStd: 0.5,
+    });
+    await snapshot(
+      'scalingChart',
+      renderScalingChart(
+        [row('single', 1, 1000, 0.7), row('single', 2, 2000, 0.71), row('multi', 1, 1100, 0.7), row('multi', 2, 2200, 0.72)],
+        'auc-vs-params',
+        480,
+        0.75,
+      ),
+    );
   });
   it('interaction matrix', async () => {
-    await snapshot('interactionMatrix', renderInteractionMatrix({ fields: ['user', 'item', 'hour'], rawIa: [6, 3, 1.5], ia: [[6, 2, 1.2], [2.5, 3, 1.1], [1.3, 1.1, 1.5]], dim: 8 }, { width: 520 }));
+    await snapshot(
+      'interactionMatrix',
+      renderInteractionMatrix(
+        {
+          fields: ['user', 'item', 'hour'],
+          rawIa: [6, 3, 1.5],
+          ia: [
+            [6, 2, 1.2],
+            [2.5, 3, 1.1],
+            [1.3, 1.1, 1.5],
+          ],
+          dim: 8,
+        },
+        { width: 520 },
+      ),
+    );
   });
   it('dominance bars', async () => {
-    const layers = (a: number) => [{ layer: 'embedding', meanRau: [a, 1 - a], argmaxShare: [0.8, 0.2] }, { layer: 'bottom/0', meanRau: [0.5, 0.5], argmaxShare: [0.5, 0.5] }];
-    await snapshot('dominanceBars', renderDominanceBars(['click', 'like'], [{ label: 'Adam', layers: layers(0.8) }, { label: 'AdaTask', layers: layers(0.6) }], 520));
+    const layers = (a: number) => [
+      { layer: 'embedding', meanRau: [a, 1 - a], argmaxShare: [0.8, 0.2] },
+      { layer: 'bottom/0', meanRau: [0.5, 0.5], argmaxShare: [0.5, 0.5] },
+    ];
+    await snapshot(
+      'dominanceBars',
+      renderDominanceBars(
+        ['click', 'like'],
+        [
+          { label: 'Adam', layers: layers(0.8) },
+          { label: 'AdaTask', layers: layers(0.6) },
+        ],
+        520,
+      ),
+    );
   });
   it('rAU lines', async () => {
-    const points = [{ step: 0, meanRau: [0.5, 0.5] }, { step: 10, meanRau: [0.7, 0.3] }];
-    await snapshot('rauLines', renderRauLines('embedding', ['click', 'like'], [{ label: 'Adam', points }, { label: 'AdaTask', points: points.map((p) => ({ ...p, meanRau: [0.55, 0.45] })) }], 480));
+    const points = [
+      { step: 0, meanRau: [0.5, 0.5] },
+      { step: 10, meanRau: [0.7, 0.3] },
+    ];
+    await snapshot(
+      'rauLines',
+      renderRauLines(
+        'embedding',
+        ['click', 'like'],
+        [
+          { label: 'Adam', points },
+          { label: 'AdaTask', points: points.map((p) => ({ ...p, meanRau: [0.55, 0.45] })) },
+        ],
+        480,
+      ),
+    );
   });
   it('rAU histogram', async () => {
-    await snapshot('rauHistogram', renderRauHistogram('embedding', ['click', 'like'], [{ label: 'Adam', histogram: [[1, 2, 5], [5, 2, 1]] }, { label: 'AdaTask', histogram: [[2, 3, 3], [3, 3, 2]] }], 480));
+    await snapshot(
+      'rauHistogram',
+      renderRauHistogram(
+        'embedding',
+        ['click', 'like'],
+        [
+          {
+            label: 'Adam',
+            histogram: [
+              [1, 2, 5],
+              [5, 2, 1],
+            ],
+          },
+          {
+            label: 'AdaTask',
+            histogram: [
+              [2, 3, 3],
+              [3, 3, 2],
+            ],
+          },
+        ],
+        480,
+      ),
+    );
   });
   it('cosine matrix', async () => {
-    await snapshot('cosineMatrix', renderCosineMatrix(['click', 'like'], [{ label: 'Adam', layers: [{ layer: 'embedding', cosine: [1, -0.0001, -0.0001, 1] }] }, { label: 'AdaTask', layers: [{ layer: 'embedding', cosine: [1, 0.4, 0.4, 1] }] }], 520));
+    await snapshot(
+      'cosineMatrix',
+      renderCosineMatrix(
+        ['click', 'like'],
+        [
+          { label: 'Adam', layers: [{ layer: 'embedding', cosine: [1, -0.0001, -0.0001, 1] }] },
+          { label: 'AdaTask', layers: [{ layer: 'embedding', cosine: [1, 0.4, 0.4, 1] }] },
+        ],
+        520,
+      ),
+    );
   });
   it('entanglement heatmap', async () => {
-    await snapshot('entanglementHeatmap', renderEntanglementHeatmap('Adam: cos(g_click, g_like)', ['user', 'item'], [{ step: 10, cosine: [0.5, -0.2] }, { step: 20, cosine: [-0.001, NaN] }], 480));
+    await snapshot(
+      'entanglementHeatmap',
+      renderEntanglementHeatmap(
+        'Adam: cos(g_click, g_like)',
+        ['user', 'item'],
+        [
+          { step: 10, cosine: [0.5, -0.2] },
+          { step: 20, cosine: [-0.001, NaN] },
+        ],
+        480,
+      ),
+    );
   });
   it('conflict-pair distance histograms', async () => {
-    await snapshot('distanceHistograms', renderDistanceHistograms(['click', 'like'], [distances('shared-bottom', ['shared', 'shared'], 0, 0), distances('stem', ['click', 'like'], 1, 0.615)], 640));
+    await snapshot(
+      'distanceHistograms',
+      renderDistanceHistograms(
+        ['click', 'like'],
+        [distances('shared-bottom', ['shared', 'shared'], 0, 0), distances('stem', ['click', 'like'], 1, 0.615)],
+        640,
+      ),
+    );
   });
   it('conflict-pair joint histograms', async () => {
-    await snapshot('jointHistograms', renderJointHistograms(['click', 'like'], [distances('mmoe', ['shared', 'shared'], 0, 0), distances('stem', ['click', 'like'], 1, 0.615)], 480));
+    await snapshot(
+      'jointHistograms',
+      renderJointHistograms(['click', 'like'], [distances('mmoe', ['shared', 'shared'], 0, 0), distances('stem', ['click', 'like'], 1, 0.615)], 480),
+    );
   });
 });

@@ -19,9 +19,20 @@ export function attachTooltip(svg: SVGSVGElement): Tooltip {
   tip.setAttribute('pointer-events', 'none');
   tip.setAttribute('visibility', 'hidden');
   const box = svg.ownerDocument.createElementNS(SVG_NS, 'rect');
-  for (const [k, v] of [['rx', '4'], ['fill', '#ffffff'], ['stroke', INK], ['stroke-opacity', '0.3']]) box.setAttribute(k, v);
+  for (const [k, v] of [
+    ['rx', '4'],
+    ['fill', '#ffffff'],
+    ['stroke', INK],
+    ['stroke-opacity', '0.3'],
+  ])
+    box.setAttribute(k, v);
   const text = svg.ownerDocument.createElementNS(SVG_NS, 'text');
-  for (const [k, v] of [['font-size', String(TICK_SIZE + 1)], ['font-family', FONT], ['fill', INK]]) text.setAttribute(k, v);
+  for (const [k, v] of [
+    ['font-size', String(TICK_SIZE + 1)],
+    ['font-family', FONT],
+    ['fill', INK],
+  ])
+    text.setAttribute(k, v);
   tip.append(box, text);
   svg.append(tip);
   return {

@@ -39,15 +39,30 @@ export function renderCosineMatrix(tasks: readonly string[], arms: readonly Cosi
   const g = matrixGrid(panels.length, T, width, labelW);
   const top = 44;
   const height = top + g.rows * g.panelH + 44;
-  const describe = panels.map((p) => `${p.arm} ${p.layer}: ${T === 2 ? `cos ${fmt.value(p.cosine[1])}` : p.cosine.map((v) => fmt.value(v)).join(' ')}`).join('; ');
+  const describe = panels
+    .map((p) => `${p.arm} ${p.layer}: ${T === 2 ? `cos ${fmt.value(p.cosine[1])}` : p.cosine.map((v) => fmt.value(v)).join(' ')}`)
+    .join('; ');
   const root = createSvg(width, height, 'Gradient cosine between tasks per shared layer', describe || 'No steps yet.');
   panels.forEach((p, i) => {
     const px = 12 + (i % g.columns) * g.panelW;
     const py = top + Math.floor(i / g.columns) * g.panelH;
-    const panel = root.append('g').attr('class', 'cosine-panel').attr('data-arm', p.arm).attr('data-layer', p.layer).attr('transform', `translate(${px},${py})`);
+    const panel = root
+      .append('g')
+      .attr('class', 'cosine-panel')
+      .attr('data-arm', p.arm)
+      .attr('data-layer', p.layer)
+      .attr('transform', `translate(${px},${py})`);
     panel.append('text').attr('x', labelW).attr('y', 12).attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(`${p.layer} · ${p.arm}`);
     for (let r = 0; r < T; r++) {
-      panel.append('text').attr('x', labelW - 6).attr('y', 22 + r * g.cell + g.cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(tasks[r]);
+      panel
+        .append('text')
+        .attr('x', labelW - 6)
+        .attr('y', 22 + r * g.cell + g.cell / 2)
+        .attr('dy', '0.35em')
+        .attr('text-anchor', 'end')
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text(tasks[r]);
       for (let c = 0; c < T; c++) {
         const v = p.cosine[r * T + c];
         const x = labelW + c * g.cell;
@@ -65,10 +80,28 @@ export function renderCosineMatrix(tasks: readonly string[], arms: readonly Cosi
           .attr('fill', divergingColor(v))
           .append('title')
           .text(`${p.layer}, ${p.arm}: cos(g_${tasks[r]}, g_${tasks[c]}) = ${Number.isFinite(v) ? fmt.precise(v) : 'undefined (zero gradient)'}`);
-        if (g.cell >= 30) panel.append('text').attr('x', x + g.cell / 2).attr('y', y + g.cell / 2).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('class', 'on-mark').attr('fill', inkOn(divergingColor(v))).text(Number.isFinite(v) ? fmt.value(v) : '–');
+        if (g.cell >= 30)
+          panel
+            .append('text')
+            .attr('x', x + g.cell / 2)
+            .attr('y', y + g.cell / 2)
+            .attr('dy', '0.35em')
+            .attr('text-anchor', 'middle')
+            .attr('font-size', TICK_SIZE)
+            .attr('class', 'on-mark')
+            .attr('fill', inkOn(divergingColor(v)))
+            .text(Number.isFinite(v) ? fmt.value(v) : '–');
       }
     }
-    for (let c = 0; c < T; c++) panel.append('text').attr('x', labelW + c * g.cell + g.cell / 2).attr('y', 22 + T * g.cell + 13).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(tasks[c]);
+    for (let c = 0; c < T; c++)
+      panel
+        .append('text')
+        .attr('x', labelW + c * g.cell + g.cell / 2)
+        .attr('y', 22 + T * g.cell + 13)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text(tasks[c]);
   });
   divergingLegend(root, 12, height - 32, Math.min(220, width / 3), 'cosine: −1 tasks pull apart, +1 agree', width - 16);
   return root.node()!;

@@ -62,44 +62,111 @@ export function renderDistanceHistograms(tasks: readonly [string, string], model
     width,
     height,
     'Distances of frequent test pairs, conflict pairs solid',
-    models.map((m) => `${modelName(m.name)} (${m.tables.join(' / ')}): separates ${d3.format('.1%')(m.separated)} of conflict pairs`).join('; ') || 'Not measured yet.',
+    models.map((m) => `${modelName(m.name)} (${m.tables.join(' / ')}): separates ${d3.format('.1%')(m.separated)} of conflict pairs`).join('; ') ||
+      'Not measured yet.',
   );
   const suffix = Math.random().toString(36).slice(2, 9);
   const defs = root.append('defs');
   for (const band of Object.keys(BAND_COLORS) as Band[]) {
-    const p = defs.append('pattern').attr('id', `hatch-${band}-${suffix}`).attr('width', 5).attr('height', 5).attr('patternUnits', 'userSpaceOnUse').attr('patternTransform', 'rotate(45)');
+    const p = defs
+      .append('pattern')
+      .attr('id', `hatch-${band}-${suffix}`)
+      .attr('width', 5)
+      .attr('height', 5)
+      .attr('patternUnits', 'userSpaceOnUse')
+      .attr('patternTransform', 'rotate(45)');
     p.append('rect').attr('width', 5).attr('height', 5).attr('fill', BAND_COLORS[band]).attr('fill-opacity', 0.15);
     p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 5).attr('stroke', BAND_COLORS[band]).attr('stroke-width', 2);
   }
   const legendItems = (Object.keys(BAND_COLORS) as Band[]).map((b) => ({ label: BAND_LABELS[b], color: BAND_COLORS[b] }));
   const w = swatchLegend(root, 12, 34, [...legendItems, { label: 'other pairs (hatched)', color: '#ffffff', hatched: `url(#hatch-middle-${suffix})` }]);
-  root.append('text').attr('x', 12 + w).attr('y', 43.5).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('solid = conflict pairs');
+  root
+    .append('text')
+    .attr('x', 12 + w)
+    .attr('y', 43.5)
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text('solid = conflict pairs');
   const panelW = (width - labelW - 16 - gap) / 2;
   models.forEach((m, r) => {
     const y0 = top + r * (panelH + 30);
-    root.append('text').attr('x', 12).attr('y', y0 + panelH / 2 - 6).attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(modelName(m.name));
-    root.append('text').attr('x', 12).attr('y', y0 + panelH / 2 + 10).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(`separated ${Number.isFinite(m.separated) ? d3.format('.1%')(m.separated) : '–'}`);
+    root
+      .append('text')
+      .attr('x', 12)
+      .attr('y', y0 + panelH / 2 - 6)
+      .attr('font-size', LABEL_SIZE)
+      .attr('font-weight', 600)
+      .text(modelName(m.name));
+    root
+      .append('text')
+      .attr('x', 12)
+      .attr('y', y0 + panelH / 2 + 10)
+      .attr('font-size', TICK_SIZE)
+      .attr('fill', MUTED)
+      .text(`separated ${Number.isFinite(m.separated) ? d3.format('.1%')(m.separated) : '–'}`);
     [m.histogramA, m.histogramB].forEach((h, c) => {
       const left = labelW + c * (panelW + gap);
       const bins = stackedBins(h);
-      const x = d3.scaleLinear().domain([h.edges[0], h.edges[h.edges.length - 1] || 1]).range([left, left + panelW]);
-      const y = d3.scaleLinear().domain([0, Math.max(1, ...bins.map((b) => b.total))]).nice().range([y0 + panelH, y0 + 16]);
+      const x = d3
+        .scaleLinear()
+        .domain([h.edges[0], h.edges[h.edges.length - 1] || 1])
+        .range([left, left + panelW]);
+      const y = d3
+        .scaleLinear()
+        .domain([0, Math.max(1, ...bins.map((b) => b.total))])
+        .nice()
+        .range([y0 + panelH, y0 + 16]);
       const g = root.append('g').attr('class', 'distance-panel').attr('data-model', m.name).attr('data-task', tasks[c]).attr('data-table', m.tables[c]);
-      g.append('text').attr('x', left).attr('y', y0 + 10).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(`${tasks[c]}: ${m.tables[c]} table`);
+      g.append('text')
+        .attr('x', left)
+        .attr('y', y0 + 10)
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text(`${tasks[c]}: ${m.tables[c]} table`);
       for (const b of bins) {
         const bx = x(b.x0) + 0.5;
         const bw = Math.max(0.5, x(b.x1) - x(b.x0) - 1);
-        g.append('rect').attr('class', 'bin-conflict').attr('x', bx).attr('width', bw).attr('y', y(b.conflict)).attr('height', y(0) - y(b.conflict)).attr('fill', BAND_COLORS[b.band]);
-        g.append('rect').attr('class', 'bin-other').attr('x', bx).attr('width', bw).attr('y', y(b.total)).attr('height', y(b.conflict) - y(b.total)).attr('fill', `url(#hatch-${b.band}-${suffix})`)
-          .append('title').text(`distance ${d3.format('.3f')(b.x0)}–${d3.format('.3f')(b.x1)} (${BAND_LABELS[b.band]}): ${b.conflict} conflict, ${b.total - b.conflict} other pairs`);
+        g.append('rect')
+          .attr('class', 'bin-conflict')
+          .attr('x', bx)
+          .attr('width', bw)
+          .attr('y', y(b.conflict))
+          .attr('height', y(0) - y(b.conflict))
+          .attr('fill', BAND_COLORS[b.band]);
+        g.append('rect')
+          .attr('class', 'bin-other')
+          .attr('x', bx)
+          .attr('width', bw)
+          .attr('y', y(b.total))
+          .attr('height', y(b.conflict) - y(b.total))
+          .attr('fill', `url(#hatch-${b.band}-${suffix})`)
+          .append('title')
+          .text(
+            `distance ${d3.format('.3f')(b.x0)}–${d3.format('.3f')(b.x1)} (${BAND_LABELS[b.band]}): ${b.conflict} conflict, ${b.total - b.conflict} other pairs`,
+          );
       }
-      const ax = g.append('g').attr('transform', `translate(0,${y0 + panelH})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(panelW / 70))));
+      const ax = g
+        .append('g')
+        .attr('transform', `translate(0,${y0 + panelH})`)
+        .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(panelW / 70))));
       styleAxis(ax);
       const ay = g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(3));
       styleAxis(ay);
-      g.append('text').attr('class', 'y-label').attr('transform', `translate(${left - axisRoom + 10},${y0 + 16 + (panelH - 16) / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text('pairs');
+      g.append('text')
+        .attr('class', 'y-label')
+        .attr('transform', `translate(${left - axisRoom + 10},${y0 + 16 + (panelH - 16) / 2}) rotate(-90)`)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text('pairs');
     });
   });
-  root.append('text').attr('x', labelW + (width - labelW) / 2).attr('y', height - 8).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('L2 distance between user and item embedding');
+  root
+    .append('text')
+    .attr('x', labelW + (width - labelW) / 2)
+    .attr('y', height - 8)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .text('L2 distance between user and item embedding');
   return root.node()!;
 }

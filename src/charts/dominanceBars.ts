@@ -44,26 +44,64 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
     .map((a) => `${a.label}: ${a.layers.map((l) => `${l.layer} ${l.meanRau.map((v, k) => `${tasks[k]} ${fmt.value(v)}`).join(', ')}`).join('; ')}`)
     .join('. ');
   const root = createSvg(width, height, 'Task dominance per shared layer (mean rAU)', describe || 'No steps yet.');
-  const legendW = swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
+  const legendW = swatchLegend(
+    root,
+    12,
+    34,
+    tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })),
+  );
   // The balance line is named in the legend row, where no bar can sit under its label.
   const balanced = T > 0 ? `1/T = ${fmt.value(1 / T)} (balanced)` : '';
   if (T > 0) {
-    const key = root.append('g').attr('class', 'balance-key').attr('transform', `translate(${12 + legendW},34)`);
+    const key = root
+      .append('g')
+      .attr('class', 'balance-key')
+      .attr('transform', `translate(${12 + legendW},34)`);
     key.append('line').attr('x1', 0).attr('x2', 22).attr('y1', 5.5).attr('y2', 5.5).attr('stroke', INK).attr('stroke-dasharray', '5 4');
     key.append('text').attr('x', 27).attr('y', 9.5).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(balanced);
   }
   const plotH = height - margin.top - margin.bottom;
-  const x0 = d3.scaleBand<string>().domain(layers).range([margin.left, width - margin.right]).paddingInner(0.25).paddingOuter(0.1);
-  const x1 = d3.scaleBand<string>().domain(arms.map((a) => a.label)).range([0, x0.bandwidth()]).padding(0.12);
-  const y = d3.scaleLinear().domain([0, 1]).range([margin.top + plotH, margin.top]);
-  const axisY = root.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(5).tickSize(-(width - margin.left - margin.right)));
+  const x0 = d3
+    .scaleBand<string>()
+    .domain(layers)
+    .range([margin.left, width - margin.right])
+    .paddingInner(0.25)
+    .paddingOuter(0.1);
+  const x1 = d3
+    .scaleBand<string>()
+    .domain(arms.map((a) => a.label))
+    .range([0, x0.bandwidth()])
+    .padding(0.12);
+  const y = d3
+    .scaleLinear()
+    .domain([0, 1])
+    .range([margin.top + plotH, margin.top]);
+  const axisY = root
+    .append('g')
+    .attr('transform', `translate(${margin.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(5)
+        .tickSize(-(width - margin.left - margin.right)),
+    );
   styleAxis(axisY);
   axisY.selectAll('.tick line').attr('stroke', GRID);
-  root.append('text').attr('transform', `translate(14,${margin.top + plotH / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('mean rAU');
+  root
+    .append('text')
+    .attr('transform', `translate(14,${margin.top + plotH / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .text('mean rAU');
 
   for (const arm of arms) {
     for (const l of arm.layers) {
-      const g = root.append('g').attr('class', 'dominance-bar').attr('data-layer', l.layer).attr('data-arm', arm.label).attr('transform', `translate(${(x0(l.layer) ?? 0) + (x1(arm.label) ?? 0)},0)`);
+      const g = root
+        .append('g')
+        .attr('class', 'dominance-bar')
+        .attr('data-layer', l.layer)
+        .attr('data-arm', arm.label)
+        .attr('transform', `translate(${(x0(l.layer) ?? 0) + (x1(arm.label) ?? 0)},0)`);
       for (const s of stackShares(l.meanRau)) {
         g.append('rect')
           .attr('class', 'dominance-segment')
@@ -78,17 +116,47 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
       }
       const first = l.meanRau[0];
       if (x1.bandwidth() > 26 && Number.isFinite(first) && y(0) - y(first) > 14) {
-        g.append('text').attr('x', x1.bandwidth() / 2).attr('y', y(first / 2)).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('class', 'on-mark').attr('fill', inkOn(SERIES_COLORS[0])).text(fmt.value(first));
+        g.append('text')
+          .attr('x', x1.bandwidth() / 2)
+          .attr('y', y(first / 2))
+          .attr('dy', '0.35em')
+          .attr('text-anchor', 'middle')
+          .attr('font-size', TICK_SIZE)
+          .attr('class', 'on-mark')
+          .attr('fill', inkOn(SERIES_COLORS[0]))
+          .text(fmt.value(first));
       }
-      g.append('text').attr('x', x1.bandwidth() / 2).attr('y', margin.top + plotH + 14).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(arm.label);
+      g.append('text')
+        .attr('x', x1.bandwidth() / 2)
+        .attr('y', margin.top + plotH + 14)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text(arm.label);
     }
   }
   for (const layer of layers) {
-    root.append('text').attr('x', (x0(layer) ?? 0) + x0.bandwidth() / 2).attr('y', margin.top + plotH + 32).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(layer);
+    root
+      .append('text')
+      .attr('x', (x0(layer) ?? 0) + x0.bandwidth() / 2)
+      .attr('y', margin.top + plotH + 32)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', LABEL_SIZE)
+      .attr('font-weight', 600)
+      .text(layer);
   }
   if (T > 0) {
-    root.append('line').attr('class', 'balance-line').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(1 / T)).attr('y2', y(1 / T)).attr('stroke', INK).attr('stroke-dasharray', '5 4')
-      .append('title').text(balanced);
+    root
+      .append('line')
+      .attr('class', 'balance-line')
+      .attr('x1', margin.left)
+      .attr('x2', width - margin.right)
+      .attr('y1', y(1 / T))
+      .attr('y2', y(1 / T))
+      .attr('stroke', INK)
+      .attr('stroke-dasharray', '5 4')
+      .append('title')
+      .text(balanced);
   }
   return root.node()!;
 }

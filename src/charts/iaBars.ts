@@ -45,14 +45,35 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
   const plotW = Math.max(40, width - margin.left - margin.right);
   const K = Math.max(1, ...sorted.map((f) => f.dim));
 
-  const x = d3.scaleLinear().domain([0, K]).range([margin.left, margin.left + plotW]);
-  const y = d3.scaleBand<string>().domain(sorted.map((f) => f.name)).range([margin.top, margin.top + n * rowHeight]).padding(0.22);
+  const x = d3
+    .scaleLinear()
+    .domain([0, K])
+    .range([margin.left, margin.left + plotW]);
+  const y = d3
+    .scaleBand<string>()
+    .domain(sorted.map((f) => f.name))
+    .range([margin.top, margin.top + n * rowHeight])
+    .padding(0.22);
 
-  const grid = root.append('g').attr('transform', `translate(0,${margin.top + n * rowHeight})`).call(d3.axisBottom(x).ticks(Math.min(8, Math.floor(plotW / 60))).tickSize(-n * rowHeight).tickSizeOuter(0));
+  const grid = root
+    .append('g')
+    .attr('transform', `translate(0,${margin.top + n * rowHeight})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(Math.min(8, Math.floor(plotW / 60)))
+        .tickSize(-n * rowHeight)
+        .tickSizeOuter(0),
+    );
   styleAxis(grid);
   grid.selectAll('.tick line').attr('stroke', GRID);
 
-  const rows = root.append('g').selectAll('g').data(sorted).join('g').attr('transform', (f) => `translate(0,${y(f.name)})`);
+  const rows = root
+    .append('g')
+    .selectAll('g')
+    .data(sorted)
+    .join('g')
+    .attr('transform', (f) => `translate(0,${y(f.name)})`);
   rows
     .append('rect')
     .attr('class', 'ia-bar')
@@ -73,7 +94,8 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
     .attr('font-size', LABEL_SIZE)
     .text((_, i) => labels[i]);
   // Values sit inside long bars (in the ink that contrasts with the bar) and after short ones, so they never cross the K line.
-  const valueText = (f: FieldSpectrum) => (fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`);
+  const valueText = (f: FieldSpectrum) =>
+    fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`;
   const inside = (f: FieldSpectrum) => x(f.information_abundance) - x(0) > textWidth(valueText(f), TICK_SIZE) + 12;
   rows
     .append('text')
@@ -96,7 +118,14 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
     .attr('y2', margin.top + n * rowHeight)
     .attr('stroke', MUTED)
     .attr('stroke-dasharray', '4 3');
-  root.append('text').attr('x', x(K)).attr('y', margin.top - 10).attr('text-anchor', 'middle').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(`K = ${K}`);
+  root
+    .append('text')
+    .attr('x', x(K))
+    .attr('y', margin.top - 10)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text(`K = ${K}`);
 
   root
     .append('text')
@@ -106,7 +135,10 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
     .attr('font-size', LABEL_SIZE)
     .text('IA = Σ s_i / s_1   (label: IA and IA/K)');
 
-  const legend = root.append('g').attr('transform', legendBeside ? `translate(${legendX},13)` : 'translate(12,32)').attr('font-size', TICK_SIZE);
+  const legend = root
+    .append('g')
+    .attr('transform', legendBeside ? `translate(${legendX},13)` : 'translate(12,32)')
+    .attr('font-size', TICK_SIZE);
   LEGEND.forEach((d, i) => {
     const g = legend.append('g').attr('transform', `translate(${i * 92},0)`);
     g.append('rect').attr('width', 11).attr('height', 11).attr('rx', 2).attr('fill', BAR_COLORS[d.status]);

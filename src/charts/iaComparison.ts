@@ -19,9 +19,11 @@ export function sharedFieldRows(tables: readonly ComparedTable[]): ComparisonRow
   const counts = new Map<string, number>();
   tables.forEach((t) => new Set(t.fields.map((f) => f.name)).forEach((n) => counts.set(n, (counts.get(n) ?? 0) + 1)));
   const names: string[] = [];
-  tables.forEach((t) => t.fields.forEach((f) => {
-    if ((counts.get(f.name) ?? 0) >= 2 && !names.includes(f.name)) names.push(f.name);
-  }));
+  tables.forEach((t) =>
+    t.fields.forEach((f) => {
+      if ((counts.get(f.name) ?? 0) >= 2 && !names.includes(f.name)) names.push(f.name);
+    }),
+  );
   return names.map((field) => ({ field, values: tables.map((t) => t.fields.find((f) => f.name === field) ?? null) }));
 }
 
@@ -31,34 +33,80 @@ export function renderIAComparison(tables: readonly ComparedTable[], opts: { wid
   const barH = 15;
   const groupH = tables.length * barH + 12;
   const labels = rows.map((r) => shortenName(r.field, 30));
-  const legendLabels = distinctLabels(tables.map((t) => t.label), 40);
+  const legendLabels = distinctLabels(
+    tables.map((t) => t.label),
+    40,
+  );
   const entryW = Math.max(...legendLabels.map((l) => textWidth(l, TICK_SIZE) + 36));
   const legendCols = Math.max(1, Math.min(tables.length, Math.floor((opts.width - 24) / entryW)));
-  const margin = { top: 44 + 18 * Math.ceil(tables.length / legendCols), right: 64, bottom: 48, left: Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16) };
+  const margin = {
+    top: 44 + 18 * Math.ceil(tables.length / legendCols),
+    right: 64,
+    bottom: 48,
+    left: Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16),
+  };
   const width = opts.width;
   const height = margin.top + Math.max(1, rows.length) * groupH + margin.bottom;
-  const description = rows.length === 0
-    ? 'The loaded tables share no field names.'
-    : rows.map((r) => `${r.field}: ${r.values.map((v, i) => `${tables[i].label} ${v ? fmt.ratio(iaRatio(v)) : 'n/a'}`).join(', ')}`).join('; ');
+  const description =
+    rows.length === 0
+      ? 'The loaded tables share no field names.'
+      : rows.map((r) => `${r.field}: ${r.values.map((v, i) => `${tables[i].label} ${v ? fmt.ratio(iaRatio(v)) : 'n/a'}`).join(', ')}`).join('; ');
   const root = createSvg(width, height, opts.title ?? 'IA/K of shared fields across tables', description);
   const plotW = Math.max(40, width - margin.left - margin.right);
 
-  const x = d3.scaleLinear().domain([0, 1]).range([margin.left, margin.left + plotW]);
-  const y = d3.scaleBand<string>().domain(rows.map((r) => r.field)).range([margin.top, margin.top + rows.length * groupH]);
-  const axis = root.append('g').attr('transform', `translate(0,${margin.top + rows.length * groupH})`).call(d3.axisBottom(x).ticks(5).tickSize(-rows.length * groupH).tickSizeOuter(0));
+  const x = d3
+    .scaleLinear()
+    .domain([0, 1])
+    .range([margin.left, margin.left + plotW]);
+  const y = d3
+    .scaleBand<string>()
+    .domain(rows.map((r) => r.field))
+    .range([margin.top, margin.top + rows.length * groupH]);
+  const axis = root
+    .append('g')
+    .attr('transform', `translate(0,${margin.top + rows.length * groupH})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(5)
+        .tickSize(-rows.length * groupH)
+        .tickSizeOuter(0),
+    );
   styleAxis(axis);
   axis.selectAll('.tick line').attr('stroke', GRID);
-  root.append('text').attr('x', margin.left + plotW / 2).attr('y', height - 10).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('IA / K  (fraction of the embedding dimension in use)');
+  root
+    .append('text')
+    .attr('x', margin.left + plotW / 2)
+    .attr('y', height - 10)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .text('IA / K  (fraction of the embedding dimension in use)');
 
   const legend = root.append('g').attr('transform', 'translate(12,36)').attr('font-size', TICK_SIZE);
   tables.forEach((_, i) => {
     const g = legend.append('g').attr('transform', `translate(${(i % legendCols) * entryW},${Math.floor(i / legendCols) * 18})`);
-    g.append('rect').attr('width', 11).attr('height', 11).attr('rx', 2).attr('fill', SERIES_COLORS[i % SERIES_COLORS.length]);
+    g.append('rect')
+      .attr('width', 11)
+      .attr('height', 11)
+      .attr('rx', 2)
+      .attr('fill', SERIES_COLORS[i % SERIES_COLORS.length]);
     g.append('text').attr('x', 16).attr('y', 9.5).attr('fill', MUTED).text(legendLabels[i]).append('title').text(tables[i].label);
   });
 
-  const groups = root.append('g').selectAll('g').data(rows).join('g').attr('transform', (r) => `translate(0,${y(r.field)! + 6})`);
-  groups.append('text').attr('x', margin.left - 8).attr('y', (tables.length * barH) / 2).attr('dy', '0.35em').attr('text-anchor', 'end').attr('font-size', LABEL_SIZE).text((_, i) => labels[i]);
+  const groups = root
+    .append('g')
+    .selectAll('g')
+    .data(rows)
+    .join('g')
+    .attr('transform', (r) => `translate(0,${y(r.field)! + 6})`);
+  groups
+    .append('text')
+    .attr('x', margin.left - 8)
+    .attr('y', (tables.length * barH) / 2)
+    .attr('dy', '0.35em')
+    .attr('text-anchor', 'end')
+    .attr('font-size', LABEL_SIZE)
+    .text((_, i) => labels[i]);
   groups.each(function (r) {
     const g = d3.select(this);
     r.values.forEach((v, i) => {
@@ -72,7 +120,13 @@ export function renderIAComparison(tables: readonly ComparedTable[], opts: { wid
         .attr('fill', SERIES_COLORS[i % SERIES_COLORS.length])
         .append('title')
         .text(`${tables[i].label} · ${r.field}: IA ${fmt.exact(v.information_abundance)} of ${v.dim} (IA/K ${fmt.exact(ratio)})`);
-      g.append('text').attr('x', x(ratio) + 4).attr('y', i * barH + (barH - 2) / 2).attr('dy', '0.35em').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(fmt.ratio(ratio));
+      g.append('text')
+        .attr('x', x(ratio) + 4)
+        .attr('y', i * barH + (barH - 2) / 2)
+        .attr('dy', '0.35em')
+        .attr('font-size', TICK_SIZE)
+        .attr('fill', MUTED)
+        .text(fmt.ratio(ratio));
     });
   });
   return root.node()!;

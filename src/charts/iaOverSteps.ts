@@ -19,7 +19,11 @@ export function iaSeries(snapshots: readonly SpectrumSnapshotAt[]): LineSeries[]
 }
 
 /** IA per field over training, with the line-chart hover (many fields: the hovered one stands out, the rest dim). */
-export function renderIaOverSteps(snapshots: readonly SpectrumSnapshotAt[], width: number, title = 'Information abundance per field over training'): SVGSVGElement {
+export function renderIaOverSteps(
+  snapshots: readonly SpectrumSnapshotAt[],
+  width: number,
+  title = 'Information abundance per field over training',
+): SVGSVGElement {
   const dim = snapshots[0]?.fields[0]?.dim;
   return interactiveLineChart(iaSeries(snapshots), { width, title, xLabel: 'step', yLabel: dim ? `IA (max ${dim})` : 'IA' });
 }

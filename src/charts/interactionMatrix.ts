@@ -51,13 +51,18 @@ export function interactionDescription(m: InteractionMatrix): string {
   const flat = m.ia.flatMap((row, i) => row.map((v, j) => ({ i, j, v })));
   if (flat.length === 0) return 'No fields.';
   const lo = flat.reduce((a, b) => (b.v < a.v ? b : a));
-  return `${m.fields.length} x ${m.fields.length} fields, both axes sorted by raw IA. Cell (row i, column j) is the IA of field i as seen by field j through the first cross layer, coloured on a fixed 1 to K=${m.dim} scale. ` +
-    `Lowest: ${m.fields[lo.i]} seen by ${m.fields[lo.j]}, IA ${fmt.ia(lo.v)}.`;
+  return (
+    `${m.fields.length} x ${m.fields.length} fields, both axes sorted by raw IA. Cell (row i, column j) is the IA of field i as seen by field j through the first cross layer, coloured on a fixed 1 to K=${m.dim} scale. ` +
+    `Lowest: ${m.fields[lo.i]} seen by ${m.fields[lo.j]}, IA ${fmt.ia(lo.v)}.`
+  );
 }
 
 /** The colour scale: fixed to IA's range [1, K], so matrices of different runs and steps compare. */
 export function interactionColor(dim: number): d3.ScaleSequential<string> {
-  return d3.scaleSequential(d3.interpolateViridis).domain([1, Math.max(2, dim)]).clamp(true);
+  return d3
+    .scaleSequential(d3.interpolateViridis)
+    .domain([1, Math.max(2, dim)])
+    .clamp(true);
 }
 
 /** The DCNv2 interaction-collapse matrix: IA of field i (row) projected for field j (column). */
@@ -73,27 +78,67 @@ export function renderInteractionMatrix(m: InteractionMatrix, opts: { width: num
   const cells = order.flatMap((i, r) => order.map((j, c) => ({ i, j, r, c, v: m.ia[i][j] })));
   const cellGroup = root.append('g').attr('class', 'matrix-cells');
   for (const d of cells) {
-    cellGroup.append('rect').attr('class', 'matrix-cell')
-      .attr('x', left + d.c * cellW).attr('y', top + d.r * cellH)
-      .attr('width', cellW - 1).attr('height', cellH - 1)
+    cellGroup
+      .append('rect')
+      .attr('class', 'matrix-cell')
+      .attr('x', left + d.c * cellW)
+      .attr('y', top + d.r * cellH)
+      .attr('width', cellW - 1)
+      .attr('height', cellH - 1)
       .attr('fill', color(d.v))
-      .attr('data-row', d.i).attr('data-col', d.j)
+      .attr('data-row', d.i)
+      .attr('data-col', d.j)
       .attr('data-ia', d.v.toFixed(3));
     if (showValues) {
-      cellGroup.append('text').attr('x', left + d.c * cellW + cellW / 2).attr('y', top + d.r * cellH + cellH / 2).attr('dy', '0.35em').attr('text-anchor', 'middle')
-        .attr('class', 'on-mark').attr('font-size', TICK_SIZE).attr('pointer-events', 'none').attr('fill', inkOn(color(d.v))).text(fmt.ia(d.v));
+      cellGroup
+        .append('text')
+        .attr('x', left + d.c * cellW + cellW / 2)
+        .attr('y', top + d.r * cellH + cellH / 2)
+        .attr('dy', '0.35em')
+        .attr('text-anchor', 'middle')
+        .attr('class', 'on-mark')
+        .attr('font-size', TICK_SIZE)
+        .attr('pointer-events', 'none')
+        .attr('fill', inkOn(color(d.v)))
+        .text(fmt.ia(d.v));
     }
   }
 
   const label = (i: number) => matrixLabel(m.fields[i], m.rawIa[i]);
-  root.append('g').selectAll('text').data(order).join('text')
-    .attr('x', left - 6).attr('y', (_, r) => top + r * cellH + cellH / 2).attr('dy', '0.35em').attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', INK)
+  root
+    .append('g')
+    .selectAll('text')
+    .data(order)
+    .join('text')
+    .attr('x', left - 6)
+    .attr('y', (_, r) => top + r * cellH + cellH / 2)
+    .attr('dy', '0.35em')
+    .attr('text-anchor', 'end')
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', INK)
     .text(label);
   const columnLabels = root.append('g').selectAll('text').data(order).join('text').attr('font-size', TICK_SIZE).attr('fill', INK).text(label);
-  if (layout.levelLabels) columnLabels.attr('x', (_, c) => left + c * cellW + cellW / 2).attr('y', top - 8).attr('text-anchor', 'middle');
+  if (layout.levelLabels)
+    columnLabels
+      .attr('x', (_, c) => left + c * cellW + cellW / 2)
+      .attr('y', top - 8)
+      .attr('text-anchor', 'middle');
   else columnLabels.attr('transform', (_, c) => `translate(${left + c * cellW + cellW / 2},${top - 6}) rotate(-60)`);
-  root.append('text').attr('x', 12).attr('y', 42).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('Rows: field i, columns: field j that sees it; both sorted by raw IA (in brackets).');
-  root.append('rect').attr('x', left).attr('y', top).attr('width', n * cellW).attr('height', n * cellH).attr('fill', 'none').attr('stroke', GRID);
+  root
+    .append('text')
+    .attr('x', 12)
+    .attr('y', 42)
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text('Rows: field i, columns: field j that sees it; both sorted by raw IA (in brackets).');
+  root
+    .append('rect')
+    .attr('x', left)
+    .attr('y', top)
+    .attr('width', n * cellW)
+    .attr('height', n * cellH)
+    .attr('fill', 'none')
+    .attr('stroke', GRID);
 
   drawLegend(root, color, left, top + n * cellH + 18, Math.min(240, Math.max(120, n * cellW)), m.dim);
   return root.node()!;
@@ -103,13 +148,31 @@ function drawLegend(root: SvgRoot, color: d3.ScaleSequential<string>, x0: number
   const [lo, hi] = color.domain();
   const id = `ia-gradient-${Math.random().toString(36).slice(2, 8)}`;
   const grad = root.append('defs').append('linearGradient').attr('id', id);
-  d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', color(lo + t * (hi - lo))));
+  d3.range(0, 1.0001, 0.1).forEach((t) =>
+    grad
+      .append('stop')
+      .attr('offset', `${t * 100}%`)
+      .attr('stop-color', color(lo + t * (hi - lo))),
+  );
   const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
   g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
-  const axis = g.append('g').attr('transform', 'translate(0,10)').call(d3.axisBottom(d3.scaleLinear().domain([lo, hi]).range([0, w])).ticks(4, '.2~f').tickSize(4));
+  const axis = g
+    .append('g')
+    .attr('transform', 'translate(0,10)')
+    .call(
+      d3
+        .axisBottom(d3.scaleLinear().domain([lo, hi]).range([0, w]))
+        .ticks(4, '.2~f')
+        .tickSize(4),
+    );
   styleAxis(axis);
   axis.select('.domain').remove();
-  g.append('text').attr('x', w + 10).attr('y', 9).attr('font-size', LABEL_SIZE).attr('fill', MUTED).text(`IA (1 to K=${dim})`);
+  g.append('text')
+    .attr('x', w + 10)
+    .attr('y', 9)
+    .attr('font-size', LABEL_SIZE)
+    .attr('fill', MUTED)
+    .text(`IA (1 to K=${dim})`);
 }
 
 /** Hover on a matrix drawn by renderInteractionMatrix: which field sees which, and both raw IAs. */
@@ -120,7 +183,15 @@ export function addMatrixTooltip(svg: SVGSVGElement, m: InteractionMatrix): SVGS
       const i = Number(cell.dataset.row);
       const j = Number(cell.dataset.col);
       const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(cell.getAttribute(a)));
-      tip.show([`${m.fields[i]} seen by ${m.fields[j]}`, `IA ${fmt.exact(m.ia[i][j])} of K=${m.dim}`, `raw IA: ${fmt.ia(m.rawIa[i])} (row), ${fmt.ia(m.rawIa[j])} (column)`], x + w + 5, y + h + 5);
+      tip.show(
+        [
+          `${m.fields[i]} seen by ${m.fields[j]}`,
+          `IA ${fmt.exact(m.ia[i][j])} of K=${m.dim}`,
+          `raw IA: ${fmt.ia(m.rawIa[i])} (row), ${fmt.ia(m.rawIa[j])} (column)`,
+        ],
+        x + w + 5,
+        y + h + 5,
+      );
     });
     cell.addEventListener('mouseleave', () => tip.hide());
   });

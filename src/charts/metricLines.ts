@@ -58,7 +58,9 @@ export function lineChartLayout(series: readonly LineSeries[], width: number, he
 export function lineChartDescription(series: readonly LineSeries[], opts: Pick<LineChartOptions, 'xLabel' | 'yLabel'>): string {
   const parts = series.map((s) => {
     const last = s.points[s.points.length - 1];
-    return last ? `${s.label}: ${s.points.length} points, last ${opts.yLabel} ${d3.format('.4~g')(last.y)} at ${opts.xLabel} ${d3.format('~g')(last.x)}` : `${s.label}: no points yet`;
+    return last
+      ? `${s.label}: ${s.points.length} points, last ${opts.yLabel} ${d3.format('.4~g')(last.y)} at ${opts.xLabel} ${d3.format('~g')(last.x)}`
+      : `${s.label}: no points yet`;
   });
   return parts.length > 0 ? parts.join('. ') + '.' : 'No data yet.';
 }
@@ -95,7 +97,11 @@ export function lineChartScales(series: readonly LineSeries[], opts: LineChartOp
     const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.5;
     yDomain = [lo - pad, hi + pad];
   }
-  const y = d3.scaleLinear().domain(yDomain).range([margin.top + plotH, margin.top]).nice();
+  const y = d3
+    .scaleLinear()
+    .domain(yDomain)
+    .range([margin.top + plotH, margin.top])
+    .nice();
   return { x, y, plot: { left: margin.left, top: margin.top, w: plotW, h: plotH }, width, height };
 }
 
@@ -107,50 +113,132 @@ export function renderLineChart(series: readonly LineSeries[], opts: LineChartOp
   const root = createSvg(width, height, opts.title, lineChartDescription(series, opts));
   const refs = opts.references ?? [];
 
-  root.append('g').attr('class', 'grid').selectAll('line').data(y.ticks(5)).join('line')
-    .attr('x1', plot.left).attr('x2', plot.left + plot.w).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)).attr('stroke', GRID);
+  root
+    .append('g')
+    .attr('class', 'grid')
+    .selectAll('line')
+    .data(y.ticks(5))
+    .join('line')
+    .attr('x1', plot.left)
+    .attr('x2', plot.left + plot.w)
+    .attr('y1', (d) => y(d))
+    .attr('y2', (d) => y(d))
+    .attr('stroke', GRID);
 
   // '~f' lets d3 pick the decimals from the tick step ('~g' would print 50 as 5e+1).
   const xAxis = d3.axisBottom(x).ticks(Math.max(2, Math.floor(plot.w / 80)), opts.xFormat ? undefined : '~f');
   if (opts.xFormat) xAxis.tickFormat((d) => opts.xFormat!(Number(d)));
-  styleAxis(root.append('g').attr('transform', `translate(0,${plot.top + plot.h})`).call(xAxis));
+  styleAxis(
+    root
+      .append('g')
+      .attr('transform', `translate(0,${plot.top + plot.h})`)
+      .call(xAxis),
+  );
   styleAxis(root.append('g').attr('transform', `translate(${plot.left},0)`).call(d3.axisLeft(y).ticks(5, '~f')));
-  root.append('text').attr('x', plot.left + plot.w / 2).attr('y', height - 8).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('fill', INK).text(opts.xLabel);
-  root.append('text').attr('transform', `translate(14,${plot.top + plot.h / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('fill', INK).text(opts.yLabel);
+  root
+    .append('text')
+    .attr('x', plot.left + plot.w / 2)
+    .attr('y', height - 8)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .attr('fill', INK)
+    .text(opts.xLabel);
+  root
+    .append('text')
+    .attr('transform', `translate(14,${plot.top + plot.h / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .attr('fill', INK)
+    .text(opts.yLabel);
 
   for (const r of refs) {
-    root.append('line').attr('class', 'reference-line').attr('x1', plot.left).attr('x2', plot.left + plot.w).attr('y1', y(r.y)).attr('y2', y(r.y))
-      .attr('stroke', MUTED).attr('stroke-dasharray', '6 4').attr('stroke-width', 1.2);
-    root.append('text').attr('x', plot.left + plot.w - 4).attr('y', y(r.y) - 4).attr('text-anchor', 'end').attr('font-size', TICK_SIZE).attr('fill', MUTED).text(r.label);
+    root
+      .append('line')
+      .attr('class', 'reference-line')
+      .attr('x1', plot.left)
+      .attr('x2', plot.left + plot.w)
+      .attr('y1', y(r.y))
+      .attr('y2', y(r.y))
+      .attr('stroke', MUTED)
+      .attr('stroke-dasharray', '6 4')
+      .attr('stroke-width', 1.2);
+    root
+      .append('text')
+      .attr('x', plot.left + plot.w - 4)
+      .attr('y', y(r.y) - 4)
+      .attr('text-anchor', 'end')
+      .attr('font-size', TICK_SIZE)
+      .attr('fill', MUTED)
+      .text(r.label);
   }
 
-  const line = d3.line<LinePoint>().defined((p) => Number.isFinite(p.y)).x((p) => x(p.x)).y((p) => y(p.y));
+  const line = d3
+    .line<LinePoint>()
+    .defined((p) => Number.isFinite(p.y))
+    .x((p) => x(p.x))
+    .y((p) => y(p.y));
   series.forEach((s, i) => {
     const g = root.append('g').attr('class', 'series').attr('data-label', s.label).attr('data-index', i);
-    g.append('path').attr('d', line(s.points) ?? '').attr('fill', 'none').attr('stroke', seriesColor(s, i)).attr('stroke-width', 1.8).attr('stroke-dasharray', s.dashed ? '5 3' : null);
+    g.append('path')
+      .attr('d', line(s.points) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', seriesColor(s, i))
+      .attr('stroke-width', 1.8)
+      .attr('stroke-dasharray', s.dashed ? '5 3' : null);
     // Error bars with caps, nudged apart per series so bars at a shared x stay visible.
     const nudge = (i - (series.length - 1) / 2) * 5;
     const bars = s.points.filter((p) => Number.isFinite(p.y) && (p.spread ?? 0) > 0);
-    g.selectAll('path.error-bar').data(bars).join('path').attr('class', 'error-bar')
-      .attr('data-low', (p) => p.y - p.spread!).attr('data-high', (p) => p.y + p.spread!)
+    g.selectAll('path.error-bar')
+      .data(bars)
+      .join('path')
+      .attr('class', 'error-bar')
+      .attr('data-low', (p) => p.y - p.spread!)
+      .attr('data-high', (p) => p.y + p.spread!)
       .attr('d', (p) => {
         const cx = x(p.x) + nudge;
         const [lo, hi] = [y(p.y - p.spread!), y(p.y + p.spread!)];
         return `M${cx - 3},${lo}H${cx + 3}M${cx},${lo}V${hi}M${cx - 3},${hi}H${cx + 3}`;
       })
-      .attr('fill', 'none').attr('stroke', seriesColor(s, i)).attr('stroke-width', 1.4).attr('opacity', 0.85);
+      .attr('fill', 'none')
+      .attr('stroke', seriesColor(s, i))
+      .attr('stroke-width', 1.4)
+      .attr('opacity', 0.85);
     if (opts.dots || s.points.length === 1) {
-      g.selectAll('circle').data(s.points.filter((p) => Number.isFinite(p.y))).join('circle').attr('cx', (p) => x(p.x)).attr('cy', (p) => y(p.y)).attr('r', 3).attr('fill', seriesColor(s, i))
-        .append('title').text((p) => `${s.label}: ${opts.yLabel} ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''} at ${opts.xLabel} ${d3.format('~g')(p.x)}`);
+      g.selectAll('circle')
+        .data(s.points.filter((p) => Number.isFinite(p.y)))
+        .join('circle')
+        .attr('cx', (p) => x(p.x))
+        .attr('cy', (p) => y(p.y))
+        .attr('r', 3)
+        .attr('fill', seriesColor(s, i))
+        .append('title')
+        .text(
+          (p) =>
+            `${s.label}: ${opts.yLabel} ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''} at ${opts.xLabel} ${d3.format('~g')(p.x)}`,
+        );
     }
   });
 
   const perRow = Math.max(1, Math.floor((width - 60) / LEGEND_ITEM));
-  const labels = distinctLabels(series.map((s) => s.label), Math.floor((LEGEND_ITEM - 26) / (TICK_SIZE * 0.58)));
+  const labels = distinctLabels(
+    series.map((s) => s.label),
+    Math.floor((LEGEND_ITEM - 26) / (TICK_SIZE * 0.58)),
+  );
   const legend = root.append('g').attr('class', 'legend');
   series.forEach((s, i) => {
-    const g = legend.append('g').attr('class', 'legend-item').attr('data-index', i).attr('transform', `translate(${12 + (i % perRow) * LEGEND_ITEM},${34 + Math.floor(i / perRow) * 16})`);
-    g.append('line').attr('x1', 0).attr('x2', 16).attr('y1', -4).attr('y2', -4).attr('stroke', seriesColor(s, i)).attr('stroke-width', 2).attr('stroke-dasharray', s.dashed ? '5 3' : null);
+    const g = legend
+      .append('g')
+      .attr('class', 'legend-item')
+      .attr('data-index', i)
+      .attr('transform', `translate(${12 + (i % perRow) * LEGEND_ITEM},${34 + Math.floor(i / perRow) * 16})`);
+    g.append('line')
+      .attr('x1', 0)
+      .attr('x2', 16)
+      .attr('y1', -4)
+      .attr('y2', -4)
+      .attr('stroke', seriesColor(s, i))
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', s.dashed ? '5 3' : null);
     g.append('text').attr('x', 20).attr('font-size', TICK_SIZE).attr('fill', INK).text(labels[i]).append('title').text(s.label);
   });
   return root.node()!;
@@ -169,7 +257,9 @@ export function emphasiseSeries(svg: SVGSVGElement, index: number | null): void 
     g.querySelector('path')?.setAttribute('stroke-width', index !== null && on ? '3' : '1.8');
     if (index !== null && on) g.parentNode?.insertBefore(g, target?.parentNode === g.parentNode ? target : null);
   });
-  svg.querySelectorAll<SVGGElement>('g.legend-item').forEach((g) => g.setAttribute('opacity', index === null || Number(g.dataset.index) === index ? '1' : '0.35'));
+  svg
+    .querySelectorAll<SVGGElement>('g.legend-item')
+    .forEach((g) => g.setAttribute('opacity', index === null || Number(g.dataset.index) === index ? '1' : '0.35'));
 }
 
 /**
@@ -180,7 +270,14 @@ export function emphasiseSeries(svg: SVGSVGElement, index: number | null): void 
 export function addLineHover(svg: SVGSVGElement, series: readonly LineSeries[], opts: LineChartOptions): SVGSVGElement {
   const { x, y, plot } = lineChartScales(series, opts);
   const root = d3.select(svg);
-  const guide = root.append('line').attr('class', 'chart-tooltip').attr('y1', plot.top).attr('y2', plot.top + plot.h).attr('stroke', MUTED).attr('visibility', 'hidden').attr('pointer-events', 'none');
+  const guide = root
+    .append('line')
+    .attr('class', 'chart-tooltip')
+    .attr('y1', plot.top)
+    .attr('y2', plot.top + plot.h)
+    .attr('stroke', MUTED)
+    .attr('visibility', 'hidden')
+    .attr('pointer-events', 'none');
   const tip = attachTooltip(svg);
   const valueText = (s: LineSeries, p: LinePoint) => `${s.label}: ${d3.format('.4~g')(p.y)}${p.spread ? ` ± ${d3.format('.2~g')(p.spread)}` : ''}`;
   // The marks may be moved into another svg when mounted: emphasis works on the svg they are in now.
@@ -190,7 +287,14 @@ export function addLineHover(svg: SVGSVGElement, series: readonly LineSeries[], 
     tip.hide();
     emphasiseSeries(mountedSvg(guide.node()), null);
   };
-  root.append('rect').attr('class', 'hover-target').attr('x', plot.left).attr('y', plot.top).attr('width', plot.w).attr('height', plot.h).attr('fill', 'transparent')
+  root
+    .append('rect')
+    .attr('class', 'hover-target')
+    .attr('x', plot.left)
+    .attr('y', plot.top)
+    .attr('width', plot.w)
+    .attr('height', plot.h)
+    .attr('fill', 'transparent')
     .on('mousemove', (event: MouseEvent) => {
       const [mx, my] = d3.pointer(event);
       const at = x.invert(mx);

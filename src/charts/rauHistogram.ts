@@ -22,25 +22,52 @@ export function histogramShares(counts: readonly number[]): number[] {
 export function renderRauHistogram(layer: string, tasks: readonly string[], panels: readonly RauHistogramPanel[], width: number): SVGSVGElement {
   const height = 270;
   const margin = { top: 74, right: 16, bottom: 42, left: 48 };
-  const root = createSvg(width, height, `Per-parameter rAU: ${layer}`, `Histogram of per-parameter rAU per task for layer ${layer}, ${panels.map((p) => p.label).join(' and ')}.`);
-  swatchLegend(root, 12, 34, tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })));
+  const root = createSvg(
+    width,
+    height,
+    `Per-parameter rAU: ${layer}`,
+    `Histogram of per-parameter rAU per task for layer ${layer}, ${panels.map((p) => p.label).join(' and ')}.`,
+  );
+  swatchLegend(
+    root,
+    12,
+    34,
+    tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] })),
+  );
   const gap = 28;
   const n = Math.max(1, panels.length);
   const panelW = (width - margin.left - margin.right - gap * (n - 1)) / n;
   const shares = panels.map((p) => p.histogram.map(histogramShares));
   const yMax = Math.max(0.05, ...shares.flat(2));
-  const y = d3.scaleLinear().domain([0, yMax]).nice().range([height - margin.bottom, margin.top]);
+  const y = d3
+    .scaleLinear()
+    .domain([0, yMax])
+    .nice()
+    .range([height - margin.bottom, margin.top]);
   panels.forEach((panel, i) => {
     const left = margin.left + i * (panelW + gap);
     const bins = panel.histogram[0]?.length ?? 0;
-    const x = d3.scaleLinear().domain([0, 1]).range([left, left + panelW]);
-    const ax = root.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(5));
+    const x = d3
+      .scaleLinear()
+      .domain([0, 1])
+      .range([left, left + panelW]);
+    const ax = root
+      .append('g')
+      .attr('transform', `translate(0,${height - margin.bottom})`)
+      .call(d3.axisBottom(x).ticks(5));
     styleAxis(ax);
     const ay = root.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(4, '.0%').tickSize(-panelW));
     styleAxis(ay);
     ay.selectAll('.tick line').attr('stroke', GRID);
     if (i > 0) ay.selectAll('.tick text').remove();
-    root.append('text').attr('x', left + panelW / 2).attr('y', margin.top - 10).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(panel.label);
+    root
+      .append('text')
+      .attr('x', left + panelW / 2)
+      .attr('y', margin.top - 10)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', LABEL_SIZE)
+      .attr('font-weight', 600)
+      .text(panel.label);
     shares[i].forEach((s, k) => {
       const g = root.append('g').attr('class', 'rau-bins').attr('data-arm', panel.label).attr('data-task', tasks[k]);
       s.forEach((v, b) => {
@@ -55,7 +82,14 @@ export function renderRauHistogram(layer: string, tasks: readonly string[], pane
           .text(`${panel.label}, ${tasks[k]}: rAU ${d3.format('.2f')(b / bins)}–${d3.format('.2f')((b + 1) / bins)}: ${d3.format('.1%')(v)} of parameters`);
       });
     });
-    root.append('text').attr('x', left + panelW / 2).attr('y', height - 8).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).attr('fill', MUTED).text('rAU of the parameter');
+    root
+      .append('text')
+      .attr('x', left + panelW / 2)
+      .attr('y', height - 8)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', LABEL_SIZE)
+      .attr('fill', MUTED)
+      .text('rAU of the parameter');
   });
   return root.node()!;
 }

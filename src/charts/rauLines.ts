@@ -40,29 +40,81 @@ export function renderRauLines(layer: string, tasks: readonly string[], tracks: 
   const root = createSvg(width, height, `rAU over steps: ${layer}`, `Mean rAU per task of layer ${layer}; latest: ${last || 'no steps yet'}.`);
   const items = tasks.map((t, k) => ({ label: t, color: SERIES_COLORS[k % SERIES_COLORS.length] }));
   const w = swatchLegend(root, 12, 34, items);
-  const styles = root.append('g').attr('transform', `translate(${12 + w + 8},34)`).attr('font-size', TICK_SIZE);
+  const styles = root
+    .append('g')
+    .attr('transform', `translate(${12 + w + 8},34)`)
+    .attr('font-size', TICK_SIZE);
   // Track styles wrap onto a second row when an overlaid run adds two.
   const perRow = Math.max(1, Math.floor((width - 12 - w - 8) / 150));
-  const trackLabels = distinctLabels(tracks.map((t) => t.label), 20);
+  const trackLabels = distinctLabels(
+    tracks.map((t) => t.label),
+    20,
+  );
   tracks.forEach((t, a) => {
     const g = styles.append('g').attr('transform', `translate(${(a % perRow) * 150},${Math.floor(a / perRow) * 14})`);
-    g.append('line').attr('x1', 0).attr('x2', 22).attr('y1', 5.5).attr('y2', 5.5).attr('stroke', MUTED).attr('stroke-width', 2).attr('stroke-dasharray', dash(a));
+    g.append('line')
+      .attr('x1', 0)
+      .attr('x2', 22)
+      .attr('y1', 5.5)
+      .attr('y2', 5.5)
+      .attr('stroke', MUTED)
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', dash(a));
     g.append('text').attr('x', 27).attr('y', 9.5).attr('fill', MUTED).text(trackLabels[a]).append('title').text(t.label);
   });
   const maxStep = Math.max(1, ...lines.flatMap((l) => l.points.map((p) => p[0])));
-  const x = d3.scaleLinear().domain([0, maxStep]).range([margin.left, width - margin.right]);
-  const y = d3.scaleLinear().domain([0, 1]).range([height - margin.bottom, margin.top]);
-  const ax = root.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))));
+  const x = d3
+    .scaleLinear()
+    .domain([0, maxStep])
+    .range([margin.left, width - margin.right]);
+  const y = d3
+    .scaleLinear()
+    .domain([0, 1])
+    .range([height - margin.bottom, margin.top]);
+  const ax = root
+    .append('g')
+    .attr('transform', `translate(0,${height - margin.bottom})`)
+    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))));
   styleAxis(ax);
-  const ay = root.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(5).tickSize(-(width - margin.left - margin.right)));
+  const ay = root
+    .append('g')
+    .attr('transform', `translate(${margin.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(5)
+        .tickSize(-(width - margin.left - margin.right)),
+    );
   styleAxis(ay);
   ay.selectAll('.tick line').attr('stroke', GRID);
-  root.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 6).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('training step');
-  root.append('text').attr('transform', `translate(14,${(margin.top + height - margin.bottom) / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', LABEL_SIZE).text('mean rAU');
-  const path = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]));
+  root
+    .append('text')
+    .attr('x', (margin.left + width - margin.right) / 2)
+    .attr('y', height - 6)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .text('training step');
+  root
+    .append('text')
+    .attr('transform', `translate(14,${(margin.top + height - margin.bottom) / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', LABEL_SIZE)
+    .text('mean rAU');
+  const path = d3
+    .line<[number, number]>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
   for (const l of lines) {
     const color = SERIES_COLORS[l.task % SERIES_COLORS.length];
-    root.append('path').attr('class', 'rau-line').attr('data-series', l.key).attr('d', path(l.points) ?? '').attr('fill', 'none').attr('stroke', color).attr('stroke-width', 2).attr('stroke-dasharray', dash(l.track));
+    root
+      .append('path')
+      .attr('class', 'rau-line')
+      .attr('data-series', l.key)
+      .attr('d', path(l.points) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', color)
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', dash(l.track));
     if (l.points.length === 1) root.append('circle').attr('cx', x(l.points[0][0])).attr('cy', y(l.points[0][1])).attr('r', 3).attr('fill', color);
   }
   return root.node()!;

@@ -41,8 +41,10 @@ export function heatmapDescription(fields: readonly FieldSpectrum[]): string {
   const byIA = sortFields(fields, 'ia');
   const lo = byIA[0];
   const hi = byIA[byIA.length - 1];
-  return `${fields.length} field${fields.length === 1 ? '' : 's'} sorted by row count. Colour is s_i/s_1 on a fixed 0 to 1 scale. ` +
-    `Most collapsed: ${lo.name}, IA ${fmt.ia(lo.information_abundance)} of ${lo.dim}. Least collapsed: ${hi.name}, IA ${fmt.ia(hi.information_abundance)} of ${hi.dim}.`;
+  return (
+    `${fields.length} field${fields.length === 1 ? '' : 's'} sorted by row count. Colour is s_i/s_1 on a fixed 0 to 1 scale. ` +
+    `Most collapsed: ${lo.name}, IA ${fmt.ia(lo.information_abundance)} of ${lo.dim}. Least collapsed: ${hi.name}, IA ${fmt.ia(hi.information_abundance)} of ${hi.dim}.`
+  );
 }
 
 /** One row per field (cardinality ascending), one column per singular value, colour = s_i/s_1 on a fixed 0..1 scale. */
@@ -54,8 +56,16 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
   const plotW = Math.max(40, width - margin.left - margin.right);
   const plotH = sorted.length * rowHeight;
 
-  const x = d3.scaleBand<number>().domain(d3.range(1, columns + 1)).range([margin.left, margin.left + plotW]).paddingInner(0);
-  const y = d3.scaleBand<string>().domain(sorted.map((f) => f.name)).range([margin.top, margin.top + plotH]).paddingInner(0.08);
+  const x = d3
+    .scaleBand<number>()
+    .domain(d3.range(1, columns + 1))
+    .range([margin.left, margin.left + plotW])
+    .paddingInner(0);
+  const y = d3
+    .scaleBand<string>()
+    .domain(sorted.map((f) => f.name))
+    .range([margin.top, margin.top + plotH])
+    .paddingInner(0.08);
 
   const rows = root
     .append('g')
@@ -73,7 +83,10 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
   const cellWidth = Math.max(1, x.bandwidth() + 0.5);
   const cellHeight = y.bandwidth();
   rows.each(function (f) {
-    const cells = f.normalized_spectrum.map((v, i) => `<rect class="heatmap-cell" data-index="${i + 1}" x="${x(i + 1)}" width="${cellWidth}" height="${cellHeight}" fill="${spectrumColor(Math.min(1, Math.max(0, v)))}"></rect>`);
+    const cells = f.normalized_spectrum.map(
+      (v, i) =>
+        `<rect class="heatmap-cell" data-index="${i + 1}" x="${x(i + 1)}" width="${cellWidth}" height="${cellHeight}" fill="${spectrumColor(Math.min(1, Math.max(0, v)))}"></rect>`,
+    );
     this.insertAdjacentHTML('afterbegin', cells.join(''));
   });
 
@@ -99,14 +112,7 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
     .attr('font-variant-numeric', 'tabular-nums')
     .text((f) => (fieldStatus(f) === 'zero' ? 'IA —' : `IA ${fmt.ia(f.information_abundance)}`));
 
-  root
-    .append('rect')
-    .attr('x', margin.left)
-    .attr('y', margin.top)
-    .attr('width', plotW)
-    .attr('height', plotH)
-    .attr('fill', 'none')
-    .attr('stroke', GRID);
+  root.append('rect').attr('x', margin.left).attr('y', margin.top).attr('width', plotW).attr('height', plotH).attr('fill', 'none').attr('stroke', GRID);
 
   root
     .append('text')
@@ -140,14 +146,33 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
 function drawLegend(root: SvgRoot, x0: number, y0: number, w: number) {
   const id = `spectrum-gradient-${Math.random().toString(36).slice(2, 8)}`;
   const grad = root.append('defs').append('linearGradient').attr('id', id);
-  d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', spectrumColor(t)));
+  d3.range(0, 1.0001, 0.1).forEach((t) =>
+    grad
+      .append('stop')
+      .attr('offset', `${t * 100}%`)
+      .attr('stop-color', spectrumColor(t)),
+  );
   const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
   g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
   const scale = d3.scaleLinear().domain([0, 1]).range([0, w]);
-  const axis = g.append('g').attr('transform', 'translate(0,10)').call(d3.axisBottom(scale).tickValues(w >= 140 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1]).tickFormat(d3.format('.2~f')).tickSize(4));
+  const axis = g
+    .append('g')
+    .attr('transform', 'translate(0,10)')
+    .call(
+      d3
+        .axisBottom(scale)
+        .tickValues(w >= 140 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1])
+        .tickFormat(d3.format('.2~f'))
+        .tickSize(4),
+    );
   styleAxis(axis);
   axis.select('.domain').remove();
-  g.append('text').attr('x', w + 12).attr('y', 9).attr('font-size', TICK_SIZE).attr('fill', MUTED).text('s_i / s_1');
+  g.append('text')
+    .attr('x', w + 12)
+    .attr('y', 9)
+    .attr('font-size', TICK_SIZE)
+    .attr('fill', MUTED)
+    .text('s_i / s_1');
 }
 
 /**
@@ -159,7 +184,15 @@ export function addHeatmapTooltip(svg: SVGSVGElement, fields: readonly FieldSpec
   const rowsGroup = svg.querySelector('g.heatmap-rows');
   if (!rowsGroup) return svg;
   const outline = svg.ownerDocument.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  for (const [k, v] of [['class', 'chart-tooltip'], ['fill', 'none'], ['stroke', INK], ['stroke-width', '1.5'], ['visibility', 'hidden'], ['pointer-events', 'none']]) outline.setAttribute(k, v);
+  for (const [k, v] of [
+    ['class', 'chart-tooltip'],
+    ['fill', 'none'],
+    ['stroke', INK],
+    ['stroke-width', '1.5'],
+    ['visibility', 'hidden'],
+    ['pointer-events', 'none'],
+  ])
+    outline.setAttribute(k, v);
   svg.append(outline);
   const tip = attachTooltip(svg);
   const hide = () => {
@@ -174,11 +207,21 @@ export function addHeatmapTooltip(svg: SVGSVGElement, fields: readonly FieldSpec
     const i = Number(cell.getAttribute('data-index'));
     const rowY = Number(row.getAttribute('data-y'));
     const [cx, cw, ch] = ['x', 'width', 'height'].map((a) => Number(cell.getAttribute(a)));
-    for (const [k, v] of [['x', cx], ['y', rowY], ['width', cw], ['height', ch]] as const) outline.setAttribute(k, String(v));
+    for (const [k, v] of [
+      ['x', cx],
+      ['y', rowY],
+      ['width', cw],
+      ['height', ch],
+    ] as const)
+      outline.setAttribute(k, String(v));
     outline.setAttribute('visibility', 'visible');
     outline.parentNode?.append(outline);
     tip.show(
-      [f.name, `index ${i}:  s_i/s_1 = ${fmt.exact(f.normalized_spectrum[i - 1])}`, `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`],
+      [
+        f.name,
+        `index ${i}:  s_i/s_1 = ${fmt.exact(f.normalized_spectrum[i - 1])}`,
+        `IA ${fmt.exact(f.information_abundance)} of K=${f.dim}  (IA/K ${fmt.ratio(f.information_abundance / f.dim)})`,
+      ],
       cx + cw + 6,
       rowY + ch + 4,
     );

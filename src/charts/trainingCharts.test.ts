@@ -9,22 +9,49 @@ const field = (name: string, ia: number): FieldSpectrum => ({ name, rows: 10, di
 
 describe('training chart data', () => {
   it('IA over steps: one line per field with a point per snapshot', () => {
-    const s = iaSeries([{ step: 0, fields: [field('a', 3), field('b', 2)] }, { step: 5, fields: [field('a', 2.5), field('b', 1.5)] }]);
+    const s = iaSeries([
+      { step: 0, fields: [field('a', 3), field('b', 2)] },
+      { step: 5, fields: [field('a', 2.5), field('b', 1.5)] },
+    ]);
     expect(s.map((x) => x.label)).toEqual(['a', 'b']);
-    expect(s[1].points).toEqual([{ x: 0, y: 2 }, { x: 5, y: 1.5 }]);
+    expect(s[1].points).toEqual([
+      { x: 0, y: 2 },
+      { x: 5, y: 1.5 },
+    ]);
   });
 
   it('scaling: size 1 of both variants, sorted x, AUC vs params or IA vs size', () => {
-    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number, meanIa: number, sd = 0) => ({ variant, size, seeds: 1, parameters, testAuc, testAucStd: sd / 10, meanIa, meanIaStd: sd });
+    const row = (variant: 'single' | 'multi', size: number, parameters: number, testAuc: number, meanIa: number, sd = 0) => ({
+      variant,
+      size,
+      seeds: 1,
+      parameters,
+      testAuc,
+      testAucStd: sd / 10,
+      meanIa,
+      meanIaStd: sd,
+    });
     const rows = [row('single', 2, 200, 0.7, 5), row('single', 1, 100, 0.69, 3), row('multi', 2, 210, 0.71, 6, 0.4)];
-    expect(scalingSeries(rows, 'auc-vs-params')[0].points).toEqual([{ x: 100, y: 0.69, spread: 0 }, { x: 200, y: 0.7, spread: 0 }]);
+    expect(scalingSeries(rows, 'auc-vs-params')[0].points).toEqual([
+      { x: 100, y: 0.69, spread: 0 },
+      { x: 200, y: 0.7, spread: 0 },
+    ]);
     // The sd over seeds rides along as the error bar's half-height.
     expect(scalingSeries(rows, 'ia-vs-size')[1]).toMatchObject({ label: 'multi-embedding', points: [{ x: 2, y: 6, spread: 0.4 }] });
     expect(scalingSeries(rows, 'auc-vs-params')[1].points[0].spread).toBeCloseTo(0.04, 12);
   });
 
   it('interaction matrix: axes sorted by raw IA, cells span the width, colour fixed to [1, K]', () => {
-    const m = { fields: ['x', 'y', 'z'], rawIa: [3, 1, 2], ia: [[3, 1.5, 2], [1, 1, 1.2], [2, 1.1, 2]], dim: 16 };
+    const m = {
+      fields: ['x', 'y', 'z'],
+      rawIa: [3, 1, 2],
+      ia: [
+        [3, 1.5, 2],
+        [1, 1, 1.2],
+        [2, 1.1, 2],
+      ],
+      dim: 16,
+    };
     expect(rawIaOrder(m)).toEqual([1, 2, 0]);
     const narrow = interactionLayout(m, 400);
     expect(narrow.left + 3 * narrow.cellW).toBeLessThanOrEqual(400);

@@ -24,15 +24,21 @@ describe('runCli', () => {
     expect(out).toMatch(/reclens analyze FILE/);
   });
 
-  it.each([[[]], [['frobnicate', 'x']], [['analyze']], [['analyze', 'a', 'b']], [['analyze', 'x.npy', '--mode', 'pca']], [['analyze', 'x.npy', '--bogus']], [['analyze', 'x.npy', '--max-dim', '5000']], [['analyze', 'x.npy', '--max-dim', '0.5']]])(
-    'usage errors exit 2 with usage: %j',
-    async (argv) => {
-      const { code, out, err } = await run(...argv);
-      expect(code).toBe(2);
-      expect(out).toBe('');
-      expect(err).toMatch(/^reclens: .+\n\nUsage:/);
-    },
-  );
+  it.each([
+    [[]],
+    [['frobnicate', 'x']],
+    [['analyze']],
+    [['analyze', 'a', 'b']],
+    [['analyze', 'x.npy', '--mode', 'pca']],
+    [['analyze', 'x.npy', '--bogus']],
+    [['analyze', 'x.npy', '--max-dim', '5000']],
+    [['analyze', 'x.npy', '--max-dim', '0.5']],
+  ])('usage errors exit 2 with usage: %j', async (argv) => {
+    const { code, out, err } = await run(...argv);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/^reclens: .+\n\nUsage:/);
+  });
 
   it('the human report: recipe, fields sorted by rows ascending, a spectrum line each', async () => {
     const { code, out, err } = await run('analyze', REFERENCE_DIR + 'fields.safetensors');

@@ -51,32 +51,40 @@ export function App() {
     >
       <Header />
       {lessonOpen && view !== 'collapse' && <LessonDock />}
-      {view === 'multitask' ? <MultitaskView /> : view === 'train' ? <TrainView /> : <div className="layout">
-        <aside className="sidebar" aria-label="Import and lessons">
-          {lessonOpen ? <LessonPanel /> : <LessonPicker />}
-          <DropZone />
-          <ErrorBanner />
-          <ImportDialog />
-          <ProgressPanel />
-          <Glossary />
-          <BackendPanel />
-        </aside>
-        <main className="workspace">
-          <NoticeBar />
-          {tables.length === 0 ? (
-            <div className="empty-state">
-              <h2>No tables loaded</h2>
-              <p>Drop an .npy, .npz, .safetensors, PyTorch checkpoint, projector TSV or word2vec file to see each field's singular spectrum.</p>
-            </div>
-          ) : (
-            <div className="cards">
-              {tables.map((t) => <TableCard key={t.id} table={t} />)}
-            </div>
-          )}
-          <ComparisonPanel />
-          <SpectrumCurvesPanel />
-        </main>
-      </div>}
+      {view === 'multitask' ? (
+        <MultitaskView />
+      ) : view === 'train' ? (
+        <TrainView />
+      ) : (
+        <div className="layout">
+          <aside className="sidebar" aria-label="Import and lessons">
+            {lessonOpen ? <LessonPanel /> : <LessonPicker />}
+            <DropZone />
+            <ErrorBanner />
+            <ImportDialog />
+            <ProgressPanel />
+            <Glossary />
+            <BackendPanel />
+          </aside>
+          <main className="workspace">
+            <NoticeBar />
+            {tables.length === 0 ? (
+              <div className="empty-state">
+                <h2>No tables loaded</h2>
+                <p>Drop an .npy, .npz, .safetensors, PyTorch checkpoint, projector TSV or word2vec file to see each field's singular spectrum.</p>
+              </div>
+            ) : (
+              <div className="cards">
+                {tables.map((t) => (
+                  <TableCard key={t.id} table={t} />
+                ))}
+              </div>
+            )}
+            <ComparisonPanel />
+            <SpectrumCurvesPanel />
+          </main>
+        </div>
+      )}
     </div>
   );
 }

@@ -27,7 +27,8 @@ export function BackendPanel() {
           {!backend && <option value="">{busy ? 'probing…' : 'unavailable'}</option>}
           {backend?.reports.map((r) => (
             <option key={r.name} value={r.name} disabled={!r.available}>
-              {r.name}{r.available ? '' : ' (unavailable)'}
+              {r.name}
+              {r.available ? '' : ' (unavailable)'}
             </option>
           ))}
         </select>

@@ -59,8 +59,12 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
   return (
     <figure className={`chart ${className ?? ''}`}>
       <div className="chart-actions" role="group" aria-label="Download chart">
-        <button type="button" className="ghost small" data-testid="export-svg" onClick={exportSvg} title="Download this chart as SVG">SVG</button>
-        <button type="button" className="ghost small" data-testid="export-png" onClick={() => void exportPng()} title="Download this chart as PNG (2x)">PNG</button>
+        <button type="button" className="ghost small" data-testid="export-svg" onClick={exportSvg} title="Download this chart as SVG">
+          SVG
+        </button>
+        <button type="button" className="ghost small" data-testid="export-png" onClick={() => void exportPng()} title="Download this chart as PNG (2x)">
+          PNG
+        </button>
       </div>
       <div className="chart-box" ref={boxRef}>
         {/* On the page from the first render (a lesson looks for it by its test id); each draw fills it. */}

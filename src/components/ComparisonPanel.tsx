@@ -13,7 +13,9 @@ export function ComparisonPanel() {
   return (
     <section className="panel comparison-panel" aria-labelledby="comparison-heading">
       <h2 id="comparison-heading">Comparison</h2>
-      <p className="hint">IA/K of the {shared.length} field{shared.length === 1 ? '' : 's'} that appear in more than one table. IA/K puts tables of different K on one scale.</p>
+      <p className="hint">
+        IA/K of the {shared.length} field{shared.length === 1 ? '' : 's'} that appear in more than one table. IA/K puts tables of different K on one scale.
+      </p>
       <ChartFigure testId="ia-comparison" filename="reclens-ia-comparison" render={draw} />
     </section>
   );

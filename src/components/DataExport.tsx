@@ -13,8 +13,12 @@ interface Props {
 export function DataExport({ filename, table, json }: Props) {
   return (
     <div className="data-export" role="group" aria-label="Download chart data">
-      <button type="button" className="ghost small" onClick={() => downloadBlob(new Blob([toCsv(table())], { type: 'text/csv' }), `${filename}.csv`)}>CSV</button>
-      <button type="button" className="ghost small" onClick={() => downloadBlob(new Blob([toJson(json())], { type: 'application/json' }), `${filename}.json`)}>JSON</button>
+      <button type="button" className="ghost small" onClick={() => downloadBlob(new Blob([toCsv(table())], { type: 'text/csv' }), `${filename}.csv`)}>
+        CSV
+      </button>
+      <button type="button" className="ghost small" onClick={() => downloadBlob(new Blob([toJson(json())], { type: 'application/json' }), `${filename}.json`)}>
+        JSON
+      </button>
     </div>
   );
 }

@@ -29,7 +29,9 @@ export function DropZone() {
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
     >
-      <div className="drop-icon" aria-hidden="true">⇪</div>
+      <div className="drop-icon" aria-hidden="true">
+        ⇪
+      </div>
       <p className="drop-title">{inspecting ? 'Reading header…' : 'Drop an embedding table here'}</p>
       {inspecting && (
         <button type="button" className="secondary" data-testid="cancel-inspect-button" onClick={() => controller.cancel()}>

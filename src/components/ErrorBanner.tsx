@@ -15,9 +15,15 @@ export function ErrorBanner() {
     <div ref={banner} className="error-banner" role="alert" data-testid="import-error" data-code={error.code}>
       <div>
         <strong className="error-message">{error.message}</strong>
-        {error.fix && <p className="error-fix"><span className="fix-label">Fix:</span> {error.fix}</p>}
+        {error.fix && (
+          <p className="error-fix">
+            <span className="fix-label">Fix:</span> {error.fix}
+          </p>
+        )}
       </div>
-      <button type="button" className="icon-button" aria-label="Dismiss error" onClick={() => setError(null)}>×</button>
+      <button type="button" className="icon-button" aria-label="Dismiss error" onClick={() => setError(null)}>
+        ×
+      </button>
     </div>
   );
 }

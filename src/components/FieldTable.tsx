@@ -21,12 +21,24 @@ export function FieldTable({ fields, order, caption }: { fields: FieldResult[]; 
         <thead>
           <tr>
             <th scope="col">Field</th>
-            <th scope="col" className="num">Rows</th>
-            <th scope="col" className="num">K</th>
-            <th scope="col" className="num" title={METRIC_HELP.ia}><abbr title={METRIC_HELP.ia}>IA</abbr></th>
-            <th scope="col" className="num" title={METRIC_HELP.ratio}>IA/K</th>
-            <th scope="col" className="num" title={METRIC_HELP.erank}><abbr title={METRIC_HELP.erank}>Eff. rank</abbr></th>
-            <th scope="col" className="num" title={METRIC_HELP.excluded}><abbr title={METRIC_HELP.excluded}>Excl.</abbr></th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+            <th scope="col" className="num">
+              K
+            </th>
+            <th scope="col" className="num" title={METRIC_HELP.ia}>
+              <abbr title={METRIC_HELP.ia}>IA</abbr>
+            </th>
+            <th scope="col" className="num" title={METRIC_HELP.ratio}>
+              IA/K
+            </th>
+            <th scope="col" className="num" title={METRIC_HELP.erank}>
+              <abbr title={METRIC_HELP.erank}>Eff. rank</abbr>
+            </th>
+            <th scope="col" className="num" title={METRIC_HELP.excluded}>
+              <abbr title={METRIC_HELP.excluded}>Excl.</abbr>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -13,9 +13,14 @@ export function Glossary() {
         <dt>effective rank (RankMe)</dt>
         <dd>{METRIC_HELP.erank}</dd>
         <dt>Spectrum heatmap</dt>
-        <dd>One row per field (fewest rows at the top), s_i / s_1 on a fixed white-to-red scale: a row that turns white after a few columns has collapsed onto a few directions.</dd>
+        <dd>
+          One row per field (fewest rows at the top), s_i / s_1 on a fixed white-to-red scale: a row that turns white after a few columns has collapsed onto a
+          few directions.
+        </dd>
       </dl>
-      <p className="hint">Recipe: RecScope (Pan et al., KDD 2024) — rows L2-normalised, no centering. Guo et al. (ICML 2024) show collapse limits scaling up embeddings.</p>
+      <p className="hint">
+        Recipe: RecScope (Pan et al., KDD 2024) — rows L2-normalised, no centering. Guo et al. (ICML 2024) show collapse limits scaling up embeddings.
+      </p>
     </details>
   );
 }

@@ -66,8 +66,12 @@ export function ImportDialog() {
   return (
     <section className="panel import-dialog" data-testid="import-dialog" aria-labelledby="import-heading">
       <div className="dialog-head">
-        <h2 id="import-heading" title={inspected.source}>{inspected.source}</h2>
-        <button type="button" className="icon-button" aria-label="Close without analysing" disabled={busy} onClick={() => controller.closeDialog()}>×</button>
+        <h2 id="import-heading" title={inspected.source}>
+          {inspected.source}
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close without analysing" disabled={busy} onClick={() => controller.closeDialog()}>
+          ×
+        </button>
       </div>
       <p className="file-meta">
         <span className="badge">{inspected.format}</span> {formatBytes(inspected.bytes)}
@@ -91,9 +95,15 @@ export function ImportDialog() {
                 value={filter}
                 onChange={(e) => setTyped({ file: inspected.source, text: e.target.value })}
               />
-              <button type="button" className="ghost small" data-testid="tensor-tick-shown" onClick={tickShown}>Tick shown</button>
-              <button type="button" className="ghost small" data-testid="tensor-untick-all" onClick={() => setFlow({ tensorChoice: [] })}>Untick all</button>
-              <span className="muted" data-testid="tensor-count">{flow.tensorChoice.length} ticked</span>
+              <button type="button" className="ghost small" data-testid="tensor-tick-shown" onClick={tickShown}>
+                Tick shown
+              </button>
+              <button type="button" className="ghost small" data-testid="tensor-untick-all" onClick={() => setFlow({ tensorChoice: [] })}>
+                Untick all
+              </button>
+              <span className="muted" data-testid="tensor-count">
+                {flow.tensorChoice.length} ticked
+              </span>
             </div>
           )}
           <ul className="tensor-list">
@@ -108,8 +118,21 @@ export function ImportDialog() {
                     onChange={() => toggle(t.name)}
                   />
                   {/* Long checkpoint paths break after their dots, not mid-word. */}
-                  <span className="tensor-name">{t.name.split('.').map((part, i) => (i === 0 ? part : <Fragment key={i}>.<wbr />{part}</Fragment>))}</span>
-                  <span className="tensor-shape num">[{formatShape(t.shape)}] {t.dtype}</span>
+                  <span className="tensor-name">
+                    {t.name.split('.').map((part, i) =>
+                      i === 0 ? (
+                        part
+                      ) : (
+                        <Fragment key={i}>
+                          .<wbr />
+                          {part}
+                        </Fragment>
+                      ),
+                    )}
+                  </span>
+                  <span className="tensor-shape num">
+                    [{formatShape(t.shape)}] {t.dtype}
+                  </span>
                 </label>
                 {!t.analysable && t.reason && <span className="tensor-reason">{t.reason}</span>}
               </li>
@@ -117,7 +140,9 @@ export function ImportDialog() {
           </ul>
 
           <label className="field">
-            <span>field_dims <span className="muted">(optional)</span></span>
+            <span>
+              field_dims <span className="muted">(optional)</span>
+            </span>
             <input
               type="text"
               data-testid="field-dims-input"
@@ -133,7 +158,9 @@ export function ImportDialog() {
           </p>
 
           <label className="field">
-            <span>Sidecar <span className="muted">(field_dims .json, or projector metadata .tsv)</span></span>
+            <span>
+              Sidecar <span className="muted">(field_dims .json, or projector metadata .tsv)</span>
+            </span>
             <input
               type="file"
               data-testid="metadata-input"
@@ -151,7 +178,9 @@ export function ImportDialog() {
             <span>Spectrum</span>
             <select data-testid="mode-select" value={flow.mode} onChange={(e) => setFlow({ mode: e.target.value as SpectrumMode })}>
               {(Object.keys(MODE_LABELS) as SpectrumMode[]).map((m) => (
-                <option key={m} value={m}>{MODE_LABELS[m]}</option>
+                <option key={m} value={m}>
+                  {MODE_LABELS[m]}
+                </option>
               ))}
             </select>
           </label>

@@ -10,7 +10,9 @@ export function NoticeBar() {
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'warning' ? 'alert' : 'status'} data-testid={`notice-${n.id}`}>
           <p>{n.text}</p>
-          <button type="button" className="icon-button" aria-label="Dismiss message" onClick={() => dismiss(n.id)}>×</button>
+          <button type="button" className="icon-button" aria-label="Dismiss message" onClick={() => dismiss(n.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

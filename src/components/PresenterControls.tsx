@@ -15,14 +15,38 @@ export function PresenterControls({ onStep, atEnd }: { onStep: () => void; atEnd
   const toggle = (key: keyof UiState) => setUi({ [key]: !ui[key] });
   return (
     <div className="presenter-controls" role="group" aria-label="Presenter controls">
-      <button type="button" className="ghost small" data-testid="lesson-play" aria-pressed={ui.playing} disabled={atEnd && !ui.playing} onClick={() => toggle('playing')}>
+      <button
+        type="button"
+        className="ghost small"
+        data-testid="lesson-play"
+        aria-pressed={ui.playing}
+        disabled={atEnd && !ui.playing}
+        onClick={() => toggle('playing')}
+      >
         {ui.playing ? '❚❚ Pause' : '▶ Play'}
       </button>
-      <button type="button" className="ghost small" data-testid="lesson-step" disabled={atEnd} onClick={() => { setUi({ playing: false }); onStep(); }}>
+      <button
+        type="button"
+        className="ghost small"
+        data-testid="lesson-step"
+        disabled={atEnd}
+        onClick={() => {
+          setUi({ playing: false });
+          onStep();
+        }}
+      >
         Step ›
       </button>
       {FLAGS.map((f) => (
-        <button key={f.key} type="button" className="chip" aria-pressed={ui[f.key]} title={f.title} data-testid={`presenter-${f.key}`} onClick={() => toggle(f.key)}>
+        <button
+          key={f.key}
+          type="button"
+          className="chip"
+          aria-pressed={ui[f.key]}
+          title={f.title}
+          data-testid={`presenter-${f.key}`}
+          onClick={() => toggle(f.key)}
+        >
           {f.label}
         </button>
       ))}

@@ -20,12 +20,17 @@ export function ProgressPanel() {
       <progress value={Math.min(1, fraction)} max={1} aria-label="Analysis progress" />
       <div className="progress-stats">
         <span className="num">
-          {formatRows(rowsDone)}{rowsTotal ? ` / ${formatRows(rowsTotal)}` : ''} rows
+          {formatRows(rowsDone)}
+          {rowsTotal ? ` / ${formatRows(rowsTotal)}` : ''} rows
         </span>
-        <span className="num">{formatBytes(bytesDone)} / {formatBytes(bytesTotal)}</span>
+        <span className="num">
+          {formatBytes(bytesDone)} / {formatBytes(bytesTotal)}
+        </span>
         {rowsPerSecond > 0 && <span className="num">{formatRate(rowsPerSecond)}</span>}
       </div>
-      <button type="button" className="secondary" data-testid="cancel-button" onClick={() => controller.cancel()}>Cancel</button>
+      <button type="button" className="secondary" data-testid="cancel-button" onClick={() => controller.cancel()}>
+        Cancel
+      </button>
     </div>
   );
 }

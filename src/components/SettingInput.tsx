@@ -25,7 +25,17 @@ export function SettingInput({ setting, value, onChange, disabled, testId, class
   return (
     <label className={className} title={hint}>
       <span>{label}</span>
-      <input type="number" data-testid={testId} defaultValue={String(value)} key={String(value)} min={min} max={max} step={step ?? (integer ? 1 : 'any')} disabled={disabled} onChange={change} />
+      <input
+        type="number"
+        data-testid={testId}
+        defaultValue={String(value)}
+        key={String(value)}
+        min={min}
+        max={max}
+        step={step ?? (integer ? 1 : 'any')}
+        disabled={disabled}
+        onChange={change}
+      />
     </label>
   );
 }

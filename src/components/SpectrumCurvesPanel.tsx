@@ -42,15 +42,22 @@ export function SpectrumCurvesPanel() {
     <section className="panel curves-panel" aria-labelledby="curves-heading">
       <div className="panel-head">
         <h2 id="curves-heading">Spectrum curves</h2>
-        <button type="button" className="ghost small" onClick={() => setCurveSelection([])} disabled={selection.length === 0}>Clear selection</button>
+        <button type="button" className="ghost small" onClick={() => setCurveSelection([])} disabled={selection.length === 0}>
+          Clear selection
+        </button>
       </div>
-      <p className="hint">How fast each field's singular values fall. A collapsed field drops by orders of magnitude within a few indices. Tick fields to overlay them; tables differ by line style.</p>
+      <p className="hint">
+        How fast each field's singular values fall. A collapsed field drops by orders of magnitude within a few indices. Tick fields to overlay them; tables
+        differ by line style.
+      </p>
       <div className="curves-layout">
         <div className="curve-picker">
           {tables.map((t, ti) => (
             <fieldset key={t.id}>
               <legend title={t.source}>
-                <svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke="#57606a" strokeWidth="2" strokeDasharray={TABLE_DASHES[ti % TABLE_DASHES.length]} /></svg>
+                <svg width="26" height="8" aria-hidden="true">
+                  <line x1="0" x2="26" y1="4" y2="4" stroke="#57606a" strokeWidth="2" strokeDasharray={TABLE_DASHES[ti % TABLE_DASHES.length]} />
+                </svg>
                 {t.source}
               </legend>
               {sortFields(t.result.fields, 'cardinality').map((f) => {

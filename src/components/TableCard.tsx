@@ -14,10 +14,7 @@ import { MODE_LABELS } from './modeLabels.ts';
 function summaryText(table: LoadedTable): string {
   const s = summarizeCollapse(table.result.fields);
   const main = `${s.collapsed} of ${s.total} field${s.total === 1 ? '' : 's'} below IA/K ${COLLAPSED_BELOW}`;
-  const apart = [
-    ...(s.small > 0 ? [`${s.small} with fewer rows than K`] : []),
-    ...(s.zero > 0 ? [`${s.zero} with no spectrum, every row zero`] : []),
-  ];
+  const apart = [...(s.small > 0 ? [`${s.small} with fewer rows than K`] : []), ...(s.zero > 0 ? [`${s.zero} with no spectrum, every row zero`] : [])];
   const small = apart.length > 0 ? ` (${apart.join('; ')}: not counted)` : '';
   const worst = s.worst ? `. Lowest: ${s.worst.name}, IA/K ${formatRatio(s.worst.information_abundance / s.worst.dim)}` : '';
   return `${main}${small}${worst}.`;
@@ -34,33 +31,70 @@ export function TableCard({ table }: { table: LoadedTable }) {
   const dims = [...new Set(result.fields.map((f) => f.dim))].join('/');
   const summary = summarizeCollapse(result.fields);
 
-  const drawHeatmap = useCallback(
-    (width: number) => addHeatmapTooltip(renderSpectrumHeatmap(result.fields, { width }), result.fields),
-    [result],
-  );
-  const drawBars = useCallback(
-    (width: number) => renderIABars(result.fields, { width, order }),
-    [result, order],
-  );
+  const drawHeatmap = useCallback((width: number) => addHeatmapTooltip(renderSpectrumHeatmap(result.fields, { width }), result.fields), [result]);
+  const drawBars = useCallback((width: number) => renderIABars(result.fields, { width, order }), [result, order]);
 
   return (
-    <article className="table-card" data-testid="table-card" data-source={table.source} data-elapsed-ms={Math.round(table.elapsedMs)} aria-labelledby={`${table.id}-title`}>
+    <article
+      className="table-card"
+      data-testid="table-card"
+      data-source={table.source}
+      data-elapsed-ms={Math.round(table.elapsedMs)}
+      aria-labelledby={`${table.id}-title`}
+    >
       <header className="card-head">
         <div className="card-title">
-          <h2 id={`${table.id}-title`} title={table.source}>{table.source}</h2>
+          <h2 id={`${table.id}-title`} title={table.source}>
+            {table.source}
+          </h2>
           <p className="card-meta">
-            {table.origin === 'example' ? <span className="badge example">built-in example</span> : <span className="badge" data-testid="table-format">{table.format}</span>}
-            <span>{formatRows(rows)} rows × {dims}</span>
-            <span>{result.fields.length} field{result.fields.length === 1 ? '' : 's'}</span>
+            {table.origin === 'example' ? (
+              <span className="badge example">built-in example</span>
+            ) : (
+              <span className="badge" data-testid="table-format">
+                {table.format}
+              </span>
+            )}
+            <span>
+              {formatRows(rows)} rows × {dims}
+            </span>
+            <span>
+              {result.fields.length} field{result.fields.length === 1 ? '' : 's'}
+            </span>
             {table.origin === 'file' && <span>{formatBytes(table.bytes)}</span>}
-            <span title={`Gram: ${table.gramEngine}`}>{table.origin === 'example' ? 'generated and analysed' : 'analysed'} in {formatDuration(table.elapsedMs)}</span>
+            <span title={`Gram: ${table.gramEngine}`}>
+              {table.origin === 'example' ? 'generated and analysed' : 'analysed'} in {formatDuration(table.elapsedMs)}
+            </span>
             <span>{MODE_LABELS[result.options.mode]}</span>
           </p>
         </div>
         <div className="card-actions" role="group" aria-label={`Actions for ${table.source}`}>
-          <button type="button" className="ghost small" data-testid="export-json" onClick={() => downloadBlob(new Blob([resultToJSON(result)], { type: 'application/json' }), `${stem}-reclens.json`)}>JSON</button>
-          <button type="button" className="ghost small" data-testid="export-csv" onClick={() => downloadBlob(new Blob([resultToCSV(result)], { type: 'text/csv' }), `${stem}-reclens.csv`)}>CSV</button>
-          <button type="button" className="ghost small danger" data-testid="remove-table" aria-label={`Remove ${table.source}`} title="Remove this table" onClick={() => removeTable(table.id)}>Remove</button>
+          <button
+            type="button"
+            className="ghost small"
+            data-testid="export-json"
+            onClick={() => downloadBlob(new Blob([resultToJSON(result)], { type: 'application/json' }), `${stem}-reclens.json`)}
+          >
+            JSON
+          </button>
+          <button
+            type="button"
+            className="ghost small"
+            data-testid="export-csv"
+            onClick={() => downloadBlob(new Blob([resultToCSV(result)], { type: 'text/csv' }), `${stem}-reclens.csv`)}
+          >
+            CSV
+          </button>
+          <button
+            type="button"
+            className="ghost small danger"
+            data-testid="remove-table"
+            aria-label={`Remove ${table.source}`}
+            title="Remove this table"
+            onClick={() => removeTable(table.id)}
+          >
+            Remove
+          </button>
         </div>
       </header>
 
@@ -70,8 +104,17 @@ export function TableCard({ table }: { table: LoadedTable }) {
 
       <div className="sort-row" role="group" aria-label="Order fields by">
         <span className="muted">Order by</span>
-        <button type="button" className={`chip ${order === 'cardinality' ? 'active' : ''}`} aria-pressed={order === 'cardinality'} onClick={() => setSort('cardinality')}>rows</button>
-        <button type="button" className={`chip ${order === 'ia' ? 'active' : ''}`} aria-pressed={order === 'ia'} onClick={() => setSort('ia')}>IA</button>
+        <button
+          type="button"
+          className={`chip ${order === 'cardinality' ? 'active' : ''}`}
+          aria-pressed={order === 'cardinality'}
+          onClick={() => setSort('cardinality')}
+        >
+          rows
+        </button>
+        <button type="button" className={`chip ${order === 'ia' ? 'active' : ''}`} aria-pressed={order === 'ia'} onClick={() => setSort('ia')}>
+          IA
+        </button>
       </div>
       <ChartFigure testId="ia-bars" filename={`${stem}-ia-bars`} render={drawBars} className="bars" />
 

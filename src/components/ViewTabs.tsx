@@ -15,7 +15,15 @@ export function ViewTabs() {
   return (
     <nav className="view-tabs" role="tablist" aria-label="Views">
       {TABS.map((t) => (
-        <button key={t.view} type="button" role="tab" className="small" aria-selected={view === t.view} data-testid={t.testId} onClick={() => setUi({ view: t.view })}>
+        <button
+          key={t.view}
+          type="button"
+          role="tab"
+          className="small"
+          aria-selected={view === t.view}
+          data-testid={t.testId}
+          onClick={() => setUi({ view: t.view })}
+        >
           {t.label}
         </button>
       ))}

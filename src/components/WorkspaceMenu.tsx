@@ -23,17 +23,21 @@ export function WorkspaceMenu() {
 
   return (
     <details className="workspace-menu" ref={menu}>
-      <summary className="button ghost small" data-testid="workspace-menu">Workspace</summary>
+      <summary className="button ghost small" data-testid="workspace-menu">
+        Workspace
+      </summary>
       <div className="menu-body" role="group" aria-label="Workspace">
         <button
           type="button"
           className="ghost small"
           data-testid="workspace-export"
           disabled={busy}
-          onClick={() => void run(async () => {
-            const { blob, filename } = await actions.exportWorkspace();
-            downloadBlob(blob, filename);
-          })}
+          onClick={() =>
+            void run(async () => {
+              const { blob, filename } = await actions.exportWorkspace();
+              downloadBlob(blob, filename);
+            })
+          }
         >
           Export workspace…
         </button>
@@ -52,7 +56,13 @@ export function WorkspaceMenu() {
             }}
           />
         </label>
-        <button type="button" className="ghost small danger" data-testid="workspace-clear" disabled={busy} onClick={() => void run(() => actions.clearWorkspace())}>
+        <button
+          type="button"
+          className="ghost small danger"
+          data-testid="workspace-clear"
+          disabled={busy}
+          onClick={() => void run(() => actions.clearWorkspace())}
+        >
           Clear uploaded tables
         </button>
         <p className="hint">Keeps analysis results, not your files.</p>

@@ -9,9 +9,7 @@ export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'st
 
 /** The events the run loop emits for every family; `Checkpoint` and `Report` are the family's. */
 export type RunLoopEvent<Checkpoint, Report> =
-  | { type: 'status'; status: RunStatus; message?: string }
-  | { type: 'checkpoint'; step: number; checkpoint: Checkpoint }
-  | { type: 'final'; report: Report };
+  { type: 'status'; status: RunStatus; message?: string } | { type: 'checkpoint'; step: number; checkpoint: Checkpoint } | { type: 'final'; report: Report };
 
 /** A family's event stream: the loop's events plus the family's own (metrics, snapshots...). */
 export type RunEvent<FamilyEvent, Checkpoint, Report> = RunLoopEvent<Checkpoint, Report> | FamilyEvent;

@@ -5,7 +5,13 @@ const t = (name: string, analysable = true) => ({ name, shape: [10, 4], dtype: '
 
 describe('defaultTensorChoice', () => {
   it('picks the embedding tables of a checkpoint, not its MLP weights or optimiser moments', () => {
-    const tensors = [t('model.user_embedding.weight'), t('model.mlp.0.weight'), t('optimizer.state.0.exp_avg'), t('model.ItemEmbeddings.weight'), t('model.embedding_bias', false)];
+    const tensors = [
+      t('model.user_embedding.weight'),
+      t('model.mlp.0.weight'),
+      t('optimizer.state.0.exp_avg'),
+      t('model.ItemEmbeddings.weight'),
+      t('model.embedding_bias', false),
+    ];
     expect(defaultTensorChoice(tensors)).toEqual(['model.user_embedding.weight', 'model.ItemEmbeddings.weight']);
   });
 

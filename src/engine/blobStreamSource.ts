@@ -24,7 +24,11 @@ export function blobStreamSource(blob: Blob, name = (blob as File).name ?? 'blob
     size: blob.size,
     read(offset, length) {
       const n = Math.max(0, Math.min(blob.size, offset + length) - offset);
-      if (n < MIN_STREAM_BYTES) return blob.slice(offset, offset + n).arrayBuffer().then((b) => new Uint8Array(b));
+      if (n < MIN_STREAM_BYTES)
+        return blob
+          .slice(offset, offset + n)
+          .arrayBuffer()
+          .then((b) => new Uint8Array(b));
       if (stream?.offset !== offset) {
         void stream?.reader.cancel().catch(() => {});
         stream = { offset, reader: blob.slice(offset).stream().getReader({ mode: 'byob' }), tail: Promise.resolve() };

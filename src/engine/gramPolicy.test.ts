@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { BackendReport } from '../contracts/backend.ts';
 import { chooseGramEngine } from './gramPolicy.ts';
 
-const gpu = (isFallbackAdapter: boolean): BackendReport[] => [{ name: 'webgpu', available: true, isFallbackAdapter, probeMs: 1 }, { name: 'wasm', available: true, probeMs: 5 }];
+const gpu = (isFallbackAdapter: boolean): BackendReport[] => [
+  { name: 'webgpu', available: true, isFallbackAdapter, probeMs: 1 },
+  { name: 'wasm', available: true, probeMs: 5 },
+];
 const fastAndExact = { backendMs: 5, jsMs: 50, spectrumError: 1e-6 };
 
 describe('chooseGramEngine', () => {

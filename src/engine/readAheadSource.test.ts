@@ -21,9 +21,16 @@ describe('readAheadSource', () => {
     const src = countingSource(1000);
     const ra = readAheadSource(src, 100);
     const a = await ra.read(0, 300);
-    expect(src.calls).toEqual([[0, 300], [300, 300]]);
+    expect(src.calls).toEqual([
+      [0, 300],
+      [300, 300],
+    ]);
     const b = await ra.read(300, 300);
-    expect(src.calls).toEqual([[0, 300], [300, 300], [600, 300]]);
+    expect(src.calls).toEqual([
+      [0, 300],
+      [300, 300],
+      [600, 300],
+    ]);
     expect(b[0]).toBe(300 % 251);
     expect(a.length).toBe(300);
     const c = await ra.read(600, 300);
@@ -40,7 +47,13 @@ describe('readAheadSource', () => {
     expect(src.calls).toEqual([[0, 10]]);
     await ra.read(0, 200);
     await ra.read(500, 200); // not the range read ahead
-    expect(src.calls).toEqual([[0, 10], [0, 200], [200, 200], [500, 200], [700, 200]]);
+    expect(src.calls).toEqual([
+      [0, 10],
+      [0, 200],
+      [200, 200],
+      [500, 200],
+      [700, 200],
+    ]);
     expect((await ra.read(700, 200))[0]).toBe(700 % 251);
   });
 });

@@ -30,8 +30,15 @@ function expectSameGram(got: GramState, want: GramAccumulator): void {
 
 describe('splitRows', () => {
   it('cuts rows into contiguous near-equal ranges covering them once', () => {
-    expect(splitRows(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
-    expect(splitRows(2, 4)).toEqual([[0, 1], [1, 2]]);
+    expect(splitRows(10, 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 10],
+    ]);
+    expect(splitRows(2, 4)).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     expect(splitRows(0, 2)).toEqual([]);
   });
 });
@@ -43,7 +50,10 @@ describe('rowRangeGram', () => {
   for (const bigEndian of [false, true]) {
     it(`sums exactly the rows of its range (${bigEndian ? 'big-endian, decoded from a copy' : 'viewed in place'}), NaN rows excluded`, async () => {
       const { blob, layout, values } = table(rows, dim, bigEndian);
-      for (const [from, to] of [[0, rows], [3, 20_011]]) {
+      for (const [from, to] of [
+        [0, rows],
+        [3, 20_011],
+      ]) {
         const want = new GramAccumulator(dim, 'centered');
         want.add(values.subarray(from * dim, to * dim), to - from);
         const seen: number[] = [];

@@ -74,8 +74,5 @@ export const COLLAPSED_SOURCE = 'Example: collapsed model';
 
 /** The two built-in examples: near-isotropic rows, and rows whose spectrum decays faster the larger the field. */
 export function buildExampleTables(): ExampleTable[] {
-  return [
-    exampleTable(HEALTHY_SOURCE, () => 0.05, 1001),
-    exampleTable(COLLAPSED_SOURCE, (i) => [0.2, 0.3, 0.4, 0.6, 0.9, 1.2][i], 2002),
-  ];
+  return [exampleTable(HEALTHY_SOURCE, () => 0.05, 1001), exampleTable(COLLAPSED_SOURCE, (i) => [0.2, 0.3, 0.4, 0.6, 0.9, 1.2][i], 2002)];
 }

@@ -13,6 +13,9 @@ export function downloadBlob(blob: Blob, filename: string): void {
 
 /** A file-name-safe stem of a source name ("fields.npz" -> "fields"). */
 export function fileStem(source: string): string {
-  const stem = source.replace(/\.[a-z0-9]+$/i, '').replace(/[^a-z0-9._-]+/gi, '-').replace(/^-+|-+$/g, '');
+  const stem = source
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/[^a-z0-9._-]+/gi, '-')
+    .replace(/^-+|-+$/g, '');
   return stem || 'table';
 }

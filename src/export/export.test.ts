@@ -22,7 +22,13 @@ describe('CSV per RFC 4180', () => {
     expect([NaN, Infinity, -Infinity, null, undefined].map(csvField)).toEqual(['', '', '', '', '']);
   });
   it('ends every record, the last too, with CRLF and quotes header cells like any other', () => {
-    const csv = toCsv({ header: ['field', 'IA, of K'], rows: [['user,id', 3], ['item', NaN]] });
+    const csv = toCsv({
+      header: ['field', 'IA, of K'],
+      rows: [
+        ['user,id', 3],
+        ['item', NaN],
+      ],
+    });
     expect(csv).toBe('field,"IA, of K"\r\n"user,id",3\r\nitem,\r\n');
   });
   it('reads back to the same cells with a strict RFC 4180 reader', () => {
@@ -34,10 +40,37 @@ describe('CSV per RFC 4180', () => {
 describe('chart tables', () => {
   it('line series in long format, labels quoted, spread 0 when absent', () => {
     expect(toCsv(seriesTable([{ label: 'a,b', points: [{ x: 1, y: 2 }] }], 'step', 'loss'))).toBe('series,step,loss\r\n"a,b",1,2\r\n');
-    expect(toCsv(seriesTable([{ label: 'a', points: [{ x: 1, y: 2, spread: 0.5 }, { x: 2, y: 3 }] }], 'size', 'ia', 'sd'))).toBe('series,size,ia,sd\r\na,1,2,0.5\r\na,2,3,0\r\n');
+    expect(
+      toCsv(
+        seriesTable(
+          [
+            {
+              label: 'a',
+              points: [
+                { x: 1, y: 2, spread: 0.5 },
+                { x: 2, y: 3 },
+              ],
+            },
+          ],
+          'size',
+          'ia',
+          'sd',
+        ),
+      ),
+    ).toBe('series,size,ia,sd\r\na,1,2,0.5\r\na,2,3,0\r\n');
   });
   it('interaction matrix in display order (raw IA ascending)', () => {
-    const csv = toCsv(interactionTable({ fields: ['x', 'y', 'z'], rawIa: [3, 1, 2], ia: [[3, 1.5, 2], [1, 1, 1.2], [2, 1.1, 2]] })).split('\r\n');
+    const csv = toCsv(
+      interactionTable({
+        fields: ['x', 'y', 'z'],
+        rawIa: [3, 1, 2],
+        ia: [
+          [3, 1.5, 2],
+          [1, 1, 1.2],
+          [2, 1.1, 2],
+        ],
+      }),
+    ).split('\r\n');
     expect(csv[0]).toBe('field (raw IA ascending),raw_ia,y,z,x');
     expect(csv[1]).toBe('y,1,1,1.2,1');
   });

@@ -1,6 +1,17 @@
 /** Standalone copies of rendered charts: SVG text with inline styles, and a 2x PNG. Nothing leaves the browser. */
 
-const STYLE_PROPS = ['font-family', 'font-size', 'font-weight', 'font-variant-numeric', 'fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'visibility'];
+const STYLE_PROPS = [
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-variant-numeric',
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'opacity',
+  'visibility',
+];
 
 /** Serialises an svg with computed styles inlined and hover-only parts (tooltips) dropped. */
 export function serializeSvg(svg: SVGSVGElement): string {
@@ -44,9 +55,7 @@ export async function pngBlob(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.scale(scale, scale);
     ctx.drawImage(img, 0, 0, width, height);
-    return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed.'))), 'image/png'),
-    );
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed.'))), 'image/png'));
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -6,8 +6,16 @@ import { lesson5 } from './lesson5Stem.ts';
 
 const model = (name: string, tables: [string, string], separated: number) => ({ name, tables, separated }) as MtlModelDistances;
 const result: MtlConflictResult = {
-  tasks: ['click', 'like'], pairs: 400, conflictPairs: 52, steps: 60,
-  models: [model('single-task', ['click', 'like'], NaN), model('shared-bottom', ['shared', 'shared'], 0), model('mmoe', ['shared', 'shared'], 0.02), model('stem', ['click', 'like'], 0.4)],
+  tasks: ['click', 'like'],
+  pairs: 400,
+  conflictPairs: 52,
+  steps: 60,
+  models: [
+    model('single-task', ['click', 'like'], NaN),
+    model('shared-bottom', ['shared', 'shared'], 0),
+    model('mmoe', ['shared', 'shared'], 0.02),
+    model('stem', ['click', 'like'], 0.4),
+  ],
 };
 
 describe('conflict facts', () => {
@@ -18,14 +26,19 @@ describe('conflict facts', () => {
 
   it('averages entanglement per field over snapshots, skipping NaN', () => {
     const snaps = [{ arms: { adam: { entanglement: [0.2, -0.4, NaN] } } }, { arms: { adam: { entanglement: [0.4, -0.2, NaN] } } }];
-    expect(entanglementByField(['user', 'item', 'ctx'], snaps)).toEqual([{ field: 'item', cosine: expect.closeTo(-0.3) }, { field: 'user', cosine: expect.closeTo(0.3) }]);
+    expect(entanglementByField(['user', 'item', 'ctx'], snaps)).toEqual([
+      { field: 'item', cosine: expect.closeTo(-0.3) },
+      { field: 'user', cosine: expect.closeTo(0.3) },
+    ]);
   });
 
   it('reads the measure into the lesson, and says when STEM does not separate more', () => {
     const base = createStudioStore().getState();
     const done = (r: MtlConflictResult) => lesson5.steps([], { ...base, mtlConflict: { phase: 'done', progress: null, result: r, error: null } });
     const steps = done(result);
-    expect(Array.isArray(steps) && steps[1].text).toContain('52 are conflict pairs (60 steps per model). STEM separates 40.0 % of them; the best shared table (mmoe) 2.0 %');
+    expect(Array.isArray(steps) && steps[1].text).toContain(
+      '52 are conflict pairs (60 steps per model). STEM separates 40.0 % of them; the best shared table (mmoe) 2.0 %',
+    );
     const tie = done({ ...result, models: result.models.map((m) => (m.name === 'stem' ? { ...m, separated: 0.01 } : m)) });
     expect(Array.isArray(tie) && tie[1].text).toContain('more steps per model are needed');
   });

@@ -17,11 +17,21 @@ export function conflictFacts(r: MtlConflictResult): ConflictFacts | null {
   const shared = r.models.filter((m) => m.tables[0] === 'shared' && m.name !== 'single-task' && Number.isFinite(m.separated));
   if (!stem || !Number.isFinite(stem.separated) || shared.length === 0 || r.conflictPairs === 0) return null;
   const best = shared.reduce((a, b) => (b.separated > a.separated ? b : a));
-  return { tasks: r.tasks, pairs: r.pairs, conflictPairs: r.conflictPairs, steps: r.steps, stem: stem.separated, bestShared: { name: best.name, separated: best.separated } };
+  return {
+    tasks: r.tasks,
+    pairs: r.pairs,
+    conflictPairs: r.conflictPairs,
+    steps: r.steps,
+    stem: stem.separated,
+    bestShared: { name: best.name, separated: best.separated },
+  };
 }
 
 /** Per field, the mean over snapshots of the two tasks' gradient cosine on the shared embedding (Adam), lowest first. */
-export function entanglementByField(fields: readonly string[], snapshots: readonly { arms: { adam: { entanglement: number[] } } }[]): { field: string; cosine: number }[] {
+export function entanglementByField(
+  fields: readonly string[],
+  snapshots: readonly { arms: { adam: { entanglement: number[] } } }[],
+): { field: string; cosine: number }[] {
   return fields
     .map((field, k) => {
       const xs = snapshots.map((s) => s.arms.adam.entanglement[k]).filter((x): x is number => Number.isFinite(x));

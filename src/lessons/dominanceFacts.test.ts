@@ -7,15 +7,34 @@ import { dominanceFacts } from './dominanceFacts.ts';
 import { lesson4 } from './lesson4AdaTask.ts';
 
 const arm = (emb: number[], top: number[]): MtlArmSnapshot => ({
-  dominance: [{ layer: 'embedding', parameters: 10, meanRau: emb, argmaxShare: emb, histogram: [] }, { layer: 'top', parameters: 10, meanRau: top, argmaxShare: top, histogram: [] }],
+  dominance: [
+    { layer: 'embedding', parameters: 10, meanRau: emb, argmaxShare: emb, histogram: [] },
+    { layer: 'top', parameters: 10, meanRau: top, argmaxShare: top, histogram: [] },
+  ],
   cosine: [],
   entanglement: [],
 });
-const metrics = (a: number, b: number) => [{ task: 'click', auc: a, logloss: 0.5, gauc: a, rows: 2000, positives: 587 }, { task: 'like', auc: b, logloss: 0.5, gauc: b, rows: 2000, positives: 65 }];
+const metrics = (a: number, b: number) => [
+  { task: 'click', auc: a, logloss: 0.5, gauc: a, rows: 2000, positives: 587 },
+  { task: 'like', auc: b, logloss: 0.5, gauc: b, rows: 2000, positives: 65 },
+];
 
 const run: MtlRun = {
-  id: 'm', label: 'x', form: DEFAULT_MULTITASK_FORM, datasetName: 'd', createdAt: 0, status: 'done', step: 150, epoch: 1, stepsPerSecond: 1, backend: 'cpu', sharedParameters: 1,
-  tasks: ['click', 'like'], fields: [], layers: ['embedding', 'top'], losses: [],
+  id: 'm',
+  label: 'x',
+  form: DEFAULT_MULTITASK_FORM,
+  datasetName: 'd',
+  createdAt: 0,
+  status: 'done',
+  step: 150,
+  epoch: 1,
+  stepsPerSecond: 1,
+  backend: 'cpu',
+  sharedParameters: 1,
+  tasks: ['click', 'like'],
+  fields: [],
+  layers: ['embedding', 'top'],
+  losses: [],
   snapshots: [{ step: 150, arms: { adam: arm([0.78, 0.22], [0.6, 0.4]), alt: arm([0.61, 0.39], [0.55, 0.45]) } }],
   metrics: [{ step: 150, all: { adam: metrics(0.8, 0.7), alt: metrics(0.801, 0.72) }, comparable: { adam: [], alt: [] } }],
 };

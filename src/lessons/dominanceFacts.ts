@@ -37,6 +37,14 @@ export function dominanceFacts(run: MtlRun): DominanceFacts | null {
   if (layers.length === 0) return null;
   const worst = layers.reduce((a, b) => (b.adam.rau > a.adam.rau ? b : a));
   const m = run.metrics[run.metrics.length - 1];
-  const auc = m ? run.tasks.map((task, k) => ({ task, adam: m.all.adam[k]?.auc ?? NaN, alt: m.all.alt[k]?.auc ?? NaN, positives: m.all.adam[k]?.positives ?? 0, rows: m.all.adam[k]?.rows ?? 0 })) : [];
+  const auc = m
+    ? run.tasks.map((task, k) => ({
+        task,
+        adam: m.all.adam[k]?.auc ?? NaN,
+        alt: m.all.alt[k]?.auc ?? NaN,
+        positives: m.all.adam[k]?.positives ?? 0,
+        rows: m.all.adam[k]?.rows ?? 0,
+      }))
+    : [];
   return { tasks: run.tasks, step: last.step, worst, layers, auc };
 }

@@ -5,12 +5,35 @@ import { DEFAULT_TRAINING_FORM, type TrainingRun } from '../state/trainingSlice.
 import { interactionFacts, interactionRun } from './interactionFacts.ts';
 import { lesson2 } from './lesson2Interaction.ts';
 
-const field = (name: string, rows: number, ia: number): FieldResult => ({ name, rows, dim: 8, singular_values: [], normalized_spectrum: [], information_abundance: ia, effective_rank: ia, excluded_rows: 0 });
+const field = (name: string, rows: number, ia: number): FieldResult => ({
+  name,
+  rows,
+  dim: 8,
+  singular_values: [],
+  normalized_spectrum: [],
+  information_abundance: ia,
+  effective_rank: ia,
+  excluded_rows: 0,
+});
 
 function run(ia: number[][]): TrainingRun {
   return {
-    id: 'r1', label: 'x', form: { ...DEFAULT_TRAINING_FORM, kind: 'dcnv2', dim: 8 }, datasetName: 'tiny', createdAt: 0, status: 'done', step: 90, epoch: 3, stepsPerEpoch: 30,
-    parameters: 1, backend: 'cpu', samplesPerSecond: 1, losses: [], evals: [], interaction: { fields: ['a', 'b', 'c'], ia, rawIa: [2.5, 6, 7] }, final: null,
+    id: 'r1',
+    label: 'x',
+    form: { ...DEFAULT_TRAINING_FORM, kind: 'dcnv2', dim: 8 },
+    datasetName: 'tiny',
+    createdAt: 0,
+    status: 'done',
+    step: 90,
+    epoch: 3,
+    stepsPerEpoch: 30,
+    parameters: 1,
+    backend: 'cpu',
+    samplesPerSecond: 1,
+    losses: [],
+    evals: [],
+    interaction: { fields: ['a', 'b', 'c'], ia, rawIa: [2.5, 6, 7] },
+    final: null,
     spectra: [
       { step: 5, sets: [[field('a', 3, 2.6), field('b', 100, 7), field('c', 1000, 7.5)]] },
       { step: 90, sets: [[field('a', 3, 2.5), field('b', 100, 6), field('c', 1000, 7)]] },
@@ -20,7 +43,13 @@ function run(ia: number[][]): TrainingRun {
 
 describe('interaction facts', () => {
   it('finds the smallest field and the columns it drags down', () => {
-    const f = interactionFacts(run([[2.5, 5, 6], [2, 6, 6], [2.2, 5.5, 7]]))!;
+    const f = interactionFacts(
+      run([
+        [2.5, 5, 6],
+        [2, 6, 6],
+        [2.2, 5.5, 7],
+      ]),
+    )!;
     expect(f.smallest.name).toBe('a');
     expect(f.smallest.seenBy).toBeCloseTo((2 + 2.2) / 2);
     expect(f.othersSeenBy).toBeCloseTo(((5 + 5.5) / 2 + (6 + 6) / 2) / 2);
@@ -29,11 +58,25 @@ describe('interaction facts', () => {
   });
 
   it('says so when the smallest field is not the lowest column', () => {
-    const f = interactionFacts(run([[2.5, 1, 6], [4, 6, 6], [4, 1.5, 7]]))!;
+    const f = interactionFacts(
+      run([
+        [2.5, 1, 6],
+        [4, 6, 6],
+        [4, 1.5, 7],
+      ]),
+    )!;
     expect(f.smallestRank).toBe(2);
     expect(f.lowest.name).toBe('b');
     const store = createStudioStore();
-    store.setState({ trainingRuns: [run([[2.5, 1, 6], [4, 6, 6], [4, 1.5, 7]])] });
+    store.setState({
+      trainingRuns: [
+        run([
+          [2.5, 1, 6],
+          [4, 6, 6],
+          [4, 1.5, 7],
+        ]),
+      ],
+    });
     const steps = lesson2.steps([], store.getState());
     if (!Array.isArray(steps)) throw new Error('blocked');
     expect(steps[2].text).toContain('a (3 values), has IA 2.50 of 8');
@@ -42,7 +85,11 @@ describe('interaction facts', () => {
   });
 
   it('only reads finished DCNv2 runs', () => {
-    const r = run([[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
+    const r = run([
+      [1, 1, 1],
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     expect(interactionRun([{ ...r, form: { ...r.form, kind: 'dnn' } }], null)).toBeNull();
     const steps = lesson2.steps([], { ...createStudioStore().getState(), trainingRuns: [{ ...r, status: 'running' }] });
     expect(Array.isArray(steps) && steps[2].text).toContain('Nothing has been trained yet');

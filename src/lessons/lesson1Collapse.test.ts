@@ -9,8 +9,12 @@ import { lesson1 } from './lesson1Collapse.ts';
 
 const results = createStudioStore().getState();
 const noControllers: LessonActionContext = {
-  training: () => { throw new Error('lesson 1 trains nothing'); },
-  multitask: () => { throw new Error('lesson 1 trains nothing'); },
+  training: () => {
+    throw new Error('lesson 1 trains nothing');
+  },
+  multitask: () => {
+    throw new Error('lesson 1 trains nothing');
+  },
 };
 
 function loaded(): LoadedTable[] {
@@ -21,7 +25,16 @@ function loaded(): LoadedTable[] {
 
 describe('collapse facts', () => {
   it('reads counts and extremes off a spectrum', () => {
-    const f = { name: 'x', rows: 10, dim: 4, singular_values: [], normalized_spectrum: [1, 0.5, 0.05, 0], information_abundance: 1.55, effective_rank: 2, excluded_rows: 0 };
+    const f = {
+      name: 'x',
+      rows: 10,
+      dim: 4,
+      singular_values: [],
+      normalized_spectrum: [1, 0.5, 0.05, 0],
+      information_abundance: 1.55,
+      effective_rank: 2,
+      excluded_rows: 0,
+    };
     expect(valuesAboveTenth(f)).toBe(2);
     expect(smallestValue(f)).toEqual({ value: 0.05, index: 3 });
     expect(dimensionsUsed(f)).toBe(2);
@@ -43,10 +56,16 @@ describe('lesson 1', () => {
     if (!Array.isArray(steps)) throw new Error('blocked');
     expect(steps).toHaveLength(6);
     const item = tables.find((t) => t.source === COLLAPSED_SOURCE)!.result.fields.find((f) => f.name === 'item_id')!;
-    expect(steps[2].text).toContain(`IA ${item.information_abundance.toFixed(2)}: it uses about ${Math.round(item.information_abundance)} of its 32 dimensions`);
+    expect(steps[2].text).toContain(
+      `IA ${item.information_abundance.toFixed(2)}: it uses about ${Math.round(item.information_abundance)} of its 32 dimensions`,
+    );
     expect(steps[2].preset).toEqual({ view: 'collapse', sort: 'ia' });
     // Changing the data changes the claim: nothing is hard-coded.
-    const altered = tables.map((t) => t.source !== COLLAPSED_SOURCE ? t : { ...t, result: { ...t.result, fields: t.result.fields.map((f) => f.name === 'item_id' ? { ...f, information_abundance: 9.4 } : f) } });
+    const altered = tables.map((t) =>
+      t.source !== COLLAPSED_SOURCE
+        ? t
+        : { ...t, result: { ...t.result, fields: t.result.fields.map((f) => (f.name === 'item_id' ? { ...f, information_abundance: 9.4 } : f)) } },
+    );
     const again = lesson1.steps(altered, results);
     expect(Array.isArray(again) && again[2].text).toContain('IA 9.40: it uses about 9 of its 32 dimensions');
   });

@@ -67,7 +67,8 @@ function steps(f: CollapseFacts): LessonStep[] {
       preset: { view: 'collapse' },
       action: { id: 'curves-user-id', label: `Show ${user.name} of both tables` },
       chart: { selector: '[data-testid="spectrum-curves"]', name: 'the spectrum curves' },
-      lookFor: 'Solid lines belong to the first table, dashed lines to the second. A line that drops steeply within the first few indices is a collapsed field; a flat line is a healthy one.',
+      lookFor:
+        'Solid lines belong to the first table, dashed lines to the second. A line that drops steeply within the first few indices is a collapsed field; a flat line is a healthy one.',
     },
     {
       title: 'Compare the tables field by field',
@@ -82,7 +83,7 @@ function steps(f: CollapseFacts): LessonStep[] {
     {
       title: 'Now look at your own table',
       text:
-        'Drop an .npy, .npz, .safetensors or Embedding Projector TSV of your model\'s embeddings (a concatenated table works too: give its field sizes). ' +
+        "Drop an .npy, .npz, .safetensors or Embedding Projector TSV of your model's embeddings (a concatenated table works too: give its field sizes). " +
         'The file is read by a Web Worker in this tab; nothing is uploaded. ' +
         'The new card gets the same heatmap and IA bars, and the comparison lines it up against the examples by field name.',
       preset: { view: 'collapse' },

@@ -9,7 +9,8 @@ const NOT_RUN = 'Nothing has been trained yet: press the ▶ button below (it ta
 function drag(f: InteractionFacts): string {
   const s = f.smallest;
   const head = `The field with the fewest values, ${s.name} (${s.rows} values), has IA ${two(s.ownIa)} of ${f.dim}. The other fields, crossed with it, keep a mean IA of ${two(s.seenBy)}; crossed with the remaining fields they keep ${two(f.othersSeenBy)} on average. `;
-  if (f.smallestRank === 1) return `${head}Its column is the lowest of all ${f.columns.length}: in this run the weakest field is the one that squeezes the others most.`;
+  if (f.smallestRank === 1)
+    return `${head}Its column is the lowest of all ${f.columns.length}: in this run the weakest field is the one that squeezes the others most.`;
   return (
     `${head}In this run its column ranks ${f.smallestRank} of ${f.columns.length} from the bottom, so cardinality alone does not decide it here: ` +
     `the lowest column is ${f.lowest.name} (${f.lowest.rows} values, own IA ${two(f.lowest.ownIa)}, others crossed with it ${two(f.lowest.seenBy)}). The paper's bound is on the crossing field's own IA, which a small field caps but a large one can also lose in training.`
@@ -30,7 +31,7 @@ function steps(f: InteractionFacts | null): LessonStep[] {
     {
       title: 'Feature crosses share their dimensions',
       text:
-        'DCNv2, like most CTR models, learns explicit crosses between fields: its first cross layer multiplies every field\'s embedding by a matrix block W[j,i] for every other field j. ' +
+        "DCNv2, like most CTR models, learns explicit crosses between fields: its first cross layer multiplies every field's embedding by a matrix block W[j,i] for every other field j. " +
         'Guo et al. (ICML 2024, "On the Embedding Collapse when Scaling up Recommendation Models") showed that the product can only be as rich as the poorer of the two: if field j spans few directions, field i seen through j spans few too, and training pushes i\'s own embedding down with it. ' +
         'A field with 3 possible values can span at most 3 directions, however large K is. ' +
         'The preset picks the tiny synthetic CTR dataset (8 fields, 2 to 1000 values each) and a small DCNv2 with K = 8.',
@@ -40,18 +41,17 @@ function steps(f: InteractionFacts | null): LessonStep[] {
       lookFor: f ? `The run finished at step ${f.steps}; the charts below are filled in.` : NOT_RUN,
     },
     {
-      title: 'Each field\'s IA while it trains',
-      text:
-        'Information abundance (IA = Σ sᵢ / s₁ over a field\'s row-normalised embedding; lesson 1) is taken every 5 steps. ' +
-        (f ? driftText(f) : NOT_RUN),
+      title: "Each field's IA while it trains",
+      text: "Information abundance (IA = Σ sᵢ / s₁ over a field's row-normalised embedding; lesson 1) is taken every 5 steps. " + (f ? driftText(f) : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="ia-lines"]', name: 'the IA-over-steps lines' },
-      lookFor: 'One line per field. Fields with fewer than K values sit at or below their value count from the start; watch whether the large fields\' lines fall while the small ones stay flat.',
+      lookFor:
+        "One line per field. Fields with fewer than K values sit at or below their value count from the start; watch whether the large fields' lines fall while the small ones stay flat.",
     },
     {
       title: 'The interaction matrix: field i as seen by field j',
       text:
-        'Cell (i, j) is the IA of field i\'s rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. ' +
+        "Cell (i, j) is the IA of field i's rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. " +
         (f ? drag(f) : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="interaction-matrix"]', name: 'the interaction matrix' },
@@ -67,7 +67,9 @@ function steps(f: InteractionFacts | null): LessonStep[] {
         'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs.',
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="embedding-dim-input"]', name: 'the dim field of the form' },
-      lookFor: f ? `Whether ${f.smallest.name}'s column stays pale when K grows (here it is ${two(f.smallest.seenBy)} at K = ${f.dim}).` : 'Whether the palest columns stay pale when K grows.',
+      lookFor: f
+        ? `Whether ${f.smallest.name}'s column stays pale when K grows (here it is ${two(f.smallest.seenBy)} at K = ${f.dim}).`
+        : 'Whether the palest columns stay pale when K grows.',
     },
   ];
 }

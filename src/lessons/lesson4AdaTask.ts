@@ -10,15 +10,18 @@ const NOT_RUN = 'Nothing has been trained yet: press the button in the first ste
 function shareText(f: DominanceFacts): string {
   const w = f.worst;
   const even = 1 / f.tasks.length;
-  const moved = w.alt.rau < w.adam.rau
-    ? `AdaTask brings the largest share there down to ${two(w.alt.rau)} (${w.alt.task}), closer to the even ${two(even)}.`
-    : `AdaTask does not bring it closer to the even ${two(even)} in this run: its largest share there is ${two(w.alt.rau)} (${w.alt.task}).`;
+  const moved =
+    w.alt.rau < w.adam.rau
+      ? `AdaTask brings the largest share there down to ${two(w.alt.rau)} (${w.alt.task}), closer to the even ${two(even)}.`
+      : `AdaTask does not bring it closer to the even ${two(even)} in this run: its largest share there is ${two(w.alt.rau)} (${w.alt.task}).`;
   return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}. ${moved}`;
 }
 
 function aucText(f: DominanceFacts): string {
   if (f.auc.length === 0) return 'No evaluation has arrived yet.';
-  const rows = f.auc.map((a) => `${a.task}: Adam ${a.adam.toFixed(4)}, AdaTask ${a.alt.toFixed(4)} (${a.alt >= a.adam ? '+' : '−'}${Math.abs(a.alt - a.adam).toFixed(4)})`);
+  const rows = f.auc.map(
+    (a) => `${a.task}: Adam ${a.adam.toFixed(4)}, AdaTask ${a.alt.toFixed(4)} (${a.alt >= a.adam ? '+' : '−'}${Math.abs(a.alt - a.adam).toFixed(4)})`,
+  );
   const rare = f.auc.reduce((a, b) => (b.positives < a.positives ? b : a));
   const se = aucStandardError(rare.adam, rare.positives, rare.rows - rare.positives);
   return (
@@ -34,7 +37,7 @@ function steps(f: DominanceFacts | null): LessonStep[] {
       text:
         'A multi-task recommender predicts several labels (click, like, purchase…) from shared embeddings and layers. ' +
         'Yang et al. (AAAI 2023, "AdaTask") observed that with Adam the task with the larger, denser gradients ends up driving most updates of those shared parameters, and the rare task is starved. ' +
-        'Their fix keeps Adam\'s per-parameter step-size statistics separately for each task, so every task\'s update is normalised on its own scale. ' +
+        "Their fix keeps Adam's per-parameter step-size statistics separately for each task, so every task's update is normalised on its own scale. " +
         'The preset picks synthetic data with a frequent task (click, 30 % positives) and a rare one (like, 3 %), a shared-bottom model, and trains Adam and AdaTask from the same start on the same batches.',
       preset: DOMINANCE_PRESET,
       action: RUN,
@@ -44,24 +47,25 @@ function steps(f: DominanceFacts | null): LessonStep[] {
     {
       title: 'Task dominance per shared layer',
       text:
-        'rAU (relative accumulated update) is each task\'s share of the recent squared updates a parameter received; averaged over a layer it says which task drives it. With two tasks 0.5 is balance. ' +
+        "rAU (relative accumulated update) is each task's share of the recent squared updates a parameter received; averaged over a layer it says which task drives it. With two tasks 0.5 is balance. " +
         (f ? shareText(f) : NOT_RUN),
       preset: DOMINANCE_PRESET,
       chart: { selector: '[data-testid="dominance-chart"]', name: 'the dominance bars' },
-      lookFor: 'Each bar is one layer under one optimiser, split by task. Compare the Adam bar of a layer with the AdaTask bar beside it: a more even split means less dominance.',
+      lookFor:
+        'Each bar is one layer under one optimiser, split by task. Compare the Adam bar of a layer with the AdaTask bar beside it: a more even split means less dominance.',
     },
     {
       title: 'Does balance buy accuracy?',
       text: f ? aucText(f) : NOT_RUN,
       preset: DOMINANCE_PRESET,
       chart: { selector: '[data-testid="mtl-metrics"]', name: 'the metrics table' },
-      lookFor: 'The rare task\'s row: it is the one Adam starves, so it is where balance should show first.',
+      lookFor: "The rare task's row: it is the one Adam starves, so it is where balance should show first.",
     },
     {
       title: 'Do the tasks pull the same way?',
       text:
         'The gradient cosine between tasks, per shared layer, says whether they agree (near 1), are unrelated (near 0) or conflict (negative). ' +
-        'Dominance matters most when they conflict: then the dominant task\'s updates undo the other\'s. This data has mildly conflicting item preferences (ρ = −0.3).',
+        "Dominance matters most when they conflict: then the dominant task's updates undo the other's. This data has mildly conflicting item preferences (ρ = −0.3).",
       preset: DOMINANCE_PRESET,
       chart: { selector: '[data-testid="cosine-matrix"]', name: 'the gradient cosine matrix' },
       lookFor: 'Off-diagonal cells: negative values mark layers where the tasks pull apart.',

@@ -8,9 +8,10 @@ const TRAIN = { id: 'mtl-train', label: `Train on the conflicting data (${CONFLI
 const NOT_RUN = 'The measure has not run yet: press the button in the first step, and this text fills in with its numbers.';
 
 function separationText(f: ConflictFacts): string {
-  const verdict = f.stem > f.bestShared.separated
-    ? `STEM separates ${pct(f.stem)} of them; the best shared table (${f.bestShared.name}) ${pct(f.bestShared.separated)}.`
-    : `In this short run STEM separates ${pct(f.stem)}, no more than the best shared table (${f.bestShared.name}, ${pct(f.bestShared.separated)}): more steps per model are needed to see the effect.`;
+  const verdict =
+    f.stem > f.bestShared.separated
+      ? `STEM separates ${pct(f.stem)} of them; the best shared table (${f.bestShared.name}) ${pct(f.bestShared.separated)}.`
+      : `In this short run STEM separates ${pct(f.stem)}, no more than the best shared table (${f.bestShared.name}, ${pct(f.bestShared.separated)}): more steps per model are needed to see the effect.`;
   return `Of ${f.pairs} frequent test (user, item) pairs, ${f.conflictPairs} are conflict pairs (${f.steps} steps per model). ${verdict}`;
 }
 
@@ -41,17 +42,17 @@ function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {
     {
       title: 'Conflict pairs: far for one task, near for the other',
       text:
-        'Single-task models define the truth: a conflict pair is one the first task\'s model puts far apart (above its 60th percentile distance) and the second puts close (at or below its 40th). ' +
+        "Single-task models define the truth: a conflict pair is one the first task's model puts far apart (above its 60th percentile distance) and the second puts close (at or below its 40th). " +
         'Each shared-embedding model is then asked the same question with its one table; STEM with its two task slices. ' +
         (f ? separationText(f) : NOT_RUN),
       preset: CONFLICT_PRESET,
       chart: { selector: '[data-testid="distance-histograms"]', name: 'the distance histograms' },
-      lookFor: 'Per model and task, conflict pairs (coloured) against all pairs: for STEM, conflict pairs should sit at the far end for one task and the near end for the other.',
+      lookFor:
+        'Per model and task, conflict pairs (coloured) against all pairs: for STEM, conflict pairs should sit at the far end for one task and the near end for the other.',
     },
     {
       title: 'Both distances at once',
-      text:
-        'The joint histogram plots each conflict pair\'s distance under the first task\'s table (x) against the second\'s (y). A shared table can only put pairs on the diagonal; separated pairs sit in the upper-left or lower-right.',
+      text: "The joint histogram plots each conflict pair's distance under the first task's table (x) against the second's (y). A shared table can only put pairs on the diagonal; separated pairs sit in the upper-left or lower-right.",
       preset: CONFLICT_PRESET,
       chart: { selector: '[data-testid="joint-histogram"]', name: 'the joint histograms' },
       lookFor: 'Mass off the diagonal in the STEM panel only.',
@@ -59,12 +60,12 @@ function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {
     {
       title: 'Where the gradients fight',
       text:
-        'During ordinary training the same conflict shows up as opposing gradients: the cosine of the two tasks\' gradients on each field\'s embedding rows. ' +
+        "During ordinary training the same conflict shows up as opposing gradients: the cosine of the two tasks' gradients on each field's embedding rows. " +
         entanglementText(results),
       preset: CONFLICT_PRESET,
       action: TRAIN,
       chart: { selector: '[data-testid="entanglement-heatmap"]', name: 'the entanglement heatmap' },
-      lookFor: 'Red (negative) cells: fields whose shared rows the two tasks pull in opposite directions; those are the rows STEM\'s task slices relieve.',
+      lookFor: "Red (negative) cells: fields whose shared rows the two tasks pull in opposite directions; those are the rows STEM's task slices relieve.",
     },
   ];
 }
@@ -72,7 +73,7 @@ function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {
 export const lesson5: Lesson = {
   id: 5,
   title: 'When tasks disagree: interest entanglement (STEM)',
-  summary: 'Conflict pairs measured on five models: shared tables cannot separate them, STEM\'s task slices can.',
+  summary: "Conflict pairs measured on five models: shared tables cannot separate them, STEM's task slices can.",
   steps(_tables, results) {
     const r = results.mtlConflict.phase === 'done' ? results.mtlConflict.result : null;
     return steps(r ? conflictFacts(r) : null, results);

@@ -27,7 +27,12 @@ export function whenState(store: StudioStore, ready: (s: StudioState) => boolean
 
 /** Adds whichever built-in example is not loaded (they regenerate identically every time). */
 function loadExamples(store: StudioStore): void {
-  const loaded = new Set(store.getState().tables.filter((t) => t.origin === 'example').map((t) => t.source));
+  const loaded = new Set(
+    store
+      .getState()
+      .tables.filter((t) => t.origin === 'example')
+      .map((t) => t.source),
+  );
   for (const t of buildExampleTables()) if (!loaded.has(t.source)) store.getState().addTable(t);
 }
 

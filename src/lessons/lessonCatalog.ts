@@ -6,7 +6,12 @@ import { lesson5 } from './lesson5Stem.ts';
 import type { Lesson, LessonEntry } from './lessonTypes.ts';
 
 /** Every lesson in teaching order. */
-export const LESSONS: LessonEntry[] = [lesson1, lesson2, lesson3, lesson4, lesson5].map((lesson) => ({ id: lesson.id, title: lesson.title, available: true, lesson }));
+export const LESSONS: LessonEntry[] = [lesson1, lesson2, lesson3, lesson4, lesson5].map((lesson) => ({
+  id: lesson.id,
+  title: lesson.title,
+  available: true,
+  lesson,
+}));
 
 export function findLesson(id: number): Lesson | null {
   const entry = LESSONS.find((l) => l.id === id);

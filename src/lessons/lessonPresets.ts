@@ -3,7 +3,16 @@ import type { LessonPreset } from './lessonTypes.ts';
 
 /** The tiny CTR dataset with small, fast settings: a run takes seconds on a laptop CPU. */
 export const TINY_TRAIN: LessonPreset = {
-  view: 'train', tds: 'synthetic-ctr-tiny', tsets: 1, tsize: 1, tmlp: '32', tlr: 0.01, twd: 1e-6, tbs: 128, tpat: 0, tseed: 1,
+  view: 'train',
+  tds: 'synthetic-ctr-tiny',
+  tsets: 1,
+  tsize: 1,
+  tmlp: '32',
+  tlr: 0.01,
+  twd: 1e-6,
+  tbs: 128,
+  tpat: 0,
+  tseed: 1,
 };
 
 /** Lesson 2: DCNv2 with dim 8, three epochs, a spectrum and interaction matrix every 5 steps. */
@@ -15,7 +24,15 @@ export const SCALING_PRESET: LessonPreset = { ...TINY_TRAIN, tmodel: 'dcnv2', td
 
 /** Lesson 4: imbalanced tasks (click 30 %, like 3 %), shared-bottom, Adam vs AdaTask. */
 export const DOMINANCE_PRESET: LessonPreset = {
-  view: 'multitask', mds: 'synthetic-mtl-small', mmodel: 'shared-bottom', mopt: 'adatask', mbeta: 0.9, mlr: 3e-3, mbs: 256, msteps: 150, mseed: 1,
+  view: 'multitask',
+  mds: 'synthetic-mtl-small',
+  mmodel: 'shared-bottom',
+  mopt: 'adatask',
+  mbeta: 0.9,
+  mlr: 3e-3,
+  mbs: 256,
+  msteps: 150,
+  mseed: 1,
 };
 
 /** Lesson 5: strongly conflicting item preferences; the conflict measure trains five models briefly. */

@@ -45,9 +45,7 @@ export interface Lesson {
 }
 
 /** A lesson list entry: ready, or waiting for a view this build does not have yet. */
-export type LessonEntry =
-  | { id: number; title: string; available: true; lesson: Lesson }
-  | { id: number; title: string; available: false; needs: string };
+export type LessonEntry = { id: number; title: string; available: true; lesson: Lesson } | { id: number; title: string; available: false; needs: string };
 
 /** The actions a lesson step's button runs (see lessonActions.ts). */
 export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts';

@@ -4,8 +4,18 @@ import { createStudioStore } from '../state/studioStore.ts';
 import { lesson3 } from './lesson3Scaling.ts';
 import { scalingFacts } from './scalingFacts.ts';
 
-const point = (variant: 'single' | 'multi', size: number, testAuc: number, meanIaRatio: number): ScalingPoint =>
-  ({ variant, size, seed: 1, parameters: size * 1000, testAuc, testLogloss: 0.5, bestValidAuc: testAuc, steps: 60, meanIa: meanIaRatio * 4 * size, meanIaRatio });
+const point = (variant: 'single' | 'multi', size: number, testAuc: number, meanIaRatio: number): ScalingPoint => ({
+  variant,
+  size,
+  seed: 1,
+  parameters: size * 1000,
+  testAuc,
+  testLogloss: 0.5,
+  bestValidAuc: testAuc,
+  steps: 60,
+  meanIa: meanIaRatio * 4 * size,
+  meanIaRatio,
+});
 
 describe('scaling facts', () => {
   const points = [point('single', 4, 0.7, 0.3), point('single', 1, 0.72, 0.6), point('multi', 1, 0.72, 0.6), point('multi', 4, 0.74, 0.5)];
@@ -19,7 +29,10 @@ describe('scaling facts', () => {
     expect(scalingFacts(points.filter((p) => p.variant === 'single'))).toBeNull();
     // The queue trains 1x once: the multi line starts from it.
     const shared = scalingFacts(points.filter((p) => !(p.variant === 'multi' && p.size === 1)))!;
-    expect(shared.multi.points.map((p) => [p.size, p.testAuc])).toEqual([[1, 0.72], [4, 0.74]]);
+    expect(shared.multi.points.map((p) => [p.size, p.testAuc])).toEqual([
+      [1, 0.72],
+      [4, 0.74],
+    ]);
   });
 
   it('fills the lesson only when the queue is done, and reports the opposite when the run shows it', () => {

@@ -14,7 +14,10 @@ export function buildDcnV2({ params, fields, config, embeddings }: BuildContext)
   const mlp = tower(params, dim, config.embeddingSets, config.mlp, config.dropout);
   return {
     forward: (indices, training) =>
-      mlp(embeddings.lookup(indices).map((e, s) => crosses[s].forward(flatten(e))), training),
+      mlp(
+        embeddings.lookup(indices).map((e, s) => crosses[s].forward(flatten(e))),
+        training,
+      ),
     crossWeights: (set = 0) => {
       if (!(set >= 0 && set < crosses.length)) throw new RangeError(`no embedding set ${set}`);
       return crosses[set].weights[0];

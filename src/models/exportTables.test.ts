@@ -29,8 +29,12 @@ describe('encodeNpyFloat32', () => {
 });
 
 describe('exportEmbeddingTables round trip', () => {
-  it('the exported .npy + field_dims and .safetensors analyse to the trainer\'s own spectrum', async () => {
-    const trainer = createTrainer(data, { kind: 'dnn', embeddingDim: 6, embeddingSets: 2, mlp: [16], dropout: 0, crossLayers: 1, cinLayers: [], seed: 5 }, { ...DEFAULT_TRAIN_CONFIG, batchSize: 256, earlyStopPatience: 0 });
+  it("the exported .npy + field_dims and .safetensors analyse to the trainer's own spectrum", async () => {
+    const trainer = createTrainer(
+      data,
+      { kind: 'dnn', embeddingDim: 6, embeddingSets: 2, mlp: [16], dropout: 0, crossLayers: 1, cinLayers: [], seed: 5 },
+      { ...DEFAULT_TRAIN_CONFIG, batchSize: 256, earlyStopPatience: 0 },
+    );
     try {
       await trainer.runSteps(8);
       const live = await trainer.spectrumSnapshot();

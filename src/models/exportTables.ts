@@ -50,7 +50,11 @@ export function encodeSafetensors(snapshots: EmbeddingSnapshot[], fields: CtrFie
       const values = snap.table.subarray(row * snap.dim, (row + field.cardinality) * snap.dim);
       row += field.cardinality;
       const bytes = littleEndianFloat32(values);
-      header[safetensorsName(field.name, snap.set, snapshots.length)] = { dtype: 'F32', shape: [field.cardinality, snap.dim], data_offsets: [offset, offset + bytes.length] };
+      header[safetensorsName(field.name, snap.set, snapshots.length)] = {
+        dtype: 'F32',
+        shape: [field.cardinality, snap.dim],
+        data_offsets: [offset, offset + bytes.length],
+      };
       parts.push(bytes);
       offset += bytes.length;
     }

@@ -27,9 +27,7 @@ export function buildFinalMlp({ params, fields, config, embeddings }: BuildConte
   return {
     forward: (indices, training) => {
       const flat = embeddings.lookup(indices).map(flatten);
-      const [o1, o2] = streams.map(({ gates, first, rest }) =>
-        rest(meanOf(flat.map((x, s) => first[s](tf.mul(x, gates[s]()), training))), training),
-      );
+      const [o1, o2] = streams.map(({ gates, first, rest }) => rest(meanOf(flat.map((x, s) => first[s](tf.mul(x, gates[s]()), training))), training));
       const bilinear = tf.sum(tf.mul(tf.matMul(o1, w12), o2), 1, true);
       return tf.addN([w1(o1, training), tf.matMul(o2, w2), bilinear]).reshape([-1]) as tf.Tensor1D;
     },

@@ -58,7 +58,8 @@ export function createOptimizer(learningRate: number, weightDecay: number): Opti
     },
     async importState(state, variables) {
       if (state.moments.length === 0) return;
-      if (state.moments.length !== variables.length) throw new RangeError(`the saved optimizer has ${state.moments.length} variables, the model ${variables.length}`);
+      if (state.moments.length !== variables.length)
+        throw new RangeError(`the saved optimizer has ${state.moments.length} variables, the model ${variables.length}`);
       const tensors = [
         { name: 'iter', tensor: tf.scalar(state.iterations, 'int32') },
         ...variables.map((v, i) => ({ name: `${v.name}/m`, tensor: tf.tensor(state.moments[i].m, v.shape) })),

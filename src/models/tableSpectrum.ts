@@ -19,7 +19,10 @@ export async function tableSpectrum(table: tf.Tensor2D, fields: CtrField[]): Pro
     const rows = fields[f].cardinality;
     for (let start = 0; start < rows; start += step) {
       const n = Math.min(step, rows - start);
-      await addGram(gram, tf.tidy(() => normalisedGram(tf.slice(table, [offsets[f] + start, 0], [n, dim]))));
+      await addGram(
+        gram,
+        tf.tidy(() => normalisedGram(tf.slice(table, [offsets[f] + start, 0], [n, dim]))),
+      );
     }
     results.push(gramFieldResult(fields[f].name, gram, dim, rows));
   }

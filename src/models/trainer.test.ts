@@ -57,13 +57,19 @@ describe('createTrainer', () => {
 
   it('learns a planted problem: DNN test AUC near the Bayes AUC', async () => {
     const planted = plantedDataset(TINY_FIELDS, { train: 6000, valid: 1500, test: 3000 }, 11);
-    const t = createTrainer(planted, { ...small('dnn'), mlp: [32, 16], dropout: 0 }, trainConfig({ lr: 1e-2, batchSize: 128, epochs: 8, earlyStopPatience: 3 }));
+    const t = createTrainer(
+      planted,
+      { ...small('dnn'), mlp: [32, 16], dropout: 0 },
+      trainConfig({ lr: 1e-2, batchSize: 128, epochs: 8, earlyStopPatience: 3 }),
+    );
     const before = await t.evaluate('test');
     while (!t.state.done) await t.runSteps(50);
     t.restoreBest();
     const after = await t.evaluate('test');
     const bayes = auc(planted.test.trueProbabilities!, planted.test.labels);
-    console.log(`planted DNN: test AUC ${before.auc.toFixed(4)} -> ${after.auc.toFixed(4)}, Bayes ${bayes.toFixed(4)}, logloss ${after.logloss.toFixed(4)}, gAUC ${after.gauc?.toFixed(4)}, steps ${t.state.step}`);
+    console.log(
+      `planted DNN: test AUC ${before.auc.toFixed(4)} -> ${after.auc.toFixed(4)}, Bayes ${bayes.toFixed(4)}, logloss ${after.logloss.toFixed(4)}, gAUC ${after.gauc?.toFixed(4)}, steps ${t.state.step}`,
+    );
     expect(after.auc).toBeGreaterThan(bayes - 0.02);
     expect(after.auc).toBeGreaterThan(before.auc + 0.1);
     expect(after.gauc).toBeGreaterThan(0.5);
@@ -224,7 +230,11 @@ describe('createTrainer', () => {
   it('evaluates the first task of multi-task labels', async () => {
     const rng = createRng(9);
     const rows = 50;
-    const split = { rows, indices: randomIndices(TINY_FIELDS, rows, rng), labels: Float32Array.from({ length: 2 * rows }, (_, i) => (i % 2 === 0 ? i % 4 === 0 ? 1 : 0 : 1)) };
+    const split = {
+      rows,
+      indices: randomIndices(TINY_FIELDS, rows, rng),
+      labels: Float32Array.from({ length: 2 * rows }, (_, i) => (i % 2 === 0 ? (i % 4 === 0 ? 1 : 0) : 1)),
+    };
     const twoTasks: CtrDataset = { ...data, tasks: ['click', 'buy'], train: split, valid: split, test: split };
     const t = createTrainer(twoTasks, small('lr'), trainConfig({}));
     const e = await t.evaluate('test');

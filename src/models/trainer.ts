@@ -82,10 +82,16 @@ export interface Trainer {
 }
 
 function checkTrainConfig(c: TrainConfig): void {
-  for (const [name, v] of [['batchSize', c.batchSize], ['epochs', c.epochs]] as const) {
+  for (const [name, v] of [
+    ['batchSize', c.batchSize],
+    ['epochs', c.epochs],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
-  for (const [name, v] of [['earlyStopPatience', c.earlyStopPatience], ['evalEvery', c.evalEvery]] as const) {
+  for (const [name, v] of [
+    ['earlyStopPatience', c.earlyStopPatience],
+    ['evalEvery', c.evalEvery],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${v}`);
   }
   if (!(c.lr > 0)) throw new RangeError(`lr must be positive, got ${c.lr}`);
@@ -298,7 +304,12 @@ export function createTrainer(dataset: CtrDataset, modelConfig: ModelConfig, tra
       };
     },
     async resume(c) {
-      checkCheckpointFits(c, variables.map((v) => v.size), dataset.train.rows, stepsPerEpoch);
+      checkCheckpointFits(
+        c,
+        variables.map((v) => v.size),
+        dataset.train.rows,
+        stepsPerEpoch,
+      );
       const load = (values: Float32Array[]) => values.map((x, i) => tf.tensor(x, variables[i].shape));
       const current = load(c.variables);
       variables.forEach((v, i) => v.assign(current[i]));

@@ -48,11 +48,14 @@ export function checkpointBytes(c: TrainerCheckpoint): number {
 /** Throws a RangeError naming the first mismatch between a checkpoint and the model it is restored into. */
 export function checkCheckpointFits(c: TrainerCheckpoint, sizes: number[], trainRows: number, stepsPerEpoch: number): void {
   if (c.version !== CHECKPOINT_VERSION) throw new RangeError(`checkpoint version ${String(c.version)} is not ${CHECKPOINT_VERSION}`);
-  if (c.variables.length !== sizes.length) throw new RangeError(`the checkpoint has ${c.variables.length} variables, the model ${sizes.length}: another model or configuration`);
+  if (c.variables.length !== sizes.length)
+    throw new RangeError(`the checkpoint has ${c.variables.length} variables, the model ${sizes.length}: another model or configuration`);
   c.variables.forEach((v, i) => {
     if (v.length !== sizes[i]) throw new RangeError(`variable ${i} has ${v.length} values in the checkpoint, ${sizes[i]} in the model`);
   });
   if (c.best && c.best.length !== sizes.length) throw new RangeError('the checkpoint keeps best weights for another model');
-  if (c.order.length !== trainRows) throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${trainRows}: another dataset`);
-  if (c.state.stepsPerEpoch !== stepsPerEpoch) throw new RangeError(`the checkpoint has ${c.state.stepsPerEpoch} steps per epoch, this run ${stepsPerEpoch}: another batch size`);
+  if (c.order.length !== trainRows)
+    throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${trainRows}: another dataset`);
+  if (c.state.stepsPerEpoch !== stepsPerEpoch)
+    throw new RangeError(`the checkpoint has ${c.state.stepsPerEpoch} steps per epoch, this run ${stepsPerEpoch}: another batch size`);
 }

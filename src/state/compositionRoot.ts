@@ -34,7 +34,14 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
     persistence,
     studio: createStudioController(analysis, store),
     workspace: createWorkspaceActions(store, persistence),
-    training: createTrainingController({ client: createTrainingClient(), store, analysis: () => analysis, persistence, datasetsUrl: options.datasetsUrl, download: options.download }),
+    training: createTrainingController({
+      client: createTrainingClient(),
+      store,
+      analysis: () => analysis,
+      persistence,
+      datasetsUrl: options.datasetsUrl,
+      download: options.download,
+    }),
     multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
   };
 }

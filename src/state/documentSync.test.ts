@@ -11,6 +11,11 @@ describe('document attributes', () => {
 
   it('hides controls only while a lesson is open', () => {
     expect(documentAttributes({ ...initialUi, hideControls: true }, false)['data-bare']).toBeNull();
-    expect(documentAttributes({ ...initialUi, hideControls: true, lesson: 1, bigText: true }, false)).toEqual({ 'data-theme': 'light', 'data-big-text': '', 'data-bare': '', 'data-slow': null });
+    expect(documentAttributes({ ...initialUi, hideControls: true, lesson: 1, bigText: true }, false)).toEqual({
+      'data-theme': 'light',
+      'data-big-text': '',
+      'data-bare': '',
+      'data-slow': null,
+    });
   });
 });

@@ -6,8 +6,14 @@ const FIX = 'Type the row count of each field in order, separated by commas (e.g
 export function parseFieldDimsText(text: string): number[] | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  const parts = trimmed.replace(/^\[|\]$/g, '').split(/[\s,;]+/).filter((p) => p !== '');
-  return validate(parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN)), parts);
+  const parts = trimmed
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,;]+/)
+    .filter((p) => p !== '');
+  return validate(
+    parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN)),
+    parts,
+  );
 }
 
 /** Reads a field_dims sidecar: a JSON array, or an object with a "field_dims" array. */
@@ -22,7 +28,10 @@ export function parseFieldDimsJSON(json: string): number[] {
   if (!Array.isArray(dims)) {
     throw new ImportError('bad-field-dims', 'The field_dims file has no "field_dims" array.', FIX);
   }
-  return validate(dims.map((d) => (typeof d === 'number' ? d : Number.NaN)), dims.map(String));
+  return validate(
+    dims.map((d) => (typeof d === 'number' ? d : Number.NaN)),
+    dims.map(String),
+  );
 }
 
 function validate(dims: number[], raw: string[]): number[] {

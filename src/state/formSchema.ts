@@ -55,6 +55,7 @@ export function formUrlBinding<S extends FormSchema>(
       const values = read(state) as Record<string, unknown>;
       return Object.fromEntries(settings.map(([setting, s]) => [s.key, values[setting]])) as UrlValues<UrlSchemaOf<S>>;
     },
-    apply: (values, state) => apply(state, Object.fromEntries(settings.map(([setting, s]) => [setting, (values as Record<string, unknown>)[s.key]])) as Partial<FormValues<S>>),
+    apply: (values, state) =>
+      apply(state, Object.fromEntries(settings.map(([setting, s]) => [setting, (values as Record<string, unknown>)[s.key]])) as Partial<FormValues<S>>),
   };
 }

@@ -67,10 +67,34 @@ export function toMtlRecord(run: MtlRun, conflict: MtlConflictResult | null, now
     createdAt: run.createdAt,
     updatedAt: now,
     // A record holds no undefined (a cleared message, no checkpoint yet): it would not validate.
-    config: { run: { ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)), losses: [], metrics: [], savedStep: run.savedStep ?? null }, metrics: run.metrics, conflict },
+    config: {
+      run: { ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)), losses: [], metrics: [], savedStep: run.savedStep ?? null },
+      metrics: run.metrics,
+      conflict,
+    },
     metrics: [
-      ...run.losses.map((l) => ({ step: l.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_loss_${t}`, l.losses.adam[k]], [`alt_loss_${t}`, l.losses.alt[k]]]))) })),
-      ...run.metrics.map((m) => ({ step: m.step, values: finite(Object.fromEntries(run.tasks.flatMap((t, k) => [[`adam_auc_${t}`, m.all.adam[k].auc], [`alt_auc_${t}`, m.all.alt[k].auc]]))) })),
+      ...run.losses.map((l) => ({
+        step: l.step,
+        values: finite(
+          Object.fromEntries(
+            run.tasks.flatMap((t, k) => [
+              [`adam_loss_${t}`, l.losses.adam[k]],
+              [`alt_loss_${t}`, l.losses.alt[k]],
+            ]),
+          ),
+        ),
+      })),
+      ...run.metrics.map((m) => ({
+        step: m.step,
+        values: finite(
+          Object.fromEntries(
+            run.tasks.flatMap((t, k) => [
+              [`adam_auc_${t}`, m.all.adam[k].auc],
+              [`alt_auc_${t}`, m.all.alt[k].auc],
+            ]),
+          ),
+        ),
+      })),
     ],
     spectra: [],
   };
@@ -99,10 +123,14 @@ export function fromMtlRecord(r: RunRecord): { run: MtlRun; conflict: MtlConflic
   const c = r.config as { run: MtlRun; metrics: MtlRun['metrics']; conflict: MtlConflictResult | null };
   const losses = r.metrics
     .filter((m) => isLossEntry(m.values))
-    .map((m) => ({ step: m.step, losses: { adam: c.run.tasks.map((t) => m.values[`adam_loss_${t}`] ?? NaN), alt: c.run.tasks.map((t) => m.values[`alt_loss_${t}`] ?? NaN) } }));
+    .map((m) => ({
+      step: m.step,
+      losses: { adam: c.run.tasks.map((t) => m.values[`adam_loss_${t}`] ?? NaN), alt: c.run.tasks.map((t) => m.values[`alt_loss_${t}`] ?? NaN) },
+    }));
   const { savedStep, ...run } = c.run;
   const restored = restoredStatus(run.status, typeof savedStep === 'number' ? savedStep : undefined);
-  if (restored.savedStep !== undefined) restored.message = `Interrupted at step ${restored.savedStep} of ${run.form.steps} (the page was reloaded or closed); it can resume from there.`;
+  if (restored.savedStep !== undefined)
+    restored.message = `Interrupted at step ${restored.savedStep} of ${run.form.steps} (the page was reloaded or closed); it can resume from there.`;
   return { run: { ...run, losses, metrics: c.metrics, ...restored }, conflict: c.conflict };
 }
 
@@ -122,7 +150,12 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       },
       apply: applyMtlEvent,
       toRecord: (run) => toMtlRecord(run, get().mtlConflict.result),
-      rewind: (r, step) => ({ step, losses: r.losses.filter((p) => p.step <= step), snapshots: r.snapshots.filter((p) => p.step <= step), metrics: r.metrics.filter((p) => p.step <= step) }),
+      rewind: (r, step) => ({
+        step,
+        losses: r.losses.filter((p) => p.step <= step),
+        snapshots: r.snapshots.filter((p) => p.step <= step),
+        metrics: r.metrics.filter((p) => p.step <= step),
+      }),
     },
     deps,
   );
@@ -169,13 +202,18 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         try {
           const response = await fetch(new URL(DATASET_INDEX_FILE, deps.datasetsUrl));
           const index = parseDatasetIndex(await response.json());
-          get().setMtlDatasets(index.datasets.filter((d) => d.family === 'multitask').map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })));
+          get().setMtlDatasets(
+            index.datasets.filter((d) => d.family === 'multitask').map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })),
+          );
         } catch (e) {
-          get().setMtlDataset({ phase: 'error', error: { code: 'read-failed', message: `Could not read the dataset index: ${e instanceof Error ? e.message : String(e)}`, fix: 'Reload the page.' } });
+          get().setMtlDataset({
+            phase: 'error',
+            error: { code: 'read-failed', message: `Could not read the dataset index: ${e instanceof Error ? e.message : String(e)}`, fix: 'Reload the page.' },
+          });
           return;
         }
         const id = get().mtlForm.datasetId;
-        await Promise.all([loadBuiltIn(get().mtlDatasets.some((d) => d.id === id) ? id : get().mtlDatasets[0]?.id ?? ''), refreshSaved()]);
+        await Promise.all([loadBuiltIn(get().mtlDatasets.some((d) => d.id === id) ? id : (get().mtlDatasets[0]?.id ?? '')), refreshSaved()]);
         // After a reload the newest run is back on screen (an interrupted one says so).
         const newest = get().mtlSavedRuns[0];
         if (!get().mtlRun && newest) await controller.openSavedRun(newest.id);
@@ -233,7 +271,8 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       const fail = (message: string) => get().updateMtlRun(() => ({ message }));
       const saved = await runs.storedCheckpoint(old.id);
       if (!saved) return fail('Its checkpoint is no longer stored, so it cannot resume; press Train both to train it again from its settings.');
-      if (old.form.datasetId === MTL_FILE_DATASET) return fail(`Drop ${old.datasetName} again and load it, then press Train both: dropped files are not kept across reloads.`);
+      if (old.form.datasetId === MTL_FILE_DATASET)
+        return fail(`Drop ${old.datasetName} again and load it, then press Train both: dropped files are not kept across reloads.`);
       get().setMtlForm(old.form);
       if (get().mtlDataset.key !== old.form.datasetId || get().mtlDataset.phase !== 'ready') await controller.selectDataset(old.form.datasetId);
       if (get().mtlDataset.phase !== 'ready') return fail(`Its dataset (${old.datasetName}) could not be loaded; see the message above.`);
@@ -248,7 +287,10 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       const summary = mtlDataset.summary;
       if (!summary) return;
       get().setMtlConflict({ phase: 'running', progress: null, error: null });
-      const outcome = await client.measureConflicts({ steps: form.conflictSteps, batchSize: form.batchSize, lr: form.lr, seed: form.seed, taskA: 0, taskB: 1 }, (p) => get().setMtlConflict({ progress: p }));
+      const outcome = await client.measureConflicts(
+        { steps: form.conflictSteps, batchSize: form.batchSize, lr: form.lr, seed: form.seed, taskA: 0, taskB: 1 },
+        (p) => get().setMtlConflict({ progress: p }),
+      );
       get().setMtlConflict(outcome.ok ? { phase: 'done', result: outcome.result } : { phase: 'error', error: outcome.error.message });
       if (outcome.ok) await save();
     },

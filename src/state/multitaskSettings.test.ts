@@ -20,10 +20,19 @@ describe('multi-task URL keys and run events', () => {
 
   it('applies worker events to a run and picks the top layer by default', () => {
     const run = { losses: [], snapshots: [], metrics: [], layers: [] } as unknown as MtlRun;
-    const started = { ...run, ...applyMtlEvent(run, { type: 'started', tasks: ['a', 'b'], fields: ['user'], layers: ['embedding', 'bottom/0'], backend: 'cpu', parameters: 10 }) };
+    const started = {
+      ...run,
+      ...applyMtlEvent(run, { type: 'started', tasks: ['a', 'b'], fields: ['user'], layers: ['embedding', 'bottom/0'], backend: 'cpu', parameters: 10 }),
+    };
     expect(shownLayer(started, '')).toBe('bottom/0');
     expect(shownLayer(started, 'embedding')).toBe('embedding');
-    const progressed = applyMtlEvent(started, { type: 'progress', step: 3, epoch: 0, points: [{ step: 2, losses: { adam: [1, 2], alt: [1, 2] } }], stepsPerSecond: 2 });
+    const progressed = applyMtlEvent(started, {
+      type: 'progress',
+      step: 3,
+      epoch: 0,
+      points: [{ step: 2, losses: { adam: [1, 2], alt: [1, 2] } }],
+      stepsPerSecond: 2,
+    });
     expect(progressed.losses).toEqual([{ step: 2, losses: { adam: [1, 2], alt: [1, 2] } }]);
     expect(progressed.step).toBe(3);
   });

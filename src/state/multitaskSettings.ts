@@ -18,4 +18,9 @@ export const MULTITASK_SETTINGS = {
 
 export const multitaskUrlSchema = urlSchemaOf(MULTITASK_SETTINGS);
 
-export const multitaskUrlBinding = formUrlBinding('multitask', MULTITASK_SETTINGS, (s) => s.mtlForm, (s, patch) => s.setMtlForm(patch));
+export const multitaskUrlBinding = formUrlBinding(
+  'multitask',
+  MULTITASK_SETTINGS,
+  (s) => s.mtlForm,
+  (s, patch) => s.setMtlForm(patch),
+);

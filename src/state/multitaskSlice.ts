@@ -2,7 +2,15 @@
 import type { RunStatus } from '../contracts/run.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { BackendName } from '../contracts/backend.ts';
-import type { MtlArmSnapshot, MtlConflictProgress, MtlConflictResult, MtlCsvPreview, MtlDatasetSummary, MtlEvent, MtlTaskMetrics } from '../workers/multitaskProtocol.ts';
+import type {
+  MtlArmSnapshot,
+  MtlConflictProgress,
+  MtlConflictResult,
+  MtlCsvPreview,
+  MtlDatasetSummary,
+  MtlEvent,
+  MtlTaskMetrics,
+} from '../workers/multitaskProtocol.ts';
 import type { MtlArm, MtlTrainSettings } from '../contracts/multitaskConfig.ts';
 
 /** Everything a link needs to reproduce a run (see multitaskUrl.ts). */

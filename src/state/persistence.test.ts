@@ -17,13 +17,21 @@ function memoryPersistence(initial: SavedTable[] = []) {
       tables.set(next, t);
       return next++;
     },
-    async deleteTable(k) { tables.delete(k); },
-    async listTables() { return { tables: [...tables].map(([key, table]) => ({ key, table })), skipped: 0 }; },
+    async deleteTable(k) {
+      tables.delete(k);
+    },
+    async listTables() {
+      return { tables: [...tables].map(([key, table]) => ({ key, table })), skipped: 0 };
+    },
     async putRun() {},
     async deleteRun() {},
-    async listRuns() { return { runs: [] as RunRecord[], skipped: 0 }; },
+    async listRuns() {
+      return { runs: [] as RunRecord[], skipped: 0 };
+    },
     async putRunProgress() {},
-    async getCheckpoint() { return undefined; },
+    async getCheckpoint() {
+      return undefined;
+    },
     async deleteCheckpoint() {},
   };
   return { db, state };
@@ -36,7 +44,11 @@ describe('openPersistence', () => {
   it('reports why storage cannot be used instead of throwing', async () => {
     const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
     expect(await openPersistence(() => Promise.reject(quota))).toEqual({ ok: false, reason: storageFailureReason(quota) });
-    expect(await openPersistence(() => { throw new DOMException('no', 'SecurityError'); })).toEqual({ ok: false, reason: expect.stringContaining('private browsing') });
+    expect(
+      await openPersistence(() => {
+        throw new DOMException('no', 'SecurityError');
+      }),
+    ).toEqual({ ok: false, reason: expect.stringContaining('private browsing') });
     // Node has no IndexedDB at all: the default opener says so.
     expect(await openPersistence()).toEqual({ ok: false, reason: expect.stringContaining('no IndexedDB') });
   });
@@ -71,7 +83,11 @@ describe('startPersistence', () => {
   it('warns, never throws, when storage is unavailable or a write fails', async () => {
     const store = createStudioStore();
     await startPersistence(store, { ok: false, reason: 'this browser has no IndexedDB.' });
-    expect(store.getState().notices[0]).toMatchObject({ id: 'storage', kind: 'warning', text: 'Your work will not be kept after reload: this browser has no IndexedDB.' });
+    expect(store.getState().notices[0]).toMatchObject({
+      id: 'storage',
+      kind: 'warning',
+      text: 'Your work will not be kept after reload: this browser has no IndexedDB.',
+    });
 
     const { db, state } = memoryPersistence();
     state.failWrites = new DOMException('quota', 'QuotaExceededError');
@@ -99,13 +115,31 @@ describe('reading stored records', () => {
     huge.result.fields[0].dim = 1e308;
     const negative = structuredClone(good);
     negative.result.fields[1].rows = -5;
-    const goodRun: RunRecord = { id: 'r1', kind: 'notes', label: 'x', createdAt: 1, updatedAt: 1, config: {}, metrics: [{ step: 1, values: { loss: 0.5 } }], spectra: [] };
+    const goodRun: RunRecord = {
+      id: 'r1',
+      kind: 'notes',
+      label: 'x',
+      createdAt: 1,
+      updatedAt: 1,
+      config: {},
+      metrics: [{ step: 1, values: { loss: 0.5 } }],
+      spectra: [],
+    };
     let deep: unknown = 0;
     for (let i = 0; i < 10_000; i++) deep = { deep };
-    const db = idbPersistence(fakeDb(
-      [good, null, 'text', huge, negative, { ...good, tensors: null }],
-      [goodRun, null, { ...goodRun, config: null }, { ...goodRun, config: { deep } }, { ...goodRun, metrics: [{ step: 1, values: { loss: 'x' } }] }, { ...goodRun, kind: 'ctr-training' }],
-    ) as never);
+    const db = idbPersistence(
+      fakeDb(
+        [good, null, 'text', huge, negative, { ...good, tensors: null }],
+        [
+          goodRun,
+          null,
+          { ...goodRun, config: null },
+          { ...goodRun, config: { deep } },
+          { ...goodRun, metrics: [{ step: 1, values: { loss: 'x' } }] },
+          { ...goodRun, kind: 'ctr-training' },
+        ],
+      ) as never,
+    );
     const { tables, skipped } = await db.listTables();
     expect(tables).toEqual([{ key: 1, table: good }]);
     expect(skipped).toBe(5);

@@ -71,7 +71,10 @@ export function idbPersistence(db: IDBPDatabase<ReclensDB>): Persistence {
     async listTables() {
       const tx = db.transaction('tables');
       const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
-      const { valid, skipped } = validOnly(keys.map((key, i) => ({ key, table: values[i] })), (e) => checkSavedTable(e.table, 'stored table'));
+      const { valid, skipped } = validOnly(
+        keys.map((key, i) => ({ key, table: values[i] })),
+        (e) => checkSavedTable(e.table, 'stored table'),
+      );
       return { tables: valid, skipped };
     },
     putRun: async (run) => {

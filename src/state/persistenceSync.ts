@@ -29,7 +29,11 @@ export async function startPersistence(store: StudioStore, handle: PersistenceHa
     const { tables, skipped } = await db.listTables();
     for (const { key, table } of tables) keys.set(store.getState().addTable(fromSavedTable(table)), Promise.resolve(key));
     if (skipped > 0) {
-      store.getState().pushNotice({ id: 'storage-skipped', kind: 'info', text: `${skipped} saved table${skipped === 1 ? '' : 's'} could not be read by this version of RecLens and ${skipped === 1 ? 'was' : 'were'} left in storage.` });
+      store.getState().pushNotice({
+        id: 'storage-skipped',
+        kind: 'info',
+        text: `${skipped} saved table${skipped === 1 ? '' : 's'} could not be read by this version of RecLens and ${skipped === 1 ? 'was' : 'were'} left in storage.`,
+      });
     }
   } catch (e) {
     fail(e);
@@ -40,7 +44,11 @@ export async function startPersistence(store: StudioStore, handle: PersistenceHa
     for (const t of tables) {
       if (t.origin !== 'file') continue;
       current.add(t.id);
-      if (!keys.has(t.id)) keys.set(t.id, db.putTable(toSavedTable(t)).catch((e: unknown) => (fail(e), null)));
+      if (!keys.has(t.id))
+        keys.set(
+          t.id,
+          db.putTable(toSavedTable(t)).catch((e: unknown) => (fail(e), null)),
+        );
     }
     for (const [id, key] of keys) {
       if (current.has(id)) continue;

@@ -38,9 +38,14 @@ function setup() {
     deleteCheckpoint: async (id) => void checkpoints.delete(id),
   };
   const toRecord = (run: ToyRun): RunRecord => ({
-    id: run.id, kind: 'toy', label: run.id, createdAt: 1, updatedAt: 2,
+    id: run.id,
+    kind: 'toy',
+    label: run.id,
+    createdAt: 1,
+    updatedAt: 2,
     config: { status: run.status, savedStep: run.savedStep ?? null, step: run.step },
-    metrics: run.points.map((p, i) => ({ step: i + 1, values: { loss: p } })), spectra: [],
+    metrics: run.points.map((p, i) => ({ step: i + 1, values: { loss: p } })),
+    spectra: [],
   });
   const pipeline = createRunPipeline<ToyRun, ToyEvent, { weights: number[] }, string>(
     {

@@ -44,7 +44,11 @@ export interface RunPipeline<Run extends RunLike, Event, Checkpoint, Report> {
    * Runs `start` (the client's train call) for the run `id` already in the store: batches its
    * events into the store, stores each checkpoint with the run, and stores the run when it ends.
    */
-  drive(id: string, start: (onEvent: (e: RunEvent<Event, Checkpoint, Report>) => void) => Promise<RunOutcome<Report>>, onEvent?: (e: RunEvent<Event, Checkpoint, Report>) => void): Promise<Run | null>;
+  drive(
+    id: string,
+    start: (onEvent: (e: RunEvent<Event, Checkpoint, Report>) => void) => Promise<RunOutcome<Report>>,
+    onEvent?: (e: RunEvent<Event, Checkpoint, Report>) => void,
+  ): Promise<Run | null>;
   /** The stored checkpoint of an interrupted run; null when none is stored. */
   storedCheckpoint(id: string): Promise<{ step: number; checkpoint: Checkpoint } | null>;
   /** Back to the checkpoint's step (anything shown after it was never stored), running again. */

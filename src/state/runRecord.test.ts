@@ -11,7 +11,22 @@ const CTR_RECORD_V1 = {
   createdAt: 1_700_000_000_000,
   updatedAt: 1_700_000_060_000,
   config: {
-    form: { datasetId: 'synthetic-ctr-tiny', kind: 'dnn', sets: 1, dim: 16, sizeMultiplier: 1, mlp: '64-32', lr: 0.001, weightDecay: 1e-6, batchSize: 256, epochs: 5, patience: 2, evalEvery: 5, seed: 1, spectrumEvery: 5 },
+    form: {
+      datasetId: 'synthetic-ctr-tiny',
+      kind: 'dnn',
+      sets: 1,
+      dim: 16,
+      sizeMultiplier: 1,
+      mlp: '64-32',
+      lr: 0.001,
+      weightDecay: 1e-6,
+      batchSize: 256,
+      epochs: 5,
+      patience: 2,
+      evalEvery: 5,
+      seed: 1,
+      spectrumEvery: 5,
+    },
     datasetName: 'Synthetic CTR (tiny)',
     parameters: 12_345,
     backend: 'wasm',
@@ -40,7 +55,17 @@ const MTL_RECORD_V1 = {
     run: {
       id: 'mtl-lq3x-1',
       label: 'shared-bottom · Adam vs AdaTask · Synthetic MTL (small) · seed 1',
-      form: { datasetId: 'synthetic-mtl-small', model: 'shared-bottom', alternative: 'adatask', beta: 0.9, lr: 0.003, batchSize: 256, steps: 200, seed: 1, conflictSteps: 120 },
+      form: {
+        datasetId: 'synthetic-mtl-small',
+        model: 'shared-bottom',
+        alternative: 'adatask',
+        beta: 0.9,
+        lr: 0.003,
+        batchSize: 256,
+        steps: 200,
+        seed: 1,
+        conflictSteps: 120,
+      },
       datasetName: 'Synthetic MTL (small)',
       createdAt: 1_700_000_000_000,
       status: 'running',
@@ -60,8 +85,14 @@ const MTL_RECORD_V1 = {
       {
         step: 40,
         all: {
-          adam: [{ task: 'click', auc: 0.61, logloss: 0.6, gauc: null, rows: 100, positives: 30 }, { task: 'like', auc: 0.58, logloss: 0.62, gauc: null, rows: 100, positives: 20 }],
-          alt: [{ task: 'click', auc: 0.62, logloss: 0.59, gauc: null, rows: 100, positives: 30 }, { task: 'like', auc: 0.6, logloss: 0.61, gauc: null, rows: 100, positives: 20 }],
+          adam: [
+            { task: 'click', auc: 0.61, logloss: 0.6, gauc: null, rows: 100, positives: 30 },
+            { task: 'like', auc: 0.58, logloss: 0.62, gauc: null, rows: 100, positives: 20 },
+          ],
+          alt: [
+            { task: 'click', auc: 0.62, logloss: 0.59, gauc: null, rows: 100, positives: 30 },
+            { task: 'like', auc: 0.6, logloss: 0.61, gauc: null, rows: 100, positives: 20 },
+          ],
         },
         comparable: { adam: [], alt: [] },
       },
@@ -82,7 +113,10 @@ describe('run records', () => {
     expect(record.version).toBe(RUN_RECORD_VERSION);
     const run = fromRunRecord(record);
     expect(run).toMatchObject({ id: 'run-lq3x-1', status: 'interrupted', savedStep: 40, step: 40, parameters: 12_345, bayesAuc: 0.78 });
-    expect(run.losses).toEqual([{ step: 20, loss: 0.61 }, { step: 40, loss: 0.55 }]);
+    expect(run.losses).toEqual([
+      { step: 20, loss: 0.61 },
+      { step: 40, loss: 0.55 },
+    ]);
     expect(run.evals).toEqual([{ step: 40, auc: 0.71, logloss: 0.52 }]);
     expect(run.form.mlp).toBe('64-32');
   });

@@ -32,7 +32,8 @@ export function readRunRecord(v: unknown, where = 'run'): RunRecord {
   let r = checkRunRecord(v, where);
   const version = recordVersion(r);
   if (!Number.isInteger(version) || version < 1) throw new RecordError('bad-header', `${where}: version ${String(version)} is not a record version`);
-  if (version > RUN_RECORD_VERSION) throw new RecordError('unsupported-format', `${where}: version ${version} was saved by a newer RecLens (this one reads up to ${RUN_RECORD_VERSION})`);
+  if (version > RUN_RECORD_VERSION)
+    throw new RecordError('unsupported-format', `${where}: version ${version} was saved by a newer RecLens (this one reads up to ${RUN_RECORD_VERSION})`);
   for (let at = version; at < RUN_RECORD_VERSION; at++) r = MIGRATIONS[at - 1](r);
   return r;
 }

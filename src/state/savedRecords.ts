@@ -41,11 +41,29 @@ export interface RunRecord {
 }
 
 export function toSavedTable(t: Omit<LoadedTable, 'id'>, now = Date.now()): SavedTable {
-  return { source: t.source, format: t.format, bytes: t.bytes, tensors: t.tensors, result: t.result, elapsedMs: t.elapsedMs, gramEngine: t.gramEngine, savedAt: now };
+  return {
+    source: t.source,
+    format: t.format,
+    bytes: t.bytes,
+    tensors: t.tensors,
+    result: t.result,
+    elapsedMs: t.elapsedMs,
+    gramEngine: t.gramEngine,
+    savedAt: now,
+  };
 }
 
 export function fromSavedTable(t: SavedTable): Omit<LoadedTable, 'id'> {
-  return { source: t.source, format: t.format, bytes: t.bytes, tensors: t.tensors, result: t.result, elapsedMs: t.elapsedMs, origin: 'file', gramEngine: t.gramEngine };
+  return {
+    source: t.source,
+    format: t.format,
+    bytes: t.bytes,
+    tensors: t.tensors,
+    result: t.result,
+    elapsedMs: t.elapsedMs,
+    origin: 'file',
+    gramEngine: t.gramEngine,
+  };
 }
 
 /**
@@ -109,7 +127,8 @@ class Check {
     if (v === undefined) this.fail('bad-header', what, 'is missing');
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail('non-numeric', what, `${describeValue(v)} is not a finite number`);
     if (v < min) this.fail('bad-header', what, `${v} is below ${min}`);
-    if (v > max) this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}${max === MAX_RECORD_DIM ? ' (the dimension limit)' : ''}`);
+    if (v > max)
+      this.fail(max === MAX_RECORD_DIM ? 'too-large' : 'bad-header', what, `${v} is above ${max}${max === MAX_RECORD_DIM ? ' (the dimension limit)' : ''}`);
     return v;
   }
 
@@ -203,8 +222,10 @@ function checkField(v: unknown, c: Check, index: number): FieldResult {
     at.numberValue(ia, 'information_abundance', 1, dim * (1 + DERIVED_TOLERANCE));
     at.numberValue(rank, 'effective_rank', 1, dim * (1 + DERIVED_TOLERANCE));
   }
-  if (!close(ia, informationAbundance(values), DERIVED_TOLERANCE)) at.fail('bad-header', 'information_abundance', `${ia} does not match its singular values (${informationAbundance(values)})`);
-  if (!close(rank, effectiveRank(values), DERIVED_TOLERANCE)) at.fail('bad-header', 'effective_rank', `${rank} does not match its singular values (${effectiveRank(values)})`);
+  if (!close(ia, informationAbundance(values), DERIVED_TOLERANCE))
+    at.fail('bad-header', 'information_abundance', `${ia} does not match its singular values (${informationAbundance(values)})`);
+  if (!close(rank, effectiveRank(values), DERIVED_TOLERANCE))
+    at.fail('bad-header', 'effective_rank', `${rank} does not match its singular values (${effectiveRank(values)})`);
   const top = values.reduce((m, s) => Math.max(m, s), 0);
   (spectrum as number[]).forEach((s, i) => {
     const expected = top > 0 && i < values.length ? values[i] / top : 0;
@@ -289,7 +310,8 @@ function checkForm(form: Obj, settings: FormSchema, c: Check): void {
   for (const [formKey, { field }] of Object.entries(settings)) {
     const v = own(form, formKey);
     if (typeof field.default === 'number') c.number(form, formKey);
-    else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v) c.fail('bad-header', formKey, `${describeValue(v)} is not ${field.describe}`);
+    else if (typeof v !== typeof field.default || field.parse(field.format(v)) !== v)
+      c.fail('bad-header', formKey, `${describeValue(v)} is not ${field.describe}`);
   }
 }
 

@@ -44,7 +44,14 @@ export function createScalingExperiment({ store, busy, ensureDataset, runOne, st
       const points: ScalingPoint[] = [];
       for (const [i, spec] of specs.entries()) {
         if (cancelled) break;
-        const runForm: TrainingForm = { ...form, kind: spec.model.kind, dim: spec.model.embeddingDim, sizeMultiplier: 1, sets: spec.model.embeddingSets, epochs: spec.train.epochs };
+        const runForm: TrainingForm = {
+          ...form,
+          kind: spec.model.kind,
+          dim: spec.model.embeddingDim,
+          sizeMultiplier: 1,
+          sets: spec.model.embeddingSets,
+          epochs: spec.train.epochs,
+        };
         state().setScaling({ index: i, current: `${spec.variant} ${spec.size}x${settings.seeds > 1 ? ` seed ${spec.seed}` : ''}`, currentAuc: NaN });
         const run = await runOne({ model: spec.model, train: spec.train, spectrumEvery: 0 }, runForm, name, (e) => {
           if (e.type === 'eval') state().setScaling({ currentAuc: e.auc });
@@ -52,7 +59,17 @@ export function createScalingExperiment({ store, busy, ensureDataset, runOne, st
         const final = run?.final;
         if (!final || cancelled) continue;
         const ia = meanIa(final.concatSpectrum);
-        points.push({ variant: spec.variant, size: spec.size, seed: spec.seed, parameters: final.parameters, testAuc: final.testAuc, testLogloss: final.testLogloss, bestValidAuc: final.bestValidAuc, steps: final.step, ...ia });
+        points.push({
+          variant: spec.variant,
+          size: spec.size,
+          seed: spec.seed,
+          parameters: final.parameters,
+          testAuc: final.testAuc,
+          testLogloss: final.testLogloss,
+          bestValidAuc: final.bestValidAuc,
+          steps: final.step,
+          ...ia,
+        });
         state().setScaling({ points: [...points] });
       }
       state().setScaling({ phase: cancelled ? 'cancelled' : 'done', index: specs.length });

@@ -9,7 +9,10 @@ export function registerServiceWorker(isProduction: boolean): void {
       const registration = await navigator.serviceWorker.register('./sw.js', { scope: './' });
       await navigator.serviceWorker.ready;
       // Assets this page loaded before the worker took control: hand their URLs over to precache.
-      const urls = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => new URL(u).origin === location.origin);
+      const urls = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => new URL(u).origin === location.origin);
       registration.active?.postMessage({ type: 'precache', urls: [location.pathname, ...urls] });
     } catch (e) {
       console.warn('Offline support is unavailable:', e);

@@ -19,7 +19,10 @@ function fakeClient(analyzeOutcome: (req: AnalyzeRequest) => AnalyzeOutcome) {
     async inspect(file): Promise<InspectOutcome> {
       if (file.name.endsWith('.bin')) return { ok: false, error: { code: 'unsupported-format', message: 'Not a table.', fix: 'Use .npy.' } };
       return {
-        ok: true, source: file.name, format: 'npz', bytes: file.size,
+        ok: true,
+        source: file.name,
+        format: 'npz',
+        bytes: file.size,
         tensors: [
           { name: 'emb', shape: [10, 2], dtype: 'float32', analysable: true },
           { name: 'bias', shape: [10], dtype: 'float32', analysable: false, reason: '1-D' },
@@ -32,8 +35,12 @@ function fakeClient(analyzeOutcome: (req: AnalyzeRequest) => AnalyzeOutcome) {
       return analyzeOutcome(req);
     },
     cancel() {},
-    async backends() { return { active: 'cpu', reports: [], gramEngine: 'float64-js' }; },
-    async setBackend(name) { return { active: name, reports: [], gramEngine: 'float64-js' }; },
+    async backends() {
+      return { active: 'cpu', reports: [], gramEngine: 'float64-js' };
+    },
+    async setBackend(name) {
+      return { active: name, reports: [], gramEngine: 'float64-js' };
+    },
     exampleTables: async () => buildExampleTables(),
   };
   return { client, calls };
@@ -63,9 +70,7 @@ describe('studio controller', () => {
   it('a failed import keeps the loaded tables and reports the error', async () => {
     const store = createStudioStore();
     let fail = false;
-    const { client } = fakeClient(() => (fail
-      ? { ok: false, error: { code: 'field-dims-mismatch', message: 'Sum 9 != 10 rows.', fix: 'Fix it.' } }
-      : ok()));
+    const { client } = fakeClient(() => (fail ? { ok: false, error: { code: 'field-dims-mismatch', message: 'Sum 9 != 10 rows.', fix: 'Fix it.' } } : ok()));
     const c = createStudioController(client, store);
     await c.pickFile(new File([new Uint8Array(80)], 'good.npz'));
     await c.analyze();
@@ -104,7 +109,8 @@ describe('studio controller', () => {
     const store = createStudioStore();
     const { client } = fakeClient(ok);
     let cancelInspect = () => {};
-    client.inspect = () => new Promise((resolve) => (cancelInspect = () => resolve({ ok: false, error: { code: 'cancelled', message: 'Cancelled.', fix: '' } })));
+    client.inspect = () =>
+      new Promise((resolve) => (cancelInspect = () => resolve({ ok: false, error: { code: 'cancelled', message: 'Cancelled.', fix: '' } })));
     client.cancel = () => cancelInspect();
     const c = createStudioController(client, store);
     const picking = c.pickFile(new File([new Uint8Array(80)], 'big.pt'));
@@ -128,7 +134,13 @@ describe('studio controller', () => {
     const store = createStudioStore();
     const f = (name: string, rows: number, ia: number) => ({ ...result('x').fields[0], name, rows, information_abundance: ia });
     const id = store.getState().addTable({
-      source: 'x', format: 'npy', bytes: 0, tensors: [], elapsedMs: 1, origin: 'file', gramEngine: 'float64-js',
+      source: 'x',
+      format: 'npy',
+      bytes: 0,
+      tensors: [],
+      elapsedMs: 1,
+      origin: 'file',
+      gramEngine: 'float64-js',
       result: { source: 'x', options: { mode: 'recscope' }, fields: [f('tiny', 1, 1), f('low', 50, 1.2), f('mid', 50, 1.5), f('high', 50, 1.9)] },
     });
     expect(store.getState().curveSelection).toEqual([`${id}/low`, `${id}/high`]);

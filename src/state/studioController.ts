@@ -23,7 +23,11 @@ export interface StudioController {
 function toSerialized(e: unknown): SerializedImportError {
   if (e instanceof ImportError) return e.toJSON();
   const message = e instanceof Error ? e.message : String(e);
-  return { code: 'internal', message: `Unexpected error: ${message}`, fix: 'Reload the page and try again; if it persists, report the file format and this message.' };
+  return {
+    code: 'internal',
+    message: `Unexpected error: ${message}`,
+    fix: 'Reload the page and try again; if it persists, report the file format and this message.',
+  };
 }
 
 export function createStudioController(client: AnalysisClient, store: StudioStore): StudioController {

@@ -132,9 +132,7 @@ export const createStudioStore = () =>
     },
     toggleCurve(key) {
       set((s) => ({
-        curveSelection: s.curveSelection.includes(key)
-          ? s.curveSelection.filter((k) => k !== key)
-          : [...s.curveSelection, key],
+        curveSelection: s.curveSelection.includes(key) ? s.curveSelection.filter((k) => k !== key) : [...s.curveSelection, key],
       }));
     },
     setCurveSelection(keys) {

@@ -8,11 +8,19 @@ function fakeHost(hash: string) {
   const listeners: (() => void)[] = [];
   const host: UrlHost & { writes: string[]; navigate(h: string): void } = {
     location: { hash, pathname: '/app/', search: '' },
-    history: { replaceState: (_d, _u, url) => { host.writes.push(url); host.location.hash = url.slice(url.indexOf('#')); } },
+    history: {
+      replaceState: (_d, _u, url) => {
+        host.writes.push(url);
+        host.location.hash = url.slice(url.indexOf('#'));
+      },
+    },
     addEventListener: (_t, l) => listeners.push(l),
     removeEventListener: () => {},
     writes: [],
-    navigate(h) { host.location.hash = h; listeners.forEach((l) => l()); },
+    navigate(h) {
+      host.location.hash = h;
+      listeners.forEach((l) => l());
+    },
   };
   return host;
 }
@@ -32,7 +40,14 @@ describe('studio URL registry', () => {
   it('lets a view register its own keys, and refuses a key twice', () => {
     const registry = createStudioUrlRegistry();
     let applied = '';
-    registry.register({ name: 'training', schema: { dataset: textField(20, 'synthetic') }, read: () => ({ dataset: 'criteo' }), apply: (v) => { applied = v.dataset; } });
+    registry.register({
+      name: 'training',
+      schema: { dataset: textField(20, 'synthetic') },
+      read: () => ({ dataset: 'criteo' }),
+      apply: (v) => {
+        applied = v.dataset;
+      },
+    });
     expect(registry.format(createStudioStore().getState())).toBe('v=1&dataset=criteo');
     registry.apply(registry.parse('#dataset=avazu').values, createStudioStore().getState());
     expect(applied).toBe('avazu');
@@ -88,7 +103,28 @@ describe('URL round trip', () => {
 
   it('is stable for every key given hostile, out-of-range and malformed values', () => {
     const keys = [...Object.keys(createStudioUrlRegistry().schema()), ...Object.getOwnPropertyNames(Object.prototype), 'v'];
-    const values = ['', '0', '-0', '1', '007', '1e3', '0x10', ' 0.5', '-1', '1.5', 'NaN', 'Infinity', '1e308', '99999999999999999999', 'dark', 'raw', 'a b', '%zz', '<x>', 'x'.repeat(500)];
+    const values = [
+      '',
+      '0',
+      '-0',
+      '1',
+      '007',
+      '1e3',
+      '0x10',
+      ' 0.5',
+      '-1',
+      '1.5',
+      'NaN',
+      'Infinity',
+      '1e308',
+      '99999999999999999999',
+      'dark',
+      'raw',
+      'a b',
+      '%zz',
+      '<x>',
+      'x'.repeat(500),
+    ];
     let links = 0;
     for (const key of keys) {
       for (const value of values) {
@@ -107,7 +143,10 @@ describe('URL round trip', () => {
   it('is stable for byte-level mutations of a link that sets every key', () => {
     const registry = createStudioUrlRegistry();
     const store = createStudioStore();
-    registry.apply(registry.parse('#view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.01&mbeta=0.5&mseed=7').values, store.getState());
+    registry.apply(
+      registry.parse('#view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.01&mbeta=0.5&mseed=7').values,
+      store.getState(),
+    );
     const seed = registry.format(store.getState());
     expect(seed).toBe('v=1&view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.01&mbeta=0.5&mseed=7');
     let state = 12345;

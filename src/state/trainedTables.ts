@@ -63,7 +63,16 @@ export function createTrainedTables(deps: TrainedTablesDeps): TrainedTables {
           return;
         }
         const source = groups.size > 1 ? `${st.name} (${set})` : st.name;
-        state().addTable({ source, format: inspected.format, bytes: inspected.bytes, tensors: inspected.tensors.filter((t) => tensors.includes(t.name)), result: { ...outcome.result, source }, elapsedMs: outcome.elapsedMs, origin: 'file', gramEngine: outcome.gramEngine });
+        state().addTable({
+          source,
+          format: inspected.format,
+          bytes: inspected.bytes,
+          tensors: inspected.tensors.filter((t) => tensors.includes(t.name)),
+          result: { ...outcome.result, source },
+          elapsedMs: outcome.elapsedMs,
+          origin: 'file',
+          gramEngine: outcome.gramEngine,
+        });
       }
       state().setUi({ view: 'collapse' });
     },

@@ -5,11 +5,36 @@ import { applyEvent, fromRunRecord, toRunRecord } from './trainingController.ts'
 import { DEFAULT_TRAINING_FORM, modelConfigOf, parseMlp, toggleCompare, trainConfigOf, type TrainingRun } from './trainingSlice.ts';
 
 /** A consistent spectrum (saved records are validated) whose IA is `ia`: singular values [1, ia - 1]. */
-const field = (name: string, ia: number) => ({ name, rows: 2, dim: 4, singular_values: [1, ia - 1], normalized_spectrum: [1, ia - 1, 0, 0], information_abundance: ia, effective_rank: effectiveRank([1, ia - 1]), excluded_rows: 0 });
+const field = (name: string, ia: number) => ({
+  name,
+  rows: 2,
+  dim: 4,
+  singular_values: [1, ia - 1],
+  normalized_spectrum: [1, ia - 1, 0, 0],
+  information_abundance: ia,
+  effective_rank: effectiveRank([1, ia - 1]),
+  excluded_rows: 0,
+});
 
 const emptyRun = (): TrainingRun => ({
-  id: 'r1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
-  losses: [], evals: [], spectra: [], interaction: null, final: null, bayesAuc: 0.76,
+  id: 'r1',
+  label: 'DNN',
+  form: DEFAULT_TRAINING_FORM,
+  datasetName: 'tiny',
+  createdAt: 1,
+  status: 'running',
+  step: 0,
+  epoch: 0,
+  stepsPerEpoch: 0,
+  parameters: 0,
+  backend: '',
+  samplesPerSecond: 0,
+  losses: [],
+  evals: [],
+  spectra: [],
+  interaction: null,
+  final: null,
+  bayesAuc: 0.76,
 });
 
 describe('training controller helpers', () => {
@@ -42,7 +67,14 @@ describe('training controller helpers', () => {
     expect(back.interaction).toBeNull();
 
     // A DCNv2 run's interaction matrix is kept; a malformed one is dropped, not trusted.
-    const matrix = { fields: ['a', 'b'], ia: [[1.2, 1.1], [1.3, 1.4]], rawIa: [1.5, 1.6] };
+    const matrix = {
+      fields: ['a', 'b'],
+      ia: [
+        [1.2, 1.1],
+        [1.3, 1.4],
+      ],
+      rawIa: [1.5, 1.6],
+    };
     expect(fromRunRecord(toRunRecord({ ...run, interaction: matrix })).interaction).toEqual(matrix);
     const bad = toRunRecord({ ...run, interaction: { ...matrix, ia: [[1.2]] } });
     expect(fromRunRecord(bad).interaction).toBeNull();

@@ -64,7 +64,17 @@ export function toRunRecord(run: TrainingRun, now = Date.now()): RunRecord {
     label: run.label,
     createdAt: run.createdAt,
     updatedAt: now,
-    config: { form: run.form, datasetName: run.datasetName, parameters: run.parameters, backend: run.backend, bayesAuc: run.bayesAuc ?? null, final: run.final ? final : null, status: run.status, savedStep: run.savedStep ?? null, interaction: run.interaction },
+    config: {
+      form: run.form,
+      datasetName: run.datasetName,
+      parameters: run.parameters,
+      backend: run.backend,
+      bayesAuc: run.bayesAuc ?? null,
+      final: run.final ? final : null,
+      status: run.status,
+      savedStep: run.savedStep ?? null,
+      interaction: run.interaction,
+    },
     metrics: [
       ...run.losses.map((p) => ({ step: p.step, values: { loss: p.loss } })),
       ...run.evals.filter((e) => Number.isFinite(e.auc)).map((e) => ({ step: e.step, values: { valid_auc: e.auc, valid_logloss: e.logloss } })),
@@ -84,7 +94,17 @@ function validInteraction(m: unknown): m is NonNullable<TrainingRun['interaction
 
 /** A stored run; one that was still going when it was stored (the page was reloaded or closed) comes back 'interrupted'. */
 export function fromRunRecord(r: RunRecord): TrainingRun {
-  const c = r.config as { form: TrainingForm; datasetName: string; parameters: number; backend: TrainingRun['backend']; bayesAuc: number | null; final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null; status: TrainingRun['status']; savedStep?: number | null; interaction?: TrainingRun['interaction'] };
+  const c = r.config as {
+    form: TrainingForm;
+    datasetName: string;
+    parameters: number;
+    backend: TrainingRun['backend'];
+    bayesAuc: number | null;
+    final: Omit<NonNullable<TrainingRun['final']>, 'concatSpectrum'> | null;
+    status: TrainingRun['status'];
+    savedStep?: number | null;
+    interaction?: TrainingRun['interaction'];
+  };
   const restored = restoredStatus(c.status, typeof c.savedStep === 'number' ? c.savedStep : undefined);
   const losses = r.metrics.filter((m) => 'loss' in m.values).map((m) => ({ step: m.step, loss: m.values.loss }));
   const evals = r.metrics.filter((m) => 'valid_auc' in m.values).map((m) => ({ step: m.step, auc: m.values.valid_auc, logloss: m.values.valid_logloss }));
@@ -182,21 +202,48 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       update: (id, patch) => state().updateTrainingRun(id, patch),
       apply: applyEvent,
       toRecord: (run) => toRunRecord(run),
-      rewind: (r, step) => ({ step, losses: r.losses.filter((p) => p.step <= step), evals: r.evals.filter((p) => p.step <= step), spectra: r.spectra.filter((p) => p.step <= step) }),
+      rewind: (r, step) => ({
+        step,
+        losses: r.losses.filter((p) => p.step <= step),
+        evals: r.evals.filter((p) => p.step <= step),
+        spectra: r.spectra.filter((p) => p.step <= step),
+      }),
     },
     deps,
   );
 
   /** Runs one training request: a new run, or `resuming` continued under its own id. */
-  async function runOne(request: TrainRequest, form: TrainingForm, datasetName: string, onEvent?: (e: TrainingEvent) => void, resuming?: TrainingRun): Promise<TrainingRun | null> {
+  async function runOne(
+    request: TrainRequest,
+    form: TrainingForm,
+    datasetName: string,
+    onEvent?: (e: TrainingEvent) => void,
+    resuming?: TrainingRun,
+  ): Promise<TrainingRun | null> {
     const id = resuming?.id ?? `run-${Date.now().toString(36)}-${nextRun++}`;
     const bayes = form.datasetId === FILE_DATASET ? undefined : entryOf(form.datasetId)?.bayesTestAuc;
     if (resuming) {
       state().setActiveRun(id);
     } else {
       const run: TrainingRun = {
-        id, label: runLabel(form, datasetName), form, datasetName, createdAt: Date.now(), status: 'running', step: 0, epoch: 0, stepsPerEpoch: 0, parameters: 0, backend: '', samplesPerSecond: 0,
-        losses: [], evals: [], spectra: [], interaction: null, final: null, ...(bayes === undefined ? {} : { bayesAuc: bayes }),
+        id,
+        label: runLabel(form, datasetName),
+        form,
+        datasetName,
+        createdAt: Date.now(),
+        status: 'running',
+        step: 0,
+        epoch: 0,
+        stepsPerEpoch: 0,
+        parameters: 0,
+        backend: '',
+        samplesPerSecond: 0,
+        losses: [],
+        evals: [],
+        spectra: [],
+        interaction: null,
+        final: null,
+        ...(bayes === undefined ? {} : { bayesAuc: bayes }),
       };
       state().addTrainingRun(run);
     }
@@ -204,7 +251,9 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
   }
 
   const busy = () =>
-    state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') || state().scaling.phase === 'running' || state().datasetLoad.phase === 'loading';
+    state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') ||
+    state().scaling.phase === 'running' ||
+    state().datasetLoad.phase === 'loading';
   const scaling = createScalingExperiment({ store, busy, ensureDataset, runOne, stop: () => client.stop() });
   const trainedTables = createTrainedTables(deps);
 
@@ -227,7 +276,11 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
         const last = interrupted[interrupted.length - 1];
         if (last) {
           state().setActiveRun(last.id);
-          state().pushNotice({ id: 'train-interrupted', kind: 'info', text: `${last.label} was interrupted at step ${last.savedStep}. Everything up to that step is restored; press "Resume from step ${last.savedStep}" to continue it.` });
+          state().pushNotice({
+            id: 'train-interrupted',
+            kind: 'info',
+            text: `${last.label} was interrupted at step ${last.savedStep}. Everything up to that step is restored; press "Resume from step ${last.savedStep}" to continue it.`,
+          });
         }
       }
     },

@@ -23,4 +23,9 @@ export const TRAINING_SETTINGS = {
 
 export const trainingUrlSchema = urlSchemaOf(TRAINING_SETTINGS);
 
-export const trainingUrlBinding = formUrlBinding('training', TRAINING_SETTINGS, (s) => s.trainingForm, (s, patch) => s.setTrainingForm(patch));
+export const trainingUrlBinding = formUrlBinding(
+  'training',
+  TRAINING_SETTINGS,
+  (s) => s.trainingForm,
+  (s, patch) => s.setTrainingForm(patch),
+);

@@ -51,7 +51,10 @@ export const DEFAULT_TRAINING_FORM: TrainingForm = {
 
 /** The form's MLP field as layer widths ('400-400'); RangeError when it is not. */
 export function parseMlp(text: string): number[] {
-  const widths = text.split(/[-,\s]+/).filter(Boolean).map(Number);
+  const widths = text
+    .split(/[-,\s]+/)
+    .filter(Boolean)
+    .map(Number);
   if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new RangeError(`MLP "${text}" should be widths like 400-400`);
   return widths;
 }
@@ -61,7 +64,15 @@ export function modelConfigOf(f: TrainingForm): ModelConfig {
 }
 
 export function trainConfigOf(f: TrainingForm): TrainConfig {
-  return { lr: f.lr, weightDecay: f.weightDecay, batchSize: f.batchSize, epochs: f.epochs, earlyStopPatience: f.patience, evalEvery: f.evalEvery, seed: f.seed };
+  return {
+    lr: f.lr,
+    weightDecay: f.weightDecay,
+    batchSize: f.batchSize,
+    epochs: f.epochs,
+    earlyStopPatience: f.patience,
+    evalEvery: f.evalEvery,
+    seed: f.seed,
+  };
 }
 
 export interface EvalPoint {

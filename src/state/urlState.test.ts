@@ -51,7 +51,11 @@ describe('URL state', () => {
       1: (p) => new Map([...p].map(([k, v]) => [k === 'dark' ? 'theme' : k, k === 'dark' ? (v === '1' ? 'dark' : 'light') : v])),
       2: (p) => new Map([...p].map(([k, v]) => [k === 'l' ? 'lesson' : k, v])),
     };
-    expect(parseUrlHash('#v=1&dark=1&l=4', schema, migrations, 3)).toEqual({ values: { ...defaultsOf(schema), theme: 'dark', lesson: 4 }, notices: [], version: 1 });
+    expect(parseUrlHash('#v=1&dark=1&l=4', schema, migrations, 3)).toEqual({
+      values: { ...defaultsOf(schema), theme: 'dark', lesson: 4 },
+      notices: [],
+      version: 1,
+    });
     const r = parseUrlHash('#v=0&dark=1', schema, migrations, 3);
     expect(r.values).toEqual(defaultsOf(schema));
     expect(r.notices[0]).toContain('older RecLens (v0)');
@@ -65,7 +69,9 @@ describe('URL state', () => {
     const r = parseUrlHash(hash, schema);
     expect(r.values).toEqual({ ...defaultsOf(schema), theme: 'dark' });
     expect(Object.getPrototypeOf(r.values)).toBe(Object.prototype);
-    expect(r.notices).toEqual([`Ignored keys this RecLens does not know in the link: constructor, __defineGetter__, __defineSetter__, hasOwnProperty, __lookupGetter__ and ${members.length - 5} more.`]);
+    expect(r.notices).toEqual([
+      `Ignored keys this RecLens does not know in the link: constructor, __defineGetter__, __defineSetter__, hasOwnProperty, __lookupGetter__ and ${members.length - 5} more.`,
+    ]);
     expect(parseUrlHash('#v=0', schema, {}, 1).notices[0]).toContain('older RecLens (v0)');
     // A value object that inherits a schema key does not count as having it.
     expect(formatUrlHash(Object.create({ theme: 'dark' }) as Record<string, unknown>, schema)).toBe(`v=${URL_VERSION}`);

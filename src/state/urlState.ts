@@ -96,12 +96,7 @@ export interface UrlParseResult {
 }
 
 /** Parses a hash (with or without '#') against a schema; never throws. */
-export function parseUrlHash(
-  hash: string,
-  schema: UrlSchema,
-  migrations: Record<number, UrlMigration> = {},
-  current = URL_VERSION,
-): UrlParseResult {
+export function parseUrlHash(hash: string, schema: UrlSchema, migrations: Record<number, UrlMigration> = {}, current = URL_VERSION): UrlParseResult {
   const defaults = defaultsOf(schema) as Record<string, unknown>;
   let params = new Map(new URLSearchParams(hash.replace(/^#/, '')));
   if (params.size === 0) return { values: defaults, notices: [], version: current };
@@ -116,7 +111,11 @@ export function parseUrlHash(
   for (let v = version; v < current; v++) {
     const migrate = Object.hasOwn(migrations, v) ? migrations[v] : undefined;
     if (!migrate) {
-      return { values: defaults, notices: [`This link was made by an older RecLens (v${version}) whose links cannot be converted; opening with defaults.`], version };
+      return {
+        values: defaults,
+        notices: [`This link was made by an older RecLens (v${version}) whose links cannot be converted; opening with defaults.`],
+        version,
+      };
     }
     params = migrate(params);
   }
@@ -137,7 +136,9 @@ export function parseUrlHash(
     else values[key] = parsed;
   }
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, MAX_NAMED_UNKNOWN_KEYS).join(', ') + (unknown.length > MAX_NAMED_UNKNOWN_KEYS ? ` and ${unknown.length - MAX_NAMED_UNKNOWN_KEYS} more` : '');
+    const shown =
+      unknown.slice(0, MAX_NAMED_UNKNOWN_KEYS).join(', ') +
+      (unknown.length > MAX_NAMED_UNKNOWN_KEYS ? ` and ${unknown.length - MAX_NAMED_UNKNOWN_KEYS} more` : '');
     notices.push(`Ignored ${unknown.length === 1 ? 'a key' : 'keys'} this RecLens does not know in the link: ${shown}.`);
   }
   return { values, notices, version };

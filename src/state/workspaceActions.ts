@@ -39,7 +39,8 @@ export function createWorkspaceActions(store: StudioStore, persistence: Promise<
         checkWorkspaceSize(file.size, file.name);
         workspace = readWorkspaceBytes(new Uint8Array(await file.arrayBuffer()), file.name);
       } catch (e) {
-        const text = e instanceof WorkspaceFileError ? `${e.message} ${e.fix}` : `"${file.name}" could not be read: ${e instanceof Error ? e.message : String(e)}`;
+        const text =
+          e instanceof WorkspaceFileError ? `${e.message} ${e.fix}` : `"${file.name}" could not be read: ${e instanceof Error ? e.message : String(e)}`;
         notice('warning', `${text} Nothing loaded was changed.`);
         return;
       }

@@ -13,28 +13,85 @@ import { createStudioStore } from './studioStore.ts';
 import { toRunRecord } from './trainingController.ts';
 import { DEFAULT_TRAINING_FORM } from './trainingSlice.ts';
 import { createWorkspaceActions } from './workspaceActions.ts';
-import { buildWorkspace, MAX_WORKSPACE_BYTES, parseWorkspace, readWorkspaceBytes, reexportWorkspace, WorkspaceFileError, type WorkspaceFile } from './workspaceFile.ts';
+import {
+  buildWorkspace,
+  MAX_WORKSPACE_BYTES,
+  parseWorkspace,
+  readWorkspaceBytes,
+  reexportWorkspace,
+  WorkspaceFileError,
+  type WorkspaceFile,
+} from './workspaceFile.ts';
 
 const [healthy, collapsed] = buildExampleTables();
 const uploaded = { ...collapsed, source: 'mine.npy', format: 'npy' as const, origin: 'file' as const };
 const fields = collapsed.result.fields;
 const run: RunRecord = {
-  version: RUN_RECORD_VERSION, id: 'r1', kind: 'notes', label: 'any view', createdAt: 1, updatedAt: 2,
+  version: RUN_RECORD_VERSION,
+  id: 'r1',
+  kind: 'notes',
+  label: 'any view',
+  createdAt: 1,
+  updatedAt: 2,
   config: { dataset: 'synthetic', seed: 1 },
   metrics: [{ step: 10, values: { loss: 0.5, auc: 0.7 } }],
   spectra: [{ step: 10, fields }],
 };
-const trainingRun = toRunRecord({
-  id: 't1', label: 'DNN', form: DEFAULT_TRAINING_FORM, datasetName: 'tiny', createdAt: 1, status: 'done', step: 4, epoch: 1, stepsPerEpoch: 4, parameters: 1234, backend: 'cpu', samplesPerSecond: 1,
-  losses: [{ step: 4, loss: 0.6 }], evals: [{ step: 4, auc: 0.7, logloss: 0.6 }], spectra: [{ step: 4, sets: [fields] }], interaction: null,
-  final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
-}, 3);
+const trainingRun = toRunRecord(
+  {
+    id: 't1',
+    label: 'DNN',
+    form: DEFAULT_TRAINING_FORM,
+    datasetName: 'tiny',
+    createdAt: 1,
+    status: 'done',
+    step: 4,
+    epoch: 1,
+    stepsPerEpoch: 4,
+    parameters: 1234,
+    backend: 'cpu',
+    samplesPerSecond: 1,
+    losses: [{ step: 4, loss: 0.6 }],
+    evals: [{ step: 4, auc: 0.7, logloss: 0.6 }],
+    spectra: [{ step: 4, sets: [fields] }],
+    interaction: null,
+    final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
+  },
+  3,
+);
 const mtlRun: MtlRun = {
-  id: 'm1', label: 'MMoE', form: DEFAULT_MULTITASK_FORM, datasetName: 'mtl', createdAt: 1, status: 'done', step: 2, epoch: 0, stepsPerSecond: 1, backend: 'cpu', sharedParameters: 10,
-  tasks: ['click', 'like'], fields: ['user'], layers: ['tower'],
+  id: 'm1',
+  label: 'MMoE',
+  form: DEFAULT_MULTITASK_FORM,
+  datasetName: 'mtl',
+  createdAt: 1,
+  status: 'done',
+  step: 2,
+  epoch: 0,
+  stepsPerSecond: 1,
+  backend: 'cpu',
+  sharedParameters: 10,
+  tasks: ['click', 'like'],
+  fields: ['user'],
+  layers: ['tower'],
   losses: [{ step: 1, losses: { adam: [0.7, 0.6], alt: [0.7, NaN] } }],
   snapshots: [{ step: 1, arms: { adam: { dominance: [], cosine: [], entanglement: [NaN] }, alt: { dominance: [], cosine: [], entanglement: [0.1] } } }],
-  metrics: [{ step: 2, all: { adam: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: NaN, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }], alt: [{ task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 }, { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 }] }, comparable: { adam: [], alt: [] } }],
+  metrics: [
+    {
+      step: 2,
+      all: {
+        adam: [
+          { task: 'click', auc: 0.6, logloss: 0.6, gauc: NaN, rows: 10, positives: 3 },
+          { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
+        ],
+        alt: [
+          { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
+          { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
+        ],
+      },
+      comparable: { adam: [], alt: [] },
+    },
+  ],
 };
 const multitaskRun = toMtlRecord(mtlRun, null, 3);
 
@@ -76,7 +133,9 @@ describe('workspace file', () => {
     expect(bad({ tables: [] })).toThrow(/no "format": "reclens-workspace" marker/);
     expect(bad({ ...good, version: 2 })).toThrow(/newer RecLens \(workspace v2; this one reads v1\)/);
     expect(bad({ ...good, version: 0 })).toThrow(/v0 is not a version/);
-    expect(verdict(withField((f) => (f.information_abundance = 'high'), 0, 2))).toBe(`table 1, field '${fields[2].name}': information_abundance "high" is not a finite number.`);
+    expect(verdict(withField((f) => (f.information_abundance = 'high'), 0, 2))).toBe(
+      `table 1, field '${fields[2].name}': information_abundance "high" is not a finite number.`,
+    );
     expect(verdict({ ...good, runs: [{ ...run, metrics: [{ step: 1, values: { auc: [] } }] }] })).toBe('run 1, metric 1: auc a list of 0 is not a number.');
     expect(() => readWorkspaceBytes(new Uint8Array([0x7b, 0xff, 0x7d]), 'x.reclens.json')).toThrow('it is not UTF-8 text.');
   });
@@ -84,10 +143,18 @@ describe('workspace file', () => {
   it('refuses a dimension beyond the limit, so an export cannot grow without bound (issue 17 #10)', () => {
     const name = fields[0].name;
     expect(verdict(withField((f) => (f.dim = 1e308), 2))).toBe(`table 3, field '${name}': dim 1e+308 is above ${MAX_RECORD_DIM} (the dimension limit).`);
-    const e = (() => { try { readWorkspaceBytes(bytesOf(withField((f) => (f.dim = 1e308))), 'x'); } catch (err) { return err as ImportError; } })();
+    const e = (() => {
+      try {
+        readWorkspaceBytes(bytesOf(withField((f) => (f.dim = 1e308))), 'x');
+      } catch (err) {
+        return err as ImportError;
+      }
+    })();
     expect(e?.code).toBe('too-large');
     // A dim within the limit must come with a spectrum of that length, so the CSV stays the size of the file.
-    expect(verdict(withField((f) => (f.dim = MAX_RECORD_DIM)))).toBe(`table 1, field '${name}': normalized_spectrum has ${fields[0].dim} values, not dim = ${MAX_RECORD_DIM}.`);
+    expect(verdict(withField((f) => (f.dim = MAX_RECORD_DIM)))).toBe(
+      `table 1, field '${name}': normalized_spectrum has ${fields[0].dim} values, not dim = ${MAX_RECORD_DIM}.`,
+    );
   });
 
   it('refuses impossible numbers, naming the table, the field and the value (issue 17 #18)', () => {
@@ -133,7 +200,8 @@ describe('workspace file', () => {
   it('validates training and multi-task runs: their forms, numbers and lengths', () => {
     const w = buildWorkspace([], [trainingRun, multitaskRun]);
     expect(verdict(w)).toBe('accepted');
-    const edited = (edit: (runs: Record<string, any>[]) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- reaching into records on purpose
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reaching into records on purpose
+    const edited = (edit: (runs: Record<string, any>[]) => void) => {
       const copy = structuredClone(w);
       edit(copy.runs as unknown as Record<string, any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
       return verdict(copy);
@@ -154,7 +222,13 @@ describe('workspace file', () => {
     expect(edited((r) => (r[1].config.run.tasks = 'click'))).toBe('run 2, config, run: tasks "click" is not a list.');
     expect(edited((r) => r[1].config.metrics[0].all.adam.pop())).toBe('run 2, config, metrics point 1, all: adam has 1 tasks, not 2.');
     expect(edited((r) => (r[1].id = 't1'))).toBe('run 2: id "t1" is used by an earlier run.');
-    expect(edited((r) => { let deep: unknown = 1; for (let i = 0; i < 36; i++) deep = [deep]; r[0].config.extra = deep; })).toBe('run 1: config is nested more than 32 levels deep.');
+    expect(
+      edited((r) => {
+        let deep: unknown = 1;
+        for (let i = 0; i < 36; i++) deep = [deep];
+        r[0].config.extra = deep;
+      }),
+    ).toBe('run 1: config is nested more than 32 levels deep.');
   });
 
   it('accepts or refuses every mutation of a workspace cleanly, and what it accepts exports the same again', () => {
@@ -189,8 +263,12 @@ describe('workspace file', () => {
 function memoryRuns(initial: RunRecord[]): { handle: Promise<PersistenceHandle>; runs: Map<string, RunRecord> } {
   const runs = new Map(initial.map((r) => [r.id, r]));
   const store = {
-    async putRun(r: RunRecord) { runs.set(r.id, r); },
-    async listRuns() { return { runs: [...runs.values()], skipped: 0 }; },
+    async putRun(r: RunRecord) {
+      runs.set(r.id, r);
+    },
+    async listRuns() {
+      return { runs: [...runs.values()], skipped: 0 };
+    },
   } as Partial<Persistence> as Persistence;
   return { handle: Promise.resolve({ ok: true, store }), runs };
 }
@@ -209,7 +287,10 @@ describe('workspace actions', () => {
 
     await actions.importWorkspace(file('[1,2]', 'bad.reclens.json'));
     expect(store.getState().tables).toHaveLength(2);
-    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'warning', text: expect.stringMatching(/^"bad.reclens.json" is not a RecLens workspace.*Nothing loaded was changed\.$/) });
+    expect(store.getState().notices.at(-1)).toMatchObject({
+      kind: 'warning',
+      text: expect.stringMatching(/^"bad.reclens.json" is not a RecLens workspace.*Nothing loaded was changed\.$/),
+    });
   });
 
   it('is all or nothing: one bad field in the last record adds no table and stores no run', async () => {
@@ -221,14 +302,18 @@ describe('workspace actions', () => {
     await actions.importWorkspace(file(JSON.stringify(w), 'bad.reclens.json'));
     expect(store.getState().tables).toEqual([]);
     expect(runs.size).toBe(0);
-    expect(store.getState().notices.at(-1)?.text).toBe(`"bad.reclens.json" is not a RecLens workspace this version can open: table 3, field '${fields[0].name}': dim 0.5 is not a whole number. Export the workspace again from the RecLens that made it; this copy was changed or damaged after export. Nothing loaded was changed.`);
+    expect(store.getState().notices.at(-1)?.text).toBe(
+      `"bad.reclens.json" is not a RecLens workspace this version can open: table 3, field '${fields[0].name}': dim 0.5 is not a whole number. Export the workspace again from the RecLens that made it; this copy was changed or damaged after export. Nothing loaded was changed.`,
+    );
   });
 
   it('keeps a stored run with the same id instead of overwriting it', async () => {
     const mine = { ...run, label: 'my own run' };
     const { handle, runs } = memoryRuns([mine]);
     const store = createStudioStore();
-    await createWorkspaceActions(store, handle).importWorkspace(file(JSON.stringify(buildWorkspace([], [{ ...run, label: 'theirs' }, trainingRun])), 'w.reclens.json'));
+    await createWorkspaceActions(store, handle).importWorkspace(
+      file(JSON.stringify(buildWorkspace([], [{ ...run, label: 'theirs' }, trainingRun])), 'w.reclens.json'),
+    );
     expect(runs.get('r1')?.label).toBe('my own run');
     expect(runs.get('t1')).toEqual(JSON.parse(JSON.stringify(trainingRun)));
     expect(store.getState().notices.at(-1)?.text).toBe('Imported "w.reclens.json": 0 tables, 1 run. 1 run was already here and kept as it was.');
@@ -238,7 +323,9 @@ describe('workspace actions', () => {
     const store = createStudioStore();
     const huge = { name: 'huge.reclens.json', size: MAX_WORKSPACE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) } as unknown as File;
     await createWorkspaceActions(store, noStorage).importWorkspace(huge);
-    expect(store.getState().notices.at(-1)?.text).toBe('"huge.reclens.json" is not a RecLens workspace this version can open: it is 128 MB, more than the 128 MB a workspace may be. Export fewer tables or runs into each workspace file. Nothing loaded was changed.');
+    expect(store.getState().notices.at(-1)?.text).toBe(
+      '"huge.reclens.json" is not a RecLens workspace this version can open: it is 128 MB, more than the 128 MB a workspace may be. Export fewer tables or runs into each workspace file. Nothing loaded was changed.',
+    );
   });
 
   it('exports one file and clears only uploaded tables', async () => {

@@ -58,7 +58,12 @@ export function reexportWorkspace(workspace: WorkspaceFile, now = new Date()): U
 }
 
 const tooLarge = (fileName: string, size: number) =>
-  new WorkspaceFileError('too-large', fileName, `it is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${MAX_WORKSPACE_BYTES / 2 ** 20} MB a workspace may be.`, 'Export fewer tables or runs into each workspace file.');
+  new WorkspaceFileError(
+    'too-large',
+    fileName,
+    `it is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${MAX_WORKSPACE_BYTES / 2 ** 20} MB a workspace may be.`,
+    'Export fewer tables or runs into each workspace file.',
+  );
 
 /** Refuses a file too large to open before any of it is read. */
 export function checkWorkspaceSize(size: number, fileName: string): void {
@@ -93,13 +98,23 @@ export function parseWorkspace(text: string, fileName: string): WorkspaceFile {
   }
   const depth = nestingDepth(data);
   if (depth > MAX_WORKSPACE_DEPTH) throw bad('too-large', `it nests values ${depth} levels deep (a workspace needs at most ${MAX_WORKSPACE_DEPTH}).`);
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.hasOwn(data, 'format') || (data as { format: unknown }).format !== WORKSPACE_FORMAT) {
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data) ||
+    !Object.hasOwn(data, 'format') ||
+    (data as { format: unknown }).format !== WORKSPACE_FORMAT
+  ) {
     throw bad('bad-header', `it has no "format": "${WORKSPACE_FORMAT}" marker.`, 'Open a file made by "Export workspace" in RecLens.');
   }
   const w = data as Record<string, unknown>;
   if (typeof w.version !== 'number' || !Number.isInteger(w.version)) throw bad('bad-header', 'its version is missing.');
   if (w.version > WORKSPACE_VERSION) {
-    throw bad('bad-header', `it was saved by a newer RecLens (workspace v${w.version}; this one reads v${WORKSPACE_VERSION}).`, 'Open it in the newer RecLens, or update this one.');
+    throw bad(
+      'bad-header',
+      `it was saved by a newer RecLens (workspace v${w.version}; this one reads v${WORKSPACE_VERSION}).`,
+      'Open it in the newer RecLens, or update this one.',
+    );
   }
   if (w.version < 1) throw bad('bad-header', `workspace v${w.version} is not a version RecLens ever wrote.`);
   if (w.exportedAt !== undefined && (typeof w.exportedAt !== 'string' || w.exportedAt.length > 100)) throw bad('bad-header', 'its exportedAt is not a date.');

@@ -46,14 +46,15 @@ describe('analysis service', () => {
     const progress: AnalysisProgress[] = [];
     const [one, split] = await Promise.all([
       createAnalysisService().analyze(file, { tensors: ['table'], mode: 'raw' }, () => {}),
-      createAnalysisService((bytes) => (bytes === 30_000 * 12 * 4 ? [helper, helper] : [])).analyze(
-        file,
-        { tensors: ['table'], mode: 'raw' },
-        (p) => progress.push(p),
+      createAnalysisService((bytes) => (bytes === 30_000 * 12 * 4 ? [helper, helper] : [])).analyze(file, { tensors: ['table'], mode: 'raw' }, (p) =>
+        progress.push(p),
       ),
     ]);
     if (!one.ok || !split.ok) throw new Error('analysis failed');
-    expect(ranges).toEqual([[10_000, 20_000], [20_000, 30_000]]);
+    expect(ranges).toEqual([
+      [10_000, 20_000],
+      [20_000, 30_000],
+    ]);
     expect(progress.at(-1)).toMatchObject({ rowsDone: 30_000, rowsTotal: 30_000 });
     const [a, b] = [one.result.fields[0], split.result.fields[0]];
     expect(b.rows).toBe(30_000);
@@ -80,7 +81,10 @@ describe('analysis service', () => {
       const request = { tensors: ['user', 'item'], mode: 'raw' as const };
       const split = await createAnalysisService(() => [helper]).analyze(new File([bytes as Uint8Array<ArrayBuffer>], name), request, () => {});
       if (!split.ok) throw new Error(split.error.message);
-      expect(ranges, name).toEqual([[10_000, 20_000], [10_000, 20_000]]);
+      expect(ranges, name).toEqual([
+        [10_000, 20_000],
+        [10_000, 20_000],
+      ]);
       const streamed = await analyzeTableFile(await openTableFile(bytesByteSource(bytes, name)), request);
       split.result.fields.forEach((f, i) => {
         const want = streamed.fields[i];
@@ -92,7 +96,11 @@ describe('analysis service', () => {
     const ranges: number[][] = [];
     const helper: RangeRunner = (blob, job, signal, onRows) => (ranges.push([job.from, job.to]), rowRangeGram(blob, job, signal, onRows));
     const deflated = npzBytes({ user: npyBytes(user, [rows, dim]) }, { deflate: true });
-    const out = await createAnalysisService(() => [helper]).analyze(new File([deflated as Uint8Array<ArrayBuffer>], 'z.npz'), { tensors: ['user'], mode: 'raw' }, () => {});
+    const out = await createAnalysisService(() => [helper]).analyze(
+      new File([deflated as Uint8Array<ArrayBuffer>], 'z.npz'),
+      { tensors: ['user'], mode: 'raw' },
+      () => {},
+    );
     expect(out.ok).toBe(true);
     expect(ranges).toEqual([]);
   });
@@ -106,7 +114,12 @@ describe('analysis service', () => {
 
   it('cancel() also stops a header read in progress (a slow checkpoint pickle) with the cancelled outcome', async () => {
     const pad = new Uint8Array(6_000_000).map((_, i) => (i % 2 === 0 ? 0x4e : 0x30)); // (None, POP) pairs
-    const pickle = new PickleWriter().raw(0x7d).str('w').tensor({ key: '0', numel: 2, shape: [1, 2] }).raw(0x73).bytes();
+    const pickle = new PickleWriter()
+      .raw(0x7d)
+      .str('w')
+      .tensor({ key: '0', numel: 2, shape: [1, 2] })
+      .raw(0x73)
+      .bytes();
     const joined = new Uint8Array(pad.length + pickle.length);
     joined.set(pad);
     joined.set(pickle, pad.length);

@@ -8,7 +8,4 @@ export interface GramRangeRequest {
   job: RowRangeJob;
 }
 
-export type GramRangeReply =
-  | { type: 'rows'; rowsDone: number }
-  | { type: 'done'; state: GramState }
-  | { type: 'error'; error: SerializedImportError };
+export type GramRangeReply = { type: 'rows'; rowsDone: number } | { type: 'done'; state: GramState } | { type: 'error'; error: SerializedImportError };

@@ -27,7 +27,17 @@ const until = async (check: () => boolean, ms = 60_000) => {
   }
 };
 
-const REQUEST: MtlTrainRequest = { model: 'mmoe', alternative: 'adatask', beta: 0.9, lr: 1e-2, batchSize: 64, steps: 12, seed: 2, snapshotEvery: 4, evalEvery: 6 };
+const REQUEST: MtlTrainRequest = {
+  model: 'mmoe',
+  alternative: 'adatask',
+  beta: 0.9,
+  lr: 1e-2,
+  batchSize: 64,
+  steps: 12,
+  seed: 2,
+  snapshotEvery: 4,
+  evalEvery: 6,
+};
 
 describe('previewCsvText', () => {
   it('lists the 0/1 columns and the ones the loader would pick as labels', () => {

@@ -13,7 +13,20 @@ import { detectLabelColumns, parseMtlCsv } from '../data/mtl/mtlCsv.ts';
 import type { DistanceHistogram } from '../analysis/interestEntanglement.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import { toSerializedError } from './analysisErrors.ts';
-import { type MtlArmSnapshot, type MtlCheckpoint, type MtlConflictOutcome, type MtlConflictProgress, type MtlConflictRequest, type MtlCsvPreview, type MtlDatasetSummary, type MtlDistanceHistogram, type MtlEvent, type MtlLossPoint, type MtlTrainRequest, type MultitaskClient } from './multitaskProtocol.ts';
+import {
+  type MtlArmSnapshot,
+  type MtlCheckpoint,
+  type MtlConflictOutcome,
+  type MtlConflictProgress,
+  type MtlConflictRequest,
+  type MtlCsvPreview,
+  type MtlDatasetSummary,
+  type MtlDistanceHistogram,
+  type MtlEvent,
+  type MtlLossPoint,
+  type MtlTrainRequest,
+  type MultitaskClient,
+} from './multitaskProtocol.ts';
 import { MTL_ARMS, type MtlArm } from '../contracts/multitaskConfig.ts';
 import { BUSY, createRunHost, type RunSession } from './runHost.ts';
 
@@ -58,12 +71,18 @@ export function summarizeMtl(d: CtrDataset): MtlDatasetSummary {
 
 /** The columns of a CSV/TSV's first lines, which hold only 0/1, and which the loader would pick. */
 export function previewCsvText(text: string, fileName: string): MtlCsvPreview {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, PREVIEW_LINES);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, PREVIEW_LINES);
   if (lines.length < 2) throw new ImportError('empty', `${fileName} has no data rows.`, 'Drop a CSV or TSV with a header line and one impression per line.');
   const delimiter = lines[0].includes('\t') ? '\t' : lines[0].includes(',') ? ',' : ';';
   const header = lines[0].split(delimiter).map((c) => c.trim());
   // The last line of a partial read may be cut; keep only complete rows.
-  const rows = lines.slice(1).map((l) => l.split(delimiter).map((c) => c.trim())).filter((r) => r.length === header.length);
+  const rows = lines
+    .slice(1)
+    .map((l) => l.split(delimiter).map((c) => c.trim()))
+    .filter((r) => r.length === header.length);
   const binary = header.filter((_, c) => rows.every((r) => r[c] === '0' || r[c] === '1'));
   return { fileName, header, binary, detected: detectLabelColumns(header, rows) };
 }
@@ -83,7 +102,13 @@ const LOSS_POINTS = 100;
  * loss points close at fixed steps, so every read-out sits at a step that does not depend on
  * the machine's speed and a resumed run draws the same curves as one never interrupted.
  */
-function mtlSession(m: Engine, data: CtrDataset, request: MtlTrainRequest, backend: BackendName, emit: (e: MtlEvent) => void): RunSession<MtlCheckpoint, never> {
+function mtlSession(
+  m: Engine,
+  data: CtrDataset,
+  request: MtlTrainRequest,
+  backend: BackendName,
+  emit: (e: MtlEvent) => void,
+): RunSession<MtlCheckpoint, never> {
   const config = { ...m.DEFAULT_MULTI_TASK_CONFIG, kind: request.model, seed: request.seed };
   const options = { lr: request.lr, batchSize: request.batchSize, beta: request.beta, seed: request.seed };
   const arms: Arms = {
@@ -121,7 +146,14 @@ function mtlSession(m: Engine, data: CtrDataset, request: MtlTrainRequest, backe
     async start() {
       lastEval = arms.adam.steps;
       const parameters = arms.adam.model.sharedVariables.flatMap((l) => l.variables).reduce((s, v) => s + v.size, 0);
-      emit({ type: 'started', tasks: [...data.tasks], fields: data.fields.map((f) => f.name), layers: arms.adam.model.sharedVariables.map((l) => l.layer), backend, parameters });
+      emit({
+        type: 'started',
+        tasks: [...data.tasks],
+        fields: data.fields.map((f) => f.name),
+        layers: arms.adam.model.sharedVariables.map((l) => l.layer),
+        backend,
+        parameters,
+      });
     },
     async advance(chunk) {
       const n = Math.min(chunk, toNextReadOut(arms.adam.steps));
@@ -148,7 +180,10 @@ function mtlSession(m: Engine, data: CtrDataset, request: MtlTrainRequest, backe
     // The open loss window travels in the checkpoint instead of closing early: the curve stays the uninterrupted one.
     async settle() {},
     async checkpoint() {
-      return { arms: { adam: arms.adam.checkpoint(), alt: arms.alt.checkpoint() }, lossWindow: { count: open.count, sums: { adam: [...open.sums.adam], alt: [...open.sums.alt] } } };
+      return {
+        arms: { adam: arms.adam.checkpoint(), alt: arms.alt.checkpoint() },
+        lossWindow: { count: open.count, sums: { adam: [...open.sums.adam], alt: [...open.sums.alt] } },
+      };
     },
     async restore(c) {
       for (const arm of MTL_ARMS) arms[arm].restore(c.arms[arm]);
@@ -188,14 +223,23 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
   async function measure(data: CtrDataset, request: MtlConflictRequest, onProgress: (p: MtlConflictProgress) => void): Promise<MtlConflictOutcome> {
     const m = await host.engine();
     await host.backends();
-    if (data.tasks.length < 2) throw new ImportError('bad-header', `${data.name} has one task; the conflict-pair measure compares two.`, 'Load a dataset with two or more label columns.');
+    if (data.tasks.length < 2)
+      throw new ImportError(
+        'bad-header',
+        `${data.name} has one task; the conflict-pair measure compares two.`,
+        'Load a dataset with two or more label columns.',
+      );
     const userField = m.findField(data, /user/i);
     const itemField = m.findField(data, /item/i);
     const kinds = ['single', 'shared-bottom', 'mmoe', 'ple', 'stem'] as const;
     const trained: { name: string; trainer: Trainer }[] = [];
     try {
       for (const [index, kind] of kinds.entries()) {
-        const trainer = m.createMultiTaskTrainer(data, { ...m.DEFAULT_MULTI_TASK_CONFIG, kind, seed: request.seed }, { optimizer: 'adam', lr: request.lr, batchSize: request.batchSize, seed: request.seed });
+        const trainer = m.createMultiTaskTrainer(
+          data,
+          { ...m.DEFAULT_MULTI_TASK_CONFIG, kind, seed: request.seed },
+          { optimizer: 'adam', lr: request.lr, batchSize: request.batchSize, seed: request.seed },
+        );
         trained.push({ name: kind, trainer });
         while (trainer.steps < request.steps && !host.stopRequested) {
           const t0 = performance.now();
@@ -207,7 +251,12 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
         if (host.stopRequested) return { ok: false, error: STOPPED };
       }
       const [single, ...models] = trained;
-      const result = m.measureConflictPairs(data, single.trainer.model, models.map((x) => ({ name: x.name, model: x.trainer.model })), { taskA: request.taskA, taskB: request.taskB, userField, itemField });
+      const result = m.measureConflictPairs(
+        data,
+        single.trainer.model,
+        models.map((x) => ({ name: x.name, model: x.trainer.model })),
+        { taskA: request.taskA, taskB: request.taskB, userField, itemField },
+      );
       return {
         ok: true,
         result: {
@@ -220,7 +269,12 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
             tables: x.tables,
             histogramA: plainHistogram(x.histogramA),
             histogramB: plainHistogram(x.histogramB),
-            joint: { xEdges: Array.from(x.joint.xEdges), yEdges: Array.from(x.joint.yEdges), bins: x.joint.xEdges.length - 1, counts: Array.from(x.joint.counts) },
+            joint: {
+              xEdges: Array.from(x.joint.xEdges),
+              yEdges: Array.from(x.joint.yEdges),
+              bins: x.joint.xEdges.length - 1,
+              counts: Array.from(x.joint.counts),
+            },
             separated: x.separated,
           })),
         },
@@ -246,7 +300,11 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
         dataset =
           source.kind === 'url'
             ? await fetchCtrDataset(source.url)
-            : parseMtlCsv(await source.file.text(), { fileName: source.file.name, name: source.file.name, ...(source.labelColumns ? { labelColumns: source.labelColumns } : {}) });
+            : parseMtlCsv(await source.file.text(), {
+                fileName: source.file.name,
+                name: source.file.name,
+                ...(source.labelColumns ? { labelColumns: source.labelColumns } : {}),
+              });
         return { ok: true, summary: summarizeMtl(dataset) };
       } catch (e) {
         dataset = null;
@@ -261,7 +319,10 @@ export function createMultitaskService(prepareTf: () => Promise<void> = async ()
     step: host.step,
     stop: host.stop,
     measureConflicts(request, onProgress) {
-      return host.exclusive(() => measure(loaded(), request, onProgress), (error) => ({ ok: false, error }));
+      return host.exclusive(
+        () => measure(loaded(), request, onProgress),
+        (error) => ({ ok: false, error }),
+      );
     },
   };
 }

@@ -25,7 +25,10 @@ describe('parallelTensorGram', () => {
     const seen: [number, number][] = [];
     const progress: number[] = [];
     const got = await parallelTensorGram(blob, layout, 'centered', [inProcess(seen), inProcess(seen)], undefined, (n) => progress.push(n));
-    expect(seen).toEqual([[1000, 2000], [2000, 3001]]);
+    expect(seen).toEqual([
+      [1000, 2000],
+      [2000, 3001],
+    ]);
     expect(progress.at(-1)).toBe(rows);
     const want = new GramAccumulator(dim, 'centered');
     want.add(values, rows);

@@ -33,7 +33,11 @@ function toySession(steps: number, msPerStep = 0) {
   return { session, chunks };
 }
 
-const host = () => createRunHost(async () => {}, async () => ({}));
+const host = () =>
+  createRunHost(
+    async () => {},
+    async () => ({}),
+  );
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((r) => setTimeout(r, 1));
 };
@@ -42,7 +46,11 @@ describe('run loop (toy family)', () => {
   it('grows chunks towards ~150 ms, never past the family cap, and reports at the end', async () => {
     const { session, chunks } = toySession(400, 2);
     const events: RunLoopEvent<{ step: number }, string>[] = [];
-    const outcome = await host().run(async () => session, { maxChunk: 32 }, (e) => events.push(e));
+    const outcome = await host().run(
+      async () => session,
+      { maxChunk: 32 },
+      (e) => events.push(e),
+    );
     expect(outcome).toEqual({ ok: true, status: 'done', report: 'report at 400' });
     expect(chunks[0]).toBe(1);
     expect(Math.max(...chunks)).toBe(32);
@@ -65,7 +73,12 @@ describe('run loop (toy family)', () => {
     await until(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
     expect(session.step).toBe(0);
     // Busy: a second job is refused while this one runs.
-    expect(await h.exclusive<unknown>(async () => 'ran', (error) => error)).toEqual(BUSY);
+    expect(
+      await h.exclusive<unknown>(
+        async () => 'ran',
+        (error) => error,
+      ),
+    ).toEqual(BUSY);
     for (const n of [1, 2]) {
       h.step();
       await until(() => events.filter((e) => e.type === 'checkpoint').length === n);
@@ -78,9 +91,19 @@ describe('run loop (toy family)', () => {
 
   it('resumes from a checkpoint before the first step, and a failed start reports the error', async () => {
     const { session } = toySession(10);
-    expect(await host().run(async () => session, { maxChunk: 4, resumeFrom: { step: 7 } }, () => {})).toEqual({ ok: true, status: 'done', report: 'report at 10' });
+    expect(
+      await host().run(
+        async () => session,
+        { maxChunk: 4, resumeFrom: { step: 7 } },
+        () => {},
+      ),
+    ).toEqual({ ok: true, status: 'done', report: 'report at 10' });
     const events: RunLoopEvent<unknown, unknown>[] = [];
-    const failed = await host().run(async () => Promise.reject(new Error('no dataset')), { maxChunk: 4 }, (e) => events.push(e));
+    const failed = await host().run(
+      async () => Promise.reject(new Error('no dataset')),
+      { maxChunk: 4 },
+      (e) => events.push(e),
+    );
     if (failed.ok) throw new Error('a failed start reported success');
     expect(failed.error.message).toContain('no dataset');
     expect(events).toEqual([{ type: 'status', status: 'error', message: failed.error.message }]);

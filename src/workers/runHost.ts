@@ -93,7 +93,11 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
     }
   }
 
-  async function loop<Checkpoint, Report>(session: RunSession<Checkpoint, Report>, options: RunOptions<Checkpoint> & { maxChunk: number }, emit: (e: RunLoopEvent<Checkpoint, Report>) => void): Promise<RunOutcome<Report>> {
+  async function loop<Checkpoint, Report>(
+    session: RunSession<Checkpoint, Report>,
+    options: RunOptions<Checkpoint> & { maxChunk: number },
+    emit: (e: RunLoopEvent<Checkpoint, Report>) => void,
+  ): Promise<RunOutcome<Report>> {
     const checkpointEvery = options.checkpointEveryMs ?? 0;
     let lastCheckpoint = { at: performance.now(), step: session.step };
     // Awaited between chunks: no step runs while the weights and moments are read.

@@ -9,7 +9,16 @@ import { createTrainingService } from './trainingService.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
 const tinyBytes = () => new Uint8Array(readFileSync(new URL('../../public/datasets/synthetic-ctr-tiny.rlctr', import.meta.url)));
-const model = (kind: ModelConfig['kind']): ModelConfig => ({ kind, embeddingDim: 4, embeddingSets: 2, mlp: [16], dropout: 0, crossLayers: 1, cinLayers: [4], seed: 3 });
+const model = (kind: ModelConfig['kind']): ModelConfig => ({
+  kind,
+  embeddingDim: 4,
+  embeddingSets: 2,
+  mlp: [16],
+  dropout: 0,
+  crossLayers: 1,
+  cinLayers: [4],
+  seed: 3,
+});
 const train = { ...DEFAULT_TRAIN_CONFIG, batchSize: 256, epochs: 50, evalEvery: 3, earlyStopPatience: 0 };
 
 const until = async (check: () => boolean, ms = 20_000) => {
@@ -156,7 +165,10 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
 
   it('a generation cancelled midway answers cancelled and keeps the dataset loaded before it', async () => {
     const service = createTrainingService(() => selectBackend('wasm'));
-    const first = await service.load({ kind: 'generated', config: { seed: 1, rows: 500, fields: 4, minCardinality: 2, maxCardinality: 20 }, name: 'kept' }, () => {});
+    const first = await service.load(
+      { kind: 'generated', config: { seed: 1, rows: 500, fields: 4, minCardinality: 2, maxCardinality: 20 }, name: 'kept' },
+      () => {},
+    );
     expect(first.ok).toBe(true);
     const progress: number[] = [];
     const big = { seed: 2, rows: 200_000, fields: 24, minCardinality: 2, maxCardinality: 1000 };

@@ -37,7 +37,12 @@ async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) 
       return generateSyntheticCtrAsync({ ...source.config, name: source.name }, { onProgress: (done, total) => progress(done, total, 0), signal });
     case 'url': {
       const response = await fetch(source.url, { signal });
-      if (!response.ok) throw new ImportError('read-failed', `Could not load ${source.url}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');
+      if (!response.ok)
+        throw new ImportError(
+          'read-failed',
+          `Could not load ${source.url}: HTTP ${response.status}.`,
+          'Check that the studio was built with public/datasets/.',
+        );
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (source.format === 'rlctr') return decodeCtrDatasetAsync(bytes, signal);
       return importCtrFile(bytesByteSource(bytes, source.name), { format: source.format, onProgress: progress, signal });
@@ -49,7 +54,12 @@ async function loadDataset(source: DatasetSource, onProgress: (p: LoadProgress) 
 }
 
 function summarize(d: CtrDataset): DatasetSummary {
-  return { name: d.name, origin: d.origin, fields: d.fields.map((f) => ({ name: f.name, cardinality: f.cardinality })), rows: { train: d.train.rows, valid: d.valid.rows, test: d.test.rows } };
+  return {
+    name: d.name,
+    origin: d.origin,
+    fields: d.fields.map((f) => ({ name: f.name, cardinality: f.cardinality })),
+    rows: { train: d.train.rows, valid: d.valid.rows, test: d.test.rows },
+  };
 }
 
 type Models = typeof import('../models/trainer.ts') & typeof import('../models/scalingExperiment.ts') & typeof import('../models/exportTables.ts');
@@ -60,7 +70,13 @@ type Trainer = import('../models/trainer.ts').Trainer;
  * schedule, spectra (and DCNv2's interaction matrix) taken in the background, one at a time and
  * never awaited by the loop, and a final report with the best validation weights restored.
  */
-function ctrSession(m: Models, t: Trainer, request: TrainRequest, backend: BackendName, emit: (e: TrainingEvent) => void): RunSession<TrainerCheckpoint, FinalReport> {
+function ctrSession(
+  m: Models,
+  t: Trainer,
+  request: TrainRequest,
+  backend: BackendName,
+  emit: (e: TrainingEvent) => void,
+): RunSession<TrainerCheckpoint, FinalReport> {
   const batch = Math.min(request.train.batchSize, t.dataset.train.rows);
   const isCross = Boolean(t.model.crossWeights);
   let pending: Promise<void> | null = null;
@@ -117,7 +133,8 @@ function ctrSession(m: Models, t: Trainer, request: TrainRequest, backend: Backe
         samplesPerSecond = (result.steps * batch * 1000) / ms;
         emitLoss(points);
       }
-      for (const v of result.validations) emit({ type: 'eval', step: v.step, epoch: v.epoch, auc: v.auc, logloss: v.logloss, ...(v.gauc === undefined ? {} : { gauc: v.gauc }) });
+      for (const v of result.validations)
+        emit({ type: 'eval', step: v.step, epoch: v.epoch, auc: v.auc, logloss: v.logloss, ...(v.gauc === undefined ? {} : { gauc: v.gauc }) });
       const every = request.spectrumEvery;
       if ((every > 0 && step - lastSnapshot >= every) || single) {
         lastSnapshot = step;
@@ -158,7 +175,11 @@ function ctrSession(m: Models, t: Trainer, request: TrainRequest, backend: Backe
 
 export function createTrainingService(prepareTf: () => Promise<void> = async () => {}): TrainingService {
   const host = createRunHost<Models>(prepareTf, () =>
-    Promise.all([import('../models/trainer.ts'), import('../models/scalingExperiment.ts'), import('../models/exportTables.ts')]).then(([a, b, c]) => ({ ...a, ...b, ...c })),
+    Promise.all([import('../models/trainer.ts'), import('../models/scalingExperiment.ts'), import('../models/exportTables.ts')]).then(([a, b, c]) => ({
+      ...a,
+      ...b,
+      ...c,
+    })),
   );
 
   let dataset: CtrDataset | null = null;

@@ -47,7 +47,14 @@ export function checkGradients(loss: () => tf.Scalar, variables: tf.Variable[], 
     const gradNorm = Math.hypot(...g);
     const scale = Math.max(gradNorm, floor);
     const lossAt = (d: Float32Array, t: number): number => {
-      tf.tidy(() => v.assign(tf.tensor(base.map((x, i) => x + t * d[i]), v.shape)));
+      tf.tidy(() =>
+        v.assign(
+          tf.tensor(
+            base.map((x, i) => x + t * d[i]),
+            v.shape,
+          ),
+        ),
+      );
       return tf.tidy(() => loss().dataSync()[0]);
     };
     const errorAlong = (d: Float32Array): number => {

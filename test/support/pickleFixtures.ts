@@ -52,8 +52,17 @@ export class PickleWriter {
   /** torch._utils._rebuild_tensor_v2(storage, offset, shape, stride, False, OrderedDict()), its storage a persistent id. */
   tensor(t: PickledTensor): this {
     this.global('torch._utils', '_rebuild_tensor_v2').mark();
-    this.mark().str('storage').global(t.storageModule ?? 'torch', t.storageType ?? 'FloatStorage').str(t.key).str('cpu').int(t.numel).raw(0x74, 0x51);
-    this.int(t.offset ?? 0).intTuple(t.shape).intTuple(t.stride ?? rowMajorStride(t.shape)).raw(0x89);
+    this.mark()
+      .str('storage')
+      .global(t.storageModule ?? 'torch', t.storageType ?? 'FloatStorage')
+      .str(t.key)
+      .str('cpu')
+      .int(t.numel)
+      .raw(0x74, 0x51);
+    this.int(t.offset ?? 0)
+      .intTuple(t.shape)
+      .intTuple(t.stride ?? rowMajorStride(t.shape))
+      .raw(0x89);
     return this.global('collections', 'OrderedDict').raw(0x29, 0x52, 0x74, 0x52);
   }
 

@@ -281,7 +281,12 @@ export function safetensorsFromHeader(headerText: string, data: Uint8Array): Uin
  * save_word2vec_format(binary=True) does (no newline): "<count> <dim>\n", then per vector its
  * UTF-8 word, a space and dim little-endian float32 values.
  */
-export function word2vecBinaryBytes(words: string[], values: ArrayLike<number>, dim: number, opts: { newlineAfterVector?: boolean; count?: number } = {}): Uint8Array {
+export function word2vecBinaryBytes(
+  words: string[],
+  values: ArrayLike<number>,
+  dim: number,
+  opts: { newlineAfterVector?: boolean; count?: number } = {},
+): Uint8Array {
   const enc = new TextEncoder();
   const parts = [enc.encode(`${opts.count ?? words.length} ${dim}\n`)];
   words.forEach((word, r) => {

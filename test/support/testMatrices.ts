@@ -65,13 +65,7 @@ export function symmetricWithEigenvalues(eigenvalues: number[], rand: () => numb
  * U diag(sv) V^T. With `centredMean`, U is orthogonal to the all-ones vector and the mean
  * row is added, so the centred table has exactly these singular values.
  */
-export function tableWithSingularValues(
-  rows: number,
-  dim: number,
-  sv: number[],
-  rand: () => number,
-  centredMean?: number[],
-): Float64Array {
+export function tableWithSingularValues(rows: number, dim: number, sv: number[], rand: () => number, centredMean?: number[]): Float64Array {
   const ones = new Float64Array(rows).fill(1 / Math.sqrt(rows));
   const u = orthonormalVectors(rows, sv.length, rand, centredMean ? [ones] : []);
   const v = orthonormalVectors(dim, sv.length, rand);

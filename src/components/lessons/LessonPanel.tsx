@@ -74,10 +74,13 @@ export function LessonPanel() {
 
   useEffect(() => {
     if (!ui.playing || !list) return;
-    const timer = setTimeout(() => {
-      if (atEnd) setUi({ playing: false });
-      else setUi({ step: index + 2 });
-    }, ui.slow ? DWELL_MS * 2 : DWELL_MS);
+    const timer = setTimeout(
+      () => {
+        if (atEnd) setUi({ playing: false });
+        else setUi({ step: index + 2 });
+      },
+      ui.slow ? DWELL_MS * 2 : DWELL_MS,
+    );
     return () => clearTimeout(timer);
   }, [ui.playing, ui.slow, index, atEnd, list, setUi]);
 
@@ -88,8 +91,13 @@ export function LessonPanel() {
   return (
     <section className="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel">
       <div className="panel-head">
-        <p className="lesson-kicker">Lesson {ui.lesson}{list ? ` · step ${index + 1} of ${list.length}` : ''}</p>
-        <button type="button" className="icon-button" aria-label="Close lesson" data-testid="lesson-close" onClick={close}>×</button>
+        <p className="lesson-kicker">
+          Lesson {ui.lesson}
+          {list ? ` · step ${index + 1} of ${list.length}` : ''}
+        </p>
+        <button type="button" className="icon-button" aria-label="Close lesson" data-testid="lesson-close" onClick={close}>
+          ×
+        </button>
       </div>
       <h2 id="lesson-heading">{entry?.title ?? `Lesson ${ui.lesson}`}</h2>
       {!lesson && (
@@ -100,7 +108,9 @@ export function LessonPanel() {
       {blocked && (
         <div className="lesson-missing">
           <p>{blocked.missing}</p>
-          <button type="button" className="primary small" onClick={() => run(blocked.action.id)}>{blocked.action.label}</button>
+          <button type="button" className="primary small" onClick={() => run(blocked.action.id)}>
+            {blocked.action.label}
+          </button>
         </div>
       )}
       {step && list && (
@@ -108,7 +118,10 @@ export function LessonPanel() {
           <div className="lesson-step" aria-live="polite" data-testid="lesson-step-body">
             <h3 data-testid="lesson-step-title">{step.title}</h3>
             <p className="lesson-text">{step.text}</p>
-            <p className="lesson-look"><strong>Look for</strong> in {step.chart.name}{onScreen ? '' : ' (not on screen: load the tables it needs)'}: {step.lookFor}</p>
+            <p className="lesson-look">
+              <strong>Look for</strong> in {step.chart.name}
+              {onScreen ? '' : ' (not on screen: load the tables it needs)'}: {step.lookFor}
+            </p>
             {step.action && (
               <button type="button" className="secondary small" data-testid="lesson-action" onClick={() => run(step.action!.id)}>
                 ▶ {step.action.label}
@@ -116,15 +129,25 @@ export function LessonPanel() {
             )}
           </div>
           <nav className="lesson-nav" aria-label="Lesson steps">
-            <button type="button" className="small" data-testid="lesson-prev" disabled={index === 0} onClick={() => setUi({ step: index })}>← Previous</button>
+            <button type="button" className="small" data-testid="lesson-prev" disabled={index === 0} onClick={() => setUi({ step: index })}>
+              ← Previous
+            </button>
             <ol className="step-dots">
               {list.map((s, i) => (
                 <li key={s.title}>
-                  <button type="button" className={`dot ${i === index ? 'current' : ''}`} aria-label={`Step ${i + 1}: ${s.title}`} aria-current={i === index ? 'step' : undefined} onClick={() => setUi({ step: i + 1 })} />
+                  <button
+                    type="button"
+                    className={`dot ${i === index ? 'current' : ''}`}
+                    aria-label={`Step ${i + 1}: ${s.title}`}
+                    aria-current={i === index ? 'step' : undefined}
+                    onClick={() => setUi({ step: i + 1 })}
+                  />
                 </li>
               ))}
             </ol>
-            <button type="button" className="primary small" data-testid="lesson-next" disabled={atEnd} onClick={() => setUi({ step: index + 2 })}>Next →</button>
+            <button type="button" className="primary small" data-testid="lesson-next" disabled={atEnd} onClick={() => setUi({ step: index + 2 })}>
+              Next →
+            </button>
           </nav>
           <PresenterControls atEnd={atEnd} onStep={() => setUi({ step: index + 2 })} />
         </>

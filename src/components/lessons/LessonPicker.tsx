@@ -11,7 +11,12 @@ export function LessonPicker() {
         {LESSONS.map((l) => (
           <li key={l.id}>
             {l.available ? (
-              <button type="button" className="link-button" data-testid={`open-lesson-${l.id}`} onClick={() => setUi({ lesson: l.id, step: 1, playing: false })}>
+              <button
+                type="button"
+                className="link-button"
+                data-testid={`open-lesson-${l.id}`}
+                onClick={() => setUi({ lesson: l.id, step: 1, playing: false })}
+              >
                 {l.title}
               </button>
             ) : (

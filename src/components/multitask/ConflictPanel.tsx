@@ -30,23 +30,42 @@ export function ConflictPanel() {
     <section className="panel">
       <h2>Interest entanglement: conflict pairs</h2>
       <p className="hint">
-        Trains single-task models for {tasks[0]} and {tasks[1]}, then shared-bottom, MMoE, PLE and STEM ({steps} steps each, Adam). Conflict pairs are frequent test (user, item) pairs the single-task models place far
-        for {tasks[0]} (above P60) and near for {tasks[1]} (at or below P40). A shared table gives one distance per pair and cannot do both; STEM's task slices can. The engine engineer measured 61.5 % of conflict pairs
-        separated by STEM's slices vs 0 % by shared tables (3 epochs, strongly conflicting synthetic data).
+        Trains single-task models for {tasks[0]} and {tasks[1]}, then shared-bottom, MMoE, PLE and STEM ({steps} steps each, Adam). Conflict pairs are frequent
+        test (user, item) pairs the single-task models place far for {tasks[0]} (above P60) and near for {tasks[1]} (at or below P40). A shared table gives one
+        distance per pair and cannot do both; STEM's task slices can. The engine engineer measured 61.5 % of conflict pairs separated by STEM's slices vs 0 % by
+        shared tables (3 epochs, strongly conflicting synthetic data).
       </p>
       <div className="mtl-buttons">
-        <SettingInput setting={MULTITASK_SETTINGS.conflictSteps} value={steps} onChange={(conflictSteps) => setForm({ conflictSteps })} className="field compact inline" />
-        <button type="button" data-testid="conflict-start" disabled={!summary?.hasUserItem || conflict.phase === 'running' || training} onClick={() => void c.measureConflicts()}>
+        <SettingInput
+          setting={MULTITASK_SETTINGS.conflictSteps}
+          value={steps}
+          onChange={(conflictSteps) => setForm({ conflictSteps })}
+          className="field compact inline"
+        />
+        <button
+          type="button"
+          data-testid="conflict-start"
+          disabled={!summary?.hasUserItem || conflict.phase === 'running' || training}
+          onClick={() => void c.measureConflicts()}
+        >
           Measure conflict pairs
         </button>
-        {conflict.phase === 'running' && <button type="button" className="danger" onClick={c.stop}>Stop</button>}
+        {conflict.phase === 'running' && (
+          <button type="button" className="danger" onClick={c.stop}>
+            Stop
+          </button>
+        )}
       </div>
       {summary && !summary.hasUserItem && <p className="warn-text">Needs two tasks and fields named like user and item.</p>}
       <p className="hint" data-testid="conflict-status" data-phase={conflict.phase} role="status">
         {conflict.phase === 'running' && (p ? `Training ${p.model} (${p.index + 1} of ${p.total}): step ${p.step} / ${p.steps}` : 'Starting…')}
         {conflict.phase === 'error' && <span className="warn-text">{conflict.error}</span>}
-        {r && `${r.pairs} frequent test pairs, ${r.conflictPairs} conflict pairs. Separated: ${models.map((m) => `${m.name} ${Number.isFinite(m.separated) ? (100 * m.separated).toFixed(1) : '–'} %`).join(', ')}.`}
-        {r && stem && shared.length > 0 && ` In this run STEM's slices separated ${(100 * stem.separated).toFixed(1)} % vs at most ${(100 * Math.max(...shared.map((m) => m.separated))).toFixed(1)} % for shared tables.`}
+        {r &&
+          `${r.pairs} frequent test pairs, ${r.conflictPairs} conflict pairs. Separated: ${models.map((m) => `${m.name} ${Number.isFinite(m.separated) ? (100 * m.separated).toFixed(1) : '–'} %`).join(', ')}.`}
+        {r &&
+          stem &&
+          shared.length > 0 &&
+          ` In this run STEM's slices separated ${(100 * stem.separated).toFixed(1)} % vs at most ${(100 * Math.max(...shared.map((m) => m.separated))).toFixed(1)} % for shared tables.`}
       </p>
       {r && (
         <div className="mtl-grid wide-first">
@@ -56,7 +75,11 @@ export function ConflictPanel() {
           </div>
           <div>
             <ChartFigure testId="joint-histogram" filename="conflict-pair-joint" render={drawJoint} />
-            <DataExport filename="conflict-pair-joint" table={() => jointTable(r)} json={() => r.models.map((m) => ({ name: m.name, tables: m.tables, joint: m.joint }))} />
+            <DataExport
+              filename="conflict-pair-joint"
+              table={() => jointTable(r)}
+              json={() => r.models.map((m) => ({ name: m.name, tables: m.tables, joint: m.joint }))}
+            />
           </div>
         </div>
       )}

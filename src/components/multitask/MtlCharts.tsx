@@ -23,7 +23,17 @@ export function MtlCharts({ run }: { run: MtlRun }) {
   const twoTasks: [string, string] = [tasks[0] ?? 'A', tasks[1] ?? 'B'];
 
   const drawDominance = useCallback(
-    (w: number) => renderDominanceBars(tasks, last ? [{ label: labels.adam, layers: last.arms.adam.dominance }, { label: labels.alt, layers: last.arms.alt.dominance }] : [], w),
+    (w: number) =>
+      renderDominanceBars(
+        tasks,
+        last
+          ? [
+              { label: labels.adam, layers: last.arms.adam.dominance },
+              { label: labels.alt, layers: last.arms.alt.dominance },
+            ]
+          : [],
+        w,
+      ),
     [tasks, last, labels.adam, labels.alt],
   );
   const overlay = useStudioStore((s) => s.mtlOverlay);
@@ -31,7 +41,10 @@ export function MtlCharts({ run }: { run: MtlRun }) {
   const shownOverlay = overlay && overlay.id !== run.id && overlay.tasks.join() === tasks.join() ? overlay : null;
   const drawLines = useCallback(
     (w: number) => {
-      const track = (r: MtlRun, arm: 'adam' | 'alt', label: string) => ({ label, points: r.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })) });
+      const track = (r: MtlRun, arm: 'adam' | 'alt', label: string) => ({
+        label,
+        points: r.snapshots.map((s) => ({ step: s.step, meanRau: s.arms[arm].dominance.find((l) => l.layer === layer)?.meanRau ?? [] })),
+      });
       // With an overlaid run, every track names its model too.
       const tracks = (['adam', 'alt'] as const).map((arm) => track(run, arm, shownOverlay ? `${modelName(run.form.model)} ${labels[arm]}` : labels[arm]));
       if (shownOverlay) {
@@ -44,7 +57,17 @@ export function MtlCharts({ run }: { run: MtlRun }) {
   );
   const drawHistogram = useCallback(
     (w: number) =>
-      renderRauHistogram(layer, tasks, last ? (['adam', 'alt'] as const).map((arm) => ({ label: labels[arm], histogram: last.arms[arm].dominance.find((l) => l.layer === layer)?.histogram ?? [] })) : [], w),
+      renderRauHistogram(
+        layer,
+        tasks,
+        last
+          ? (['adam', 'alt'] as const).map((arm) => ({
+              label: labels[arm],
+              histogram: last.arms[arm].dominance.find((l) => l.layer === layer)?.histogram ?? [],
+            }))
+          : [],
+        w,
+      ),
     [layer, tasks, last, labels],
   );
   const drawCosine = useCallback(
@@ -53,7 +76,12 @@ export function MtlCharts({ run }: { run: MtlRun }) {
   );
   const drawEntanglementOf = useCallback(
     (arm: 'adam' | 'alt', w: number) =>
-      renderEntanglementHeatmap(`${labels[arm]}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`, run.fields, run.snapshots.map((s) => ({ step: s.step, cosine: s.arms[arm].entanglement })), w),
+      renderEntanglementHeatmap(
+        `${labels[arm]}: cos(g_${twoTasks[0]}, g_${twoTasks[1]})`,
+        run.fields,
+        run.snapshots.map((s) => ({ step: s.step, cosine: s.arms[arm].entanglement })),
+        w,
+      ),
     [labels, twoTasks[0], twoTasks[1], run.fields, run.snapshots], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const drawEntanglement = useCallback((w: number) => drawEntanglementOf('adam', w), [drawEntanglementOf]);
@@ -65,9 +93,10 @@ export function MtlCharts({ run }: { run: MtlRun }) {
       <section className="panel">
         <h2>Which task dominates each shared layer</h2>
         <p className="hint">
-          rAU<sup>k</sup> = AU<sup>k</sup> / Σ<sub>j</sub> AU<sup>j</sup>, where AU is the decaying average of the squared update task k contributes (β = {run.form.beta}). 1/T is balance. In the engine's runs on the
-          synthetic data (click 30 %, like 3 %), Adam let click dominate the shared embedding (mean rAU 0.75–0.80) and AdaTask pulled it toward 1/T (0.60–0.64); the top shared layer stayed below 0.7 for either
-          optimiser. A short run here may differ: read the numbers below, not the expectation.
+          rAU<sup>k</sup> = AU<sup>k</sup> / Σ<sub>j</sub> AU<sup>j</sup>, where AU is the decaying average of the squared update task k contributes (β ={' '}
+          {run.form.beta}). 1/T is balance. In the engine's runs on the synthetic data (click 30 %, like 3 %), Adam let click dominate the shared embedding
+          (mean rAU 0.75–0.80) and AdaTask pulled it toward 1/T (0.60–0.64); the top shared layer stayed below 0.7 for either optimiser. A short run here may
+          differ: read the numbers below, not the expectation.
         </p>
         <ChartFigure testId="dominance-chart" filename="task-dominance" render={drawDominance} />
         <DataExport filename="task-dominance" table={() => dominanceTable(run, labels)} json={() => last?.arms ?? null} />
@@ -78,7 +107,11 @@ export function MtlCharts({ run }: { run: MtlRun }) {
           <label className="mtl-toggle">
             layer
             <select data-testid="mtl-layer-select" value={layer} onChange={(e) => setLayer(e.target.value)}>
-              {run.layers.map((l) => <option key={l} value={l}>{l}</option>)}
+              {run.layers.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
             </select>
           </label>
         </div>
@@ -92,7 +125,17 @@ export function MtlCharts({ run }: { run: MtlRun }) {
         <div className="mtl-grid">
           <div>
             <ChartFigure testId="rau-lines" filename={`rau-over-steps-${layer}`} render={drawLines} />
-            <DataExport filename="rau-over-steps" table={() => rauOverStepsTable(run, labels)} json={() => run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })), alt: s.arms.alt.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })) }))} />
+            <DataExport
+              filename="rau-over-steps"
+              table={() => rauOverStepsTable(run, labels)}
+              json={() =>
+                run.snapshots.map((s) => ({
+                  step: s.step,
+                  adam: s.arms.adam.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })),
+                  alt: s.arms.alt.dominance.map((l) => ({ layer: l.layer, meanRau: l.meanRau })),
+                }))
+              }
+            />
           </div>
           <div>
             <ChartFigure testId="rau-histogram" filename={`rau-histogram-${layer}`} render={drawHistogram} />
@@ -102,9 +145,16 @@ export function MtlCharts({ run }: { run: MtlRun }) {
       </section>
       <section className="panel">
         <h2>Do the task gradients conflict?</h2>
-        <p className="hint">Cosine of the tasks' gradients over each shared layer at the last step (diagonal 1). Below 0 the tasks pull the layer in opposite directions (PCGrad's diagnostic).</p>
+        <p className="hint">
+          Cosine of the tasks' gradients over each shared layer at the last step (diagonal 1). Below 0 the tasks pull the layer in opposite directions (PCGrad's
+          diagnostic).
+        </p>
         <ChartFigure testId="cosine-matrix" filename="gradient-cosine" render={drawCosine} />
-        <DataExport filename="gradient-cosine" table={() => cosineTable(run, labels)} json={() => last ? { step: last.step, adam: last.arms.adam.cosine, alt: last.arms.alt.cosine } : null} />
+        <DataExport
+          filename="gradient-cosine"
+          table={() => cosineTable(run, labels)}
+          json={() => (last ? { step: last.step, adam: last.arms.adam.cosine, alt: last.arms.alt.cosine } : null)}
+        />
       </section>
       <section className="panel">
         <h2>Gradient entanglement per field</h2>
@@ -117,7 +167,14 @@ export function MtlCharts({ run }: { run: MtlRun }) {
           <ChartFigure testId="entanglement-heatmap" filename="gradient-entanglement-adam" render={drawEntanglement} />
           <ChartFigure testId="entanglement-heatmap-alt" filename={`gradient-entanglement-${run.form.alternative}`} render={drawEntanglementAlt} />
         </div>
-        <DataExport filename="gradient-entanglement" table={() => entanglementTable(run, labels)} json={() => ({ fields: run.fields, columns: run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.entanglement, alt: s.arms.alt.entanglement })) })} />
+        <DataExport
+          filename="gradient-entanglement"
+          table={() => entanglementTable(run, labels)}
+          json={() => ({
+            fields: run.fields,
+            columns: run.snapshots.map((s) => ({ step: s.step, adam: s.arms.adam.entanglement, alt: s.arms.alt.entanglement })),
+          })}
+        />
       </section>
     </>
   );

@@ -35,7 +35,8 @@ export function MtlForm() {
     if (file) void c.pickCsv(file);
     e.target.value = '';
   };
-  const toggleLabel = (col: string) => setData({ labelColumns: data.labelColumns.includes(col) ? data.labelColumns.filter((x) => x !== col) : [...data.labelColumns, col] });
+  const toggleLabel = (col: string) =>
+    setData({ labelColumns: data.labelColumns.includes(col) ? data.labelColumns.filter((x) => x !== col) : [...data.labelColumns, col] });
 
   return (
     <section className="panel mtl-form" aria-label="Multi-task settings">
@@ -43,7 +44,11 @@ export function MtlForm() {
       <label className="field">
         {MULTITASK_SETTINGS.datasetId.label}
         <select data-testid="mtl-dataset-select" value={form.datasetId} disabled={busy} onChange={(e) => void c.selectDataset(e.target.value)}>
-          {datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
           {data.file && <option value={MTL_FILE_DATASET}>{data.file.name}</option>}
         </select>
       </label>
@@ -62,16 +67,26 @@ export function MtlForm() {
               {data.labelColumns.includes(col) && <span className="muted"> (task {String.fromCharCode(65 + data.labelColumns.indexOf(col))})</span>}
             </label>
           ))}
-          <p className="hint">Every other column ({data.preview.header.filter((h) => !data.labelColumns.includes(h)).join(', ')}) becomes a categorical field.</p>
-          <button type="button" className="secondary small" disabled={data.labelColumns.length === 0 || busy} onClick={() => void c.loadCsv()}>Load with these labels</button>
+          <p className="hint">
+            Every other column ({data.preview.header.filter((h) => !data.labelColumns.includes(h)).join(', ')}) becomes a categorical field.
+          </p>
+          <button type="button" className="secondary small" disabled={data.labelColumns.length === 0 || busy} onClick={() => void c.loadCsv()}>
+            Load with these labels
+          </button>
         </fieldset>
       )}
       <p className="hint mtl-dataset-state" data-testid="mtl-dataset-state" data-phase={data.phase}>
         {data.phase === 'loading' && 'Loading…'}
-        {data.phase === 'error' && <span className="warn-text">{data.error?.message} {data.error?.fix}</span>}
+        {data.phase === 'error' && (
+          <span className="warn-text">
+            {data.error?.message} {data.error?.fix}
+          </span>
+        )}
         {data.phase === 'ready' && data.summary && (
           <>
-            {data.summary.rows.train.toLocaleString()} training rows · tasks {data.summary.tasks.map((t, k) => `${t} (${(100 * data.summary!.positiveRates[k]).toFixed(1)} % positive)`).join(', ')} · fields {data.summary.fields.map((f) => f.name).join(', ')} · comparable test samples {(100 * data.summary.comparableShare).toFixed(0)} %
+            {data.summary.rows.train.toLocaleString()} training rows · tasks{' '}
+            {data.summary.tasks.map((t, k) => `${t} (${(100 * data.summary!.positiveRates[k]).toFixed(1)} % positive)`).join(', ')} · fields{' '}
+            {data.summary.fields.map((f) => f.name).join(', ')} · comparable test samples {(100 * data.summary.comparableShare).toFixed(0)} %
           </>
         )}
       </p>
@@ -79,13 +94,26 @@ export function MtlForm() {
         <label className="field compact">
           {MULTITASK_SETTINGS.model.label}
           <select data-testid="mtl-model-select" value={form.model} disabled={busy} onChange={(e) => set({ model: e.target.value as MtlModelKind })}>
-            {MTL_MODEL_KINDS.map((k) => <option key={k} value={k}>{MODEL_LABELS[k]}</option>)}
+            {MTL_MODEL_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {MODEL_LABELS[k]}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field compact" title="Trained side by side with Adam, same data, same seed, stepped alternately">
           {MULTITASK_SETTINGS.alternative.label}
-          <select data-testid="mtl-optimizer-select" value={form.alternative} disabled={busy} onChange={(e) => set({ alternative: e.target.value as MtlAlternative })}>
-            {MTL_ALTERNATIVES.map((k) => <option key={k} value={k}>{ARM_LABELS(k).alt}</option>)}
+          <select
+            data-testid="mtl-optimizer-select"
+            value={form.alternative}
+            disabled={busy}
+            onChange={(e) => set({ alternative: e.target.value as MtlAlternative })}
+          >
+            {MTL_ALTERNATIVES.map((k) => (
+              <option key={k} value={k}>
+                {ARM_LABELS(k).alt}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -99,13 +127,21 @@ export function MtlForm() {
         <NumberField setting="seed" />
       </div>
       <div className="mtl-buttons">
-        <button type="button" data-testid="mtl-train-button" disabled={busy || data.phase !== 'ready'} onClick={() => void c.train()}>Train both</button>
+        <button type="button" data-testid="mtl-train-button" disabled={busy || data.phase !== 'ready'} onClick={() => void c.train()}>
+          Train both
+        </button>
         {run?.status === 'paused' ? (
-          <button type="button" className="secondary" onClick={c.resume}>Resume</button>
+          <button type="button" className="secondary" onClick={c.resume}>
+            Resume
+          </button>
         ) : (
-          <button type="button" className="secondary" data-testid="mtl-pause-button" disabled={run?.status !== 'running'} onClick={c.pause}>Pause</button>
+          <button type="button" className="secondary" data-testid="mtl-pause-button" disabled={run?.status !== 'running'} onClick={c.pause}>
+            Pause
+          </button>
         )}
-        <button type="button" className="danger" data-testid="mtl-stop-button" disabled={!busy} onClick={c.stop}>Stop</button>
+        <button type="button" className="danger" data-testid="mtl-stop-button" disabled={!busy} onClick={c.stop}>
+          Stop
+        </button>
       </div>
       <MtlStatusLine />
     </section>
@@ -126,7 +162,9 @@ function MtlStatusLine() {
       )}
       {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'warn-text'}>{run.message}</span>}
       {run?.status === 'interrupted' && run.savedStep !== undefined && (
-        <button type="button" className="primary small" data-testid="mtl-resume" onClick={() => void c.resumeRun()}>Resume from step {run.savedStep}</button>
+        <button type="button" className="primary small" data-testid="mtl-resume" onClick={() => void c.resumeRun()}>
+          Resume from step {run.savedStep}
+        </button>
       )}
     </div>
   );

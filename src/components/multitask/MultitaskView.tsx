@@ -16,18 +16,30 @@ function SavedRuns() {
   return (
     <section className="panel">
       <h2>Saved multi-task runs</h2>
-      <p className="hint">Open a run to see its charts; <em>Overlay</em> draws another run&apos;s rAU over steps on the open one&apos;s.</p>
+      <p className="hint">
+        Open a run to see its charts; <em>Overlay</em> draws another run&apos;s rAU over steps on the open one&apos;s.
+      </p>
       <ul className="mtl-saved">
         {saved.map((r) => (
           <li key={r.id} className={r.id === current ? 'active' : ''}>
-            <button type="button" className="link" onClick={() => void c.openSavedRun(r.id)}>{r.label}</button>
+            <button type="button" className="link" onClick={() => void c.openSavedRun(r.id)}>
+              {r.label}
+            </button>
             <span className="muted"> {new Date(r.createdAt).toLocaleString()}</span>
             {r.id !== current && (
-              <button type="button" className="ghost small" aria-pressed={r.id === overlaid} data-testid="mtl-overlay-button" onClick={() => void c.overlaySavedRun(r.id === overlaid ? null : r.id)}>
+              <button
+                type="button"
+                className="ghost small"
+                aria-pressed={r.id === overlaid}
+                data-testid="mtl-overlay-button"
+                onClick={() => void c.overlaySavedRun(r.id === overlaid ? null : r.id)}
+              >
                 {r.id === overlaid ? 'Overlaid ✓' : 'Overlay'}
               </button>
             )}
-            <button type="button" className="ghost small" aria-label={`Delete ${r.label}`} onClick={() => void c.deleteSavedRun(r.id)}>✕</button>
+            <button type="button" className="ghost small" aria-label={`Delete ${r.label}`} onClick={() => void c.deleteSavedRun(r.id)}>
+              ✕
+            </button>
           </li>
         ))}
       </ul>
@@ -56,8 +68,9 @@ export function MultitaskView() {
           <section className="panel">
             <h2>One shared model, several tasks</h2>
             <p className="hint">
-              Pick a dataset and a model, then press Train both: the same model trains twice on the same batches, once with Adam and once with AdaTask, and the charts show per shared layer which task&apos;s updates
-              dominate, whether the tasks&apos; gradients conflict, and how entangled the shared embedding is.
+              Pick a dataset and a model, then press Train both: the same model trains twice on the same batches, once with Adam and once with AdaTask, and the
+              charts show per shared layer which task&apos;s updates dominate, whether the tasks&apos; gradients conflict, and how entangled the shared
+              embedding is.
             </p>
           </section>
         )}

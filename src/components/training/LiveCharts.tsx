@@ -31,13 +31,27 @@ export function LiveCharts({ runs }: { runs: TrainingRun[] }) {
   const drawLoss = useCallback((w: number) => renderLossCurve(lossRuns, w), [lossRuns]);
   const drawAuc = useCallback(
     (w: number) =>
-      interactiveLineChart(validSeries(evalRuns, 'auc'), { width: w, title: 'Validation AUC', xLabel: 'step', yLabel: 'AUC', dots: true, references: bayes === undefined ? [] : [{ y: bayes, label: `Bayes AUC ${bayes.toFixed(3)} (true click probabilities)` }] }),
+      interactiveLineChart(validSeries(evalRuns, 'auc'), {
+        width: w,
+        title: 'Validation AUC',
+        xLabel: 'step',
+        yLabel: 'AUC',
+        dots: true,
+        references: bayes === undefined ? [] : [{ y: bayes, label: `Bayes AUC ${bayes.toFixed(3)} (true click probabilities)` }],
+      }),
     [evalRuns, bayes],
   );
-  const drawLogloss = useCallback((w: number) => interactiveLineChart(validSeries(evalRuns, 'logloss'), { width: w, title: 'Validation logloss', xLabel: 'step', yLabel: 'logloss', dots: true }), [evalRuns]);
+  const drawLogloss = useCallback(
+    (w: number) =>
+      interactiveLineChart(validSeries(evalRuns, 'logloss'), { width: w, title: 'Validation logloss', xLabel: 'step', yLabel: 'logloss', dots: true }),
+    [evalRuns],
+  );
   const step = run.spectra[run.spectra.length - 1]?.step ?? 0;
   const setLabel = sets > 1 ? `, set ${shownSet + 1} of ${sets}` : '';
-  const drawHeatmap = useCallback((w: number) => addHeatmapTooltip(renderSpectrumHeatmap(latest, { width: w, title: `Live spectrum per field at step ${step}${setLabel}` }), latest), [latest, step, setLabel]);
+  const drawHeatmap = useCallback(
+    (w: number) => addHeatmapTooltip(renderSpectrumHeatmap(latest, { width: w, title: `Live spectrum per field at step ${step}${setLabel}` }), latest),
+    [latest, step, setLabel],
+  );
   const drawIa = useCallback((w: number) => renderIaOverSteps(snapshots, w, `Information abundance per field over training${setLabel}`), [snapshots, setLabel]);
   // K (the colour scale's top) is the embedding dimension the spectra were measured at.
   const embeddingDim = latest[0]?.dim ?? run.form.dim * run.form.sizeMultiplier;
@@ -54,7 +68,11 @@ export function LiveCharts({ runs }: { runs: TrainingRun[] }) {
         </div>
         <div>
           <ChartFigure testId="auc-chart" filename="validation-auc" render={drawAuc} deferred />
-          <DataExport filename="validation-metrics" table={() => seriesTable([...validSeries(runs, 'auc'), ...validSeries(runs, 'logloss')], 'step', 'value')} json={() => runs.map((r) => ({ label: r.label, evals: r.evals, bayesAuc: r.bayesAuc }))} />
+          <DataExport
+            filename="validation-metrics"
+            table={() => seriesTable([...validSeries(runs, 'auc'), ...validSeries(runs, 'logloss')], 'step', 'value')}
+            json={() => runs.map((r) => ({ label: r.label, evals: r.evals, bayesAuc: r.bayesAuc }))}
+          />
         </div>
         <ChartFigure testId="logloss-chart" filename="validation-logloss" render={drawLogloss} deferred />
       </div>
@@ -62,23 +80,43 @@ export function LiveCharts({ runs }: { runs: TrainingRun[] }) {
         <label className="field inline">
           <span>Embedding set shown</span>
           <select data-testid="spectrum-set-select" value={shownSet} onChange={(e) => setSet(Number(e.target.value))}>
-            {Array.from({ length: sets }, (_, i) => <option key={i} value={i}>set {i + 1}</option>)}
+            {Array.from({ length: sets }, (_, i) => (
+              <option key={i} value={i}>
+                set {i + 1}
+              </option>
+            ))}
           </select>
         </label>
       )}
       <div className="chart-pair">
         <div>
-          <ChartFigure testId="live-heatmap" filename="live-spectrum" render={drawHeatmap} deferred caption="Rows: fields by cardinality; colour s_i/s_1 (RecScope recipe), recomputed from the live tables every few steps." />
+          <ChartFigure
+            testId="live-heatmap"
+            filename="live-spectrum"
+            render={drawHeatmap}
+            deferred
+            caption="Rows: fields by cardinality; colour s_i/s_1 (RecScope recipe), recomputed from the live tables every few steps."
+          />
           <DataExport filename="live-spectrum" table={() => spectrumTable(latest)} json={() => ({ step, fields: latest })} />
         </div>
         <div>
           <ChartFigure testId="ia-lines" filename="ia-over-steps" render={drawIa} deferred />
-          <DataExport filename="ia-over-steps" table={() => seriesTable(iaSeries(snapshots), 'step', 'ia')} json={() => snapshots.map((s) => ({ step: s.step, ia: Object.fromEntries(s.fields.map((f) => [f.name, f.information_abundance])) }))} />
+          <DataExport
+            filename="ia-over-steps"
+            table={() => seriesTable(iaSeries(snapshots), 'step', 'ia')}
+            json={() => snapshots.map((s) => ({ step: s.step, ia: Object.fromEntries(s.fields.map((f) => [f.name, f.information_abundance])) }))}
+          />
         </div>
       </div>
       {matrix && (
         <div>
-          <ChartFigure testId="interaction-matrix" filename="interaction-collapse" render={drawMatrix} deferred caption="DCNv2: IA of field i (row) after the first cross layer projects it for field j (column). Interacting with a low-IA field lowers IA." />
+          <ChartFigure
+            testId="interaction-matrix"
+            filename="interaction-collapse"
+            render={drawMatrix}
+            deferred
+            caption="DCNv2: IA of field i (row) after the first cross layer projects it for field j (column). Interacting with a low-IA field lowers IA."
+          />
           <DataExport filename="interaction-collapse" table={() => interactionTable(matrix)} json={() => matrix} />
         </div>
       )}

@@ -28,33 +28,68 @@ export function ScalingPanel() {
     <section className="panel scaling-panel" aria-labelledby="scaling-heading">
       <h2 id="scaling-heading">Scaling experiment: single vs multi-embedding</h2>
       <p className="hint">
-        Single embedding grows one table to dim = base x size; multi-embedding adds size tables of the base dim. Uses the dataset, MLP and optimiser above; seeds start at the seed above.
+        Single embedding grows one table to dim = base x size; multi-embedding adds size tables of the base dim. Uses the dataset, MLP and optimiser above;
+        seeds start at the seed above.
         {settings.seeds > 1 ? ` Each point is the mean of ${settings.seeds} seeds, its bar ±1 standard deviation.` : ''}
       </p>
       <div className="form-row wrap">
         <label className="field compact">
           <span>Model</span>
           <select value={settings.kind} disabled={running} onChange={(e) => setSettings({ kind: e.target.value as ModelKind })}>
-            {MODEL_KINDS.filter((k) => k !== 'lr').map((k) => <option key={k} value={k}>{k}</option>)}
+            {MODEL_KINDS.filter((k) => k !== 'lr').map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field compact">
           <span>Base dim</span>
-          <input type="number" min={1} max={64} value={settings.baseDim} disabled={running} onChange={(e) => Number(e.target.value) >= 1 && setSettings({ baseDim: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={1}
+            max={64}
+            value={settings.baseDim}
+            disabled={running}
+            onChange={(e) => Number(e.target.value) >= 1 && setSettings({ baseDim: Number(e.target.value) })}
+          />
         </label>
         <label className="field compact">
           <span>Epochs per run</span>
-          <input type="number" min={1} max={100} value={settings.epochs} disabled={running} onChange={(e) => Number(e.target.value) >= 1 && setSettings({ epochs: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={1}
+            max={100}
+            value={settings.epochs}
+            disabled={running}
+            onChange={(e) => Number(e.target.value) >= 1 && setSettings({ epochs: Number(e.target.value) })}
+          />
         </label>
         <label className="field compact">
           <span>Seeds per point</span>
-          <input type="number" data-testid="scaling-seeds" min={1} max={5} value={settings.seeds} disabled={running} onChange={(e) => Number(e.target.value) >= 1 && Number(e.target.value) <= 5 && setSettings({ seeds: Math.round(Number(e.target.value)) })} />
+          <input
+            type="number"
+            data-testid="scaling-seeds"
+            min={1}
+            max={5}
+            value={settings.seeds}
+            disabled={running}
+            onChange={(e) => Number(e.target.value) >= 1 && Number(e.target.value) <= 5 && setSettings({ seeds: Math.round(Number(e.target.value)) })}
+          />
         </label>
         <fieldset className="field compact">
           <legend>Sizes</legend>
           <div className="checks">
             {SCALING_SIZES.map((s) => (
-              <label key={s}><input type="checkbox" checked={settings.sizes.includes(s)} disabled={running} onChange={() => setSettings({ sizes: toggle(settings.sizes, s).sort((a, b) => a - b) })} />{s}x</label>
+              <label key={s}>
+                <input
+                  type="checkbox"
+                  checked={settings.sizes.includes(s)}
+                  disabled={running}
+                  onChange={() => setSettings({ sizes: toggle(settings.sizes, s).sort((a, b) => a - b) })}
+                />
+                {s}x
+              </label>
             ))}
           </div>
         </fieldset>
@@ -62,17 +97,42 @@ export function ScalingPanel() {
           <legend>Variants</legend>
           <div className="checks">
             {(['single', 'multi'] as ScalingVariant[]).map((v) => (
-              <label key={v}><input type="checkbox" checked={settings.variants.includes(v)} disabled={running} onChange={() => setSettings({ variants: toggle(settings.variants, v) })} />{v}</label>
+              <label key={v}>
+                <input
+                  type="checkbox"
+                  checked={settings.variants.includes(v)}
+                  disabled={running}
+                  onChange={() => setSettings({ variants: toggle(settings.variants, v) })}
+                />
+                {v}
+              </label>
             ))}
           </div>
         </fieldset>
       </div>
       <div className="train-buttons">
-        <button type="button" className="primary" data-testid="scaling-start" disabled={running || busy || settings.sizes.length === 0 || settings.variants.length === 0} onClick={() => void c.startScaling()}>Run scaling experiment</button>
-        <button type="button" data-testid="scaling-cancel" disabled={!running} onClick={() => c.cancelScaling()}>Cancel</button>
+        <button
+          type="button"
+          className="primary"
+          data-testid="scaling-start"
+          disabled={running || busy || settings.sizes.length === 0 || settings.variants.length === 0}
+          onClick={() => void c.startScaling()}
+        >
+          Run scaling experiment
+        </button>
+        <button type="button" data-testid="scaling-cancel" disabled={!running} onClick={() => c.cancelScaling()}>
+          Cancel
+        </button>
       </div>
       {scaling.phase !== 'idle' && (
-        <div className="scaling-progress" data-testid="scaling-progress" data-phase={scaling.phase} data-index={scaling.index} data-total={scaling.total} role="status">
+        <div
+          className="scaling-progress"
+          data-testid="scaling-progress"
+          data-phase={scaling.phase}
+          data-index={scaling.index}
+          data-total={scaling.total}
+          role="status"
+        >
           <progress max={Math.max(1, scaling.total)} value={Math.min(scaling.index + (running ? 0 : 1), scaling.total)} />
           <span>
             {running
@@ -89,7 +149,17 @@ export function ScalingPanel() {
           </div>
           <DataExport
             filename="scaling-experiment"
-            table={() => seriesTable([...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })), ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` }))], 'x', 'y', 'sd over seeds')}
+            table={() =>
+              seriesTable(
+                [
+                  ...scalingSeries(rows, 'auc-vs-params').map((s) => ({ ...s, label: `${s.label} test AUC vs params` })),
+                  ...scalingSeries(rows, 'ia-vs-size').map((s) => ({ ...s, label: `${s.label} mean IA vs size` })),
+                ],
+                'x',
+                'y',
+                'sd over seeds',
+              )
+            }
             json={() => ({ summary: rows, points: scaling.points })}
           />
         </>

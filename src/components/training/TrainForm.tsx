@@ -47,35 +47,59 @@ export function TrainForm() {
         <span>{TRAINING_SETTINGS.datasetId.label}</span>
         <select data-testid="dataset-select" value={form.datasetId} disabled={locked} onChange={(e) => set({ datasetId: e.target.value })}>
           {index.map((d) => (
-            <option key={d.id} value={d.id}>{d.name}</option>
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
           ))}
           <option value={FILE_DATASET}>{file ? `Dropped file: ${file.name}` : 'Your own file (choose below)…'}</option>
         </select>
       </label>
-      {entry && <p className="hint" data-testid="dataset-description">{entry.description}</p>}
+      {entry && (
+        <p className="hint" data-testid="dataset-description">
+          {entry.description}
+        </p>
+      )}
       <label className="field">
         <span>Or a Criteo / Avazu / MovieLens file</span>
-        <input type="file" data-testid="dataset-file" accept=".txt,.tsv,.csv,.data,.rlctr" disabled={locked} onChange={(e) => e.target.files?.[0] && c.pickDatasetFile(e.target.files[0])} />
+        <input
+          type="file"
+          data-testid="dataset-file"
+          accept=".txt,.tsv,.csv,.data,.rlctr"
+          disabled={locked}
+          onChange={(e) => e.target.files?.[0] && c.pickDatasetFile(e.target.files[0])}
+        />
       </label>
       {loading && (
         <p className="hint load-status" role="status">
           <span data-testid="dataset-load-status">
-            {entry?.format === 'generated' ? 'Generating the dataset in your browser…' : 'Loading dataset…'} {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)}\u00a0%` : ''}
+            {entry?.format === 'generated' ? 'Generating the dataset in your browser…' : 'Loading dataset…'}{' '}
+            {load.bytesTotal > 0 ? `${Math.round((100 * load.bytesDone) / load.bytesTotal)}\u00a0%` : ''}
           </span>{' '}
-          <button type="button" data-testid="cancel-load-button" onClick={() => c.cancelDatasetLoad()}>Cancel</button>
+          <button type="button" data-testid="cancel-load-button" onClick={() => c.cancelDatasetLoad()}>
+            Cancel
+          </button>
         </p>
       )}
-      {load.phase === 'error' && <p className="error-text" role="alert">{load.error}</p>}
+      {load.phase === 'error' && (
+        <p className="error-text" role="alert">
+          {load.error}
+        </p>
+      )}
       {load.phase === 'ready' && load.summary && (
         <p className="hint" data-testid="dataset-summary">
-          {load.summary.fields.length} fields · {formatCount(load.summary.rows.train)} train / {formatCount(load.summary.rows.valid)} valid / {formatCount(load.summary.rows.test)} test rows
+          {load.summary.fields.length} fields · {formatCount(load.summary.rows.train)} train / {formatCount(load.summary.rows.valid)} valid /{' '}
+          {formatCount(load.summary.rows.test)} test rows
         </p>
       )}
 
       <label className="field">
         <span>{TRAINING_SETTINGS.kind.label}</span>
         <select data-testid="model-select" value={form.kind} disabled={locked} onChange={(e) => set({ kind: e.target.value as Form['kind'] })}>
-          {MODEL_KINDS.map((k) => <option key={k} value={k}>{modelName(k)}</option>)}
+          {MODEL_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {modelName(k)}
+            </option>
+          ))}
         </select>
       </label>
       <fieldset className="form-group">
@@ -85,13 +109,22 @@ export function TrainForm() {
           <NumberInput setting="dim" testId="embedding-dim-input" disabled={locked} />
           <NumberInput setting="sizeMultiplier" disabled={locked} />
         </Row>
-        <p className="hint">M = 1 is a single embedding. Each set has dim {form.dim * form.sizeMultiplier}; {form.sets > 1 ? `${form.sets} sets, each with its own interaction and first MLP layer.` : 'one table (single embedding).'}</p>
+        <p className="hint">
+          M = 1 is a single embedding. Each set has dim {form.dim * form.sizeMultiplier};{' '}
+          {form.sets > 1 ? `${form.sets} sets, each with its own interaction and first MLP layer.` : 'one table (single embedding).'}
+        </p>
       </fieldset>
       <fieldset className="form-group">
         <legend>Training</legend>
         <label className="field compact">
           <span>{TRAINING_SETTINGS.mlp.label}</span>
-          <input type="text" value={form.mlp} disabled={locked} pattern="\d+(-\d+)*" onChange={(e) => e.target.value !== '' && TRAINING_SETTINGS.mlp.field.parse(e.target.value) !== null && set({ mlp: e.target.value })} />
+          <input
+            type="text"
+            value={form.mlp}
+            disabled={locked}
+            pattern="\d+(-\d+)*"
+            onChange={(e) => e.target.value !== '' && TRAINING_SETTINGS.mlp.field.parse(e.target.value) !== null && set({ mlp: e.target.value })}
+          />
         </label>
         <Row>
           <NumberInput setting="lr" disabled={locked} />
@@ -110,12 +143,18 @@ export function TrainForm() {
       </fieldset>
 
       <div className="train-buttons">
-        <button type="button" className="primary" data-testid="train-button" disabled={locked} onClick={() => void c.train()}>Train</button>
+        <button type="button" className="primary" data-testid="train-button" disabled={locked} onClick={() => void c.train()}>
+          Train
+        </button>
         <button type="button" data-testid="pause-button" disabled={!live} onClick={() => (status === 'paused' ? c.resume() : c.pause())}>
           {status === 'paused' ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="step-button" disabled={status !== 'paused'} onClick={() => c.step()}>Step</button>
-        <button type="button" data-testid="stop-button" disabled={!live} onClick={() => c.stop()}>Stop</button>
+        <button type="button" data-testid="step-button" disabled={status !== 'paused'} onClick={() => c.step()}>
+          Step
+        </button>
+        <button type="button" data-testid="stop-button" disabled={!live} onClick={() => c.stop()}>
+          Stop
+        </button>
       </div>
 
       <label className="field">
@@ -125,7 +164,12 @@ export function TrainForm() {
             {backend ? `${backend.active}${fallback ? ' (software)' : ''}` : 'probing…'}
           </span>
         </span>
-        <select data-testid="train-backend-select" value={backend?.active ?? ''} disabled={!backend || locked} onChange={(e) => void c.switchBackend(e.target.value as BackendName)}>
+        <select
+          data-testid="train-backend-select"
+          value={backend?.active ?? ''}
+          disabled={!backend || locked}
+          onChange={(e) => void c.switchBackend(e.target.value as BackendName)}
+        >
           {!backend && <option value="">probing…</option>}
           {backend?.reports.map((r) => (
             <option key={r.name} value={r.name} disabled={!r.available}>

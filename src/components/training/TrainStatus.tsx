@@ -30,17 +30,39 @@ export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; o
       aria-live="polite"
     >
       <span className={`status-pill status-${run?.status ?? 'idle'}`}>{run?.status ?? 'idle'}</span>
-      <span>step <strong className="num">{run?.step ?? 0}</strong>{run && run.stepsPerEpoch > 0 ? <> · epoch {run.epoch}</> : null}</span>
-      <span>loss <strong className="num">{fmt(loss, 4)}</strong></span>
-      <span>valid AUC <strong className="num">{fmt(evalPoint?.auc, 4)}</strong></span>
-      <span>logloss <strong className="num">{fmt(evalPoint?.logloss, 4)}</strong></span>
-      {run?.final && <span>test AUC <strong className="num">{fmt(run.final.testAuc, 4)}</strong></span>}
+      <span>
+        step <strong className="num">{run?.step ?? 0}</strong>
+        {run && run.stepsPerEpoch > 0 ? <> · epoch {run.epoch}</> : null}
+      </span>
+      <span>
+        loss <strong className="num">{fmt(loss, 4)}</strong>
+      </span>
+      <span>
+        valid AUC <strong className="num">{fmt(evalPoint?.auc, 4)}</strong>
+      </span>
+      <span>
+        logloss <strong className="num">{fmt(evalPoint?.logloss, 4)}</strong>
+      </span>
+      {run?.final && (
+        <span>
+          test AUC <strong className="num">{fmt(run.final.testAuc, 4)}</strong>
+        </span>
+      )}
       <span className="muted">{run && run.samplesPerSecond > 0 ? `${formatCount(Math.round(run.samplesPerSecond))} samples/s` : ''}</span>
-      <span className="muted">{run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}{run?.backend ? ` · ${run.backend}` : ''}</span>
-      {run?.savedStep !== undefined && run.status !== 'interrupted' && <span className="muted" data-testid="saved-step">saved at step {run.savedStep}</span>}
+      <span className="muted">
+        {run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}
+        {run?.backend ? ` · ${run.backend}` : ''}
+      </span>
+      {run?.savedStep !== undefined && run.status !== 'interrupted' && (
+        <span className="muted" data-testid="saved-step">
+          saved at step {run.savedStep}
+        </span>
+      )}
       {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'error-text'}>{run.message}</span>}
       {run?.status === 'interrupted' && run.savedStep !== undefined && onResume && (
-        <button type="button" className="primary small" data-testid="resume-run" onClick={() => onResume(run.id)}>Resume from step {run.savedStep}</button>
+        <button type="button" className="primary small" data-testid="resume-run" onClick={() => onResume(run.id)}>
+          Resume from step {run.savedStep}
+        </button>
       )}
     </div>
   );

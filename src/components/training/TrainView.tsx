@@ -32,7 +32,11 @@ export function TrainView() {
         <section className="panel">
           <h2>{active ? active.label : 'Live training'}</h2>
           <TrainStatus run={active} onResume={(id) => void training.resumeRun(id)} />
-          {shown.length > 0 ? <LiveCharts runs={shown} /> : <p className="hint">Pick a dataset and a model, then press Train: loss, AUC and every field's singular spectrum update as it learns.</p>}
+          {shown.length > 0 ? (
+            <LiveCharts runs={shown} />
+          ) : (
+            <p className="hint">Pick a dataset and a model, then press Train: loss, AUC and every field's singular spectrum update as it learns.</p>
+          )}
         </section>
         <ScalingPanel />
         <RunsPanel />

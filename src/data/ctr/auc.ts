@@ -17,7 +17,7 @@ function orderByScore(scores: ArrayLike<number>): Uint32Array {
 function aucOfSorted(order: Uint32Array, start: number, end: number, scores: ArrayLike<number>, labels: ArrayLike<number>): { auc: number; positives: number } {
   let positives = 0;
   let positiveRankSum = 0;
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     let j = i + 1;
     while (j < end && scores[order[j]] === scores[order[i]]) j++;
     const averageRank = (i - start + 1 + (j - start)) / 2; // 1-based ranks i+1 .. j
@@ -70,7 +70,7 @@ export function groupAuc(scores: ArrayLike<number>, labels: ArrayLike<number>, g
   order.sort((a, b) => groups[a] - groups[b] || scores[a] - scores[b]);
   let weighted = 0;
   let weight = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i + 1;
     while (j < order.length && groups[order[j]] === groups[order[i]]) j++;
     const { auc: groupValue } = aucOfSorted(order, i, j, scores, labels);

@@ -11,8 +11,30 @@ import { CtrTableBuilder } from './ctrTableBuilder.ts';
 import { binaryLabel, columnCountError, cutShortCheck, lineParser } from './lineParser.ts';
 
 export const AVAZU_COLUMNS = [
-  'id', 'click', 'hour', 'C1', 'banner_pos', 'site_id', 'site_domain', 'site_category', 'app_id', 'app_domain', 'app_category',
-  'device_id', 'device_ip', 'device_model', 'device_type', 'device_conn_type', 'C14', 'C15', 'C16', 'C17', 'C18', 'C19', 'C20', 'C21',
+  'id',
+  'click',
+  'hour',
+  'C1',
+  'banner_pos',
+  'site_id',
+  'site_domain',
+  'site_category',
+  'app_id',
+  'app_domain',
+  'app_category',
+  'device_id',
+  'device_ip',
+  'device_model',
+  'device_type',
+  'device_conn_type',
+  'C14',
+  'C15',
+  'C16',
+  'C17',
+  'C18',
+  'C19',
+  'C20',
+  'C21',
 ];
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -44,7 +66,11 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
     if (clickColumn < 0 || hourColumn < 0) {
       const missing = clickColumn < 0 ? 'click' : 'hour';
       const hint = clickColumn < 0 && hourColumn >= 0 ? ' The Avazu test file has no labels; use the training file.' : '';
-      throw new ImportError('bad-header', `Avazu line ${n}: the header has no "${missing}" column.${hint}`, 'Avazu files start with the header id,click,hour,C1,banner_pos,...');
+      throw new ImportError(
+        'bad-header',
+        `Avazu line ${n}: the header has no "${missing}" column.${hint}`,
+        'Avazu files start with the header id,click,hour,C1,banner_pos,...',
+      );
     }
     fieldColumns = columns.map((_, i) => i).filter((i) => i !== clickColumn && columns[i] !== 'id');
     const names = fieldColumns.flatMap((i) => (i === hourColumn ? ['hour', 'weekday'] : [columns[i]]));
@@ -59,7 +85,7 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
       if (!builder) return readHeader(line, n);
       const cells = line.split(',');
       cutShort.cellCount(n, cells.length, columns.length, mayBeCut);
-      if (cells.length !== columns.length) throw columnCountError('Avazu', n, cells.length, columns.length, 'the header\'s columns, comma-separated');
+      if (cells.length !== columns.length) throw columnCountError('Avazu', n, cells.length, columns.length, "the header's columns, comma-separated");
       label[0] = binaryLabel('Avazu', n, 'click', cells[clickColumn]);
       let t = 0;
       for (const i of fieldColumns) {
@@ -68,7 +94,12 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
           continue;
         }
         const time = avazuHourTokens(cells[i]);
-        if (!time) throw new ImportError('non-numeric', `Avazu line ${n}: hour is "${cells[i]}", not a date-hour YYMMDDHH.`, `Check that line ${n} of the Avazu file is not corrupted.`);
+        if (!time)
+          throw new ImportError(
+            'non-numeric',
+            `Avazu line ${n}: hour is "${cells[i]}", not a date-hour YYMMDDHH.`,
+            `Check that line ${n} of the Avazu file is not corrupted.`,
+          );
         tokens[t++] = time.hour;
         tokens[t++] = time.weekday;
       }

@@ -95,6 +95,8 @@ describe('Criteo parser', () => {
       message: 'The Criteo file ends inside line 5: the file looks cut short (its last value "9abc" is shorter than that column\'s value in every other row).',
     });
     const noneMissing = [rows[0], rows[2], rows[3]];
-    expect(thrown(() => parseCriteoText([...noneMissing, line('0', ['5'], cats(''))].join('\n'), opts)).message).toMatch(/line 4: the file looks cut short \(its last value is empty, and no other row's is\)/);
+    expect(thrown(() => parseCriteoText([...noneMissing, line('0', ['5'], cats(''))].join('\n'), opts)).message).toMatch(
+      /line 4: the file looks cut short \(its last value is empty, and no other row's is\)/,
+    );
   });
 });

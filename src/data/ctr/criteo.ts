@@ -34,7 +34,12 @@ export function createCriteoParser(options: CtrParseOptions = {}): CtrParser {
       const cells = line.split('\t');
       cutShort.cellCount(n, cells.length, 40, mayBeCut);
       if (cells.length !== 40) {
-        const hint = cells.length === 39 ? 'The Criteo test files have no label column; use a training file.' : cells.length === 1 ? 'The line has no tabs: Criteo files are tab-separated.' : '';
+        const hint =
+          cells.length === 39
+            ? 'The Criteo test files have no label column; use a training file.'
+            : cells.length === 1
+              ? 'The line has no tabs: Criteo files are tab-separated.'
+              : '';
         throw columnCountError('Criteo', n, cells.length, 40, 'label, I1..I13, C1..C26, tab-separated', hint);
       }
       label[0] = binaryLabel('Criteo', n, 'label', cells[0]);

@@ -39,7 +39,9 @@ describe('CTR dataset file', () => {
     expect(back).toEqual(ml);
     expect(back.test.trueProbabilities).toBeUndefined();
     const small = generateSyntheticCtr({ seed: 1, rows: 100, fields: 3, maxCardinality: 200 });
-    expect(encodeCtrDataset(small).length).toBeLessThan(encodeCtrDataset({ ...small, fields: small.fields.map((f) => ({ ...f, cardinality: 70_000 })) }).length);
+    expect(encodeCtrDataset(small).length).toBeLessThan(
+      encodeCtrDataset({ ...small, fields: small.fields.map((f) => ({ ...f, cardinality: 70_000 })) }).length,
+    );
   });
 
   it('rejects other files, other versions and damaged files with clear errors', () => {
@@ -107,7 +109,11 @@ describe('CTR dataset file', () => {
     expect(decodeCtrDataset(editHeader(bytes, () => {}))).toEqual(synthetic);
     const cases: [string, (h: HeaderJson) => void, RegExp][] = [
       ['null array entry', (h) => h.splits.train.arrays.push(null), /train array 4 is null, not an object/],
-      ['dtype inherited from Object.prototype', (h) => (h.splits.train.arrays[0].dtype = 'toString'), /train.indices has dtype "toString"; it must be u8 or u16 or i32/],
+      [
+        'dtype inherited from Object.prototype',
+        (h) => (h.splits.train.arrays[0].dtype = 'toString'),
+        /train.indices has dtype "toString"; it must be u8 or u16 or i32/,
+      ],
       ['labels stored as f32', (h) => (h.splits.valid.arrays[1].dtype = 'f32'), /valid.labels has dtype "f32"; it must be u8/],
       ['array named after a prototype member', (h) => (h.splits.test.arrays[2].name = 'constructor'), /named "constructor"/],
       ['fractional offset', (h) => (h.splits.train.arrays[1].offset += 0.5), /not a 4-byte aligned offset/],

@@ -67,7 +67,8 @@ function readArray(view: DataView, entry: ArrayEntry, out: Int32Array | Float32A
   const { offset, dtype } = entry;
   for (let i = 0; i < out.length; i++) {
     const at = offset + i * BYTES[dtype];
-    out[i] = dtype === 'u8' ? view.getUint8(at) : dtype === 'u16' ? view.getUint16(at, true) : dtype === 'i32' ? view.getInt32(at, true) : view.getFloat32(at, true);
+    out[i] =
+      dtype === 'u8' ? view.getUint8(at) : dtype === 'u16' ? view.getUint16(at, true) : dtype === 'i32' ? view.getInt32(at, true) : view.getFloat32(at, true);
   }
 }
 
@@ -166,7 +167,8 @@ function* decodeSteps(bytes: Uint8Array): Generator<void, CtrDataset> {
     throw new ImportError('unsupported-format', `RecLens dataset file version ${version}; this studio reads version ${CTR_FILE_VERSION}.`, FIX);
   }
   const headerLength = view.getUint32(8, true);
-  if (PREAMBLE + headerLength > bytes.length) throw corrupt(`the header needs ${headerLength} bytes but the file ends after ${bytes.length - PREAMBLE}.`, 'truncated');
+  if (PREAMBLE + headerLength > bytes.length)
+    throw corrupt(`the header needs ${headerLength} bytes but the file ends after ${bytes.length - PREAMBLE}.`, 'truncated');
   if (crc32(bytes.subarray(PREAMBLE)) !== view.getUint32(12, true)) throw corrupt('the checksum does not match: the file is truncated or damaged.');
 
   let json: unknown;
@@ -189,7 +191,11 @@ function* decodeSteps(bytes: Uint8Array): Generator<void, CtrDataset> {
     yield;
     for (let i = 0; i < out.indices.length; i++) {
       const v = out.indices[i];
-      if (v < 0 || v >= header.fields[i % F].cardinality) throw corrupt(`${which} row ${Math.floor(i / F)} has index ${v} in field ${header.fields[i % F].name}, whose vocabulary has ${header.fields[i % F].cardinality} entries.`, 'shape-mismatch');
+      if (v < 0 || v >= header.fields[i % F].cardinality)
+        throw corrupt(
+          `${which} row ${Math.floor(i / F)} has index ${v} in field ${header.fields[i % F].name}, whose vocabulary has ${header.fields[i % F].cardinality} entries.`,
+          'shape-mismatch',
+        );
     }
     for (const l of out.labels) if (l !== 0 && l !== 1) throw corrupt(`a ${which} label is ${l}, not 0 or 1.`, 'shape-mismatch');
     yield;
@@ -291,7 +297,8 @@ function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number
 /** Keys of `object` outside `allowed`, named for an error message. */
 function checkKeys(object: JsonObject, allowed: readonly string[], where: string): void {
   const extra = Object.keys(object).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw corrupt(`${where} has unknown ${extra.length === 1 ? 'entry' : 'entries'} ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}.`);
+  if (extra.length > 0)
+    throw corrupt(`${where} has unknown ${extra.length === 1 ? 'entry' : 'entries'} ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}.`);
 }
 
 /**
@@ -304,7 +311,7 @@ function readHeader(json: unknown): ValidHeader {
   checkKeys(json, [...HEADER_KEYS], 'the header');
   const name = own(json, 'name');
   const origin = own(json, 'origin');
-  if (typeof name !== 'string' || typeof origin !== 'string') throw corrupt('the header\'s name or origin is missing or not text.');
+  if (typeof name !== 'string' || typeof origin !== 'string') throw corrupt("the header's name or origin is missing or not text.");
 
   const fields = own(json, 'fields');
   if (!Array.isArray(fields) || fields.length === 0) throw corrupt('the header lists no fields.');
@@ -314,16 +321,21 @@ function readHeader(json: unknown): ValidHeader {
     const fieldName = own(f, 'name');
     const cardinality = own(f, 'cardinality');
     if (typeof fieldName !== 'string') throw corrupt(`field ${i} has no name.`);
-    if (!isCount(cardinality, INT32_MAX) || cardinality < 1) throw corrupt(`field ${fieldName} has cardinality ${describeValue(cardinality)}, not an integer from 1 to ${INT32_MAX}.`);
+    if (!isCount(cardinality, INT32_MAX) || cardinality < 1)
+      throw corrupt(`field ${fieldName} has cardinality ${describeValue(cardinality)}, not an integer from 1 to ${INT32_MAX}.`);
     return { name: fieldName, cardinality };
   });
 
   const tasks = own(json, 'tasks');
-  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t): t is string => typeof t === 'string')) throw corrupt('the header lists no tasks, or a task name is not text.');
+  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t): t is string => typeof t === 'string'))
+    throw corrupt('the header lists no tasks, or a task name is not text.');
 
   const pairs = own(json, 'plantedPairs');
   const F = validFields.length;
-  if (pairs !== undefined && !(Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0], F - 1) && isCount(p[1], F - 1) && p[0] < p[1]))) {
+  if (
+    pairs !== undefined &&
+    !(Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0], F - 1) && isCount(p[1], F - 1) && p[0] < p[1]))
+  ) {
     throw corrupt(`plantedPairs must be pairs (i, j) of field numbers with 0 <= i < j < ${F}.`);
   }
 
@@ -362,9 +374,11 @@ function readHeader(json: unknown): ValidHeader {
       if (!allowed) throw corrupt(`${which} array ${i} is named ${describeValue(arrayName)}, not indices, labels, trueProbabilities or groups.`);
       const known = arrayName as ArrayName;
       if (arrays.has(known)) throw corrupt(`the ${which} split lists ${known} twice.`);
-      if (typeof dtype !== 'string' || !allowed.includes(dtype as Dtype)) throw corrupt(`${which}.${known} has dtype ${describeValue(dtype)}; it must be ${allowed.join(' or ')}.`);
+      if (typeof dtype !== 'string' || !allowed.includes(dtype as Dtype))
+        throw corrupt(`${which}.${known} has dtype ${describeValue(dtype)}; it must be ${allowed.join(' or ')}.`);
       if (!isCount(offset) || offset % 4 !== 0) throw corrupt(`${which}.${known} starts at byte ${describeValue(offset)}, not a 4-byte aligned offset.`);
-      if (length !== expected[known]) throw corrupt(`${which}.${known} has ${describeValue(length)} values; ${rows} rows need ${expected[known]}.`, 'shape-mismatch');
+      if (length !== expected[known])
+        throw corrupt(`${which}.${known} has ${describeValue(length)} values; ${rows} rows need ${expected[known]}.`, 'shape-mismatch');
       const end = offset + expected[known] * DTYPE_BYTES.get(dtype)!;
       if (end > bodyBytes) throw corrupt(`${which}.${known} ends at byte ${end}, past the ${bodyBytes}-byte body.`, 'shape-mismatch');
       if (end > offset) placed.push({ where: `${which}.${known}`, start: offset, end });
@@ -376,7 +390,8 @@ function readHeader(json: unknown): ValidHeader {
   const validSplits = { train: readSplit('train'), valid: readSplit('valid'), test: readSplit('test') };
   placed.sort((a, b) => a.start - b.start);
   for (let i = 1; i < placed.length; i++) {
-    if (placed[i].start < placed[i - 1].end) throw corrupt(`${placed[i].where} overlaps ${placed[i - 1].where} (bytes ${placed[i].start} to ${placed[i - 1].end}).`);
+    if (placed[i].start < placed[i - 1].end)
+      throw corrupt(`${placed[i].where} overlaps ${placed[i - 1].where} (bytes ${placed[i].start} to ${placed[i - 1].end}).`);
   }
   return {
     name,

@@ -19,7 +19,17 @@ describe('public/datasets/index.json', () => {
       total += entry.bytes;
     }
     expect(total).toBeLessThan(8e6);
-    expect(index.datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['synthetic-ctr-small', 'synthetic-ctr-1m', 'synthetic-ctr-tiny', 'criteo-sample', 'avazu-sample', 'synthetic-mtl-small', 'synthetic-mtl-conflict']));
+    expect(index.datasets.map((d) => d.id)).toEqual(
+      expect.arrayContaining([
+        'synthetic-ctr-small',
+        'synthetic-ctr-1m',
+        'synthetic-ctr-tiny',
+        'criteo-sample',
+        'avazu-sample',
+        'synthetic-mtl-small',
+        'synthetic-mtl-conflict',
+      ]),
+    );
   });
 
   it('ships binary datasets that decode to what the index says, reproducibly', () => {
@@ -35,7 +45,9 @@ describe('public/datasets/index.json', () => {
       else expect(entry.bayesTestAuc).toBeUndefined();
     }
     const tiny = index.datasets.find((d) => d.id === 'synthetic-ctr-tiny')!;
-    const regenerated = encodeCtrDataset(generateSyntheticCtr({ seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000, name: 'synthetic-ctr-tiny' }));
+    const regenerated = encodeCtrDataset(
+      generateSyntheticCtr({ seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000, name: 'synthetic-ctr-tiny' }),
+    );
     expect(Buffer.from(regenerated).equals(readFileSync(new URL(tiny.file, dir)))).toBe(true);
   });
 
@@ -79,8 +91,15 @@ describe('public/datasets/index.json', () => {
 
   it('migrates a version 1 index (no families) as the studio read it before', () => {
     const v1 = (id: string, fields: number, format: string) => ({ id, name: id, description: '', rows: 10, fields, file: `${id}.x`, bytes: 1, format });
-    const migrated = parseDatasetIndex({ version: 1, datasets: [v1('ml-100k', 4, 'movielens-100k'), v1('movies', 0, 'movielens-movies'), v1('synthetic-mtl-small', 5, 'rlctr')] });
+    const migrated = parseDatasetIndex({
+      version: 1,
+      datasets: [v1('ml-100k', 4, 'movielens-100k'), v1('movies', 0, 'movielens-movies'), v1('synthetic-mtl-small', 5, 'rlctr')],
+    });
     expect(migrated.version).toBe(2);
-    expect(migrated.datasets.map((d) => [d.family, d.tasks])).toEqual([['ctr', ['click']], ['side-data', []], ['multitask', ['click', 'like']]]);
+    expect(migrated.datasets.map((d) => [d.family, d.tasks])).toEqual([
+      ['ctr', ['click']],
+      ['side-data', []],
+      ['multitask', ['click', 'like']],
+    ]);
   });
 });

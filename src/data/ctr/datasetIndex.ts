@@ -48,8 +48,15 @@ const tasksFit = (family: DatasetFamily, tasks: readonly string[]) =>
   family === 'side-data' ? tasks.length === 0 : family === 'ctr' ? tasks.length === 1 : tasks.length >= 2;
 
 const isEntry = (d: DatasetIndexEntry): boolean =>
-  typeof d?.id === 'string' && typeof d.file === 'string' && typeof d.format === 'string' && Number.isInteger(d.rows) && Number.isInteger(d.fields) &&
-  DATASET_FAMILIES.includes(d.family) && Array.isArray(d.tasks) && d.tasks.every((t) => typeof t === 'string') && tasksFit(d.family, d.tasks) &&
+  typeof d?.id === 'string' &&
+  typeof d.file === 'string' &&
+  typeof d.format === 'string' &&
+  Number.isInteger(d.rows) &&
+  Number.isInteger(d.fields) &&
+  DATASET_FAMILIES.includes(d.family) &&
+  Array.isArray(d.tasks) &&
+  d.tasks.every((t) => typeof t === 'string') &&
+  tasksFit(d.family, d.tasks) &&
   (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
 
 /**
@@ -65,7 +72,11 @@ function migrateV1Entry(d: Omit<DatasetIndexEntry, 'family' | 'tasks'>): Dataset
 export function parseDatasetIndex(json: unknown): DatasetIndex {
   const raw = json as { version?: unknown; datasets?: unknown };
   const ok = typeof raw === 'object' && raw !== null && Array.isArray(raw.datasets) && (raw.version === 1 || raw.version === DATASET_INDEX_VERSION);
-  const datasets = ok ? (raw.version === 1 ? (raw.datasets as Parameters<typeof migrateV1Entry>[0][]).map(migrateV1Entry) : (raw.datasets as DatasetIndexEntry[])) : [];
+  const datasets = ok
+    ? raw.version === 1
+      ? (raw.datasets as Parameters<typeof migrateV1Entry>[0][]).map(migrateV1Entry)
+      : (raw.datasets as DatasetIndexEntry[])
+    : [];
   if (!ok || !datasets.every(isEntry))
     throw new ImportError(
       'bad-header',
@@ -81,6 +92,7 @@ export const datasetsOf = (index: readonly DatasetIndexEntry[], family: DatasetF
 /** Fetches and decodes a binary .rlctr dataset (browser or Node 18+). */
 export async function fetchCtrDataset(url: string | URL, signal?: AbortSignal): Promise<CtrDataset> {
   const response = await fetch(url, { signal });
-  if (!response.ok) throw new ImportError('read-failed', `Could not load ${String(url)}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');
+  if (!response.ok)
+    throw new ImportError('read-failed', `Could not load ${String(url)}: HTTP ${response.status}.`, 'Check that the studio was built with public/datasets/.');
   return decodeCtrDataset(new Uint8Array(await response.arrayBuffer()));
 }

@@ -32,14 +32,35 @@ export function requireCtrFormat(firstLines: readonly string[], fileName = 'The 
   const first = lines[0];
   const tabs = first.split('\t').length;
   const commas = first.split(',').length;
-  if (tabs === 39) return fail('ragged-row', `${fileName} has 39 tab-separated columns on line 1: it looks like a Criteo test file, which has no labels.`, 'Use a Criteo training file (label first, 40 columns).');
-  if (tabs === 40) return fail('non-numeric', `${fileName} has Criteo's 40 columns, but the label on line 1 is "${first.split('\t')[0].slice(0, 20)}", not 0 or 1.`, fix);
-  if (commas > 1 && first.split(',').map((c) => c.trim()).includes('hour')) {
-    return fail('bad-header', `${fileName} has an Avazu-like header without a "click" column: the Avazu test file has no labels.`, 'Use the Avazu training file.');
+  if (tabs === 39)
+    return fail(
+      'ragged-row',
+      `${fileName} has 39 tab-separated columns on line 1: it looks like a Criteo test file, which has no labels.`,
+      'Use a Criteo training file (label first, 40 columns).',
+    );
+  if (tabs === 40)
+    return fail('non-numeric', `${fileName} has Criteo's 40 columns, but the label on line 1 is "${first.split('\t')[0].slice(0, 20)}", not 0 or 1.`, fix);
+  if (
+    commas > 1 &&
+    first
+      .split(',')
+      .map((c) => c.trim())
+      .includes('hour')
+  ) {
+    return fail(
+      'bad-header',
+      `${fileName} has an Avazu-like header without a "click" column: the Avazu test file has no labels.`,
+      'Use the Avazu training file.',
+    );
   }
-  if (/userid/i.test(first) && /movieid/i.test(first)) return fail('bad-header', `${fileName}'s header is "${first.slice(0, 60)}", not ${MOVIELENS_CSV_HEADER}.`, fix);
+  if (/userid/i.test(first) && /movieid/i.test(first))
+    return fail('bad-header', `${fileName}'s header is "${first.slice(0, 60)}", not ${MOVIELENS_CSV_HEADER}.`, fix);
   const layout = tabs > 1 ? `${tabs} tab-separated columns` : commas > 1 ? `${commas} comma-separated columns` : 'a single column';
-  return fail('unsupported-format', `${fileName} is not a CTR file RecLens reads: line 1 has ${layout} and matches none of Criteo (40 tab-separated, label first), Avazu (CSV header with click and hour), MovieLens (ratings.csv header or 4 tab-separated numbers).`, fix);
+  return fail(
+    'unsupported-format',
+    `${fileName} is not a CTR file RecLens reads: line 1 has ${layout} and matches none of Criteo (40 tab-separated, label first), Avazu (CSV header with click and hour), MovieLens (ratings.csv header or 4 tab-separated numbers).`,
+    fix,
+  );
 }
 
 function fail(code: ImportError['code'], message: string, fix: string): never {

@@ -66,7 +66,10 @@ describe('importCtrFile', () => {
           () => null,
           (e: unknown) => e,
         );
-        expect(error, JSON.stringify(cutText.slice(-12))).toMatchObject({ code: 'truncated', message: expect.stringContaining(`${name} ends inside line ${lastLine}: the file looks cut short`) });
+        expect(error, JSON.stringify(cutText.slice(-12))).toMatchObject({
+          code: 'truncated',
+          message: expect.stringContaining(`${name} ends inside line ${lastLine}: the file looks cut short`),
+        });
         expect(() => parseCtrText(cutText, { fileName: name, name })).toThrow(/ends inside line \d+: the file looks cut short/);
       }
     });

@@ -36,7 +36,11 @@ export function lineParser(
     finish(): CtrDataset {
       const b = builder();
       if (!b || b.rows === 0) {
-        throw new ImportError('empty', `The ${origin} file holds no data rows.`, 'Check that the file is not empty and is the data file, not a readme or an index.');
+        throw new ImportError(
+          'empty',
+          `The ${origin} file holds no data rows.`,
+          'Check that the file is not empty and is the data file, not a readme or an index.',
+        );
       }
       return b.build(options.name ?? origin, origin, options);
     },

@@ -22,7 +22,10 @@ describe('MovieLens parser', () => {
     const uData = ['1\t10\t4\t946684800', '2\t20\t2\t964982703', '3\t10\t5\t964982703'].join('\n');
     const moviesCsv = ['movieId,title,genres', '10,"Heat, The (1995)",Crime|Drama', '20,Toy Story (1995),Animation|Children'].join('\n');
     const genres = parseMovieGenres(moviesCsv);
-    expect([...genres]).toEqual([['10', 'Crime'], ['20', 'Animation']]);
+    expect([...genres]).toEqual([
+      ['10', 'Crime'],
+      ['20', 'Animation'],
+    ]);
     const ds = parseMovieLensText(uData, 'movielens-100k', { genres, minCount: 1, split: { fractions: [1, 0, 0] } });
     expect(ds.origin).toBe('movielens-100k');
     expect(ds.fields.map((f) => f.name)).toEqual(['user', 'item', 'hour', 'weekday', 'genre']);
@@ -30,7 +33,10 @@ describe('MovieLens parser', () => {
 
     const flags = (i: number): string => ML100K_GENRES.map((_, k) => (k === i ? '1' : '0')).join('|');
     const uItem = [`10|Heat (1995)|01-Jan-1995||http://x|${flags(6)}`, `20|Toy Story (1995)|01-Jan-1995||http://x|${flags(3)}`].join('\n');
-    expect([...parseMovieGenres(uItem)]).toEqual([['10', 'Crime'], ['20', 'Animation']]);
+    expect([...parseMovieGenres(uItem)]).toEqual([
+      ['10', 'Crime'],
+      ['20', 'Animation'],
+    ]);
     expect(() => parseMovieGenres('10|Heat|x')).toThrow(/line 1 has 3 columns/);
   });
 
@@ -67,10 +73,16 @@ describe('MovieLens parser', () => {
     };
     const ok = '1\t2\t4\t946684800\n';
     const far = err(ok + '1\t3\t4\t99999999999999999\n');
-    expect(far).toMatchObject({ code: 'non-numeric', message: expect.stringMatching(/u.data line 2: timestamp 99999999999999999 is after the year 9999 in Unix seconds \(a time in milliseconds\?\)/) });
+    expect(far).toMatchObject({
+      code: 'non-numeric',
+      message: expect.stringMatching(/u.data line 2: timestamp 99999999999999999 is after the year 9999 in Unix seconds \(a time in milliseconds\?\)/),
+    });
     expect(err(ok + '1\t3\t4\t946684800000\n').message).toMatch(/line 2: timestamp 946684800000 is after the year 9999/);
     // The last second of 9999 is still read.
-    const last = parseMovieLensText(`userId,movieId,rating,timestamp\n1,2,4.0,${MAX_MOVIELENS_TIMESTAMP}\n`, 'movielens-csv', { minCount: 1, split: { fractions: [1, 0, 0] } });
+    const last = parseMovieLensText(`userId,movieId,rating,timestamp\n1,2,4.0,${MAX_MOVIELENS_TIMESTAMP}\n`, 'movielens-csv', {
+      minCount: 1,
+      split: { fractions: [1, 0, 0] },
+    });
     expect(last.fields.map((f) => f.cardinality)).toEqual([2, 2, 2, 2]);
     expect(err(ok + '1\t3\t7\t946684800\n').message).toMatch(/line 2: rating 7 is above MovieLens's 5 stars/);
     expect(err(ok + '1\t3\t0x4\t946684800\n').message).toMatch(/line 2: rating is "0x4"/);
@@ -83,7 +95,9 @@ describe('MovieLens parser', () => {
     const rows = ['userId,movieId,rating,timestamp', '1,10,4.0,946684800', '1,20,3.5,964982703', '2,10,5.0,964982703', '2,30,1.0,946684800'];
     expect(() => parseMovieLensText(rows.join('\n'), 'movielens-csv')).not.toThrow();
     for (const cut of ['2,30,1.0,94668', '2,30,1.0,', '2,30,1', '2']) {
-      expect(() => parseMovieLensText([...rows.slice(0, -1), cut].join('\n'), 'movielens-csv'), cut).toThrow(/MovieLens ratings.csv file ends inside line 5: the file looks cut short/);
+      expect(() => parseMovieLensText([...rows.slice(0, -1), cut].join('\n'), 'movielens-csv'), cut).toThrow(
+        /MovieLens ratings.csv file ends inside line 5: the file looks cut short/,
+      );
     }
     // With a newline after it, a short line is a ragged row, not a cut.
     expect(() => parseMovieLensText([...rows.slice(0, -1), '2,30,1'].join('\n') + '\n', 'movielens-csv')).toThrow(/line 5 has 3 columns; expected 4/);

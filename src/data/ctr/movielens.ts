@@ -19,8 +19,25 @@ export type MovieLensLayout = 'movielens-csv' | 'movielens-100k';
 export const MOVIELENS_CSV_HEADER = 'userId,movieId,rating,timestamp';
 /** Genre names of ml-100k's u.item flag columns 6..24 (its u.genre file). */
 export const ML100K_GENRES = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /**
@@ -54,7 +71,8 @@ export function parseMovieGenres(text: string): Map<string, string> {
       const id = line.slice(0, line.indexOf(','));
       const list = line.slice(line.lastIndexOf(',') + 1);
       if (mayBeCut && i > 0 && (line.split(',').length < 3 || list === '')) throw cutShortError('movies.csv', number, 'it has no genres column');
-      if (id === '' || list === '') throw new ImportError('ragged-row', `movies.csv line ${number} has no movieId or genres.`, 'Supply the movies.csv of the same MovieLens release.');
+      if (id === '' || list === '')
+        throw new ImportError('ragged-row', `movies.csv line ${number} has no movieId or genres.`, 'Supply the movies.csv of the same MovieLens release.');
       genres.set(id, list.split('|')[0]);
     });
     return genres;
@@ -63,7 +81,8 @@ export function parseMovieGenres(text: string): Map<string, string> {
   lines.forEach(({ line, number, mayBeCut }, i) => {
     const cells = line.split('|');
     // A cut inside the last flag leaves "" (a flag is one digit).
-    if (mayBeCut && i > 0 && (cells.length < columns || cells[columns - 1] === '')) throw cutShortError('u.item', number, `it has ${cells.length} of the ${columns} columns every line has`);
+    if (mayBeCut && i > 0 && (cells.length < columns || cells[columns - 1] === ''))
+      throw cutShortError('u.item', number, `it has ${cells.length} of the ${columns} columns every line has`);
     if (cells.length !== columns) throw columnCountError('u.item', number, cells.length, columns, 'id|title|release|video release|url|19 genre flags');
     const flag = cells.slice(5).indexOf('1');
     genres.set(cells[0], flag < 0 ? MISSING_TOKEN : ML100K_GENRES[flag]);
@@ -87,21 +106,30 @@ export function createMovieLensParser(layout: MovieLensLayout, options: MovieLen
     (line, n, mayBeCut) => {
       if (!headerSeen) {
         if (line.trim() !== MOVIELENS_CSV_HEADER) {
-          throw new ImportError('bad-header', `${format} line ${n} is "${line.slice(0, 60)}", not the header ${MOVIELENS_CSV_HEADER}.`, 'Use the ratings.csv of a MovieLens release (ml-latest-small, ml-25m, ...).');
+          throw new ImportError(
+            'bad-header',
+            `${format} line ${n} is "${line.slice(0, 60)}", not the header ${MOVIELENS_CSV_HEADER}.`,
+            'Use the ratings.csv of a MovieLens release (ml-latest-small, ml-25m, ...).',
+          );
         }
         headerSeen = true;
         return;
       }
       const cells = line.split(csv ? ',' : '\t');
       cutShort.cellCount(n, cells.length, 4, mayBeCut);
-      if (cells.length !== 4) throw columnCountError(format, n, cells.length, 4, csv ? 'userId,movieId,rating,timestamp' : 'user, item, rating, timestamp, tab-separated');
+      if (cells.length !== 4)
+        throw columnCountError(format, n, cells.length, 4, csv ? 'userId,movieId,rating,timestamp' : 'user, item, rating, timestamp, tab-separated');
       const [user, item, ratingCell, timeCell] = cells;
       if (!isInteger(user)) throw notNumericError(format, n, csv ? 'userId' : 'user', user);
       if (!isInteger(item)) throw notNumericError(format, n, csv ? 'movieId' : 'item', item);
       if (!RATING.test(ratingCell)) throw notNumericError(format, n, 'rating', ratingCell);
       const rating = Number(ratingCell);
       if (rating > MAX_RATING) {
-        throw new ImportError('non-numeric', `${format} line ${n}: rating ${ratingCell} is above MovieLens's ${MAX_RATING} stars.`, `Check that the file is MovieLens ratings data and that line ${n} is not corrupted.`);
+        throw new ImportError(
+          'non-numeric',
+          `${format} line ${n}: rating ${ratingCell} is above MovieLens's ${MAX_RATING} stars.`,
+          `Check that the file is MovieLens ratings data and that line ${n} is not corrupted.`,
+        );
       }
       if (!/^\d+$/.test(timeCell)) {
         cutShort.invalidLastCell(n, timeCell, mayBeCut);

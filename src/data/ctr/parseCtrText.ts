@@ -26,6 +26,14 @@ export const DETECT_LINES = 5;
 
 /** Parses a whole text file of any CTR format (detected from its first lines unless given). */
 export function parseCtrText(text: string, options: AnyCtrParseOptions & { format?: CtrFormat; fileName?: string } = {}): CtrDataset {
-  const format = options.format ?? requireCtrFormat(text.slice(0, 64 * 1024).split('\n').slice(0, DETECT_LINES), options.fileName);
+  const format =
+    options.format ??
+    requireCtrFormat(
+      text
+        .slice(0, 64 * 1024)
+        .split('\n')
+        .slice(0, DETECT_LINES),
+      options.fileName,
+    );
   return parseLines(createCtrParser(format, options), text);
 }

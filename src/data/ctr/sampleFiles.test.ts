@@ -23,7 +23,10 @@ describe('sample files in the real formats', () => {
     const ds = parseCtrText(text);
     expect(ds.fields).toHaveLength(39);
     expect(ds.train.rows + ds.valid.rows + ds.test.rows).toBe(2000);
-    const cells = text.split('\n').slice(0, 2000).flatMap((l) => l.split('\t').slice(1, 14));
+    const cells = text
+      .split('\n')
+      .slice(0, 2000)
+      .flatMap((l) => l.split('\t').slice(1, 14));
     expect(cells).toContain('');
     expect(cells).toContain('-1');
     expect(cells.some((c) => Number(c) > 100)).toBe(true);

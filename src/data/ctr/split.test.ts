@@ -42,7 +42,13 @@ describe('splitRows', () => {
       groups: Int32Array.from([9, 8, 7, 6]),
     };
     const s = splitRows(data, { by: 'time', fractions: [0.5, 0.25, 0.25] }, [3, 2, 1, 0]);
-    expect(s.train).toEqual({ rows: 2, indices: Int32Array.from([7, 8, 5, 6]), labels: Float32Array.from([1, 0]), trueProbabilities: Float32Array.from([0.4, 0.3]), groups: Int32Array.from([6, 7]) });
+    expect(s.train).toEqual({
+      rows: 2,
+      indices: Int32Array.from([7, 8, 5, 6]),
+      labels: Float32Array.from([1, 0]),
+      trueProbabilities: Float32Array.from([0.4, 0.3]),
+      groups: Int32Array.from([6, 7]),
+    });
     expect(s.test.indices).toEqual(Int32Array.from([1, 2]));
   });
 });

@@ -91,7 +91,12 @@ describe('generateSyntheticCtr', () => {
   it('draws its signal from the planted effects only', () => {
     const flat = generateSyntheticCtr({ seed: 3, rows: 20_000, fields: 6, firstOrderStd: 0, interactionStd: 0 });
     expect(Math.max(...flat.test.trueProbabilities!) - Math.min(...flat.test.trueProbabilities!)).toBeLessThan(1e-6);
-    expect(auc(flat.test.trueProbabilities!.map((p, i) => p + i * 1e-12), flat.test.labels)).toBeCloseTo(0.5, 1);
+    expect(
+      auc(
+        flat.test.trueProbabilities!.map((p, i) => p + i * 1e-12),
+        flat.test.labels,
+      ),
+    ).toBeCloseTo(0.5, 1);
     const interactionsOnly = generateSyntheticCtr({ seed: 3, rows: 20_000, fields: 6, firstOrderStd: 0, noise: 0 });
     expect(auc(interactionsOnly.test.trueProbabilities!, interactionsOnly.test.labels)).toBeGreaterThan(0.7);
   });

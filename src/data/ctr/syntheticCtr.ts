@@ -163,7 +163,10 @@ export function generateSyntheticCtr(config: SyntheticCtrConfig, onProgress?: (d
  * The same, yielding to the event loop after every step (tens of milliseconds each at a million
  * rows), so a worker stays responsive and `signal` can cancel it midway.
  */
-export async function generateSyntheticCtrAsync(config: SyntheticCtrConfig, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<CtrDataset> {
+export async function generateSyntheticCtrAsync(
+  config: SyntheticCtrConfig,
+  options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<CtrDataset> {
   const steps = syntheticCtrSteps(config);
   for (;;) {
     throwIfAborted(options.signal);

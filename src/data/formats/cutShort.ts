@@ -118,7 +118,8 @@ export class CutShortCheck {
 
   /** Rule (a), before the row's other checks. */
   cellCount(lineNumber: number, found: number, expected: number, mayBeCut: boolean, unit = 'columns'): void {
-    if (mayBeCut && this.completeRows > 0 && found < expected) throw cutShortError(this.fileName, lineNumber, `it has ${found} of the ${expected} ${unit} every row has`);
+    if (mayBeCut && this.completeRows > 0 && found < expected)
+      throw cutShortError(this.fileName, lineNumber, `it has ${found} of the ${expected} ${unit} every row has`);
   }
 
   /** Rule (b), for a last cell that failed its column's check. */
@@ -129,7 +130,8 @@ export class CutShortCheck {
   /** Rule (c): every complete row's last cell, in file order. */
   lastCell(lineNumber: number, cell: string, mayBeCut: boolean): void {
     if (mayBeCut && this.lastColumn.looksCut(cell)) {
-      const detail = cell === '' ? "its last value is empty, and no other row's is" : `its last value ${quote(cell)} is shorter than that column's value in every other row`;
+      const detail =
+        cell === '' ? "its last value is empty, and no other row's is" : `its last value ${quote(cell)} is shorter than that column's value in every other row`;
       throw cutShortError(this.fileName, lineNumber, detail);
     }
     this.lastColumn.observe(cell);

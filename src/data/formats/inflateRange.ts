@@ -11,18 +11,12 @@ const PUSH_BYTES = 1 << 14;
  * Inflates the raw DEFLATE stream in bytes [offset, offset + length) of src, reading it in slices,
  * and yields the decompressed output chunk by chunk. `consumed.bytes` tracks compressed bytes read.
  */
-export async function* inflateRange(
-  src: ByteSource,
-  offset: number,
-  length: number,
-  name: string,
-  consumed: { bytes: number },
-): AsyncGenerator<Uint8Array> {
+export async function* inflateRange(src: ByteSource, offset: number, length: number, name: string, consumed: { bytes: number }): AsyncGenerator<Uint8Array> {
   const output: Uint8Array[] = [];
   const inflater = new Inflate((chunk) => {
     if (chunk.length > 0) output.push(chunk);
   });
-  for (let pos = 0; pos < length; ) {
+  for (let pos = 0; pos < length;) {
     const n = Math.min(COMPRESSED_SLICE, length - pos);
     const slice = await src.read(offset + pos, n);
     if (slice.length < n) {

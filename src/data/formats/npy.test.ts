@@ -149,9 +149,7 @@ describe('.npy errors', () => {
     const bytes = npyBytes(new Array(3000 * 32).fill(0.5), [3000, 32]);
     const error = await importFailure(open(bytes.subarray(0, 128 + 200000), 'collapsed.npy'));
     expect(error.code).toBe('truncated');
-    expect(error.message).toBe(
-      'collapsed.npy is truncated: the header promises 3000 x 32 float32 (384000 bytes) but the file holds 200000',
-    );
+    expect(error.message).toBe('collapsed.npy is truncated: the header promises 3000 x 32 float32 (384000 bytes) but the file holds 200000');
     expect(error.fix).toBe('Re-export the file; it was cut off');
   });
 

@@ -47,7 +47,10 @@ describe('.npz', () => {
       expect(user.blocks.map((b) => b.startRow)).toEqual([0, 3, 6, 9]);
       expect((await readAll(table, 'item', { chunkRows: 4 })).values).toEqual(itemValues);
       const error = await importFailure(readAll(table, 'cube'));
-      expect(error).toMatchObject({ code: 'not-2d', message: 'cube.npy in tables.npz is a 3-D array of shape (2, 2, 2): an embedding table is 2-D (rows x dim)' });
+      expect(error).toMatchObject({
+        code: 'not-2d',
+        message: 'cube.npy in tables.npz is a 3-D array of shape (2, 2, 2): an embedding table is 2-D (rows x dim)',
+      });
     });
   }
 
@@ -187,4 +190,3 @@ describe('inflateRange', () => {
     await expect(run()).rejects.toMatchObject({ code: 'read-failed' });
   });
 });
-

@@ -56,8 +56,7 @@ function unsupportedMember(name: string, where: string, why: string): Tensor {
 }
 
 async function deflatedTensor(src: ByteSource, entry: ZipEntry, dataOffset: number, name: string, where: string): Promise<Tensor> {
-  const inflate = (consumed = { bytes: 0 }) =>
-    new ByteStreamReader(inflateRange(src, dataOffset, entry.compressedSize, where, consumed));
+  const inflate = (consumed = { bytes: 0 }) => new ByteStreamReader(inflateRange(src, dataOffset, entry.compressedSize, where, consumed));
   const headerReader = inflate();
   const header = await readStreamHeader(headerReader, where);
   await headerReader.close();

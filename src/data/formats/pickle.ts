@@ -50,17 +50,7 @@ export interface PyObject {
 }
 
 export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PickleValue[]
-  | Map<PickleValue, PickleValue>
-  | PyGlobal
-  | PyObject
-  | { kind: string };
+  null | boolean | number | bigint | string | Uint8Array | PickleValue[] | Map<PickleValue, PickleValue> | PyGlobal | PyObject | { kind: string };
 
 export interface UnpickleHooks {
   /** BINPERSID: what a persistent id refers to (torch: a storage in the archive). */
@@ -206,75 +196,192 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
     if (turn) await turn;
     const op = u8();
     switch (op) {
-      case 0x80: u8(); break; // PROTO
-      case 0x95: u64(); break; // FRAME
-      case 0x2e: return pop(); // STOP
-      case 0x28: marks.push(stack.length); break; // MARK
-      case 0x7d: push(made(new Map())); break; // EMPTY_DICT
-      case 0x5d: push(made([])); break; // EMPTY_LIST
-      case 0x29: push(made([])); break; // EMPTY_TUPLE
-      case 0x74: push(made(popMark())); break; // TUPLE
-      case 0x85: push(made([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); push(made([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push(made([a, b, c])); break; } // TUPLE3
-      case 0x6c: push(made(popMark())); break; // LIST
-      case 0x64: { const d = made(new Map<PickleValue, PickleValue>()); setItems(d, popMark()); push(d); break; } // DICT
-      case 0x61: { const v = pop(); checkSize(asList(top())).push(v); break; } // APPEND
-      case 0x65: { // APPENDS (a loop: spreading a long list into push() overflows the call stack)
+      case 0x80:
+        u8();
+        break; // PROTO
+      case 0x95:
+        u64();
+        break; // FRAME
+      case 0x2e:
+        return pop(); // STOP
+      case 0x28:
+        marks.push(stack.length);
+        break; // MARK
+      case 0x7d:
+        push(made(new Map()));
+        break; // EMPTY_DICT
+      case 0x5d:
+        push(made([]));
+        break; // EMPTY_LIST
+      case 0x29:
+        push(made([]));
+        break; // EMPTY_TUPLE
+      case 0x74:
+        push(made(popMark()));
+        break; // TUPLE
+      case 0x85:
+        push(made([pop()]));
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        push(made([a, b]));
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        push(made([a, b, c]));
+        break;
+      } // TUPLE3
+      case 0x6c:
+        push(made(popMark()));
+        break; // LIST
+      case 0x64: {
+        const d = made(new Map<PickleValue, PickleValue>());
+        setItems(d, popMark());
+        push(d);
+        break;
+      } // DICT
+      case 0x61: {
+        const v = pop();
+        checkSize(asList(top())).push(v);
+        break;
+      } // APPEND
+      case 0x65: {
+        // APPENDS (a loop: spreading a long list into push() overflows the call stack)
         const items = popMark();
         const list = asList(top());
         for (const item of items) list.push(item);
         checkSize(list);
         break;
       }
-      case 0x73: { const v = pop(); const k = pop(); setItems(asMap(top()), [k, v]); break; } // SETITEM
-      case 0x75: { const items = popMark(); setItems(asMap(top()), items); break; } // SETITEMS
-      case 0x4a: push(i32()); break; // BININT
-      case 0x4b: push(u8()); break; // BININT1
-      case 0x4d: push(u16()); break; // BININT2
-      case 0x8a: push(long(u8())); break; // LONG1
-      case 0x8b: push(long(u32())); break; // LONG4
-      case 0x47: push((need(8), (pos += 8), view.getFloat64(pos - 8, false))); break; // BINFLOAT (big-endian)
-      case 0x4e: push(null); break; // NONE
-      case 0x88: push(true); break; // NEWTRUE
-      case 0x89: push(false); break; // NEWFALSE
-      case 0x58: push(text(u32())); break; // BINUNICODE
-      case 0x8c: push(text(u8())); break; // SHORT_BINUNICODE
-      case 0x8d: push(text(u64())); break; // BINUNICODE8
-      case 0x54: push(latin1.decode(take(u32()))); break; // BINSTRING
-      case 0x55: push(latin1.decode(take(u8()))); break; // SHORT_BINSTRING
-      case 0x42: push(take(u32()).slice()); break; // BINBYTES
-      case 0x43: push(take(u8()).slice()); break; // SHORT_BINBYTES
-      case 0x8e: push(take(u64()).slice()); break; // BINBYTES8
-      case 0x71: remember(u8()); break; // BINPUT
-      case 0x72: remember(u32()); break; // LONG_BINPUT
-      case 0x94: remember(memo.size); break; // MEMOIZE
-      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(asMap(top()), [k, v]);
+        break;
+      } // SETITEM
+      case 0x75: {
+        const items = popMark();
+        setItems(asMap(top()), items);
+        break;
+      } // SETITEMS
+      case 0x4a:
+        push(i32());
+        break; // BININT
+      case 0x4b:
+        push(u8());
+        break; // BININT1
+      case 0x4d:
+        push(u16());
+        break; // BININT2
+      case 0x8a:
+        push(long(u8()));
+        break; // LONG1
+      case 0x8b:
+        push(long(u32()));
+        break; // LONG4
+      case 0x47:
+        push((need(8), (pos += 8), view.getFloat64(pos - 8, false)));
+        break; // BINFLOAT (big-endian)
+      case 0x4e:
+        push(null);
+        break; // NONE
+      case 0x88:
+        push(true);
+        break; // NEWTRUE
+      case 0x89:
+        push(false);
+        break; // NEWFALSE
+      case 0x58:
+        push(text(u32()));
+        break; // BINUNICODE
+      case 0x8c:
+        push(text(u8()));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        push(text(u64()));
+        break; // BINUNICODE8
+      case 0x54:
+        push(latin1.decode(take(u32())));
+        break; // BINSTRING
+      case 0x55:
+        push(latin1.decode(take(u8())));
+        break; // SHORT_BINSTRING
+      case 0x42:
+        push(take(u32()).slice());
+        break; // BINBYTES
+      case 0x43:
+        push(take(u8()).slice());
+        break; // SHORT_BINBYTES
+      case 0x8e:
+        push(take(u64()).slice());
+        break; // BINBYTES8
+      case 0x71:
+        remember(u8());
+        break; // BINPUT
+      case 0x72:
+        remember(u32());
+        break; // LONG_BINPUT
+      case 0x94:
+        remember(memo.size);
+        break; // MEMOIZE
+      case 0x68:
+      case 0x6a: {
+        // BINGET, LONG_BINGET
         const key = op === 0x68 ? u8() : u32();
         if (!memo.has(key)) throw new PickleError(`the pickle reads memo ${key}, which it never stored`);
         push(memo.get(key)!);
         break;
       }
-      case 0x63: { const module = line(); const name = line(); push(made({ kind: 'global', module, name })); break; } // GLOBAL
-      case 0x93: { // STACK_GLOBAL
+      case 0x63: {
+        const module = line();
+        const name = line();
+        push(made({ kind: 'global', module, name }));
+        break;
+      } // GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError(`STACK_GLOBAL at byte ${pos - 1} names a global with something other than two strings`);
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw new PickleError(`STACK_GLOBAL at byte ${pos - 1} names a global with something other than two strings`);
         push(made({ kind: 'global', module, name }));
         break;
       }
-      case 0x52: { const args = pop(); const fn = pop(); push(made(call(fn, args))); break; } // REDUCE
-      case 0x81: { const args = pop(); const cls = pop(); push(made(call(cls, args))); break; } // NEWOBJ
-      case 0x62: { // BUILD: set an object's state; only opaque objects keep it
+      case 0x52: {
+        const args = pop();
+        const fn = pop();
+        push(made(call(fn, args)));
+        break;
+      } // REDUCE
+      case 0x81: {
+        const args = pop();
+        const cls = pop();
+        push(made(call(cls, args)));
+        break;
+      } // NEWOBJ
+      case 0x62: {
+        // BUILD: set an object's state; only opaque objects keep it
         const state = pop();
         const obj = top();
         if (isObject(obj)) obj.state = state;
         break;
       }
-      case 0x51: push(hooks.persistentLoad(pop())); break; // BINPERSID
-      case 0x30: pop(); break; // POP
-      case 0x31: popMark(); break; // POP_MARK
-      case 0x32: push(top()); break; // DUP
+      case 0x51:
+        push(hooks.persistentLoad(pop()));
+        break; // BINPERSID
+      case 0x30:
+        pop();
+        break; // POP
+      case 0x31:
+        popMark();
+        break; // POP_MARK
+      case 0x32:
+        push(top());
+        break; // DUP
       default:
         throw new PickleError(`the pickle uses opcode 0x${op.toString(16).padStart(2, '0')} at byte ${pos - 1}, which RecLens does not read`);
     }

@@ -14,7 +14,10 @@ describe('parsePyLiteral', () => {
   it('parses empty tuples, Python 2 long integers, nested structured descriptions and None', () => {
     expect(parsePyLiteral('()')).toEqual([]);
     expect(parsePyLiteral('(3000L, 32L)')).toEqual([3000, 32]);
-    expect(parsePyLiteral("[('a', '<f4'), ('b', '<i8', (2,))]")).toEqual([['a', '<f4'], ['b', '<i8', [2]]]);
+    expect(parsePyLiteral("[('a', '<f4'), ('b', '<i8', (2,))]")).toEqual([
+      ['a', '<f4'],
+      ['b', '<i8', [2]],
+    ]);
     expect(parsePyLiteral("{'x': None, 'y': -1.5e3}")).toEqual({ x: null, y: -1500 });
   });
 

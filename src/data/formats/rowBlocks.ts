@@ -23,12 +23,7 @@ function cutOff(name: string, row: number): ImportError {
 }
 
 /** Streams row blocks from a random-access source with ranged reads; never reads the whole tensor at once. */
-export async function* readRowBlocks(
-  src: ByteSource,
-  layout: RowLayout,
-  opts: ReadOptions,
-  progress: Progress,
-): AsyncGenerator<RowBlock> {
+export async function* readRowBlocks(src: ByteSource, layout: RowLayout, opts: ReadOptions, progress: Progress): AsyncGenerator<RowBlock> {
   const { rows, dim, dtype, dataOffset } = layout;
   const step = blockRowCount(opts.chunkRows, dim);
   const item = dtype.itemSize;
@@ -42,9 +37,7 @@ export async function* readRowBlocks(
       data = decodeElements(bytes, dtype, n * dim);
     } else {
       // Column-major: each column's slice for these rows is contiguous, so one ranged read per column.
-      const columns = await Promise.all(
-        Array.from({ length: dim }, (_, c) => src.read(dataOffset + (c * rows + startRow) * item, n * item)),
-      );
+      const columns = await Promise.all(Array.from({ length: dim }, (_, c) => src.read(dataOffset + (c * rows + startRow) * item, n * item)));
       data = decodesToFloat64(dtype.name) ? new Float64Array(n * dim) : new Float32Array(n * dim);
       for (let c = 0; c < dim; c++) {
         if (columns[c].length < n * item) throw cutOff(src.name, startRow);

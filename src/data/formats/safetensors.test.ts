@@ -7,7 +7,9 @@ import {
   safetensorsBytes,
   safetensorsFromHeader,
   sampleValues,
-  type SafetensorsCode, importFailure } from '../../../test/support/testFixtures.ts';
+  type SafetensorsCode,
+  importFailure,
+} from '../../../test/support/testFixtures.ts';
 
 const open = (bytes: Uint8Array, name = 'model.safetensors') => openTableFile(bytesByteSource(bytes, name));
 describe('.safetensors', () => {

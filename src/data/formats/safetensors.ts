@@ -29,11 +29,7 @@ export function looksLikeSafetensors(first: Uint8Array, fileSize: number): boole
 export async function openSafetensors(src: ByteSource, labels?: string[]): Promise<TableFile> {
   const prefix = await src.read(0, 8);
   if (prefix.length < 8) {
-    throw new ImportError(
-      'truncated',
-      `${src.name} is truncated: it ends inside the 8-byte header length`,
-      'Re-export the file; it was cut off',
-    );
+    throw new ImportError('truncated', `${src.name} is truncated: it ends inside the 8-byte header length`, 'Re-export the file; it was cut off');
   }
   const v = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const headerSize = v.getUint32(4, true) * 2 ** 32 + v.getUint32(0, true);

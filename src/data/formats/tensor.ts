@@ -48,9 +48,7 @@ export function storedByteLength(shape: number[], itemSize: number, where: strin
 }
 
 /** A stored tensor's TensorInfo, with either its decodable dtype and 2-D size or the problem that stops reading it. */
-export type ClassifiedTensor =
-  | { info: TensorInfo; problem: ImportError }
-  | { info: TensorInfo; dtype: DType; rows: number; dim: number };
+export type ClassifiedTensor = { info: TensorInfo; problem: ImportError } | { info: TensorInfo; dtype: DType; rows: number; dim: number };
 
 /** Classifies a stored tensor; `where` names it in messages ("table.npy", "field_0.npy in fields.npz"). */
 export function classifyTensor(name: string, shape: number[], lookup: DTypeLookup, where: string): ClassifiedTensor {
@@ -58,11 +56,7 @@ export function classifyTensor(name: string, shape: number[], lookup: DTypeLooku
     const reason = `${lookup.unsupported} cannot be analysed: only real numbers can`;
     return {
       info: { name, shape, dtype: 'unsupported', analysable: false, reason },
-      problem: new ImportError(
-        'unsupported-dtype',
-        `${where} holds ${lookup.unsupported}, which cannot be analysed: only real numbers can`,
-        DTYPE_FIX,
-      ),
+      problem: new ImportError('unsupported-dtype', `${where} holds ${lookup.unsupported}, which cannot be analysed: only real numbers can`, DTYPE_FIX),
     };
   }
   const dtype = lookup.dtype.name;

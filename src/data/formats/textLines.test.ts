@@ -45,13 +45,19 @@ describe('textLines', () => {
       expect((await flags('a\tb\nc\td', slice)).map(([, f]) => f).filter(Boolean)).toHaveLength(1);
       expect((await flags('a\tb\nc\td', slice)).at(-1)).toEqual([expect.any(Number), true]);
       for (const ended of ['a\tb\nc\td\n', 'a\tb\r\nc\td\r\n', 'a\tb\nc\td\r', 'a\tb\n']) {
-        expect((await flags(ended, slice)).some(([, f]) => f), JSON.stringify(ended)).toBe(false);
+        expect(
+          (await flags(ended, slice)).some(([, f]) => f),
+          JSON.stringify(ended),
+        ).toBe(false);
       }
     }
   });
 
   it('refuses a line longer than MAX_LINE_CHARS instead of carrying it to the size of the file', async () => {
     const huge = '1\t2\n' + '3'.repeat(MAX_LINE_CHARS + 2 ** 20) + '\n';
-    await expect(collect(huge, 1 << 20)).rejects.toMatchObject({ code: 'too-large', message: expect.stringContaining('t.tsv: line 2 is longer than 16 M characters') });
+    await expect(collect(huge, 1 << 20)).rejects.toMatchObject({
+      code: 'too-large',
+      message: expect.stringContaining('t.tsv: line 2 is longer than 16 M characters'),
+    });
   });
 });

@@ -33,7 +33,7 @@ export async function* textLines(src: ByteSource, sliceBytes = TEXT_SLICE_BYTES,
   const decoder = new TextDecoder('utf-8');
   let carry = '';
   let nextLine = 1;
-  for (let offset = 0; offset < src.size; ) {
+  for (let offset = 0; offset < src.size;) {
     throwIfAborted(signal);
     const bytes = await src.read(offset, sliceBytes);
     if (bytes.length === 0) break;

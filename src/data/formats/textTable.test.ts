@@ -136,7 +136,8 @@ describe('text table errors', () => {
 describe('a file cut inside its last line (cutShort.ts)', () => {
   const rows = ['0.123456\t-0.654321\t1.000000', '-1.250000\t0.500000\t0.333333', '2.000000\t0.000001\t-0.999999', '0.250000\t0.750000\t0.125000'];
   const whole = rows.join('\n');
-  const failureOf = async (text: string, name = 'cut.tsv', sliceBytes?: number) => importFailure(readAll(await openText(text, name, sliceBytes), stripName(name)));
+  const failureOf = async (text: string, name = 'cut.tsv', sliceBytes?: number) =>
+    importFailure(readAll(await openText(text, name, sliceBytes), stripName(name)));
   const stripName = (name: string) => name.replace(/\.[^.]+$/, '');
 
   it('names every cut of the last line, whatever the slice size', async () => {
@@ -174,7 +175,10 @@ describe('a file cut inside its last line (cutShort.ts)', () => {
   });
 
   it('a metadata file with a header and columns, cut inside its last line', async () => {
-    await expect(readMetadataLabels(textSource('word\tcount\nthe\t10\nof\t7\nand', 'meta.tsv'))).rejects.toMatchObject({ code: 'truncated', message: expect.stringMatching(/meta.tsv ends inside line 4/) });
+    await expect(readMetadataLabels(textSource('word\tcount\nthe\t10\nof\t7\nand', 'meta.tsv'))).rejects.toMatchObject({
+      code: 'truncated',
+      message: expect.stringMatching(/meta.tsv ends inside line 4/),
+    });
     expect(await readMetadataLabels(textSource('word\tcount\nthe\t10\nof\t7\nand\t5', 'meta.tsv'))).toEqual(['the', 'of', 'and']);
   });
 });

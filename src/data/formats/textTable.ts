@@ -36,11 +36,7 @@ export async function openTextTable(src: ByteSource, options: TextTableOptions):
     labels,
     async *readRows(name: string, opts: ReadOptions = {}) {
       if (name !== info.name) {
-        throw new ImportError(
-          'no-tensor-selected',
-          `${src.name} has no tensor named "${name}" (it has "${info.name}")`,
-          'Pick the tensor the file lists',
-        );
+        throw new ImportError('no-tensor-selected', `${src.name} has no tensor named "${name}" (it has "${info.name}")`, 'Pick the tensor the file lists');
       }
       const rowLabels = options.metadataLabels ? undefined : labels;
       if (rowLabels) rowLabels.length = 0;
@@ -51,7 +47,9 @@ export async function openTextTable(src: ByteSource, options: TextTableOptions):
           throw new ImportError(
             rows < layout.declaredRows ? 'truncated' : 'shape-mismatch',
             `${src.name}: its first line declares ${layout.declaredRows} vectors but the file has ${rows}`,
-            rows < layout.declaredRows ? 'The file was cut short: copy or export it again' : 'Check the count in the first line: it must equal the number of vectors',
+            rows < layout.declaredRows
+              ? 'The file was cut short: copy or export it again'
+              : 'Check the count in the first line: it must equal the number of vectors',
           );
         }
         if (options.metadataLabels && options.metadataLabels.length !== rows) {

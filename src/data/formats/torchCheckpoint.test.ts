@@ -80,7 +80,12 @@ describe('PyTorch checkpoints', () => {
   it('a re-zipped checkpoint: a deflated data.pkl is inflated, a deflated storage is named', async () => {
     const members = unzipSync(fixture('state_dict.pt'));
     const rezip = (deflateStorage: boolean): Zippable =>
-      Object.fromEntries(Object.entries(members).map(([name, bytes]) => [name, [bytes, { level: name.endsWith('data.pkl') || (deflateStorage && name.endsWith('/data/0')) ? 6 : 0 }]]));
+      Object.fromEntries(
+        Object.entries(members).map(([name, bytes]) => [
+          name,
+          [bytes, { level: name.endsWith('data.pkl') || (deflateStorage && name.endsWith('/data/0')) ? 6 : 0 }],
+        ]),
+      );
     const want = expected.files['state_dict.pt'];
     const table = await openTableFile(bytesByteSource(zipSync(rezip(false)), 'rezipped.pt'));
     expect((await readAll(table, 'item_embedding.weight')).values).toEqual(want['item_embedding.weight'].values.map(Math.fround));
@@ -113,10 +118,15 @@ describe('hostile or damaged checkpoints', () => {
     openTableFile(bytesByteSource(checkpointBytes(pickle.bytes(), storages), name));
 
   it('a pickle nested 100,000 deep is refused by its nesting limit, not a stack overflow', async () => {
-    const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => {
-      w.str('w').tensor(w23);
-      for (let i = 0; i < 100_000; i++) w.raw(0x85); // TUPLE1
-    }), 'deep.pt'));
+    const error = await importFailure(
+      openBytes(
+        dict(new PickleWriter(), (w) => {
+          w.str('w').tensor(w23);
+          for (let i = 0; i < 100_000; i++) w.raw(0x85); // TUPLE1
+        }),
+        'deep.pt',
+      ),
+    );
     expect(error.code).toBe('bad-header');
     expect(error.message).toMatch(/^deep\.pt nests containers more than 1000 levels deep/);
   });
@@ -124,28 +134,42 @@ describe('hostile or damaged checkpoints', () => {
   it('subtrees shared 60 levels deep (DUP/TUPLE2) are walked once: without tensors they cost nothing, with one they stop at the name limit', async () => {
     const heap0 = process.memoryUsage().heapUsed;
     const t0 = performance.now();
-    const empty = await openBytes(dict(new PickleWriter(), (w) => {
-      w.str('shared').raw(0x29); // EMPTY_TUPLE
-      for (let i = 0; i < 60; i++) w.raw(0x32, 0x86); // DUP, TUPLE2
-      w.str('w').tensor(w23);
-    }), 'dag.pt');
+    const empty = await openBytes(
+      dict(new PickleWriter(), (w) => {
+        w.str('shared').raw(0x29); // EMPTY_TUPLE
+        for (let i = 0; i < 60; i++) w.raw(0x32, 0x86); // DUP, TUPLE2
+        w.str('w').tensor(w23);
+      }),
+      'dag.pt',
+    );
     expect(empty.tensors.map((t) => t.name)).toEqual(['w']);
-    const multiplied = await importFailure(openBytes(dict(new PickleWriter(), (w) => {
-      w.str('w').tensor(w23);
-      for (let i = 0; i < 60; i++) w.raw(0x32, 0x86);
-    }), 'dag.pt'));
-    expect(multiplied).toMatchObject({ code: 'too-large', message: expect.stringContaining(`holds more than ${MAX_TENSORS} tensors (counting every path to a shared one)`) });
+    const multiplied = await importFailure(
+      openBytes(
+        dict(new PickleWriter(), (w) => {
+          w.str('w').tensor(w23);
+          for (let i = 0; i < 60; i++) w.raw(0x32, 0x86);
+        }),
+        'dag.pt',
+      ),
+    );
+    expect(multiplied).toMatchObject({
+      code: 'too-large',
+      message: expect.stringContaining(`holds more than ${MAX_TENSORS} tensors (counting every path to a shared one)`),
+    });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(100 * 2 ** 20);
   });
 
   it('a state dict saved under two keys, and tied weights, keep every name', async () => {
     // {'model': sd, 'ema': sd} with sd = {'w': tensor, 'tied': the same tensor}: BINPUT/BINGET share sd.
-    const table = await openBytes(dict(new PickleWriter(), (w) => {
-      w.str('model');
-      dict(w, (inner) => inner.str('w').tensor(w23).raw(0x71, 200).str('tied').raw(0x68, 200));
-      w.raw(0x71, 201).str('ema').raw(0x68, 201);
-    }), 'twice.pt');
+    const table = await openBytes(
+      dict(new PickleWriter(), (w) => {
+        w.str('model');
+        dict(w, (inner) => inner.str('w').tensor(w23).raw(0x71, 200).str('tied').raw(0x68, 200));
+        w.raw(0x71, 201).str('ema').raw(0x68, 201);
+      }),
+      'twice.pt',
+    );
     expect(table.tensors.map((t) => t.name)).toEqual(['model.w', 'model.tied', 'ema.w', 'ema.tied']);
     expect((await readAll(table, 'ema.tied')).values).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -157,29 +181,69 @@ describe('hostile or damaged checkpoints', () => {
   });
 
   it('a shared 40-level tuple as a dict key is named shallowly, never stringified whole', async () => {
-    const table = await openBytes(dict(new PickleWriter(), (w) => {
-      w.int(1);
-      for (let i = 0; i < 40; i++) w.raw(0x32, 0x86);
-      w.tensor(w23);
-    }), 'key.pt');
+    const table = await openBytes(
+      dict(new PickleWriter(), (w) => {
+        w.int(1);
+        for (let i = 0; i < 40; i++) w.raw(0x32, 0x86);
+        w.tensor(w23);
+      }),
+      'key.pt',
+    );
     expect(table.tensors.map((t) => t.name)).toEqual(['(…, …)']);
   });
 
   it('invalid UTF-8 in a string is a bad header naming its byte', async () => {
-    const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => w.utf8Bytes(Uint8Array.from([0x77, 0xff])).tensor(w23)), 'utf8.pt'));
+    const error = await importFailure(
+      openBytes(
+        dict(new PickleWriter(), (w) => w.utf8Bytes(Uint8Array.from([0x77, 0xff])).tensor(w23)),
+        'utf8.pt',
+      ),
+    );
     expect(error.code).toBe('bad-header');
     expect(error.message).toBe('utf8.pt has a checkpoint RecLens cannot read: the string at byte 9 of the pickle is not valid UTF-8');
   });
 
   it('a storage type that is no torch storage (torch 2 UntypedStorage, a hostile name) marks only its own tensor', async () => {
-    for (const [module, name] of [['torch', 'constructor'], ['torch', '__proto__'], ['os', 'FloatStorage'], ['torch.storage', 'UntypedStorage']]) {
-      const table = await openBytes(dict(new PickleWriter(), (w) => w.str('odd').tensor({ ...w23, storageModule: module, storageType: name }).str('w').tensor(w23)), 'odd.pt');
-      expect(table.tensors.map((t) => [t.name, t.analysable]), name).toEqual([['odd', false], ['w', true]]);
+    for (const [module, name] of [
+      ['torch', 'constructor'],
+      ['torch', '__proto__'],
+      ['os', 'FloatStorage'],
+      ['torch.storage', 'UntypedStorage'],
+    ]) {
+      const table = await openBytes(
+        dict(new PickleWriter(), (w) =>
+          w
+            .str('odd')
+            .tensor({ ...w23, storageModule: module, storageType: name })
+            .str('w')
+            .tensor(w23),
+        ),
+        'odd.pt',
+      );
+      expect(
+        table.tensors.map((t) => [t.name, t.analysable]),
+        name,
+      ).toEqual([
+        ['odd', false],
+        ['w', true],
+      ]);
       expect(table.tensors[0].reason).toContain(`values of storage type ${module}.${name} cannot be analysed`);
       expect((await importFailure(readAll(table, 'odd'))).code).toBe('unsupported-dtype');
     }
-    const table = await openBytes(dict(new PickleWriter(), (w) => w.str('c').tensor({ ...w23, storageType: 'ComplexFloatStorage' }).str('w').tensor(w23)), 'mixed.pt');
-    expect(table.tensors.map((t) => [t.name, t.analysable])).toEqual([['c', false], ['w', true]]);
+    const table = await openBytes(
+      dict(new PickleWriter(), (w) =>
+        w
+          .str('c')
+          .tensor({ ...w23, storageType: 'ComplexFloatStorage' })
+          .str('w')
+          .tensor(w23),
+      ),
+      'mixed.pt',
+    );
+    expect(table.tensors.map((t) => [t.name, t.analysable])).toEqual([
+      ['c', false],
+      ['w', true],
+    ]);
     expect(table.tensors[0].reason).toMatch(/ComplexFloat values cannot be analysed/);
   });
 
@@ -193,12 +257,21 @@ describe('hostile or damaged checkpoints', () => {
       [{ shape: [2, 3], stride: [3] }, /differ in length/],
     ];
     for (const [change, message] of cases) {
-      const error = await importFailure(openBytes(dict(new PickleWriter(), (w) => w.str('w').tensor({ ...w23, ...change })), 'bad.pt'));
+      const error = await importFailure(
+        openBytes(
+          dict(new PickleWriter(), (w) => w.str('w').tensor({ ...w23, ...change })),
+          'bad.pt',
+        ),
+      );
       expect(error.code, String(message)).toBe('bad-header');
       expect(error.message).toMatch(message);
     }
     // The storage as its persistent id declares it, but its member holds only 4 of the 6 values.
-    const short = await openBytes(dict(new PickleWriter(), (w) => w.str('w').tensor(w23)), 'short.pt', { '0': float32Storage([1, 2, 3, 4]) });
+    const short = await openBytes(
+      dict(new PickleWriter(), (w) => w.str('w').tensor(w23)),
+      'short.pt',
+      { '0': float32Storage([1, 2, 3, 4]) },
+    );
     expect(short.tensors[0]).toMatchObject({ analysable: false, reason: 'needs 24 bytes of its storage, which holds 16' });
   });
 
@@ -206,7 +279,10 @@ describe('hostile or damaged checkpoints', () => {
     const many = new PickleWriter().raw(0x5d).tensor(w23).raw(0x71, 1, 0x61).mark(); // list, tensor, BINPUT 1, APPEND, MARK
     for (let i = 0; i < MAX_TENSORS; i++) many.raw(0x68, 1); // BINGET 1
     const crowded = await importFailure(openBytes(many.raw(0x65), 'many.pt'));
-    expect(crowded).toMatchObject({ code: 'too-large', message: `many.pt holds more than ${MAX_TENSORS} tensors (counting every path to a shared one), more than RecLens lists` });
+    expect(crowded).toMatchObject({
+      code: 'too-large',
+      message: `many.pt holds more than ${MAX_TENSORS} tensors (counting every path to a shared one), more than RecLens lists`,
+    });
 
     const longName = new PickleWriter();
     for (let level = 0; level < 6; level++) longName.raw(0x7d).str('k'.repeat(300));
@@ -227,7 +303,10 @@ describe('hostile or damaged checkpoints', () => {
       return bytesByteSource(copy, 'sized.pt');
     };
     const big = await importFailure(openTableFile(declared(MAX_PICKLE_BYTES + 1)));
-    expect(big).toMatchObject({ code: 'too-large', message: `archive/data.pkl in sized.pt is ${MAX_PICKLE_BYTES + 1} bytes, over RecLens's limit of ${MAX_PICKLE_BYTES} bytes for a checkpoint's pickle` });
+    expect(big).toMatchObject({
+      code: 'too-large',
+      message: `archive/data.pkl in sized.pt is ${MAX_PICKLE_BYTES + 1} bytes, over RecLens's limit of ${MAX_PICKLE_BYTES} bytes for a checkpoint's pickle`,
+    });
     const lying = await importFailure(openTableFile(declared(10)));
     expect(lying).toMatchObject({ code: 'bad-header', message: 'archive/data.pkl in sized.pt inflates to more than the 10 bytes its zip entry declares' });
   });

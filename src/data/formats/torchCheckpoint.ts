@@ -91,7 +91,13 @@ function rebuild(fn: PyGlobal, args: PickleValue[]): PickleValue | undefined {
   if (fn.module !== 'torch._utils') return undefined;
   if (fn.name === '_rebuild_tensor_v2' || fn.name === '_rebuild_tensor') {
     const [storage, offset, shape, stride] = args;
-    const ok = storage && typeof storage === 'object' && (storage as StorageRef).kind === 'torch-storage' && Number.isSafeInteger(offset) && isIntList(shape) && isIntList(stride);
+    const ok =
+      storage &&
+      typeof storage === 'object' &&
+      (storage as StorageRef).kind === 'torch-storage' &&
+      Number.isSafeInteger(offset) &&
+      isIntList(shape) &&
+      isIntList(stride);
     if (!ok) throw new PickleError(`${fn.name} has arguments RecLens does not understand`);
     const tensor: TensorRef = { kind: 'torch-tensor', storage: storage as StorageRef, offset: offset as number, shape, stride };
     return tensor;
@@ -109,7 +115,11 @@ function keyLabel(key: PickleValue, nested = false): string {
   if (typeof key === 'boolean') return key ? 'True' : 'False';
   if (key === null) return 'None';
   if (nested) return '…';
-  if (Array.isArray(key)) return `(${key.slice(0, 4).map((k) => keyLabel(k, true)).join(', ')}${key.length > 4 ? ', …' : ''})`;
+  if (Array.isArray(key))
+    return `(${key
+      .slice(0, 4)
+      .map((k) => keyLabel(k, true))
+      .join(', ')}${key.length > 4 ? ', …' : ''})`;
   if (isGlobal(key)) return keyLabel(`${key.module}.${key.name}`);
   if (isObject(key)) return keyLabel(key.type);
   return key instanceof Map ? 'dict' : key instanceof Uint8Array ? 'bytes' : 'object';
@@ -164,14 +174,22 @@ async function findTensors(root: PickleValue, fileName: string, signal?: AbortSi
   const stack: Frame[] = [];
   const enter = (node: object) => {
     if (stack.length >= MAX_NESTING) {
-      throw new ImportError('bad-header', `${fileName} nests containers more than ${MAX_NESTING} levels deep, which torch.save cannot write: the file is damaged or not a checkpoint`, FIX);
+      throw new ImportError(
+        'bad-header',
+        `${fileName} nests containers more than ${MAX_NESTING} levels deep, which torch.save cannot write: the file is damaged or not a checkpoint`,
+        FIX,
+      );
     }
     open.add(node);
     stack.push({ node, edges: childEdges(node), next: 0, found: [] });
   };
   const append = (frame: Frame, key: string | null, named: Named[]) => {
     if (frame.found.length + named.length > MAX_TENSORS) {
-      throw new ImportError('too-large', `${fileName} holds more than ${MAX_TENSORS} tensors (counting every path to a shared one), more than RecLens lists`, FIX_MANY);
+      throw new ImportError(
+        'too-large',
+        `${fileName} holds more than ${MAX_TENSORS} tensors (counting every path to a shared one), more than RecLens lists`,
+        FIX_MANY,
+      );
     }
     for (const { name, ref } of named) {
       const full = joinPath(key, name);
@@ -215,7 +233,11 @@ async function findTensors(root: PickleValue, fileName: string, signal?: AbortSi
 async function readPickle(src: ByteSource, entry: ZipEntry): Promise<Uint8Array> {
   const where = `${entry.name} in ${src.name}`;
   if (entry.size > MAX_PICKLE_BYTES) {
-    throw new ImportError('too-large', `${where} is ${entry.size} bytes, over RecLens's limit of ${MAX_PICKLE_BYTES} bytes for a checkpoint's pickle`, FIX_MANY);
+    throw new ImportError(
+      'too-large',
+      `${where} is ${entry.size} bytes, over RecLens's limit of ${MAX_PICKLE_BYTES} bytes for a checkpoint's pickle`,
+      FIX_MANY,
+    );
   }
   const offset = await zipEntryDataOffset(src, entry);
   if (entry.method === 0) return src.read(offset, entry.size);
@@ -223,7 +245,12 @@ async function readPickle(src: ByteSource, entry: ZipEntry): Promise<Uint8Array>
   let inflated = 0;
   for await (const chunk of inflateRange(src, offset, entry.compressedSize, where, { bytes: 0 })) {
     inflated += chunk.length;
-    if (inflated > entry.size) throw new ImportError('bad-header', `${where} inflates to more than the ${entry.size} bytes its zip entry declares`, 'Re-export the file; its zip directory is damaged');
+    if (inflated > entry.size)
+      throw new ImportError(
+        'bad-header',
+        `${where} inflates to more than the ${entry.size} bytes its zip entry declares`,
+        'Re-export the file; its zip directory is damaged',
+      );
     chunks.push(chunk);
   }
   return new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
@@ -269,7 +296,9 @@ export async function openTorchCheckpoint(src: ByteSource, labels?: string[], si
     return dataOffsets.get(member.name)!;
   };
   throwIfAborted(signal);
-  const tensors = await Promise.all(found.map(({ name, ref }) => checkpointTensor(src, name, ref, members.get(`${prefix}data/${ref.storage.key}`), dataOffset)));
+  const tensors = await Promise.all(
+    found.map(({ name, ref }) => checkpointTensor(src, name, ref, members.get(`${prefix}data/${ref.storage.key}`), dataOffset)),
+  );
   return tableFromTensors('torch', src, tensors, labels);
 }
 
@@ -292,13 +321,22 @@ function checkAgainstStorage(where: string, ref: TensorRef, storageElements: num
   }
 }
 
-async function checkpointTensor(src: ByteSource, name: string, ref: TensorRef, member: ZipEntry | undefined, dataOffset: (member: ZipEntry) => Promise<number>): Promise<Tensor> {
+async function checkpointTensor(
+  src: ByteSource,
+  name: string,
+  ref: TensorRef,
+  member: ZipEntry | undefined,
+  dataOffset: (member: ZipEntry) => Promise<number>,
+): Promise<Tensor> {
   const where = `tensor ${name} in ${src.name}`;
   checkAgainstStorage(where, ref, ref.storage.numel);
   const tensor = classifyTensor(name, ref.shape, ref.storage.dtype, where);
   if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
   const unreadable = (reason: string, code: 'truncated' | 'unsupported-format' = 'unsupported-format') =>
-    unreadableTensor({ ...tensor.info, analysable: false, reason }, new ImportError(code, `${where} ${reason}`, code === 'truncated' ? 'Re-export the file; it was cut off' : FIX));
+    unreadableTensor(
+      { ...tensor.info, analysable: false, reason },
+      new ImportError(code, `${where} ${reason}`, code === 'truncated' ? 'Re-export the file; it was cut off' : FIX),
+    );
   if (!member) return unreadable(`has no storage data/${ref.storage.key} in the archive`, 'truncated');
   if (member.method !== 0) return unreadable('is stored compressed; torch.save stores tensors uncompressed');
   if (!rowMajor(ref.shape, ref.stride)) return unreadable(`is a non-contiguous view (stride ${pyShape(ref.stride)}): save tensor.contiguous()`);

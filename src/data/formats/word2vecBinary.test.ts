@@ -17,7 +17,11 @@ describe('word2vec binary', () => {
         expect(table.tensors).toEqual([{ name: 'items', shape: [5, 3], dtype: 'float32', analysable: true }]);
         const { values, blocks } = await readAll(table, 'items', { chunkRows: 2 });
         expect(values).toEqual([...VALUES]);
-        expect(blocks.map((b) => [b.startRow, b.rows])).toEqual([[0, 2], [2, 2], [4, 1]]);
+        expect(blocks.map((b) => [b.startRow, b.rows])).toEqual([
+          [0, 2],
+          [2, 2],
+          [4, 1],
+        ]);
         expect(blocks.at(-1)!.bytesDone).toBe(bytes.length - (newlineAfterVector ? 1 : 0));
         expect(table.labels).toEqual(WORDS);
       }

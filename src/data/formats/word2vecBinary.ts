@@ -41,17 +41,29 @@ export async function openWord2vecBinary(src: ByteSource, options: Word2vecOptio
   const { metadataLabels, sliceBytes = SLICE_BYTES } = options;
   const header = parseWord2vecHeader(await src.read(0, 256));
   if (!header || header.dim < 1) {
-    throw new ImportError('bad-header', `${src.name} does not start with a word2vec header line "<count> <dim>"`, 'Save the vectors with word2vec -binary 1 or gensim save_word2vec_format(binary=True)');
+    throw new ImportError(
+      'bad-header',
+      `${src.name} does not start with a word2vec header line "<count> <dim>"`,
+      'Save the vectors with word2vec -binary 1 or gensim save_word2vec_format(binary=True)',
+    );
   }
   const { count, dim } = header;
   if (count === 0) throw new ImportError('empty', `${src.name} declares 0 vectors`, 'Export the table with its vectors');
   // Each record holds at least a one-byte word, its space and dim float32 values.
   const fits = Math.floor((src.size - header.bytes) / (dim * 4 + 2));
   if (fits < count) {
-    throw new ImportError('truncated', `${src.name} declares ${count} vectors of ${dim} values but holds at most ${fits}`, 'The file was cut short: copy or export it again');
+    throw new ImportError(
+      'truncated',
+      `${src.name} declares ${count} vectors of ${dim} values but holds at most ${fits}`,
+      'The file was cut short: copy or export it again',
+    );
   }
   if (metadataLabels && metadataLabels.length !== count) {
-    throw new ImportError('shape-mismatch', `the metadata has ${metadataLabels.length} labels but ${src.name} has ${count} rows`, 'Use the metadata file exported with this table (one label per row)');
+    throw new ImportError(
+      'shape-mismatch',
+      `the metadata has ${metadataLabels.length} labels but ${src.name} has ${count} rows`,
+      'Use the metadata file exported with this table (one label per row)',
+    );
   }
   const info: TensorInfo = { name: stripExtension(src.name), shape: [count, dim], dtype: 'float32', analysable: true };
   const labels = metadataLabels ?? [];
@@ -99,7 +111,11 @@ async function* readRecords(
     return true;
   };
   const truncated = (row: number) =>
-    new ImportError('truncated', `${src.name} ends inside vector ${row + 1} of the ${count} its header declares`, 'The file was cut short: copy or export it again');
+    new ImportError(
+      'truncated',
+      `${src.name} ends inside vector ${row + 1} of the ${count} its header declares`,
+      'The file was cut short: copy or export it again',
+    );
 
   const step = blockRowCount(opts.chunkRows, dim);
   let block = new Float32Array(Math.min(step, count) * dim);
@@ -116,7 +132,11 @@ async function* readRecords(
     let space = buf.indexOf(SPACE, pos);
     while (space < 0) {
       if (buf.length - pos > MAX_WORD_BYTES) {
-        throw new ImportError('bad-header', `${src.name}: vector ${row + 1} has no word followed by a space`, 'This is not a word2vec binary file: export it again with binary=True, or as text');
+        throw new ImportError(
+          'bad-header',
+          `${src.name}: vector ${row + 1} has no word followed by a space`,
+          'This is not a word2vec binary file: export it again with binary=True, or as text',
+        );
       }
       if (!(await refill())) throw truncated(row);
       space = buf.indexOf(SPACE, pos);
@@ -140,7 +160,11 @@ async function* readRecords(
   for (;;) {
     while (pos < buf.length && (buf[pos] === NEWLINE || buf[pos] === RETURN || buf[pos] === SPACE)) pos++;
     if (pos < buf.length) {
-      throw new ImportError('shape-mismatch', `${src.name} holds more data after the ${count} vectors its header declares`, 'Check the count in the first line: it must equal the number of vectors');
+      throw new ImportError(
+        'shape-mismatch',
+        `${src.name} holds more data after the ${count} vectors its header declares`,
+        'Check the count in the first line: it must equal the number of vectors',
+      );
     }
     if (!(await refill())) break;
   }

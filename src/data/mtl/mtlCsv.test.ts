@@ -33,7 +33,10 @@ describe('parseMtlCsv', () => {
   });
 
   it('reads Ali-CCP style click + conversion (TSV) and applies the min count', () => {
-    const text = ['user\titem\tcategory\tclick\tconversion', ...Array.from({ length: 30 }, (_, i) => `${i % 4}\t${i}\t${i % 3}\t${i % 2}\t${i % 6 === 0 ? 1 : 0}`)].join('\n');
+    const text = [
+      'user\titem\tcategory\tclick\tconversion',
+      ...Array.from({ length: 30 }, (_, i) => `${i % 4}\t${i}\t${i % 3}\t${i % 2}\t${i % 6 === 0 ? 1 : 0}`),
+    ].join('\n');
     const ds = parseMtlCsv(text, { minCount: 2 });
     expect(ds.tasks).toEqual(['click', 'conversion']);
     expect(ds.origin).toBe('ali-ccp');
@@ -66,7 +69,15 @@ describe('parseMtlCsv', () => {
   });
 
   it('detectLabelColumns needs both the name and 0/1 values', () => {
-    expect(detectLabelColumns(['click', 'like_count', 'finish'], [['0', '3', '1'], ['1', '0', '0']])).toEqual(['click', 'finish']);
+    expect(
+      detectLabelColumns(
+        ['click', 'like_count', 'finish'],
+        [
+          ['0', '3', '1'],
+          ['1', '0', '0'],
+        ],
+      ),
+    ).toEqual(['click', 'finish']);
   });
 
   it('names a file cut inside its last line, and reads a complete one without a final newline', () => {
@@ -82,7 +93,9 @@ describe('parseMtlCsv', () => {
     // A label in the last column cut away: the column must not silently stop being a task.
     const labelLast = ['user,item,click', ...Array.from({ length: 6 }, (_, i) => `u${i},i${i},${i % 2}`)].join('\n');
     expect(parseMtlCsv(labelLast, { minCount: 1 }).tasks).toEqual(['click']);
-    expect(thrown(() => parseMtlCsv(labelLast.slice(0, -1), { fileName: 'x.csv' })).message).toMatch(/x.csv ends inside line 7: the file looks cut short \(its last value is empty, and no other row's is\)/);
+    expect(thrown(() => parseMtlCsv(labelLast.slice(0, -1), { fileName: 'x.csv' })).message).toMatch(
+      /x.csv ends inside line 7: the file looks cut short \(its last value is empty, and no other row's is\)/,
+    );
     // The same short line with a newline after it is a ragged row.
     expect(thrown(() => parseMtlCsv(KUAIRAND.slice(0, lastLineStart + 5) + '\n')).code).toBe('ragged-row');
   });

@@ -40,7 +40,11 @@ function splitTable(text: string, fileName: string): Table {
   const delimiter = headerLine.includes('\t') ? '\t' : headerLine.includes(',') ? ',' : headerLine.includes(';') ? ';' : ',';
   const header = headerLine.split(delimiter).map((c) => c.trim());
   if (header.length < 2 || header.some((c) => c === '')) {
-    throw new ImportError('bad-header', `${fileName} line ${h + 1}: the header "${headerLine.slice(0, 80)}" does not name every column.`, 'The first line must name every column, separated by commas or tabs.');
+    throw new ImportError(
+      'bad-header',
+      `${fileName} line ${h + 1}: the header "${headerLine.slice(0, 80)}" does not name every column.`,
+      'The first line must name every column, separated by commas or tabs.',
+    );
   }
   const rows: string[][] = [];
   const lines: number[] = [];
@@ -77,7 +81,12 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
   const { header, rows, lines } = splitTable(text, fileName);
   const columnOf = (name: string, role: string): number => {
     const c = header.indexOf(name);
-    if (c < 0) throw new ImportError('bad-header', `${fileName} has no ${role} column "${name}"; its columns are ${header.join(', ')}.`, `Pick the ${role} columns among ${header.join(', ')}.`);
+    if (c < 0)
+      throw new ImportError(
+        'bad-header',
+        `${fileName} has no ${role} column "${name}"; its columns are ${header.join(', ')}.`,
+        `Pick the ${role} columns among ${header.join(', ')}.`,
+      );
     return c;
   };
   const labelNames = options.labelColumns ? [...options.labelColumns] : detectLabelColumns(header, rows);
@@ -92,7 +101,11 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
   const ignored = new Set((options.ignoreColumns ?? []).map((n) => columnOf(n, 'ignored')));
   const featureCols = header.map((_, c) => c).filter((c) => !labelCols.includes(c) && !ignored.has(c));
   if (featureCols.length === 0) {
-    throw new ImportError('bad-header', `${fileName}: every column (${header.join(', ')}) is a label or ignored; there is nothing to embed.`, 'Keep at least one categorical column such as user or item.');
+    throw new ImportError(
+      'bad-header',
+      `${fileName}: every column (${header.join(', ')}) is a label or ignored; there is nothing to embed.`,
+      'Keep at least one categorical column such as user or item.',
+    );
   }
   let userCol: number | undefined;
   if (options.userColumn) userCol = columnOf(options.userColumn, 'user');
@@ -109,7 +122,11 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
     for (let t = 0; t < labelCols.length; t++) {
       const cell = cells[labelCols[t]];
       if (cell !== '0' && cell !== '1') {
-        throw new ImportError('non-numeric', `${fileName} line ${lines[r]}: label column ${labelNames[t]} is "${cell.slice(0, 40)}", not 0 or 1.`, `Fix line ${lines[r]} or pick other label columns.`);
+        throw new ImportError(
+          'non-numeric',
+          `${fileName} line ${lines[r]}: label column ${labelNames[t]} is "${cell.slice(0, 40)}", not 0 or 1.`,
+          `Fix line ${lines[r]} or pick other label columns.`,
+        );
       }
       labels[t] = cell === '1' ? 1 : 0;
     }
@@ -118,5 +135,5 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
   });
   const clickConversion = labelNames.length === 2 && /click/i.test(labelNames[0]) && /conv|purchase|buy/i.test(labelNames[1]);
   const origin = clickConversion ? 'ali-ccp' : 'multi-label-csv';
-  return builder.build(options.name ?? (options.fileName ?? origin), origin, options);
+  return builder.build(options.name ?? options.fileName ?? origin, origin, options);
 }

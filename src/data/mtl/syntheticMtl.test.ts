@@ -83,7 +83,14 @@ describe('generateSyntheticMtl', () => {
   });
 
   it('reports loss weights and rejects bad configs', () => {
-    expect(syntheticMtlLossWeights({ tasks: [{ name: 'a', positiveRate: 0.2, lossWeight: 2 }, { name: 'b', positiveRate: 0.1 }] })).toEqual([2, 1]);
+    expect(
+      syntheticMtlLossWeights({
+        tasks: [
+          { name: 'a', positiveRate: 0.2, lossWeight: 2 },
+          { name: 'b', positiveRate: 0.1 },
+        ],
+      }),
+    ).toEqual([2, 1]);
     expect(() => generateSyntheticMtl({ seed: 1, rows: 10, taskCorrelation: 1.5 })).toThrow(/\[-1, 1\]/);
     expect(() => generateSyntheticMtl({ seed: 1, rows: 10, tasks: [{ name: 'a', positiveRate: 0.5 }] })).toThrow(/two tasks/);
   });

@@ -22,7 +22,7 @@ describe('multiTaskStep (pure)', () => {
     expect(state.second[0][0]).toBeCloseTo(0.004996, 12);
     expect(state.first[1][0]).toBeCloseTo(0.005, 12);
     expect(state.second[1][0]).toBeCloseTo(0.00049975, 12);
-    expect(u[0][0]).toBeCloseTo(-(0.1 / 0.19) * 0.28 / (Math.sqrt(0.004996) / Math.sqrt(0.001999) + 1e-8), 12);
+    expect(u[0][0]).toBeCloseTo((-(0.1 / 0.19) * 0.28) / (Math.sqrt(0.004996) / Math.sqrt(0.001999) + 1e-8), 12);
     expect(u[0][0]).toBeCloseTo(-0.0932179633, 9);
     expect(u[1][0]).toBeCloseTo(-0.0052631578, 9);
     expect(theta[0]).toBeCloseTo(1 - 0.0932179633 - 0.0052631578, 8);

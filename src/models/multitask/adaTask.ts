@@ -44,7 +44,14 @@ export function createMomentState(kind: MultiTaskOptimizerKind, size: number, ta
  * One step on one parameter: grads[k] is task k's gradient, t the 1-based step. Mutates theta
  * and state; returns each task's update (theta moved by their sum).
  */
-export function multiTaskStep(kind: MultiTaskOptimizerKind, theta: Float64Array, grads: readonly ArrayLike<number>[], state: MomentState, t: number, h: OptimizerHyper): Float64Array[] {
+export function multiTaskStep(
+  kind: MultiTaskOptimizerKind,
+  theta: Float64Array,
+  grads: readonly ArrayLike<number>[],
+  state: MomentState,
+  t: number,
+  h: OptimizerHyper,
+): Float64Array[] {
   const T = grads.length;
   const n = theta.length;
   const updates = Array.from({ length: T }, () => new Float64Array(n));
@@ -126,7 +133,11 @@ export class MultiTaskOptimizer {
     const updates: Float32Array[][] = Array.from({ length: this.tasks }, () => []);
     tf.tidy(() => {
       this.shared.forEach((v, i) => {
-        const perTask = this.step(v, sharedGrads.map((g) => g[i]), this.sharedState[i]);
+        const perTask = this.step(
+          v,
+          sharedGrads.map((g) => g[i]),
+          this.sharedState[i],
+        );
         perTask.forEach((u, k) => updates[k].push(u.dataSync() as Float32Array));
       });
       this.specific.forEach((v, j) => this.step(v, [specificGrads[j]], this.specificState[j]));

@@ -12,7 +12,8 @@ beforeAll(() => useBackend('cpu'));
 
 describe('measureConflictPairs', () => {
   it('separates every conflict pair with the single-task tables, none with a shared table, and histograms every pair', () => {
-    const build = (kind: MultiTaskKind, seed: number) => buildMultiTaskModel({ ...DEFAULT_MULTI_TASK_CONFIG, kind, embeddingDim: 4, seed }, DATA.fields, DATA.tasks);
+    const build = (kind: MultiTaskKind, seed: number) =>
+      buildMultiTaskModel({ ...DEFAULT_MULTI_TASK_CONFIG, kind, embeddingDim: 4, seed }, DATA.fields, DATA.tasks);
     const single = build('single', 1);
     const mmoe = build('mmoe', 2);
     const stem = build('stem', 3);

@@ -49,7 +49,14 @@ export function findField(dataset: CtrDataset, pattern: RegExp): number {
   return f;
 }
 
-function distancesFor(model: MultiTaskModel, task: number, dataset: CtrDataset, pairs: UserItemPairs, userField: number, itemField: number): { label: string; d: Float64Array } {
+function distancesFor(
+  model: MultiTaskModel,
+  task: number,
+  dataset: CtrDataset,
+  pairs: UserItemPairs,
+  userField: number,
+  itemField: number,
+): { label: string; d: Float64Array } {
   const ref = taskEmbedding(model, task);
   const offsets = fieldOffsets(dataset.fields);
   const dim = ref.table.shape[1] as number;

@@ -18,7 +18,19 @@ const LABELS = [1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0];
 const B = 6;
 
 function tiny(kind: MultiTaskKind, extra: Partial<MultiTaskConfig> = {}): MultiTaskConfig {
-  return { ...DEFAULT_MULTI_TASK_CONFIG, kind, embeddingDim: 3, bottomWidths: [5, 4], expertWidths: [5, 4], towerWidths: [3], experts: 2, specificExperts: 1, sharedExperts: 2, seed: 7, ...extra };
+  return {
+    ...DEFAULT_MULTI_TASK_CONFIG,
+    kind,
+    embeddingDim: 3,
+    bottomWidths: [5, 4],
+    expertWidths: [5, 4],
+    towerWidths: [3],
+    experts: 2,
+    specificExperts: 1,
+    sharedExperts: 2,
+    seed: 7,
+    ...extra,
+  };
 }
 
 const VARIANTS: [string, MultiTaskConfig][] = [

@@ -201,7 +201,13 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     },
     evaluate: (split, opts = {}) => evaluateModel(model, split, F, opts.comparableOnly ?? false),
     dominance(bins = DEFAULT_RAU_BINS) {
-      return model.sharedVariables.map((l, i) => layerDominance(l.layer, trackers.filter((_, j) => layerOf[j] === i), bins));
+      return model.sharedVariables.map((l, i) =>
+        layerDominance(
+          l.layer,
+          trackers.filter((_, j) => layerOf[j] === i),
+          bins,
+        ),
+      );
     },
     gradientConflict() {
       if (lastGrads.length === 0) return [];
@@ -232,12 +238,15 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     },
     restore(c) {
       if (c.version !== MULTI_TASK_CHECKPOINT_VERSION) throw new RangeError(`checkpoint version ${String(c.version)} is not ${MULTI_TASK_CHECKPOINT_VERSION}`);
-      if (c.variables.length !== variables.length) throw new RangeError(`the checkpoint has ${c.variables.length} variables, the model ${variables.length}: another model`);
+      if (c.variables.length !== variables.length)
+        throw new RangeError(`the checkpoint has ${c.variables.length} variables, the model ${variables.length}: another model`);
       c.variables.forEach((x, i) => {
         if (x.length !== variables[i].size) throw new RangeError(`variable ${i} has ${x.length} values in the checkpoint, ${variables[i].size} in the model`);
       });
-      if (c.order.length !== train.rows) throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${train.rows}: another dataset`);
-      if (c.au.length !== trackers.length || c.au.some((a) => a.perTask.length !== T)) throw new RangeError('the checkpoint tracks AU for another model or task count');
+      if (c.order.length !== train.rows)
+        throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${train.rows}: another dataset`);
+      if (c.au.length !== trackers.length || c.au.some((a) => a.perTask.length !== T))
+        throw new RangeError('the checkpoint tracks AU for another model or task count');
       optimizer.importState(c.optimizer);
       tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(c.variables[i], v.shape))));
       trackers.forEach((t, i) => {

@@ -27,7 +27,10 @@ export function buildStemNet(config: MultiTaskConfig, fields: CtrField[], tasks:
   return {
     config,
     tasks,
-    sharedVariables: [{ layer: 'embedding', variables: [emb.tables[T]] }, ...byDepth(sharedExperts).map((variables, d) => ({ layer: `expert/${d}`, variables }))],
+    sharedVariables: [
+      { layer: 'embedding', variables: [emb.tables[T]] },
+      ...byDepth(sharedExperts).map((variables, d) => ({ layer: `expert/${d}`, variables })),
+    ],
     taskVariables: tasks.map((_, k) => [emb.tables[k], ...perTask[k].variables, ...heads[k].variables]),
     forward(indices: tf.Tensor2D) {
       const slices = emb.lookup(indices).map(flatten);
