@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { MUTED, TICK_SIZE, textWidth, truncate, type SvgRoot as Root } from './chartStyle.ts';
+import { GRID, MUTED, TICK_SIZE, styleAxis, textWidth, truncate, type SvgRoot as Root } from './chartStyle.ts';
 
 type Group = d3.Selection<SVGGElement, unknown, null, undefined>;
 
@@ -18,6 +18,48 @@ export function swatchLegend(root: Root | Group, x: number, y: number, items: { 
     offset += 15 + textWidth(item.label, TICK_SIZE) + 14;
   }
   return offset;
+}
+
+export interface ColorBar {
+  /** Start of the gradient's id; a random suffix keeps two charts on one page apart. */
+  idPrefix: string;
+  /** The bar's colour at t, 0 at its left end and 1 at its right. */
+  colorAt: (t: number) => string;
+  /** The values at the bar's ends, for the axis under it. */
+  domain: [number, number];
+  /** Sets the axis's ticks and their format. */
+  ticks: (axis: d3.Axis<d3.NumberValue>) => d3.Axis<d3.NumberValue>;
+  caption: string;
+  /** Space between the bar's right end and its caption. */
+  captionGap: number;
+  captionSize: number;
+}
+
+/** A gradient bar w wide at (x, y) with a tick axis under it (no domain line) and a caption to its right. */
+export function colorBarLegend(root: Root, x: number, y: number, w: number, bar: ColorBar): void {
+  const id = `${bar.idPrefix}-${Math.random().toString(36).slice(2, 8)}`;
+  const grad = root.append('defs').append('linearGradient').attr('id', id);
+  d3.range(0, 1.0001, 0.1).forEach((t) =>
+    grad
+      .append('stop')
+      .attr('offset', `${t * 100}%`)
+      .attr('stop-color', bar.colorAt(t)),
+  );
+  const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x},${y})`);
+  g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
+  const scale = d3.scaleLinear().domain(bar.domain).range([0, w]);
+  const axis = g
+    .append('g')
+    .attr('transform', 'translate(0,10)')
+    .call(bar.ticks(d3.axisBottom(scale)).tickSize(4));
+  styleAxis(axis);
+  axis.select('.domain').remove();
+  g.append('text')
+    .attr('x', w + bar.captionGap)
+    .attr('y', 9)
+    .attr('font-size', bar.captionSize)
+    .attr('fill', MUTED)
+    .text(bar.caption);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { swatchLegend } from './chartLegend.ts';
-import { GRID, INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, inkOn, styleAxis } from './chartStyle.ts';
+import { leftGridAxis, verticalAxisTitle } from './chartAxes.ts';
+import { INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, inkOn } from './chartStyle.ts';
 
 export interface LayerDominance {
   layer: string;
@@ -76,23 +77,8 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
     .scaleLinear()
     .domain([0, 1])
     .range([margin.top + plotH, margin.top]);
-  const axisY = root
-    .append('g')
-    .attr('transform', `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(5)
-        .tickSize(-(width - margin.left - margin.right)),
-    );
-  styleAxis(axisY);
-  axisY.selectAll('.tick line').attr('stroke', GRID);
-  root
-    .append('text')
-    .attr('transform', `translate(14,${margin.top + plotH / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('mean rAU');
+  leftGridAxis(root, y, margin.left, width - margin.left - margin.right);
+  verticalAxisTitle(root, 'mean rAU', 14, margin.top + plotH / 2);
 
   for (const arm of arms) {
     for (const l of arm.layers) {

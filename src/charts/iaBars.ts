@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
-import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, styleAxis, textWidth } from './chartStyle.ts';
+import { INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, textWidth } from './chartStyle.ts';
 import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldSpectrum, type FieldStatus } from '../analysis/collapseVerdict.ts';
+import { axisTitle, rowLabels, styleGridAxis } from './chartAxes.ts';
 import { rowLabel } from './spectrumHeatmap.ts';
 
 export interface IABarsOptions {
@@ -65,8 +66,7 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
         .tickSize(-n * rowHeight)
         .tickSizeOuter(0),
     );
-  styleAxis(grid);
-  grid.selectAll('.tick line').attr('stroke', GRID);
+  styleGridAxis(grid);
 
   const rows = root
     .append('g')
@@ -84,15 +84,7 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
     .attr('fill', (f) => BAR_COLORS[fieldStatus(f)])
     .append('title')
     .text((f) => `${f.name}: IA ${fmt.exact(f.information_abundance)}, IA/K ${fmt.exact(iaRatio(f))}, effective rank ${fmt.ia(f.effective_rank)}`);
-  rows
-    .append('text')
-    .attr('class', 'row-label')
-    .attr('x', margin.left - 8)
-    .attr('y', y.bandwidth() / 2)
-    .attr('dy', '0.35em')
-    .attr('text-anchor', 'end')
-    .attr('font-size', LABEL_SIZE)
-    .text((_, i) => labels[i]);
+  rowLabels(rows, labels, margin.left - 8, y.bandwidth());
   // Values sit inside long bars (in the ink that contrasts with the bar) and after short ones, so they never cross the K line.
   const valueText = (f: FieldSpectrum) =>
     fieldStatus(f) === 'zero' ? 'no spectrum: every row zero' : `${fmt.ia(f.information_abundance)} (${fmt.ratio(iaRatio(f))})`;
@@ -127,13 +119,7 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
     .attr('fill', MUTED)
     .text(`K = ${K}`);
 
-  root
-    .append('text')
-    .attr('x', margin.left + plotW / 2)
-    .attr('y', height - 10)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('IA = Σ s_i / s_1   (label: IA and IA/K)');
+  axisTitle(root, 'IA = Σ s_i / s_1   (label: IA and IA/K)', margin.left + plotW / 2, height - 10);
 
   const legend = root
     .append('g')

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
+import { axisTitle, styleGridAxis } from './chartAxes.ts';
 import { distinctLabels } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis, shortenName, textWidth } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, shortenName, textWidth } from './chartStyle.ts';
 import { iaRatio, type FieldSpectrum } from '../analysis/collapseVerdict.ts';
 
 export interface ComparedTable {
@@ -72,15 +73,8 @@ export function renderIAComparison(tables: readonly ComparedTable[], opts: { wid
         .tickSize(-rows.length * groupH)
         .tickSizeOuter(0),
     );
-  styleAxis(axis);
-  axis.selectAll('.tick line').attr('stroke', GRID);
-  root
-    .append('text')
-    .attr('x', margin.left + plotW / 2)
-    .attr('y', height - 10)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('IA / K  (fraction of the embedding dimension in use)');
+  styleGridAxis(axis);
+  axisTitle(root, 'IA / K  (fraction of the embedding dimension in use)', margin.left + plotW / 2, height - 10);
 
   const legend = root.append('g').attr('transform', 'translate(12,36)').attr('font-size', TICK_SIZE);
   tables.forEach((_, i) => {

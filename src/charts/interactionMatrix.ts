@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, styleAxis, shortenName, textWidth, type SvgRoot } from './chartStyle.ts';
+import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, shortenName, textWidth, type SvgRoot } from './chartStyle.ts';
+import { colorBarLegend } from './chartLegend.ts';
 import { attachTooltip } from './chartTooltip.ts';
 
 const MAX_LABEL = 18;
@@ -146,33 +147,15 @@ export function renderInteractionMatrix(m: InteractionMatrix, opts: { width: num
 
 function drawLegend(root: SvgRoot, color: d3.ScaleSequential<string>, x0: number, y0: number, w: number, dim: number) {
   const [lo, hi] = color.domain();
-  const id = `ia-gradient-${Math.random().toString(36).slice(2, 8)}`;
-  const grad = root.append('defs').append('linearGradient').attr('id', id);
-  d3.range(0, 1.0001, 0.1).forEach((t) =>
-    grad
-      .append('stop')
-      .attr('offset', `${t * 100}%`)
-      .attr('stop-color', color(lo + t * (hi - lo))),
-  );
-  const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
-  g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
-  const axis = g
-    .append('g')
-    .attr('transform', 'translate(0,10)')
-    .call(
-      d3
-        .axisBottom(d3.scaleLinear().domain([lo, hi]).range([0, w]))
-        .ticks(4, '.2~f')
-        .tickSize(4),
-    );
-  styleAxis(axis);
-  axis.select('.domain').remove();
-  g.append('text')
-    .attr('x', w + 10)
-    .attr('y', 9)
-    .attr('font-size', LABEL_SIZE)
-    .attr('fill', MUTED)
-    .text(`IA (1 to K=${dim})`);
+  colorBarLegend(root, x0, y0, w, {
+    idPrefix: 'ia-gradient',
+    colorAt: (t) => color(lo + t * (hi - lo)),
+    domain: [lo, hi],
+    ticks: (axis) => axis.ticks(4, '.2~f'),
+    caption: `IA (1 to K=${dim})`,
+    captionGap: 10,
+    captionSize: LABEL_SIZE,
+  });
 }
 
 /** Hover on a matrix drawn by renderInteractionMatrix: which field sees which, and both raw IAs. */

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { distinctLabels } from './chartLegend.ts';
-import { GRID, INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, styleAxis, textWidth } from './chartStyle.ts';
+import { GRID, INK, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, styleAxis, textWidth } from './chartStyle.ts';
+import { axisTitle, verticalAxisTitle } from './chartAxes.ts';
 import { attachTooltip } from './chartTooltip.ts';
 
 export interface LinePoint {
@@ -135,21 +136,8 @@ export function renderLineChart(series: readonly LineSeries[], opts: LineChartOp
       .call(xAxis),
   );
   styleAxis(root.append('g').attr('transform', `translate(${plot.left},0)`).call(d3.axisLeft(y).ticks(5, '~f')));
-  root
-    .append('text')
-    .attr('x', plot.left + plot.w / 2)
-    .attr('y', height - 8)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .attr('fill', INK)
-    .text(opts.xLabel);
-  root
-    .append('text')
-    .attr('transform', `translate(14,${plot.top + plot.h / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .attr('fill', INK)
-    .text(opts.yLabel);
+  axisTitle(root, opts.xLabel, plot.left + plot.w / 2, height - 8, INK);
+  verticalAxisTitle(root, opts.yLabel, 14, plot.top + plot.h / 2, INK);
 
   for (const r of refs) {
     root

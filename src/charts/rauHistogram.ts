@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
+import { styleGridAxis } from './chartAxes.ts';
 import { swatchLegend } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, createSvg, styleAxis } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, SERIES_COLORS, createSvg, styleAxis } from './chartStyle.ts';
 
 export interface RauHistogramPanel {
   /** Optimiser label. */
@@ -57,8 +58,7 @@ export function renderRauHistogram(layer: string, tasks: readonly string[], pane
       .call(d3.axisBottom(x).ticks(5));
     styleAxis(ax);
     const ay = root.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(4, '.0%').tickSize(-panelW));
-    styleAxis(ay);
-    ay.selectAll('.tick line').attr('stroke', GRID);
+    styleGridAxis(ay);
     if (i > 0) ay.selectAll('.tick text').remove();
     root
       .append('text')

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { distinctLabels, swatchLegend } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis } from './chartStyle.ts';
+import { axisTitle, leftGridAxis, verticalAxisTitle } from './chartAxes.ts';
+import { MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, styleAxis } from './chartStyle.ts';
 
 export interface RauTrack {
   /** Optimiser label (with the run's, for an overlaid run); each track has its own dash pattern. */
@@ -76,30 +77,9 @@ export function renderRauLines(layer: string, tasks: readonly string[], tracks: 
     .attr('transform', `translate(0,${height - margin.bottom})`)
     .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))));
   styleAxis(ax);
-  const ay = root
-    .append('g')
-    .attr('transform', `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(5)
-        .tickSize(-(width - margin.left - margin.right)),
-    );
-  styleAxis(ay);
-  ay.selectAll('.tick line').attr('stroke', GRID);
-  root
-    .append('text')
-    .attr('x', (margin.left + width - margin.right) / 2)
-    .attr('y', height - 6)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('training step');
-  root
-    .append('text')
-    .attr('transform', `translate(14,${(margin.top + height - margin.bottom) / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('mean rAU');
+  leftGridAxis(root, y, margin.left, width - margin.left - margin.right);
+  axisTitle(root, 'training step', (margin.left + width - margin.right) / 2, height - 6);
+  verticalAxisTitle(root, 'mean rAU', 14, (margin.top + height - margin.bottom) / 2);
   const path = d3
     .line<[number, number]>()
     .x((p) => x(p[0]))

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
+import { axisTitle, styleGridAxis, verticalAxisTitle } from './chartAxes.ts';
 import { distinctLabels } from './chartLegend.ts';
-import { GRID, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, styleAxis, textWidth } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, styleAxis, textWidth } from './chartStyle.ts';
 import { decadeLabel } from '../contracts/numberFormat.ts';
 
 export interface CurveSeries {
@@ -73,22 +74,10 @@ export function renderSpectrumCurves(series: readonly CurveSeries[], opts: Curve
     );
   styleAxis(xAxis);
   const yAxis = root.append('g').attr('transform', `translate(${margin.left},0)`).call(logAxis(y, plotW));
-  styleAxis(yAxis);
-  yAxis.selectAll('.tick line').attr('stroke', GRID);
+  styleGridAxis(yAxis);
 
-  root
-    .append('text')
-    .attr('x', margin.left + plotW / 2)
-    .attr('y', margin.top + PLOT_HEIGHT + 36)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('singular value index');
-  root
-    .append('text')
-    .attr('transform', `translate(16,${margin.top + PLOT_HEIGHT / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .text('s_i / s_1 (log)');
+  axisTitle(root, 'singular value index', margin.left + plotW / 2, margin.top + PLOT_HEIGHT + 36);
+  verticalAxisTitle(root, 's_i / s_1 (log)', 16, margin.top + PLOT_HEIGHT / 2);
 
   if (series.length === 0) {
     root

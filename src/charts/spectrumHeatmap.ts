@@ -1,5 +1,7 @@
 import * as d3 from 'd3';
 import { GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, spectrumColor, styleAxis, shortenName, textWidth, type SvgRoot } from './chartStyle.ts';
+import { axisTitle, rowLabels } from './chartAxes.ts';
+import { colorBarLegend } from './chartLegend.ts';
 import { attachTooltip } from './chartTooltip.ts';
 import { fieldStatus, sortFields, type FieldSpectrum } from '../analysis/collapseVerdict.ts';
 
@@ -90,15 +92,7 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
     this.insertAdjacentHTML('afterbegin', cells.join(''));
   });
 
-  rows
-    .append('text')
-    .attr('class', 'row-label')
-    .attr('x', margin.left - 8)
-    .attr('y', y.bandwidth() / 2)
-    .attr('dy', '0.35em')
-    .attr('text-anchor', 'end')
-    .attr('font-size', LABEL_SIZE)
-    .text((_, i) => layout.labels[i])
+  rowLabels(rows, layout.labels, margin.left - 8, y.bandwidth())
     .append('title')
     .text((f) => `${f.name}: ${fmt.rows(f.rows)} rows`);
 
@@ -129,14 +123,7 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
     .attr('transform', `translate(0,${margin.top + plotH})`)
     .call(d3.axisBottom(x).tickValues(ticks).tickSizeOuter(0));
   styleAxis(axis);
-  root
-    .append('text')
-    .attr('x', margin.left + plotW / 2)
-    .attr('y', margin.top + plotH + 34)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', LABEL_SIZE)
-    .attr('fill', INK)
-    .text('singular value index');
+  axisTitle(root, 'singular value index', margin.left + plotW / 2, margin.top + plotH + 34, INK);
 
   drawLegend(root, margin.left, margin.top + plotH + 52, Math.min(220, plotW - 60));
   return root.node()!;
@@ -144,35 +131,15 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
 
 /** The colour bar; a narrow one (a half-width card) gets three tick labels so they do not run together. */
 function drawLegend(root: SvgRoot, x0: number, y0: number, w: number) {
-  const id = `spectrum-gradient-${Math.random().toString(36).slice(2, 8)}`;
-  const grad = root.append('defs').append('linearGradient').attr('id', id);
-  d3.range(0, 1.0001, 0.1).forEach((t) =>
-    grad
-      .append('stop')
-      .attr('offset', `${t * 100}%`)
-      .attr('stop-color', spectrumColor(t)),
-  );
-  const g = root.append('g').attr('class', 'legend').attr('transform', `translate(${x0},${y0})`);
-  g.append('rect').attr('width', w).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', GRID);
-  const scale = d3.scaleLinear().domain([0, 1]).range([0, w]);
-  const axis = g
-    .append('g')
-    .attr('transform', 'translate(0,10)')
-    .call(
-      d3
-        .axisBottom(scale)
-        .tickValues(w >= 140 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1])
-        .tickFormat(d3.format('.2~f'))
-        .tickSize(4),
-    );
-  styleAxis(axis);
-  axis.select('.domain').remove();
-  g.append('text')
-    .attr('x', w + 12)
-    .attr('y', 9)
-    .attr('font-size', TICK_SIZE)
-    .attr('fill', MUTED)
-    .text('s_i / s_1');
+  colorBarLegend(root, x0, y0, w, {
+    idPrefix: 'spectrum-gradient',
+    colorAt: spectrumColor,
+    domain: [0, 1],
+    ticks: (axis) => axis.tickValues(w >= 140 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1]).tickFormat(d3.format('.2~f')),
+    caption: 's_i / s_1',
+    captionGap: 12,
+    captionSize: TICK_SIZE,
+  });
 }
 
 /**
