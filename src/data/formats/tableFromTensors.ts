@@ -2,7 +2,7 @@ import { isAbortError } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { ReadOptions, RowBlock, TableFile } from '../tableFile.ts';
-import type { TableFormat } from '../../contracts/tables.ts';
+import type { TableFormat, TensorInfo } from '../../contracts/tables.ts';
 import type { Tensor } from './tensor.ts';
 
 /** A TableFile over opened tensors; failed reads of the file become ImportError('read-failed'). */
@@ -31,6 +31,23 @@ async function* readTensor(source: ByteSource, tensors: Tensor[], name: string, 
   } catch (error) {
     throw asImportError(error, source.name);
   }
+}
+
+/** Refuses a read of any tensor but the one a single-tensor file (a text table, a word2vec file) holds. */
+export function expectOnlyTensor(source: ByteSource, info: TensorInfo, name: string): void {
+  if (name !== info.name) {
+    throw new ImportError('no-tensor-selected', `${source.name} has no tensor named "${name}" (it has "${info.name}")`, 'Pick the tensor the file lists');
+  }
+}
+
+/**
+ * The array a pass over the rows fills with the labels it reads, emptied first so a second pass
+ * does not append to the first; undefined when a metadata file gave the labels instead.
+ */
+export function labelsToRefill(metadataLabels: readonly string[] | undefined, labels: string[] | undefined): string[] | undefined {
+  const fill = metadataLabels ? undefined : labels;
+  if (fill) fill.length = 0;
+  return fill;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { TensorInfo } from '../../contracts/tables.ts';
 import { CutShortCheck } from './cutShort.ts';
 import { stripExtension } from './npy.ts';
 import { blockRowCount } from './rowBlocks.ts';
-import { asImportError } from './tableFromTensors.ts';
+import { asImportError, expectOnlyTensor, labelsToRefill } from './tableFromTensors.ts';
 import { parseCell, splitCells } from './textCells.ts';
 import { detectTextLayout, type TextLayout } from './textLayout.ts';
 import { TEXT_SLICE_BYTES, textLines } from './textLines.ts';
@@ -35,11 +35,8 @@ export async function openTextTable(src: ByteSource, options: TextTableOptions):
     tensors: [info],
     labels,
     async *readRows(name: string, opts: ReadOptions = {}) {
-      if (name !== info.name) {
-        throw new ImportError('no-tensor-selected', `${src.name} has no tensor named "${name}" (it has "${info.name}")`, 'Pick the tensor the file lists');
-      }
-      const rowLabels = options.metadataLabels ? undefined : labels;
-      if (rowLabels) rowLabels.length = 0;
+      expectOnlyTensor(src, info, name);
+      const rowLabels = labelsToRefill(options.metadataLabels, labels);
       try {
         const rows = yield* parseRows(src, layout, opts, sliceBytes, rowLabels);
         info.shape = [rows, layout.dim];

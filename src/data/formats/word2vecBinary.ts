@@ -11,7 +11,7 @@ import type { ReadOptions, RowBlock, TableFile } from '../tableFile.ts';
 import type { TensorInfo } from '../../contracts/tables.ts';
 import { stripExtension } from './npy.ts';
 import { blockRowCount } from './rowBlocks.ts';
-import { asImportError } from './tableFromTensors.ts';
+import { asImportError, expectOnlyTensor, labelsToRefill } from './tableFromTensors.ts';
 
 const HEADER = /^\s*(\d+)[ \t]+(\d+)[ \t]*\r?$/;
 const SLICE_BYTES = 4 << 20;
@@ -73,11 +73,8 @@ export async function openWord2vecBinary(src: ByteSource, options: Word2vecOptio
     tensors: [info],
     labels,
     async *readRows(name: string, opts: ReadOptions = {}) {
-      if (name !== info.name) {
-        throw new ImportError('no-tensor-selected', `${src.name} has no tensor named "${name}" (it has "${info.name}")`, 'Pick the tensor the file lists');
-      }
-      const words = metadataLabels ? undefined : labels;
-      if (words) words.length = 0;
+      expectOnlyTensor(src, info, name);
+      const words = labelsToRefill(metadataLabels, labels);
       try {
         yield* readRecords(src, { start: header.bytes, count, dim, sliceBytes }, opts, words);
       } catch (error) {
