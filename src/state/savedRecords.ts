@@ -40,7 +40,11 @@ export interface RunRecord {
   spectra: { step: number; fields: FieldResult[] }[];
 }
 
-export function toSavedTable(t: Omit<LoadedTable, 'id'>, now = Date.now()): SavedTable {
+/**
+ * The fields a loaded table and its saved record share, copied one by one: a spread would carry
+ * the other side's own fields (id, origin, savedAt) into the copy.
+ */
+function tableFields(t: Omit<SavedTable, 'savedAt'>): Omit<SavedTable, 'savedAt'> {
   return {
     source: t.source,
     format: t.format,
@@ -49,21 +53,15 @@ export function toSavedTable(t: Omit<LoadedTable, 'id'>, now = Date.now()): Save
     result: t.result,
     elapsedMs: t.elapsedMs,
     gramEngine: t.gramEngine,
-    savedAt: now,
   };
 }
 
+export function toSavedTable(t: Omit<LoadedTable, 'id'>, now = Date.now()): SavedTable {
+  return { ...tableFields(t), savedAt: now };
+}
+
 export function fromSavedTable(t: SavedTable): Omit<LoadedTable, 'id'> {
-  return {
-    source: t.source,
-    format: t.format,
-    bytes: t.bytes,
-    tensors: t.tensors,
-    result: t.result,
-    elapsedMs: t.elapsedMs,
-    origin: 'file',
-    gramEngine: t.gramEngine,
-  };
+  return { ...tableFields(t), origin: 'file' };
 }
 
 /**
