@@ -8,6 +8,7 @@ import { distanceTable, jointTable } from './mtlExport.ts';
 import { useMultitaskController } from '../runControllersContext.ts';
 import { MULTITASK_SETTINGS } from '../../state/multitaskSettings.ts';
 import { SettingInput } from '../SettingInput.tsx';
+import { modelName } from '../../contracts/modelNames.ts';
 
 /** RecScope's conflict-pair measure: shared embedding vs STEM's task slices. */
 export function ConflictPanel() {
@@ -58,10 +59,10 @@ export function ConflictPanel() {
       </div>
       {summary && !summary.hasUserItem && <p className="warn-text">Needs two tasks and fields named like user and item.</p>}
       <p className="hint" data-testid="conflict-status" data-phase={conflict.phase} role="status">
-        {conflict.phase === 'running' && (p ? `Training ${p.model} (${p.index + 1} of ${p.total}): step ${p.step} / ${p.steps}` : 'Starting…')}
+        {conflict.phase === 'running' && (p ? `Training ${modelName(p.model)} (${p.index + 1} of ${p.total}): step ${p.step} / ${p.steps}` : 'Starting…')}
         {conflict.phase === 'error' && <span className="warn-text">{conflict.error}</span>}
         {r &&
-          `${r.pairs} frequent test pairs, ${r.conflictPairs} conflict pairs. Separated: ${models.map((m) => `${m.name} ${Number.isFinite(m.separated) ? (100 * m.separated).toFixed(1) : '–'} %`).join(', ')}.`}
+          `${r.pairs} frequent test pairs, ${r.conflictPairs} conflict pairs. Separated: ${models.map((m) => `${modelName(m.name)} ${Number.isFinite(m.separated) ? (100 * m.separated).toFixed(1) : '–'} %`).join(', ')}.`}
         {r &&
           stem &&
           shared.length > 0 &&

@@ -27,42 +27,44 @@ export function MtlMetricsTable() {
       <p className="hint">
         Comparable samples (STEM): rows whose labels agree across tasks (all positive or all negative); negative transfer shows most there.
       </p>
-      <table className="runs-table mtl-metrics" data-testid="mtl-metrics" data-subset={comparableOnly ? 'comparable' : 'all'}>
-        <thead>
-          <tr>
-            <th>optimiser</th>
-            <th>task</th>
-            <th className="num">AUC</th>
-            <th className="num">logloss</th>
-            <th className="num">gAUC</th>
-            <th className="num">rows</th>
-            <th className="num">positives</th>
-          </tr>
-        </thead>
-        <tbody>
-          {set ? (
-            (['adam', 'alt'] as MtlArm[]).flatMap((arm) =>
-              set[arm].map((m) => (
-                <tr key={`${arm}-${m.task}`} data-task={m.task} data-arm={arm} data-auc={m.auc}>
-                  <td>{labels[arm]}</td>
-                  <td>{m.task}</td>
-                  <td className="num">{f3(m.auc)}</td>
-                  <td className="num">{f3(m.logloss)}</td>
-                  <td className="num">{f3(m.gauc)}</td>
-                  <td className="num">{m.rows.toLocaleString()}</td>
-                  <td className="num">{m.positives.toLocaleString()}</td>
-                </tr>
-              )),
-            )
-          ) : (
+      <div className="table-scroll">
+        <table className="runs-table mtl-metrics" data-testid="mtl-metrics" data-subset={comparableOnly ? 'comparable' : 'all'}>
+          <thead>
             <tr>
-              <td colSpan={7} className="muted">
-                Metrics appear after the first evaluation.
-              </td>
+              <th>optimiser</th>
+              <th>task</th>
+              <th className="num">AUC</th>
+              <th className="num">logloss</th>
+              <th className="num">gAUC</th>
+              <th className="num">rows</th>
+              <th className="num">positives</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {set ? (
+              (['adam', 'alt'] as MtlArm[]).flatMap((arm) =>
+                set[arm].map((m) => (
+                  <tr key={`${arm}-${m.task}`} data-task={m.task} data-arm={arm} data-auc={m.auc}>
+                    <td>{labels[arm]}</td>
+                    <td>{m.task}</td>
+                    <td className="num">{f3(m.auc)}</td>
+                    <td className="num">{f3(m.logloss)}</td>
+                    <td className="num">{f3(m.gauc)}</td>
+                    <td className="num">{m.rows.toLocaleString()}</td>
+                    <td className="num">{m.positives.toLocaleString()}</td>
+                  </tr>
+                )),
+              )
+            ) : (
+              <tr>
+                <td colSpan={7} className="muted">
+                  Metrics appear after the first evaluation.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       <DataExport filename="multitask-metrics" table={() => metricsTable(run, labels)} json={() => run.metrics} />
     </section>
   );
