@@ -225,3 +225,21 @@ test('a saved run overlays the open one in the rAU-over-steps chart', async ({ p
   await page.getByTestId('mtl-overlay-button').click();
   await expect(lines).toHaveCount(4);
 });
+
+test('at phone width the multi-task view fits the screen: no sideways scroll, chart titles and buttons apart', async ({ page }) => {
+  test.setTimeout(180_000);
+  const status = await openMultitask(page, 'msteps=20&mbs=128&mcsteps=4&mmodel=mmoe');
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.getByTestId('mtl-train-button').click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await page.getByTestId('conflict-start').click();
+  await expect(page.getByTestId('conflict-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('dominance-chart')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  // The download buttons sit above a narrow chart, so they cover none of its title.
+  const figure = page.locator('figure.chart', { has: page.getByTestId('dominance-chart') });
+  const buttons = (await figure.locator('.chart-actions').boundingBox())!;
+  const title = (await figure.locator('.chart-title').boundingBox())!;
+  expect(buttons.y + buttons.height).toBeLessThanOrEqual(title.y);
+  await page.locator('.panel', { has: page.getByTestId('dominance-chart') }).screenshot({ path: `${SHOTS}/phone-dominance.png` });
+});

@@ -197,6 +197,31 @@ describe('chart snapshots', () => {
       ),
     );
   });
+  it('dominance bars at phone width stagger the optimiser names instead of overlapping them', () => {
+    const layers = ['embedding', 'expert/0', 'expert/1'].map((layer) => ({ layer, meanRau: [0.6, 0.4], argmaxShare: [0.6, 0.4] }));
+    const svg = renderDominanceBars(
+      ['click', 'like'],
+      [
+        { label: 'Adam', layers },
+        { label: 'AdaTask', layers },
+      ],
+      340,
+    );
+    const label = (arm: string) =>
+      [...svg.querySelectorAll(`[data-arm="${arm}"] text`)].filter((t) => t.textContent === arm).map((t) => Number(t.getAttribute('y')));
+    expect(label('Adam').length).toBe(3);
+    expect(new Set(label('Adam'))).not.toEqual(new Set(label('AdaTask')));
+    const wide = renderDominanceBars(
+      ['click', 'like'],
+      [
+        { label: 'Adam', layers },
+        { label: 'AdaTask', layers },
+      ],
+      900,
+    );
+    expect(wide.getAttribute('height')).toBe('300');
+    expect(svg.getAttribute('height')).toBe('312');
+  });
   it('rAU lines', async () => {
     const points = [
       { step: 0, meanRau: [0.5, 0.5] },
@@ -277,6 +302,20 @@ describe('chart snapshots', () => {
         640,
       ),
     );
+  });
+  it('conflict-pair distance histograms at phone width: legend on two rows, ticks apart, titles inside their panels', () => {
+    const svg = renderDistanceHistograms(['click', 'like'], [distances('shared-bottom', ['shared', 'shared'], 0, 0)], 340);
+    const note = [...svg.querySelectorAll('text')].find((t) => t.textContent === 'solid = conflict pairs')!;
+    expect(Number(note.getAttribute('y'))).toBeGreaterThan(50);
+    for (const panel of svg.querySelectorAll('.distance-panel')) {
+      const xAxis = [...panel.querySelectorAll(':scope > g')].find((g) => g.getAttribute('transform')?.startsWith('translate(0,'))!;
+      const xs = [...xAxis.querySelectorAll('.tick')]
+        .map((t) => Number(/translate\(([-\d.]+)/.exec(t.getAttribute('transform') ?? '')![1]))
+        .sort((a, b) => a - b);
+      expect(xs.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < xs.length; i++) expect(xs[i] - xs[i - 1]).toBeGreaterThanOrEqual(30);
+      expect(panel.querySelector('text')!.textContent!.length).toBeLessThan('like: shared table'.length);
+    }
   });
   it('conflict-pair joint histograms', async () => {
     await snapshot(

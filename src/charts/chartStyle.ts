@@ -17,6 +17,11 @@ export const spectrumColor = d3.piecewise(d3.interpolateLab, ['#ffffff', '#fdd0b
 
 /** Room kept free right of the title for the on-screen download buttons. */
 const TITLE_RESERVE = 130;
+/**
+ * Below this width the figure puts its download buttons above the chart instead of over its
+ * top-right corner (a container query in app.css), so a phone-width title gets the full width.
+ */
+export const NARROW_CHART = 480;
 
 /** Truncates text with an ellipsis to fit a width (estimated, see textWidth). */
 export function fitText(text: string, fontSize: number, width: number): string {
@@ -48,7 +53,7 @@ export function createSvg(width: number, height: number, title: string, descript
     .attr('y', 22)
     .attr('font-size', TITLE_SIZE)
     .attr('font-weight', 600)
-    .text(fitText(title, TITLE_SIZE, width - TITLE_RESERVE));
+    .text(fitText(title, TITLE_SIZE, width - (width < NARROW_CHART ? 24 : TITLE_RESERVE)));
   return root;
 }
 

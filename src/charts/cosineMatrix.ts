@@ -1,5 +1,5 @@
 import { divergingColor, divergingLegend } from './chartLegend.ts';
-import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, textWidth } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fitText, fmt, inkOn, textWidth } from './chartStyle.ts';
 
 export interface LayerCosine {
   layer: string;
@@ -52,7 +52,15 @@ export function renderCosineMatrix(tasks: readonly string[], arms: readonly Cosi
       .attr('data-arm', p.arm)
       .attr('data-layer', p.layer)
       .attr('transform', `translate(${px},${py})`);
-    panel.append('text').attr('x', labelW).attr('y', 12).attr('font-size', LABEL_SIZE).attr('font-weight', 600).text(`${p.layer} · ${p.arm}`);
+    panel
+      .append('text')
+      .attr('x', labelW)
+      .attr('y', 12)
+      .attr('font-size', LABEL_SIZE)
+      .attr('font-weight', 600)
+      .text(fitText(`${p.layer} · ${p.arm}`, LABEL_SIZE, g.panelW - labelW - 4))
+      .append('title')
+      .text(`${p.layer} · ${p.arm}`);
     for (let r = 0; r < T; r++) {
       panel
         .append('text')

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { modelName } from '../contracts/modelNames.ts';
 import { swatchLegend } from './chartLegend.ts';
-import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, styleAxis, textWidth } from './chartStyle.ts';
+import { LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fitText, styleAxis, textWidth } from './chartStyle.ts';
 
 type Band = 'bottom' | 'middle' | 'top';
 
@@ -51,13 +51,22 @@ export function stackedBins(h: DistanceHistogram): StackedBin[] {
  */
 export function renderDistanceHistograms(tasks: readonly [string, string], models: readonly ModelDistances[], width: number): SVGSVGElement {
   const panelH = 112;
-  const top = 62;
+  const legendItems = (Object.keys(BAND_COLORS) as Band[]).map((b) => ({ label: BAND_LABELS[b], color: BAND_COLORS[b] }));
+  const conflictNote = 'solid = conflict pairs';
+  const legendW = legendItems.reduce((w, item) => w + 29 + textWidth(item.label, TICK_SIZE), 0);
+  // A phone-width figure puts the hatched key and the note on a second legend row.
+  const legendRows = legendW + 29 + textWidth('other pairs (hatched)', TICK_SIZE) + textWidth(conflictNote, TICK_SIZE) > width - 24 ? 2 : 1;
+  const top = 62 + (legendRows - 1) * 18;
   // Left to right: the model's name and share, the rotated y label, the tick labels, the panel.
   const nameW = Math.ceil(Math.max(...models.map((m) => textWidth(modelName(m.name), LABEL_SIZE)), textWidth('separated 100.0 %', TICK_SIZE))) + 12;
   const axisRoom = 18 + 34;
-  const labelW = 12 + nameW + axisRoom;
   const gap = axisRoom + 12;
-  const height = top + models.length * (panelH + 30) + 26;
+  // A narrow figure (a phone) names each model on a line above its panels, not in a column beside them.
+  const nameAbove = (width - 12 - nameW - axisRoom - 16 - gap) / 2 < 100;
+  const labelW = nameAbove ? axisRoom + 4 : 12 + nameW + axisRoom;
+  const nameRow = nameAbove ? 18 : 0;
+  const rowH = panelH + 30 + nameRow;
+  const height = top + models.length * rowH + 26;
   const root = createSvg(
     width,
     height,
@@ -78,29 +87,37 @@ export function renderDistanceHistograms(tasks: readonly [string, string], model
     p.append('rect').attr('width', 5).attr('height', 5).attr('fill', BAND_COLORS[band]).attr('fill-opacity', 0.15);
     p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 5).attr('stroke', BAND_COLORS[band]).attr('stroke-width', 2);
   }
-  const legendItems = (Object.keys(BAND_COLORS) as Band[]).map((b) => ({ label: BAND_LABELS[b], color: BAND_COLORS[b] }));
-  const w = swatchLegend(root, 12, 34, [...legendItems, { label: 'other pairs (hatched)', color: '#ffffff', hatched: `url(#hatch-middle-${suffix})` }]);
+  const hatchedKey = { label: 'other pairs (hatched)', color: '#ffffff', hatched: `url(#hatch-middle-${suffix})` };
+  const noteY = 34 + (legendRows - 1) * 18;
+  let w: number;
+  if (legendRows === 1) w = swatchLegend(root, 12, 34, [...legendItems, hatchedKey]);
+  else {
+    swatchLegend(root, 12, 34, legendItems);
+    w = swatchLegend(root, 12, noteY, [hatchedKey]);
+  }
   root
     .append('text')
     .attr('x', 12 + w)
-    .attr('y', 43.5)
+    .attr('y', noteY + 9.5)
     .attr('font-size', TICK_SIZE)
     .attr('fill', MUTED)
-    .text('solid = conflict pairs');
+    .text(conflictNote);
   const panelW = (width - labelW - 16 - gap) / 2;
   models.forEach((m, r) => {
-    const y0 = top + r * (panelH + 30);
+    const y0 = top + r * rowH + nameRow;
+    const name = modelName(m.name);
     root
       .append('text')
       .attr('x', 12)
-      .attr('y', y0 + panelH / 2 - 6)
+      .attr('y', nameAbove ? y0 - 6 : y0 + panelH / 2 - 6)
       .attr('font-size', LABEL_SIZE)
       .attr('font-weight', 600)
-      .text(modelName(m.name));
+      .text(name);
     root
       .append('text')
-      .attr('x', 12)
-      .attr('y', y0 + panelH / 2 + 10)
+      // Bold text runs wider than textWidth's estimate.
+      .attr('x', nameAbove ? 12 + 1.1 * textWidth(name, LABEL_SIZE) + 10 : 12)
+      .attr('y', nameAbove ? y0 - 6 : y0 + panelH / 2 + 10)
       .attr('font-size', TICK_SIZE)
       .attr('fill', MUTED)
       .text(`separated ${Number.isFinite(m.separated) ? d3.format('.1%')(m.separated) : '–'}`);
@@ -122,7 +139,7 @@ export function renderDistanceHistograms(tasks: readonly [string, string], model
         .attr('y', y0 + 10)
         .attr('font-size', TICK_SIZE)
         .attr('fill', MUTED)
-        .text(`${tasks[c]}: ${m.tables[c]} table`);
+        .text(fitText(`${tasks[c]}: ${m.tables[c]} table`, TICK_SIZE, panelW));
       for (const b of bins) {
         const bx = x(b.x0) + 0.5;
         const bw = Math.max(0.5, x(b.x1) - x(b.x0) - 1);
@@ -148,7 +165,7 @@ export function renderDistanceHistograms(tasks: readonly [string, string], model
       const ax = g
         .append('g')
         .attr('transform', `translate(0,${y0 + panelH})`)
-        .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(panelW / 70))));
+        .call(spacedAxis(x, panelW));
       styleAxis(ax);
       const ay = g.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(3));
       styleAxis(ay);
@@ -169,4 +186,15 @@ export function renderDistanceHistograms(tasks: readonly [string, string], model
     .attr('font-size', LABEL_SIZE)
     .text('L2 distance between user and item embedding');
   return root.node()!;
+}
+
+/** About one tick per 70 px, thinned so that no two labels (about 36 px each) overlap in a narrow panel. */
+function spacedAxis(x: d3.ScaleLinear<number, number>, panelW: number): d3.Axis<d3.NumberValue> {
+  const count = Math.max(2, Math.floor(panelW / 70));
+  const ticks = x.ticks(count);
+  const every = Math.ceil(ticks.length / Math.max(1, Math.floor(panelW / 36)));
+  return d3
+    .axisBottom(x)
+    .tickValues(ticks.filter((_, i) => i % every === 0))
+    .tickFormat(x.tickFormat(count));
 }

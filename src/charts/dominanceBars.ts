@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { swatchLegend } from './chartLegend.ts';
 import { leftGridAxis, verticalAxisTitle } from './chartAxes.ts';
-import { INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, inkOn } from './chartStyle.ts';
+import { INK, LABEL_SIZE, MUTED, SERIES_COLORS, TICK_SIZE, createSvg, fmt, inkOn, textWidth } from './chartStyle.ts';
 
 export interface LayerDominance {
   layer: string;
@@ -39,8 +39,21 @@ export function stackShares(shares: readonly number[]): StackSegment[] {
 export function renderDominanceBars(tasks: readonly string[], arms: readonly DominanceArm[], width: number): SVGSVGElement {
   const layers = arms[0]?.layers.map((l) => l.layer) ?? [];
   const T = tasks.length;
-  const margin = { top: 56, right: 16, bottom: 54, left: 48 };
-  const height = 300;
+  const x0 = d3
+    .scaleBand<string>()
+    .domain(layers)
+    .range([48, width - 16])
+    .paddingInner(0.25)
+    .paddingOuter(0.1);
+  const x1 = d3
+    .scaleBand<string>()
+    .domain(arms.map((a) => a.label))
+    .range([0, x0.bandwidth()])
+    .padding(0.12);
+  // Optimiser names wider than their bars (a phone) sit on two staggered rows instead of overlapping.
+  const staggerH = arms.some((a) => textWidth(a.label, TICK_SIZE) + 4 > x1.step()) ? 12 : 0;
+  const margin = { top: 56, right: 16, bottom: 54 + staggerH, left: 48 };
+  const height = 300 + staggerH;
   const describe = arms
     .map((a) => `${a.label}: ${a.layers.map((l) => `${l.layer} ${l.meanRau.map((v, k) => `${tasks[k]} ${fmt.value(v)}`).join(', ')}`).join('; ')}`)
     .join('. ');
@@ -62,17 +75,6 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
     key.append('text').attr('x', 27).attr('y', 9.5).attr('font-size', TICK_SIZE).attr('fill', MUTED).text(balanced);
   }
   const plotH = height - margin.top - margin.bottom;
-  const x0 = d3
-    .scaleBand<string>()
-    .domain(layers)
-    .range([margin.left, width - margin.right])
-    .paddingInner(0.25)
-    .paddingOuter(0.1);
-  const x1 = d3
-    .scaleBand<string>()
-    .domain(arms.map((a) => a.label))
-    .range([0, x0.bandwidth()])
-    .padding(0.12);
   const y = d3
     .scaleLinear()
     .domain([0, 1])
@@ -80,7 +82,7 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
   leftGridAxis(root, y, margin.left, width - margin.left - margin.right);
   verticalAxisTitle(root, 'mean rAU', 14, margin.top + plotH / 2);
 
-  for (const arm of arms) {
+  for (const [armIndex, arm] of arms.entries()) {
     for (const l of arm.layers) {
       const g = root
         .append('g')
@@ -114,7 +116,7 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
       }
       g.append('text')
         .attr('x', x1.bandwidth() / 2)
-        .attr('y', margin.top + plotH + 14)
+        .attr('y', margin.top + plotH + 14 + (armIndex % 2 === 1 ? staggerH : 0))
         .attr('text-anchor', 'middle')
         .attr('font-size', TICK_SIZE)
         .attr('fill', MUTED)
@@ -125,7 +127,7 @@ export function renderDominanceBars(tasks: readonly string[], arms: readonly Dom
     root
       .append('text')
       .attr('x', (x0(layer) ?? 0) + x0.bandwidth() / 2)
-      .attr('y', margin.top + plotH + 32)
+      .attr('y', margin.top + plotH + 32 + staggerH)
       .attr('text-anchor', 'middle')
       .attr('font-size', LABEL_SIZE)
       .attr('font-weight', 600)
