@@ -162,24 +162,15 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
 
   /** The shown run as it stands now (the conflict measure's result changes it). */
   const save = async () => {
-    const { mtlRun, mtlConflict } = get();
-    if (!mtlRun) return;
-    const handle = await deps.persistence;
-    if (!handle.ok) return;
-    await handle.store.putRun(toMtlRecord(mtlRun, mtlConflict.result)).catch(() => undefined);
+    const id = get().mtlRun?.id;
+    if (!id) return;
+    await runs.saveNow(id);
     await refreshSaved();
   };
 
   const trainThrough = async (id: string, request: MtlTrainRequest) => {
     await runs.drive(id, (handle) => client.train({ ...request, checkpointEveryMs: CHECKPOINT_EVERY_MS }, handle));
     await refreshSaved();
-  };
-
-  const savedRecord = async (id: string): Promise<RunRecord | undefined> => {
-    const handle = await deps.persistence;
-    if (!handle.ok) return undefined;
-    const { runs } = await handle.store.listRuns();
-    return runs.find((r) => r.id === id && r.kind === MTL_RUN_KIND);
   };
 
   const refreshSaved = async () => {
@@ -295,7 +286,7 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       if (outcome.ok) await save();
     },
     async openSavedRun(id) {
-      const record = await savedRecord(id);
+      const record = await runs.getSaved(id);
       if (!record) return;
       const { run, conflict } = fromMtlRecord(record);
       get().setMtlRun(run);
@@ -303,7 +294,7 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       get().setMtlConflict(conflict ? { ...INITIAL_MTL_CONFLICT, phase: 'done', result: conflict } : INITIAL_MTL_CONFLICT);
     },
     async overlaySavedRun(id) {
-      const record = id === null ? undefined : await savedRecord(id);
+      const record = id === null ? null : await runs.getSaved(id);
       get().setMtlOverlay(record ? fromMtlRecord(record).run : null);
     },
     async deleteSavedRun(id) {

@@ -172,4 +172,16 @@ describe('run pipeline (fake client, in-memory storage)', () => {
     await t.pipeline.deleteSaved('a');
     expect([...t.stored.keys()]).toEqual(['other']);
   });
+
+  it('stores a run as it stands after an extra measure, an interrupted one keeping its checkpoint; reads one stored run back', async () => {
+    const t = setup();
+    t.runs.set('a', { id: 'a', status: 'interrupted', step: 5, points: [0.1], savedStep: 3 });
+    t.checkpoints.set('a', { runId: 'a', step: 3, savedAt: 1, checkpoint: { weights: [7] } });
+    await t.pipeline.saveNow('a');
+    expect(t.stored.get('a')?.config).toMatchObject({ status: 'interrupted', savedStep: 3 });
+    expect(await t.pipeline.storedCheckpoint('a')).toEqual({ step: 3, checkpoint: { weights: [7] } });
+    expect((await t.pipeline.getSaved('a'))?.id).toBe('a');
+    t.stored.set('other', { id: 'other', kind: 'ctr-training', label: '', createdAt: 0, updatedAt: 0, config: {}, metrics: [], spectra: [] });
+    expect(await t.pipeline.getSaved('other')).toBeNull();
+  });
 });

@@ -55,6 +55,10 @@ export interface RunPipeline<Run extends RunLike, Event, Checkpoint, Report> {
   rewind(id: string, step: number): void;
   /** Stored runs of this family, oldest first. */
   listSaved(): Promise<RunRecord[]>;
+  /** Stores the run as it stands in the store now (after a family's extra measure changed it), checkpoint kept. */
+  saveNow(id: string): Promise<void>;
+  /** One stored run of this family (to open it, or to overlay it on the open one); null when there is none. */
+  getSaved(id: string): Promise<RunRecord | null>;
   deleteSaved(id: string): Promise<void>;
 }
 
@@ -161,6 +165,20 @@ export function createRunPipeline<Run extends RunLike, Event extends { type: str
       if (!db) return [];
       const { runs } = await db.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
       return runs.filter((r) => r.kind === family.kind).sort((a, b) => a.createdAt - b.createdAt);
+    },
+
+    async saveNow(id) {
+      const db = await storage();
+      const run = family.get(id);
+      // As it stands: an interrupted run keeps its savedStep and its stored checkpoint.
+      if (db && run) await db.putRun(family.toRecord(run)).catch(storageFailed);
+    },
+
+    async getSaved(id) {
+      const db = await storage();
+      if (!db) return null;
+      const { runs } = await db.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
+      return runs.find((r) => r.id === id && r.kind === family.kind) ?? null;
     },
 
     async deleteSaved(id) {
