@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_DIM, EXAMPLE_FIELDS, buildExampleTables, decayingRows, mulberry32 } from './exampleTables.ts';
+import { createRng } from '../data/ctr/prng.ts';
+import { EXAMPLE_DIM, EXAMPLE_FIELDS, buildExampleTables, decayingRows } from './exampleTables.ts';
 
 describe('built-in examples', () => {
   it('are deterministic', () => {
     expect(Array.from(decayingRows(3, 4, 1, 7))).toEqual(Array.from(decayingRows(3, 4, 1, 7)));
-    const r = mulberry32(1);
+    const r = createRng(1).next;
     const v = [r(), r(), r()];
     expect(v.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(v).size).toBe(3);

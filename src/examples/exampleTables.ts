@@ -1,6 +1,7 @@
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { fieldResult } from '../analysis/spectrum.ts';
 import type { AnalysisResult, LoadedTable } from '../contracts/tables.ts';
+import { createRng } from '../data/ctr/prng.ts';
 
 /** Six fields of a CTR model, small to huge cardinality, shared by both examples so they compare. */
 export const EXAMPLE_FIELDS: { name: string; rows: number }[] = [
@@ -13,18 +14,6 @@ export const EXAMPLE_FIELDS: { name: string; rows: number }[] = [
 ];
 export const EXAMPLE_DIM = 32;
 
-/** Small fast seeded PRNG (mulberry32): the examples are identical on every load. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
@@ -34,7 +23,8 @@ function gaussian(rand: () => number): () => number {
  * (healthy), larger decays concentrate the energy in a few directions (collapsed).
  */
 export function decayingRows(rows: number, dim: number, decay: number, seed: number): Float32Array {
-  const normal = gaussian(mulberry32(seed));
+  // The examples are identical on every load: a seeded mulberry32.
+  const normal = gaussian(createRng(seed).next);
   const scale = Array.from({ length: dim }, (_, j) => (j + 1) ** -decay);
   const out = new Float32Array(rows * dim);
   for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) out[r * dim + j] = normal() * scale[j];

@@ -1,16 +1,8 @@
 /** Seeded random matrices with known spectra, for the analysis tests. */
+import { createRng } from '../../src/data/ctr/prng.ts';
 
-/** mulberry32: a small seeded uniform generator on [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator on [0, 1) (the project's mulberry32). */
+export const seededRandom = (seed: number): (() => number) => createRng(seed).next;
 
 export function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
