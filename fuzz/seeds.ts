@@ -14,9 +14,8 @@ import { buildExampleTables } from '../src/examples/exampleTables.ts';
 import type { RunRecord } from '../src/state/savedRecords.ts';
 import { buildWorkspace } from '../src/state/workspaceFile.ts';
 import { toMtlRecord } from '../src/state/multitaskController.ts';
-import { DEFAULT_MULTITASK_FORM, type MtlRun } from '../src/state/multitaskSlice.ts';
 import { toRunRecord } from '../src/state/trainingController.ts';
-import { DEFAULT_TRAINING_FORM } from '../src/state/trainingSlice.ts';
+import { sampleMtlRun, sampleTrainingRun } from '../test/support/sampleRuns.ts';
 import { utf8 } from './bytes.ts';
 
 export interface Seed {
@@ -185,62 +184,8 @@ export function workspaceSeeds(): Seed[] {
     spectra: [{ step: 10, fields: fields.slice(0, 2) }],
   };
   // A Train tab run and a Multi-task run as the studio stores them.
-  const training = toRunRecord(
-    {
-      id: 't1',
-      label: 'DNN',
-      form: DEFAULT_TRAINING_FORM,
-      datasetName: 'tiny',
-      createdAt: 1,
-      status: 'done',
-      step: 4,
-      epoch: 1,
-      stepsPerEpoch: 4,
-      parameters: 1234,
-      backend: 'cpu',
-      samplesPerSecond: 1,
-      losses: [{ step: 4, loss: 0.6 }],
-      evals: [{ step: 4, auc: 0.7, logloss: 0.6 }],
-      spectra: [{ step: 4, sets: [fields.slice(0, 2)] }],
-      interaction: null,
-      final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
-    },
-    3,
-  );
-  const mtlRun: MtlRun = {
-    id: 'm1',
-    label: 'MMoE',
-    form: DEFAULT_MULTITASK_FORM,
-    datasetName: 'mtl',
-    createdAt: 1,
-    status: 'done',
-    step: 2,
-    epoch: 0,
-    stepsPerSecond: 1,
-    backend: 'cpu',
-    sharedParameters: 10,
-    tasks: ['click', 'like'],
-    fields: ['user'],
-    layers: ['tower'],
-    losses: [{ step: 1, losses: { adam: [0.7, 0.6], alt: [0.7, 0.65] } }],
-    snapshots: [{ step: 1, arms: { adam: { dominance: [], cosine: [], entanglement: [0.2] }, alt: { dominance: [], cosine: [], entanglement: [0.1] } } }],
-    metrics: [
-      {
-        step: 2,
-        all: {
-          adam: [
-            { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
-            { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
-          ],
-          alt: [
-            { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
-            { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
-          ],
-        },
-        comparable: { adam: [], alt: [] },
-      },
-    ],
-  };
+  const training = toRunRecord(sampleTrainingRun(fields.slice(0, 2)), 3);
+  const mtlRun = sampleMtlRun();
   const at = new Date(0);
   return [
     { name: 'workspace.reclens.json', bytes: utf8(JSON.stringify(buildWorkspace([uploaded], [notes, training, toMtlRecord(mtlRun, null, 3)], at))) },

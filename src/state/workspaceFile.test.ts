@@ -5,13 +5,13 @@ import { fieldResult } from '../analysis/spectrum.ts';
 import { toMtlRecord } from './multitaskController.ts';
 import { ImportError } from '../data/importError.ts';
 import { buildExampleTables } from '../examples/exampleTables.ts';
-import { DEFAULT_MULTITASK_FORM, type MtlRun } from './multitaskSlice.ts';
+import type { MtlRun } from './multitaskSlice.ts';
 import type { Persistence, PersistenceHandle } from './persistence.ts';
 import { MAX_RECORD_DIM, type RunRecord } from './savedRecords.ts';
 import { RUN_RECORD_VERSION } from './runRecord.ts';
 import { createStudioStore } from './studioStore.ts';
 import { toRunRecord } from './trainingController.ts';
-import { DEFAULT_TRAINING_FORM } from './trainingSlice.ts';
+import { sampleMtlRun, sampleTrainingRun } from '../../test/support/sampleRuns.ts';
 import { createWorkspaceActions } from './workspaceActions.ts';
 import {
   buildWorkspace,
@@ -37,61 +37,14 @@ const run: RunRecord = {
   metrics: [{ step: 10, values: { loss: 0.5, auc: 0.7 } }],
   spectra: [{ step: 10, fields }],
 };
-const trainingRun = toRunRecord(
-  {
-    id: 't1',
-    label: 'DNN',
-    form: DEFAULT_TRAINING_FORM,
-    datasetName: 'tiny',
-    createdAt: 1,
-    status: 'done',
-    step: 4,
-    epoch: 1,
-    stepsPerEpoch: 4,
-    parameters: 1234,
-    backend: 'cpu',
-    samplesPerSecond: 1,
-    losses: [{ step: 4, loss: 0.6 }],
-    evals: [{ step: 4, auc: 0.7, logloss: 0.6 }],
-    spectra: [{ step: 4, sets: [fields] }],
-    interaction: null,
-    final: { step: 4, parameters: 1234, bestStep: -1, bestValidAuc: NaN, stoppedEarly: false, testAuc: NaN, testLogloss: 0.6, concatSpectrum: [] },
-  },
-  3,
-);
+const trainingRun = toRunRecord(sampleTrainingRun(fields), 3);
+// Numbers a run did not measure are NaN in memory: the record must carry them.
+const sampleMtl = sampleMtlRun();
 const mtlRun: MtlRun = {
-  id: 'm1',
-  label: 'MMoE',
-  form: DEFAULT_MULTITASK_FORM,
-  datasetName: 'mtl',
-  createdAt: 1,
-  status: 'done',
-  step: 2,
-  epoch: 0,
-  stepsPerSecond: 1,
-  backend: 'cpu',
-  sharedParameters: 10,
-  tasks: ['click', 'like'],
-  fields: ['user'],
-  layers: ['tower'],
+  ...sampleMtl,
   losses: [{ step: 1, losses: { adam: [0.7, 0.6], alt: [0.7, NaN] } }],
   snapshots: [{ step: 1, arms: { adam: { dominance: [], cosine: [], entanglement: [NaN] }, alt: { dominance: [], cosine: [], entanglement: [0.1] } } }],
-  metrics: [
-    {
-      step: 2,
-      all: {
-        adam: [
-          { task: 'click', auc: 0.6, logloss: 0.6, gauc: NaN, rows: 10, positives: 3 },
-          { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
-        ],
-        alt: [
-          { task: 'click', auc: 0.6, logloss: 0.6, gauc: 0.6, rows: 10, positives: 3 },
-          { task: 'like', auc: 0.5, logloss: 0.7, gauc: 0.5, rows: 10, positives: 2 },
-        ],
-      },
-      comparable: { adam: [], alt: [] },
-    },
-  ],
+  metrics: sampleMtl.metrics.map((m) => ({ ...m, all: { ...m.all, adam: m.all.adam.map((t, k) => (k === 0 ? { ...t, gauc: NaN } : t)) } })),
 };
 const multitaskRun = toMtlRecord(mtlRun, null, 3);
 
