@@ -6,7 +6,7 @@
  *
  *   npx vite build && npx tsx bench/trainBench.ts [--steps 4] [--backends wasm,webgl,webgpu,cpu]
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { createRng } from '../src/data/ctr/prng.ts';
 import { randomIndices } from '../test/support/tinyData.ts';
 import { freePort, waitForHttp } from './localServer.ts';
+import { torchTrainSamplesPerSecond, type TorchTrainConfig } from './torchTrainReference.ts';
 
 const FIELDS = 26;
 const CARDINALITY = 1000;
@@ -141,9 +142,8 @@ async function browser(backends: string[], steps: number): Promise<BrowserMeasur
 }
 
 function torch(steps: number): { samplesPerS: number; threads: number } {
-  const script = join(ROOT, 'bench', 'trainBench.py');
   // Every core for PyTorch; the studio's training worker leaves one core to the page (wasm pool = cores - 1).
-  const cfg = {
+  const cfg: TorchTrainConfig = {
     cardinalities: Array(FIELDS).fill(CARDINALITY),
     dim: DIM,
     mlp: MLP,
@@ -155,13 +155,7 @@ function torch(steps: number): { samplesPerS: number; threads: number } {
     steps,
     threads: availableParallelism(),
   };
-  const out = JSON.parse(
-    execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .pop()!,
-  );
-  return { samplesPerS: out.samples_per_s, threads: out.threads };
+  return torchTrainSamplesPerSecond(cfg);
 }
 
 async function main(): Promise<void> {

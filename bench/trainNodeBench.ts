@@ -5,8 +5,6 @@
  *
  *   npm run bench:train-node -- [--cardinality 1000] [--steps 5]
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
 import { createRng } from '../src/data/ctr/prng.ts';
 import { randomIndices } from '../test/support/tinyData.ts';
@@ -14,6 +12,7 @@ import { selectBackend } from '../test/support/testBackend.ts';
 import { createTrainer } from '../src/models/trainer.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
 import type { ModelConfig } from '../src/contracts/modelConfig.ts';
+import { torchTrainSamplesPerSecond, type TorchTrainConfig } from './torchTrainReference.ts';
 
 const FIELDS = 26;
 const DIM = 16;
@@ -48,9 +47,8 @@ async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, s
 }
 
 function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPerS: number; threads: number } {
-  const script = fileURLToPath(new URL('./trainBench.py', import.meta.url));
   // One thread, like tfjs-backend-wasm in Node (testBackend turns its threads off).
-  const cfg = {
+  const cfg: TorchTrainConfig = {
     cardinalities: Array(FIELDS).fill(cardinality),
     dim: DIM,
     mlp: MLP,
@@ -62,13 +60,7 @@ function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPer
     steps,
     threads: 1,
   };
-  const out = JSON.parse(
-    execFileSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .pop()!,
-  );
-  return { samplesPerS: out.samples_per_s, threads: out.threads };
+  return torchTrainSamplesPerSecond(cfg);
 }
 
 async function main(): Promise<void> {
