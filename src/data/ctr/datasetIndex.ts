@@ -4,6 +4,7 @@ import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrFormat } from './ctrParser.ts';
 import type { SyntheticCtrConfig } from './syntheticCtr.ts';
 import { decodeCtrDataset } from './datasetFile.ts';
+import { isDatasetTrainDefaults, type DatasetTrainDefaults } from './trainDefaults.ts';
 
 /** Which model family trains on a dataset: click models, multi-task models, or none (side data such as movie genres). */
 export type DatasetFamily = 'ctr' | 'multitask' | 'side-data';
@@ -33,6 +34,8 @@ export interface DatasetIndexEntry {
   generator?: SyntheticCtrConfig;
   /** Synthetic data: AUC of the true click probabilities on the test split (the best any model can do). */
   bayesTestAuc?: number;
+  /** Training defaults chosen by `npm run experiment:sweep` (resolve them with trainDefaultsFor). */
+  trainDefaults?: DatasetTrainDefaults;
 }
 
 export const DATASET_INDEX_VERSION = 2;
@@ -57,6 +60,7 @@ const isEntry = (d: DatasetIndexEntry): boolean =>
   Array.isArray(d.tasks) &&
   d.tasks.every((t) => typeof t === 'string') &&
   tasksFit(d.family, d.tasks) &&
+  (d.trainDefaults === undefined || isDatasetTrainDefaults(d.trainDefaults)) &&
   (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
 
 /**
