@@ -10,7 +10,6 @@ import { Glossary } from './Glossary.tsx';
 import { Header } from './Header.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
 import { LessonDock } from './lessons/LessonDock.tsx';
-import { LessonPanel } from './lessons/LessonPanel.tsx';
 import { LessonPicker } from './lessons/LessonPicker.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
@@ -39,7 +38,7 @@ export function App() {
 
   return (
     <div
-      className={`app ${dragging ? 'dragging' : ''} ${lessonOpen && view !== 'collapse' ? 'lesson-docked' : ''}`}
+      className={`app ${dragging ? 'dragging' : ''} ${lessonOpen ? 'lesson-open' : ''}`}
       onDragOver={(e) => {
         e.preventDefault();
         if (e.dataTransfer.types.includes('Files')) setDragging(true);
@@ -50,7 +49,6 @@ export function App() {
       onDrop={onDrop}
     >
       <Header />
-      {lessonOpen && view !== 'collapse' && <LessonDock />}
       {view === 'multitask' ? (
         <MultitaskView />
       ) : view === 'train' ? (
@@ -58,7 +56,7 @@ export function App() {
       ) : (
         <div className="layout">
           <aside className="sidebar" aria-label="Import and lessons">
-            {lessonOpen ? <LessonPanel /> : <LessonPicker />}
+            {lessonOpen ? <LessonDock /> : <LessonPicker />}
             <DropZone />
             <ErrorBanner />
             <ImportDialog />

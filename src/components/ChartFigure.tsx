@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { downloadBlob } from '../export/download.ts';
 import { pngBlob, svgBlob } from '../export/svg.ts';
+import { useStudioStore } from '../state/studioStore.ts';
 import { cancelDraw, queueDraw } from './drawQueue.ts';
 import { useElementWidth } from './useElementWidth.ts';
 
@@ -17,11 +18,19 @@ interface Props {
   className?: string;
 }
 
+/**
+ * Presenter big text: a chart draws at its width divided by this and is stretched back to its
+ * column (app.css), so its labels grow with the page's text instead of staying at 11 px.
+ */
+export const BIG_TEXT_SCALE = 1.3;
+
 /** A chart: mounts the svg its renderer returns, sized to its container, with SVG / PNG download buttons. */
 export function ChartFigure({ testId, filename, render, deferred = false, caption, className }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const queueKey = useRef({});
-  const width = useElementWidth(boxRef);
+  const boxWidth = useElementWidth(boxRef);
+  const bigText = useStudioStore((s) => s.ui.bigText);
+  const width = bigText ? Math.round(boxWidth / BIG_TEXT_SCALE) : boxWidth;
 
   useEffect(() => {
     if (width <= 0) return;

@@ -1,20 +1,16 @@
-import type { CSSProperties } from 'react';
+import { useStudioStore } from '../../state/studioStore.ts';
 import { LessonPanel } from './LessonPanel.tsx';
 
-const DOCK: CSSProperties = {
-  position: 'fixed',
-  right: 16,
-  bottom: 16,
-  width: 'min(440px, calc(100vw - 32px))',
-  maxHeight: '55vh',
-  overflowY: 'auto',
-  zIndex: 20,
-};
-
-/** The open lesson over the Train and Multi-task views, which have no sidebar: docked at the bottom right. */
+/**
+ * The open lesson in a view's settings column: at its top, kept in sight while the settings
+ * below it scroll, so the charts keep the rest of the width; at phone width a sheet along the
+ * bottom of the screen (app.css).
+ */
 export function LessonDock() {
+  const open = useStudioStore((s) => s.ui.lesson > 0);
+  if (!open) return null;
   return (
-    <div style={DOCK} data-testid="lesson-dock">
+    <div className="lesson-dock" data-testid="lesson-dock">
       <LessonPanel />
     </div>
   );

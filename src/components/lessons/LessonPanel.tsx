@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
+import { chartSource } from '../../lessons/chartSource.ts';
 import { LESSON_ACTIONS, type LessonActionContext } from '../../lessons/lessonActions.ts';
 import { findLesson, LESSONS } from '../../lessons/lessonCatalog.ts';
+import { actionForKey, CLOSE, NEXT, PREVIOUS, type PresenterAction, type PresenterContext } from '../../lessons/presenterActions.ts';
 import { studioUrlRegistry } from '../../state/studioUrl.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { PresenterControls } from '../PresenterControls.tsx';
@@ -16,6 +18,8 @@ function highlight(selector: string, scroll: boolean, smooth: boolean): () => vo
   if (scroll) targets[0]?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
   return () => targets.forEach((el) => el.removeAttribute(HIGHLIGHT));
 }
+
+const tooltip = (a: PresenterAction) => (a.keys ? `${a.label} (${a.keys})` : a.label);
 
 /** The open lesson: the step's text and what to look for, its chart highlighted, next / previous, presenter controls. */
 export function LessonPanel() {
@@ -42,6 +46,45 @@ export function LessonPanel() {
   const step = list?.[index];
   const atEnd = list ? index >= list.length - 1 : true;
   const [onScreen, setOnScreen] = useState(true);
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  const presenter: PresenterContext = {
+    ui,
+    stepCount: list?.length ?? 0,
+    setUi,
+    url: () => window.location.href,
+    copy: (text) => navigator.clipboard.writeText(text),
+  };
+  const perform = (a: PresenterAction) => {
+    const done = a.perform(presenter);
+    if (done)
+      done.then(
+        () => setCopied('copied'),
+        () => setCopied('failed'),
+      );
+  };
+
+  // The same actions from the keyboard: → / Page Down next, ← / Page Up previous, Esc closes.
+  const keyContext = useMemo(() => ({ ui, stepCount: list?.length ?? 0, setUi }), [ui, list, setUi]);
+  useEffect(() => {
+    if (keyContext.ui.lesson === 0) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      const ctx: PresenterContext = { ...keyContext, url: () => window.location.href, copy: (text) => navigator.clipboard.writeText(text) };
+      const action = actionForKey(e, ctx, e.target instanceof HTMLElement ? e.target : null);
+      if (!action) return;
+      e.preventDefault();
+      void action.perform(ctx);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [keyContext]);
+
+  useEffect(() => {
+    if (copied === 'idle') return;
+    const timer = setTimeout(() => setCopied('idle'), 2500);
+    return () => clearTimeout(timer);
+  }, [copied]);
 
   // Entering a step applies its preset (sort order, view) through the URL registry.
   useEffect(() => {
@@ -85,52 +128,83 @@ export function LessonPanel() {
   }, [ui.playing, ui.slow, index, atEnd, list, setUi]);
 
   if (ui.lesson === 0) return null;
-  const close = () => setUi({ lesson: 0, step: 1, playing: false, hideControls: false });
   const entry = LESSONS.find((l) => l.id === ui.lesson);
+  const source = list && !onScreen ? chartSource(list, index) : null;
 
   return (
     <section className="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel">
-      <div className="panel-head">
-        <p className="lesson-kicker">
-          Lesson {ui.lesson}
-          {list ? ` · step ${index + 1} of ${list.length}` : ''}
-        </p>
-        <button type="button" className="icon-button" aria-label="Close lesson" data-testid="lesson-close" onClick={close}>
-          ×
-        </button>
-      </div>
-      <h2 id="lesson-heading">{entry?.title ?? `Lesson ${ui.lesson}`}</h2>
-      {!lesson && (
-        <p className="lesson-missing" data-testid="lesson-missing">
-          {entry && !entry.available ? `This lesson needs ${entry.needs}.` : `There is no lesson ${ui.lesson}.`}
-        </p>
-      )}
-      {blocked && (
-        <div className="lesson-missing">
-          <p>{blocked.missing}</p>
-          <button type="button" className="primary small" onClick={() => run(blocked.action.id)}>
-            {blocked.action.label}
+      <div className="lesson-head">
+        <div className="panel-head">
+          <p className="lesson-kicker">
+            Lesson {ui.lesson}
+            {list ? ` · step ${index + 1} of ${list.length}` : ''}
+          </p>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={CLOSE.label}
+            title={tooltip(CLOSE)}
+            data-testid="lesson-close"
+            onClick={() => perform(CLOSE)}
+          >
+            ×
           </button>
         </div>
-      )}
-      {step && list && (
-        <>
+        <h2 id="lesson-heading">{entry?.title ?? `Lesson ${ui.lesson}`}</h2>
+      </div>
+      <div className="lesson-body">
+        {!lesson && (
+          <p className="lesson-missing" data-testid="lesson-missing">
+            {entry && !entry.available ? `This lesson needs ${entry.needs}.` : `There is no lesson ${ui.lesson}.`}
+          </p>
+        )}
+        {blocked && (
+          <div className="lesson-missing">
+            <p>{blocked.missing}</p>
+            <button type="button" className="primary small" onClick={() => run(blocked.action.id)}>
+              {blocked.action.label}
+            </button>
+          </div>
+        )}
+        {step && list && (
           <div className="lesson-step" aria-live="polite" data-testid="lesson-step-body">
             <h3 data-testid="lesson-step-title">{step.title}</h3>
             <p className="lesson-text">{step.text}</p>
-            <p className="lesson-look">
-              <strong>Look for</strong> in {step.chart.name}
-              {onScreen ? '' : ' (not on screen: load the tables it needs)'}: {step.lookFor}
-            </p>
+            <div className="lesson-look">
+              <p>
+                <strong>Look for</strong> in {step.chart.name}
+                {onScreen
+                  ? ''
+                  : source
+                    ? ' (not on screen yet: it appears once the run below has finished)'
+                    : ' (not on screen: load the tables it needs)'}: {step.lookFor}
+              </p>
+              {source && source.step !== index + 1 && (
+                <button type="button" className="secondary small" data-testid="lesson-source-action" onClick={() => run(source.action.id)}>
+                  ▶ {source.action.label} (step {source.step}&apos;s run)
+                </button>
+              )}
+            </div>
             {step.action && (
               <button type="button" className="secondary small" data-testid="lesson-action" onClick={() => run(step.action!.id)}>
                 ▶ {step.action.label}
               </button>
             )}
           </div>
+        )}
+      </div>
+      {step && list && (
+        <div className="lesson-foot">
           <nav className="lesson-nav" aria-label="Lesson steps">
-            <button type="button" className="small" data-testid="lesson-prev" disabled={index === 0} onClick={() => setUi({ step: index })}>
-              ← Previous
+            <button
+              type="button"
+              className="small"
+              data-testid="lesson-prev"
+              title={tooltip(PREVIOUS)}
+              disabled={!PREVIOUS.enabled(presenter)}
+              onClick={() => perform(PREVIOUS)}
+            >
+              {PREVIOUS.label}
             </button>
             <ol className="step-dots">
               {list.map((s, i) => (
@@ -145,12 +219,19 @@ export function LessonPanel() {
                 </li>
               ))}
             </ol>
-            <button type="button" className="primary small" data-testid="lesson-next" disabled={atEnd} onClick={() => setUi({ step: index + 2 })}>
-              Next →
+            <button
+              type="button"
+              className="primary small"
+              data-testid="lesson-next"
+              title={tooltip(NEXT)}
+              disabled={!NEXT.enabled(presenter)}
+              onClick={() => perform(NEXT)}
+            >
+              {NEXT.label}
             </button>
           </nav>
-          <PresenterControls atEnd={atEnd} onStep={() => setUi({ step: index + 2 })} />
-        </>
+          <PresenterControls atEnd={atEnd} onStep={() => setUi({ step: index + 2 })} copied={copied} onCopyLink={perform} />
+        </div>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStudioStore } from '../../state/studioStore.ts';
+import { LessonDock } from '../lessons/LessonDock.tsx';
 import { ConflictPanel } from './ConflictPanel.tsx';
 import { MtlCharts } from './MtlCharts.tsx';
 import { MtlForm } from './MtlForm.tsx';
@@ -55,6 +56,7 @@ export function MultitaskView() {
   return (
     <div className="layout mtl-view">
       <aside className="sidebar" aria-label="Multi-task settings">
+        <LessonDock />
         <MtlForm />
         <SavedRuns />
       </aside>

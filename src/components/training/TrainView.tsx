@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStudioStore } from '../../state/studioStore.ts';
+import { LessonDock } from '../lessons/LessonDock.tsx';
 import { NoticeBar } from '../NoticeBar.tsx';
 import { useTrainingController } from '../runControllersContext.ts';
 import { LiveCharts } from './LiveCharts.tsx';
@@ -25,6 +26,7 @@ export function TrainView() {
   return (
     <div className="layout train-view">
       <aside className="sidebar" aria-label="Training settings">
+        <LessonDock />
         <TrainForm />
       </aside>
       <main className="workspace">

@@ -1,0 +1,14 @@
+import type { LessonStep } from './lessonTypes.ts';
+
+/**
+ * The run that puts a step's chart on screen: the step's own "run this" action, else the nearest
+ * earlier step's (a link opened at step 2 of a training lesson has not run step 1's training).
+ * Null when no step of the lesson has one: the chart needs tables the reader loads.
+ */
+export function chartSource(steps: readonly LessonStep[], index: number): { step: number; action: NonNullable<LessonStep['action']> } | null {
+  for (let i = Math.min(index, steps.length - 1); i >= 0; i--) {
+    const action = steps[i].action;
+    if (action) return { step: i + 1, action };
+  }
+  return null;
+}
