@@ -1,6 +1,26 @@
 import { parseArgs } from 'node:util';
 import { parseMaxDim } from '../analysis/dimensionLimit.ts';
+import { MODEL_KINDS, type ModelKind } from '../contracts/modelConfig.ts';
 import type { SpectrumMode } from '../contracts/tables.ts';
+
+/** What `reclens train` may set on top of the dataset's defaults; absent = the default. */
+export interface TrainOverrides {
+  epochs?: number;
+  lr?: number;
+  batch?: number;
+  dim?: number;
+  sets?: number;
+  seed?: number;
+  patience?: number;
+  evalEvery?: number;
+  weightDecay?: number;
+  dropout?: number;
+  mlp?: number[];
+  cross?: number;
+}
+
+/** The tfjs backends a Node process runs. */
+export type NodeBackendName = 'wasm' | 'cpu';
 
 export type CliCommand =
   | { kind: 'help' }
@@ -15,6 +35,16 @@ export type CliCommand =
       /** --max-dim: the widest table analysed (default DEFAULT_MAX_DIM). */
       maxDim?: number;
       json: boolean;
+    }
+  | {
+      kind: 'train';
+      /** Exactly one of dataset (an id of public/datasets/index.json) and file. */
+      dataset?: string;
+      file?: string;
+      model: ModelKind;
+      overrides: TrainOverrides;
+      backend: NodeBackendName;
+      json: boolean;
     };
 
 /** A mistake in the command line (exit code 2, usage shown). */
@@ -23,32 +53,47 @@ export class UsageError extends Error {
 }
 
 const MODES: readonly SpectrumMode[] = ['recscope', 'raw', 'centered'];
+const BACKENDS: readonly NodeBackendName[] = ['wasm', 'cpu'];
+
+const ANALYZE_OPTIONS = {
+  'field-dims': { type: 'string' },
+  tensor: { type: 'string', multiple: true },
+  metadata: { type: 'string' },
+  mode: { type: 'string' },
+  'max-dim': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TRAIN_OPTIONS = {
+  dataset: { type: 'string' },
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
+  batch: { type: 'string' },
+  dim: { type: 'string' },
+  sets: { type: 'string' },
+  seed: { type: 'string' },
+  patience: { type: 'string' },
+  'eval-every': { type: 'string' },
+  wd: { type: 'string' },
+  dropout: { type: 'string' },
+  mlp: { type: 'string' },
+  cross: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseCliArgs(argv: string[]): CliCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'field-dims': { type: 'string' },
-        tensor: { type: 'string', multiple: true },
-        metadata: { type: 'string' },
-        mode: { type: 'string' },
-        'max-dim': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  // The command picks the option table, so `analyze --epochs` is refused as unknown.
+  if (argv[0] === 'train') return parseTrain(argv);
+  const { values, positionals } = parse(argv, ANALYZE_OPTIONS);
   if (values.help) return { kind: 'help' };
   const [command, file, ...extra] = positionals;
+  if (command === 'train') throw new UsageError('put the command first: reclens train ...');
   if (command === undefined) throw new UsageError('no command given');
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, train)`);
   if (file === undefined) throw new UsageError('analyze needs a FILE');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const mode = values.mode ?? 'recscope';
@@ -74,4 +119,79 @@ export function parseCliArgs(argv: string[]): CliCommand {
     ...(maxDim === undefined ? {} : { maxDim }),
     json: values.json ?? false,
   };
+}
+
+function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function parseTrain(argv: string[]): CliCommand {
+  const { values, positionals } = parse(argv, TRAIN_OPTIONS);
+  if (values.help) return { kind: 'help' };
+  const [, file, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (file !== undefined && values.dataset !== undefined) throw new UsageError('give either --dataset ID or a FILE, not both');
+  if (file === undefined && values.dataset === undefined) throw new UsageError('train needs --dataset ID or a FILE');
+  const model = values.model ?? 'dnn';
+  if (!(MODEL_KINDS as readonly string[]).includes(model)) throw new UsageError(`--model must be one of ${MODEL_KINDS.join(', ')}, got "${model}"`);
+  const backend = values.backend ?? 'wasm';
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+
+  const overrides: TrainOverrides = {};
+  const set = <K extends keyof TrainOverrides>(key: K, value: TrainOverrides[K] | undefined) => {
+    if (value !== undefined) overrides[key] = value;
+  };
+  set('epochs', integer(values.epochs, '--epochs', 1));
+  set(
+    'lr',
+    real(values.lr, '--lr', (x) => x > 0 && x <= 1, 'a number in (0, 1], e.g. 1e-3'),
+  );
+  set('batch', integer(values.batch, '--batch', 1));
+  set('dim', integer(values.dim, '--dim', 1));
+  set('sets', integer(values.sets, '--sets', 1));
+  set('seed', integer(values.seed, '--seed', 0));
+  set('patience', integer(values.patience, '--patience', 0));
+  set('evalEvery', integer(values['eval-every'], '--eval-every', 0));
+  set(
+    'weightDecay',
+    real(values.wd, '--wd', (x) => x >= 0 && x <= 1, 'a number in [0, 1], e.g. 1e-6'),
+  );
+  set(
+    'dropout',
+    real(values.dropout, '--dropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+  );
+  set('cross', integer(values.cross, '--cross', 1));
+  if (values.mlp !== undefined) {
+    const widths = values.mlp.split(/[-,]/).map(Number);
+    if (widths.length === 0 || widths.some((w) => !Number.isInteger(w) || w < 1))
+      throw new UsageError(`--mlp must be layer widths like 400-400, got "${values.mlp}"`);
+    overrides.mlp = widths;
+  }
+  return {
+    kind: 'train',
+    ...(file === undefined ? { dataset: values.dataset } : { file }),
+    model: model as ModelKind,
+    overrides,
+    backend: backend as NodeBackendName,
+    json: values.json ?? false,
+  };
+}
+
+/** A whole number >= min (no exponent, no fraction), or undefined when the option is absent. */
+function integer(text: string | undefined, name: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`${name} must be a whole number >= ${min}, got "${text}"`);
+  return value;
+}
+
+function real(text: string | undefined, name: string, ok: (x: number) => boolean, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value) || !ok(value)) throw new UsageError(`${name} must be ${what}, got "${text}"`);
+  return value;
 }

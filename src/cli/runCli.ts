@@ -9,6 +9,10 @@ import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { formatReport } from './formatReport.ts';
 import { parseCliArgs, UsageError, type CliCommand } from './parseCliArgs.ts';
+import { formatTrainReport, trainResultJson } from './trainReport.ts';
+import { runTraining, type TrainProgress } from './trainRun.ts';
+import { trainSettings } from './trainSettings.ts';
+import { datasetSource, fileSource } from './trainSource.ts';
 import { USAGE } from './usage.ts';
 
 export interface CliIO {
@@ -16,11 +20,15 @@ export interface CliIO {
   err(text: string): void;
   /** Progress lines go to stderr only when it is a terminal. */
   errIsTTY: boolean;
+  /** Ctrl-C: a training run stops at its next chunk. */
+  signal?: AbortSignal;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_IMPORT_ERROR = 1;
 export const EXIT_USAGE = 2;
+/** The run was interrupted (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Runs the reclens command line; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -36,6 +44,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return EXIT_OK;
   }
+  if (command.kind === 'train') return train(command, io);
   try {
     const result = await analyze(command, io);
     io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));
@@ -45,6 +54,42 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.err(`error: ${message}\nfix: ${fix}\n`);
     return EXIT_IMPORT_ERROR;
   }
+}
+
+async function train(command: Extract<CliCommand, { kind: 'train' }>, io: CliIO): Promise<number> {
+  try {
+    const src = command.dataset !== undefined ? await datasetSource(command.dataset) : await fileSource(command.file!);
+    const settings = trainSettings(src.entry, command.model, command.overrides);
+    const run = await runTraining(src, settings, command.backend, { onProgress: trainProgressPrinter(io), signal: io.signal });
+    if (io.errIsTTY) io.err('\r\x1b[K');
+    if ('interrupted' in run) {
+      io.err(`interrupted at step ${run.step}: no result (a stopped run is not a finished one)\n`);
+      return EXIT_INTERRUPTED;
+    }
+    io.out(command.json ? JSON.stringify(trainResultJson(run)) + '\n' : formatTrainReport(run));
+    return EXIT_OK;
+  } catch (e) {
+    if (io.errIsTTY) io.err('\r\x1b[K');
+    const { message, fix } = describeError(e);
+    io.err(`error: ${message}\nfix: ${fix}\n`);
+    return EXIT_IMPORT_ERROR;
+  }
+}
+
+/** On a terminal, one live line; otherwise a line per validation (logs stay short). */
+function trainProgressPrinter(io: CliIO): (p: TrainProgress) => void {
+  return (p) => {
+    if (p.kind === 'eval') {
+      const line = `step ${p.step} (epoch ${p.epoch}): valid AUC ${p.auc.toFixed(4)}, logloss ${p.logloss.toFixed(4)}`;
+      io.err(io.errIsTTY ? `\r\x1b[K${line}\n` : `${line}\n`);
+    } else if (io.errIsTTY && p.kind === 'step') {
+      io.err(`\r\x1b[Ktraining: step ${p.step}, epoch ${p.epoch + 1} of ${p.epochs} (${p.stepsPerEpoch} steps each)`);
+    } else if (io.errIsTTY && p.kind === 'load') {
+      const { bytesDone, bytesTotal, rows } = p.progress;
+      const pct = bytesTotal > 0 ? ` ${Math.round((100 * bytesDone) / bytesTotal)}%` : '';
+      io.err(`\r\x1b[Kloading:${pct}${rows > 0 ? `, ${rows.toLocaleString('en-US')} rows` : ''}`);
+    }
+  };
 }
 
 async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<AnalysisResult> {
@@ -89,6 +134,7 @@ function formatProgress(p: AnalysisProgress): string {
 
 function describeError(e: unknown): { message: string; fix: string } {
   if (e instanceof ImportError) return { message: e.message, fix: e.fix };
+  if (e instanceof RangeError) return { message: e.message, fix: 'Change the setting it names.' };
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return { message: `no such file: ${(e as NodeJS.ErrnoException).path}`, fix: 'Check the path.' };
   if (code === 'EISDIR') return { message: `${(e as NodeJS.ErrnoException).path} is a directory`, fix: 'Give the path of a file.' };

@@ -1,8 +1,9 @@
 export const USAGE = `Usage:
   reclens analyze FILE [options]
+  reclens train (--dataset ID | FILE) [options]
   reclens --help
 
-Measures the singular spectrum and information abundance (IA) of embedding tables:
+reclens analyze: measures the singular spectrum and information abundance (IA) of embedding tables:
 .npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt), Embedding Projector .tsv,
 .csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
 
@@ -21,5 +22,33 @@ Options:
   --json                  print the result as JSON (the stable schema)
   -h, --help              show this help
 
-Exit codes: 0 done, 1 the file could not be analysed (error and fix on stderr), 2 usage error.
+reclens train: trains a click model with the studio's trainer (tfjs in Node) on a built-in
+dataset (an id of public/datasets/index.json, e.g. synthetic-ctr-tiny) or a FILE the Train tab
+reads (Criteo TSV, Avazu CSV, MovieLens ratings.csv or u.data, .rlctr), split 80/10/10 (seed 1).
+Defaults are the Train tab's for that dataset and model; each option overrides one.
+
+Options:
+  --dataset ID            a built-in CTR dataset (instead of FILE)
+  --model KIND            lr, fm, dnn (default), deepfm, dcnv2, ipnn, xdeepfm, finalmlp
+  --epochs N              at most N passes over the train split (early stopping may end sooner)
+  --lr X                  Adam learning rate
+  --batch N               rows per step
+  --dim N                 embedding width K
+  --sets M                embedding sets: 1 = single, M > 1 = multi-embedding
+  --seed N                seeds the weights and the shuffling (default 1)
+  --patience N            validations without a better valid AUC before stopping (0 = never)
+  --eval-every N          validate every N steps (0 = every epoch)
+  --wd X                  weight decay (coupled L2, as torch Adam)
+  --dropout X             MLP dropout
+  --mlp W1-W2             hidden widths, e.g. 400-400
+  --cross N               DCNv2 cross layers
+  --backend NAME          wasm (default) or cpu
+  --json                  print one JSON object: dataset, model, backend, epochs (completed),
+                          steps, seconds, samples_per_s, stopped ("epochs" | "early-stop"),
+                          valid_auc (best), test_auc and test_logloss (at the best validation),
+                          bayes_auc (synthetic data; else null), fields [{name, information_abundance}]
+  Progress goes to stderr. Ctrl-C stops the run at its next chunk (exit 130, no result).
+
+Exit codes: 0 done, 1 the file could not be read or trained on (error and fix on stderr),
+2 usage error, 130 interrupted.
 `;
