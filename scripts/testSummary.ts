@@ -1,6 +1,6 @@
 /**
  * The closing line of `npm test`: unit and e2e counts from the runners' JSON reports, as one plain
- * "tests: N passed, N failed, N skipped" line that CI (and a reader of a long log) can find.
+ * plain "N passed, N failed, N skipped" line, alone and last, that CI (and a reader of a long log) can find.
  * Exits 1 when a report is missing, counts a failure, or a runner ran nothing.
  */
 import { readFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ const [unitPath = '.tmp/reports/unit.json', e2ePath = '.tmp/reports/e2e.json'] =
 const unit = unitCounts(unitPath);
 const e2e = e2eCounts(e2ePath);
 const all: Counts = { passed: unit.passed + e2e.passed, failed: unit.failed + e2e.failed, skipped: unit.skipped + e2e.skipped };
-console.log(`unit ${unit.passed} passed, e2e ${e2e.passed} passed`);
-console.log(`tests: ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped`);
+console.log(`test counts by runner: vitest (unit) ${unit.passed} ok, playwright (e2e) ${e2e.passed} ok`);
+console.log(`${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped`);
 // A runner that ran nothing is a broken run, not a green one.
 if (all.failed > 0 || unit.passed === 0 || e2e.passed === 0) process.exit(1);
