@@ -1,0 +1,300 @@
+/**
+ * The five phenomena of issue 12, each measured on one seed with the studio's own trainers (the
+ * same calls the Train and Multi-task workers make). Each returns the effect size for that seed,
+ * signed so that the paper's direction is `direction`; effectStats.ts summarises seeds.
+ *
+ *   1. collapse: mean IA/K of the trained table minus at initialisation (paper: negative);
+ *   2. interaction collapse (DCNv2): mean IA of the low-cardinality field's planted partners
+ *      trained with that field minus without it (paper: negative);
+ *   3. multi-embedding at a size: mean IA (all sets side by side) of multi minus single (paper:
+ *      positive), and test AUC of multi minus single (paper: positive where single saturates);
+ *   4. task dominance: the top shared layer's largest mean rAU under Adam (paper: >= 0.7), AdaTask's
+ *      distance from 1/T minus Adam's (paper: negative), the dominated task's AUC gain (positive);
+ *   5. entanglement: share of conflict pairs STEM separates minus the best shared table (positive).
+ */
+import type { FieldResult } from '../src/contracts/tables.ts';
+import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig, type TrainConfig } from '../src/contracts/modelConfig.ts';
+import type { MultiTaskKind, MultiTaskOptimizerKind } from '../src/contracts/multitaskConfig.ts';
+import { scalingRuns, type ScalingPoint } from '../src/analysis/scalingPlan.ts';
+import { runScalingPoint } from '../src/models/scalingExperiment.ts';
+import { createTrainer } from '../src/models/trainer.ts';
+import { measureConflictPairs } from '../src/models/multitask/conflictPairs.ts';
+import { createMultiTaskTrainer, type MultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
+import { DEFAULT_MULTI_TASK_CONFIG } from '../src/models/multitask/types.ts';
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ratio = (f: FieldResult) => f.information_abundance / f.dim;
+
+/** A CTR run as the Train tab configures it (model + training), minus the per-seed parts. */
+export interface CtrSetup {
+  model: Omit<ModelConfig, 'seed'>;
+  train: Omit<TrainConfig, 'seed'>;
+}
+
+export interface CollapseSeed {
+  seed: number;
+  steps: number;
+  testAuc: number;
+  /** Per field (rows >= K only): IA/K at initialisation and after training. */
+  fields: { name: string; rows: number; init: number; trained: number }[];
+  /** Mean trained IA/K minus mean initial IA/K over those fields. */
+  effect: number;
+  /** Fields below IA/K 0.25 after training / at initialisation. */
+  collapsedTrained: number;
+  collapsedInit: number;
+  seconds: number;
+}
+
+/** Trains one CTR run to its end and measures its first table's spectrum at init and at the last step (what the studio's IA lines show). */
+export async function measureCollapse(data: CtrDataset, setup: CtrSetup, seed: number): Promise<CollapseSeed> {
+  const t0 = performance.now();
+  const trainer = createTrainer(data, { ...setup.model, seed }, { ...setup.train, seed });
+  try {
+    const [init] = await trainer.spectrumSnapshot();
+    while (!trainer.state.done) await trainer.runSteps(50);
+    const [trained] = await trainer.spectrumSnapshot();
+    const K = init[0].dim;
+    const fields = init.map((f, i) => ({ name: f.name, rows: f.rows, init: ratio(f), trained: ratio(trained[i]) })).filter((f) => f.rows >= K);
+    if (!Number.isNaN(trainer.state.bestValidAuc)) trainer.restoreBest();
+    const test = await trainer.evaluate('test');
+    return {
+      seed,
+      steps: trainer.state.step,
+      testAuc: test.auc,
+      fields,
+      effect: mean(fields.map((f) => f.trained)) - mean(fields.map((f) => f.init)),
+      collapsedTrained: fields.filter((f) => f.trained < 0.25).length,
+      collapsedInit: fields.filter((f) => f.init < 0.25).length,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** The dataset without one field (its column dropped; labels and planted pairs of the rest kept). */
+export function withoutField(data: CtrDataset, drop: number): CtrDataset {
+  const F = data.fields.length;
+  const split = (s: CtrDataset['train']) => {
+    const indices = new Int32Array(s.rows * (F - 1));
+    for (let r = 0; r < s.rows; r++) {
+      let o = r * (F - 1);
+      for (let f = 0; f < F; f++) if (f !== drop) indices[o++] = s.indices[r * F + f];
+    }
+    return { ...s, indices };
+  };
+  const shift = (f: number) => (f > drop ? f - 1 : f);
+  return {
+    ...data,
+    name: `${data.name} without ${data.fields[drop].name}`,
+    fields: data.fields.filter((_, f) => f !== drop),
+    train: split(data.train),
+    valid: split(data.valid),
+    test: split(data.test),
+    plantedPairs: data.plantedPairs?.filter(([i, j]) => i !== drop && j !== drop).map(([i, j]) => [shift(i), shift(j)] as [number, number]),
+  };
+}
+
+export interface InteractionSeed {
+  seed: number;
+  /** The dropped field: the one with the fewest values. */
+  field: string;
+  partners: string[];
+  /** Mean IA of the partners at the end of the run, with and without the field. */
+  withField: number;
+  withoutField: number;
+  effect: number;
+  /** With the field: mean over partners of their IA as seen by the field (interaction matrix column) and by the other fields. */
+  seenByField: number;
+  seenByOthers: number;
+  seconds: number;
+}
+
+async function finalIa(
+  data: CtrDataset,
+  setup: CtrSetup,
+  seed: number,
+): Promise<{ ia: Map<string, number>; matrix: { fields: string[]; ia: number[][] } | null }> {
+  const trainer = createTrainer(data, { ...setup.model, seed }, { ...setup.train, seed });
+  try {
+    while (!trainer.state.done) await trainer.runSteps(50);
+    const [fields] = await trainer.spectrumSnapshot();
+    const matrix = trainer.model.crossWeights ? await trainer.interactionCollapse(0) : null;
+    return { ia: new Map(fields.map((f) => [f.name, f.information_abundance])), matrix };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** The same DCNv2 run with and without the lowest-cardinality field: do its planted partners lose IA because of it? */
+export async function measureInteraction(data: CtrDataset, setup: CtrSetup, seed: number): Promise<InteractionSeed> {
+  const t0 = performance.now();
+  const low = data.fields.reduce((best, f, i) => (f.cardinality < data.fields[best].cardinality ? i : best), 0);
+  const partnerIdx = (data.plantedPairs ?? []).filter(([i, j]) => i === low || j === low).map(([i, j]) => (i === low ? j : i));
+  if (partnerIdx.length === 0) throw new RangeError(`${data.name}: field ${data.fields[low].name} has no planted partner`);
+  const partners = partnerIdx.map((p) => data.fields[p].name);
+  const a = await finalIa(data, setup, seed);
+  const b = await finalIa(withoutField(data, low), setup, seed);
+  const withField = mean(partners.map((p) => a.ia.get(p)!));
+  const without = mean(partners.map((p) => b.ia.get(p)!));
+  const m = a.matrix!;
+  const seenByField = mean(partnerIdx.map((p) => m.ia[p][low]));
+  const seenByOthers = mean(partnerIdx.map((p) => mean(m.ia[p].filter((_, j) => j !== low && j !== p))));
+  return {
+    seed,
+    field: data.fields[low].name,
+    partners,
+    withField,
+    withoutField: without,
+    effect: withField - without,
+    seenByField,
+    seenByOthers,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export interface ScalingSetup extends CtrSetup {
+  baseDim: number;
+  sizes: number[];
+}
+
+export interface ScalingSeed {
+  seed: number;
+  points: ScalingPoint[];
+  /** Per size > 1: multi minus single in mean IA and in test AUC. */
+  bySize: { size: number; iaLead: number; aucLead: number }[];
+  seconds: number;
+}
+
+/** The scaling queue's runs for one seed (1x once, then single and multi at every other size). */
+export async function measureScaling(data: CtrDataset, setup: ScalingSetup, seed: number): Promise<ScalingSeed> {
+  const t0 = performance.now();
+  const specs = scalingRuns({
+    sizes: setup.sizes,
+    variants: ['single', 'multi'],
+    seeds: [seed],
+    model: { ...DEFAULT_MODEL_CONFIG, ...setup.model, embeddingDim: setup.baseDim, seed },
+    train: { ...setup.train, seed },
+  });
+  const points: ScalingPoint[] = [];
+  for (const spec of specs) points.push(await runScalingPoint(data, spec));
+  const at = (variant: string, size: number) => points.find((p) => p.variant === variant && p.size === size)!;
+  const bySize = setup.sizes
+    .filter((s) => s > 1)
+    .map((size) => ({ size, iaLead: at('multi', size).meanIa - at('single', size).meanIa, aucLead: at('multi', size).testAuc - at('single', size).testAuc }));
+  return { seed, points, bySize, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** A Multi-task run as the Multi-task tab configures it (the worker's defaults for the model's sizes). */
+export interface MtlSetup {
+  kind: MultiTaskKind;
+  lr: number;
+  batchSize: number;
+  steps: number;
+  beta: number;
+  alternative: MultiTaskOptimizerKind;
+}
+
+export interface DominanceSeed {
+  seed: number;
+  layer: string;
+  tasks: string[];
+  /** Top shared layer's mean rAU per task, per optimiser. */
+  adamRau: number[];
+  altRau: number[];
+  /** The task Adam's top layer favours least, and its test AUC under each optimiser. */
+  dominated: string;
+  dominatedAuc: { adam: number; alt: number };
+  aucs: { adam: number[]; alt: number[] };
+  seconds: number;
+}
+
+function trainArms(data: CtrDataset, setup: MtlSetup, seed: number): { adam: MultiTaskTrainer; alt: MultiTaskTrainer } {
+  const config = { ...DEFAULT_MULTI_TASK_CONFIG, kind: setup.kind, seed };
+  const options = { lr: setup.lr, batchSize: setup.batchSize, beta: setup.beta, seed };
+  const adam = createMultiTaskTrainer(data, config, { ...options, optimizer: 'adam' });
+  const alt = createMultiTaskTrainer(data, config, { ...options, optimizer: setup.alternative });
+  // The worker steps both arms alternately; each arm's trajectory depends on its own seed only.
+  for (let i = 0; i < setup.steps; i++) {
+    adam.step();
+    alt.step();
+  }
+  return { adam, alt };
+}
+
+/** Adam and the alternative from the same start on the same batches, as the Multi-task tab trains them. */
+export function measureDominance(data: CtrDataset, setup: MtlSetup, seed: number): DominanceSeed {
+  const t0 = performance.now();
+  const arms = trainArms(data, setup, seed);
+  try {
+    const top = (t: MultiTaskTrainer) => t.dominance().at(-1)!;
+    const adamTop = top(arms.adam);
+    const altTop = top(arms.alt);
+    const low = adamTop.meanRau.reduce((best, v, k) => (v < adamTop.meanRau[best] ? k : best), 0);
+    const adamAuc = arms.adam.evaluate(data.test).map((m) => m.auc);
+    const altAuc = arms.alt.evaluate(data.test).map((m) => m.auc);
+    return {
+      seed,
+      layer: adamTop.layer,
+      tasks: [...data.tasks],
+      adamRau: adamTop.meanRau,
+      altRau: altTop.meanRau,
+      dominated: data.tasks[low],
+      dominatedAuc: { adam: adamAuc[low], alt: altAuc[low] },
+      aucs: { adam: adamAuc, alt: altAuc },
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    arms.adam.dispose();
+    arms.alt.dispose();
+  }
+}
+
+export interface EntanglementSeed {
+  seed: number;
+  pairs: number;
+  conflictPairs: number;
+  /** Share of conflict pairs separated, per model. */
+  separated: Record<string, number>;
+  bestShared: string;
+  effect: number;
+  seconds: number;
+}
+
+/** The conflict measure as the Multi-task tab runs it: five models, `steps` Adam steps each. */
+export function measureEntanglement(data: CtrDataset, setup: { lr: number; batchSize: number; steps: number }, seed: number): EntanglementSeed {
+  const t0 = performance.now();
+  const kinds = ['single', 'shared-bottom', 'mmoe', 'ple', 'stem'] as const;
+  const trained = kinds.map((kind) => {
+    const trainer = createMultiTaskTrainer(
+      data,
+      { ...DEFAULT_MULTI_TASK_CONFIG, kind, seed },
+      { optimizer: 'adam', lr: setup.lr, batchSize: setup.batchSize, seed },
+    );
+    for (let i = 0; i < setup.steps; i++) trainer.step();
+    return { name: kind as string, trainer };
+  });
+  try {
+    const [single, ...models] = trained;
+    const r = measureConflictPairs(
+      data,
+      single.trainer.model,
+      models.map((x) => ({ name: x.name, model: x.trainer.model })),
+    );
+    const separated = Object.fromEntries(r.models.map((m) => [m.name, m.separated]));
+    const shared = r.models.filter((m) => m.tables[0] === 'shared' && m.name !== 'single-task');
+    const best = shared.reduce((a, b) => (b.separated > a.separated ? b : a));
+    return {
+      seed,
+      pairs: r.pairs.users.length,
+      conflictPairs: r.conflictCount,
+      separated,
+      bestShared: best.name,
+      effect: separated.stem - best.separated,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    for (const x of trained) x.trainer.dispose();
+  }
+}
