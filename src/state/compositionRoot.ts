@@ -9,6 +9,7 @@ import { createTrainingClient } from '../workers/trainingClient.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
+import { startScalingPersistence } from './scalingPersistence.ts';
 import { createStudioController, type StudioController } from './studioController.ts';
 import { useStudioStore, type StudioStore } from './studioStore.ts';
 import { createTrainingController, type TrainingController } from './trainingController.ts';
@@ -28,6 +29,8 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
   const persistence = openPersistence();
   // Uploaded tables from earlier sessions come back from IndexedDB (after first paint).
   void persistence.then((handle) => startPersistence(store, handle));
+  // The scaling queue's last points (a lesson reads them) come back too.
+  void persistence.then((handle) => startScalingPersistence(store, handle));
   const analysis = createAnalysisClient();
   return {
     store,

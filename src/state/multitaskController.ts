@@ -6,8 +6,10 @@ import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex } from '../data/ctr/datasetIndex.ts';
 import type { MtlCheckpoint, MtlConflictResult, MtlRunEvent, MtlTrainRequest, MultitaskClient } from '../workers/multitaskProtocol.ts';
 import type { MtlAlternative, MtlArm } from '../contracts/multitaskConfig.ts';
-import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlRun, type MultitaskForm } from './multitaskSlice.ts';
-import type { PersistenceHandle } from './persistence.ts';
+import { conflictFromRecords, toConflictRecord } from './measureRecords.ts';
+import { applyMtlEvent, INITIAL_MTL_CONFLICT, MTL_FILE_DATASET, type MtlConflictState, type MtlRun, type MultitaskForm } from './multitaskSlice.ts';
+import { storageFailureReason, type PersistenceHandle } from './persistence.ts';
+import { warnNotKept } from './persistenceSync.ts';
 import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';
 import { RUN_RECORD_VERSION } from './runRecord.ts';
 import type { RunRecord } from './savedRecords.ts';
@@ -149,7 +151,10 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         if (get().mtlRun?.id === id) get().updateMtlRun(patch);
       },
       apply: applyMtlEvent,
-      toRecord: (run) => toMtlRecord(run, get().mtlConflict.result),
+      toRecord: (run) => {
+        const c = get().mtlConflict;
+        return toMtlRecord(run, c.datasetId === run.form.datasetId ? c.result : null);
+      },
       rewind: (r, step) => ({
         step,
         losses: r.losses.filter((p) => p.step <= step),
@@ -176,6 +181,27 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
   const refreshSaved = async () => {
     const saved = await runs.listSaved();
     get().setMtlSavedRuns(saved.reverse().map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt })));
+  };
+
+  /** The conflict measure stored for a dataset (null: none, or a dropped file, which is not kept). */
+  const storedConflict = async (datasetId: string) => {
+    const handle = await deps.persistence;
+    if (!handle.ok || datasetId === MTL_FILE_DATASET) return null;
+    const { runs: records } = await handle.store.listRuns().catch(() => ({ runs: [] as RunRecord[] }));
+    return conflictFromRecords(records, datasetId);
+  };
+  const done = (result: MtlConflictResult, datasetId: string): MtlConflictState => ({ ...INITIAL_MTL_CONFLICT, phase: 'done', result, datasetId });
+
+  /**
+   * The conflict measure belongs to the dataset, not to a run: it stays while the form's dataset
+   * is the one measured, and another dataset shows its own stored measure, if any.
+   */
+  const showConflictOf = async (datasetId: string) => {
+    const shown = get().mtlConflict;
+    if (shown.phase === 'running' || (shown.phase === 'done' && shown.datasetId === datasetId)) return;
+    const stored = await storedConflict(datasetId);
+    if (get().mtlConflict.phase === 'running') return;
+    get().setMtlConflict(stored ? done(stored, datasetId) : INITIAL_MTL_CONFLICT);
   };
 
   const loadBuiltIn = async (id: string) => {
@@ -205,16 +231,17 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         }
         const id = get().mtlForm.datasetId;
         await Promise.all([loadBuiltIn(get().mtlDatasets.some((d) => d.id === id) ? id : (get().mtlDatasets[0]?.id ?? '')), refreshSaved()]);
-        // After a reload the newest run is back on screen (an interrupted one says so).
+        // After a reload the newest run is back on screen (an interrupted one says so), with the dataset's conflict measure.
         const newest = get().mtlSavedRuns[0];
         if (!get().mtlRun && newest) await controller.openSavedRun(newest.id);
+        await showConflictOf(get().mtlForm.datasetId);
       })();
       return initialised;
     },
     async selectDataset(id) {
       if (id === MTL_FILE_DATASET) return;
       get().setMtlForm({ datasetId: id });
-      await loadBuiltIn(id);
+      await Promise.all([loadBuiltIn(id), showConflictOf(id)]);
     },
     async pickCsv(file) {
       get().setMtlForm({ datasetId: MTL_FILE_DATASET });
@@ -253,7 +280,8 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
         metrics: [],
       };
       get().setMtlRun(run);
-      get().setMtlConflict(INITIAL_MTL_CONFLICT);
+      // A new run keeps the conflict measure of its dataset (a lesson's first step reads it after its last step trains).
+      if (get().mtlConflict.datasetId !== form.datasetId && get().mtlConflict.phase !== 'running') get().setMtlConflict(INITIAL_MTL_CONFLICT);
       await trainThrough(run.id, mtlRequestOf(form));
     },
     async resumeRun() {
@@ -277,13 +305,19 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       const { mtlForm: form, mtlDataset } = get();
       const summary = mtlDataset.summary;
       if (!summary) return;
-      get().setMtlConflict({ phase: 'running', progress: null, error: null });
+      get().setMtlConflict({ phase: 'running', progress: null, error: null, datasetId: form.datasetId });
       const outcome = await client.measureConflicts(
         { steps: form.conflictSteps, batchSize: form.batchSize, lr: form.lr, seed: form.seed, taskA: 0, taskB: 1 },
         (p) => get().setMtlConflict({ progress: p }),
       );
       get().setMtlConflict(outcome.ok ? { phase: 'done', result: outcome.result } : { phase: 'error', error: outcome.error.message });
-      if (outcome.ok) await save();
+      if (!outcome.ok) return;
+      // Stored on its own, so it comes back after a reload whether or not a run is shown.
+      const handle = await deps.persistence;
+      if (handle.ok && form.datasetId !== MTL_FILE_DATASET)
+        await handle.store.putRun(toConflictRecord(form, outcome.result)).catch((e: unknown) => warnNotKept(store, storageFailureReason(e)));
+      // The shown run of the same dataset keeps it in its record too (a workspace file carries it).
+      if (get().mtlRun?.form.datasetId === form.datasetId) await save();
     },
     async openSavedRun(id) {
       const record = await runs.getSaved(id);
@@ -291,7 +325,9 @@ export function createMultitaskController(deps: MultitaskDeps): MultitaskControl
       const { run, conflict } = fromMtlRecord(record);
       get().setMtlRun(run);
       if (get().mtlOverlay?.id === id) get().setMtlOverlay(null);
-      get().setMtlConflict(conflict ? { ...INITIAL_MTL_CONFLICT, phase: 'done', result: conflict } : INITIAL_MTL_CONFLICT);
+      if (get().mtlConflict.phase === 'running') return;
+      if (conflict) get().setMtlConflict(done(conflict, run.form.datasetId));
+      else await showConflictOf(run.form.datasetId);
     },
     async overlaySavedRun(id) {
       const record = id === null ? null : await runs.getSaved(id);

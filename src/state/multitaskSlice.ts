@@ -86,6 +86,8 @@ export interface MtlConflictState {
   progress: MtlConflictProgress | null;
   result: MtlConflictResult | null;
   error: string | null;
+  /** The dataset measured: the result stays on screen (and with later runs) while that dataset is the form's; null or absent: none. */
+  datasetId?: string | null;
 }
 
 export interface MtlSavedRun {
@@ -121,7 +123,7 @@ export interface MultitaskSlice {
 }
 
 export const INITIAL_MTL_DATASET: MtlDatasetState = { phase: 'idle', key: '', summary: null, error: null, file: null, preview: null, labelColumns: [] };
-export const INITIAL_MTL_CONFLICT: MtlConflictState = { phase: 'idle', progress: null, result: null, error: null };
+export const INITIAL_MTL_CONFLICT: MtlConflictState = { phase: 'idle', progress: null, result: null, error: null, datasetId: null };
 
 /** Applies one worker event to a run. */
 export function applyMtlEvent(run: MtlRun, e: MtlEvent): Partial<MtlRun> {

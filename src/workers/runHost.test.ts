@@ -89,6 +89,21 @@ describe('run loop (toy family)', () => {
     expect(await running).toEqual({ ok: true, status: 'stopped', report: null });
   });
 
+  it('checkpoints on its timer while it runs, never pausing, and not past the end', async () => {
+    const { session } = toySession(300, 1);
+    const events: RunLoopEvent<{ step: number }, string>[] = [];
+    await host().run(
+      async () => session,
+      { maxChunk: 8, checkpointEveryMs: 40 },
+      (e) => events.push(e),
+    );
+    const steps = events.flatMap((e) => (e.type === 'checkpoint' ? [e.step] : []));
+    // About 300 ms of steps: several timed checkpoints, each further on than the last, none at the end (the finished run is stored instead).
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(steps.every((s, i) => s > (steps[i - 1] ?? 0) && s < 300)).toBe(true);
+    expect(events.some((e) => e.type === 'status' && e.status === 'paused')).toBe(false);
+  });
+
   it('resumes from a checkpoint before the first step, and a failed start reports the error', async () => {
     const { session } = toySession(10);
     expect(
