@@ -37,6 +37,26 @@ const SYNTHETIC: { id: string; name: string; description: string; config: Synthe
     generated: true,
   },
   {
+    id: 'synthetic-ctr-lesson',
+    name: 'Synthetic CTR (lessons)',
+    description:
+      '60k impressions generated in your browser, 8 fields with 3 to 200 values; the 3-valued field f1 interacts with the three largest fields. Enough rows per value that a small DCNv2 learns it in seconds: lessons 2 and 3 (interaction collapse, multi-embedding) train on it.',
+    config: {
+      seed: 11,
+      rows: 60_000,
+      cardinalities: [3, 5, 10, 20, 40, 80, 120, 200],
+      zipfExponent: 0.8,
+      interactionPairs: [
+        [0, 5],
+        [0, 6],
+        [0, 7],
+        [1, 4],
+        [2, 3],
+      ],
+    },
+    generated: true,
+  },
+  {
     id: 'synthetic-ctr-tiny',
     name: 'Synthetic CTR (tiny)',
     description: '5k impressions, 8 fields with 2 to 1000 values: trains in seconds, for lessons and tests.',

@@ -53,7 +53,11 @@ describe('public/datasets/index.json', () => {
 
   it('describes a generated dataset by its generator config, which reproduces its rows and Bayes AUC', () => {
     const generated = index.datasets.filter((d) => d.format === 'generated');
-    expect(generated.map((d) => d.id)).toEqual(['synthetic-ctr-1m']);
+    expect(generated.map((d) => d.id)).toEqual(['synthetic-ctr-1m', 'synthetic-ctr-lesson']);
+    const lesson = generated[1];
+    const small = generateSyntheticCtr({ ...lesson.generator!, name: lesson.id });
+    expect(small.train.rows + small.valid.rows + small.test.rows).toBe(lesson.rows);
+    expect(auc(small.test.trueProbabilities!, small.test.labels)).toBeCloseTo(lesson.bayesTestAuc!, 4);
     const entry = generated[0];
     expect(entry).toMatchObject({ file: '', bytes: 0, rows: 1_000_000 });
     const ds = generateSyntheticCtr({ ...entry.generator!, name: entry.id });
