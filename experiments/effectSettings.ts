@@ -73,3 +73,12 @@ export const LIVE = {
   dominance: () => mtlSetupOf(DOMINANCE_PRESET),
   entanglement: () => mtlSetupOf(CONFLICT_PRESET),
 };
+
+/** The recorded full-size runs: the scaling queue at 1x, 4x and 10x for 3 epochs; the other effects already show at their live size. */
+export const FULL = {
+  ...LIVE,
+  scaling: (): { dataset: string; setup: ScalingSetup } => {
+    const live = liveScaling();
+    return { dataset: live.dataset, setup: { ...live.setup, train: { ...live.setup.train, epochs: 3 }, sizes: [1, 4, 10] } };
+  },
+};

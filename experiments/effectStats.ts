@@ -6,19 +6,19 @@ export interface EffectSummary {
   mean: number;
   /** Sample standard deviation over seeds (0 with one seed). */
   sd: number;
-  /** Seeds whose effect points the paper's way (sign of `direction`). */
+  /** Seeds whose effect points the paper's way (past `threshold` in the sign of `direction`). */
   agree: number;
   seeds: number;
-  /** At least 4 of 5 seeds (80 %, rounded up) agree and |mean| exceeds the seed spread (sd). */
+  /** At least 4 of 5 seeds (80 %, rounded up) agree and the mean is past the threshold by more than the seed spread (sd). */
   holds: boolean;
 }
 
-export function summarizeEffect(values: readonly number[], direction: 1 | -1): EffectSummary {
+export function summarizeEffect(values: readonly number[], direction: 1 | -1, threshold = 0): EffectSummary {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  const agree = values.filter((v) => v * direction > 0).length;
-  return { values: [...values], mean, sd, agree, seeds: n, holds: agree >= Math.ceil(0.8 * n) && mean * direction > sd };
+  const agree = values.filter((v) => (v - threshold) * direction > 0).length;
+  return { values: [...values], mean, sd, agree, seeds: n, holds: agree >= Math.ceil(0.8 * n) && (mean - threshold) * direction > sd };
 }
 
 /** "+0.031 ± 0.008, 5/5 seeds" */

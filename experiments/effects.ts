@@ -25,6 +25,7 @@ import { DEFAULT_MULTI_TASK_CONFIG } from '../src/models/multitask/types.ts';
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const ratio = (f: FieldResult) => f.information_abundance / f.dim;
+const change = (f: { init: number; trained: number }) => f.trained - f.init;
 
 /** A CTR run as the Train tab configures it (model + training), minus the per-seed parts. */
 export interface CtrSetup {
@@ -43,6 +44,8 @@ export interface CollapseSeed {
   /** Fields below IA/K 0.25 after training / at initialisation. */
   collapsedTrained: number;
   collapsedInit: number;
+  /** Change of IA/K (trained minus init) of the field with the most rows minus that of the field with the fewest (rows >= K): negative when the large field collapses more. */
+  largeVsSmall: number;
   seconds: number;
 }
 
@@ -66,6 +69,7 @@ export async function measureCollapse(data: CtrDataset, setup: CtrSetup, seed: n
       effect: mean(fields.map((f) => f.trained)) - mean(fields.map((f) => f.init)),
       collapsedTrained: fields.filter((f) => f.trained < 0.25).length,
       collapsedInit: fields.filter((f) => f.init < 0.25).length,
+      largeVsSmall: change(fields.reduce((a, b) => (b.rows > a.rows ? b : a))) - change(fields.reduce((a, b) => (b.rows < a.rows ? b : a))),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {
@@ -198,11 +202,12 @@ export interface MtlSetup {
 
 export interface DominanceSeed {
   seed: number;
-  layer: string;
   tasks: string[];
-  /** Top shared layer's mean rAU per task, per optimiser. */
-  adamRau: number[];
-  altRau: number[];
+  /** Every shared layer, bottom to top: mean rAU per task, per optimiser. */
+  layers: { layer: string; adam: number[]; alt: number[] }[];
+  /** The shared layer where Adam's largest mean rAU is largest (what lesson 4 reads), and the top shared layer. */
+  worst: { layer: string; adam: number; alt: number };
+  top: { layer: string; adam: number; alt: number };
   /** The task Adam's top layer favours least, and its test AUC under each optimiser. */
   dominated: string;
   dominatedAuc: { adam: number; alt: number };
@@ -228,18 +233,20 @@ export function measureDominance(data: CtrDataset, setup: MtlSetup, seed: number
   const t0 = performance.now();
   const arms = trainArms(data, setup, seed);
   try {
-    const top = (t: MultiTaskTrainer) => t.dominance().at(-1)!;
-    const adamTop = top(arms.adam);
-    const altTop = top(arms.alt);
-    const low = adamTop.meanRau.reduce((best, v, k) => (v < adamTop.meanRau[best] ? k : best), 0);
+    const altLayers = arms.alt.dominance();
+    const layers = arms.adam.dominance().map((l, i) => ({ layer: l.layer, adam: l.meanRau, alt: altLayers[i].meanRau }));
+    const largest = (l: (typeof layers)[number]) => ({ layer: l.layer, adam: Math.max(...l.adam), alt: Math.max(...l.alt) });
+    const worstLayer = layers.reduce((a, b) => (Math.max(...b.adam) > Math.max(...a.adam) ? b : a));
+    // The dominated task: the one Adam gives the smaller share of its most lopsided layer.
+    const low = worstLayer.adam.reduce((best, v, k) => (v < worstLayer.adam[best] ? k : best), 0);
     const adamAuc = arms.adam.evaluate(data.test).map((m) => m.auc);
     const altAuc = arms.alt.evaluate(data.test).map((m) => m.auc);
     return {
       seed,
-      layer: adamTop.layer,
       tasks: [...data.tasks],
-      adamRau: adamTop.meanRau,
-      altRau: altTop.meanRau,
+      layers,
+      worst: largest(worstLayer),
+      top: largest(layers[layers.length - 1]),
       dominated: data.tasks[low],
       dominatedAuc: { adam: adamAuc[low], alt: altAuc[low] },
       aucs: { adam: adamAuc, alt: altAuc },
@@ -259,8 +266,13 @@ export interface EntanglementSeed {
   separated: Record<string, number>;
   bestShared: string;
   effect: number;
+  /** STEM minus the share two unrelated task tables would separate by chance (40 % x 40 % = 0.16). */
+  aboveChance: number;
   seconds: number;
 }
+
+/** Far for A (above A's 60th percentile) and near for B (at or below B's 40th) by chance, if the two distances were independent. */
+export const CHANCE_SEPARATED = 0.4 * 0.4;
 
 /** The conflict measure as the Multi-task tab runs it: five models, `steps` Adam steps each. */
 export function measureEntanglement(data: CtrDataset, setup: { lr: number; batchSize: number; steps: number }, seed: number): EntanglementSeed {
@@ -292,6 +304,7 @@ export function measureEntanglement(data: CtrDataset, setup: { lr: number; batch
       separated,
       bestShared: best.name,
       effect: separated.stem - best.separated,
+      aboveChance: separated.stem - CHANCE_SEPARATED,
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

@@ -93,6 +93,6 @@ describe('interaction facts', () => {
     expect(interactionRun([{ ...r, form: { ...r.form, kind: 'dnn' } }], null)).toBeNull();
     const steps = lesson2.steps([], { ...createStudioStore().getState(), trainingRuns: [{ ...r, status: 'running' }] });
     expect(Array.isArray(steps) && steps[2].text).toContain('Nothing has been trained yet');
-    expect(Array.isArray(steps) && steps[0].preset).toMatchObject({ view: 'train', tmodel: 'dcnv2', tds: 'synthetic-ctr-tiny' });
+    expect(Array.isArray(steps) && steps[0].preset).toMatchObject({ view: 'train', tmodel: 'dcnv2', tds: 'synthetic-ctr-lesson' });
   });
 });
