@@ -6,7 +6,7 @@ import type { ImportErrorCode } from '../contracts/errors.ts';
 import { MTL_ARMS } from '../contracts/multitaskConfig.ts';
 import type { FormSchema } from './formSchema.ts';
 import { MULTITASK_SETTINGS } from './multitaskSettings.ts';
-import { TRAINING_SETTINGS } from './trainingSettings.ts';
+import { LEGACY_TRAINING_DROPOUT, TRAINING_SETTINGS } from './trainingSettings.ts';
 
 /**
  * What is kept of an analysed table: the result and its provenance, never the file's bytes.
@@ -319,7 +319,8 @@ const numberOrNull = (o: Obj, key: string, c: Check) => (own(o, key) === null ||
 
 /** The config of a Train-view run (toRunRecord in trainingController.ts). */
 function checkTrainingConfig(config: Obj, c: Check): void {
-  checkForm(c.object(config, 'form'), TRAINING_SETTINGS, c.at('form'));
+  // Records from before the form had a dropout setting trained with the model's 0.2 (fromRunRecord fills it in).
+  checkForm({ dropout: LEGACY_TRAINING_DROPOUT, ...c.object(config, 'form') }, TRAINING_SETTINGS, c.at('form'));
   c.text(config, 'datasetName');
   c.whole(config, 'parameters', 0);
   c.oneOf(config, 'status', RUN_STATUSES);

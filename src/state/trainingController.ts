@@ -5,6 +5,8 @@
  */
 import { modelName } from '../contracts/modelNames.ts';
 import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
+import { PUBLISHED_TRAIN_DEFAULTS, trainDefaultsFor } from '../data/ctr/trainDefaults.ts';
+import type { ModelKind } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import type { BackendName } from '../contracts/backend.ts';
@@ -16,15 +18,24 @@ import { createScalingExperiment, type ScalingExperiment } from './scalingExperi
 import { createTrainedTables, type TrainedTables } from './trainedTables.ts';
 import type { RunRecord } from './savedRecords.ts';
 import type { StudioStore } from './studioStore.ts';
-import { modelConfigOf, trainConfigOf, type TrainingForm, type TrainingRun } from './trainingSlice.ts';
+import { formOfTrainDefaults, modelConfigOf, trainConfigOf, type TrainingForm, type TrainingRun } from './trainingSlice.ts';
+import { LEGACY_TRAINING_DROPOUT } from './trainingSettings.ts';
 
 export const RUN_KIND = 'ctr-training';
+/** 'dataset': the defaults the sweep chose for this dataset and model; 'published': Adam 1e-3, weight decay 1e-6, batch 2048, MLP 400-400. */
+export type TrainPreset = 'dataset' | 'published';
 export const FILE_DATASET = 'file';
 
 export interface TrainingController extends ScalingExperiment, TrainedTables {
   /** Reads the dataset index, the training worker's backends and the saved runs. */
   init(): Promise<void>;
   pickDatasetFile(file: File): void;
+  /** Picks a built-in dataset (or FILE_DATASET) and puts its training defaults for the form's model in the form. */
+  chooseDataset(id: string): void;
+  /** Picks a model and puts the dataset's training defaults for it in the form. */
+  chooseModel(kind: ModelKind): void;
+  /** Puts a preset's training settings in the form: the dataset's defaults, or the published setup. */
+  applyTrainPreset(preset: TrainPreset): void;
   switchBackend(name: BackendName): Promise<void>;
   train(): Promise<void>;
   /** Stops loading or generating the dataset; the one loaded before stays. */
@@ -95,7 +106,8 @@ function validInteraction(m: unknown): m is NonNullable<TrainingRun['interaction
 /** A stored run; one that was still going when it was stored (the page was reloaded or closed) comes back 'interrupted'. */
 export function fromRunRecord(r: RunRecord): TrainingRun {
   const c = r.config as {
-    form: TrainingForm;
+    /** Records from before the dropout setting have none: they trained with LEGACY_TRAINING_DROPOUT. */
+    form: Omit<TrainingForm, 'dropout'> & { dropout?: number };
     datasetName: string;
     parameters: number;
     backend: TrainingRun['backend'];
@@ -112,7 +124,7 @@ export function fromRunRecord(r: RunRecord): TrainingRun {
   return {
     id: r.id,
     label: r.label,
-    form: c.form,
+    form: { ...c.form, dropout: c.form.dropout ?? LEGACY_TRAINING_DROPOUT },
     datasetName: c.datasetName,
     createdAt: r.createdAt,
     ...restored,
@@ -288,6 +300,19 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     pickDatasetFile(file) {
       state().setDatasetFile(file);
       state().setTrainingForm({ datasetId: FILE_DATASET });
+    },
+
+    chooseDataset(id) {
+      state().setTrainingForm({ datasetId: id, ...formOfTrainDefaults(trainDefaultsFor(entryOf(id), state().trainingForm.kind)) });
+    },
+
+    chooseModel(kind) {
+      state().setTrainingForm({ kind, ...formOfTrainDefaults(trainDefaultsFor(entryOf(state().trainingForm.datasetId), kind)) });
+    },
+
+    applyTrainPreset(preset) {
+      const form = state().trainingForm;
+      state().setTrainingForm(formOfTrainDefaults(preset === 'published' ? PUBLISHED_TRAIN_DEFAULTS : trainDefaultsFor(entryOf(form.datasetId), form.kind)));
     },
 
     async switchBackend(name) {

@@ -1,6 +1,7 @@
 /** The Train view's share of the studio store: the form, live and saved runs, the scaling queue. */
 import type { FieldResult } from '../contracts/tables.ts';
 import type { DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
+import type { TrainDefaults } from '../data/ctr/trainDefaults.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ScalingPoint, ScalingVariant } from '../analysis/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind, type TrainConfig } from '../contracts/modelConfig.ts';
@@ -22,8 +23,11 @@ export interface TrainingForm {
   mlp: string;
   lr: number;
   weightDecay: number;
+  /** Dropout of the MLP's hidden layers. */
+  dropout: number;
   batchSize: number;
   epochs: number;
+  /** Validations without a better valid AUC before the run stops early; 0 = never. */
   patience: number;
   /** Validate every this many steps; 0 = each epoch. */
   evalEvery: number;
@@ -32,6 +36,27 @@ export interface TrainingForm {
   spectrumEvery: number;
 }
 
+/** The form's share of a dataset's training defaults (data/ctr/trainDefaults.ts). */
+export type TrainDefaultsForm = Pick<TrainingForm, 'lr' | 'weightDecay' | 'dropout' | 'batchSize' | 'epochs' | 'patience' | 'evalEvery' | 'mlp' | 'dim'>;
+
+export function formOfTrainDefaults(d: TrainDefaults): TrainDefaultsForm {
+  return {
+    lr: d.lr,
+    weightDecay: d.weightDecay,
+    dropout: d.dropout,
+    batchSize: d.batchSize,
+    epochs: d.epochs,
+    patience: d.patience,
+    evalEvery: d.evalEvery,
+    mlp: d.mlp.join('-'),
+    dim: d.dim,
+  };
+}
+
+/**
+ * The form on first load: the default dataset (synthetic-ctr-tiny) and model (DNN) with the
+ * training defaults index.json states for them (trainingSlice.test.ts checks they agree).
+ */
 export const DEFAULT_TRAINING_FORM: TrainingForm = {
   datasetId: 'synthetic-ctr-tiny',
   kind: 'dnn',
@@ -39,14 +64,15 @@ export const DEFAULT_TRAINING_FORM: TrainingForm = {
   dim: DEFAULT_MODEL_CONFIG.embeddingDim,
   sizeMultiplier: 1,
   mlp: '64-32',
-  lr: 1e-3,
+  lr: 5e-3,
   weightDecay: 1e-6,
-  batchSize: 256,
-  epochs: 5,
+  dropout: 0,
+  batchSize: 512,
+  epochs: 20,
   patience: 2,
-  evalEvery: 5,
+  evalEvery: 0,
   seed: 1,
-  spectrumEvery: 5,
+  spectrumEvery: 25,
 };
 
 /** The form's MLP field as layer widths ('400-400'); RangeError when it is not. */
@@ -60,7 +86,15 @@ export function parseMlp(text: string): number[] {
 }
 
 export function modelConfigOf(f: TrainingForm): ModelConfig {
-  return { ...DEFAULT_MODEL_CONFIG, kind: f.kind, embeddingDim: f.dim * f.sizeMultiplier, embeddingSets: f.sets, mlp: parseMlp(f.mlp), seed: f.seed };
+  return {
+    ...DEFAULT_MODEL_CONFIG,
+    kind: f.kind,
+    embeddingDim: f.dim * f.sizeMultiplier,
+    embeddingSets: f.sets,
+    mlp: parseMlp(f.mlp),
+    dropout: f.dropout,
+    seed: f.seed,
+  };
 }
 
 export function trainConfigOf(f: TrainingForm): TrainConfig {

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
+import { encodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../contracts/modelConfig.ts';
 import type { ModelConfig } from '../contracts/modelConfig.ts';
 import { createTrainingService } from './trainingService.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
-const tinyBytes = () => new Uint8Array(readFileSync(new URL('../../public/datasets/synthetic-ctr-tiny.rlctr', import.meta.url)));
+/** 5k rows, 8 fields: small enough that a few epochs on tfjs cpu take seconds (the shipped tiny dataset has 50k). */
+const tinyBytes = () => encodeCtrDataset(generateSyntheticCtr({ seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000, name: 'tiny' }));
 const model = (kind: ModelConfig['kind']): ModelConfig => ({
   kind,
   embeddingDim: 4,

@@ -3,6 +3,7 @@ import { renderScalingChart, scalingSeries } from '../../charts/scalingChart.ts'
 import { seriesTable } from '../../export/chartTables.ts';
 import { SCALING_SIZES, summarizeScaling, type ScalingVariant } from '../../analysis/scalingPlan.ts';
 import { MODEL_KINDS, type ModelKind } from '../../contracts/modelConfig.ts';
+import { readScaling } from '../../state/runReading.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
 import { ChartFigure } from '../ChartFigure.tsx';
 import { DataExport } from '../DataExport.tsx';
@@ -18,6 +19,7 @@ export function ScalingPanel() {
   const { settings } = scaling;
   const running = scaling.phase === 'running';
   const rows = useMemo(() => summarizeScaling(scaling.points), [scaling.points]);
+  const readings = useMemo(() => readScaling(scaling.points, bayes), [scaling.points, bayes]);
   const setSettings = (patch: Partial<typeof settings>) => setScaling({ settings: { ...settings, ...patch } });
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -162,6 +164,13 @@ export function ScalingPanel() {
             }
             json={() => ({ summary: rows, points: scaling.points })}
           />
+          {!running && readings.length > 0 && (
+            <ul className="hint scaling-readings" data-testid="scaling-readings">
+              {readings.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
         </>
       )}
     </section>

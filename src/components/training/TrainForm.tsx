@@ -45,7 +45,7 @@ export function TrainForm() {
       <h2 id="train-form-heading">Train a CTR model</h2>
       <label className="field">
         <span>{TRAINING_SETTINGS.datasetId.label}</span>
-        <select data-testid="dataset-select" value={form.datasetId} disabled={locked} onChange={(e) => set({ datasetId: e.target.value })}>
+        <select data-testid="dataset-select" value={form.datasetId} disabled={locked} onChange={(e) => c.chooseDataset(e.target.value)}>
           {index.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name}
@@ -94,7 +94,7 @@ export function TrainForm() {
 
       <label className="field">
         <span>{TRAINING_SETTINGS.kind.label}</span>
-        <select data-testid="model-select" value={form.kind} disabled={locked} onChange={(e) => set({ kind: e.target.value as Form['kind'] })}>
+        <select data-testid="model-select" value={form.kind} disabled={locked} onChange={(e) => c.chooseModel(e.target.value as Form['kind'])}>
           {MODEL_KINDS.map((k) => (
             <option key={k} value={k}>
               {modelName(k)}
@@ -116,6 +116,21 @@ export function TrainForm() {
       </fieldset>
       <fieldset className="form-group">
         <legend>Training</legend>
+        <div className="train-buttons preset-buttons" role="group" aria-label="Training presets">
+          <button type="button" className="small" data-testid="preset-dataset" disabled={locked} onClick={() => c.applyTrainPreset('dataset')}>
+            {entry?.trainDefaults ? "This dataset's defaults" : 'Studio defaults'}
+          </button>
+          <button
+            type="button"
+            className="small"
+            data-testid="preset-published"
+            disabled={locked}
+            title="The published Multi-Embedding setup: Adam 1e-3, weight decay 1e-6, batch 2048, MLP 400-400, dropout 0.2, 10 epochs"
+            onClick={() => c.applyTrainPreset('published')}
+          >
+            Published setup
+          </button>
+        </div>
         <label className="field compact">
           <span>{TRAINING_SETTINGS.mlp.label}</span>
           <input
@@ -129,11 +144,12 @@ export function TrainForm() {
         <Row>
           <NumberInput setting="lr" disabled={locked} />
           <NumberInput setting="weightDecay" disabled={locked} />
+          <NumberInput setting="dropout" testId="dropout-input" disabled={locked} />
         </Row>
         <Row>
           <NumberInput setting="batchSize" disabled={locked} />
           <NumberInput setting="epochs" disabled={locked} />
-          <NumberInput setting="patience" disabled={locked} />
+          <NumberInput setting="patience" testId="patience-input" disabled={locked} />
         </Row>
         <Row>
           <NumberInput setting="seed" disabled={locked} />

@@ -1,3 +1,4 @@
+import { readRun } from '../../state/runReading.ts';
 import type { TrainingRun } from '../../state/trainingSlice.ts';
 import { formatCount } from './formatCount.ts';
 
@@ -15,6 +16,7 @@ const fmt = (v: number | undefined, digits: number) => (v === undefined || !Numb
 export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; onResume?: (id: string) => void }) {
   const loss = run?.losses[run.losses.length - 1]?.loss;
   const evalPoint = run?.evals[run.evals.length - 1];
+  const reading = run ? readRun(run) : null;
   return (
     <div
       className="train-status"
@@ -59,6 +61,21 @@ export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; o
         </span>
       )}
       {run?.message && <span className={run.status === 'interrupted' ? 'muted' : 'error-text'}>{run.message}</span>}
+      {reading?.stop && (
+        <p className="run-verdict muted" data-testid="run-stop-reason">
+          {reading.stop}
+        </p>
+      )}
+      {reading?.result && (
+        <p
+          className={`run-verdict verdict-${reading.result.level}`}
+          data-testid="run-verdict"
+          data-level={reading.result.level}
+          data-gap={reading.result.gap ?? ''}
+        >
+          {reading.result.text}
+        </p>
+      )}
       {run?.status === 'interrupted' && run.savedStep !== undefined && onResume && (
         <button type="button" className="primary small" data-testid="resume-run" onClick={() => onResume(run.id)}>
           Resume from step {run.savedStep}

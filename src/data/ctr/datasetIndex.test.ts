@@ -46,7 +46,7 @@ describe('public/datasets/index.json', () => {
     }
     const tiny = index.datasets.find((d) => d.id === 'synthetic-ctr-tiny')!;
     const regenerated = encodeCtrDataset(
-      generateSyntheticCtr({ seed: 7, rows: 5_000, fields: 8, minCardinality: 2, maxCardinality: 1_000, name: 'synthetic-ctr-tiny' }),
+      generateSyntheticCtr({ seed: 7, rows: 50_000, fields: 8, minCardinality: 2, maxCardinality: 20, name: 'synthetic-ctr-tiny' }),
     );
     expect(Buffer.from(regenerated).equals(readFileSync(new URL(tiny.file, dir)))).toBe(true);
   });
