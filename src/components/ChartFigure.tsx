@@ -20,9 +20,11 @@ interface Props {
 
 /**
  * Presenter big text: a chart draws at its width divided by this and is stretched back to its
- * column (app.css), so its labels grow with the page's text instead of staying at 11 px.
+ * column (app.css), so its labels grow with the page's text instead of staying at 11 px. A
+ * column narrower than BIG_TEXT_MIN_WIDTH (a phone) keeps its width: its marks need the room.
  */
 export const BIG_TEXT_SCALE = 1.3;
+const BIG_TEXT_MIN_WIDTH = 640;
 
 /** A chart: mounts the svg its renderer returns, sized to its container, with SVG / PNG download buttons. */
 export function ChartFigure({ testId, filename, render, deferred = false, caption, className }: Props) {
@@ -30,7 +32,7 @@ export function ChartFigure({ testId, filename, render, deferred = false, captio
   const queueKey = useRef({});
   const boxWidth = useElementWidth(boxRef);
   const bigText = useStudioStore((s) => s.ui.bigText);
-  const width = bigText ? Math.round(boxWidth / BIG_TEXT_SCALE) : boxWidth;
+  const width = bigText && boxWidth >= BIG_TEXT_MIN_WIDTH ? Math.round(boxWidth / BIG_TEXT_SCALE) : boxWidth;
 
   useEffect(() => {
     if (width <= 0) return;
