@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/ctr/prng.ts';
+import { trainDefaultsFor } from '../data/ctr/trainDefaults.ts';
 import { EXIT_INTERRUPTED, runCli } from './runCli.ts';
+import { readDatasetIndex } from './trainSource.ts';
 
 /**
  * 3000 Criteo rows whose click probability is sigmoid of a per-value weight of I1 and of C1
@@ -90,14 +92,20 @@ describe('reclens train', () => {
     expect(proc.stderr).toMatch(/^step \d+ \(epoch \d+\): valid AUC 0\.\d{4}, logloss \d\.\d{4}$/m);
   }, 120_000);
 
-  it('--dataset ID: the built-in dataset, its Bayes AUC, the human report', async () => {
-    const { code, out } = await run(['train', '--dataset', 'synthetic-ctr-tiny', '--epochs', '1', '--eval-every', '0', '--seed', '2']);
+  it('--dataset ID: the built-in dataset, its defaults and Bayes AUC, the human report', async () => {
+    const entry = (await readDatasetIndex()).find((d) => d.id === 'synthetic-ctr-tiny')!;
+    const { code, out } = await run(['train', '--dataset', entry.id, '--epochs', '1', '--seed', '2']);
     expect(code).toBe(0);
     expect(out).toMatch(/^reclens train: dnn on synthetic-ctr-tiny \(tfjs wasm\)$/m);
-    expect(out).toMatch(/^data: 4,000 train \/ 500 valid \/ 500 test rows, 8 fields$/m);
+    const [train, valid] = [Math.round(0.8 * entry.rows), Math.round(0.1 * entry.rows)];
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(out).toContain(`data: ${n(train)} train / ${n(valid)} valid / ${n(entry.rows - train - valid)} test rows, ${entry.fields} fields`);
+    // The dataset's own defaults, but for the epochs given.
+    const d = trainDefaultsFor(entry, 'dnn');
+    expect(out).toContain(`training: lr ${d.lr}, batch ${d.batchSize}, weight decay ${d.weightDecay}, up to 1 epochs`);
     expect(out).toMatch(/^stopped: ran all 1 epochs: \d+ steps/m);
-    expect(out).toMatch(/test AUC 0\.\d{4} {3}test logloss \d\.\d{4} {3}Bayes AUC 0\.7634$/m);
-    expect(out.match(/^f\d\s+[\d,]+\s+\d\.\d{3}\s+\d\.\d{3}$/gm)).toHaveLength(8);
+    expect(out).toContain(`Bayes AUC ${entry.bayesTestAuc!.toFixed(4)}`);
+    expect(out.match(/^f\d\s+[\d,]+\s+\d\.\d{3}\s+\d\.\d{3}$/gm)).toHaveLength(entry.fields);
   }, 60_000);
 
   it('bad datasets and files exit 1 with error: and fix:', async () => {
