@@ -2,10 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 
 const SHOTS = 'test-results/screenshots';
 
-/** Tiny, fast settings: 8 fields, dim 4, one small hidden layer, validation and a spectrum every 2 steps. */
+/** Tiny, fast settings: 8 fields, dim 4, one small hidden layer, 2 epochs of 39 steps, validation and a spectrum every 2 steps. */
 async function openTrainView(page: Page, kind: string) {
   await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto(`/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=${kind}&tdim=4&tmlp=16&tbs=128&tep=3&tpat=0&teval=2&tsnap=2&tlr=0.01`);
+  await page.goto(`/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=${kind}&tdim=4&tmlp=16&tbs=1024&tep=2&tpat=0&teval=2&tsnap=2&tlr=0.01`);
   await expect(page.getByTestId('dataset-select').locator('option[value="synthetic-ctr-tiny"]')).toHaveCount(1);
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
 }
@@ -78,6 +78,31 @@ test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live s
   expect((await download).suggestedFilename()).toMatch(/\.npy$/);
   await page.getByTestId('open-in-collapse').click();
   await expect(page.locator('[data-testid="table-card"][data-source$=".safetensors"]')).toBeVisible({ timeout: 30_000 });
+});
+
+test('the default settings learn: the run says why it stopped and that it is near the Bayes AUC', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.goto('/#v=1&view=train');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('synthetic-ctr-tiny');
+  await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
+  await useBackend(page, 'wasm');
+  // Patience says its unit; the published setup is one click away and the dataset's defaults come back.
+  await expect(page.locator('.train-form')).toContainText('Patience (evaluations)');
+  await page.getByTestId('preset-published').click();
+  await expect(page.locator('.train-form label', { hasText: 'Batch' }).locator('input')).toHaveValue('2048');
+  await page.getByTestId('preset-dataset').click();
+  await expect(page.locator('.train-form label', { hasText: 'Batch' }).locator('input')).toHaveValue('512');
+  const started = Date.now();
+  await page.getByTestId('train-button').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  const seconds = (Date.now() - started) / 1000;
+  await expect(page.getByTestId('run-stop-reason')).toHaveText(/^(stopped early at step \d+: valid AUC did not improve for 2 evaluations|ran all 20 epochs)/);
+  const verdict = page.getByTestId('run-verdict');
+  await expect(verdict).toHaveAttribute('data-level', 'near-bayes');
+  expect(Number(await verdict.getAttribute('data-gap'))).toBeLessThanOrEqual(0.02);
+  console.log(`default DNN on synthetic-ctr-tiny: gap ${await verdict.getAttribute('data-gap')} in ${seconds.toFixed(0)} s`);
+  await page.getByTestId('train-status').screenshot({ path: `${SHOTS}/train-default-verdict.png` });
 });
 
 test('DCNv2 shows the interaction-collapse matrix', async ({ page }) => {

@@ -3,32 +3,10 @@
  * with a set of training defaults, to its last epoch or early stop, test metrics at the best
  * validation, the time it took and why it stopped. Not product code.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { auc } from '../src/data/ctr/auc.ts';
 import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
-import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
-import { parseDatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
-import { generateSyntheticCtr } from '../src/data/ctr/syntheticCtr.ts';
 import type { TrainDefaults } from '../src/data/ctr/trainDefaults.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelKind } from '../src/contracts/modelConfig.ts';
 import { createTrainer } from '../src/models/trainer.ts';
-
-export const DATASET_DIR = fileURLToPath(new URL('../public/datasets/', import.meta.url));
-
-export function readDatasetIndex(): DatasetIndexEntry[] {
-  return parseDatasetIndex(JSON.parse(readFileSync(`${DATASET_DIR}index.json`, 'utf8'))).datasets;
-}
-
-/** A built-in CTR dataset's rows (decoded, or generated from its config) and its Bayes test AUC. */
-export function loadBuiltIn(entry: DatasetIndexEntry): { data: CtrDataset; bayes: number | null } {
-  const data =
-    entry.format === 'generated'
-      ? generateSyntheticCtr({ ...entry.generator!, name: entry.id })
-      : decodeCtrDataset(new Uint8Array(readFileSync(DATASET_DIR + entry.file)));
-  const bayes = data.test.trueProbabilities ? auc(data.test.trueProbabilities, data.test.labels) : null;
-  return { data, bayes };
-}
 
 export interface CtrRunResult {
   testAuc: number;

@@ -198,7 +198,7 @@ export interface TrainingSlice {
 }
 
 export const DEFAULT_SCALING: ScalingQueue = {
-  settings: { kind: 'dnn', baseDim: 4, sizes: [1, 2, 3, 4, 10], variants: ['single', 'multi'], epochs: 3, seeds: 1 },
+  settings: { kind: 'dnn', baseDim: 4, sizes: [1, 2, 3, 4, 10], variants: ['single', 'multi'], epochs: 10, seeds: 1 },
   phase: 'idle',
   index: 0,
   total: 0,

@@ -32,10 +32,10 @@ export interface DatasetTrainDefaults extends Partial<TrainDefaults> {
 
 /** The studio's defaults for a dataset that states none (a dropped file, a sample): small and quick. */
 export const GENERAL_TRAIN_DEFAULTS: TrainDefaults = {
-  lr: 1e-3,
+  lr: 3e-3,
   batchSize: 256,
-  epochs: 5,
-  evalEvery: 5,
+  epochs: 10,
+  evalEvery: 0,
   patience: 2,
   weightDecay: 1e-6,
   dropout: 0,
