@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSource } from './chartSource.ts';
+import { chartSource, offScreenNote } from './chartSource.ts';
 import type { LessonStep } from './lessonTypes.ts';
 
 const step = (title: string, action?: LessonStep['action']): LessonStep => ({
@@ -24,5 +24,11 @@ describe('chartSource', () => {
   });
   it('is null when no step runs anything (the chart needs loaded tables)', () => {
     expect(chartSource([step('a'), step('b')], 1)).toBeNull();
+  });
+  it('says which button brings the chart, or that tables are needed', () => {
+    const steps = [step('a', train), step('b')];
+    expect(offScreenNote(chartSource(steps, 0), 1)).toBe('not on screen yet: press ▶ below');
+    expect(offScreenNote(chartSource(steps, 1), 2)).toBe("not on screen yet: run step 1's ▶ below");
+    expect(offScreenNote(null, 2)).toBe('not on screen: load the tables it needs');
   });
 });

@@ -12,3 +12,9 @@ export function chartSource(steps: readonly LessonStep[], index: number): { step
   }
   return null;
 }
+
+/** What the step says while its chart is not on screen, given its source (chartSource) and its 1-based number. */
+export function offScreenNote(source: ReturnType<typeof chartSource>, step: number): string {
+  if (!source) return 'not on screen: load the tables it needs';
+  return source.step === step ? 'not on screen yet: press ▶ below' : `not on screen yet: run step ${source.step}'s ▶ below`;
+}

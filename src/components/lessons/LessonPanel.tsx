@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { chartSource } from '../../lessons/chartSource.ts';
+import { chartSource, offScreenNote } from '../../lessons/chartSource.ts';
 import { LESSON_ACTIONS, type LessonActionContext } from '../../lessons/lessonActions.ts';
 import { findLesson, LESSONS } from '../../lessons/lessonCatalog.ts';
 import { actionForKey, CLOSE, NEXT, PREVIOUS, type PresenterAction, type PresenterContext } from '../../lessons/presenterActions.ts';
@@ -173,11 +173,7 @@ export function LessonPanel() {
             <div className="lesson-look">
               <p>
                 <strong>Look for</strong> in {step.chart.name}
-                {onScreen
-                  ? ''
-                  : source
-                    ? ' (not on screen yet: it appears once the run below has finished)'
-                    : ' (not on screen: load the tables it needs)'}: {step.lookFor}
+                {onScreen ? '' : ` (${offScreenNote(source, index + 1)})`}: {step.lookFor}
               </p>
               {source && source.step !== index + 1 && (
                 <button type="button" className="secondary small" data-testid="lesson-source-action" onClick={() => run(source.action.id)}>
