@@ -45,6 +45,8 @@ describe('presenter actions', () => {
     expect(actionForKey(key('ArrowRight', { altKey: true }), ctx, null)).toBeNull();
     expect(actionForKey(key('ArrowRight'), context(4).ctx, null)).toBeNull();
     expect(actionForKey(key('c'), ctx, null)).toBeNull();
+    const inDialog = { tagName: 'BUTTON', closest: (sel: string) => (sel.includes('dialog') ? {} : null) };
+    expect(actionForKey(key('Escape'), ctx, inDialog)).toBeNull();
   });
 
   it('close leaves presenter mode; copy link copies the address of the step', async () => {

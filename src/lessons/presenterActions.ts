@@ -83,8 +83,17 @@ export const PRESENTER_ACTIONS: readonly PresenterAction[] = [NEXT, PREVIOUS, CL
 /** Where typing means text (or a choice), not a command. */
 const EDITABLE = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
-/** The action a key press runs, if any: never while focus is in a form field, and only when it is enabled. */
-export function actionForKey(e: KeyLike, ctx: PresenterContext, target: { tagName?: string; isContentEditable?: boolean } | null): PresenterAction | null {
+/** What a key handler sees of the focused element. */
+export interface KeyTarget {
+  tagName?: string;
+  isContentEditable?: boolean;
+  closest?(selector: string): unknown;
+}
+
+/** The action a key press runs, if any: never while focus is in a form field or a dialog, and only when it is enabled. */
+export function actionForKey(e: KeyLike, ctx: PresenterContext, target: KeyTarget | null): PresenterAction | null {
   if (target && (EDITABLE.has(target.tagName ?? '') || target.isContentEditable)) return null;
+  // Esc there closes the dialog, and arrows move within it.
+  if (target?.closest?.('dialog, [role="dialog"], [aria-modal="true"]')) return null;
   return PRESENTER_ACTIONS.find((a) => a.keyTest(e) && a.enabled(ctx)) ?? null;
 }
