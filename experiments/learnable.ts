@@ -6,7 +6,9 @@
  * A dataset that is hard by design (synthetic-ctr-small) is held to its measured ceiling instead.
  * Every seed must meet the target; the row shows mean ± sd of the gap and the slowest seed.
  *
- *   npx tsx experiments/learnable.ts [--quick]   (--quick: seed 1 only, lesson/demo sets only)
+ * Then the scaling queue on its defaults (every size within 0.05 of Bayes; not in --quick).
+ *
+ *   npx tsx experiments/learnable.ts [--quick | --scaling-only]   (--quick: seed 1 only, lesson/demo sets only)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +20,18 @@ import { selectBackend } from '../test/support/testBackend.ts';
 import { loadBuiltinDataset } from './builtinDataset.ts';
 import type { CheckRow } from './checkRow.ts';
 import { trainCtrRun } from './ctrTrainRun.ts';
+import { loadavg } from 'node:os';
+import { runScalingPoint } from '../src/models/scalingExperiment.ts';
+import { scalingSpecs } from '../src/state/scalingExperiment.ts';
+import { DEFAULT_SCALING, DEFAULT_TRAINING_FORM } from '../src/state/trainingSlice.ts';
 
 /** The largest gap to the Bayes AUC a learnable dataset may leave. */
 export const MAX_GAP = 0.02;
+/** The scaling queue on its defaults: every size within this of the Bayes AUC. */
+export const SCALING_MAX_GAP = 0.05;
+
+/** The machine's 1-minute load average, printed beside every time (the 2-core machine is shared). */
+const load = () => `load ${loadavg()[0].toFixed(1)}`;
 
 interface Target {
   /** Seconds one run may take. */
@@ -79,7 +90,7 @@ export async function learnableRows(options: { quick?: boolean; log?: (line: str
       const recipe = `lr ${d.lr}, batch ${d.batchSize}, <= ${d.epochs} epochs, patience ${d.patience}, MLP ${d.mlp.join('-')}`;
       rows.push({
         name: `${entry.id} · ${kind} · test AUC vs Bayes (${recipe})`,
-        measured: `${mean(aucs).toFixed(4)} vs ${bayes.toFixed(4)} (gap ${mean(gaps).toFixed(4)} ± ${sd(gaps).toFixed(4)}, ${seeds.length} seed${seeds.length === 1 ? '' : 's'}) in <= ${slowest.toFixed(0)} s`,
+        measured: `${mean(aucs).toFixed(4)} vs ${bayes.toFixed(4)} (gap ${mean(gaps).toFixed(4)} ± ${sd(gaps).toFixed(4)}, ${seeds.length} seed${seeds.length === 1 ? '' : 's'}) in <= ${slowest.toFixed(0)} s (${load()})`,
         target: target.ceiling
           ? `hard by design: within ${MAX_GAP} of its measured ceiling ${target.ceiling} in <= ${target.budget} s`
           : `gap <= ${MAX_GAP} in every seed, <= ${target.budget} s`,
@@ -87,11 +98,41 @@ export async function learnableRows(options: { quick?: boolean; log?: (line: str
       });
     }
   }
+  if (!options.quick) rows.push(await scalingQueueRow(log));
   return rows;
 }
 
+/**
+ * The Train tab's scaling queue exactly as it starts on its defaults (the default form on
+ * synthetic-ctr-tiny, DEFAULT_SCALING): every run's test AUC within SCALING_MAX_GAP of Bayes.
+ */
+export async function scalingQueueRow(log: (line: string) => void = () => {}): Promise<CheckRow> {
+  await selectBackend('wasm');
+  const form = DEFAULT_TRAINING_FORM;
+  const { data } = loadBuiltinDataset(form.datasetId);
+  const bayes = auc(data.test.trueProbabilities!, data.test.labels);
+  const t0 = performance.now();
+  const points = [];
+  for (const spec of scalingSpecs(form, DEFAULT_SCALING.settings)) {
+    const p = await runScalingPoint(data, spec);
+    log(
+      `scaling queue · ${spec.variant} ${spec.size}x seed ${spec.seed}: test AUC ${p.testAuc.toFixed(4)} (gap ${(bayes - p.testAuc).toFixed(4)}), mean IA ${p.meanIa.toFixed(2)}, ${p.steps} steps`,
+    );
+    points.push(p);
+  }
+  const worst = points.reduce((w, p) => (p.testAuc < w.testAuc ? p : w));
+  const s = DEFAULT_SCALING.settings;
+  return {
+    name: `scaling queue defaults (${form.datasetId}, ${s.kind}, base dim ${s.baseDim}, sizes ${s.sizes.join('/')}, ${s.variants.join('+')}, <= ${s.epochs} epochs) · test AUC vs Bayes`,
+    measured: `worst ${worst.variant} ${worst.size}x ${worst.testAuc.toFixed(4)} vs ${bayes.toFixed(4)} (gap ${(bayes - worst.testAuc).toFixed(4)}); ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s (${load()})`,
+    target: `every size within ${SCALING_MAX_GAP} of Bayes`,
+    pass: points.every((p) => bayes - p.testAuc <= SCALING_MAX_GAP),
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await learnableRows({ quick: process.argv.includes('--quick'), log: (line) => console.log(`  ${line}`) });
+  const log = (line: string) => console.log(`  ${line}`);
+  const rows = process.argv.includes('--scaling-only') ? [await scalingQueueRow(log)] : await learnableRows({ quick: process.argv.includes('--quick'), log });
   for (const r of rows) console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.measured}  (target ${r.target})`);
   process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
 }

@@ -2,10 +2,21 @@
  * The Train view's scaling experiment: the runs of a scaling plan (sizes x variants x seeds) one
  * after another through the view's run path, each reduced to a point of test AUC and mean IA.
  */
-import { meanIa, scalingRuns, type ScalingPoint } from '../analysis/scalingPlan.ts';
+import { meanIa, scalingRuns, type ScalingPoint, type ScalingRunSpec } from '../analysis/scalingPlan.ts';
 import type { TrainingEvent, TrainRequest } from '../workers/trainingProtocol.ts';
 import type { StudioStore } from './studioStore.ts';
-import { modelConfigOf, trainConfigOf, type TrainingForm, type TrainingRun } from './trainingSlice.ts';
+import { modelConfigOf, trainConfigOf, type ScalingSettings, type TrainingForm, type TrainingRun } from './trainingSlice.ts';
+
+/** The queue's runs: the form's dataset, MLP and optimiser, the scaling settings' model, base dim, sizes, variants, epochs and seeds. */
+export function scalingSpecs(form: TrainingForm, settings: ScalingSettings): ScalingRunSpec[] {
+  return scalingRuns({
+    sizes: settings.sizes,
+    variants: settings.variants,
+    seeds: Array.from({ length: settings.seeds }, (_, i) => form.seed + i),
+    model: { ...modelConfigOf({ ...form, kind: settings.kind, sizeMultiplier: 1, sets: 1 }), embeddingDim: settings.baseDim },
+    train: { ...trainConfigOf(form), epochs: settings.epochs },
+  });
+}
 
 export interface ScalingExperiment {
   startScaling(): Promise<void>;
@@ -32,13 +43,7 @@ export function createScalingExperiment({ store, busy, ensureDataset, runOne, st
       const { settings } = state().scaling;
       const name = await ensureDataset();
       if (!name) return;
-      const specs = scalingRuns({
-        sizes: settings.sizes,
-        variants: settings.variants,
-        seeds: Array.from({ length: settings.seeds }, (_, i) => form.seed + i),
-        model: { ...modelConfigOf({ ...form, kind: settings.kind, sizeMultiplier: 1, sets: 1 }), embeddingDim: settings.baseDim },
-        train: { ...trainConfigOf(form), epochs: settings.epochs },
-      });
+      const specs = scalingSpecs(form, settings);
       cancelled = false;
       state().setScaling({ phase: 'running', index: 0, total: specs.length, points: [], current: '', currentAuc: NaN });
       const points: ScalingPoint[] = [];
