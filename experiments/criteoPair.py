@@ -9,7 +9,8 @@ studio's (row ids from criteoPair.ts) instead of torch's random_split. DataLoade
 as published); sklearn's roc_auc_score, which test() calls, is replaced by a rank AUC (average
 ranks for ties) when sklearn is absent.
 
-argv[1]: JSON {official, data, split, epochs, dim, cross, mlp, dropout, lr, batch, wd, seed}.
+argv[1]: JSON {official, data, split, epochs, dim, cross, mlp, dropout, lr, batch, wd, seed, threads}
+(threads: torch intra-op threads; Debian's build starts with 1).
 Prints progress, then one JSON line {valid_auc, test_auc, test_logloss, seconds, field_dims}.
 """
 import ast
@@ -113,6 +114,8 @@ def main():
     from utils import EarlyStopper
 
     torch.manual_seed(cfg["seed"])
+    if cfg.get("threads"):
+        torch.set_num_threads(cfg["threads"])
     t0 = time.time()
     table, field_dims = read_criteo(cfg["data"])
     split = json.load(open(cfg["split"]))

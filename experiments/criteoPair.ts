@@ -4,8 +4,9 @@
  * (thuml/Multi-Embedding: its model and train/test loops, only the data loading adapted, see
  * criteoPair.py), same split, epochs, learning rate, batch, width and architecture.
  *
- *   npx tsx experiments/criteoPair.ts --official DIR [--rows 250000] [--epochs 3] [--out /tmp/criteo-pair]
+ *   npm run experiment:criteo-pair -- --official DIR [--rows 250000] [--epochs 3] [--out /tmp/criteo-pair]
  *     [--only make|studio|torch]   (one part: make the file; or train on it with one side)
+ *     [--threads 1]   (torch's intra-op threads)
  *
  * DIR is a checkout of https://github.com/thuml/Multi-Embedding; the torch side runs
  * /usr/bin/python3 with torch (Debian: apt-get install python3-torch python3-numpy).
@@ -35,6 +36,8 @@ const EPOCHS = Number(arg('epochs', '3'));
 const OUT = arg('out', '/tmp/criteo-pair');
 const ONLY = arg('only', '');
 const OFFICIAL = arg('official', '');
+/** torch's intra-op threads (Debian's build starts with 1). */
+const THREADS = Number(arg('threads', '1'));
 /** The official `dcn-10` (main.py get_model) and its training defaults (lr 1e-3, batch 2048, weight decay 1e-6). */
 const SETUP = { dim: 10, cross: 4, mlp: [400, 400], dropout: 0.2, lr: 1e-3, batch: 2048, wd: 1e-6, seed: 1 };
 
@@ -103,7 +106,7 @@ function studio(): Record<string, unknown> {
 function torch(): Record<string, unknown> {
   if (!OFFICIAL) throw new Error('--official DIR: a checkout of https://github.com/thuml/Multi-Embedding');
   const script = fileURLToPath(new URL('./criteoPair.py', import.meta.url));
-  const config = { official: OFFICIAL, data: FILE, split: SPLIT, epochs: EPOCHS, ...SETUP };
+  const config = { official: OFFICIAL, data: FILE, split: SPLIT, epochs: EPOCHS, threads: THREADS, ...SETUP };
   console.log(`torch: /usr/bin/python3 ${script} '${JSON.stringify(config)}'`);
   const lines = execFileSync('/usr/bin/python3', [script, JSON.stringify(config)], {
     encoding: 'utf8',
