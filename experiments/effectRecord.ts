@@ -179,6 +179,14 @@ export async function measureEffects(
         0.7,
       ),
       effect(
+        'dominance-top',
+        'under Adam, the largest mean rAU of one task in the top shared layer',
+        1,
+        runs.map((r) => r.top.adam),
+        context,
+        0.7,
+      ),
+      effect(
         'dominance-adatask',
         "in that layer, AdaTask's largest mean rAU minus Adam's (toward 1/T is negative)",
         -1,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStudioStore } from '../state/studioStore.ts';
+import type { MtlRun } from '../state/multitaskSlice.ts';
 import type { MtlConflictResult, MtlModelDistances } from '../workers/multitaskProtocol.ts';
 import { conflictFacts, entanglementByField } from './conflictFacts.ts';
 import { lesson5 } from './lesson5Stem.ts';
@@ -41,5 +42,24 @@ describe('conflict facts', () => {
     );
     const tie = done({ ...result, models: result.models.map((m) => (m.name === 'stem' ? { ...m, separated: 0.01 } : m)) });
     expect(Array.isArray(tie) && tie[1].text).toContain('more steps per model are needed');
+    expect(Array.isArray(tie) && tie[1].text).toContain('no more than two unrelated task tables would separate by chance (about 16.0 %)');
+    expect(Array.isArray(steps) && steps[1].text).toContain("STEM's slices have learned the conflict");
+  });
+
+  it('step 4 says when no field shows opposing gradients, and names the ones that do', () => {
+    const base = createStudioStore().getState();
+    const mtlRun = (entanglement: number[]) =>
+      ({
+        status: 'done',
+        form: { datasetId: 'synthetic-mtl-conflict' },
+        fields: ['user', 'item'],
+        snapshots: [{ arms: { adam: { entanglement } } }],
+      }) as unknown as MtlRun;
+    const text = (entanglement: number[]) => {
+      const steps = lesson5.steps([], { ...base, mtlRun: mtlRun(entanglement) });
+      return Array.isArray(steps) ? steps[3].text : '';
+    };
+    expect(text([0.2, -0.3])).toContain('The tasks pull apart on item:');
+    expect(text([0.2, 0.1])).toContain("No field's cosine is negative in this run");
   });
 });

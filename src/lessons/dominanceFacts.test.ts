@@ -52,12 +52,15 @@ describe('dominance facts', () => {
     const base = createStudioStore().getState();
     const steps = lesson4.steps([], { ...base, mtlRun: run });
     if (!Array.isArray(steps)) throw new Error('blocked');
-    expect(steps[1].text).toContain('embedding: click holds a mean rAU of 0.78. AdaTask brings the largest share there down to 0.61');
+    expect(steps[1].text).toContain(
+      'embedding: click holds a mean rAU of 0.78; click dominates it (0.70 or more). AdaTask brings the largest share there down to 0.61',
+    );
     expect(steps[2].text).toContain('like: Adam 0.7000, AdaTask 0.7200 (+0.0200)');
     expect(steps[2].text).toContain(`like has 65 positives in 2000 rows: its AUC has a standard error of about ${aucStandardError(0.7, 65, 1935).toFixed(3)}`);
     const worse = { ...run, snapshots: [{ step: 150, arms: { adam: arm([0.6, 0.4], [0.5, 0.5]), alt: arm([0.7, 0.3], [0.5, 0.5]) } }] };
     const again = lesson4.steps([], { ...base, mtlRun: worse });
     expect(Array.isArray(again) && again[1].text).toContain('AdaTask does not bring it closer');
+    expect(Array.isArray(again) && again[1].text).toContain('That is short of domination (0.70): in this run no shared layer is dominated by one task.');
     const running = lesson4.steps([], { ...base, mtlRun: { ...run, status: 'running' } });
     expect(Array.isArray(running) && running[1].text).toContain('Nothing has been trained yet');
   });

@@ -82,6 +82,11 @@ describe('interaction facts', () => {
     expect(steps[2].text).toContain('a (3 values), has IA 2.50 of 8');
     expect(steps[2].text).toContain('ranks 2 of 3 from the bottom');
     expect(steps[1].text).toContain('b (100 values) lost the most: IA 7.00 at the first snapshot, 6.00 at the last');
+    // Low IA is dark in the matrix's colour map; the claim names the rank this run shows.
+    expect(steps[2].lookFor).toContain('the b column, the darkest overall');
+    expect(steps[3].lookFor).toContain('rank 2 of 3 from the bottom, not the lowest');
+    expect(steps[3].lookFor).not.toContain('pale');
+    expect(steps[1].lookFor).toContain('3 of 3 fields end below where they started');
   });
 
   it('only reads finished DCNv2 runs', () => {

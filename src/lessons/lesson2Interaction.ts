@@ -1,9 +1,10 @@
 import { interactionFacts, interactionRun, type InteractionFacts } from './interactionFacts.ts';
 import { INTERACTION_PRESET } from './lessonPresets.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';
+import { recordedEffect, recordedSentence } from './recordedEffects.ts';
 
 const two = (x: number) => x.toFixed(2);
-const TRAIN = { id: 'train-run', label: 'Train DCNv2 on the tiny dataset (3 epochs)' } as const;
+const TRAIN = { id: 'train-run', label: 'Train DCNv2 on the lesson dataset (3 epochs)' } as const;
 const NOT_RUN = 'Nothing has been trained yet: press the ▶ button below (it takes a few seconds), and this text fills in with the numbers of your run.';
 
 function drag(f: InteractionFacts): string {
@@ -26,6 +27,19 @@ function driftText(f: InteractionFacts): string {
   );
 }
 
+/** What the IA lines of this run show: which fields lost IA from initialisation, and which did not. */
+function lineVerdict(f: InteractionFacts): string {
+  const fell = f.drift.filter((d) => d.last < d.first);
+  if (fell.length === 0) return 'In this run no field ends below its starting IA: the run shows no collapse.';
+  const [top] = f.drift;
+  return `In this run ${fell.length} of ${f.drift.length} fields end below where they started; ${top.name} (${top.rows} values) fell most, ${two(top.first)} to ${two(top.last)}.`;
+}
+
+function recorded(id: 'interaction-column' | 'interaction-without-field'): string {
+  const e = recordedEffect(id);
+  return e ? recordedSentence(e) : '';
+}
+
 function steps(f: InteractionFacts | null): LessonStep[] {
   return [
     {
@@ -34,7 +48,7 @@ function steps(f: InteractionFacts | null): LessonStep[] {
         "DCNv2, like most CTR models, learns explicit crosses between fields: its first cross layer multiplies every field's embedding by a matrix block W[j,i] for every other field j. " +
         'Guo et al. (ICML 2024, "On the Embedding Collapse when Scaling up Recommendation Models") showed that the product can only be as rich as the poorer of the two: if field j spans few directions, field i seen through j spans few too, and training pushes i\'s own embedding down with it. ' +
         'A field with 3 possible values can span at most 3 directions, however large K is. ' +
-        'The preset picks the tiny synthetic CTR dataset (8 fields, 2 to 1000 values each) and a small DCNv2 with K = 8.',
+        "The preset picks the lesson dataset (60k generated rows, 8 fields with 3 to 200 values; the 3-valued field f1 is planted to interact with the three largest, f6, f7 and f8) and a small DCNv2 with K = 8 that gets within a few hundredths of the data's best possible AUC in three epochs.",
       preset: INTERACTION_PRESET,
       action: TRAIN,
       chart: { selector: '[data-testid="train-status"]', name: 'the run status' },
@@ -45,31 +59,33 @@ function steps(f: InteractionFacts | null): LessonStep[] {
       text: "Information abundance (IA = Σ sᵢ / s₁ over a field's row-normalised embedding; lesson 1) is taken every 5 steps. " + (f ? driftText(f) : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="ia-lines"]', name: 'the IA-over-steps lines' },
-      lookFor:
-        "One line per field. Fields with fewer than K values sit at or below their value count from the start; watch whether the large fields' lines fall while the small ones stay flat.",
+      lookFor: f
+        ? `One line per field, from its value at initialisation (step 0). ${lineVerdict(f)}`
+        : "One line per field. Fields with fewer than K values sit at or below their value count from the start; watch whether the large fields' lines fall.",
     },
     {
       title: 'The interaction matrix: field i as seen by field j',
       text:
         "Cell (i, j) is the IA of field i's rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. " +
-        (f ? drag(f) : NOT_RUN),
+        (f ? `${drag(f)} ${recorded('interaction-column')}` : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="interaction-matrix"]', name: 'the interaction matrix' },
       lookFor: f
-        ? `The ${f.smallest.name} column against the others, and the ${f.lowest.name} column, the palest overall.`
-        : 'Pale columns: fields that make every field crossed with them look low-dimensional.',
+        ? `The colour runs from dark (IA 1) to yellow (IA ${f.dim}). The ${f.smallest.name} column against the others${f.lowest === f.smallest ? ': it is the darkest' : `, and the ${f.lowest.name} column, the darkest overall`}.`
+        : 'Dark columns (low IA): fields that make every field crossed with them look low-dimensional.',
     },
     {
       title: 'What this means for scaling',
       text:
         'Raising K gives every table more columns, but a field crossed with a 3-valued field still gets at most 3 useful directions out of that cross. ' +
         'This is why the paper found bigger embeddings stop paying off, and why its fix (next lesson) gives each cross several independent embedding sets instead of one bigger one. ' +
-        'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs.',
+        'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs. ' +
+        recorded('interaction-without-field'),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="embedding-dim-input"]', name: 'the dim field of the form' },
       lookFor: f
-        ? `Whether ${f.smallest.name}'s column stays pale when K grows (here it is ${two(f.smallest.seenBy)} at K = ${f.dim}).`
-        : 'Whether the palest columns stay pale when K grows.',
+        ? `Whether ${f.smallest.name}'s column stays ${f.smallestRank === 1 ? 'the darkest' : 'as dark'} when K grows: in this run it is ${two(f.smallest.seenBy)} at K = ${f.dim}, ${f.smallestRank === 1 ? 'the lowest column' : `rank ${f.smallestRank} of ${f.columns.length} from the bottom, not the lowest`}.`
+        : 'Whether the darkest (lowest-IA) columns stay dark when K grows.',
     },
   ];
 }

@@ -2,6 +2,7 @@ import { aucStandardError } from './aucNoise.ts';
 import { dominanceFacts, type DominanceFacts } from './dominanceFacts.ts';
 import { DOMINANCE_PRESET } from './lessonPresets.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';
+import { recordedEffect, recordedSentence, type EffectId } from './recordedEffects.ts';
 
 const two = (x: number) => x.toFixed(2);
 const RUN = { id: 'mtl-train', label: `Train Adam and AdaTask side by side (${DOMINANCE_PRESET.msteps} steps)` } as const;
@@ -14,7 +15,19 @@ function shareText(f: DominanceFacts): string {
     w.alt.rau < w.adam.rau
       ? `AdaTask brings the largest share there down to ${two(w.alt.rau)} (${w.alt.task}), closer to the even ${two(even)}.`
       : `AdaTask does not bring it closer to the even ${two(even)} in this run: its largest share there is ${two(w.alt.rau)} (${w.alt.task}).`;
-  return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}. ${moved}`;
+  const strength =
+    w.adam.rau >= DOMINATED_AT
+      ? `${w.adam.task} dominates it (${two(DOMINATED_AT)} or more).`
+      : `That is short of domination (${two(DOMINATED_AT)}): in this run no shared layer is dominated by one task.`;
+  return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}; ${strength} ${moved} ${recorded('dominance-adam')} ${recorded('dominance-adatask')} ${recorded('dominance-top')}`;
+}
+
+/** A layer counts as dominated when one task's mean rAU reaches this (issue 12's bar). */
+const DOMINATED_AT = 0.7;
+
+function recorded(id: EffectId): string {
+  const e = recordedEffect(id);
+  return e ? recordedSentence(e) : '';
 }
 
 function aucText(f: DominanceFacts): string {
@@ -26,7 +39,8 @@ function aucText(f: DominanceFacts): string {
   const se = aucStandardError(rare.adam, rare.positives, rare.rows - rare.positives);
   return (
     `AUC at the last evaluation. ${rows.join('; ')}. ` +
-    `${rare.task} has ${rare.positives} positives in ${rare.rows} rows: its AUC has a standard error of about ${se.toFixed(3)} (Hanley & McNeil), so a gap smaller than about twice that is not evidence either way.`
+    `${rare.task} has ${rare.positives} positives in ${rare.rows} rows: its AUC has a standard error of about ${se.toFixed(3)} (Hanley & McNeil), so a gap smaller than about twice that is not evidence either way. ` +
+    recorded('dominance-auc')
   );
 }
 

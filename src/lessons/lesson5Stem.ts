@@ -1,6 +1,7 @@
 import { conflictFacts, entanglementByField, type ConflictFacts } from './conflictFacts.ts';
 import { CONFLICT_PRESET } from './lessonPresets.ts';
 import type { Lesson, LessonResults, LessonStep } from './lessonTypes.ts';
+import { recordedEffect, recordedSentence } from './recordedEffects.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const MEASURE = { id: 'mtl-conflicts', label: `Measure conflict pairs (5 models, ${CONFLICT_PRESET.mcsteps} steps each)` } as const;
@@ -12,8 +13,16 @@ function separationText(f: ConflictFacts): string {
     f.stem > f.bestShared.separated
       ? `STEM separates ${pct(f.stem)} of them; the best shared table (${f.bestShared.name}) ${pct(f.bestShared.separated)}.`
       : `In this short run STEM separates ${pct(f.stem)}, no more than the best shared table (${f.bestShared.name}, ${pct(f.bestShared.separated)}): more steps per model are needed to see the effect.`;
-  return `Of ${f.pairs} frequent test (user, item) pairs, ${f.conflictPairs} are conflict pairs (${f.steps} steps per model). ${verdict}`;
+  const chance =
+    f.stem > CHANCE_SEPARATED
+      ? `Two unrelated task tables would separate about ${pct(CHANCE_SEPARATED)} by chance, so STEM's slices have learned the conflict, not just drifted apart.`
+      : `That is no more than two unrelated task tables would separate by chance (about ${pct(CHANCE_SEPARATED)}): its slices have not learned the conflict yet.`;
+  const e = recordedEffect('stem-vs-shared');
+  return `Of ${f.pairs} frequent test (user, item) pairs, ${f.conflictPairs} are conflict pairs (${f.steps} steps per model). ${verdict} ${chance}${e ? ` ${recordedSentence(e)}` : ''}`;
 }
+
+/** Far for one task (above its 60th percentile) and near for the other (at or below its 40th) by chance, were the two distances independent. */
+const CHANCE_SEPARATED = 0.4 * 0.4;
 
 function entanglementText(results: LessonResults): string {
   const run = results.mtlRun;
@@ -22,7 +31,12 @@ function entanglementText(results: LessonResults): string {
   if (fields.length === 0) return 'This run recorded no gradients on the shared embedding.';
   const lo = fields[0];
   const hi = fields[fields.length - 1];
-  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)}, the most opposed; on ${hi.field} ${hi.cosine.toFixed(2)}.`;
+  const opposed = fields.filter((x) => x.cosine < 0).map((x) => x.field);
+  const verdict =
+    opposed.length > 0
+      ? `The tasks pull apart on ${opposed.join(', ')}: those shared rows are where entanglement costs, and where STEM's task slices help.`
+      : "No field's cosine is negative in this run: the tasks' gradients do not oppose each other on the shared rows here, so this run does not show entanglement in the gradients (the conflict-pair measure above can still show it in the distances).";
+  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)}, the most opposed; on ${hi.field} ${hi.cosine.toFixed(2)}. ${verdict}`;
 }
 
 function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {

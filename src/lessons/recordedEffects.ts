@@ -14,6 +14,7 @@ export type EffectId =
   | 'multi-ia-10x'
   | 'multi-auc-10x'
   | 'dominance-adam'
+  | 'dominance-top'
   | 'dominance-adatask'
   | 'dominance-auc'
   | 'stem-vs-shared'
