@@ -65,8 +65,9 @@ describe('scalingVerdicts', () => {
   });
 
   it('names points below chance or far from Bayes, and reads multi against single per size', () => {
-    const lines = scalingVerdicts([row('single', 1, 0.46, 5), row('single', 4, 0.75, 9), row('multi', 4, 0.751, 11)], 0.763);
-    expect(lines[0]).toMatch(/^1x single: no better than chance/);
+    const lines = scalingVerdicts([row('single', 1, 0.46, 5), row('multi', 1, 0.46, 5), row('single', 4, 0.75, 9), row('multi', 4, 0.751, 11)], 0.763);
+    expect(lines[0]).toMatch(/^1x: no better than chance/);
+    expect(lines.filter((l) => l.startsWith('1x'))).toHaveLength(1);
     expect(lines.some((l) => /4x multi - single, mean IA: \+2\.00, larger than the seed spread/.test(l))).toBe(true);
     expect(lines.some((l) => /4x multi - single, test AUC: \+0\.0010, within noise/.test(l))).toBe(true);
     expect(lines.some((l) => l.startsWith('4x single'))).toBe(false);

@@ -103,9 +103,10 @@ export function scalingVerdicts(rows: readonly ScalingSummaryRow[], bayesAuc?: n
   const sizes = [...new Set(rows.map((r) => r.size))].sort((x, y) => x - y);
   for (const size of sizes) {
     const at = rows.filter((r) => r.size === size);
-    for (const r of at) {
+    // At 1x single and multi-embedding are the same runs: one reading.
+    for (const r of size === 1 ? at.slice(0, 1) : at) {
       const v = resultVerdict(r.testAuc, bayesAuc);
-      if (v && v.level !== 'near-bayes' && v.level !== 'learned-no-ceiling') out.push(`${size}x ${r.variant}: ${v.text}`);
+      if (v && v.level !== 'near-bayes' && v.level !== 'learned-no-ceiling') out.push(`${size}x${size === 1 ? '' : ` ${r.variant}`}: ${v.text}`);
     }
     const single = at.find((r) => r.variant === 'single');
     const multi = at.find((r) => r.variant === 'multi');
