@@ -3,13 +3,16 @@
  * and the time it took; per phenomenon, seeds agreeing / seeds run and the effect size ± its seed
  * spread; each lesson's live part against its 60 s budget. Prints one CheckRow per line and exits
  * 1 when any stated target is missed.
- *   npm run experiments:check [-- --quick]      (--quick: 3 seeds, the live scaling queue instead of 1x/4x/10x)
+ *   npm run experiments:check [-- --quick] [--skip datasets|effects]
+ * --quick: the datasets' quick check (seed 1, lesson/demo sets), 3 seeds per phenomenon and the
+ * lesson's live scaling queue instead of 1x/4x/10x. --skip leaves one half out.
  */
 import { selectBackend } from '../test/support/testBackend.ts';
 import type { CheckRow } from './checkRow.ts';
 import { formatEffect } from './effectStats.ts';
 import { measureEffects, type Phenomenon } from './effectRecord.ts';
 import { FULL, LIVE } from './effectSettings.ts';
+import { learnableRows } from './learnable.ts';
 
 const LESSON_OF: Partial<Record<Phenomenon, string>> = { collapse: 'lesson 2', dominance: 'lesson 4', entanglement: 'lesson 5 (conflict measure)' };
 const LIVE_BUDGET_S = 60;
@@ -24,9 +27,20 @@ async function main(): Promise<void> {
   const rows: CheckRow[] = [];
   const seeds = quick ? [1, 2, 3] : [1, 2, 3, 4, 5];
   const start = performance.now();
+  const skip = process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1] : '';
+  const log = (line: string) => console.log(`  ${line}`);
+
+  if (skip !== 'datasets') {
+    console.log('Built-in datasets: default model vs Bayes AUC, and time (experiments/learnable.ts)');
+    for (const row of await learnableRows({ quick, log })) {
+      rows.push(row);
+      print(row);
+    }
+  }
+  if (skip === 'effects') return finish(rows, start);
 
   console.log(`Phenomena (${seeds.length} seeds each; tfjs wasm, one thread)`);
-  const measured = await measureEffects({ ...FULL, scaling: quick ? LIVE.scaling : FULL.scaling }, seeds, undefined, (line) => console.log(`  ${line}`));
+  const measured = await measureEffects({ ...FULL, scaling: quick ? LIVE.scaling : FULL.scaling }, seeds, undefined, log);
   for (const e of measured.effects) {
     const target = `${e.direction > 0 ? '>' : '<'} ${e.threshold} in >= ${Math.ceil(0.8 * e.seeds.length)}/${e.seeds.length} seeds, margin > sd`;
     const row = { name: `${e.id} · ${e.name} (${e.dataset})`, measured: formatEffect({ ...e, seeds: e.seeds.length }), target, pass: e.holds };
@@ -46,6 +60,10 @@ async function main(): Promise<void> {
     print(row);
   }
 
+  finish(rows, start);
+}
+
+function finish(rows: CheckRow[], start: number): void {
   const failed = rows.filter((r) => !r.pass);
   console.log(`\n${rows.length - failed.length}/${rows.length} targets met in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   process.exit(failed.length > 0 ? 1 : 0);
