@@ -66,7 +66,7 @@ test('every lesson is listed and opens', async ({ page }) => {
 /** Lessons 2-5: opened from their link, their "run this" action pressed, every step read and shot. */
 const RUN_LESSONS = [
   { id: 2, view: 'train', first: 'Feature crosses share their dimensions', done: /The run finished at step \d+/, filled: [2, /has IA \d+\.\d\d of 8/] },
-  { id: 3, view: 'train', first: 'Does a bigger embedding help?', done: /The queue is done: 5 runs/, filled: [1, /Test AUC, single embedding: 1x 0\.\d{4}/] },
+  { id: 3, view: 'train', first: 'Does a bigger embedding help?', done: /The queue is done: \d+ runs/, filled: [1, /Test AUC, single embedding: 1x 0\.\d{4}/] },
   {
     id: 4,
     view: 'multitask',
