@@ -3,7 +3,8 @@
  * show as "recorded" (src/lessons/recordedEffects.json): per effect the per-seed sizes, mean ± sd
  * and seeds agreeing; the scaling queue's mean AUC and IA per size. Summary numbers only.
  *   npm run experiments:record [-- --seeds 1,2,3,4,5] [--only collapse,scaling]
- * --only re-measures those phenomena and keeps the others' recorded entries.
+ * --only re-measures those phenomena and keeps the others' recorded entries; --table measures
+ * nothing and prints the shipped record as the markdown tables of experiments/README.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,35 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+const signed = (x: number, digits = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+
+/** The record as markdown: one row per effect, then the scaling queue's means per size. */
+function markdownTables(r: RecordedEffects): string {
+  const lines = [
+    '| effect | dataset, settings | paper expects | effect (mean ± sd) | seeds agreeing | holds |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.effects.map((e) => {
+      const expects = `${e.direction > 0 ? '>' : '<'} ${e.threshold}`;
+      const value = e.threshold === 0 ? `${signed(e.mean)} ± ${e.sd.toFixed(3)}` : `${e.mean.toFixed(3)} ± ${e.sd.toFixed(3)}`;
+      return `| ${e.name} | ${e.dataset}, ${e.setting} | ${expects} | ${value} | ${e.agree}/${e.seeds.length} | ${e.holds ? 'yes' : '**no**'} |`;
+    }),
+    '',
+    `Scaling queue (${r.scaling.dataset}, Bayes test AUC ${r.scaling.bayesTestAuc}), mean ± sd over seeds:`,
+    '',
+    '| variant | size | test AUC | mean IA |',
+    '| --- | --- | --- | --- |',
+    ...r.scaling.points.map(
+      (p) => `| ${p.variant} | ${p.size}x | ${p.testAuc.toFixed(4)} ± ${p.testAucSd.toFixed(4)} | ${p.meanIa.toFixed(2)} ± ${p.meanIaSd.toFixed(2)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--table')) {
+    console.log(markdownTables(JSON.parse(readFileSync(FILE, 'utf8')) as RecordedEffects));
+    return;
+  }
   await selectBackend('wasm');
   const seeds = arg('seeds', '1,2,3,4,5').split(',').map(Number);
   const only = arg('only', '');
