@@ -3,9 +3,9 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
 const SHOTS = 'test-results/screenshots';
 
-/** The tiny dataset on wasm; `epochs` sets how long the run lasts. */
-const link = (epochs: number, seed: number) =>
-  `/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=128&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
+/** The tiny dataset (40k train rows) on wasm; `epochs` and `batch` set how long the run lasts. */
+const link = (epochs: number, seed: number, batch = 128) =>
+  `/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=${batch}&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
 
 async function openOnWasm(page: Page, url: string) {
   await page.setViewportSize({ width: 1440, height: 1100 });
@@ -34,7 +34,7 @@ async function downloadedLosses(page: Page, info: TestInfo, name: string): Promi
 
 test('a run reloaded mid-training (paused) comes back up to its last checkpoint and resumes to the end', async ({ page }, info) => {
   test.setTimeout(180_000);
-  await openOnWasm(page, link(150, 5));
+  await openOnWasm(page, link(15, 5));
   await page.getByTestId('train-button').click();
   await expect(status(page)).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   await expect(status(page)).not.toHaveAttribute('data-step', '0');
@@ -83,7 +83,7 @@ test('the same link trains the same curves in a fresh browser profile', async ({
   for (const seed of [11, 11, 12]) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await openOnWasm(page, link(2, seed));
+    await openOnWasm(page, link(2, seed, 1024));
     await page.getByTestId('train-button').click();
     await expect(status(page)).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
     curves.push((await downloadedLosses(page, info, `seed-${seed}-${curves.length}.json`))[0].losses);
