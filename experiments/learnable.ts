@@ -8,7 +8,7 @@
  *
  * Then the scaling queue on its defaults (every size within 0.05 of Bayes; not in --quick).
  *
- *   npx tsx experiments/learnable.ts [--quick | --scaling-only]   (--quick: seed 1 only, lesson/demo sets only)
+ *   npx tsx experiments/learnable.ts [--quick | --scaling-only | --only synthetic-ctr-tiny,...]   (--quick: seed 1 only, lesson/demo sets only)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +62,13 @@ function builtInEntries(): DatasetIndexEntry[] {
 }
 
 /** One row per dataset and model: test AUC vs Bayes (mean over seeds), gap ± sd, the slowest seed's seconds. */
-export async function learnableRows(options: { quick?: boolean; log?: (line: string) => void } = {}): Promise<CheckRow[]> {
+export async function learnableRows(options: { quick?: boolean; only?: string[]; log?: (line: string) => void } = {}): Promise<CheckRow[]> {
   await selectBackend('wasm');
   const log = options.log ?? (() => {});
   const rows: CheckRow[] = [];
   for (const entry of builtInEntries()) {
     const target = LEARNABLE_TARGETS[entry.id];
-    if (options.quick && target.slow) continue;
+    if ((options.quick && target.slow) || (options.only && !options.only.includes(entry.id))) continue;
     const { data } = loadBuiltinDataset(entry.id);
     const bayes = auc(data.test.trueProbabilities!, data.test.labels);
     const seeds = options.quick ? target.seeds.slice(0, 1) : target.seeds;
@@ -98,7 +98,7 @@ export async function learnableRows(options: { quick?: boolean; log?: (line: str
       });
     }
   }
-  if (!options.quick) rows.push(await scalingQueueRow(log));
+  if (!options.quick && !options.only) rows.push(await scalingQueueRow(log));
   return rows;
 }
 
@@ -130,9 +130,16 @@ export async function scalingQueueRow(log: (line: string) => void = () => {}): P
   };
 }
 
+function onlyArg(): string[] | undefined {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? process.argv[i + 1].split(',') : undefined;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const log = (line: string) => console.log(`  ${line}`);
-  const rows = process.argv.includes('--scaling-only') ? [await scalingQueueRow(log)] : await learnableRows({ quick: process.argv.includes('--quick'), log });
+  const rows = process.argv.includes('--scaling-only')
+    ? [await scalingQueueRow(log)]
+    : await learnableRows({ quick: process.argv.includes('--quick'), only: onlyArg(), log });
   for (const r of rows) console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.measured}  (target ${r.target})`);
   process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
 }
