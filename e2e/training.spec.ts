@@ -93,6 +93,7 @@ test('the default settings learn: the run says why it stopped and that it is nea
   await expect(page.locator('.train-form label', { hasText: 'Batch' }).locator('input')).toHaveValue('2048');
   await page.getByTestId('preset-dataset').click();
   await expect(page.locator('.train-form label', { hasText: 'Batch' }).locator('input')).toHaveValue('512');
+  await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/train-form-defaults.png` });
   const started = Date.now();
   await page.getByTestId('train-button').click();
   await expect(status(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
