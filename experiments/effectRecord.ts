@@ -18,8 +18,10 @@ const sd = (xs: readonly number[]) => {
   return xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
 };
 
+const MODEL_NAMES: Record<string, string> = { dnn: 'DNN', dcnv2: 'DCNv2' };
+
 function ctrWords(s: CtrSetup): string {
-  return `${s.model.kind.toUpperCase()} dim ${s.model.embeddingDim}, ${s.train.epochs} epochs, lr ${s.train.lr}, batch ${s.train.batchSize}`;
+  return `${MODEL_NAMES[s.model.kind] ?? s.model.kind} dim ${s.model.embeddingDim}, ${s.train.epochs} epochs, lr ${s.train.lr}, batch ${s.train.batchSize}`;
 }
 
 function effect(
