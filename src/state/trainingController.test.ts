@@ -95,6 +95,16 @@ describe('training controller helpers', () => {
     expect(fromRunRecord(toRunRecord({ ...going, status: 'done' })).savedStep).toBeUndefined();
   });
 
+  it('a run saved before the form had a dropout setting reads back with the 0.2 it trained with', () => {
+    const record = toRunRecord({ ...emptyRun(), status: 'done' });
+    const olderForm: Partial<TrainingRun['form']> = { ...(record.config as { form: TrainingRun['form'] }).form };
+    delete olderForm.dropout;
+    const older = { ...record, config: { ...record.config, form: olderForm } };
+    expect(fromRunRecord(checkRunRecord(older)).form.dropout).toBe(0.2);
+    const wrong = { ...record, config: { ...record.config, form: { ...olderForm, dropout: 'x' } } };
+    expect(() => checkRunRecord(wrong)).toThrow(/dropout/);
+  });
+
   it('comparison keeps the two most recently ticked runs', () => {
     expect(toggleCompare(['a', 'b'], 'c')).toEqual(['b', 'c']);
     expect(toggleCompare(['a', 'b'], 'a')).toEqual(['b']);
