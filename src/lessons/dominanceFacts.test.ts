@@ -61,6 +61,10 @@ describe('dominance facts', () => {
     const again = lesson4.steps([], { ...base, mtlRun: worse });
     expect(Array.isArray(again) && again[1].text).toContain('AdaTask does not bring it closer');
     expect(Array.isArray(again) && again[1].text).toContain('That is short of domination (0.70): in this run no shared layer is dominated by one task.');
+    expect(steps[2].text).not.toContain('close to chance');
+    const early = { ...run, metrics: [{ step: 150, all: { adam: metrics(0.62, 0.54), alt: metrics(0.63, 0.53) }, comparable: { adam: [], alt: [] } }] };
+    const near = lesson4.steps([], { ...base, mtlRun: early });
+    expect(Array.isArray(near) && near[2].text).toContain('Under both optimisers like is still close to chance (AUC 0.5) at step 150');
     const running = lesson4.steps([], { ...base, mtlRun: { ...run, status: 'running' } });
     expect(Array.isArray(running) && running[1].text).toContain('Nothing has been trained yet');
   });

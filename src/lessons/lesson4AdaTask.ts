@@ -22,6 +22,9 @@ function shareText(f: DominanceFacts): string {
   return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}; ${strength} ${moved} ${recorded('dominance-adam')} ${recorded('dominance-adatask')} ${recorded('dominance-top')}`;
 }
 
+/** Below this test AUC a task has barely learned anything yet. */
+const BARELY_LEARNED = 0.6;
+
 /** A layer counts as dominated when one task's mean rAU reaches this (issue 12's bar). */
 const DOMINATED_AT = 0.7;
 
@@ -40,6 +43,9 @@ function aucText(f: DominanceFacts): string {
   return (
     `AUC at the last evaluation. ${rows.join('; ')}. ` +
     `${rare.task} has ${rare.positives} positives in ${rare.rows} rows: its AUC has a standard error of about ${se.toFixed(3)} (Hanley & McNeil), so a gap smaller than about twice that is not evidence either way. ` +
+    (Math.max(rare.adam, rare.alt) < BARELY_LEARNED
+      ? `Under both optimisers ${rare.task} is still close to chance (AUC 0.5) at step ${f.step}: the rare task has barely started to learn, so this run cannot show whether balance buys it accuracy. `
+      : '') +
     recorded('dominance-auc')
   );
 }
