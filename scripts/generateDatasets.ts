@@ -70,7 +70,18 @@ const SYNTHETIC: { id: string; name: string; description: string; config: Synthe
     description:
       '50k impressions, 8 fields with 2 to 20 values, so every value is seen hundreds of times: a DNN or DCNv2 gets within 0.02 of the Bayes AUC in seconds. For demos and tests.',
     config: { seed: 7, rows: 50_000, fields: 8, minCardinality: 2, maxCardinality: 20 },
-    trainDefaults: { lr: 1e-2, batchSize: 512, epochs: 20, evalEvery: 0, patience: 2, weightDecay: 0, dropout: 0, mlp: [64, 32], dim: 10 },
+    trainDefaults: {
+      lr: 1e-2,
+      batchSize: 512,
+      epochs: 20,
+      evalEvery: 0,
+      patience: 2,
+      weightDecay: 0,
+      dropout: 0,
+      mlp: [64, 32],
+      dim: 10,
+      models: { dcnv2: { lr: 5e-3, weightDecay: 1e-6, dropout: 0.1 } },
+    },
   },
 ];
 
