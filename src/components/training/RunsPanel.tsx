@@ -1,7 +1,20 @@
+import { readRun } from '../../state/runReading.ts';
 import { useStudioStore } from '../../state/studioStore.ts';
+import type { TrainingRun } from '../../state/trainingSlice.ts';
 import { useTrainingController } from '../runControllersContext.ts';
 
 const auc = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
+
+/** The test AUC with its gap to the Bayes AUC; the reading (near Bayes, under-trained...) as its tooltip. */
+function TestAucCell({ run }: { run: TrainingRun }) {
+  const result = readRun(run).result;
+  return (
+    <td className="num" title={result?.text} data-level={result?.level ?? ''}>
+      {auc(run.final?.testAuc)}
+      {result?.gap !== undefined && <span className="muted"> (gap {result.gap.toFixed(3)})</span>}
+    </td>
+  );
+}
 
 /** Every run of this browser (saved in IndexedDB): pick one to show, tick two to overlay, export or open the tables. */
 export function RunsPanel() {
@@ -80,7 +93,7 @@ export function RunsPanel() {
                 </td>
                 <td className="num">{r.step}</td>
                 <td className="num">{auc(r.evals.length ? Math.max(...r.evals.map((e) => e.auc).filter(Number.isFinite)) : undefined)}</td>
-                <td className="num">{auc(r.final?.testAuc)}</td>
+                <TestAucCell run={r} />
                 <td>
                   <button
                     type="button"
