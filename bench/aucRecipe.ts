@@ -9,6 +9,7 @@
  *     [--generate rows,maxCardinality]   (generateSyntheticCtr, seed 2024, 24 fields, 2..max values)
  *     [--config '{"rows":100000,"zipfExponent":1.3}']   (generateSyntheticCtr with these overrides of synthetic-ctr-small's config)
  *     [--max-gap 0.02]   (exit 1 when a model's test AUC is further than this below the Bayes AUC)
+ *     [--defaults]   (options not given take the dataset's training defaults, trainDefaultsFor, not the published setup)
  *   npx tsx bench/aucRecipe.ts --oracle [--config ...]   (no training: Bayes AUC and "perfect learner" ceilings)
  *
  * `npm run auc:check` is the issue's check: DNN and DCNv2 on synthetic-ctr-1m within 0.02 of
@@ -24,6 +25,7 @@ import { auc } from '../src/data/ctr/auc.ts';
 import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 import { decodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
 import { parseDatasetIndex } from '../src/data/ctr/datasetIndex.ts';
+import { PUBLISHED_TRAIN_DEFAULTS, trainDefaultsFor } from '../src/data/ctr/trainDefaults.ts';
 import { expectedSigmoid } from '../src/data/ctr/expectedSigmoid.ts';
 import { calibrateBias, DEFAULT_SYNTHETIC_CTR, generateSyntheticCtr, syntheticCtrTruth, type SyntheticCtrConfig } from '../src/data/ctr/syntheticCtr.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
@@ -160,23 +162,25 @@ function oracle(data: CtrDataset, bayes: number): void {
 
 /** Trains one model and returns its gap to the Bayes AUC (Bayes - test AUC). */
 async function train(data: CtrDataset, bayes: number, kind: ModelKind): Promise<number> {
+  // Unset options fall back to the published setup, or with --defaults to the dataset's own (index.json, trainDefaultsFor).
+  const d = process.argv.includes('--defaults') ? trainDefaultsFor(indexEntry(arg('dataset', ID)), kind) : PUBLISHED_TRAIN_DEFAULTS;
   const model: ModelConfig = {
     ...DEFAULT_MODEL_CONFIG,
     kind,
-    embeddingDim: Number(arg('dim', String(DEFAULT_MODEL_CONFIG.embeddingDim))),
-    mlp: arg('mlp', DEFAULT_MODEL_CONFIG.mlp.join(',')).split(',').map(Number),
-    dropout: Number(arg('dropout', String(DEFAULT_MODEL_CONFIG.dropout))),
+    embeddingDim: Number(arg('dim', String(d.dim))),
+    mlp: arg('mlp', d.mlp.join(',')).split(',').map(Number),
+    dropout: Number(arg('dropout', String(d.dropout))),
     crossLayers: Number(arg('cross', String(DEFAULT_MODEL_CONFIG.crossLayers))),
     seed: Number(arg('seed', '1')),
   };
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
-    lr: Number(arg('lr', String(DEFAULT_TRAIN_CONFIG.lr))),
-    batchSize: Number(arg('batch', String(DEFAULT_TRAIN_CONFIG.batchSize))),
-    epochs: Number(arg('epochs', String(DEFAULT_TRAIN_CONFIG.epochs))),
-    earlyStopPatience: Number(arg('patience', String(DEFAULT_TRAIN_CONFIG.earlyStopPatience))),
-    weightDecay: Number(arg('wd', String(DEFAULT_TRAIN_CONFIG.weightDecay))),
-    evalEvery: Number(arg('evalEvery', String(DEFAULT_TRAIN_CONFIG.evalEvery))),
+    lr: Number(arg('lr', String(d.lr))),
+    batchSize: Number(arg('batch', String(d.batchSize))),
+    epochs: Number(arg('epochs', String(d.epochs))),
+    earlyStopPatience: Number(arg('patience', String(d.patience))),
+    weightDecay: Number(arg('wd', String(d.weightDecay))),
+    evalEvery: Number(arg('evalEvery', String(d.evalEvery))),
     seed: Number(arg('seed', '1')),
   };
   const verbose = process.argv.includes('--verbose');
