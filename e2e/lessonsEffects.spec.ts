@@ -15,43 +15,47 @@ interface Effect {
   runs: number[];
   /** Text that appears once the runs are read. */
   done: RegExp;
-  shows: RegExp;
-  notShown: RegExp | null;
+  /** Each claim of the effect the live run must make. */
+  shows: RegExp[];
+  /** The branches that say the run does not show it. */
+  notShown: RegExp[];
   reproduces: boolean;
 }
 
 const EFFECTS: Effect[] = [
-  { id: 1, runs: [], done: /it uses about \d+ of its 32 dimensions/, shows: /it uses about \d+ of its 32 dimensions/, notShown: null, reproduces: true },
+  { id: 1, runs: [], done: /it uses about \d+ of its 32 dimensions/, shows: [/it uses about \d+ of its 32 dimensions/], notShown: [], reproduces: true },
   {
     id: 2,
     runs: [1],
     done: /The run finished at step \d+/,
-    shows: /Its column is the lowest of all \d+/,
-    notShown: /cardinality alone does not decide it here/,
+    shows: [/Its column is the lowest of all \d+/, /In this run \d+ of \d+ fields end below where they started/],
+    notShown: [/cardinality alone does not decide it here/, /the run shows no collapse/],
     reproduces: true,
   },
   {
     id: 3,
     runs: [1],
     done: /The queue is done/,
-    shows: /multi-embedding keeps \d\.\d\d more of its dimensions in use, the effect the paper reports/,
-    notShown: /does not show the paper's effect/,
-    reproduces: true,
+    shows: [/multi-embedding keeps \d\.\d\d more of its dimensions in use, the effect the paper reports/],
+    notShown: [/this short run does not show the paper's effect/],
+    // Measured 13:25 UTC: the live queue (1x, 4x; 2 epochs) on seed 1 ends with mean IA/K 0.37 single vs 0.34
+    // multi at 4x, so the lesson says it does not show the effect; the full-size evidence is the recorded run.
+    reproduces: false,
   },
   {
     id: 4,
     runs: [1],
     done: /The run has reached step \d+/,
-    shows: /AdaTask brings the largest share there down to \d\.\d\d/,
-    notShown: /AdaTask does not bring it closer/,
+    shows: [/dominates it \(0\.70 or more\)/, /AdaTask brings the largest share there down to \d\.\d\d/],
+    notShown: [/AdaTask does not bring it closer/, /no shared layer is dominated by one task/],
     reproduces: true,
   },
   {
     id: 5,
     runs: [1, 4],
     done: /The measure is done: \d+ conflict pairs/,
-    shows: /STEM separates \d+\.\d % of them; the best shared table/,
-    notShown: /more steps per model are needed to see the effect/,
+    shows: [/STEM separates \d+\.\d % of them; the best shared table/, /STEM's slices have learned the conflict/],
+    notShown: [/more steps per model are needed to see the effect/, /its slices have not learned the conflict yet/],
     reproduces: true,
   },
 ];
@@ -101,9 +105,9 @@ for (const effect of EFFECTS) {
     expect(texts).not.toContain('NaN');
     expect(texts).not.toMatch(/has not (run|finished) yet|Nothing has been trained yet/);
     if (effect.reproduces) {
-      expect(texts).toMatch(effect.shows);
-      if (effect.notShown) expect(texts).not.toMatch(effect.notShown);
-    } else if (effect.notShown) expect(texts).toMatch(effect.notShown);
+      for (const claim of effect.shows) expect(texts).toMatch(claim);
+      for (const branch of effect.notShown) expect(texts).not.toMatch(branch);
+    } else expect(effect.notShown.some((branch) => branch.test(texts))).toBe(true);
     await page.screenshot({ path: `${SHOTS}/lesson${effect.id}-effect.png` });
 
     // Each step's result is kept: a later step's run (lesson 5's training) did not erase an
