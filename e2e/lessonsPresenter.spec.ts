@@ -39,6 +39,15 @@ test('desktop: the lesson heads the settings column and the charts keep the widt
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
   expect(page.url()).toMatch(/lesson=2&step=2/);
 
+  // A step whose chart is a setting in the column below the lesson scrolls it into sight, not under the lesson.
+  await page.getByRole('button', { name: 'Step 4:', exact: false }).click();
+  const dim = page.getByTestId('embedding-dim-input');
+  await expect(dim).toBeInViewport();
+  await expect
+    .poll(async () => (await dim.boundingBox())!.y)
+    .toBeGreaterThanOrEqual((await box(page, 'lesson-dock')).y + (await box(page, 'lesson-dock')).height);
+  await page.screenshot({ path: `${SHOTS}/presenter-desktop-step4.png` });
+
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('lesson-panel')).toHaveCount(0);
   await expect(page).not.toHaveURL(/lesson=/);
@@ -53,13 +62,13 @@ test('big text: title and Previous/Next stay in sight, chart labels grow', async
     .first()
     .locator('text')
     .filter({ hasText: /^user_id/ });
+  await expect(tick.first()).toBeVisible();
   const before = (await tick.first().boundingBox())!.height;
 
   await page.getByTestId('presenter-bigText').click();
   await expect(page).toHaveURL(/big=1/);
-  await page.waitForTimeout(500);
-  const after = (await tick.first().boundingBox())!.height;
-  expect(after / before).toBeGreaterThan(1.2);
+  // The charts redraw at the narrower width and are stretched back: every label grows.
+  await expect.poll(async () => ((await tick.first().boundingBox())?.height ?? 0) / before).toBeGreaterThan(1.2);
 
   for (const size of [
     { width: 1280, height: 800 },

@@ -15,8 +15,17 @@ const HIGHLIGHT = 'data-lesson-highlight';
 function highlight(selector: string, scroll: boolean, smooth: boolean): () => void {
   const targets = [...document.querySelectorAll(selector)].map((el) => el.closest('figure') ?? el);
   targets.forEach((el) => el.setAttribute(HIGHLIGHT, ''));
+  // A target in the settings column scrolls to just below the lesson that heads it (its label too), not under it.
+  const dock = targets[0]?.closest('.sidebar')?.querySelector<HTMLElement>('.lesson-dock');
+  const first = targets[0] as HTMLElement | undefined;
+  if (first && dock && !dock.contains(first) && getComputedStyle(dock).position === 'sticky')
+    first.style.scrollMarginTop = `${dock.getBoundingClientRect().height + 40}px`;
   if (scroll) targets[0]?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
-  return () => targets.forEach((el) => el.removeAttribute(HIGHLIGHT));
+  return () =>
+    targets.forEach((el) => {
+      el.removeAttribute(HIGHLIGHT);
+      if (el instanceof HTMLElement) el.style.scrollMarginTop = '';
+    });
 }
 
 const tooltip = (a: PresenterAction) => (a.keys ? `${a.label} (${a.keys})` : a.label);
