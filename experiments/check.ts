@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const measured = await measureEffects({ ...FULL, scaling: quick ? LIVE.scaling : FULL.scaling }, seeds, undefined, log);
   for (const e of measured.effects) {
     const target = `${e.direction > 0 ? '>' : '<'} ${e.threshold} in >= ${Math.ceil(0.8 * e.seeds.length)}/${e.seeds.length} seeds, margin > sd`;
-    const row = { name: `${e.id} · ${e.name} (${e.dataset})`, measured: formatEffect({ ...e, seeds: e.seeds.length }), target, pass: e.holds };
+    const row = { name: `${e.id} · ${e.name} (${e.dataset})`, measured: formatEffect({ ...e, seeds: e.seeds.length }, 3, e.threshold), target, pass: e.holds };
     rows.push(row);
     print(row);
   }

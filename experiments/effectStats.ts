@@ -21,8 +21,8 @@ export function summarizeEffect(values: readonly number[], direction: 1 | -1, th
   return { values: [...values], mean, sd, agree, seeds: n, holds: agree >= Math.ceil(0.8 * n) && (mean - threshold) * direction > sd };
 }
 
-/** "+0.031 ± 0.008, 5/5 seeds" */
-export function formatEffect(s: EffectSummary, digits = 3): string {
-  const sign = s.mean >= 0 ? '+' : '−';
+/** "+0.031 ± 0.008, 5/5 seeds" (a difference), or "0.754 ± 0.023, 5/5 seeds" (a level held to a threshold). */
+export function formatEffect(s: EffectSummary, digits = 3, threshold = 0): string {
+  const sign = threshold !== 0 ? '' : s.mean >= 0 ? '+' : '−';
   return `${sign}${Math.abs(s.mean).toFixed(digits)} ± ${s.sd.toFixed(digits)}, ${s.agree}/${s.seeds} seeds`;
 }
