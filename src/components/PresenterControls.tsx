@@ -1,4 +1,4 @@
-import { COPY_LINK, type PresenterAction } from '../lessons/presenterActions.ts';
+import { COPY_LINK, KEY_HINT, type PresenterAction } from '../lessons/presenterActions.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import type { UiState } from '../state/uiState.ts';
 
@@ -70,6 +70,7 @@ export function PresenterControls({ onStep, atEnd, copied, onCopyLink }: Props) 
       >
         <span aria-live="polite">{COPY_TEXT[copied]}</span>
       </button>
+      <p className="hint presenter-keys">{KEY_HINT}</p>
     </div>
   );
 }

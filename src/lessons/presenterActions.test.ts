@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UiState } from '../state/uiState.ts';
-import { actionForKey, CLOSE, COPY_LINK, NEXT, PREVIOUS, type KeyLike, type PresenterContext } from './presenterActions.ts';
+import { actionForKey, CLOSE, COPY_LINK, KEY_HINT, NEXT, PREVIOUS, type KeyLike, type PresenterContext } from './presenterActions.ts';
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...mods });
 
@@ -56,5 +56,6 @@ describe('presenter actions', () => {
     await COPY_LINK.perform(ctx);
     expect(copied).toEqual(['http://x/#v=1&lesson=2&step=3']);
     expect(CLOSE.enabled(context(1, 0, 0).ctx)).toBe(false);
+    expect(KEY_HINT).toBe('Keys: ← previous · → next · Esc close');
   });
 });

@@ -80,6 +80,9 @@ export const COPY_LINK: PresenterAction = {
 
 export const PRESENTER_ACTIONS: readonly PresenterAction[] = [NEXT, PREVIOUS, CLOSE, COPY_LINK];
 
+/** The keys in one line for the dock ("Keys: ← previous · → next · Esc close"), from the actions themselves. */
+export const KEY_HINT = `Keys: ${[PREVIOUS, NEXT, CLOSE].map((a) => `${a.keys.split(' or ')[0]} ${a.name}`).join(' · ')}`;
+
 /** Where typing means text (or a choice), not a command. */
 const EDITABLE = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
