@@ -22,6 +22,7 @@ function trainingForm(p: LessonPreset): TrainingForm {
     mlp: p.tmlp ?? d.mlp,
     lr: p.tlr ?? d.lr,
     weightDecay: p.twd ?? d.weightDecay,
+    dropout: p.tdrop ?? d.dropout,
     batchSize: p.tbs ?? d.batchSize,
     epochs: p.tep ?? d.epochs,
     patience: p.tpat ?? d.patience,

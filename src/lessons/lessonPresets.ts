@@ -14,6 +14,7 @@ export const LESSON_TRAIN: LessonPreset = {
   tmlp: '32',
   tlr: 0.005,
   twd: 1e-6,
+  tdrop: 0,
   tbs: 256,
   tpat: 0,
   tseed: 1,
