@@ -144,11 +144,11 @@ describe('URL round trip', () => {
     const registry = createStudioUrlRegistry();
     const store = createStudioStore();
     registry.apply(
-      registry.parse('#view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.01&mbeta=0.5&mseed=7').values,
+      registry.parse('#view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.02&mbeta=0.5&mseed=7').values,
       store.getState(),
     );
     const seed = registry.format(store.getState());
-    expect(seed).toBe('v=1&view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.01&mbeta=0.5&mseed=7');
+    expect(seed).toBe('v=1&view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.02&mbeta=0.5&mseed=7');
     let state = 12345;
     const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
     const alphabet = '&=#%._-01239aeEvx+ ';
