@@ -2,7 +2,7 @@ import type { ScalingPoint } from '../analysis/scalingPlan.ts';
 import { LESSON_SCALING, SCALING_PRESET } from './lessonPresets.ts';
 import { scalingFacts, type ScalingFacts, type VariantLine } from './scalingFacts.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';
-import { RECORDED, recordedEffect, recordedSentence, type RecordedScalingPoint } from './recordedEffects.ts';
+import { RECORDED, recordedEffect, recordedSentence, recordedVerdict, type RecordedScalingPoint } from './recordedEffects.ts';
 
 const auc = (x: number) => x.toFixed(4);
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
@@ -45,6 +45,8 @@ function seedSpread(): string {
   return `over the recorded seeds the test AUC of one configuration varies by about ±${single.testAucSd.toFixed(4)} (1 sd at 4x, single), so a gap smaller than about twice that is within noise.`;
 }
 
+const capitalised = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
 function recordedTable(): string {
   const pts = RECORDED.scaling.points;
   if (pts.length === 0) return 'No recorded run is shipped with this build.';
@@ -54,10 +56,13 @@ function recordedTable(): string {
       .sort((a, b) => a.size - b.size)
       .map((p) => `${p.size}x ${auc(p.testAuc)} (IA ${p.meanIa.toFixed(2)})`)
       .join(', ');
-  const seeds = RECORDED.effects.find((e) => e.id === 'multi-auc-10x')?.seeds ?? [];
+  const auc10 = recordedEffect('multi-auc-10x');
+  const ia10 = recordedEffect('multi-ia-10x');
+  const seeds = auc10?.seeds ?? [];
   return (
-    `Recorded run (${RECORDED.command}, ${RECORDED.date.slice(0, 10)}, ${RECORDED.scaling.dataset}, ${seeds.length} seeds, Bayes AUC ${RECORDED.scaling.bayesTestAuc.toFixed(4)}), mean test AUC and mean IA per size: ` +
-    `single ${line('single')}; multi-embedding ${line('multi')}. ${recorded('multi-auc-10x')} ${recorded('multi-ia-10x')}`
+    `Recorded run (${RECORDED.command}, ${RECORDED.date.slice(0, 10)}, ${RECORDED.scaling.dataset}, ${auc10?.setting ?? ''}, ${seeds.length} seeds, Bayes AUC ${RECORDED.scaling.bayesTestAuc.toFixed(4)}), mean test AUC and mean IA per size: ` +
+    `single ${line('single')}; multi-embedding ${line('multi')}. ` +
+    [auc10, ia10].map((e) => (e ? capitalised(recordedVerdict(e, 4)) : '')).join(' ')
   );
 }
 

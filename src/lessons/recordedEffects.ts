@@ -67,12 +67,17 @@ export function recordedEffect(id: EffectId, from: RecordedEffects = RECORDED): 
 
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
-/** "Recorded (npm run experiments:record, 2026-12-06, synthetic-ctr-lesson, seeds 1-5): ..." with the verdict in words. */
-export function recordedSentence(e: RecordedEffect, from: RecordedEffects = RECORDED, digits = 3): string {
-  const seeds = e.seeds.length > 1 ? `seeds ${e.seeds[0]}-${e.seeds[e.seeds.length - 1]}` : `seed ${e.seeds[0]}`;
+/** "<what> +0.514 ± 0.089; the paper's direction holds in 5 of 5 seeds, ..." (no provenance: for a sentence that already gives it). */
+export function recordedVerdict(e: RecordedEffect, digits = 3): string {
   const value = e.threshold === 0 ? `${signed(e.mean, digits)} ± ${e.sd.toFixed(digits)}` : `${e.mean.toFixed(digits)} ± ${e.sd.toFixed(digits)}`;
   const verdict = e.holds
     ? `the paper's direction holds in ${e.agree} of ${e.seeds.length} seeds, by more than the seed spread`
     : `this does not reproduce: ${e.agree} of ${e.seeds.length} seeds point the paper's way${e.agree > 0 ? ', within the seed spread or too few' : ''}`;
-  return `Recorded run (${from.command}, ${from.date.slice(0, 10)}, ${e.dataset}, ${e.setting}, ${seeds}): ${e.name} ${value}; ${verdict}.`;
+  return `${e.name} ${value}; ${verdict}.`;
+}
+
+/** "Recorded run (npm run experiments:record, 2026-12-06, synthetic-ctr-lesson, ..., seeds 1-5): ..." with the verdict in words. */
+export function recordedSentence(e: RecordedEffect, from: RecordedEffects = RECORDED, digits = 3): string {
+  const seeds = e.seeds.length > 1 ? `seeds ${e.seeds[0]}-${e.seeds[e.seeds.length - 1]}` : `seed ${e.seeds[0]}`;
+  return `Recorded run (${from.command}, ${from.date.slice(0, 10)}, ${e.dataset}, ${e.setting}, ${seeds}): ${recordedVerdict(e, digits)}`;
 }

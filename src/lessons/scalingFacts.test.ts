@@ -44,5 +44,9 @@ describe('scaling facts', () => {
     if (!Array.isArray(done)) throw new Error('blocked');
     expect(done[1].text).toContain('single embedding is ahead by 0.0100');
     expect(done[2].text).toContain("does not show the paper's effect");
+    // The recorded full-size run, once, with its provenance and a verdict per claim.
+    expect(done[3].text.match(/Recorded run \(npm run experiments:record/g)).toHaveLength(1);
+    expect(done[3].text).toMatch(/Test AUC at 10x, multi-embedding minus single [+−]\d\.\d{4} ± \d\.\d{4}; /);
+    expect(done[3].text).toMatch(/Mean IA at 10x, multi-embedding minus single [+−]\d\.\d{4} ± \d\.\d{4}; /);
   });
 });
