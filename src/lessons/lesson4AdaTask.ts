@@ -2,7 +2,7 @@ import { aucStandardError } from './aucNoise.ts';
 import { dominanceFacts, type DominanceFacts } from './dominanceFacts.ts';
 import { DOMINANCE_PRESET } from './lessonPresets.ts';
 import type { Lesson, LessonStep } from './lessonTypes.ts';
-import { recordedEffect, recordedSentence, type EffectId } from './recordedEffects.ts';
+import { recordedEffect, recordedSentence, recordedVerdict, type EffectId } from './recordedEffects.ts';
 
 const two = (x: number) => x.toFixed(2);
 const RUN = { id: 'mtl-train', label: `Train Adam and AdaTask side by side (${DOMINANCE_PRESET.msteps} steps)` } as const;
@@ -19,7 +19,7 @@ function shareText(f: DominanceFacts): string {
     w.adam.rau >= DOMINATED_AT
       ? `${w.adam.task} dominates it (${two(DOMINATED_AT)} or more).`
       : `That is short of domination (${two(DOMINATED_AT)}): in this run no shared layer is dominated by one task.`;
-  return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}; ${strength} ${moved} ${recorded('dominance-adam')} ${recorded('dominance-adatask')} ${recorded('dominance-top')}`;
+  return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}; ${strength} ${moved} ${recordedTogether(['dominance-adam', 'dominance-adatask', 'dominance-top'])}`;
 }
 
 /** Below this test AUC a task has barely learned anything yet. */
@@ -31,6 +31,13 @@ const DOMINATED_AT = 0.7;
 function recorded(id: EffectId): string {
   const e = recordedEffect(id);
   return e ? recordedSentence(e) : '';
+}
+
+/** The first effect with its provenance, the others (same run) as further verdicts. */
+function recordedTogether(ids: EffectId[]): string {
+  const [first, ...rest] = ids.map((id) => recordedEffect(id)).filter((e) => e !== null);
+  if (!first) return '';
+  return [recordedSentence(first), ...rest.map((e) => `In the same run: ${recordedVerdict(e)}`)].join(' ');
 }
 
 function aucText(f: DominanceFacts): string {
