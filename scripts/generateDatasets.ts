@@ -41,7 +41,7 @@ const SYNTHETIC: { id: string; name: string; description: string; config: Synthe
       '1M impressions generated in your browser (seconds), 24 fields with 2 to 100 values, interactions on 5% of field pairs. Enough rows per value that a DNN or DCNv2 can get within 0.02 of the true AUC (npm run auc:check).',
     config: { seed: 2024, rows: 1_000_000, fields: 24, minCardinality: 2, maxCardinality: 100, interactionDensity: 0.05 },
     generated: true,
-    trainDefaults: { lr: 2e-3, batchSize: 1024, epochs: 3, evalEvery: 150, patience: 3, weightDecay: 1e-6, dropout: 0, mlp: [128, 64], dim: 10 },
+    trainDefaults: { lr: 2e-3, batchSize: 1024, epochs: 3, evalEvery: 400, patience: 2, weightDecay: 1e-6, dropout: 0, mlp: [128, 64], dim: 10 },
   },
   {
     id: 'synthetic-ctr-lesson',
