@@ -61,5 +61,7 @@ describe('conflict facts', () => {
     };
     expect(text([0.2, -0.3])).toContain('The tasks pull apart on item:');
     expect(text([0.2, 0.1])).toContain("No field's cosine is negative in this run");
+    expect(text([0.2, 0.1])).toContain("item's rows have cosine 0.10, the lowest;");
+    expect(text([0.2, -0.3])).toContain("item's rows have cosine -0.30, the most opposed;");
   });
 });

@@ -36,7 +36,7 @@ function entanglementText(results: LessonResults): string {
     opposed.length > 0
       ? `The tasks pull apart on ${opposed.join(', ')}: those shared rows are where entanglement costs, and where STEM's task slices help.`
       : "No field's cosine is negative in this run: the tasks' gradients do not oppose each other on the shared rows here, so this run does not show entanglement in the gradients (the conflict-pair measure above can still show it in the distances).";
-  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)}, the most opposed; on ${hi.field} ${hi.cosine.toFixed(2)}. ${verdict}`;
+  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)}, ${lo.cosine < 0 ? 'the most opposed' : 'the lowest'}; on ${hi.field} ${hi.cosine.toFixed(2)}. ${verdict}`;
 }
 
 function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {
