@@ -30,6 +30,14 @@ describe('resultVerdict', () => {
     expect(under.text).toMatch(/under-trained, gap 0\.163/);
   });
 
+  it("calls a run near a hard dataset's measured ceiling so, and one below it under-trained", () => {
+    const at = resultVerdict(0.635, 0.78, 0.639)!;
+    expect(at.level).toBe('at-measured-ceiling');
+    expect(at.text).toMatch(/hard by design.*gap 0\.145/);
+    expect(resultVerdict(0.6, 0.78, 0.639)).toMatchObject({ level: 'under-trained' });
+    expect(resultVerdict(0.77, 0.78, 0.639)).toMatchObject({ level: 'near-bayes' });
+  });
+
   it('calls a result at or below chance so, with or without a Bayes AUC', () => {
     expect(resultVerdict(0.46, 0.763)).toMatchObject({ level: 'chance' });
     expect(resultVerdict(0.515)).toMatchObject({ level: 'chance' });

@@ -36,7 +36,7 @@ export function stopReason(s: StopInput): string {
   return `ran all ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}${best}`;
 }
 
-export type ResultLevel = 'near-bayes' | 'learned' | 'under-trained' | 'chance' | 'learned-no-ceiling';
+export type ResultLevel = 'near-bayes' | 'learned' | 'under-trained' | 'chance' | 'learned-no-ceiling' | 'at-measured-ceiling';
 
 export interface ResultVerdict {
   level: ResultLevel;
@@ -45,8 +45,12 @@ export interface ResultVerdict {
   gap?: number;
 }
 
-/** How a test AUC stands against the Bayes AUC of synthetic data (when known) and against chance. */
-export function resultVerdict(testAuc: number, bayesAuc?: number): ResultVerdict | null {
+/**
+ * How a test AUC stands against the Bayes AUC of synthetic data (when known) and against chance.
+ * `measuredCeiling`: for data that is hard by design, the best test AUC any recipe reached; a run
+ * within NEAR_BAYES_GAP of it is called so rather than under-trained.
+ */
+export function resultVerdict(testAuc: number, bayesAuc?: number, measuredCeiling?: number): ResultVerdict | null {
   if (!Number.isFinite(testAuc)) return null;
   if (testAuc <= 0.5 + CHANCE_MARGIN)
     return {
@@ -60,6 +64,12 @@ export function resultVerdict(testAuc: number, bayesAuc?: number): ResultVerdict
   if (gap <= NEAR_BAYES_GAP) return { level: 'near-bayes', gap, text: `near the Bayes AUC (gap ${gap.toFixed(3)}): the model learned what the data holds` };
   if (gap <= UNDER_TRAINED_GAP)
     return { level: 'learned', gap, text: `learned, but ${gap.toFixed(3)} below the Bayes AUC ${bayesAuc.toFixed(3)}: more epochs or rows may close it` };
+  if (measuredCeiling !== undefined && testAuc >= measuredCeiling - NEAR_BAYES_GAP)
+    return {
+      level: 'at-measured-ceiling',
+      gap,
+      text: `at this dataset's measured ceiling (best ${measuredCeiling.toFixed(3)} over the recipes tried): it is hard by design, too few rows per value to close the gap ${gap.toFixed(3)} to the Bayes AUC`,
+    };
   return {
     level: 'under-trained',
     gap,

@@ -10,7 +10,8 @@ export interface RunReading {
   result: ResultVerdict | null;
 }
 
-export function readRun(run: TrainingRun): RunReading {
+/** `measuredCeiling`: the dataset's, when it is hard by design (DatasetIndexEntry.measuredCeilingAuc). */
+export function readRun(run: TrainingRun, measuredCeiling?: number): RunReading {
   const f = run.final;
   const stop = stopReason({
     status: run.status,
@@ -21,7 +22,7 @@ export function readRun(run: TrainingRun): RunReading {
     bestStep: f?.bestStep ?? -1,
     bestValidAuc: f?.bestValidAuc ?? NaN,
   });
-  return { stop, result: f ? resultVerdict(f.testAuc, run.bayesAuc) : null };
+  return { stop, result: f ? resultVerdict(f.testAuc, run.bayesAuc, measuredCeiling) : null };
 }
 
 /** The scaling queue's points read per size: results far from Bayes or at chance, and multi vs single against the seed spread. */

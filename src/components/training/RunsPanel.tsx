@@ -7,7 +7,8 @@ const auc = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ?
 
 /** The test AUC with its gap to the Bayes AUC; the reading (near Bayes, under-trained...) as its tooltip. */
 function TestAucCell({ run }: { run: TrainingRun }) {
-  const result = readRun(run).result;
+  const ceiling = useStudioStore((s) => s.datasetIndex.find((d) => d.id === run.form.datasetId)?.measuredCeilingAuc);
+  const result = readRun(run, ceiling).result;
   return (
     <td className="num" title={result?.text} data-level={result?.level ?? ''}>
       {auc(run.final?.testAuc)}

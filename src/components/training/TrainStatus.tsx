@@ -1,4 +1,5 @@
 import { readRun } from '../../state/runReading.ts';
+import { useStudioStore } from '../../state/studioStore.ts';
 import type { TrainingRun } from '../../state/trainingSlice.ts';
 import { formatCount } from './formatCount.ts';
 
@@ -16,7 +17,8 @@ const fmt = (v: number | undefined, digits: number) => (v === undefined || !Numb
 export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; onResume?: (id: string) => void }) {
   const loss = run?.losses[run.losses.length - 1]?.loss;
   const evalPoint = run?.evals[run.evals.length - 1];
-  const reading = run ? readRun(run) : null;
+  const ceiling = useStudioStore((s) => s.datasetIndex.find((d) => d.id === run?.form.datasetId)?.measuredCeilingAuc);
+  const reading = run ? readRun(run, ceiling) : null;
   return (
     <div
       className="train-status"

@@ -34,6 +34,11 @@ export interface DatasetIndexEntry {
   generator?: SyntheticCtrConfig;
   /** Synthetic data: AUC of the true click probabilities on the test split (the best any model can do). */
   bayesTestAuc?: number;
+  /**
+   * A dataset that is hard by design: the best test AUC any recipe reached on it (experiments/README.md).
+   * A run near it has learned what the rows allow, however far below the Bayes AUC that is.
+   */
+  measuredCeilingAuc?: number;
   /** Training defaults chosen by `npm run experiment:sweep` (resolve them with trainDefaultsFor). */
   trainDefaults?: DatasetTrainDefaults;
 }
@@ -61,6 +66,7 @@ const isEntry = (d: DatasetIndexEntry): boolean =>
   d.tasks.every((t) => typeof t === 'string') &&
   tasksFit(d.family, d.tasks) &&
   (d.trainDefaults === undefined || isDatasetTrainDefaults(d.trainDefaults)) &&
+  (d.measuredCeilingAuc === undefined || (typeof d.measuredCeilingAuc === 'number' && d.measuredCeilingAuc > 0.5 && d.measuredCeilingAuc <= 1)) &&
   (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
 
 /**

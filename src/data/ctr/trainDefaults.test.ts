@@ -41,5 +41,8 @@ describe('isDatasetTrainDefaults', () => {
     const entry = { id: 'x', family: 'ctr', tasks: ['click'], name: 'x', description: '', rows: 1, fields: 1, file: 'x.rlctr', bytes: 1, format: 'rlctr' };
     expect(parseDatasetIndex({ version: 2, datasets: [{ ...entry, trainDefaults: { lr: 2e-3 } }] }).datasets[0].trainDefaults).toEqual({ lr: 2e-3 });
     expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...entry, trainDefaults: { lr: -1 } }] })).toThrow(/not a RecLens index.json/);
+    // A hard dataset's measured ceiling is an AUC above chance.
+    expect(parseDatasetIndex({ version: 2, datasets: [{ ...entry, measuredCeilingAuc: 0.639 }] }).datasets[0].measuredCeilingAuc).toBe(0.639);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...entry, measuredCeilingAuc: 1.5 }] })).toThrow(/not a RecLens index.json/);
   });
 });
