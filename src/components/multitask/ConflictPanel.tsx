@@ -9,6 +9,9 @@ import { useMultitaskController } from '../runControllersContext.ts';
 import { MULTITASK_SETTINGS } from '../../state/multitaskSettings.ts';
 import { SettingInput } from '../SettingInput.tsx';
 import { modelName } from '../../contracts/modelNames.ts';
+import { recordedEffect, recordedSentence } from '../../lessons/recordedEffects.ts';
+
+const stemRecord = recordedEffect('stem-vs-shared');
 
 /** RecScope's conflict-pair measure: shared embedding vs STEM's task slices. */
 export function ConflictPanel() {
@@ -33,8 +36,8 @@ export function ConflictPanel() {
       <p className="hint">
         Trains single-task models for {tasks[0]} and {tasks[1]}, then shared-bottom, MMoE, PLE and STEM ({steps} steps each, Adam). Conflict pairs are frequent
         test (user, item) pairs the single-task models place far for {tasks[0]} (above P60) and near for {tasks[1]} (at or below P40). A shared table gives one
-        distance per pair and cannot do both; STEM's task slices can. The engine engineer measured 61.5 % of conflict pairs separated by STEM's slices vs 0 % by
-        shared tables (3 epochs, strongly conflicting synthetic data).
+        distance per pair and cannot do both; STEM's task slices can.
+        {stemRecord && <> {recordedSentence(stemRecord)}</>}
       </p>
       <div className="mtl-buttons">
         <SettingInput
