@@ -82,6 +82,7 @@ function memoryDb() {
 function fakeClient(stepsBeforeReload: number) {
   const requests: MtlTrainRequest[] = [];
   let finish: (o: RunOutcome<never>) => void = () => {};
+  let emit: (e: MtlEvent) => void = () => {};
   const client = {
     load: async () => ({ ok: true, summary: SUMMARY }),
     previewCsv: async () => ({ error: { code: 'internal', message: '', fix: '' } }),
@@ -94,6 +95,7 @@ function fakeClient(stepsBeforeReload: number) {
     measureConflicts: async () => ({ ok: true, result: CONFLICT }),
     async train(request: MtlTrainRequest, onEvent: (e: MtlEvent) => void) {
       requests.push(request);
+      emit = onEvent;
       onEvent({ type: 'status', status: 'running' });
       onEvent({ type: 'started', tasks: SUMMARY.tasks, fields: ['user', 'item'], layers: ['bottom'], backend: 'cpu', parameters: 10 });
       for (let step = 1; step <= stepsBeforeReload; step++) {
@@ -108,7 +110,12 @@ function fakeClient(stepsBeforeReload: number) {
       return new Promise<RunOutcome<never>>((resolve) => (finish = resolve));
     },
   } as unknown as MultitaskClient;
-  return { client, requests, end: () => finish({ ok: true, status: 'done', report: null }) };
+  // The loop's closing status comes last, then the result.
+  const end = () => {
+    emit({ type: 'status', status: 'done' });
+    finish({ ok: true, status: 'done', report: null });
+  };
+  return { client, requests, end };
 }
 
 /** One page load: a fresh store and controller over the same stored runs. */

@@ -86,7 +86,17 @@ function fakeTrain() {
     emit = onEvent;
     return new Promise<RunOutcome<string>>((resolve) => (finish = resolve));
   };
-  return { start, emit: (e: ToyEvents) => emit(e), finish: (o: RunOutcome<string>) => finish(o) };
+  return {
+    start,
+    emit: (e: ToyEvents) => emit(e),
+    /** As the run loop ends: its closing status event, then its result. */
+    finish: (o: RunOutcome<string>) => {
+      if (o.ok) emit({ type: 'status', status: o.status });
+      finish(o);
+    },
+    /** The result alone: the events behind it are still on their way. */
+    resolve: (o: RunOutcome<string>) => finish(o),
+  };
 }
 
 const flushPromises = () => vi.advanceTimersByTimeAsync(0);
@@ -156,6 +166,34 @@ describe('run pipeline (fake client, in-memory storage)', () => {
     client.finish({ ok: true, status: 'done', report: null });
     expect(await driven).toMatchObject({ id: 'a', status: 'done', step: 4, points: [0.1, 0.2, 0.3, 0.4] });
     expect(await t.pipeline.storedCheckpoint('a')).toBeNull();
+  });
+
+  it('stores a run with the events that travel behind its result, up to the closing status', async () => {
+    const t = setup();
+    t.add('a');
+    const client = fakeTrain();
+    const driven = t.pipeline.drive('a', client.start);
+    await flushPromises();
+    for (let step = 1; step <= 3; step++) client.emit({ type: 'progress', step });
+    // The result overtakes the last steps (no final report to wait for, as in a multi-task run).
+    client.resolve({ ok: true, status: 'done', report: null });
+    await flushPromises();
+    expect(t.stored.has('a')).toBe(false);
+    for (let step = 4; step <= 5; step++) client.emit({ type: 'progress', step });
+    client.emit({ type: 'status', status: 'done' });
+    expect(await driven).toMatchObject({ status: 'done', step: 5 });
+    expect(t.stored.get('a')?.config).toMatchObject({ status: 'done', step: 5 });
+    expect(t.stored.get('a')?.metrics).toHaveLength(5);
+
+    // A closing status that never comes holds the store for at most a moment.
+    t.add('b');
+    const lost = fakeTrain();
+    const drivenB = t.pipeline.drive('b', lost.start);
+    await flushPromises();
+    lost.resolve({ ok: true, status: 'done', report: null });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await drivenB).toMatchObject({ status: 'done' });
+    expect(t.stored.get('b')?.config).toMatchObject({ status: 'done' });
   });
 
   it('a failed run says why; listing and deleting touch only this family', async () => {

@@ -15,7 +15,7 @@ import type { StudioStore } from './studioStore.ts';
 export const EVENT_BATCH_MS = 300;
 /** How often a running run is stored with a checkpoint (and on every pause). */
 export const CHECKPOINT_EVERY_MS = 5000;
-/** How long to wait for a final event that travels behind the run's result. */
+/** How long to wait for the closing events that travel behind the run's result. */
 const LATE_EVENTS_MS = 2000;
 
 /** What the pipeline needs of a family's run in the store. */
@@ -63,6 +63,8 @@ export interface RunPipeline<Run extends RunLike, Event, Checkpoint, Report> {
 }
 
 const UNFINISHED: readonly RunStatus[] = ['running', 'paused', 'loading', 'interrupted'];
+/** The statuses a run loop ends on (its closing status event). */
+const CLOSING: readonly RunStatus[] = ['done', 'stopped', 'error'];
 
 /** A stored run's status: one stored while it was still going (the page was reloaded or closed) comes back 'interrupted'. */
 export function restoredStatus(status: RunStatus, savedStep: number | undefined): { status: RunStatus; message?: string; savedStep?: number } {
@@ -117,9 +119,12 @@ export function createRunPipeline<Run extends RunLike, Event extends { type: str
       };
       // Checkpoints are written one after another, each with the run as it stood at that step.
       let writes = Promise.resolve();
-      // Events travel on the callback's own port, so the run's result can arrive before its last events.
-      let finalSeen = () => {};
-      const final = new Promise<void>((resolve) => (finalSeen = resolve));
+      // Events travel on the callback's own port, so the run's result can arrive before its last
+      // events. The loop's closing status is its last event: once it is here, so is every other
+      // (the last progress, read-outs and final report), and the run is stored complete.
+      let closedSeen = () => {};
+      const closed = new Promise<void>((resolve) => (closedSeen = resolve));
+      let finalArrived = false;
       const outcome = await start((e) => {
         if (e.type === 'checkpoint') {
           flush();
@@ -130,12 +135,15 @@ export function createRunPipeline<Run extends RunLike, Event extends { type: str
         queued.push(e);
         if (e.type === 'status' || e.type === 'final') flush();
         else timer ??= setTimeout(flush, EVENT_BATCH_MS);
-        if (e.type === 'final') finalSeen();
+        if (e.type === 'final') finalArrived = true;
+        if (e.type === 'status' && CLOSING.includes((e as { status: RunStatus }).status)) closedSeen();
         onEvent?.(e);
       });
-      if (outcome.ok && outcome.report !== null) {
-        await Promise.race([final, new Promise((resolve) => setTimeout(resolve, LATE_EVENTS_MS))]);
-        queued.push({ type: 'final', report: outcome.report });
+      if (outcome.ok) {
+        let wait: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([closed, new Promise((resolve) => (wait = setTimeout(resolve, LATE_EVENTS_MS)))]);
+        clearTimeout(wait);
+        if (outcome.report !== null && !finalArrived) queued.push({ type: 'final', report: outcome.report });
       }
       flush();
       // The closing status event may still be in flight; the outcome already says how the run ended.
