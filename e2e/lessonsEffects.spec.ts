@@ -126,10 +126,16 @@ test("lesson 4's run reloaded mid-way comes back within one checkpoint of where 
   await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto('/#v=1&lesson=4&step=1');
   const status = page.getByTestId('mtl-status');
+  // Longer than the lesson's 150 steps, so a fast machine is still training when the page reloads.
+  await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await page.getByLabel('Steps', { exact: true }).fill('1500');
   await page.getByTestId('lesson-action').click();
   await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
   const began = Date.now();
-  await expect.poll(async () => Number(await status.getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThanOrEqual(50);
+  // Past step 50 and past the first checkpoint's time (5 s), so the reload lands between two checkpoints.
+  await expect
+    .poll(async () => Number(await status.getAttribute('data-step')) >= 50 && Date.now() - began > 7000, { timeout: 60_000, intervals: [250] })
+    .toBe(true);
   const shown = Number(await status.getAttribute('data-step'));
   const stepsPerSecond = shown / ((Date.now() - began) / 1000);
   await page.reload();
@@ -140,5 +146,5 @@ test("lesson 4's run reloaded mid-way comes back within one checkpoint of where 
   expect(back).toBeGreaterThan(0);
   expect(back).toBeLessThanOrEqual(shown);
   expect(back).toBeGreaterThanOrEqual(shown - Math.ceil(stepsPerSecond * 6) - 5);
-  await expect(status).toContainText(`Interrupted at step ${back} of 150`);
+  await expect(status).toContainText(`Interrupted at step ${back} of 1500`);
 });
