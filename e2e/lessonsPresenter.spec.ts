@@ -63,7 +63,9 @@ test('big text: title and Previous/Next stay in sight, chart labels grow', async
     .locator('text')
     .filter({ hasText: /^user_id/ });
   await expect(tick.first()).toBeVisible();
-  const before = (await tick.first().boundingBox())!.height;
+  // The heatmap may still redraw (its label is briefly detached): measure once it holds a box.
+  let before = 0;
+  await expect.poll(async () => (before = (await tick.first().boundingBox())?.height ?? 0)).toBeGreaterThan(0);
 
   await page.getByTestId('presenter-bigText').click();
   await expect(page).toHaveURL(/big=1/);
