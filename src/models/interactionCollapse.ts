@@ -1,21 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import type { InteractionCollapse } from '../analysis/interactionCollapse.ts';
 import { informationAbundance, singularValuesFromGram } from '../analysis/spectrum.ts';
 import { fieldOffsets, type CtrField } from '../data/ctr/ctrDataset.ts';
 import { addGram, chunkRows, normalisedGram } from './rowGram.ts';
 
-export interface InteractionCollapse {
-  fields: string[];
-  /** ia[i][j]: IA of field i as seen by field j, E_i W0[j-block, i-block]^T (RecScope recipe). */
-  ia: number[][];
-  /** IA of each field's own rows, the order the view sorts both axes by. */
-  rawIa: number[];
-}
+export type { InteractionCollapse };
 
 /**
  * The DCNv2 interaction-collapse matrix (SCIENCE.md section 1). For field i all F projections
  * come from one matmul E_i W0[:, i-block]^T (N_i x F*K), whose j-th K-column block is field i as
  * seen by field j; batched backend Grams of the row-normalised blocks are summed in float64 and
- * their spectra solved in float64.
+ * their spectra solved in float64. An uploaded checkpoint's matrix is the same recipe without tfjs
+ * (analysis/interactionCollapse.ts); interactionCollapse.test.ts holds both to numpy's numbers.
  */
 export async function interactionCollapse(table: tf.Tensor2D, w0: tf.Tensor2D, fields: CtrField[]): Promise<InteractionCollapse> {
   const f = fields.length;
