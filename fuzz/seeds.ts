@@ -96,6 +96,11 @@ export function torchSeeds(): Seed[] {
   return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
 }
 
+/** Checkpoints in PyTorch's format from before 1.6 (scripts/torchLegacyFixtures.py). */
+export function torchLegacySeeds(): Seed[] {
+  return ['legacy_state_dict', 'legacy_checkpoint', 'legacy_views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
+}
+
 const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];
 
 export function word2vecBinarySeeds(): Seed[] {

@@ -469,6 +469,14 @@ export const TARGETS: Target[] = [
     run: runTable,
   },
   {
+    name: 'table:torch-legacy',
+    covers: 'CLI analyze on PyTorch .pt in the format from before 1.6 (pickles, then raw storages)',
+    seeds: seeds.torchLegacySeeds,
+    mutators: [...GENERIC, ...PICKLE, ...PICKLE],
+    variants: MODES,
+    run: runTable,
+  },
+  {
     name: 'table:word2vec-bin',
     covers: 'CLI analyze on word2vec / fastText binary (.bin)',
     seeds: seeds.word2vecBinarySeeds,

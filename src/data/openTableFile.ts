@@ -6,7 +6,8 @@ import { openNpz } from './formats/npz.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
-import { openTorchCheckpoint } from './formats/torchCheckpoint.ts';
+import { isLegacyTorchSave, openTorchCheckpoint } from './formats/torchCheckpoint.ts';
+import { openTorchLegacy } from './formats/torchLegacy.ts';
 import { openWord2vecBinary } from './formats/word2vecBinary.ts';
 import { ImportError } from './importError.ts';
 import type { TableFile } from './tableFile.ts';
@@ -40,6 +41,7 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
       case 'safetensors':
         return checkLabels(await openSafetensors(src, labels));
       case 'torch':
+        if (isLegacyTorchSave(await src.read(0, 16))) return checkLabels(await openTorchLegacy(src, labels, opts.signal));
         return checkLabels(await openTorchCheckpoint(src, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });

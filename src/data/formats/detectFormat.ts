@@ -32,13 +32,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   const ext = extension(src.name);
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return TORCH_EXTENSIONS.has(ext) ? 'torch' : 'npz';
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
-  if (isLegacyTorchSave(first)) {
-    throw new ImportError(
-      'unsupported-format',
-      `${src.name} was saved in PyTorch's format from before version 1.6, which RecLens does not read`,
-      'Load it and save it again with a recent PyTorch: torch.save(torch.load(path), path)',
-    );
-  }
+  if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';

@@ -79,6 +79,14 @@ function signedLE(raw: Uint8Array): number | bigint {
  * eventLoopPacer) and stops with an AbortError once `signal` fires.
  */
 export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?: AbortSignal): Promise<PickleValue> {
+  return (await unpickleAt(bytes, 0, hooks, signal)).value;
+}
+
+/**
+ * Reads one pickle starting at byte `start` of `bytes` and says where it ended (one past its
+ * STOP): PyTorch's format from before 1.6 writes several pickles back to back.
+ */
+export async function unpickleAt(bytes: Uint8Array, start: number, hooks: UnpickleHooks, signal?: AbortSignal): Promise<{ value: PickleValue; end: number }> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const latin1 = new TextDecoder('latin1');
@@ -86,7 +94,7 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
   /** Stack lengths at each MARK still open (Python's metastack): items above the last one belong to it. */
   const marks: number[] = [];
   const memo = new Map<number, PickleValue>();
-  let pos = 0;
+  let pos = start;
 
   const need = (n: number) => {
     if (pos + n > bytes.length) throw new PickleError(`the pickle ends inside an opcode at byte ${pos}`);
@@ -203,7 +211,7 @@ export async function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, signal?:
         u64();
         break; // FRAME
       case 0x2e:
-        return pop(); // STOP
+        return { value: pop(), end: pos }; // STOP
       case 0x28:
         marks.push(stack.length);
         break; // MARK

@@ -17,8 +17,8 @@ import { tableFromTensors } from './tableFromTensors.ts';
 import { classifyTensor, elementCount, pyShape, unreadableTensor, type Tensor } from './tensor.ts';
 import { readZipDirectory, zipEntryDataOffset, type ZipEntry } from './zipDirectory.ts';
 
-const FIX = 'Save the weights with torch.save(model.state_dict(), path), or export them with safetensors';
-const FIX_MANY = 'Save only the embedding tables, e.g. torch.save({k: v for k, v in model.state_dict().items() if "embedding" in k}, path)';
+export const FIX = 'Save the weights with torch.save(model.state_dict(), path), or export them with safetensors';
+export const FIX_MANY = 'Save only the embedding tables, e.g. torch.save({k: v for k, v in model.state_dict().items() if "embedding" in k}, path)';
 
 const STORAGE_DTYPES: Record<string, DTypeName> = {
   FloatStorage: 'float32',
@@ -44,7 +44,7 @@ export const MAX_NAME_CHARS = 1000;
 /** Characters of one dict key kept in a tensor's name. */
 const MAX_KEY_CHARS = 200;
 
-interface StorageRef {
+export interface StorageRef {
   kind: 'torch-storage';
   key: string;
   dtype: DTypeLookup;
@@ -52,7 +52,7 @@ interface StorageRef {
   numel: number | null;
 }
 
-interface TensorRef {
+export interface TensorRef {
   kind: 'torch-tensor';
   storage: StorageRef;
   offset: number;
@@ -72,7 +72,7 @@ export function isLegacyTorchSave(first: Uint8Array): boolean {
  * global (torch 2's torch.storage.UntypedStorage, a hostile torch.constructor) makes only the
  * tensors on that storage unreadable, never the whole file.
  */
-function storageDtype(type: PickleValue): DTypeLookup {
+export function storageDtype(type: PickleValue): DTypeLookup {
   if (!isGlobal(type)) return { unsupported: 'values of a storage whose type is not a global' };
   const torchStorage = type.module === 'torch' || type.module === 'torch.cuda';
   // An own-property lookup: a name like "constructor" must not find Object.prototype's members.
@@ -86,7 +86,7 @@ function storageDtype(type: PickleValue): DTypeLookup {
 const isIntList = (v: PickleValue): v is number[] => Array.isArray(v) && v.every((x) => Number.isSafeInteger(x));
 
 /** What torch's rebuild functions would return; undefined keeps anything else opaque. Values are checked against the storage once the tensor has a name. */
-function rebuild(fn: PyGlobal, args: PickleValue[]): PickleValue | undefined {
+export function rebuild(fn: PyGlobal, args: PickleValue[]): PickleValue | undefined {
   if (fn.module === 'collections' && fn.name === 'OrderedDict') return new Map();
   if (fn.module !== 'torch._utils') return undefined;
   if (fn.name === '_rebuild_tensor_v2' || fn.name === '_rebuild_tensor') {
@@ -166,7 +166,7 @@ function childEdges(value: object): [string | null, PickleValue][] {
  * tensors re-prefixed per path, so a DAG of shared empty tuples costs its size, not its paths;
  * a DAG whose paths multiply tensors stops at MAX_TENSORS names. Cycles are cut. Paced like unpickle.
  */
-async function findTensors(root: PickleValue, fileName: string, signal?: AbortSignal): Promise<Named[]> {
+export async function findTensors(root: PickleValue, fileName: string, signal?: AbortSignal): Promise<Named[]> {
   if (root === null || typeof root !== 'object') return [];
   if (isTensorRef(root)) return [{ name: 'tensor', ref: root }];
   const done = new Map<object, Named[]>();
@@ -256,7 +256,7 @@ async function readPickle(src: ByteSource, entry: ZipEntry): Promise<Uint8Array>
   return new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
 }
 
-const rowMajor = (shape: number[], stride: number[]) => shape.every((n, i) => n <= 1 || stride[i] === shape.slice(i + 1).reduce((a, b) => a * b, 1));
+export const rowMajor = (shape: number[], stride: number[]) => shape.every((n, i) => n <= 1 || stride[i] === shape.slice(i + 1).reduce((a, b) => a * b, 1));
 
 export async function openTorchCheckpoint(src: ByteSource, labels?: string[], signal?: AbortSignal): Promise<TableFile> {
   const entries = await readZipDirectory(src);
@@ -306,7 +306,7 @@ export async function openTorchCheckpoint(src: ByteSource, labels?: string[], si
  * Checks a tensor's offset, shape and stride against its storage: every element it addresses
  * must lie inside the storage, or it would read other bytes of the file as its values.
  */
-function checkAgainstStorage(where: string, ref: TensorRef, storageElements: number | null): void {
+export function checkAgainstStorage(where: string, ref: TensorRef, storageElements: number | null): void {
   const corrupt = (what: string) => new ImportError('bad-header', `${where} has a corrupt header: ${what}`, 'Re-export the file; its pickle is damaged');
   const { offset, shape, stride } = ref;
   if (offset < 0) throw corrupt(`storage offset ${offset} is negative`);
