@@ -28,8 +28,18 @@ export function sharedFieldRows(tables: readonly ComparedTable[]): ComparisonRow
   return names.map((field) => ({ field, values: tables.map((t) => t.fields.find((f) => f.name === field) ?? null) }));
 }
 
-/** Grouped bars of IA/K (so tables of different K compare) for the fields that tables share. */
-export function renderIAComparison(tables: readonly ComparedTable[], opts: { width: number; title?: string }): SVGSVGElement {
+/** The tables that draw a bar: those holding a field another table also holds. The rest share nothing. */
+export function tablesWithBars(tables: readonly ComparedTable[]): ComparedTable[] {
+  const shared = new Set(sharedFieldRows(tables).map((r) => r.field));
+  return tables.filter((t) => t.fields.some((f) => shared.has(f.name)));
+}
+
+/**
+ * Grouped bars of IA/K (so tables of different K compare) for the fields that tables share. A table
+ * that shares no field has no bar, so it has no legend entry or bar slot either.
+ */
+export function renderIAComparison(allTables: readonly ComparedTable[], opts: { width: number; title?: string }): SVGSVGElement {
+  const tables = tablesWithBars(allTables);
   const rows = sharedFieldRows(tables);
   const barH = 15;
   const groupH = tables.length * barH + 12;
