@@ -292,6 +292,8 @@ test('a long analysis shows progress and can be cancelled', async ({ page }, tes
   await expect(page.getByTestId('import-dialog')).toBeVisible();
   await expect(page.getByTestId('import-error')).toHaveCount(0);
   await expect(page.getByTestId('table-card')).toHaveCount(2);
+  // ...and it is said: a notice names the file and the rows read.
+  await expect(page.getByTestId('notice-analysis-cancelled')).toContainText(/Analysis of big\.tsv cancelled after [\d,]+ rows: no card was added\./);
   rmSync(path);
 });
 

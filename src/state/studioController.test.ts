@@ -105,6 +105,20 @@ describe('studio controller', () => {
     expect(store.getState().flow.phase).toBe('choosing');
   });
 
+  it('a cancelled analysis says so in a notice (rows read, no card), and the next run clears it', async () => {
+    const store = createStudioStore();
+    let outcome: AnalyzeOutcome = { ok: false, error: { code: 'cancelled', message: 'Cancelled.', fix: '' } };
+    const c = createStudioController(fakeClient(() => outcome).client, store);
+    await c.pickFile(new File([new Uint8Array(80)], 'good.npz'));
+    await c.analyze();
+    expect(store.getState().lastError).toBeNull();
+    expect(store.getState().tables).toHaveLength(0);
+    expect(store.getState().notices.find((n) => n.id === 'analysis-cancelled')?.text).toBe('Analysis of good.npz cancelled after 5 rows: no card was added.');
+    outcome = ok();
+    await c.analyze();
+    expect(store.getState().notices.find((n) => n.id === 'analysis-cancelled')).toBeUndefined();
+  });
+
   it('Cancel while a header is read goes back to the drop zone without an error', async () => {
     const store = createStudioStore();
     const { client } = fakeClient(ok);

@@ -104,6 +104,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       }
       const { file, inspected, metadata } = flow;
       state().setError(null);
+      state().dismissNotice('analysis-cancelled');
       state().setFlow({
         phase: 'analysing',
         progress: { rowsDone: 0, rowsTotal: null, bytesDone: 0, bytesTotal: file.size, rowsPerSecond: 0 },
@@ -136,8 +137,15 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         return;
       }
       // Back to the dialog so the choice can be corrected; loaded tables are untouched.
+      const rowsRead = state().flow.progress?.rowsDone ?? 0;
       state().setFlow({ phase: 'choosing', progress: null });
       if (outcome.error.code !== 'cancelled') state().setError(outcome.error);
+      else
+        state().pushNotice({
+          id: 'analysis-cancelled',
+          kind: 'info',
+          text: `Analysis of ${file.name} cancelled after ${rowsRead.toLocaleString('en-US')} rows: no card was added.`,
+        });
     },
 
     cancel() {
