@@ -1,6 +1,8 @@
 import type { FieldResult } from '../contracts/tables.ts';
 import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SyntheticCtrConfig } from '../data/ctr/syntheticCtr.ts';
+import type { CtrFormat } from '../data/ctr/ctrParser.ts';
+import type { DatasetDetection } from '../data/ctr/ctrDataset.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
@@ -11,7 +13,7 @@ import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 /** Where the training data comes from: a built-in file (fetched in the worker), a dropped file, bytes (tests), or the synthetic generator run in the worker. */
 export type DatasetSource =
-  | { kind: 'url'; url: string; name: string; format: 'rlctr' | 'criteo' | 'avazu' | 'movielens-csv' | 'movielens-100k' }
+  | { kind: 'url'; url: string; name: string; format: 'rlctr' | CtrFormat }
   | { kind: 'file'; file: Blob; name: string }
   | { kind: 'rlctr-bytes'; bytes: Uint8Array; name: string }
   | { kind: 'generated'; config: SyntheticCtrConfig; name: string };
@@ -21,6 +23,8 @@ export interface DatasetSummary {
   origin: string;
   fields: { name: string; cardinality: number }[];
   rows: { train: number; valid: number; test: number };
+  /** How a text file was read (layout, header, label, bucketed columns), when it was one. */
+  detection?: DatasetDetection;
 }
 
 /** `paused` starts with the Step button; `resumeFrom` needs the same model, dataset and batch size. */

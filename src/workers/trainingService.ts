@@ -59,6 +59,7 @@ function summarize(d: CtrDataset): DatasetSummary {
     origin: d.origin,
     fields: d.fields.map((f) => ({ name: f.name, cardinality: f.cardinality })),
     rows: { train: d.train.rows, valid: d.valid.rows, test: d.test.rows },
+    ...(d.detection ? { detection: d.detection } : {}),
   };
 }
 

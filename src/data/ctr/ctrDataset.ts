@@ -31,6 +31,22 @@ export interface CtrDataset {
   test: CtrSplit;
   /** Synthetic data only: the field pairs (i < j) whose interaction drives the true click probability. */
   plantedPairs?: [number, number][];
+  /** How a file read as text was understood (its layout, label, bucketed columns), for the loader to say. */
+  detection?: DatasetDetection;
+}
+
+/** What a CTR loader made of a text file, so the studio and the CLI can say it. */
+export interface DatasetDetection {
+  /** The layout in words: "CSV with a header", "Criteo TSV (no header)", ... */
+  layout: string;
+  /** Whether line 1 named the columns. */
+  header: boolean;
+  /** The label: a column's name, or the rule that makes one ("rating >= 4"). */
+  label: string;
+  /** Numeric columns turned into buckets, and by which rule (numericBuckets.ts). */
+  bucketed: { name: string; rule: 'log-squared' | 'deciles' }[];
+  /** Columns not used as fields, each with why ("id", "another task's label"). */
+  ignored: { name: string; why: string }[];
 }
 
 /** Row offset of each field in one concatenated table (the Multi-Embedding checkpoint layout). */

@@ -1,7 +1,8 @@
 import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrBuildOptions } from './ctrTableBuilder.ts';
 
-export type CtrFormat = 'criteo' | 'avazu' | 'movielens-csv' | 'movielens-100k';
+/** 'csv': a CSV or TSV with a header naming a label column, or label-first without one (ctrCsv.ts). */
+export type CtrFormat = 'criteo' | 'avazu' | 'movielens-csv' | 'movielens-100k' | 'csv';
 
 export interface CtrParseOptions extends CtrBuildOptions {
   /** Dataset name; default the format's name. */

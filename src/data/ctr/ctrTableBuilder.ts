@@ -4,6 +4,7 @@
  */
 import type { CtrDataset } from './ctrDataset.ts';
 import { splitRows, type SplitOptions } from './split.ts';
+import { bucketTokens, numericRule, type BucketedColumn } from './numericBuckets.ts';
 import { DEFAULT_MIN_COUNT, FieldVocab } from './vocab.ts';
 
 export interface CtrBuildOptions {
@@ -48,6 +49,35 @@ export class CtrTableBuilder {
     this.rows++;
   }
 
+  /**
+   * Replaces the values of every numeric field by their buckets (numericBuckets.ts), once all rows
+   * are in; returns the fields bucketed and by which rule.
+   */
+  bucketNumeric(): BucketedColumn[] {
+    const F = this.fieldNames.length;
+    const bucketed: BucketedColumn[] = [];
+    this.fieldNames.forEach((name, f) => {
+      const vocab = this.vocabs[f];
+      const rule = numericRule(name, vocab.tokens);
+      if (!rule) return;
+      const counts = vocab.tokenCounts;
+      const buckets = bucketTokens(rule, vocab.tokens, counts);
+      const merged = new FieldVocab();
+      const newId = Int32Array.from(buckets, (token, id) => merged.add(token, counts[id]));
+      for (let r = 0; r < this.rows; r++) this.ids[r * F + f] = newId[this.ids[r * F + f]];
+      this.vocabs[f] = merged;
+      bucketed.push({ name, rule });
+    });
+    return bucketed;
+  }
+
+  /** Fields left out of the dataset build makes (another task's label in a multi-label file). */
+  omit(fields: Iterable<number>): void {
+    for (const f of fields) this.omitted.add(f);
+  }
+
+  private readonly omitted = new Set<number>();
+
   private grow(capacity: number): void {
     const grown = <A extends Int32Array | Float32Array | Float64Array>(a: A, n: number): A => {
       const b = new (a.constructor as new (n: number) => A)(n);
@@ -64,14 +94,16 @@ export class CtrTableBuilder {
     const F = this.fieldNames.length;
     const T = this.tasks.length;
     const n = this.rows;
+    const kept = this.fieldNames.map((_, f) => f).filter((f) => !this.omitted.has(f));
+    const K = kept.length;
     const frozen = this.vocabs.map((v) => v.freeze(options.minCount ?? DEFAULT_MIN_COUNT));
-    const indices = new Int32Array(n * F);
+    const indices = new Int32Array(n * K);
     for (let r = 0; r < n; r++) {
-      for (let f = 0; f < F; f++) indices[r * F + f] = frozen[f].finalIndex[this.ids[r * F + f]];
+      for (let k = 0; k < K; k++) indices[r * K + k] = frozen[kept[k]].finalIndex[this.ids[r * F + kept[k]]];
     }
     const data = {
       rows: n,
-      fieldCount: F,
+      fieldCount: K,
       taskCount: T,
       indices,
       labels: this.labels.slice(0, n * T),
@@ -81,7 +113,7 @@ export class CtrTableBuilder {
     return {
       name,
       origin,
-      fields: this.fieldNames.map((fieldName, f) => ({ name: fieldName, cardinality: frozen[f].cardinality })),
+      fields: kept.map((f) => ({ name: this.fieldNames[f], cardinality: frozen[f].cardinality })),
       tasks: [...this.tasks],
       ...split,
     };

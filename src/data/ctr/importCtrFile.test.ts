@@ -29,7 +29,8 @@ describe('importCtrFile', () => {
 
   it('rejects an empty or unknown file with an ImportError', async () => {
     await expect(importCtrFile(bytesByteSource(new Uint8Array(0), 'empty.tsv'))).rejects.toMatchObject({ code: 'empty' });
-    await expect(importCtrFile(bytesByteSource(new TextEncoder().encode('a;b;c\n'), 'x.csv'))).rejects.toMatchObject({ code: 'unsupported-format' });
+    await expect(importCtrFile(bytesByteSource(new TextEncoder().encode('a;b;c\n'), 'x.csv'))).rejects.toMatchObject({ code: 'bad-header' });
+    await expect(importCtrFile(bytesByteSource(new TextEncoder().encode('abc\n'), 'x.txt'))).rejects.toMatchObject({ code: 'unsupported-format' });
   });
 
   it('can be cancelled', async () => {

@@ -1,6 +1,7 @@
 /** One entry point over every CTR format: detect the format, make its parser. */
 import { createAvazuParser } from './avazu.ts';
 import { createCriteoParser } from './criteo.ts';
+import { createCsvParser } from './ctrCsv.ts';
 import type { CtrDataset } from './ctrDataset.ts';
 import { parseLines, type CtrFormat, type CtrParser } from './ctrParser.ts';
 import { requireCtrFormat } from './detectCtrFormat.ts';
@@ -9,7 +10,7 @@ import { createMovieLensParser, type MovieLensParseOptions } from './movielens.t
 /** Options of every format (genres apply to MovieLens only). */
 export type AnyCtrParseOptions = MovieLensParseOptions;
 
-export function createCtrParser(format: CtrFormat, options: AnyCtrParseOptions = {}): CtrParser {
+export function createCtrParser(format: CtrFormat, options: AnyCtrParseOptions & { fileName?: string } = {}): CtrParser {
   switch (format) {
     case 'criteo':
       return createCriteoParser(options);
@@ -18,6 +19,8 @@ export function createCtrParser(format: CtrFormat, options: AnyCtrParseOptions =
     case 'movielens-csv':
     case 'movielens-100k':
       return createMovieLensParser(format, options);
+    case 'csv':
+      return createCsvParser(options);
   }
 }
 

@@ -12,8 +12,8 @@ export class FieldVocab {
   private counts = new Int32Array(64);
   readonly tokens: string[] = [];
 
-  /** Provisional id of the token (first-seen order), counting this occurrence. */
-  add(token: string): number {
+  /** Provisional id of the token (first-seen order), counting this occurrence (or `times` of them). */
+  add(token: string, times = 1): number {
     let id = this.ids.get(token);
     if (id === undefined) {
       id = this.tokens.length;
@@ -25,8 +25,13 @@ export class FieldVocab {
         this.counts = grown;
       }
     }
-    this.counts[id]++;
+    this.counts[id] += times;
     return id;
+  }
+
+  /** How often each token (in first-seen order) was added. */
+  get tokenCounts(): number[] {
+    return Array.from(this.counts.subarray(0, this.tokens.length));
   }
 
   count(token: string): number {
