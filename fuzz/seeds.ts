@@ -101,6 +101,11 @@ export function torchLegacySeeds(): Seed[] {
   return ['legacy_state_dict', 'legacy_checkpoint', 'legacy_views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
 }
 
+/** ONNX models (scripts/onnxFixtures.py): torch.onnx.export's raw_data and onnx.helper's typed fields. */
+export function onnxSeeds(): Seed[] {
+  return ['exported', 'typed'].map((n) => ({ name: `${n}.onnx`, bytes: repoFile(`test/onnx/${n}.onnx`) }));
+}
+
 const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];
 
 export function word2vecBinarySeeds(): Seed[] {

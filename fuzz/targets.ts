@@ -477,6 +477,14 @@ export const TARGETS: Target[] = [
     run: runTable,
   },
   {
+    name: 'table:onnx',
+    covers: 'CLI analyze on ONNX models (initializers: raw_data, typed fields, external data)',
+    seeds: seeds.onnxSeeds,
+    mutators: [...GENERIC, interestingInteger, interestingInteger, byteSet],
+    variants: MODES,
+    run: runTable,
+  },
+  {
     name: 'table:word2vec-bin',
     covers: 'CLI analyze on word2vec / fastText binary (.bin)',
     seeds: seeds.word2vecBinarySeeds,

@@ -47,7 +47,7 @@ export interface AnalysisProgress {
   rowsPerSecond: number;
 }
 
-export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch';
+export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch' | 'onnx';
 
 /** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
 export interface TensorInfo {

@@ -3,6 +3,7 @@ import { detectFormat } from './formats/detectFormat.ts';
 import { readMetadataLabels } from './formats/metadataLabels.ts';
 import { openNpy } from './formats/npy.ts';
 import { openNpz } from './formats/npz.ts';
+import { openOnnx } from './formats/onnx.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
@@ -43,6 +44,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
       case 'torch':
         if (isLegacyTorchSave(await src.read(0, 16))) return checkLabels(await openTorchLegacy(src, labels, opts.signal));
         return checkLabels(await openTorchCheckpoint(src, labels, opts.signal));
+      case 'onnx':
+        return checkLabels(await openOnnx(src, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

@@ -5,6 +5,7 @@ import { hasNpyMagic } from './npyHeader.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
 import { isLegacyTorchSave } from './torchCheckpoint.ts';
 import { parseWord2vecHeader } from './word2vecBinary.ts';
+import { NPY_SIGNATURE, ZIP_SIGNATURE, notSignature } from './magicBytes.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
@@ -34,6 +35,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
   if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
+  if (ext === 'onnx') return 'onnx'; // protobuf has no magic number
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
@@ -41,7 +43,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (Object.hasOwn(BINARY_EXTENSIONS, ext)) {
     throw new ImportError(
       'bad-header',
-      `${src.name} is not a valid .${ext} file: it does not start with the ${ext === 'npy' ? '\\x93NUMPY' : 'zip'} signature`,
+      `${src.name} is ${ext === 'npy' ? notSignature('.npy', first, NPY_SIGNATURE) : notSignature(`.${ext} (zip)`, first, ZIP_SIGNATURE)}`,
       'Re-export the file; it is damaged or was saved in another format',
     );
   }
