@@ -1,6 +1,7 @@
 import { ImportError } from '../importError.ts';
 import { parseNpyDescr, type DTypeLookup } from './dtype.ts';
 import { parsePyLiteral, PyLiteralError, type PyValue } from './pyLiteral.ts';
+import { NPY_SIGNATURE, notSignature } from './magicBytes.ts';
 
 /** What an .npy header says: the array's dtype, order and shape, and where its data begins. */
 export interface NpyHeader {
@@ -40,7 +41,7 @@ export function npyHeaderEnd(first: Uint8Array, name: string): number {
     if (first.length < 10 && MAGIC.slice(0, first.length).every((b, i) => first[i] === b)) {
       throw cutHeader(name);
     }
-    throw badHeader(name, 'it does not start with the \\x93NUMPY magic');
+    throw new ImportError('bad-header', `${name} is ${notSignature('.npy', first, NPY_SIGNATURE)}`, 'Re-save the array with numpy: np.save(path, table)');
   }
   const major = first[6];
   const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
