@@ -4,7 +4,8 @@ import type { Lesson, LessonStep } from './lessonTypes.ts';
 import { recordedEffect, recordedSentence } from './recordedEffects.ts';
 
 const two = (x: number) => x.toFixed(2);
-const TRAIN = { id: 'train-run', label: 'Train DCNv2 on the lesson dataset (3 epochs)' } as const;
+const EPOCHS = `${INTERACTION_PRESET.tep} epoch${INTERACTION_PRESET.tep === 1 ? '' : 's'}`;
+const TRAIN = { id: 'train-run', label: `Train DCNv2 on the lesson dataset (${EPOCHS})` } as const;
 const NOT_RUN = 'Nothing has been trained yet: press the ▶ button below (it takes a few seconds), and this text fills in with the numbers of your run.';
 
 function drag(f: InteractionFacts): string {
@@ -48,7 +49,7 @@ function steps(f: InteractionFacts | null): LessonStep[] {
         "DCNv2, like most CTR models, learns explicit crosses between fields: its first cross layer multiplies every field's embedding by a matrix block W[j,i] for every other field j. " +
         'Guo et al. (ICML 2024, "On the Embedding Collapse when Scaling up Recommendation Models") showed that the product can only be as rich as the poorer of the two: if field j spans few directions, field i seen through j spans few too, and training pushes i\'s own embedding down with it. ' +
         'A field with 3 possible values can span at most 3 directions, however large K is. ' +
-        "The preset picks the lesson dataset (60k generated rows, 8 fields with 3 to 200 values; the 3-valued field f1 is planted to interact with the three largest, f6, f7 and f8) and a small DCNv2 with K = 8 that gets within a few hundredths of the data's best possible AUC in three epochs.",
+        `The preset picks the lesson dataset (120k generated rows, 8 fields with 3 to 100 values; the 3-valued field f1 is planted to interact with the three largest, f6, f7 and f8) and a small DCNv2 with K = 8 that gets within 0.02 of the data's best possible AUC in ${EPOCHS}.`,
       preset: INTERACTION_PRESET,
       action: TRAIN,
       chart: { selector: '[data-testid="train-status"]', name: 'the run status' },
@@ -80,7 +81,8 @@ function steps(f: InteractionFacts | null): LessonStep[] {
         'Raising K gives every table more columns, but a field crossed with a 3-valued field still gets at most 3 useful directions out of that cross. ' +
         'This is why the paper found bigger embeddings stop paying off, and why its fix (next lesson) gives each cross several independent embedding sets instead of one bigger one. ' +
         'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs. ' +
-        recorded('interaction-without-field'),
+        recorded('interaction-without-field') +
+        ' Read that comparison with care: dropping f1 also takes away the signal its partners learn by crossing with it, so it mixes two causes; the column comparison of step 3 keeps the data fixed.',
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="embedding-dim-input"]', name: 'the dim field of the form' },
       lookFor: f

@@ -6,9 +6,10 @@ import { RECORDED, recordedEffect, recordedSentence, recordedVerdict, type Recor
 
 const auc = (x: number) => x.toFixed(4);
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+const EPOCHS = `${LESSON_SCALING.epochs} epoch${LESSON_SCALING.epochs === 1 ? '' : 's'}`;
 const RUN = {
   id: 'scaling-run',
-  label: `Run the scaling queue (sizes ${LESSON_SCALING.sizes.join('x, ')}x; single and multi; ${LESSON_SCALING.epochs} epochs)`,
+  label: `Run the scaling queue (sizes ${LESSON_SCALING.sizes.join('x, ')}x; single and multi; ${EPOCHS})`,
 } as const;
 const NOT_RUN = 'The queue has not finished yet: press the button in the first step (three short runs), and this text fills in with its numbers.';
 
@@ -20,7 +21,7 @@ function aucText(f: ScalingFacts): string {
   return (
     `Test AUC, single embedding: ${aucs(f.single)} (${signed(f.single.aucGain, 4)} from smallest to largest). ` +
     `Multi-embedding: ${aucs(f.multi)} (${signed(f.multi.aucGain, 4)}). At ${f.top}x, ${lead}. ` +
-    `This is one seed with ${LESSON_SCALING.epochs} epochs per run: ${seedSpread()}`
+    `This is one seed with ${EPOCHS} per run: ${seedSpread()}`
   );
 }
 
@@ -73,7 +74,7 @@ function steps(f: ScalingFacts | null): LessonStep[] {
       text:
         'The usual way to scale a recommender is to widen its embeddings. Guo et al. (ICML 2024) found that gains stop early, or reverse, because of the interaction collapse of lesson 2: extra dimensions get squeezed out by the crosses. ' +
         'Their fix, multi-embedding, keeps several independent embedding sets of the base size, each with its own interaction, instead of one wide table. ' +
-        `The button runs a small version of their experiment on the lesson dataset: DCNv2 with base dim ${LESSON_SCALING.baseDim} at ${LESSON_SCALING.sizes.join('x, ')}x, once as one wide embedding and once as that many sets, ${LESSON_SCALING.epochs} epochs each.`,
+        `The button runs a small version of their experiment on the lesson dataset: DCNv2 with base dim ${LESSON_SCALING.baseDim} at ${LESSON_SCALING.sizes.join('x, ')}x, once as one wide embedding and once as that many sets, ${EPOCHS} each.`,
       preset: SCALING_PRESET,
       action: RUN,
       chart: { selector: '[data-testid="scaling-progress"], [data-testid="scaling-start"]', name: 'the scaling queue' },
