@@ -35,6 +35,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
   if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
+  if (ext === 'onnx') return 'onnx'; // protobuf has no magic number
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
