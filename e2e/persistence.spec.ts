@@ -128,3 +128,19 @@ test('offline after the first load: a reload still renders the studio', async ({
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await context.setOffline(false);
 });
+
+test('a removed example stays removed after reload', async ({ page }) => {
+  await openStudio(page);
+  const cards = page.getByTestId('table-card');
+  await expect(cards).toHaveCount(2);
+  const first = cards.first();
+  const title = (await first.getByTestId('remove-table').getAttribute('aria-label'))!.replace(/^Remove /, '');
+  await first.getByTestId('remove-table').click();
+  await expect(cards).toHaveCount(1);
+  await page.reload();
+  await expect(cards).toHaveCount(1);
+  // Give the examples, generated in the worker after first paint, time to (not) arrive.
+  await page.waitForTimeout(1500);
+  await expect(cards).toHaveCount(1);
+  await expect(page.getByRole('button', { name: `Remove ${title}` })).toHaveCount(0);
+});

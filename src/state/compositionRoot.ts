@@ -9,6 +9,7 @@ import { createTrainingClient } from '../workers/trainingClient.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
+import { trackRemovedExamples } from './removedExamples.ts';
 import { startScalingPersistence } from './scalingPersistence.ts';
 import { createStudioController, type StudioController } from './studioController.ts';
 import { useStudioStore, type StudioStore } from './studioStore.ts';
@@ -26,6 +27,8 @@ export interface Studio {
 
 export function createStudio(options: { datasetsUrl: string; download: (blob: Blob, name: string) => void }): Studio {
   const store = useStudioStore;
+  // Example cards the user removes stay removed after a reload.
+  trackRemovedExamples(store);
   const persistence = openPersistence();
   // Uploaded tables from earlier sessions come back from IndexedDB (after first paint).
   void persistence.then((handle) => startPersistence(store, handle));

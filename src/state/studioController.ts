@@ -5,6 +5,7 @@ import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';
 import type { StudioStore } from './studioStore.ts';
+import { readRemovedExamples } from './removedExamples.ts';
 
 /** The user's actions, wiring the store to the analysis worker. Components call these; they compute nothing. */
 export interface StudioController {
@@ -16,7 +17,7 @@ export interface StudioController {
   closeDialog(): void;
   refreshBackends(): Promise<void>;
   switchBackend(name: BackendName): Promise<void>;
-  /** Adds the built-in examples (analysed in the worker) unless they are already there. */
+  /** Adds the built-in examples (analysed in the worker) unless they are already there or the user removed them. */
   loadExamples(): Promise<void>;
 }
 
@@ -43,7 +44,8 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         return;
       }
       const shown = new Set(state().tables.map((t) => t.source));
-      for (const t of examples) if (!shown.has(t.source)) state().addTable(t);
+      const removed = readRemovedExamples();
+      for (const t of examples) if (!shown.has(t.source) && !removed.has(t.source)) state().addTable(t);
     },
 
     async pickFile(file) {
