@@ -186,6 +186,8 @@ test('exports: JSON and CSV of the table, SVG and PNG of each chart', async ({ p
   expect(csv.name).toMatch(/\.csv$/);
   const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
   expect(lines[0]).toMatch(/^name,rows,dim,information_abundance/);
+  expect(lines[0]).toContain(',normalized_spectrum_1,');
+  expect(lines[0]).toContain(',singular_value_1,');
   expect(lines).toHaveLength(1 + NPZ_FIELDS.length);
 
   for (const chart of ['spectrum-heatmap', 'ia-bars']) {

@@ -50,18 +50,27 @@ describe('resultToJSON', () => {
 });
 
 describe('resultToCSV', () => {
-  it('one row per field, spectrum columns to the largest dim, RFC 4180 quoting', () => {
+  it('one row per field, both spectra named for what they hold, to the largest dim, RFC 4180 quoting', () => {
     const lines = resultToCSV(result).split('\r\n');
     expect(lines).toEqual([
-      'name,rows,dim,information_abundance,ia_over_dim,effective_rank,excluded_rows,s_1,s_2,s_3',
-      'field_0,10,3,2,0.6666666666666666,1.5,0,1,0.5,0.5',
-      '"say ""hi"", ok",10,2,1,0.5,1.5,4,1,0,',
+      'name,rows,dim,information_abundance,ia_over_dim,effective_rank,excluded_rows,' +
+        'normalized_spectrum_1,normalized_spectrum_2,normalized_spectrum_3,singular_value_1,singular_value_2,singular_value_3',
+      'field_0,10,3,2,0.6666666666666666,1.5,0,1,0.5,0.5,2,1,1',
+      '"say ""hi"", ok",10,2,1,0.5,1.5,4,1,0,,1,,',
       '',
     ]);
   });
 
+  it('normalized_spectrum_i holds s_i / s_1 and singular_value_i holds s_i', () => {
+    const [head, row] = resultToCSV({ ...result, fields: [field('f', 3, [4, 2, 1])] }).split('\r\n');
+    const cells = Object.fromEntries(head.split(',').map((h, i) => [h, Number(row.split(',')[i])]));
+    expect(cells.singular_value_2 / cells.singular_value_1).toBe(cells.normalized_spectrum_2);
+    expect([cells.singular_value_1, cells.singular_value_2, cells.singular_value_3]).toEqual([4, 2, 1]);
+    expect(head).not.toMatch(/(^|,)s_\d/);
+  });
+
   it('quotes names with line breaks', () => {
     const csv = resultToCSV({ ...result, fields: [field('a\nb', 1, [1])] });
-    expect(csv.split('\r\n')[1]).toBe('"a\nb",10,1,1,1,1.5,0,1');
+    expect(csv.split('\r\n')[1]).toBe('"a\nb",10,1,1,1,1.5,0,1,1');
   });
 });

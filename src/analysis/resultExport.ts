@@ -27,14 +27,18 @@ export function resultToJSON(result: AnalysisResult): string {
 
 /**
  * One CSV row per field: name, rows, dim, information_abundance, ia_over_dim, effective_rank,
- * excluded_rows, then s_1..s_K (normalised spectrum; K the largest dim, shorter rows left
- * empty). RFC 4180: CRLF line ends, fields with comma, quote or line break quoted.
+ * excluded_rows, then normalized_spectrum_1..K (s_i / s_1, zero-padded to the field's dim) and
+ * singular_value_1..K (s_i of the rows as analysed, min(rows, dim) of them), K the largest dim;
+ * cells past a field's own length are left empty. The names are the JSON schema's keys.
+ * RFC 4180: CRLF line ends, fields with comma, quote or line break quoted.
  */
 export function resultToCSV(result: AnalysisResult): string {
   const k = Math.max(0, ...result.fields.map((f) => f.dim));
   const header = ['name', 'rows', 'dim', 'information_abundance', 'ia_over_dim', 'effective_rank', 'excluded_rows'];
-  for (let i = 1; i <= k; i++) header.push(`s_${i}`);
+  for (let i = 1; i <= k; i++) header.push(`normalized_spectrum_${i}`);
+  for (let i = 1; i <= k; i++) header.push(`singular_value_${i}`);
   const lines = [header.join(',')];
+  const padded = (values: readonly number[]) => Array.from({ length: k }, (_, i) => (i < values.length ? String(values[i]) : ''));
   for (const f of result.fields) {
     const cells = [
       csvField(f.name),
@@ -44,8 +48,9 @@ export function resultToCSV(result: AnalysisResult): string {
       String(f.information_abundance / f.dim),
       String(f.effective_rank),
       String(f.excluded_rows),
+      ...padded(f.normalized_spectrum),
+      ...padded(f.singular_values),
     ];
-    for (let i = 0; i < k; i++) cells.push(i < f.normalized_spectrum.length ? String(f.normalized_spectrum[i]) : '');
     lines.push(cells.join(','));
   }
   return lines.join('\r\n') + '\r\n';
