@@ -10,6 +10,7 @@ import { ImportError } from '../data/importError.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import { comparableMask } from '../data/mtl/comparable.ts';
 import { detectLabelColumns, parseMtlCsv } from '../data/mtl/mtlCsv.ts';
+import { CsvRecordReader, sniffDelimiter } from '../data/csv.ts';
 import type { DistanceHistogram } from '../analysis/interestEntanglement.ts';
 import type { BackendName } from '../contracts/backend.ts';
 import { toSerializedError } from './analysisErrors.ts';
@@ -71,18 +72,20 @@ export function summarizeMtl(d: CtrDataset): MtlDatasetSummary {
 
 /** The columns of a CSV/TSV's first lines, which hold only 0/1, and which the loader would pick. */
 export function previewCsvText(text: string, fileName: string): MtlCsvPreview {
-  const lines = text
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '')
-    .slice(0, PREVIEW_LINES);
-  if (lines.length < 2) throw new ImportError('empty', `${fileName} has no data rows.`, 'Drop a CSV or TSV with a header line and one impression per line.');
-  const delimiter = lines[0].includes('\t') ? '\t' : lines[0].includes(',') ? ',' : ';';
-  const header = lines[0].split(delimiter).map((c) => c.trim());
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const reader = new CsvRecordReader(sniffDelimiter(first < 0 ? '' : lines[first]), fileName);
+  const records: string[][] = [];
+  // RFC 4180 records (quoted fields may hold the separator); a partial read may end inside one, which is dropped.
+  for (let i = Math.max(0, first); i < lines.length && records.length < PREVIEW_LINES; i++) {
+    if (!reader.pending && lines[i].trim() === '') continue;
+    const record = reader.push(lines[i], i + 1);
+    if (record) records.push(record.map((c) => c.trim()));
+  }
+  if (records.length < 2) throw new ImportError('empty', `${fileName} has no data rows.`, 'Drop a CSV or TSV with a header line and one impression per line.');
+  const header = records[0];
   // The last line of a partial read may be cut; keep only complete rows.
-  const rows = lines
-    .slice(1)
-    .map((l) => l.split(delimiter).map((c) => c.trim()))
-    .filter((r) => r.length === header.length);
+  const rows = records.slice(1).filter((r) => r.length === header.length);
   const binary = header.filter((_, c) => rows.every((r) => r[c] === '0' || r[c] === '1'));
   return { fileName, header, binary, detected: detectLabelColumns(header, rows) };
 }

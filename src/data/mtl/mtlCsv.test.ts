@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../importError.ts';
 import { detectLabelColumns, parseMtlCsv } from './mtlCsv.ts';
@@ -98,5 +100,33 @@ describe('parseMtlCsv', () => {
     );
     // The same short line with a newline after it is a ragged row.
     expect(thrown(() => parseMtlCsv(KUAIRAND.slice(0, lastLineStart + 5) + '\n')).code).toBe('ragged-row');
+  });
+});
+
+describe('parseMtlCsv on files as repositories ship them', () => {
+  const dir = join(import.meta.dirname, '../../../test/ctr-data');
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<
+    string,
+    { rows: number; fields: { name: string; cardinality: number }[] }
+  >;
+
+  it("FuxiCTR's tiny MTL file: click and conversion are the tasks, numeric columns bucketed (cardinalities as Python's reference)", () => {
+    const d = parseMtlCsv(readFileSync(join(dir, 'fuxictr_tiny_mtl_train.csv'), 'utf8'), { fileName: 'train.csv' });
+    expect(d.tasks).toEqual(['click', 'conversion']);
+    expect(d.origin).toBe('ali-ccp');
+    expect(d.train.rows + d.valid.rows + d.test.rows).toBe(100);
+    const want = expected['fuxictr_tiny_mtl_train.csv'].fields.map((f) => ({ name: f.name, cardinality: f.cardinality }));
+    expect(d.fields).toEqual(want);
+    expect(d.detection?.bucketed.filter((b) => b.rule === 'deciles')).toHaveLength(60);
+  });
+
+  it("DeepCTR's movielens sample: quoted titles with commas parse; the file is refused for having no 0/1 label, not for ragged rows", () => {
+    expect(() => parseMtlCsv(readFileSync(join(dir, 'deepctr_movielens_sample.txt'), 'utf8'), { fileName: 'movielens_sample.txt' })).toThrow(
+      /no label columns found among user_id, movie_id, rating/,
+    );
+  });
+
+  it('a header-less file is refused, naming the cell that makes line 1 data', () => {
+    expect(() => parseMtlCsv('1,0,u1\n0,1,u2\n', { fileName: 'x.csv' })).toThrow(/x.csv has no header: line 1 is data \(column 1 is the number "1"\)/);
   });
 });

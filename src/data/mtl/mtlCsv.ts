@@ -3,11 +3,14 @@
  * categorical columns (user, item, side fields) and several 0/1 label columns, as in TikTok /
  * KuaiRand logs (is_click, like, finish, follow, ...) and Ali-CCP (click, conversion).
  * Label columns are given by the caller or found by a heuristic: every value 0 or 1 and a name
- * that reads like a label. Every other column is a categorical field (minus ignored ones).
+ * that reads like a label. Every other column is a categorical field (minus ignored ones);
+ * numeric ones are bucketed (numericBuckets.ts). Records follow RFC 4180 (csv.ts).
  */
+import { CsvRecordReader, sniffDelimiter } from '../csv.ts';
+import { firstNumberCell } from '../ctr/ctrCsv.ts';
 import { CutShortCheck } from '../formats/cutShort.ts';
 import { ImportError } from '../importError.ts';
-import type { CtrDataset } from '../ctr/ctrDataset.ts';
+import type { CtrDataset, DatasetDetection } from '../ctr/ctrDataset.ts';
 import { CtrTableBuilder, type CtrBuildOptions } from '../ctr/ctrTableBuilder.ts';
 
 export const LABEL_NAME_PATTERN = /click|like|finish|follow|conv|purchase|label/i;
@@ -32,43 +35,66 @@ interface Table {
 }
 
 function splitTable(text: string, fileName: string): Table {
-  const all = text.split(/\r?\n/);
+  const all = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (all[all.length - 1] === '') all.pop();
   let h = 0;
   while (h < all.length && all[h].trim() === '') h++;
   if (h === all.length) throw new ImportError('empty', `${fileName} is empty.`, 'Drop a CSV or TSV file with a header line and one impression per line.');
-  const headerLine = all[h];
-  const delimiter = headerLine.includes('\t') ? '\t' : headerLine.includes(',') ? ',' : headerLine.includes(';') ? ';' : ',';
-  const header = headerLine.split(delimiter).map((c) => c.trim());
-  if (header.length < 2 || header.some((c) => c === '')) {
-    throw new ImportError(
-      'bad-header',
-      `${fileName} line ${h + 1}: the header "${headerLine.slice(0, 80)}" does not name every column.`,
-      'The first line must name every column, separated by commas or tabs.',
-    );
-  }
+  // RFC 4180 records (csv.ts): a quoted field may hold the delimiter, quotes and line breaks.
+  const reader = new CsvRecordReader(sniffDelimiter(all[h]), fileName);
+  let header: string[] | undefined;
   const rows: string[][] = [];
   const lines: number[] = [];
   // The last line may be cut short when no newline ends it (cutShort.ts's rule).
   const cutShort = new CutShortCheck(fileName);
   const unterminated = !text.endsWith('\n') && !text.endsWith('\r');
-  for (let i = h + 1; i < all.length; i++) {
-    if (all[i].trim() === '') continue;
-    const cells = all[i].split(delimiter).map((c) => c.trim());
-    const mayBeCut = unterminated && i === all.length - 1;
-    cutShort.cellCount(i + 1, cells.length, header.length, mayBeCut);
+  for (let i = h; i < all.length; i++) {
+    if (!reader.pending && all[i].trim() === '') continue;
+    const record = reader.push(all[i], i + 1);
+    if (!record) continue;
+    const cells = record.map((c) => c.trim());
+    const at = reader.recordLine;
+    if (!header) {
+      header = cells;
+      checkHeader(header, at, fileName);
+      continue;
+    }
+    const mayBeCut = unterminated && i === all.length - 1 && at === i + 1;
+    cutShort.cellCount(at, cells.length, header.length, mayBeCut);
     if (cells.length !== header.length) {
       throw new ImportError(
         'ragged-row',
-        `${fileName} line ${i + 1} has ${cells.length} columns; the header names ${header.length} (${header.join(', ')}).`,
-        `Check that line ${i + 1} is complete and uses the same separator as the header.`,
+        `${fileName} line ${at} has ${cells.length} columns; the header names ${header.length} (${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}).`,
+        `Check that line ${at} is complete, uses the same separator as the header, and that fields holding a separator are in double quotes.`,
       );
     }
-    cutShort.lastCell(i + 1, cells[cells.length - 1], mayBeCut);
+    cutShort.lastCell(at, cells[cells.length - 1], mayBeCut);
     rows.push(cells);
-    lines.push(i + 1);
+    lines.push(at);
   }
-  if (rows.length === 0) throw new ImportError('empty', `${fileName} has a header but no data rows.`, 'Drop the data file itself, not only its header.');
+  reader.end();
+  if (!header || rows.length === 0)
+    throw new ImportError('empty', `${fileName} has a header but no data rows.`, 'Drop the data file itself, not only its header.');
   return { header, rows, lines };
+}
+
+/** The first record must name every column: a number among its cells means the file has no header. */
+function checkHeader(header: readonly string[], line: number, fileName: string): void {
+  const number = firstNumberCell(header);
+  if (number >= 0) {
+    throw new ImportError(
+      'bad-header',
+      `${fileName} has no header: line ${line} is data (column ${number + 1} is the number "${header[number].slice(0, 20)}"), and a multi-label file needs names for its label columns.`,
+      'Add a first line naming every column, the labels named like click, like, finish, follow or conversion.',
+    );
+  }
+  if (header.length < 2 || header.some((c) => c === '')) {
+    throw new ImportError(
+      'bad-header',
+      `${fileName} line ${line}: the header "${header.join(',').slice(0, 80)}" does not name every column.`,
+      'The first line must name every column, separated by commas or tabs.',
+    );
+  }
 }
 
 /** Columns whose every value is 0 or 1 and whose name reads like a label, in column order. */
@@ -133,7 +159,15 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
     for (let f = 0; f < featureCols.length; f++) tokens[f] = cells[featureCols[f]];
     builder.addRow(tokens, labels, 0, userCol === undefined ? '' : cells[userCol]);
   });
+  const bucketed = builder.bucketNumeric();
   const clickConversion = labelNames.length === 2 && /click/i.test(labelNames[0]) && /conv|purchase|buy/i.test(labelNames[1]);
   const origin = clickConversion ? 'ali-ccp' : 'multi-label-csv';
-  return builder.build(options.name ?? options.fileName ?? origin, origin, options);
+  const detection: DatasetDetection = {
+    layout: 'CSV with a header',
+    header: true,
+    label: labelNames.join(', '),
+    bucketed,
+    ignored: [...ignored].map((c) => ({ name: header[c], why: 'ignored by choice' })),
+  };
+  return { ...builder.build(options.name ?? options.fileName ?? origin, origin, options), detection };
 }
