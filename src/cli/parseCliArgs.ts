@@ -37,6 +37,17 @@ export type CliCommand =
       json: boolean;
     }
   | {
+      kind: 'interaction';
+      file: string;
+      /** The --field-dims value as given: a list or a sidecar path. */
+      fieldDims?: string;
+      /** The embedding table (default: the file's one preselected table). */
+      tensor?: string;
+      /** The first cross layer W0 (default: the one that goes with the table, e.g. cn.W.0). */
+      weight?: string;
+      json: boolean;
+    }
+  | {
       kind: 'train';
       /** Exactly one of dataset (an id of public/datasets/index.json) and file. */
       dataset?: string;
@@ -65,6 +76,14 @@ const ANALYZE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const INTERACTION_OPTIONS = {
+  'field-dims': { type: 'string' },
+  tensor: { type: 'string' },
+  weight: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
   model: { type: 'string' },
@@ -88,12 +107,13 @@ const TRAIN_OPTIONS = {
 export function parseCliArgs(argv: string[]): CliCommand {
   // The command picks the option table, so `analyze --epochs` is refused as unknown.
   if (argv[0] === 'train') return parseTrain(argv);
+  if (argv[0] === 'interaction') return parseInteraction(argv);
   const { values, positionals } = parse(argv, ANALYZE_OPTIONS);
   if (values.help) return { kind: 'help' };
   const [command, file, ...extra] = positionals;
   if (command === 'train') throw new UsageError('put the command first: reclens train ...');
   if (command === undefined) throw new UsageError('no command given');
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, train)`);
+  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, interaction, train)`);
   if (file === undefined) throw new UsageError('analyze needs a FILE');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const mode = values.mode ?? 'recscope';
@@ -121,12 +141,21 @@ export function parseCliArgs(argv: string[]): CliCommand {
   };
 }
 
-function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS>(argv: string[], options: O) {
+function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS | typeof INTERACTION_OPTIONS>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+function parseInteraction(argv: string[]): CliCommand {
+  const { values, positionals } = parse(argv, INTERACTION_OPTIONS);
+  if (values.help) return { kind: 'help' };
+  const [, file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('interaction needs a FILE');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  return { kind: 'interaction', file, fieldDims: values['field-dims'], tensor: values.tensor, weight: values.weight, json: values.json ?? false };
 }
 
 function parseTrain(argv: string[]): CliCommand {

@@ -8,6 +8,7 @@ import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import { formatReport } from './formatReport.ts';
+import { formatInteraction, interactionJson, interactionOfFile } from './interactionCommand.ts';
 import { parseCliArgs, UsageError, type CliCommand } from './parseCliArgs.ts';
 import { formatTrainReport, trainResultJson } from './trainReport.ts';
 import { runTraining, type TrainProgress } from './trainRun.ts';
@@ -45,6 +46,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (command.kind === 'train') return train(command, io);
+  if (command.kind === 'interaction') return interaction(command, io);
   try {
     const result = await analyze(command, io);
     io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));
@@ -67,6 +69,23 @@ async function train(command: Extract<CliCommand, { kind: 'train' }>, io: CliIO)
       return EXIT_INTERRUPTED;
     }
     io.out(command.json ? JSON.stringify(trainResultJson(run)) + '\n' : formatTrainReport(run));
+    return EXIT_OK;
+  } catch (e) {
+    if (io.errIsTTY) io.err('\r\x1b[K');
+    const { message, fix } = describeError(e);
+    io.err(`error: ${message}\nfix: ${fix}\n`);
+    return EXIT_IMPORT_ERROR;
+  }
+}
+
+async function interaction(command: Extract<CliCommand, { kind: 'interaction' }>, io: CliIO): Promise<number> {
+  try {
+    const progress = io.errIsTTY
+      ? (done: number, total: number) => io.err(`\r\x1b[Kprojecting ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows`)
+      : undefined;
+    const report = await interactionOfFile(command, progress);
+    if (io.errIsTTY) io.err('\r\x1b[K');
+    io.out(command.json ? interactionJson(report) + '\n' : formatInteraction(report));
     return EXIT_OK;
   } catch (e) {
     if (io.errIsTTY) io.err('\r\x1b[K');

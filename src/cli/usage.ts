@@ -1,5 +1,6 @@
 export const USAGE = `Usage:
   reclens analyze FILE [options]
+  reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
 
@@ -21,6 +22,15 @@ Options:
                           4096; the exact spectrum costs dim³: ~9 s at 2048 here)
   --json                  print the result as JSON (the stable schema)
   -h, --help              show this help
+
+reclens interaction: the DCNv2 interaction-collapse matrix of a checkpoint (RecScope): IA of
+field i as seen by field j, the rows of E_i W0[j-block, i-block]^T, with W0 the first cross layer.
+  --field-dims LIST|FILE  the table's field sizes (required: checkpoints do not store them)
+  --tensor NAME           the embedding table (default: the file's one embedding table)
+  --weight NAME           the first cross layer, F*K x F*K (default: the one that goes with
+                          the table: cn.W.0, or cns.<m>.0.W.0 for set m of a multi-embedding)
+  --json                  {"fields": [names], "matrix": [[IA of field i seen by field j]],
+                          "raw_ia": [IA of each field], "field_dims", "tensor", "weight", "source"}
 
 reclens train: trains a click model with the studio's trainer (tfjs in Node) on a built-in
 dataset (an id of public/datasets/index.json, e.g. synthetic-ctr-tiny) or a FILE the Train tab
