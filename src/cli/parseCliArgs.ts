@@ -47,6 +47,7 @@ export type CliCommand =
       weight?: string;
       json: boolean;
     }
+  | { kind: 'dataset'; file: string; json: boolean }
   | {
       kind: 'train';
       /** Exactly one of dataset (an id of public/datasets/index.json) and file. */
@@ -84,6 +85,11 @@ const INTERACTION_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const DATASET_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
   model: { type: 'string' },
@@ -108,12 +114,13 @@ export function parseCliArgs(argv: string[]): CliCommand {
   // The command picks the option table, so `analyze --epochs` is refused as unknown.
   if (argv[0] === 'train') return parseTrain(argv);
   if (argv[0] === 'interaction') return parseInteraction(argv);
+  if (argv[0] === 'dataset') return parseDataset(argv);
   const { values, positionals } = parse(argv, ANALYZE_OPTIONS);
   if (values.help) return { kind: 'help' };
   const [command, file, ...extra] = positionals;
   if (command === 'train') throw new UsageError('put the command first: reclens train ...');
   if (command === undefined) throw new UsageError('no command given');
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, interaction, train)`);
+  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, interaction, dataset, train)`);
   if (file === undefined) throw new UsageError('analyze needs a FILE');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const mode = values.mode ?? 'recscope';
@@ -141,7 +148,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   };
 }
 
-function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS | typeof INTERACTION_OPTIONS>(argv: string[], options: O) {
+function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS | typeof INTERACTION_OPTIONS | typeof DATASET_OPTIONS>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (e) {
@@ -156,6 +163,15 @@ function parseInteraction(argv: string[]): CliCommand {
   if (file === undefined) throw new UsageError('interaction needs a FILE');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   return { kind: 'interaction', file, fieldDims: values['field-dims'], tensor: values.tensor, weight: values.weight, json: values.json ?? false };
+}
+
+function parseDataset(argv: string[]): CliCommand {
+  const { values, positionals } = parse(argv, DATASET_OPTIONS);
+  if (values.help) return { kind: 'help' };
+  const [, file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('dataset needs a FILE');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  return { kind: 'dataset', file, json: values.json ?? false };
 }
 
 function parseTrain(argv: string[]): CliCommand {

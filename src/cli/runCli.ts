@@ -7,6 +7,7 @@ import { parseFieldDims } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
+import { datasetJson, datasetOfFile, formatDataset } from './datasetCommand.ts';
 import { formatReport } from './formatReport.ts';
 import { formatInteraction, interactionJson, interactionOfFile } from './interactionCommand.ts';
 import { parseCliArgs, UsageError, type CliCommand } from './parseCliArgs.ts';
@@ -47,6 +48,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   if (command.kind === 'train') return train(command, io);
   if (command.kind === 'interaction') return interaction(command, io);
+  if (command.kind === 'dataset') {
+    try {
+      const report = await datasetOfFile(command.file);
+      io.out(command.json ? datasetJson(report) + '\n' : formatDataset(report, command.file));
+      return EXIT_OK;
+    } catch (e) {
+      const { message, fix } = describeError(e);
+      io.err(`error: ${message}\nfix: ${fix}\n`);
+      return EXIT_IMPORT_ERROR;
+    }
+  }
   try {
     const result = await analyze(command, io);
     io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));

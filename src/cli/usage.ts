@@ -1,6 +1,7 @@
 export const USAGE = `Usage:
   reclens analyze FILE [options]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
+  reclens dataset FILE [--json]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
 
@@ -31,6 +32,12 @@ field i as seen by field j, the rows of E_i W0[j-block, i-block]^T, with W0 the 
                           the table: cn.W.0, or cns.<m>.0.W.0 for set m of a multi-embedding)
   --json                  {"fields": [names], "matrix": [[IA of field i seen by field j]],
                           "raw_ia": [IA of each field], "field_dims", "tensor", "weight", "source"}
+
+reclens dataset: what the Train tab would load from FILE (Criteo TSV, a CSV with a header naming its
+label: label, clk, click or is_click, Avazu, MovieLens, .rlctr): its format, rows, tasks and fields.
+Text form also says how it was read: header or not, the label, bucketed numeric columns.
+  --json                  {"format": str, "rows": int, "tasks": [str],
+                           "fields": [{"name": str, "cardinality": int}]}
 
 reclens train: trains a click model with the studio's trainer (tfjs in Node) on a built-in
 dataset (an id of public/datasets/index.json, e.g. synthetic-ctr-tiny) or a FILE the Train tab
