@@ -14,6 +14,7 @@ import { comparableMask, selectRows } from '../../data/mtl/comparable.ts';
 import { DEFAULT_OPTIMIZER_HYPER, MultiTaskOptimizer, type MultiTaskOptimizerState } from './adaTask.ts';
 import { type MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
 import { buildMultiTaskModel } from './buildMultiTaskModel.ts';
+import { baseRateLogits, setOutputBiases } from './outputBias.ts';
 import { sharedVariableList, taskGradients } from './taskGradients.ts';
 import type { MultiTaskConfig, MultiTaskModel } from './types.ts';
 
@@ -28,6 +29,8 @@ export interface MultiTaskTrainerOptions {
   /** Weight of each task's loss; default 1 each. */
   taskLossWeights?: readonly number[];
   epsilon?: number;
+  /** Start each task's output bias at its training base rate (outputBias.ts); default true. */
+  baseRateBias?: boolean;
 }
 
 export interface TaskMetrics {
@@ -136,6 +139,7 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
   const weights = options.taskLossWeights ?? dataset.tasks.map(() => 1);
   if (weights.length !== T) throw new RangeError(`${weights.length} loss weights for ${T} tasks`);
   const model = buildMultiTaskModel(modelConfig, dataset.fields, dataset.tasks);
+  if (options.baseRateBias ?? true) setOutputBiases(model, baseRateLogits(train, T));
   const shared = sharedVariableList(model);
   const specific = model.taskVariables.flat();
   const variables = [...shared, ...specific];
