@@ -190,14 +190,14 @@ export async function measureEffects(
       ),
       effect(
         'dominance-adatask',
-        "in that layer, AdaTask's largest mean rAU minus Adam's (toward 1/T is negative)",
+        "in the top shared layer, AdaTask's largest mean rAU minus Adam's (toward 1/T is negative)",
         -1,
-        runs.map((r) => r.worst.alt - r.worst.adam),
+        runs.map((r) => r.top.alt - r.top.adam),
         context,
       ),
       effect(
         'dominance-auc',
-        'test AUC of the task Adam starves there, AdaTask minus Adam',
+        'test AUC of the task Adam starves in the top shared layer, AdaTask minus Adam',
         1,
         runs.map((r) => r.dominatedAuc.alt - r.dominatedAuc.adam),
         context,

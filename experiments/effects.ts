@@ -9,7 +9,8 @@
  *   3. multi-embedding at a size: mean IA (all sets side by side) of multi minus single (paper:
  *      positive), and test AUC of multi minus single (paper: positive where single saturates);
  *   4. task dominance: the top shared layer's largest mean rAU under Adam (paper: >= 0.7), AdaTask's
- *      distance from 1/T minus Adam's (paper: negative), the dominated task's AUC gain (positive);
+ *      largest share there minus Adam's (toward 1/T: negative), the AUC gain of the task Adam
+ *      starves there (positive);
  *   5. entanglement: share of conflict pairs STEM separates minus the best shared table (positive).
  */
 import type { FieldResult } from '../src/contracts/tables.ts';
@@ -208,7 +209,7 @@ export interface DominanceSeed {
   /** The shared layer where Adam's largest mean rAU is largest (what lesson 4 reads), and the top shared layer. */
   worst: { layer: string; adam: number; alt: number };
   top: { layer: string; adam: number; alt: number };
-  /** The task Adam's top layer favours least, and its test AUC under each optimiser. */
+  /** The task Adam's top shared layer favours least (the one it starves), and its test AUC under each optimiser. */
   dominated: string;
   dominatedAuc: { adam: number; alt: number };
   aucs: { adam: number[]; alt: number[] };
@@ -237,8 +238,9 @@ export function measureDominance(data: CtrDataset, setup: MtlSetup, seed: number
     const layers = arms.adam.dominance().map((l, i) => ({ layer: l.layer, adam: l.meanRau, alt: altLayers[i].meanRau }));
     const largest = (l: (typeof layers)[number]) => ({ layer: l.layer, adam: Math.max(...l.adam), alt: Math.max(...l.alt) });
     const worstLayer = layers.reduce((a, b) => (Math.max(...b.adam) > Math.max(...a.adam) ? b : a));
-    // The dominated task: the one Adam gives the smaller share of its most lopsided layer.
-    const low = worstLayer.adam.reduce((best, v, k) => (v < worstLayer.adam[best] ? k : best), 0);
+    const topLayer = layers[layers.length - 1];
+    // The dominated task: the one Adam gives the smallest share of the top shared layer.
+    const low = topLayer.adam.reduce((best, v, k) => (v < topLayer.adam[best] ? k : best), 0);
     const adamAuc = arms.adam.evaluate(data.test).map((m) => m.auc);
     const altAuc = arms.alt.evaluate(data.test).map((m) => m.auc);
     return {
@@ -246,7 +248,7 @@ export function measureDominance(data: CtrDataset, setup: MtlSetup, seed: number
       tasks: [...data.tasks],
       layers,
       worst: largest(worstLayer),
-      top: largest(layers[layers.length - 1]),
+      top: largest(topLayer),
       dominated: data.tasks[low],
       dominatedAuc: { adam: adamAuc[low], alt: altAuc[low] },
       aucs: { adam: adamAuc, alt: altAuc },
