@@ -10,6 +10,19 @@ export interface FieldColumn {
   seenBy: number;
 }
 
+/** The lesson dataset's planted crosses of its 3-valued field (public/datasets/index.json, pairs (0, 5), (0, 6), (0, 7)). */
+export const LESSON_CROSSES = { field: 'f1', partners: ['f6', 'f7', 'f8'] } as const;
+
+/** A field's planted partners as seen through it (their interaction-matrix cells in its column) and as seen by the other fields. */
+export interface PartnerView {
+  field: string;
+  partners: string[];
+  /** Mean over the partners p of ia[p][field]. */
+  seenByField: number;
+  /** Mean over the partners p of the mean of ia[p][j] over the other columns j (not the field, not p). */
+  seenByOthers: number;
+}
+
 export interface InteractionFacts {
   dim: number;
   steps: number;
@@ -24,6 +37,20 @@ export interface InteractionFacts {
   lowest: FieldColumn;
   /** Per field, own IA at the first and the last spectrum snapshot, largest drop first. */
   drift: { name: string; rows: number; first: number; last: number }[];
+  /** The planted partners of LESSON_CROSSES.field, when the run has all of them (experiments/effects.ts measures the same over seeds). */
+  partners: PartnerView | null;
+}
+
+function partnerView(m: { fields: string[]; ia: number[][] }, field: string, partners: readonly string[]): PartnerView | null {
+  const f = m.fields.indexOf(field);
+  const ps = partners.map((p) => m.fields.indexOf(p));
+  if (f < 0 || ps.some((p) => p < 0)) return null;
+  return {
+    field,
+    partners: [...partners],
+    seenByField: mean(ps.map((p) => m.ia[p][f])),
+    seenByOthers: mean(ps.map((p) => mean(m.ia[p].filter((_, j) => j !== f && j !== p)))),
+  };
 }
 
 /** The newest DCNv2 run that has an interaction matrix (the active one first). */
@@ -64,5 +91,6 @@ export function interactionFacts(run: TrainingRun): InteractionFacts | null {
     smallestRank: sorted.indexOf(smallest) + 1,
     lowest: sorted[0],
     drift,
+    partners: partnerView(m, LESSON_CROSSES.field, LESSON_CROSSES.partners),
   };
 }

@@ -8,6 +8,16 @@ const EPOCHS = `${INTERACTION_PRESET.tep} epoch${INTERACTION_PRESET.tep === 1 ? 
 const TRAIN = { id: 'train-run', label: `Train DCNv2 on the lesson dataset (${EPOCHS})` } as const;
 const NOT_RUN = 'Nothing has been trained yet: press the ▶ button below (it takes a few seconds), and this text fills in with the numbers of your run.';
 
+/** The paper's claim on this run: the planted partners of the small field, crossed with it vs with the others (experiments/effects.ts measures the same). */
+function partnersText(f: InteractionFacts): string {
+  const p = f.partners;
+  if (!p) return '';
+  const names = p.partners.join(', ');
+  if (p.seenByField < p.seenByOthers)
+    return `The fields planted to cross with ${p.field} (${names}) keep a mean IA of ${two(p.seenByField)} when crossed with it, against ${two(p.seenByOthers)} when crossed with the other fields: crossing with the small field squeezes them, the paper's claim. `;
+  return `The fields planted to cross with ${p.field} (${names}) keep ${two(p.seenByField)} when crossed with it and ${two(p.seenByOthers)} when crossed with the other fields: this run does not show them squeezed by it. `;
+}
+
 function drag(f: InteractionFacts): string {
   const s = f.smallest;
   const head = `The field with the fewest values, ${s.name} (${s.rows} values), has IA ${two(s.ownIa)} of ${f.dim}. The other fields, crossed with it, keep a mean IA of ${two(s.seenBy)}; crossed with the remaining fields they keep ${two(f.othersSeenBy)} on average. `;
@@ -68,7 +78,7 @@ function steps(f: InteractionFacts | null): LessonStep[] {
       title: 'The interaction matrix: field i as seen by field j',
       text:
         "Cell (i, j) is the IA of field i's rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. " +
-        (f ? `${drag(f)} ${recorded('interaction-column')}` : NOT_RUN),
+        (f ? `${partnersText(f)}${drag(f)} ${recorded('interaction-column')}` : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="interaction-matrix"]', name: 'the interaction matrix' },
       lookFor: f
