@@ -13,8 +13,10 @@ export interface AnalysisRequest {
   /** Row counts of the fields of one concatenated table. */
   field_dims?: number[];
   mode: SpectrumMode;
-  /** Field names, one per field (default: tensor names, or field_0.. with field_dims). */
+  /** Field names, one per field (default: tensor names, or field_0.. with field_dims; with several sets, one per field of a set). */
   fieldNames?: string[];
+  /** With field_dims and several tensors (embedding sets), one label per tensor (default: the tensor names). */
+  setNames?: string[];
   /** Widest table analysed (default DEFAULT_MAX_DIM); wider ones are refused before reading. */
   maxDim?: number;
 }
@@ -45,13 +47,19 @@ export async function analyzeTableFile(file: TableFile, request: AnalysisRequest
   const infos = request.tensors.map((name) => analysableTensor(file, name));
   for (const info of infos) checkDimension(info.name, info.shape[0], info.shape[1], request.maxDim);
   const { field_dims: fieldDims, mode } = request;
-  if (fieldDims && infos.length !== 1) {
-    throw new ImportError(
-      'bad-field-dims',
-      `field_dims splits one concatenated table, but ${infos.length} tensors were selected.`,
-      'Select a single tensor, or drop field_dims.',
-    );
+  if (fieldDims && infos.length > 1) {
+    // Several tensors with one split: the embedding sets of a multi-embedding model, each cut the same way.
+    const odd = infos.find((t) => t.shape[0] !== infos[0].shape[0] || t.shape[1] !== infos[0].shape[1]);
+    if (odd) {
+      throw new ImportError(
+        'bad-field-dims',
+        `field_dims splits every selected tensor the same way, but ${odd.name} is [${odd.shape.join(' x ')}] and ${infos[0].name} is [${infos[0].shape.join(' x ')}].`,
+        'Select the embedding sets of one model (same rows and dim), or a single tensor.',
+      );
+    }
   }
+  const sets = fieldDims && infos.length > 1 ? (request.setNames ?? request.tensors) : undefined;
+  if (sets && sets.length !== infos.length) throw new RangeError(`${sets.length} set names for ${infos.length} tensors`);
   const fieldCount = fieldDims ? fieldDims.length : infos.length;
   const names = request.fieldNames ?? (fieldDims ? fieldDims.map((_, i) => `field_${i}`) : request.tensors);
   if (names.length !== fieldCount) throw new RangeError(`${names.length} field names for ${fieldCount} fields`);
@@ -64,8 +72,14 @@ export async function analyzeTableFile(file: TableFile, request: AnalysisRequest
   };
 
   let accumulators: (GramAccumulator | undefined)[];
+  let fieldNames = names;
   if (fieldDims) {
-    accumulators = await accumulateFields(infos[0], fieldDims, read(infos[0]), mode, check);
+    accumulators = [];
+    for (const info of infos) {
+      progress.beginTensor();
+      accumulators.push(...(await accumulateFields(info, fieldDims, read(info), mode, check)));
+    }
+    if (sets) fieldNames = sets.flatMap((set) => names.map((n) => setFieldName(set, n)));
   } else {
     accumulators = [];
     for (const info of infos) {
@@ -77,10 +91,12 @@ export async function analyzeTableFile(file: TableFile, request: AnalysisRequest
   progress.finish();
 
   const fields: FieldResult[] = accumulators.map((acc, i) => {
-    requireFiniteRows(names[i], acc);
-    return fieldResult(names[i], acc);
+    requireFiniteRows(fieldNames[i], acc);
+    return fieldResult(fieldNames[i], acc);
   });
-  const options: AnalysisOptions = fieldDims ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors] } : { mode, tensors: [...request.tensors] };
+  const options: AnalysisOptions = fieldDims
+    ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors], ...(sets ? { sets: [...sets] } : {}) }
+    : { mode, tensors: [...request.tensors] };
   return { source: file.source.name, options, fields };
 }
 
@@ -126,6 +142,11 @@ async function accumulateFields(
   }
   if (!rowsKnown) checkFieldDims(fieldDims, totalRows);
   return accs;
+}
+
+/** A field of one embedding set: "embeddings.0 / C1". */
+export function setFieldName(set: string, field: string): string {
+  return `${set} / ${field}`;
 }
 
 function analysableTensor(file: TableFile, name: string): TensorInfo {

@@ -33,7 +33,8 @@ export function heatmapLayout(fields: readonly FieldSpectrum[], width: number): 
   const n = Math.max(1, sorted.length);
   const rowHeight = n <= 8 ? 26 : n <= 20 ? 20 : 16;
   const left = Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16);
-  const margin = { top: 52, right: 78, bottom: 96, left };
+  // Fields of different K (an optimiser file's moments): each row says its own K, and needs the room.
+  const margin = { top: 52, right: new Set(sorted.map((f) => f.dim)).size > 1 ? 110 : 78, bottom: 96, left };
   const columns = Math.max(1, ...sorted.map((f) => f.normalized_spectrum.length));
   return { width, height: margin.top + n * rowHeight + margin.bottom, margin, rowHeight, columns, labels };
 }
@@ -53,6 +54,7 @@ export function heatmapDescription(fields: readonly FieldSpectrum[]): string {
 export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: HeatmapOptions): SVGSVGElement {
   const layout = heatmapLayout(fields, opts.width);
   const { width, height, margin, rowHeight, columns } = layout;
+  const mixedK = new Set(fields.map((f) => f.dim)).size > 1;
   const sorted = sortFields(fields, 'cardinality');
   const root = createSvg(width, height, opts.title ?? 'Singular spectrum per field (s_i / s_1)', heatmapDescription(fields));
   const plotW = Math.max(40, width - margin.left - margin.right);
@@ -104,7 +106,7 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
     .attr('dy', '0.35em')
     .attr('font-size', LABEL_SIZE)
     .attr('font-variant-numeric', 'tabular-nums')
-    .text((f) => (fieldStatus(f) === 'zero' ? 'IA —' : `IA ${fmt.ia(f.information_abundance)}`));
+    .text((f) => (fieldStatus(f) === 'zero' ? 'IA —' : `IA ${fmt.ia(f.information_abundance)}${mixedK ? ` / ${f.dim}` : ''}`));
 
   root.append('rect').attr('x', margin.left).attr('y', margin.top).attr('width', plotW).attr('height', plotH).attr('fill', 'none').attr('stroke', GRID);
 
@@ -114,7 +116,7 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
     .attr('y', margin.top - 6)
     .attr('font-size', TICK_SIZE)
     .attr('fill', MUTED)
-    .text(`IA (K=${columns})`);
+    .text(mixedK ? `IA (K per row: ${d3.min(fields, (f) => f.dim)}–${columns})` : `IA (K=${columns})`);
 
   const tickEvery = Math.ceil(columns / Math.max(1, Math.floor(plotW / 28)));
   const ticks = x.domain().filter((i) => i === 1 || i % tickEvery === 0);

@@ -1,4 +1,5 @@
 import type { AnalysisResult, SpectrumMode } from '../contracts/tables.ts';
+import { setFieldGrid } from '../analysis/setFieldGrid.ts';
 import { sparkline } from './sparkline.ts';
 
 export const RECIPES: Record<SpectrumMode, string> = {
@@ -34,6 +35,18 @@ export function formatReport(result: AnalysisResult): string {
     '',
     'normalised spectrum s_i/s_1, i = 1..K (█ = 1, ▁ = small, · = 0):',
     ...fields.map((f) => `${f.name.padEnd(nameWidth)}  ${sparkline(f.normalized_spectrum)}`),
+    ...setsByFields(result),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Multi-embedding sets split alike: IA/K per set (rows) and field (columns), the comparison the paper draws. */
+function setsByFields(result: AnalysisResult): string[] {
+  const grid = setFieldGrid(result);
+  if (!grid) return [];
+  const head = ['IA/K', ...grid.fields];
+  const rows = grid.sets.map((set, s) => [set, ...grid.cells[s].map((f) => (f.information_abundance / f.dim).toFixed(3))]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return ['', `sets x fields (${grid.sets.length} embedding sets, one field split):`, line(head), ...rows.map(line)];
 }

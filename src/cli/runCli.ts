@@ -1,9 +1,10 @@
 import { defaultTensorChoice } from '../data/tensorChoice.ts';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
-import type { AnalysisProgress, AnalysisResult } from '../contracts/tables.ts';
-import { parseFieldDims } from '../data/fieldDims.ts';
+import type { AnalysisProgress, AnalysisResult, TensorInfo } from '../contracts/tables.ts';
+import { concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
+import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
@@ -60,8 +61,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
   }
   try {
-    const result = await analyze(command, io);
-    io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));
+    const { result, notes } = await analyze(command, io);
+    // The JSON on stdout stays the documented schema; the notes go to stderr beside it.
+    if (command.json) for (const note of notes) io.err(`note: ${note}\n`);
+    io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result) + notes.map((n) => `\nnote: ${n}\n`).join(''));
     return EXIT_OK;
   } catch (e) {
     const { message, fix } = describeError(e);
@@ -123,16 +126,27 @@ function trainProgressPrinter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
-async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<AnalysisResult> {
-  const fieldDims = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
+async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<{ result: AnalysisResult; notes: string[] }> {
+  const sizes = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
+  const fieldDims = sizes?.dims;
   const source = await nodeByteSource(command.file);
   let metadata: Awaited<ReturnType<typeof nodeByteSource>> | undefined;
   const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
   try {
     if (command.metadata !== undefined) metadata = await nodeByteSource(command.metadata);
     const file = await openTableFile(source, metadata ? { metadata } : undefined);
+    const layout = readCheckpointLayout(file.tensors);
+    const notes: string[] = [];
+    if (layout.optimizerState) notes.push(optimizerStateNote(file.tensors));
     let tensors = command.tensors;
     if (tensors.length === 0) {
+      if (layout.optimizerState) {
+        throw new ImportError(
+          'no-tensor-selected',
+          `${source.name}: ${optimizerStateNote(file.tensors)}.`,
+          "Give the model's state_dict file (main.py's *_best.pth / model.state_dict()), or --tensor NAME to analyse a moment anyway.",
+        );
+      }
       tensors = defaultTensorChoice(file.tensors);
       if (tensors.length === 0) {
         const found = file.tensors.map((t) => `${t.name} [${t.shape.join('x')}] ${t.reason ?? t.dtype}`).join('; ');
@@ -143,7 +157,23 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
         );
       }
     }
-    return await analyzeTableFile(file, { tensors, field_dims: fieldDims, mode: command.mode, maxDim: command.maxDim }, { onProgress: progress });
+    const sets = fieldDims && layout.sets && tensors.length > 1 && tensors.every((t, i) => layout.sets!.tensors[i] === t) ? layout.sets.labels : undefined;
+    const names = sizes?.names && sizes.names.length === fieldDims?.length ? sizes.names : undefined;
+    const result = await analyzeTableFile(
+      file,
+      {
+        tensors,
+        field_dims: fieldDims,
+        mode: command.mode,
+        maxDim: command.maxDim,
+        ...(names ? { fieldNames: names } : {}),
+        ...(sets ? { setNames: sets } : {}),
+      },
+      { onProgress: progress },
+    );
+    const concatenated = fieldDims ? undefined : concatenatedTables(layout, file.tensors, tensors);
+    if (concatenated) notes.push(concatenated);
+    return { result, notes };
   } finally {
     if (progress) io.err('\r\x1b[K');
     await source.close();
@@ -151,10 +181,33 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
   }
 }
 
-/** `--field-dims 2,7,24` (or "[2,7,24]", "2 7 24") or `--field-dims sidecar.json`. */
-async function readFieldDims(value: string): Promise<number[]> {
-  const text = /^[\d\s,;[\]()]+$/.test(value) ? value : await readFile(value, 'utf8');
-  return parseFieldDims(text);
+/** `--field-dims 2,7,24` (or "[2,7,24]", "2 7 24") or a file: field_dims.json, FuxiCTR's feature_map.json, a training log. */
+async function readFieldDims(value: string): Promise<FieldSizes> {
+  if (/^[\d\s,;[\]()]+$/.test(value)) return readFieldSizes(value);
+  const handle = await open(value, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_FIELD_SIZES_TEXT) {
+      throw new ImportError(
+        'bad-field-dims',
+        `${value} is ${size} bytes, above the ${MAX_FIELD_SIZES_TEXT} read for field sizes`,
+        'Give the field sizes as a list, or a file holding them.',
+      );
+    }
+    return readFieldSizes(await handle.readFile('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The hint for tables analysed whole though the model's own shapes say they concatenate fields. */
+function concatenatedTables(layout: CheckpointLayout, all: readonly TensorInfo[], tensors: string[]): string | undefined {
+  const e = layout.fieldCount;
+  if (!e) return undefined;
+  const infos = tensors.map((name) => all.find((t) => t.name === name)).filter((t) => t !== undefined);
+  const fits = infos.filter((t) => t.shape[1] === e.dim && t.shape[0] >= e.fields);
+  if (fits.length === 0) return undefined;
+  return `${fits.length === 1 ? fits[0].name : `${fits.length} tables`}: ${concatenationHint(e, fits[0].shape[0])}; its verdict as one field means nothing`;
 }
 
 function formatProgress(p: AnalysisProgress): string {

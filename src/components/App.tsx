@@ -59,13 +59,14 @@ export function App() {
             {lessonOpen ? <LessonDock /> : <LessonPicker />}
             <DropZone />
             <ErrorBanner />
-            <ImportDialog />
             <ProgressPanel />
             <Glossary />
             <BackendPanel />
           </aside>
           <main className="workspace">
             <NoticeBar />
+            {/* The import dialog takes the main column: a checkpoint's tensor list needs the width. */}
+            <ImportDialog />
             {tables.length === 0 ? (
               <div className="empty-state">
                 <h2>No tables loaded</h2>

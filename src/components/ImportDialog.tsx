@@ -1,6 +1,7 @@
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_MAX_DIM, MAX_DIM_CEILING } from '../analysis/dimensionLimit.ts';
-import type { SpectrumMode } from '../contracts/tables.ts';
+import type { SpectrumMode, TensorInfo } from '../contracts/tables.ts';
+import { optimizerStateNote, ROLE_LABELS } from '../data/checkpointLayout.ts';
 import { parseFieldDimsText } from '../state/fieldDims.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
@@ -26,6 +27,12 @@ function fieldDimsHint(text: string, rows: number | undefined): { text: string; 
   }
 }
 
+/** The dialog's sentence for an optimiser-state file. */
+function optimizerSentence(tensors: readonly TensorInfo[]): string {
+  const text = optimizerStateNote(tensors);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** What the file holds, and the choices for its analysis. */
 export function ImportDialog() {
   const controller = useController();
@@ -43,9 +50,11 @@ export function ImportDialog() {
     if (phase === 'choosing') analyzeRef.current?.focus();
   }, [phase, inspected]);
 
+  // One tensor, or embedding sets of equal rows that one split cuts alike.
   const selectedRows = useMemo(() => {
-    if (!inspected || flow.tensorChoice.length !== 1) return undefined;
-    return inspected.tensors.find((t) => t.name === flow.tensorChoice[0])?.shape[0];
+    if (!inspected || flow.tensorChoice.length === 0) return undefined;
+    const rows = new Set(flow.tensorChoice.map((name) => inspected.tensors.find((t) => t.name === name)?.shape[0]));
+    return rows.size === 1 ? [...rows][0] : undefined;
   }, [inspected, flow.tensorChoice]);
   const hint = fieldDimsHint(flow.fieldDimsText, selectedRows);
   const widest = useMemo(() => {
@@ -55,6 +64,10 @@ export function ImportDialog() {
 
   if (!inspected || (phase !== 'choosing' && phase !== 'analysing')) return null;
 
+  const { layout } = flow;
+  const sets = layout?.sets;
+  const setsTicked = sets !== undefined && sets.tensors.every((name) => flow.tensorChoice.includes(name));
+  const fieldCount = layout?.fieldCount;
   const needle = filter.trim().toLowerCase();
   const shown = inspected.tensors.filter((t) => t.name.toLowerCase().includes(needle));
   const tickShown = () => setFlow({ tensorChoice: [...new Set([...flow.tensorChoice, ...shown.filter((t) => t.analysable).map((t) => t.name)])] });
@@ -77,6 +90,17 @@ export function ImportDialog() {
         <span className="badge">{inspected.format}</span> {formatBytes(inspected.bytes)}
         {inspected.labelCount !== undefined && <> · {formatRows(inspected.labelCount)} row labels</>}
       </p>
+      {layout?.optimizerState && (
+        <p className="dialog-note warn-text" data-testid="optimizer-state">
+          {optimizerSentence(inspected.tensors)}. Nothing is ticked: tick a moment to analyse it anyway.
+        </p>
+      )}
+      {sets && (
+        <p className="dialog-note" data-testid="embedding-sets">
+          {sets.tensors.length} embedding sets ({sets.pattern}, {formatRows(sets.rows)} × {sets.dim} each)
+          {setsTicked ? ': one field split applies to every set, giving sets × fields.' : '.'}
+        </p>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -131,6 +155,11 @@ export function ImportDialog() {
                     )}
                   </span>
                   <span className="tensor-shape num">
+                    {layout && t.analysable && ROLE_LABELS[layout.roles.get(t.name) ?? 'other'] && (
+                      <span className={`tensor-role role-${layout.roles.get(t.name)}`} data-testid="tensor-role">
+                        {ROLE_LABELS[layout.roles.get(t.name) ?? 'other']}
+                      </span>
+                    )}
                     [{formatShape(t.shape)}] {t.dtype}
                   </span>
                 </label>
@@ -150,21 +179,33 @@ export function ImportDialog() {
               value={flow.fieldDimsText}
               spellCheck={false}
               aria-describedby="field-dims-help"
-              onChange={(e) => setFlow({ fieldDimsText: e.target.value })}
+              onChange={(e) => setFlow({ fieldDimsText: e.target.value, fieldSizes: null })}
             />
           </label>
           <p id="field-dims-help" className={`hint ${hint && !hint.ok ? 'warn-text' : ''}`}>
             {hint ? hint.text : 'Row counts of each field when one tensor concatenates several fields.'}
           </p>
+          {flow.fieldSizes && (
+            <p className="hint" data-testid="field-sizes-source">
+              From {flow.fieldSizes.from}
+              {flow.fieldSizes.names ? `: fields ${flow.fieldSizes.names.slice(0, 6).join(', ')}${flow.fieldSizes.names.length > 6 ? ', …' : ''}` : ''}
+            </p>
+          )}
+          {fieldCount && flow.fieldDimsText.trim() === '' && !layout?.optimizerState && (
+            <p className="hint warn-text" data-testid="field-count-hint">
+              The model&apos;s {fieldCount.evidence} says the table holds {fieldCount.fields} concatenated fields of dim {fieldCount.dim}: give their row counts
+              (a field_dims .json, FuxiCTR&apos;s feature_map.json or the training log below). Analysed whole, it gets no verdict.
+            </p>
+          )}
 
           <label className="field">
             <span>
-              Sidecar <span className="muted">(field_dims .json, or projector metadata .tsv)</span>
+              Sidecar <span className="muted">(field sizes: .json list, FuxiCTR feature_map.json, a training .log; or projector metadata .tsv)</span>
             </span>
             <input
               type="file"
               data-testid="metadata-input"
-              accept=".json,.tsv,.txt"
+              accept=".json,.log,.tsv,.txt"
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 e.target.value = '';

@@ -1,15 +1,18 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { resultToCSV, resultToJSON } from '../analysis/resultExport.ts';
 import { COLLAPSED_BELOW, summarizeCollapse } from '../analysis/collapseVerdict.ts';
 import { renderIABars } from '../charts/iaBars.ts';
 import { addHeatmapTooltip, renderSpectrumHeatmap } from '../charts/spectrumHeatmap.ts';
 import { useStudioStore } from '../state/studioStore.ts';
 import { type LoadedTable } from '../contracts/tables.ts';
+import { setFieldGrid, setFields, type SetFieldGrid } from '../analysis/setFieldGrid.ts';
+import { renderSetFieldMatrix } from '../charts/setFieldMatrix.ts';
 import { ChartFigure } from './ChartFigure.tsx';
 import { downloadBlob, fileStem } from '../export/download.ts';
 import { FieldTable } from './FieldTable.tsx';
 import { formatBytes, formatDuration, formatRatio, formatRows } from './format.ts';
 import { MODE_LABELS } from './modeLabels.ts';
+import { InteractionPanel } from './InteractionPanel.tsx';
 
 function summaryText(table: LoadedTable): string {
   const s = summarizeCollapse(table.result.fields);
@@ -17,7 +20,25 @@ function summaryText(table: LoadedTable): string {
   const apart = [...(s.small > 0 ? [`${s.small} with fewer rows than K`] : []), ...(s.zero > 0 ? [`${s.zero} with no spectrum, every row zero`] : [])];
   const small = apart.length > 0 ? ` (${apart.join('; ')}: not counted)` : '';
   const worst = s.worst ? `. Lowest: ${s.worst.name}, IA/K ${formatRatio(s.worst.information_abundance / s.worst.dim)}` : '';
-  return `${main}${small}${worst}.`;
+  // A table the model says concatenates fields, analysed whole: the count is of that one mixture.
+  const whole = table.notes?.concatenated ? 'As one field (not judged): ' : '';
+  return `${whole}${main}${small}${worst}.`;
+}
+
+/** Cards of one file told apart: the file, then the tensor, the sets, or how many tensors were analysed. */
+function cardTitle(table: LoadedTable): string {
+  const { tensors, sets } = table.result.options;
+  if (table.origin === 'example' || !tensors || tensors.length === 0) return table.source;
+  if (sets) return `${table.source} · ${sets.length} embedding sets`;
+  if (tensors.length === 1)
+    return `${table.source} · ${tensors[0]}${table.result.options.field_dims ? ` · ${table.result.options.field_dims.length} fields` : ''}`;
+  return `${table.source} · ${tensors.length} tensors`;
+}
+
+/** A green verdict only where it means something: not for optimiser moments, nor a table that is probably concatenated fields. */
+function verdictClass(table: LoadedTable, summary: ReturnType<typeof summarizeCollapse>): string {
+  if (table.notes?.optimizerState || table.notes?.concatenated) return 'neutral';
+  return summary.collapsed > 0 ? 'bad' : summary.zero > 0 ? 'neutral' : 'good';
 }
 
 /** One analysed table: provenance, verdict, heatmap, IA bars, exact numbers, exports. */
@@ -31,7 +52,11 @@ export function TableCard({ table }: { table: LoadedTable }) {
   const dims = [...new Set(result.fields.map((f) => f.dim))].join('/');
   const summary = summarizeCollapse(result.fields);
 
+  const title = cardTitle(table);
+  const grid = useMemo(() => setFieldGrid(result), [result]);
+  const { notes } = table;
   const drawHeatmap = useCallback((width: number) => addHeatmapTooltip(renderSpectrumHeatmap(result.fields, { width }), result.fields), [result]);
+  const drawGrid = useCallback((width: number) => renderSetFieldMatrix(grid!, { width }), [grid]);
   const drawBars = useCallback((width: number) => renderIABars(result.fields, { width, order }), [result, order]);
 
   return (
@@ -44,8 +69,8 @@ export function TableCard({ table }: { table: LoadedTable }) {
     >
       <header className="card-head">
         <div className="card-title">
-          <h2 id={`${table.id}-title`} title={table.source}>
-            {table.source}
+          <h2 id={`${table.id}-title`} title={title} data-testid="table-title">
+            {title}
           </h2>
           <p className="card-meta">
             {table.origin === 'example' ? (
@@ -98,9 +123,36 @@ export function TableCard({ table }: { table: LoadedTable }) {
         </div>
       </header>
 
-      <p className={`verdict ${summary.collapsed > 0 ? 'bad' : summary.zero > 0 ? 'neutral' : 'good'}`}>{summaryText(table)}</p>
+      {notes?.optimizerState && (
+        <p className="verdict-note warn-text" data-testid="optimizer-note">
+          Optimizer state: {notes.optimizerState}.
+        </p>
+      )}
+      {notes?.concatenated && (
+        <p className="verdict-note warn-text" data-testid="concatenation-hint">
+          Not judged: {notes.concatenated.text}. Analysed as one field, its IA mixes {notes.concatenated.fields} fields.
+        </p>
+      )}
+      {notes?.fieldSizesFrom && (
+        <p className="muted small-print" data-testid="field-sizes-from">
+          Field sizes from {notes.fieldSizesFrom}.
+        </p>
+      )}
+      <p className={`verdict ${verdictClass(table, summary)}`} data-testid="verdict">
+        {summaryText(table)}
+      </p>
 
-      <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} render={drawHeatmap} className="heatmap" />
+      {grid && (
+        <section className="set-grid" data-testid="set-field-grid" aria-label="Embedding sets by fields">
+          <ChartFigure testId="set-field-matrix" filename={`${stem}-sets-by-fields`} render={drawGrid} className="bars" />
+          <div className="set-heatmaps">
+            {grid.sets.map((set, s) => (
+              <SetHeatmap key={set} grid={grid} index={s} stem={stem} />
+            ))}
+          </div>
+        </section>
+      )}
+      {!grid && <ChartFigure testId="spectrum-heatmap" filename={`${stem}-spectrum-heatmap`} render={drawHeatmap} className="heatmap" />}
 
       <div className="sort-row" role="group" aria-label="Order fields by">
         <span className="muted">Order by</span>
@@ -118,7 +170,19 @@ export function TableCard({ table }: { table: LoadedTable }) {
       </div>
       <ChartFigure testId="ia-bars" filename={`${stem}-ia-bars`} render={drawBars} className="bars" />
 
-      <FieldTable fields={result.fields} order={order} caption={`Per-field results for ${table.source}`} />
+      <FieldTable fields={result.fields} order={order} caption={`Per-field results for ${title}`} />
+      <InteractionPanel table={table} />
     </article>
   );
+}
+
+/** One embedding set's spectrum heatmap, its fields named without the set. */
+function SetHeatmap({ grid, index, stem }: { grid: SetFieldGrid; index: number; stem: string }) {
+  const fields = useMemo(() => setFields(grid, index), [grid, index]);
+  const set = grid.sets[index];
+  const draw = useCallback(
+    (width: number) => addHeatmapTooltip(renderSpectrumHeatmap(fields, { width, title: `Singular spectrum per field: ${set}` }), fields),
+    [fields, set],
+  );
+  return <ChartFigure testId="set-heatmap" filename={`${stem}-${set}-spectrum-heatmap`} render={draw} className="heatmap" />;
 }

@@ -12,6 +12,11 @@ export interface AnalysisOptions {
   field_dims?: number[];
   /** Which tensors of the file were analysed (npz / safetensors). */
   tensors?: string[];
+  /**
+   * Set when field_dims split several tensors the same way (a multi-embedding model's sets): one label
+   * per tensor; fields are then set-major, named "<set> / <field>".
+   */
+  sets?: string[];
 }
 
 /** One field's result. Field names and keys are the stable JSON schema documented in the README. */
@@ -75,4 +80,16 @@ export interface LoadedTable {
   origin: 'example' | 'file';
   /** How the Gram was computed ('float64-js' for examples and the exact path). */
   gramEngine: BackendState['gramEngine'];
+  /** What was read of the file's layout when it was analysed, said on the card. */
+  notes?: TableNotes;
+}
+
+/** Findings about a checkpoint's layout that change how its result reads. */
+export interface TableNotes {
+  /** The file holds optimiser state, not model weights: this sentence says so. */
+  optimizerState?: string;
+  /** Analysed without field sizes, though the model's shapes say the table concatenates fields. */
+  concatenated?: { fields: number; dim: number; evidence: string; text: string };
+  /** Where the field sizes came from, e.g. "feature_map.json (FuxiCTR)". */
+  fieldSizesFrom?: string;
 }

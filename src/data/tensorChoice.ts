@@ -1,13 +1,11 @@
 import type { TensorInfo } from '../contracts/tables.ts';
-
-const EMBEDDING_NAME = /embed/i;
+import { readCheckpointLayout } from './checkpointLayout.ts';
 
 /**
- * The tensors an import preselects: every analysable one, unless some are named as embeddings
- * (a model checkpoint also holds MLP weights and optimiser moments), then only those.
+ * The tensors an import preselects: the embedding tables, read from names and shapes (a checkpoint
+ * also holds MLP, cross and attention weights and optimiser moments); with none named so, every
+ * analysable tensor that is not such a layer. An optimiser-state file preselects nothing.
  */
 export function defaultTensorChoice(tensors: readonly TensorInfo[]): string[] {
-  const analysable = tensors.filter((t) => t.analysable).map((t) => t.name);
-  const embeddings = analysable.filter((name) => EMBEDDING_NAME.test(name));
-  return embeddings.length > 0 ? embeddings : analysable;
+  return readCheckpointLayout(tensors).preselected;
 }

@@ -1,3 +1,6 @@
+import type { TableNotes, TensorInfo } from '../contracts/tables.ts';
+import { concatenationHint, optimizerStateNote, type CheckpointLayout } from '../data/checkpointLayout.ts';
+import type { FieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 
 const FIX = 'Type the row count of each field in order, separated by commas (e.g. "2,7,24"), or load a JSON file like {"field_dims": [2, 7, 24]}.';
@@ -46,4 +49,37 @@ function validate(dims: number[], raw: string[]): number[] {
 /** Text for the box after a sidecar was loaded. */
 export function formatFieldDims(dims: number[]): string {
   return dims.join(', ');
+}
+
+/** Where loaded field sizes came from, said on the dialog and the card. */
+export function fieldSizesSource(fileName: string, from: FieldSizes['from']): string {
+  const how = { list: 'a list', json: 'a JSON list', feature_map: 'FuxiCTR feature map', log: 'the list a training log printed' }[from];
+  return `${fileName} (${how})`;
+}
+
+/** The set labels of the ticked tensors when they are the detected embedding sets (in any order), else undefined. */
+export function chosenSetLabels(layout: CheckpointLayout, chosen: readonly string[]): string[] | undefined {
+  const sets = layout.sets;
+  if (!sets || chosen.length < 2) return undefined;
+  const labels = chosen.map((name) => sets.labels[sets.tensors.indexOf(name)]);
+  return labels.every((l) => l !== undefined) ? labels : undefined;
+}
+
+/** What the card must say about the file: optimizer state, a table analysed whole that the model says concatenates fields, where the sizes came from. */
+export function tableNotes(
+  layout: CheckpointLayout,
+  tensors: readonly TensorInfo[],
+  chosen: readonly string[],
+  fieldDims: number[] | undefined,
+  sizesFrom: string | undefined,
+): TableNotes | undefined {
+  const notes: TableNotes = {};
+  if (layout.optimizerState || chosen.every((name) => layout.roles.get(name) === 'optimizer')) notes.optimizerState = optimizerStateNote(tensors);
+  const e = layout.fieldCount;
+  if (!fieldDims && e) {
+    const fit = chosen.map((name) => tensors.find((t) => t.name === name)).find((t) => t && t.shape[1] === e.dim && t.shape[0] >= e.fields);
+    if (fit) notes.concatenated = { ...e, text: concatenationHint(e, fit.shape[0]) };
+  }
+  if (sizesFrom) notes.fieldSizesFrom = sizesFrom;
+  return Object.keys(notes).length > 0 ? notes : undefined;
 }

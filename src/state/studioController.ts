@@ -1,16 +1,17 @@
-import { defaultTensorChoice } from '../data/tensorChoice.ts';
+import { readCheckpointLayout } from '../data/checkpointLayout.ts';
+import { MAX_FIELD_SIZES_TEXT, readFieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import type { BackendName } from '../contracts/backend.ts';
-import { formatFieldDims, parseFieldDimsJSON, parseFieldDimsText } from './fieldDims.ts';
+import { chosenSetLabels, fieldSizesSource, formatFieldDims, parseFieldDimsText, tableNotes } from './fieldDims.ts';
 import type { StudioStore } from './studioStore.ts';
 import { readRemovedExamples } from './removedExamples.ts';
 
 /** The user's actions, wiring the store to the analysis worker. Components call these; they compute nothing. */
 export interface StudioController {
   pickFile(file: File): Promise<void>;
-  /** A .json sidecar fills field_dims; anything else is projector metadata (row labels) for the worker. */
+  /** A field-size file (.json list or FuxiCTR feature_map.json, a .log or .txt printing the list) fills field_dims; anything else is projector metadata (row labels) for the worker. */
   pickMetadata(file: File): Promise<void>;
   analyze(): Promise<void>;
   cancel(): void;
@@ -65,22 +66,42 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         state().resetFlow();
         return;
       }
+      const layout = readCheckpointLayout(outcome.tensors);
       state().setFlow({
         phase: 'choosing',
         inspected: outcome,
-        tensorChoice: defaultTensorChoice(outcome.tensors),
+        layout,
+        tensorChoice: layout.preselected,
       });
     },
 
     async pickMetadata(file) {
       state().setError(null);
-      if (file.name.toLowerCase().endsWith('.json')) {
+      const lower = file.name.toLowerCase();
+      if (lower.endsWith('.json') || lower.endsWith('.log') || lower.endsWith('.txt')) {
         try {
-          state().setFlow({ fieldDimsText: formatFieldDims(parseFieldDimsJSON(await file.text())) });
+          if (file.size > MAX_FIELD_SIZES_TEXT) {
+            throw new ImportError(
+              'bad-field-dims',
+              `${file.name} is ${file.size} bytes, above the ${MAX_FIELD_SIZES_TEXT} read for field sizes.`,
+              'Give a file holding the field sizes.',
+            );
+          }
+          const sizes = readFieldSizes(await file.text());
+          // A .txt without a printed list is projector metadata (one label per row), not field sizes.
+          if (!lower.endsWith('.txt') || sizes.from === 'log') {
+            state().setFlow({
+              fieldDimsText: formatFieldDims(sizes.dims),
+              fieldSizes: { ...(sizes.names ? { names: sizes.names } : {}), from: fieldSizesSource(file.name, sizes.from) },
+            });
+            return;
+          }
         } catch (e) {
-          state().setError(toSerialized(e));
+          if (!lower.endsWith('.txt')) {
+            state().setError(toSerialized(e));
+            return;
+          }
         }
-        return;
       }
       state().setFlow({ metadata: file });
       const table = state().flow.file;
@@ -105,6 +126,10 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         return;
       }
       const { file, inspected, metadata } = flow;
+      const layout = flow.layout ?? readCheckpointLayout(inspected.tensors);
+      const names = fieldDims && flow.fieldSizes?.names?.length === fieldDims.length ? flow.fieldSizes.names : undefined;
+      const setNames = fieldDims ? chosenSetLabels(layout, flow.tensorChoice) : undefined;
+      const notes = tableNotes(layout, inspected.tensors, flow.tensorChoice, fieldDims, fieldDims ? flow.fieldSizes?.from : undefined);
       state().setError(null);
       state().dismissNotice('analysis-cancelled');
       state().setFlow({
@@ -115,7 +140,14 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       try {
         outcome = await client.analyze(
           file,
-          { tensors: flow.tensorChoice, field_dims: fieldDims, mode: flow.mode, maxDim: flow.maxDim },
+          {
+            tensors: flow.tensorChoice,
+            field_dims: fieldDims,
+            mode: flow.mode,
+            maxDim: flow.maxDim,
+            ...(names ? { fieldNames: names } : {}),
+            ...(setNames ? { setNames } : {}),
+          },
           (progress) => {
             if (state().flow.phase === 'analysing') state().setFlow({ progress });
           },
@@ -134,6 +166,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
           elapsedMs: outcome.elapsedMs,
           origin: 'file',
           gramEngine: outcome.gramEngine,
+          ...(notes ? { notes } : {}),
         });
         state().resetFlow();
         return;

@@ -7,6 +7,7 @@ import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
 import { initialUi, type Notice, type UiState } from './uiState.ts';
 import { DEFAULT_MAX_DIM } from '../analysis/dimensionLimit.ts';
+import type { CheckpointLayout } from '../data/checkpointLayout.ts';
 
 /** One analysed table shown as a card. Built-in examples are tables too, flagged by origin. */
 export type ImportPhase = 'idle' | 'inspecting' | 'choosing' | 'analysing';
@@ -18,7 +19,11 @@ export interface ImportFlow {
   metadata: File | null;
   inspected: InspectOk | null;
   tensorChoice: string[];
+  /** What the file's tensors are (embedding tables, sets, layers, optimizer state), read when it was inspected. */
+  layout: CheckpointLayout | null;
   fieldDimsText: string;
+  /** Field names and provenance of sizes loaded from a file (FuxiCTR's feature_map.json, a log); cleared when the text is edited. */
+  fieldSizes: { names?: string[]; from: string } | null;
   mode: SpectrumMode;
   /** Widest table analysed; raised in the dialog when a ticked tensor is wider. */
   maxDim: number;
@@ -62,7 +67,9 @@ export const initialFlow: ImportFlow = {
   metadata: null,
   inspected: null,
   tensorChoice: [],
+  layout: null,
   fieldDimsText: '',
+  fieldSizes: null,
   mode: 'recscope',
   maxDim: DEFAULT_MAX_DIM,
   progress: null,

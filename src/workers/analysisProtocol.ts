@@ -19,6 +19,9 @@ export interface AnalyzeRequest {
   tensors: string[];
   field_dims?: number[];
   mode: SpectrumMode;
+  /** Names of the fields of field_dims (FuxiCTR's feature_map.json), and labels of the sets when it splits several tensors. */
+  fieldNames?: string[];
+  setNames?: string[];
   /** Widest table analysed (default DEFAULT_MAX_DIM). */
   maxDim?: number;
 }
