@@ -187,7 +187,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
   async function ensureDataset(): Promise<string | null> {
     const picked = sourceOf(state().trainingForm);
     if (!picked) {
-      state().setDatasetLoad({ phase: 'error', error: 'Choose a dataset (or drop a Criteo / Avazu / MovieLens file).' });
+      state().setDatasetLoad({ phase: 'error', error: 'Choose a dataset (or drop a CTR file: a CSV with a label column, Criteo, Avazu, MovieLens).' });
       return null;
     }
     const load = state().datasetLoad;
@@ -300,6 +300,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     pickDatasetFile(file) {
       state().setDatasetFile(file);
       state().setTrainingForm({ datasetId: FILE_DATASET });
+      // Read it now, so the form says what it found (format, header, label, bucketed columns) before a run.
+      void ensureDataset();
     },
 
     chooseDataset(id) {

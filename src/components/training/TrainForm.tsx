@@ -6,6 +6,7 @@ import { TRAINING_SETTINGS } from '../../state/trainingSettings.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
 import type { BackendName } from '../../contracts/backend.ts';
+import { DatasetDetectionNote } from './DatasetDetectionNote.tsx';
 import { formatCount } from './formatCount.ts';
 import { useTrainingController } from '../runControllersContext.ts';
 import { modelName } from '../../contracts/modelNames.ts';
@@ -60,7 +61,7 @@ export function TrainForm() {
         </p>
       )}
       <label className="field">
-        <span>Or a Criteo / Avazu / MovieLens file</span>
+        <span>Or a CTR file: CSV with a header (label, clk or click), Criteo, Avazu, MovieLens</span>
         <input
           type="file"
           data-testid="dataset-file"
@@ -91,6 +92,7 @@ export function TrainForm() {
           {formatCount(load.summary.rows.test)} test rows
         </p>
       )}
+      {load.phase === 'ready' && load.summary?.detection && <DatasetDetectionNote detection={load.summary.detection} />}
 
       <label className="field">
         <span>{TRAINING_SETTINGS.kind.label}</span>
