@@ -92,7 +92,8 @@ function steps(f: ScalingFacts | null): LessonStep[] {
     {
       title: 'How much of each embedding is used',
       text:
-        "IA/K is the share of the embedding's dimensions in use (lesson 1), averaged over fields; the multi-embedding sets are put side by side so both variants are measured at the same total width. " +
+        "IA/K is the share of the embedding's dimensions in use (lesson 1), averaged over fields; the multi-embedding sets are put side by side (one table of the same total width per field, each row normalised as a whole) so both variants are measured on one scale. " +
+        "Neither the paper's code nor RecScope's analysis notebook computes IA for several sets; this way, sets that learn the same directions count once. " +
         (f ? iaText(f) : NOT_RUN),
       preset: SCALING_PRESET,
       chart: { selector: '[data-testid="scaling-ia-chart"]', name: 'mean IA vs size' },

@@ -13,6 +13,10 @@ import { createTrainer, type Trainer } from './trainer.ts';
 /**
  * Per field, the spectrum of all embedding sets side by side ([E^1 | ... | E^M], N_f x M*K): the
  * same width as a single table of size M, so single and multi-embedding compare on one scale.
+ * Each row of the joined table is L2-normalised as a whole (RecScope's recipe, SCIENCE.md section 1).
+ * Neither thuml/Multi-Embedding (models and regularisers only) nor RecScope's analysis_dcnv2.ipynb
+ * (single tables only) computes IA for several sets, so this is the studio's choice, and the
+ * scaling chart's axis says so; sets that learn the same directions score low here.
  */
 export async function concatenatedSpectrum(trainer: Trainer): Promise<FieldResult[]> {
   const tables = trainer.model.embeddingTables;
