@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { InteractionController } from '../state/interactionController.ts';
 import type { MultitaskController } from '../state/multitaskController.ts';
 import type { TrainingController } from '../state/trainingController.ts';
 
@@ -6,6 +7,8 @@ import type { TrainingController } from '../state/trainingController.ts';
 export interface RunControllers {
   training: TrainingController;
   multitask: MultitaskController;
+  /** Uploaded DCNv2 checkpoints' interaction matrices. */
+  interaction: InteractionController;
 }
 
 export const RunControllersContext = createContext<RunControllers | null>(null);
@@ -18,3 +21,4 @@ export function useRunControllers(): RunControllers {
 
 export const useTrainingController = (): TrainingController => useRunControllers().training;
 export const useMultitaskController = (): MultitaskController => useRunControllers().multitask;
+export const useInteractionController = (): InteractionController => useRunControllers().interaction;

@@ -6,6 +6,7 @@
 import { createAnalysisClient } from '../workers/analysisClient.ts';
 import { createMultitaskClient } from '../workers/multitaskClient.ts';
 import { createTrainingClient } from '../workers/trainingClient.ts';
+import { createInteractionController, type InteractionController } from './interactionController.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
@@ -23,6 +24,7 @@ export interface Studio {
   workspace: WorkspaceActions;
   training: TrainingController;
   multitask: MultitaskController;
+  interaction: InteractionController;
 }
 
 export function createStudio(options: { datasetsUrl: string; download: (blob: Blob, name: string) => void }): Studio {
@@ -49,5 +51,6 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
       download: options.download,
     }),
     multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
+    interaction: createInteractionController(analysis, store),
   };
 }

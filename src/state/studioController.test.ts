@@ -35,6 +35,7 @@ function fakeClient(analyzeOutcome: (req: AnalyzeRequest) => AnalyzeOutcome) {
       return analyzeOutcome(req);
     },
     cancel() {},
+    interaction: async () => ({ ok: false, error: { code: 'internal', message: 'not used here', fix: '' } }),
     async backends() {
       return { active: 'cpu', reports: [], gramEngine: 'float64-js' };
     },

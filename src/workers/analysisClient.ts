@@ -5,7 +5,7 @@
  * proxy (workerRpc.ts), so the main thread only ever handles small messages.
  */
 import { CANCELLED } from './analysisErrors.ts';
-import type { AnalysisClient, AnalyzeOutcome, InspectOutcome } from './analysisProtocol.ts';
+import type { AnalysisClient, AnalyzeOutcome, InspectOutcome, InteractionOutcome } from './analysisProtocol.ts';
 import type { ExampleTable } from '../examples/exampleTables.ts';
 import type { AnalysisService } from './analysisService.ts';
 import type { BackendService } from './backendService.ts';
@@ -60,6 +60,8 @@ export function createAnalysisClient(): AnalysisClient {
     inspect: (file, metadata) => call<InspectOutcome>(() => service().inspect(file, metadata), { ok: false, error: CANCELLED }),
     analyze: (file, request, onProgress, metadata) =>
       call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata), { ok: false, error: CANCELLED }),
+    interaction: (file, request, onProgress) =>
+      call<InteractionOutcome>(() => service().interaction(file, request, onProgress), { ok: false, error: CANCELLED }),
     cancel: () => {
       const current = analysis;
       if (!current) return;

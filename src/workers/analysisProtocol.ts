@@ -1,6 +1,7 @@
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { AnalysisProgress, AnalysisResult, SpectrumMode, TableFormat, TensorInfo } from '../contracts/tables.ts';
 import type { ExampleTable } from '../examples/exampleTables.ts';
+import type { InteractionCollapse, InteractionRequest } from '../analysis/interactionCollapse.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
 
 /** The contract between the UI and the analysis worker. Everything here survives structured clone. */
@@ -18,10 +19,10 @@ export type InspectOutcome = InspectOk | { ok: false; error: SerializedImportErr
 export interface AnalyzeRequest {
   tensors: string[];
   field_dims?: number[];
-  mode: SpectrumMode;
   /** Names of the fields of field_dims (FuxiCTR's feature_map.json), and labels of the sets when it splits several tensors. */
   fieldNames?: string[];
   setNames?: string[];
+  mode: SpectrumMode;
   /** Widest table analysed (default DEFAULT_MAX_DIM). */
   maxDim?: number;
 }
@@ -35,10 +36,15 @@ export interface AnalyzeOk {
 }
 export type AnalyzeOutcome = AnalyzeOk | { ok: false; error: SerializedImportError };
 
+export type { InteractionRequest };
+export type InteractionOutcome = { ok: true; matrix: InteractionCollapse; elapsedMs: number } | { ok: false; error: SerializedImportError };
+
 export interface AnalysisClient {
   inspect(file: File, metadata?: File): Promise<InspectOutcome>;
   /** Resolves with error code 'cancelled' after cancel(). */
   analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File): Promise<AnalyzeOutcome>;
+  /** The DCNv2 interaction-collapse matrix of a checkpoint's table and first cross layer; cancelled by cancel(). */
+  interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
   cancel(): void;
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;

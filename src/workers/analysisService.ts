@@ -15,11 +15,13 @@ import type { AnalysisProgress } from '../contracts/tables.ts';
 import { buildExampleTables, type ExampleTable } from '../examples/exampleTables.ts';
 import { CANCELLED, toSerializedError } from './analysisErrors.ts';
 import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';
-import type { AnalyzeOutcome, AnalyzeRequest, InspectOutcome } from './analysisProtocol.ts';
+import type { AnalyzeOutcome, AnalyzeRequest, InspectOutcome, InteractionOutcome, InteractionRequest } from './analysisProtocol.ts';
+import { interactionCollapseOfFile } from '../analysis/interactionCollapse.ts';
 
 export interface AnalysisService {
   inspect(file: File, metadata?: File): Promise<InspectOutcome>;
   analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File): Promise<AnalyzeOutcome>;
+  interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
   cancel(): void;
   exampleTables(): Promise<ExampleTable[]>;
 }
@@ -86,6 +88,22 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
         const tensorGram = fileTensorGram(file, table, helpers, controller.signal);
         const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
         return { ok: true, result, elapsedMs: performance.now() - t0, gramEngine: 'float64-js' };
+      } catch (err) {
+        return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
+      } finally {
+        if (current === controller) current = null;
+      }
+    },
+
+    async interaction(file, request, onProgress) {
+      current?.abort();
+      const controller = new AbortController();
+      current = controller;
+      const t0 = performance.now();
+      try {
+        const table = await open(file, undefined, controller.signal);
+        const matrix = await interactionCollapseOfFile(table, request, { signal: controller.signal, onProgress });
+        return { ok: true, matrix, elapsedMs: performance.now() - t0 };
       } catch (err) {
         return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
       } finally {
