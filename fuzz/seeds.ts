@@ -106,6 +106,11 @@ export function onnxSeeds(): Seed[] {
   return ['exported', 'typed'].map((n) => ({ name: `${n}.onnx`, bytes: repoFile(`test/onnx/${n}.onnx`) }));
 }
 
+/** Parquet embedding columns (scripts/parquetFixtures.py, pyarrow): a field column, gzip and zstd pages. */
+export function parquetSeeds(): Seed[] {
+  return ['fields', 'vectors', 'zstd'].map((n) => ({ name: `${n}.parquet`, bytes: repoFile(`test/parquet/${n}.parquet`) }));
+}
+
 const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];
 
 export function word2vecBinarySeeds(): Seed[] {

@@ -485,6 +485,14 @@ export const TARGETS: Target[] = [
     run: runTable,
   },
   {
+    name: 'table:parquet',
+    covers: 'CLI analyze on Parquet embedding columns (hyparquet; field column, snappy/gzip/zstd)',
+    seeds: seeds.parquetSeeds,
+    mutators: [...GENERIC, interestingInteger, interestingInteger, byteSet],
+    variants: MODES,
+    run: runTable,
+  },
+  {
     name: 'table:word2vec-bin',
     covers: 'CLI analyze on word2vec / fastText binary (.bin)',
     seeds: seeds.word2vecBinarySeeds,

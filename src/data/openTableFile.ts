@@ -4,6 +4,7 @@ import { readMetadataLabels } from './formats/metadataLabels.ts';
 import { openNpy } from './formats/npy.ts';
 import { openNpz } from './formats/npz.ts';
 import { openOnnx } from './formats/onnx.ts';
+import { openParquet } from './formats/parquet.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
@@ -46,6 +47,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
         return checkLabels(await openTorchCheckpoint(src, labels, opts.signal));
       case 'onnx':
         return checkLabels(await openOnnx(src, labels, opts.signal));
+      case 'parquet':
+        return checkLabels(await openParquet(src, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

@@ -2,6 +2,7 @@ import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { TableFormat } from '../../contracts/tables.ts';
 import { hasNpyMagic } from './npyHeader.ts';
+import { hasParquetMagic } from './parquet.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
 import { isLegacyTorchSave } from './torchCheckpoint.ts';
 import { parseWord2vecHeader } from './word2vecBinary.ts';
@@ -33,6 +34,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   const ext = extension(src.name);
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return TORCH_EXTENSIONS.has(ext) ? 'torch' : 'npz';
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
+  if (hasParquetMagic(first)) return 'parquet';
   if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
   if (ext === 'onnx') return 'onnx'; // protobuf has no magic number
