@@ -96,6 +96,11 @@ export function torchSeeds(): Seed[] {
   return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
 }
 
+/** Field sizes where Multi-Embedding and FuxiCTR keep them (scripts/multiEmbeddingFixtures.py): a JSON list, feature_map.json, a training log. */
+export function fieldSizesSeeds(): Seed[] {
+  return ['field_dims.json', 'feature_map.json', 'train.log'].map((name) => ({ name, bytes: repoFile(`test/torch/multi-embedding/${name}`) }));
+}
+
 /** Checkpoints in PyTorch's format from before 1.6 (scripts/torchLegacyFixtures.py). */
 export function torchLegacySeeds(): Seed[] {
   return ['legacy_state_dict', 'legacy_checkpoint', 'legacy_views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));

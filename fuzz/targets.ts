@@ -3,6 +3,7 @@
  * that fit its format, and how an input is run and checked. `run` resolves with the broken
  * invariants of an accepted input (empty when fine) and throws what the reader threw.
  */
+import { readFileSync } from 'node:fs';
 import { inflateSync, deflateSync } from 'fflate';
 import { analyzeTableFile } from '../src/analysis/analyzeTable.ts';
 import { resultToCSV, resultToJSON } from '../src/analysis/resultExport.ts';
@@ -15,6 +16,8 @@ import { ImportError } from '../src/data/importError.ts';
 import { parseMtlCsv } from '../src/data/mtl/mtlCsv.ts';
 import { openTableFile } from '../src/data/openTableFile.ts';
 import { defaultTensorChoice } from '../src/data/tensorChoice.ts';
+import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
+import { readFieldSizes } from '../src/data/fieldDims.ts';
 import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
 import { createStudioStore } from '../src/state/studioStore.ts';
@@ -95,6 +98,10 @@ async function analyzeLikeCli(src: ByteSource, mode: string, signal: AbortSignal
   const result = await analyzeTableFile(file, { tensors, mode: mode as SpectrumMode }, { signal });
   return analysisJsonProblems(JSON.parse(resultToJSON(result)));
 }
+
+let multiEmbedding: Uint8Array | undefined;
+/** The Multi-Embedding checkpoint the field-sizes target splits, read once. */
+const MULTI_EMBEDDING = () => (multiEmbedding ??= new Uint8Array(readFileSync(new URL('../test/torch/multi-embedding/mdcn-3x10_best.pth', import.meta.url))));
 
 const runTable = (input: FuzzInput, signal: AbortSignal) => analyzeLikeCli(bytesByteSource(input.bytes, input.name), input.variant, signal);
 
@@ -508,6 +515,27 @@ export const TARGETS: Target[] = [
     variants: MODES,
     text: { separators: '\t, ' },
     run: runTable,
+  },
+  {
+    name: 'table:field-sizes',
+    covers: 'CLI analyze --field-dims FILE (JSON list, FuxiCTR feature_map.json, a training log) on a Multi-Embedding checkpoint: every set split alike',
+    seeds: seeds.fieldSizesSeeds,
+    mutators: [...GENERIC, ...TEXT, numberReplace, lineEdit, wordReplace],
+    variants: ['recscope'],
+    run: async (input, signal) => {
+      const sizes = readFieldSizes(new TextDecoder().decode(input.bytes));
+      const file = await openTableFile(bytesByteSource(MULTI_EMBEDDING(), 'mdcn-3x10_best.pth'));
+      const sets = readCheckpointLayout(file.tensors).sets!;
+      const names = sizes.names?.length === sizes.dims.length ? sizes.names : undefined;
+      const request = {
+        tensors: sets.tensors,
+        setNames: sets.labels,
+        field_dims: sizes.dims,
+        mode: 'recscope' as const,
+        ...(names ? { fieldNames: names } : {}),
+      };
+      return analysisJsonProblems(JSON.parse(resultToJSON(await analyzeTableFile(file, request, { signal }))));
+    },
   },
   {
     name: 'table:metadata',
