@@ -102,7 +102,7 @@ export async function measureEffects(
     const runs = await timed('interaction', async (seed) => {
       const r = await measureInteraction(data, setup, seed);
       log(
-        `interaction seed ${seed}: partners of ${r.field} IA with ${f3(r.withField)} without ${f3(r.withoutField)}; seen by ${r.field} ${f3(r.seenByField)} by others ${f3(r.seenByOthers)} (${r.seconds.toFixed(0)} s)`,
+        `interaction seed ${seed}: partners of ${r.field} IA with ${f3(r.withField)} without ${f3(r.withoutField)}; seen by ${r.field} ${f3(r.seenByField)} by others ${f3(r.seenByOthers)}; other planted pairs ${f3(r.seenByOtherPlanted)} (${r.seconds.toFixed(0)} s)`,
       );
       return r;
     });
@@ -122,6 +122,13 @@ export async function measureEffects(
         `mean IA of ${partners} as seen by ${field} (its interaction-matrix column) minus as seen by the other fields`,
         -1,
         runs.map((r) => r.seenByField - r.seenByOthers),
+        context,
+      ),
+      effect(
+        'interaction-planted-control',
+        `mean IA of ${partners} as seen by ${field} minus the other planted pairs' fields as seen by their partner (a planted cross is low-rank whatever its fields)`,
+        -1,
+        runs.map((r) => r.seenByField - r.seenByOtherPlanted),
         context,
       ),
     );

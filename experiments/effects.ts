@@ -113,6 +113,12 @@ export interface InteractionSeed {
   /** With the field: mean over partners of their IA as seen by the field (interaction matrix column) and by the other fields. */
   seenByField: number;
   seenByOthers: number;
+  /**
+   * The control: the other planted pairs (not involving the field), each side as seen by the
+   * other, averaged. A planted low-rank cross is low-rank whatever the fields' sizes, so the
+   * field's own drag is seenByField minus this, not minus seenByOthers alone.
+   */
+  seenByOtherPlanted: number;
   seconds: number;
 }
 
@@ -146,6 +152,8 @@ export async function measureInteraction(data: CtrDataset, setup: CtrSetup, seed
   const m = a.matrix!;
   const seenByField = mean(partnerIdx.map((p) => m.ia[p][low]));
   const seenByOthers = mean(partnerIdx.map((p) => mean(m.ia[p].filter((_, j) => j !== low && j !== p))));
+  const otherPlanted = (data.plantedPairs ?? []).filter(([i, j]) => i !== low && j !== low);
+  const seenByOtherPlanted = otherPlanted.length > 0 ? mean(otherPlanted.flatMap(([i, j]) => [m.ia[i][j], m.ia[j][i]])) : NaN;
   return {
     seed,
     field: data.fields[low].name,
@@ -155,6 +163,7 @@ export async function measureInteraction(data: CtrDataset, setup: CtrSetup, seed
     effect: withField - without,
     seenByField,
     seenByOthers,
+    seenByOtherPlanted,
     seconds: (performance.now() - t0) / 1000,
   };
 }

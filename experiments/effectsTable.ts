@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       const r = await measureInteraction(data, setup, seed);
       out.interaction.push(r);
       console.log(
-        `interaction ${dataset} seed ${seed}: ${r.field} partners ${r.partners.join(',')}: IA with ${f3(r.withField)} without ${f3(r.withoutField)} effect ${f3(r.effect)}; seen by field ${f3(r.seenByField)} by others ${f3(r.seenByOthers)} (${r.seconds.toFixed(0)} s)`,
+        `interaction ${dataset} seed ${seed}: ${r.field} partners ${r.partners.join(',')}: IA with ${f3(r.withField)} without ${f3(r.withoutField)} effect ${f3(r.effect)}; seen by field ${f3(r.seenByField)} by others ${f3(r.seenByOthers)}, other planted pairs ${f3(r.seenByOtherPlanted)} (${r.seconds.toFixed(0)} s)`,
       );
     }
   }

@@ -10,6 +10,7 @@ export type EffectId =
   | 'collapse-large-field'
   | 'interaction-without-field'
   | 'interaction-column'
+  | 'interaction-planted-control'
   | 'multi-ia-4x'
   | 'multi-ia-10x'
   | 'multi-auc-10x'
