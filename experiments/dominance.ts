@@ -1,10 +1,11 @@
 /**
- * Measures task dominance on the imbalanced synthetic problem (click 30 %, like 3 %): for each
- * seed, trains the same model with Adam and with AdaTask and prints the top shared layer's mean
- * rAU per task, the dominant task's argmax share, and test AUC / gAUC per task.
+ * Measures task dominance on the imbalanced synthetic problem the studio ships
+ * (synthetic-mtl-small: click 30 %, like 3 %): for each seed, trains the same model with Adam and
+ * with AdaTask and prints the top shared layer's mean rAU per task, the dominant task's argmax
+ * share, and test AUC / gAUC per task.
  *   npm run experiment:dominance -- [kind=shared-bottom] [epochs=3] [seeds=1,2,3] [optimizer=adatask]
  */
-import { generateSyntheticMtl, syntheticMtlLossWeights } from '../src/data/mtl/syntheticMtl.ts';
+import { loadBuiltinDataset } from './builtinDataset.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import type { MultiTaskOptimizerKind } from '../src/contracts/multitaskConfig.ts';
 import { createMultiTaskTrainer, type TaskMetrics } from '../src/models/multitask/multiTaskTrainer.ts';
@@ -25,12 +26,8 @@ export interface DominanceRun {
 }
 
 export function runDominance(kind: MultiTaskKind, optimizer: MultiTaskOptimizerKind, seed: number, epochs: number, batchSize = 256, lr = 3e-3): DominanceRun {
-  const data = generateSyntheticMtl({ seed, rows: 20_000 });
-  const trainer = createMultiTaskTrainer(
-    data,
-    { ...DEFAULT_MULTI_TASK_CONFIG, kind, seed },
-    { optimizer, lr, batchSize, seed, taskLossWeights: syntheticMtlLossWeights({}) },
-  );
+  const { data } = loadBuiltinDataset('synthetic-mtl-small');
+  const trainer = createMultiTaskTrainer(data, { ...DEFAULT_MULTI_TASK_CONFIG, kind, seed }, { optimizer, lr, batchSize, seed });
   const start = performance.now();
   const steps = Math.floor(data.train.rows / batchSize) * epochs;
   for (let i = 0; i < steps; i++) trainer.step();

@@ -13,6 +13,10 @@ export interface DominanceFacts {
   step: number;
   /** The layer where Adam's dominant task holds the most. */
   worst: LayerShare;
+  /** The top shared layer (the last one), where the paper finds one task dominating under Adam. */
+  top: LayerShare;
+  /** The task with the smallest mean rAU in the top shared layer under Adam: the one Adam starves there. */
+  starved: string;
   layers: LayerShare[];
   /** Test AUC per task, per optimiser, at the last evaluation (empty if none yet). */
   auc: { task: string; adam: number; alt: number; positives: number; rows: number }[];
@@ -36,6 +40,9 @@ export function dominanceFacts(run: MtlRun): DominanceFacts | null {
   }
   if (layers.length === 0) return null;
   const worst = layers.reduce((a, b) => (b.adam.rau > a.adam.rau ? b : a));
+  const highest = layers[layers.length - 1];
+  const topRau = of('adam', highest.layer)!;
+  const starved = run.tasks[topRau.reduce((low, v, k) => (v < topRau[low] ? k : low), 0)];
   const m = run.metrics[run.metrics.length - 1];
   const auc = m
     ? run.tasks.map((task, k) => ({
@@ -46,5 +53,5 @@ export function dominanceFacts(run: MtlRun): DominanceFacts | null {
         rows: m.all.adam[k]?.rows ?? 0,
       }))
     : [];
-  return { tasks: run.tasks, step: last.step, worst, layers, auc };
+  return { tasks: run.tasks, step: last.step, worst, top: highest, starved, layers, auc };
 }

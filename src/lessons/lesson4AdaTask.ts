@@ -9,17 +9,22 @@ const RUN = { id: 'mtl-train', label: `Train Adam and AdaTask side by side (${DO
 const NOT_RUN = 'Nothing has been trained yet: press the button in the first step, and this text fills in with the numbers of your run.';
 
 function shareText(f: DominanceFacts): string {
-  const w = f.worst;
+  const t = f.top;
   const even = 1 / f.tasks.length;
   const moved =
-    w.alt.rau < w.adam.rau
-      ? `AdaTask brings the largest share there down to ${two(w.alt.rau)} (${w.alt.task}), closer to the even ${two(even)}.`
-      : `AdaTask does not bring it closer to the even ${two(even)} in this run: its largest share there is ${two(w.alt.rau)} (${w.alt.task}).`;
+    t.alt.rau < t.adam.rau
+      ? `AdaTask brings the largest share there down to ${two(t.alt.rau)} (${t.alt.task}), closer to the even ${two(even)}.`
+      : `AdaTask does not bring it closer to the even ${two(even)} in this run: its largest share there is ${two(t.alt.rau)} (${t.alt.task}).`;
   const strength =
-    w.adam.rau >= DOMINATED_AT
-      ? `${w.adam.task} dominates it (${two(DOMINATED_AT)} or more).`
-      : `That is short of domination (${two(DOMINATED_AT)}): in this run no shared layer is dominated by one task.`;
-  return `At step ${f.step}, the most lopsided shared layer under Adam is ${w.layer}: ${w.adam.task} holds a mean rAU of ${two(w.adam.rau)}; ${strength} ${moved} ${recordedTogether(['dominance-adam', 'dominance-adatask', 'dominance-top'])}`;
+    t.adam.rau >= DOMINATED_AT
+      ? `${t.adam.task} dominates it (${two(DOMINATED_AT)} or more).`
+      : `That is short of domination (${two(DOMINATED_AT)}): in this run the top shared layer is not dominated by one task.`;
+  const w = f.worst;
+  const lower =
+    w.layer !== t.layer
+      ? ` The most lopsided layer is lower down, ${w.layer}: ${w.adam.task} ${two(w.adam.rau)} under Adam, ${w.alt.task} ${two(w.alt.rau)} under AdaTask.`
+      : '';
+  return `At step ${f.step}, under Adam the top shared layer (${t.layer}) is driven by ${t.adam.task}: a mean rAU of ${two(t.adam.rau)}; ${strength} ${moved}${lower} ${recordedTogether(['dominance-top', 'dominance-adatask', 'dominance-adam'])}`;
 }
 
 /** Below this test AUC a task has barely learned anything yet. */
@@ -40,6 +45,22 @@ function recordedTogether(ids: EffectId[]): string {
   return [recordedSentence(first), ...rest.map((e) => `In the same run: ${recordedVerdict(e)}`)].join(' ');
 }
 
+/** What AdaTask did to the starved task's AUC, read against that AUC's standard error. */
+function starvedVerdict(f: DominanceFacts): string {
+  const a = f.auc.find((x) => x.task === f.starved);
+  if (!a) return '';
+  const gain = a.alt - a.adam;
+  const se = aucStandardError(a.adam, a.positives, a.rows - a.positives);
+  const sign = `${gain >= 0 ? '+' : '−'}${Math.abs(gain).toFixed(4)}`;
+  if (Math.max(a.adam, a.alt) < BARELY_LEARNED)
+    return `Under both optimisers ${a.task} is still close to chance (AUC 0.5) at step ${f.step}: it has barely started to learn, so this run cannot show whether balance buys it accuracy. `;
+  if (gain > 2 * se)
+    return `${a.task} is the task Adam starves in the top shared layer, and AdaTask gives it ${sign} AUC, about ${(gain / se).toFixed(1)} standard errors: balancing the updates buys the starved task accuracy. `;
+  if (gain < -2 * se)
+    return `${a.task} is the task Adam starves in the top shared layer, yet AdaTask costs it ${sign} AUC in this run (${(-gain / se).toFixed(1)} standard errors). `;
+  return `${a.task} is the task Adam starves in the top shared layer; AdaTask changes its AUC by ${sign}, within about two standard errors: this run does not show that balance buys it accuracy. `;
+}
+
 function aucText(f: DominanceFacts): string {
   if (f.auc.length === 0) return 'No evaluation has arrived yet.';
   const rows = f.auc.map(
@@ -50,9 +71,7 @@ function aucText(f: DominanceFacts): string {
   return (
     `AUC at the last evaluation. ${rows.join('; ')}. ` +
     `${rare.task} has ${rare.positives} positives in ${rare.rows} rows: its AUC has a standard error of about ${se.toFixed(3)} (Hanley & McNeil), so a gap smaller than about twice that is not evidence either way. ` +
-    (Math.max(rare.adam, rare.alt) < BARELY_LEARNED
-      ? `Under both optimisers ${rare.task} is still close to chance (AUC 0.5) at step ${f.step}: the rare task has barely started to learn, so this run cannot show whether balance buys it accuracy. `
-      : '') +
+    starvedVerdict(f) +
     recorded('dominance-auc')
   );
 }
@@ -65,7 +84,7 @@ function steps(f: DominanceFacts | null): LessonStep[] {
         'A multi-task recommender predicts several labels (click, like, purchase…) from shared embeddings and layers. ' +
         'Yang et al. (AAAI 2023, "AdaTask") observed that with Adam the task with the larger, denser gradients ends up driving most updates of those shared parameters, and the rare task is starved. ' +
         "Their fix keeps Adam's per-parameter step-size statistics separately for each task, so every task's update is normalised on its own scale. " +
-        'The preset picks synthetic data with a frequent task (click, 30 % positives) and a rare one (like, 3 %), a shared-bottom model, and trains Adam and AdaTask from the same start on the same batches.',
+        'The preset picks synthetic data with a frequent task (click, 30 % positives) and a rare one (like, 3 %) over 200 users and 400 items, a shared-bottom model whose task outputs start at their base rates, and trains Adam and AdaTask from the same start on the same batches.',
       preset: DOMINANCE_PRESET,
       action: RUN,
       chart: { selector: '[data-testid="mtl-status"]', name: 'the run status' },
