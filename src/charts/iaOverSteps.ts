@@ -23,7 +23,8 @@ export function renderIaOverSteps(
   snapshots: readonly SpectrumSnapshotAt[],
   width: number,
   title = 'Information abundance per field over training',
+  xLabel = 'step',
 ): SVGSVGElement {
   const dim = snapshots[0]?.fields[0]?.dim;
-  return interactiveLineChart(iaSeries(snapshots), { width, title, xLabel: 'step', yLabel: dim ? `IA (max ${dim})` : 'IA' });
+  return interactiveLineChart(iaSeries(snapshots), { width, title, xLabel, yLabel: dim ? `IA (max ${dim})` : 'IA' });
 }

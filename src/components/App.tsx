@@ -1,6 +1,7 @@
 import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { BackendPanel } from './BackendPanel.tsx';
+import { CheckpointSeriesPanel } from './CheckpointSeriesPanel.tsx';
 import { ComparisonPanel } from './ComparisonPanel.tsx';
 import { useController } from './controllerContext.ts';
 import { useRunControllers } from './runControllersContext.ts';
@@ -81,6 +82,7 @@ export function App() {
             )}
             <ComparisonPanel />
             <SpectrumCurvesPanel />
+            <CheckpointSeriesPanel />
           </main>
         </div>
       )}

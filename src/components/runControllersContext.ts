@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { CheckpointSeriesController } from '../state/checkpointSeriesController.ts';
 import type { InteractionController } from '../state/interactionController.ts';
 import type { MultitaskController } from '../state/multitaskController.ts';
 import type { TrainingController } from '../state/trainingController.ts';
@@ -9,6 +10,8 @@ export interface RunControllers {
   multitask: MultitaskController;
   /** Uploaded DCNv2 checkpoints' interaction matrices. */
   interaction: InteractionController;
+  /** Several checkpoints of one training: IA per field over steps. */
+  series: CheckpointSeriesController;
 }
 
 export const RunControllersContext = createContext<RunControllers | null>(null);
@@ -22,3 +25,4 @@ export function useRunControllers(): RunControllers {
 export const useTrainingController = (): TrainingController => useRunControllers().training;
 export const useMultitaskController = (): MultitaskController => useRunControllers().multitask;
 export const useInteractionController = (): InteractionController => useRunControllers().interaction;
+export const useCheckpointSeriesController = (): CheckpointSeriesController => useRunControllers().series;

@@ -6,6 +6,7 @@
 import { createAnalysisClient } from '../workers/analysisClient.ts';
 import { createMultitaskClient } from '../workers/multitaskClient.ts';
 import { createTrainingClient } from '../workers/trainingClient.ts';
+import { createCheckpointSeriesController, type CheckpointSeriesController } from './checkpointSeriesController.ts';
 import { createInteractionController, type InteractionController } from './interactionController.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
@@ -25,6 +26,7 @@ export interface Studio {
   training: TrainingController;
   multitask: MultitaskController;
   interaction: InteractionController;
+  series: CheckpointSeriesController;
 }
 
 export function createStudio(options: { datasetsUrl: string; download: (blob: Blob, name: string) => void }): Studio {
@@ -52,5 +54,6 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
     }),
     multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
     interaction: createInteractionController(analysis, store),
+    series: createCheckpointSeriesController(analysis),
   };
 }
