@@ -7,10 +7,10 @@ import { csvField } from '../data/csv.ts';
  * order whatever object the result came from.
  */
 export function resultToJSON(result: AnalysisResult): string {
-  const { mode, field_dims, tensors } = result.options;
+  const { mode, field_dims, tensors, sets } = result.options;
   const doc = {
     source: result.source,
-    options: { mode, ...(field_dims ? { field_dims } : {}), ...(tensors ? { tensors } : {}) },
+    options: { mode, ...(field_dims ? { field_dims } : {}), ...(tensors ? { tensors } : {}), ...(sets ? { sets } : {}) },
     fields: result.fields.map((f) => ({
       name: f.name,
       rows: f.rows,

@@ -207,7 +207,7 @@ function concatenatedTables(layout: CheckpointLayout, all: readonly TensorInfo[]
   const infos = tensors.map((name) => all.find((t) => t.name === name)).filter((t) => t !== undefined);
   const fits = infos.filter((t) => t.shape[1] === e.dim && t.shape[0] >= e.fields);
   if (fits.length === 0) return undefined;
-  return `${fits.length === 1 ? fits[0].name : `${fits.length} tables`}: ${concatenationHint(e, fits[0].shape[0])}; its verdict as one field means nothing`;
+  return `${fits.length === 1 ? fits[0].name : `${fits.length} tables`}: ${concatenationHint(e, fits[0].shape[0], '--field-dims (a list, field_dims.json, feature_map.json or the training log)')}; its verdict as one field means nothing`;
 }
 
 function formatProgress(p: AnalysisProgress): string {

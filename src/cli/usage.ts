@@ -11,10 +11,15 @@ reclens analyze: measures the singular spectrum and information abundance (IA) o
 
 Options:
   --field-dims LIST|FILE  split one concatenated table into fields of these row counts:
-                          a list (2,7,24) or a JSON sidecar file
+                          a list (2,7,24), a JSON list, FuxiCTR's feature_map.json or a
+                          training log that prints the list (numpy's "[ 1460  583 ...]");
+                          with several tensors of one shape (a multi-embedding model's
+                          sets), every set is split alike: sets x fields
   --tensor NAME           analyse this tensor; repeat for several
-                          (default: the 2-D numeric tensors named *embed*, or
-                          every 2-D numeric tensor when none is)
+                          (default: the embedding tables, read from names and shapes:
+                          MLP, cross, attention weights and optimizer moments are not;
+                          without field sizes, a note says when the model's cross or
+                          first MLP layer shows the table concatenates fields)
   --metadata FILE         Embedding Projector metadata TSV (row labels) for a .tsv table
   --mode MODE             recscope (default): rows L2-normalised, no centering (RecScope)
                           raw: rows as stored

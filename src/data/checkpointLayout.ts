@@ -151,8 +151,8 @@ export function readCheckpointLayout(tensors: readonly TensorInfo[]): Checkpoint
 }
 
 /** The card / CLI sentence for a table analysed without field sizes whose model says it concatenates fields. */
-export function concatenationHint(e: FieldCountEvidence, rows: number): string {
-  return `this table looks like ${e.fields} concatenated fields of dim ${e.dim} (${rows} rows; ${e.evidence} says so): give field_dims (--field-dims) to split it`;
+export function concatenationHint(e: FieldCountEvidence, rows: number, give = 'field_dims'): string {
+  return `this table looks like ${e.fields} concatenated fields of dim ${e.dim} (${rows} rows; ${e.evidence} says so): give ${give} to split it`;
 }
 
 /** The sentence naming an optimiser-state file. */
