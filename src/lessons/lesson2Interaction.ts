@@ -46,7 +46,15 @@ function lineVerdict(f: InteractionFacts): string {
   return `In this run ${fell.length} of ${f.drift.length} fields end below where they started; ${top.name} (${top.rows} values) fell most, ${two(top.first)} to ${two(top.last)}.`;
 }
 
-function recorded(id: 'interaction-column' | 'interaction-without-field'): string {
+/** The fair comparison: other planted crosses are low-rank too, whatever their fields' sizes. */
+function plantedControl(): string {
+  const e = recorded('interaction-planted-control');
+  return e
+    ? `The other planted crosses (f2 with f5, f3 with f4) come out low in the matrix too: a planted cross is low-rank whatever its fields' sizes, so the small field's own drag is the difference from them. ${e}`
+    : '';
+}
+
+function recorded(id: 'interaction-column' | 'interaction-without-field' | 'interaction-planted-control'): string {
   const e = recordedEffect(id);
   return e ? recordedSentence(e) : '';
 }
@@ -78,7 +86,7 @@ function steps(f: InteractionFacts | null): LessonStep[] {
       title: 'The interaction matrix: field i as seen by field j',
       text:
         "Cell (i, j) is the IA of field i's rows after W[j,i] projects them for field j. Read a column top to bottom: how much spread every field keeps when it is crossed with field j. " +
-        (f ? `${partnersText(f)}${drag(f)} ${recorded('interaction-column')}` : NOT_RUN),
+        (f ? `${partnersText(f)}${drag(f)} ${recorded('interaction-column')} ${plantedControl()}` : NOT_RUN),
       preset: INTERACTION_PRESET,
       chart: { selector: '[data-testid="interaction-matrix"]', name: 'the interaction matrix' },
       lookFor: f
