@@ -123,10 +123,12 @@ def main():
     cases = [
         ['label', 'title', 'note'],
         ['1', 'Bridges of Madison County, The (1995)', 'plain'],
-        ['0', 'He said "hi"', ''],
+        ['0', 'He said "hi"', 'q'],
         ['1', 'two\nlines', 'a, b'],
         ['0', '', '"quoted"'],
         ['1', 'three\n\nlines', 'x'],
+        # A last record on one line, its last column never empty: a cut inside it shows (cutShort.ts).
+        ['0', 'last', 'end'],
     ]
     with open(os.path.join(HERE, 'rfc4180_cases.csv'), 'w', newline='', encoding='utf-8') as f:
         csv.writer(f, lineterminator='\r\n').writerows(cases)

@@ -175,12 +175,12 @@ export function createCsvParser(options: CtrParseOptions & { fileName?: string }
       if ((builder?.rows ?? 0) >= maxRows) return;
       if (!reader?.pending && line.trim() === '') return;
       reader ??= new CsvRecordReader(sniffDelimiter(line), file);
-      const multiLine = reader.pending;
       const cells = reader.push(line, lineNumber);
       if (!cells) return;
       const at = reader.recordLine;
       if (!builder && start(cells, at)) return;
-      addRow(cells, at, mayBeCut && !multiLine && at === lineNumber);
+      // The file's last line ends this record (one line or several): the cut-short rule applies to it.
+      addRow(cells, at, mayBeCut);
     },
     finish(): CtrDataset {
       reader?.end();

@@ -59,7 +59,7 @@ function splitTable(text: string, fileName: string): Table {
       checkHeader(header, at, fileName);
       continue;
     }
-    const mayBeCut = unterminated && i === all.length - 1 && at === i + 1;
+    const mayBeCut = unterminated && i === all.length - 1;
     cutShort.cellCount(at, cells.length, header.length, mayBeCut);
     if (cells.length !== header.length) {
       throw new ImportError(
