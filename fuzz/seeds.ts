@@ -116,6 +116,11 @@ export function parquetSeeds(): Seed[] {
   return ['fields', 'vectors', 'zstd'].map((n) => ({ name: `${n}.parquet`, bytes: repoFile(`test/parquet/${n}.parquet`) }));
 }
 
+/** HDF5 / Keras weights (scripts/kerasFixtures.py, h5py in Keras's layouts): a Keras 2 .h5, a Keras 3 .keras zip, float16/int64/3-D datasets. */
+export function hdf5Seeds(): Seed[] {
+  return ['legacy.h5', 'model.keras', 'half.h5'].map((name) => ({ name, bytes: repoFile(`test/keras/${name}`) }));
+}
+
 const WORDS = ['the', 'movie', 'é', 'item_42', '</s>'];
 
 export function word2vecBinarySeeds(): Seed[] {

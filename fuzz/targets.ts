@@ -500,6 +500,20 @@ export const TARGETS: Target[] = [
     run: runTable,
   },
   {
+    name: 'table:hdf5',
+    covers: 'CLI analyze on HDF5 / Keras .h5 and .keras weights (h5wasm)',
+    seeds: seeds.hdf5Seeds,
+    mutators: [
+      ...GENERIC,
+      interestingInteger,
+      interestingInteger,
+      byteSet,
+      zipMemberEdit((n) => n.endsWith('.h5'), [bitFlip, byteSet, interestingInteger, truncate]),
+    ],
+    variants: MODES,
+    run: runTable,
+  },
+  {
     name: 'table:word2vec-bin',
     covers: 'CLI analyze on word2vec / fastText binary (.bin)',
     seeds: seeds.word2vecBinarySeeds,

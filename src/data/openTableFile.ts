@@ -1,6 +1,7 @@
 import type { ByteSource } from './byteSource.ts';
 import { detectFormat } from './formats/detectFormat.ts';
 import { readMetadataLabels } from './formats/metadataLabels.ts';
+import { openHdf5 } from './formats/hdf5.ts';
 import { openNpy } from './formats/npy.ts';
 import { openNpz } from './formats/npz.ts';
 import { openOnnx } from './formats/onnx.ts';
@@ -49,6 +50,9 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
         return checkLabels(await openOnnx(src, labels, opts.signal));
       case 'parquet':
         return checkLabels(await openParquet(src, labels, opts.signal));
+      case 'hdf5':
+      case 'keras':
+        return checkLabels(await openHdf5(src, format, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

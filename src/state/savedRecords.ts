@@ -183,7 +183,7 @@ class Check {
   }
 }
 
-const FORMATS: readonly LoadedTable['format'][] = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'onnx', 'parquet', 'generated'];
+const FORMATS: readonly LoadedTable['format'][] = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'onnx', 'parquet', 'hdf5', 'keras', 'generated'];
 const GRAM_ENGINES: readonly LoadedTable['gramEngine'][] = ['float64-js', 'backend-matmul'];
 const MODES = ['recscope', 'raw', 'centered'] as const;
 /** IA and effective rank are recomputed from the singular values; they must agree this closely. */

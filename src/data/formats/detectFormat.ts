@@ -2,6 +2,7 @@ import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
 import type { TableFormat } from '../../contracts/tables.ts';
 import { hasNpyMagic } from './npyHeader.ts';
+import { hasHdf5Signature } from './hdf5.ts';
 import { hasParquetMagic } from './parquet.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
 import { isLegacyTorchSave } from './torchCheckpoint.ts';
@@ -32,7 +33,9 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   const first = await src.read(0, 16);
   if (hasNpyMagic(first)) return 'npy';
   const ext = extension(src.name);
+  if ((startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) && ext === 'keras') return 'keras';
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, EMPTY_ZIP_MAGIC)) return TORCH_EXTENSIONS.has(ext) ? 'torch' : 'npz';
+  if (hasHdf5Signature(first)) return 'hdf5';
   if (looksLikeSafetensors(first, src.size)) return 'safetensors';
   if (hasParquetMagic(first)) return 'parquet';
   if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
