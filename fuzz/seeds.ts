@@ -163,6 +163,12 @@ export function ctrTextSeeds(): Seed[] {
     { name: 'avazu-sample.csv', bytes: utf8(headOf('public/datasets/avazu-sample.csv', 40)) },
     { name: 'ratings.csv', bytes: utf8(headOf('public/datasets/movielens-ratings-sample.csv', 60)) },
     { name: 'u.data', bytes: utf8(headOf('public/datasets/u.data-sample', 60)) },
+    // CSVs as DeepCTR and FuxiCTR ship them (test/ctr-data): a header, "260.0", empty cells, quoted commas, clk, no header.
+    { name: 'criteo_sample.txt', bytes: utf8(headOf('test/ctr-data/deepctr_criteo_sample.txt', 40)) },
+    { name: 'movielens_sample.txt', bytes: utf8(headOf('test/ctr-data/deepctr_movielens_sample.txt', 60)) },
+    { name: 'train_sample.csv', bytes: utf8(headOf('test/ctr-data/fuxictr_tiny_csv_train_sample.csv', 40)) },
+    { name: 'noheader.csv', bytes: utf8(headOf('test/ctr-data/criteo_sample_noheader.csv', 40)) },
+    { name: 'rfc4180.csv', bytes: repoFile('test/ctr-data/rfc4180_cases.csv') },
   ];
 }
 
@@ -180,6 +186,8 @@ export function mtlCsvSeeds(): Seed[] {
   return [
     { name: 'kuairand.csv', bytes: utf8(KUAIRAND(40)) },
     { name: 'ali-ccp.tsv', bytes: utf8(ALI_CCP) },
+    { name: 'tiny_mtl.csv', bytes: utf8(headOf('test/ctr-data/fuxictr_tiny_mtl_train.csv', 30)) },
+    { name: 'quoted.csv', bytes: utf8('title,is_click,is_like\n"a, b",1,0\n"say ""hi""",0,1\n"two\nlines",1,1\n"a, b",0,0\n') },
   ];
 }
 

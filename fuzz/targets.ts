@@ -293,9 +293,9 @@ async function watchingTokens<T>(text: string, problems: string[], parse: () => 
   if (!vocabWatched) {
     vocabWatched = true;
     const add = FieldVocab.prototype.add;
-    FieldVocab.prototype.add = function watchedAdd(this: FieldVocab, token: string) {
+    FieldVocab.prototype.add = function watchedAdd(this: FieldVocab, token: string, times?: number) {
       tokenWatch?.(token);
-      return add.call(this, token);
+      return add.call(this, token, times);
     };
   }
   tokenWatch = (token) => {
@@ -568,7 +568,8 @@ export const TARGETS: Target[] = [
   },
   {
     name: 'ctr:text',
-    covers: 'Train tab file import: importCtrFile + detectCtrFormat (Criteo TSV, Avazu CSV, MovieLens ratings.csv, ml-100k u.data)',
+    covers:
+      'Train tab file import: importCtrFile + detectCtrFormat (Criteo TSV, Avazu CSV, MovieLens ratings.csv, ml-100k u.data, CSV with a header or label-first: RFC 4180, bucketed numbers)',
     seeds: seeds.ctrTextSeeds,
     mutators: [...GENERIC, ...TEXT, numberReplace, numberReplace, lineEdit],
     variants: ['default'],
@@ -592,7 +593,7 @@ export const TARGETS: Target[] = [
   },
   {
     name: 'mtl:csv',
-    covers: 'Multi-task view CSV/TSV loader (parseMtlCsv)',
+    covers: 'Multi-task view CSV/TSV loader (parseMtlCsv: RFC 4180 records, bucketed numbers)',
     seeds: seeds.mtlCsvSeeds,
     mutators: [...GENERIC, ...TEXT, numberReplace, lineEdit, wordReplace],
     variants: ['default'],
