@@ -33,7 +33,8 @@ describe('checkpoint series', () => {
 
   it('keeps the picked order when asked, numbering the checkpoints', async () => {
     const c = createCheckpointSeriesController(client());
-    await c.run(['dcnv2_step60.pt', 'dcnv2_step0.pt'].map(file), { fieldDimsText: '', keepPicked: true });
+    // A folder's log file is left out.
+    await c.run([...['dcnv2_step60.pt', 'dcnv2_step0.pt'].map(file), new File(['loss 0.3'], 'train_step9.log')], { fieldDimsText: '', keepPicked: true });
     const s = useCheckpointSeriesStore.getState();
     expect(s.order?.by).toBe('picked');
     expect(s.snapshots.map((x) => [x.step, x.source])).toEqual([

@@ -7,6 +7,9 @@ import { ImportError } from '../data/importError.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import { parseFieldDimsText } from './fieldDims.ts';
 
+/** Names of the files a series reads out of a folder. */
+const CHECKPOINT_NAME = /\.(pt|pth|ckpt|tar|bin|npy|npz|safetensors|h5|hdf5|keras|onnx|parquet|arrow)$/i;
+
 export interface SeriesSnapshot {
   step: number;
   source: string;
@@ -51,7 +54,10 @@ export function createCheckpointSeriesController(client: AnalysisClient, store: 
       const id = ++runId;
       const current = () => id === runId;
       try {
-        const files = picked.filter((f) => !f.name.startsWith('.'));
+        // A folder also holds logs and configs: only files named as checkpoints or tables are read, when there are any.
+        const visible = picked.filter((f) => !f.name.startsWith('.'));
+        const named = visible.filter((f) => CHECKPOINT_NAME.test(f.name));
+        const files = named.length > 0 ? named : visible;
         if (files.length < 2)
           throw new ImportError(
             'empty',
