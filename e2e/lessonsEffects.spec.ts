@@ -51,8 +51,18 @@ const EFFECTS: Effect[] = [
     id: 4,
     runs: [1],
     done: /The run has reached step \d+/,
-    shows: [/dominates it \(0\.70 or more\)/, /AdaTask brings the largest share there down to \d\.\d\d/],
-    notShown: [/AdaTask does not bring it closer/, /no shared layer is dominated by one task/],
+    shows: [
+      /the top shared layer \(bottom\/1\) is driven by click: a mean rAU of \d\.\d\d; click dominates it \(0\.70 or more\)/,
+      /AdaTask brings the largest share there down to \d\.\d\d/,
+      /like is the task Adam starves in the top shared layer, and AdaTask gives it \+\d\.\d{4} AUC, about \d+\.\d standard errors/,
+    ],
+    notShown: [
+      /AdaTask does not bring it closer/,
+      /the top shared layer is not dominated by one task/,
+      /this run does not show that balance buys it accuracy/,
+      /cannot show whether balance buys it accuracy/,
+      /yet AdaTask costs it/,
+    ],
     reproduces: true,
   },
   {
