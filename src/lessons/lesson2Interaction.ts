@@ -14,7 +14,7 @@ function partnersText(f: InteractionFacts): string {
   if (!p) return '';
   const names = p.partners.join(', ');
   if (p.seenByField < p.seenByOthers)
-    return `The fields planted to cross with ${p.field} (${names}) keep a mean IA of ${two(p.seenByField)} when crossed with it, against ${two(p.seenByOthers)} when crossed with the other fields: crossing with the small field squeezes them, the paper's claim. `;
+    return `The fields planted to cross with ${p.field} (${names}) keep a mean IA of ${two(p.seenByField)} when crossed with it, against ${two(p.seenByOthers)} when crossed with the other fields: lower with it, as the paper's claim predicts (how much of that is the small field itself, the planted-pair control below says). `;
   return `The fields planted to cross with ${p.field} (${names}) keep ${two(p.seenByField)} when crossed with it and ${two(p.seenByOthers)} when crossed with the other fields: this run does not show them squeezed by it. `;
 }
 
