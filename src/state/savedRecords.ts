@@ -20,6 +20,8 @@ export interface SavedTable {
   result: AnalysisResult;
   elapsedMs: number;
   gramEngine: LoadedTable['gramEngine'];
+  /** What the card says of the file's layout (optimizer state, a probably concatenated table); absent in older records. */
+  notes?: LoadedTable['notes'];
   savedAt: number;
 }
 
@@ -53,6 +55,7 @@ function tableFields(t: Omit<SavedTable, 'savedAt'>): Omit<SavedTable, 'savedAt'
     result: t.result,
     elapsedMs: t.elapsedMs,
     gramEngine: t.gramEngine,
+    ...(t.notes ? { notes: t.notes } : {}),
   };
 }
 
@@ -249,6 +252,20 @@ export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
   c.list(t, 'tensors', RECORD_LIMITS.tensorsPerTable).forEach((x, i) => {
     const at = c.at(`tensor ${i + 1}`);
     const ti = c.item(x, `tensor ${i + 1}`);
+/** A card's layout notes: short texts and, for a concatenated table, its field count and dim. */
+function checkNotes(n: Obj, c: Check): void {
+  if (own(n, 'optimizerState') !== undefined) c.text(n, 'optimizerState');
+  if (own(n, 'fieldSizesFrom') !== undefined) c.text(n, 'fieldSizesFrom');
+  if (own(n, 'concatenated') !== undefined) {
+    const k = c.object(n, 'concatenated');
+    const kc = c.at('concatenated');
+    kc.whole(k, 'fields', 2);
+    kc.whole(k, 'dim', 1, MAX_RECORD_DIM);
+    kc.text(k, 'evidence');
+    kc.text(k, 'text');
+  }
+}
+
     at.text(ti, 'name');
     at.text(ti, 'dtype');
     if (typeof own(ti, 'analysable') !== 'boolean') at.fail('bad-header', 'analysable', `${describeValue(own(ti, 'analysable'))} is not true or false`);
@@ -281,7 +298,14 @@ function checkPlainValue(v: unknown, c: Check, what: string): void {
   const visit = (x: unknown, depth: number): void => {
     if (++nodes > RECORD_LIMITS.configNodes) c.fail('too-large', what, `holds more than ${RECORD_LIMITS.configNodes} values`);
     if (depth > RECORD_LIMITS.configDepth) c.fail('too-large', what, `is nested more than ${RECORD_LIMITS.configDepth} levels deep`);
+  if (own(o, 'sets') !== undefined) {
+    const sets = oc.names(o, 'sets');
+    const perSet = Array.isArray(own(o, 'field_dims')) ? (own(o, 'field_dims') as unknown[]).length : 0;
+    if (sets.length * perSet !== fields.length)
+      oc.fail('shape-mismatch', 'sets', `${sets.length} sets of ${perSet} fields do not make the ${fields.length} fields`);
+  }
     if (x === null || typeof x === 'number' || typeof x === 'boolean') return;
+  if (own(t, 'notes') !== undefined) checkNotes(c.object(t, 'notes'), c.at('notes'));
     if (typeof x === 'string') {
       if (x.length > RECORD_LIMITS.text * 10) c.fail('too-large', what, `holds a text of ${x.length} characters`);
       return;
