@@ -40,5 +40,10 @@ export const DOMINANCE_PRESET: LessonPreset = {
   mseed: 1,
 };
 
-/** Lesson 5: strongly conflicting item preferences; the conflict measure trains five models briefly. */
-export const CONFLICT_PRESET: LessonPreset = { ...DOMINANCE_PRESET, mds: 'synthetic-mtl-conflict', msteps: 100, mcsteps: 60 };
+/**
+ * Lesson 5: strongly conflicting item preferences; the conflict measure trains five models for 40
+ * steps each (STEM separates 0.455 ± 0.065 of the conflict pairs more than the best shared table
+ * at 40 steps, 0.462 ± 0.048 at 60, seeds 1-5: the shorter measure keeps the effect and the live
+ * part under a minute).
+ */
+export const CONFLICT_PRESET: LessonPreset = { ...DOMINANCE_PRESET, mds: 'synthetic-mtl-conflict', msteps: 100, mcsteps: 40 };
