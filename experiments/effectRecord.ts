@@ -126,7 +126,7 @@ export async function measureEffects(
       ),
       effect(
         'interaction-planted-control',
-        `mean IA of ${partners} as seen by ${field} minus the other planted pairs' fields as seen by their partner (a planted cross is low-rank whatever its fields)`,
+        `mean IA of ${partners} as seen by ${field} minus the other planted pairs as seen by their partner`,
         -1,
         runs.map((r) => r.seenByField - r.seenByOtherPlanted),
         context,
