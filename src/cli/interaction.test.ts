@@ -39,6 +39,16 @@ describe('reclens interaction', () => {
     expect(out.split('\n').filter((l) => l.startsWith('field_')).length).toBe(4);
   });
 
+  it("FuxiCTR's feature_map.json names the fields; a multi-embedding set goes through its own cross network", async () => {
+    const me = fileURLToPath(new URL('../../test/torch/multi-embedding/', import.meta.url));
+    const a = await run('interaction', `${me}dcn-10_best.pth`, '--field-dims', `${me}feature_map.json`, '--json');
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.out)).toMatchObject({ fields: ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'], weight: 'cn.W.0' });
+    const b = await run('interaction', `${me}mdcn-3x10_best.pth`, '--field-dims', `${me}train.log`, '--tensor', 'embeddings.2.embedding.weight', '--json');
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out)).toMatchObject({ weight: 'cns.2.0.W.0', field_dims: [3, 24, 120, 7, 60, 15] });
+  });
+
   it('without field sizes: exit 1, saying how many fields the cross layer implies', async () => {
     const { code, out, err } = await run('interaction', `${DIR}dcnv2_step0.pt`);
     expect(code).toBe(1);

@@ -1,15 +1,12 @@
 import { defaultCrossWeight, fieldsFromCross, interactionCollapseOfFile, type InteractionCollapse } from '../analysis/interactionCollapse.ts';
 import { readFile, stat } from 'node:fs/promises';
-import { parseFieldDims } from '../data/fieldDims.ts';
+import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
 import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import type { TensorInfo } from '../contracts/tables.ts';
 import type { CliCommand } from './parseCliArgs.ts';
-
-/** A field-size file is a short list; anything bigger is the wrong file. */
-const MAX_FIELD_DIMS_FILE = 16 * 1024 * 1024;
 
 export interface InteractionReport extends InteractionCollapse {
   source: string;
@@ -26,7 +23,8 @@ export async function interactionOfFile(
   command: Extract<CliCommand, { kind: 'interaction' }>,
   onProgress?: (rowsDone: number, rowsTotal: number) => void,
 ): Promise<InteractionReport> {
-  const fieldDims = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
+  const sizes = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
+  const fieldDims = sizes?.dims;
   const source = await nodeByteSource(command.file);
   try {
     const file = await openTableFile(source);
@@ -50,25 +48,29 @@ export async function interactionOfFile(
         'Give --field-dims (a list such as 3,12,7,20, or the JSON file the training wrote).',
       );
     }
-    const result = await interactionCollapseOfFile(file, { tensor: table.name, weight, fieldDims }, { onProgress });
+    const result = await interactionCollapseOfFile(
+      file,
+      { tensor: table.name, weight, fieldDims, ...(sizes?.names?.length === fieldDims.length ? { fieldNames: sizes.names } : {}) },
+      { onProgress },
+    );
     return { ...result, source: source.name, tensor: table.name, weight, fieldDims };
   } finally {
     await source.close();
   }
 }
 
-/** A list (3,12,7,20) or a file holding one (JSON list or {"field_dims": [...]}). */
-async function readFieldDims(value: string): Promise<number[]> {
-  if (/^[\d\s,;[\]()]+$/.test(value)) return parseFieldDims(value);
+/** A list (3,12,7,20), or a file holding the sizes: JSON, FuxiCTR's feature_map.json (with names), a training log. */
+async function readFieldDims(value: string): Promise<FieldSizes> {
+  if (/^[\d\s,;[\]()]+$/.test(value)) return readFieldSizes(value);
   const { size } = await stat(value);
-  if (size > MAX_FIELD_DIMS_FILE) {
+  if (size > MAX_FIELD_SIZES_TEXT) {
     throw new ImportError(
       'bad-field-dims',
-      `${value} is ${size} bytes, too large for a list of field sizes`,
-      'Give the field sizes as a list, or the JSON file holding them.',
+      `${value} is ${size} bytes, above the ${MAX_FIELD_SIZES_TEXT} read for field sizes`,
+      'Give the field sizes as a list, or a file holding them.',
     );
   }
-  return parseFieldDims(await readFile(value, 'utf8'));
+  return readFieldSizes(await readFile(value, 'utf8'));
 }
 
 function pickTable(tensors: TensorInfo[], name: string | undefined, source: string): TensorInfo {
