@@ -30,11 +30,22 @@ export function CheckpointSeriesPanel() {
   const pick = (list: FileList | null) => setFiles(list ? Array.from(list) : []);
   const running = s.status === 'running';
   return (
-    <section className="panel series-panel" aria-labelledby="series-heading" data-testid="series-panel">
+    <section
+      className="panel series-panel"
+      aria-labelledby="series-heading"
+      data-testid="series-panel"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        // Several checkpoints dropped on the panel are its files.
+        e.preventDefault();
+        e.stopPropagation();
+        if (!running) pick(e.dataTransfer.files);
+      }}
+    >
       <h2 id="series-heading">Checkpoint series</h2>
       <p className="hint">
-        Checkpoints of one training, picked together or as a folder: the information abundance of each field at every checkpoint, ordered by the step in the
-        file names (model_step1200.pt, epoch=3-step=4500.ckpt) or as picked.
+        Checkpoints of one training, dropped here together, picked, or as a folder: the information abundance of each field at every checkpoint, ordered by the
+        step in the file names (model_step1200.pt, epoch=3-step=4500.ckpt) or as picked.
       </p>
       <div className="series-form">
         <label>
