@@ -40,6 +40,9 @@ describe('reclens dataset', () => {
     expect(tiny.out).toMatch(/csv, 100 rows/);
     expect(tiny.out).toMatch(/label: clk/);
     expect(tiny.out).toMatch(/bucketed: price \(deciles\)/);
+    const movies = await run('dataset', join(DIR, 'deepctr_movielens_sample.txt'));
+    expect(movies.out).toMatch(/label: rating >= 4/);
+    expect(movies.out).toMatch(/all values rare \(seen < 2 times, so all OOV: the field tells rows nothing\): timestamp\n/);
     const bare = await run('dataset', join(DIR, 'criteo_sample_noheader.csv'));
     expect(bare.out).toMatch(/no header: line 1 is data/);
     expect(bare.out).toMatch(/bucketed: I1 \(log-squared\)/);

@@ -66,6 +66,7 @@ export function formatDataset(r: DatasetReport, file: string): string {
     lines.push(`label: ${d.label}`);
     if (d.bucketed.length > 0) lines.push(`bucketed: ${d.bucketed.map((b) => `${b.name} (${b.rule})`).join(', ')}`);
     if (d.ignored.length > 0) lines.push(`not used: ${d.ignored.map((i) => `${i.name} (${i.why})`).join(', ')}`);
+    if (d.allRare?.length) lines.push(`all values rare (seen < 2 times, so all OOV: the field tells rows nothing): ${d.allRare.join(', ')}`);
   }
   lines.push(`tasks: ${r.tasks.join(', ')}`, `fields (${r.fields.length}), vocabulary size with the OOV slot:`);
   const width = Math.max(...r.fields.map((f) => f.name.length));

@@ -31,6 +31,12 @@ export function DatasetDetectionNote({ detection }: { detection: DatasetDetectio
           </span>
         ))}
         {detection.ignored.length > 0 && <> Not used: {detection.ignored.map((i) => `${i.name} (${i.why})`).join(', ')}.</>}
+        {detection.allRare && detection.allRare.length > 0 && (
+          <span className="warn-text" data-testid="dataset-all-rare">
+            {' '}
+            Every value seen only once, so all out-of-vocabulary (the field tells rows nothing): {names(detection.allRare)}.
+          </span>
+        )}
       </p>
     </>
   );

@@ -204,7 +204,9 @@ export function createCsvParser(options: CtrParseOptions & { fileName?: string }
         bucketed,
         ignored: [...detection!.ignored, ...otherLabels.map((f) => ({ name: builder!.fieldNames[f], why: "another task's 0/1 label" }))],
       };
-      return { ...builder.build(options.name ?? 'csv', 'csv', options), detection };
+      const dataset = builder.build(options.name ?? 'csv', 'csv', options);
+      const allRare = dataset.fields.filter((f) => f.cardinality === 1).map((f) => f.name);
+      return { ...dataset, detection: { ...detection, ...(allRare.length > 0 ? { allRare } : {}) } };
     },
   };
 }

@@ -47,6 +47,8 @@ export interface DatasetDetection {
   bucketed: { name: string; rule: 'log-squared' | 'deciles' }[];
   /** Columns not used as fields, each with why ("id", "another task's label"). */
   ignored: { name: string; why: string }[];
+  /** Fields every value of which is rarer than the minimum count: all OOV, one embedding row (a timestamp, an id). */
+  allRare?: string[];
 }
 
 /** Row offset of each field in one concatenated table (the Multi-Embedding checkpoint layout). */

@@ -169,5 +169,7 @@ export function parseMtlCsv(text: string, options: MtlCsvOptions = {}): CtrDatas
     bucketed,
     ignored: [...ignored].map((c) => ({ name: header[c], why: 'ignored by choice' })),
   };
-  return { ...builder.build(options.name ?? options.fileName ?? origin, origin, options), detection };
+  const dataset = builder.build(options.name ?? options.fileName ?? origin, origin, options);
+  const allRare = dataset.fields.filter((f) => f.cardinality === 1).map((f) => f.name);
+  return { ...dataset, detection: { ...detection, ...(allRare.length > 0 ? { allRare } : {}) } };
 }
