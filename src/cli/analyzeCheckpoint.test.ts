@@ -38,6 +38,27 @@ describe('reclens analyze on Multi-Embedding checkpoints', () => {
     expect(text.out).toMatch(/sets x fields \(3 embedding sets, one field split\):\nIA\/K\s+C1\s+C2/);
   });
 
+  it('--tensor picks sets in any order; they keep their labels', async () => {
+    const { code, out } = await run(
+      'analyze',
+      at('mdcn-3x10_best.pth'),
+      '--field-dims',
+      at('field_dims.json'),
+      '--tensor',
+      'embeddings.2.embedding.weight',
+      '--tensor',
+      'embeddings.0.embedding.weight',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { options: { sets: string[] }; fields: { name: string; information_abundance: number }[] };
+    expect(result.options.sets).toEqual(['embeddings.2', 'embeddings.0']);
+    expect(result.fields[0].name).toBe('embeddings.2 / field_0');
+    expect(
+      Math.abs(result.fields[0].information_abundance - expected.files['mdcn-3x10_best.pth'].recscope_ia!['embeddings.2.embedding.weight'][0]),
+    ).toBeLessThan(1e-5);
+  });
+
   it('an Adam state file is named, not analysed as embeddings', async () => {
     const { code, err } = await run('analyze', at('mdcn-3x10_optimizer.pth'));
     expect(code).toBe(1);

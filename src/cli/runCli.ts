@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
 import type { AnalysisProgress, AnalysisResult, TensorInfo } from '../contracts/tables.ts';
-import { concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
+import { chosenSetLabels, concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
 import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
@@ -157,7 +157,7 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
         );
       }
     }
-    const sets = fieldDims && layout.sets && tensors.length > 1 && tensors.every((t, i) => layout.sets!.tensors[i] === t) ? layout.sets.labels : undefined;
+    const sets = fieldDims ? chosenSetLabels(layout, tensors) : undefined;
     const names = sizes?.names && sizes.names.length === fieldDims?.length ? sizes.names : undefined;
     const result = await analyzeTableFile(
       file,

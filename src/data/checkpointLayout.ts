@@ -150,6 +150,14 @@ export function readCheckpointLayout(tensors: readonly TensorInfo[]): Checkpoint
   };
 }
 
+/** The set labels of the chosen tensors when they are (in any order) two or more of the detected embedding sets, else undefined. */
+export function chosenSetLabels(layout: CheckpointLayout, chosen: readonly string[]): string[] | undefined {
+  const sets = layout.sets;
+  if (!sets || chosen.length < 2) return undefined;
+  const labels = chosen.map((name) => sets.labels[sets.tensors.indexOf(name)]);
+  return labels.every((l) => l !== undefined) ? labels : undefined;
+}
+
 /** The card / CLI sentence for a table analysed without field sizes whose model says it concatenates fields. */
 export function concatenationHint(e: FieldCountEvidence, rows: number, give = 'field_dims'): string {
   return `this table looks like ${e.fields} concatenated fields of dim ${e.dim} (${rows} rows; ${e.evidence} says so): give ${give} to split it`;

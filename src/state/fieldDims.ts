@@ -57,13 +57,7 @@ export function fieldSizesSource(fileName: string, from: FieldSizes['from']): st
   return `${fileName} (${how})`;
 }
 
-/** The set labels of the ticked tensors when they are the detected embedding sets (in any order), else undefined. */
-export function chosenSetLabels(layout: CheckpointLayout, chosen: readonly string[]): string[] | undefined {
-  const sets = layout.sets;
-  if (!sets || chosen.length < 2) return undefined;
-  const labels = chosen.map((name) => sets.labels[sets.tensors.indexOf(name)]);
-  return labels.every((l) => l !== undefined) ? labels : undefined;
-}
+export { chosenSetLabels } from '../data/checkpointLayout.ts';
 
 /** What the card must say about the file: optimizer state, a table analysed whole that the model says concatenates fields, where the sizes came from. */
 export function tableNotes(
