@@ -48,3 +48,12 @@ test('a CSV without a label column is refused with the reason', async ({ page })
   await page.getByTestId('dataset-file').setInputFiles({ name: 'plain.csv', mimeType: 'text/csv', buffer: Buffer.from('user,item\nu1,i1\nu2,i2\n') });
   await expect(page.getByRole('alert')).toContainText('plain.csv has a header (user, item) but no label column', { timeout: 30_000 });
 });
+
+test("DeepCTR's movielens sample: quoted titles read, click = rating >= 4, and the all-rare timestamp named", async ({ page }) => {
+  await openTrainView(page);
+  await page.getByTestId('dataset-file').setInputFiles(join(DATA, 'deepctr_movielens_sample.txt'));
+  await expect(page.getByTestId('dataset-summary')).toHaveText(/9 fields · 160 train \/ 20 valid \/ 20 test rows/, { timeout: 30_000 });
+  await expect(page.getByTestId('dataset-detection')).toContainText('label: rating >= 4.');
+  await expect(page.getByTestId('dataset-all-rare')).toContainText('timestamp');
+  await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/ctr-csv-movielens-sample.png` });
+});
