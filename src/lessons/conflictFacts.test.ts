@@ -27,9 +27,10 @@ describe('conflict facts', () => {
 
   it('averages entanglement per field over snapshots, skipping NaN', () => {
     const snaps = [{ arms: { adam: { entanglement: [0.2, -0.4, NaN] } } }, { arms: { adam: { entanglement: [0.4, -0.2, NaN] } } }];
+    // Two snapshots 0.2 apart: sd 0.1414, standard error 0.1.
     expect(entanglementByField(['user', 'item', 'ctx'], snaps)).toEqual([
-      { field: 'item', cosine: expect.closeTo(-0.3) },
-      { field: 'user', cosine: expect.closeTo(0.3) },
+      { field: 'item', cosine: expect.closeTo(-0.3), se: expect.closeTo(0.1), snapshots: 2 },
+      { field: 'user', cosine: expect.closeTo(0.3), se: expect.closeTo(0.1), snapshots: 2 },
     ]);
   });
 
@@ -46,22 +47,29 @@ describe('conflict facts', () => {
     expect(Array.isArray(steps) && steps[1].text).toContain("STEM's slices have learned the conflict");
   });
 
-  it('step 4 says when no field shows opposing gradients, and names the ones that do', () => {
+  it('step 4 names the fields whose gradients oppose beyond their noise, and says when none does', () => {
     const base = createStudioStore().getState();
-    const mtlRun = (entanglement: number[]) =>
+    // Each field's cosine at two snapshots: its value ± spread (standard error = spread).
+    const mtlRun = (entanglement: number[], spread: number) =>
       ({
         status: 'done',
         form: { datasetId: 'synthetic-mtl-conflict' },
         fields: ['user', 'item'],
-        snapshots: [{ arms: { adam: { entanglement } } }],
+        snapshots: [
+          { arms: { adam: { entanglement: entanglement.map((x) => x - spread) } } },
+          { arms: { adam: { entanglement: entanglement.map((x) => x + spread) } } },
+        ],
       }) as unknown as MtlRun;
-    const text = (entanglement: number[]) => {
-      const steps = lesson5.steps([], { ...base, mtlRun: mtlRun(entanglement) });
+    const text = (entanglement: number[], spread = 0.05) => {
+      const steps = lesson5.steps([], { ...base, mtlRun: mtlRun(entanglement, spread) });
       return Array.isArray(steps) ? steps[3].text : '';
     };
-    expect(text([0.2, -0.3])).toContain('The tasks pull apart on item:');
-    expect(text([0.2, 0.1])).toContain("No field's cosine is negative in this run");
-    expect(text([0.2, 0.1])).toContain("item's rows have cosine 0.10, the lowest;");
-    expect(text([0.2, -0.3])).toContain("item's rows have cosine -0.30, the most opposed;");
+    expect(text([0.2, -0.3])).toContain("The tasks pull apart on item (below zero by more than twice its standard error over the run's 2 snapshots):");
+    expect(text([0.2, -0.3])).toContain("item's rows have cosine -0.30 ± 0.05, the most opposed;");
+    expect(text([0.2, 0.1])).toContain("No field's cosine is below zero by more than twice its standard error");
+    expect(text([0.2, 0.1])).toContain("item's rows have cosine 0.10 ± 0.05, the lowest;");
+    // Negative, but within two standard errors of zero: noise, not opposition.
+    expect(text([0.2, -0.05], 0.04)).toContain("No field's cosine is below zero by more than twice its standard error");
+    expect(text([0.2, -0.05], 0.04)).toContain("item's rows have cosine -0.05 ± 0.04, the lowest;");
   });
 });

@@ -31,11 +31,15 @@ export function conflictFacts(r: MtlConflictResult): ConflictFacts | null {
 export function entanglementByField(
   fields: readonly string[],
   snapshots: readonly { arms: { adam: { entanglement: number[] } } }[],
-): { field: string; cosine: number }[] {
+): { field: string; cosine: number; se: number; snapshots: number }[] {
   return fields
     .map((field, k) => {
       const xs = snapshots.map((s) => s.arms.adam.entanglement[k]).filter((x): x is number => Number.isFinite(x));
-      return { field, cosine: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN };
+      const n = xs.length;
+      const cosine = n ? xs.reduce((a, b) => a + b, 0) / n : NaN;
+      // Standard error of that mean over the snapshots (0 with a single one).
+      const se = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - cosine) ** 2, 0) / (n - 1) / n) : 0;
+      return { field, cosine, se, snapshots: n };
     })
     .filter((e) => Number.isFinite(e.cosine))
     .sort((a, b) => a.cosine - b.cosine);

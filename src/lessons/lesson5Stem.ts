@@ -31,12 +31,15 @@ function entanglementText(results: LessonResults): string {
   if (fields.length === 0) return 'This run recorded no gradients on the shared embedding.';
   const lo = fields[0];
   const hi = fields[fields.length - 1];
-  const opposed = fields.filter((x) => x.cosine < 0).map((x) => x.field);
+  // Below zero by more than twice its standard error over the run's snapshots: not noise around 0.
+  const opposed = fields.filter((x) => x.cosine + 2 * x.se < 0);
+  const noise = `by more than twice its standard error over the run's ${lo.snapshots} snapshots`;
   const verdict =
     opposed.length > 0
-      ? `The tasks pull apart on ${opposed.join(', ')}: those shared rows are where entanglement costs, and where STEM's task slices help.`
-      : "No field's cosine is negative in this run: the tasks' gradients do not oppose each other on the shared rows here, so this run does not show entanglement in the gradients (the conflict-pair measure above can still show it in the distances).";
-  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)}, ${lo.cosine < 0 ? 'the most opposed' : 'the lowest'}; on ${hi.field} ${hi.cosine.toFixed(2)}. ${verdict}`;
+      ? `The tasks pull apart on ${opposed.map((x) => x.field).join(', ')} (below zero ${noise}): those shared rows are where entanglement costs, and where STEM's task slices help.`
+      : `No field's cosine is below zero ${noise}: the tasks' gradients do not measurably oppose each other on the shared rows here, so this run does not show entanglement in the gradients (the conflict-pair measure above can still show it in the distances).`;
+  const lowest = opposed.includes(lo) ? 'the most opposed' : 'the lowest';
+  return `Averaged over the run (Adam), the two tasks' gradients on ${lo.field}'s rows have cosine ${lo.cosine.toFixed(2)} ± ${lo.se.toFixed(2)}, ${lowest}; on ${hi.field} ${hi.cosine.toFixed(2)}. ${verdict}`;
 }
 
 function steps(f: ConflictFacts | null, results: LessonResults): LessonStep[] {
