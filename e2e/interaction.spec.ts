@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { card, openStudio, SHOTS } from './studioHelpers.ts';
+import { card, openStudio, SHOTS, storedTableCount } from './studioHelpers.ts';
 
 // Multi-Embedding's DCNv2 state dicts (scripts/interactionFixtures.py) and a MultiDCN checkpoint (scripts/multiEmbeddingFixtures.py).
 const DIR = resolve('test/interaction');
@@ -29,6 +29,13 @@ test('an uploaded DCNv2 checkpoint with field sizes offers its interaction matri
   const lo = flat.reduce((a, b) => (b.v < a.v ? b : a));
   await expect(matrix.locator('desc').first()).toContainText(`Lowest: field_${lo.i} seen by field_${lo.j}, IA ${lo.v.toFixed(2)}`);
   await result.getByTestId('interaction-result').screenshot({ path: `${SHOTS}/interaction-upload.png` });
+
+  // Restored after a reload, the card has no file at hand: the offer stays, disabled, and says why.
+  await expect.poll(() => storedTableCount(page)).toBe(1);
+  await page.reload();
+  const restored = card(page, name).getByTestId('interaction-button');
+  await expect(restored).toBeDisabled();
+  await expect(card(page, name).getByTestId('interaction-panel')).toContainText('Drop the file again to compute it.');
 });
 
 test('a multi-embedding DCNv2 checkpoint offers one matrix per set, each through its own cross network', async ({ page }) => {
