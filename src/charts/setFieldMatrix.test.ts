@@ -46,6 +46,10 @@ describe('sets x fields', () => {
     // e.0 / b: IA/K 0.2 < 0.25 with 40 rows -> outlined; the 3-row field a is grey (rows < K), never outlined.
     const outlined = [...svg.querySelectorAll('.matrix-row .matrix-cell rect')].filter((r) => r.getAttribute('stroke') !== 'none');
     expect(outlined).toHaveLength(1);
+    // The best-set row keeps field a grey too: no set can reach K with 3 rows.
+    const bestRects = [...svg.querySelectorAll('.matrix-best .matrix-cell rect')];
+    expect(bestRects[0].getAttribute('fill')).toBe('#e5e7eb');
+    expect(bestRects[0].getAttribute('stroke')).toBe('none');
   });
 });
 

@@ -57,7 +57,11 @@ export function renderSetFieldMatrix(grid: SetFieldGrid, opts: SetFieldMatrixOpt
         title: `${f.name}: IA ${fmt.exact(f.information_abundance)} of K=${f.dim}, ${f.rows} rows`,
       })),
     ),
-    best.map((ratio, j) => ({ ratio, small: false, title: `${grid.fields[j]}: best set IA/K ${fmt.ratio(ratio)}` })),
+    best.map((ratio, j) => ({
+      ratio,
+      small: grid.cells.every((row) => fieldStatus(row[j]) === 'small'),
+      title: `${grid.fields[j]}: best set IA/K ${fmt.ratio(ratio)}`,
+    })),
   ];
   rows.forEach((row, i) => {
     const y = top + i * cellH + (i === rows.length - 1 ? 6 : 0);
@@ -111,12 +115,6 @@ export function renderSetFieldMatrix(grid: SetFieldGrid, opts: SetFieldMatrixOpt
     .attr('y', height - 10)
     .attr('font-size', TICK_SIZE)
     .attr('fill', MUTED)
-    .text(
-      fitText(
-        `${grid.sets.length} sets x ${grid.fields.length} fields. Red: collapsed; outlined: IA/K < ${COLLAPSED_BELOW}; grey: rows < K.`,
-        TICK_SIZE,
-        opts.width - 24,
-      ),
-    );
+    .text(fitText(`Outlined: IA/K < ${COLLAPSED_BELOW}; grey: rows < K; red to blue: IA/K 0 to 1.`, TICK_SIZE, opts.width - 24));
   return root.node()!;
 }

@@ -48,12 +48,13 @@ export function TableCard({ table }: { table: LoadedTable }) {
   const setSort = useStudioStore((s) => s.setSort);
   const { result } = table;
   const stem = fileStem(table.source);
-  const rows = result.fields.reduce((a, f) => a + f.rows, 0);
   const dims = [...new Set(result.fields.map((f) => f.dim))].join('/');
   const summary = summarizeCollapse(result.fields);
 
   const title = cardTitle(table);
   const grid = useMemo(() => setFieldGrid(result), [result]);
+  // Embedding sets hold the same rows each: the table's rows are one set's.
+  const rows = (grid ? grid.cells[0] : result.fields).reduce((a, f) => a + f.rows, 0);
   const { notes } = table;
   const drawHeatmap = useCallback((width: number) => addHeatmapTooltip(renderSpectrumHeatmap(result.fields, { width }), result.fields), [result]);
   const drawGrid = useCallback((width: number) => renderSetFieldMatrix(grid!, { width }), [grid]);
@@ -82,6 +83,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
             )}
             <span>
               {formatRows(rows)} rows × {dims}
+              {grid ? `, ${grid.sets.length} sets` : ''}
             </span>
             <span>
               {result.fields.length} field{result.fields.length === 1 ? '' : 's'}
