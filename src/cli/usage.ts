@@ -6,8 +6,9 @@ export const USAGE = `Usage:
   reclens --help
 
 reclens analyze: measures the singular spectrum and information abundance (IA) of embedding tables:
-.npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt), Embedding Projector .tsv,
-.csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
+.npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt; before 1.6 too), ONNX
+initializers (.onnx), Keras / HDF5 weights (.h5, .hdf5, .keras), Parquet embedding columns
+(.parquet), Embedding Projector .tsv, .csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
 
 Options:
   --field-dims LIST|FILE  split one concatenated table into fields of these row counts:

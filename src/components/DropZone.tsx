@@ -2,7 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
 
-export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.tsv,.csv,.txt,.vec,.bin';
+export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.onnx,.h5,.hdf5,.keras,.parquet,.tsv,.csv,.txt,.vec,.bin';
 
 /** Drag-and-drop target plus a "Choose file" button for the embedding table. */
 export function DropZone() {
@@ -38,7 +38,10 @@ export function DropZone() {
           Cancel
         </button>
       )}
-      <p className="hint">.npy · .npz · .safetensors · PyTorch .pt / .pth · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt, .vec, .bin)</p>
+      <p className="hint">
+        .npy · .npz · .safetensors · PyTorch .pt / .pth · ONNX · Keras .h5 / .keras · Parquet · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt,
+        .vec, .bin)
+      </p>
       <label className="button primary">
         Choose file…
         <input
