@@ -101,6 +101,11 @@ export function fieldSizesSeeds(): Seed[] {
   return ['field_dims.json', 'feature_map.json', 'train.log'].map((name) => ({ name, bytes: repoFile(`test/torch/multi-embedding/${name}`) }));
 }
 
+/** Multi-Embedding DCNv2 state dicts at four training steps (scripts/interactionFixtures.py): fields 3, 12, 7, 20 of dim 4. */
+export function interactionSeeds(): Seed[] {
+  return [0, 20, 60, 120].map((step) => ({ name: `dcnv2_step${step}.pt`, bytes: repoFile(`test/interaction/dcnv2_step${step}.pt`) }));
+}
+
 /** Checkpoints in PyTorch's format from before 1.6 (scripts/torchLegacyFixtures.py). */
 export function torchLegacySeeds(): Seed[] {
   return ['legacy_state_dict', 'legacy_checkpoint', 'legacy_views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));

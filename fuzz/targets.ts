@@ -18,6 +18,7 @@ import { openTableFile } from '../src/data/openTableFile.ts';
 import { defaultTensorChoice } from '../src/data/tensorChoice.ts';
 import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
 import { readFieldSizes } from '../src/data/fieldDims.ts';
+import { defaultCrossWeight, interactionCollapseOfFile, type InteractionCollapse } from '../src/analysis/interactionCollapse.ts';
 import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
 import { createStudioStore } from '../src/state/studioStore.ts';
@@ -423,6 +424,20 @@ function runUrl(input: FuzzInput): string[] {
   return problems.slice(0, 3);
 }
 
+/** The field sizes of the interaction seeds. */
+const INTERACTION_FIELD_DIMS = [3, 12, 7, 20];
+
+/** An F x F matrix and F raw IAs, each finite and in [1, K] (0: a field with no spectrum). */
+function interactionProblems(m: InteractionCollapse, f: number, k: number): string[] {
+  const problems: string[] = [];
+  const ok = (v: number) => v === 0 || (v >= 1 - 1e-6 && v <= k * (1 + 1e-6));
+  if (m.ia.length !== f || m.ia.some((row) => row.length !== f)) problems.push(`the matrix is not ${f} x ${f}`);
+  if (m.rawIa.length !== f) problems.push(`${m.rawIa.length} raw IAs for ${f} fields`);
+  m.ia.forEach((row, i) => row.forEach((v, j) => ok(v) || problems.push(`ia[${i}][${j}] = ${v} is outside [1, ${k}]`)));
+  m.rawIa.forEach((v, i) => ok(v) || problems.push(`rawIa[${i}] = ${v} is outside [1, ${k}]`));
+  return problems.slice(0, 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export const TARGETS: Target[] = [
@@ -549,6 +564,27 @@ export const TARGETS: Target[] = [
         ...(names ? { fieldNames: names } : {}),
       };
       return analysisJsonProblems(JSON.parse(resultToJSON(await analyzeTableFile(file, request, { signal }))));
+    },
+  },
+  {
+    name: 'table:interaction',
+    covers: 'reclens interaction --json on a DCNv2 checkpoint (table and first cross layer found by layout, F x F matrix)',
+    seeds: seeds.interactionSeeds,
+    mutators: [
+      ...GENERIC,
+      ...Array.from({ length: 4 }, () => zipMemberEdit((n) => n.endsWith('data.pkl'), PICKLE)),
+      zipMemberEdit((n) => /\/data\/\d+$/.test(n), [bitFlip, truncate, duplicateRange, byteSet]),
+    ],
+    variants: ['recscope'],
+    run: async (input, signal) => {
+      const file = await openTableFile(bytesByteSource(input.bytes, input.name));
+      const [name] = defaultTensorChoice(file.tensors);
+      const table = file.tensors.find((t) => t.name === name);
+      const weight = table && defaultCrossWeight(file.tensors, table);
+      if (!table || !weight)
+        throw new ImportError('no-tensor-selected', `${input.name} has no table and cross layer to pair.`, 'Name them with --tensor and --weight.');
+      const m = await interactionCollapseOfFile(file, { tensor: table.name, weight, fieldDims: INTERACTION_FIELD_DIMS }, { signal });
+      return interactionProblems(m, INTERACTION_FIELD_DIMS.length, table.shape[1]);
     },
   },
   {

@@ -72,6 +72,26 @@ describe('interaction collapse of a DCNv2 checkpoint', () => {
     );
   });
 
+  it('a cross layer holding NaN is refused by name, not read as IA 0', async () => {
+    const file = await open('dcnv2_step0.pt');
+    const poisoned = {
+      ...file,
+      async *readRows(name: string, opts?: Parameters<typeof file.readRows>[1]) {
+        for await (const block of file.readRows(name, opts)) {
+          if (name !== 'cn.W.0') yield block;
+          else {
+            const data = Float64Array.from(block.data);
+            data[5] = Number.NaN;
+            yield { ...block, data };
+          }
+        }
+      },
+    };
+    await expect(interactionCollapseOfFile(poisoned, { tensor: expected.tensor, weight: 'cn.W.0', fieldDims: [3, 12, 7, 20] })).rejects.toThrow(
+      /"cn\.W\.0" holds NaN at \[0, 5\]: a cross layer must be finite/,
+    );
+  });
+
   it('stops with an AbortError when cancelled', async () => {
     const file = await open('dcnv2_step0.pt');
     const ctl = new AbortController();

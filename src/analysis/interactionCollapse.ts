@@ -128,6 +128,13 @@ export async function interactionCollapseOfFile(file: TableFile, request: Intera
   let field = 0;
   let projector = new FieldProjector(w0, f, k, 0);
   const finish = () => {
+    if (projector.own.rows === 0) {
+      throw new ImportError(
+        'no-finite-rows',
+        `Field "${names[field]}" has no finite rows${projector.own.excludedRows > 0 ? `: all ${projector.own.excludedRows} contain NaN or Inf` : ''}.`,
+        'Check the field sizes and the checkpoint: every field needs a finite row.',
+      );
+    }
     ia.push(projector.projected.map(gramIa));
     rawIa.push(gramIa(projector.own));
     field++;
@@ -176,6 +183,15 @@ async function readWhole(file: TableFile, info: TensorInfo, signal?: AbortSignal
   for await (const block of file.readRows(info.name, { signal })) {
     throwIfAborted(signal);
     out.set(block.data.subarray(0, block.rows * cols), block.startRow * cols);
+  }
+  // A NaN or Inf weight would poison every projection through it, and every such row would be dropped.
+  const bad = out.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new ImportError(
+      'no-finite-rows',
+      `"${info.name}" holds ${out[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]: a cross layer must be finite.`,
+      'Use a checkpoint whose weights are finite (NaNs usually mean training diverged).',
+    );
   }
   return out;
 }
