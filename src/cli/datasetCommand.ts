@@ -62,7 +62,7 @@ export function formatDataset(r: DatasetReport, file: string): string {
   const d = r.detection;
   if (d) {
     lines.push(`layout: ${d.layout}`);
-    if (!d.header) lines.push('no header: line 1 is data, read with the label first');
+    if (!d.header && !d.headerless) lines.push('no header: line 1 is data, read with the label first');
     lines.push(`label: ${d.label}`);
     if (d.bucketed.length > 0) lines.push(`bucketed: ${d.bucketed.map((b) => `${b.name} (${b.rule})`).join(', ')}`);
     if (d.ignored.length > 0) lines.push(`not used: ${d.ignored.map((i) => `${i.name} (${i.why})`).join(', ')}`);

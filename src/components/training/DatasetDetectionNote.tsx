@@ -14,7 +14,7 @@ export function DatasetDetectionNote({ detection }: { detection: DatasetDetectio
     .filter((g) => g.list.length > 0);
   return (
     <>
-      {!detection.header && (
+      {!detection.header && !detection.headerless && (
         <div className="notice warning" role="status" data-testid="dataset-no-header">
           <p>
             <strong>No header line:</strong> line 1 of this file is data, so it was read as a row, with column 1 as the 0/1 label. If line 1 was meant to name

@@ -108,6 +108,7 @@ export function createAvazuParser(options: CtrParseOptions = {}): CtrParser {
     },
     () => builder,
     'avazu',
+    { layout: 'Avazu CSV (hour read as hour of day and weekday)', header: true, label: 'click', bucketed: [], ignored: [{ name: 'id', why: 'an id' }] },
   );
 }
 

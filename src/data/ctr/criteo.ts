@@ -56,6 +56,14 @@ export function createCriteoParser(options: CtrParseOptions = {}): CtrParser {
     },
     () => builder,
     'criteo',
+    {
+      layout: 'Criteo TSV (label, I1..I13, C1..C26)',
+      header: false,
+      headerless: 'by-format',
+      label: 'column 1',
+      bucketed: CRITEO_INTEGER_FIELDS.map((name) => ({ name, rule: 'log-squared' as const })),
+      ignored: [],
+    },
   );
 }
 

@@ -69,6 +69,26 @@ describe('CSV CTR files as DeepCTR and FuxiCTR ship them (expected.json: Python 
   });
 });
 
+describe('every text format says how it was read', () => {
+  const head = (path: string, lines: number) =>
+    readFileSync(join(import.meta.dirname, '../../..', path), 'utf8')
+      .split('\n')
+      .slice(0, lines)
+      .join('\n');
+
+  it('Criteo TSV: no header by its format (no warning), label in column 1, I1..I13 by log-squared; Avazu drops id; MovieLens clicks at rating >= 4', () => {
+    const criteo = parseCtrText(head('public/datasets/criteo-sample.tsv', 300)).detection!;
+    expect(criteo).toMatchObject({ header: false, headerless: 'by-format', label: 'column 1' });
+    expect(criteo.bucketed.map((b) => b.name)).toEqual(Array.from({ length: 13 }, (_, i) => `I${i + 1}`));
+    expect(parseCtrText(head('public/datasets/avazu-sample.csv', 300)).detection).toMatchObject({
+      header: true,
+      label: 'click',
+      ignored: [{ name: 'id', why: 'an id' }],
+    });
+    expect(parseCtrText(head('public/datasets/u.data-sample', 300)).detection).toMatchObject({ header: false, headerless: 'by-format', label: 'rating >= 4' });
+  });
+});
+
 describe('CSV CTR errors name the line and the column', () => {
   const fail = (text: string): ImportError => {
     try {

@@ -41,6 +41,8 @@ export interface DatasetDetection {
   layout: string;
   /** Whether line 1 named the columns. */
   header: boolean;
+  /** The format has no header by design (Criteo TSV, u.data): nothing to warn about. */
+  headerless?: 'by-format';
   /** The label: a column's name, or the rule that makes one ("rating >= 4"). */
   label: string;
   /** Numeric columns turned into buckets, and by which rule (numericBuckets.ts). */

@@ -1,6 +1,6 @@
 import { CutShortCheck } from '../formats/cutShort.ts';
 import { ImportError } from '../importError.ts';
-import type { CtrDataset } from './ctrDataset.ts';
+import type { CtrDataset, DatasetDetection } from './ctrDataset.ts';
 import type { CtrFormat, CtrParseOptions, CtrParser } from './ctrParser.ts';
 import type { CtrTableBuilder } from './ctrTableBuilder.ts';
 
@@ -8,7 +8,8 @@ import type { CtrTableBuilder } from './ctrTableBuilder.ts';
  * The shared part of every format's parser: line numbering (1-based, blank lines counted but
  * skipped), the row limit, and building the dataset. `handle` turns one non-blank line into a
  * row of the builder (or reads it as the header); `mayBeCut` marks the file's last line when no
- * newline ends it, for the format's CutShortCheck (see cutShortCheck).
+ * newline ends it, for the format's CutShortCheck (see cutShortCheck). `detection` says how the
+ * format is read, for the Train tab and `reclens dataset`.
  */
 export function lineParser(
   format: CtrFormat,
@@ -16,6 +17,7 @@ export function lineParser(
   handle: (line: string, lineNumber: number, mayBeCut: boolean) => void,
   builder: () => CtrTableBuilder | undefined,
   origin: string,
+  detection?: Omit<DatasetDetection, 'allRare'>,
 ): CtrParser {
   let lineNumber = 0;
   const maxRows = options.maxRows ?? Infinity;
@@ -42,7 +44,10 @@ export function lineParser(
           'Check that the file is not empty and is the data file, not a readme or an index.',
         );
       }
-      return b.build(options.name ?? origin, origin, options);
+      const dataset = b.build(options.name ?? origin, origin, options);
+      if (!detection) return dataset;
+      const allRare = dataset.fields.filter((f) => f.cardinality === 1).map((f) => f.name);
+      return { ...dataset, detection: { ...detection, ...(allRare.length > 0 ? { allRare } : {}) } };
     },
   };
 }

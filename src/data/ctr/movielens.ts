@@ -155,6 +155,14 @@ export function createMovieLensParser(layout: MovieLensLayout, options: MovieLen
     },
     () => builder,
     layout === 'movielens-csv' ? 'movielens' : 'movielens-100k',
+    {
+      layout: `${format} (time read as hour of day and weekday)`,
+      header: csv,
+      ...(csv ? {} : { headerless: 'by-format' as const }),
+      label: 'rating >= 4',
+      bucketed: [],
+      ignored: [],
+    },
   );
 }
 
