@@ -215,7 +215,7 @@ export interface DominanceSeed {
   tasks: string[];
   /** Every shared layer, bottom to top: mean rAU per task, per optimiser. */
   layers: { layer: string; adam: number[]; alt: number[] }[];
-  /** The shared layer where Adam's largest mean rAU is largest (what lesson 4 reads), and the top shared layer. */
+  /** The shared layer where Adam's largest mean rAU is largest, and the top shared layer (what lesson 4 reads first). */
   worst: { layer: string; adam: number; alt: number };
   top: { layer: string; adam: number; alt: number };
   /** The task Adam's top shared layer favours least (the one it starves), and its test AUC under each optimiser. */
