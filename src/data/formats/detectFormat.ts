@@ -45,6 +45,9 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
   if (ext === 'safetensors') return 'safetensors';
+  if (ext === 'h5' || ext === 'hdf5') return 'hdf5';
+  if (ext === 'keras') return 'keras';
+  if (ext === 'parquet') return 'parquet';
   if (Object.hasOwn(BINARY_EXTENSIONS, ext)) {
     throw new ImportError(
       'bad-header',
@@ -54,7 +57,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   }
   throw new ImportError(
     'unsupported-format',
-    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, .tsv, .csv and word2vec .txt/.vec/.bin)`,
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, ONNX, Keras .h5/.keras, Parquet, .tsv, .csv and word2vec .txt/.vec/.bin)`,
     'Export the table as .npy, .npz, .safetensors, TSV or CSV',
   );
 }

@@ -98,7 +98,7 @@ export async function openHdf5(src: ByteSource, format: 'hdf5' | 'keras', labels
     if (src.size > MAX_HDF5_BYTES) throw tooLarge(src.name, src.size);
     bytes = await src.read(0, src.size);
   }
-  if (!hasHdf5Signature(bytes)) throw damaged(src.name, 'it does not start with the HDF5 signature (\\x89HDF)');
+  if (!hasHdf5Signature(bytes)) throw damaged(src.name, 'it does not start with the HDF5 signature');
   const { h5, fs } = await loadH5wasm();
   throwIfAborted(signal);
   const path = `/reclens-${++opened}.h5`;
