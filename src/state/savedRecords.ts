@@ -186,7 +186,20 @@ class Check {
   }
 }
 
-const FORMATS: readonly LoadedTable['format'][] = ['npy', 'npz', 'safetensors', 'tsv', 'csv', 'word2vec', 'torch', 'onnx', 'parquet', 'hdf5', 'keras', 'generated'];
+const FORMATS: readonly LoadedTable['format'][] = [
+  'npy',
+  'npz',
+  'safetensors',
+  'tsv',
+  'csv',
+  'word2vec',
+  'torch',
+  'onnx',
+  'parquet',
+  'hdf5',
+  'keras',
+  'generated',
+];
 const GRAM_ENGINES: readonly LoadedTable['gramEngine'][] = ['float64-js', 'backend-matmul'];
 const MODES = ['recscope', 'raw', 'centered'] as const;
 /** IA and effective rank are recomputed from the singular values; they must agree this closely. */
@@ -239,19 +252,6 @@ function checkFields(fields: unknown[], c: Check): void {
   fields.forEach((f, i) => checkField(f, c, i));
 }
 
-/** `where` names the record in messages, e.g. "table 3" (workspace files) or "stored table" (IndexedDB). */
-export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
-  const c = new Check(where);
-  const t = c.item(v, 'the record');
-  c.text(t, 'source');
-  c.oneOf(t, 'format', FORMATS);
-  c.whole(t, 'bytes', 0);
-  c.number(t, 'elapsedMs', 0);
-  c.number(t, 'savedAt');
-  c.oneOf(t, 'gramEngine', GRAM_ENGINES);
-  c.list(t, 'tensors', RECORD_LIMITS.tensorsPerTable).forEach((x, i) => {
-    const at = c.at(`tensor ${i + 1}`);
-    const ti = c.item(x, `tensor ${i + 1}`);
 /** A card's layout notes: short texts and, for a concatenated table, its field count and dim. */
 function checkNotes(n: Obj, c: Check): void {
   if (own(n, 'optimizerState') !== undefined) c.text(n, 'optimizerState');
@@ -266,6 +266,19 @@ function checkNotes(n: Obj, c: Check): void {
   }
 }
 
+/** `where` names the record in messages, e.g. "table 3" (workspace files) or "stored table" (IndexedDB). */
+export function checkSavedTable(v: unknown, where = 'table'): SavedTable {
+  const c = new Check(where);
+  const t = c.item(v, 'the record');
+  c.text(t, 'source');
+  c.oneOf(t, 'format', FORMATS);
+  c.whole(t, 'bytes', 0);
+  c.number(t, 'elapsedMs', 0);
+  c.number(t, 'savedAt');
+  c.oneOf(t, 'gramEngine', GRAM_ENGINES);
+  c.list(t, 'tensors', RECORD_LIMITS.tensorsPerTable).forEach((x, i) => {
+    const at = c.at(`tensor ${i + 1}`);
+    const ti = c.item(x, `tensor ${i + 1}`);
     at.text(ti, 'name');
     at.text(ti, 'dtype');
     if (typeof own(ti, 'analysable') !== 'boolean') at.fail('bad-header', 'analysable', `${describeValue(own(ti, 'analysable'))} is not true or false`);
@@ -285,7 +298,14 @@ function checkNotes(n: Obj, c: Check): void {
   if (own(o, 'tensors') !== undefined) oc.names(o, 'tensors');
   const fields = rc.list(r, 'fields', RECORD_LIMITS.fieldsPerTable);
   if (fields.length === 0) rc.fail('bad-header', 'fields', 'is empty (an analysed table has at least one field)');
+  if (own(o, 'sets') !== undefined) {
+    const sets = oc.names(o, 'sets');
+    const perSet = Array.isArray(own(o, 'field_dims')) ? (own(o, 'field_dims') as unknown[]).length : 0;
+    if (sets.length * perSet !== fields.length)
+      oc.fail('shape-mismatch', 'sets', `${sets.length} sets of ${perSet} fields do not make the ${fields.length} fields`);
+  }
   checkFields(fields, c);
+  if (own(t, 'notes') !== undefined) checkNotes(c.object(t, 'notes'), c.at('notes'));
   return v as SavedTable;
 }
 
@@ -298,14 +318,7 @@ function checkPlainValue(v: unknown, c: Check, what: string): void {
   const visit = (x: unknown, depth: number): void => {
     if (++nodes > RECORD_LIMITS.configNodes) c.fail('too-large', what, `holds more than ${RECORD_LIMITS.configNodes} values`);
     if (depth > RECORD_LIMITS.configDepth) c.fail('too-large', what, `is nested more than ${RECORD_LIMITS.configDepth} levels deep`);
-  if (own(o, 'sets') !== undefined) {
-    const sets = oc.names(o, 'sets');
-    const perSet = Array.isArray(own(o, 'field_dims')) ? (own(o, 'field_dims') as unknown[]).length : 0;
-    if (sets.length * perSet !== fields.length)
-      oc.fail('shape-mismatch', 'sets', `${sets.length} sets of ${perSet} fields do not make the ${fields.length} fields`);
-  }
     if (x === null || typeof x === 'number' || typeof x === 'boolean') return;
-  if (own(t, 'notes') !== undefined) checkNotes(c.object(t, 'notes'), c.at('notes'));
     if (typeof x === 'string') {
       if (x.length > RECORD_LIMITS.text * 10) c.fail('too-large', what, `holds a text of ${x.length} characters`);
       return;
