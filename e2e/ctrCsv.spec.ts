@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 
@@ -9,6 +10,16 @@ async function openTrainView(page: Page) {
   // One epoch of DeepCTR's 200-row sample: 160 train rows in batches of 32, small embeddings.
   await page.goto('/#v=1&view=train&tmodel=dnn&tdim=4&tmlp=16&tbs=32&tep=1&tpat=0&teval=0&tsnap=0&tlr=0.01');
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
+}
+
+/** The form's notices pass axe (serious or critical findings fail) in both themes. */
+async function expectFormAccessible(page: Page) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const { violations } = await new AxeBuilder({ page }).include('aside.sidebar').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${scheme}: ${v.id} ${v.nodes[0]?.target.join(' ')}`);
+    expect(bad).toEqual([]);
+  }
 }
 
 test("DeepCTR's criteo_sample.txt (CSV with a header, 260.0, empty cells) loads, says how it was read, and trains one epoch", async ({ page }) => {
@@ -41,6 +52,7 @@ test('a header-less file is read with the label first, and the Train tab says li
   await expect(page.getByTestId('dataset-detection')).toHaveText(/without a header \(line 1 is data\); label: column 1\./);
   await expect(page.getByTestId('dataset-summary')).toHaveText(/39 fields · 160 train/);
   await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/ctr-csv-no-header.png` });
+  await expectFormAccessible(page);
 });
 
 test('a CSV without a label column is refused with the reason', async ({ page }) => {
@@ -56,4 +68,5 @@ test("DeepCTR's movielens sample: quoted titles read, click = rating >= 4, and t
   await expect(page.getByTestId('dataset-detection')).toContainText('label: rating >= 4.');
   await expect(page.getByTestId('dataset-all-rare')).toContainText('timestamp');
   await page.locator('aside.sidebar').screenshot({ path: `${SHOTS}/ctr-csv-movielens-sample.png` });
+  await expectFormAccessible(page);
 });
