@@ -263,7 +263,7 @@ test('bad files explain themselves and never disturb loaded tables', async ({ pa
       // Earlier tables are untouched.
       await expect(page.getByTestId('table-card')).toHaveCount(3);
       await expect(card(page, 'collapsed_f32.npy').getByTestId('field-row')).toHaveCount(1);
-      if (c.name === 'fields_concat.npy') await page.locator('.sidebar').screenshot({ path: `${SHOTS}/error-field-dims.png` });
+      if (c.name === 'fields_concat.npy') await error.screenshot({ path: `${SHOTS}/error-field-dims.png` });
       await page.getByRole('button', { name: 'Dismiss error' }).click();
       await expect(error).toBeHidden();
       if (await dialog.isVisible()) await page.getByRole('button', { name: 'Close without analysing' }).click();

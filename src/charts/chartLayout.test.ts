@@ -53,6 +53,14 @@ describe('heatmap layout', () => {
     expect(l.labels[0]).toBe('a_rather_long_field_name (123,456)');
     expect(l.margin.left).toBeGreaterThan(l.labels[0].length * 6);
   });
+  it('shortens labels on a phone-width card so the cells keep room', () => {
+    const l = heatmapLayout([field('embedding.embedding.weight', 229, 2)], 330);
+    const plotW = l.width - l.margin.left - l.margin.right;
+    expect(plotW).toBeGreaterThanOrEqual(110);
+    expect(l.labels[0]).toMatch(/^….*weight \(229\)$/);
+    // A wide card keeps the whole name.
+    expect(heatmapLayout([field('embedding.embedding.weight', 229, 2)], 900).labels[0]).toBe('embedding.embedding.weight (229)');
+  });
   it('describes the extremes in words', () => {
     expect(heatmapDescription([field('a', 100, 2), field('b', 100, 20)])).toMatch(/Most collapsed: a, IA 2.00 of 32.*Least collapsed: b/);
   });

@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { INK, LABEL_SIZE, MUTED, TICK_SIZE, createSvg, fmt, inkOn, textWidth } from './chartStyle.ts';
 import { COLLAPSED_BELOW, fieldStatus, iaRatio, sortFields, type FieldOrder, type FieldSpectrum, type FieldStatus } from '../analysis/collapseVerdict.ts';
 import { axisTitle, rowLabels, styleGridAxis } from './chartAxes.ts';
-import { rowLabel } from './spectrumHeatmap.ts';
+import { fittedLabels } from './spectrumHeatmap.ts';
 
 export interface IABarsOptions {
   width: number;
@@ -29,7 +29,7 @@ export function renderIABars(fields: readonly FieldSpectrum[], opts: IABarsOptio
   const sorted = sortFields(fields, opts.order);
   const n = Math.max(1, sorted.length);
   const rowHeight = n <= 8 ? 24 : n <= 20 ? 19 : 16;
-  const labels = sorted.map(rowLabel);
+  const labels = fittedLabels(sorted, opts.width);
   const title = opts.title ?? 'Information abundance per field';
   // The legend sits beside the title when there is room, else on its own line below it.
   const legendX = opts.width - LEGEND_WIDTH - 130; // clear of the download buttons

@@ -22,14 +22,23 @@ export interface HeatmapLayout {
 
 const MAX_LABEL = 30;
 
-export function rowLabel(f: FieldSpectrum): string {
-  return `${shortenName(f.name, MAX_LABEL)} (${fmt.rows(f.rows)})`;
+export function rowLabel(f: FieldSpectrum, max = MAX_LABEL): string {
+  return `${shortenName(f.name, max)} (${fmt.rows(f.rows)})`;
+}
+
+/** Row labels shortened until they take at most ~40% of the width (a phone-width card keeps room for its cells). */
+export function fittedLabels(fields: readonly FieldSpectrum[], width: number): string[] {
+  const room = Math.max(60, width * 0.4);
+  for (let max = MAX_LABEL; ; max -= 2) {
+    const labels = fields.map((f) => rowLabel(f, max));
+    if (max <= 8 || Math.max(...labels.map((l) => textWidth(l, LABEL_SIZE))) <= room) return labels;
+  }
 }
 
 /** Pure layout: rows grow the height so up to ~40 fields keep readable, non-overlapping labels. */
 export function heatmapLayout(fields: readonly FieldSpectrum[], width: number): HeatmapLayout {
   const sorted = sortFields(fields, 'cardinality');
-  const labels = sorted.map(rowLabel);
+  const labels = fittedLabels(sorted, width);
   const n = Math.max(1, sorted.length);
   const rowHeight = n <= 8 ? 26 : n <= 20 ? 20 : 16;
   const left = Math.ceil(Math.max(60, ...labels.map((l) => textWidth(l, LABEL_SIZE))) + 16);
@@ -127,7 +136,8 @@ export function renderSpectrumHeatmap(fields: readonly FieldSpectrum[], opts: He
   styleAxis(axis);
   axisTitle(root, 'singular value index', margin.left + plotW / 2, margin.top + plotH + 34, INK);
 
-  drawLegend(root, margin.left, margin.top + plotH + 52, Math.min(220, plotW - 60));
+  // Never narrower than the plot allows, never negative (a narrow card's plot can be under 100 px).
+  drawLegend(root, margin.left, margin.top + plotH + 52, Math.max(Math.min(plotW, 60), Math.min(220, plotW - 60)));
   return root.node()!;
 }
 

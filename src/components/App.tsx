@@ -24,6 +24,9 @@ export function App() {
   const tables = useStudioStore((s) => s.tables);
   const lessonOpen = useStudioStore((s) => s.ui.lesson > 0);
   const view = useStudioStore((s) => s.ui.view);
+  // While the import dialog is open its errors (field sizes, a bad sidecar) show above it, not at the
+  // sidebar's foot: on a phone the sidebar stacks above the dialog, out of sight.
+  const dialogOpen = useStudioStore((s) => s.flow.inspected !== null && (s.flow.phase === 'choosing' || s.flow.phase === 'analysing'));
   const [dragging, setDragging] = useState(false);
   const runs = useRunControllers();
 
@@ -59,7 +62,7 @@ export function App() {
           <aside className="sidebar" aria-label="Import and lessons">
             {lessonOpen ? <LessonDock /> : <LessonPicker />}
             <DropZone />
-            <ErrorBanner />
+            {!dialogOpen && <ErrorBanner />}
             <ProgressPanel />
             <Glossary />
             <BackendPanel />
@@ -67,6 +70,7 @@ export function App() {
           <main className="workspace">
             <NoticeBar />
             {/* The import dialog takes the main column: a checkpoint's tensor list needs the width. */}
+            {dialogOpen && <ErrorBanner />}
             <ImportDialog />
             {tables.length === 0 ? (
               <div className="empty-state">
