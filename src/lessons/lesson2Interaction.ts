@@ -97,7 +97,8 @@ function steps(f: InteractionFacts | null): LessonStep[] {
       title: 'What this means for scaling',
       text:
         'Raising K gives every table more columns, but a field crossed with a 3-valued field still gets at most 3 useful directions out of that cross. ' +
-        'This is why the paper found bigger embeddings stop paying off, and why its fix (next lesson) gives each cross several independent embedding sets instead of one bigger one. ' +
+        'The paper reads this as why bigger embeddings stop paying off, and its fix (next lesson) gives each cross several independent embedding sets instead of one bigger one. ' +
+        "On this dataset the recorded runs do not isolate the small field's own drag (step 3: the other planted crosses come out as low or lower), so treat the claim as the paper's, not as shown here. " +
         'To see it here, set dim to 16 or 32 in the form and train again: compare the interaction matrix of the two runs. ' +
         recorded('interaction-without-field') +
         ' Read that comparison with care: dropping f1 also takes away the signal its partners learn by crossing with it, so it mixes two causes; the column comparison of step 3 keeps the data fixed.',
@@ -112,8 +113,9 @@ function steps(f: InteractionFacts | null): LessonStep[] {
 
 export const lesson2: Lesson = {
   id: 2,
-  title: 'Interaction collapse: a weak field drags others down',
-  summary: 'Train a small DCNv2 and read its interaction matrix: crossing with a low-IA field limits every other field.',
+  title: 'Interaction collapse: does a weak field drag others down?',
+  summary:
+    "Train a small DCNv2 and read its interaction matrix: the paper's claim that crossing with a low-IA field limits every other field, and what this run and the recorded control show of it.",
   steps(_tables, results) {
     const run = interactionRun(results.trainingRuns, results.activeRunId);
     return steps(run && run.status !== 'running' && run.status !== 'paused' ? interactionFacts(run) : null);
