@@ -9,6 +9,7 @@ import { openParquet } from './formats/parquet.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
+import { openTfCheckpoint, type CompanionLookup } from './formats/tfCheckpoint.ts';
 import { isLegacyTorchSave, openTorchCheckpoint } from './formats/torchCheckpoint.ts';
 import { openTorchLegacy } from './formats/torchLegacy.ts';
 import { openWord2vecBinary } from './formats/word2vecBinary.ts';
@@ -23,6 +24,8 @@ export interface OpenTableOptions {
   format?: TableFormat;
   /** Cancels a long header read (a big checkpoint's pickle) with an AbortError. */
   signal?: AbortSignal;
+  /** Files given along with this one, by name: a TensorFlow checkpoint index's data shards. */
+  companion?: CompanionLookup;
 }
 
 /**
@@ -53,6 +56,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
       case 'hdf5':
       case 'keras':
         return checkLabels(await openHdf5(src, format, labels, opts.signal));
+      case 'tfcheckpoint':
+        return checkLabels(await openTfCheckpoint(src, opts.companion, labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

@@ -198,6 +198,7 @@ const FORMATS: readonly LoadedTable['format'][] = [
   'parquet',
   'hdf5',
   'keras',
+  'tfcheckpoint',
   'generated',
 ];
 const GRAM_ENGINES: readonly LoadedTable['gramEngine'][] = ['float64-js', 'backend-matmul'];

@@ -7,6 +7,7 @@ import { hasParquetMagic } from './parquet.ts';
 import { looksLikeSafetensors } from './safetensors.ts';
 import { isLegacyTorchSave } from './torchCheckpoint.ts';
 import { parseWord2vecHeader } from './word2vecBinary.ts';
+import { isTfIndexName, tfDataShardPrefix } from './tfCheckpoint.ts';
 import { NPY_SIGNATURE, ZIP_SIGNATURE, notSignature } from './magicBytes.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
@@ -41,6 +42,15 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   if (isLegacyTorchSave(first)) return 'torch'; // PyTorch's format from before 1.6: pickles, then raw storages
   if (ext === 'bin' && parseWord2vecHeader(first)) return 'word2vec';
   if (ext === 'onnx') return 'onnx'; // protobuf has no magic number
+  if (isTfIndexName(src.name)) return 'tfcheckpoint'; // its magic number is at the end; the reader checks it
+  const shardPrefix = tfDataShardPrefix(src.name);
+  if (shardPrefix !== undefined) {
+    throw new ImportError(
+      'unsupported-format',
+      `${src.name} holds a TensorFlow checkpoint's values, but their names and shapes are in ${shardPrefix}.index`,
+      `Open ${shardPrefix}.index together with its .data file(s) (pick or drop them all at once)`,
+    );
+  }
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
@@ -57,7 +67,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   }
   throw new ImportError(
     'unsupported-format',
-    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, ONNX, Keras .h5/.keras, Parquet, .tsv, .csv and word2vec .txt/.vec/.bin)`,
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, ONNX, Keras .h5/.keras, Parquet, TensorFlow checkpoints (.index), .tsv, .csv and word2vec .txt/.vec/.bin)`,
     'Export the table as .npy, .npz, .safetensors, TSV or CSV',
   );
 }
