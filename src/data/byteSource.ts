@@ -7,6 +7,8 @@ export interface ByteSource {
   readonly size: number;
   /** Reads bytes [offset, offset + length), clipped at the end of the file. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Another file in the same folder, by name, or undefined when there is none (Node only: a checkpoint's data shards). */
+  sibling?(name: string): Promise<ByteSource | undefined>;
 }
 
 export function blobByteSource(blob: Blob, name = (blob as File).name ?? 'blob'): ByteSource {

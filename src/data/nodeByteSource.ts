@@ -1,11 +1,12 @@
 import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ByteSource } from './byteSource.ts';
 
-/** A ByteSource over a file on disk (CLI, tests, benchmarks). Call close() when done. */
+/** A ByteSource over a file on disk (CLI, tests, benchmarks). Call close() when done; it closes the siblings opened too. */
 export async function nodeByteSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
+  const siblings: { close(): Promise<void> }[] = [];
   return {
     name: basename(path),
     size,
@@ -20,6 +21,18 @@ export async function nodeByteSource(path: string): Promise<ByteSource & { close
       }
       return done === n ? buf : buf.subarray(0, done);
     },
-    close: () => handle.close(),
+    async sibling(name) {
+      if (basename(name) !== name) return undefined;
+      const other = await nodeByteSource(join(dirname(path), name)).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (other) siblings.push(other);
+      return other;
+    },
+    close: async () => {
+      await Promise.all(siblings.map((s) => s.close()));
+      await handle.close();
+    },
   };
 }

@@ -57,7 +57,7 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
       case 'keras':
         return checkLabels(await openHdf5(src, format, labels, opts.signal));
       case 'tfcheckpoint':
-        return checkLabels(await openTfCheckpoint(src, opts.companion, labels, opts.signal));
+        return checkLabels(await openTfCheckpoint(src, opts.companion ?? src.sibling?.bind(src), labels, opts.signal));
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':
