@@ -116,6 +116,17 @@ export function onnxSeeds(): Seed[] {
   return ['exported', 'typed'].map((n) => ({ name: `${n}.onnx`, bytes: repoFile(`test/onnx/${n}.onnx`) }));
 }
 
+/** TensorFlow checkpoints' .index files (scripts/tfCheckpointFixtures.py): tf.train.Saver's, and a two-shard one written per the spec. */
+export function tfCheckpointSeeds(): Seed[] {
+  return ['real', 'written'].map((n) => ({ name: `${n}.ckpt.index`, bytes: repoFile(`test/tfcheckpoint/${n}.ckpt.index`) }));
+}
+
+/** The data shards next to the checkpoint seeds, by file name: the fuzzer mutates the index, the shards stay as written. */
+export function tfCheckpointShards(): Map<string, Uint8Array> {
+  const names = ['real.ckpt.data-00000-of-00001', 'written.ckpt.data-00000-of-00002', 'written.ckpt.data-00001-of-00002'];
+  return new Map(names.map((n) => [n, repoFile(`test/tfcheckpoint/${n}`)]));
+}
+
 /** Parquet embedding columns (scripts/parquetFixtures.py, pyarrow): a field column, gzip and zstd pages. */
 export function parquetSeeds(): Seed[] {
   return ['fields', 'vectors', 'zstd'].map((n) => ({ name: `${n}.parquet`, bytes: repoFile(`test/parquet/${n}.parquet`) }));

@@ -106,6 +106,17 @@ const MULTI_EMBEDDING = () => (multiEmbedding ??= new Uint8Array(readFileSync(ne
 
 const runTable = (input: FuzzInput, signal: AbortSignal) => analyzeLikeCli(bytesByteSource(input.bytes, input.name), input.variant, signal);
 
+let tfShards: Map<string, Uint8Array> | undefined;
+/** A mutated checkpoint .index with its seed's data shards beside it, as the CLI finds them. */
+const runTfCheckpoint = (input: FuzzInput, signal: AbortSignal) => {
+  const shards = (tfShards ??= seeds.tfCheckpointShards());
+  const sibling = async (name: string) => {
+    const bytes = shards.get(name);
+    return bytes ? bytesByteSource(bytes, name) : undefined;
+  };
+  return analyzeLikeCli({ ...bytesByteSource(input.bytes, input.name), sibling }, input.variant, signal);
+};
+
 /** A new .npy table of an awkward shape: wide (a transposed export), or values at float extremes. */
 const npyGenerate: Mutator = {
   name: 'npy-generate',
@@ -505,6 +516,14 @@ export const TARGETS: Target[] = [
     mutators: [...GENERIC, interestingInteger, interestingInteger, byteSet],
     variants: MODES,
     run: runTable,
+  },
+  {
+    name: 'table:tfcheckpoint',
+    covers: 'CLI analyze on TensorFlow checkpoints (.index table of BundleEntryProtos; the .data shards beside it)',
+    seeds: seeds.tfCheckpointSeeds,
+    mutators: [...GENERIC, interestingInteger, interestingInteger, byteSet],
+    variants: MODES,
+    run: runTfCheckpoint,
   },
   {
     name: 'table:parquet',
