@@ -108,3 +108,24 @@ test('the import dialog at phone width: the tensor list and its notes fit the sc
   expect(overflow).toBeLessThanOrEqual(0);
   await dialog.screenshot({ path: `${SHOTS}/import-dialog-phone.png` });
 });
+
+test('field sizes the model saved as a tensor (an offsets buffer) fill the box and split the table', async ({ page }) => {
+  // scripts/fieldSizesTensorFixtures.py: a model that registered its offsets as a buffer beside the table.
+  const dir = resolve('test/torch/field-sizes');
+  const want = JSON.parse(readFileSync(resolve(dir, 'expected.json'), 'utf8')) as { field_dims: number[]; files: Record<string, { recscope_ia: number[] }> };
+  await openStudio(page);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'offsets_buffer.pth', mimeType: 'application/octet-stream', buffer: readFileSync(resolve(dir, 'offsets_buffer.pth')) });
+  await expect(page.getByTestId('field-dims-input')).toHaveValue(want.field_dims.join(', '));
+  await expect(page.getByTestId('import-dialog').getByTestId('field-sizes-source')).toContainText('embedding.offsets, a tensor saved in the checkpoint');
+  await page.getByTestId('analyze-button').click();
+  const result = card(page, 'offsets_buffer.pth');
+  await expect(result.getByTestId('field-row')).toHaveCount(4);
+  await expect(result.getByTestId('concatenation-hint')).toHaveCount(0);
+  const rows = await result
+    .getByTestId('field-row')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-field')!, Number(e.getAttribute('data-ia'))] as const));
+  const got = Object.fromEntries(rows);
+  want.files['offsets_buffer.pth'].recscope_ia.forEach((ia, f) => expect(Math.abs(got[`field_${f}`] - ia), `field_${f}`).toBeLessThan(1e-4));
+});

@@ -27,6 +27,22 @@ describe('reclens analyze on Multi-Embedding checkpoints', () => {
     expect(json.err).toMatch(/^note: .*6 concatenated fields/);
   });
 
+  it('a field_dims / offsets tensor saved beside the table splits it without --field-dims, and says so', async () => {
+    const sizes = (name: string) => fileURLToPath(new URL(`../../test/torch/field-sizes/${name}`, import.meta.url));
+    const want = JSON.parse(readFileSync(sizes('expected.json'), 'utf8')) as { files: Record<string, { recscope_ia: number[] }> };
+    for (const [name, tensor] of [
+      ['offsets_buffer.pth', 'embedding.offsets'],
+      ['field_dims_buffer.pth', 'field_dims'],
+    ]) {
+      const { code, out, err } = await run('analyze', sizes(name), '--json');
+      expect(code).toBe(0);
+      expect(err).toContain(`note: field_dims read from the checkpoint's own ${tensor} tensor`);
+      const fields = (JSON.parse(out) as { fields: { information_abundance: number }[] }).fields;
+      expect(fields).toHaveLength(4);
+      want.files[name].recscope_ia.forEach((ia, f) => expect(Math.abs(fields[f].information_abundance - ia)).toBeLessThan(1e-9));
+    }
+  });
+
   it('--field-dims train.log splits every set alike: sets x fields, values as numpy', async () => {
     const { code, out } = await run('analyze', at('mdcn-3x10_best.pth'), '--field-dims', at('train.log'), '--json');
     expect(code).toBe(0);

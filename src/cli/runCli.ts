@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
 import type { AnalysisProgress, AnalysisResult, TensorInfo } from '../contracts/tables.ts';
+import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
 import { chosenSetLabels, concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
 import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
@@ -128,7 +129,7 @@ function trainProgressPrinter(io: CliIO): (p: TrainProgress) => void {
 
 async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<{ result: AnalysisResult; notes: string[] }> {
   const sizes = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
-  const fieldDims = sizes?.dims;
+  let fieldDims = sizes?.dims;
   const source = await nodeByteSource(command.file);
   let metadata: Awaited<ReturnType<typeof nodeByteSource>> | undefined;
   const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
@@ -155,6 +156,16 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
           `${source.name} has no 2-D numeric tensor to analyse (found: ${found || 'nothing'}).`,
           'Export the embedding table as a 2-D array (rows x dims).',
         );
+      }
+    }
+    if (!fieldDims) {
+      // A model that registered its field sizes (a field_dims / offsets buffer) saved them beside the table.
+      const rows = new Set(tensors.map((name) => file.tensors.find((t) => t.name === name)?.shape[0]));
+      const [only] = rows;
+      const kept = rows.size === 1 && only !== undefined ? await readFieldSizesTensor(file, only) : undefined;
+      if (kept) {
+        fieldDims = kept.dims;
+        notes.push(`field_dims read from the checkpoint's own ${kept.tensor} tensor`);
       }
     }
     const sets = fieldDims ? chosenSetLabels(layout, tensors) : undefined;

@@ -1,4 +1,5 @@
 import type { TensorInfo } from '../contracts/tables.ts';
+import { SIZES_TENSOR_NAME } from './fieldSizesTensor.ts';
 
 /**
  * What a model checkpoint's tensors are, read from their shapes as much as their names: which are
@@ -121,7 +122,7 @@ function findFieldCount(tensors: readonly TensorInfo[], roles: Map<string, Tenso
     const inputs = /kernel$/i.test(mlp.name) ? mlp.shape[0] : mlp.shape[1];
     if (fits(inputs)) return say(mlp, inputs / dim);
   }
-  const sizes = tensors.find((t) => t.shape.length === 1 && /(^|[./_])(field_dims|offsets)$/i.test(t.name) && t.shape[0] >= 2 && t.shape[0] <= rows);
+  const sizes = tensors.find((t) => t.shape.length === 1 && SIZES_TENSOR_NAME.test(t.name) && t.shape[0] >= 2 && t.shape[0] <= rows);
   if (sizes) return { fields: sizes.shape[0], dim, evidence: `${sizes.name} (${sizes.shape[0]} entries)` };
   return undefined;
 }

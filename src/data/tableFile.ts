@@ -33,6 +33,8 @@ export interface TableFile {
   rowLayout?(tensor: string): RowLayout | undefined;
   /** Streams the rows of one tensor in order. Throws ImportError on malformed data. */
   readRows(tensor: string, opts?: ReadOptions): AsyncIterable<RowBlock>;
+  /** The values of a small 1-D integer tensor (a field_dims / offsets buffer); undefined when this file cannot give them. */
+  readVector?(tensor: string): Promise<number[] | undefined>;
 }
 
 /** Where a 2-D tensor's values lie: rows x dim elements of dtype from dataOffset, C or Fortran order. */

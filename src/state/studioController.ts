@@ -67,11 +67,14 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         return;
       }
       const layout = readCheckpointLayout(outcome.tensors);
+      const kept = outcome.keptFieldSizes;
       state().setFlow({
         phase: 'choosing',
         inspected: outcome,
         layout,
         tensorChoice: layout.preselected,
+        // Sizes the model saved beside its table fill the box; the user can still change them.
+        ...(kept ? { fieldDimsText: formatFieldDims(kept.dims), fieldSizes: { from: `${kept.tensor}, a tensor saved in the checkpoint` } } : {}),
       });
     },
 

@@ -13,6 +13,8 @@ export interface InspectOk {
   bytes: number;
   tensors: TensorInfo[];
   labelCount?: number;
+  /** Field sizes the checkpoint keeps in a field_dims / offsets tensor that partition the preselected tables' rows. */
+  keptFieldSizes?: { dims: number[]; tensor: string };
 }
 export type InspectOutcome = InspectOk | { ok: false; error: SerializedImportError };
 

@@ -7,6 +7,8 @@ import { blobByteSource } from '../data/byteSource.ts';
 import { blobStreamSource } from '../engine/blobStreamSource.ts';
 import { openTableFile } from '../data/openTableFile.ts';
 import type { TableFile } from '../data/tableFile.ts';
+import { readCheckpointLayout } from '../data/checkpointLayout.ts';
+import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { readAheadSource } from '../engine/readAheadSource.ts';
 import { blockRowsFor } from '../engine/blockRows.ts';
@@ -62,6 +64,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
       inspecting.add(controller);
       try {
         const table = await open(file, metadata, controller.signal);
+        const keptFieldSizes = await fieldSizesKeptBeside(table);
         return {
           ok: true,
           source: file.name,
@@ -69,6 +72,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
           bytes: file.size,
           tensors: table.tensors,
           ...(table.labels ? { labelCount: table.labels.length } : {}),
+          ...(keptFieldSizes ? { keptFieldSizes } : {}),
         };
       } catch (err) {
         return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
@@ -116,4 +120,12 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
       for (const controller of inspecting) controller.abort();
     },
   };
+}
+
+/** A field_dims / offsets tensor whose values split the tables the dialog preselects (all of one row count). */
+async function fieldSizesKeptBeside(table: TableFile): Promise<{ dims: number[]; tensor: string } | undefined> {
+  const preselected = readCheckpointLayout(table.tensors).preselected;
+  const rows = new Set(preselected.map((name) => table.tensors.find((t) => t.name === name)?.shape[0]));
+  const [only] = rows;
+  return rows.size === 1 && only !== undefined && only > 0 ? readFieldSizesTensor(table, only) : undefined;
 }

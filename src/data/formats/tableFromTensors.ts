@@ -14,6 +14,14 @@ export function tableFromTensors(format: TableFormat, source: ByteSource, tensor
     labels,
     rowLayout: (name) => tensors.find((t) => t.info.name === name && !t.problem)?.layout,
     readRows: (name, opts = {}) => readTensor(source, tensors, name, opts),
+    readVector: async (name) => {
+      const vector = tensors.find((t) => t.info.name === name)?.vector;
+      try {
+        return vector ? await vector() : undefined;
+      } catch (error) {
+        throw asImportError(error, source.name);
+      }
+    },
   };
 }
 

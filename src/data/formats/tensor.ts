@@ -15,6 +15,52 @@ export interface Tensor {
    * parallel. Absent for Fortran order and deflated members.
    */
   layout?: RowLayout;
+  /** The values of a small 1-D integer tensor (a model's field_dims / offsets buffer), when the reader can give them. */
+  vector?(): Promise<number[]>;
+}
+
+/** 1-D tensors longer than this are not a list of field sizes. */
+export const MAX_VECTOR_ELEMENTS = 4096;
+
+/** Integer values of `bytes` as `dtype` (int8..int64, uint8..uint64); a value beyond 2^53 is a corrupt list, not a size. */
+export function decodeIntegerVector(bytes: Uint8Array, dtype: DType, count: number, where: string): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = dtype.littleEndian;
+  const at = (i: number): number => {
+    const o = i * dtype.itemSize;
+    switch (dtype.name) {
+      case 'int8':
+        return view.getInt8(o);
+      case 'uint8':
+        return view.getUint8(o);
+      case 'int16':
+        return view.getInt16(o, le);
+      case 'uint16':
+        return view.getUint16(o, le);
+      case 'int32':
+        return view.getInt32(o, le);
+      case 'uint32':
+        return view.getUint32(o, le);
+      case 'int64':
+        return Number(view.getBigInt64(o, le));
+      case 'uint64':
+        return Number(view.getBigUint64(o, le));
+      default:
+        throw new ImportError(
+          'unsupported-dtype',
+          `${where} holds ${dtype.name}, not integers`,
+          'Field sizes are whole numbers: save them as an integer tensor',
+        );
+    }
+  };
+  if (bytes.byteLength < count * dtype.itemSize) {
+    throw new ImportError('truncated', `${where} needs ${count * dtype.itemSize} bytes but has ${bytes.byteLength}`, 'Re-export the file; it was cut off');
+  }
+  const values = Array.from({ length: count }, (_, i) => at(i));
+  if (values.some((v) => !Number.isSafeInteger(v))) {
+    throw new ImportError('bad-header', `${where} holds a value beyond 2^53, which no field size or offset can be`, 'Re-export the file; it is damaged');
+  }
+  return values;
 }
 
 const NOT_2D_FIX = 'Pick a 2-D tensor, or reshape the array to (rows, dim) before saving it';

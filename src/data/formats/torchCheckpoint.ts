@@ -14,7 +14,7 @@ import { isGlobal, isObject, PickleError, unpickle, type PickleValue, type PyGlo
 import { readRowBlocks } from './rowBlocks.ts';
 import { type RowLayout } from '../tableFile.ts';
 import { tableFromTensors } from './tableFromTensors.ts';
-import { classifyTensor, elementCount, pyShape, unreadableTensor, type Tensor } from './tensor.ts';
+import { classifyTensor, decodeIntegerVector, elementCount, MAX_VECTOR_ELEMENTS, pyShape, unreadableTensor, type Tensor } from './tensor.ts';
 import { readZipDirectory, zipEntryDataOffset, type ZipEntry } from './zipDirectory.ts';
 
 export const FIX = 'Save the weights with torch.save(model.state_dict(), path), or export them with safetensors';
@@ -321,6 +321,25 @@ export function checkAgainstStorage(where: string, ref: TensorRef, storageElemen
   }
 }
 
+/** Reads a short stored 1-D integer tensor (a registered field_dims / offsets buffer) whole; undefined for anything else. */
+function integerVector(
+  src: ByteSource,
+  ref: TensorRef,
+  member: ZipEntry | undefined,
+  dataOffset: (member: ZipEntry) => Promise<number>,
+  where: string,
+): (() => Promise<number[]>) | undefined {
+  const lookup = ref.storage.dtype;
+  if (!('dtype' in lookup) || !/^u?int(8|16|32|64)$/.test(lookup.dtype.name)) return undefined;
+  const [count] = ref.shape;
+  if (ref.shape.length !== 1 || count < 1 || count > MAX_VECTOR_ELEMENTS || (count > 1 && ref.stride[0] !== 1)) return undefined;
+  if (!member || member.method !== 0) return undefined;
+  const { dtype } = lookup;
+  const begin = ref.offset * dtype.itemSize;
+  if (begin + count * dtype.itemSize > member.size) return undefined;
+  return async () => decodeIntegerVector(await src.read((await dataOffset(member)) + begin, count * dtype.itemSize), dtype, count, where);
+}
+
 async function checkpointTensor(
   src: ByteSource,
   name: string,
@@ -331,7 +350,10 @@ async function checkpointTensor(
   const where = `tensor ${name} in ${src.name}`;
   checkAgainstStorage(where, ref, ref.storage.numel);
   const tensor = classifyTensor(name, ref.shape, ref.storage.dtype, where);
-  if ('problem' in tensor) return unreadableTensor(tensor.info, tensor.problem);
+  if ('problem' in tensor) {
+    const vector = integerVector(src, ref, member, dataOffset, where);
+    return { ...unreadableTensor(tensor.info, tensor.problem), ...(vector ? { vector } : {}) };
+  }
   const unreadable = (reason: string, code: 'truncated' | 'unsupported-format' = 'unsupported-format') =>
     unreadableTensor(
       { ...tensor.info, analysable: false, reason },
