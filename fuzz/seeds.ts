@@ -93,7 +93,11 @@ export function safetensorsSeeds(): Seed[] {
 }
 
 export function torchSeeds(): Seed[] {
-  return ['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));
+  return [
+    ...['checkpoint', 'module', 'scripted', 'state_dict', 'views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) })),
+    // Field sizes registered as a buffer beside the table (scripts/fieldSizesTensorFixtures.py).
+    ...['offsets_buffer', 'field_dims_buffer'].map((n) => ({ name: `${n}.pth`, bytes: repoFile(`test/torch/field-sizes/${n}.pth`) })),
+  ];
 }
 
 /** Field sizes where Multi-Embedding and FuxiCTR keep them (scripts/multiEmbeddingFixtures.py): a JSON list, feature_map.json, a training log. */

@@ -18,6 +18,7 @@ import { openTableFile } from '../src/data/openTableFile.ts';
 import { defaultTensorChoice } from '../src/data/tensorChoice.ts';
 import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
 import { readFieldSizes } from '../src/data/fieldDims.ts';
+import { readFieldSizesTensor } from '../src/data/fieldSizesTensor.ts';
 import { defaultCrossWeight, interactionCollapseOfFile, type InteractionCollapse } from '../src/analysis/interactionCollapse.ts';
 import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
@@ -96,7 +97,11 @@ async function analyzeLikeCli(src: ByteSource, mode: string, signal: AbortSignal
       'Export the embedding table as a 2-D array (rows x dims).',
     );
   }
-  const result = await analyzeTableFile(file, { tensors, mode: mode as SpectrumMode }, { signal });
+  // As the CLI: a field_dims / offsets tensor beside the table splits it.
+  const rows = new Set(tensors.map((name) => file.tensors.find((t) => t.name === name)?.shape[0]));
+  const [only] = rows;
+  const kept = rows.size === 1 && only !== undefined ? await readFieldSizesTensor(file, only) : undefined;
+  const result = await analyzeTableFile(file, { tensors, mode: mode as SpectrumMode, ...(kept ? { field_dims: kept.dims } : {}) }, { signal });
   return analysisJsonProblems(JSON.parse(resultToJSON(result)));
 }
 
