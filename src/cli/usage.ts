@@ -8,7 +8,8 @@ export const USAGE = `Usage:
 reclens analyze: measures the singular spectrum and information abundance (IA) of embedding tables:
 .npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt; before 1.6 too), ONNX
 initializers (.onnx), Keras / HDF5 weights (.h5, .hdf5, .keras), Parquet embedding columns
-(.parquet), Embedding Projector .tsv, .csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
+(.parquet), TensorFlow checkpoints (model.ckpt.index; its .data-* shards are read from the same
+folder), Embedding Projector .tsv, .csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
 
 Options:
   --field-dims LIST|FILE  split one concatenated table into fields of these row counts:
