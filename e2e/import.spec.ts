@@ -364,3 +364,25 @@ test('two uploaded tables compare side by side', async ({ page }) => {
   await expect(page.getByTestId('spectrum-curves').locator('g.curve')).toHaveCount(2);
   await page.screenshot({ path: `${SHOTS}/two-tables.png`, fullPage: true });
 });
+
+test('at phone width an error about the open dialog shows right above it, not at the sidebar foot', async ({ page }) => {
+  await openStudio(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'dcn-10_best.pth',
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(resolve('test/torch/multi-embedding/dcn-10_best.pth')),
+  });
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('field-dims-input').fill('3, 24, 120');
+  await page.getByTestId('analyze-button').click();
+  const error = page.getByTestId('import-error');
+  await expect(error).toContainText('field_dims sum to 147 but the table has 229 rows');
+  await expect(page.locator('.sidebar').getByTestId('import-error')).toHaveCount(0);
+  const [e, d] = [await error.boundingBox(), await dialog.boundingBox()];
+  // Directly above the dialog: no panel between them.
+  expect(d!.y - (e!.y + e!.height)).toBeGreaterThanOrEqual(0);
+  expect(d!.y - (e!.y + e!.height)).toBeLessThan(40);
+  await page.screenshot({ path: `${SHOTS}/error-above-dialog-phone.png` });
+});
