@@ -2,7 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
 
-export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.onnx,.h5,.hdf5,.keras,.parquet,.tsv,.csv,.txt,.vec,.bin';
+export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.onnx,.h5,.hdf5,.keras,.parquet,.index,.data-00000-of-00001,.tsv,.csv,.txt,.vec,.bin';
 
 /** Drag-and-drop target plus a "Choose file" button for the embedding table. */
 export function DropZone() {
@@ -15,8 +15,8 @@ export function DropZone() {
     e.preventDefault();
     e.stopPropagation();
     setOver(false);
-    const file = e.dataTransfer.files[0];
-    if (file && !busy) void controller.pickFile(file);
+    const [file, ...others] = Array.from(e.dataTransfer.files);
+    if (file && !busy) void controller.pickFile(file, others);
   };
 
   return (
@@ -39,8 +39,8 @@ export function DropZone() {
         </button>
       )}
       <p className="hint">
-        .npy · .npz · .safetensors · PyTorch .pt / .pth · ONNX · Keras .h5 / .keras · Parquet · TSV / CSV (Embedding Projector) · word2vec / fastText (.txt,
-        .vec, .bin)
+        .npy · .npz · .safetensors · PyTorch .pt / .pth · ONNX · Keras .h5 / .keras · Parquet · TensorFlow .index with its .data files · TSV / CSV (Embedding
+        Projector) · word2vec / fastText (.txt, .vec, .bin)
       </p>
       <label className="button primary">
         Choose file…
@@ -48,12 +48,13 @@ export function DropZone() {
           type="file"
           data-testid="file-input"
           accept={ACCEPTED}
+          multiple
           disabled={busy}
           className="visually-hidden"
           onChange={(e) => {
-            const file = e.target.files?.[0];
+            const [file, ...others] = Array.from(e.target.files ?? []);
             e.target.value = ''; // picking the same file again still fires
-            if (file) void controller.pickFile(file);
+            if (file) void controller.pickFile(file, others);
           }}
         />
       </label>

@@ -1,3 +1,4 @@
+import { isTfIndexName } from '../data/formats/tfCheckpoint.ts';
 import { readCheckpointLayout } from '../data/checkpointLayout.ts';
 import { MAX_FIELD_SIZES_TEXT, readFieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
@@ -10,7 +11,8 @@ import { readRemovedExamples } from './removedExamples.ts';
 
 /** The user's actions, wiring the store to the analysis worker. Components call these; they compute nothing. */
 export interface StudioController {
-  pickFile(file: File): Promise<void>;
+  /** `companions`: files picked or dropped with it (a TensorFlow checkpoint's .data shards). */
+  pickFile(file: File, companions?: File[]): Promise<void>;
   /** A field-size file (.json list or FuxiCTR feature_map.json, a .log or .txt printing the list) fills field_dims; anything else is projector metadata (row labels) for the worker. */
   pickMetadata(file: File): Promise<void>;
   analyze(): Promise<void>;
@@ -49,14 +51,17 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       for (const t of examples) if (!shown.has(t.source) && !removed.has(t.source)) state().addTable(t);
     },
 
-    async pickFile(file) {
+    async pickFile(picked, others = []) {
       if (state().flow.phase === 'analysing') return;
+      // Several files at once: a checkpoint's .index is the one opened, its .data shards go along.
+      const file = [picked, ...others].find((f) => isTfIndexName(f.name)) ?? picked;
+      const companions = [picked, ...others].filter((f) => f !== file);
       state().setError(null);
       state().resetFlow();
-      state().setFlow({ phase: 'inspecting', file });
+      state().setFlow({ phase: 'inspecting', file, companions });
       let outcome;
       try {
-        outcome = await client.inspect(file);
+        outcome = await client.inspect(file, undefined, companions);
       } catch (e) {
         outcome = { ok: false as const, error: toSerialized(e) };
       }
@@ -109,7 +114,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       state().setFlow({ metadata: file });
       const table = state().flow.file;
       if (!table) return;
-      const outcome = await client.inspect(table, file).catch((e: unknown) => ({ ok: false as const, error: toSerialized(e) }));
+      const outcome = await client.inspect(table, file, state().flow.companions).catch((e: unknown) => ({ ok: false as const, error: toSerialized(e) }));
       if (state().flow.file !== table) return;
       if (outcome.ok) state().setFlow({ inspected: outcome });
       else if (outcome.error.code !== 'cancelled') state().setError(outcome.error);
@@ -155,6 +160,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
             if (state().flow.phase === 'analysing') state().setFlow({ progress });
           },
           metadata ?? undefined,
+          flow.companions,
         );
       } catch (e) {
         outcome = { ok: false as const, error: toSerialized(e) };

@@ -17,6 +17,8 @@ export interface ImportFlow {
   file: File | null;
   /** Optional projector metadata TSV passed to the worker with the table. */
   metadata: File | null;
+  /** Files picked or dropped with `file`: a TensorFlow checkpoint's .data shards. */
+  companions: File[];
   inspected: InspectOk | null;
   tensorChoice: string[];
   /** What the file's tensors are (embedding tables, sets, layers, optimizer state), read when it was inspected. */
@@ -65,6 +67,7 @@ export const initialFlow: ImportFlow = {
   phase: 'idle',
   file: null,
   metadata: null,
+  companions: [],
   inspected: null,
   tensorChoice: [],
   layout: null,

@@ -57,9 +57,9 @@ export function createAnalysisClient(): AnalysisClient {
   }
   const ladder = connectWorker<BackendService>(() => new Worker(new URL('./backend.worker.ts', import.meta.url), { type: 'module', name: 'reclens-backends' }));
   return {
-    inspect: (file, metadata) => call<InspectOutcome>(() => service().inspect(file, metadata), { ok: false, error: CANCELLED }),
-    analyze: (file, request, onProgress, metadata) =>
-      call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata), { ok: false, error: CANCELLED }),
+    inspect: (file, metadata, companions) => call<InspectOutcome>(() => service().inspect(file, metadata, companions), { ok: false, error: CANCELLED }),
+    analyze: (file, request, onProgress, metadata, companions) =>
+      call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata, companions), { ok: false, error: CANCELLED }),
     interaction: (file, request, onProgress) =>
       call<InteractionOutcome>(() => service().interaction(file, request, onProgress), { ok: false, error: CANCELLED }),
     cancel: () => {

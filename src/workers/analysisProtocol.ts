@@ -42,9 +42,10 @@ export type { InteractionRequest };
 export type InteractionOutcome = { ok: true; matrix: InteractionCollapse; elapsedMs: number } | { ok: false; error: SerializedImportError };
 
 export interface AnalysisClient {
-  inspect(file: File, metadata?: File): Promise<InspectOutcome>;
+  /** `companions`: files given with it (a TensorFlow checkpoint's .data shards), found by name. */
+  inspect(file: File, metadata?: File, companions?: File[]): Promise<InspectOutcome>;
   /** Resolves with error code 'cancelled' after cancel(). */
-  analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File): Promise<AnalyzeOutcome>;
+  analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File, companions?: File[]): Promise<AnalyzeOutcome>;
   /** The DCNv2 interaction-collapse matrix of a checkpoint's table and first cross layer; cancelled by cancel(). */
   interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
   cancel(): void;

@@ -21,17 +21,22 @@ import type { AnalyzeOutcome, AnalyzeRequest, InspectOutcome, InteractionOutcome
 import { interactionCollapseOfFile } from '../analysis/interactionCollapse.ts';
 
 export interface AnalysisService {
-  inspect(file: File, metadata?: File): Promise<InspectOutcome>;
-  analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File): Promise<AnalyzeOutcome>;
+  inspect(file: File, metadata?: File, companions?: File[]): Promise<InspectOutcome>;
+  analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File, companions?: File[]): Promise<AnalyzeOutcome>;
   interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
   cancel(): void;
   exampleTables(): Promise<ExampleTable[]>;
 }
 
 /** Blob reads are browser IPC: big blocks from one stream, the next one read while the current one is summed. */
-async function open(file: File, metadata: File | undefined, signal: AbortSignal) {
+async function open(file: File, metadata: File | undefined, signal: AbortSignal, companions: File[] = []) {
   const table = readAheadSource(blobStreamSource(file, file.name));
-  return openTableFile(table, { signal, ...(metadata ? { metadata: blobByteSource(metadata, metadata.name) } : {}) });
+  // Files picked or dropped with this one (a checkpoint's .data shards), found by name.
+  const companion = async (name: string) => {
+    const other = companions.find((f) => f.name === name);
+    return other ? blobByteSource(other, other.name) : undefined;
+  };
+  return openTableFile(table, { signal, companion, ...(metadata ? { metadata: blobByteSource(metadata, metadata.name) } : {}) });
 }
 
 /** Helpers for a tensor of this many bytes (none by default: Node tests and one-core machines). */
@@ -59,11 +64,11 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
 
   return {
     exampleTables: async () => buildExampleTables(),
-    async inspect(file, metadata) {
+    async inspect(file, metadata, companions) {
       const controller = new AbortController();
       inspecting.add(controller);
       try {
-        const table = await open(file, metadata, controller.signal);
+        const table = await open(file, metadata, controller.signal, companions);
         const keptFieldSizes = await fieldSizesKeptBeside(table);
         return {
           ok: true,
@@ -81,13 +86,13 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
       }
     },
 
-    async analyze(file, request, onProgress, metadata) {
+    async analyze(file, request, onProgress, metadata, companions) {
       current?.abort();
       const controller = new AbortController();
       current = controller;
       const t0 = performance.now();
       try {
-        const table = await open(file, metadata, controller.signal);
+        const table = await open(file, metadata, controller.signal, companions);
         const chunkRows = blockRowsFor(table.tensors.filter((t) => request.tensors.includes(t.name)));
         const tensorGram = fileTensorGram(file, table, helpers, controller.signal);
         const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
