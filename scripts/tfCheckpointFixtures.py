@@ -6,7 +6,7 @@ written.ckpt.*: written here byte for byte as TensorFlow's tensor_bundle / lib/i
 write (no TensorFlow in Debian): a LevelDB table, restart interval 16, no compression, masked
 CRC32C block trailers, a 48-byte footer; "" -> BundleHeaderProto, names -> BundleEntryProto;
 two data shards, each tensor's bytes little-endian at offset/size.
-expected.json: each tensor's dtype and shape and, for the 2-D ones, values, read with this
+expected.json: each tensor's dtype and shape and, for the 2-D ones, values and recscope IA, read with this
 script's own table parser and numpy.frombuffer (independent of the TypeScript reader).
 Run: /usr/bin/python3 scripts/tfCheckpointFixtures.py  (numpy: apt-get install python3-numpy)
 """
@@ -193,9 +193,18 @@ def expected_for(prefix):
             nshards = header.get(1, 1)
             name = '%s.data-%05d-of-%05d' % (prefix, d.get(3, 0), nshards)
             raw = open(name, 'rb').read()[d.get(4, 0) : d.get(4, 0) + d.get(5, 0)]
-            t['values'] = np.frombuffer(raw, dtype=np.dtype(kind).newbyteorder('<')).astype(np.float64).tolist()
+            values = np.frombuffer(raw, dtype=np.dtype(kind).newbyteorder('<')).astype(np.float64)
+            t['values'] = values.tolist()
+            t['recscope_ia'] = recscope_ia(values.reshape(shape))
         tensors[k.decode()] = t
     return {'shards': header.get(1, 1), 'tensors': tensors}
+
+
+def recscope_ia(table):
+    """SCIENCE.md's recipe: rows L2-normalised e / (||e|| + 1e-8), no centering; IA = sum s_i / max s_i."""
+    x = table / (np.linalg.norm(table, axis=1, keepdims=True) + 1e-8)
+    s = np.linalg.svd(x, compute_uv=False)
+    return float(s.sum() / s.max())
 
 
 def write_written():
