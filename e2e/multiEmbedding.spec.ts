@@ -84,6 +84,9 @@ test('an optimizer state file is named as such and preselects nothing', async ({
   await pick(page, 'mdcn-3x10_optimizer.pth');
   const dialog = page.getByTestId('import-dialog');
   await expect(dialog.getByTestId('optimizer-state')).toContainText('optimizer state (exp_avg, exp_avg_sq)');
+  // On screen as the dialog opens, with Analyze focused (the focus used to scroll the note away).
+  await expect(dialog.getByTestId('optimizer-state')).toBeInViewport();
+  await expect(page.getByTestId('analyze-button')).toBeFocused();
   await expect(dialog.getByTestId('tensor-count')).toHaveText('0 ticked');
   await expect(dialog.getByTestId('tensor-role').first()).toHaveText('optimizer moment');
   await dialog.screenshot({ path: `${SHOTS}/import-dialog-optimizer.png` });

@@ -39,6 +39,8 @@ export function ImportDialog() {
   const flow = useStudioStore((s) => s.flow);
   const setFlow = useStudioStore((s) => s.setFlow);
   const analyzeRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLElement>(null);
+  const shownFor = useRef<unknown>(null);
   // The filter belongs to the file it was typed for: a new file starts unfiltered.
   const [typed, setTyped] = useState({ file: '', text: '' });
   const [typedMaxDim, setTypedMaxDim] = useState({ file: '', text: '' });
@@ -47,7 +49,14 @@ export function ImportDialog() {
   const busy = phase === 'analysing';
 
   useEffect(() => {
-    if (phase === 'choosing') analyzeRef.current?.focus();
+    // Enter analyses, but the view shows the dialog's head: what the file is (optimizer state, sets, a
+    // concatenated table) is said there, and focusing the button scrolled it out of sight.
+    // Once per file: after a failed analysis the error banner above the dialog is what must stay in view.
+    if (phase !== 'choosing') return;
+    analyzeRef.current?.focus({ preventScroll: true });
+    if (shownFor.current === inspected) return;
+    shownFor.current = inspected;
+    dialogRef.current?.scrollIntoView?.({ block: 'start' });
   }, [phase, inspected]);
 
   // One tensor, or embedding sets of equal rows that one split cuts alike.
@@ -77,7 +86,7 @@ export function ImportDialog() {
     });
 
   return (
-    <section className="panel import-dialog" data-testid="import-dialog" aria-labelledby="import-heading">
+    <section ref={dialogRef} className="panel import-dialog" data-testid="import-dialog" aria-labelledby="import-heading">
       <div className="dialog-head">
         <h2 id="import-heading" title={inspected.source}>
           {inspected.source}
