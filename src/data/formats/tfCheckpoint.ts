@@ -126,7 +126,11 @@ export async function openTfCheckpoint(index: ByteSource, companion: CompanionLo
     throw new ImportError('unsupported-format', `${index.name} was written on a big-endian machine; RecLens reads little-endian checkpoints`, FIX);
   }
   const entries: BundleEntry[] = [];
-  for (const [name, value] of records.slice(1)) entries.push(await readEntry(name, value, problem));
+  for (const [name, value] of records.slice(1)) {
+    const turn = pace(++steps);
+    if (turn) await turn;
+    entries.push(await readEntry(name, value, problem));
+  }
   if (entries.length === 0) throw new ImportError('empty', `${index.name} lists no tensors`, FIX);
   throwIfAborted(signal);
   const prefix = index.name.replace(/\.index$/i, '');
