@@ -183,7 +183,7 @@ function SetHeatmap({ grid, index, stem }: { grid: SetFieldGrid; index: number; 
   const fields = useMemo(() => setFields(grid, index), [grid, index]);
   const set = grid.sets[index];
   const draw = useCallback(
-    (width: number) => addHeatmapTooltip(renderSpectrumHeatmap(fields, { width, title: `Singular spectrum per field: ${set}` }), fields),
+    (width: number) => addHeatmapTooltip(renderSpectrumHeatmap(fields, { width, title: `${set}: singular spectrum per field` }), fields),
     [fields, set],
   );
   return <ChartFigure testId="set-heatmap" filename={`${stem}-${set}-spectrum-heatmap`} render={draw} className="heatmap" />;
