@@ -9,6 +9,7 @@ and many hand-written CTR models do) save them beside the table. Two such models
 table each (fields of 4, 30, 9, 50 rows, dim 8):
   offsets_buffer.pth     `embedding.offsets` = (0, 4, 34, 43) int64, the offsets forward() adds
   field_dims_buffer.pth  `field_dims` = (4, 30, 9, 50) int64, stored at the model's root
+  dcn_offsets_buffer.pth a DCNv2 (untrained) with the same offsets buffer and its cross layer cn.W.0
 expected.json holds their keys and shapes, the sizes, and every field's RecScope IA in numpy float64.
 """
 import json
@@ -93,6 +94,28 @@ for name, model in models.items():
         'table': table,
         'recscope_ia': per_field(state[table]),
     }
+
+
+class CrossNetworkV2(torch.nn.Module):  # thuml/Multi-Embedding's torchfm/model/dcnv2.py, one layer
+    def __init__(self, input_dim):
+        super().__init__()
+        self.W = torch.nn.ParameterList([torch.nn.Parameter(torch.empty(input_dim, input_dim))])
+        self.b = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(input_dim))])
+        torch.nn.init.xavier_uniform_(self.W[0])
+
+
+class OffsetsDCN(torch.nn.Module):
+    """A DCNv2 whose embedding registered its offsets: `reclens interaction` reads the sizes from them."""
+    def __init__(self, field_dims, embed_dim):
+        super().__init__()
+        self.embedding = OffsetsEmbedding(field_dims, embed_dim)
+        self.cn = CrossNetworkV2(len(field_dims) * embed_dim)
+
+
+dcn = OffsetsDCN(FIELD_DIMS, EMBED_DIM)
+torch.save(dcn.state_dict(), os.path.join(OUT, 'dcn_offsets_buffer.pth'))
+expected['dcn_offsets_buffer.pth'] = {'keys': {k: list(v.shape) for k, v in dcn.state_dict().items()}}
+
 with open(os.path.join(OUT, 'expected.json'), 'w') as f:
     json.dump(expected, f, indent=1)
 print(json.dumps(expected, indent=1))

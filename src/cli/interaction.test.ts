@@ -17,6 +17,18 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('reclens interaction', () => {
+  it('without --field-dims, the sizes a checkpoint keeps in an offsets buffer give the same matrix as --field-dims', async () => {
+    // scripts/fieldSizesTensorFixtures.py: a DCNv2 whose embedding registered its offsets (0, 4, 34, 43).
+    const file = fileURLToPath(new URL('../../test/torch/field-sizes/dcn_offsets_buffer.pth', import.meta.url));
+    const kept = await run('interaction', file, '--json');
+    expect(kept.code).toBe(0);
+    const given = await run('interaction', file, '--field-dims', '4,30,9,50', '--json');
+    const [a, b] = [JSON.parse(kept.out), JSON.parse(given.out)] as { field_dims: number[]; matrix: number[][] }[];
+    expect(a.field_dims).toEqual([4, 30, 9, 50]);
+    expect(a.matrix).toEqual(b.matrix);
+    expect((await run('interaction', file)).out).toContain("4 fields (sizes from the checkpoint's embedding.offsets tensor)");
+  });
+
   it('--json: fields and matrix[i][j] in field order, as numpy computes them', async () => {
     const want = expected.files['dcnv2_step120.pt'];
     const { code, out, err } = await run('interaction', `${DIR}dcnv2_step120.pt`, '--field-dims', want.field_dims.join(','), '--json');

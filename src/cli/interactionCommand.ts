@@ -1,6 +1,7 @@
 import { defaultCrossWeight, fieldsFromCross, interactionCollapseOfFile, type InteractionCollapse } from '../analysis/interactionCollapse.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
+import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
 import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
@@ -13,6 +14,8 @@ export interface InteractionReport extends InteractionCollapse {
   tensor: string;
   weight: string;
   fieldDims: number[];
+  /** The checkpoint tensor the field sizes were read from, when --field-dims was not given. */
+  sizesTensor?: string;
 }
 
 /**
@@ -24,11 +27,13 @@ export async function interactionOfFile(
   onProgress?: (rowsDone: number, rowsTotal: number) => void,
 ): Promise<InteractionReport> {
   const sizes = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
-  const fieldDims = sizes?.dims;
   const source = await nodeByteSource(command.file);
   try {
     const file = await openTableFile(source);
     const table = pickTable(file.tensors, command.tensor, source.name);
+    // Without --field-dims, sizes the model saved beside its table (a field_dims / offsets buffer).
+    const kept = sizes ? undefined : await readFieldSizesTensor(file, table.shape[0]);
+    const fieldDims = sizes?.dims ?? kept?.dims;
     const weight = command.weight ?? defaultCrossWeight(file.tensors, table);
     if (weight === undefined) {
       const square = file.tensors.filter((t) => t.shape.length === 2 && t.shape[0] === t.shape[1]).map((t) => `${t.name} [${t.shape.join('x')}]`);
@@ -45,7 +50,7 @@ export async function interactionOfFile(
       throw new ImportError(
         'bad-field-dims',
         `the interaction matrix needs the field sizes of "${table.name}" (${table.shape[0]} rows).${looks}`,
-        'Give --field-dims (a list such as 3,12,7,20, or the JSON file the training wrote).',
+        "Give --field-dims (a list such as 3,12,7,20, field_dims.json, FuxiCTR's feature_map.json or the training log).",
       );
     }
     const result = await interactionCollapseOfFile(
@@ -53,7 +58,7 @@ export async function interactionOfFile(
       { tensor: table.name, weight, fieldDims, ...(sizes?.names?.length === fieldDims.length ? { fieldNames: sizes.names } : {}) },
       { onProgress },
     );
-    return { ...result, source: source.name, tensor: table.name, weight, fieldDims };
+    return { ...result, source: source.name, tensor: table.name, weight, fieldDims, ...(kept ? { sizesTensor: kept.tensor } : {}) };
   } finally {
     await source.close();
   }
@@ -104,7 +109,7 @@ export function formatInteraction(r: InteractionReport): string {
   const w = Math.max(8, ...r.fields.map((f) => f.length));
   const cell = (v: number) => v.toFixed(3).padStart(Math.max(8, w));
   const lines = [
-    `${r.source}: ${r.tensor} through ${r.weight}, ${r.fields.length} fields`,
+    `${r.source}: ${r.tensor} through ${r.weight}, ${r.fields.length} fields${r.sizesTensor ? ` (sizes from the checkpoint's ${r.sizesTensor} tensor)` : ''}`,
     "IA of field (row) as seen by field (column) through the first cross layer; raw = the field's own IA.",
     '',
     ''.padEnd(w) + r.fields.map((f) => f.padStart(Math.max(8, w))).join('') + 'raw'.padStart(Math.max(8, w)),
