@@ -20,6 +20,7 @@ import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
 import { readFieldSizes } from '../src/data/fieldDims.ts';
 import { readFieldSizesTensor } from '../src/data/fieldSizesTensor.ts';
 import { defaultCrossWeight, interactionCollapseOfFile, type InteractionCollapse } from '../src/analysis/interactionCollapse.ts';
+import { tableBlockEdit } from './tfTable.ts';
 import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
 import { createStudioStore } from '../src/state/studioStore.ts';
@@ -526,7 +527,7 @@ export const TARGETS: Target[] = [
     name: 'table:tfcheckpoint',
     covers: 'CLI analyze on TensorFlow checkpoints (.index table of BundleEntryProtos; the .data shards beside it)',
     seeds: seeds.tfCheckpointSeeds,
-    mutators: [...GENERIC, interestingInteger, interestingInteger, byteSet],
+    mutators: [...GENERIC, ...Array.from({ length: 6 }, () => tableBlockEdit([bitFlip, byteSet, interestingInteger]))],
     variants: MODES,
     run: runTfCheckpoint,
   },

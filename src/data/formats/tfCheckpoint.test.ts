@@ -81,6 +81,22 @@ describe('TensorFlow checkpoints', () => {
     expect(text.message).toMatch(/^notes\.index is not a valid TensorFlow checkpoint index/);
   });
 
+  it('checksums: a changed byte in an index block or in a tensor is named as damage', async () => {
+    const index = fixture('real.ckpt.index');
+    const renamed = index.slice();
+    renamed[0x10] ^= 0x01; // inside the first data block ("Variable")
+    expect((await importFailure(open('real.ckpt', undefined, renamed))).message).toBe(
+      'real.ckpt.index is not a valid TensorFlow checkpoint index: its data block at byte 0 does not match its checksum (CRC32C): the file is damaged',
+    );
+    const shard = fixture('real.ckpt.data-00000-of-00001').slice();
+    shard[10808 + 7] ^= 0x40; // inside Variable_2 (offset 10808, 2000 bytes)
+    const given = new Map([['real.ckpt.data-00000-of-00001', bytesByteSource(shard, 'real.ckpt.data-00000-of-00001')]]);
+    const table = await openTableFile(bytesByteSource(index, 'real.ckpt.index'), { companion: async (n) => given.get(n) });
+    expect((await readAll(table, 'Variable', { chunkRows: 3 })).values).toEqual(expected['real.ckpt'].tensors.Variable.values);
+    const damaged = await importFailure(readAll(table, 'Variable_2', { chunkRows: 7 }));
+    expect(damaged.message).toBe('tensor Variable_2 in real.ckpt.index does not match its checksum (CRC32C): real.ckpt.data-00000-of-00001 is damaged');
+  });
+
   it('stops with an AbortError once cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -4,13 +4,14 @@
  * 48-byte footer ending in a magic number) mapping "" to a BundleHeaderProto and each tensor name
  * to a BundleEntryProto (dtype, shape, shard_id, offset, size); the values lie, little-endian, in
  * `<prefix>.data-0000N-of-0000M` at offset/size. The index is read whole (it is small: names and
- * shapes); the shards are read a row block at a time. The CRC32Cs are not checked: a damaged
- * shard is caught only where its size disagrees with the shapes.
+ * shapes); the shards are read a row block at a time. Every index block's CRC32C is checked, and
+ * each tensor's once all its bytes have been streamed: a damaged shard fails the read that ends it.
  */
 import type { ByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import type { RowLayout, TableFile } from '../tableFile.ts';
+import type { ReadOptions, RowBlock, RowLayout, TableFile } from '../tableFile.ts';
 import { eventLoopPacer, throwIfAborted } from '../abort.ts';
+import { CRC32C_INIT, crc32c, crc32cFinish, crc32cUpdate, maskCrc } from './crc32c.ts';
 import { dtypeOf, type DTypeLookup, type DTypeName } from './dtype.ts';
 import { bytesByteSource } from '../byteSource.ts';
 import { varint, WireCursor } from './protobufWire.ts';
@@ -91,6 +92,8 @@ interface BundleEntry {
   shard: number;
   offset: number;
   size: number;
+  /** Masked CRC32C of the tensor's bytes, when the entry has one. */
+  crc?: number;
   sliced: boolean;
 }
 
@@ -173,6 +176,10 @@ function blockAt(bytes: Uint8Array, handle: BlockHandle, what: string, problem: 
     throw new ImportError('unsupported-format', `the ${what} block at byte ${handle.offset} is Snappy-compressed, which RecLens does not decompress`, FIX);
   }
   if (compression !== 0) throw problem(`its ${what} block at byte ${handle.offset} has an unknown compression type ${compression}`);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + handle.offset + handle.size + 1, 4).getUint32(0, true);
+  if (maskCrc(crc32c(bytes.subarray(handle.offset, handle.offset + handle.size + 1))) !== stored) {
+    throw problem(`its ${what} block at byte ${handle.offset} does not match its checksum (CRC32C): the file is damaged`);
+  }
   return bytes.subarray(handle.offset, handle.offset + handle.size);
 }
 
@@ -234,6 +241,7 @@ async function readEntry(name: string, value: Uint8Array, problem: (what: string
     } else if (f.field === 3 && f.wire === 0) entry.shard = f.value;
     else if (f.field === 4 && f.wire === 0) entry.offset = f.value;
     else if (f.field === 5 && f.wire === 0) entry.size = f.value;
+    else if (f.field === 6 && f.wire === 5) entry.crc = f.value;
     else if (f.field === 7) entry.sliced = true;
   }
   if (entry.shape.some((d) => d < 0)) throw problem(`tensor ${name} has a negative dimension ${pyShape(entry.shape)}`);
@@ -266,5 +274,34 @@ function entryTensor(entry: BundleEntry, shard: ByteSource | undefined, indexNam
   const layout: RowLayout = { rows, dim, dtype, fortran: false, dataOffset: entry.offset };
   const rowBytes = dim * dtype.itemSize;
   // No `layout` on the Tensor: its offset is in the shard, not in the index file the TableFile's source is.
-  return { info: tensor.info, read: (opts) => readRowBlocks(shard, layout, opts, (done) => entry.offset + done * rowBytes) };
+  return { info: tensor.info, read: (opts) => checkedRowBlocks(shard, layout, opts, entry, where, (done) => entry.offset + done * rowBytes) };
+}
+
+/** The rows, with the tensor's CRC32C summed over its bytes as they are read and compared once all have been. */
+async function* checkedRowBlocks(
+  shard: ByteSource,
+  layout: RowLayout,
+  opts: ReadOptions,
+  entry: BundleEntry,
+  where: string,
+  progress: (rowsDone: number) => number,
+): AsyncGenerator<RowBlock> {
+  let state = CRC32C_INIT;
+  let next = entry.offset;
+  const summing: ByteSource = {
+    name: shard.name,
+    size: shard.size,
+    async read(offset, length) {
+      const bytes = await shard.read(offset, length);
+      if (offset === next) {
+        state = crc32cUpdate(state, bytes);
+        next += bytes.length;
+      }
+      return bytes;
+    },
+  };
+  yield* readRowBlocks(summing, layout, opts, progress);
+  if (entry.crc !== undefined && next === entry.offset + entry.size && maskCrc(crc32cFinish(state)) !== entry.crc) {
+    throw new ImportError('bad-header', `${where} does not match its checksum (CRC32C): ${shard.name} is damaged`, FIX);
+  }
 }
