@@ -61,6 +61,8 @@ test('a concatenated table without field sizes shows the hint, not a green verdi
   await expect(page.getByTestId('field-count-hint')).toContainText('cn.W.0 (60 x 60)');
   await page.getByTestId('analyze-button').click();
   const result = card(page, 'dcn-10_best.pth').first();
+  // Below the two examples, the new card is brought into view.
+  await expect(result.getByTestId('table-title')).toBeInViewport();
   await expect(result.getByTestId('concatenation-hint')).toContainText('looks like 6 concatenated fields of dim 10');
   await expect(result.getByTestId('verdict')).not.toHaveClass(/good/);
   await expect(result.getByTestId('verdict')).toContainText('not judged');

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { resultToCSV, resultToJSON } from '../analysis/resultExport.ts';
 import { COLLAPSED_BELOW, summarizeCollapse } from '../analysis/collapseVerdict.ts';
 import { renderIABars } from '../charts/iaBars.ts';
@@ -44,6 +44,15 @@ function verdictClass(table: LoadedTable, summary: ReturnType<typeof summarizeCo
 /** One analysed table: provenance, verdict, heatmap, IA bars, exact numbers, exports. */
 export function TableCard({ table }: { table: LoadedTable }) {
   const removeTable = useStudioStore((s) => s.removeTable);
+  const reveal = useStudioStore((s) => s.revealTable === table.id);
+  const setRevealTable = useStudioStore((s) => s.setRevealTable);
+  const cardRef = useRef<HTMLElement>(null);
+  // The card an import just added: in view, or the user is left looking at the examples above it.
+  useEffect(() => {
+    if (!reveal) return;
+    cardRef.current?.scrollIntoView?.({ block: 'start' });
+    setRevealTable(null);
+  }, [reveal, setRevealTable]);
   const order = useStudioStore((s) => s.sort);
   const setSort = useStudioStore((s) => s.setSort);
   const { result } = table;
@@ -62,6 +71,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
 
   return (
     <article
+      ref={cardRef}
       className="table-card"
       data-testid="table-card"
       data-source={table.source}

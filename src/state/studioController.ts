@@ -166,7 +166,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         outcome = { ok: false as const, error: toSerialized(e) };
       }
       if (outcome.ok) {
-        state().addTable({
+        const id = state().addTable({
           source: file.name,
           format: inspected.format,
           bytes: inspected.bytes,
@@ -178,6 +178,7 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
           ...(notes ? { notes } : {}),
         });
         state().resetFlow();
+        state().setRevealTable(id);
         return;
       }
       // Back to the dialog so the choice can be corrected; loaded tables are untouched.

@@ -46,12 +46,15 @@ export interface StudioState extends TrainingSlice, MultitaskSlice {
   /** View preferences mirrored in the URL (see studioUrl.ts). */
   ui: UiState;
   notices: Notice[];
+  /** The card an import just added, to bring into view once (below the examples it lands off screen). */
+  revealTable: string | null;
 
   addTable(table: Omit<LoadedTable, 'id'>): string;
   removeTable(id: string): void;
   setFlow(patch: Partial<ImportFlow>): void;
   resetFlow(): void;
   setError(error: SerializedImportError | null): void;
+  setRevealTable(id: string | null): void;
   setBackend(state: BackendState | null, busy?: boolean): void;
   setBackendBusy(busy: boolean): void;
   toggleCurve(key: string): void;
@@ -107,6 +110,7 @@ export const createStudioStore = () =>
     sort: 'cardinality',
     ui: initialUi,
     notices: [],
+    revealTable: null,
 
     addTable(table) {
       const id = `t${nextId++}`;
@@ -130,6 +134,9 @@ export const createStudioStore = () =>
     resetFlow() {
       // The mode is a preference: keep it across imports.
       set((s) => ({ flow: { ...initialFlow, mode: s.flow.mode } }));
+    },
+    setRevealTable(id) {
+      set({ revealTable: id });
     },
     setError(error) {
       set({ lastError: error });
