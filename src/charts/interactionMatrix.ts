@@ -46,6 +46,10 @@ export function interactionLayout(m: InteractionMatrix, width: number): MatrixLa
   return { width, height: top + n * cellH + 70, cellW, cellH, left: labelW, top, levelLabels };
 }
 
+const SUBTITLE = 'Rows: field i, columns: field j that sees it; both sorted by raw IA (in brackets).';
+const SHORT_SUBTITLE = 'Row i as seen by column j; sorted by raw IA (bracketed).';
+const legendCaption = (dim: number) => `IA (1 to K=${dim})`;
+
 const matrixLabel = (field: string, rawIa: number) => `${shortenName(field, MAX_LABEL)} (${fmt.ia(rawIa)})`;
 
 export function interactionDescription(m: InteractionMatrix): string {
@@ -131,7 +135,7 @@ export function renderInteractionMatrix(m: InteractionMatrix, opts: { width: num
     .attr('y', 42)
     .attr('font-size', TICK_SIZE)
     .attr('fill', MUTED)
-    .text('Rows: field i, columns: field j that sees it; both sorted by raw IA (in brackets).');
+    .text(width - 12 >= textWidth(SUBTITLE, TICK_SIZE) ? SUBTITLE : SHORT_SUBTITLE);
   root
     .append('rect')
     .attr('x', left)
@@ -141,7 +145,9 @@ export function renderInteractionMatrix(m: InteractionMatrix, opts: { width: num
     .attr('fill', 'none')
     .attr('stroke', GRID);
 
-  drawLegend(root, color, left, top + n * cellH + 18, Math.min(240, Math.max(120, n * cellW)), m.dim);
+  // The bar leaves room for its caption to its right, down to 80 px on a phone.
+  const captionRoom = textWidth(legendCaption(m.dim), LABEL_SIZE) + 16;
+  drawLegend(root, color, left, top + n * cellH + 18, Math.max(80, Math.min(240, Math.max(120, n * cellW), width - left - captionRoom)), m.dim);
   return root.node()!;
 }
 
@@ -152,7 +158,7 @@ function drawLegend(root: SvgRoot, color: d3.ScaleSequential<string>, x0: number
     colorAt: (t) => color(lo + t * (hi - lo)),
     domain: [lo, hi],
     ticks: (axis) => axis.ticks(4, '.2~f'),
-    caption: `IA (1 to K=${dim})`,
+    caption: legendCaption(dim),
     captionGap: 10,
     captionSize: LABEL_SIZE,
   });
