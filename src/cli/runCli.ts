@@ -56,9 +56,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.out(command.json ? datasetJson(report) + '\n' : formatDataset(report, command.file));
       return EXIT_OK;
     } catch (e) {
-      const { message, fix } = describeError(e);
-      io.err(`error: ${message}\nfix: ${fix}\n`);
-      return EXIT_IMPORT_ERROR;
+      return reportFailure(e, io);
     }
   }
   try {
@@ -68,9 +66,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result) + notes.map((n) => `\nnote: ${n}\n`).join(''));
     return EXIT_OK;
   } catch (e) {
-    const { message, fix } = describeError(e);
-    io.err(`error: ${message}\nfix: ${fix}\n`);
-    return EXIT_IMPORT_ERROR;
+    return reportFailure(e, io);
   }
 }
 
@@ -88,9 +84,7 @@ async function train(command: Extract<CliCommand, { kind: 'train' }>, io: CliIO)
     return EXIT_OK;
   } catch (e) {
     if (io.errIsTTY) io.err('\r\x1b[K');
-    const { message, fix } = describeError(e);
-    io.err(`error: ${message}\nfix: ${fix}\n`);
-    return EXIT_IMPORT_ERROR;
+    return reportFailure(e, io);
   }
 }
 
@@ -105,10 +99,15 @@ async function interaction(command: Extract<CliCommand, { kind: 'interaction' }>
     return EXIT_OK;
   } catch (e) {
     if (io.errIsTTY) io.err('\r\x1b[K');
-    const { message, fix } = describeError(e);
-    io.err(`error: ${message}\nfix: ${fix}\n`);
-    return EXIT_IMPORT_ERROR;
+    return reportFailure(e, io);
   }
+}
+
+/** A command's failure on stderr: what went wrong and how to fix it. */
+function reportFailure(e: unknown, io: CliIO): number {
+  const { message, fix } = describeError(e);
+  io.err(`error: ${message}\nfix: ${fix}\n`);
+  return EXIT_IMPORT_ERROR;
 }
 
 /** On a terminal, one live line; otherwise a line per validation (logs stay short). */
