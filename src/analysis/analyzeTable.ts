@@ -41,12 +41,51 @@ const PROGRESS_INTERVAL_MS = 100;
  * the AbortError DOMException when the signal fires.
  */
 export async function analyzeTableFile(file: TableFile, request: AnalysisRequest, hooks: AnalysisHooks = {}): Promise<AnalysisResult> {
+  const { mode } = request;
+  const sums = await sumTableFile(
+    file,
+    request,
+    hooks,
+    (dim) => new GramAccumulator(dim, mode),
+    (info, onRows) => hooks.tensorGram?.(info, mode, onRows) ?? null,
+  );
+  const fields: FieldResult[] = sums.accumulators.map((acc, i) => {
+    requireFiniteRows(sums.fieldNames[i], acc);
+    return fieldResult(sums.fieldNames[i], acc);
+  });
+  return { source: file.source.name, options: { mode, ...sums.options }, fields };
+}
+
+/** What takes a field's rows: a GramAccumulator, or one summing several recipes at once. */
+export interface RowSink {
+  add(block: Float32Array | Float64Array, rows: number): void;
+}
+
+/** One sink per field (undefined: the field had no rows), the fields' names, and the options but the recipe. */
+export interface TableSums<A> {
+  accumulators: (A | undefined)[];
+  fieldNames: string[];
+  options: Omit<AnalysisOptions, 'mode'>;
+}
+
+/**
+ * Streams the selected tensors of a file once into one sink per field (made by `create`), checking
+ * the request as analyzeTableFile does. `whole` may sum a whole tensor some faster way (null: it is
+ * streamed here). Throws ImportError for a bad request and the AbortError DOMException when the signal fires.
+ */
+export async function sumTableFile<A extends RowSink>(
+  file: TableFile,
+  request: Omit<AnalysisRequest, 'mode'>,
+  hooks: Omit<AnalysisHooks, 'tensorGram'>,
+  create: (dim: number) => A,
+  whole?: (tensor: TensorInfo, onRows: (rowsDone: number) => void) => Promise<A> | null,
+): Promise<TableSums<A>> {
   if (request.tensors.length === 0) {
     throw new ImportError('no-tensor-selected', 'No tensor was selected for analysis.', 'Select at least one 2-D tensor of the file.');
   }
   const infos = request.tensors.map((name) => analysableTensor(file, name));
   for (const info of infos) checkDimension(info.name, info.shape[0], info.shape[1], request.maxDim);
-  const { field_dims: fieldDims, mode } = request;
+  const { field_dims: fieldDims } = request;
   if (fieldDims && infos.length > 1) {
     // Several tensors with one split: the embedding sets of a multi-embedding model, each cut the same way.
     const odd = infos.find((t) => t.shape[0] !== infos[0].shape[0] || t.shape[1] !== infos[0].shape[1]);
@@ -71,58 +110,51 @@ export async function analyzeTableFile(file: TableFile, request: AnalysisRequest
     progress.advance(block);
   };
 
-  let accumulators: (GramAccumulator | undefined)[];
+  const accumulators: (A | undefined)[] = [];
   let fieldNames = names;
   if (fieldDims) {
-    accumulators = [];
     for (const info of infos) {
       progress.beginTensor();
-      accumulators.push(...(await accumulateFields(info, fieldDims, read(info), mode, check)));
+      accumulators.push(...(await accumulateFields(info, fieldDims, read(info), create, check)));
     }
     if (sets) fieldNames = sets.flatMap((set) => names.map((n) => setFieldName(set, n)));
   } else {
-    accumulators = [];
     for (const info of infos) {
       progress.beginTensor();
-      const whole = hooks.tensorGram?.(info, mode, (rows) => progress.advanceRows(rows, info));
-      accumulators.push(whole ? await whole : await accumulateTensor(read(info), mode, check));
+      const summed = whole?.(info, (rows) => progress.advanceRows(rows, info));
+      accumulators.push(summed ? await summed : await accumulateTensor(read(info), create, check));
     }
   }
   progress.finish();
-
-  const fields: FieldResult[] = accumulators.map((acc, i) => {
-    requireFiniteRows(fieldNames[i], acc);
-    return fieldResult(fieldNames[i], acc);
-  });
-  const options: AnalysisOptions = fieldDims
-    ? { mode, field_dims: [...fieldDims], tensors: [...request.tensors], ...(sets ? { sets: [...sets] } : {}) }
-    : { mode, tensors: [...request.tensors] };
-  return { source: file.source.name, options, fields };
+  const options = fieldDims
+    ? { field_dims: [...fieldDims], tensors: [...request.tensors], ...(sets ? { sets: [...sets] } : {}) }
+    : { tensors: [...request.tensors] };
+  return { accumulators, fieldNames, options };
 }
 
-async function accumulateTensor(blocks: AsyncIterable<RowBlock>, mode: SpectrumMode, check: (block: RowBlock) => void) {
-  let acc: GramAccumulator | undefined;
+async function accumulateTensor<A extends RowSink>(blocks: AsyncIterable<RowBlock>, create: (dim: number) => A, check: (block: RowBlock) => void) {
+  let acc: A | undefined;
   for await (const block of blocks) {
     check(block);
-    acc ??= new GramAccumulator(block.dim, mode);
+    acc ??= create(block.dim);
     acc.add(block.data, block.rows);
   }
   return acc;
 }
 
 /** One tensor cut into contiguous row blocks of field_dims rows; blocks straddling a boundary are split. */
-async function accumulateFields(
+async function accumulateFields<A extends RowSink>(
   info: TensorInfo,
   fieldDims: number[],
   blocks: AsyncIterable<RowBlock>,
-  mode: SpectrumMode,
+  create: (dim: number) => A,
   check: (block: RowBlock) => void,
-): Promise<(GramAccumulator | undefined)[]> {
+): Promise<(A | undefined)[]> {
   const rowsKnown = info.shape[0] >= 0;
   if (rowsKnown) checkFieldDims(fieldDims, info.shape[0]);
   const ends: number[] = [];
   fieldDims.reduce((end, n) => (ends.push(end + n), end + n), 0);
-  const accs: (GramAccumulator | undefined)[] = fieldDims.map(() => undefined);
+  const accs: (A | undefined)[] = fieldDims.map(() => undefined);
   let field = 0;
   let totalRows = 0;
   for await (const block of blocks) {
@@ -134,7 +166,7 @@ async function accumulateFields(
       // Rows past the last field: only text tables get here, and checkFieldDims rejects them below.
       if (field === ends.length) break;
       const n = Math.min(block.rows - off, ends[field] - row);
-      const acc = (accs[field] ??= new GramAccumulator(dim, mode));
+      const acc = (accs[field] ??= create(dim));
       acc.add(block.data.subarray(off * dim, (off + n) * dim), n);
       off += n;
     }
@@ -170,7 +202,8 @@ function analysableTensor(file: TableFile, name: string): TensorInfo {
   return info;
 }
 
-function requireFiniteRows(name: string, acc: GramAccumulator | undefined): asserts acc is GramAccumulator {
+/** Throws ImportError when a field has no rows, or none finite. */
+export function requireFiniteRows(name: string, acc: GramAccumulator | undefined): asserts acc is GramAccumulator {
   if (!acc || acc.rows + acc.excludedRows === 0) {
     throw new ImportError('empty', `Field "${name}" has no rows.`, 'Check the file and field_dims: every field needs at least one row.');
   }
