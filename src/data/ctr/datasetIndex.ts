@@ -6,9 +6,12 @@ import type { SyntheticCtrConfig } from './syntheticCtr.ts';
 import { decodeCtrDataset } from './datasetFile.ts';
 import { isDatasetTrainDefaults, type DatasetTrainDefaults } from './trainDefaults.ts';
 
-/** Which model family trains on a dataset: click models, multi-task models, or none (side data such as movie genres). */
-export type DatasetFamily = 'ctr' | 'multitask' | 'side-data';
-export const DATASET_FAMILIES: readonly DatasetFamily[] = ['ctr', 'multitask', 'side-data'];
+/**
+ * Which model family trains on a dataset: click models, multi-task models, behaviour-sequence
+ * models (issue 15), or none (side data such as movie genres).
+ */
+export type DatasetFamily = 'ctr' | 'multitask' | 'sequence' | 'side-data';
+export const DATASET_FAMILIES: readonly DatasetFamily[] = ['ctr', 'multitask', 'sequence', 'side-data'];
 
 export interface DatasetIndexEntry {
   id: string;
@@ -19,7 +22,7 @@ export interface DatasetIndexEntry {
   description: string;
   /** Data rows (all splits). */
   rows: number;
-  /** Categorical fields after parsing. */
+  /** Categorical fields after parsing (a sequence dataset: 2, its item and category tables). */
   fields: number;
   /** Path relative to the index; empty for a dataset generated in the browser. */
   file: string;
@@ -27,9 +30,10 @@ export interface DatasetIndexEntry {
   /**
    * 'rlctr' for RecLens's binary file (decodeCtrDataset), 'generated' for a synthetic dataset too
    * large to ship (generateSyntheticCtr(generator) in the worker, byte-identical every time),
-   * otherwise the text format for the loaders.
+   * otherwise the text format for the loaders ('sequence-csv': the sequence-sample CSV, gzip'd
+   * when the file ends in .gz; read with importSequenceFile).
    */
-  format: 'rlctr' | 'generated' | CtrFormat | 'movielens-movies';
+  format: 'rlctr' | 'generated' | CtrFormat | 'movielens-movies' | 'sequence-csv';
   /** The generator's config, for format 'generated'. */
   generator?: SyntheticCtrConfig;
   /** Synthetic data: AUC of the true click probabilities on the test split (the best any model can do). */
@@ -53,7 +57,7 @@ export interface DatasetIndex {
 export const DATASET_INDEX_FILE = 'index.json';
 
 const tasksFit = (family: DatasetFamily, tasks: readonly string[]) =>
-  family === 'side-data' ? tasks.length === 0 : family === 'ctr' ? tasks.length === 1 : tasks.length >= 2;
+  family === 'side-data' ? tasks.length === 0 : family === 'ctr' || family === 'sequence' ? tasks.length === 1 : tasks.length >= 2;
 
 const isEntry = (d: DatasetIndexEntry): boolean =>
   typeof d?.id === 'string' &&
@@ -67,6 +71,7 @@ const isEntry = (d: DatasetIndexEntry): boolean =>
   tasksFit(d.family, d.tasks) &&
   (d.trainDefaults === undefined || isDatasetTrainDefaults(d.trainDefaults)) &&
   (d.measuredCeilingAuc === undefined || (typeof d.measuredCeilingAuc === 'number' && d.measuredCeilingAuc > 0.5 && d.measuredCeilingAuc <= 1)) &&
+  (d.family !== 'sequence' || d.format === 'sequence-csv') &&
   (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
 
 /**

@@ -1,0 +1,31 @@
+/**
+ * Which behaviour-sequence format a file is, from its first lines: the sequence-sample CSV by its
+ * header, Taobao's UserBehavior.csv by its five header-less columns with a behaviour type
+ * (pv, buy, cart, fav) fourth, a CTR CSV by a `^`-separated sequence column in its header.
+ */
+import { sniffDelimiter } from '../csv.ts';
+import { ImportError } from '../importError.ts';
+import { isSequenceCsvHeader, SEQUENCE_CSV_COLUMNS } from './sequenceCsv.ts';
+import type { SequenceFormat } from './sequenceParser.ts';
+
+export const SEQUENCE_DETECT_LINES = 5;
+const TAOBAO_BEHAVIOURS = new Set(['pv', 'buy', 'cart', 'fav']);
+
+export function detectSequenceFormat(lines: readonly string[]): SequenceFormat | null {
+  const first = lines.find((l) => l.trim() !== '');
+  if (first === undefined) return null;
+  if (isSequenceCsvHeader(first)) return 'sequence-csv';
+  const cells = first.split(sniffDelimiter(first)).map((c) => c.trim());
+  if (cells.length === 5 && TAOBAO_BEHAVIOURS.has(cells[3]) && /^\d+$/.test(cells[4])) return 'taobao-user-behavior';
+  return null;
+}
+
+export function requireSequenceFormat(lines: readonly string[], fileName: string): SequenceFormat {
+  const format = detectSequenceFormat(lines);
+  if (format) return format;
+  throw new ImportError(
+    'unsupported-format',
+    `${fileName} is not a behaviour-sequence file RecLens knows: its first line is neither the header ${SEQUENCE_CSV_COLUMNS.join(',')}, nor a Taobao UserBehavior.csv line (user,item,category,behavior,timestamp).`,
+    'Use the sequence-sample CSV, Taobao UserBehavior.csv, or a CTR CSV with a click_sequence column.',
+  );
+}
