@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { CheckpointSeriesController } from '../state/checkpointSeriesController.ts';
 import type { InteractionController } from '../state/interactionController.ts';
+import type { CorrelationController } from '../state/correlationController.ts';
 import type { MultitaskController } from '../state/multitaskController.ts';
 import type { TrainingController } from '../state/trainingController.ts';
 
@@ -10,6 +11,8 @@ export interface RunControllers {
   multitask: MultitaskController;
   /** Uploaded DCNv2 checkpoints' interaction matrices. */
   interaction: InteractionController;
+  /** Uploaded sequence checkpoints' learned correlation. */
+  correlation: CorrelationController;
   /** Several checkpoints of one training: IA per field over steps. */
   series: CheckpointSeriesController;
 }
@@ -26,3 +29,4 @@ export const useTrainingController = (): TrainingController => useRunControllers
 export const useMultitaskController = (): MultitaskController => useRunControllers().multitask;
 export const useInteractionController = (): InteractionController => useRunControllers().interaction;
 export const useCheckpointSeriesController = (): CheckpointSeriesController => useRunControllers().series;
+export const useCorrelationController = (): CorrelationController => useRunControllers().correlation;

@@ -8,6 +8,7 @@ import { createMultitaskClient } from '../workers/multitaskClient.ts';
 import { createTrainingClient } from '../workers/trainingClient.ts';
 import { createCheckpointSeriesController, type CheckpointSeriesController } from './checkpointSeriesController.ts';
 import { createInteractionController, type InteractionController } from './interactionController.ts';
+import { createCorrelationController, type CorrelationController } from './correlationController.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
@@ -26,6 +27,7 @@ export interface Studio {
   training: TrainingController;
   multitask: MultitaskController;
   interaction: InteractionController;
+  correlation: CorrelationController;
   series: CheckpointSeriesController;
 }
 
@@ -39,6 +41,7 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
   // The scaling queue's last points (a lesson reads them) come back too.
   void persistence.then((handle) => startScalingPersistence(store, handle));
   const analysis = createAnalysisClient();
+  const interaction = createInteractionController(analysis, store);
   return {
     store,
     persistence,
@@ -53,7 +56,8 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
       download: options.download,
     }),
     multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
-    interaction: createInteractionController(analysis, store),
+    interaction,
+    correlation: createCorrelationController(analysis, interaction.fileOf),
     series: createCheckpointSeriesController(analysis),
   };
 }

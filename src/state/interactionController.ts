@@ -70,6 +70,8 @@ export interface InteractionController {
   /** Computes the matrix of one offer from the card's file (in the analysis worker). */
   compute(tableId: string, offer: InteractionOffer): Promise<void>;
   cancel(): void;
+  /** The File of a card analysed in this session (the checkpoint correlation tool reads it too). */
+  fileOf(tableId: string): File | undefined;
 }
 
 /**
@@ -124,5 +126,6 @@ export function createInteractionController(
     cancel() {
       client.cancel();
     },
+    fileOf: (tableId) => files.get(tableId),
   };
 }

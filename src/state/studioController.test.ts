@@ -36,6 +36,7 @@ function fakeClient(analyzeOutcome: (req: AnalyzeRequest) => AnalyzeOutcome) {
     },
     cancel() {},
     interaction: async () => ({ ok: false, error: { code: 'internal', message: 'not used here', fix: '' } }),
+    correlation: async () => ({ ok: false, error: { code: 'internal', message: 'not used here', fix: '' } }),
     async backends() {
       return { active: 'cpu', reports: [], gramEngine: 'float64-js' };
     },

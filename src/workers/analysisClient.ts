@@ -5,7 +5,7 @@
  * proxy (workerRpc.ts), so the main thread only ever handles small messages.
  */
 import { CANCELLED } from './analysisErrors.ts';
-import type { AnalysisClient, AnalyzeOutcome, InspectOutcome, InteractionOutcome } from './analysisProtocol.ts';
+import type { AnalysisClient, AnalyzeOutcome, CorrelationOutcome, InspectOutcome, InteractionOutcome } from './analysisProtocol.ts';
 import type { ExampleTable } from '../examples/exampleTables.ts';
 import type { AnalysisService } from './analysisService.ts';
 import type { BackendService } from './backendService.ts';
@@ -62,6 +62,7 @@ export function createAnalysisClient(): AnalysisClient {
       call<AnalyzeOutcome>(() => service().analyze(file, request, onProgress, metadata, companions), { ok: false, error: CANCELLED }),
     interaction: (file, request, onProgress) =>
       call<InteractionOutcome>(() => service().interaction(file, request, onProgress), { ok: false, error: CANCELLED }),
+    correlation: (file, request) => call<CorrelationOutcome>(() => service().correlation(file, request), { ok: false, error: CANCELLED }),
     cancel: () => {
       const current = analysis;
       if (!current) return;

@@ -3,6 +3,7 @@ import type { AnalysisProgress, AnalysisResult, SpectrumMode, TableFormat, Tenso
 import type { ExampleTable } from '../examples/exampleTables.ts';
 import type { InteractionCollapse, InteractionRequest } from '../analysis/interactionCollapse.ts';
 import type { BackendName, BackendState } from '../contracts/backend.ts';
+import type { CheckpointCorrelation, CorrelationRequest } from '../analysis/checkpointCorrelation.ts';
 
 /** The contract between the UI and the analysis worker. Everything here survives structured clone. */
 
@@ -41,6 +42,9 @@ export type AnalyzeOutcome = AnalyzeOk | { ok: false; error: SerializedImportErr
 export type { InteractionRequest };
 export type InteractionOutcome = { ok: true; matrix: InteractionCollapse; elapsedMs: number } | { ok: false; error: SerializedImportError };
 
+export type { CorrelationRequest };
+export type CorrelationOutcome = { ok: true; correlation: CheckpointCorrelation; elapsedMs: number } | { ok: false; error: SerializedImportError };
+
 export interface AnalysisClient {
   /** `companions`: files given with it (a TensorFlow checkpoint's .data shards), found by name. */
   inspect(file: File, metadata?: File, companions?: File[]): Promise<InspectOutcome>;
@@ -48,6 +52,8 @@ export interface AnalysisClient {
   analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File, companions?: File[]): Promise<AnalyzeOutcome>;
   /** The DCNv2 interaction-collapse matrix of a checkpoint's table and first cross layer; cancelled by cancel(). */
   interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
+  /** The learned-correlation matrices of a checkpoint's category and position tables; cancelled by cancel(). */
+  correlation(file: File, request: CorrelationRequest): Promise<CorrelationOutcome>;
   cancel(): void;
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;

@@ -17,13 +17,23 @@ import type { AnalysisProgress } from '../contracts/tables.ts';
 import { buildExampleTables, type ExampleTable } from '../examples/exampleTables.ts';
 import { CANCELLED, toSerializedError } from './analysisErrors.ts';
 import { parallelTensorGram, type RangeRunner } from './parallelGram.ts';
-import type { AnalyzeOutcome, AnalyzeRequest, InspectOutcome, InteractionOutcome, InteractionRequest } from './analysisProtocol.ts';
+import type {
+  AnalyzeOutcome,
+  AnalyzeRequest,
+  CorrelationOutcome,
+  CorrelationRequest,
+  InspectOutcome,
+  InteractionOutcome,
+  InteractionRequest,
+} from './analysisProtocol.ts';
 import { interactionCollapseOfFile } from '../analysis/interactionCollapse.ts';
+import { checkpointCorrelation } from '../analysis/checkpointCorrelation.ts';
 
 export interface AnalysisService {
   inspect(file: File, metadata?: File, companions?: File[]): Promise<InspectOutcome>;
   analyze(file: File, request: AnalyzeRequest, onProgress: (p: AnalysisProgress) => void, metadata?: File, companions?: File[]): Promise<AnalyzeOutcome>;
   interaction(file: File, request: InteractionRequest, onProgress: (rowsDone: number, rowsTotal: number) => void): Promise<InteractionOutcome>;
+  correlation(file: File, request: CorrelationRequest): Promise<CorrelationOutcome>;
   cancel(): void;
   exampleTables(): Promise<ExampleTable[]>;
 }
@@ -113,6 +123,22 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
         const table = await open(file, undefined, controller.signal);
         const matrix = await interactionCollapseOfFile(table, request, { signal: controller.signal, onProgress });
         return { ok: true, matrix, elapsedMs: performance.now() - t0 };
+      } catch (err) {
+        return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
+      } finally {
+        if (current === controller) current = null;
+      }
+    },
+
+    async correlation(file, request) {
+      current?.abort();
+      const controller = new AbortController();
+      current = controller;
+      const t0 = performance.now();
+      try {
+        const table = await open(file, undefined, controller.signal);
+        const correlation = await checkpointCorrelation(table, request, { signal: controller.signal });
+        return { ok: true, correlation, elapsedMs: performance.now() - t0 };
       } catch (err) {
         return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
       } finally {
