@@ -1,5 +1,5 @@
 /**
- * The one display spelling of every model kind (CTR and multi-task), read by charts, legends,
+ * The one display spelling of every model kind (CTR, multi-task and sequence), read by charts, legends,
  * forms and run labels. Keys are the kinds as configs and workers spell them.
  */
 export const MODEL_NAMES: Readonly<Record<string, string>> = {
@@ -17,6 +17,10 @@ export const MODEL_NAMES: Readonly<Record<string, string>> = {
   stem: 'STEM',
   single: 'Single-task',
   'single-task': 'Single-task',
+  din: 'DIN',
+  twin: 'TWIN',
+  dare: 'DARE',
+  tin: 'TIN',
 };
 
 /** The display name of a model kind; an unknown kind is shown as given. */

@@ -4,6 +4,7 @@ import type { AnalysisProgress, AnalysisResult, LoadedTable, SpectrumMode } from
 import type { InspectOk } from '../workers/analysisProtocol.ts';
 import type { BackendState } from '../contracts/backend.ts';
 import { createMultitaskSlice, type MultitaskSlice } from './multitaskSlice.ts';
+import { createSequenceSlice, type SequenceSlice } from './sequenceSlice.ts';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice.ts';
 import { initialUi, type Notice, type UiState } from './uiState.ts';
 import { DEFAULT_MAX_DIM } from '../analysis/dimensionLimit.ts';
@@ -34,7 +35,7 @@ export interface ImportFlow {
 
 export type FieldSort = 'cardinality' | 'ia';
 
-export interface StudioState extends TrainingSlice, MultitaskSlice {
+export interface StudioState extends TrainingSlice, MultitaskSlice, SequenceSlice {
   tables: LoadedTable[];
   flow: ImportFlow;
   lastError: SerializedImportError | null;
@@ -101,6 +102,7 @@ export const createStudioStore = () =>
   create<StudioState>()((set) => ({
     ...createTrainingSlice(set),
     ...createMultitaskSlice(set),
+    ...createSequenceSlice(set),
     tables: [],
     flow: initialFlow,
     lastError: null,

@@ -3,7 +3,7 @@
 export type ThemeChoice = 'auto' | 'light' | 'dark';
 
 /** Top-level views of the studio; training and multi-task views add their names here. */
-export const STUDIO_VIEWS = ['collapse', 'train', 'multitask'] as const;
+export const STUDIO_VIEWS = ['collapse', 'train', 'multitask', 'sequence'] as const;
 export type StudioView = (typeof STUDIO_VIEWS)[number];
 
 export interface UiState {

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { SequenceDataset, SequenceSamples } from '../contracts/sequence.ts';
+import type { SeqCheckpoint, SeqEvent, SeqTrainRequest } from './sequenceProtocol.ts';
+import { createSequenceService, type SeqDataAccess, type SeqEngine, type SeqTruth } from './sequenceService.ts';
+
+/** n samples, each with a history of 3 behaviours, label i % 2. */
+function samples(n: number): SequenceSamples {
+  return {
+    count: n,
+    labels: Uint8Array.from({ length: n }, (_, i) => i % 2),
+    users: Int32Array.from({ length: n }, (_, i) => 1 + (i % 4)),
+    targetItems: Int32Array.from({ length: n }, (_, i) => 1 + (i % 5)),
+    targetCategories: Int32Array.from({ length: n }, (_, i) => 1 + (i % 2)),
+    histOffsets: Int32Array.from({ length: n + 1 }, (_, i) => 3 * i),
+    histItems: Int32Array.from({ length: 3 * n }, (_, i) => 1 + (i % 5)),
+    histCategories: Int32Array.from({ length: 3 * n }, (_, i) => 1 + (i % 2)),
+  };
+}
+
+const DATASET: SequenceDataset = {
+  source: 'tiny',
+  train: samples(40),
+  test: samples(10),
+  itemVocabulary: 6,
+  categoryVocabulary: 3,
+  categoryNames: ['', 'a', 'b'],
+  maxHistory: 3,
+  bayesTestAuc: 0.8,
+};
+
+const TRUTH: SeqTruth = {
+  summary: {
+    categories: ['a', 'b'],
+    categoryIds: [1, 2],
+    positions: 2,
+    targets: [
+      { category: 'a', positives: 10, negatives: 10, mi: [0.1, 0.2, 0.3, 0.4] },
+      { category: 'b', positives: 10, negatives: 10, mi: [0.4, 0.3, 0.2, 0.1] },
+    ],
+  },
+  mi: () => 0,
+};
+
+const data = (delayMs = 0): SeqDataAccess => ({
+  async fetchBuiltIn(_url, signal, onProgress) {
+    for (let i = 0; i < 5; i++) {
+      onProgress({ phase: 'reading', done: i, total: 5 });
+      await new Promise((r) => setTimeout(r, delayMs));
+      if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+    }
+    return DATASET;
+  },
+  readFile: async () => {
+    throw new Error('line 3: hist_items has 2 ids, hist_categories 3');
+  },
+  groundTruth: () => TRUTH,
+});
+
+/** A deterministic stand-in for the trainer: loss 1 / (step + 1), its state is its step. */
+const engine: SeqEngine = {
+  createTrainer(d, settings) {
+    let steps = 0;
+    const perEpoch = Math.ceil(d.train.count / settings.batchSize);
+    return {
+      get steps() {
+        return steps;
+      },
+      get epochs() {
+        return Math.floor(steps / perEpoch);
+      },
+      totalSteps: perEpoch * settings.epochs,
+      parameters: 123,
+      trainStep: () => 1 / (++steps + 1),
+      evaluate: () => ({ auc: 0.5 + steps / 100, logloss: 0.7, gauc: NaN, searchMs: 2 }),
+      readOut: () => ({ correlation: { learned: [[steps]], spearman: [steps / 10] }, search: null, gradient: null }),
+      checkpoint: () => ({ steps }),
+      restore: (c) => void (steps = (c as { steps: number }).steps),
+      dispose: () => {},
+    };
+  },
+};
+
+const REQUEST: SeqTrainRequest = {
+  model: 'twin',
+  dim: 4,
+  attentionDim: 4,
+  topK: 2,
+  historyLength: 3,
+  lr: 0.01,
+  batchSize: 4,
+  epochs: 2,
+  seed: 1,
+  snapshotEvery: 5,
+  evalEvery: 10,
+};
+
+describe('sequence service (stand-in engine)', () => {
+  it('loads a dataset with its ground truth, trains to the end with read-outs at fixed steps and a final report', async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: data() });
+    const progress: number[] = [];
+    const loaded = await service.load({ kind: 'url', url: 'x', name: 'tiny' }, (p) => progress.push(p.done));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(loaded.summary).toMatchObject({
+      name: 'tiny',
+      rows: { train: 40, test: 10 },
+      positiveRate: 0.5,
+      categories: 2,
+      items: 5,
+      bayesAuc: 0.8,
+      meanHistory: 3,
+    });
+    expect(loaded.summary.groundTruth.targets[1].mi).toEqual([0.4, 0.3, 0.2, 0.1]);
+
+    const events: SeqEvent[] = [];
+    const outcome = await service.train(REQUEST, (e) => events.push(e));
+    expect(outcome).toEqual({ ok: true, status: 'done', report: { step: 20, testAuc: 0.7, testLogloss: 0.7, searchMs: 2 } });
+    const snapshots = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot.step] : []));
+    expect(snapshots).toEqual([0, 5, 10, 15, 20]);
+    const metrics = events.flatMap((e) => (e.type === 'metrics' ? [e.point.step] : []));
+    expect(metrics).toEqual([0, 10, 20]);
+    const losses = events.flatMap((e) => (e.type === 'progress' ? e.points : []));
+    expect(losses.map((p) => p.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(events.at(-1)).toEqual({ type: 'status', status: 'done' });
+  });
+
+  it('a run resumed from a checkpoint draws the curve of one never interrupted', async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: data() });
+    await service.load({ kind: 'url', url: 'x', name: 'tiny' }, () => {});
+    const whole: SeqEvent[] = [];
+    await service.train(REQUEST, (e) => whole.push(e));
+    const first: SeqEvent[] = [];
+    let checkpoint: SeqCheckpoint | null = null;
+    await service.train({ ...REQUEST, checkpointEveryMs: 1 }, (e) => {
+      first.push(e);
+      if (e.type === 'checkpoint' && !checkpoint && e.step >= 7) {
+        checkpoint = e.checkpoint;
+        service.stop();
+      }
+    });
+    expect(checkpoint).not.toBeNull();
+    const at = (checkpoint as unknown as SeqCheckpoint & { trainer: { steps: number } }).trainer.steps;
+    const rest: SeqEvent[] = [];
+    await service.train({ ...REQUEST, resumeFrom: checkpoint! }, (e) => rest.push(e));
+    const points = (es: SeqEvent[]) => es.flatMap((e) => (e.type === 'progress' ? e.points : []));
+    const resumed = [...points(first).filter((p) => p.step <= at), ...points(rest)];
+    expect(resumed).toEqual(points(whole));
+  });
+
+  it('Stop cancels a dataset being read, and a bad file fails with its message', async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: data(20) });
+    const pending = service.load({ kind: 'url', url: 'x', name: 'tiny' }, () => {});
+    setTimeout(() => service.stop(), 30);
+    const outcome = await pending;
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.code).toBe('cancelled');
+    const bad = await service.load({ kind: 'file', file: new File(['x'], 'bad.csv') }, () => {});
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain('line 3');
+    // Nothing is loaded: training answers with an error, not a crash.
+    const events: SeqEvent[] = [];
+    const train = await service.train(REQUEST, (e) => events.push(e));
+    expect(train.ok).toBe(false);
+  });
+});
