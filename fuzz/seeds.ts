@@ -136,6 +136,16 @@ export function parquetSeeds(): Seed[] {
   return ['fields', 'vectors', 'zstd'].map((n) => ({ name: `${n}.parquet`, bytes: repoFile(`test/parquet/${n}.parquet`) }));
 }
 
+/** Results of the warehouse SQL (test/warehouse/makeFixtures.ts: DuckDB's CSV and JSON lines), and a small hand-made one. */
+export function warehouseResultSeeds(): Seed[] {
+  const small = 'field,stat,i,j,value\na,rows,0,0,3\na,excluded,0,0,1\na,sum,1,0,2\na,sum,2,0,1\na,gram,1,1,2\na,gram,1,2,1\na,gram,2,2,3\n';
+  return [
+    { name: 'result.csv', bytes: repoFile('test/warehouse/result.csv') },
+    { name: 'result.json', bytes: repoFile('test/warehouse/result.json') },
+    { name: 'small.csv', bytes: utf8(small) },
+  ];
+}
+
 /** HDF5 / Keras weights (scripts/kerasFixtures.py, h5py in Keras's layouts): a Keras 2 .h5, a Keras 3 .keras zip, float16/int64/3-D datasets. */
 export function hdf5Seeds(): Seed[] {
   return ['legacy.h5', 'model.keras', 'half.h5'].map((name) => ({ name, bytes: repoFile(`test/keras/${name}`) }));

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync, deflateSync } from 'fflate';
 import { analyzeTableFile } from '../src/analysis/analyzeTable.ts';
+import { analyzeWarehouseResult } from '../src/analysis/warehouseAnalysis.ts';
+import { readWarehouseResult } from '../src/data/formats/warehouseResult.ts';
 import { resultToCSV, resultToJSON } from '../src/analysis/resultExport.ts';
 import type { SpectrumMode } from '../src/contracts/tables.ts';
 import { bytesByteSource, type ByteSource } from '../src/data/byteSource.ts';
@@ -664,6 +666,18 @@ export const TARGETS: Target[] = [
       const text = new TextDecoder().decode(input.bytes); // File.text()
       const ds = await watchingTokens(text, problems, () => parseMtlCsv(text, { fileName: input.name, name: input.name }));
       return [...problems, ...ctrDatasetProblems(ds)];
+    },
+  },
+  {
+    name: 'warehouse:result',
+    covers: 'reclens analyze / the Warehouse panel on a warehouse SQL result (CSV, TSV, JSON lines, JSON array): readWarehouseResult + analyzeWarehouseResult',
+    seeds: seeds.warehouseResultSeeds,
+    mutators: [...GENERIC, ...TEXT, numberReplace, numberReplace, lineEdit, wordReplace],
+    variants: MODES,
+    text: { separators: ',' },
+    async run(input, signal) {
+      const result = await readWarehouseResult(bytesByteSource(input.bytes, input.name), signal);
+      return analysisJsonProblems(JSON.parse(resultToJSON(analyzeWarehouseResult(result, input.variant as SpectrumMode))));
     },
   },
   {

@@ -5,8 +5,12 @@
  * singular values that a float32 Gram would lose; one all-zero row), user_id (400 rows, full rank with
  * unequal column scales), city (40 rows, two holding NaN and one +Inf: excluded). Rows are sorted by field,
  * as the studio's Parquet reader groups them.
+ * Also result.csv and result.json: the generated DuckDB SQL's result on fields.parquet (K = 16, with the
+ * normalised Gram), saved as DuckDB's COPY writes CSV (with a header) and JSON (one object per line):
+ * what a user brings back from the warehouse (fuzz seeds, the e2e drop, the CLI test).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { warehouseSql } from '../../src/analysis/warehouseSql.ts';
 import { createRng } from '../../src/data/ctr/prng.ts';
 
 const K = 16;
@@ -41,3 +45,13 @@ await con.run(`CREATE TABLE t (field VARCHAR, emb FLOAT[])`);
 await con.run(`INSERT INTO t VALUES ${rows.join(',\n')}`);
 await con.run(`COPY (SELECT field, emb FROM t ORDER BY field) TO '${out}' (FORMAT PARQUET)`);
 console.log(`wrote ${out}: ${rows.length} rows, K = ${K}`);
+const sql = warehouseSql({ dialect: 'duckdb', table: 'embeddings', embeddingColumn: 'emb', fieldColumn: 'field', dim: K, normalised: true });
+await con.run(`CREATE VIEW embeddings AS SELECT * FROM read_parquet('${out}')`);
+for (const [name, format] of [
+  ['result.csv', 'CSV, HEADER'],
+  ['result.json', 'JSON'],
+]) {
+  const path = new URL(`./${name}`, import.meta.url).pathname;
+  await con.run(`COPY (${sql.trim().replace(/;$/, '')}) TO '${path}' (FORMAT ${format})`);
+  console.log(`wrote ${path}`);
+}

@@ -116,6 +116,10 @@ async function readCsv(src: ByteSource, add: (e: Entry, field: string) => Promis
         reader = new CsvRecordReader(sniffDelimiter(line), src.name);
       }
       if (!reader.pending && line.trim() === '') continue;
+      // Every engine ends its CSV with a line end: a last line without one may be a value cut short.
+      if (batch.lastLineUnterminated && n === batch.lines.length - 1) {
+        fail(src.name, lineNumber, 'the last line has no line end, so the file may be cut short (a value cut short reads as another number)');
+      }
       const cells = reader.push(line, lineNumber);
       if (!cells) continue;
       const at = reader.recordLine;
