@@ -52,7 +52,8 @@ export interface AnalysisProgress {
   rowsPerSecond: number;
 }
 
-export type TableFormat = 'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch' | 'onnx' | 'parquet' | 'hdf5' | 'keras' | 'tfcheckpoint';
+export type TableFormat =
+  'npy' | 'npz' | 'safetensors' | 'tsv' | 'csv' | 'word2vec' | 'torch' | 'onnx' | 'parquet' | 'hdf5' | 'keras' | 'tfcheckpoint' | 'partialgram';
 
 /** One array inside a file (an .npy holds one; .npz / .safetensors hold several). */
 export interface TensorInfo {

@@ -6,6 +6,7 @@ import { openNpy } from './formats/npy.ts';
 import { openNpz } from './formats/npz.ts';
 import { openOnnx } from './formats/onnx.ts';
 import { openParquet } from './formats/parquet.ts';
+import { openPartialGram } from './formats/partialGramJson.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
@@ -58,6 +59,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
         return checkLabels(await openHdf5(src, format, labels, opts.signal));
       case 'tfcheckpoint':
         return checkLabels(await openTfCheckpoint(src, opts.companion ?? src.sibling?.bind(src), labels, opts.signal));
+      case 'partialgram':
+        return await openPartialGram(src, opts.signal);
       case 'word2vec':
         return await openWord2vecBinary(src, { metadataLabels: labels });
       case 'tsv':

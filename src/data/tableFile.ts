@@ -1,5 +1,6 @@
 import type { ByteSource } from './byteSource.ts';
 import type { DType } from './formats/dtype.ts';
+import type { PartialGram } from '../contracts/partialGram.ts';
 import type { TableFormat, TensorInfo } from '../contracts/tables.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface TableFile {
   readRows(tensor: string, opts?: ReadOptions): AsyncIterable<RowBlock>;
   /** The values of a small 1-D integer tensor (a field_dims / offsets buffer); undefined when this file cannot give them. */
   readVector?(tensor: string): Promise<number[] | undefined>;
+  /** A partial-Gram file holds each field's sums, not rows: its "tensors" are its fields, analysed from these. */
+  partialGram?: PartialGram;
 }
 
 /** Where a 2-D tensor's values lie: rows x dim elements of dtype from dataOffset, C or Fortran order. */

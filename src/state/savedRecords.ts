@@ -199,6 +199,7 @@ const FORMATS: readonly LoadedTable['format'][] = [
   'hdf5',
   'keras',
   'tfcheckpoint',
+  'partialgram',
   'generated',
 ];
 const GRAM_ENGINES: readonly LoadedTable['gramEngine'][] = ['float64-js', 'backend-matmul'];

@@ -51,6 +51,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
       `Open ${shardPrefix}.index together with its .data file(s) (pick or drop them all at once)`,
     );
   }
+  if (ext === 'json') return 'partialgram'; // its reader says when a .json is not one
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.
@@ -67,7 +68,7 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
   }
   throw new ImportError(
     'unsupported-format',
-    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, ONNX, Keras .h5/.keras, Parquet, TensorFlow checkpoints (.index), .tsv, .csv and word2vec .txt/.vec/.bin)`,
+    `${src.name} is not a supported format (RecLens opens .npy, .npz, .safetensors, PyTorch .pt/.pth, ONNX, Keras .h5/.keras, Parquet, TensorFlow checkpoints (.index), partial Grams (.json), .tsv, .csv and word2vec .txt/.vec/.bin)`,
     'Export the table as .npy, .npz, .safetensors, TSV or CSV',
   );
 }
