@@ -26,6 +26,8 @@ export interface SequenceDataset {
   source: string;
   train: SequenceSamples;
   test: SequenceSamples;
+  /** A validation split where the format's protocol names one (Taobao: each user's second most recent behaviour). */
+  valid?: SequenceSamples;
   /** Ids are < these (id 0 = padding). */
   itemVocabulary: number;
   categoryVocabulary: number;

@@ -5,6 +5,7 @@
  */
 import { sniffDelimiter } from '../csv.ts';
 import { ImportError } from '../importError.ts';
+import { isCtrSequenceHeader } from './ctrSequenceCsv.ts';
 import { isSequenceCsvHeader, SEQUENCE_CSV_COLUMNS } from './sequenceCsv.ts';
 import type { SequenceFormat } from './sequenceParser.ts';
 
@@ -15,6 +16,7 @@ export function detectSequenceFormat(lines: readonly string[]): SequenceFormat |
   const first = lines.find((l) => l.trim() !== '');
   if (first === undefined) return null;
   if (isSequenceCsvHeader(first)) return 'sequence-csv';
+  if (isCtrSequenceHeader(first)) return 'ctr-sequence-csv';
   const cells = first.split(sniffDelimiter(first)).map((c) => c.trim());
   if (cells.length === 5 && TAOBAO_BEHAVIOURS.has(cells[3]) && /^\d+$/.test(cells[4])) return 'taobao-user-behavior';
   return null;
@@ -25,7 +27,7 @@ export function requireSequenceFormat(lines: readonly string[], fileName: string
   if (format) return format;
   throw new ImportError(
     'unsupported-format',
-    `${fileName} is not a behaviour-sequence file RecLens knows: its first line is neither the header ${SEQUENCE_CSV_COLUMNS.join(',')}, nor a Taobao UserBehavior.csv line (user,item,category,behavior,timestamp).`,
+    `${fileName} is not a behaviour-sequence file RecLens knows: its first line is neither the header ${SEQUENCE_CSV_COLUMNS.join(',')}, nor a Taobao UserBehavior.csv line (user,item,category,behavior,timestamp), nor a CTR CSV header with a click_sequence column.`,
     'Use the sequence-sample CSV, Taobao UserBehavior.csv, or a CTR CSV with a click_sequence column.',
   );
 }

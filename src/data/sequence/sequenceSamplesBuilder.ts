@@ -90,6 +90,8 @@ class SplitBuilder {
   }
 }
 
+export type SequenceSplitName = 'train' | 'valid' | 'test';
+
 export interface SequenceBuilderOptions {
   /** Keep the most recent this many behaviours of each history; default DEFAULT_MAX_HISTORY. */
   maxHistory?: number;
@@ -105,6 +107,7 @@ export class SequenceSamplesBuilder {
   private readonly testPercent: number;
   private readonly train = new SplitBuilder();
   private readonly test = new SplitBuilder();
+  private readonly valid = new SplitBuilder();
   private userTest = new Map<number, boolean>();
   private longest = 0;
   private scratchItems = new Int32Array(0);
@@ -116,7 +119,7 @@ export class SequenceSamplesBuilder {
   }
 
   get count(): number {
-    return this.train.labels.length + this.test.labels.length;
+    return this.train.labels.length + this.test.labels.length + this.valid.labels.length;
   }
 
   /** Is this user's every sample in the test split? */
@@ -126,30 +129,48 @@ export class SequenceSamplesBuilder {
 
   /**
    * Adds a sample given by ids (from this builder's TokenIds). Histories are oldest first; only the
-   * most recent maxHistory behaviours are kept.
+   * most recent maxHistory behaviours are kept. `split`: where a format's protocol puts the sample;
+   * without it, the user's split (sequenceSplit.ts).
    */
-  addIds(label: number, user: number, item: number, category: number, histItems: ArrayLike<number>, histCategories: ArrayLike<number>): void {
+  addIds(
+    label: number,
+    user: number,
+    item: number,
+    category: number,
+    histItems: ArrayLike<number>,
+    histCategories: ArrayLike<number>,
+    split?: SequenceSplitName,
+  ): void {
     let test = this.userTest.get(user);
-    if (test === undefined) {
+    if (test === undefined && split === undefined) {
       test = this.isTest(this.users.names[user]);
       this.userTest.set(user, test);
     }
     const from = Math.max(0, histItems.length - this.maxHistory);
-    if (this.train.length + this.test.length + histItems.length - from > MAX_KEPT_BEHAVIOURS)
+    if (this.train.length + this.test.length + this.valid.length + histItems.length - from > MAX_KEPT_BEHAVIOURS)
       throw new ImportError(
         'too-large',
         `The samples hold more than ${MAX_KEPT_BEHAVIOURS} behaviours (after cutting histories to ${this.maxHistory}); RecLens reads at most that many.`,
         'Keep a sample of the users, or shorter histories.',
       );
     this.longest = Math.max(this.longest, histItems.length - from);
-    (test ? this.test : this.train).push(label, user, item, category, histItems, histCategories, from);
+    const to = split === undefined ? (test ? this.test : this.train) : this[split];
+    to.push(label, user, item, category, histItems, histCategories, from);
   }
 
   /**
    * Adds a sample as a file spells it. Ids are given in the order a row reads: user, target item,
    * target category, the history's items, then its categories (so every reader numbers alike).
    */
-  addTokens(label: number, user: string, item: string, category: string, histItems: readonly string[], histCategories: readonly string[]): void {
+  addTokens(
+    label: number,
+    user: string,
+    item: string,
+    category: string,
+    histItems: readonly string[],
+    histCategories: readonly string[],
+    split?: SequenceSplitName,
+  ): void {
     const u = this.users.id(user);
     const i = this.items.id(item);
     const c = this.categories.id(category);
@@ -161,7 +182,7 @@ export class SequenceSamplesBuilder {
     }
     for (let j = 0; j < n; j++) this.scratchItems[j] = this.items.id(histItems[from + j]);
     for (let j = 0; j < n; j++) this.scratchCategories[j] = this.categories.id(histCategories[from + j]);
-    this.addIds(label, u, i, c, this.scratchItems.subarray(0, n), this.scratchCategories.subarray(0, n));
+    this.addIds(label, u, i, c, this.scratchItems.subarray(0, n), this.scratchCategories.subarray(0, n), split);
   }
 
   /** The dataset; throws ImportError('empty') when a split has no sample. */
@@ -169,6 +190,7 @@ export class SequenceSamplesBuilder {
     if (this.count === 0) throw new ImportError('empty', `${source} holds no samples.`, 'Check that the file is the data file, not only its header.');
     let train = this.train.build();
     let test = this.test.build();
+    if (train.count + test.count === 0) throw new ImportError('empty', `${source} holds no train or test samples.`, 'Check that the file is the data file.');
     if (train.count === 0 || test.count === 0) {
       // Too few users for a split by user: the last share of the samples is the test split.
       const all = train.count === 0 ? test : train;
@@ -178,10 +200,12 @@ export class SequenceSamplesBuilder {
       train = sliceSamples(all, 0, cut);
       test = sliceSamples(all, cut, all.count);
     }
+    const valid = this.valid.build();
     return {
       source,
       train,
       test,
+      ...(valid.count > 0 ? { valid } : {}),
       itemVocabulary: this.items.size,
       categoryVocabulary: this.categories.size,
       categoryNames: [...this.categories.names],
