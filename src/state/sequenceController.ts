@@ -148,7 +148,12 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
   const loadBuiltIn = async (id: string) => {
     const entry = get().seqDatasets.find((d) => d.id === id);
     if (!entry) return;
-    await loadDataset(id, { kind: 'url', url: new URL(entry.file, deps.datasetsUrl).href, name: entry.name });
+    await loadDataset(id, {
+      kind: 'url',
+      url: new URL(entry.file, deps.datasetsUrl).href,
+      name: entry.name,
+      ...(entry.bayesTestAuc !== undefined ? { bayesAuc: entry.bayesTestAuc } : {}),
+    });
   };
 
   /** Trains one run of `form` on the loaded dataset through the pipeline; false when nothing could start. */
@@ -204,8 +209,14 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
           const index = parseDatasetIndex(await response.json());
           get().setSeqDatasets(
             index.datasets
-              .filter((d) => (d.family as string) === 'sequence')
-              .map((d) => ({ id: d.id, name: d.name, description: d.description, file: d.file })),
+              .filter((d) => d.family === 'sequence')
+              .map((d) => ({
+                id: d.id,
+                name: d.name,
+                description: d.description,
+                file: d.file,
+                ...(d.bayesTestAuc !== undefined ? { bayesTestAuc: d.bayesTestAuc } : {}),
+              })),
           );
         } catch (e) {
           get().setSeqDataset({

@@ -25,7 +25,7 @@ export interface SeqGroup {
 
 export const runsOfDataset = (runs: readonly SeqRun[], datasetName: string) => runs.filter((r) => r.datasetName === datasetName);
 
-const groupKey = (r: SeqRun) => (r.form.model === 'dare' && r.form.attentionDim !== r.form.dim ? `dare-${r.form.attentionDim}` : r.form.model);
+const groupKey = (r: SeqRun) => (r.form.model === 'dare' ? `dare-${r.form.attentionDim}` : r.form.model);
 const groupLabel = (r: SeqRun) =>
   r.form.model === 'dare' && r.form.attentionDim !== r.form.dim ? `DARE attn ${r.form.attentionDim}/${r.form.dim}` : modelName(r.form.model);
 
@@ -187,23 +187,30 @@ export function comparisonVerdicts(groups: readonly SeqGroup[]): string[] {
     if (v) out.push(`${g.label}: ${v.text}.`);
   }
   const twin = finals.find((f) => f.g.key === 'twin' && f.done.length > 0);
-  const dare = finals.find((f) => f.g.key === 'dare' && f.done.length > 0);
-  if (twin && dare) {
+  const rho = (f: (typeof finals)[number]) =>
+    meanSd(f.done.map((r) => [...r.snapshots].reverse().find((s) => s.correlation)).flatMap((s) => (s ? [meanSpearman(s) ?? NaN] : [])));
+  for (const dare of finals.filter((f) => f.g.key.startsWith('dare') && f.done.length > 0)) {
+    if (!twin) break;
     const d = differenceVerdict(
-      'DARE - TWIN, test AUC',
+      `${dare.g.label} - TWIN, test AUC`,
       { mean: twin.auc.mean, std: twin.auc.std, seeds: twin.auc.n },
       { mean: dare.auc.mean, std: dare.auc.std, seeds: dare.auc.n },
       4,
     );
     out.push(`${d.text}.`);
-    const rho = (f: typeof twin) =>
-      meanSd(f.done.map((r) => [...r.snapshots].reverse().find((s) => s.correlation)).flatMap((s) => (s ? [meanSpearman(s) ?? NaN] : [])));
     const a = rho(twin);
     const b = rho(dare);
     if (a.n > 0 && b.n > 0)
       out.push(
-        `${differenceVerdict('DARE - TWIN, Spearman ρ with the ground truth', { mean: a.mean, std: a.std, seeds: a.n }, { mean: b.mean, std: b.std, seeds: b.n }, 3).text}.`,
+        `${differenceVerdict(`${dare.g.label} - TWIN, Spearman ρ with the ground truth`, { mean: a.mean, std: a.std, seeds: a.n }, { mean: b.mean, std: b.std, seeds: b.n }, 3).text}.`,
       );
   }
   return out;
+}
+
+/** The run whose gradient conflict is shown: the focused one when it is coupled, else the newest coupled run. */
+export function gradientRun(runs: readonly SeqRun[], focus: string): SeqRun | null {
+  const focused = runs.find((r) => r.id === focus);
+  if (focused && lastGradient(focused)) return focused;
+  return [...runs].reverse().find((r) => lastGradient(r) !== null) ?? null;
 }

@@ -14,7 +14,7 @@ export interface SequenceForm extends SequenceTrainSettings {
 }
 
 export const DEFAULT_SEQUENCE_FORM: SequenceForm = {
-  datasetId: 'synthetic-seq-small',
+  datasetId: 'synthetic-sequences',
   model: 'dare',
   dim: 16,
   attentionDim: 8,
@@ -73,7 +73,7 @@ export interface SeqQueue {
 
 export interface SequenceSlice {
   seqForm: SequenceForm;
-  seqDatasets: { id: string; name: string; description: string; file: string }[];
+  seqDatasets: { id: string; name: string; description: string; file: string; bayesTestAuc?: number }[];
   seqDataset: SeqDatasetState;
   /** The runs on screen (oldest first): the live one and the stored ones, compared per dataset. */
   seqRuns: SeqRun[];

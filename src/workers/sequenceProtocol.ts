@@ -11,7 +11,8 @@ import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts
 import type { SequenceTrainSettings } from '../contracts/sequence.ts';
 
 export type SeqDatasetSource =
-  | { kind: 'url'; url: string; name: string }
+  /** A built-in dataset; its Bayes AUC comes from the dataset index. */
+  | { kind: 'url'; url: string; name: string; bayesAuc?: number }
   /** A dropped Taobao UserBehavior.csv, sequence-sample CSV or CTR CSV with a behaviour-sequence column. */
   | { kind: 'file'; file: File };
 

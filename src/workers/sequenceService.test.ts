@@ -42,7 +42,7 @@ const TRUTH: SeqTruth = {
 };
 
 const data = (delayMs = 0): SeqDataAccess => ({
-  async fetchBuiltIn(_url, signal, onProgress) {
+  async fetchBuiltIn(_url, _name, signal, onProgress) {
     for (let i = 0; i < 5; i++) {
       onProgress({ phase: 'reading', done: i, total: 5 });
       await new Promise((r) => setTimeout(r, delayMs));

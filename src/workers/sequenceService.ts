@@ -60,7 +60,7 @@ export interface SeqEngine {
 
 /** The readers and the ground truth (no tfjs). */
 export interface SeqDataAccess {
-  fetchBuiltIn(url: string, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
+  fetchBuiltIn(url: string, name: string, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   readFile(file: Blob & { name: string }, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   groundTruth(data: SequenceDataset): SeqTruth;
 }
@@ -207,10 +207,12 @@ export function createSequenceService(options: {
       const abort = new AbortController();
       loading = abort;
       try {
-        const dataset =
+        const read =
           source.kind === 'url'
-            ? await options.data.fetchBuiltIn(source.url, abort.signal, onProgress)
+            ? await options.data.fetchBuiltIn(source.url, source.name, abort.signal, onProgress)
             : await options.data.readFile(source.file, abort.signal, onProgress);
+        const bayes = source.kind === 'url' ? source.bayesAuc : undefined;
+        const dataset = read.bayesTestAuc === undefined && bayes !== undefined ? { ...read, bayesTestAuc: bayes } : read;
         onProgress({ phase: 'ground truth', done: 0, total: 0 });
         const truth = options.data.groundTruth(dataset);
         if (abort.signal.aborted) throw new DOMException('Cancelled', 'AbortError');
