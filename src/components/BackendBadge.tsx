@@ -1,6 +1,6 @@
 import { useStudioStore } from '../state/studioStore.ts';
 
-/** The active compute backend; a software WebGPU adapter is flagged as slow. */
+/** The analysis worker's compute backend (training has its own, shown in the Train form); a software WebGPU adapter is flagged as slow. */
 export function BackendBadge() {
   const backend = useStudioStore((s) => s.backend);
   const busy = useStudioStore((s) => s.backendBusy);
@@ -13,9 +13,9 @@ export function BackendBadge() {
       data-backend={backend?.active ?? ''}
       data-fallback={String(fallback)}
       aria-live="polite"
-      title={active?.adapter ? `Adapter: ${active.adapter}` : undefined}
+      title={`The backend that analyses tables; training shows its own in the Train form.${active?.adapter ? ` Adapter: ${active.adapter}` : ''}`}
     >
-      {backend ? `Backend: ${backend.active}${fallback ? ' (software)' : ''}` : busy ? 'Backend: probing…' : 'Backend: —'}
+      {backend ? `Analysis backend: ${backend.active}${fallback ? ' (software)' : ''}` : busy ? 'Analysis backend: probing…' : 'Analysis backend: —'}
     </span>
   );
 }

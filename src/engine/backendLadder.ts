@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendName, BackendReport, BackendState } from '../contracts/backend.ts';
+import type { BackendName, BackendReport, BackendState, TrainingProbe, TrainingRate } from '../contracts/backend.ts';
 import { calibrateGram, type GramCalibration } from './backendGram.ts';
 import { backendGramCandidate, chooseGramEngine } from './gramPolicy.ts';
 import { median } from './stats.ts';
@@ -207,4 +207,126 @@ export async function activateBestBackend(opts: ProbeOptions = {}): Promise<Back
 export async function currentBackendState(opts: ProbeOptions = {}): Promise<BackendState> {
   if (!lastReports) return activateBestBackend(opts);
   return stateOf(lastReports);
+}
+
+/** The backend tfjs runs on now. */
+export const activeBackend = (): BackendName => tf.getBackend() as BackendName;
+
+/** A fresh copy of the run to time: its steps, each on one mini-batch of `samplesPerStep` rows. */
+export interface TrainingWorkload {
+  /** What it is, said to the user: 'DNN on synthetic-ctr-tiny, batch 1024'. */
+  label: string;
+  samplesPerStep: number;
+  /** The data's shape (dataset and batch): a backend whose first step outlived the limit on it is not timed again for another model. */
+  shape: string;
+  /** Builds the model and optimiser on the active backend. */
+  open(): { steps(n: number): Promise<void>; dispose(): void };
+}
+
+export interface TrainingProbeOptions {
+  /** Timed steps stop on a backend once they took this long, over two interleaved rounds (at least `minChunks` chunks run). */
+  budgetMs?: number;
+  /** A first (compiling) step slower than this ends the backend's probe: it reports an upper bound and is not chosen. */
+  warmupLimitMs?: number;
+  minChunks?: number;
+}
+
+const TRAINING_DEFAULTS: Required<TrainingProbeOptions> = { budgetMs: 800, warmupLimitMs: 2500, minChunks: 4 };
+
+/**
+ * Samples/s of timed chunks of real training steps after two untimed ones (the first compiles
+ * kernels); a chunk holds as many steps as fill about a quarter of the budget.
+ */
+async function timeTraining(w: TrainingWorkload, o: Required<TrainingProbeOptions>): Promise<{ rates: number[]; timedOut?: boolean }> {
+  const run = w.open();
+  try {
+    const t0 = performance.now();
+    await run.steps(1);
+    const first = performance.now() - t0;
+    if (first > o.warmupLimitMs) return { rates: [(w.samplesPerStep * 1000) / first], timedOut: true };
+    const t1 = performance.now();
+    await run.steps(1);
+    const perStep = Math.max(0.05, performance.now() - t1);
+    const chunk = Math.max(1, Math.round(o.budgetMs / 4 / perStep));
+    const rates: number[] = [];
+    let spent = 0;
+    // At least minChunks chunks and the budget; a very slow backend stops at four budgets.
+    do {
+      const t = performance.now();
+      await run.steps(chunk);
+      const ms = Math.max(0.01, performance.now() - t);
+      rates.push((chunk * w.samplesPerStep * 1000) / ms);
+      spent += ms;
+    } while ((rates.length < o.minChunks || spent < o.budgetMs) && spent < 4 * o.budgetMs);
+    return { rates };
+  } finally {
+    run.dispose();
+  }
+}
+
+/** Backend|data shape -> the upper bound of samples/s its too slow first step gave. */
+const slowFirstStep = new Map<string, number>();
+
+/** The backend with the most samples/s among those measured in full; null when none was. */
+export function fastestTraining(rates: readonly TrainingRate[]): BackendName | null {
+  let best: TrainingRate | null = null;
+  for (const r of rates) {
+    if (r.error || r.timedOut || !(r.samplesPerSecond > 0)) continue;
+    if (!best || r.samplesPerSecond > best.samplesPerSecond) best = r;
+  }
+  return best ? best.name : null;
+}
+
+/**
+ * The training-shaped probe: a few real steps of the workload on each available backend (never
+ * a software WebGPU adapter), cheapest kernels first, and the one with the most samples/s is
+ * activated. A matmul probe once ranked WebGL above wasm for training, where it was 20x slower.
+ */
+export async function probeTraining(workload: TrainingWorkload, opts: TrainingProbeOptions = {}): Promise<BackendState & { training: TrainingProbe }> {
+  const o = { ...TRAINING_DEFAULTS, ...opts };
+  const reports = lastReports ?? (await probeBackends());
+  const candidates = reports
+    .filter((r) => r.available && !r.isFallbackAdapter)
+    .map((r) => r.name)
+    .sort((x, y) => PROBE_ORDER.indexOf(x) - PROBE_ORDER.indexOf(y));
+  const byName = new Map<BackendName, TrainingRate>();
+  const samples = new Map<BackendName, number[]>();
+  // Two interleaved rounds of half the budget: a burst of load on a shared machine then hits every backend alike.
+  const round = { ...o, budgetMs: o.budgetMs / 2, minChunks: Math.ceil(o.minChunks / 2) };
+  for (let r = 0; r < 2; r++) {
+    for (const name of candidates) {
+      const known = byName.get(name);
+      if (known?.error || known?.timedOut) continue;
+      // Its first step outlived the limit on this data in an earlier probe (SwiftShader's WebGL: ~9 s a step): not again.
+      const slow = slowFirstStep.get(`${name}|${workload.shape}`);
+      if (slow !== undefined) {
+        byName.set(name, { name, samplesPerSecond: slow, timedOut: true });
+        continue;
+      }
+      const error = await trySetBackend(name);
+      if (error) {
+        byName.set(name, { name, samplesPerSecond: 0, error });
+        continue;
+      }
+      try {
+        const timed = await timeTraining(workload, round);
+        if (timed.timedOut) {
+          byName.set(name, { name, samplesPerSecond: timed.rates[0], timedOut: true });
+          slowFirstStep.set(`${name}|${workload.shape}`, timed.rates[0]);
+        } else {
+          const all = [...(samples.get(name) ?? []), ...timed.rates];
+          samples.set(name, all);
+          byName.set(name, { name, samplesPerSecond: median(all) });
+        }
+      } catch (err) {
+        byName.set(name, { name, samplesPerSecond: 0, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  const rates = LADDER.filter((n) => byName.has(n)).map((n) => byName.get(n) as TrainingRate);
+  const winner = fastestTraining(rates);
+  if (!winner) throw new Error(`no tfjs backend could train ${workload.label}: ${rates.map((r) => `${r.name}: ${r.error ?? 'too slow'}`).join('; ')}`);
+  const error = await trySetBackend(winner);
+  if (error) throw new Error(error);
+  return { ...(await stateOf(reports)), training: { workload: workload.label, rates, winner } };
 }

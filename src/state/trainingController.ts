@@ -149,7 +149,7 @@ export function applyEvent(run: TrainingRun, e: TrainingEvent): Partial<Training
     case 'status':
       return { status: e.status, message: e.message };
     case 'started':
-      return { parameters: e.parameters, stepsPerEpoch: e.stepsPerEpoch, backend: e.backend };
+      return { parameters: e.parameters, stepsPerEpoch: e.stepsPerEpoch, backend: e.backend, ...(e.choice ? { backendChoice: e.choice } : {}) };
     case 'loss':
       return { step: e.step, epoch: e.epoch, losses: [...run.losses, ...e.points], samplesPerSecond: e.samplesPerSecond };
     case 'eval':
@@ -266,6 +266,36 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
     state().trainingRuns.some((r) => r.status === 'running' || r.status === 'paused') ||
     state().scaling.phase === 'running' ||
     state().datasetLoad.phase === 'loading';
+  /** The model or dataset changed since a backend was picked by hand: the next probe runs and drops the pick. */
+  let changedSincePick = false;
+  /** The training-shaped probe for the form's model on the loaded dataset (the worker skips it when this model and dataset were probed, or a backend was picked). */
+  async function probeBackends(): Promise<void> {
+    let request: TrainRequest;
+    try {
+      const form = state().trainingForm;
+      request = { model: modelConfigOf(form), train: trainConfigOf(form), spectrumEvery: form.spectrumEvery };
+    } catch {
+      return;
+    }
+    const changed = changedSincePick;
+    changedSincePick = false;
+    state().setTrainingProbing(true);
+    try {
+      state().setTrainingBackend(await client.probeTraining(request, changed));
+    } catch {
+      // A probe that could not train anywhere: the run itself then says why.
+    } finally {
+      state().setTrainingProbing(false);
+    }
+  }
+  /** After the model or dataset changed: probe now if that dataset is loaded, else when Train is pressed. */
+  const modelOrDatasetChanged = () => {
+    changedSincePick = true;
+    const picked = sourceOf(state().trainingForm);
+    const load = state().datasetLoad;
+    if (picked && load.phase === 'ready' && load.key === picked.key && !busy()) void probeBackends();
+  };
+
   const scaling = createScalingExperiment({ store, busy, ensureDataset, runOne, stop: () => client.stop() });
   const trainedTables = createTrainedTables(deps);
 
@@ -301,15 +331,20 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       state().setDatasetFile(file);
       state().setTrainingForm({ datasetId: FILE_DATASET });
       // Read it now, so the form says what it found (format, header, label, bucketed columns) before a run.
-      void ensureDataset();
+      changedSincePick = true;
+      void ensureDataset().then((name) => {
+        if (name && !busy()) void probeBackends();
+      });
     },
 
     chooseDataset(id) {
       state().setTrainingForm({ datasetId: id, ...formOfTrainDefaults(trainDefaultsFor(entryOf(id), state().trainingForm.kind)) });
+      modelOrDatasetChanged();
     },
 
     chooseModel(kind) {
       state().setTrainingForm({ kind, ...formOfTrainDefaults(trainDefaultsFor(entryOf(state().trainingForm.datasetId), kind)) });
+      modelOrDatasetChanged();
     },
 
     applyTrainPreset(preset) {
@@ -319,6 +354,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
 
     async switchBackend(name) {
       if (busy()) return;
+      changedSincePick = false;
       state().setTrainingBackend(await client.setBackend(name));
     },
 
@@ -334,6 +370,8 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       }
       const name = await ensureDataset();
       if (!name) return;
+      // The run trains on the probe's winner: it waits for a probe in flight, or runs one for a new model or dataset.
+      await probeBackends();
       await runOne(request, form, name);
       state().setTrainingBackend(await client.backends());
     },

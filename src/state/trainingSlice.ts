@@ -5,7 +5,7 @@ import type { TrainDefaults } from '../data/ctr/trainDefaults.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ScalingPoint, ScalingVariant } from '../analysis/scalingPlan.ts';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig, type ModelKind, type TrainConfig } from '../contracts/modelConfig.ts';
-import type { BackendName, BackendState } from '../contracts/backend.ts';
+import type { BackendChoice, BackendName, BackendState } from '../contracts/backend.ts';
 import type { RunStatus } from '../contracts/run.ts';
 import type { DatasetSummary, FinalReport, LossPoint } from '../workers/trainingProtocol.ts';
 
@@ -129,6 +129,8 @@ export interface TrainingRun {
   stepsPerEpoch: number;
   parameters: number;
   backend: BackendName | '';
+  /** Why the run trains on `backend` (the probe's winner, or picked by hand); absent on runs saved before it was kept. */
+  backendChoice?: BackendChoice;
   samplesPerSecond: number;
   losses: LossPoint[];
   evals: EvalPoint[];
@@ -178,6 +180,8 @@ export interface TrainingSlice {
   datasetFile: File | null;
   datasetLoad: DatasetLoad;
   trainingBackend: BackendState | null;
+  /** The training-shaped backend probe is running in the worker. */
+  trainingProbing: boolean;
   trainingRuns: TrainingRun[];
   activeRunId: string | null;
   /** Up to two run ids overlaid in the comparison. */
@@ -189,6 +193,7 @@ export interface TrainingSlice {
   setDatasetFile(file: File | null): void;
   setDatasetLoad(patch: Partial<DatasetLoad>): void;
   setTrainingBackend(state: BackendState | null): void;
+  setTrainingProbing(probing: boolean): void;
   addTrainingRun(run: TrainingRun): void;
   updateTrainingRun(id: string, update: (run: TrainingRun) => Partial<TrainingRun>): void;
   removeTrainingRun(id: string): void;
@@ -221,6 +226,7 @@ export function createTrainingSlice(set: SetState): TrainingSlice {
     datasetFile: null,
     datasetLoad: { phase: 'idle', key: '', summary: null, bytesDone: 0, bytesTotal: 0, error: null },
     trainingBackend: null,
+    trainingProbing: false,
     trainingRuns: [],
     activeRunId: null,
     compareRunIds: [],
@@ -231,6 +237,7 @@ export function createTrainingSlice(set: SetState): TrainingSlice {
     setDatasetFile: (file) => set(() => ({ datasetFile: file })),
     setDatasetLoad: (patch) => set((s) => ({ datasetLoad: { ...s.datasetLoad, ...patch } })),
     setTrainingBackend: (state) => set(() => ({ trainingBackend: state })),
+    setTrainingProbing: (probing) => set(() => ({ trainingProbing: probing })),
     addTrainingRun: (run) => set((s) => ({ trainingRuns: [...s.trainingRuns.filter((r) => r.id !== run.id), run], activeRunId: run.id })),
     updateTrainingRun: (id, update) => set((s) => ({ trainingRuns: s.trainingRuns.map((r) => (r.id === id ? { ...r, ...update(r) } : r)) })),
     removeTrainingRun: (id) =>

@@ -6,6 +6,7 @@
  * A family supplies only a RunSession: build, advance, checkpoint, restore, finish.
  */
 import type { BackendName, BackendState } from '../contracts/backend.ts';
+import type { TrainingWorkload } from '../engine/backendLadder.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { RunControls, RunLoopEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import { toSerializedError } from './analysisErrors.ts';
@@ -31,10 +32,24 @@ export interface RunSession<Checkpoint, Report> {
   end(): void;
 }
 
+/** What a run's backend is chosen by: the probe of this key (model and dataset), unless the user picked one. */
+export interface RunProbe {
+  key: string;
+  workload: () => TrainingWorkload;
+}
+
 export interface RunHost<Engine> extends RunControls {
   backends(): Promise<BackendState>;
-  /** Ignored while a job runs (answers the current state). */
+  /** Ignored while a job runs (answers the current state). A picked backend holds until a probe of another model or dataset. */
   setBackend(name: BackendName): Promise<BackendState>;
+  /**
+   * Times a few real training steps on every backend and activates the fastest, unless this key
+   * was probed last or a backend was picked (then answers the current state). `changed`: the
+   * model or dataset changed since the pick, so the probe runs and the pick is dropped. Ignored
+   * while a job runs. Backend changes run one at a time, so a run started meanwhile waits for the
+   * probe and trains on its winner.
+   */
+  probeTraining(probe: RunProbe, changed?: boolean): Promise<BackendState>;
   /** The family's tfjs side, loaded once. */
   engine(): Promise<Engine>;
   readonly busy: boolean;
@@ -42,11 +57,16 @@ export interface RunHost<Engine> extends RunControls {
   exclusive<T>(job: () => Promise<T>, onError: (error: SerializedImportError) => T): Promise<T>;
   /** The stop control was used during the current job. */
   readonly stopRequested: boolean;
-  /** Opens a session and runs it to its end through the loop. */
+  /**
+   * Opens a session and runs it to its end through the loop, on one backend: `probe` (when given
+   * and no backend was picked) is run first unless its key was the last probed; no backend
+   * change reaches the run until it ends.
+   */
   run<Checkpoint, Report>(
-    open: (engine: Engine, backend: BackendName) => Promise<RunSession<Checkpoint, Report>>,
+    open: (engine: Engine, backend: BackendName, state: BackendState) => Promise<RunSession<Checkpoint, Report>>,
     options: RunOptions<Checkpoint> & { maxChunk: number },
     emit: (e: RunLoopEvent<Checkpoint, Report>) => void,
+    probe?: RunProbe,
   ): Promise<RunOutcome<Report>>;
 }
 
@@ -78,7 +98,35 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
     control.wake = null;
     w?.();
   };
-  const backends = async () => (await loadLadder()).currentBackendState();
+  // Backend changes (probes, picks) run one after another: two probes at once switched each other's backend mid-run.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const next = queue.then(job, job);
+    queue = next.catch(() => {});
+    return next;
+  };
+  let pinned = false;
+  let probed: { key: string; state: BackendState } | null = null;
+  /** The ladder's state with the last training probe and the pin. */
+  const withChoice = (state: BackendState): BackendState => ({
+    ...state,
+    ...(probed?.state.training ? { training: probed.state.training } : {}),
+    ...(pinned ? { pinned: true } : {}),
+  });
+  const backends = () => serial(async () => withChoice(await (await loadLadder()).currentBackendState()));
+  const probeNow = async (probe: RunProbe, changed = false): Promise<BackendState> => {
+    const l = await loadLadder();
+    if (changed && pinned) {
+      pinned = false;
+      probed = null;
+    }
+    if (pinned || probed?.key === probe.key) return withChoice(await l.currentBackendState());
+    await loadEngine();
+    const state = await l.probeTraining(probe.workload());
+    probed = { key: probe.key, state };
+    pinned = false;
+    return withChoice(state);
+  };
 
   async function exclusive<T>(job: () => Promise<T>, onError: (error: SerializedImportError) => T): Promise<T> {
     if (running) return onError(BUSY);
@@ -97,6 +145,8 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
     session: RunSession<Checkpoint, Report>,
     options: RunOptions<Checkpoint> & { maxChunk: number },
     emit: (e: RunLoopEvent<Checkpoint, Report>) => void,
+    backend: BackendName,
+    onBackend: () => BackendName,
   ): Promise<RunOutcome<Report>> {
     const checkpointEvery = options.checkpointEveryMs ?? 0;
     let lastCheckpoint = { at: performance.now(), step: session.step };
@@ -124,6 +174,8 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
       const t0 = performance.now();
       const ran = await session.advance(single ? 1 : chunk, single);
       const ms = Math.max(1, performance.now() - t0);
+      // One backend per run: a change would make the same seed give other numbers.
+      if (onBackend() !== backend) throw new Error(`the backend changed from ${backend} to ${onBackend()} during the run`);
       if (!single && ran > 0) chunk = Math.max(1, Math.min(options.maxChunk, Math.round((ran * CHUNK_TARGET_MS) / ms)));
       if (checkpointEvery > 0 && performance.now() - lastCheckpoint.at >= checkpointEvery && !session.done) await checkpoint();
       await nextTask();
@@ -139,9 +191,17 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
 
   return {
     backends,
-    async setBackend(name) {
-      const l = await loadLadder();
-      return running ? l.currentBackendState() : l.activateBackend(name);
+    setBackend(name) {
+      if (running) return backends();
+      return serial(async () => {
+        const state = await (await loadLadder()).activateBackend(name);
+        pinned = state.active === name;
+        return withChoice(state);
+      });
+    },
+    probeTraining(probe, changed) {
+      if (running) return backends();
+      return serial(() => probeNow(probe, changed));
     },
     engine: loadEngine,
     get busy() {
@@ -152,19 +212,22 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
     },
     exclusive,
     run<Checkpoint, Report>(
-      open: (engine: Engine, backend: BackendName) => Promise<RunSession<Checkpoint, Report>>,
+      open: (engine: Engine, backend: BackendName, state: BackendState) => Promise<RunSession<Checkpoint, Report>>,
       options: RunOptions<Checkpoint> & { maxChunk: number },
       emit: (e: RunLoopEvent<Checkpoint, Report>) => void,
+      probe?: RunProbe,
     ) {
       return exclusive<RunOutcome<Report>>(
         async () => {
           const m = await loadEngine();
-          const state = await backends();
-          const session = await open(m, state.active);
+          // Waits for any probe or pick in flight; then nothing changes the backend until the run ends (running refuses it).
+          const state = await serial(async () => (probe ? probeNow(probe) : withChoice(await (await loadLadder()).currentBackendState())));
+          const l = await loadLadder();
+          const session = await open(m, state.active, state);
           try {
             if (options.resumeFrom) await session.restore(options.resumeFrom);
             await session.start();
-            return await loop(session, options, emit);
+            return await loop(session, options, emit, state.active, l.activeBackend);
           } finally {
             session.end();
           }

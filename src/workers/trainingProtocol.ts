@@ -7,7 +7,7 @@ import type { SerializedImportError } from '../contracts/errors.ts';
 import type { InteractionCollapse } from '../models/interactionCollapse.ts';
 import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
-import type { BackendName, BackendState } from '../contracts/backend.ts';
+import type { BackendChoice, BackendName, BackendState } from '../contracts/backend.ts';
 
 /** The contract between the UI and the training worker. Everything here survives structured clone. */
 
@@ -56,7 +56,7 @@ export interface FinalReport {
 
 /** What only a CTR run reports; the run loop adds status, checkpoint and final. */
 export type CtrRunEvent =
-  | { type: 'started'; parameters: number; stepsPerEpoch: number; backend: BackendName }
+  | { type: 'started'; parameters: number; stepsPerEpoch: number; backend: BackendName; choice?: BackendChoice }
   | { type: 'loss'; step: number; epoch: number; points: LossPoint[]; samplesPerSecond: number }
   | { type: 'eval'; step: number; epoch: number; auc: number; logloss: number; gauc?: number }
   | { type: 'spectrum'; step: number; sets: FieldResult[][] }
@@ -86,6 +86,12 @@ export interface ExportedTables {
 export interface TrainingClient extends RunControls {
   backends(): Promise<BackendState>;
   setBackend(name: BackendName): Promise<BackendState>;
+  /**
+   * Times a few real steps of this request's model on the loaded dataset on each backend and
+   * activates the fastest (see RunHost.probeTraining); without a dataset, answers the current state.
+   * `changed`: the model or dataset changed since a backend was picked by hand.
+   */
+  probeTraining(request: TrainRequest, changed?: boolean): Promise<BackendState>;
   load(source: DatasetSource, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome>;
   /** Cancels the load in progress: it answers 'cancelled', and the dataset loaded before stays. */
   cancelLoad(): void;

@@ -9,11 +9,12 @@ import { decodeCtrDatasetAsync } from '../data/ctr/datasetFile.ts';
 import { importCtrFile } from '../data/ctr/importCtrFile.ts';
 import { generateSyntheticCtrAsync } from '../data/ctr/syntheticCtr.ts';
 import { throwIfAborted } from '../data/abort.ts';
-import type { BackendName } from '../contracts/backend.ts';
+import { backendChoiceOf, type BackendName, type BackendState } from '../contracts/backend.ts';
+import { modelName } from '../contracts/modelNames.ts';
 import { ImportError } from '../data/importError.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
 import { toSerializedError } from './analysisErrors.ts';
-import { BUSY, createRunHost, type RunSession } from './runHost.ts';
+import { BUSY, createRunHost, type RunProbe, type RunSession } from './runHost.ts';
 import type { DatasetSource, DatasetSummary, FinalReport, LoadProgress, LossPoint, TrainingClient, TrainingEvent, TrainRequest } from './trainingProtocol.ts';
 
 /** A cancelled load answers with the 'cancelled' error and keeps the dataset loaded before it. */
@@ -76,6 +77,7 @@ function ctrSession(
   t: Trainer,
   request: TrainRequest,
   backend: BackendName,
+  backendState: BackendState,
   emit: (e: TrainingEvent) => void,
 ): RunSession<TrainerCheckpoint, FinalReport> {
   const batch = Math.min(request.train.batchSize, t.dataset.train.rows);
@@ -114,7 +116,7 @@ function ctrSession(
     },
     async start() {
       lastSnapshot = t.state.step;
-      emit({ type: 'started', parameters: t.model.parameterCount(), stepsPerEpoch: t.state.stepsPerEpoch, backend });
+      emit({ type: 'started', parameters: t.model.parameterCount(), stepsPerEpoch: t.state.stepsPerEpoch, backend, choice: backendChoiceOf(backendState) });
       await snapshot(t.state.step);
     },
     async advance(n, single) {
@@ -184,12 +186,41 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
   );
 
   let dataset: CtrDataset | null = null;
+  /** Counts loads: a dataset loaded again is probed again. */
+  let loads = 0;
   let trainer: Trainer | null = null;
   /** The load in progress, cancelled by cancelLoad or by a newer load. */
   let loading: AbortController | null = null;
   const disposeTrainer = () => {
     trainer?.dispose();
     trainer = null;
+  };
+
+  /** The training-shaped probe of a request: its model, on this dataset, at its batch size; keyed by model kind, dataset and batch. */
+  const probeOf = async (d: CtrDataset, request: TrainRequest): Promise<RunProbe> => {
+    const m = await host.engine();
+    const batch = Math.min(request.train.batchSize, d.train.rows);
+    return {
+      key: `${loads}:${d.name}|${request.model.kind}|${batch}`,
+      workload: () => ({
+        label: `${modelName(request.model.kind)} on ${d.name}, batch ${batch}`,
+        samplesPerStep: batch,
+        shape: `${loads}:${d.name}|${batch}`,
+        open() {
+          // Never validates or ends: only steps are timed.
+          const t = m.createTrainer(d, request.model, {
+            ...request.train,
+            epochs: Number.MAX_SAFE_INTEGER,
+            evalEvery: Number.MAX_SAFE_INTEGER,
+            earlyStopPatience: 0,
+          });
+          return {
+            steps: async (n: number) => void (await t.runSteps(n)),
+            dispose: () => t.dispose(),
+          };
+        },
+      }),
+    };
   };
 
   return {
@@ -205,6 +236,7 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
         throwIfAborted(controller.signal);
         disposeTrainer();
         dataset = loaded;
+        loads++;
         return { ok: true, summary: summarize(dataset) };
       } catch (e) {
         return { ok: false, error: toSerializedError(e) };
@@ -215,16 +247,22 @@ export function createTrainingService(prepareTf: () => Promise<void> = async () 
     cancelLoad() {
       loading?.abort();
     },
-    train(request, onEvent) {
+    async probeTraining(request, changed) {
+      if (!dataset || host.busy) return host.backends();
+      return host.probeTraining(await probeOf(dataset, request), changed);
+    },
+    async train(request, onEvent) {
+      const probe = dataset ? await probeOf(dataset, request).catch(() => undefined) : undefined;
       return host.run(
-        async (m, backend) => {
+        async (m, backend, state) => {
           if (!dataset) throw new ImportError('empty', 'No dataset is loaded.', 'Choose a dataset first.');
           disposeTrainer();
           trainer = m.createTrainer(dataset, request.model, request.train);
-          return ctrSession(m, trainer, request, backend, onEvent);
+          return ctrSession(m, trainer, request, backend, state, onEvent);
         },
         { ...request, maxChunk: MAX_CHUNK },
         onEvent,
+        probe,
       );
     },
     pause: host.pause,

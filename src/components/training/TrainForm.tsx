@@ -5,11 +5,14 @@ import { SettingInput } from '../SettingInput.tsx';
 import { TRAINING_SETTINGS } from '../../state/trainingSettings.ts';
 import { FILE_DATASET } from '../../state/trainingController.ts';
 import type { TrainingForm as Form } from '../../state/trainingSlice.ts';
-import type { BackendName } from '../../contracts/backend.ts';
+import type { BackendName, TrainingRate } from '../../contracts/backend.ts';
 import { DatasetDetectionNote } from './DatasetDetectionNote.tsx';
 import { formatCount } from './formatCount.ts';
 import { useTrainingController } from '../runControllersContext.ts';
 import { modelName } from '../../contracts/modelNames.ts';
+
+const trainingRateText = (r: TrainingRate) =>
+  r.error ? 'failed' : `${r.timedOut ? '< ' : ''}${formatCount(Math.round(r.samplesPerSecond))} samples/s${r.timedOut ? ' (first step too slow)' : ''}`;
 
 type NumberSetting = { [P in keyof Form]: Form[P] extends number ? P : never }[keyof Form];
 
@@ -40,6 +43,8 @@ export function TrainForm() {
   const loading = load.phase === 'loading';
   const locked = live || scaling || loading;
   const fallback = backend?.reports.find((r) => r.name === backend.active)?.isFallbackAdapter;
+  const probing = useStudioStore((s) => s.trainingProbing);
+  const rate = backend?.training?.rates.find((r) => r.name === backend.active && !r.error && !r.timedOut)?.samplesPerSecond;
 
   return (
     <section className="panel train-form" aria-labelledby="train-form-heading">
@@ -177,28 +182,44 @@ export function TrainForm() {
 
       <label className="field">
         <span>
-          Backend{' '}
-          <span className={`badge ${fallback ? 'warn' : ''}`} data-testid="train-backend" data-backend={backend?.active ?? ''}>
-            {backend ? `${backend.active}${fallback ? ' (software)' : ''}` : 'probing…'}
+          Training backend{' '}
+          <span
+            className={`badge ${fallback ? 'warn' : ''}`}
+            data-testid="train-backend"
+            data-backend={backend?.active ?? ''}
+            data-probing={String(probing)}
+            title="The tfjs backend this tab's runs train on (the header's badge is the analysis worker's)"
+          >
+            {backend ? `${backend.active}${fallback ? ' (software)' : ''}${rate ? ` · ${formatCount(Math.round(rate))} samples/s` : ''}` : 'starting…'}
+            {probing ? ' · probing…' : ''}
           </span>
         </span>
         <select
           data-testid="train-backend-select"
           value={backend?.active ?? ''}
-          disabled={!backend || locked}
+          disabled={!backend || locked || probing}
           onChange={(e) => void c.switchBackend(e.target.value as BackendName)}
         >
-          {!backend && <option value="">probing…</option>}
-          {backend?.reports.map((r) => (
-            <option key={r.name} value={r.name} disabled={!r.available}>
-              {r.name}
-              {r.available ? (r.probeMs !== undefined ? ` · ${r.probeMs.toFixed(0)} ms probe` : '') : ' (unavailable)'}
-              {r.isFallbackAdapter ? ' · software' : ''}
-            </option>
-          ))}
+          {!backend && <option value="">starting…</option>}
+          {backend?.reports.map((r) => {
+            const measured = backend.training?.rates.find((x) => x.name === r.name);
+            return (
+              <option key={r.name} value={r.name} disabled={!r.available}>
+                {r.name}
+                {!r.available ? ' (unavailable)' : measured ? ` · ${trainingRateText(measured)}` : ''}
+                {r.isFallbackAdapter ? ' · software' : ''}
+              </option>
+            );
+          })}
         </select>
       </label>
-      <p className="hint">The fastest measured backend is chosen first; a software WebGPU adapter never wins on speed.</p>
+      <p className="hint" data-testid="train-backend-probe">
+        {probing
+          ? 'Timing a few training steps of this model on each backend; Train waits for it and trains on the fastest.'
+          : backend?.training
+            ? `${backend.pinned ? `Picked by hand. ` : ''}Probe: ${backend.training.workload}: ${backend.training.rates.map((r) => `${r.name} ${trainingRateText(r)}`).join(', ')}. Runs train on the fastest, and keep one backend to the end.`
+            : 'Training speed is timed on each backend (a few real steps of the model) before the first run.'}
+      </p>
     </section>
   );
 }

@@ -8,6 +8,8 @@ function meanLoss(points: { loss: number }[]): number | '' {
   return points.length === 0 ? '' : points.reduce((a, p) => a + p.loss, 0) / points.length;
 }
 
+const CHOICE_TEXT = { probe: 'fastest in the training probe', picked: 'picked by hand', 'kernel-probe': 'fastest in the kernel probe' } as const;
+
 const fmt = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 /**
@@ -53,10 +55,15 @@ export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; o
         </span>
       )}
       <span className="muted">{run && run.samplesPerSecond > 0 ? `${formatCount(Math.round(run.samplesPerSecond))} samples/s` : ''}</span>
-      <span className="muted">
-        {run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}
-        {run?.backend ? ` · ${run.backend}` : ''}
-      </span>
+      <span className="muted">{run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}</span>
+      {run?.backend && (
+        <span className="muted" data-testid="run-backend" data-backend={run.backend} data-how={run.backendChoice?.how ?? ''}>
+          trained on {run.backend}
+          {run.backendChoice
+            ? ` (${CHOICE_TEXT[run.backendChoice.how]}${run.backendChoice.samplesPerSecond ? `: ${formatCount(Math.round(run.backendChoice.samplesPerSecond))} samples/s` : ''})`
+            : ''}
+        </span>
+      )}
       {run?.savedStep !== undefined && run.status !== 'interrupted' && (
         <span className="muted" data-testid="saved-step">
           saved at step {run.savedStep}
