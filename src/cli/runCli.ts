@@ -1,8 +1,12 @@
 import { defaultTensorChoice } from '../data/tensorChoice.ts';
 import { open } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
+import { analyzeWarehouseResult } from '../analysis/warehouseAnalysis.ts';
+import { looksLikeWarehouseResult, readWarehouseResult } from '../data/formats/warehouseResult.ts';
+import { sqlCommandText } from './sqlCommand.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
 import type { AnalysisProgress, AnalysisResult, TensorInfo } from '../contracts/tables.ts';
+import type { ByteSource } from '../data/byteSource.ts';
 import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
 import { chosenSetLabels, concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
 import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
@@ -37,6 +41,8 @@ export const EXIT_INTERRUPTED = 130;
 /** Runs the reclens command line; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let command: CliCommand;
+  // `reclens sql` parses its own options (src/cli/sqlCommand.ts).
+  if (argv[0] === 'sql') return sql(argv.slice(1), io);
   try {
     command = parseCliArgs(argv);
   } catch (e) {
@@ -67,6 +73,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   } catch (e) {
     return reportFailure(e, io);
+  }
+}
+
+/** `reclens sql ...`: the warehouse SQL on stdout. */
+function sql(argv: string[], io: CliIO): number {
+  try {
+    const text = sqlCommandText(argv);
+    io.out(text === 'help' ? USAGE : text);
+    return EXIT_OK;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`reclens: ${e.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
   }
 }
 
@@ -133,6 +152,7 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
   let metadata: Awaited<ReturnType<typeof nodeByteSource>> | undefined;
   const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
   try {
+    if (looksLikeWarehouseResult(await source.read(0, 4096))) return await analyzeWarehouse(command, source);
     if (command.metadata !== undefined) metadata = await nodeByteSource(command.metadata);
     const file = await openTableFile(source, metadata ? { metadata } : undefined);
     const layout = readCheckpointLayout(file.tensors);
@@ -189,6 +209,25 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
     await source.close();
     await metadata?.close();
   }
+}
+
+/** A warehouse SQL result (docs/warehouse.md): its Grams analysed as a table's would be. */
+async function analyzeWarehouse(command: Extract<CliCommand, { kind: 'analyze' }>, source: ByteSource): Promise<{ result: AnalysisResult; notes: string[] }> {
+  const extra =
+    command.fieldDims !== undefined ? '--field-dims' : command.tensors.length > 0 ? '--tensor' : command.metadata !== undefined ? '--metadata' : undefined;
+  if (extra) {
+    throw new ImportError(
+      'no-tensor-selected',
+      `${source.name} is a warehouse result: ${extra} does not apply (its fields are the values of the field column).`,
+      `Leave ${extra} out.`,
+    );
+  }
+  const warehouse = await readWarehouseResult(source);
+  const result = analyzeWarehouseResult(warehouse, command.mode, command.maxDim);
+  return {
+    result,
+    notes: [`${source.name} is a warehouse result: ${warehouse.fields.length} fields of K = ${warehouse.dim}, from the Grams the warehouse summed`],
+  };
 }
 
 /** `--field-dims 2,7,24` (or "[2,7,24]", "2 7 24") or a file: field_dims.json, FuxiCTR's feature_map.json, a training log. */

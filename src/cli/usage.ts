@@ -2,6 +2,7 @@ export const USAGE = `Usage:
   reclens analyze FILE [options]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens dataset FILE [--json]
+  reclens sql --dialect D --table T --embedding-column E [--field-column F] --dim K [--normalised]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
 
@@ -31,6 +32,18 @@ Options:
   --json                  print the result as JSON (the stable schema)
   -h, --help              show this help
 
+reclens analyze also reads the result of \`reclens sql\` (CSV with its header, or JSON): the fields'
+Grams as the warehouse summed them, analysed as the table itself would be (docs/warehouse.md).
+
+reclens sql: prints the SQL that computes each field's Gram inside a warehouse, so only K x K
+numbers per field come back: row count, column sums, sum of e_i e_j in DOUBLE, long form
+(field, stat, i, j, value). Run it there, save the result as CSV or JSON, then reclens analyze it.
+  --dialect D             duckdb, spark, bigquery or trino (array indexing differs)
+  --table T               the table, optionally qualified (db.table, project.dataset.table)
+  --embedding-column E    an array of K numbers per row
+  --field-column F        its values name the fields (default: the whole table is one field)
+  --dim K                 the length of every array (rows of another length are counted and refused)
+  --normalised            also the Gram of the rows normalised e/(||e||+1e-8): the RecScope recipe
 reclens interaction: the DCNv2 interaction-collapse matrix of a checkpoint (RecScope): IA of
 field i as seen by field j, the rows of E_i W0[j-block, i-block]^T, with W0 the first cross layer.
   --field-dims LIST|FILE  the table's field sizes (required: checkpoints do not store them)

@@ -70,6 +70,22 @@ class FieldEntries {
   constructor(readonly name: string) {}
 }
 
+/**
+ * True when a file's first bytes read as a warehouse result: a CSV / TSV header naming field, stat,
+ * i, j and value, a headerless 5-cell line with a known stat second, or JSON objects with "field" and "stat".
+ */
+export function looksLikeWarehouseResult(head: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8')
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (text.startsWith('{') || text.startsWith('[')) return /"field"\s*:/.test(text) && /"stat"\s*:/.test(text);
+  const line = text.split('\n', 1)[0].replace(/\r$/, '');
+  const cells = line.split(sniffDelimiter(line)).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const names = cells.map((c) => c.toLowerCase());
+  return COLUMNS.every((c) => names.includes(c)) || (cells.length === 5 && (STATS as readonly string[]).includes(cells[1]));
+}
+
 export async function readWarehouseResult(src: ByteSource, signal?: AbortSignal): Promise<WarehouseResult> {
   if (src.size === 0) throw new ImportError('empty', `${src.name} is empty.`, FIX);
   if (src.size > MAX_WAREHOUSE_BYTES) {
