@@ -40,14 +40,24 @@ function tridiagonalize(m: Float64Array, n: number, d: Float64Array, e: Float64A
         e[i] = scale * g;
         h -= f * g;
         m[row + l] = f - g;
+        // e = (A u) / h over the lower triangle of the leading (l+1) x (l+1) block, row by row:
+        // row j gives (A u)_j's part left of the diagonal, and adds u_j times itself to the entries
+        // above it (their part below the diagonal), so every read is along a row.
+        for (let j = 0; j <= l; j++) e[j] = 0;
+        for (let j = 0; j <= l; j++) {
+          const rowJ = j * n;
+          const uj = m[row + j];
+          g = 0;
+          for (let k = 0; k < j; k++) {
+            const ajk = m[rowJ + k];
+            g += ajk * m[row + k];
+            e[k] += ajk * uj;
+          }
+          e[j] += g + m[rowJ + j] * uj;
+        }
         f = 0;
         for (let j = 0; j <= l; j++) {
-          // e[j] = (A u)_j / h over the lower triangle of the leading (l+1) x (l+1) block.
-          g = 0;
-          const rowJ = j * n;
-          for (let k = 0; k <= j; k++) g += m[rowJ + k] * m[row + k];
-          for (let k = j + 1; k <= l; k++) g += m[k * n + j] * m[row + k];
-          e[j] = g / h;
+          e[j] /= h;
           f += e[j] * m[row + j];
         }
         const hh = f / (h + h);

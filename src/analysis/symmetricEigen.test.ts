@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { householderQlEigenvalues } from './householderQl.ts';
+import { jacobiEigenvalues } from './jacobiEigen.ts';
 import { JACOBI_MAX_N, symmetricEigenvalues } from './symmetricEigen.ts';
 import { seededRandom, symmetricWithEigenvalues } from '../../test/support/testMatrices.ts';
+import { checksum, EIGEN_CASE_SIZES, eigenCases } from '../../test/support/eigenCases.ts';
+import reference from '../../test/eigen/reference.json';
 
 function expectEigenvalues(actual: Float64Array, expected: number[], rel = 1e-13): void {
   const sorted = [...expected].sort((a, b) => b - a);
@@ -94,7 +97,7 @@ describe('householderQlEigenvalues', () => {
 });
 
 describe('symmetricEigenvalues above JACOBI_MAX_N', () => {
-  it('takes the Householder + QL path and agrees with known eigenvalues of a Gram-like (PSD, geometric) spectrum', () => {
+  it('takes the Householder + QL path at 300 and and agrees with known eigenvalues of a Gram-like (PSD, geometric) spectrum', () => {
     const n = JACOBI_MAX_N + 44;
     const eig = Array.from({ length: n }, (_, i) => (i < n - 20 ? 2 ** (-i / 20) : 0));
     const got = symmetricEigenvalues(symmetricWithEigenvalues(eig, seededRandom(5)), n);
@@ -102,4 +105,43 @@ describe('symmetricEigenvalues above JACOBI_MAX_N', () => {
     for (let i = 0; i < 20; i++) expect(Math.abs(got[i] - eig[i]) / eig[i]).toBeLessThan(1e-11);
     expect(() => symmetricEigenvalues(new Float64Array(n * n).fill(NaN), n)).toThrow(/non-finite/);
   });
+});
+
+/**
+ * Ill-conditioned Grams (smallest eigenvalues 1e-8 of the largest, a collapsed cluster, exact
+ * zeros, the float64 Gram of a float32 table) against the exact eigenvalues of the stored matrix
+ * (mpmath at 40 digits) and against numpy's eigvalsh, both made by scripts/eigenReference.ts.
+ * Tolerances: every eigenvalue within 1e-14 x lambda_max (measured worst: Householder + QL 1.6e-15,
+ * Jacobi 4.4e-16, numpy itself 3.7e-15), and each eigenvalue >= 1e-8 x lambda_max within 1e-7 of
+ * itself (measured worst 6.2e-9, numpy 5.3e-9): s_i / s_1 then keeps ~7 significant digits.
+ */
+describe('accuracy on ill-conditioned Grams against float64 references', () => {
+  const ABS = 1e-14;
+  const REL = 1e-7;
+  const cases = EIGEN_CASE_SIZES.flatMap(eigenCases);
+  const solvers: [string, (a: Float64Array, n: number) => Float64Array][] = [
+    ['symmetricEigenvalues', symmetricEigenvalues],
+    ['Householder + QL', (a, n) => descending(householderQlEigenvalues(a, n))],
+    ['Jacobi', (a, n) => descending(jacobiEigenvalues(a, n))],
+  ];
+
+  it('the reference covers every case, built from the same matrices', () => {
+    expect(reference.cases.map((c) => c.name)).toEqual(cases.map((c) => c.name));
+    for (const c of cases) expect(checksum(c.matrix), c.name).toBe(reference.cases.find((r) => r.name === c.name)?.checksum);
+  });
+
+  for (const [solver, solve] of solvers) {
+    it.each(cases.map((c) => [c.name, c] as const))(`${solver}: %s`, (_, c) => {
+      if (solver === 'Jacobi' && c.n > 128) return; // seconds each; the 64 and 128 cases cover it
+      const ref = reference.cases.find((r) => r.name === c.name)!;
+      const got = solve(c.matrix, c.n);
+      const top = ref.mpmath40[0];
+      for (let i = 0; i < c.n; i++) {
+        const exact = ref.mpmath40[i];
+        expect(Math.abs(got[i] - exact), `${c.name} eigenvalue ${i}`).toBeLessThanOrEqual(ABS * top);
+        expect(Math.abs(got[i] - ref.numpy[i]), `${c.name} eigenvalue ${i} vs numpy`).toBeLessThanOrEqual(ABS * top);
+        if (exact >= 1e-8 * top) expect(Math.abs(got[i] - exact) / exact, `${c.name} eigenvalue ${i}, relative`).toBeLessThanOrEqual(REL);
+      }
+    });
+  }
 });
