@@ -13,6 +13,7 @@ import { FieldTable } from './FieldTable.tsx';
 import { formatBytes, formatDuration, formatRatio, formatRows } from './format.ts';
 import { MODE_LABELS } from './modeLabels.ts';
 import { InteractionPanel } from './InteractionPanel.tsx';
+import { CorrelationPanel } from './CorrelationPanel.tsx';
 
 function summaryText(table: LoadedTable): string {
   const s = summarizeCollapse(table.result.fields);
@@ -184,6 +185,7 @@ export function TableCard({ table }: { table: LoadedTable }) {
 
       <FieldTable fields={result.fields} order={order} caption={`Per-field results for ${title}`} />
       <InteractionPanel table={table} />
+      <CorrelationPanel table={table} />
     </article>
   );
 }

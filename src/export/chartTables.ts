@@ -3,6 +3,7 @@ import type { FieldSpectrum } from '../analysis/collapseVerdict.ts';
 import { rawIaOrder, type InteractionMatrix } from '../charts/interactionMatrix.ts';
 import type { LineSeries } from '../charts/metricLines.ts';
 import type { CsvTable } from '../data/csv.ts';
+import type { CheckpointCorrelation } from '../analysis/checkpointCorrelation.ts';
 
 /** Long format: one row per (series, point); with spreadName, the error bar's half-height too (0 when none). */
 export function seriesTable(series: readonly LineSeries[], xName: string, yName: string, spreadName?: string): CsvTable {
@@ -26,5 +27,16 @@ export function spectrumTable(fields: readonly FieldSpectrum[]): CsvTable {
   return {
     header: ['field', 'index', 's_over_s1'],
     rows: fields.flatMap((f) => f.normalized_spectrum.map((v, i) => [f.name, i + 1, v])),
+  };
+}
+
+/** A checkpoint's learned correlation, long format: one row per (target, behaviour category, position). */
+export function correlationTable(c: Pick<CheckpointCorrelation, 'categories' | 'positions' | 'maps'>): CsvTable {
+  const n = c.categories.length;
+  return {
+    header: ['target_category', 'behaviour_category', 'position', 'learned_correlation'],
+    rows: c.maps.flatMap((m, t) =>
+      Array.from({ length: n * c.positions }, (_, k) => [c.categories[t], c.categories[Math.floor(k / c.positions)], (k % c.positions) + 1, m[k]]),
+    ),
   };
 }

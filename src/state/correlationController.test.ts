@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CorrelationRequest } from '../analysis/checkpointCorrelation.ts';
 import type { AnalysisClient } from '../workers/analysisProtocol.ts';
 import { createAnalysisService } from '../workers/analysisService.ts';
-import { createCorrelationController, useCorrelationStore } from './correlationController.ts';
+import { correlationRequestOf, createCorrelationController, defaultCorrelationForm, parseCategoryIds, useCorrelationStore } from './correlationController.ts';
 
 /** A DIN-like state dict and numpy's matrices for it (scripts/sequenceCorrelationFixtures.py). */
 const dir = new URL('../../test/sequence-correlation/', import.meta.url);
@@ -41,5 +41,37 @@ describe('learned correlation of an uploaded checkpoint, through the analysis se
       status: 'error',
       error: { code: 'shape-mismatch', message: expect.stringMatching(/need 41/) },
     });
+  });
+});
+
+describe('the correlation form', () => {
+  const t = (name: string, shape: number[]) => ({ name, shape, dtype: 'float32', analysable: true });
+
+  it('opens with the guessed tables, categories 1-10 and as many positions as fit', () => {
+    const form = defaultCorrelationForm([t('item_embedding.weight', [60, 8]), t('category_embedding.weight', [9, 8]), t('position_embedding.weight', [7, 8])]);
+    expect(form).toEqual({
+      method: 'attention',
+      categoryTable: 'category_embedding.weight',
+      positionTable: 'position_embedding.weight',
+      targetCategoryTable: '',
+      targetPositionTable: '',
+      categories: '1-8',
+      positions: 6,
+    });
+    expect(defaultCorrelationForm([t('only', [5, 2])])).toBeNull();
+  });
+
+  it('parses ids and ranges, and names a bad part', () => {
+    expect(parseCategoryIds('1-3, 9 12')).toEqual([1, 2, 3, 9, 12]);
+    expect((parseCategoryIds('1-x') as Error).message).toMatch(/"1-x" is not a category id/);
+    expect((parseCategoryIds('5-2') as Error).message).toMatch(/not a range/);
+    expect((parseCategoryIds('') as Error).message).toMatch(/at least one/);
+    expect((parseCategoryIds('1-50, 51') as Error).message).toMatch(/51 categories/);
+  });
+
+  it('makes the request, leaving out target tables not picked', () => {
+    const form = defaultCorrelationForm([t('category_embedding.weight', [9, 8]), t('position_embedding.weight', [13, 8])])!;
+    expect(correlationRequestOf({ ...form, categories: '2, 4' })).toEqual({ ...request, categories: [2, 4], positions: 10 });
+    expect(correlationRequestOf({ ...form, targetCategoryTable: 'x' })).toMatchObject({ targetCategoryTable: 'x' });
   });
 });
