@@ -1,14 +1,36 @@
 import { ImportError } from '../data/importError.ts';
-import type { WarehouseField, WarehouseResult } from '../data/formats/warehouseResult.ts';
+import type { WarehouseResult } from '../data/formats/warehouseResult.ts';
+import type { PartialGram } from '../contracts/partialGram.ts';
 import type { AnalysisResult, SpectrumMode } from '../contracts/tables.ts';
 import { checkDimension } from './dimensionLimit.ts';
-import { GramAccumulator } from './gramAccumulator.ts';
-import { fieldResult } from './spectrum.ts';
+import { analyzePartialGram } from './partialGram.ts';
 
 /**
- * The analysis of a warehouse result (docs/warehouse.md): each field's Gram, as the warehouse summed
- * it, goes through the same eigen-solve and spectrum code as a file streamed here. 'recscope' takes
- * the normalised Gram, 'raw' the Gram, 'centered' the Gram minus s s^T / n.
+ * A warehouse result (docs/warehouse.md) as the partial Gram of its whole table: per field, the rows,
+ * excluded rows, Gram and column sums the warehouse summed, and the row-normalised Gram when the SQL
+ * computed it. Without it the 'recscope' sums are zero and must not be analysed (analyzeWarehouseResult
+ * refuses that recipe).
+ */
+export function warehousePartialGram(result: WarehouseResult): PartialGram {
+  const k = result.dim;
+  return {
+    sources: [result.source],
+    tensors: [],
+    fields: result.fields.map((f) => ({
+      name: f.name,
+      dim: k,
+      rows: f.rows,
+      excluded_rows: f.excludedRows,
+      raw: { scale_exp: 0, gram: f.gram, peak: 0, col_sum: f.colSum },
+      recscope: { scale_exp: 0, gram: f.normalisedGram ?? new Float64Array(k * k), peak: 0 },
+    })),
+  };
+}
+
+/**
+ * The analysis of a warehouse result: each field's Gram, as the warehouse summed it, through the same
+ * code as a partial Gram file (analyzePartialGram): 'recscope' takes the normalised Gram, 'raw' the
+ * Gram, 'centered' the Gram minus s s^T / n.
  */
 export function analyzeWarehouseResult(result: WarehouseResult, mode: SpectrumMode, maxDim?: number): AnalysisResult {
   checkDimension(result.source, -1, result.dim, maxDim);
@@ -19,30 +41,13 @@ export function analyzeWarehouseResult(result: WarehouseResult, mode: SpectrumMo
       'Generate the SQL again with --normalised (the panel\'s "row-normalised Gram" box), or analyse it with --mode raw or centered.',
     );
   }
-  const fields = result.fields.map((f) => {
-    if (f.rows === 0) {
-      throw new ImportError(
-        'no-finite-rows',
-        `Field "${f.name}" has no finite rows: all ${f.excludedRows} rows were NULL or held NULL, NaN or Inf.`,
-        'Check the table in the warehouse: those embeddings are not usable.',
-      );
-    }
-    return fieldResult(f.name, GramAccumulator.fromState(gramState(f, result.dim, mode)));
-  });
-  return { source: result.source, options: { mode }, fields };
-}
-
-/** One field's sums as the accumulator's state: what a streamed table of the same rows would have summed. */
-function gramState(f: WarehouseField, dim: number, mode: SpectrumMode) {
-  const g = mode === 'recscope' ? f.normalisedGram! : f.gram;
-  return {
-    dim,
-    mode,
-    rows: f.rows,
-    excludedRows: f.excludedRows,
-    upper: g.slice(),
-    colSum: mode === 'centered' ? f.colSum.slice() : new Float64Array(dim),
-    scaleExp: 0,
-    peak: 0,
-  };
+  const empty = result.fields.find((f) => f.rows === 0);
+  if (empty) {
+    throw new ImportError(
+      'no-finite-rows',
+      `Field "${empty.name}" has no usable rows: all ${empty.excludedRows} were NULL or empty arrays, or held NULL, NaN or Inf.`,
+      'Check those embeddings in the warehouse, or filter the field out of the table the SQL reads.',
+    );
+  }
+  return analyzePartialGram(warehousePartialGram(result), mode);
 }

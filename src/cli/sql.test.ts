@@ -58,7 +58,7 @@ describe('reclens analyze on a warehouse result', () => {
         expect(code).toBe(0);
         expect(err).toMatch(/is a warehouse result: 3 fields of K = 16/);
         const got = JSON.parse(out);
-        expect(got.options).toEqual({ mode });
+        expect(got.options).toEqual({ mode, tensors: [] });
         for (const f of got.fields) {
           const d = direct.fields.find((x: { name: string }) => x.name === `emb[field=${f.name}]`);
           expect([f.rows, f.excluded_rows]).toEqual([d.rows, d.excluded_rows]);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyzeTableFile } from '../../src/analysis/analyzeTable.ts';
-import { analyzeWarehouseResult } from '../../src/analysis/warehouseAnalysis.ts';
+import { analyzePartialGram, mergePartialGrams } from '../../src/analysis/partialGram.ts';
+import { analyzeWarehouseResult, warehousePartialGram } from '../../src/analysis/warehouseAnalysis.ts';
 import { warehouseSql } from '../../src/analysis/warehouseSql.ts';
 import { bytesByteSource } from '../../src/data/byteSource.ts';
 import { readWarehouseResult } from '../../src/data/formats/warehouseResult.ts';
@@ -118,6 +119,21 @@ describe('generated DuckDB SQL on a Parquet fixture', () => {
     expect([...a.colSum]).toEqual([4, 7]);
     expect(result.fields.find((f) => f.name === '(null)')!.rows).toBe(2);
     await expect(readWarehouseResult(bytesByteSource(await runSaved(sql(3), 'csv'), 'odd.csv'))).rejects.toThrow(/whose array is not as long as the SQL's K/);
+  });
+
+  test('results of two partitions, merged as partial Grams, give the whole table’s analysis', async () => {
+    await con.run(`CREATE OR REPLACE VIEW part_a AS SELECT * FROM embeddings WHERE hash(emb) % 2 = 0`);
+    await con.run(`CREATE OR REPLACE VIEW part_b AS SELECT * FROM embeddings WHERE hash(emb) % 2 = 1`);
+    const sql = (table: string) => warehouseSql({ dialect: 'duckdb', table, embeddingColumn: 'emb', fieldColumn: 'field', dim: 16, normalised: true });
+    const part = async (table: string) => warehousePartialGram(await readWarehouseResult(bytesByteSource(await runSaved(sql(table), 'csv'), `${table}.csv`)));
+    const merged = mergePartialGrams([await part('part_a'), await part('part_b')]);
+    const whole = await readWarehouseResult(bytesByteSource(await runSaved(sql('embeddings'), 'csv'), 'whole.csv'));
+    for (const mode of MODES) {
+      const gap = worstGap(analyzeWarehouseResult(whole, mode), analyzePartialGram(merged, mode));
+      expect(gap.spectrum).toBeLessThan(1e-12);
+      expect(gap.ia).toBeLessThan(1e-12);
+    }
+    expect(merged.fields.map((f) => f.rows)).toEqual([37, 600, 400]);
   });
 
   test('without a field column the whole table is one field named after the column', async () => {
