@@ -74,7 +74,7 @@ describe('createSequenceModel', () => {
     for (const v of [model.table('item', 'attention'), model.table('category', 'representation'), model.positionTable]) {
       expect(checks[model.variables.indexOf(v)].gradNorm).toBeGreaterThan(1e-4);
     }
-    tf.dispose([x.targetItems, x.targetCategories, x.histItems, x.histCategories, y, picked]);
+    tf.dispose([x.targetItems, x.targetCategories, x.histItems, x.histCategories, y, ...(picked ? [picked] : [])]);
     model.dispose();
   });
 

@@ -167,43 +167,54 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
   interface Columns {
     items: tf.Tensor2D;
     categories: tf.Tensor2D;
-    /** Target-relative positions, 0 for the target column prepended. */
+    /** Target-relative positions of the behaviours: 1 x n when every row has the same (the whole history), batch x n otherwise. */
     positions: tf.Tensor2D;
   }
   const columns = (x: SequenceInputs, picked: tf.Tensor2D | null): Columns => {
+    if (!picked) return { items: x.histItems, categories: x.histCategories, positions: columnPositions.expandDims(0) };
     const B = x.histItems.shape[0];
-    if (!picked) {
-      const pos = tf.tile(columnPositions.expandDims(0), [B, 1]) as tf.Tensor2D;
-      return { items: x.histItems, categories: x.histCategories, positions: withTarget(tf.zeros([B], 'int32'), pos) };
-    }
     const k = picked.shape[1];
     const base = tf.mul(tf.range(0, B, 1, 'int32'), tf.scalar(L, 'int32')).expandDims(1);
     const flat = tf.add(picked, base).reshape([-1]);
     const take = (t: tf.Tensor2D) => tf.gather(t.reshape([-1]), flat).reshape([B, k]) as tf.Tensor2D;
-    return {
-      items: take(x.histItems),
-      categories: take(x.histCategories),
-      positions: withTarget(tf.zeros([B], 'int32'), tf.sub(tf.scalar(L, 'int32'), picked)),
-    };
+    return { items: take(x.histItems), categories: take(x.histCategories), positions: tf.sub(tf.scalar(L, 'int32'), picked) };
   };
 
-  /** Embeddings of target + behaviours from each field's table for `role`, concatenated: [target, behaviours]. */
-  const semantic = (x: SequenceInputs, c: Columns, role: EmbeddingRole): [tf.Tensor3D, tf.Tensor3D] => {
+  interface FieldPair {
+    /** batch x 1 x K. */
+    target: tf.Tensor3D;
+    /** batch x n x K. */
+    behaviours: tf.Tensor3D;
+  }
+  /**
+   * Item and category embeddings of target and behaviours from `role`'s tables, one lookup per
+   * table (TIN: the position embedding added to both, the target at position 0).
+   */
+  const embed = (x: SequenceInputs, c: Columns, role: EmbeddingRole): FieldPair[] => {
     const items = embeddingLookup(role === 'attention' ? itemAttn : itemRepr, withTarget(x.targetItems, c.items)) as tf.Tensor3D;
     const cats = embeddingLookup(role === 'attention' ? categoryAttn : categoryRepr, withTarget(x.targetCategories, c.categories)) as tf.Tensor3D;
-    if (!tin) return split(tf.concat([items, cats], 2));
-    // TIN: target-aware temporal encoding, the position embedding added to item and category alike.
-    const pos = embeddingLookup(position, c.positions) as tf.Tensor3D;
-    return split(tf.concat([tf.add<tf.Tensor3D>(items, pos), tf.add<tf.Tensor3D>(cats, pos)], 2));
+    let fields = [items, cats];
+    if (tin) {
+      const rows = c.positions.shape[0];
+      const pos = embeddingLookup(position, withTarget(tf.zeros([rows], 'int32'), c.positions)) as tf.Tensor3D;
+      fields = fields.map((e) => tf.add<tf.Tensor3D>(e, pos));
+    }
+    return fields.map((e) => {
+      const [target, behaviours] = split(e);
+      return { target, behaviours };
+    });
   };
 
   /** Attention logits (batch x n), padding not yet masked. */
   const attentionLogits = (x: SequenceInputs, c: Columns): tf.Tensor2D => {
-    const [q, k] = semantic(x, c, 'attention');
-    const content = tf.div<tf.Tensor2D>(rowDot(q, k), Math.sqrt(q.shape[2]));
+    const [item, cat] = embed(x, c, 'attention');
+    const content = tf.div<tf.Tensor2D>(tf.add(rowDot(item.target, item.behaviours), rowDot(cat.target, cat.behaviours)), Math.sqrt(2 * item.target.shape[2]));
     if (tin) return content;
-    const [p0, pk] = split(embeddingLookup(position, c.positions) as tf.Tensor3D);
-    return tf.add<tf.Tensor2D>(content, tf.div(rowDot(p0, pk), Math.sqrt(a)));
+    // (pos_0 . pos_p) / sqrt(a) for every p at once, then looked up per behaviour.
+    const p0 = tf.slice(position, [0, 0], [1, a]);
+    const byPosition = tf.div(tf.sum(tf.mul(position, p0), 1, true), Math.sqrt(a)) as tf.Tensor2D;
+    const positional = embeddingLookup(byPosition, c.positions).squeeze([2]) as tf.Tensor2D;
+    return tf.add<tf.Tensor2D>(content, positional);
   };
 
   const masked = (logits: tf.Tensor2D, items: tf.Tensor2D): { logits: tf.Tensor2D; mask: tf.Tensor2D } => {
@@ -242,15 +253,24 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
         const c = columns(x, picked);
         const { logits, mask } = masked(attentionLogits(x, c), c.items);
         const weights = tf.mul(tf.softmax(logits), mask).expandDims(2);
-        const [t, v] = semantic(x, c, 'representation');
-        const target = tf.squeeze(t, [1]) as tf.Tensor2D;
+        const fields = embed(x, c, 'representation');
+        const target = tf.concat(
+          fields.map((f) => tf.squeeze(f.target, [1]) as tf.Tensor2D),
+          1,
+        );
         let features: tf.Tensor2D;
         if (tin) {
           // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0).
-          const pooled = tf.sum(tf.mul(weights, tf.mul(v, t)), 1) as tf.Tensor2D;
+          const pooled = tf.concat(
+            fields.map((f) => tf.sum(tf.mul(weights, tf.mul(f.behaviours, f.target)), 1) as tf.Tensor2D),
+            1,
+          );
           features = tf.concat([target, pooled], 1);
         } else {
-          const pooled = tf.sum(tf.mul(weights, v), 1) as tf.Tensor2D;
+          const pooled = tf.concat(
+            fields.map((f) => tf.sum(tf.mul(weights, f.behaviours), 1) as tf.Tensor2D),
+            1,
+          );
           features = tf.concat([target, pooled, tf.mul<tf.Tensor2D>(target, pooled)], 1);
         }
         let h = features;
