@@ -18,6 +18,7 @@ import { SpectrumCurvesPanel } from './SpectrumCurvesPanel.tsx';
 import { TableCard } from './TableCard.tsx';
 import { TrainView } from './training/TrainView.tsx';
 import { MultitaskView } from './multitask/MultitaskView.tsx';
+import { SequenceView } from './sequence/SequenceView.tsx';
 
 export function App() {
   const controller = useController();
@@ -37,6 +38,7 @@ export function App() {
     const file = e.dataTransfer.files[0];
     if (file && view === 'train') runs.training.pickDatasetFile(file);
     else if (file && view === 'multitask') void runs.multitask.pickCsv(file);
+    else if (file && view === 'sequence') void runs.sequence.pickFile(file);
     else if (file) void controller.pickFile(file);
   };
 
@@ -53,7 +55,9 @@ export function App() {
       onDrop={onDrop}
     >
       <Header />
-      {view === 'multitask' ? (
+      {view === 'sequence' ? (
+        <SequenceView />
+      ) : view === 'multitask' ? (
         <MultitaskView />
       ) : view === 'train' ? (
         <TrainView />

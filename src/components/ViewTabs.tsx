@@ -6,6 +6,7 @@ const TABS: { view: StudioView; label: string; testId: string }[] = [
   { view: 'collapse', label: 'Collapse', testId: 'collapse-tab' },
   { view: 'train', label: 'Train', testId: 'train-tab' },
   { view: 'multitask', label: 'Multi-task', testId: 'multitask-tab' },
+  { view: 'sequence', label: 'Sequences', testId: 'sequence-tab' },
 ];
 
 /** The studio's top-level views. */

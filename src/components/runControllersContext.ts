@@ -3,12 +3,15 @@ import type { CheckpointSeriesController } from '../state/checkpointSeriesContro
 import type { InteractionController } from '../state/interactionController.ts';
 import type { CorrelationController } from '../state/correlationController.ts';
 import type { MultitaskController } from '../state/multitaskController.ts';
+import type { SequenceController } from '../state/sequenceController.ts';
 import type { TrainingController } from '../state/trainingController.ts';
 
 /** The run views' controllers, built by the composition root (src/state/compositionRoot.ts). */
 export interface RunControllers {
   training: TrainingController;
   multitask: MultitaskController;
+  /** Behaviour-sequence runs (DIN, TWIN, DARE, TIN). */
+  sequence: SequenceController;
   /** Uploaded DCNv2 checkpoints' interaction matrices. */
   interaction: InteractionController;
   /** Uploaded sequence checkpoints' learned correlation. */
@@ -27,6 +30,7 @@ export function useRunControllers(): RunControllers {
 
 export const useTrainingController = (): TrainingController => useRunControllers().training;
 export const useMultitaskController = (): MultitaskController => useRunControllers().multitask;
+export const useSequenceController = (): SequenceController => useRunControllers().sequence;
 export const useInteractionController = (): InteractionController => useRunControllers().interaction;
 export const useCheckpointSeriesController = (): CheckpointSeriesController => useRunControllers().series;
 export const useCorrelationController = (): CorrelationController => useRunControllers().correlation;

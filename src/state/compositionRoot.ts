@@ -5,11 +5,13 @@
  */
 import { createAnalysisClient } from '../workers/analysisClient.ts';
 import { createMultitaskClient } from '../workers/multitaskClient.ts';
+import { createSequenceClient } from '../workers/sequenceClient.ts';
 import { createTrainingClient } from '../workers/trainingClient.ts';
 import { createCheckpointSeriesController, type CheckpointSeriesController } from './checkpointSeriesController.ts';
 import { createInteractionController, type InteractionController } from './interactionController.ts';
 import { createCorrelationController, type CorrelationController } from './correlationController.ts';
 import { createMultitaskController, type MultitaskController } from './multitaskController.ts';
+import { createSequenceController, type SequenceController } from './sequenceController.ts';
 import { openPersistence, type PersistenceHandle } from './persistence.ts';
 import { startPersistence } from './persistenceSync.ts';
 import { trackRemovedExamples } from './removedExamples.ts';
@@ -26,6 +28,7 @@ export interface Studio {
   workspace: WorkspaceActions;
   training: TrainingController;
   multitask: MultitaskController;
+  sequence: SequenceController;
   interaction: InteractionController;
   correlation: CorrelationController;
   series: CheckpointSeriesController;
@@ -56,6 +59,7 @@ export function createStudio(options: { datasetsUrl: string; download: (blob: Bl
       download: options.download,
     }),
     multitask: createMultitaskController({ client: createMultitaskClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
+    sequence: createSequenceController({ client: createSequenceClient(), store, persistence, datasetsUrl: options.datasetsUrl }),
     interaction,
     correlation: createCorrelationController(analysis, interaction.fileOf),
     series: createCheckpointSeriesController(analysis),

@@ -214,3 +214,13 @@ export function gradientRun(runs: readonly SeqRun[], focus: string): SeqRun | nu
   if (focused && lastGradient(focused)) return focused;
   return [...runs].reverse().find((r) => lastGradient(r) !== null) ?? null;
 }
+
+/** A run named short, for chart titles: its model (DARE with its attention dim) and seed. */
+export const runShortLabel = (r: SeqRun) => `${groupLabel(r)}, seed ${r.form.seed}`;
+
+/** Said under the search-quality chart when a compared run keeps no more behaviours than k: every pick is then right by construction. */
+export function searchCaveat(runs: readonly SeqRun[], k: number): string {
+  const short = runs.filter((r) => r.form.historyLength <= k);
+  if (short.length === 0) return '';
+  return `${short.length === runs.length ? 'Every run' : `${short.length} of ${runs.length} runs`} keep${short.length === 1 ? 's' : ''} at most ${k} behaviours (history length ≤ k), so their top-${k} is the whole history and the search quality is 1 by construction: raise the history length to measure it.`;
+}

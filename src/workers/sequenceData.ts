@@ -1,0 +1,46 @@
+/**
+ * The sequence worker's readers and ground truth: a built-in dataset fetched and read, a
+ * dropped file in any of the family's formats (data/sequence), read slice by slice so Stop
+ * cancels it, and the ground-truth mutual information of SCIENCE.md section 4 over the training
+ * split (analysis/groundTruthCorrelation.ts): the top-N heatmaps and any cell's bits for search quality.
+ */
+import { CorrelationCounts, correlationMatrices } from '../analysis/groundTruthCorrelation.ts';
+import type { SequenceDataset } from '../contracts/sequence.ts';
+import { blobByteSource } from '../data/byteSource.ts';
+import { fetchSequenceDataset } from '../data/sequence/fetchSequenceDataset.ts';
+import { importSequenceFile } from '../data/sequence/importSequenceFile.ts';
+import type { SeqLoadProgress } from './sequenceProtocol.ts';
+import type { SeqDataAccess, SeqTruth } from './sequenceService.ts';
+
+/** N top target categories and P positions of the heatmaps (SCIENCE.md section 4's defaults). */
+export const TOP_CATEGORIES = 10;
+export const HEATMAP_POSITIONS = 10;
+
+const reading = (onProgress: (p: SeqLoadProgress) => void) => (bytesDone: number, totalBytes: number) =>
+  onProgress({ phase: 'reading', done: bytesDone, total: totalBytes });
+
+/** The ground truth of a dataset's training split: the top-N heatmaps and the MI of any cell. */
+export function sequenceTruth(d: SequenceDataset, top = TOP_CATEGORIES, positions = HEATMAP_POSITIONS): SeqTruth {
+  const counts = new CorrelationCounts(d.categoryVocabulary, Math.max(positions, d.maxHistory)).add(d.train);
+  const g = correlationMatrices(counts, { top, positions });
+  const name = (id: number) => d.categoryNames[id] || String(id);
+  return {
+    summary: {
+      categories: g.categories.map(name),
+      categoryIds: g.categories,
+      positions,
+      targets: g.targets.map((t) => ({ category: name(t.category), positives: t.positives, negatives: t.negatives, mi: t.mutualInformation.flat() })),
+    },
+    mi: (ct, ci, p) => counts.mutualInformation(ct, ci, p),
+  };
+}
+
+export const sequenceData: SeqDataAccess = {
+  async fetchBuiltIn(url, name, signal, onProgress) {
+    onProgress({ phase: 'downloading', done: 0, total: 0 });
+    const d = await fetchSequenceDataset(url, { signal, onProgress: reading(onProgress) });
+    return { ...d, source: name };
+  },
+  readFile: (file, signal, onProgress) => importSequenceFile(blobByteSource(file, file.name), { signal, onProgress: reading(onProgress) }),
+  groundTruth: (d) => sequenceTruth(d),
+};
