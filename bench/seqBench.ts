@@ -6,7 +6,10 @@
  * machine the ratios are not the runtimes' own, so read them on an idle one.
  *
  *   npx tsx bench/seqBench.ts [--windows 5] [--window-steps 10] [--batch 256] [--history 200] [--topk 20]
- *     [--dim 16] [--attention-dim 8] [--rows 20000] [--backend wasm|cpu]
+ *     [--dim 16] [--attention-dim 8] [--users 1000] [--backend wasm|cpu]
+ *
+ * Data: the seeded synthetic generator (src/data/sequence/syntheticSequences.ts, seed 5), histories
+ * of history/2 to history behaviours.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +19,8 @@ import type { SequenceDataset, SequenceModelKind, SequenceTrainSettings } from '
 import { gatherBatch } from '../src/models/sequence/sequenceBatch.ts';
 import { DEFAULT_SEQUENCE_HIDDEN } from '../src/models/sequence/sequenceModel.ts';
 import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts';
+import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { tinySequenceDataset } from '../test/support/tinySequences.ts';
 
 const KINDS: readonly SequenceModelKind[] = ['twin', 'dare'];
 const WARMUP = 3;
@@ -129,22 +132,12 @@ async function main(): Promise<void> {
   const backend = process.argv.includes('--backend') ? (process.argv[process.argv.indexOf('--backend') + 1] as 'wasm' | 'cpu') : 'wasm';
   const base = { dim: arg('dim', 16), topK: arg('topk', 20), historyLength: L, lr: LR, batchSize: arg('batch', 256), epochs: 1, seed: 1 };
   const attentionDim = arg('attention-dim', base.dim / 2);
-  const data = tinySequenceDataset({
-    seed: 5,
-    train: arg('rows', 20_000),
-    test: 10,
-    users: 2000,
-    items: 20_000,
-    categories: 100,
-    minHistory: L / 2,
-    maxHistory: L,
-    recent: 10,
-  });
+  const data = generateSyntheticSequences({ seed: 5, users: arg('users', 1000), minHistory: L / 2, maxHistory: L, testPercent: 1 }).dataset;
   await selectBackend(backend);
   console.log(`load average before (1/5/15 min): ${load()}`);
   console.log(
     `TWIN and DARE on ${data.source} (train ${data.train.count} samples, ${data.itemVocabulary - 1} items, ${data.categoryVocabulary - 1} categories, ` +
-      `histories ${L / 2}-${L}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dim ${attentionDim}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
+      `histories ${L / 2}-${L}, mean ${(data.train.histOffsets[data.train.count] / data.train.count).toFixed(0)}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dim ${attentionDim}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
       `batch ${base.batchSize}; ${WARMUP} warm-up steps, median of ${windows} windows x ${windowSteps} steps`,
   );
   console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / PyTorch |');
