@@ -27,6 +27,8 @@ export type CliCommand =
   | {
       kind: 'analyze';
       file: string;
+      /** Several FILEs: the row ranges (shards) of one table, `file` the first given. */
+      files?: string[];
       /** The --field-dims value as given: a list or a sidecar path. */
       fieldDims?: string;
       tensors: string[];
@@ -48,6 +50,26 @@ export type CliCommand =
       json: boolean;
     }
   | { kind: 'dataset'; file: string; json: boolean }
+  | {
+      kind: 'gram';
+      /** One table file, or the row ranges (shards) of one table. */
+      files: string[];
+      fieldDims?: string;
+      tensors: string[];
+      maxDim?: number;
+      /** Where to write the partial Gram (default: stdout). */
+      out?: string;
+    }
+  | {
+      kind: 'merge';
+      /** Partial-Gram files of one table. */
+      files: string[];
+      mode: SpectrumMode;
+      maxDim?: number;
+      json: boolean;
+      /** Write the merged partial Gram here instead of the report. */
+      out?: string;
+    }
   | {
       kind: 'train';
       /** Exactly one of dataset (an id of public/datasets/index.json) and file. */
@@ -85,6 +107,22 @@ const INTERACTION_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const GRAM_OPTIONS = {
+  'field-dims': { type: 'string' },
+  tensor: { type: 'string', multiple: true },
+  'max-dim': { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const MERGE_OPTIONS = {
+  mode: { type: 'string' },
+  'max-dim': { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const DATASET_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -115,14 +153,15 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (argv[0] === 'train') return parseTrain(argv);
   if (argv[0] === 'interaction') return parseInteraction(argv);
   if (argv[0] === 'dataset') return parseDataset(argv);
+  if (argv[0] === 'gram') return parseGram(argv);
+  if (argv[0] === 'merge') return parseMerge(argv);
   const { values, positionals } = parse(argv, ANALYZE_OPTIONS);
   if (values.help) return { kind: 'help' };
   const [command, file, ...extra] = positionals;
   if (command === 'train') throw new UsageError('put the command first: reclens train ...');
   if (command === undefined) throw new UsageError('no command given');
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, interaction, dataset, train)`);
+  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (commands: analyze, gram, merge, interaction, dataset, train)`);
   if (file === undefined) throw new UsageError('analyze needs a FILE');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const mode = values.mode ?? 'recscope';
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${mode}"`);
@@ -139,6 +178,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   return {
     kind: 'analyze',
     file,
+    ...(extra.length > 0 ? { files: [file, ...extra] } : {}),
     fieldDims: values['field-dims'],
     tensors: values.tensor ?? [],
     metadata: values.metadata,
@@ -148,11 +188,56 @@ export function parseCliArgs(argv: string[]): CliCommand {
   };
 }
 
-function parse<O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS | typeof INTERACTION_OPTIONS | typeof DATASET_OPTIONS>(argv: string[], options: O) {
+function parse<
+  O extends typeof ANALYZE_OPTIONS | typeof TRAIN_OPTIONS | typeof INTERACTION_OPTIONS | typeof DATASET_OPTIONS | typeof GRAM_OPTIONS | typeof MERGE_OPTIONS,
+>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (e) {
     throw new UsageError((e as Error).message);
+  }
+}
+
+function parseGram(argv: string[]): CliCommand {
+  const { values, positionals } = parse(argv, GRAM_OPTIONS);
+  if (values.help) return { kind: 'help' };
+  const files = positionals.slice(1);
+  if (files.length === 0) throw new UsageError('gram needs a FILE (or the shards of one table)');
+  const maxDim = maxDimOption(values['max-dim']);
+  return {
+    kind: 'gram',
+    files,
+    fieldDims: values['field-dims'],
+    tensors: values.tensor ?? [],
+    ...(maxDim === undefined ? {} : { maxDim }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+  };
+}
+
+function parseMerge(argv: string[]): CliCommand {
+  const { values, positionals } = parse(argv, MERGE_OPTIONS);
+  if (values.help) return { kind: 'help' };
+  const files = positionals.slice(1);
+  if (files.length === 0) throw new UsageError('merge needs the partial-Gram files (PART.json...)');
+  const mode = values.mode ?? 'recscope';
+  if (!(MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${mode}"`);
+  const maxDim = maxDimOption(values['max-dim']);
+  return {
+    kind: 'merge',
+    files,
+    mode: mode as SpectrumMode,
+    ...(maxDim === undefined ? {} : { maxDim }),
+    json: values.json ?? false,
+    ...(values.out === undefined ? {} : { out: values.out }),
+  };
+}
+
+function maxDimOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseMaxDim(text);
+  } catch (e) {
+    throw new UsageError(`--max-dim: ${(e as Error).message}`);
   }
 }
 

@@ -1,27 +1,27 @@
-import { defaultTensorChoice } from '../data/tensorChoice.ts';
-import { open } from 'node:fs/promises';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { analyzeWarehouseResult } from '../analysis/warehouseAnalysis.ts';
 import { looksLikeWarehouseResult, readWarehouseResult } from '../data/formats/warehouseResult.ts';
 import { sqlCommandText } from './sqlCommand.ts';
-import { correlationCli } from './correlationCommand.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
-import type { AnalysisProgress, AnalysisResult, TensorInfo } from '../contracts/tables.ts';
+import { writeFile } from 'node:fs/promises';
+import { checkDimension } from '../analysis/dimensionLimit.ts';
+import { analyzeGramTable, analyzePartialGram } from '../analysis/partialGram.ts';
+import { partialGramToJSON } from '../data/formats/partialGramJson.ts';
+import type { AnalysisProgress, AnalysisResult } from '../contracts/tables.ts';
 import type { ByteSource } from '../data/byteSource.ts';
-import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
-import { chosenSetLabels, concatenationHint, optimizerStateNote, readCheckpointLayout, type CheckpointLayout } from '../data/checkpointLayout.ts';
-import { MAX_FIELD_SIZES_TEXT, readFieldSizes, type FieldSizes } from '../data/fieldDims.ts';
 import { ImportError } from '../data/importError.ts';
 import { nodeByteSource } from '../data/nodeByteSource.ts';
-import { openTableFile } from '../data/openTableFile.ts';
 import { datasetJson, datasetOfFile, formatDataset } from './datasetCommand.ts';
 import { formatReport } from './formatReport.ts';
+import { describePartial, gramOfFiles } from './gramCommand.ts';
+import { mergeGramFiles } from './mergeCommand.ts';
 import { formatInteraction, interactionJson, interactionOfFile } from './interactionCommand.ts';
 import { parseCliArgs, UsageError, type CliCommand } from './parseCliArgs.ts';
 import { formatTrainReport, trainResultJson } from './trainReport.ts';
 import { runTraining, type TrainProgress } from './trainRun.ts';
 import { trainSettings } from './trainSettings.ts';
 import { datasetSource, fileSource } from './trainSource.ts';
+import { chooseTables, openTables } from './tableRequest.ts';
 import { USAGE } from './usage.ts';
 
 export interface CliIO {
@@ -44,8 +44,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let command: CliCommand;
   // `reclens sql` parses its own options (src/cli/sqlCommand.ts).
   if (argv[0] === 'sql') return sql(argv.slice(1), io);
-  // `reclens correlation` too (src/cli/correlationCommand.ts).
-  if (argv[0] === 'correlation') return correlationCli(argv.slice(1), io);
   try {
     command = parseCliArgs(argv);
   } catch (e) {
@@ -59,6 +57,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   if (command.kind === 'train') return train(command, io);
   if (command.kind === 'interaction') return interaction(command, io);
+  if (command.kind === 'gram') return gram(command, io);
+  if (command.kind === 'merge') return merge(command, io);
   if (command.kind === 'dataset') {
     try {
       const report = await datasetOfFile(command.file);
@@ -90,6 +90,44 @@ function sql(argv: string[], io: CliIO): number {
     io.err(`reclens: ${e.message}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
+}
+
+async function gram(command: Extract<CliCommand, { kind: 'gram' }>, io: CliIO): Promise<number> {
+  const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
+  try {
+    const { partial, notes } = await gramOfFiles(command, progress);
+    if (progress) io.err('\r\x1b[K');
+    for (const note of notes) io.err(`note: ${note}\n`);
+    await writeOut(command.out, partialGramToJSON(partial), io);
+    io.err(describePartial(partial, command.out ?? 'partial Gram'));
+    return EXIT_OK;
+  } catch (e) {
+    if (progress) io.err('\r\x1b[K');
+    return reportFailure(e, io);
+  }
+}
+
+async function merge(command: Extract<CliCommand, { kind: 'merge' }>, io: CliIO): Promise<number> {
+  try {
+    const merged = await mergeGramFiles(command.files, io.signal);
+    if (command.out !== undefined) {
+      await writeOut(command.out, partialGramToJSON(merged), io);
+      io.err(describePartial(merged, command.out));
+      return EXIT_OK;
+    }
+    for (const f of merged.fields) checkDimension(f.name, f.rows, f.dim, command.maxDim);
+    const result = analyzePartialGram(merged, command.mode);
+    io.out(command.json ? resultToJSON(result) + '\n' : formatReport(result));
+    return EXIT_OK;
+  } catch (e) {
+    return reportFailure(e, io);
+  }
+}
+
+/** Text to a file, or to stdout when no file is named. */
+async function writeOut(path: string | undefined, text: string, io: CliIO): Promise<void> {
+  if (path === undefined) io.out(text);
+  else await writeFile(path, text);
 }
 
 async function train(command: Extract<CliCommand, { kind: 'train' }>, io: CliIO): Promise<number> {
@@ -149,68 +187,26 @@ function trainProgressPrinter(io: CliIO): (p: TrainProgress) => void {
 }
 
 async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: CliIO): Promise<{ result: AnalysisResult; notes: string[] }> {
-  const sizes = command.fieldDims === undefined ? undefined : await readFieldDims(command.fieldDims);
-  let fieldDims = sizes?.dims;
-  const source = await nodeByteSource(command.file);
-  let metadata: Awaited<ReturnType<typeof nodeByteSource>> | undefined;
   const progress = io.errIsTTY ? (p: AnalysisProgress) => io.err(`\r\x1b[K${formatProgress(p)}`) : undefined;
+  if (command.files === undefined) {
+    const source = await nodeByteSource(command.file);
+    try {
+      if (looksLikeWarehouseResult(await source.read(0, 4096))) return await analyzeWarehouse(command, source);
+    } finally {
+      await source.close();
+    }
+  }
+  // Several FILEs are the row ranges (shards) of one table.
+  const opened = await openTables(command.files ?? [command.file], command.metadata);
   try {
-    if (looksLikeWarehouseResult(await source.read(0, 4096))) return await analyzeWarehouse(command, source);
-    if (command.metadata !== undefined) metadata = await nodeByteSource(command.metadata);
-    const file = await openTableFile(source, metadata ? { metadata } : undefined);
-    const layout = readCheckpointLayout(file.tensors);
-    const notes: string[] = [];
-    if (layout.optimizerState) notes.push(optimizerStateNote(file.tensors));
-    let tensors = command.tensors;
-    if (tensors.length === 0) {
-      if (layout.optimizerState) {
-        throw new ImportError(
-          'no-tensor-selected',
-          `${source.name}: ${optimizerStateNote(file.tensors)}.`,
-          "Give the model's state_dict file (main.py's *_best.pth / model.state_dict()), or --tensor NAME to analyse a moment anyway.",
-        );
-      }
-      tensors = defaultTensorChoice(file.tensors);
-      if (tensors.length === 0) {
-        const found = file.tensors.map((t) => `${t.name} [${t.shape.join('x')}] ${t.reason ?? t.dtype}`).join('; ');
-        throw new ImportError(
-          'no-tensor-selected',
-          `${source.name} has no 2-D numeric tensor to analyse (found: ${found || 'nothing'}).`,
-          'Export the embedding table as a 2-D array (rows x dims).',
-        );
-      }
-    }
-    if (!fieldDims) {
-      // A model that registered its field sizes (a field_dims / offsets buffer) saved them beside the table.
-      const rows = new Set(tensors.map((name) => file.tensors.find((t) => t.name === name)?.shape[0]));
-      const [only] = rows;
-      const kept = rows.size === 1 && only !== undefined ? await readFieldSizesTensor(file, only) : undefined;
-      if (kept) {
-        fieldDims = kept.dims;
-        notes.push(`field_dims read from the checkpoint's own ${kept.tensor} tensor`);
-      }
-    }
-    const sets = fieldDims ? chosenSetLabels(layout, tensors) : undefined;
-    const names = sizes?.names && sizes.names.length === fieldDims?.length ? sizes.names : undefined;
-    const result = await analyzeTableFile(
-      file,
-      {
-        tensors,
-        field_dims: fieldDims,
-        mode: command.mode,
-        maxDim: command.maxDim,
-        ...(names ? { fieldNames: names } : {}),
-        ...(sets ? { setNames: sets } : {}),
-      },
-      { onProgress: progress },
-    );
-    const concatenated = fieldDims ? undefined : concatenatedTables(layout, file.tensors, tensors);
-    if (concatenated) notes.push(concatenated);
+    const { file } = opened;
+    const { request, notes } = await chooseTables(file, command);
+    const full = { ...request, mode: command.mode, maxDim: command.maxDim };
+    const result = analyzeGramTable(file, full) ?? (await analyzeTableFile(file, full, { onProgress: progress }));
     return { result, notes };
   } finally {
     if (progress) io.err('\r\x1b[K');
-    await source.close();
-    await metadata?.close();
+    await opened.close();
   }
 }
 
@@ -231,35 +227,6 @@ async function analyzeWarehouse(command: Extract<CliCommand, { kind: 'analyze' }
     result,
     notes: [`${source.name} is a warehouse result: ${warehouse.fields.length} fields of K = ${warehouse.dim}, from the Grams the warehouse summed`],
   };
-}
-
-/** `--field-dims 2,7,24` (or "[2,7,24]", "2 7 24") or a file: field_dims.json, FuxiCTR's feature_map.json, a training log. */
-async function readFieldDims(value: string): Promise<FieldSizes> {
-  if (/^[\d\s,;[\]()]+$/.test(value)) return readFieldSizes(value);
-  const handle = await open(value, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_FIELD_SIZES_TEXT) {
-      throw new ImportError(
-        'bad-field-dims',
-        `${value} is ${size} bytes, above the ${MAX_FIELD_SIZES_TEXT} read for field sizes`,
-        'Give the field sizes as a list, or a file holding them.',
-      );
-    }
-    return readFieldSizes(await handle.readFile('utf8'));
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The hint for tables analysed whole though the model's own shapes say they concatenate fields. */
-function concatenatedTables(layout: CheckpointLayout, all: readonly TensorInfo[], tensors: string[]): string | undefined {
-  const e = layout.fieldCount;
-  if (!e) return undefined;
-  const infos = tensors.map((name) => all.find((t) => t.name === name)).filter((t) => t !== undefined);
-  const fits = infos.filter((t) => t.shape[1] === e.dim && t.shape[0] >= e.fields);
-  if (fits.length === 0) return undefined;
-  return `${fits.length === 1 ? fits[0].name : `${fits.length} tables`}: ${concatenationHint(e, fits[0].shape[0], '--field-dims (a list, field_dims.json, feature_map.json or the training log)')}; its verdict as one field means nothing`;
 }
 
 function formatProgress(p: AnalysisProgress): string {

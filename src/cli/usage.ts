@@ -1,8 +1,9 @@
 export const USAGE = `Usage:
-  reclens analyze FILE [options]
+  reclens analyze FILE... [options]
+  reclens gram FILE... [--field-dims LIST|FILE] [--tensor NAME] [--max-dim N] [--out PART.json]
+  reclens merge PART.json... [--mode MODE] [--max-dim N] [--json] [--out MERGED.json]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens dataset FILE [--json]
-  reclens correlation FILE [--top N] [--positions P] [--json]
   reclens sql --dialect D --table T --embedding-column E [--field-column F] --dim K [--normalised]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
@@ -11,7 +12,9 @@ reclens analyze: measures the singular spectrum and information abundance (IA) o
 .npy, .npz, .safetensors, PyTorch checkpoints (.pt, .pth, .ckpt; before 1.6 too), ONNX
 initializers (.onnx), Keras / HDF5 weights (.h5, .hdf5, .keras), Parquet embedding columns
 (.parquet), TensorFlow checkpoints (model.ckpt.index; its .data-* shards are read from the same
-folder), Embedding Projector .tsv, .csv, word2vec / fastText text (.txt, .vec) and binary (.bin).
+folder), Embedding Projector .tsv, .csv, word2vec / fastText text (.txt, .vec) and binary (.bin),
+and partial Grams (.json, from reclens gram). Several FILEs are the row ranges (shards) of one
+table, one .npy or state dict each, read in the order of the numbers in their names.
 
 Options:
   --field-dims LIST|FILE  split one concatenated table into fields of these row counts:
@@ -45,6 +48,19 @@ numbers per field come back: row count, column sums, sum of e_i e_j in DOUBLE, l
   --field-column F        its values name the fields (default: the whole table is one field)
   --dim K                 the length of every array (rows of another length are counted and refused)
   --normalised            also the Gram of the rows normalised e/(||e||+1e-8): the RecScope recipe
+
+reclens gram: sums what the spectrum needs where the rows are (one shard, one host): per field,
+the float64 Gram with its column sums, RecScope's row-normalised Gram, and the row and excluded
+(NaN/Inf) row counts, as versioned JSON (docs/partial-gram.md). Only K x K numbers per field.
+FILE... and --field-dims, --tensor, --max-dim as for analyze.
+  --out FILE              write the partial Gram here (default: stdout)
+
+reclens merge: adds the partial Grams of one table's shards and prints the report reclens analyze
+prints for the whole table (the same JSON with --json). Parts of another table (other tensors,
+fields, K) or the same shard twice are refused.
+  --mode MODE, --max-dim N, --json  as for analyze
+  --out FILE              write the merged partial Gram instead of the report (merge again later)
+
 reclens interaction: the DCNv2 interaction-collapse matrix of a checkpoint (RecScope): IA of
 field i as seen by field j, the rows of E_i W0[j-block, i-block]^T, with W0 the first cross layer.
   --field-dims LIST|FILE  the table's field sizes (required: checkpoints do not store them)
@@ -59,18 +75,6 @@ label: label, clk, click or is_click, Avazu, MovieLens, .rlctr): its format, row
 Text form also says how it was read: header or not, the label, bucketed numeric columns.
   --json                  {"format": str, "rows": int, "tasks": [str],
                            "fields": [{"name": str, "cardinality": int}]}
-
-reclens correlation: the ground-truth feature correlation of behaviour sequences (RecScope RQ1,
-DARE calc_gt.py): for each of the N most frequent target categories, the mutual information in bits
-between "behaviour category c at target-relative position p" (p = 1: the most recent) and the label,
-c over the same N categories. FILE: the sequence-sample CSV (label,user,target_item,target_category,
-hist_items,hist_categories; histories space-separated, oldest first), Taobao UserBehavior.csv (made
-into samples by DARE's protocol) or a CTR CSV with a ^-separated click_sequence column; .gz too.
-  --top N                 N target categories (default 10)
-  --positions P           positions 1..P (default 10)
-  --json                  {"source": str, "categories": [N str], "positions": [1..P], "targets":
-                           [{"category": str, "positives": int, "negatives": int,
-                           "mutual_information": [[N x P bits]]}]}, targets in categories' order
 
 reclens train: trains a click model with the studio's trainer (tfjs in Node) on a built-in
 dataset (an id of public/datasets/index.json, e.g. synthetic-ctr-tiny) or a FILE the Train tab
