@@ -2,6 +2,7 @@
  * What an accepted input must satisfy. Each check returns the broken rules as short sentences;
  * an empty list means the result is plausible. These are the "silently wrong" detectors.
  */
+import type { SequenceDataset } from '../src/contracts/sequence.ts';
 import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 
 /** Tolerance on bounds that hold exactly in real arithmetic (IA <= K, spectrum <= 1). */
@@ -115,4 +116,42 @@ export function inventedToken(token: unknown, fileText: string): string | undefi
   if (typeof token !== 'string') return `a vocabulary token is ${String(token)} (${typeof token}), not text`;
   if (INVENTED_TOKENS.includes(token) && !fileText.includes(token)) return `a vocabulary token is "${token}", which the file does not contain`;
   return undefined;
+}
+
+/** A behaviour-sequence dataset: offsets rise from 0, ids are within their vocabularies (0 = padding never read), labels 0/1. */
+export function sequenceDatasetProblems(ds: SequenceDataset): string[] {
+  const problems: string[] = [];
+  if (!isCount(ds.itemVocabulary, 2)) problems.push(`itemVocabulary ${ds.itemVocabulary}`);
+  if (!isCount(ds.categoryVocabulary, 2)) problems.push(`categoryVocabulary ${ds.categoryVocabulary}`);
+  if (ds.categoryNames.length !== ds.categoryVocabulary) problems.push(`${ds.categoryNames.length} category names for ${ds.categoryVocabulary} ids`);
+  if (problems.length > 0) return problems;
+  let total = 0;
+  for (const which of ['train', 'valid', 'test'] as const) {
+    const s = ds[which];
+    if (!s) {
+      if (which !== 'valid') problems.push(`no ${which} split`);
+      continue;
+    }
+    total += s.count;
+    const n = s.count;
+    if (s.labels.length !== n || s.users.length !== n || s.targetItems.length !== n || s.targetCategories.length !== n || s.histOffsets.length !== n + 1)
+      problems.push(`${which}: columns of unequal length for ${n} samples`);
+    else if (s.histOffsets[0] !== 0 || s.histOffsets[n] !== s.histItems.length || s.histItems.length !== s.histCategories.length)
+      problems.push(`${which}: history offsets do not span the histories`);
+    else
+      for (let i = 0; i < n && problems.length < 3; i++) {
+        const len = s.histOffsets[i + 1] - s.histOffsets[i];
+        if (len < 0 || len > ds.maxHistory) problems.push(`${which} sample ${i}: history of ${len} (maxHistory ${ds.maxHistory})`);
+        if (s.labels[i] > 1) problems.push(`${which} sample ${i}: label ${s.labels[i]}`);
+        if (!(s.targetItems[i] >= 1 && s.targetItems[i] < ds.itemVocabulary)) problems.push(`${which} sample ${i}: target item ${s.targetItems[i]}`);
+        if (!(s.targetCategories[i] >= 1 && s.targetCategories[i] < ds.categoryVocabulary))
+          problems.push(`${which} sample ${i}: target category ${s.targetCategories[i]}`);
+      }
+    for (let j = 0; j < s.histItems.length && problems.length < 3; j++) {
+      if (!(s.histItems[j] >= 1 && s.histItems[j] < ds.itemVocabulary)) problems.push(`${which} behaviour ${j}: item ${s.histItems[j]}`);
+      if (!(s.histCategories[j] >= 1 && s.histCategories[j] < ds.categoryVocabulary)) problems.push(`${which} behaviour ${j}: category ${s.histCategories[j]}`);
+    }
+  }
+  if (total === 0) problems.push('no samples');
+  return problems;
 }

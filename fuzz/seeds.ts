@@ -17,6 +17,7 @@ import { toMtlRecord } from '../src/state/multitaskController.ts';
 import { toRunRecord } from '../src/state/trainingController.ts';
 import { sampleMtlRun, sampleTrainingRun } from '../test/support/sampleRuns.ts';
 import { utf8 } from './bytes.ts';
+import { gzipSync } from 'fflate';
 
 export interface Seed {
   name: string;
@@ -263,4 +264,16 @@ export function urlSeeds(): Seed[] {
     '#v=1&mds=synthetic-mtl-small&mmodel=mmoe&mbeta=0.9&mlr=0.01&msteps=200&mseed=3',
     '#play=1&slow=1&bare=1&tmlp=64-32&twd=0.0001&teval=50&tsnap=100',
   ].map((hash, i) => ({ name: `link${i}`, bytes: utf8(hash) }));
+}
+
+/** Behaviour-sequence files (test/sequence-data, FuxiCTR's click_sequence sample), one gzip'd. */
+export function sequenceSeeds(): Seed[] {
+  const edge = repoFile('test/sequence-data/edge_cases.csv');
+  return [
+    { name: 'edge_cases.csv', bytes: edge },
+    { name: 'synthetic_small.csv', bytes: utf8(headOf('test/sequence-data/synthetic_small.csv', 30)) },
+    { name: 'UserBehavior.csv', bytes: repoFile('test/sequence-data/taobao_user_behavior_sample.csv') },
+    { name: 'train_sample.csv', bytes: utf8(headOf('test/ctr-data/fuxictr_tiny_csv_train_sample.csv', 40)) },
+    { name: 'edge_cases.csv.gz', bytes: gzipSync(edge, { mtime: 0 }) },
+  ];
 }

@@ -29,7 +29,9 @@ import { createStudioStore } from '../src/state/studioStore.ts';
 import { createStudioUrlRegistry } from '../src/state/studioUrl.ts';
 import { readWorkspaceBytes, reexportWorkspace, WorkspaceFileError } from '../src/state/workspaceFile.ts';
 import { concat, crc32, fromLatin1, latin1, utf8 } from './bytes.ts';
-import { analysisJsonProblems, ctrDatasetProblems, fieldProblems, inventedToken } from './invariants.ts';
+import { analysisJsonProblems, ctrDatasetProblems, fieldProblems, inventedToken, sequenceDatasetProblems } from './invariants.ts';
+import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
+import { groundTruthCorrelation } from '../src/analysis/groundTruthCorrelation.ts';
 import {
   bitFlip,
   byteSet,
@@ -666,6 +668,25 @@ export const TARGETS: Target[] = [
       const text = new TextDecoder().decode(input.bytes); // File.text()
       const ds = await watchingTokens(text, problems, () => parseMtlCsv(text, { fileName: input.name, name: input.name }));
       return [...problems, ...ctrDatasetProblems(ds)];
+    },
+  },
+  {
+    name: 'sequence:file',
+    covers:
+      "Behaviour-sequence import (importSequenceFile + detectSequenceFormat: sequence-sample CSV, Taobao UserBehavior.csv by DARE's protocol, a CTR CSV's click_sequence, gzip) and reclens correlation's ground-truth MI",
+    seeds: seeds.sequenceSeeds,
+    mutators: [...GENERIC, ...TEXT, numberReplace, lineEdit, lineEdit, wordReplace],
+    variants: ['default'],
+    text: { separators: ',' },
+    async run(input, signal) {
+      const ds = await importSequenceFile(bytesByteSource(input.bytes, input.name), { signal, fileName: input.name });
+      const problems = sequenceDatasetProblems(ds);
+      if (problems.length > 0) return problems;
+      const gt = groundTruthCorrelation([ds.train, ...(ds.valid ? [ds.valid] : []), ds.test], ds.categoryVocabulary, { top: 5, positions: 5 });
+      for (const t of gt.targets)
+        for (const row of t.mutualInformation)
+          for (const bits of row) if (!(Number.isFinite(bits) && bits > -1e-9 && bits <= 1 + 1e-9)) return [`ground-truth MI ${bits} outside [0, 1] bits`];
+      return [];
     },
   },
   {
