@@ -6,6 +6,7 @@ import type { ImportErrorCode } from '../contracts/errors.ts';
 import { MTL_ARMS } from '../contracts/multitaskConfig.ts';
 import type { FormSchema } from './formSchema.ts';
 import { MULTITASK_SETTINGS } from './multitaskSettings.ts';
+import { SEQUENCE_SETTINGS } from './sequenceSettings.ts';
 import { LEGACY_TRAINING_DROPOUT, TRAINING_SETTINGS } from './trainingSettings.ts';
 
 /**
@@ -425,10 +426,69 @@ function checkMultitaskConfig(config: Obj, c: Check): void {
   }
 }
 
+/** Numbers a run may not have measured: each finite, NaN or null. */
+function measuredList(o: Obj, key: string, c: Check, maxLength = RECORD_LIMITS.metricsPerRun): unknown[] {
+  const list = c.list(o, key, maxLength);
+  list.forEach((v, i) => {
+    if (v !== null && !Number.isNaN(v)) c.numberValue(v, `${key} ${i + 1}`);
+  });
+  return list;
+}
+
+/** The config of a Sequences-view run (toSeqRecord in sequenceController.ts): what its charts read back. */
+function checkSequenceConfig(config: Obj, c: Check): void {
+  const run = c.object(config, 'run');
+  const rc = c.at('run');
+  checkForm(rc.object(run, 'form'), SEQUENCE_SETTINGS, rc.at('form'));
+  rc.text(run, 'datasetName');
+  rc.oneOf(run, 'status', RUN_STATUSES);
+  for (const key of ['step', 'epoch', 'stepsTotal']) rc.whole(run, key, 0);
+  rc.list(run, 'snapshots', RECORD_LIMITS.spectraPerRun).forEach((s, i) => {
+    const sc = rc.at(`snapshot ${i + 1}`);
+    const snapshot = rc.item(s, `snapshot ${i + 1}`);
+    sc.whole(snapshot, 'step', 0);
+    if (own(snapshot, 'correlation') !== null) {
+      const corr = sc.object(snapshot, 'correlation');
+      measuredList(corr, 'spearman', sc.at('correlation'));
+      sc.at('correlation')
+        .list(corr, 'learned', RECORD_LIMITS.namesPerRun)
+        .forEach((m, t) => measuredList({ [`learned ${t + 1}`]: m }, `learned ${t + 1}`, sc.at('correlation')));
+    }
+    if (own(snapshot, 'search') !== null) {
+      const search = sc.object(snapshot, 'search');
+      sc.at('search').whole(search, 'k', 1);
+      for (const key of ['overlap', 'miCaptured']) numberOrNull(search, key, sc.at('search'));
+    }
+    if (own(snapshot, 'gradient') !== null) {
+      const g = sc.object(snapshot, 'gradient');
+      const gc = sc.at('gradient');
+      const edges = gc.list(g, 'edges', RECORD_LIMITS.namesPerRun);
+      gc.numbers(edges, 'edge');
+      const counts = gc.list(g, 'counts', RECORD_LIMITS.namesPerRun);
+      gc.numbers(counts, 'count', 0);
+      if (edges.length !== counts.length + 1) gc.fail('shape-mismatch', 'edges', `has ${edges.length} values for ${counts.length} bins`);
+      for (const key of ['conflictingShare', 'recentShare', 'normRatio']) numberOrNull(g, key, gc);
+      gc.list(g, 'perCategory', RECORD_LIMITS.namesPerRun).forEach((x, k) => {
+        const pc = gc.at(`category ${k + 1}`);
+        const e = gc.item(x, `category ${k + 1}`);
+        pc.text(e, 'category');
+        numberOrNull(e, 'meanCosine', pc);
+        pc.whole(e, 'rows', 0);
+      });
+    }
+  });
+  if (own(run, 'report') !== null) {
+    const report = rc.object(run, 'report');
+    rc.at('report').whole(report, 'step', 0);
+    for (const key of ['testAuc', 'testLogloss', 'searchMs']) numberOrNull(report, key, rc.at('report'));
+  }
+}
+
 /** Kinds whose config a view reads back; any other kind is kept with only the generic checks. */
 const CONFIG_CHECKS: Record<string, (config: Obj, c: Check) => void> = {
   'ctr-training': checkTrainingConfig,
   multitask: checkMultitaskConfig,
+  sequence: checkSequenceConfig,
 };
 
 /** `where` names the record in messages, e.g. "run 2" (workspace files) or "stored run" (IndexedDB). */

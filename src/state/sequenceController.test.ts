@@ -3,7 +3,7 @@ import type { RunOutcome } from '../contracts/run.ts';
 import { DATASET_INDEX_VERSION } from '../data/ctr/datasetIndex.ts';
 import type { SeqDatasetSummary, SeqEvent, SeqReport, SeqTrainRequest, SequenceClient } from '../workers/sequenceProtocol.ts';
 import type { Persistence, SavedCheckpoint } from './persistence.ts';
-import type { RunRecord } from './savedRecords.ts';
+import { checkRunRecord, type RunRecord } from './savedRecords.ts';
 import { createSequenceController, fromSeqRecord, SEQ_RUN_KIND, toSeqRecord } from './sequenceController.ts';
 import { aucLines, comparedGroups, comparisonVerdicts, runsOfDataset, sweepPoints } from './sequenceReading.ts';
 import { createStudioStore } from './studioStore.ts';
@@ -215,10 +215,31 @@ describe('sequence controller, the run pipeline and the runs store', () => {
       parameters: 4,
       losses: [{ step: 2, loss: 0.5 }],
       metrics: [{ step: 2, auc: 0.7, logloss: 0.6, gauc: NaN }],
-      snapshots: [],
+      snapshots: [
+        {
+          step: 2,
+          correlation: { learned: [[0, 1, NaN]], spearman: [0.5] },
+          search: { k: 20, overlap: 0.5, miCaptured: NaN },
+          gradient: {
+            edges: [-1, 0, 1],
+            counts: [1, 2],
+            conflictingShare: 1 / 3,
+            recentShare: 0,
+            normRatio: 2,
+            perCategory: [{ category: 'a', meanCosine: NaN, rows: 0 }],
+          },
+        },
+      ],
       report: { step: 2, testAuc: 0.7, testLogloss: 0.6, searchMs: NaN },
     };
-    const back = fromSeqRecord(JSON.parse(JSON.stringify(toSeqRecord(run, 5))) as RunRecord);
+    const json = JSON.parse(JSON.stringify(toSeqRecord(run, 5))) as RunRecord;
+    // A workspace file's record is checked before the view reads it.
+    expect(() => checkRunRecord(json)).not.toThrow();
+    const bad = structuredClone(json) as RunRecord & { config: { run: { snapshots: { gradient: { counts: unknown[] } }[] } } };
+    bad.config.run.snapshots[0].gradient.counts = [1, 'two'];
+    expect(() => checkRunRecord(bad)).toThrow(/count 2/);
+    const back = fromSeqRecord(json);
+    expect(back.snapshots[0].gradient?.counts).toEqual([1, 2]);
     expect(back.losses).toEqual(run.losses);
     expect(back.metrics).toEqual(run.metrics);
     expect(back.form).toEqual(run.form);
