@@ -7,6 +7,7 @@ import { openNpz } from './formats/npz.ts';
 import { openOnnx } from './formats/onnx.ts';
 import { openParquet } from './formats/parquet.ts';
 import { openPartialGram } from './formats/partialGramJson.ts';
+import { looksLikeWarehouseResult, openWarehouseResult } from './formats/warehouseResult.ts';
 import { openSafetensors } from './formats/safetensors.ts';
 import { asImportError } from './formats/tableFromTensors.ts';
 import { openTextTable } from './formats/textTable.ts';
@@ -38,6 +39,8 @@ export async function openTableFile(src: ByteSource, opts: OpenTableOptions = {}
     if (src.size === 0) {
       throw new ImportError('empty', `${src.name} is empty (0 bytes)`, 'Choose the exported file itself; this one holds nothing');
     }
+    // The result of reclens sql (CSV or JSON with field, stat, i, j, value): a warehouse's partial Grams.
+    if (!opts.format && looksLikeWarehouseResult(await src.read(0, 4096))) return await openWarehouseResult(src, opts.signal);
     const format = opts.format ?? (await detectFormat(src));
     const labels = opts.metadata ? await readMetadataLabels(opts.metadata) : undefined;
     switch (format) {

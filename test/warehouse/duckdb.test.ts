@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyzeTableFile } from '../../src/analysis/analyzeTable.ts';
 import { analyzePartialGram, mergePartialGrams } from '../../src/analysis/partialGram.ts';
-import { analyzeWarehouseResult, warehousePartialGram } from '../../src/analysis/warehouseAnalysis.ts';
+import { analyzeWarehouseResult } from '../../src/analysis/warehouseAnalysis.ts';
 import { warehouseSql } from '../../src/analysis/warehouseSql.ts';
 import { bytesByteSource } from '../../src/data/byteSource.ts';
-import { readWarehouseResult } from '../../src/data/formats/warehouseResult.ts';
+import { readWarehouseResult, warehousePartialGram } from '../../src/data/formats/warehouseResult.ts';
 import { openTableFile } from '../../src/data/openTableFile.ts';
 import type { AnalysisResult, SpectrumMode } from '../../src/contracts/tables.ts';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
+import { openTableFile } from '../openTableFile.ts';
 import { readWarehouseResult } from './warehouseResult.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/warehouse/${name}`, import.meta.url), 'utf8');
@@ -85,5 +86,19 @@ describe('readWarehouseResult', () => {
     const r = await read(CSV + 'lost,excluded,0,0,5\n');
     expect(r.fields.find((f) => f.name === 'lost')).toMatchObject({ rows: 0, excludedRows: 5 });
     await expect(read('field,stat,i,j,value\nlost,excluded,0,0,5\n')).rejects.toThrow(/no field has a row/);
+  });
+
+  test('opens as a table of its fields (the studio’s drop); one without the normalised Gram is refused there', async () => {
+    const file = await openTableFile(bytesByteSource(new TextEncoder().encode(CSV), 'result.csv'));
+    expect(file.tensors.map((t) => [t.name, ...t.shape])).toEqual([
+      ['city', 37, 16],
+      ['item_id', 600, 16],
+      ['user_id', 400, 16],
+    ]);
+    expect(file.partialGram?.fields[1].recscope.gram[0]).toBeGreaterThan(0);
+    const raw = CSV.split('\n')
+      .filter((l) => !l.includes(',ngram,'))
+      .join('\n');
+    await expect(openTableFile(bytesByteSource(new TextEncoder().encode(raw), 'raw.csv'))).rejects.toThrow(/without the row-normalised Gram/);
   });
 });

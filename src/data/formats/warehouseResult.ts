@@ -12,6 +12,9 @@ import { eventLoopPacer } from '../abort.ts';
 import type { ByteSource } from '../byteSource.ts';
 import { CsvRecordReader, sniffDelimiter } from '../csv.ts';
 import { ImportError } from '../importError.ts';
+import type { TableFile } from '../tableFile.ts';
+import type { PartialGram } from '../../contracts/partialGram.ts';
+import { partialGramTable } from './partialGramJson.ts';
 import { textLines } from './textLines.ts';
 
 /** The largest result file read: K = 1024 with the normalised Gram is ~1.05 M rows (~60 MB of CSV) per field. */
@@ -113,6 +116,55 @@ export async function readWarehouseResult(src: ByteSource, signal?: AbortSignal)
   else await readCsv(src, add, signal);
   if (fields.size === 0) throw new ImportError('empty', `${src.name} holds no rows of a warehouse result.`, FIX);
   return assemble(src.name, [...fields.values()]);
+}
+
+/**
+ * A warehouse result as the partial Gram of its whole table: per field, the rows, excluded rows, Gram
+ * and column sums the warehouse summed, and the row-normalised Gram when the SQL computed it. Without
+ * it the 'recscope' sums are zero and must not be analysed (analyzeWarehouseResult refuses that recipe).
+ */
+export function warehousePartialGram(result: WarehouseResult): PartialGram {
+  const k = result.dim;
+  return {
+    sources: [result.source],
+    tensors: [],
+    fields: result.fields.map((f) => ({
+      name: f.name,
+      dim: k,
+      rows: f.rows,
+      excluded_rows: f.excludedRows,
+      raw: { scale_exp: 0, gram: f.gram, peak: 0, col_sum: f.colSum },
+      recscope: { scale_exp: 0, gram: f.normalisedGram ?? new Float64Array(k * k), peak: 0 },
+    })),
+  };
+}
+
+/**
+ * A warehouse result opened as a table (the studio's drop, the import dialog): one "tensor" per field,
+ * analysed from its sums as a partial-Gram file is. The studio's recipes include RecScope's, so the
+ * result must hold the normalised Gram; \`reclens analyze\` reads one without it for --mode raw / centered.
+ */
+export async function openWarehouseResult(src: ByteSource, signal?: AbortSignal): Promise<TableFile> {
+  const result = await readWarehouseResult(src, signal);
+  if (!result.normalised) {
+    throw new ImportError(
+      'unsupported-format',
+      `${src.name} is a warehouse result without the row-normalised Gram, which the studio's default (RecScope) recipe needs.`,
+      'Generate the SQL again with "row-normalised Gram" ticked (reclens sql --normalised), or analyse this one with reclens analyze --mode raw or centered.',
+    );
+  }
+  const empty = result.fields.find((f) => f.rows === 0);
+  if (empty) throw noRows(empty);
+  return partialGramTable(warehousePartialGram(result), src);
+}
+
+/** A field whose every row the SQL left out. */
+export function noRows(f: WarehouseField): ImportError {
+  return new ImportError(
+    'no-finite-rows',
+    `Field "${f.name}" has no usable rows: all ${f.excludedRows} were NULL or empty arrays, or held NULL, NaN or Inf.`,
+    'Check those embeddings in the warehouse, or filter the field out of the table the SQL reads.',
+  );
 }
 
 function fail(name: string, line: number, what: string): never {
