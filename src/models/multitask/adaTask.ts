@@ -129,20 +129,34 @@ export class MultiTaskOptimizer {
    * gradient of task-specific variable j. Returns each task's update of each shared variable.
    */
   apply(sharedGrads: readonly (readonly tf.Tensor[])[], specificGrads: readonly tf.Tensor[]): Float32Array[][] {
-    this.t++;
     const updates: Float32Array[][] = Array.from({ length: this.tasks }, () => []);
+    this.applyOnBackend(sharedGrads, specificGrads, (_, perTask) => perTask.forEach((u, k) => updates[k].push(u.dataSync() as Float32Array)));
+    return updates;
+  }
+
+  /**
+   * As apply, with each shared variable's per-task updates handed to `onUpdates(i, perTask)` as
+   * tensors (freed after the step): nothing is read back, so a backend never waits for the CPU.
+   */
+  applyOnBackend(
+    sharedGrads: readonly (readonly tf.Tensor[])[],
+    specificGrads: readonly tf.Tensor[],
+    onUpdates: (variable: number, perTask: tf.Tensor[]) => void,
+  ): void {
+    this.t++;
     tf.tidy(() => {
-      this.shared.forEach((v, i) => {
-        const perTask = this.step(
-          v,
-          sharedGrads.map((g) => g[i]),
-          this.sharedState[i],
-        );
-        perTask.forEach((u, k) => updates[k].push(u.dataSync() as Float32Array));
-      });
+      this.shared.forEach((v, i) =>
+        onUpdates(
+          i,
+          this.step(
+            v,
+            sharedGrads.map((g) => g[i]),
+            this.sharedState[i],
+          ),
+        ),
+      );
       this.specific.forEach((v, j) => this.step(v, [specificGrads[j]], this.specificState[j]));
     });
-    return updates;
   }
 
   private step(v: tf.Variable, grads: tf.Tensor[], state: { first: tf.Variable[]; second: tf.Variable[] }): tf.Tensor[] {

@@ -148,7 +148,19 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     lr: options.lr,
     ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
   });
-  const trackers = shared.map((v) => new AuTracker(v.size, T, options.beta ?? DEFAULT_AU_BETA));
+  const beta = options.beta ?? DEFAULT_AU_BETA;
+  // AU of each shared variable per task, kept on the backend (float32) and read only when asked for:
+  // reading every update back each step cost more than the step on a GPU and a third of it on wasm.
+  const au = shared.map((v) => Array.from({ length: T }, () => tf.tidy(() => tf.variable(tf.zeros(v.shape), false))));
+  let auSteps = 0;
+  /** The AU so far as the analysis's trackers (read back now). */
+  const trackers = (): AuTracker[] =>
+    shared.map((v, i) => {
+      const t = new AuTracker(v.size, T, beta);
+      au[i].forEach((a, k) => t.au[k].set(a.dataSync()));
+      t.steps = auSteps;
+      return t;
+    });
   const layerOf: number[] = model.sharedVariables.flatMap((l, i) => l.variables.map(() => i));
   const offsets = fieldOffsets(dataset.fields);
   const batchSize = Math.max(1, Math.min(options.batchSize, train.rows));
@@ -157,7 +169,15 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
   let order = permutation(train.rows, rng);
   let cursor = 0;
   let epochs = 0;
-  let lastGrads: Float32Array[][] = [];
+  /** The last step's per-task gradients of the shared variables, on the backend; read back (once) when a read-out asks. */
+  let lastGradTensors: tf.Tensor[][] = [];
+  let lastGradValues: Float32Array[][] | null = null;
+  const lastGrads = (): Float32Array[][] => (lastGradValues ??= lastGradTensors.map((perVar) => perVar.map((t) => t.dataSync() as Float32Array)));
+  const dropGrads = () => {
+    tf.dispose(lastGradTensors.flat());
+    lastGradTensors = [];
+    lastGradValues = null;
+  };
   let lastIndices: Int32Array = new Int32Array(0);
 
   const nextBatch = () => {
@@ -187,46 +207,51 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     },
     step() {
       const batch = nextBatch();
+      dropGrads();
       const result = tf.tidy(() => {
         const x = tf.tensor2d(batch.indices, [batch.rows, F], 'int32');
         const y = tf.tensor2d(batch.labels, [batch.rows, T]);
         const g = taskGradients(model, x, y, weights);
-        const updates = optimizer.apply(g.shared, g.specific.flat());
-        return {
-          updates,
-          grads: g.shared.map((perVar) => perVar.map((t) => t.dataSync() as Float32Array)),
-          losses: g.losses.map((l) => l.dataSync()[0]),
-        };
+        optimizer.applyOnBackend(g.shared, g.specific.flat(), (i, perTask) =>
+          perTask.forEach((u, k) => au[i][k].assign(tf.add(tf.mul(au[i][k], beta), tf.mul(tf.square(u), 1 - beta)))),
+        );
+        return { grads: g.shared, losses: tf.stack(g.losses) };
       });
-      trackers.forEach((tracker, i) => tracker.update(result.updates.map((perVar) => perVar[i])));
-      lastGrads = result.grads;
+      auSteps++;
+      lastGradTensors = result.grads;
       lastIndices = batch.indices;
-      return { losses: result.losses };
+      // The losses: one small read per step (the run's curve).
+      const losses = Array.from(result.losses.dataSync());
+      result.losses.dispose();
+      return { losses };
     },
     evaluate: (split, opts = {}) => evaluateModel(model, split, F, opts.comparableOnly ?? false),
     dominance(bins = DEFAULT_RAU_BINS) {
+      const all = trackers();
       return model.sharedVariables.map((l, i) =>
         layerDominance(
           l.layer,
-          trackers.filter((_, j) => layerOf[j] === i),
+          all.filter((_, j) => layerOf[j] === i),
           bins,
         ),
       );
     },
     gradientConflict() {
-      if (lastGrads.length === 0) return [];
+      if (lastGradTensors.length === 0) return [];
+      const grads = lastGrads();
       return model.sharedVariables.map((l, i) => {
         const members = layerOf.flatMap((layer, j) => (layer === i ? [j] : []));
-        return { layer: l.layer, cosine: cosineMatrix(lastGrads.map((perVar) => members.map((j) => perVar[j]))) };
+        return { layer: l.layer, cosine: cosineMatrix(grads.map((perVar) => members.map((j) => perVar[j]))) };
       });
     },
     gradientEntanglement(taskA = 0, taskB = 1) {
       const layer = model.sharedVariables.findIndex((l) => l.layer === 'embedding');
-      if (layer < 0 || lastGrads.length === 0) return [];
+      if (layer < 0 || lastGradTensors.length === 0) return [];
+      const grads = lastGrads();
       const j = layerOf.indexOf(layer);
       const dim = shared[j].shape[1] as number;
       const rows = touchedRows(lastIndices, F, offsets);
-      return dataset.fields.map((f, i) => ({ field: f.name, cosine: meanRowCosine(lastGrads[taskA][j], lastGrads[taskB][j], dim, rows[i]) }));
+      return dataset.fields.map((f, i) => ({ field: f.name, cosine: meanRowCosine(grads[taskA][j], grads[taskB][j], dim, rows[i]) }));
     },
     checkpoint() {
       return {
@@ -237,7 +262,7 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
         cursor,
         variables: variables.map((v) => Float32Array.from(v.dataSync())),
         optimizer: optimizer.exportState(),
-        au: trackers.map((t) => ({ steps: t.steps, perTask: t.au.map((a) => a.slice()) })),
+        au: trackers().map((t) => ({ steps: t.steps, perTask: t.au })),
       };
     },
     restore(c) {
@@ -249,22 +274,22 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
       });
       if (c.order.length !== train.rows)
         throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${train.rows}: another dataset`);
-      if (c.au.length !== trackers.length || c.au.some((a) => a.perTask.length !== T))
+      if (c.au.length !== au.length || c.au.some((a) => a.perTask.length !== T))
         throw new RangeError('the checkpoint tracks AU for another model or task count');
       optimizer.importState(c.optimizer);
       tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(c.variables[i], v.shape))));
-      trackers.forEach((t, i) => {
-        t.au.forEach((a, k) => a.set(c.au[i].perTask[k]));
-        t.steps = c.au[i].steps;
-      });
+      tf.tidy(() => au.forEach((perTask, i) => perTask.forEach((a, k) => a.assign(tf.tensor(Float32Array.from(c.au[i].perTask[k]), a.shape)))));
+      auSteps = c.au[0]?.steps ?? 0;
       rng.setState(c.shuffle);
       order = c.order.slice();
       cursor = c.cursor;
       epochs = c.epochs;
-      lastGrads = [];
+      dropGrads();
       lastIndices = new Int32Array(0);
     },
     dispose() {
+      dropGrads();
+      tf.dispose(au.flat());
       optimizer.dispose();
       model.dispose();
     },

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
+import { useBackend } from '../../../test/support/testBackend.ts';
+import { createMultiTaskTrainer } from './multiTaskTrainer.ts';
+import { DEFAULT_MULTI_TASK_CONFIG } from './types.ts';
+
+/**
+ * The speed work leaves the results alone: MMoE with AdaTask, 30 steps on tfjs cpu, against the
+ * numbers the trainer gave before it (commit 0d256e8: every update and gradient read back each
+ * step, AU summed in float64 in JavaScript). Now AU is summed in float32 on the backend and
+ * gradients are read only when a read-out asks.
+ */
+const DATA = generateSyntheticMtl({ seed: 4, rows: 1500, users: 60, items: 80, userGroups: 4, itemCategories: 6, contexts: 3 });
+
+/** Per step, click loss then like loss (before the read-back lever). */
+const LOSSES = [
+  0.6246805191040039, 0.2787211835384369, 0.5944228768348694, 0.2782207429409027, 0.679559588432312, 0.16943888366222382, 0.6082979440689087,
+  0.16893146932125092, 0.6080079078674316, 0.05860535055398941, 0.6603680849075317, 0.49967947602272034, 0.620905876159668, 0.49970564246177673,
+  0.6332754492759705, 0.27861231565475464, 0.5972592830657959, 0.2780412435531616, 0.6563074588775635, 0.2783600986003876, 0.5172855854034424,
+  0.2778565585613251, 0.6326212882995605, 0.1688920259475708, 0.5862128138542175, 0.49666324257850647, 0.549913227558136, 0.3866870701313019,
+  0.6085484027862549, 0.060410276055336, 0.5830962061882019, 0.06044897437095642, 0.6216710805892944, 0.059786565601825714, 0.5951360464096069,
+  0.3847976624965668, 0.6594499349594116, 0.3858964741230011, 0.5647984147071838, 0.057669222354888916, 0.5792924165725708, 0.05608610063791275,
+  0.66298907995224, 0.4953208267688751, 0.5930418372154236, 0.4942190945148468, 0.6746070981025696, 0.27476346492767334, 0.48625215888023376,
+  0.054821908473968506, 0.5103352069854736, 0.16360698640346527, 0.6025193333625793, 0.2733987867832184, 0.616371214389801, 0.28144213557243347,
+  0.7680944204330444, 0.2638416588306427, 0.6009454727172852, 0.26726940274238586,
+];
+/** Mean rAU (click, like) per shared layer after 30 steps, float64 AU. */
+const MEAN_RAU = [
+  [0.378044265219777, 0.6219557347802229],
+  [0.4594760867034591, 0.5405239132965413],
+  [0.5306715933121935, 0.4693284066878066],
+];
+/** Gradient cosine matrices per shared layer at step 30. */
+const COSINE = [
+  [1, -0.181943205362, -0.181943205362, 1],
+  [1, -0.001244061368, -0.001244061368, 1],
+  [1, 0.103673952494, 0.103673952494, 1],
+];
+
+beforeAll(() => useBackend('cpu'));
+
+describe('multi-task trainer without per-step read-backs', () => {
+  it('gives the same losses, rAU and gradient cosines as before on a fixed seed', () => {
+    const trainer = createMultiTaskTrainer(
+      DATA,
+      { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'mmoe', embeddingDim: 4, bottomWidths: [16, 8], expertWidths: [16, 8], towerWidths: [8], experts: 2, seed: 3 },
+      { optimizer: 'adatask', lr: 1e-2, batchSize: 64, seed: 2, taskLossWeights: [1, 2] },
+    );
+    const losses: number[] = [];
+    for (let i = 0; i < 30; i++) losses.push(...trainer.step().losses);
+    // The same kernels in the same order: equal to float32 rounding.
+    losses.forEach((l, i) => expect(Math.abs(l - LOSSES[i])).toBeLessThanOrEqual(1e-6 * Math.abs(LOSSES[i])));
+    // AU in float32 instead of float64: measured differences are below 2e-8.
+    trainer.dominance(10).forEach((d, i) => d.meanRau.forEach((r, k) => expect(Math.abs(r - MEAN_RAU[i][k])).toBeLessThan(1e-6)));
+    trainer.gradientConflict().forEach((c, i) => Array.from(c.cosine).forEach((v, k) => expect(Math.abs(v - COSINE[i][k])).toBeLessThan(1e-6)));
+    // The kept gradients replace the previous step's: the tensor count stays flat.
+    const before = tf.memory().numTensors;
+    trainer.step();
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+});
