@@ -2,7 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { useController } from './controllerContext.ts';
 
-export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.onnx,.h5,.hdf5,.keras,.parquet,.index,.data-00000-of-00001,.tsv,.csv,.txt,.vec,.bin';
+export const ACCEPTED = '.npy,.npz,.safetensors,.pt,.pth,.ckpt,.onnx,.h5,.hdf5,.keras,.parquet,.index,.data-00000-of-00001,.tsv,.csv,.txt,.vec,.bin,.json';
 
 /** Drag-and-drop target plus a "Choose file" button for the embedding table. */
 export function DropZone() {
@@ -40,7 +40,7 @@ export function DropZone() {
       )}
       <p className="hint">
         .npy · .npz · .safetensors · PyTorch .pt / .pth · ONNX · Keras .h5 / .keras · Parquet · TensorFlow .index with its .data files · TSV / CSV (Embedding
-        Projector) · word2vec / fastText (.txt, .vec, .bin)
+        Projector) · word2vec / fastText (.txt, .vec, .bin) · a table’s shards together · partial Grams (.json, from reclens gram)
       </p>
       <label className="button primary">
         Choose file…

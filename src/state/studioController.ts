@@ -53,7 +53,8 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
 
     async pickFile(picked, others = []) {
       if (state().flow.phase === 'analysing') return;
-      // Several files at once: a checkpoint's .index is the one opened, its .data shards go along.
+      // Several files at once: a checkpoint's .index is the one opened, its .data shards go along;
+      // other files go together as the row ranges (shards) of one table, or partial Grams to merge.
       const file = [picked, ...others].find((f) => isTfIndexName(f.name)) ?? picked;
       const companions = [picked, ...others].filter((f) => f !== file);
       state().setError(null);
@@ -77,7 +78,8 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
         phase: 'choosing',
         inspected: outcome,
         layout,
-        tensorChoice: layout.preselected,
+        // A partial-Gram file's tensors are its fields: all of them.
+        tensorChoice: outcome.format === 'partialgram' ? outcome.tensors.map((t) => t.name) : layout.preselected,
         // Sizes the model saved beside its table fill the box; the user can still change them.
         ...(kept ? { fieldDimsText: formatFieldDims(kept.dims), fieldSizes: { from: `${kept.tensor}, a tensor saved in the checkpoint` } } : {}),
       });
@@ -167,7 +169,8 @@ export function createStudioController(client: AnalysisClient, store: StudioStor
       }
       if (outcome.ok) {
         const id = state().addTable({
-          source: file.name,
+          // The file's name; the shards' ("a.npy … c.npy (3 shards)"), or the tables partial Grams summed.
+          source: outcome.result.source,
           format: inspected.format,
           bytes: inspected.bytes,
           tensors: inspected.tensors,

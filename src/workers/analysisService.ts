@@ -10,6 +10,11 @@ import type { TableFile } from '../data/tableFile.ts';
 import { readCheckpointLayout } from '../data/checkpointLayout.ts';
 import { readFieldSizesTensor } from '../data/fieldSizesTensor.ts';
 import { analyzeTableFile } from '../analysis/analyzeTable.ts';
+import { analyzeGramTable, mergePartialGrams } from '../analysis/partialGram.ts';
+import { partialGramTable } from '../data/formats/partialGramJson.ts';
+import { isTfIndexName } from '../data/formats/tfCheckpoint.ts';
+import { ImportError } from '../data/importError.ts';
+import { naturalCompare, shardedTableFile, shardSetName } from '../data/shardedTable.ts';
 import { readAheadSource } from '../engine/readAheadSource.ts';
 import { blockRowsFor } from '../engine/blockRows.ts';
 import type { AnalysisHooks } from '../analysis/analyzeTable.ts';
@@ -39,7 +44,9 @@ export interface AnalysisService {
 }
 
 /** Blob reads are browser IPC: big blocks from one stream, the next one read while the current one is summed. */
-async function open(file: File, metadata: File | undefined, signal: AbortSignal, companions: File[] = []) {
+async function open(file: File, metadata: File | undefined, signal: AbortSignal, companions: File[] = []): Promise<TableFile> {
+  // Several files but a checkpoint's .index and its .data files: a table's shards, or partial Grams to merge.
+  if (companions.length > 0 && !isTfIndexName(file.name)) return openTogether([file, ...companions], signal);
   const table = readAheadSource(blobStreamSource(file, file.name));
   // Files picked or dropped with this one (a checkpoint's .data shards), found by name.
   const companion = async (name: string) => {
@@ -47,6 +54,34 @@ async function open(file: File, metadata: File | undefined, signal: AbortSignal,
     return other ? blobByteSource(other, other.name) : undefined;
   };
   return openTableFile(table, { signal, companion, ...(metadata ? { metadata: blobByteSource(metadata, metadata.name) } : {}) });
+}
+
+/**
+ * Files dropped together: partial-Gram files (all .json) merged into the sums of their table, or the
+ * row-range shards of one table read as one (shardedTableFile checks they fit together).
+ */
+async function openTogether(files: File[], signal: AbortSignal): Promise<TableFile> {
+  const tables: TableFile[] = [];
+  for (const f of files) tables.push(await openTableFile(readAheadSource(blobStreamSource(f, f.name)), { signal }));
+  const grams = tables.filter((t) => t.partialGram);
+  if (grams.length === 0) return shardedTableFile(tables);
+  if (grams.length < tables.length) {
+    throw new ImportError(
+      'shape-mismatch',
+      `${grams[0].source.name} holds partial Grams and ${tables.find((t) => !t.partialGram)!.source.name} a table: they cannot be read as one.`,
+      'Drop the partial-Gram files of one table together, or the shards of one table together.',
+    );
+  }
+  const merged = mergePartialGrams(
+    grams.map((t) => t.partialGram!),
+    grams.map((t) => t.source.name),
+  );
+  const names = grams.map((t) => t.source.name).sort(naturalCompare);
+  return partialGramTable(merged, {
+    name: shardSetName(names),
+    size: files.reduce((n, f) => n + f.size, 0),
+    read: () => Promise.reject(new Error('merged partial Grams have no bytes')),
+  });
 }
 
 /** Helpers for a tensor of this many bytes (none by default: Node tests and one-core machines). */
@@ -82,7 +117,7 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
         const keptFieldSizes = await fieldSizesKeptBeside(table);
         return {
           ok: true,
-          source: file.name,
+          source: table.source.name,
           format: table.format,
           bytes: file.size,
           tensors: table.tensors,
@@ -105,7 +140,8 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
         const table = await open(file, metadata, controller.signal, companions);
         const chunkRows = blockRowsFor(table.tensors.filter((t) => request.tensors.includes(t.name)));
         const tensorGram = fileTensorGram(file, table, helpers, controller.signal);
-        const result = await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram });
+        const result =
+          analyzeGramTable(table, request) ?? (await analyzeTableFile(table, request, { signal: controller.signal, onProgress, chunkRows, tensorGram }));
         return { ok: true, result, elapsedMs: performance.now() - t0, gramEngine: 'float64-js' };
       } catch (err) {
         return { ok: false, error: controller.signal.aborted ? CANCELLED : toSerializedError(err) };
