@@ -69,6 +69,14 @@ describe('createSequenceTrainer', () => {
     observed.dispose();
   });
 
+  it('observes every n-th step when asked', () => {
+    const trainer = createSequenceTrainer(DATA, settings('din'), { observeGradients: true, observeEvery: 4 });
+    for (let i = 0; i < 10; i++) trainer.step();
+    expect(trainer.gradientObservations().category.map((o) => o.step)).toEqual([4, 8]);
+    trainer.dispose();
+    expect(() => createSequenceTrainer(DATA, settings('din'), { observeEvery: 0 })).toThrow(/observeEvery/);
+  });
+
   it('DARE has separate tables, the attention one of attentionDim; it observes nothing', () => {
     const trainer = createSequenceTrainer(DATA, settings('dare', { attentionDim: 2 }), { observeGradients: true });
     const t = trainer.tables();

@@ -20,6 +20,8 @@ export interface SequenceTrainerOptions {
   hidden?: readonly number[];
   /** Coupled models: observe the attention and representation gradients (trains the same model). */
   observeGradients?: boolean;
+  /** Observe every this many steps (default 1). */
+  observeEvery?: number;
 }
 
 export interface SequenceStep {
@@ -116,6 +118,8 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
   checkSettings(settings);
   const train = dataset.train;
   if (train.count === 0) throw new RangeError('the training split is empty');
+  const observeEvery = options.observeEvery ?? 1;
+  if (!Number.isInteger(observeEvery) || observeEvery < 1) throw new RangeError(`observeEvery must be a positive integer, got ${observeEvery}`);
   const L = settings.historyLength;
   const model = createSequenceModel({
     kind: settings.model,
@@ -224,7 +228,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
         const y = tf.tensor1d(batch.labels);
         const { value, grads } = tf.variableGrads(() => bceWithLogits(model.forward(x, s.picked), y), variables);
         if (model.coupled.length > 0) {
-          observe(step, grads, batch);
+          if (step % observeEvery === 0) observe(step, grads, batch);
           for (const t of model.coupled) {
             const sum = tf.add(grads[t.attention.name], grads[t.representation.name]);
             grads[t.attention.name] = sum;
