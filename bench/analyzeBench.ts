@@ -45,7 +45,7 @@ const ROWS = Number(positional[0] ?? 1_000_000);
 const DIM = Number(positional[1] ?? 64);
 const RUNS = Math.max(1, Number(flag('--runs') ?? 5));
 const QUICK = args.includes('--quick');
-/** --only studio,cli,big: just these (of part 1's studio, cli, numpy-eigh, numpy-svd, torch, and part 2, big). */
+/** --only studio,cli,big: just these (of part 1's studio, cli, numpy-eigh, numpy-svd, torch; part 2: big, or big-disk, big-cli, big-studio). */
 const ONLY = flag('--only')?.split(',');
 const [BIG_ROWS, BIG_DIM] = (flag('--big') ?? '20000000x128').split('x').map(Number);
 const SEED = 20_261_123;
@@ -452,12 +452,17 @@ async function bigTable(): Promise<void> {
     const cliM: Measure = { name: 'cli (node)', runs: [], memoryNote: 'process maxRSS' };
     const drop = () => dropCache(path);
     // Readers take turns, run after run, so they share the machine's conditions.
+    const wanted = (reader: string) => !ONLY || ONLY.includes('big') || ONLY.includes(`big-${reader}`);
     for (let i = 0; i < RUNS; i++) {
-      disk.runs.push(diskRun(path));
-      cliM.runs.push(cliRun(path, drop));
-      console.log(`  run ${i + 1}: disk ${disk.runs[i].seconds.toFixed(1)} s, cli ${cliM.runs[i].seconds.toFixed(1)} s (load ${cliM.runs[i].load.toFixed(1)})`);
+      if (wanted('disk')) disk.runs.push(diskRun(path));
+      if (wanted('cli')) cliM.runs.push(cliRun(path, drop));
+      console.log(
+        `  run ${i + 1}: disk ${disk.runs[i]?.seconds.toFixed(1) ?? '-'} s, cli ${cliM.runs[i]?.seconds.toFixed(1) ?? '-'} s (load ${load1().toFixed(1)})`,
+      );
     }
-    const studioM = await attempt('studio', () => studio(path, RUNS, drop));
+    const studioM = wanted('studio')
+      ? await attempt('studio', () => studio(path, RUNS, drop))
+      : { name: 'studio', runs: [], memoryNote: '', failed: 'not run (--only)' };
     const results = [disk, cliM, studioM];
     const diskMedian = medianSeconds(disk);
     const rows = [['reader', 'median s', 'min-max s', 'load during', 'GB/s', 'share of disk speed', 'peak memory MiB', 'memory measure']];
@@ -484,4 +489,4 @@ async function bigTable(): Promise<void> {
 
 const PART1 = ['studio', 'cli', 'numpy-eigh', 'numpy-svd', 'torch'];
 if (!ONLY || ONLY.some((s) => PART1.includes(s))) await smallTable();
-if (!QUICK && (!ONLY || ONLY.includes('big'))) await bigTable();
+if (!QUICK && (!ONLY || ONLY.some((s) => s.startsWith('big')))) await bigTable();

@@ -2,12 +2,12 @@ import { householderQlEigenvalues } from './householderQl.ts';
 import { jacobiEigenvalues } from './jacobiEigen.ts';
 
 /**
- * Up to this size cyclic Jacobi, above it Householder + QL. Measured (bench/eigenBench.ts, Node,
- * same matrices): the two cost the same, ~0.02-0.1 ms, up to K = 12-16; from K = 16 on Householder
- * + QL is faster, 4x at 32, ~25x at 64, ~30x at 128-256 (Jacobi 0.3 s at 256). Both are within
- * 2e-15 x lambda_max of the exact eigenvalues (mpmath, test/eigen/reference.json) on Grams whose
- * smallest eigenvalues are 1e-8 of the largest, as LAPACK's are; Jacobi is ~4x closer still, and
- * costs nothing at these sizes, so it keeps them.
+ * Up to this size cyclic Jacobi, above it Householder + QL. Jacobi's 6-10 sweeps cost ~4n³ flops
+ * each against Householder + QL's 4n³/3 in all; on the same matrices (bench/eigenBench.ts) the two
+ * cost the same, ~0.02-0.1 ms, at n = 8-12, and Householder + QL is faster from n = 16 on, by a
+ * factor that grows with n. Both are within 2e-15 x lambda_max of the exact eigenvalues (mpmath,
+ * test/eigen/reference.json) on Grams whose smallest eigenvalues are 1e-8 of the largest, as
+ * LAPACK's are; Jacobi is closer still (4e-16), and costs nothing at these sizes, so it keeps them.
  */
 export const JACOBI_MAX_N = 16;
 
