@@ -9,6 +9,9 @@
  * the wanted rows of train.txt are downloaded, nothing is kept but those rows. Avazu needs a
  * Kaggle account (https://www.kaggle.com/c/avazu-ctr-prediction/data): download train.gz there,
  * unpack it and drop the CSV (or its first lines) into the studio.
+ *   npm run datasets:download -- --fuxictr-taobao   also FuxiCTR's Taobao-ad sample with click_sequence
+ *   npm run datasets:download -- --taobao PATH [M]  also 1 user in M (default 100) of a UserBehavior.csv
+ *                                                  you downloaded (scripts/downloadSequenceDatasets.ts)
  */
 import { createWriteStream, mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +24,7 @@ import type { CtrFormat } from '../src/data/ctr/ctrParser.ts';
 import { DATASET_INDEX_VERSION, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
 import { parseMovieGenres } from '../src/data/ctr/movielens.ts';
 import { parseCtrText } from '../src/data/ctr/parseCtrText.ts';
+import { downloadFuxiCtrTaobao, sampleTaobaoUserBehavior } from './downloadSequenceDatasets.ts';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets', 'downloads');
 const CRITEO_URL = 'https://go.criteo.net/criteo-research-kaggle-display-advertising-challenge-dataset.tar.gz';
@@ -186,6 +190,10 @@ async function main(): Promise<void> {
   const entries: DatasetIndexEntry[] = [];
   for (const release of MOVIELENS) entries.push(await downloadMovieLens(release));
   if (criteoRows > 0) entries.push(await downloadCriteo(criteoRows));
+  if (args.includes('--fuxictr-taobao')) entries.push(await downloadFuxiCtrTaobao(OUT, (url) => get(url)));
+  const taobaoAt = args.indexOf('--taobao');
+  if (taobaoAt >= 0)
+    entries.push(await sampleTaobaoUserBehavior(OUT, args[taobaoAt + 1], Number(args[taobaoAt + 2]?.startsWith('--') ? 100 : (args[taobaoAt + 2] ?? 100))));
   const index: DatasetIndex = { version: DATASET_INDEX_VERSION, datasets: entries };
   writeFileSync(join(OUT, 'index.json'), JSON.stringify(index, null, 2) + '\n');
   for (const e of entries) console.log(`${e.file}: ${e.rows} rows, ${e.fields} fields, ${(e.bytes / 1e6).toFixed(1)} MB`);

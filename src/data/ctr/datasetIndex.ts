@@ -3,6 +3,7 @@ import { ImportError } from '../importError.ts';
 import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrFormat } from './ctrParser.ts';
 import type { SyntheticCtrConfig } from './syntheticCtr.ts';
+import type { SequenceFormat } from '../sequence/sequenceParser.ts';
 import { decodeCtrDataset } from './datasetFile.ts';
 import { isDatasetTrainDefaults, type DatasetTrainDefaults } from './trainDefaults.ts';
 
@@ -30,10 +31,10 @@ export interface DatasetIndexEntry {
   /**
    * 'rlctr' for RecLens's binary file (decodeCtrDataset), 'generated' for a synthetic dataset too
    * large to ship (generateSyntheticCtr(generator) in the worker, byte-identical every time),
-   * otherwise the text format for the loaders ('sequence-csv': the sequence-sample CSV, gzip'd
-   * when the file ends in .gz; read with importSequenceFile).
+   * otherwise the text format for the loaders (a sequence dataset's: importSequenceFile's,
+   * gzip'd when the file ends in .gz).
    */
-  format: 'rlctr' | 'generated' | CtrFormat | 'movielens-movies' | 'sequence-csv';
+  format: 'rlctr' | 'generated' | CtrFormat | 'movielens-movies' | SequenceFormat;
   /** The generator's config, for format 'generated'. */
   generator?: SyntheticCtrConfig;
   /** Synthetic data: AUC of the true click probabilities on the test split (the best any model can do). */
@@ -56,6 +57,8 @@ export interface DatasetIndex {
 
 export const DATASET_INDEX_FILE = 'index.json';
 
+const SEQUENCE_FORMATS: readonly string[] = ['sequence-csv', 'taobao-user-behavior', 'ctr-sequence-csv'] satisfies SequenceFormat[];
+
 const tasksFit = (family: DatasetFamily, tasks: readonly string[]) =>
   family === 'side-data' ? tasks.length === 0 : family === 'ctr' || family === 'sequence' ? tasks.length === 1 : tasks.length >= 2;
 
@@ -71,7 +74,7 @@ const isEntry = (d: DatasetIndexEntry): boolean =>
   tasksFit(d.family, d.tasks) &&
   (d.trainDefaults === undefined || isDatasetTrainDefaults(d.trainDefaults)) &&
   (d.measuredCeilingAuc === undefined || (typeof d.measuredCeilingAuc === 'number' && d.measuredCeilingAuc > 0.5 && d.measuredCeilingAuc <= 1)) &&
-  (d.family !== 'sequence' || d.format === 'sequence-csv') &&
+  (d.family !== 'sequence' || SEQUENCE_FORMATS.includes(d.format)) &&
   (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
 
 /**
