@@ -2,6 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useStudioStore } from '../state/studioStore.ts';
 import { BackendPanel } from './BackendPanel.tsx';
 import { CheckpointSeriesPanel } from './CheckpointSeriesPanel.tsx';
+import { WarehousePanel } from './WarehousePanel.tsx';
 import { ComparisonPanel } from './ComparisonPanel.tsx';
 import { useController } from './controllerContext.ts';
 import { useRunControllers } from './runControllersContext.ts';
@@ -91,6 +92,7 @@ export function App() {
             <ComparisonPanel />
             <SpectrumCurvesPanel />
             <CheckpointSeriesPanel />
+            <WarehousePanel />
           </main>
         </div>
       )}
