@@ -7,10 +7,11 @@ import { loadBuiltinDataset } from './builtinDataset.ts';
 import { summarizeEffect } from './effectStats.ts';
 import { measureCollapse, measureDominance, measureEntanglement, measureInteraction, measureScaling, type CtrSetup, type ScalingSeed } from './effects.ts';
 import type { LIVE } from './effectSettings.ts';
+import { describeReading, loadSequenceDataset, measureSequenceSeed, truthOf } from './sequenceEffects.ts';
 
 export type EffectSettings = typeof LIVE;
 export type Phenomenon = keyof EffectSettings;
-export const PHENOMENA: readonly Phenomenon[] = ['collapse', 'interaction', 'scaling', 'dominance', 'entanglement'];
+export const PHENOMENA: readonly Phenomenon[] = ['collapse', 'interaction', 'scaling', 'dominance', 'entanglement', 'sequence'];
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: readonly number[]) => {
@@ -238,6 +239,73 @@ export async function measureEffects(
         'share of conflict pairs STEM separates minus 0.16, what two unrelated task tables would separate by chance',
         1,
         runs.map((r) => r.aboveChance),
+        context,
+      ),
+    );
+  }
+  if (which.includes('sequence')) {
+    const { dataset, setup } = settings.sequence();
+    const data = await loadSequenceDataset(dataset);
+    const truth = truthOf(data);
+    const runs = await timed('sequence', (seed) => {
+      const r = measureSequenceSeed(data, truth, setup, seed);
+      log(`sequence seed ${seed} (${r.seconds.toFixed(0)} s): ${[r.twin, ...r.sweep].map(describeReading).join('; ')}`);
+      return r;
+    });
+    const setting = `TWIN and DARE dim ${setup.dim}, history ${setup.historyLength}, top-k ${setup.topK}, ${setup.epochs} epoch, lr ${setup.lr}, batch ${setup.batchSize}`;
+    const context = { dataset, setting, seeds };
+    const dare = (r: (typeof runs)[number]) => r.sweep[0];
+    const quarter = (r: (typeof runs)[number]) => r.sweep[r.sweep.length - 1];
+    effects.push(
+      effect(
+        'seq-correlation',
+        'mean Spearman of the learned correlation with the ground truth (top 10 target categories), DARE minus TWIN',
+        1,
+        runs.map((r) => dare(r).spearman - r.twin.spearman),
+        context,
+      ),
+      effect(
+        'seq-search-overlap',
+        'search overlap with the ground-truth top 20, DARE minus TWIN',
+        1,
+        runs.map((r) => dare(r).overlap - r.twin.overlap),
+        context,
+      ),
+      effect(
+        'seq-search-captured',
+        'share of the best ground-truth MI the top 20 capture, DARE minus TWIN',
+        1,
+        runs.map((r) => dare(r).captured - r.twin.captured),
+        context,
+      ),
+      effect(
+        'seq-conflict',
+        "share of TWIN's category-row gradient pairs whose attention and representation gradients conflict (cosine < 0), against 0.1",
+        1,
+        runs.map((r) => r.twin.conflictingShare),
+        context,
+        0.1,
+      ),
+      effect(
+        'seq-domination',
+        "TWIN's mean ||g_repr|| / mean ||g_attn|| on its category rows, against 1",
+        1,
+        runs.map((r) => r.twin.normRatio),
+        context,
+        1,
+      ),
+      effect(
+        'seq-auc',
+        'test AUC, DARE minus TWIN',
+        1,
+        runs.map((r) => dare(r).auc - r.twin.auc),
+        context,
+      ),
+      effect(
+        'seq-attention-quarter-auc',
+        `test AUC, DARE with attention dim ${setup.dim / 4} minus ${setup.dim}`,
+        1,
+        runs.map((r) => quarter(r).auc - dare(r).auc),
         context,
       ),
     );

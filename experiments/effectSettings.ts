@@ -8,6 +8,7 @@ import type { LessonPreset } from '../src/lessons/lessonTypes.ts';
 import { DEFAULT_MULTITASK_FORM } from '../src/state/multitaskSlice.ts';
 import { DEFAULT_TRAINING_FORM, modelConfigOf, trainConfigOf, type TrainingForm } from '../src/state/trainingSlice.ts';
 import type { CtrSetup, MtlSetup, ScalingSetup } from './effects.ts';
+import { SEQUENCE_DATASET, type SequenceSetup } from './sequenceEffects.ts';
 
 /** The Train form a preset opens (unset keys keep the form's defaults). */
 function trainingForm(p: LessonPreset): TrainingForm {
@@ -73,6 +74,10 @@ export const LIVE = {
   scaling: liveScaling,
   dominance: () => mtlSetupOf(DOMINANCE_PRESET),
   entanglement: () => mtlSetupOf(CONFLICT_PRESET),
+  sequence: (): { dataset: string; setup: SequenceSetup } => ({
+    dataset: SEQUENCE_DATASET,
+    setup: { dim: 16, topK: 20, historyLength: 50, lr: 0.003, batchSize: 128, epochs: 1 },
+  }),
 };
 
 /** The recorded full-size runs: the scaling queue at 1x, 4x and 10x for 3 epochs; the other effects already show at their live size. */

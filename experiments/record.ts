@@ -21,6 +21,7 @@ const PREFIX: Record<Phenomenon, string> = {
   scaling: 'multi-',
   dominance: 'dominance-',
   entanglement: 'stem-',
+  sequence: 'seq-',
 };
 
 function arg(name: string, fallback: string): string {

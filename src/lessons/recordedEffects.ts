@@ -19,7 +19,14 @@ export type EffectId =
   | 'dominance-adatask'
   | 'dominance-auc'
   | 'stem-vs-shared'
-  | 'stem-vs-chance';
+  | 'stem-vs-chance'
+  | 'seq-correlation'
+  | 'seq-search-overlap'
+  | 'seq-search-captured'
+  | 'seq-conflict'
+  | 'seq-domination'
+  | 'seq-auc'
+  | 'seq-attention-quarter-auc';
 
 /** One effect over seeds: its per-seed sizes, mean ± sd and how many seeds point the paper's way. */
 export interface RecordedEffect {
