@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MultitaskController } from '../state/multitaskController.ts';
 import { createStudioStore } from '../state/studioStore.ts';
 import type { TrainingController } from '../state/trainingController.ts';
+import type { SequenceController } from '../state/sequenceController.ts';
 import { LESSON_ACTIONS, whenState, type LessonActionContext } from './lessonActions.ts';
 import { LESSON_SCALING } from './lessonPresets.ts';
 
@@ -13,7 +14,13 @@ function fakes(calls: string[]): LessonActionContext {
     train: async () => void calls.push('mtl-train'),
     measureConflicts: async () => void calls.push('conflicts'),
   } as unknown as MultitaskController;
-  return { training: () => training, multitask: () => multitask };
+  const sequence = {
+    init: async () => void calls.push('seq-init'),
+    selectDataset: async (id: string) => void calls.push(`seq-select ${id}`),
+    compare: async () => void calls.push('compare'),
+    sweep: async () => void calls.push('sweep'),
+  } as unknown as SequenceController;
+  return { training: () => training, multitask: () => multitask, sequence: () => sequence };
 }
 
 describe('lesson actions', () => {
@@ -54,5 +61,23 @@ describe('lesson actions', () => {
     expect(calls.at(-1)).toBe('conflicts');
     await LESSON_ACTIONS['mtl-train'](store, fakes(calls));
     expect(calls.slice(-2)).toEqual(['init', 'mtl-train']);
+  });
+
+  it('sequence actions load the form dataset, then compare or sweep; a dataset that fails to load trains nothing', async () => {
+    const store = createStudioStore();
+    store.getState().setSeqForm({ datasetId: 'synthetic-sequences' });
+    const calls: string[] = [];
+    const pending = LESSON_ACTIONS['seq-compare'](store, fakes(calls));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual(['seq-init', 'seq-select synthetic-sequences']);
+    store.getState().setSeqDataset({ phase: 'ready', key: 'synthetic-sequences' });
+    await pending;
+    expect(calls.at(-1)).toBe('compare');
+    await LESSON_ACTIONS['seq-sweep'](store, fakes(calls));
+    expect(calls.slice(-2)).toEqual(['seq-init', 'sweep']);
+    store.getState().setSeqDataset({ phase: 'error', key: 'other' });
+    const failed: string[] = [];
+    await LESSON_ACTIONS['seq-compare'](store, fakes(failed));
+    expect(failed).toEqual(['seq-init', 'seq-select synthetic-sequences']);
   });
 });

@@ -2,6 +2,7 @@ import { buildExampleTables, COLLAPSED_SOURCE, HEALTHY_SOURCE } from '../example
 import type { MultitaskController } from '../state/multitaskController.ts';
 import { curveKey, type StudioState, type StudioStore } from '../state/studioStore.ts';
 import type { TrainingController } from '../state/trainingController.ts';
+import type { SequenceController } from '../state/sequenceController.ts';
 import { LESSON_SCALING } from './lessonPresets.ts';
 import type { LessonActionId } from './lessonTypes.ts';
 
@@ -11,6 +12,7 @@ import type { LessonActionId } from './lessonTypes.ts';
 export interface LessonActionContext {
   training: () => TrainingController;
   multitask: () => MultitaskController;
+  sequence: () => SequenceController;
 }
 
 /** Resolves once the store satisfies `ready` (at once if it already does). */
@@ -78,6 +80,28 @@ async function mtlConflicts(store: StudioStore, ctx: LessonActionContext): Promi
   await mtl.measureConflicts();
 }
 
+/** Loads the preset's sequence dataset if needed (the preset opened the Sequences view). */
+async function seqReady(store: StudioStore, ctx: LessonActionContext): Promise<SequenceController> {
+  const seq = ctx.sequence();
+  await seq.init();
+  const id = store.getState().seqForm.datasetId;
+  if (store.getState().seqDataset.key !== id || store.getState().seqDataset.phase !== 'ready') await seq.selectDataset(id);
+  await whenState(store, (s) => s.seqDataset.phase === 'ready' || s.seqDataset.phase === 'error');
+  return seq;
+}
+
+/** TWIN and DARE at the preset's settings, one after the other. */
+async function seqCompare(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const seq = await seqReady(store, ctx);
+  if (store.getState().seqDataset.phase === 'ready') await seq.compare();
+}
+
+/** DARE at attention dim = dim, dim/2, dim/4. */
+async function seqSweep(store: StudioStore, ctx: LessonActionContext): Promise<void> {
+  const seq = await seqReady(store, ctx);
+  if (store.getState().seqDataset.phase === 'ready') await seq.sweep();
+}
+
 export const LESSON_ACTIONS: Record<LessonActionId, (store: StudioStore, ctx: LessonActionContext) => void | Promise<void>> = {
   'load-examples': loadExamples,
   'curves-user-id': curvesUserId,
@@ -85,4 +109,6 @@ export const LESSON_ACTIONS: Record<LessonActionId, (store: StudioStore, ctx: Le
   'scaling-run': scalingRun,
   'mtl-train': mtlTrain,
   'mtl-conflicts': mtlConflicts,
+  'seq-compare': seqCompare,
+  'seq-sweep': seqSweep,
 };

@@ -3,10 +3,11 @@ import { lesson2 } from './lesson2Interaction.ts';
 import { lesson3 } from './lesson3Scaling.ts';
 import { lesson4 } from './lesson4AdaTask.ts';
 import { lesson5 } from './lesson5Stem.ts';
+import { lesson6 } from './lesson6Decoupled.ts';
 import type { Lesson, LessonEntry } from './lessonTypes.ts';
 
 /** Every lesson in teaching order. */
-export const LESSONS: LessonEntry[] = [lesson1, lesson2, lesson3, lesson4, lesson5].map((lesson) => ({
+export const LESSONS: LessonEntry[] = [lesson1, lesson2, lesson3, lesson4, lesson5, lesson6].map((lesson) => ({
   id: lesson.id,
   title: lesson.title,
   available: true,

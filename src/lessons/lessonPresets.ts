@@ -47,3 +47,24 @@ export const DOMINANCE_PRESET: LessonPreset = {
  * part under a minute).
  */
 export const CONFLICT_PRESET: LessonPreset = { ...DOMINANCE_PRESET, mds: 'synthetic-mtl-conflict', msteps: 100, mcsteps: 40 };
+
+/**
+ * Lesson 6: TWIN against DARE on the shipped synthetic sequences, DARE's attention table at the
+ * embedding dim so the comparison is of decoupling alone; history 30 and batch 256 keep the live
+ * part short (the recorded run uses history 50, batch 128: experiments/effectSettings.ts).
+ */
+export const SEQUENCE_PRESET: LessonPreset = {
+  view: 'sequence',
+  sds: 'synthetic-sequences',
+  sdim: 16,
+  sadim: 16,
+  stopk: 20,
+  shist: 30,
+  slr: 0.003,
+  sbs: 256,
+  sep: 1,
+  sseed: 1,
+  sseeds: 1,
+};
+/** The attention dims the sweep step trains (the Sequences view's sweep: dim, dim/2, dim/4). */
+export const SEQUENCE_SWEEP_DIMS = [16, 8, 4] as const;

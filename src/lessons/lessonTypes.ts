@@ -4,14 +4,18 @@ import type { multitaskUrlSchema } from '../state/multitaskSettings.ts';
 import type { StudioState } from '../state/studioStore.ts';
 import type { LoadedTable } from '../contracts/tables.ts';
 import type { trainingUrlSchema } from '../state/trainingSettings.ts';
+import type { sequenceUrlSchema } from '../state/sequenceSettings.ts';
 
 /** URL-state keys a step sets when it opens (never the lesson / step / presenter keys themselves). */
 export type LessonPreset = Partial<
-  Omit<UrlValues<typeof coreUrlSchema & typeof trainingUrlSchema & typeof multitaskUrlSchema>, 'lesson' | 'step' | 'play' | 'slow' | 'big' | 'bare'>
+  Omit<
+    UrlValues<typeof coreUrlSchema & typeof trainingUrlSchema & typeof multitaskUrlSchema & typeof sequenceUrlSchema>,
+    'lesson' | 'step' | 'play' | 'slow' | 'big' | 'bare'
+  >
 >;
 
 /** The results the Train and Multi-task lessons read (the store's runs, scaling queue and conflict measure). */
-export type LessonResults = Pick<StudioState, 'trainingRuns' | 'activeRunId' | 'datasetLoad' | 'scaling' | 'mtlRun' | 'mtlConflict'>;
+export type LessonResults = Pick<StudioState, 'trainingRuns' | 'activeRunId' | 'datasetLoad' | 'scaling' | 'mtlRun' | 'mtlConflict' | 'seqRuns' | 'seqDataset'>;
 
 /** Which chart the step reads: a CSS selector of the element to highlight, and its name in words. */
 export interface ChartTarget {
@@ -48,4 +52,4 @@ export interface Lesson {
 export type LessonEntry = { id: number; title: string; available: true; lesson: Lesson } | { id: number; title: string; available: false; needs: string };
 
 /** The actions a lesson step's button runs (see lessonActions.ts). */
-export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts';
+export type LessonActionId = 'load-examples' | 'curves-user-id' | 'train-run' | 'scaling-run' | 'mtl-train' | 'mtl-conflicts' | 'seq-compare' | 'seq-sweep';

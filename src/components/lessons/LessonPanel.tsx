@@ -33,7 +33,10 @@ const tooltip = (a: PresenterAction) => (a.keys ? `${a.label} (${a.keys})` : a.l
 /** The open lesson: the step's text and what to look for, its chart highlighted, next / previous, presenter controls. */
 export function LessonPanel() {
   const controllers = useRunControllers();
-  const actionContext = useMemo<LessonActionContext>(() => ({ training: () => controllers.training, multitask: () => controllers.multitask }), [controllers]);
+  const actionContext = useMemo<LessonActionContext>(
+    () => ({ training: () => controllers.training, multitask: () => controllers.multitask, sequence: () => controllers.sequence }),
+    [controllers],
+  );
   const run = (id: keyof typeof LESSON_ACTIONS) => void LESSON_ACTIONS[id](useStudioStore, actionContext);
   const ui = useStudioStore((s) => s.ui);
   const tables = useStudioStore((s) => s.tables);
@@ -44,10 +47,12 @@ export function LessonPanel() {
   const scaling = useStudioStore((s) => s.scaling);
   const mtlRun = useStudioStore((s) => s.mtlRun);
   const mtlConflict = useStudioStore((s) => s.mtlConflict);
+  const seqRuns = useStudioStore((s) => s.seqRuns);
+  const seqDataset = useStudioStore((s) => s.seqDataset);
   const lesson = findLesson(ui.lesson);
   const steps = useMemo(
-    () => lesson?.steps(tables, { trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict }) ?? null,
-    [lesson, tables, trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict],
+    () => lesson?.steps(tables, { trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict, seqRuns, seqDataset }) ?? null,
+    [lesson, tables, trainingRuns, activeRunId, datasetLoad, scaling, mtlRun, mtlConflict, seqRuns, seqDataset],
   );
   const list = Array.isArray(steps) ? steps : null;
   const blocked = steps && !Array.isArray(steps) ? steps : null;
