@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { SHOTS } from './studioHelpers.ts';
 
@@ -81,6 +82,11 @@ test('sequences: a dropped Taobao UserBehavior.csv, TWIN vs DARE, heatmaps, grad
   await page.locator('section.panel', { has: page.getByTestId('seq-auc') }).screenshot({ path: `${SHOTS}/sequence-auc.png` });
   await page.locator('section.panel', { has: page.getByTestId('seq-sweep') }).screenshot({ path: `${SHOTS}/sequence-sweep.png` });
   await page.screenshot({ path: `${SHOTS}/sequence-view.png`, fullPage: true });
+  // No serious or critical axe finding in the filled view.
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 
   // The runs persist: after a reload they are back (the dropped file is not, so its charts wait for it).
   await page.reload();

@@ -20,7 +20,7 @@ export function renderCategoryConflictBars(model: string, categories: readonly C
   const root = createSvg(
     width,
     height,
-    `${model}: mean gradient cosine per category`,
+    `${model}: cosine per category`,
     categories.length ? `${conflicting} of ${categories.length} categories have a negative mean cos(g_attn, g_repr).` : 'No gradients observed yet.',
   );
   const x = d3

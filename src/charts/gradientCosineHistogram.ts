@@ -27,7 +27,7 @@ export function renderGradientCosineHistogram(model: string, h: CosineHistogramD
   const root = createSvg(
     width,
     height,
-    `${model}: attention vs representation gradients`,
+    `${model}: cos(g_attn, g_repr)`,
     total > 0 ? `${total} category rows observed; ${share} have cos(g_attn, g_repr) below 0 (conflicting).` : 'No gradients observed yet.',
   );
   swatchLegend(root, 12, 34, [

@@ -198,6 +198,15 @@ describe('sequence controller, the run pipeline and the runs store', () => {
     finish({ ok: true, status: 'stopped', report: null });
   });
 
+  it('a link naming a dropped file, which is not kept, opens the first built-in dataset', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(INDEX)));
+    const p = page(memoryDb().db, finishingClient().client);
+    p.store.getState().setSeqForm({ datasetId: 'file' });
+    await p.controller.init();
+    expect(p.store.getState().seqForm.datasetId).toBe('synthetic-sequences');
+    expect(p.store.getState().seqDataset).toMatchObject({ phase: 'ready', key: 'synthetic-sequences' });
+  });
+
   it('a record survives JSON (NaN as null) and reads back the run', () => {
     const store = createStudioStore();
     const run = {

@@ -229,7 +229,11 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
         for (const r of saved) if (!get().seqRuns.some((x) => x.id === r.id)) get().putSeqRun(fromSeqRecord(r));
         const id = get().seqForm.datasetId;
         const datasets = get().seqDatasets;
-        if (id !== SEQ_FILE_DATASET || !get().seqDataset.file) await loadBuiltIn(datasets.some((d) => d.id === id) ? id : (datasets[0]?.id ?? ''));
+        // A link naming a dropped file (not kept) or an unknown dataset opens the first built-in one.
+        if (id === SEQ_FILE_DATASET && get().seqDataset.file) return;
+        const shown = datasets.some((d) => d.id === id) ? id : (datasets[0]?.id ?? '');
+        if (shown !== id && shown !== '') get().setSeqForm({ datasetId: shown });
+        await loadBuiltIn(shown);
       })();
       return initialised;
     },
