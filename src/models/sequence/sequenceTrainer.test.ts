@@ -45,7 +45,7 @@ describe('createSequenceTrainer', () => {
 
   it.each(['din', 'twin', 'tin'] as const)('%s with observed gradients trains bit-identically to the plain model', (kind) => {
     const plain = createSequenceTrainer(DATA, settings(kind));
-    const observed = createSequenceTrainer(DATA, settings(kind), { observeGradients: true });
+    const observed = createSequenceTrainer(DATA, settings(kind), { observeGradients: true, observeItems: true });
     expect(observed.model.coupled.map((c) => c.name)).toEqual(['item', 'category']);
     expect(observed.parameters).toBe(plain.parameters);
     for (let i = 0; i < 25; i++) expect(observed.step().loss).toBe(plain.step().loss);
@@ -72,7 +72,9 @@ describe('createSequenceTrainer', () => {
   it('observes every n-th step when asked', () => {
     const trainer = createSequenceTrainer(DATA, settings('din'), { observeGradients: true, observeEvery: 4 });
     for (let i = 0; i < 10; i++) trainer.step();
-    expect(trainer.gradientObservations().category.map((o) => o.step)).toEqual([4, 8]);
+    const seen = trainer.gradientObservations();
+    expect(seen.category.map((o) => o.step)).toEqual([4, 8]);
+    expect(seen.item).toHaveLength(0);
     trainer.dispose();
     expect(() => createSequenceTrainer(DATA, settings('din'), { observeEvery: 0 })).toThrow(/observeEvery/);
   });

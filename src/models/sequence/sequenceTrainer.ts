@@ -22,6 +22,8 @@ export interface SequenceTrainerOptions {
   observeGradients?: boolean;
   /** Observe every this many steps (default 1). */
   observeEvery?: number;
+  /** Also read the item table's rows back (every touched item, each observed step); default false. */
+  observeItems?: boolean;
 }
 
 export interface SequenceStep {
@@ -62,6 +64,7 @@ export interface SequenceTables {
 /** Observed gradients of the coupled tables since the previous read-out. */
 export interface SequenceGradientObservations {
   category: RoleGradientObservation[];
+  /** Empty unless `observeItems`. */
   item: RoleGradientObservation[];
 }
 
@@ -166,6 +169,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
 
   const observe = (step: number, grads: tf.NamedTensorMap, batch: SequenceBatch): void => {
     for (const table of model.coupled) {
+      if (table.name === 'item' && !(options.observeItems ?? false)) continue;
       const ids = touchedIds(table.name === 'category' ? [...batch.targetCategories, ...batch.histCategories] : [...batch.targetItems, ...batch.histItems]);
       if (ids.length === 0) continue;
       const [ga, gr] = tf.tidy(() => {
