@@ -4,14 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { GramAccumulator } from '../analysis/gramAccumulator.ts';
-import { nodeByteSource } from '../data/nodeByteSource.ts';
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { decodeElements } from '../data/formats/decode.ts';
-import { readAheadSource } from '../engine/readAheadSource.ts';
 import type { RowRangeJob } from '../engine/rowRangeGram.ts';
 import { ImportError } from '../data/importError.ts';
 import { toSerializedError } from '../workers/analysisErrors.ts';
 
-/** Bytes per read: the next block is read while this one is summed. */
+/** Bytes per read; two buffers of this size are read into in turn, the next while this one is summed. */
 const BLOCK_BYTES = 8 << 20;
 
 export interface GramThreadJob {
@@ -19,26 +19,45 @@ export interface GramThreadJob {
   job: RowRangeJob;
 }
 
+/** Fills `buffer` from `position` on (fewer bytes only at the end of the file); the count read. */
+async function fill(file: FileHandle, buffer: Uint8Array, position: number): Promise<number> {
+  let done = 0;
+  while (done < buffer.length) {
+    const { bytesRead } = await file.read(buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+/**
+ * Sums rows [from, to): two fixed buffers, no allocation per block (a fresh buffer per 8 MB read
+ * kept the garbage collector busy: 12% of the CLI's time in a profile), and aligned little-endian
+ * floats are summed straight from the buffer.
+ */
 async function sumRange({ path, job }: GramThreadJob): Promise<void> {
   const { layout, from, to, mode } = job;
   const { dim, dtype, dataOffset } = layout;
   const rowBytes = dim * dtype.itemSize;
   const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes));
-  const file = await nodeByteSource(path);
+  const buffers = [new Uint8Array(blockRows * rowBytes), new Uint8Array(blockRows * rowBytes)];
+  const file = await open(path, 'r');
   try {
-    const src = readAheadSource(file);
     const acc = new GramAccumulator(dim, mode);
-    for (let row = from; row < to;) {
+    const read = (row: number, which: number) => {
       const n = Math.min(blockRows, to - row);
-      const bytes = await src.read(dataOffset + row * rowBytes, n * rowBytes);
-      if (bytes.length < n * rowBytes) {
-        throw new ImportError(
-          'truncated',
-          `${file.name} is truncated: it ends inside row ${row + Math.floor(bytes.length / rowBytes) + 1}`,
-          'Re-export the file; it was cut off',
-        );
+      return fill(file, buffers[which].subarray(0, n * rowBytes), dataOffset + row * rowBytes);
+    };
+    let pending = read(from, 0);
+    for (let row = from, which = 0; row < to; which = 1 - which) {
+      const n = Math.min(blockRows, to - row);
+      const got = await pending;
+      if (got < n * rowBytes) {
+        const where = row + Math.floor(got / rowBytes) + 1;
+        throw new ImportError('truncated', `${basename(path)} is truncated: it ends inside row ${where}`, 'Re-export the file; it was cut off');
       }
-      acc.add(decodeElements(bytes, dtype, n * dim), n);
+      if (row + n < to) pending = read(row + n, 1 - which);
+      acc.add(decodeElements(buffers[which].subarray(0, n * rowBytes), dtype, n * dim), n);
       row += n;
       parentPort?.postMessage({ type: 'rows', rowsDone: row - from });
     }
