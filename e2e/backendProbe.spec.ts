@@ -42,7 +42,7 @@ test('Train waits for the training-shaped probe and trains on its winner, and th
   const run = page.getByTestId('run-backend');
   await expect(run).toHaveAttribute('data-backend', winner!);
   await expect(run).toHaveAttribute('data-how', 'probe');
-  await expect(run).toContainText(`trained on ${winner} (fastest in the training probe: `);
+  await expect(run).toContainText(`runs on ${winner} (fastest in the training probe: `);
   const firstRun = await page.evaluate(() => window.__longtasks.map((t) => Math.round(t.duration)));
   console.log(`backend probe: ${await probe.textContent()}`);
 

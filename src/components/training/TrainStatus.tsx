@@ -58,7 +58,7 @@ export function TrainStatus({ run, onResume }: { run: TrainingRun | undefined; o
       <span className="muted">{run?.parameters ? `${formatCount(run.parameters)} parameters` : ''}</span>
       {run?.backend && (
         <span className="muted" data-testid="run-backend" data-backend={run.backend} data-how={run.backendChoice?.how ?? ''}>
-          trained on {run.backend}
+          runs on {run.backend}
           {run.backendChoice
             ? ` (${CHOICE_TEXT[run.backendChoice.how]}${run.backendChoice.samplesPerSecond ? `: ${formatCount(Math.round(run.backendChoice.samplesPerSecond))} samples/s` : ''})`
             : ''}
