@@ -137,6 +137,46 @@ export function parquetSeeds(): Seed[] {
   return ['fields', 'vectors', 'zstd'].map((n) => ({ name: `${n}.parquet`, bytes: repoFile(`test/parquet/${n}.parquet`) }));
 }
 
+/** Partial Grams: reclens gram's own files (scripts/partialGramFixtures.sh) and a hand-made K = 2 one of three rows and one excluded. */
+export function partialGramSeeds(): Seed[] {
+  const tiny = {
+    format: 'reclens-partial-gram',
+    version: 1,
+    sources: ['tiny.npy'],
+    tensors: ['tiny'],
+    fields: [
+      {
+        name: 'tiny',
+        dim: 2,
+        rows: 3,
+        excluded_rows: 1,
+        raw: {
+          scale_exp: 0,
+          peak: 4,
+          gram: [
+            [2, 1],
+            [1, 5],
+          ],
+          col_sum: [2, 3],
+        },
+        recscope: {
+          scale_exp: 0,
+          peak: 1,
+          gram: [
+            [1.4999999, 0.4999999],
+            [0.4999999, 1.4999999],
+          ],
+        },
+      },
+    ],
+  };
+  return [
+    { name: 'tiny.json', bytes: utf8(JSON.stringify(tiny)) },
+    { name: 'ebc_rank0.json', bytes: repoFile('test/shards/parts/ebc_rank0.json') },
+    { name: 'fields_concat.json', bytes: repoFile('test/shards/parts/fields_concat.json') },
+  ];
+}
+
 /** Results of the warehouse SQL (test/warehouse/makeFixtures.ts: DuckDB's CSV and JSON lines), and a small hand-made one. */
 export function warehouseResultSeeds(): Seed[] {
   const small = 'field,stat,i,j,value\na,rows,0,0,3\na,excluded,0,0,1\na,sum,1,0,2\na,sum,2,0,1\na,gram,1,1,2\na,gram,1,2,1\na,gram,2,2,3\n';

@@ -8,6 +8,8 @@ import { inflateSync, deflateSync } from 'fflate';
 import { analyzeTableFile } from '../src/analysis/analyzeTable.ts';
 import { analyzeWarehouseResult } from '../src/analysis/warehouseAnalysis.ts';
 import { readWarehouseResult } from '../src/data/formats/warehouseResult.ts';
+import { analyzePartialGram, mergePartialGrams } from '../src/analysis/partialGram.ts';
+import { partialGramToJSON, readPartialGramJson } from '../src/data/formats/partialGramJson.ts';
 import { resultToCSV, resultToJSON } from '../src/analysis/resultExport.ts';
 import type { SpectrumMode } from '../src/contracts/tables.ts';
 import { bytesByteSource, type ByteSource } from '../src/data/byteSource.ts';
@@ -699,6 +701,25 @@ export const TARGETS: Target[] = [
     async run(input, signal) {
       const result = await readWarehouseResult(bytesByteSource(input.bytes, input.name), signal);
       return analysisJsonProblems(JSON.parse(resultToJSON(analyzeWarehouseResult(result, input.variant as SpectrumMode))));
+    },
+  },
+  {
+    name: 'partial-gram',
+    covers: 'reclens merge / analyze and the studio on a partial-Gram .json: readPartialGramJson, analyzePartialGram, merge with itself, write and read again',
+    seeds: seeds.partialGramSeeds,
+    mutators: [...GENERIC, ...TEXT, jsonEdit, jsonEdit, jsonEdit, numberReplace, numberReplace, numberReplace, wordReplace],
+    variants: MODES,
+    async run(input, signal) {
+      const partial = await readPartialGramJson(bytesByteSource(input.bytes, input.name), signal);
+      const problems = analysisJsonProblems(JSON.parse(resultToJSON(analyzePartialGram(partial, input.variant as SpectrumMode))));
+      // What it writes it reads back the same, and two disjoint copies merge to twice the rows.
+      const again = await readPartialGramJson(bytesByteSource(new TextEncoder().encode(partialGramToJSON(partial)), 'again.json'), signal);
+      if (JSON.stringify(partialGramToJSON(again)) !== JSON.stringify(partialGramToJSON(partial))) problems.push('written partial Gram reads back different');
+      const twice = mergePartialGrams([partial, { ...partial, sources: partial.sources.map((s) => `copy of ${s}`) }]);
+      twice.fields.forEach((f, i) => {
+        if (f.rows !== 2 * partial.fields[i].rows) problems.push(`merged with itself, field ${f.name} has ${f.rows} rows, not twice ${partial.fields[i].rows}`);
+      });
+      return problems;
     },
   },
   {

@@ -117,8 +117,7 @@ async function validate(doc: unknown, file: string, signal?: AbortSignal): Promi
     );
   }
   const version = doc.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
-    throw bad(file, `has "version": ${JSON.stringify(version)}, not a whole number >= 1`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw bad(file, `has "version": ${shown(version)}, not a whole number >= 1`);
   if (version > PARTIAL_GRAM_VERSION) {
     throw new ImportError(
       'unsupported-format',
@@ -164,7 +163,7 @@ async function validate(doc: unknown, file: string, signal?: AbortSignal): Promi
     if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > MAX_PARTIAL_GRAM_DIM) {
       throw new ImportError(
         'too-large',
-        `${file}: ${at} has K = ${JSON.stringify(dim)}; K is a whole number from 1 to ${MAX_PARTIAL_GRAM_DIM}.`,
+        `${file}: ${at} has K = ${shown(dim)}; K is a whole number from 1 to ${MAX_PARTIAL_GRAM_DIM}.`,
         'Write the file again with reclens gram.',
       );
     }
@@ -198,10 +197,10 @@ async function validate(doc: unknown, file: string, signal?: AbortSignal): Promi
 async function gramSums(doc: Json, k: number, at: string, file: string, pace: (step: number) => Promise<void> | null): Promise<GramSums> {
   const scaleExp = doc.scale_exp ?? 0;
   if (typeof scaleExp !== 'number' || !Number.isInteger(scaleExp) || Math.abs(scaleExp) > MAX_SCALE_EXP) {
-    throw bad(file, `has ${at} scale_exp ${JSON.stringify(scaleExp)}, not a whole number from -${MAX_SCALE_EXP} to ${MAX_SCALE_EXP}`);
+    throw bad(file, `has ${at} scale_exp ${shown(scaleExp)}, not a whole number from -${MAX_SCALE_EXP} to ${MAX_SCALE_EXP}`);
   }
   const peak = doc.peak ?? 0;
-  if (typeof peak !== 'number' || !(peak >= 0) || !Number.isFinite(peak)) throw bad(file, `has ${at} peak ${JSON.stringify(peak)}, not a finite number >= 0`);
+  if (typeof peak !== 'number' || !(peak >= 0) || !Number.isFinite(peak)) throw bad(file, `has ${at} peak ${shown(peak)}, not a finite number >= 0`);
   const rows = doc.gram;
   if (!Array.isArray(rows) || rows.length !== k) throw bad(file, `has ${at} gram that is not ${k} rows of ${k} numbers (K = ${k})`);
   const gram = new Float64Array(k * k);
@@ -210,7 +209,7 @@ async function gramSums(doc: Json, k: number, at: string, file: string, pace: (s
     if (!Array.isArray(row) || row.length !== k) throw bad(file, `has ${at} gram row ${i + 1} that is not ${k} numbers (K = ${k})`);
     for (let j = 0; j < k; j++) {
       const v: unknown = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `has ${at} gram[${i}][${j}] = ${JSON.stringify(v)}, not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `has ${at} gram[${i}][${j}] = ${shown(v)}, not a finite number`);
       gram[i * k + j] = v;
     }
     await pace(i * 4096);
@@ -253,7 +252,7 @@ function vector(doc: unknown, k: number, at: string, file: string): Float64Array
   if (!Array.isArray(doc) || doc.length !== k) throw bad(file, `has ${at} that is not ${k} numbers (K = ${k})`);
   const out = new Float64Array(k);
   doc.forEach((v: unknown, j) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `has ${at}[${j}] = ${JSON.stringify(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `has ${at}[${j}] = ${shown(v)}, not a finite number`);
     out[j] = v;
   });
   return out;
@@ -274,7 +273,7 @@ function counts(doc: unknown, key: string, file: string): number[] {
 }
 
 function count(doc: unknown, what: string, file: string): number {
-  if (typeof doc !== 'number' || !Number.isSafeInteger(doc) || doc < 0) throw bad(file, `has ${what} ${JSON.stringify(doc)}, not a whole number >= 0`);
+  if (typeof doc !== 'number' || !Number.isSafeInteger(doc) || doc < 0) throw bad(file, `has ${what} ${shown(doc)}, not a whole number >= 0`);
   return doc;
 }
 
@@ -298,4 +297,13 @@ export function partialGramTable(partial: PartialGram, source: ByteSource): Tabl
       );
     },
   };
+}
+
+/** A value from the file, as a message shows it: short, and never walking a nested structure. */
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return String(v);
 }
