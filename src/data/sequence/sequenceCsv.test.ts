@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesByteSource } from '../byteSource.ts';
 import { ImportError } from '../importError.ts';
-import { detectSequenceFormat } from './detectSequenceFormat.ts';
+import { detectSequenceFile, detectSequenceFormat } from './detectSequenceFormat.ts';
 import { importSequenceFile, importSequenceText } from './importSequenceFile.ts';
 import { isTestUser } from './sequenceSplit.ts';
 import { gzipSync } from 'fflate';
@@ -79,5 +79,15 @@ describe('sequence-sample CSV', () => {
       detectSequenceFormat([readFileSync(new URL('../../../test/ctr-data/fuxictr_tiny_csv_train_sample.csv', import.meta.url), 'utf8').split('\n')[0]]),
     ).toBe('ctr-sequence-csv');
     expect(detectSequenceFormat(['label,I1,C1'])).toBeNull();
+  });
+
+  it("tells a dropped file, gzip'd or not, from its first bytes", async () => {
+    const text = readFileSync(new URL('synthetic_small.csv', dir));
+    expect(await detectSequenceFile(bytesByteSource(text, 'a.csv'))).toBe('sequence-csv');
+    expect(await detectSequenceFile(bytesByteSource(gzipSync(text, { mtime: 0 }), 'a.csv.gz'))).toBe('sequence-csv');
+    expect(await detectSequenceFile(bytesByteSource(readFileSync(new URL('taobao_user_behavior_sample.csv', dir)), 'UserBehavior.csv'))).toBe(
+      'taobao-user-behavior',
+    );
+    expect(await detectSequenceFile(bytesByteSource(new TextEncoder().encode('label,I1\n1,2\n'), 'ctr.csv'))).toBeNull();
   });
 });
