@@ -13,12 +13,13 @@
  *    (posix_fadvise DONTNEED, `dd iflag=nocache count=0`), against the disk's own read speed
  *    measured the same way (`dd` of the file to /dev/null): GB/s of each, and its share of the
  *    disk's. Memory: the CLI's maxRSS, the browser's processes' summed RSS sampled every 200 ms.
- *    --quick skips this part; --big ROWSxDIM changes its size.
+ *    --quick skips this part; --big ROWSxDIM changes its size, --big-runs its runs (default --runs):
+ *    it takes ~3 x runs x the time the disk needs to read the file, plus writing it once.
  *
  * The machine's 1-minute load average is printed before every timed run; ratios are printed
  * only when none of the runs saw a load above LOAD_LIMIT (a shared machine's ratios mean little).
  *
- *   npm run bench -- [rows] [dim] [--runs N] [--quick] [--big 20000000x128] [--only studio,cli,numpy-eigh,numpy-svd,torch,big] [--safetensors]
+ *   npm run bench -- [rows] [dim] [--runs N] [--quick] [--big 20000000x128] [--big-runs N] [--only studio,cli,numpy-eigh,numpy-svd,torch,big] [--safetensors]
  *   (BENCH_DIST=folder serves another build of the studio than dist/)
  *
  * --safetensors: the studio and the CLI open the same values as one F32 tensor of a .safetensors
@@ -39,11 +40,13 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const valued = new Set(['--runs', '--big', '--only']);
+const valued = new Set(['--runs', '--big', '--big-runs', '--only']);
 const positional = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 const ROWS = Number(positional[0] ?? 1_000_000);
 const DIM = Number(positional[1] ?? 64);
 const RUNS = Math.max(1, Number(flag('--runs') ?? 5));
+/** Runs of each reader on the big table (default --runs): each reads the whole file from disk. */
+const BIG_RUNS = Math.max(1, Number(flag('--big-runs') ?? RUNS));
 const QUICK = args.includes('--quick');
 /** --only studio,cli,big: just these (of part 1's studio, cli, numpy-eigh, numpy-svd, torch; part 2: big, or big-disk, big-cli, big-studio). */
 const ONLY = flag('--only')?.split(',');
@@ -446,14 +449,14 @@ async function bigTable(): Promise<void> {
     const t = performance.now();
     await writeBigTable(path, BIG_ROWS, BIG_DIM);
     console.log(
-      `\npart 2: ${BIG_ROWS} x ${BIG_DIM} float32 .npy, ${(bytes / 1e9).toFixed(2)} GB, written in ${((performance.now() - t) / 1000).toFixed(0)} s; page cache dropped before each read, ${RUNS} runs each`,
+      `\npart 2: ${BIG_ROWS} x ${BIG_DIM} float32 .npy, ${(bytes / 1e9).toFixed(2)} GB, written in ${((performance.now() - t) / 1000).toFixed(0)} s; page cache dropped before each read, ${BIG_RUNS} runs each`,
     );
     const disk: Measure = { name: 'disk (dd bs=8M)', runs: [], memoryNote: '' };
     const cliM: Measure = { name: 'cli (node)', runs: [], memoryNote: 'process maxRSS' };
     const drop = () => dropCache(path);
     // Readers take turns, run after run, so they share the machine's conditions.
     const wanted = (reader: string) => !ONLY || ONLY.includes('big') || ONLY.includes(`big-${reader}`);
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < BIG_RUNS; i++) {
       if (wanted('disk')) disk.runs.push(diskRun(path));
       if (wanted('cli')) cliM.runs.push(cliRun(path, drop));
       console.log(
@@ -461,7 +464,7 @@ async function bigTable(): Promise<void> {
       );
     }
     const studioM = wanted('studio')
-      ? await attempt('studio', () => studio(path, RUNS, drop))
+      ? await attempt('studio', () => studio(path, BIG_RUNS, drop))
       : { name: 'studio', runs: [], memoryNote: '', failed: 'not run (--only)' };
     const results = [disk, cliM, studioM];
     const diskMedian = medianSeconds(disk);
