@@ -4,7 +4,7 @@
  * trained tables' export. Components call these; they compute nothing.
  */
 import { modelName } from '../contracts/modelNames.ts';
-import { DATASET_INDEX_FILE, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
+import { DATASET_INDEX_FILE, isSequenceFormat, parseDatasetIndex, type DatasetIndexEntry } from '../data/ctr/datasetIndex.ts';
 import { PUBLISHED_TRAIN_DEFAULTS, trainDefaultsFor } from '../data/ctr/trainDefaults.ts';
 import type { ModelKind } from '../contracts/modelConfig.ts';
 import type { TrainerCheckpoint } from '../models/trainerCheckpoint.ts';
@@ -178,7 +178,7 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       return file ? { key: `file:${file.name}:${file.size}:${file.lastModified}`, source: { kind: 'file', file, name: file.name }, name: file.name } : null;
     }
     const e = entryOf(form.datasetId);
-    if (!e || e.format === 'movielens-movies') return null;
+    if (!e || e.format === 'movielens-movies' || isSequenceFormat(e.format)) return null;
     if (e.format === 'generated') return e.generator ? { key: e.id, source: { kind: 'generated', config: e.generator, name: e.id }, name: e.name } : null;
     return { key: e.id, source: { kind: 'url', url: new URL(e.file, deps.datasetsUrl).href, name: e.file, format: e.format }, name: e.name };
   };
@@ -395,6 +395,11 @@ export function createTrainingController(deps: TrainingDeps): TrainingController
       const name = await ensureDataset();
       if (!name) return state().datasetLoad.phase === 'error' ? fail('Its dataset could not be loaded; see the message above.') : undefined;
       runs.rewind(id, saved.step);
+      // A resumed run continues on the backend it ran on: another backend would give other numbers from the same checkpoint.
+      if (run.backend) {
+        changedSincePick = false;
+        state().setTrainingBackend(await client.setBackend(run.backend));
+      }
       await runOne(request, run.form, name, undefined, run);
       state().setTrainingBackend(await client.backends());
     },

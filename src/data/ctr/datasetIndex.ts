@@ -59,6 +59,8 @@ export const DATASET_INDEX_FILE = 'index.json';
 
 const SEQUENCE_FORMATS: readonly string[] = ['sequence-csv', 'taobao-user-behavior', 'ctr-sequence-csv'] satisfies SequenceFormat[];
 
+export const isSequenceFormat = (format: string): format is SequenceFormat => SEQUENCE_FORMATS.includes(format);
+
 const tasksFit = (family: DatasetFamily, tasks: readonly string[]) =>
   family === 'side-data' ? tasks.length === 0 : family === 'ctr' || family === 'sequence' ? tasks.length === 1 : tasks.length >= 2;
 
