@@ -119,7 +119,8 @@ export function createAnalysisService(helpers: GramHelpers = () => []): Analysis
           ok: true,
           source: table.source.name,
           format: table.format,
-          bytes: file.size,
+          // Shards' or partial Grams' bytes together.
+          bytes: table.source.size,
           tensors: table.tensors,
           ...(table.labels ? { labelCount: table.labels.length } : {}),
           ...(keptFieldSizes ? { keptFieldSizes } : {}),

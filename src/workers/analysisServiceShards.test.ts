@@ -22,7 +22,7 @@ describe('analysis service: shards and partial Grams dropped together', () => {
     const service = createAnalysisService();
     const [first, ...others] = [RANKS[2], RANKS[0], RANKS[1]].map(file);
     const inspected = await service.inspect(first, undefined, others);
-    expect(inspected).toMatchObject({ ok: true, source: 'ebc_rank0.pt … ebc_rank2.pt (3 shards)' });
+    expect(inspected).toMatchObject({ ok: true, source: 'ebc_rank0.pt … ebc_rank2.pt (3 shards)', bytes: [first, ...others].reduce((n, f) => n + f.size, 0) });
     const out = await service.analyze(first, { tensors: TENSORS, mode: 'recscope' }, () => {}, undefined, others);
     const whole = await service.analyze(file('test/shards/ebc_whole.pt'), { tensors: TENSORS, mode: 'recscope' }, () => {});
     if (!out.ok || !whole.ok) throw new Error('analysis failed');
