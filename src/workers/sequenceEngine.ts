@@ -18,6 +18,8 @@ import type { SeqEngine, SeqTrainer, SeqTruth } from './sequenceService.ts';
 /** Test samples whose search quality is read at each snapshot (the first ones of the split). */
 export const SEARCH_SAMPLES = 512;
 export const COSINE_BINS = 20;
+/** A coupled run observes its gradients on about this many steps. */
+export const OBSERVED_STEPS = 400;
 
 /** What the run keeps of the observed gradients between read-outs (it travels in the checkpoint). */
 interface GradientTotals {
@@ -71,7 +73,9 @@ export function accumulateConflict(
 
 export function createSeqTrainer(data: SequenceDataset, settings: SequenceTrainSettings, truth: SeqTruth): SeqTrainer {
   const coupled = isCoupled(settings.model);
-  const t = createSequenceTrainer(data, settings, { observeGradients: coupled });
+  // Observed on about OBSERVED_STEPS steps of the run: reading the gradients back costs, and the charts show windows of steps.
+  const totalSteps = settings.epochs * Math.ceil(data.train.count / settings.batchSize);
+  const t = createSequenceTrainer(data, settings, { observeGradients: coupled, observeEvery: Math.max(1, Math.floor(totalSteps / OBSERVED_STEPS)) });
   const g = truth.summary;
   const topCategories = g.categoryIds.map((id, i) => ({ id, name: g.categories[i] }));
   const searchSet = sliceSamples(data.test, 0, Math.min(SEARCH_SAMPLES, data.test.count));

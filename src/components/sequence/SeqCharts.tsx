@@ -120,7 +120,7 @@ export function SeqCharts({ truth, runs }: { truth: SeqGroundTruth; runs: SeqRun
     [conflict],
   );
   const drawRatio = useCallback(
-    (w: number) => lineChart(ratio, 'Domination: ||g_repr|| / ||g_attn|| over steps', 'norm ratio', { references: [{ y: 1, label: 'balance' }] })(w),
+    (w: number) => lineChart(ratio, 'Domination over steps', '||g_repr|| / ||g_attn||', { references: [{ y: 1, label: 'balance' }] })(w),
     [ratio],
   );
   const drawSweep = useCallback(
