@@ -22,6 +22,7 @@ import { runTraining, type TrainProgress } from './trainRun.ts';
 import { trainSettings } from './trainSettings.ts';
 import { datasetSource, fileSource } from './trainSource.ts';
 import { chooseTables, openTables } from './tableRequest.ts';
+import { threadGramHook } from './threadTensorGram.ts';
 import { USAGE } from './usage.ts';
 
 export interface CliIO {
@@ -202,7 +203,10 @@ async function analyze(command: Extract<CliCommand, { kind: 'analyze' }>, io: Cl
     const { file } = opened;
     const { request, notes } = await chooseTables(file, command);
     const full = { ...request, mode: command.mode, maxDim: command.maxDim };
-    const result = analyzeGramTable(file, full) ?? (await analyzeTableFile(file, full, { onProgress: progress }));
+    // One file: a big C-order tensor is summed on every core (several shards stream in turn).
+    const paths = command.files ?? [command.file];
+    const tensorGram = paths.length === 1 ? threadGramHook(file, paths[0]) : undefined;
+    const result = analyzeGramTable(file, full) ?? (await analyzeTableFile(file, full, { onProgress: progress, tensorGram }));
     return { result, notes };
   } finally {
     if (progress) io.err('\r\x1b[K');
