@@ -6,7 +6,10 @@
  * machine the ratios are not the runtimes' own, so read them on an idle one.
  *
  *   npx tsx bench/seqBench.ts [--windows 5] [--window-steps 10] [--batch 256] [--history 200] [--topk 20]
- *     [--dim 16] [--attention-dim 8] [--users 1000] [--backend wasm|cpu]
+ *     [--dim 16] [--attention-dims 8,4] [--users 1000] [--backend wasm|cpu]
+ *
+ * DARE runs once per attention dim (default dim / 2 and dim / 4): the search stage's time per batch
+ * against TWIN's is the attention-dim sweep's speed-up.
  *
  * Data: the seeded synthetic generator (src/data/sequence/syntheticSequences.ts, seed 5), histories
  * of history/2 to history behaviours.
@@ -15,14 +18,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SequenceDataset, SequenceModelKind, SequenceTrainSettings } from '../src/contracts/sequence.ts';
+import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { gatherBatch } from '../src/models/sequence/sequenceBatch.ts';
 import { DEFAULT_SEQUENCE_HIDDEN } from '../src/models/sequence/sequenceModel.ts';
 import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts';
 import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 
-const KINDS: readonly SequenceModelKind[] = ['twin', 'dare'];
 const WARMUP = 3;
 const LR = 1e-3;
 const PYTHON = '/usr/bin/python3';
@@ -131,13 +133,14 @@ async function main(): Promise<void> {
   const L = arg('history', 200);
   const backend = process.argv.includes('--backend') ? (process.argv[process.argv.indexOf('--backend') + 1] as 'wasm' | 'cpu') : 'wasm';
   const base = { dim: arg('dim', 16), topK: arg('topk', 20), historyLength: L, lr: LR, batchSize: arg('batch', 256), epochs: 1, seed: 1 };
-  const attentionDim = arg('attention-dim', base.dim / 2);
+  const i = process.argv.indexOf('--attention-dims');
+  const attentionDims = i >= 0 ? process.argv[i + 1].split(',').map(Number) : [base.dim / 2, base.dim / 4];
   const data = generateSyntheticSequences({ seed: 5, users: arg('users', 1000), minHistory: L / 2, maxHistory: L, testPercent: 1 }).dataset;
   await selectBackend(backend);
   console.log(`load average before (1/5/15 min): ${load()}`);
   console.log(
     `TWIN and DARE on ${data.source} (train ${data.train.count} samples, ${data.itemVocabulary - 1} items, ${data.categoryVocabulary - 1} categories, ` +
-      `histories ${L / 2}-${L}, mean ${(data.train.histOffsets[data.train.count] / data.train.count).toFixed(0)}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dim ${attentionDim}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
+      `histories ${L / 2}-${L}, mean ${(data.train.histOffsets[data.train.count] / data.train.count).toFixed(0)}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dims ${attentionDims.join(', ')}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
       `batch ${base.batchSize}; ${WARMUP} warm-up steps, median of ${windows} windows x ${windowSteps} steps`,
   );
   console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / PyTorch |');
@@ -146,8 +149,12 @@ async function main(): Promise<void> {
   const file = join(dir, 'train.bin');
   try {
     writeFileSync(file, paddedTrain(data, L));
-    for (const kind of KINDS) {
-      const settings: SequenceTrainSettings = { ...base, model: kind, attentionDim: kind === 'dare' ? attentionDim : base.dim };
+    const runs: SequenceTrainSettings[] = [
+      { ...base, model: 'twin', attentionDim: base.dim },
+      ...attentionDims.map((a): SequenceTrainSettings => ({ ...base, model: 'dare', attentionDim: a })),
+    ];
+    for (const settings of runs) {
+      const kind = settings.model === 'dare' ? `dare (attention dim ${settings.attentionDim})` : settings.model;
       const tfjs = tfjsRun(data, settings, windows, windowSteps);
       const torch = torchRun(data, file, settings, windows, windowSteps);
       const t = median(tfjs.windows);
