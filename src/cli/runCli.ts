@@ -2,6 +2,7 @@ import { analyzeTableFile } from '../analysis/analyzeTable.ts';
 import { analyzeWarehouseResult } from '../analysis/warehouseAnalysis.ts';
 import { looksLikeWarehouseResult, readWarehouseResult } from '../data/formats/warehouseResult.ts';
 import { sqlCommandText } from './sqlCommand.ts';
+import { correlationCli } from './correlationCommand.ts';
 import { resultToJSON } from '../analysis/resultExport.ts';
 import { writeFile } from 'node:fs/promises';
 import { checkDimension } from '../analysis/dimensionLimit.ts';
@@ -45,6 +46,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let command: CliCommand;
   // `reclens sql` parses its own options (src/cli/sqlCommand.ts).
   if (argv[0] === 'sql') return sql(argv.slice(1), io);
+  // `reclens correlation` too (src/cli/correlationCommand.ts).
+  if (argv[0] === 'correlation') return correlationCli(argv.slice(1), io);
   try {
     command = parseCliArgs(argv);
   } catch (e) {

@@ -4,6 +4,7 @@ export const USAGE = `Usage:
   reclens merge PART.json... [--mode MODE] [--max-dim N] [--json] [--out MERGED.json]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens dataset FILE [--json]
+  reclens correlation FILE [--top N] [--positions P] [--json]
   reclens sql --dialect D --table T --embedding-column E [--field-column F] --dim K [--normalised]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
@@ -75,6 +76,18 @@ label: label, clk, click or is_click, Avazu, MovieLens, .rlctr): its format, row
 Text form also says how it was read: header or not, the label, bucketed numeric columns.
   --json                  {"format": str, "rows": int, "tasks": [str],
                            "fields": [{"name": str, "cardinality": int}]}
+
+reclens correlation: the ground-truth feature correlation of behaviour sequences (RecScope RQ1,
+DARE calc_gt.py): for each of the N most frequent target categories, the mutual information in bits
+between "behaviour category c at target-relative position p" (p = 1: the most recent) and the label,
+c over the same N categories. FILE: the sequence-sample CSV (label,user,target_item,target_category,
+hist_items,hist_categories; histories space-separated, oldest first), Taobao UserBehavior.csv (made
+into samples by DARE's protocol) or a CTR CSV with a ^-separated click_sequence column; .gz too.
+  --top N                 N target categories (default 10)
+  --positions P           positions 1..P (default 10)
+  --json                  {"source": str, "categories": [N str], "positions": [1..P], "targets":
+                           [{"category": str, "positives": int, "negatives": int,
+                           "mutual_information": [[N x P bits]]}]}, targets in categories' order
 
 reclens train: trains a click model with the studio's trainer (tfjs in Node) on a built-in
 dataset (an id of public/datasets/index.json, e.g. synthetic-ctr-tiny) or a FILE the Train tab
