@@ -19,6 +19,11 @@ export interface AnalysisRequest {
   setNames?: string[];
   /** Widest table analysed (default DEFAULT_MAX_DIM); wider ones are refused before reading. */
   maxDim?: number;
+  /**
+   * With field_dims: the file holds the table's rows from this one on (one shard of a concatenated
+   * table, summed by reclens gram); fields it holds no rows of stay empty. Absent: the file is the whole table.
+   */
+  firstRow?: number;
 }
 
 export interface AnalysisHooks {
@@ -115,7 +120,7 @@ export async function sumTableFile<A extends RowSink>(
   if (fieldDims) {
     for (const info of infos) {
       progress.beginTensor();
-      accumulators.push(...(await accumulateFields(info, fieldDims, read(info), create, check)));
+      accumulators.push(...(await accumulateFields(info, fieldDims, read(info), create, check, request.firstRow)));
     }
     if (sets) fieldNames = sets.flatMap((set) => names.map((n) => setFieldName(set, n)));
   } else {
@@ -149,9 +154,12 @@ async function accumulateFields<A extends RowSink>(
   blocks: AsyncIterable<RowBlock>,
   create: (dim: number) => A,
   check: (block: RowBlock) => void,
+  firstRow: number | undefined,
 ): Promise<(A | undefined)[]> {
   const rowsKnown = info.shape[0] >= 0;
-  if (rowsKnown) checkFieldDims(fieldDims, info.shape[0]);
+  // Without firstRow the file is the whole table; with it (0 too), a shard of it.
+  const checkRows = (rows: number) => (firstRow === undefined ? checkFieldDims(fieldDims, rows) : checkShardRows(fieldDims, firstRow, rows));
+  if (rowsKnown) checkRows(info.shape[0]);
   const ends: number[] = [];
   fieldDims.reduce((end, n) => (ends.push(end + n), end + n), 0);
   const accs: (A | undefined)[] = fieldDims.map(() => undefined);
@@ -161,7 +169,7 @@ async function accumulateFields<A extends RowSink>(
     check(block);
     const { dim } = block;
     for (let off = 0; off < block.rows;) {
-      const row = block.startRow + off;
+      const row = (firstRow ?? 0) + block.startRow + off;
       while (field < ends.length && row >= ends[field]) field++;
       // Rows past the last field: only text tables get here, and checkFieldDims rejects them below.
       if (field === ends.length) break;
@@ -172,8 +180,20 @@ async function accumulateFields<A extends RowSink>(
     }
     totalRows = block.startRow + block.rows;
   }
-  if (!rowsKnown) checkFieldDims(fieldDims, totalRows);
+  if (!rowsKnown) checkRows(totalRows);
   return accs;
+}
+
+/** A shard's rows [firstRow, firstRow + rows) must lie within the table field_dims describe. */
+function checkShardRows(fieldDims: number[], firstRow: number, rows: number): void {
+  const sum = fieldDims.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(firstRow) || firstRow < 0 || firstRow + rows > sum) {
+    throw new ImportError(
+      'field-dims-mismatch',
+      `field_dims sum to ${sum} rows, but this shard holds rows ${firstRow} to ${firstRow + rows - 1}`,
+      'Give the row the shard starts at within the whole table (the rows of the shards before it), and the whole table’s field sizes',
+    );
+  }
 }
 
 /** A field of one embedding set: "embeddings.0 / C1". */

@@ -1,5 +1,5 @@
 import { ImportError } from '../data/importError.ts';
-import { naturalCompare, shardSetName } from '../data/shardedTable.ts';
+import { commonName, naturalCompare, shardSetName } from '../data/shardedTable.ts';
 import type { TableFile } from '../data/tableFile.ts';
 import type { GramSums, PartialField, PartialGram } from '../contracts/partialGram.ts';
 import type { AnalysisOptions, AnalysisResult, SpectrumMode } from '../contracts/tables.ts';
@@ -62,8 +62,9 @@ export async function partialGramOfTable(
  * tensors, field_dims, sets); `labels` name them in errors (default "part 1", ...). Parts are
  * taken in the natural order of their first source, as a sharded table orders its files.
  */
-export function mergePartialGrams(parts: PartialGram[], labels: string[] = parts.map((_, i) => `part ${i + 1}`)): PartialGram {
-  if (parts.length === 0) throw new ImportError('empty', 'No partial Gram was given to merge.', 'Give the partial-Gram files written by reclens gram.');
+export function mergePartialGrams(given: PartialGram[], labels: string[] = given.map((_, i) => `part ${i + 1}`)): PartialGram {
+  if (given.length === 0) throw new ImportError('empty', 'No partial Gram was given to merge.', 'Give the partial-Gram files written by reclens gram.');
+  const parts = sameSingleTensor(given);
   const order = parts.map((_, i) => i).sort((a, b) => naturalCompare(parts[a].sources[0] ?? '', parts[b].sources[0] ?? ''));
   const first = parts[order[0]];
   const seen = new Map<string, string>();
@@ -106,6 +107,21 @@ export function mergePartialGrams(parts: PartialGram[], labels: string[] = parts
     ...(sets ? { sets: [...sets] } : {}),
     fields,
   };
+}
+
+/**
+ * Files of one tensor each (.npy or text shards) name it after the file ("emb.shard-0"): parts that
+ * each hold one tensor are of one table, named for what their names share, as shardedTableFile does.
+ */
+function sameSingleTensor(parts: PartialGram[]): PartialGram[] {
+  if (!parts.every((p) => p.tensors.length === 1 && !p.sets)) return parts;
+  const name = commonName(parts.map((p) => p.tensors[0]));
+  return parts.map((p) => ({
+    ...p,
+    tensors: [name],
+    // Without field_dims the field is the tensor, named as it is.
+    fields: p.field_dims ? p.fields : p.fields.map((f) => ({ ...f, name })),
+  }));
 }
 
 /**

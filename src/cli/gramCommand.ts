@@ -1,6 +1,7 @@
 import { partialGramOfTable } from '../analysis/partialGram.ts';
 import type { PartialGram } from '../contracts/partialGram.ts';
 import type { AnalysisProgress } from '../contracts/tables.ts';
+import { ImportError } from '../data/importError.ts';
 import { chooseTables, openTables } from './tableRequest.ts';
 
 /** `reclens gram FILE...`: what to sum. */
@@ -11,6 +12,8 @@ export interface GramCommand {
   fieldDims?: string;
   tensors: string[];
   maxDim?: number;
+  /** With field sizes: the row of the whole table the files' rows start at. */
+  firstRow?: number;
 }
 
 /**
@@ -22,7 +25,14 @@ export async function gramOfFiles(command: GramCommand, onProgress?: (p: Analysi
   const opened = await openTables(command.files);
   try {
     const { request, notes } = await chooseTables(opened.file, command);
-    const partial = await partialGramOfTable(opened.file, { ...request, maxDim: command.maxDim }, { onProgress }, opened.sources);
+    if (command.firstRow !== undefined && !request.field_dims) {
+      throw new ImportError(
+        'bad-field-dims',
+        '--first-row places a shard’s rows among the fields of a concatenated table, but no field sizes were given.',
+        'Give the whole table’s --field-dims with --first-row, or leave --first-row out (each tensor is then a field).',
+      );
+    }
+    const partial = await partialGramOfTable(opened.file, { ...request, maxDim: command.maxDim, firstRow: command.firstRow }, { onProgress }, opened.sources);
     return { partial, notes };
   } finally {
     await opened.close();

@@ -62,6 +62,28 @@ describe('reclens gram / merge', () => {
     expect(partial.fields.map((f) => f.rows)).toEqual([2, 7, 24, 60, 150, 300]);
   });
 
+  it('gram --first-row sums one host’s shard of a concatenated table; merge gives the whole table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reclens-gram-'));
+    const dims = '2,7,24,60,150,300';
+    const a = await run('gram', 'test/shards/fields_concat.shard-0.npy', '--field-dims', dims, '--first-row', '0', '--out', join(dir, 'a.json'));
+    const b = await run('gram', 'test/shards/fields_concat.shard-1.npy', '--field-dims', dims, '--first-row', '100', '--out', join(dir, 'b.json'));
+    expect([a.code, b.code], a.err + b.err).toEqual([0, 0]);
+    // Rows 0..99 hold fields 0-3 and the first 7 rows of field_4; the rest is the second shard's.
+    expect((JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { fields: { rows: number }[] }).fields.map((f) => f.rows)).toEqual([2, 7, 24, 60, 7, 0]);
+    const merged = await run('merge', join(dir, 'b.json'), join(dir, 'a.json'), '--json');
+    const whole = await run('analyze', 'test/reference/fields_concat.npy', '--field-dims', dims, '--json');
+    const m = JSON.parse(merged.out) as { fields: { name: string; rows: number; information_abundance: number }[] };
+    const w = JSON.parse(whole.out) as typeof m;
+    expect(m.fields.map((f) => [f.name, f.rows])).toEqual(w.fields.map((f) => [f.name, f.rows]));
+    m.fields.forEach((f, i) =>
+      expect(Math.abs(f.information_abundance - w.fields[i].information_abundance)).toBeLessThanOrEqual(1e-12 * f.information_abundance),
+    );
+    const beyond = await run('gram', 'test/shards/fields_concat.shard-1.npy', '--field-dims', dims, '--first-row', '200');
+    expect(beyond.err).toMatch(/field_dims sum to 543 rows, but this shard holds rows 200 to 642/);
+    const noDims = await run('gram', 'test/shards/fields_concat.shard-1.npy', '--first-row', '100');
+    expect(noDims.err).toMatch(/--first-row places a shard’s rows among the fields/);
+  });
+
   it('refuses shards and parts that are not of one table, saying which', async () => {
     const bad = await run('analyze', 'test/shards/healthy_f32.shard-0.npy', 'test/shards/bad/healthy_f32.shard-1.k8.npy');
     expect(bad.code).toBe(1);

@@ -57,6 +57,8 @@ export type CliCommand =
       fieldDims?: string;
       tensors: string[];
       maxDim?: number;
+      /** With field sizes: the row of the whole table the FILEs' rows start at (one host's shard of a concatenated table). */
+      firstRow?: number;
       /** Where to write the partial Gram (default: stdout). */
       out?: string;
     }
@@ -109,6 +111,7 @@ const INTERACTION_OPTIONS = {
 
 const GRAM_OPTIONS = {
   'field-dims': { type: 'string' },
+  'first-row': { type: 'string' },
   tensor: { type: 'string', multiple: true },
   'max-dim': { type: 'string' },
   out: { type: 'string' },
@@ -210,6 +213,7 @@ function parseGram(argv: string[]): CliCommand {
     fieldDims: values['field-dims'],
     tensors: values.tensor ?? [],
     ...(maxDim === undefined ? {} : { maxDim }),
+    ...(values['first-row'] === undefined ? {} : { firstRow: integer(values['first-row'], '--first-row', 0) }),
     ...(values.out === undefined ? {} : { out: values.out }),
   };
 }

@@ -1,6 +1,6 @@
 export const USAGE = `Usage:
   reclens analyze FILE... [options]
-  reclens gram FILE... [--field-dims LIST|FILE] [--tensor NAME] [--max-dim N] [--out PART.json]
+  reclens gram FILE... [--field-dims LIST|FILE [--first-row N]] [--tensor NAME] [--out PART.json]
   reclens merge PART.json... [--mode MODE] [--max-dim N] [--json] [--out MERGED.json]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens dataset FILE [--json]
@@ -54,6 +54,8 @@ reclens gram: sums what the spectrum needs where the rows are (one shard, one ho
 the float64 Gram with its column sums, RecScope's row-normalised Gram, and the row and excluded
 (NaN/Inf) row counts, as versioned JSON (docs/partial-gram.md). Only K x K numbers per field.
 FILE... and --field-dims, --tensor, --max-dim as for analyze.
+  --first-row N           with --field-dims: the FILEs hold the table's rows from row N on (one
+                          host's shard of a concatenated table); fields it holds none of stay empty
   --out FILE              write the partial Gram here (default: stdout)
 
 reclens merge: adds the partial Grams of one table's shards and prints the report reclens analyze

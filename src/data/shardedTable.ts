@@ -129,7 +129,7 @@ async function* readShards(
 }
 
 /** What the shards' tensor names share ("emb.shard-0", "emb.shard-1" -> "emb.shard"), else the first name. */
-function commonName(names: string[]): string {
+export function commonName(names: string[]): string {
   let prefix = names[0];
   for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
   const trimmed = prefix.replace(/[\s._-]+$/, '');
