@@ -176,8 +176,14 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
   const rows: SyntheticSequenceRow[] = [];
   const probabilities = { train: [] as number[], test: [] as number[] };
   const span = cfg.minHistory + (cfg.targetsPerUser - 1) * cfg.targetStride;
-  const histItems: string[] = [];
-  const histCategories: string[] = [];
+  const histItems = new Int32Array(maxHistory);
+  const histCategories = new Int32Array(maxHistory);
+  // The builder's ids, cached: interned in the order a reader of the CSV meets them (per table:
+  // target first, then the history oldest first), so the file reads back id for id.
+  const itemIds = new Int32Array(items + 1);
+  const categoryIds = new Int32Array(C + 1);
+  const itemId = (i: number) => (itemIds[i] ||= builder.items.id(String(i)));
+  const categoryId = (c: number) => (categoryIds[c] ||= builder.categories.id(String(c)));
   for (let u = 0; u < cfg.users; u++) {
     const favourites = favouritesOf(rng, categoryTable, FAVOURITES);
     const weights = favourites.map(() => -Math.log(1 - rng.next()));
@@ -190,6 +196,7 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
     sequences.push(sequence);
     const userToken = `u${u + 1}`;
     const test = builder.isTest(userToken);
+    const user = builder.users.id(userToken);
     // Oldest target first, so a user's rows share their history prefix (gzip finds it).
     for (let k = cfg.targetsPerUser - 1; k >= 0; k--) {
       const cut = length - k * cfg.targetStride;
@@ -203,14 +210,11 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
       rows.push({ user: u + 1, cut, item, category, label, probability });
       (test ? probabilities.test : probabilities.train).push(probability);
       const n = cut - from;
-      for (let j = 0; j < n; j++) {
-        const it = sequence[from + j];
-        histItems[j] = String(it);
-        histCategories[j] = String(itemCategory[it]);
-      }
-      histItems.length = n;
-      histCategories.length = n;
-      builder.addTokens(label, userToken, String(item), String(category), histItems, histCategories);
+      const targetItem = itemId(item);
+      const targetCategory = categoryId(category);
+      for (let j = 0; j < n; j++) histItems[j] = itemId(sequence[from + j]);
+      for (let j = 0; j < n; j++) histCategories[j] = categoryId(itemCategory[sequence[from + j]]);
+      builder.addIds(label, user, targetItem, targetCategory, histItems.subarray(0, n), histCategories.subarray(0, n));
     }
   }
   const dataset = builder.build(`synthetic-sequences-seed${cfg.seed}`);
