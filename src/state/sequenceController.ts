@@ -108,8 +108,12 @@ export function fromSeqRecord(r: RunRecord): SeqRun {
 
 let runCounter = 0;
 
-/** Steps a run of this form takes on a training split of `rows` samples. */
-export const stepsOf = (form: SequenceForm, rows: number) => form.epochs * Math.max(1, Math.ceil(rows / form.batchSize));
+/**
+ * Steps a run of this form takes on a training split of `rows` samples: as the trainer counts them
+ * (whole batches only, a batch no larger than the split), so the read-out steps asked for here are
+ * the ones a resumed run (which asks with the worker's count) asks for too.
+ */
+export const stepsOf = (form: SequenceForm, rows: number) => form.epochs * Math.max(1, Math.floor(rows / Math.max(1, Math.min(form.batchSize, rows))));
 
 export function createSequenceController(deps: SequenceDeps): SequenceController {
   const { client, store } = deps;

@@ -5,9 +5,13 @@
  * learn, or a difference within the seeds' noise, is said to be so.
  */
 import { differenceVerdict, resultVerdict } from '../analysis/runVerdict.ts';
+import { DEFAULT_SEARCH_K } from '../analysis/searchQuality.ts';
 import { modelName } from '../contracts/modelNames.ts';
 import type { SeqSnapshot } from '../workers/sequenceProtocol.ts';
 import type { SeqRun } from './sequenceSlice.ts';
+
+/** The k of the search quality the worker reads out (the engine's DEFAULT_SEARCH_K). */
+export const SEARCH_K = DEFAULT_SEARCH_K;
 
 /** A line of a chart: plain points, with the sd over seeds as spread. */
 export interface SeqLine {
@@ -118,11 +122,6 @@ export const normRatioLines = (groups: readonly SeqGroup[]): SeqLine[] =>
     return line.points.length ? [line] : [];
   });
 
-/** The run whose heatmaps are shown: the focused one, else the newest of the dataset. */
-export function focusedRun(runs: readonly SeqRun[], focus: string): SeqRun | null {
-  return runs.find((r) => r.id === focus) ?? runs[runs.length - 1] ?? null;
-}
-
 /** Per model, its newest run with a learned correlation: the heatmaps beside the ground truth. */
 export function heatmapRuns(groups: readonly SeqGroup[]): { label: string; run: SeqRun; snapshot: SeqSnapshot }[] {
   return groups.flatMap((g) => {
@@ -173,6 +172,10 @@ export function sweepPoints(groups: readonly SeqGroup[]): SweepPoint[] {
     })
     .sort((a, b) => a.searchMs - b.searchMs);
 }
+
+/** The sweep's points as chart lines: one point per model, its spread the sd of AUC over seeds. */
+export const sweepChartLines = (points: readonly SweepPoint[]): SeqLine[] =>
+  points.map((p) => ({ label: `${p.label}${p.seeds > 1 ? ` (${p.seeds} seeds)` : ''}`, points: [{ x: p.searchMs, y: p.auc, spread: p.aucSd }] }));
 
 /** Sentences on the compared runs: each model's result against Bayes / chance, and DARE - TWIN against the seeds' spread. */
 export function comparisonVerdicts(groups: readonly SeqGroup[]): string[] {

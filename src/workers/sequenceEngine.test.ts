@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
 import { generateSyntheticSequences } from '../data/sequence/syntheticSequences.ts';
-import { accumulateConflict, COSINE_BINS, sequenceEngine } from './sequenceEngine.ts';
+import { stepsOf } from '../state/sequenceController.ts';
+import { DEFAULT_SEQUENCE_FORM } from '../state/sequenceSlice.ts';
+import { accumulateConflict, COSINE_BINS, createSeqTrainer, sequenceEngine } from './sequenceEngine.ts';
 import { sequenceTruth } from './sequenceData.ts';
 import type { SeqEvent, SeqTrainRequest } from './sequenceProtocol.ts';
 import { createSequenceService, type SeqDataAccess } from './sequenceService.ts';
@@ -66,6 +68,23 @@ describe('accumulateConflict', () => {
       { category: 'never', meanCosine: NaN, rows: 0 },
     ]);
   });
+});
+
+describe('steps of a run', () => {
+  it("the controller counts a run's steps as the trainer does (whole batches; a batch larger than the split is the split)", async () => {
+    await selectBackend('cpu');
+    const rows = generated.dataset.train.count;
+    const truth = sequenceTruth(generated.dataset, 4, 6);
+    for (const batchSize of [64, 100, rows - 1, rows, rows + 50]) {
+      const form = { ...DEFAULT_SEQUENCE_FORM, model: 'twin' as const, dim: 4, attentionDim: 4, historyLength: 10, batchSize, epochs: 2 };
+      const trainer = createSeqTrainer(generated.dataset, { ...form, topK: 5 }, truth);
+      try {
+        expect(stepsOf(form, rows)).toBe(trainer.totalSteps);
+      } finally {
+        trainer.dispose();
+      }
+    }
+  }, 60_000);
 });
 
 describe('sequence engine through the run loop (tfjs cpu, small synthetic data)', () => {

@@ -74,7 +74,7 @@ export function accumulateConflict(
 export function createSeqTrainer(data: SequenceDataset, settings: SequenceTrainSettings, truth: SeqTruth): SeqTrainer {
   const coupled = isCoupled(settings.model);
   // Observed on about OBSERVED_STEPS steps of the run: reading the gradients back costs, and the charts show windows of steps.
-  const totalSteps = settings.epochs * Math.ceil(data.train.count / settings.batchSize);
+  const totalSteps = settings.epochs * Math.floor(data.train.count / Math.max(1, Math.min(settings.batchSize, data.train.count)));
   const t = createSequenceTrainer(data, settings, { observeGradients: coupled, observeEvery: Math.max(1, Math.floor(totalSteps / OBSERVED_STEPS)) });
   const g = truth.summary;
   const topCategories = g.categoryIds.map((id, i) => ({ id, name: g.categories[i] }));

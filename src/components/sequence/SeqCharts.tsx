@@ -14,9 +14,11 @@ import {
   runShortLabel,
   searchCaveat,
   loglossLines,
+  SEARCH_K,
   normRatioLines,
   searchLines,
   spearmanLines,
+  sweepChartLines,
   sweepPoints,
   type SeqLine,
 } from '../../state/sequenceReading.ts';
@@ -84,10 +86,7 @@ export function SeqCharts({ truth, runs }: { truth: SeqGroundTruth; runs: SeqRun
       conflict: conflictLines(groups),
       ratio: normRatioLines(groups),
       sweep,
-      sweepLines: sweep.map((p): SeqLine => ({
-        label: `${p.label}${p.seeds > 1 ? ` (${p.seeds} seeds)` : ''}`,
-        points: [{ x: p.searchMs, y: p.auc, spread: p.aucSd }],
-      })),
+      sweepLines: sweepChartLines(sweep),
       verdicts: comparisonVerdicts(groups),
       bayes: runs.find((r) => r.bayesAuc !== undefined)?.bayesAuc,
     };
@@ -98,7 +97,7 @@ export function SeqCharts({ truth, runs }: { truth: SeqGroundTruth; runs: SeqRun
   const gLabel = gRun ? runShortLabel(gRun) : '';
   const caveat = searchCaveat(
     groups.flatMap((g) => g.runs),
-    20,
+    SEARCH_K,
   );
   const shownTargets = allTargets ? truth.targets.length : Math.min(FIRST_TARGETS, truth.targets.length);
 
@@ -108,7 +107,7 @@ export function SeqCharts({ truth, runs }: { truth: SeqGroundTruth; runs: SeqRun
     [auc, bayes],
   );
   const drawLogloss = useCallback((w: number) => lineChart(logloss, 'Test logloss over training', 'logloss')(w), [logloss]);
-  const drawSearch = useCallback((w: number) => lineChart(search, 'Search quality over training (k = 20)', 'share', { yDomain: [0, 1] })(w), [search]);
+  const drawSearch = useCallback((w: number) => lineChart(search, `Search quality over training (k = ${SEARCH_K})`, 'share', { yDomain: [0, 1] })(w), [search]);
   const drawSpearman = useCallback(
     (w: number) => lineChart(spearman, 'Learned vs ground-truth correlation', 'mean Spearman ρ', { yDomain: [-1, 1] })(w),
     [spearman],
