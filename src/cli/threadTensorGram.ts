@@ -27,9 +27,8 @@ function spawn(data: GramThreadJob): Worker {
   return new Worker(new URL('../../bin/gramThread.mjs', import.meta.url), { workerData: data });
 }
 
-function sumInThread(data: GramThreadJob, onRows: (rowsDone: number) => void): Promise<GramState> {
+function sumInThread(worker: Worker, onRows: (rowsDone: number) => void): Promise<GramState> {
   return new Promise((resolve, reject) => {
-    const worker = spawn(data);
     let settled = false;
     const settle = (f: () => void) => {
       if (settled) return;
@@ -58,14 +57,22 @@ export async function threadTensorGram(
   if (layout.fortran) throw new RangeError('threadTensorGram reads C-order tensors only');
   const ranges = splitRows(layout.rows, threads);
   const done = ranges.map(() => 0);
-  const states = await Promise.all(
-    ranges.map(([from, to], i) =>
-      sumInThread({ path, job: { layout, from, to, mode } }, (rows) => {
-        done[i] = rows;
-        onRows(done.reduce((a, b) => a + b, 0));
-      }),
-    ),
-  );
+  const workers = ranges.map(([from, to]) => spawn({ path, job: { layout, from, to, mode } }));
+  let states: GramState[];
+  try {
+    states = await Promise.all(
+      workers.map((worker, i) =>
+        sumInThread(worker, (rows) => {
+          done[i] = rows;
+          onRows(done.reduce((a, b) => a + b, 0));
+        }),
+      ),
+    );
+  } catch (err) {
+    // One thread failed: the others would read on to the end of their ranges for nothing.
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
   return states.reduce<GramAccumulator>((acc, state) => mergeGram(acc, state), new GramAccumulator(layout.dim, mode));
 }
 
