@@ -30,6 +30,8 @@ interface GradientTotals {
 interface EngineCheckpoint {
   model: SequenceCheckpoint;
   gradients: GradientTotals;
+  /** Observed since the last read-out: the next read-out's window (absent in checkpoints made before it was kept). */
+  window?: RoleGradientObservation[];
 }
 
 const emptyTotals = (): GradientTotals => ({ counts: new Array<number>(COSINE_BINS).fill(0), perCategory: {} });
@@ -80,6 +82,12 @@ export function createSeqTrainer(data: SequenceDataset, settings: SequenceTrainS
   const topCategories = g.categoryIds.map((id, i) => ({ id, name: g.categories[i] }));
   const searchSet = sliceSamples(data.test, 0, Math.min(SEARCH_SAMPLES, data.test.count));
   let totals = emptyTotals();
+  /** Observations drained from the trainer since the last read-out (a checkpoint drains them too, and keeps them). */
+  let window: RoleGradientObservation[] = [];
+  const drain = () => {
+    window = window.concat(t.gradientObservations().category);
+    return window;
+  };
 
   const correlation = () => {
     const tables = t.tables();
@@ -127,14 +135,18 @@ export function createSeqTrainer(data: SequenceDataset, settings: SequenceTrainS
       return { auc: m.auc, logloss: m.logloss, gauc: m.gauc, searchMs: t.searchMsPerBatch };
     },
     readOut() {
-      const gradient = coupled ? accumulateConflict(totals, t.gradientObservations().category, topCategories) : null;
+      const observed = drain();
+      window = [];
+      const gradient = coupled ? accumulateConflict(totals, observed, topCategories) : null;
       return { correlation: correlation(), search: search(), gradient };
     },
-    checkpoint: (): EngineCheckpoint => ({ model: t.checkpoint(), gradients: structuredClone(totals) }),
+    // The steps observed since the last read-out travel too: a resumed run does not train them again, so they would be missing from its histogram.
+    checkpoint: (): EngineCheckpoint => ({ model: t.checkpoint(), gradients: structuredClone(totals), window: structuredClone(drain()) }),
     restore(c) {
       const e = c as EngineCheckpoint;
       t.restore(e.model);
       totals = structuredClone(e.gradients);
+      window = structuredClone(e.window ?? []);
     },
     dispose: () => t.dispose(),
   };
