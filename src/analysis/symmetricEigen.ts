@@ -2,12 +2,13 @@ import { householderQlEigenvalues } from './householderQl.ts';
 import { jacobiEigenvalues } from './jacobiEigen.ts';
 
 /**
- * Up to this size cyclic Jacobi, above it Householder + QL. Jacobi's 6-10 sweeps cost ~4n³ flops
- * each against Householder + QL's 4n³/3 in all; on the same matrices (bench/eigenBench.ts) the two
- * cost the same, ~0.02-0.1 ms, at n = 8-12, and Householder + QL is faster from n = 16 on, by a
- * factor that grows with n. Both are within 2e-15 x lambda_max of the exact eigenvalues (mpmath,
- * test/eigen/reference.json) on Grams whose smallest eigenvalues are 1e-8 of the largest, as
- * LAPACK's are; Jacobi is closer still (4e-16), and costs nothing at these sizes, so it keeps them.
+ * Up to and including this size cyclic Jacobi, above it Householder + QL. Jacobi's 6-10 sweeps
+ * cost ~4n³ flops each against Householder + QL's 4n³/3 in all; on the same matrices
+ * (bench/eigenBench.ts) the two cost the same, ~0.02-0.1 ms, at n = 8-12, and Householder + QL
+ * pulls ahead from n = 16, by a factor that grows with n (4x at 32). Both are within
+ * 2e-15 x lambda_max of the exact eigenvalues (mpmath, test/eigen/reference.json) on Grams whose
+ * smallest eigenvalues are 1e-8 of the largest, as LAPACK's are; Jacobi is closer still (4e-16)
+ * and costs ~0.1 ms at most up to n = 16, so it keeps those sizes.
  */
 export const JACOBI_MAX_N = 16;
 
