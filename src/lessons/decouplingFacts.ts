@@ -52,11 +52,12 @@ function runFacts(run: SeqRun): SeqRunFacts {
 }
 
 /**
- * The newest finished TWIN run of `dataset` and the newest finished DARE run with the same seed
- * and embedding dim; null until both exist.
+ * The newest finished TWIN run of the built-in dataset `dataset` (its id, as a lesson preset names
+ * it: a run's datasetName is the dataset's display name) and the newest finished DARE run with the
+ * same seed and embedding dim; null until both exist.
  */
 export function decouplingFacts(runs: readonly SeqRun[], dataset: string): DecouplingFacts | null {
-  const done = runs.filter((r) => r.datasetName === dataset && r.status === 'done' && r.report);
+  const done = runs.filter((r) => r.form.datasetId === dataset && r.status === 'done' && r.report);
   const twin = [...done].reverse().find((r) => r.form.model === 'twin');
   if (!twin) return null;
   const dares = done.filter((r) => r.form.model === 'dare' && r.form.dim === twin.form.dim);

@@ -7,6 +7,8 @@ import { lesson6 } from './lesson6Decoupled.ts';
 import type { LessonResults, LessonStep } from './lessonTypes.ts';
 
 const DATASET = 'synthetic-sequences';
+/** What a run of the built-in dataset carries as its datasetName: the index's display name, not the id. */
+const DATASET_NAME = 'Synthetic behaviour sequences (planted correlation)';
 
 function run(
   model: 'twin' | 'dare',
@@ -35,7 +37,7 @@ function run(
     id: `${model}-${over.seed ?? 1}-${over.attentionDim ?? 16}`,
     label: model,
     form: { ...DEFAULT_SEQUENCE_FORM, model, dim: 16, attentionDim: over.attentionDim ?? 16, seed: over.seed ?? 1 },
-    datasetName: DATASET,
+    datasetName: DATASET_NAME,
     createdAt: 0,
     status: 'done',
     step: 100,
@@ -61,7 +63,7 @@ function results(runs: SeqRun[]): LessonResults {
       phase: 'ready',
       key: DATASET,
       summary: {
-        name: DATASET,
+        name: DATASET_NAME,
         rows: { train: 50000, test: 9000 },
         positiveRate: 0.35,
         items: 4000,
@@ -92,6 +94,17 @@ describe('lesson 6 facts', () => {
     expect(f.sweep.map((p) => p.attentionDim)).toEqual([16, 4]);
     expect(decouplingFacts(runs.slice(0, 1), DATASET)).toBeNull();
     expect(decouplingFacts(runs, 'other')).toBeNull();
+  });
+
+  it('finds the runs by the dataset id of the preset, not by the display name the runs carry', () => {
+    const runs = [
+      run('twin', { auc: 0.69, spearman: [0.1], overlap: 0.4, captured: 0.5, conflict: 0.4, ratio: 2 }),
+      run('dare', { auc: 0.7, spearman: [0.3], overlap: 0.5, captured: 0.6 }),
+    ];
+    expect(runs[0].datasetName).not.toBe(DATASET);
+    expect(decouplingFacts(runs, DATASET)?.twin.auc).toBe(0.69);
+    const other = runs.map((r) => ({ ...r, form: { ...r.form, datasetId: 'file' } }));
+    expect(decouplingFacts(other, DATASET)).toBeNull();
   });
 });
 
