@@ -16,10 +16,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
-import { CorrelationCounts, correlationMatrices } from '../src/analysis/groundTruthCorrelation.ts';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { nodeByteSource } from '../src/data/nodeByteSource.ts';
 import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
+import { sequenceTruth } from '../src/workers/sequenceData.ts';
 import { createSeqTrainer } from '../src/workers/sequenceEngine.ts';
 import type { SeqTruth } from '../src/workers/sequenceService.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
@@ -43,18 +43,7 @@ export async function loadSequenceDataset(id = SEQUENCE_DATASET): Promise<Sequen
 
 /** The ground truth of the training split, as the Sequences worker computes it (top 10 categories, positions 1..10). */
 export function truthOf(d: SequenceDataset, top = 10, positions = 10): SeqTruth {
-  const counts = new CorrelationCounts(d.categoryVocabulary, Math.max(positions, d.maxHistory)).add(d.train);
-  const g = correlationMatrices(counts, { top, positions });
-  const name = (id: number) => d.categoryNames[id] || String(id);
-  return {
-    summary: {
-      categories: g.categories.map(name),
-      categoryIds: g.categories,
-      positions,
-      targets: g.targets.map((t) => ({ category: name(t.category), positives: t.positives, negatives: t.negatives, mi: t.mutualInformation.flat() })),
-    },
-    mi: (ct, ci, p) => counts.mutualInformation(ct, ci, p),
-  };
+  return sequenceTruth(d, top, positions);
 }
 
 export interface ModelReading {
