@@ -103,7 +103,7 @@ function steps(f: DecouplingFacts | null, results: LessonResults): LessonStep[] 
       preset: SEQUENCE_PRESET,
       chart: { selector: '[data-testid="seq-heatmap-0"]', name: 'the correlation heatmaps' },
       lookFor:
-        'Dark cells on the diagonal at the left (the same category, recent), a few dark cells off it (the cross effects), pale rows for the noise categories.',
+        'In a signal category’s heatmap, dark cells at the left of its own row (the same category, recent), a few dark cells in other rows (the cross effects), pale rows for the noise categories.',
     },
     {
       title: 'Did attention learn it?',
