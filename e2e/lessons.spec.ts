@@ -87,8 +87,8 @@ const RUN_LESSONS = [
     first: 'One embedding, two jobs',
     done: /TWIN and DARE have finished \(seed \d+\)/,
     filled: [2, /TWIN -?\d\.\d{3}, DARE -?\d\.\d{3} \(seed \d+\)/],
-    // Two models of ~200 steps each, TWIN observing its gradients: minutes on a loaded 2-core machine.
-    timeout: 480_000,
+    // The 3 MB dataset read, then two models of 49 steps each (TWIN observing its gradients): about 1-2 min on a loaded 2-core machine.
+    timeout: 240_000,
   },
 ] as const;
 
