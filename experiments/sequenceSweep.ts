@@ -12,14 +12,17 @@
  *
  *   npm run experiment:sequence-sweep -- [--models twin,dare] [--seeds 1,2] [--lr 0.003,0.01]
  *     [--epochs 2] [--batch 128] [--dim 16] [--attn-div 2] [--history 30,50] [--topk 20]
- *     [--hidden 64,32] [--oracle] [--json out.json]
+ *     [--hidden 64,32] [--oracle] [--no-items] [--json out.json]
+ * `--no-items` (a diagnostic, not a studio setting): every item id replaced by its category's, so
+ * the models cannot tell items apart (and cannot memorise them); the oracle's "history part only"
+ * is then the most they can reach.
  *   npm run experiment:sequence-sweep -- --oracle --models none     # the ceilings only (seconds)
  * (every grid option takes a comma-separated list; the time per run is measured on whatever
  * machine runs it: on a loaded one it says nothing about speed).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { SequenceDataset, SequenceModelKind, SequenceTrainSettings } from '../src/contracts/sequence.ts';
+import type { SequenceDataset, SequenceModelKind, SequenceSamples, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { auc } from '../src/data/ctr/auc.ts';
 import { isTestUser } from '../src/data/sequence/sequenceSplit.ts';
 import { generateSyntheticSequences, plantedEffect, SYNTHETIC_SEQUENCE_DEFAULTS } from '../src/data/sequence/syntheticSequences.ts';
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     topk: { type: 'string', default: '20' },
     hidden: { type: 'string', default: '64,32' },
     oracle: { type: 'boolean', default: false },
+    'no-items': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -53,8 +57,10 @@ const list = (s: string) => s.split(',').map(Number);
 
 export interface SweepRun {
   settings: SequenceTrainSettings;
-  /** Test AUC after each epoch. */
+  /** Test AUC after each epoch (a run of e epochs is this run's first e: nothing depends on the total). */
   aucByEpoch: number[];
+  /** AUC on the first training samples (as many as the test split has) after each epoch. */
+  trainAucByEpoch: number[];
   logloss: number;
   seconds: number;
 }
@@ -128,29 +134,55 @@ function oracle(histories: readonly number[]): void {
   }
 }
 
+/** The dataset with each item id replaced by its category's id (the item vocabulary becomes the category one). */
+function withoutItems(d: SequenceDataset): SequenceDataset {
+  const strip = (s: SequenceSamples): SequenceSamples => ({ ...s, targetItems: s.targetCategories.slice(), histItems: s.histCategories.slice() });
+  return { ...d, train: strip(d.train), test: strip(d.test), ...(d.valid ? { valid: strip(d.valid) } : {}), itemVocabulary: d.categoryVocabulary };
+}
+
+/** The first n samples of a split. */
+function head(s: SequenceSamples, n: number): SequenceSamples {
+  const m = Math.min(n, s.count);
+  const end = s.histOffsets[m];
+  return {
+    count: m,
+    labels: s.labels.subarray(0, m),
+    users: s.users.subarray(0, m),
+    targetItems: s.targetItems.subarray(0, m),
+    targetCategories: s.targetCategories.subarray(0, m),
+    histOffsets: s.histOffsets.subarray(0, m + 1),
+    histItems: s.histItems.subarray(0, end),
+    histCategories: s.histCategories.subarray(0, end),
+  };
+}
+
 function trainOne(data: SequenceDataset, settings: SequenceTrainSettings, hidden: number[]): SweepRun {
+  const trainSubset = head(data.train, data.test.count);
   const t0 = performance.now();
   const trainer = createSequenceTrainer(data, settings, { hidden });
   try {
     const aucByEpoch: number[] = [];
+    const trainAucByEpoch: number[] = [];
     let logloss = NaN;
     for (let e = 0; e < settings.epochs; e++) {
       for (let s = 0; s < trainer.stepsPerEpoch; s++) trainer.step();
       const m = trainer.evaluate(data.test);
       aucByEpoch.push(m.auc);
       logloss = m.logloss;
+      // Train AUC on as many training samples as the test split has: memorising shows as a rising train AUC over a falling test AUC.
+      trainAucByEpoch.push(trainer.evaluate(trainSubset).auc);
       console.error(
-        `  ${label(settings)} seed ${settings.seed}, epoch ${e + 1}: test AUC ${m.auc.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        `  ${label(settings)} seed ${settings.seed}, epoch ${e + 1}: test AUC ${m.auc.toFixed(4)}, train AUC ${trainAucByEpoch[e].toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
       );
     }
-    return { settings, aucByEpoch, logloss, seconds: (performance.now() - t0) / 1000 };
+    return { settings, aucByEpoch, trainAucByEpoch, logloss, seconds: (performance.now() - t0) / 1000 };
   } finally {
     trainer.dispose();
   }
 }
 
 const label = (s: SequenceTrainSettings) =>
-  `${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
+  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
 
 function meanSd(xs: readonly number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -163,7 +195,8 @@ async function main(): Promise<void> {
   if (values.oracle) oracle([...new Set([...histories, 10, 20, 30, 50, 100, SYNTHETIC_SEQUENCE_DEFAULTS.maxHistory])].sort((a, b) => a - b));
   if (values.models === 'none') return;
   await selectBackend('wasm');
-  const data = await loadSequenceDataset();
+  const loaded = await loadSequenceDataset();
+  const data = values['no-items'] ? withoutItems(loaded) : loaded;
   const bayes = datasetEntry('synthetic-sequences').bayesTestAuc ?? NaN;
   console.log(`synthetic-sequences: ${data.train.count} train / ${data.test.count} test; Bayes test AUC ${bayes.toFixed(4)}; tfjs wasm, one thread`);
   const hidden = list(values.hidden);
