@@ -20,6 +20,7 @@ import { TableCard } from './TableCard.tsx';
 import { TrainView } from './training/TrainView.tsx';
 import { MultitaskView } from './multitask/MultitaskView.tsx';
 import { SequenceView } from './sequence/SequenceView.tsx';
+import { ViewErrorBoundary } from './ViewErrorBoundary.tsx';
 
 export function App() {
   const controller = useController();
@@ -56,46 +57,48 @@ export function App() {
       onDrop={onDrop}
     >
       <Header />
-      {view === 'sequence' ? (
-        <SequenceView />
-      ) : view === 'multitask' ? (
-        <MultitaskView />
-      ) : view === 'train' ? (
-        <TrainView />
-      ) : (
-        <div className="layout">
-          <aside className="sidebar" aria-label="Import and lessons">
-            {lessonOpen ? <LessonDock /> : <LessonPicker />}
-            <DropZone />
-            {!dialogOpen && <ErrorBanner />}
-            <ProgressPanel />
-            <Glossary />
-            <BackendPanel />
-          </aside>
-          <main className="workspace">
-            <NoticeBar />
-            {/* The import dialog takes the main column: a checkpoint's tensor list needs the width. */}
-            {dialogOpen && <ErrorBanner />}
-            <ImportDialog />
-            {tables.length === 0 ? (
-              <div className="empty-state">
-                <h2>No tables loaded</h2>
-                <p>Drop an .npy, .npz, .safetensors, PyTorch checkpoint, projector TSV or word2vec file to see each field's singular spectrum.</p>
-              </div>
-            ) : (
-              <div className="cards">
-                {tables.map((t) => (
-                  <TableCard key={t.id} table={t} />
-                ))}
-              </div>
-            )}
-            <ComparisonPanel />
-            <SpectrumCurvesPanel />
-            <CheckpointSeriesPanel />
-            <WarehousePanel />
-          </main>
-        </div>
-      )}
+      <ViewErrorBoundary key={view} view={view}>
+        {view === 'sequence' ? (
+          <SequenceView />
+        ) : view === 'multitask' ? (
+          <MultitaskView />
+        ) : view === 'train' ? (
+          <TrainView />
+        ) : (
+          <div className="layout">
+            <aside className="sidebar" aria-label="Import and lessons">
+              {lessonOpen ? <LessonDock /> : <LessonPicker />}
+              <DropZone />
+              {!dialogOpen && <ErrorBanner />}
+              <ProgressPanel />
+              <Glossary />
+              <BackendPanel />
+            </aside>
+            <main className="workspace">
+              <NoticeBar />
+              {/* The import dialog takes the main column: a checkpoint's tensor list needs the width. */}
+              {dialogOpen && <ErrorBanner />}
+              <ImportDialog />
+              {tables.length === 0 ? (
+                <div className="empty-state">
+                  <h2>No tables loaded</h2>
+                  <p>Drop an .npy, .npz, .safetensors, PyTorch checkpoint, projector TSV or word2vec file to see each field's singular spectrum.</p>
+                </div>
+              ) : (
+                <div className="cards">
+                  {tables.map((t) => (
+                    <TableCard key={t.id} table={t} />
+                  ))}
+                </div>
+              )}
+              <ComparisonPanel />
+              <SpectrumCurvesPanel />
+              <CheckpointSeriesPanel />
+              <WarehousePanel />
+            </main>
+          </div>
+        )}
+      </ViewErrorBoundary>
     </div>
   );
 }
