@@ -12,17 +12,17 @@ interface Props {
  * store, the runs and the loaded tables are untouched, so nothing the user had is lost.
  */
 export class ViewErrorBoundary extends Component<Props, { error: Error | null }> {
-  state: { error: Error | null } = { error: null };
+  override state: { error: Error | null } = { error: null };
 
   static getDerivedStateFromError(error: Error) {
     return { error };
   }
 
-  componentDidCatch(error: Error, info: ErrorInfo) {
+  override componentDidCatch(error: Error, info: ErrorInfo) {
     console.error(`The ${this.props.view} view failed to draw`, error, info.componentStack);
   }
 
-  render() {
+  override render() {
     const { error } = this.state;
     if (!error) return this.props.children;
     return (
