@@ -34,6 +34,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
 import { npyHeader, writePlantedNpy } from './plantedTable.ts';
 import { freePort, waitForHttp } from './localServer.ts';
+import { median } from './median.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -90,10 +91,6 @@ interface Measure {
 
 const mib = (bytes: number) => bytes / 2 ** 20;
 const load1 = () => loadavg()[0];
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const medianSeconds = (m: Measure) => (m.runs.length ? median(m.runs.map((r) => r.seconds)) : null);
 const peakMiB = (m: Measure) => {
   const peaks = m.runs.map((r) => r.peakMiB).filter((p): p is number => p !== undefined);

@@ -16,6 +16,7 @@ import type { MultiTaskOptimizerKind } from '../src/contracts/multitaskConfig.ts
 import { createMultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer.ts';
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from '../src/models/multitask/types.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
+import { median } from './median.ts';
 
 const DATA_SEED = 7;
 const ROWS = 50_000;
@@ -30,12 +31,6 @@ const SCRIPT = resolve(import.meta.dirname, 'mtlBench.py');
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Timing {

@@ -24,6 +24,7 @@ import { DEFAULT_SEQUENCE_HIDDEN } from '../src/models/sequence/sequenceModel.ts
 import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts';
 import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
+import { median } from './median.ts';
 
 const WARMUP = 3;
 const LR = 1e-3;
@@ -33,12 +34,6 @@ const SCRIPT = resolve(import.meta.dirname, 'seqBench.py');
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Timing {
