@@ -86,7 +86,9 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     const service = createTrainingService(() => selectBackend('cpu'));
     await service.load({ kind: 'rlctr-bytes', bytes: tinyBytes(), name: 'tiny.rlctr' }, () => {});
     const events: TrainingEvent[] = [];
-    const outcome = await service.train({ model: model('dnn'), train: { ...train, epochs: 3 }, spectrumEvery: 0, checkpointEveryMs: 1 }, (e) => events.push(e));
+    const outcome = await service.train({ model: model('dnn'), train: { ...train, epochs: 12 }, spectrumEvery: 0, checkpointEveryMs: 1 }, (e) =>
+      events.push(e),
+    );
     if (!outcome.ok) throw new Error(outcome.error.message);
     expect(events.some((e) => e.type === 'status' && e.status === 'paused')).toBe(false);
     const saved = events.flatMap((e) => (e.type === 'checkpoint' ? [e] : []));
