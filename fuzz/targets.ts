@@ -19,6 +19,8 @@ import { FieldVocab } from '../src/data/ctr/vocab.ts';
 import { ImportError } from '../src/data/importError.ts';
 import { parseMtlCsv } from '../src/data/mtl/mtlCsv.ts';
 import { openTableFile } from '../src/data/openTableFile.ts';
+import { shardedTableFile } from '../src/data/shardedTable.ts';
+import type { TableFile } from '../src/data/tableFile.ts';
 import { defaultTensorChoice } from '../src/data/tensorChoice.ts';
 import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
 import { readFieldSizes } from '../src/data/fieldDims.ts';
@@ -95,7 +97,11 @@ function bomb(kind: string, head: () => Uint8Array) {
 
 /** What `reclens analyze FILE --json --mode MODE [--metadata META]` does, on bytes in memory. */
 async function analyzeLikeCli(src: ByteSource, mode: string, signal: AbortSignal, metadata?: ByteSource): Promise<string[]> {
-  const file = await openTableFile(src, metadata ? { metadata } : undefined);
+  return analyzeFileLikeCli(await openTableFile(src, metadata ? { metadata } : undefined), mode, signal);
+}
+
+async function analyzeFileLikeCli(file: TableFile, mode: string, signal: AbortSignal): Promise<string[]> {
+  const src = file.source;
   const tensors = defaultTensorChoice(file.tensors);
   if (tensors.length === 0) {
     throw new ImportError(
@@ -117,6 +123,12 @@ let multiEmbedding: Uint8Array | undefined;
 const MULTI_EMBEDDING = () => (multiEmbedding ??= new Uint8Array(readFileSync(new URL('../test/torch/multi-embedding/mdcn-3x10_best.pth', import.meta.url))));
 
 const runTable = (input: FuzzInput, signal: AbortSignal) => analyzeLikeCli(bytesByteSource(input.bytes, input.name), input.variant, signal);
+
+/** A mutated .npy read as two shards of one table (`reclens analyze a b`, a shard set dropped together): twice its rows, or one clear error. */
+const runShards = async (input: FuzzInput, signal: AbortSignal) => {
+  const shard = (i: number) => openTableFile(bytesByteSource(input.bytes, `table.shard-${i}.npy`));
+  return analyzeFileLikeCli(shardedTableFile([await shard(1), await shard(0)]), input.variant, signal);
+};
 
 let tfShards: Map<string, Uint8Array> | undefined;
 /** A mutated checkpoint .index with its seed's data shards beside it, as the CLI finds them. */
@@ -471,6 +483,14 @@ export const TARGETS: Target[] = [
     mutators: [...GENERIC, npyHeaderEdit, npyHeaderEdit, npyHeaderEdit, npyGenerate],
     variants: MODES,
     run: runTable,
+  },
+  {
+    name: 'table:shards',
+    covers: 'shardedTableFile: a mutated .npy given as two shards of one table, analysed as one',
+    seeds: seeds.npySeeds,
+    mutators: [...GENERIC, npyHeaderEdit, npyHeaderEdit, npyHeaderEdit, npyGenerate],
+    variants: MODES,
+    run: runShards,
   },
   {
     name: 'table:npz',
