@@ -40,6 +40,14 @@ describe('openTableFile format detection', () => {
     expect(error.message).toMatch(/^xyz\.bin is not a supported format /);
   });
 
+  it('names a behaviour-sequence file and sends it to the Sequences tab', async () => {
+    const taobao = await importFailure(openTableFile(textSource('1,2268318,2520377,pv,1511544070\n', 'UserBehavior.csv')));
+    expect(taobao).toMatchObject({ code: 'unsupported-format', fix: 'Open it in the Sequences tab (or run `reclens correlation` on it)' });
+    expect(taobao.message).toBe("UserBehavior.csv is Taobao's UserBehavior.csv: behaviour sequences, not an embedding table");
+    const gz = readFileSync(new URL('../../public/datasets/synthetic-sequences.csv.gz', import.meta.url));
+    expect((await importFailure(openTableFile(bytesByteSource(gz, 'synthetic-sequences.csv.gz')))).message).toMatch(/is a sequence-sample CSV: /);
+  });
+
   it('refuses an empty file', async () => {
     expect(await importFailure(openTableFile(bytesByteSource(new Uint8Array(0), 'a.npy')))).toMatchObject({
       code: 'empty',

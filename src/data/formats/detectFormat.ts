@@ -9,6 +9,8 @@ import { isLegacyTorchSave } from './torchCheckpoint.ts';
 import { parseWord2vecHeader } from './word2vecBinary.ts';
 import { isTfIndexName, tfDataShardPrefix } from './tfCheckpoint.ts';
 import { NPY_SIGNATURE, ZIP_SIGNATURE, notSignature } from './magicBytes.ts';
+import { detectSequenceFile } from '../sequence/detectSequenceFormat.ts';
+import type { SequenceFormat } from '../sequence/sequenceParser.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
@@ -19,6 +21,14 @@ function extension(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
+
+const SEQUENCE_FORMAT_NAMES: Record<SequenceFormat, string> = {
+  'sequence-csv': 'a sequence-sample CSV',
+  'taobao-user-behavior': "Taobao's UserBehavior.csv",
+  'ctr-sequence-csv': 'a CTR CSV with a behaviour-sequence column',
+};
+/** Text files that may hold behaviour sequences rather than a table (.gz: the built-in sequence datasets' form). */
+const SEQUENCE_EXTENSIONS = new Set(['csv', 'tsv', 'txt', 'gz']);
 
 const BINARY_EXTENSIONS: Record<string, TableFormat> = { npy: 'npy', npz: 'npz', safetensors: 'safetensors' };
 /** Names torch.save files go by (pytorch_model.bin among them); their bytes are a zip. */
@@ -50,6 +60,17 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
       `${src.name} holds a TensorFlow checkpoint's values, but their names and shapes are in ${shardPrefix}.index`,
       `Open ${shardPrefix}.index together with its .data file(s) (pick or drop them all at once)`,
     );
+  }
+  if (SEQUENCE_EXTENSIONS.has(ext)) {
+    // Such a file fails the table readers on its first text cell; say what it is and where it opens.
+    const sequence = await detectSequenceFile(src);
+    if (sequence) {
+      throw new ImportError(
+        'unsupported-format',
+        `${src.name} is ${SEQUENCE_FORMAT_NAMES[sequence]}: behaviour sequences, not an embedding table`,
+        'Open it in the Sequences tab (or run `reclens correlation` on it)',
+      );
+    }
   }
   if (ext === 'json') return 'partialgram'; // its reader says when a .json is not one
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
