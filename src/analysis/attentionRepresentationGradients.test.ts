@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allCosines,
-  conflictByRow,
-  cosineHistogram,
-  dominationOverSteps,
-  rowGradientStats,
-  touchedIds,
-  type RoleGradientObservation,
-} from './attentionRepresentationGradients.ts';
+import { cosineHistogram, dominationOverSteps, rowGradientStats, touchedIds, type RoleGradientObservation } from './attentionRepresentationGradients.ts';
 
 describe('rowGradientStats', () => {
   it('gives each gathered row its cosine and norms; NaN cosine for a zero gradient', () => {
@@ -52,19 +44,11 @@ describe('per category and over steps', () => {
   });
   const steps = [obs(1, [2, 5], [-0.5, 0.25], [1, 2], [3, 4]), obs(2, [2], [0.1], [2], [2]), obs(3, [5], [NaN], [0], [6])];
 
-  it('conflictByRow averages each row over the steps it was touched', () => {
-    expect(conflictByRow(steps)).toEqual([
-      { row: 2, count: 2, meanCosine: (-0.5 + 0.1) / 2, conflictingShare: 0.5, meanAttentionNorm: 1.5, meanRepresentationNorm: 2.5 },
-      { row: 5, count: 1, meanCosine: 0.25, conflictingShare: 0, meanAttentionNorm: 1, meanRepresentationNorm: 5 },
-    ]);
-  });
-
   it('dominationOverSteps is the ratio of mean norms per step', () => {
     const d = dominationOverSteps(steps);
     expect(d.map((p) => p.step)).toEqual([1, 2, 3]);
     expect(d[0].ratio).toBeCloseTo(3.5 / 1.5, 12);
     expect(d[1].ratio).toBe(1);
     expect(d[2].ratio).toBeNaN();
-    expect([...allCosines(steps)]).toEqual([-0.5, 0.25, 0.1]);
   });
 });

@@ -89,53 +89,6 @@ export function cosineHistogram(cosines: ArrayLike<number>, bins = 20): CosineHi
   return { edges, counts, total, conflictingShare: total > 0 ? conflicting / total : NaN };
 }
 
-/** Every finite cosine of the observations, in order. */
-export function allCosines(observations: readonly RoleGradientObservation[]): Float64Array {
-  const out: number[] = [];
-  for (const o of observations) for (const c of o.cosine) if (Number.isFinite(c)) out.push(c);
-  return Float64Array.from(out);
-}
-
-export interface RowConflict {
-  row: number;
-  /** Observations with a finite cosine. */
-  count: number;
-  meanCosine: number;
-  conflictingShare: number;
-  meanAttentionNorm: number;
-  meanRepresentationNorm: number;
-}
-
-/** Per row (category), over all steps: mean cosine, conflicting share and mean norms; rows ascending. */
-export function conflictByRow(observations: readonly RoleGradientObservation[]): RowConflict[] {
-  const acc = new Map<number, { count: number; cos: number; below: number; a: number; r: number; normCount: number }>();
-  for (const o of observations) {
-    o.rows.forEach((row, i) => {
-      const e = acc.get(row) ?? { count: 0, cos: 0, below: 0, a: 0, r: 0, normCount: 0 };
-      e.a += o.attentionNorm[i];
-      e.r += o.representationNorm[i];
-      e.normCount++;
-      const c = o.cosine[i];
-      if (Number.isFinite(c)) {
-        e.count++;
-        e.cos += c;
-        if (c < 0) e.below++;
-      }
-      acc.set(row, e);
-    });
-  }
-  return [...acc.entries()]
-    .sort(([x], [y]) => x - y)
-    .map(([row, e]) => ({
-      row,
-      count: e.count,
-      meanCosine: e.count > 0 ? e.cos / e.count : NaN,
-      conflictingShare: e.count > 0 ? e.below / e.count : NaN,
-      meanAttentionNorm: e.a / e.normCount,
-      meanRepresentationNorm: e.r / e.normCount,
-    }));
-}
-
 export interface DominationPoint {
   step: number;
   meanAttentionNorm: number;

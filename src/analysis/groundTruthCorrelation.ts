@@ -159,17 +159,3 @@ export function groundTruthCorrelation(
   for (const s of samples) counts.add(s);
   return correlationMatrices(counts, options);
 }
-
-/**
- * The ground-truth MI of each behaviour in sample i's history (oldest first, so the last is at
- * p = 1), by its target category, behaviour category and position: what search quality ranks a
- * history by (DARE gsu_performance.py). Positions beyond the counts' maxPosition get 0.
- */
-export function historyMutualInformation(counts: CorrelationCounts, samples: SequenceSamples, i: number): Float64Array {
-  const start = samples.histOffsets[i];
-  const end = samples.histOffsets[i + 1];
-  const ct = samples.targetCategories[i];
-  const out = new Float64Array(end - start);
-  for (let j = start; j < end; j++) out[j - start] = counts.mutualInformation(ct, samples.histCategories[j], end - j);
-  return out;
-}
