@@ -153,6 +153,38 @@ export class CsvRecordReader {
   }
 }
 
+/**
+ * Records of a streamed text file whose delimiter is sniffed from its first non-blank line; blank
+ * lines between records are skipped (a blank line inside a quoted field is part of it).
+ */
+export class SniffedCsvRecords {
+  private reader: CsvRecordReader | undefined;
+
+  constructor(private readonly fileName: string) {}
+
+  /** The sniffed delimiter; undefined before the first non-blank line. */
+  get delimiter(): string | undefined {
+    return this.reader?.delimiter;
+  }
+
+  /** 1-based line on which the record last returned began. */
+  get recordLine(): number {
+    return this.reader?.recordLine ?? 0;
+  }
+
+  /** The cells of the record this line completes, or null (a blank line, or a quoted field going on). */
+  push(line: string, lineNumber: number): string[] | null {
+    if (!this.reader?.pending && line.trim() === '') return null;
+    this.reader ??= new CsvRecordReader(sniffDelimiter(line), this.fileName);
+    return this.reader.push(line, lineNumber);
+  }
+
+  /** Call when the file ends: throws when a quoted field is still open. */
+  end(): void {
+    this.reader?.end();
+  }
+}
+
 /** The records of a whole text (Node tools and tests); blank lines outside quotes are skipped. */
 export function parseCsvText(text: string, delimiter = sniffDelimiter(text.slice(0, text.indexOf('\n') >>> 0)), fileName?: string): string[][] {
   const reader = new CsvRecordReader(delimiter, fileName);

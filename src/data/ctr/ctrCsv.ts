@@ -10,7 +10,7 @@
  * named label, I1..I13, C1..C26, other widths col1..colN), and the loader says so; otherwise it
  * is refused with a message naming the cell that made it data.
  */
-import { CsvRecordReader, sniffDelimiter } from '../csv.ts';
+import { SniffedCsvRecords } from '../csv.ts';
 import { ImportError } from '../importError.ts';
 import { CRITEO_FIELDS } from './criteo.ts';
 import type { CtrDataset, DatasetDetection } from './ctrDataset.ts';
@@ -64,7 +64,7 @@ export function createCsvParser(options: CtrParseOptions & { fileName?: string }
   const file = options.fileName ?? options.name ?? 'The CSV file';
   const maxRows = options.maxRows ?? Infinity;
   const cutShort = cutShortCheck('CSV', options);
-  let reader: CsvRecordReader | undefined;
+  const records = new SniffedCsvRecords(file);
   let builder: CtrTableBuilder | undefined;
   let names: string[] = [];
   let labelColumn = -1;
@@ -125,7 +125,7 @@ export function createCsvParser(options: CtrParseOptions & { fileName?: string }
       fieldColumns.map((c) => names[c]),
       [rating ? 'click' : names[labelColumn]],
     );
-    const delimiter = reader!.delimiter === '\t' ? 'TSV' : reader!.delimiter === ';' ? 'semicolon-separated' : 'CSV';
+    const delimiter = records.delimiter === '\t' ? 'TSV' : records.delimiter === ';' ? 'semicolon-separated' : 'CSV';
     detection = {
       layout: header ? `${delimiter} with a header` : `${delimiter} without a header (line 1 is data)`,
       header,
@@ -173,17 +173,15 @@ export function createCsvParser(options: CtrParseOptions & { fileName?: string }
     push(line, mayBeCut = false) {
       lineNumber++;
       if ((builder?.rows ?? 0) >= maxRows) return;
-      if (!reader?.pending && line.trim() === '') return;
-      reader ??= new CsvRecordReader(sniffDelimiter(line), file);
-      const cells = reader.push(line, lineNumber);
+      const cells = records.push(line, lineNumber);
       if (!cells) return;
-      const at = reader.recordLine;
+      const at = records.recordLine;
       if (!builder && start(cells, at)) return;
       // The file's last line ends this record (one line or several): the cut-short rule applies to it.
       addRow(cells, at, mayBeCut);
     },
     finish(): CtrDataset {
-      reader?.end();
+      records.end();
       if (!builder || builder.rows === 0)
         throw new ImportError(
           'empty',

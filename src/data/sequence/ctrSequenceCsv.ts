@@ -10,7 +10,7 @@
  * target gets the category "?" (unknown). The other columns are left out.
  */
 import type { SequenceDataset } from '../../contracts/sequence.ts';
-import { CsvRecordReader, sniffDelimiter } from '../csv.ts';
+import { SniffedCsvRecords, sniffDelimiter } from '../csv.ts';
 import { ImportError } from '../importError.ts';
 import { MAX_ROW_HISTORY } from './sequenceCsv.ts';
 import type { SequenceParseOptions, SequenceParser } from './sequenceParser.ts';
@@ -59,7 +59,7 @@ interface HeldRow {
 
 export function createCtrSequenceCsvParser(options: SequenceParseOptions = {}): SequenceParser {
   const file = options.fileName ?? 'The CTR CSV';
-  let reader: CsvRecordReader | undefined;
+  const records = new SniffedCsvRecords(file);
   let cols: { label: number; user: number; item: number; category: number; sequence: number; categorySequence: number } | undefined;
   let names: string[] = [];
   let lines = 0;
@@ -141,15 +141,13 @@ export function createCtrSequenceCsvParser(options: SequenceParseOptions = {}): 
     },
     push(line) {
       lines++;
-      if (!reader?.pending && line.trim() === '') return;
-      reader ??= new CsvRecordReader(sniffDelimiter(line), file);
-      const cells = reader.push(line, lines);
+      const cells = records.push(line, lines);
       if (!cells) return;
-      if (!cols) header(cells, reader.recordLine);
-      else row(cells, reader.recordLine);
+      if (!cols) header(cells, records.recordLine);
+      else row(cells, records.recordLine);
     },
     finish(): Promise<SequenceDataset> {
-      reader?.end();
+      records.end();
       if (!cols) return Promise.reject(new ImportError('empty', `${file} is empty.`, 'Check that the file is the data file.'));
       const builder = new SequenceSamplesBuilder(options);
       for (const r of rows)

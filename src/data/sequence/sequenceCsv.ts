@@ -6,7 +6,7 @@
  * them densely. Samples go to train or test by user (sequenceSplit.ts).
  */
 import type { SequenceDataset } from '../../contracts/sequence.ts';
-import { CsvRecordReader, sniffDelimiter } from '../csv.ts';
+import { SniffedCsvRecords, sniffDelimiter } from '../csv.ts';
 import { ImportError } from '../importError.ts';
 import type { SequenceParseOptions, SequenceParser } from './sequenceParser.ts';
 import { SequenceSamplesBuilder } from './sequenceSamplesBuilder.ts';
@@ -32,7 +32,7 @@ export function historyTokens(cell: string): string[] {
 export function createSequenceCsvParser(options: SequenceParseOptions = {}): SequenceParser {
   const file = options.fileName ?? 'The sequence CSV';
   const builder = new SequenceSamplesBuilder(options);
-  let reader: CsvRecordReader | undefined;
+  const records = new SniffedCsvRecords(file);
   let columns: number[] | undefined;
   let width = 0;
   let lines = 0;
@@ -95,15 +95,13 @@ export function createSequenceCsvParser(options: SequenceParseOptions = {}): Seq
     },
     push(line) {
       lines++;
-      if (!reader?.pending && line.trim() === '') return;
-      reader ??= new CsvRecordReader(sniffDelimiter(line), file);
-      const cells = reader.push(line, lines);
+      const cells = records.push(line, lines);
       if (!cells) return;
-      if (!columns) header(cells, reader.recordLine);
-      else row(cells, reader.recordLine);
+      if (!columns) header(cells, records.recordLine);
+      else row(cells, records.recordLine);
     },
     finish(): Promise<SequenceDataset> {
-      reader?.end();
+      records.end();
       if (!columns) return Promise.reject(new ImportError('empty', `${file} is empty.`, `Start the file with the header ${SEQUENCE_CSV_COLUMNS.join(',')}.`));
       return Promise.resolve(builder.build(options.fileName ?? 'sequence.csv'));
     },
