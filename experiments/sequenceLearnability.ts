@@ -13,14 +13,14 @@ import { parseArgs } from 'node:util';
 import type { SequenceSamples } from '../src/contracts/sequence.ts';
 import { auc } from '../src/data/ctr/auc.ts';
 import { createRng, permutation } from '../src/data/ctr/prng.ts';
-import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
+import { generateSyntheticSequences, SHIPPED_SEQUENCE_CONFIG } from '../src/data/sequence/syntheticSequences.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string' }, epochs: { type: 'string' }, positions: { type: 'string' } } });
 const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
 const epochs = Number(values.epochs ?? 3);
 const P = Number(values.positions ?? 30);
 
-const g = generateSyntheticSequences({ seed: 15 }); // the shipped dataset (scripts/generateSequenceDatasets.ts)
+const g = generateSyntheticSequences(SHIPPED_SEQUENCE_CONFIG); // the shipped dataset (scripts/generateSequenceDatasets.ts)
 const ds = g.dataset;
 const C = ds.categoryVocabulary;
 const bayes = auc(g.trueProbabilities.test, ds.test.labels);

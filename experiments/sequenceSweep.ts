@@ -25,16 +25,17 @@ import { parseArgs } from 'node:util';
 import type { SequenceDataset, SequenceModelKind, SequenceSamples, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { auc } from '../src/data/ctr/auc.ts';
 import { isTestUser } from '../src/data/sequence/sequenceSplit.ts';
-import { generateSyntheticSequences, plantedEffect, SYNTHETIC_SEQUENCE_DEFAULTS } from '../src/data/sequence/syntheticSequences.ts';
+import { generateSyntheticSequences, plantedEffect, SHIPPED_SEQUENCE_CONFIG, SYNTHETIC_SEQUENCE_DEFAULTS } from '../src/data/sequence/syntheticSequences.ts';
 import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { datasetEntry } from './builtinDataset.ts';
 import { loadSequenceDataset } from './sequenceEffects.ts';
 
-/** The generator's item-bias sd (syntheticSequences.ts ITEM_BIAS_SD). */
-const ITEM_BIAS_SD = 0.3;
-/** The shipped dataset's generator seed (scripts/generateSequenceDatasets.ts). */
-const DATASET_SEED = 15;
+/** The shipped dataset's generator config (scripts/generateSequenceDatasets.ts). */
+const SHIPPED = { ...SYNTHETIC_SEQUENCE_DEFAULTS, ...SHIPPED_SEQUENCE_CONFIG };
+/** The generator's item-bias sd. */
+const ITEM_BIAS_SD = SHIPPED.itemBiasSd;
+const DATASET_SEED = SHIPPED.seed;
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +68,7 @@ export interface SweepRun {
 
 /** What the rows allow, from the generator's logits: Bayes, history part, item part, history part cut to L. */
 function oracle(histories: readonly number[]): void {
-  const g = generateSyntheticSequences({ seed: DATASET_SEED });
+  const g = generateSyntheticSequences(SHIPPED_SEQUENCE_CONFIG);
   const { plant, sequences, itemCategory, config } = { plant: g.planted, sequences: g.sequences, itemCategory: g.itemCategory, config: g.config };
   const test = g.rows.filter((r) => isTestUser(`u${r.user}`, config.testPercent));
   const labels = Uint8Array.from(test, (r) => r.label);

@@ -14,7 +14,7 @@ import { bytesByteSource } from '../src/data/byteSource.ts';
 import { DATASET_INDEX_FILE, DATASET_INDEX_VERSION, parseDatasetIndex, type DatasetIndex, type DatasetIndexEntry } from '../src/data/ctr/datasetIndex.ts';
 import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
 import { syntheticSequenceCsv } from '../src/data/sequence/syntheticSequenceCsv.ts';
-import { generateSyntheticSequences, type SyntheticSequenceConfig } from '../src/data/sequence/syntheticSequences.ts';
+import { generateSyntheticSequences, SHIPPED_SEQUENCE_CONFIG, type SyntheticSequenceConfig } from '../src/data/sequence/syntheticSequences.ts';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
 
@@ -23,8 +23,8 @@ export const SEQUENCE_DATASETS: { id: string; name: string; description: string;
     id: 'synthetic-sequences',
     name: 'Synthetic behaviour sequences (planted correlation)',
     description:
-      "60k samples of 3,000 users: 40 categories of 100 items (Zipf), histories of 50 to 200 behaviours, 20 targets per user cut 5 behaviours apart (DARE's protocol). Planted: a behaviour of the target's own category raises the click, decaying with its position (e-fold every 4); six cross-category effects (category a near position p shifts target category b, one negative); every 4th category (3, 7, 11, ...) is noise. The signal sits in a few recent behaviours among up to 200, so attention that finds them matters. Split by user (15 % test).",
-    config: { seed: 15 },
+      "60k samples of 3,000 users: 50 categories of 40 items (Zipf), histories of 50 to 200 behaviours, 20 targets per user cut 5 behaviours apart (DARE's protocol). Planted for retrieval: the signal categories among the 24 most popular come in pairs (1-2, 4-5, 6-8, 9-10, ...), and a behaviour of a target's partner category anywhere in the history shifts its click (+-0.8, e-fold every 80 positions; the sign alternates pair by pair); the target's own category adds only a weak recency effect (0.3, e-fold every 3); every 4th category (3, 7, 11, ...) is noise. About 1 behaviour in 7 matters to a target, spread over the whole history, so a search that keeps the right 20 of 100 must have learned which category goes with which. Split by user (15 % test).",
+    config: SHIPPED_SEQUENCE_CONFIG,
   },
 ];
 

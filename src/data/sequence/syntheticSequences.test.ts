@@ -5,7 +5,7 @@ import { auc } from '../ctr/auc.ts';
 import { parseDatasetIndex } from '../ctr/datasetIndex.ts';
 import { importSequenceText } from './importSequenceFile.ts';
 import { syntheticSequenceCsv } from './syntheticSequenceCsv.ts';
-import { generateSyntheticSequences, plantedCorrelation, plantedEffect } from './syntheticSequences.ts';
+import { generateSyntheticSequences, plantedCorrelation, plantedEffect, retrievalPlant, SHIPPED_SEQUENCE_CONFIG } from './syntheticSequences.ts';
 
 const small = { seed: 3, users: 120, categories: 12, itemsPerCategory: 10, targetsPerUser: 6, minHistory: 20, maxHistory: 60 };
 
@@ -61,6 +61,21 @@ describe('synthetic behaviour sequences', () => {
     for (let c = 1; c <= 40; c++) for (let t = 1; t <= 40; t++) if (plant.noise[c]) expect(plantedEffect(plant, t, c, 1)).toBe(0);
   });
 
+  it('plant for retrieval: neighbour pairs of signal categories, effects anywhere in the history, alternating signs', () => {
+    const plant = retrievalPlant(50);
+    expect(plant.cross.length).toBe(18); // 18 signal categories among the first 24, in 9 pairs, both ways
+    expect(plantedEffect(plant, 1, 2, 1)).toBeCloseTo(0.8, 12);
+    expect(plantedEffect(plant, 2, 1, 81)).toBeCloseTo(0.8 * Math.exp(-1), 12);
+    expect(plantedEffect(plant, 4, 5, 1)).toBeCloseTo(-0.8, 12);
+    expect(plantedEffect(plant, 1, 1, 1)).toBeCloseTo(0.3, 12);
+    expect(plantedEffect(plant, 1, 4, 1)).toBe(0); // not 1's partner
+    expect(plantedEffect(plant, 30, 30, 1)).toBeCloseTo(0.3, 12); // beyond the pairs: own-category recency only
+    expect(plantedEffect(plant, 3, 3, 1)).toBe(0); // 3 is noise
+    const g = generateSyntheticSequences({ ...small, plant: 'retrieval' });
+    expect(g.planted.cross.length).toBeGreaterThan(0);
+    expect(generateSyntheticSequences({ ...small, plant: 'retrieval' }).dataset).toEqual(g.dataset);
+  });
+
   it('label by the true probabilities: a Bayes test AUC well inside (0.5, 1), a click rate near 1 in 3 (as DARE)', () => {
     const g = generateSyntheticSequences({ ...small, users: 600 });
     const bayes = auc(g.trueProbabilities.test, g.dataset.test.labels);
@@ -77,7 +92,7 @@ describe('synthetic behaviour sequences', () => {
     expect(entry).toMatchObject({ family: 'sequence', format: 'sequence-csv', tasks: ['click'], file: 'synthetic-sequences.csv.gz' });
     const shipped = readFileSync(new URL(`../../../public/datasets/${entry.file}`, import.meta.url));
     expect(shipped.length).toBe(entry.bytes);
-    const g = generateSyntheticSequences({ seed: 15 });
+    const g = generateSyntheticSequences(SHIPPED_SEQUENCE_CONFIG);
     const bytes = gzipSync(new TextEncoder().encode(syntheticSequenceCsv(g)), { level: 9, mtime: 0 });
     expect(Buffer.from(bytes).equals(shipped)).toBe(true);
     expect(g.dataset.train.count + g.dataset.test.count).toBe(entry.rows);

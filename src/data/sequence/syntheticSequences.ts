@@ -42,7 +42,21 @@ export interface SyntheticSequenceConfig {
   maxHistory?: number;
   /** Percent of users in the test split. */
   testPercent?: number;
+  /** Which correlation is planted (default 'recency'; the shipped dataset plants 'retrieval'). */
+  plant?: PlantKind;
+  /** Standard deviation of the items' own logit offsets (default 0.3). */
+  itemBiasSd?: number;
 }
+
+/**
+ * 'recency': the signal sits mostly in recent behaviours of the target's own category, which any
+ * embedding retrieves (a category is most similar to itself), plus six position-local cross effects.
+ * 'retrieval': the signal sits in one partner category per signal category, anywhere in the history
+ * (slow decay), half of the partners raising and half lowering the click; the target's own
+ * category carries only a weak recency effect. Finding the partner's behaviours among the others
+ * needs an attention that learned the cross-category relation (SCIENCE.md section 4, DARE).
+ */
+export type PlantKind = 'recency' | 'retrieval';
 
 /** One cross-category effect: behaviour category `from` near position `position` shifts target category `to`. */
 export interface CrossEffect {
@@ -51,6 +65,8 @@ export interface CrossEffect {
   position: number;
   width: number;
   weight: number;
+  /** When set: weight * exp(-|p - position| / decay) (a slow decay from `position`) instead of the Gaussian bump of `width`. */
+  decay?: number;
 }
 
 /** The plant, in the generator's category numbers (1-based; a file spells category c as "c"). */
@@ -96,7 +112,15 @@ export const SYNTHETIC_SEQUENCE_DEFAULTS: Required<Omit<SyntheticSequenceConfig,
   minHistory: 50,
   maxHistory: 200,
   testPercent: 15,
+  plant: 'recency',
+  itemBiasSd: 0.3,
 };
+
+/**
+ * The shipped `synthetic-sequences` (scripts/generateSequenceDatasets.ts): the 'retrieval' plant,
+ * 50 categories of 40 items, item offsets small enough that the items do not carry the data.
+ */
+export const SHIPPED_SEQUENCE_CONFIG: SyntheticSequenceConfig = { seed: 15, plant: 'retrieval', categories: 50, itemsPerCategory: 40, itemBiasSd: 0.15 };
 
 const CATEGORY_ZIPF = 0.7;
 const ITEM_ZIPF = 1.0;
@@ -106,7 +130,6 @@ const FAVOURITE_SHARE = 0.75;
 /** A target's category comes from the user's favourites with this probability. */
 const TARGET_FAVOURITE_SHARE = 0.5;
 const BIAS = -1.3;
-const ITEM_BIAS_SD = 0.3;
 
 /** Every 4th category by popularity, from the 3rd on, is noise: its behaviours do nothing. */
 export function isNoiseCategory(category: number): boolean {
@@ -131,12 +154,38 @@ export function plantedCorrelation(categories: number): PlantedCorrelation {
   return { categories, noise, sameWeight: 1.2, sameDecay: 4, cross, clamp: 3 };
 }
 
+/**
+ * The 'retrieval' plant for `categories` categories: every 4th category (3, 7, 11, ...) is noise;
+ * the signal categories among the first 24 are paired with their neighbour in popularity
+ * (1-2, 4-5, 6-8, 9-10, 12-13, ...), and a
+ * behaviour of its partner category anywhere in the history shifts a target's click by
+ * +-weight * exp(-(p - 1) / 30), the sign alternating pair by pair; the target's own category adds
+ * a weak recency effect (0.3, e-fold every 3). Other categories do nothing for that target.
+ */
+export function retrievalPlant(categories: number): PlantedCorrelation {
+  const noise = Array.from({ length: categories + 1 }, (_, c) => c > 0 && isNoiseCategory(c));
+  const signal = Array.from({ length: Math.min(24, categories) }, (_, i) => i + 1).filter((c) => !noise[c]);
+  const cross: CrossEffect[] = [];
+  for (let i = 0; i + 1 < signal.length; i += 2) {
+    const a = signal[i];
+    const b = signal[i + 1];
+    const weight = (i / 2) % 2 === 0 ? 0.8 : -0.8;
+    cross.push({ from: a, to: b, position: 1, width: 0, weight, decay: 80 }, { from: b, to: a, position: 1, width: 0, weight, decay: 80 });
+  }
+  return { categories, noise, sameWeight: 0.3, sameDecay: 3, cross, clamp: 3 };
+}
+
 /** The planted effect of one behaviour of category `behaviour` at position p on a target of category `target`. */
 export function plantedEffect(plant: PlantedCorrelation, target: number, behaviour: number, p: number): number {
   if (plant.noise[behaviour]) return 0;
   let e = 0;
   if (behaviour === target) e += plant.sameWeight * Math.exp(-(p - 1) / plant.sameDecay);
-  for (const x of plant.cross) if (x.from === behaviour && x.to === target) e += x.weight * Math.exp(-((p - x.position) ** 2) / (2 * x.width * x.width));
+  for (const x of plant.cross)
+    if (x.from === behaviour && x.to === target)
+      e +=
+        x.decay !== undefined
+          ? x.weight * Math.exp(-Math.abs(p - x.position) / x.decay)
+          : x.weight * Math.exp(-((p - x.position) ** 2) / (2 * x.width * x.width));
   return e;
 }
 
@@ -158,7 +207,7 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
   if (C < FAVOURITES + 1 || K < 1 || cfg.minHistory < 1 || maxHistory < cfg.minHistory || cfg.targetsPerUser < 1 || cfg.users < 2)
     throw new Error('generateSyntheticSequences: categories > 5, itemsPerCategory, minHistory, targetsPerUser >= 1, maxHistory >= minHistory, users >= 2.');
   const rng = createRng(cfg.seed);
-  const plant = plantedCorrelation(C);
+  const plant = cfg.plant === 'retrieval' ? retrievalPlant(C) : plantedCorrelation(C);
   const categoryTable = aliasTable(zipfWeights(C, CATEGORY_ZIPF));
   const itemTable = aliasTable(zipfWeights(K, ITEM_ZIPF));
   // Item i (1-based) = category 1 + floor((i - 1) / K), rank (i - 1) % K within it.
@@ -167,7 +216,7 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
   const itemBias = new Float64Array(items + 1);
   for (let i = 1; i <= items; i++) {
     itemCategory[i] = 1 + Math.floor((i - 1) / K);
-    itemBias[i] = ITEM_BIAS_SD * rng.normal();
+    itemBias[i] = cfg.itemBiasSd * rng.normal();
   }
   const itemOf = (category: number) => (category - 1) * K + 1 + sampleAlias(itemTable, rng.next());
 
