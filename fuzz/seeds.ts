@@ -111,6 +111,11 @@ export function interactionSeeds(): Seed[] {
   return [0, 20, 60, 120].map((step) => ({ name: `dcnv2_step${step}.pt`, bytes: repoFile(`test/interaction/dcnv2_step${step}.pt`) }));
 }
 
+/** A DIN-like PyTorch state dict with category and position tables (scripts/sequenceCorrelationFixtures.py). */
+export function correlationCheckpointSeeds(): Seed[] {
+  return [{ name: 'din.pt', bytes: repoFile('test/sequence-correlation/din.pt') }];
+}
+
 /** Checkpoints in PyTorch's format from before 1.6 (scripts/torchLegacyFixtures.py). */
 export function torchLegacySeeds(): Seed[] {
   return ['legacy_state_dict', 'legacy_checkpoint', 'legacy_views'].map((n) => ({ name: `${n}.pt`, bytes: repoFile(`test/torch/${n}.pt`) }));

@@ -26,6 +26,8 @@ import { readCheckpointLayout } from '../src/data/checkpointLayout.ts';
 import { readFieldSizes } from '../src/data/fieldDims.ts';
 import { readFieldSizesTensor } from '../src/data/fieldSizesTensor.ts';
 import { defaultCrossWeight, interactionCollapseOfFile, type InteractionCollapse } from '../src/analysis/interactionCollapse.ts';
+import { checkpointCorrelation, type CheckpointCorrelation } from '../src/analysis/checkpointCorrelation.ts';
+import { defaultCorrelationForm, parseCategoryIds } from '../src/state/correlationController.ts';
 import { tableBlockEdit } from './tfTable.ts';
 import { npyBytes } from '../test/support/testFixtures.ts';
 import { fromSavedTable, toSavedTable } from '../src/state/savedRecords.ts';
@@ -473,6 +475,18 @@ function interactionProblems(m: InteractionCollapse, f: number, k: number): stri
   return problems.slice(0, 3);
 }
 
+function correlationProblems(c: CheckpointCorrelation): string[] {
+  const problems: string[] = [];
+  const cells = c.categories.length * c.positions;
+  if (c.maps.length !== c.categories.length) problems.push(`${c.maps.length} maps for ${c.categories.length} target categories`);
+  c.maps.forEach((m, t) => {
+    if (m.length !== cells) problems.push(`map ${t} has ${m.length} cells, not ${cells}`);
+    const bad = m.findIndex((v) => !(v >= 0 && v <= 1));
+    if (bad >= 0) problems.push(`map ${t}[${bad}] = ${m[bad]} is outside the min-max range [0, 1]`);
+  });
+  return problems.slice(0, 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export const TARGETS: Target[] = [
@@ -636,6 +650,34 @@ export const TARGETS: Target[] = [
         throw new ImportError('no-tensor-selected', `${input.name} has no table and cross layer to pair.`, 'Name them with --tensor and --weight.');
       const m = await interactionCollapseOfFile(file, { tensor: table.name, weight, fieldDims: INTERACTION_FIELD_DIMS }, { signal });
       return interactionProblems(m, INTERACTION_FIELD_DIMS.length, table.shape[1]);
+    },
+  },
+  {
+    name: 'table:correlation',
+    covers: "Correlation card: a sequence model's checkpoint, its tables guessed as the card does, learned correlation (attention and TIN formulas)",
+    seeds: seeds.correlationCheckpointSeeds,
+    mutators: [
+      ...GENERIC,
+      ...Array.from({ length: 4 }, () => zipMemberEdit((n) => n.endsWith('data.pkl'), PICKLE)),
+      zipMemberEdit((n) => /\/data\/\d+$/.test(n), [bitFlip, truncate, duplicateRange, byteSet]),
+    ],
+    variants: ['attention', 'tin'],
+    run: async (input, signal) => {
+      const file = await openTableFile(bytesByteSource(input.bytes, input.name));
+      const form = defaultCorrelationForm(file.tensors);
+      if (!form)
+        throw new ImportError('no-tensor-selected', `${input.name} has fewer than two tables to pair.`, 'Pick a checkpoint with category and position tables.');
+      const categories = parseCategoryIds(form.categories);
+      if (categories instanceof Error) return [`the card's default categories "${form.categories}" do not parse: ${categories.message}`];
+      const request = {
+        method: input.variant as 'attention' | 'tin',
+        categoryTable: form.categoryTable,
+        positionTable: form.positionTable,
+        ...(form.targetCategoryTable ? { targetCategoryTable: form.targetCategoryTable } : {}),
+        categories,
+        positions: form.positions,
+      };
+      return correlationProblems(await checkpointCorrelation(file, request, { signal }));
     },
   },
   {
