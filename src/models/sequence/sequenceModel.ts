@@ -23,6 +23,7 @@ import { embeddingLookup } from '../embeddingLookup.ts';
 import { dense, type Layer } from '../layers.ts';
 import { Params } from '../params.ts';
 import type { SequenceBatch } from './sequenceBatch.ts';
+import { searchTopK } from './searchStage.ts';
 
 export interface SequenceModelConfig {
   kind: SequenceModelKind;
@@ -81,6 +82,11 @@ export interface SequenceModel {
   historyScores(x: SequenceInputs): tf.Tensor2D;
   /** The search stage: the history columns it keeps (batch x topK, int32); null for a model without one. */
   search(x: SequenceInputs): tf.Tensor2D | null;
+  /**
+   * The same search stage on the batch's arrays (searchStage.ts: one fused pass, reads the
+   * attention tables back): rows x topK columns, best first; null for a model without one.
+   */
+  searchBatch(batch: SequenceBatch): Int32Array | null;
   /** Logits (batch). `picked`: the search stage's columns (null: the whole history). */
   forward(x: SequenceInputs, picked: tf.Tensor2D | null): tf.Tensor1D;
   dispose(): void;
@@ -247,6 +253,16 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     search(x) {
       if (!searches) return null;
       return tf.tidy(() => tf.topk(model.historyScores(x), config.topK, true).indices as tf.Tensor2D);
+    },
+    searchBatch(batch) {
+      if (!searches) return null;
+      const tables = {
+        item: itemAttn.dataSync() as Float32Array,
+        category: categoryAttn.dataSync() as Float32Array,
+        position: position.dataSync() as Float32Array,
+        dim: a,
+      };
+      return searchTopK(batch, tables, config.topK);
     },
     forward(x, picked) {
       return tf.tidy(() => {

@@ -24,6 +24,8 @@ export interface SequenceTrainerOptions {
   observeEvery?: number;
   /** Also read the item table's rows back (every touched item, each observed step); default false. */
   observeItems?: boolean;
+  /** Run the search stage as tensor ops on every backend (default: on arrays on cpu and wasm, searchStage.ts). */
+  tensorSearch?: boolean;
 }
 
 export interface SequenceStep {
@@ -108,6 +110,9 @@ export interface SequenceTrainer {
 
 const EVAL_BATCH = 512;
 
+/** Backends whose tensors live in memory JavaScript reads cheaply: the search stage runs on arrays there. */
+const ARRAY_SEARCH_BACKENDS = new Set(['cpu', 'wasm']);
+
 function checkSettings(s: SequenceTrainSettings): void {
   for (const [name, v] of [
     ['batchSize', s.batchSize],
@@ -158,11 +163,21 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
     return b;
   };
 
+  /**
+   * The search stage's columns: on cpu and wasm the fused pass over the batch's arrays
+   * (searchStage.ts), elsewhere (webgl, webgpu: no table read-backs) the tensor version.
+   */
+  const searchColumns = (batch: SequenceBatch, x: ReturnType<SequenceModel['inputs']>): tf.Tensor2D | null => {
+    if (!model.searches) return null;
+    if ((options.tensorSearch ?? false) || !ARRAY_SEARCH_BACKENDS.has(tf.getBackend())) return model.search(x);
+    return tf.tensor2d(model.searchBatch(batch)!, [batch.rows, model.config.topK], 'int32');
+  };
+
   /** The search stage, timed (its indices are read back, so the time is the stage's own). */
-  const timedSearch = (x: ReturnType<SequenceModel['inputs']>): { picked: tf.Tensor2D | null; ms: number } => {
+  const timedSearch = (batch: SequenceBatch, x: ReturnType<SequenceModel['inputs']>): { picked: tf.Tensor2D | null; ms: number } => {
     if (!model.searches) return { picked: null, ms: NaN };
     const t0 = performance.now();
-    const picked = model.search(x)!;
+    const picked = searchColumns(batch, x)!;
     picked.dataSync();
     return { picked, ms: performance.now() - t0 };
   };
@@ -187,8 +202,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
       const batch = gatherBatch(samples, L, null, start, rows);
       const p = tf.tidy(() => {
         const x = model.inputs(batch);
-        const picked = model.search(x);
-        return tf.sigmoid(model.forward(x, picked));
+        return tf.sigmoid(model.forward(x, searchColumns(batch, x)));
       });
       probs.set(p.dataSync(), start);
       p.dispose();
@@ -227,7 +241,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
       let searchMs = NaN;
       const loss = tf.tidy(() => {
         const x = model.inputs(batch);
-        const s = timedSearch(x);
+        const s = timedSearch(batch, x);
         searchMs = s.ms;
         const y = tf.tensor1d(batch.labels);
         const { value, grads } = tf.variableGrads(() => bceWithLogits(model.forward(x, s.picked), y), variables);
