@@ -14,8 +14,10 @@ export interface LinePoint {
 export interface LineSeries {
   label: string;
   points: LinePoint[];
-  /** Defaults to the palette by position. */
+  /** Defaults to the palette at colorIndex, or at the series' position. */
   color?: string;
+  /** The palette entry: what keeps one model's colour the same across charts that show different subsets. */
+  colorIndex?: number;
   dashed?: boolean;
 }
 
@@ -106,7 +108,7 @@ export function lineChartScales(series: readonly LineSeries[], opts: LineChartOp
   return { x, y, plot: { left: margin.left, top: margin.top, w: plotW, h: plotH }, width, height };
 }
 
-const seriesColor = (s: LineSeries, i: number) => s.color ?? SERIES_COLORS[i % SERIES_COLORS.length];
+const seriesColor = (s: LineSeries, i: number) => s.color ?? SERIES_COLORS[(s.colorIndex ?? i) % SERIES_COLORS.length];
 
 /** Several series of (x, y) lines with a legend and optional reference lines (see addLineHover for the interaction). */
 export function renderLineChart(series: readonly LineSeries[], opts: LineChartOptions): SVGSVGElement {

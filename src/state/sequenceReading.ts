@@ -18,12 +18,16 @@ export interface SeqLine {
   label: string;
   points: { x: number; y: number; spread?: number }[];
   dashed?: boolean;
+  /** Its group's palette entry, the same in every chart. */
+  colorIndex: number;
 }
 
 /** Runs compared together: one model (DARE at one attention dim) over its seeds. */
 export interface SeqGroup {
   key: string;
   label: string;
+  /** Order first trained: the palette entry of the group's lines in every chart. */
+  colorIndex: number;
   runs: SeqRun[];
 }
 
@@ -50,7 +54,7 @@ export function comparedGroups(runs: readonly SeqRun[]): SeqGroup[] {
   const groups = new Map<string, SeqGroup>();
   for (const r of runs.filter(like)) {
     const key = groupKey(r);
-    const g = groups.get(key) ?? { key, label: groupLabel(r), runs: [] };
+    const g = groups.get(key) ?? { key, label: groupLabel(r), colorIndex: groups.size, runs: [] };
     // One run per seed: a later run of the same seed replaces an earlier one.
     g.runs = [...g.runs.filter((x) => x.form.seed !== r.form.seed), r];
     groups.set(key, g);
@@ -75,6 +79,7 @@ function groupLine(g: SeqGroup, series: (r: SeqRun) => readonly { step: number; 
   return {
     label: seeds > 1 ? `${g.label} (${seeds} seeds)` : g.label,
     dashed,
+    colorIndex: g.colorIndex,
     points: steps.map((s) => {
       const { mean, std } = meanSd(perRun.map((m) => m.get(s)!));
       return { x: s, y: mean, ...(seeds > 1 && Number.isFinite(std) ? { spread: std } : {}) };
@@ -146,6 +151,7 @@ export interface SweepPoint {
   auc: number;
   aucSd: number;
   seeds: number;
+  colorIndex: number;
 }
 
 /** Finished TWIN and DARE runs per attention dim: measured search time against test AUC. */
@@ -167,6 +173,7 @@ export function sweepPoints(groups: readonly SeqGroup[]): SweepPoint[] {
           auc: auc.mean,
           aucSd: auc.std,
           seeds: done.length,
+          colorIndex: g.colorIndex,
         },
       ];
     })
@@ -175,7 +182,11 @@ export function sweepPoints(groups: readonly SeqGroup[]): SweepPoint[] {
 
 /** The sweep's points as chart lines: one point per model, its spread the sd of AUC over seeds. */
 export const sweepChartLines = (points: readonly SweepPoint[]): SeqLine[] =>
-  points.map((p) => ({ label: `${p.label}${p.seeds > 1 ? ` (${p.seeds} seeds)` : ''}`, points: [{ x: p.searchMs, y: p.auc, spread: p.aucSd }] }));
+  points.map((p) => ({
+    label: `${p.label}${p.seeds > 1 ? ` (${p.seeds} seeds)` : ''}`,
+    points: [{ x: p.searchMs, y: p.auc, spread: p.aucSd }],
+    colorIndex: p.colorIndex,
+  }));
 
 /** Sentences on the compared runs: each model's result against Bayes / chance, and DARE - TWIN against the seeds' spread. */
 export function comparisonVerdicts(groups: readonly SeqGroup[]): string[] {
