@@ -12,7 +12,7 @@ const L = 24;
 
 afterAll(() => selectBackend('cpu'));
 
-function model(kind: 'twin' | 'dare', attentionDim: number) {
+function model(kind: 'twin' | 'dare', attentionDim: number, L: number) {
   return createSequenceModel({
     kind,
     dim: 8,
@@ -51,14 +51,16 @@ describe('searchStage (the search on arrays)', () => {
     expect(() => searchScores({ ...batch, histItems: Int32Array.of(0, 2, 3) }, tables)).toThrow(/item id 3/);
   });
 
+  // History 24 > 9 category rows: per-row category scores; history 6: a dot per column.
   it.each([
-    ['cpu', 'twin', 8],
-    ['cpu', 'dare', 2],
-    ['wasm', 'twin', 8],
-    ['wasm', 'dare', 4],
-  ] as const)('%s, %s (attention dim %d): the same scores and top-k columns as the tensor search', async (backend, kind, a) => {
+    ['cpu', 'twin', 8, L],
+    ['cpu', 'dare', 2, L],
+    ['cpu', 'dare', 4, 6],
+    ['wasm', 'twin', 8, L],
+    ['wasm', 'dare', 4, 6],
+  ] as const)('%s, %s (attention dim %d, history %d): the same scores and top-k columns as the tensor search', async (backend, kind, a, L) => {
     await selectBackend(backend);
-    const m = model(kind, a);
+    const m = model(kind, a, L);
     const batch = gatherBatch(DATA.train, L, null, 0, DATA.train.count);
     const x = m.inputs(batch);
     const tensorScores = m.historyScores(x);

@@ -79,6 +79,9 @@ function forEachRowScores(batch: SequenceBatch, t: SearchTables, visit: (row: nu
   const check = (id: number, n: number, what: string) => {
     if (!(id >= 0 && id < n)) throw new RangeError(`${what} id ${id} is outside the table's 0..${n - 1}`);
   };
+  const { item, category } = t;
+  // A row's category scores q_c . c for every category, when there are fewer categories than columns.
+  const perCategory = categoryRows <= L ? new Float64Array(categoryRows) : null;
   const scores = new Float64Array(L);
   for (let r = 0; r < rows; r++) {
     const ti = targetItems[r];
@@ -87,15 +90,24 @@ function forEachRowScores(batch: SequenceBatch, t: SearchTables, visit: (row: nu
     check(tc, categoryRows, 'category');
     const qi = ti * a;
     const qc = tc * a;
+    if (perCategory) {
+      for (let c = 0; c < categoryRows; c++) {
+        let dot = 0;
+        for (let d = 0; d < a; d++) dot += category[qc + d] * category[c * a + d];
+        perCategory[c] = dot;
+      }
+    }
+    const row = r * L;
     for (let j = 0; j < L; j++) {
-      const hi = histItems[r * L + j];
-      const hc = histCategories[r * L + j];
+      const hi = histItems[row + j];
+      const hc = histCategories[row + j];
       check(hi, itemRows, 'item');
       check(hc, categoryRows, 'category');
       const ki = hi * a;
-      const kc = hc * a;
       let dot = 0;
-      for (let d = 0; d < a; d++) dot += t.item[qi + d] * t.item[ki + d] + t.category[qc + d] * t.category[kc + d];
+      for (let d = 0; d < a; d++) dot += item[qi + d] * item[ki + d];
+      if (perCategory) dot += perCategory[hc];
+      else for (let d = 0, kc = hc * a; d < a; d++) dot += category[qc + d] * category[kc + d];
       const s = dot * contentScale + byPosition[L - j];
       scores[j] = hi === 0 ? s + MASKED : s;
     }
