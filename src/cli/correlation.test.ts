@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './runCli.ts';
+import { nodeByteSource } from '../data/nodeByteSource.ts';
+import { importSequenceFile } from '../data/sequence/importSequenceFile.ts';
 
 const DIR = fileURLToPath(new URL('../../test/sequence-data/', import.meta.url));
 const reference = JSON.parse(readFileSync(`${DIR}mi_reference.json`, 'utf8')) as {
@@ -45,6 +47,19 @@ describe('reclens correlation', () => {
     expect(out.match(/^target category /gm)).toHaveLength(10);
     expect(out).toMatch(/^ +p = +1 +2 +3 +4 +5 +6 +7 +8 +9 +10$/m);
     expect(out).toContain('strongest:');
+  });
+
+  it('--split train counts the training split alone, as the Sequences tab does', async () => {
+    const all = await run('correlation', `${DIR}synthetic_small.csv`, '--top', '3', '--positions', '4');
+    const train = await run('correlation', `${DIR}synthetic_small.csv`, '--top', '3', '--positions', '4', '--split', 'train');
+    expect(train.code).toBe(0);
+    const samples = (out: string) => Number(/: ([\d,]+) (?:training )?samples/.exec(out)![1].replace(/,/g, ''));
+    expect(train.out).toMatch(/training samples \(the split the studio counts\)/);
+    expect(samples(train.out)).toBeGreaterThan(0.5 * samples(all.out));
+    expect(samples(train.out)).toBeLessThan(samples(all.out));
+    const ds = await importSequenceFile(await nodeByteSource(`${DIR}synthetic_small.csv`));
+    expect(samples(train.out)).toBe(ds.train.count);
+    expect((await run('correlation', `${DIR}synthetic_small.csv`, '--split', 'test')).code).toBe(2);
   });
 
   it('reads Taobao UserBehavior.csv by its protocol', async () => {

@@ -1,10 +1,11 @@
 /**
- * `reclens correlation FILE [--top N] [--positions P] [--json]`: the ground-truth feature
+ * `reclens correlation FILE [--top N] [--positions P] [--split all|train] [--json]`: the ground-truth feature
  * correlation of a behaviour-sequence file (SCIENCE.md section 4): for each of the N most frequent
  * target categories, the mutual information in bits between "behaviour category c_i at
  * target-relative position p" and the label, c_i over the same N categories, p = 1..P. Reads the
  * sequence-sample CSV, Taobao UserBehavior.csv (DARE's protocol) or a CTR CSV with a
- * click_sequence column, gzip'd or not; every sample of the file counts, in file order.
+ * click_sequence column, gzip'd or not; every sample of the file counts, in file order, or with
+ * --split train the training split alone, as the studio's Sequences tab counts it.
  */
 import { parseArgs } from 'node:util';
 import { CorrelationCounts, correlationMatrices } from '../analysis/groundTruthCorrelation.ts';
@@ -17,6 +18,7 @@ import { USAGE } from './usage.ts';
 const CORRELATION_OPTIONS = {
   top: { type: 'string' },
   positions: { type: 'string' },
+  split: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -29,6 +31,8 @@ export interface CorrelationArgs {
   file: string;
   top: number;
   positions: number;
+  /** all: every sample; train: the training split the studio's Sequences tab counts (the same users held out). */
+  split: 'all' | 'train';
   json: boolean;
 }
 
@@ -38,8 +42,9 @@ export interface CorrelationReport {
   categories: string[];
   positions: number[];
   targets: { category: string; positives: number; negatives: number; mutual_information: number[][] }[];
-  /** Samples counted; text form only. */
+  /** Samples counted and from which split; text form only. */
   samples: number;
+  split: 'all' | 'train';
 }
 
 function count(text: string | undefined, name: string, fallback: number, max: number): number {
@@ -47,6 +52,12 @@ function count(text: string | undefined, name: string, fallback: number, max: nu
   const v = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isInteger(v) || v < 1 || v > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${text}"`);
   return v;
+}
+
+function splitOf(text: string | undefined): 'all' | 'train' {
+  if (text === undefined || text === 'all') return 'all';
+  if (text === 'train') return 'train';
+  throw new UsageError(`--split must be all or train, got "${text}"`);
 }
 
 export function parseCorrelationArgs(argv: string[]): CorrelationArgs | 'help' {
@@ -64,6 +75,7 @@ export function parseCorrelationArgs(argv: string[]): CorrelationArgs | 'help' {
     file: positionals[0],
     top: count(values.top, 'top', 10, MAX_TOP),
     positions: count(values.positions, 'positions', 10, MAX_POSITIONS),
+    split: splitOf(values.split),
     json: values.json ?? false,
   };
 }
@@ -71,9 +83,10 @@ export function parseCorrelationArgs(argv: string[]): CorrelationArgs | 'help' {
 export async function correlationOfFile(args: Omit<CorrelationArgs, 'json'>, signal?: AbortSignal): Promise<CorrelationReport> {
   const source = await nodeByteSource(args.file);
   try {
-    // testPercent 0: the samples stay in file order (ties among top categories: first seen first).
-    const ds = await importSequenceFile(source, { signal, testPercent: 0 });
-    const splits = [ds.train, ...(ds.valid ? [ds.valid] : []), ds.test];
+    // All: testPercent 0 keeps the samples in file order (ties among top categories: first seen first).
+    // Train: the reader's default split, the one the studio trains on and counts.
+    const ds = await importSequenceFile(source, args.split === 'all' ? { signal, testPercent: 0 } : { signal });
+    const splits = args.split === 'all' ? [ds.train, ...(ds.valid ? [ds.valid] : []), ds.test] : [ds.train];
     const counts = new CorrelationCounts(ds.categoryVocabulary, args.positions);
     for (const s of splits) counts.add(s);
     const gt = correlationMatrices(counts, { top: args.top, positions: args.positions });
@@ -84,6 +97,7 @@ export async function correlationOfFile(args: Omit<CorrelationArgs, 'json'>, sig
       positions: gt.positions,
       targets: gt.targets.map((t) => ({ category: name(t.category), positives: t.positives, negatives: t.negatives, mutual_information: t.mutualInformation })),
       samples: splits.reduce((n, s) => n + s.count, 0),
+      split: args.split,
     };
   } finally {
     await source.close();
@@ -99,7 +113,7 @@ const pad = (text: string, width: number) => (text.length >= width ? text : ' '.
 /** One table per target category: rows = behaviour categories, columns = positions, millibits. */
 export function formatCorrelation(r: CorrelationReport): string {
   const lines = [
-    `${r.source}: ${r.samples.toLocaleString('en-US')} samples; ground-truth mutual information (bits x 1000) between`,
+    `${r.source}: ${r.samples.toLocaleString('en-US')} ${r.split === 'train' ? 'training samples (the split the studio counts)' : 'samples'}; ground-truth mutual information (bits x 1000) between`,
     `"behaviour category at target-relative position p" and the label, for the ${r.categories.length} most frequent target categories.`,
   ];
   const label = Math.max(8, ...r.categories.map((c) => c.length));

@@ -4,7 +4,7 @@ export const USAGE = `Usage:
   reclens merge PART.json... [--mode MODE] [--max-dim N] [--json] [--out MERGED.json]
   reclens interaction FILE [--field-dims LIST|FILE] [--tensor NAME] [--weight NAME] [--json]
   reclens dataset FILE [--json]
-  reclens correlation FILE [--top N] [--positions P] [--json]
+  reclens correlation FILE [--top N] [--positions P] [--split all|train] [--json]
   reclens sql --dialect D --table T --embedding-column E [--field-column F] --dim K [--normalised]
   reclens train (--dataset ID | FILE) [options]
   reclens --help
@@ -87,6 +87,8 @@ hist_items,hist_categories; histories space-separated, oldest first), Taobao Use
 into samples by DARE's protocol) or a CTR CSV with a ^-separated click_sequence column; .gz too.
   --top N                 N target categories (default 10)
   --positions P           positions 1..P (default 10)
+  --split all|train       every sample (default), or the training split alone: the users the
+                          Sequences tab trains on, so its heatmaps and this report agree
   --json                  {"source": str, "categories": [N str], "positions": [1..P], "targets":
                            [{"category": str, "positives": int, "negatives": int,
                            "mutual_information": [[N x P bits]]}]}, targets in categories' order
