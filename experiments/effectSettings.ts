@@ -76,7 +76,7 @@ export const LIVE = {
   entanglement: () => mtlSetupOf(CONFLICT_PRESET),
   sequence: (): { dataset: string; setup: SequenceSetup } => ({
     dataset: SEQUENCE_DATASET,
-    setup: { dim: 16, topK: 20, historyLength: 50, lr: 0.003, batchSize: 128, epochs: 1 },
+    setup: { dim: 16, topK: 20, historyLength: 100, lr: 0.003, batchSize: 128, epochs: 1 },
   }),
 };
 

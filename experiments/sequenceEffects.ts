@@ -12,7 +12,7 @@
  *   5. the attention-dim sweep: DARE at attention dim d, d/2, d/4: test AUC and the measured
  *      search-stage time per batch (a speed measured on a loaded machine is not a benchmark).
  *
- *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 50] [--dim 16] [--batch 128]
+ *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 100] [--dim 16] [--batch 128]
  */
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const setup: SequenceSetup = {
     dim: Number(arg('dim', '16')),
     topK: Number(arg('topk', '20')),
-    historyLength: Number(arg('history', '50')),
+    historyLength: Number(arg('history', '100')),
     lr: Number(arg('lr', '0.003')),
     batchSize: Number(arg('batch', '128')),
     epochs: Number(arg('epochs', '1')),

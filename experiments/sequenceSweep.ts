@@ -11,7 +11,7 @@
  * L behaviours are seen (the history-length cut).
  *
  *   npm run experiment:sequence-sweep -- [--models twin,dare] [--seeds 1,2] [--lr 0.003,0.01]
- *     [--epochs 2] [--batch 128] [--dim 16] [--attn-div 2] [--history 30,50] [--topk 20]
+ *     [--wd 0,1e-5] [--epochs 2] [--batch 128] [--dim 16] [--attn-div 2] [--history 30,50] [--topk 20]
  *     [--hidden 64,32] [--oracle] [--no-items] [--json out.json]
  * `--no-items` (a diagnostic, not a studio setting): every item id replaced by its category's, so
  * the models cannot tell items apart (and cannot memorise them); the oracle's "history part only"
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'twin,dare' },
     seeds: { type: 'string', default: '1,2' },
     lr: { type: 'string', default: '0.003' },
+    wd: { type: 'string', default: '0' },
     epochs: { type: 'string', default: '1' },
     batch: { type: 'string', default: '128' },
     dim: { type: 'string', default: '16' },
@@ -183,7 +184,7 @@ function trainOne(data: SequenceDataset, settings: SequenceTrainSettings, hidden
 }
 
 const label = (s: SequenceTrainSettings) =>
-  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
+  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr}${s.weightDecay ? ` wd ${s.weightDecay}` : ''} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
 
 function meanSd(xs: readonly number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -204,20 +205,21 @@ async function main(): Promise<void> {
   const runs: SweepRun[] = [];
   for (const model of values.models.split(',') as SequenceModelKind[])
     for (const lr of list(values.lr))
-      for (const epochs of list(values.epochs))
-        for (const batchSize of list(values.batch))
-          for (const dim of list(values.dim))
-            for (const historyLength of histories)
-              for (const topK of list(values.topk))
-                for (const seed of list(values.seeds)) {
-                  const attentionDim = model === 'dare' ? Math.max(1, Math.round(dim / Number(values['attn-div']))) : dim;
-                  const settings: SequenceTrainSettings = { model, dim, attentionDim, topK, historyLength, lr, batchSize, epochs, seed };
-                  const r = trainOne(data, settings, hidden);
-                  runs.push(r);
-                  console.log(
-                    `${label(settings)} seed ${seed}: test AUC by epoch ${r.aucByEpoch.map((a) => a.toFixed(4)).join(' ')} (logloss ${r.logloss.toFixed(4)}, gap to Bayes ${(bayes - r.aucByEpoch[r.aucByEpoch.length - 1]).toFixed(4)}, ${r.seconds.toFixed(0)} s)`,
-                  );
-                }
+      for (const weightDecay of list(values.wd))
+        for (const epochs of list(values.epochs))
+          for (const batchSize of list(values.batch))
+            for (const dim of list(values.dim))
+              for (const historyLength of histories)
+                for (const topK of list(values.topk))
+                  for (const seed of list(values.seeds)) {
+                    const attentionDim = model === 'dare' ? Math.max(1, Math.round(dim / Number(values['attn-div']))) : dim;
+                    const settings: SequenceTrainSettings = { model, dim, attentionDim, topK, historyLength, lr, weightDecay, batchSize, epochs, seed };
+                    const r = trainOne(data, settings, hidden);
+                    runs.push(r);
+                    console.log(
+                      `${label(settings)} seed ${seed}: test AUC by epoch ${r.aucByEpoch.map((a) => a.toFixed(4)).join(' ')} (logloss ${r.logloss.toFixed(4)}, gap to Bayes ${(bayes - r.aucByEpoch[r.aucByEpoch.length - 1]).toFixed(4)}, ${r.seconds.toFixed(0)} s)`,
+                    );
+                  }
   const groups = new Map<string, SweepRun[]>();
   for (const r of runs) groups.set(label(r.settings), [...(groups.get(label(r.settings)) ?? []), r]);
   console.log(`\n| config | seeds | test AUC (mean ± sd) | gap to Bayes | s per run |\n| --- | --- | --- | --- | --- |`);

@@ -55,6 +55,8 @@ export interface SequenceTrainSettings {
   /** Histories are cut to the most recent `historyLength` behaviours. */
   historyLength: number;
   lr: number;
+  /** L2 weight decay on every parameter, as torch.optim.Adam's weight_decay (absent: 0). */
+  weightDecay?: number;
   batchSize: number;
   epochs: number;
   seed: number;

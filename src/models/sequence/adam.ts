@@ -1,5 +1,5 @@
 /**
- * Adam as torch.optim.Adam (no weight decay) over explicit gradients, with its state in plain
+ * Adam as torch.optim.Adam (weight decay as its L2 term: weightDecay * x added to the gradient; 0 by default) over explicit gradients, with its state in plain
  * arrays: the sequence trainer hands it gradients it has combined itself (the observed copies of a
  * coupled table get the summed gradient) and checkpoints it synchronously.
  */
@@ -20,8 +20,10 @@ export class ExplicitAdam {
   constructor(
     private readonly variables: tf.Variable[],
     private readonly lr: number,
+    private readonly weightDecay = 0,
   ) {
     if (!(lr > 0)) throw new RangeError(`lr must be positive, got ${lr}`);
+    if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
     this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
     this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   }
@@ -38,7 +40,7 @@ export class ExplicitAdam {
     const c2 = 1 - ADAM.beta2 ** this.t;
     tf.tidy(() => {
       this.variables.forEach((x, i) => {
-        const g = grads[i];
+        const g = this.weightDecay > 0 ? tf.add(grads[i], tf.mul(x, this.weightDecay)) : grads[i];
         const m = tf.add(tf.mul(this.m[i], ADAM.beta1), tf.mul(g, 1 - ADAM.beta1));
         const v = tf.add(tf.mul(this.v[i], ADAM.beta2), tf.mul(tf.square(g), 1 - ADAM.beta2));
         this.m[i].assign(m);

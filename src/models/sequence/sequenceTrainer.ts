@@ -142,7 +142,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
     observeGradients: (options.observeGradients ?? false) && isCoupled(settings.model),
   });
   const variables = model.variables;
-  const optimizer = new ExplicitAdam(variables, settings.lr);
+  const optimizer = new ExplicitAdam(variables, settings.lr, settings.weightDecay ?? 0);
   const batchSize = Math.min(settings.batchSize, train.count);
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const rng = createRng(settings.seed ^ 0x5eed);

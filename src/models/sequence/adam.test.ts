@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../test/support/testBackend.ts';
+import { ExplicitAdam } from './adam.ts';
+
+beforeAll(() => selectBackend('cpu'));
+
+describe('ExplicitAdam weight decay', () => {
+  it('adds weightDecay * x to the gradient (torch.optim.Adam): a zero gradient still shrinks the weights by ~lr a step', () => {
+    const x = tf.variable(tf.tensor1d([2, -3, 0.5]));
+    const adam = new ExplicitAdam([x], 0.01, 0.1);
+    adam.apply([tf.zeros([3])]);
+    // First step: m / (sqrt(v) + eps) = sign(x) up to eps / |0.1 x| (<= 2e-7 here).
+    const got = Array.from(x.dataSync());
+    [1.99, -2.99, 0.49].forEach((want, i) => expect(got[i]).toBeCloseTo(want, 5));
+    adam.dispose();
+    x.dispose();
+  });
+
+  it('is off by default: the update equals one without the argument, bit for bit', () => {
+    const run = (make: (v: tf.Variable) => ExplicitAdam) => {
+      const x = tf.variable(tf.tensor1d([0.3, -0.7]));
+      const adam = make(x);
+      for (let s = 0; s < 3; s++) adam.apply([tf.tensor1d([0.2 * (s + 1), -0.1])]);
+      const out = Array.from(x.dataSync());
+      adam.dispose();
+      x.dispose();
+      return out;
+    };
+    expect(run((x) => new ExplicitAdam([x], 0.05, 0))).toEqual(run((x) => new ExplicitAdam([x], 0.05)));
+    expect(run((x) => new ExplicitAdam([x], 0.05, 1e-2))).not.toEqual(run((x) => new ExplicitAdam([x], 0.05)));
+  });
+
+  it('rejects a negative weight decay', () => {
+    const x = tf.variable(tf.zeros([1]));
+    expect(() => new ExplicitAdam([x], 0.01, -1)).toThrow(/weightDecay/);
+    x.dispose();
+  });
+});
