@@ -153,8 +153,8 @@ export function SeqCharts({ truth, runs }: { truth: SeqGroundTruth; runs: SeqRun
         <p className="hint">
           Per target category (the {truth.targets.length} most frequent), rows are behaviour categories and columns positions before the target (1 = most
           recent). Ground truth: the mutual information in bits between &ldquo;this category at this position&rdquo; and the label, counted on the training
-          split (as `reclens correlation --split train`). Beside it, each model&apos;s learned correlation from its attention tables (category and position
-          embeddings), with their Spearman rank correlation. Each panel is min-max scaled; hover a cell for its value.
+          split (as <code>reclens correlation --split train</code>). Beside it, each model&apos;s learned correlation from its attention tables (category and
+          position embeddings), with their Spearman rank correlation. Each panel is min-max scaled; hover a cell for its value.
         </p>
         <div className="seq-heatmaps">
           {truth.targets.slice(0, shownTargets).map((_, i) => (
