@@ -14,7 +14,7 @@ const MODEL_HINTS: Record<SequenceModelKind, string> = {
   tin: 'target-aware temporal encoding and representation',
 };
 
-type NumberSetting = { [P in keyof SequenceForm]: SequenceForm[P] extends number ? P : never }[keyof SequenceForm];
+type NumberSetting = { [P in keyof SequenceForm]-?: SequenceForm[P] extends number ? P : never }[keyof SequenceForm];
 
 function NumberField({ setting, disabled }: { setting: NumberSetting; disabled: boolean }) {
   const value = useStudioStore((s) => s.seqForm[setting]);
