@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
+import { FlatLayout } from './flatLayout.ts';
 
 export const MULTI_TASK_OPTIMIZERS: readonly MultiTaskOptimizerKind[] = ['adam', 'adatask', 'adatask-rmsprop', 'adatask-adagrad'];
 
@@ -99,29 +100,43 @@ export interface MultiTaskOptimizerState {
   moments: Float32Array[];
 }
 
-/** The same step on tf.Variables. */
+interface FlatMoments {
+  first: tf.Variable[];
+  second: tf.Variable[];
+}
+
+/** The same step on tf.Variables, each group's variables updated as one flat tensor (FlatLayout). */
 export class MultiTaskOptimizer {
   private t = 0;
-  private readonly sharedState: { first: tf.Variable[]; second: tf.Variable[] }[];
-  private readonly specificState: { first: tf.Variable[]; second: tf.Variable[] }[];
+  private readonly sharedLayout: FlatLayout;
+  private readonly specificLayout: FlatLayout;
+  private readonly sharedState: FlatMoments;
+  private readonly specificState: FlatMoments;
 
   constructor(
     readonly kind: MultiTaskOptimizerKind,
-    private readonly shared: tf.Variable[],
-    private readonly specific: tf.Variable[],
+    shared: tf.Variable[],
+    specific: tf.Variable[],
     readonly tasks: number,
     readonly hyper: OptimizerHyper = DEFAULT_OPTIMIZER_HYPER,
   ) {
-    const zeros = (v: tf.Variable, count: number) => Array.from({ length: count }, () => tf.variable(tf.zerosLike(v), false));
-    const stateOf = (v: tf.Variable, T: number) =>
-      tf.tidy(() => ({ first: zeros(v, kind === 'adam' || kind === 'adatask' ? T : 0), second: zeros(v, kind === 'adam' ? 1 : T) }));
-    this.sharedState = shared.map((v) => stateOf(v, tasks));
+    this.sharedLayout = new FlatLayout(shared);
+    this.specificLayout = new FlatLayout(specific);
+    const zeros = (n: number, count: number) => Array.from({ length: count }, () => tf.variable(tf.zeros([n]), false));
+    const stateOf = (n: number, T: number): FlatMoments =>
+      tf.tidy(() => ({ first: zeros(n, kind === 'adam' || kind === 'adatask' ? T : 0), second: zeros(n, kind === 'adam' ? 1 : T) }));
+    this.sharedState = stateOf(this.sharedLayout.total, tasks);
     // Task-specific parameters: the plain optimiser, i.e. the same step with one summed gradient.
-    this.specificState = specific.map((v) => stateOf(v, 1));
+    this.specificState = stateOf(this.specificLayout.total, 1);
   }
 
   get steps(): number {
     return this.t;
+  }
+
+  /** Where each shared variable lies in the flat updates applyOnBackend hands out. */
+  get sharedFlat(): FlatLayout {
+    return this.sharedLayout;
   }
 
   /**
@@ -130,36 +145,36 @@ export class MultiTaskOptimizer {
    */
   apply(sharedGrads: readonly (readonly tf.Tensor[])[], specificGrads: readonly tf.Tensor[]): Float32Array[][] {
     const updates: Float32Array[][] = Array.from({ length: this.tasks }, () => []);
-    this.applyOnBackend(sharedGrads, specificGrads, (_, perTask) => perTask.forEach((u, k) => updates[k].push(u.dataSync() as Float32Array)));
+    this.applyOnBackend(sharedGrads, specificGrads, (perTask) =>
+      perTask.forEach((u, k) => {
+        const flat = u.dataSync() as Float32Array;
+        this.sharedLayout.variables.forEach((_, i) => updates[k].push(this.sharedLayout.partOf(flat, i).slice()));
+      }),
+    );
     return updates;
   }
 
   /**
-   * As apply, with each shared variable's per-task updates handed to `onUpdates(i, perTask)` as
-   * tensors (freed after the step): nothing is read back, so a backend never waits for the CPU.
+   * As apply, with each task's update of all shared variables handed to `onUpdates(perTask)` as
+   * one flat tensor (laid out as sharedFlat; freed after the step): nothing is read back, so a
+   * backend never waits for the CPU.
    */
-  applyOnBackend(
-    sharedGrads: readonly (readonly tf.Tensor[])[],
-    specificGrads: readonly tf.Tensor[],
-    onUpdates: (variable: number, perTask: tf.Tensor[]) => void,
-  ): void {
+  applyOnBackend(sharedGrads: readonly (readonly tf.Tensor[])[], specificGrads: readonly tf.Tensor[], onUpdates: (perTask: tf.Tensor1D[]) => void): void {
     this.t++;
     tf.tidy(() => {
-      this.shared.forEach((v, i) =>
+      if (this.sharedLayout.total > 0)
         onUpdates(
-          i,
           this.step(
-            v,
-            sharedGrads.map((g) => g[i]),
-            this.sharedState[i],
+            this.sharedLayout,
+            sharedGrads.map((g) => this.sharedLayout.flatten(g)),
+            this.sharedState,
           ),
-        ),
-      );
-      this.specific.forEach((v, j) => this.step(v, [specificGrads[j]], this.specificState[j]));
+        );
+      if (this.specificLayout.total > 0) this.step(this.specificLayout, [this.specificLayout.flatten(specificGrads)], this.specificState);
     });
   }
 
-  private step(v: tf.Variable, grads: tf.Tensor[], state: { first: tf.Variable[]; second: tf.Variable[] }): tf.Tensor[] {
+  private step(layout: FlatLayout, grads: tf.Tensor1D[], state: FlatMoments): tf.Tensor1D[] {
     const h = this.hyper;
     const c1 = 1 - Math.pow(h.beta1, this.t);
     const c2 = 1 - Math.pow(h.beta2, this.t);
@@ -191,33 +206,56 @@ export class MultiTaskOptimizer {
         return tf.div(tf.mul(gk, -h.lr), tf.add(tf.sqrt(vk), h.epsilon));
       });
     }
-    v.assign(tf.add(v, updates.length === 1 ? updates[0] : tf.addN(updates)));
-    return updates;
+    const total = updates.length === 1 ? updates[0] : tf.addN(updates);
+    layout.variables.forEach((v, i) => v.assign(tf.add(v, layout.part(total, i))));
+    return updates as tf.Tensor1D[];
   }
 
-  /** Every moment variable, shared parameters first, each parameter's first then second moments. */
-  private moments(): tf.Variable[] {
-    return [...this.sharedState, ...this.specificState].flatMap((s) => [...s.first, ...s.second]);
+  /** Each flat moment with its layout: shared parameters first, first then second moments. */
+  private flatMoments(): { layout: FlatLayout; moments: tf.Variable[] }[] {
+    return [
+      { layout: this.sharedLayout, moments: [...this.sharedState.first, ...this.sharedState.second] },
+      { layout: this.specificLayout, moments: [...this.specificState.first, ...this.specificState.second] },
+    ];
   }
 
-  /** The step counter and a copy of every moment, to continue exactly where this optimiser stands. */
+  /**
+   * The step counter and a copy of every moment, to continue exactly where this optimiser stands:
+   * per parameter (shared ones first), its first then its second moments.
+   */
   exportState(): MultiTaskOptimizerState {
-    return { kind: this.kind, steps: this.t, moments: this.moments().map((v) => Float32Array.from(v.dataSync())) };
+    const moments: Float32Array[] = [];
+    for (const { layout, moments: flat } of this.flatMoments()) {
+      const values = flat.map((m) => m.dataSync() as Float32Array);
+      layout.variables.forEach((_, i) => values.forEach((m) => moments.push(layout.partOf(m, i).slice())));
+    }
+    return { kind: this.kind, steps: this.t, moments };
   }
 
   /** Puts back a state exported from an optimiser of the same kind over the same parameters. */
   importState(state: MultiTaskOptimizerState): void {
-    const moments = this.moments();
+    const groups = this.flatMoments();
+    const expected = groups.reduce((n, g) => n + g.layout.variables.length * g.moments.length, 0);
     if (state.kind !== this.kind) throw new RangeError(`the checkpoint's optimiser is ${state.kind}, this one ${this.kind}`);
-    if (state.moments.length !== moments.length) throw new RangeError(`the checkpoint has ${state.moments.length} moments, the optimiser ${moments.length}`);
-    moments.forEach((v, i) => {
-      if (state.moments[i].length !== v.size) throw new RangeError(`moment ${i} has ${state.moments[i].length} values in the checkpoint, ${v.size} here`);
+    if (state.moments.length !== expected) throw new RangeError(`the checkpoint has ${state.moments.length} moments, the optimiser ${expected}`);
+    let next = 0;
+    const filled = groups.map(({ layout, moments }) => {
+      const values = moments.map(() => new Float32Array(layout.total));
+      layout.variables.forEach((v, i) =>
+        values.forEach((m) => {
+          const saved = state.moments[next];
+          if (saved.length !== v.size) throw new RangeError(`moment ${next} has ${saved.length} values in the checkpoint, ${v.size} here`);
+          layout.partOf(m, i).set(saved);
+          next++;
+        }),
+      );
+      return values;
     });
-    tf.tidy(() => moments.forEach((v, i) => v.assign(tf.tensor(state.moments[i], v.shape))));
+    tf.tidy(() => groups.forEach(({ moments }, g) => moments.forEach((m, j) => m.assign(tf.tensor1d(filled[g][j])))));
     this.t = state.steps;
   }
 
   dispose(): void {
-    for (const v of this.moments()) v.dispose();
+    for (const { moments } of this.flatMoments()) for (const m of moments) m.dispose();
   }
 }

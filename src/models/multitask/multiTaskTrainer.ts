@@ -149,18 +149,22 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     ...(options.epsilon !== undefined ? { epsilon: options.epsilon } : {}),
   });
   const beta = options.beta ?? DEFAULT_AU_BETA;
-  // AU of each shared variable per task, kept on the backend (float32) and read only when asked for:
+  // AU of every shared variable per task, kept on the backend (float32) and read only when asked for:
   // reading every update back each step cost more than the step on a GPU and a third of it on wasm.
-  const au = shared.map((v) => Array.from({ length: T }, () => tf.tidy(() => tf.variable(tf.zeros(v.shape), false))));
+  // One flat tensor per task, laid out as the optimiser's flat updates (one kernel per operation).
+  const layout = optimizer.sharedFlat;
+  const au = Array.from({ length: T }, () => tf.tidy(() => tf.variable(tf.zeros([layout.total]), false)));
   let auSteps = 0;
   /** The AU so far as the analysis's trackers (read back now). */
-  const trackers = (): AuTracker[] =>
-    shared.map((v, i) => {
+  const trackers = (): AuTracker[] => {
+    const flat = au.map((a) => a.dataSync() as Float32Array);
+    return shared.map((v, i) => {
       const t = new AuTracker(v.size, T, beta);
-      au[i].forEach((a, k) => t.au[k].set(a.dataSync()));
+      flat.forEach((a, k) => t.au[k].set(layout.partOf(a, i)));
       t.steps = auSteps;
       return t;
     });
+  };
   const layerOf: number[] = model.sharedVariables.flatMap((l, i) => l.variables.map(() => i));
   const offsets = fieldOffsets(dataset.fields);
   const batchSize = Math.max(1, Math.min(options.batchSize, train.rows));
@@ -212,8 +216,8 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
         const x = tf.tensor2d(batch.indices, [batch.rows, F], 'int32');
         const y = tf.tensor2d(batch.labels, [batch.rows, T]);
         const g = taskGradients(model, x, y, weights);
-        optimizer.applyOnBackend(g.shared, g.specific.flat(), (i, perTask) =>
-          perTask.forEach((u, k) => au[i][k].assign(tf.add(tf.mul(au[i][k], beta), tf.mul(tf.square(u), 1 - beta)))),
+        optimizer.applyOnBackend(g.shared, g.specific.flat(), (perTask) =>
+          perTask.forEach((u, k) => au[k].assign(tf.add(tf.mul(au[k], beta), tf.mul(tf.square(u), 1 - beta)))),
         );
         return { grads: g.shared, losses: tf.stack(g.losses) };
       });
@@ -274,11 +278,13 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
       });
       if (c.order.length !== train.rows)
         throw new RangeError(`the checkpoint shuffles ${c.order.length} training rows, the dataset has ${train.rows}: another dataset`);
-      if (c.au.length !== au.length || c.au.some((a) => a.perTask.length !== T))
+      if (c.au.length !== shared.length || c.au.some((a, i) => a.perTask.length !== T || a.perTask.some((x) => x.length !== shared[i].size)))
         throw new RangeError('the checkpoint tracks AU for another model or task count');
       optimizer.importState(c.optimizer);
       tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(c.variables[i], v.shape))));
-      tf.tidy(() => au.forEach((perTask, i) => perTask.forEach((a, k) => a.assign(tf.tensor(Float32Array.from(c.au[i].perTask[k]), a.shape)))));
+      const flat = au.map(() => new Float32Array(layout.total));
+      c.au.forEach((v, i) => v.perTask.forEach((x, k) => layout.partOf(flat[k], i).set(x)));
+      tf.tidy(() => au.forEach((a, k) => a.assign(tf.tensor1d(flat[k]))));
       auSteps = c.au[0]?.steps ?? 0;
       rng.setState(c.shuffle);
       order = c.order.slice();
@@ -289,7 +295,7 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     },
     dispose() {
       dropGrads();
-      tf.dispose(au.flat());
+      tf.dispose(au);
       optimizer.dispose();
       model.dispose();
     },

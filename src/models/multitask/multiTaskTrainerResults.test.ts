@@ -4,6 +4,7 @@ import { generateSyntheticMtl } from '../../data/mtl/syntheticMtl.ts';
 import { useBackend } from '../../../test/support/testBackend.ts';
 import { createMultiTaskTrainer } from './multiTaskTrainer.ts';
 import { DEFAULT_MULTI_TASK_CONFIG } from './types.ts';
+import type { MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
 
 /**
  * The speed work leaves the results alone: MMoE with AdaTask, 30 steps on tfjs cpu, against the
@@ -59,5 +60,49 @@ describe('multi-task trainer without per-step read-backs', () => {
     trainer.step();
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
+  });
+});
+
+/**
+ * Every optimiser on cpu and wasm, before the flat optimiser state (one tensor for all shared
+ * variables, one for the task-specific ones, AU likewise; commit 47246b2 had a tensor per
+ * variable): the sum of the 60 losses, the last step's two and the sum of every checkpointed
+ * moment. The same element-wise kernels run on the same values, so the measured difference is 0;
+ * the tolerance allows float32 rounding only.
+ */
+const BEFORE_FLAT: Record<string, { lossSum: number; last: [number, number]; momentSum: number }> = {
+  'cpu adatask': { lossSum: 26.048461072146893, last: [0.6009454727172852, 0.26726940274238586], momentSum: -0.04202947725986539 },
+  'cpu adam': { lossSum: 26.097079638391733, last: [0.6052745580673218, 0.27127400040626526], momentSum: -0.020758886940623947 },
+  'cpu adatask-rmsprop': { lossSum: 25.807199627161026, last: [0.6042423844337463, 0.18582937121391296], momentSum: 0.00809238151587566 },
+  'cpu adatask-adagrad': { lossSum: 26.083851873874664, last: [0.6065460443496704, 0.2760137915611267], momentSum: 0.2660084744409619 },
+  'wasm adatask': { lossSum: 26.048461090773344, last: [0.6009455323219299, 0.26726940274238586], momentSum: -0.042029470690891496 },
+  'wasm adam': { lossSum: 26.097080007195473, last: [0.6052745580673218, 0.27127403020858765], momentSum: -0.020758875012644933 },
+  'wasm adatask-rmsprop': { lossSum: 25.807203019037843, last: [0.6042423844337463, 0.1858314424753189], momentSum: 0.008092455609152302 },
+  'wasm adatask-adagrad': { lossSum: 26.083852097392082, last: [0.6065461039543152, 0.2760137915611267], momentSum: 0.26600846760235874 },
+};
+
+describe('multi-task trainer with its optimiser state laid flat', () => {
+  it.each(Object.keys(BEFORE_FLAT))('%s: the same losses and moments as before', async (key) => {
+    const [backend, optimizer] = key.split(' ') as ['cpu' | 'wasm', MultiTaskOptimizerKind];
+    await useBackend(backend);
+    try {
+      const trainer = createMultiTaskTrainer(
+        DATA,
+        { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'mmoe', embeddingDim: 4, bottomWidths: [16, 8], expertWidths: [16, 8], towerWidths: [8], experts: 2, seed: 3 },
+        { optimizer, lr: 1e-2, batchSize: 64, seed: 2, taskLossWeights: [1, 2] },
+      );
+      const losses: number[] = [];
+      for (let i = 0; i < 30; i++) losses.push(...trainer.step().losses);
+      const moments = trainer.checkpoint().optimizer.moments;
+      trainer.dispose();
+      const want = BEFORE_FLAT[key];
+      expect(Math.abs(losses.reduce((a, b) => a + b, 0) - want.lossSum)).toBeLessThan(1e-6 * want.lossSum);
+      want.last.forEach((l, i) => expect(Math.abs(losses[58 + i] - l)).toBeLessThanOrEqual(1e-6 * l));
+      let momentSum = 0;
+      for (const m of moments) for (const x of m) momentSum += x;
+      expect(Math.abs(momentSum - want.momentSum)).toBeLessThan(1e-7);
+    } finally {
+      await useBackend('cpu');
+    }
   });
 });
