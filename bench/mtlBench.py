@@ -1,7 +1,7 @@
 """PyTorch CPU reference for mtlBench.ts: the same MMoE and the same per-task-gradient step.
 
 argv[1]: JSON config; argv[2]: a file with the train split (int32 rows x fields indices, then
-float32 rows x tasks labels). Mirrors createMultiTaskTrainer's step: per task k a forward pass
+float32 rows x tasks labels); the optional "threads" sets torch's intra-op threads. Mirrors createMultiTaskTrainer's step: per task k a forward pass
 and one backward pass of w_k L_k over the shared parameters and task k's own ones, AdaTask or
 Adam decomposed per task on the shared parameters, the plain step on the task-specific ones,
 and the AU EMA of every task's update. Prints one JSON line {"steps_per_s": [...], "threads": n}.
@@ -96,6 +96,8 @@ class MultiTaskOptimizer:
 
 def main():
     cfg = json.loads(sys.argv[1])
+    if cfg.get("threads"):
+        torch.set_num_threads(cfg["threads"])
     rows, fields, T, batch = cfg["rows"], len(cfg["cardinalities"]), len(cfg["loss_weights"]), cfg["batch"]
     with open(sys.argv[2], "rb") as f:
         raw = bytearray(f.read())
