@@ -5,7 +5,10 @@ category, history items (L), history categories (L)], then float32 labels), hist
 with 0 so column j is target-relative position L - j. Mirrors src/models/sequence/sequenceModel.ts:
 a search stage off the tape (scaled dot product over [item, category] and the position table,
 top-k), target attention over the k kept behaviours, an MLP over [target, pooled, target * pooled],
-sigmoid BCE, Adam. Prints one JSON line {"samples_per_s": [...], "search_ms": [...], "threads": n}.
+sigmoid BCE, Adam. Written as a PyTorch user would: batched matmuls for the dot products (no
+concatenated batch x L x 2a copy), the position term as one (L + 1)-vector indexed by position,
+masked_fill, torch.topk on the batched scores. "threads" sets torch's intra-op threads (Debian's
+build starts with 1 here). Prints one JSON line {"samples_per_s": [...], "search_ms": [...], "threads": n}.
 """
 import json
 import math
@@ -46,11 +49,11 @@ class SeqModel(torch.nn.Module):
         self.columns = torch.arange(history, 0, -1, dtype=torch.long)  # positions L..1
 
     def logits(self, ti, tc, hi, hc, pos):
-        q = torch.cat([self.item_attn(ti), self.cat_attn(tc)], 1).unsqueeze(1)
-        k = torch.cat([self.item_attn(hi), self.cat_attn(hc)], 2)
-        p0 = self.position.weight[0]
-        s = (q * k).sum(2) / math.sqrt(2 * self.a) + (self.position(pos) * p0).sum(2) / math.sqrt(self.a)
-        return s + (hi == 0).float() * MASKED
+        content = torch.bmm(self.item_attn(hi), self.item_attn(ti).unsqueeze(2)).squeeze(2)
+        content = content + torch.bmm(self.cat_attn(hc), self.cat_attn(tc).unsqueeze(2)).squeeze(2)
+        by_position = self.position.weight @ self.position.weight[0]  # pos_0 . pos_p for every p
+        s = content / math.sqrt(2 * self.a) + by_position[pos] / math.sqrt(self.a)
+        return s.masked_fill(hi == 0, MASKED)
 
     def search(self, ti, tc, hi, hc):
         with torch.no_grad():
@@ -64,12 +67,14 @@ class SeqModel(torch.nn.Module):
         w = torch.softmax(self.logits(ti, tc, hi, hc, pos), 1) * mask
         target = torch.cat([self.item_repr(ti), self.cat_repr(tc)], 1)
         v = torch.cat([self.item_repr(hi), self.cat_repr(hc)], 2)
-        pooled = (w.unsqueeze(2) * v).sum(1)
+        pooled = torch.bmm(w.unsqueeze(1), v).squeeze(1)
         return self.head(torch.cat([target, pooled, target * pooled], 1)).squeeze(1)
 
 
 def main():
     cfg = json.loads(sys.argv[1])
+    if cfg.get('threads'):
+        torch.set_num_threads(cfg['threads'])
     rows, L = cfg['rows'], cfg['history']
     raw = np.fromfile(sys.argv[2], dtype=np.int32, count=rows * (2 + 2 * L)).reshape(rows, 2 + 2 * L)
     labels = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.float32, offset=rows * (2 + 2 * L) * 4))

@@ -1,22 +1,29 @@
 /**
  * Sequence-model training throughput at history 200: TWIN and DARE (createSequenceTrainer's real
  * step: the timed search stage off the tape, target attention over the top-k, Adam) in tfjs wasm
- * (Node, one thread) next to the same models and step in PyTorch CPU (bench/seqBench.py), in the
- * same run on the same padded samples. Prints the load average before and after: on a loaded
- * machine the ratios are not the runtimes' own, so read them on an idle one.
+ * (Node, one thread) next to the same models and step in PyTorch CPU (bench/seqBench.py) at one
+ * thread and at every core, in the same run on the same padded samples.
  *
- *   npx tsx bench/seqBench.ts [--windows 5] [--window-steps 10] [--batch 256] [--history 200] [--topk 20]
- *     [--dim 16] [--attention-dims 8,4] [--users 1000] [--backend wasm|cpu]
+ *   npx tsx bench/seqBench.ts [--windows 5] [--rounds 2] [--window-steps 10] [--batch 256] [--history 200]
+ *     [--topk 20] [--dim 16] [--attention-dims 8,4] [--users 1000] [--backend wasm|cpu]
  *
- * DARE runs once per attention dim (default dim / 2 and dim / 4): the search stage's time per batch
- * against TWIN's is the attention-dim sweep's speed-up.
+ * Fairness: every run starts fresh with its own warm-up steps; the runs go round `rounds` times,
+ * the order reversed each round (so no model always runs first, or after the others have grown
+ * the heap), and each median pools the windows of all rounds. tfjs-backend-wasm 4.22 turns its
+ * threads off under Node (WASM_HAS_MULTITHREAD_SUPPORT is false whenever IS_NODE), so tfjs runs
+ * one thread here: its ratio against PyTorch at one thread is the same-threads comparison, the
+ * one against PyTorch at every core is printed beside it. The load average is printed before,
+ * between rounds and after: ratios measured on a loaded machine are not the runtimes' own.
+ *
+ * DARE runs once per attention dim (default dim / 2 and dim / 4): its search-stage time per batch
+ * against TWIN's (printed as a speed-up) is the attention-dim sweep's search cost.
  *
  * Data: the seeded synthetic generator (src/data/sequence/syntheticSequences.ts, seed 5), histories
  * of history/2 to history behaviours.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { gatherBatch } from '../src/models/sequence/sequenceBatch.ts';
@@ -83,6 +90,7 @@ function torchRun(
   settings: SequenceTrainSettings,
   windows: number,
   windowSteps: number,
+  threads: number,
 ): { timing: Timing; threads: number } | { error: string } {
   const cfg = {
     kind: settings.model,
@@ -100,6 +108,7 @@ function torchRun(
     warmup: WARMUP,
     windows,
     steps_per_window: windowSteps,
+    threads,
   };
   try {
     const out = JSON.parse(
@@ -122,8 +131,23 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
+interface Run {
+  label: string;
+  settings: SequenceTrainSettings;
+  tfjs: Timing;
+  /** PyTorch at 1 thread and at every core. */
+  torch: Map<number, { timing: Timing } | { error: string }>;
+}
+
+const pooled = (into: Timing, t: Timing) => {
+  into.windows.push(...t.windows);
+  into.searchMs.push(...t.searchMs);
+};
+const verdict = (ratio: number) => `target >= 1.0x ${ratio >= 1 ? 'MET' : 'NOT MET'}`;
+
 async function main(): Promise<void> {
   const windows = arg('windows', 5);
+  const rounds = arg('rounds', 2);
   const windowSteps = arg('window-steps', 10);
   const L = arg('history', 200);
   const backend = process.argv.includes('--backend') ? (process.argv[process.argv.indexOf('--backend') + 1] as 'wasm' | 'cpu') : 'wasm';
@@ -131,41 +155,89 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--attention-dims');
   const attentionDims = i >= 0 ? process.argv[i + 1].split(',').map(Number) : [base.dim / 2, base.dim / 4];
   const data = generateSyntheticSequences({ seed: 5, users: arg('users', 1000), minHistory: L / 2, maxHistory: L, testPercent: 1 }).dataset;
+  const cores = availableParallelism();
+  const threadCounts = cores > 1 ? [1, cores] : [1];
   await selectBackend(backend);
   console.log(`load average before (1/5/15 min): ${load()}`);
   console.log(
     `TWIN and DARE on ${data.source} (train ${data.train.count} samples, ${data.itemVocabulary - 1} items, ${data.categoryVocabulary - 1} categories, ` +
       `histories ${L / 2}-${L}, mean ${(data.train.histOffsets[data.train.count] / data.train.count).toFixed(0)}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dims ${attentionDims.join(', ')}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
-      `batch ${base.batchSize}; ${WARMUP} warm-up steps, median of ${windows} windows x ${windowSteps} steps`,
+      `batch ${base.batchSize}; each run ${WARMUP} warm-up steps then ${windows} windows x ${windowSteps} steps, ${rounds} rounds in alternating order: medians of ${windows * rounds} windows`,
   );
-  console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / PyTorch |');
-  console.log('|---|---|---|---|---|---|');
   const dir = mkdtempSync(join(tmpdir(), 'seq-bench-'));
   const file = join(dir, 'train.bin');
+  const runs: Run[] = [
+    { ...base, model: 'twin' as const, attentionDim: base.dim },
+    ...attentionDims.map((a): SequenceTrainSettings => ({ ...base, model: 'dare', attentionDim: a })),
+  ].map((settings) => ({
+    label: settings.model === 'dare' ? `dare (attention dim ${settings.attentionDim})` : settings.model,
+    settings,
+    tfjs: { windows: [], searchMs: [] },
+    torch: new Map(),
+  }));
   try {
     writeFileSync(file, paddedTrain(data, L));
-    const runs: SequenceTrainSettings[] = [
-      { ...base, model: 'twin', attentionDim: base.dim },
-      ...attentionDims.map((a): SequenceTrainSettings => ({ ...base, model: 'dare', attentionDim: a })),
-    ];
-    for (const settings of runs) {
-      const kind = settings.model === 'dare' ? `dare (attention dim ${settings.attentionDim})` : settings.model;
-      const tfjs = tfjsRun(data, settings, windows, windowSteps);
-      const torch = torchRun(data, file, settings, windows, windowSteps);
-      const t = median(tfjs.windows);
-      const ratio = 'timing' in torch ? `${fmt(t / median(torch.timing.windows), 2)}x` : 'n/a';
-      console.log(`| ${kind} | tfjs ${backend} (Node, 1 thread) | ${fmt(t)} | ${spread(tfjs)} | ${fmt(median(tfjs.searchMs), 2)} | ${ratio} |`);
-      if ('timing' in torch) {
-        const p = median(torch.timing.windows);
-        console.log(
-          `| ${kind} | PyTorch CPU (${torch.threads} thread(s)) | ${fmt(p)} | ${spread(torch.timing)} | ${fmt(median(torch.timing.searchMs), 2)} | 1.00x |`,
-        );
-      } else {
-        console.log(`| ${kind} | PyTorch CPU | skipped: ${torch.error} | | | |`);
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? runs : [...runs].reverse();
+      for (const run of order) {
+        pooled(run.tfjs, tfjsRun(data, run.settings, windows, windowSteps));
+        for (const threads of threadCounts) {
+          const t = torchRun(data, file, run.settings, windows, windowSteps, threads);
+          const seen = run.torch.get(threads);
+          if ('error' in t) run.torch.set(threads, { error: t.error });
+          else if (!seen) run.torch.set(threads, { timing: t.timing });
+          else if ('timing' in seen) pooled(seen.timing, t.timing);
+        }
       }
+      console.log(`load average after round ${round + 1} (1/5/15 min): ${load()}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / this |');
+  console.log('|---|---|---|---|---|---|');
+  for (const run of runs) {
+    const t = median(run.tfjs.windows);
+    console.log(`| ${run.label} | tfjs ${backend} (Node, 1 thread) | ${fmt(t)} | ${spread(run.tfjs)} | ${fmt(median(run.tfjs.searchMs), 2)} | 1.00x |`);
+    for (const threads of threadCounts) {
+      const torch = run.torch.get(threads)!;
+      if ('timing' in torch) {
+        const p = median(torch.timing.windows);
+        console.log(
+          `| ${run.label} | PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''}) | ${fmt(p)} | ${spread(torch.timing)} | ${fmt(median(torch.timing.searchMs), 2)} | ${fmt(t / p, 2)}x |`,
+        );
+      } else {
+        console.log(`| ${run.label} | PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''}) | skipped: ${torch.error} | | | |`);
+      }
+    }
+  }
+  console.log('');
+  for (const run of runs) {
+    const t = median(run.tfjs.windows);
+    const parts = threadCounts.map((threads) => {
+      const torch = run.torch.get(threads)!;
+      if (!('timing' in torch)) return `against PyTorch ${threads} thread(s): n/a`;
+      const r = t / median(torch.timing.windows);
+      return `against PyTorch ${threads} thread${threads > 1 ? 's' : ''}${threads === 1 ? ' (same threads)' : ''}: ${fmt(r, 2)}x, ${verdict(r)}`;
+    });
+    console.log(`${run.label}: tfjs ${backend} 1 thread ${parts.join('; ')}`);
+  }
+  const twin = runs[0];
+  const sweep = (name: string, search: (r: Run) => number[] | null) => {
+    const ref = search(twin);
+    if (!ref) return;
+    const parts = runs.slice(1).map((r) => {
+      const s = search(r);
+      return s ? `attention dim ${r.settings.attentionDim}: ${fmt(median(s), 2)} ms (speed-up ${fmt(median(ref) / median(s), 2)}x)` : '';
+    });
+    console.log(`search stage, ${name}: TWIN (dim ${base.dim}) ${fmt(median(ref), 2)} ms/batch; DARE ${parts.join(', ')}`);
+  };
+  sweep(`tfjs ${backend}`, (r) => r.tfjs.searchMs);
+  for (const threads of threadCounts) {
+    sweep(`PyTorch ${threads} thread${threads > 1 ? 's' : ''}`, (r) => {
+      const t = r.torch.get(threads)!;
+      return 'timing' in t ? t.timing.searchMs : null;
+    });
   }
   console.log(`load average after (1/5/15 min): ${load()}`);
   console.log("Ratios measured with a load average near or above the core count are not the runtimes' own: rerun on an idle machine before quoting them.");
