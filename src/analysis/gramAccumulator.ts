@@ -1,9 +1,7 @@
-import { jsGramKernel, KERNEL_ROWS } from './gramKernel.ts';
+import { jsGramKernel, type GramKernel } from './gramKernel.ts';
 import { wasmGramKernel } from './gramKernelWasm.ts';
 import type { SpectrumMode } from '../contracts/tables.ts';
 
-/** Rows folded into G together: each G entry is loaded and stored once per group. */
-const GROUP = KERNEL_ROWS;
 /** RecScope's row normalisation e / (||e||_2 + 1e-8). */
 const NORM_EPS = 1e-8;
 /**
@@ -42,35 +40,49 @@ export interface GramState {
 export class GramAccumulator {
   readonly dim: number;
   readonly mode: SpectrumMode;
-  rows = 0;
+  /** Rows summed into upper; `rows` adds those waiting in the block. */
+  private summed = 0;
   excludedRows = 0;
   /** The accumulated rows are x * 2^-scaleExp (see HIGH_SQ). */
   private scaleExp = 0;
   private scale = 1;
   private peak = 0;
+  /** The block kernel (WebAssembly SIMD where the engine has it, else JS): its memory holds the sums and the block of rows. */
+  private readonly kernel: GramKernel;
+  /** stride x stride sums; only j >= i, i, j < dim is meaningful. */
   private readonly upper: Float64Array;
   private readonly colSum: Float64Array;
-  /** GROUP transformed rows, contiguous, waiting for the rank-GROUP update. */
+  /** The block's transformed rows, kernel.stride apart. */
   private readonly scratch: Float64Array;
-  /** The rank-GROUP update of upper from scratch: WebAssembly SIMD where the engine has it, else JS. */
-  private readonly updateUpper: () => void;
+  private readonly stride: number;
+  /**
+   * Rows waiting in scratch for the block update. They stay there across add() calls, so the sums
+   * depend only on the sequence of rows, not on how it was cut into blocks (shards equal the whole).
+   */
+  private pending = 0;
+
+  /** Rows accumulated (excluded rows not counted). */
+  get rows(): number {
+    return this.summed + this.pending;
+  }
 
   constructor(dim: number, mode: SpectrumMode) {
     if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
     this.dim = dim;
     this.mode = mode;
-    this.colSum = new Float64Array(dim);
-    const kernel = wasmGramKernel(dim) ?? jsGramKernel(dim);
-    this.upper = kernel.upper;
-    this.scratch = kernel.x;
-    this.updateUpper = kernel.addGroup;
+    this.kernel = wasmGramKernel(dim) ?? jsGramKernel(dim);
+    this.upper = this.kernel.upper;
+    this.colSum = this.kernel.colSum;
+    this.scratch = this.kernel.x;
+    this.stride = this.kernel.stride;
   }
 
   static fromState(state: GramState): GramAccumulator {
     const acc = new GramAccumulator(state.dim, state.mode);
-    acc.upper.set(state.upper);
+    const k = state.dim;
+    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) acc.upper[i * acc.stride + j] = state.upper[i * k + j];
     acc.colSum.set(state.colSum);
-    acc.rows = state.rows;
+    acc.summed = state.rows;
     acc.excludedRows = state.excludedRows;
     acc.setScaleExp(state.scaleExp);
     acc.peak = state.peak;
@@ -79,13 +91,14 @@ export class GramAccumulator {
 
   /** A copy of the running sums. */
   state(): GramState {
+    this.flush();
     return {
       dim: this.dim,
       mode: this.mode,
       rows: this.rows,
       excludedRows: this.excludedRows,
-      upper: this.upper.slice(),
-      colSum: this.colSum.slice(),
+      upper: this.compactUpper(),
+      colSum: this.colSum.slice(0, this.dim),
       scaleExp: this.scaleExp,
       peak: this.peak,
     };
@@ -101,76 +114,84 @@ export class GramAccumulator {
     if (other.dim !== this.dim || other.mode !== this.mode) {
       throw new Error(`cannot merge Grams of dim ${other.dim}/${other.mode} into ${this.dim}/${this.mode}`);
     }
+    this.flush();
     if (other.scaleExp > this.scaleExp) this.rescaleTo(other.scaleExp, 0);
     const shift = other.scaleExp - this.scaleExp;
     const f = 2 ** shift;
     const f2 = 2 ** (2 * shift);
-    for (let i = 0; i < this.upper.length; i++) this.upper[i] += other.upper[i] * f2;
+    const k = this.dim;
+    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) this.upper[i * this.stride + j] += other.upper[i * k + j] * f2;
     for (let j = 0; j < this.dim; j++) this.colSum[j] += other.colSum[j] * f;
     this.peak = Math.max(this.peak, other.peak * f2);
-    this.rows += other.rows;
+    this.summed += other.rows;
     this.excludedRows += other.excludedRows;
   }
 
-  /** Adds `rows` rows of `block` (row-major, rows x dim). Rows holding NaN or Inf are skipped and counted. */
+  /**
+   * Adds `rows` rows of `block` (row-major, rows x dim). Rows holding NaN or Inf are skipped and counted.
+   * The kernel converts each piece to float64 with every row's sum of squares and NaN/Inf flag; rows
+   * are then checked one by one (exclusion, scaling, row normalisation) and summed a block at a time.
+   */
   add(block: Float32Array | Float64Array, rows: number): void {
     const k = this.dim;
     if (block.length < rows * k) {
       throw new RangeError(`block holds ${block.length} values, fewer than ${rows} rows x ${k}`);
     }
+    const kernel = this.kernel;
     const x = this.scratch;
+    const stride = this.stride;
     const normalise = this.mode === 'recscope';
-    let pending = 0;
-    for (let r = 0; r < rows; r++) {
-      const src = r * k;
-      const dst = pending * k;
-      let sumSq = 0;
-      // v * 0 is NaN exactly when v is NaN or +-Inf, so one compare per row finds them.
-      let poison = 0;
-      for (let j = 0; j < k; j++) {
-        const v = block[src + j];
-        x[dst + j] = v;
-        sumSq += v * v;
-        poison += v * 0;
+    const f64 = block instanceof Float64Array;
+    for (let r = 0; r < rows;) {
+      const at = this.pending;
+      const piece = Math.min(rows - r, kernel.capacity - at);
+      if (f64) kernel.in64.set(block.subarray(r * k, (r + piece) * k));
+      else kernel.in32.set(block.subarray(r * k, (r + piece) * k));
+      kernel.convert(piece, at, f64);
+      let dst = at;
+      for (let p = 0; p < piece; p++) {
+        const row = at + p;
+        if (kernel.poison[row] !== 0) {
+          this.excludedRows++;
+          continue;
+        }
+        const off = dst * stride;
+        if (dst !== row) x.copyWithin(off, row * stride, row * stride + k);
+        const sumSq = kernel.sumSq[row];
+        const s = this.scale;
+        // Squared norm of the row as it is summed (mode-transformed and scaled).
+        let t: number;
+        if (normalise) {
+          const norm = sumSq >= SAFE_MIN_SQ && sumSq <= SAFE_MAX_SQ ? Math.sqrt(sumSq) : safeNorm(x, off, k);
+          const f = s / (norm + NORM_EPS);
+          for (let j = 0; j < k; j++) x[off + j] *= f;
+          t = norm * f * (norm * f);
+        } else {
+          if (s !== 1) for (let j = 0; j < k; j++) x[off + j] *= s;
+          t = sumSq * s * s;
+        }
+        const overflows = !(t <= HIGH_SQ);
+        // t >= peak, not >: a row of tiny values has squares that underflow to t = 0.
+        if (overflows || (t < LOW_SQ && t >= this.peak)) t = this.rescaleForRow(block, (r + p) * k, off, dst, overflows);
+        if (t > this.peak) this.peak = t;
+        dst++;
       }
-      if (poison !== 0) {
-        this.excludedRows++;
-        continue;
-      }
-      const s = this.scale;
-      // Squared norm of the row as it is summed (mode-transformed and scaled).
-      let t: number;
-      if (normalise) {
-        const norm = sumSq >= SAFE_MIN_SQ && sumSq <= SAFE_MAX_SQ ? Math.sqrt(sumSq) : safeNorm(x, dst, k);
-        const f = s / (norm + NORM_EPS);
-        for (let j = 0; j < k; j++) x[dst + j] *= f;
-        t = norm * f * (norm * f);
-      } else {
-        if (s !== 1) for (let j = 0; j < k; j++) x[dst + j] *= s;
-        t = sumSq * s * s;
-      }
-      const overflows = !(t <= HIGH_SQ);
-      // t >= peak, not >: a row of tiny values has squares that underflow to t = 0.
-      if (overflows || (t < LOW_SQ && t >= this.peak)) t = this.rescaleForRow(block, src, dst, pending, overflows);
-      if (t > this.peak) this.peak = t;
-      pending++;
-      if (pending === GROUP) {
-        this.addGroup();
-        pending = 0;
-      }
+      this.pending = dst;
+      if (dst === kernel.capacity) this.flush();
+      r += piece;
     }
-    for (let p = 0; p < pending; p++) this.addOne(p * k);
   }
 
   /** G = sum of x x^T over accumulated rows, full K x K; for 'centered' G - s s^T / n with s the column sums. */
   gram(): Float64Array {
+    this.flush();
     const k = this.dim;
     const g = new Float64Array(k * k);
     const centre = this.mode === 'centered' && this.rows > 0;
     const s = this.colSum;
     for (let i = 0; i < k; i++) {
       for (let j = i; j < k; j++) {
-        let v = this.upper[i * k + j];
+        let v = this.upper[i * this.stride + j];
         if (centre) v -= (s[i] * s[j]) / this.rows;
         g[i * k + j] = v;
         g[j * k + i] = v;
@@ -214,7 +235,7 @@ export class GramAccumulator {
     const shift = this.scaleExp - exp;
     for (let i = 0; i < this.upper.length; i++) this.upper[i] = timesPow2(this.upper[i], 2 * shift);
     for (let j = 0; j < this.dim; j++) this.colSum[j] = timesPow2(this.colSum[j], shift);
-    for (let i = 0; i < pending * this.dim; i++) this.scratch[i] = timesPow2(this.scratch[i], shift);
+    for (let i = 0; i < pending * this.stride; i++) this.scratch[i] = timesPow2(this.scratch[i], shift);
     this.peak = timesPow2(this.peak, 2 * shift);
     this.setScaleExp(exp);
   }
@@ -224,35 +245,22 @@ export class GramAccumulator {
     this.scale = timesPow2(1, -exp);
   }
 
-  /** Folds the GROUP rows in scratch into the sums. */
-  private addGroup(): void {
-    this.updateUpper();
-    if (this.mode === 'centered') {
-      const k = this.dim;
-      const x = this.scratch;
-      const s = this.colSum;
-      for (let j = 0; j < k; j++) {
-        s[j] += x[j] + x[k + j] + x[2 * k + j] + x[3 * k + j] + x[4 * k + j] + x[5 * k + j] + x[6 * k + j] + x[7 * k + j];
-      }
-    }
-    this.rows += GROUP;
+  /** Folds the rows waiting in scratch into the sums. */
+  private flush(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.kernel.addRows(n);
+    if (this.mode === 'centered') this.kernel.addColumns(n);
+    this.summed += n;
+    this.pending = 0;
   }
 
-  /** Rank-1 update from the row at scratch[off..off+K). */
-  private addOne(off: number): void {
+  /** The upper triangle, dim x dim (zero below the diagonal). */
+  private compactUpper(): Float64Array {
     const k = this.dim;
-    const x = this.scratch;
-    const g = this.upper;
-    for (let i = 0; i < k; i++) {
-      const a = x[off + i];
-      let gi = i * k + i;
-      for (let j = i; j < k; j++, gi++) g[gi] += a * x[off + j];
-    }
-    if (this.mode === 'centered') {
-      const s = this.colSum;
-      for (let j = 0; j < k; j++) s[j] += x[off + j];
-    }
-    this.rows++;
+    const out = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) out.set(this.upper.subarray(i * this.stride + i, i * this.stride + k), i * k + i);
+    return out;
   }
 }
 

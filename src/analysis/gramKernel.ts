@@ -1,72 +1,101 @@
-/** Rows folded into G together by one kernel call. */
-export const KERNEL_ROWS = 8;
-
-/** The inner loop of the Gram: a rank-KERNEL_ROWS update of the upper triangle, in its own memory. */
+/**
+ * The inner loops of the Gram, on a block of up to `capacity` rows held as float64 in the kernel's
+ * own memory. Rows are stored with a padded stride (`stride` >= K, a multiple of 4, the padding
+ * zero) so the WebAssembly kernel can work on 4 x 4 tiles of G; G is stride x stride.
+ */
 export interface GramKernel {
-  /** KERNEL_ROWS x K rows, row-major, to fold in next. */
+  /** Rows per block. */
+  readonly capacity: number;
+  /** Doubles between consecutive rows of `x` and of `upper` (K rounded up to a multiple of 4). */
+  readonly stride: number;
+  /** capacity x stride rows, row-major; columns K..stride stay zero. */
   readonly x: Float64Array;
-  /** K x K row-major sums; j >= i is updated (a kernel may also write below the diagonal: ignore it). */
+  /** Per row converted by `convert`: the sum of squares of its values. */
+  readonly sumSq: Float64Array;
+  /** Per row converted by `convert`: 0, or NaN when the row holds NaN or +-Inf. */
+  readonly poison: Float64Array;
+  /** Staging for `convert`: capacity x K float32 or float64 values, row-major, unpadded. */
+  readonly in32: Float32Array;
+  readonly in64: Float64Array;
+  /** stride x stride row-major sums; j >= i is updated (below the diagonal may hold anything: ignore it). */
   readonly upper: Float64Array;
-  /** upper += x^T x over the KERNEL_ROWS rows in x. */
-  addGroup(): void;
+  /** Column sums (stride long). */
+  readonly colSum: Float64Array;
+  /** Rows 0..n of in32 (f64: in64) into x rows `at`..at+n, with their sumSq and poison. */
+  convert(n: number, at: number, f64: boolean): void;
+  /** upper += x[0..n)^T x[0..n). */
+  addRows(n: number): void;
+  /** colSum += the column sums of x[0..n). */
+  addColumns(n: number): void;
 }
 
-/**
- * The kernel in plain JS, for engines without WebAssembly SIMD. Two G rows are done per pass so each x[r][j] load feeds two
- * multiply-adds (register blocking, ~1.7x faster than one row).
- */
-export function jsGramKernel(k: number): GramKernel {
-  const x = new Float64Array(KERNEL_ROWS * k);
-  const g = new Float64Array(k * k);
-  const addGroup = () => {
-    const k1 = k,
-      k2 = 2 * k,
-      k3 = 3 * k,
-      k4 = 4 * k,
-      k5 = 5 * k,
-      k6 = 6 * k,
-      k7 = 7 * k;
-    let i = 0;
-    for (; i + 1 < k; i += 2) {
-      const a0 = x[i],
-        a1 = x[k1 + i],
-        a2 = x[k2 + i],
-        a3 = x[k3 + i];
-      const a4 = x[k4 + i],
-        a5 = x[k5 + i],
-        a6 = x[k6 + i],
-        a7 = x[k7 + i];
-      const i1 = i + 1;
-      const b0 = x[i1],
-        b1 = x[k1 + i1],
-        b2 = x[k2 + i1],
-        b3 = x[k3 + i1];
-      const b4 = x[k4 + i1],
-        b5 = x[k5 + i1],
-        b6 = x[k6 + i1],
-        b7 = x[k7 + i1];
-      g[i * k + i] += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3 + a4 * a4 + a5 * a5 + a6 * a6 + a7 * a7;
-      let ga = i * k + i1;
-      let gb = i1 * k + i1;
-      for (let j = i1; j < k; j++, ga++, gb++) {
-        const x0 = x[j],
-          x1 = x[k1 + j],
-          x2 = x[k2 + j],
-          x3 = x[k3 + j];
-        const x4 = x[k4 + j],
-          x5 = x[k5 + j],
-          x6 = x[k6 + j],
-          x7 = x[k7 + j];
-        g[ga] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3 + a4 * x4 + a5 * x5 + a6 * x6 + a7 * x7;
-        g[gb] += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4 + b5 * x5 + b6 * x6 + b7 * x7;
+/** Rows per block at most (fewer for wide tables): the block of a 64-wide table (32 KiB of float64) stays in the L1 cache while its tiles are summed. */
+export const BLOCK_ROWS = 64;
+
+/** Rows per block for a padded stride: about 32 KiB of float64 rows, between 16 and BLOCK_ROWS. */
+export const blockCapacity = (stride: number) => Math.max(16, Math.min(BLOCK_ROWS, Math.floor(4096 / stride)));
+
+/** K rounded up to a multiple of 4. */
+export const paddedStride = (k: number) => Math.ceil(k / 4) * 4;
+
+/** The kernel in plain JS, for engines without WebAssembly SIMD: the same block, two G rows per pass (register blocking). */
+export function jsGramKernel(k: number, rows?: number): GramKernel {
+  const stride = paddedStride(k);
+  const capacity = rows ?? blockCapacity(stride);
+  const x = new Float64Array(capacity * stride);
+  const g = new Float64Array(stride * stride);
+  const colSum = new Float64Array(stride);
+  const sumSq = new Float64Array(capacity);
+  const poison = new Float64Array(capacity);
+  const in32 = new Float32Array(capacity * k);
+  const in64 = new Float64Array(capacity * k);
+  return {
+    capacity,
+    stride,
+    x,
+    sumSq,
+    poison,
+    in32,
+    in64,
+    upper: g,
+    colSum,
+    convert(n, at, f64) {
+      const src = f64 ? in64 : in32;
+      for (let r = 0; r < n; r++) {
+        const s = r * k;
+        const d = (at + r) * stride;
+        let sq = 0;
+        let pz = 0;
+        for (let j = 0; j < k; j++) {
+          const v = src[s + j];
+          x[d + j] = v;
+          sq += v * v;
+          pz += v - v;
+        }
+        sumSq[at + r] = sq;
+        poison[at + r] = pz;
       }
-    }
-    if (i < k) {
-      // odd K: the last diagonal entry
-      let d = 0;
-      for (let r = 0; r < KERNEL_ROWS; r++) d += x[r * k + i] * x[r * k + i];
-      g[i * k + i] += d;
-    }
+    },
+    addRows(n) {
+      for (let i = 0; i < k; i += 2) {
+        const two = i + 1 < k;
+        let ga = i * stride + i;
+        let gb = (i + 1) * stride + i;
+        for (let j = i; j < k; j++, ga++, gb++) {
+          let sa = 0;
+          let sb = 0;
+          for (let r = 0, o = 0; r < n; r++, o += stride) {
+            const v = x[o + j];
+            sa += x[o + i] * v;
+            if (two) sb += x[o + i + 1] * v;
+          }
+          g[ga] += sa;
+          if (two) g[gb] += sb;
+        }
+      }
+    },
+    addColumns(n) {
+      for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) colSum[j] += x[r * stride + j];
+    },
   };
-  return { x, upper: g, addGroup };
 }
