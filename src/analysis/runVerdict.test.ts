@@ -24,6 +24,8 @@ describe('resultVerdict', () => {
   it('grades the gap to the Bayes AUC at 0.02 and 0.05', () => {
     expect(resultVerdict(0.755, 0.763)).toMatchObject({ level: 'near-bayes' });
     expect(resultVerdict(0.73, 0.763)).toMatchObject({ level: 'learned' });
+    expect(resultVerdict(0.73, 0.763)!.text).toMatch(/more epochs or rows may close it$/);
+    expect(resultVerdict(0.73, 0.763, undefined, 'a better search may close it')!.text).toMatch(/: a better search may close it$/);
     const under = resultVerdict(0.6, 0.763)!;
     expect(under.level).toBe('under-trained');
     expect(under.gap).toBeCloseTo(0.163, 10);

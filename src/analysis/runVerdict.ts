@@ -48,9 +48,10 @@ export interface ResultVerdict {
 /**
  * How a test AUC stands against the Bayes AUC of synthetic data (when known) and against chance.
  * `measuredCeiling`: for data that is hard by design, the best test AUC any recipe reached; a run
- * within NEAR_BAYES_GAP of it is called so rather than under-trained.
+ * within NEAR_BAYES_GAP of it is called so rather than under-trained. `remedy`: what may close a
+ * 'learned' gap, for a family where more epochs do not (default: more epochs or rows).
  */
-export function resultVerdict(testAuc: number, bayesAuc?: number, measuredCeiling?: number): ResultVerdict | null {
+export function resultVerdict(testAuc: number, bayesAuc?: number, measuredCeiling?: number, remedy = 'more epochs or rows may close it'): ResultVerdict | null {
   if (!Number.isFinite(testAuc)) return null;
   if (testAuc <= 0.5 + CHANCE_MARGIN)
     return {
@@ -62,8 +63,7 @@ export function resultVerdict(testAuc: number, bayesAuc?: number, measuredCeilin
     return { level: 'learned-no-ceiling', text: `learned (test AUC ${testAuc.toFixed(3)}); this data has no known Bayes AUC to compare with` };
   const gap = bayesAuc - testAuc;
   if (gap <= NEAR_BAYES_GAP) return { level: 'near-bayes', gap, text: `near the Bayes AUC (gap ${gap.toFixed(3)}): the model learned what the data holds` };
-  if (gap <= UNDER_TRAINED_GAP)
-    return { level: 'learned', gap, text: `learned, but ${gap.toFixed(3)} below the Bayes AUC ${bayesAuc.toFixed(3)}: more epochs or rows may close it` };
+  if (gap <= UNDER_TRAINED_GAP) return { level: 'learned', gap, text: `learned, but ${gap.toFixed(3)} below the Bayes AUC ${bayesAuc.toFixed(3)}: ${remedy}` };
   if (measuredCeiling !== undefined && testAuc >= measuredCeiling - NEAR_BAYES_GAP)
     return {
       level: 'at-measured-ceiling',
