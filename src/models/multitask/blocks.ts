@@ -44,10 +44,33 @@ export function gate(p: Params, inDim: number, n: number): (x: tf.Tensor2D) => t
   return (x) => tf.softmax(linear(x, false));
 }
 
-/** sum_e weights[:, e] * experts[e] (each batch x H). */
+/**
+ * sum_e weights[:, e] * experts[e] (each batch x H), with a hand-written gradient. The stock one
+ * unstacks a batch x E x H gradient (tfjs-backend-wasm slices by copying the whole input into
+ * JavaScript and looping there, per expert) and broadcasts the sum's gradient through a
+ * JavaScript-filled ones tensor. This one takes the same products: d expert_e = dy * w[:, e],
+ * d w[:, e] = sum_h dy * expert_e (the stock reduction over h of the same products).
+ */
 export function mixExperts(weights: tf.Tensor2D, experts: tf.Tensor2D[]): tf.Tensor2D {
-  const stacked = tf.stack(experts, 1) as tf.Tensor3D; // batch x E x H
-  return tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D;
+  const mix = tf.customGrad((...inputs) => {
+    const w = inputs[0] as tf.Tensor2D;
+    const outs = inputs.slice(1, 1 + experts.length) as tf.Tensor2D[];
+    const save = inputs[1 + experts.length] as tf.GradSaveFunc;
+    const stacked = tf.stack(outs, 1) as tf.Tensor3D; // batch x E x H
+    save([w, stacked]);
+    return {
+      value: tf.sum(tf.mul(stacked, w.expandDims(2)), 1) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ws, st] = saved as [tf.Tensor2D, tf.Tensor3D];
+        const dy2 = dy as tf.Tensor2D;
+        const dw = tf.sum(tf.mul(st, dy2.expandDims(1)), 2);
+        // Rows of w^T are contiguous: cheap slices.
+        const columns = tf.unstack(tf.transpose(ws));
+        return [dw, ...columns.map((c) => tf.mul(dy2, c.expandDims(1)))];
+      },
+    };
+  });
+  return mix(weights, ...experts) as tf.Tensor2D;
 }
 
 /** Identity forward, zero gradient backward (STEM's Task-specific Backward). */
