@@ -89,7 +89,7 @@ function steps(f: DecouplingFacts | null, results: LessonResults): LessonStep[] 
       text:
         'Long-sequence models such as TWIN first search a user’s history for the behaviours relevant to the target (attention), then pool what they found into the prediction (representation). ' +
         'Both jobs read the same category and item embeddings. Feng et al. (ICLR 2025, "DARE") show that the two jobs pull those embeddings in different directions, and that giving attention its own table fixes the search. ' +
-        'The preset loads synthetic behaviour sequences whose label depends on known behaviours at known positions, so what attention should find is known.',
+        'The preset loads synthetic behaviour sequences whose label depends on known behaviour categories in a user’s history, so what the search should find is known: for each target, the few behaviours of its partner category among many that do nothing for it.',
       preset: SEQUENCE_PRESET,
       action: COMPARE,
       chart: { selector: '[data-testid="seq-queue"], [data-testid="seq-dataset-state"]', name: 'the run queue' },
@@ -99,11 +99,12 @@ function steps(f: DecouplingFacts | null, results: LessonResults): LessonStep[] 
       title: 'The ground truth: which behaviours predict the click',
       text:
         'For each target category the heatmap shows, per behaviour category (rows) and position before the target (columns, 1 = most recent), the mutual information between "this behaviour is there" and the click, counted over the training data. ' +
-        'The generator planted a recency effect (a recent behaviour of the target’s own category raises the click), a few cross-category effects and noise categories that carry nothing.',
+        'The generator paired the signal categories (1 with 2, 4 with 5, 6 with 8, 9 with 10, …): a behaviour of the target’s partner category anywhere in the history raises the click for half the pairs and lowers it for the others; the target’s own category adds only a weak recency effect, and every 4th category is noise. ' +
+        'About one behaviour in seven matters to a target, so a search that keeps 20 of 100 has to have learned which category goes with which: a category being most similar to itself does not find its partner.',
       preset: SEQUENCE_PRESET,
       chart: { selector: '[data-testid="seq-heatmap-0"]', name: 'the correlation heatmaps' },
       lookFor:
-        'In a signal category’s heatmap, dark cells at the left of its own row (the same category, recent), a few dark cells in other rows (the cross effects), pale rows for the noise categories.',
+        'In a signal category’s heatmap, its partner’s row (when the partner is among the rows) dark across the positions, a little colour at the left of its own row (recent, same category), pale rows for the others.',
     },
     {
       title: 'Did attention learn it?',

@@ -61,7 +61,7 @@ export const SEQUENCE_PRESET: LessonPreset = {
   sdim: 16,
   sadim: 16,
   stopk: 20,
-  shist: 30,
+  shist: 100,
   slr: 0.01,
   sbs: 1024,
   sep: 1,
