@@ -110,7 +110,7 @@ test('sequences: the built-in synthetic dataset trains DARE with a Bayes AUC to 
   const state = page.getByTestId('seq-dataset-state');
   await expect(state).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
   await expect(page.getByTestId('seq-dataset-select')).toHaveValue('synthetic-sequences');
-  await expect(state).toContainText('Bayes test AUC 0.728');
+  await expect(state).toContainText('Bayes test AUC 0.731');
   await page.getByTestId('seq-train-button').click();
   const run = page.getByTestId('seq-runs').locator('li').first();
   await expect(run).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
