@@ -1,6 +1,6 @@
 /**
  * Training defaults for the built-in behaviour sequences (`synthetic-sequences`, Bayes test AUC
- * 0.728): how close do DIN, TWIN, DARE and TIN get to the Bayes AUC within a browser-sized budget?
+ * 0.731): how close do DIN, TWIN, DARE and TIN get to the Bayes AUC within a browser-sized budget?
  * A grid over learning rate, epochs, batch, embedding dim, history length and top-k, every point
  * trained with the studio's own trainer (src/models/sequence/sequenceTrainer.ts, tfjs wasm, one
  * thread) for each seed; test AUC after every epoch, and over seeds mean ± sd.
