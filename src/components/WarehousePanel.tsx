@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
-import { SQL_DIALECTS, warehouseRequestProblem, warehouseSql, type SqlDialect, type WarehouseSqlRequest } from '../analysis/warehouseSql.ts';
+import { SQL_DIALECTS, type SqlDialect } from '../analysis/warehouseSql.ts';
 import { useStudioStore } from '../state/studioStore.ts';
+import { warehouseQuery } from '../state/warehouseQuery.ts';
 import { useController } from './controllerContext.ts';
 
 const DIALECT_NAMES: Record<SqlDialect, string> = { duckdb: 'DuckDB', spark: 'Spark SQL', bigquery: 'BigQuery', trino: 'Trino / Presto' };
@@ -20,12 +21,10 @@ export function WarehousePanel() {
   const [dimText, setDimText] = useState('64');
   const [normalised, setNormalised] = useState(true);
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
-  const request: WarehouseSqlRequest = useMemo(
-    () => ({ dialect, table, embeddingColumn, ...(fieldColumn.trim() ? { fieldColumn: fieldColumn.trim() } : {}), dim: Number(dimText), normalised }),
+  const { sql, problem } = useMemo(
+    () => warehouseQuery({ dialect, table, embeddingColumn, fieldColumn, dimText, normalised }),
     [dialect, table, embeddingColumn, fieldColumn, dimText, normalised],
   );
-  const problem = warehouseRequestProblem(request);
-  const sql = useMemo(() => (problem ? '' : warehouseSql(request)), [problem, request]);
   const open = (files: FileList | null) => {
     const [file, ...others] = files ? Array.from(files) : [];
     if (file && !busy) void controller.pickFile(file, others);
@@ -85,7 +84,7 @@ export function WarehousePanel() {
       </div>
       {problem ? (
         <p className="error-message" role="alert" data-testid="warehouse-problem">
-          {problem[0].toUpperCase() + problem.slice(1)}.
+          {problem}
         </p>
       ) : (
         <>
