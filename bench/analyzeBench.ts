@@ -16,8 +16,10 @@
  *    --quick skips this part; --big ROWSxDIM changes its size, --big-runs its runs (default --runs):
  *    it takes ~3 x runs x the time the disk needs to read the file, plus writing it once.
  *
- * The machine's 1-minute load average is printed before every timed run; ratios are printed
- * only when none of the runs saw a load above LOAD_LIMIT (a shared machine's ratios mean little).
+ * Before every timed run the bench waits 1 s and measures how much CPU other processes used meanwhile
+ * (/proc/stat, in cores; the load average would count the bench's own work): ratios and the target
+ * are judged only when every run of both sides started on a machine using under BUSY_LIMIT cores,
+ * with at least MIN_RUNS runs each (a shared machine's ratios mean little).
  *
  *   npm run bench -- [rows] [dim] [--runs N] [--quick] [--big 20000000x128] [--big-runs N] [--only studio,cli,numpy-eigh,numpy-svd,torch,big] [--safetensors]
  *   (BENCH_DIST=folder serves another build of the studio than dist/)
@@ -28,7 +30,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
@@ -53,7 +55,10 @@ const QUICK = args.includes('--quick');
 const ONLY = flag('--only')?.split(',');
 const [BIG_ROWS, BIG_DIM] = (flag('--big') ?? '20000000x128').split('x').map(Number);
 const SEED = 20_261_123;
-const LOAD_LIMIT = 1.5;
+/** Cores' worth of CPU other processes may use before a run for its ratios to be judged. */
+const BUSY_LIMIT = 0.3;
+/** Runs per side a judged ratio needs (a median of fewer means little). */
+const MIN_RUNS = 5;
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 const OUT = join(ROOT, 'bench', 'out');
@@ -75,8 +80,8 @@ function writeSafetensorsCopy(): void {
 /** One timed run. */
 interface Run {
   seconds: number;
-  /** 1-minute load average just before the run. */
-  load: number;
+  /** Cores' worth of CPU other processes used in the second before the run. */
+  busy: number;
   peakMiB?: number;
   spectrum?: number[];
 }
@@ -90,13 +95,25 @@ interface Measure {
 }
 
 const mib = (bytes: number) => bytes / 2 ** 20;
-const load1 = () => loadavg()[0];
+/** /proc/stat's first line: all jiffies and the idle ones (idle + iowait). */
+function cpuJiffies(): { total: number; idle: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + (f[4] ?? 0) };
+}
+/** Cores' worth of CPU used by other processes over `ms` while this bench only waits. */
+async function othersBusy(ms = 1000): Promise<number> {
+  const a = cpuJiffies();
+  await new Promise((done) => setTimeout(done, ms));
+  const b = cpuJiffies();
+  return b.total > a.total ? (1 - (b.idle - a.idle) / (b.total - a.total)) * cpus().length : 0;
+}
 const medianSeconds = (m: Measure) => (m.runs.length ? median(m.runs.map((r) => r.seconds)) : null);
 const peakMiB = (m: Measure) => {
   const peaks = m.runs.map((r) => r.peakMiB).filter((p): p is number => p !== undefined);
   return peaks.length ? Math.max(...peaks) : null;
 };
-const quiet = (...ms: Measure[]) => ms.every((m) => m.runs.every((r) => r.load <= LOAD_LIMIT));
+const quiet = (...ms: Measure[]) => ms.every((m) => m.runs.length >= MIN_RUNS && m.runs.every((r) => r.busy <= BUSY_LIMIT));
+const notJudged = `(busy > ${BUSY_LIMIT} cores or < ${MIN_RUNS} runs)`;
 
 /** Drops the file's pages from the page cache (clean pages; no privileges needed). */
 function dropCache(path: string): void {
@@ -177,7 +194,7 @@ async function studioRun(url: string, file: string, before?: () => void): Promis
     await page.getByTestId('mode-select').selectOption('raw');
     const name = basename(file);
     before?.();
-    const load = load1();
+    const busy = await othersBusy();
     const rss = rssSampler(profile);
     const elapsedMs = await page.evaluate(async (source) => {
       const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]');
@@ -208,7 +225,7 @@ async function studioRun(url: string, file: string, before?: () => void): Promis
     const json = JSON.parse(readFileSync(await download.path(), 'utf8')) as { fields: { normalized_spectrum: number[] }[] };
     return {
       seconds: elapsedMs / 1000,
-      load,
+      busy,
       peakMiB: peak,
       spectrum: json.fields[0].normalized_spectrum,
       backend,
@@ -237,9 +254,9 @@ async function studio(file: string, runs: number, before?: () => void): Promise<
 }
 
 /** The CLI, wall time of the whole process (node startup included); maxRSS reported by the child itself. */
-function cliRun(file: string, before?: () => void): Run {
+async function cliRun(file: string, before?: () => void): Promise<Run> {
   before?.();
-  const load = load1();
+  const busy = await othersBusy();
   const t0 = performance.now();
   const run = spawnSync(
     process.execPath,
@@ -250,21 +267,29 @@ function cliRun(file: string, before?: () => void): Run {
   if (run.status !== 0) throw new Error(`cli failed: ${run.stderr.trim().slice(0, 300)}`);
   const rss = /RECLENS_MAXRSS_KB=(\d+)/.exec(run.stderr);
   const json = JSON.parse(run.stdout) as { fields: { normalized_spectrum: number[] }[] };
-  return { seconds, load, ...(rss ? { peakMiB: Number(rss[1]) / 1024 } : {}), spectrum: json.fields[0].normalized_spectrum };
+  return { seconds, busy, ...(rss ? { peakMiB: Number(rss[1]) / 1024 } : {}), spectrum: json.fields[0].normalized_spectrum };
 }
 
-function cli(file: string, runs: number, before?: () => void): Measure {
+async function cli(file: string, runs: number, before?: () => void): Promise<Measure> {
+  const done: Run[] = [];
+  for (let i = 0; i < runs; i++) done.push(await cliRun(file, before));
   return {
     name: 'cli (node)',
-    runs: Array.from({ length: runs }, () => cliRun(file, before)),
+    runs: done,
     memoryNote: 'process maxRSS',
     note: 'wall time of `node bin/reclens.mjs analyze FILE --mode raw --json`, startup included',
   };
 }
 
 const PY = String.raw`
-import json, resource, sys, time
+import json, os, resource, sys, time
 which, path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def jiffies():
+    f = [int(v) for v in open('/proc/stat').readline().split()[1:]]
+    return sum(f), f[3] + f[4]
+def others_busy():
+    t0, i0 = jiffies(); time.sleep(1); t1, i1 = jiffies()
+    return (1 - (i1 - i0) / (t1 - t0)) * os.cpu_count() if t1 > t0 else 0
 try:
     import numpy as np
     if which == 'torch':
@@ -273,7 +298,7 @@ except ImportError as e:
     print(json.dumps({'skip': str(e)})); sys.exit(0)
 out = []
 for _ in range(runs):
-    load = __import__('os').getloadavg()[0]
+    busy = others_busy()
     if which == 'numpy-eigh':
         t = time.perf_counter()
         E = np.load(path)
@@ -292,7 +317,7 @@ for _ in range(runs):
             t = time.perf_counter(); s = torch.linalg.svdvals(T).numpy(); dt = time.perf_counter() - t
             name = 'torch ' + torch.__version__ + ' svdvals threads=' + str(torch.get_num_threads())
     s = s.astype('float64')
-    out.append({'seconds': dt, 'load': load, 'spectrum': (s / s[0]).tolist()})
+    out.append({'seconds': dt, 'busy': busy, 'spectrum': (s / s[0]).tolist()})
     del E
 print(json.dumps({'runs': out, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'dtype': 'float32', 'name': name}))
 `;
@@ -331,7 +356,7 @@ const spread = (m: Measure) => {
   return s.length ? `${Math.min(...s).toFixed(3)}-${Math.max(...s).toFixed(3)}` : '-';
 };
 const loads = (m: Measure) => {
-  const l = m.runs.map((r) => r.load);
+  const l = m.runs.map((r) => r.busy);
   return l.length ? `${Math.min(...l).toFixed(1)}-${Math.max(...l).toFixed(1)}` : '-';
 };
 
@@ -353,9 +378,7 @@ async function smallTable(): Promise<void> {
   if (SAFETENSORS && !existsSync(STUDIO_FILE)) writeSafetensorsCopy();
   console.log(
     `part 1: table ${ROWS} x ${DIM} float32 (${mib(ROWS * DIM * 4).toFixed(0)} MiB, in the page cache), raw mode, ${RUNS} runs each; ` +
-      `load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}\n`,
+      `other processes use ${(await othersBusy(2000)).toFixed(2)} cores (2 s before the first run; the same 1 s before every run is in "others' CPU")\n`,
   );
   const results: Measure[] = [];
   const steps: [string, () => Promise<Measure> | Measure][] = [
@@ -377,7 +400,9 @@ async function smallTable(): Promise<void> {
   const [studioRun, cliRun, eighRun] = results;
   const reference = eighRun.runs[0]?.spectrum;
   const studioMedian = medianSeconds(studioRun);
-  const rows = [['engine', 'median s', 'min-max s', 'load during', 'time / studio time', 'memory MiB', 'max |s/s1 - numpy f64|', 'memory measure']];
+  const rows = [
+    ['engine', 'median s', 'min-max s', "others' CPU before (cores)", 'time / studio time', 'memory MiB', 'max |s/s1 - numpy f64|', 'memory measure'],
+  ];
   for (const r of results) {
     const med = medianSeconds(r);
     const ratio = med !== null && studioMedian ? med / studioMedian : null;
@@ -387,7 +412,7 @@ async function smallTable(): Promise<void> {
       med === null ? '-' : med.toFixed(3),
       spread(r),
       loads(r),
-      ratio === null ? '-' : quiet(r, studioRun) ? ratio.toFixed(2) : `(load > ${LOAD_LIMIT})`,
+      ratio === null ? '-' : quiet(r, studioRun) ? ratio.toFixed(2) : notJudged,
       peak === null ? '-' : peak.toFixed(0),
       maxAbsDiff(r.runs[0]?.spectrum, reference),
       r.memoryNote,
@@ -400,7 +425,10 @@ async function smallTable(): Promise<void> {
     if (quiet(studioRun, eighRun)) {
       const x = eighMedian / studioMedian;
       console.log(`target studio at least as fast as numpy float64 Gram + eigvalsh (load included): ${x.toFixed(2)}x -> ${x >= 1 ? 'MET' : 'NOT MET'}`);
-    } else console.log(`studio vs numpy float64 Gram + eigvalsh: not judged, the load average exceeded ${LOAD_LIMIT} during the runs`);
+    } else
+      console.log(
+        `studio vs numpy float64 Gram + eigvalsh: ${(eighMedian / studioMedian).toFixed(2)}x, not judged: other processes used over ${BUSY_LIMIT} cores before some run, or fewer than ${MIN_RUNS} runs`,
+      );
   }
 }
 
@@ -424,13 +452,13 @@ async function writeBigTable(path: string, rows: number, dim: number): Promise<v
 }
 
 /** `dd` of the file to /dev/null: the disk's own read speed, page cache dropped first. */
-function diskRun(path: string): Run {
+async function diskRun(path: string): Promise<Run> {
   dropCache(path);
-  const load = load1();
+  const busy = await othersBusy();
   const t0 = performance.now();
   const run = spawnSync('dd', [`if=${path}`, 'of=/dev/null', 'bs=8M', 'status=none']);
   if (run.status !== 0) throw new Error(`dd failed: ${String(run.stderr)}`);
-  return { seconds: (performance.now() - t0) / 1000, load };
+  return { seconds: (performance.now() - t0) / 1000, busy };
 }
 
 async function bigTable(): Promise<void> {
@@ -454,10 +482,10 @@ async function bigTable(): Promise<void> {
     // Readers take turns, run after run, so they share the machine's conditions.
     const wanted = (reader: string) => !ONLY || ONLY.includes('big') || ONLY.includes(`big-${reader}`);
     for (let i = 0; i < BIG_RUNS; i++) {
-      if (wanted('disk')) disk.runs.push(diskRun(path));
-      if (wanted('cli')) cliM.runs.push(cliRun(path, drop));
+      if (wanted('disk')) disk.runs.push(await diskRun(path));
+      if (wanted('cli')) cliM.runs.push(await cliRun(path, drop));
       console.log(
-        `  run ${i + 1}: disk ${disk.runs[i]?.seconds.toFixed(1) ?? '-'} s, cli ${cliM.runs[i]?.seconds.toFixed(1) ?? '-'} s (load ${load1().toFixed(1)})`,
+        `  run ${i + 1}: disk ${disk.runs[i]?.seconds.toFixed(1) ?? '-'} s, cli ${cliM.runs[i]?.seconds.toFixed(1) ?? '-'} s (others' CPU before ${cliM.runs[i]?.busy.toFixed(2) ?? '-'} cores)`,
       );
     }
     const studioM = wanted('studio')
@@ -465,7 +493,7 @@ async function bigTable(): Promise<void> {
       : { name: 'studio', runs: [], memoryNote: '', failed: 'not run (--only)' };
     const results = [disk, cliM, studioM];
     const diskMedian = medianSeconds(disk);
-    const rows = [['reader', 'median s', 'min-max s', 'load during', 'GB/s', 'share of disk speed', 'peak memory MiB', 'memory measure']];
+    const rows = [['reader', 'median s', 'min-max s', "others' CPU before (cores)", 'GB/s', 'share of disk speed', 'peak memory MiB', 'memory measure']];
     for (const r of results) {
       const med = medianSeconds(r);
       const peak = peakMiB(r);
@@ -475,7 +503,7 @@ async function bigTable(): Promise<void> {
         spread(r),
         loads(r),
         med === null ? '-' : (bytes / 1e9 / med).toFixed(2),
-        med === null || !diskMedian ? '-' : quiet(r, disk) ? (diskMedian / med).toFixed(2) : `(load > ${LOAD_LIMIT})`,
+        med === null || !diskMedian ? '-' : quiet(r, disk) ? (diskMedian / med).toFixed(2) : notJudged,
         peak === null ? '-' : peak.toFixed(0),
         r.memoryNote,
       ]);
