@@ -3,15 +3,12 @@
  * read straight from the file (see threadTensorGram.ts), and posts back its GramState.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { GramAccumulator } from '../analysis/gramAccumulator.ts';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeElements } from '../data/formats/decode.ts';
-import type { RowRangeJob } from '../engine/rowRangeGram.ts';
-import { ImportError } from '../data/importError.ts';
+import { sumRowRange, type RowRangeJob } from '../engine/rowRangeGram.ts';
 import { toSerializedError } from '../workers/analysisErrors.ts';
 
-/** Bytes per read; two buffers of this size are read into in turn, the next while this one is summed. */
+/** Bytes per read (two buffers of this size: see sumRowRange). */
 const BLOCK_BYTES = 8 << 20;
 
 export interface GramThreadJob {
@@ -30,38 +27,22 @@ async function fill(file: FileHandle, buffer: Uint8Array, position: number): Pro
   return done;
 }
 
-/**
- * Sums rows [from, to): two fixed buffers, no allocation per block (a fresh buffer per 8 MB read
- * kept the garbage collector busy: 12% of the CLI's time in a profile), and aligned little-endian
- * floats are summed straight from the buffer.
- */
+/** Sums rows [from, to) with the engine's double-buffered loop, reading the file at its positions. */
 async function sumRange({ path, job }: GramThreadJob): Promise<void> {
-  const { layout, from, to, mode } = job;
-  const { dim, dtype, dataOffset } = layout;
-  const rowBytes = dim * dtype.itemSize;
-  const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes));
-  const buffers = [new Uint8Array(blockRows * rowBytes), new Uint8Array(blockRows * rowBytes)];
+  const rowBytes = job.layout.dim * job.layout.dtype.itemSize;
+  let position = job.layout.dataOffset + job.from * rowBytes;
   const file = await open(path, 'r');
   try {
-    const acc = new GramAccumulator(dim, mode);
-    const read = (row: number, which: number) => {
-      const n = Math.min(blockRows, to - row);
-      return fill(file, buffers[which].subarray(0, n * rowBytes), dataOffset + row * rowBytes);
+    const read = async (buffer: ArrayBuffer, length: number) => {
+      const filled = await fill(file, new Uint8Array(buffer, 0, length), position);
+      position += length;
+      return { buffer, filled };
     };
-    let pending = read(from, 0);
-    for (let row = from, which = 0; row < to; which = 1 - which) {
-      const n = Math.min(blockRows, to - row);
-      const got = await pending;
-      if (got < n * rowBytes) {
-        const where = row + Math.floor(got / rowBytes) + 1;
-        throw new ImportError('truncated', `${basename(path)} is truncated: it ends inside row ${where}`, 'Re-export the file; it was cut off');
-      }
-      if (row + n < to) pending = read(row + n, 1 - which);
-      acc.add(decodeElements(buffers[which].subarray(0, n * rowBytes), dtype, n * dim), n);
-      row += n;
-      parentPort?.postMessage({ type: 'rows', rowsDone: row - from });
-    }
-    parentPort?.postMessage({ type: 'done', state: acc.state() });
+    const state = await sumRowRange(read, job, basename(path), {
+      blockBytes: BLOCK_BYTES,
+      onRows: (rowsDone) => parentPort?.postMessage({ type: 'rows', rowsDone }),
+    });
+    parentPort?.postMessage({ type: 'done', state });
   } finally {
     await file.close();
   }

@@ -4,7 +4,7 @@ import { dtypeOf } from '../data/formats/dtype.ts';
 import type { RowLayout } from '../data/tableFile.ts';
 import { ImportError } from '../data/importError.ts';
 import { rowRangeGram } from '../engine/rowRangeGram.ts';
-import { helperCount, parallelTensorGram, type RangeRunner } from './parallelGram.ts';
+import { helperCount, parallelTensorGram, workerRangeRunner, type RangeRunner } from './parallelGram.ts';
 
 const rows = 3001;
 const dim = 7;
@@ -64,5 +64,52 @@ describe('helperCount', () => {
     expect(helperCount(256 * mb, 1)).toBe(0);
     expect(helperCount(40 * mb, 8)).toBe(0);
     expect(helperCount(70 * mb, 8)).toBe(1);
+  });
+});
+
+/** A stand-in Worker: answers each request with a 'done' after one 'rows', on the next tick, unless `hang`. */
+class FakeWorker {
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onerror: ((ev: ErrorEvent) => void) | null = null;
+  terminated = false;
+  constructor(private readonly hang: () => boolean) {}
+  postMessage(msg: { job: { from: number; to: number; mode: 'raw' } }): void {
+    if (this.hang()) return;
+    setTimeout(() => {
+      this.onmessage?.({ data: { type: 'rows', rowsDone: msg.job.to - msg.job.from } } as MessageEvent);
+      this.onmessage?.({ data: { type: 'done', state: new GramAccumulator(1, msg.job.mode).state() } } as MessageEvent);
+    });
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+describe('workerRangeRunner', () => {
+  it('starts the warm helpers at once, reuses an idle one, and replaces one whose range was aborted', async () => {
+    let hang = false;
+    const spawned: FakeWorker[] = [];
+    const spawn = () => {
+      const w = new FakeWorker(() => hang);
+      spawned.push(w);
+      return w as unknown as Worker;
+    };
+    const run = workerRangeRunner(spawn, 1);
+    expect(spawned).toHaveLength(1);
+    const job = { layout, from: 0, to: 10, mode: 'raw' as const };
+    const rows: number[] = [];
+    await run(blob, job, new AbortController().signal, (n) => rows.push(n));
+    await run(blob, job, new AbortController().signal, () => {});
+    expect(spawned).toHaveLength(1);
+    expect(rows).toEqual([10]);
+    hang = true;
+    const stop = new AbortController();
+    const aborted = run(blob, job, stop.signal, () => {});
+    stop.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(spawned[0].terminated).toBe(true);
+    hang = false;
+    await run(blob, job, new AbortController().signal, () => {});
+    expect(spawned).toHaveLength(2);
   });
 });

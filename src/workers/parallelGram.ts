@@ -15,29 +15,38 @@ import type { GramRangeReply, GramRangeRequest } from './gramRangeProtocol.ts';
 /** Sums one row range; rejects with AbortError once `signal` fires. */
 export type RangeRunner = (blob: Blob, job: RowRangeJob, signal: AbortSignal, onRows: (rowsDone: number) => void) => Promise<GramState>;
 
-/** A range summed in a fresh worker from `spawn`, terminated when it answers or is aborted. */
-export function workerRangeRunner(spawn: () => Worker): RangeRunner {
+/**
+ * Ranges summed by helper workers from `spawn`, kept between analyses: `warm` of them are started
+ * at once (a worker's start, module load and compile took 100-300 ms of the first analysis), an
+ * idle one takes the next range, and one whose range was aborted is terminated (it may still be
+ * summing) and replaced on demand.
+ */
+export function workerRangeRunner(spawn: () => Worker, warm = 0): RangeRunner {
+  const idle: Worker[] = Array.from({ length: warm }, spawn);
   return (blob, job, signal, onRows) =>
     new Promise((resolve, reject) => {
-      const worker = spawn();
-      const end = () => {
-        worker.terminate();
+      const worker = idle.pop() ?? spawn();
+      const end = (keep: boolean) => {
+        worker.onmessage = null;
+        worker.onerror = null;
         signal.removeEventListener('abort', aborted);
+        if (keep) idle.push(worker);
+        else worker.terminate();
       };
       const aborted = () => {
-        end();
+        end(false);
         reject(new DOMException('Cancelled', 'AbortError'));
       };
       signal.addEventListener('abort', aborted);
       worker.onmessage = (ev: MessageEvent<GramRangeReply>) => {
         const reply = ev.data;
         if (reply.type === 'rows') return onRows(reply.rowsDone);
-        end();
+        end(true);
         if (reply.type === 'done') resolve(reply.state);
         else reject(fromSerializedError(reply.error));
       };
       worker.onerror = (ev) => {
-        end();
+        end(false);
         reject(new Error(`gram helper worker failed: ${ev.message || 'it did not start'}`));
       };
       worker.postMessage({ blob, job } satisfies GramRangeRequest);
