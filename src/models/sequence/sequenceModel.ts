@@ -162,13 +162,19 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     'int32',
   );
 
-  const withTarget = (target: tf.Tensor1D, hist: tf.Tensor2D): tf.Tensor2D => tf.concat([target.expandDims(1) as tf.Tensor2D, hist], 1);
-  /** One lookup of ids (batch x (1 + n)): [target row (batch x 1 x K), behaviours (batch x n x K)]. */
-  const split = (e: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D] => {
-    const n = e.shape[1] - 1;
-    return [tf.slice(e, [0, 0, 0], [-1, 1, -1]), tf.slice(e, [0, 1, 0], [-1, n, -1])];
+  /**
+   * One lookup of [target ids (batch), behaviour ids (batch x n, row-major)] in `table`: the target
+   * rows (batch x 1 x K) and the behaviour rows (batch x n x K) are two contiguous blocks of it,
+   * cut without tfjs-backend-wasm's strided (per-row JavaScript) Slice.
+   */
+  const lookupPair = (table: tf.Tensor, target: tf.Tensor1D, hist: tf.Tensor2D): [tf.Tensor3D, tf.Tensor3D] => {
+    const [B, n] = hist.shape;
+    const K = table.shape[1] as number;
+    const rows = embeddingLookup(table, tf.concat([target, hist.reshape([-1])])) as tf.Tensor2D;
+    return [tf.slice(rows, [0, 0], [B, K]).reshape([B, 1, K]), tf.slice(rows, [B, 0], [B * n, K]).reshape([B, n, K])];
   };
-  const rowDot = (q: tf.Tensor3D, k: tf.Tensor3D): tf.Tensor2D => tf.sum(tf.mul(q, k), 2);
+  /** sum_d q_d k_jd for every j (batch x n): one batched matmul (its gradient is two). */
+  const rowDot = (q: tf.Tensor3D, k: tf.Tensor3D): tf.Tensor2D => tf.matMul(k, q, false, true).reshape([k.shape[0], k.shape[1]]);
 
   interface Columns {
     items: tf.Tensor2D;
@@ -197,18 +203,16 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
    * table (TIN: the position embedding added to both, the target at position 0).
    */
   const embed = (x: SequenceInputs, c: Columns, role: EmbeddingRole): FieldPair[] => {
-    const items = embeddingLookup(role === 'attention' ? itemAttn : itemRepr, withTarget(x.targetItems, c.items)) as tf.Tensor3D;
-    const cats = embeddingLookup(role === 'attention' ? categoryAttn : categoryRepr, withTarget(x.targetCategories, c.categories)) as tf.Tensor3D;
-    let fields = [items, cats];
+    let fields = [
+      lookupPair(role === 'attention' ? itemAttn : itemRepr, x.targetItems, c.items),
+      lookupPair(role === 'attention' ? categoryAttn : categoryRepr, x.targetCategories, c.categories),
+    ];
     if (tin) {
-      const rows = c.positions.shape[0];
-      const pos = embeddingLookup(position, withTarget(tf.zeros([rows], 'int32'), c.positions)) as tf.Tensor3D;
-      fields = fields.map((e) => tf.add<tf.Tensor3D>(e, pos));
+      const target = tf.slice(position, [0, 0], [1, a]).reshape([1, 1, a]);
+      const behaviours = embeddingLookup(position, c.positions) as tf.Tensor3D;
+      fields = fields.map(([t, b]) => [tf.add<tf.Tensor3D>(t, target), tf.add<tf.Tensor3D>(b, behaviours)]);
     }
-    return fields.map((e) => {
-      const [target, behaviours] = split(e);
-      return { target, behaviours };
-    });
+    return fields.map(([target, behaviours]) => ({ target, behaviours }));
   };
 
   /** Attention logits (batch x n), padding not yet masked. */
@@ -268,23 +272,25 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
       return tf.tidy(() => {
         const c = columns(x, picked);
         const { logits, mask } = masked(attentionLogits(x, c), c.items);
-        const weights = tf.mul(tf.softmax(logits), mask).expandDims(2);
+        // batch x 1 x n: pooled = weights @ behaviours, one batched matmul per field.
+        const weights = tf.mul(tf.softmax(logits), mask).expandDims(1) as tf.Tensor3D;
         const fields = embed(x, c, 'representation');
         const target = tf.concat(
           fields.map((f) => tf.squeeze(f.target, [1]) as tf.Tensor2D),
           1,
         );
+        const pool = (f: FieldPair) => tf.matMul(weights, f.behaviours);
         let features: tf.Tensor2D;
         if (tin) {
-          // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0).
+          // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0) = (sum_j w_j (e_j + pos_j)) * (e_t + pos_0).
           const pooled = tf.concat(
-            fields.map((f) => tf.sum(tf.mul(weights, tf.mul(f.behaviours, f.target)), 1) as tf.Tensor2D),
+            fields.map((f) => tf.squeeze(tf.mul(pool(f), f.target), [1]) as tf.Tensor2D),
             1,
           );
           features = tf.concat([target, pooled], 1);
         } else {
           const pooled = tf.concat(
-            fields.map((f) => tf.sum(tf.mul(weights, f.behaviours), 1) as tf.Tensor2D),
+            fields.map((f) => tf.squeeze(pool(f), [1]) as tf.Tensor2D),
             1,
           );
           features = tf.concat([target, pooled, tf.mul<tf.Tensor2D>(target, pooled)], 1);
