@@ -1,4 +1,5 @@
 import type { ByteSource } from '../byteSource.ts';
+import { hasPartialGramMarker } from './partialGramJson.ts';
 import { ImportError } from '../importError.ts';
 import type { TableFormat } from '../../contracts/tables.ts';
 import { hasNpyMagic } from './npyHeader.ts';
@@ -72,7 +73,14 @@ export async function detectFormat(src: ByteSource): Promise<TableFormat> {
       );
     }
   }
-  if (ext === 'json') return 'partialgram'; // its reader says when a .json is not one
+  if (ext === 'json') {
+    if (await hasPartialGramMarker(src)) return 'partialgram';
+    throw new ImportError(
+      'unsupported-format',
+      `${src.name} is not a RecLens partial-Gram file: no "format": "reclens-partial-gram" near its start or end`,
+      'Drop a table file, a partial Gram written by reclens gram, or a warehouse result (field, stat, i, j, value)',
+    );
+  }
   if (ext === 'tsv' || ext === 'txt' || ext === 'vec') return 'tsv';
   if (ext === 'csv') return 'csv';
   // A binary extension whose bytes do not match is damaged, not of an unknown kind; its own parser says how.

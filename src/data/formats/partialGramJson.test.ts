@@ -92,6 +92,32 @@ describe('partial-Gram JSON', () => {
     expect((await problem((d) => (d.sets = ['a', 'b']))).message).toMatch(/"sets" without "field_dims"/);
   });
 
+  it('tells other JSON apart by the format marker before parsing it, and finds the marker at either end', async () => {
+    const other = (text: string) => openTableFile(source(text, 'config.json')).catch((e: unknown) => e);
+    for (const text of ['{"name": "model", "format": "keras"}', '[1, 2, 3]', '{"fields": []}']) {
+      const error = await other(text);
+      expect(error).toBeInstanceOf(ImportError);
+      expect(error).toMatchObject({
+        code: 'unsupported-format',
+        message: expect.stringMatching(/^config\.json is not a RecLens partial-Gram file: no "format"/),
+      });
+    }
+    // A large JSON file of another kind: only its two ends are read.
+    const reads: number[] = [];
+    const big = {
+      name: 'big.json',
+      size: 2 ** 40,
+      read: (offset: number, n: number) => (reads.push(offset), Promise.resolve(utf8('{"a": 1,'.padEnd(n, ' ')))),
+    };
+    await expect(openTableFile(big)).rejects.toThrow(/big\.json is not a RecLens partial-Gram file/);
+    expect(reads.every((o) => o < 4096 || o >= 2 ** 40 - 4096)).toBe(true);
+    // Keys sorted, as Python's json.dump(sort_keys=True) writes them: "format" after the long "fields".
+    const d = await doc();
+    const sorted = JSON.stringify(Object.fromEntries(Object.entries(d).sort(([a], [b]) => a.localeCompare(b))));
+    expect(sorted.indexOf('"format"')).toBeGreaterThan(4096);
+    expect((await openTableFile(source(sorted))).format).toBe('partialgram');
+  });
+
   it('refuses a file above its size limit before reading it', async () => {
     const huge = { name: 'huge.json', size: 2 ** 40, read: () => Promise.reject(new Error('read')) };
     await expect(readPartialGramJson(huge)).rejects.toThrow(/above the 268435456 bytes read for a partial Gram/);

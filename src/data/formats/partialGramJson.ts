@@ -52,9 +52,19 @@ export function partialGramToJSON(partial: PartialGram): string {
   return JSON.stringify(doc, null, 1).replace(/\[\s+([-\d.e+,\s]*?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s+/g, '')}]`) + '\n';
 }
 
-/** Whether bytes look like a partial-Gram JSON file (its "format" key near the start). */
-export function looksLikePartialGram(head: Uint8Array): boolean {
-  return new TextDecoder().decode(head.subarray(0, 256)).includes(`"${PARTIAL_GRAM_FORMAT}"`);
+/** Bytes read at each end of a .json to find the partial-Gram marker. */
+const MARKER_SCAN_BYTES = 4096;
+const MARKER = new RegExp(`"format"\\s*:\\s*"${PARTIAL_GRAM_FORMAT}"`);
+
+/**
+ * Whether a .json file carries the partial-Gram marker "format": "reclens-partial-gram" in its first
+ * or last 4 KiB (reclens gram writes it first; a writer that sorts keys puts it after "fields"), so
+ * other JSON is told apart before anything is parsed.
+ */
+export async function hasPartialGramMarker(src: ByteSource): Promise<boolean> {
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  if (MARKER.test(decode(await src.read(0, MARKER_SCAN_BYTES)))) return true;
+  return src.size > MARKER_SCAN_BYTES && MARKER.test(decode(await src.read(src.size - MARKER_SCAN_BYTES, MARKER_SCAN_BYTES)));
 }
 
 /**
