@@ -23,6 +23,7 @@ import { embeddingLookup } from '../embeddingLookup.ts';
 import { dense, type Layer } from '../layers.ts';
 import { Params } from '../params.ts';
 import type { SequenceBatch } from './sequenceBatch.ts';
+import { rowDot, weightedSum } from './attentionProducts.ts';
 import { searchTopK } from './searchStage.ts';
 
 export interface SequenceModelConfig {
@@ -173,8 +174,6 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     const rows = embeddingLookup(table, tf.concat([target, hist.reshape([-1])])) as tf.Tensor2D;
     return [tf.slice(rows, [0, 0], [B, K]).reshape([B, 1, K]), tf.slice(rows, [B, 0], [B * n, K]).reshape([B, n, K])];
   };
-  /** sum_d q_d k_jd for every j (batch x n): one batched matmul (its gradient is two). */
-  const rowDot = (q: tf.Tensor3D, k: tf.Tensor3D): tf.Tensor2D => tf.matMul(k, q, false, true).reshape([k.shape[0], k.shape[1]]);
 
   interface Columns {
     items: tf.Tensor2D;
@@ -272,14 +271,14 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
       return tf.tidy(() => {
         const c = columns(x, picked);
         const { logits, mask } = masked(attentionLogits(x, c), c.items);
-        // batch x 1 x n: pooled = weights @ behaviours, one batched matmul per field.
+        // batch x 1 x n: pooled = weights @ behaviours per field (attentionProducts.ts).
         const weights = tf.mul(tf.softmax(logits), mask).expandDims(1) as tf.Tensor3D;
         const fields = embed(x, c, 'representation');
         const target = tf.concat(
           fields.map((f) => tf.squeeze(f.target, [1]) as tf.Tensor2D),
           1,
         );
-        const pool = (f: FieldPair) => tf.matMul(weights, f.behaviours);
+        const pool = (f: FieldPair) => weightedSum(weights, f.behaviours);
         let features: tf.Tensor2D;
         if (tin) {
           // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0) = (sum_j w_j (e_j + pos_j)) * (e_t + pos_0).
