@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { nodeByteSource } from '../src/data/nodeByteSource.ts';
 import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
+import { spearman } from '../src/analysis/learnedCorrelation.ts';
 import { sequenceTruth } from '../src/workers/sequenceData.ts';
 import { createSeqTrainer } from '../src/workers/sequenceEngine.ts';
 import type { SeqTruth } from '../src/workers/sequenceService.ts';
@@ -53,6 +54,11 @@ export interface ModelReading {
   logloss: number;
   /** Mean Spearman over the top target categories. */
   spearman: number;
+  /**
+   * A diagnostic beside it: mean Spearman of the row sums (each behaviour category's cells summed
+   * over the positions) with the ground truth's, over the target categories: which categories, not where.
+   */
+  rowSpearman: number;
   overlap: number;
   captured: number;
   /** Measured search-stage time per training batch (ms). */
@@ -76,6 +82,16 @@ const finiteMean = (xs: readonly number[]) => {
   return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
 };
 
+const rowSums = (m: ArrayLike<number>, positions: number): number[] =>
+  Array.from({ length: m.length / positions }, (_, r) =>
+    Array.prototype.slice.call(m, r * positions, (r + 1) * positions).reduce((a: number, b: number) => a + b, 0),
+  );
+
+function rowSpearmanOf(truth: SeqTruth, learned: readonly number[][]): number {
+  const P = truth.summary.positions;
+  return finiteMean(learned.map((m, t) => spearman(rowSums(truth.summary.targets[t].mi, P), rowSums(m, P))));
+}
+
 function trainOne(data: SequenceDataset, truth: SeqTruth, settings: SequenceTrainSettings): ModelReading {
   const t0 = performance.now();
   const t = createSeqTrainer(data, settings, truth);
@@ -89,6 +105,7 @@ function trainOne(data: SequenceDataset, truth: SeqTruth, settings: SequenceTrai
       auc: m.auc,
       logloss: m.logloss,
       spearman: finiteMean(r.correlation?.spearman ?? []),
+      rowSpearman: rowSpearmanOf(truth, r.correlation?.learned ?? []),
       overlap: r.search?.overlap ?? NaN,
       captured: r.search?.miCaptured ?? NaN,
       searchMs: m.searchMs,
@@ -112,7 +129,7 @@ export function measureSequenceSeed(data: SequenceDataset, truth: SeqTruth, setu
 export function describeReading(r: ModelReading): string {
   const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const coupled = Number.isFinite(r.conflictingShare) ? `, conflicting ${f(r.conflictingShare)}, ||g_repr||/||g_attn|| ${f(r.normRatio, 2)}` : '';
-  return `${r.model}${r.model === 'dare' ? ` (attn dim ${r.attentionDim})` : ''}: AUC ${f(r.auc, 4)}, ρ ${f(r.spearman)}, overlap ${f(r.overlap)}, MI captured ${f(r.captured)}, search ${f(r.searchMs, 1)} ms/batch${coupled} (${r.seconds.toFixed(0)} s)`;
+  return `${r.model}${r.model === 'dare' ? ` (attn dim ${r.attentionDim})` : ''}: AUC ${f(r.auc, 4)}, ρ ${f(r.spearman)} (rows ${f(r.rowSpearman)}), overlap ${f(r.overlap)}, MI captured ${f(r.captured)}, search ${f(r.searchMs, 1)} ms/batch${coupled} (${r.seconds.toFixed(0)} s)`;
 }
 
 function arg(name: string, fallback: string): string {
