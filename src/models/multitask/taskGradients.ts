@@ -4,6 +4,7 @@
  * reached by their task's loss alone, so their gradient from task k is the summed-loss gradient.
  */
 import * as tf from '@tensorflow/tfjs';
+import { withSharedInputTransposes } from '../affine.ts';
 import type { MultiTaskModel } from './types.ts';
 
 /** Mean binary cross-entropy of logits against 0/1 labels (numerically stable form). */
@@ -32,11 +33,13 @@ export function taskGradients(model: MultiTaskModel, indices: tf.Tensor2D, label
   for (let k = 0; k < T; k++) {
     const own = model.taskVariables[k];
     const vars = [...shared, ...own];
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(indices, true);
-      const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
-      return tf.mul(bceWithLogits(logits[k], y), lossWeights[k] ?? 1) as tf.Scalar;
-    }, vars);
+    const { value, grads } = withSharedInputTransposes(() =>
+      tf.variableGrads(() => {
+        const logits = model.forward(indices, true);
+        const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+        return tf.mul(bceWithLogits(logits[k], y), lossWeights[k] ?? 1) as tf.Scalar;
+      }, vars),
+    );
     const gradOf = (v: tf.Variable): tf.Tensor => grads[v.name] ?? tf.zerosLike(v);
     out.losses.push(value);
     out.shared.push(shared.map(gradOf));
