@@ -13,6 +13,7 @@
  *      search-stage time per batch (a speed measured on a loaded machine is not a benchmark).
  *
  *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 100] [--dim 16] [--batch 128]
+ *     [--lr-category 10] [--lr-position 10] (per-table lr, multiples of --lr) [--divisors 1] (DARE at attn dim d only)
  */
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
@@ -119,10 +120,16 @@ function trainOne(data: SequenceDataset, truth: SeqTruth, settings: SequenceTrai
 }
 
 /** One seed: TWIN (observing its coupled gradients), then DARE at attention dim d, d/2, d/4. */
-export function measureSequenceSeed(data: SequenceDataset, truth: SeqTruth, setup: SequenceSetup, seed: number): SequenceSeed {
+export function measureSequenceSeed(
+  data: SequenceDataset,
+  truth: SeqTruth,
+  setup: SequenceSetup,
+  seed: number,
+  divisors: readonly number[] = [1, 2, 4],
+): SequenceSeed {
   const t0 = performance.now();
   const twin = trainOne(data, truth, { ...setup, model: 'twin', attentionDim: setup.dim, seed });
-  const sweep = [1, 2, 4].map((div) => trainOne(data, truth, { ...setup, model: 'dare', attentionDim: Math.max(1, Math.round(setup.dim / div)), seed }));
+  const sweep = divisors.map((div) => trainOne(data, truth, { ...setup, model: 'dare', attentionDim: Math.max(1, Math.round(setup.dim / div)), seed }));
   return { seed, twin, sweep, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -148,12 +155,17 @@ async function main(): Promise<void> {
     batchSize: Number(arg('batch', '128')),
     epochs: Number(arg('epochs', '1')),
   };
+  // Per-table lr (multiples of --lr; absent: one lr): a lever for attention's slow learning.
+  const [lrCategory, lrPosition] = [Number(arg('lr-category', '1')), Number(arg('lr-position', '1'))];
+  if (lrCategory !== 1 || lrPosition !== 1) setup.tableLrScale = { category: lrCategory, position: lrPosition };
+  // --divisors 1: DARE at attention dim = dim only (skips the attention-dim sweep's runs).
+  const divisors = arg('divisors', '1,2,4').split(',').map(Number);
   const data = await loadSequenceDataset();
   const truth = truthOf(data);
   console.log(`${SEQUENCE_DATASET}: ${data.train.count} train / ${data.test.count} test samples; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`);
   const runs: SequenceSeed[] = [];
   for (const seed of seeds) {
-    const r = measureSequenceSeed(data, truth, setup, seed);
+    const r = measureSequenceSeed(data, truth, setup, seed, divisors);
     runs.push(r);
     console.log(`seed ${seed} (${r.seconds.toFixed(0)} s)`);
     for (const m of [r.twin, ...r.sweep]) console.log(`  ${describeReading(m)}`);

@@ -57,6 +57,11 @@ export interface SequenceTrainSettings {
   lr: number;
   /** L2 weight decay on every parameter, as torch.optim.Adam's weight_decay (absent: 0). */
   weightDecay?: number;
+  /**
+   * Per-table learning rates, as multiples of `lr` (absent: every table at `lr`): the category
+   * tables (both roles), the position table, the item tables (both roles). The head stays at `lr`.
+   */
+  tableLrScale?: { category?: number; position?: number; item?: number };
   batchSize: number;
   epochs: number;
   seed: number;

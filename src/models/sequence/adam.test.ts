@@ -36,4 +36,27 @@ describe('ExplicitAdam weight decay', () => {
     expect(() => new ExplicitAdam([x], 0.01, -1)).toThrow(/weightDecay/);
     x.dispose();
   });
+
+  it('takes one lr per variable: each steps by its own lr, and an all-equal list matches the one lr bit for bit', () => {
+    const run = (lr: number | number[]) => {
+      const a = tf.variable(tf.tensor1d([0.3, -0.7]));
+      const b = tf.variable(tf.tensor1d([1.5]));
+      const adam = new ExplicitAdam([a, b], lr);
+      adam.apply([tf.tensor1d([0.2, -0.1]), tf.tensor1d([0.4])]);
+      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+      adam.dispose();
+      tf.dispose([a, b]);
+      return out;
+    };
+    expect(run([0.05, 0.05])).toEqual(run(0.05));
+    // First Adam step moves each weight by lr * sign(g) (up to eps / |g| <= 1e-7 here).
+    const [a, b] = run([0.01, 0.1]);
+    expect(a[0]).toBeCloseTo(0.29, 6);
+    expect(a[1]).toBeCloseTo(-0.69, 6);
+    expect(b[0]).toBeCloseTo(1.4, 6);
+    const x = tf.variable(tf.zeros([1]));
+    expect(() => new ExplicitAdam([x], [0.01, 0.01])).toThrow(/2 learning rates for 1 variables/);
+    expect(() => new ExplicitAdam([x], [0])).toThrow(/lr must be positive/);
+    x.dispose();
+  });
 });

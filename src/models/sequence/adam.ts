@@ -1,7 +1,8 @@
 /**
  * Adam as torch.optim.Adam (weight decay as its L2 term: weightDecay * x added to the gradient; 0 by default) over explicit gradients, with its state in plain
  * arrays: the sequence trainer hands it gradients it has combined itself (the observed copies of a
- * coupled table get the summed gradient) and checkpoints it synchronously.
+ * coupled table get the summed gradient) and checkpoints it synchronously. `lr` is one rate for every
+ * variable or one per variable (a per-table learning rate).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM } from '../optimizer.ts';
@@ -16,13 +17,17 @@ export class ExplicitAdam {
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
   private t = 0;
+  /** Each variable's learning rate (one lr for all by default; per-table lrs are an option). */
+  private readonly lrs: number[];
 
   constructor(
     private readonly variables: tf.Variable[],
-    private readonly lr: number,
+    lr: number | readonly number[],
     private readonly weightDecay = 0,
   ) {
-    if (!(lr > 0)) throw new RangeError(`lr must be positive, got ${lr}`);
+    this.lrs = typeof lr === 'number' ? variables.map(() => lr) : [...lr];
+    if (this.lrs.length !== variables.length) throw new RangeError(`${this.lrs.length} learning rates for ${variables.length} variables`);
+    for (const x of this.lrs) if (!(x > 0)) throw new RangeError(`lr must be positive, got ${x}`);
     if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
     this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
     this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
@@ -46,7 +51,7 @@ export class ExplicitAdam {
         this.m[i].assign(m);
         this.v[i].assign(v);
         const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(c2)), ADAM.epsilon);
-        x.assign(tf.sub(x, tf.mul(tf.div(m, denom), this.lr / c1)));
+        x.assign(tf.sub(x, tf.mul(tf.div(m, denom), this.lrs[i] / c1)));
       });
     });
   }

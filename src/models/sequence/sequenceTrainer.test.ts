@@ -122,4 +122,28 @@ describe('createSequenceTrainer', () => {
     a.dispose();
     b.dispose();
   });
+
+  it('tableLrScale moves the named tables faster and leaves the rest as at one lr', () => {
+    const plain = createSequenceTrainer(DATA, settings('dare', { epochs: 1 }));
+    const scaled = createSequenceTrainer(DATA, settings('dare', { epochs: 1, tableLrScale: { position: 10 } }));
+    const same = createSequenceTrainer(DATA, settings('dare', { epochs: 1, tableLrScale: { category: 1 } }));
+    const start = plain.checkpoint().variables;
+    plain.step();
+    scaled.step();
+    same.step();
+    const p = plain.checkpoint().variables;
+    const s = scaled.checkpoint().variables;
+    expect(same.checkpoint().variables).toEqual(p);
+    const position = plain.model.variables.indexOf(plain.model.positionTable);
+    const moved = (v: Float32Array[], i: number) => Math.max(...Array.from(v[i], (x, j) => Math.abs(x - start[i][j])));
+    // One Adam step moves each touched weight by ~lr: 10x for the position table, the same elsewhere.
+    expect(moved(s, position) / moved(p, position)).toBeCloseTo(10, 3);
+    p.forEach((v, i) => {
+      if (i !== position) expect(s[i]).toEqual(v);
+    });
+    expect(() => createSequenceTrainer(DATA, settings('dare', { tableLrScale: { item: 0 } }))).toThrow(/tableLrScale.item/);
+    plain.dispose();
+    scaled.dispose();
+    same.dispose();
+  });
 });

@@ -122,6 +122,22 @@ function checkSettings(s: SequenceTrainSettings): void {
   }
 }
 
+/** One lr for every variable, or (settings.tableLrScale) each table's own multiple of it. */
+function learningRates(model: SequenceModel, settings: SequenceTrainSettings): number | number[] {
+  const scale = settings.tableLrScale;
+  if (!scale) return settings.lr;
+  for (const [name, v] of Object.entries(scale)) if (!(v > 0)) throw new RangeError(`tableLrScale.${name} must be positive, got ${v}`);
+  const of = new Map<tf.Variable, number>();
+  for (const name of ['item', 'category'] as const)
+    for (const role of ['attention', 'representation'] as const) of.set(model.table(name, role), scale[name] ?? 1);
+  for (const t of model.coupled) {
+    of.set(t.attention, scale[t.name] ?? 1);
+    of.set(t.representation, scale[t.name] ?? 1);
+  }
+  of.set(model.positionTable, scale.position ?? 1);
+  return model.variables.map((v) => settings.lr * (of.get(v) ?? 1));
+}
+
 export function createSequenceTrainer(dataset: SequenceDataset, settings: SequenceTrainSettings, options: SequenceTrainerOptions = {}): SequenceTrainer {
   checkSettings(settings);
   const train = dataset.train;
@@ -142,7 +158,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
     observeGradients: (options.observeGradients ?? false) && isCoupled(settings.model),
   });
   const variables = model.variables;
-  const optimizer = new ExplicitAdam(variables, settings.lr, settings.weightDecay ?? 0);
+  const optimizer = new ExplicitAdam(variables, learningRates(model, settings), settings.weightDecay ?? 0);
   const batchSize = Math.min(settings.batchSize, train.count);
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const rng = createRng(settings.seed ^ 0x5eed);
