@@ -9,8 +9,8 @@ afterAll(() => selectBackend('cpu'));
 function compare(
   custom: (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor,
   plain: (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor,
-  aShape: number[],
-  bShape: number[],
+  aShape: [number, number, number],
+  bShape: [number, number, number],
 ) {
   return tf.tidy(() => {
     const a = tf.randomNormal(aShape, 0, 1, 'float32', 1) as tf.Tensor3D;
