@@ -16,6 +16,7 @@
  *    --quick skips this part; --big ROWSxDIM changes its size, --big-runs its runs (default --runs):
  *    it takes ~3 x runs x the time the disk needs to read the file, plus writing it once.
  *
+ * CPU seconds (all threads and processes of an engine) are printed beside the wall times.
  * Before every timed run the bench waits 1 s and measures how much CPU other processes used meanwhile
  * (/proc/stat, in cores; the load average would count the bench's own work): ratios and the target
  * are judged only when every run of both sides started on a machine using under BUSY_LIMIT cores,
@@ -82,6 +83,8 @@ interface Run {
   seconds: number;
   /** Cores' worth of CPU other processes used in the second before the run. */
   busy: number;
+  /** CPU seconds the engine used, all its threads and processes (less sensitive to other work than wall time). */
+  cpuSeconds?: number;
   peakMiB?: number;
   spectrum?: number[];
 }
@@ -118,6 +121,35 @@ const notJudged = `(busy > ${BUSY_LIMIT} cores or < ${MIN_RUNS} runs)`;
 /** Drops the file's pages from the page cache (clean pages; no privileges needed). */
 function dropCache(path: string): void {
   spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none']);
+}
+
+/** Summed CPU seconds (user + system) so far of the processes whose command line names `marker`, and their descendants. */
+function treeCpuSeconds(marker: string): number {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  const roots = new Set<number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+      cpu.set(Number(name), (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, clock ticks of 1/100 s
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) roots.add(Number(name));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  for (const [pid, seconds] of cpu) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
+      if (roots.has(p)) {
+        total += seconds;
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 /** Peak summed RSS of the processes whose command line names `marker`, and their descendants, sampled until stop(). */
@@ -195,6 +227,7 @@ async function studioRun(url: string, file: string, before?: () => void): Promis
     const name = basename(file);
     before?.();
     const busy = await othersBusy();
+    const cpu0 = treeCpuSeconds(profile);
     const rss = rssSampler(profile);
     const elapsedMs = await page.evaluate(async (source) => {
       const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]');
@@ -214,6 +247,7 @@ async function studioRun(url: string, file: string, before?: () => void): Promis
       return (await appeared) - t0;
     }, name);
     const peak = rss.stop();
+    const cpuSeconds = treeCpuSeconds(profile) - cpu0;
     const card = page.locator(`[data-testid="table-card"][data-source="${name}"]`);
     // The worker's own elapsedMs: data-elapsed-ms when the card carries it, else its "analysed in" text.
     const workerMs = (await card.getAttribute('data-elapsed-ms')) ?? (await card.locator('[title^="Gram:"]').first().textContent());
@@ -226,6 +260,7 @@ async function studioRun(url: string, file: string, before?: () => void): Promis
     return {
       seconds: elapsedMs / 1000,
       busy,
+      cpuSeconds,
       peakMiB: peak,
       spectrum: json.fields[0].normalized_spectrum,
       backend,
@@ -266,8 +301,15 @@ async function cliRun(file: string, before?: () => void): Promise<Run> {
   const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`cli failed: ${run.stderr.trim().slice(0, 300)}`);
   const rss = /RECLENS_MAXRSS_KB=(\d+)/.exec(run.stderr);
+  const cpu = /RECLENS_CPU_S=([\d.]+)/.exec(run.stderr);
   const json = JSON.parse(run.stdout) as { fields: { normalized_spectrum: number[] }[] };
-  return { seconds, busy, ...(rss ? { peakMiB: Number(rss[1]) / 1024 } : {}), spectrum: json.fields[0].normalized_spectrum };
+  return {
+    seconds,
+    busy,
+    ...(cpu ? { cpuSeconds: Number(cpu[1]) } : {}),
+    ...(rss ? { peakMiB: Number(rss[1]) / 1024 } : {}),
+    spectrum: json.fields[0].normalized_spectrum,
+  };
 }
 
 async function cli(file: string, runs: number, before?: () => void): Promise<Measure> {
@@ -300,24 +342,24 @@ out = []
 for _ in range(runs):
     busy = others_busy()
     if which == 'numpy-eigh':
-        t = time.perf_counter()
+        t = time.perf_counter(); c = time.process_time()
         E = np.load(path)
         X = E.astype(np.float64)
         w = np.linalg.eigvalsh(X.T @ X)
-        dt = time.perf_counter() - t
+        dt = time.perf_counter() - t; cpu = time.process_time() - c
         s = np.sqrt(np.clip(w[::-1], 0, None))
         name = 'numpy ' + np.__version__ + ' float64 Gram + eigvalsh'
     else:
         E = np.load(path)
         if which == 'numpy-svd':
-            t = time.perf_counter(); s = np.linalg.svd(E, compute_uv=False); dt = time.perf_counter() - t
+            t = time.perf_counter(); c = time.process_time(); s = np.linalg.svd(E, compute_uv=False); dt = time.perf_counter() - t; cpu = time.process_time() - c
             name = 'numpy ' + np.__version__ + ' SVD'
         else:
             T = torch.from_numpy(E)
-            t = time.perf_counter(); s = torch.linalg.svdvals(T).numpy(); dt = time.perf_counter() - t
+            t = time.perf_counter(); c = time.process_time(); s = torch.linalg.svdvals(T).numpy(); dt = time.perf_counter() - t; cpu = time.process_time() - c
             name = 'torch ' + torch.__version__ + ' svdvals threads=' + str(torch.get_num_threads())
     s = s.astype('float64')
-    out.append({'seconds': dt, 'busy': busy, 'spectrum': (s / s[0]).tolist()})
+    out.append({'seconds': dt, 'cpuSeconds': cpu, 'busy': busy, 'spectrum': (s / s[0]).tolist()})
     del E
 print(json.dumps({'runs': out, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'dtype': 'float32', 'name': name}))
 `;
@@ -354,6 +396,11 @@ function table(rows: string[][]): string {
 const spread = (m: Measure) => {
   const s = m.runs.map((r) => r.seconds);
   return s.length ? `${Math.min(...s).toFixed(3)}-${Math.max(...s).toFixed(3)}` : '-';
+};
+/** Median CPU seconds of the runs that report them (all threads: can exceed the wall time). */
+const medianCpu = (m: Measure) => {
+  const c = m.runs.map((r) => r.cpuSeconds).filter((v): v is number => v !== undefined);
+  return c.length ? median(c).toFixed(2) : '-';
 };
 const loads = (m: Measure) => {
   const l = m.runs.map((r) => r.busy);
@@ -401,7 +448,17 @@ async function smallTable(): Promise<void> {
   const reference = eighRun.runs[0]?.spectrum;
   const studioMedian = medianSeconds(studioRun);
   const rows = [
-    ['engine', 'median s', 'min-max s', "others' CPU before (cores)", 'time / studio time', 'memory MiB', 'max |s/s1 - numpy f64|', 'memory measure'],
+    [
+      'engine',
+      'median s',
+      'min-max s',
+      'median CPU s',
+      "others' CPU before (cores)",
+      'time / studio time',
+      'memory MiB',
+      'max |s/s1 - numpy f64|',
+      'memory measure',
+    ],
   ];
   for (const r of results) {
     const med = medianSeconds(r);
@@ -411,6 +468,7 @@ async function smallTable(): Promise<void> {
       r.name,
       med === null ? '-' : med.toFixed(3),
       spread(r),
+      medianCpu(r),
       loads(r),
       ratio === null ? '-' : quiet(r, studioRun) ? ratio.toFixed(2) : notJudged,
       peak === null ? '-' : peak.toFixed(0),

@@ -1,2 +1,5 @@
-// Preloaded into the CLI by analyzeBench.ts: reports the process's peak RSS (KiB) on exit.
-process.on('exit', () => process.stderr.write(`RECLENS_MAXRSS_KB=${process.resourceUsage().maxRSS}\n`));
+// Preloaded into the CLI by analyzeBench.ts: reports the process's peak RSS (KiB) and CPU seconds (all threads) on exit.
+process.on('exit', () => {
+  const use = process.resourceUsage();
+  process.stderr.write(`RECLENS_MAXRSS_KB=${use.maxRSS}\nRECLENS_CPU_S=${((use.userCPUTime + use.systemCPUTime) / 1e6).toFixed(3)}\n`);
+});
