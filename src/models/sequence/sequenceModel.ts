@@ -24,6 +24,7 @@ import { dense, type Layer } from '../layers.ts';
 import { Params } from '../params.ts';
 import type { SequenceBatch } from './sequenceBatch.ts';
 import { rowDot, weightedSum } from './attentionProducts.ts';
+import { rowBlock } from './rowBlock.ts';
 import { searchTopK } from './searchStage.ts';
 
 export interface SequenceModelConfig {
@@ -166,13 +167,13 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
   /**
    * One lookup of [target ids (batch), behaviour ids (batch x n, row-major)] in `table`: the target
    * rows (batch x 1 x K) and the behaviour rows (batch x n x K) are two contiguous blocks of it,
-   * cut without tfjs-backend-wasm's strided (per-row JavaScript) Slice.
+   * cut without tfjs-backend-wasm's Slice (rowBlock.ts).
    */
   const lookupPair = (table: tf.Tensor, target: tf.Tensor1D, hist: tf.Tensor2D): [tf.Tensor3D, tf.Tensor3D] => {
     const [B, n] = hist.shape;
     const K = table.shape[1] as number;
     const rows = embeddingLookup(table, tf.concat([target, hist.reshape([-1])])) as tf.Tensor2D;
-    return [tf.slice(rows, [0, 0], [B, K]).reshape([B, 1, K]), tf.slice(rows, [B, 0], [B * n, K]).reshape([B, n, K])];
+    return [rowBlock(rows, 0, B).reshape([B, 1, K]), rowBlock(rows, B, B * n).reshape([B, n, K])];
   };
 
   interface Columns {
