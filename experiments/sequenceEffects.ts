@@ -13,7 +13,7 @@
  *      search-stage time per batch (a speed measured on a loaded machine is not a benchmark).
  *
  *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 100] [--dim 16] [--batch 128]
- *     [--lr-category 10] [--lr-position 10] (per-table lr, multiples of --lr) [--divisors 1] (DARE at attn dim d only)
+ *     [--lr-category 10] [--lr-position 10] [--lr-attention 10] (per-table lr, multiples of --lr) [--divisors 1] (DARE at attn dim d only)
  */
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
@@ -156,8 +156,8 @@ async function main(): Promise<void> {
     epochs: Number(arg('epochs', '1')),
   };
   // Per-table lr (multiples of --lr; absent: one lr): a lever for attention's slow learning.
-  const [lrCategory, lrPosition] = [Number(arg('lr-category', '1')), Number(arg('lr-position', '1'))];
-  if (lrCategory !== 1 || lrPosition !== 1) setup.tableLrScale = { category: lrCategory, position: lrPosition };
+  const [lrCategory, lrPosition, lrAttention] = [Number(arg('lr-category', '1')), Number(arg('lr-position', '1')), Number(arg('lr-attention', '1'))];
+  if (lrCategory !== 1 || lrPosition !== 1 || lrAttention !== 1) setup.tableLrScale = { category: lrCategory, position: lrPosition, attention: lrAttention };
   // --divisors 1: DARE at attention dim = dim only (skips the attention-dim sweep's runs).
   const divisors = arg('divisors', '1,2,4').split(',').map(Number);
   const data = await loadSequenceDataset();

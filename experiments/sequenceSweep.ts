@@ -13,7 +13,7 @@
  *   npm run experiment:sequence-sweep -- [--models twin,dare] [--seeds 1,2] [--lr 0.003,0.01]
  *     [--wd 0,1e-5] [--epochs 2] [--batch 128] [--dim 16] [--attn-div 2] [--history 30,50] [--topk 20]
  *     [--hidden 64,32] [--oracle] [--no-items] [--json out.json]
- *     [--lr-category 10] [--lr-position 10] [--lr-item 1]   (per-table lr, multiples of --lr; one value each)
+ *     [--lr-category 10] [--lr-position 10] [--lr-item 1] [--lr-attention 10]   (per-table lr, multiples of --lr; one value each)
  * `--no-items` (a diagnostic, not a studio setting): every item id replaced by its category's, so
  * the models cannot tell items apart (and cannot memorise them); the oracle's "history part only"
  * is then the most they can reach.
@@ -57,14 +57,17 @@ const { values } = parseArgs({
     'lr-category': { type: 'string', default: '1' },
     'lr-position': { type: 'string', default: '1' },
     'lr-item': { type: 'string', default: '1' },
+    'lr-attention': { type: 'string', default: '1' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
 /** Per-table lr multiples (absent when all are 1: the trainer's one-lr path, bit for bit). */
-const tableLrScale = ((scale: { category: number; position: number; item: number }) => (Object.values(scale).every((x) => x === 1) ? undefined : scale))({
+const tableLrScale = ((scale: { category: number; position: number; item: number; attention: number }) =>
+  Object.values(scale).every((x) => x === 1) ? undefined : scale)({
   category: Number(values['lr-category']),
   position: Number(values['lr-position']),
   item: Number(values['lr-item']),
+  attention: Number(values['lr-attention']),
 });
 
 export interface SweepRun {
@@ -194,7 +197,7 @@ function trainOne(data: SequenceDataset, settings: SequenceTrainSettings, hidden
 }
 
 const label = (s: SequenceTrainSettings) =>
-  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr}${s.tableLrScale ? ` (x${s.tableLrScale.category} cat, x${s.tableLrScale.position} pos, x${s.tableLrScale.item} item)` : ''}${s.weightDecay ? ` wd ${s.weightDecay}` : ''} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
+  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr}${s.tableLrScale ? ` (x${s.tableLrScale.category} cat, x${s.tableLrScale.position} pos, x${s.tableLrScale.item} item, x${s.tableLrScale.attention} DARE attn)` : ''}${s.weightDecay ? ` wd ${s.weightDecay}` : ''} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
 
 function meanSd(xs: readonly number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -59,9 +59,10 @@ export interface SequenceTrainSettings {
   weightDecay?: number;
   /**
    * Per-table learning rates, as multiples of `lr` (absent: every table at `lr`): the category
-   * tables (both roles), the position table, the item tables (both roles). The head stays at `lr`.
+   * tables (both roles), the position table, the item tables (both roles), and on top of those
+   * DARE's own attention tables (item and category; no effect on a coupled model). The head stays at `lr`.
    */
-  tableLrScale?: { category?: number; position?: number; item?: number };
+  tableLrScale?: { category?: number; position?: number; item?: number; attention?: number };
   batchSize: number;
   epochs: number;
   seed: number;

@@ -142,6 +142,16 @@ describe('createSequenceTrainer', () => {
       if (i !== position) expect(s[i]).toEqual(v);
     });
     expect(() => createSequenceTrainer(DATA, settings('dare', { tableLrScale: { item: 0 } }))).toThrow(/tableLrScale.item/);
+    // attention: DARE's attention tables only (its representation tables stay at lr).
+    const attn = createSequenceTrainer(DATA, settings('dare', { epochs: 1, tableLrScale: { attention: 10 } }));
+    attn.step();
+    const a = attn.checkpoint().variables;
+    const index = (name: 'item' | 'category', role: 'attention' | 'representation') => attn.model.variables.indexOf(attn.model.table(name, role));
+    for (const name of ['item', 'category'] as const) {
+      expect(moved(a, index(name, 'attention')) / moved(p, index(name, 'attention'))).toBeCloseTo(10, 3);
+      expect(a[index(name, 'representation')]).toEqual(p[index(name, 'representation')]);
+    }
+    attn.dispose();
     plain.dispose();
     scaled.dispose();
     same.dispose();

@@ -130,6 +130,8 @@ function learningRates(model: SequenceModel, settings: SequenceTrainSettings): n
   const of = new Map<tf.Variable, number>();
   for (const name of ['item', 'category'] as const)
     for (const role of ['attention', 'representation'] as const) of.set(model.table(name, role), scale[name] ?? 1);
+  if (!isCoupled(settings.model))
+    for (const name of ['item', 'category'] as const) of.set(model.table(name, 'attention'), (scale[name] ?? 1) * (scale.attention ?? 1));
   for (const t of model.coupled) {
     of.set(t.attention, scale[t.name] ?? 1);
     of.set(t.representation, scale[t.name] ?? 1);
