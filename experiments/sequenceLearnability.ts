@@ -4,6 +4,8 @@
  * AUC against the generator's Bayes AUC:
  *   target-only   logit = b + w[target item]
  *   bag           + sum_j v[c_t, c_j] / L            (which categories, not where: mean pooling)
+ *   sum           + sum_j v[c_t, c_j]                (the same, counted: sum pooling; SGD step / L)
+ *   set           + sum_{c in history} v[c_t, c]     (which categories are present at all, each once)
  *   position      + sum_{j: p_j <= P} W[c_t, c_j, p_j] (category and position: what target
  *                                                     attention with position embeddings can express)
  * Prints one line per model and seed (the SGD order's seed).
@@ -26,7 +28,7 @@ const C = ds.categoryVocabulary;
 const bayes = auc(g.trueProbabilities.test, ds.test.labels);
 console.log(`synthetic-sequences: ${ds.train.count} train, ${ds.test.count} test, Bayes test AUC ${bayes.toFixed(4)}`);
 
-type Kind = 'target-only' | 'bag' | 'position';
+type Kind = 'target-only' | 'bag' | 'sum' | 'set' | 'position';
 
 function fit(kind: Kind, seed: number): number {
   const item = new Float64Array(ds.itemVocabulary);
@@ -43,6 +45,8 @@ function fit(kind: Kind, seed: number): number {
       for (let j = a; j < e; j++) sum += bag[ct * C + s.histCategories[j]];
       z += sum / (e - a);
     }
+    if (kind === 'sum') for (let j = a; j < e; j++) z += bag[ct * C + s.histCategories[j]];
+    if (kind === 'set') for (const c of new Set(s.histCategories.subarray(a, e))) z += bag[ct * C + c];
     if (kind === 'position') for (let j = Math.max(a, e - P); j < e; j++) z += pos[(ct * C + s.histCategories[j]) * (P + 1) + (e - j)];
     return z;
   };
@@ -58,6 +62,8 @@ function fit(kind: Kind, seed: number): number {
       bias -= lr * grad;
       item[s.targetItems[i]] -= lr * (grad + 1e-4 * item[s.targetItems[i]]);
       if (kind === 'bag' && e > a) for (let j = a; j < e; j++) bag[ct * C + s.histCategories[j]] -= (lr * grad) / (e - a);
+      if (kind === 'sum') for (let j = a; j < e; j++) bag[ct * C + s.histCategories[j]] -= (lr * grad) / (e - a);
+      if (kind === 'set') for (const c of new Set(s.histCategories.subarray(a, e))) bag[ct * C + c] -= lr * grad;
       if (kind === 'position') for (let j = Math.max(a, e - P); j < e; j++) pos[(ct * C + s.histCategories[j]) * (P + 1) + (e - j)] -= lr * grad;
     }
   }
@@ -68,7 +74,7 @@ function fit(kind: Kind, seed: number): number {
   );
 }
 
-for (const kind of ['target-only', 'bag', 'position'] as const) {
+for (const kind of ['target-only', 'bag', 'sum', 'set', 'position'] as const) {
   const aucs = seeds.map((seed) => fit(kind, seed));
   const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
   const sd = Math.sqrt(aucs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, aucs.length - 1));
