@@ -12,8 +12,9 @@
  * the heap), and each median pools the windows of all rounds. tfjs-backend-wasm 4.22 turns its
  * threads off under Node (WASM_HAS_MULTITHREAD_SUPPORT is false whenever IS_NODE), so tfjs runs
  * one thread here: its ratio against PyTorch at one thread is the same-threads comparison, the
- * one against PyTorch at every core is printed beside it. The load average is printed before,
- * between rounds and after: ratios measured on a loaded machine are not the runtimes' own.
+ * one against PyTorch at every core is printed beside it. Before every run the bench waits 1 s and
+ * reads how much CPU other processes used (/proc/stat); the ratios are judged MET / NOT MET only
+ * when every run started with other processes under 0.3 cores. The load average is printed too.
  *
  * DARE runs once per attention dim (default dim / 2 and dim / 4): its search-stage time per batch
  * against TWIN's (printed as a speed-up) is the attention-dim sweep's search cost.
@@ -32,6 +33,7 @@ import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts
 import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
+import { othersBusy } from './othersBusy.ts';
 
 const WARMUP = 3;
 const LR = 1e-3;
@@ -143,7 +145,10 @@ const pooled = (into: Timing, t: Timing) => {
   into.windows.push(...t.windows);
   into.searchMs.push(...t.searchMs);
 };
-const verdict = (ratio: number) => `target >= 1.0x ${ratio >= 1 ? 'MET' : 'NOT MET'}`;
+/** Cores' worth of CPU other processes may use before a run for the ratios to be judged. */
+const BUSY_LIMIT = 0.3;
+const verdict = (ratio: number, loaded: boolean) =>
+  loaded ? `not judged (other processes used over ${BUSY_LIMIT} cores before some run)` : `target >= 1.0x ${ratio >= 1 ? 'MET' : 'NOT MET'}`;
 
 async function main(): Promise<void> {
   const windows = arg('windows', 5);
@@ -159,6 +164,13 @@ async function main(): Promise<void> {
   const threadCounts = cores > 1 ? [1, cores] : [1];
   await selectBackend(backend);
   console.log(`load average before (1/5/15 min): ${load()}`);
+  // Cores' worth of CPU other processes used in the second before each run: the ratios are judged
+  // only when every run started under BUSY_LIMIT (the load average counts this bench's own threads).
+  let busiest = 0;
+  const waitAndSample = async () => {
+    const busy = await othersBusy(1000);
+    busiest = Number.isNaN(busy) ? Infinity : Math.max(busiest, busy);
+  };
   console.log(
     `TWIN and DARE on ${data.source} (train ${data.train.count} samples, ${data.itemVocabulary - 1} items, ${data.categoryVocabulary - 1} categories, ` +
       `histories ${L / 2}-${L}, mean ${(data.train.histOffsets[data.train.count] / data.train.count).toFixed(0)}): history ${L}, top-k ${base.topK}, dim ${base.dim} (DARE attention dims ${attentionDims.join(', ')}), head ${DEFAULT_SEQUENCE_HIDDEN.join('-')}, ` +
@@ -180,8 +192,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? runs : [...runs].reverse();
       for (const run of order) {
+        await waitAndSample();
         pooled(run.tfjs, tfjsRun(data, run.settings, windows, windowSteps));
         for (const threads of threadCounts) {
+          await waitAndSample();
           const t = torchRun(data, file, run.settings, windows, windowSteps, threads);
           const seen = run.torch.get(threads);
           if ('error' in t) run.torch.set(threads, { error: t.error });
@@ -189,7 +203,7 @@ async function main(): Promise<void> {
           else if ('timing' in seen) pooled(seen.timing, t.timing);
         }
       }
-      console.log(`load average after round ${round + 1} (1/5/15 min): ${load()}`);
+      console.log(`load average after round ${round + 1} (1/5/15 min): ${load()}; other processes used up to ${fmt(busiest, 2)} cores before a run`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -218,7 +232,7 @@ async function main(): Promise<void> {
       const torch = run.torch.get(threads)!;
       if (!('timing' in torch)) return `against PyTorch ${threads} thread(s): n/a`;
       const r = t / median(torch.timing.windows);
-      return `against PyTorch ${threads} thread${threads > 1 ? 's' : ''}${threads === 1 ? ' (same threads)' : ''}: ${fmt(r, 2)}x, ${verdict(r)}`;
+      return `against PyTorch ${threads} thread${threads > 1 ? 's' : ''}${threads === 1 ? ' (same threads)' : ''}: ${fmt(r, 2)}x, ${verdict(r, !(busiest <= BUSY_LIMIT))}`;
     });
     console.log(`${run.label}: tfjs ${backend} 1 thread ${parts.join('; ')}`);
   }
