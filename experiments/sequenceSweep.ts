@@ -14,6 +14,7 @@
  *     [--wd 0,1e-5] [--epochs 2] [--batch 128] [--dim 16] [--attn-div 2] [--history 30,50] [--topk 20]
  *     [--hidden 64,32] [--oracle] [--no-items] [--json out.json]
  *     [--lr-category 10] [--lr-position 10] [--lr-item 1] [--lr-attention 10]   (per-table lr, multiples of --lr; one value each)
+ *     [--init-sd 0.01]   (DARE's init: every weight matrix N(0, sd) before the first step)
  * `--no-items` (a diagnostic, not a studio setting): every item id replaced by its category's, so
  * the models cannot tell items apart (and cannot memorise them); the oracle's "history part only"
  * is then the most they can reach.
@@ -21,6 +22,7 @@
  * (every grid option takes a comma-separated list; the time per run is measured on whatever
  * machine runs it: on a loaded one it says nothing about speed).
  */
+import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SequenceDataset, SequenceModelKind, SequenceSamples, SequenceTrainSettings } from '../src/contracts/sequence.ts';
@@ -58,6 +60,7 @@ const { values } = parseArgs({
     'lr-position': { type: 'string', default: '1' },
     'lr-item': { type: 'string', default: '1' },
     'lr-attention': { type: 'string', default: '1' },
+    'init-sd': { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -175,6 +178,12 @@ function trainOne(data: SequenceDataset, settings: SequenceTrainSettings, hidden
   const trainSubset = head(data.train, data.test.count);
   const t0 = performance.now();
   const trainer = createSequenceTrainer(data, settings, { hidden });
+  // --init-sd: DARE's own init (train_pytorch.py: every non-bias weight N(0, sd), sd 0.01), before the first step.
+  if (values['init-sd'] !== undefined) {
+    const sd = Number(values['init-sd']);
+    for (const [i, v] of trainer.model.variables.entries())
+      if (v.rank === 2) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, sd, 'float32', settings.seed * 1000 + i)));
+  }
   try {
     const aucByEpoch: number[] = [];
     const trainAucByEpoch: number[] = [];
@@ -197,7 +206,7 @@ function trainOne(data: SequenceDataset, settings: SequenceTrainSettings, hidden
 }
 
 const label = (s: SequenceTrainSettings) =>
-  `${values['no-items'] ? 'no-items ' : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr}${s.tableLrScale ? ` (x${s.tableLrScale.category} cat, x${s.tableLrScale.position} pos, x${s.tableLrScale.item} item, x${s.tableLrScale.attention} DARE attn)` : ''}${s.weightDecay ? ` wd ${s.weightDecay}` : ''} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
+  `${values['no-items'] ? 'no-items ' : ''}${values['init-sd'] !== undefined ? `init N(0, ${values['init-sd']}) ` : ''}${s.model}${s.model === 'dare' ? `(a${s.attentionDim})` : ''} lr ${s.lr}${s.tableLrScale ? ` (x${s.tableLrScale.category} cat, x${s.tableLrScale.position} pos, x${s.tableLrScale.item} item, x${s.tableLrScale.attention} DARE attn)` : ''}${s.weightDecay ? ` wd ${s.weightDecay}` : ''} ep ${s.epochs} bs ${s.batchSize} dim ${s.dim} L ${s.historyLength} k ${s.topK}`;
 
 function meanSd(xs: readonly number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
