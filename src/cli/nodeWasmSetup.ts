@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmTranspose } from '../engine/wasmTranspose.ts';
 
 let done = false;
 
@@ -17,6 +18,7 @@ export async function setupNodeTf(): Promise<void> {
   const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
   setWasmPaths(join(dirname(entry), '/'));
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  installWasmTranspose();
   // The CPU backend prints its banner on its first write; marking that done keeps stderr for
   // progress. (A private field: should it change, the banner just comes back.)
   if (await tf.setBackend('cpu')) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;

@@ -9,6 +9,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { installWasmTranspose } from './wasmTranspose.ts';
 
 let done = false;
 
@@ -22,4 +23,5 @@ export function setupWasmBackend(threads?: number): void {
     'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdUrl,
   });
   if (!globalThis.crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  installWasmTranspose();
 }

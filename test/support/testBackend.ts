@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
+import { installWasmTranspose } from '../../src/engine/wasmTranspose.ts';
 
 let wasmPathsSet = false;
 
@@ -11,6 +12,7 @@ export async function selectBackend(name: 'cpu' | 'wasm'): Promise<void> {
     const dist = fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
     setWasmPaths(dist);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    installWasmTranspose();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not start`);
   await tf.ready();
