@@ -63,7 +63,15 @@ export interface SequenceTrainSettings {
    * DARE's own attention tables (item and category; no effect on a coupled model). The head stays at `lr`.
    */
   tableLrScale?: { category?: number; position?: number; item?: number; attention?: number };
+  /**
+   * How the attention weights pool the behaviours (absent: 'softmax'): 'softmax' normalises them
+   * (a weighted mean); 'sum' takes each behaviour's sigmoid(score) over the number of columns, as
+   * DIN's unnormalised weights, so the pooled vector grows with how many relevant behaviours there are.
+   */
+  pooling?: SequencePooling;
   batchSize: number;
   epochs: number;
   seed: number;
 }
+
+export type SequencePooling = 'softmax' | 'sum';
