@@ -47,8 +47,9 @@ describe('gatherBatch', () => {
 });
 
 describe('createSequenceModel', () => {
-  it.each(SEQUENCE_MODEL_KINDS)('%s: gradients of every variable match finite differences', (kind) => {
-    const model = createSequenceModel(config(kind));
+  const paths = SEQUENCE_MODEL_KINDS.flatMap((kind) => [[kind, 'arrays (fusedAttention.ts)', false] as const, [kind, 'tensor ops', true] as const]);
+  it.each(paths)('%s, attention on %s: gradients of every variable match finite differences', (kind, _path, tensorAttention) => {
+    const model = createSequenceModel(config(kind, { tensorAttention }));
     // Tables 5x their initial scale: attention far from uniform, so its gradients stand clear of float32 noise.
     const tables = new Set([
       model.table('item', 'attention'),

@@ -18,12 +18,14 @@
  * coupled model's gradient bit for bit (two float32 addends sum the same in either order).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SequenceModelKind } from '../../contracts/sequence.ts';
+import type { SequenceModelKind, SequencePooling } from '../../contracts/sequence.ts';
 import { embeddingLookup } from '../embeddingLookup.ts';
 import { dense, type Layer } from '../layers.ts';
 import { Params } from '../params.ts';
 import type { SequenceBatch } from './sequenceBatch.ts';
+import { arraysAreCheap } from './arrayBackends.ts';
 import { rowDot, weightedSum } from './attentionProducts.ts';
+import { fusedAttentionFeatures } from './fusedAttention.ts';
 import { rowBlock } from './rowBlock.ts';
 import { searchTopK } from './searchStage.ts';
 
@@ -41,8 +43,12 @@ export interface SequenceModelConfig {
   /** Hidden widths of the MLP head. */
   hidden: readonly number[];
   seed: number;
+  /** Softmax-normalised weights (default) or DIN's unnormalised sigmoid weights over the column count. */
+  pooling?: SequencePooling;
   /** Coupled models (DIN, TWIN, TIN): an attention copy and a representation copy of the shared tables. */
   observeGradients?: boolean;
+  /** Run target attention as tensor ops on every backend (default: on arrays on cpu and wasm, fusedAttention.ts). */
+  tensorAttention?: boolean;
 }
 
 export const DEFAULT_SEQUENCE_HIDDEN: readonly number[] = [64, 32];
@@ -232,6 +238,53 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     return { logits: tf.add<tf.Tensor2D>(logits, tf.mul(tf.sub(1, mask), MASKED)), mask };
   };
 
+  /** The head's input by tensor ops: lookups, attention, pooling ([target, pooled, target * pooled]; TIN [target, pooled * target]). */
+  const tensorFeatures = (x: SequenceInputs, picked: tf.Tensor2D | null): tf.Tensor2D => {
+    const c = columns(x, picked);
+    const { logits, mask } = masked(attentionLogits(x, c), c.items);
+    // batch x 1 x n: pooled = weights @ behaviours per field (attentionProducts.ts).
+    const n = logits.shape[1];
+    const raw = config.pooling === 'sum' ? tf.div(tf.sigmoid(logits), n) : tf.softmax(logits);
+    const weights = tf.mul(raw, mask).expandDims(1) as tf.Tensor3D;
+    const fields = embed(x, c, 'representation');
+    const target = tf.concat(
+      fields.map((f) => tf.squeeze(f.target, [1]) as tf.Tensor2D),
+      1,
+    );
+    const pool = (f: FieldPair) => weightedSum(weights, f.behaviours);
+    let features: tf.Tensor2D;
+    if (tin) {
+      // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0) = (sum_j w_j (e_j + pos_j)) * (e_t + pos_0).
+      const pooled = tf.concat(
+        fields.map((f) => tf.squeeze(tf.mul(pool(f), f.target), [1]) as tf.Tensor2D),
+        1,
+      );
+      features = tf.concat([target, pooled], 1);
+    } else {
+      const pooled = tf.concat(
+        fields.map((f) => tf.squeeze(pool(f), [1]) as tf.Tensor2D),
+        1,
+      );
+      features = tf.concat([target, pooled, tf.mul<tf.Tensor2D>(target, pooled)], 1);
+    }
+    return features;
+  };
+
+  /** The same input by fusedAttention.ts's one pass over the batch's arrays. */
+  const arrayFeatures = (x: SequenceInputs, picked: tf.Tensor2D | null): tf.Tensor2D =>
+    fusedAttentionFeatures(
+      { itemAttention: itemAttn, categoryAttention: categoryAttn, position, itemRepresentation: itemRepr, categoryRepresentation: categoryRepr },
+      {
+        targetItems: x.targetItems.dataSync() as Int32Array,
+        targetCategories: x.targetCategories.dataSync() as Int32Array,
+        histItems: x.histItems.dataSync() as Int32Array,
+        histCategories: x.histCategories.dataSync() as Int32Array,
+        picked: picked ? (picked.dataSync() as Int32Array) : null,
+        columns: picked ? picked.shape[1] : L,
+      },
+      { historyLength: L, tin, pooling: config.pooling ?? 'softmax' },
+    );
+
   const model: SequenceModel = {
     config,
     searches,
@@ -270,31 +323,7 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     },
     forward(x, picked) {
       return tf.tidy(() => {
-        const c = columns(x, picked);
-        const { logits, mask } = masked(attentionLogits(x, c), c.items);
-        // batch x 1 x n: pooled = weights @ behaviours per field (attentionProducts.ts).
-        const weights = tf.mul(tf.softmax(logits), mask).expandDims(1) as tf.Tensor3D;
-        const fields = embed(x, c, 'representation');
-        const target = tf.concat(
-          fields.map((f) => tf.squeeze(f.target, [1]) as tf.Tensor2D),
-          1,
-        );
-        const pool = (f: FieldPair) => weightedSum(weights, f.behaviours);
-        let features: tf.Tensor2D;
-        if (tin) {
-          // Target-aware representation: sum_j w_j (e_j + pos_j) * (e_t + pos_0) = (sum_j w_j (e_j + pos_j)) * (e_t + pos_0).
-          const pooled = tf.concat(
-            fields.map((f) => tf.squeeze(tf.mul(pool(f), f.target), [1]) as tf.Tensor2D),
-            1,
-          );
-          features = tf.concat([target, pooled], 1);
-        } else {
-          const pooled = tf.concat(
-            fields.map((f) => tf.squeeze(pool(f), [1]) as tf.Tensor2D),
-            1,
-          );
-          features = tf.concat([target, pooled, tf.mul<tf.Tensor2D>(target, pooled)], 1);
-        }
+        const features = !(config.tensorAttention ?? false) && arraysAreCheap() ? arrayFeatures(x, picked) : tensorFeatures(x, picked);
         let h = features;
         for (const layer of layers) h = tf.relu(layer(h, true));
         return out(h, true).reshape([-1]) as tf.Tensor1D;

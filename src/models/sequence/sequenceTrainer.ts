@@ -12,6 +12,7 @@ import { auc, groupAuc, logloss } from '../../data/ctr/auc.ts';
 import { createRng, permutation, type RngState } from '../../data/ctr/prng.ts';
 import { bceWithLogits } from '../multitask/taskGradients.ts';
 import { ExplicitAdam, type AdamState } from './adam.ts';
+import { arraysAreCheap } from './arrayBackends.ts';
 import { gatherBatch, keptHistory, type SequenceBatch } from './sequenceBatch.ts';
 import { createSequenceModel, DEFAULT_SEQUENCE_HIDDEN, isCoupled, type SequenceModel } from './sequenceModel.ts';
 
@@ -26,6 +27,8 @@ export interface SequenceTrainerOptions {
   observeItems?: boolean;
   /** Run the search stage as tensor ops on every backend (default: on arrays on cpu and wasm, searchStage.ts). */
   tensorSearch?: boolean;
+  /** Run target attention as tensor ops on every backend (default: on arrays on cpu and wasm, fusedAttention.ts). */
+  tensorAttention?: boolean;
 }
 
 export interface SequenceStep {
@@ -110,9 +113,6 @@ export interface SequenceTrainer {
 
 const EVAL_BATCH = 512;
 
-/** Backends whose tensors live in memory JavaScript reads cheaply: the search stage runs on arrays there. */
-const ARRAY_SEARCH_BACKENDS = new Set(['cpu', 'wasm']);
-
 function checkSettings(s: SequenceTrainSettings): void {
   for (const [name, v] of [
     ['batchSize', s.batchSize],
@@ -157,7 +157,9 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
     categoryVocabulary: dataset.categoryVocabulary,
     hidden: options.hidden ?? DEFAULT_SEQUENCE_HIDDEN,
     seed: settings.seed,
+    ...(settings.pooling ? { pooling: settings.pooling } : {}),
     observeGradients: (options.observeGradients ?? false) && isCoupled(settings.model),
+    tensorAttention: options.tensorAttention ?? false,
   });
   const variables = model.variables;
   const optimizer = new ExplicitAdam(variables, learningRates(model, settings), settings.weightDecay ?? 0);
@@ -187,7 +189,7 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
    */
   const searchColumns = (batch: SequenceBatch, x: ReturnType<SequenceModel['inputs']>): tf.Tensor2D | null => {
     if (!model.searches) return null;
-    if ((options.tensorSearch ?? false) || !ARRAY_SEARCH_BACKENDS.has(tf.getBackend())) return model.search(x);
+    if ((options.tensorSearch ?? false) || !arraysAreCheap()) return model.search(x);
     return tf.tensor2d(model.searchBatch(batch)!, [batch.rows, model.config.topK], 'int32');
   };
 
