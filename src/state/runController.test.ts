@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent, RunOutcome } from '../contracts/run.ts';
+import { packCheckpoint } from '../workers/checkpointPacking.ts';
 import type { Persistence, SavedCheckpoint } from './persistence.ts';
 import { createRunPipeline, EVENT_BATCH_MS, type RunLike } from './runController.ts';
 import type { RunRecord } from './savedRecords.ts';
@@ -137,10 +138,11 @@ describe('run pipeline (fake client, in-memory storage)', () => {
     await flushPromises();
     client.emit({ type: 'progress', step: 3 });
     // Pausing: the loop settles and checkpoints; the queued progress reaches the store first.
-    client.emit({ type: 'checkpoint', step: 3, checkpoint: { weights: [1, 2, 3] } });
+    const checkpoint = packCheckpoint({ weights: [1, 2, 3] });
+    client.emit({ type: 'checkpoint', step: 3, checkpoint });
     client.emit({ type: 'status', status: 'paused' });
     await flushPromises();
-    expect(t.checkpoints.get('a')).toMatchObject({ step: 3, checkpoint: { weights: [1, 2, 3] } });
+    expect(t.checkpoints.get('a')).toMatchObject({ step: 3, checkpoint });
     expect(t.stored.get('a')?.config).toMatchObject({ savedStep: 3, step: 3 });
     expect(t.runs.get('a')).toMatchObject({ savedStep: 3, status: 'paused' });
 

@@ -5,7 +5,7 @@
  * (one that was still going comes back 'interrupted', resumable from its last checkpoint), and
  * deletes them. A family supplies only how its run sits in the store and in a record.
  */
-import type { RunEvent, RunLoopEvent, RunOutcome, RunStatus } from '../contracts/run.ts';
+import type { PackedCheckpoint, RunEvent, RunLoopEvent, RunOutcome, RunStatus } from '../contracts/run.ts';
 import { storageFailureReason, type PersistenceHandle } from './persistence.ts';
 import { warnNotKept } from './persistenceSync.ts';
 import type { RunRecord } from './savedRecords.ts';
@@ -49,8 +49,8 @@ export interface RunPipeline<Run extends RunLike, Event, Checkpoint, Report> {
     start: (onEvent: (e: RunEvent<Event, Checkpoint, Report>) => void) => Promise<RunOutcome<Report>>,
     onEvent?: (e: RunEvent<Event, Checkpoint, Report>) => void,
   ): Promise<Run | null>;
-  /** The stored checkpoint of an interrupted run; null when none is stored. */
-  storedCheckpoint(id: string): Promise<{ step: number; checkpoint: Checkpoint } | null>;
+  /** The stored checkpoint of an interrupted run (plain when an earlier build stored it); null when none is stored. */
+  storedCheckpoint(id: string): Promise<{ step: number; checkpoint: PackedCheckpoint<Checkpoint> | Checkpoint } | null>;
   /** Back to the checkpoint's step (anything shown after it was never stored), running again. */
   rewind(id: string, step: number): void;
   /** Stored runs of this family, oldest first. */
@@ -94,7 +94,7 @@ export function createRunPipeline<Run extends RunLike, Event extends { type: str
   };
 
   /** A running run up to this checkpoint, stored with it in one transaction. */
-  const saveProgress = async (id: string, step: number, checkpoint: Checkpoint) => {
+  const saveProgress = async (id: string, step: number, checkpoint: PackedCheckpoint<Checkpoint>) => {
     const db = await storage();
     const run = family.get(id);
     if (!db || !run) return;
@@ -161,7 +161,7 @@ export function createRunPipeline<Run extends RunLike, Event extends { type: str
     async storedCheckpoint(id) {
       const db = await storage();
       const saved = db ? await db.getCheckpoint(id).catch(() => undefined) : undefined;
-      return saved ? { step: saved.step, checkpoint: saved.checkpoint as Checkpoint } : null;
+      return saved ? { step: saved.step, checkpoint: saved.checkpoint as PackedCheckpoint<Checkpoint> | Checkpoint } : null;
     },
 
     rewind(id, step) {

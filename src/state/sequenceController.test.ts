@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunOutcome } from '../contracts/run.ts';
 import { DATASET_INDEX_VERSION } from '../data/ctr/datasetIndex.ts';
-import type { SeqDatasetSummary, SeqEvent, SeqReport, SeqTrainRequest, SequenceClient } from '../workers/sequenceProtocol.ts';
+import { packCheckpoint, unpackCheckpoint } from '../workers/checkpointPacking.ts';
+import type { SeqCheckpoint, SeqDatasetSummary, SeqEvent, SeqReport, SeqTrainRequest, SequenceClient } from '../workers/sequenceProtocol.ts';
 import type { Persistence, SavedCheckpoint } from './persistence.ts';
 import { checkRunRecord, type RunRecord } from './savedRecords.ts';
 import { createSequenceController, fromSeqRecord, SEQ_RUN_KIND, toSeqRecord } from './sequenceController.ts';
@@ -168,6 +169,7 @@ describe('sequence controller, the run pipeline and the runs store', () => {
   it('a run stored at a checkpoint comes back interrupted after a reload and resumes from it', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify(INDEX)));
     const { db } = memoryDb();
+    const checkpoint = packCheckpoint<SeqCheckpoint>({ trainer: { at: 6 }, lossWindow: { count: 0, sum: 0 } });
     let finish: (o: RunOutcome<SeqReport>) => void = () => {};
     const requests: SeqTrainRequest[] = [];
     const hanging = {
@@ -177,7 +179,7 @@ describe('sequence controller, the run pipeline and the runs store', () => {
         requests.push(request);
         onEvent({ type: 'status', status: 'running' });
         onEvent({ type: 'progress', step: 6, epoch: 0, points: [{ step: 6, loss: 0.5 }], samplesPerSecond: 1 });
-        onEvent({ type: 'checkpoint', step: 6, checkpoint: { trainer: { at: 6 }, lossWindow: { count: 0, sum: 0 } } });
+        onEvent({ type: 'checkpoint', step: 6, checkpoint });
         return new Promise<RunOutcome<SeqReport>>((resolve) => (finish = resolve));
       },
     } as unknown as SequenceClient;
@@ -193,7 +195,7 @@ describe('sequence controller, the run pipeline and the runs store', () => {
     const run = after.store.getState().seqRuns[0];
     expect(run).toMatchObject({ status: 'interrupted', savedStep: 6 });
     await after.controller.resumeRun(run.id);
-    expect(worker.requests[0].resumeFrom).toEqual({ trainer: { at: 6 }, lossWindow: { count: 0, sum: 0 } });
+    expect(await unpackCheckpoint(worker.requests[0].resumeFrom!)).toEqual({ trainer: { at: 6 }, lossWindow: { count: 0, sum: 0 } });
     expect(after.store.getState().seqRuns[0].status).toBe('done');
     finish({ ok: true, status: 'stopped', report: null });
   });

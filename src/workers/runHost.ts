@@ -10,6 +10,7 @@ import type { TrainingWorkload } from '../engine/backendLadder.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { RunControls, RunLoopEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import { toSerializedError } from './analysisErrors.ts';
+import { packCheckpoint, unpackCheckpoint } from './checkpointPacking.ts';
 
 /** One run of a family, built from its request and loaded dataset; the loop drives it. */
 export interface RunSession<Checkpoint, Report> {
@@ -154,7 +155,7 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
     const checkpoint = async () => {
       await session.settle();
       lastCheckpoint = { at: performance.now(), step: session.step };
-      emit({ type: 'checkpoint', step: session.step, checkpoint: await session.checkpoint() });
+      emit({ type: 'checkpoint', step: session.step, checkpoint: packCheckpoint(await session.checkpoint()) });
     };
     // A pause pressed while the run was starting (engine, backend, first read-outs) holds.
     if (options.paused) control.paused = true;
@@ -225,7 +226,7 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
           const l = await loadLadder();
           const session = await open(m, state.active, state);
           try {
-            if (options.resumeFrom) await session.restore(options.resumeFrom);
+            if (options.resumeFrom) await session.restore(await unpackCheckpoint(options.resumeFrom));
             await session.start();
             return await loop(session, options, emit, state.active, l.activeBackend);
           } finally {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PackedCheckpoint } from '../contracts/run.ts';
 import type { SequenceDataset, SequenceSamples } from '../contracts/sequence.ts';
+import { unpackCheckpoint } from './checkpointPacking.ts';
 import type { SeqCheckpoint, SeqEvent, SeqTrainRequest } from './sequenceProtocol.ts';
 import { createSequenceService, type SeqDataAccess, type SeqEngine, type SeqTruth } from './sequenceService.ts';
 
@@ -130,7 +132,7 @@ describe('sequence service (stand-in engine)', () => {
     const whole: SeqEvent[] = [];
     await service.train(REQUEST, (e) => whole.push(e));
     const first: SeqEvent[] = [];
-    let checkpoint: SeqCheckpoint | null = null;
+    let checkpoint: PackedCheckpoint<SeqCheckpoint> | null = null;
     await service.train({ ...REQUEST, checkpointEveryMs: 1 }, (e) => {
       first.push(e);
       if (e.type === 'checkpoint' && !checkpoint && e.step >= 7) {
@@ -139,7 +141,7 @@ describe('sequence service (stand-in engine)', () => {
       }
     });
     expect(checkpoint).not.toBeNull();
-    const at = (checkpoint as unknown as SeqCheckpoint & { trainer: { steps: number } }).trainer.steps;
+    const at = ((await unpackCheckpoint(checkpoint!)) as SeqCheckpoint & { trainer: { steps: number } }).trainer.steps;
     const rest: SeqEvent[] = [];
     await service.train({ ...REQUEST, resumeFrom: checkpoint! }, (e) => rest.push(e));
     const points = (es: SeqEvent[]) => es.flatMap((e) => (e.type === 'progress' ? e.points : []));

@@ -5,6 +5,7 @@ import { encodeCtrDataset } from '../data/ctr/datasetFile.ts';
 import { generateSyntheticCtr } from '../data/ctr/syntheticCtr.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../contracts/modelConfig.ts';
 import type { ModelConfig } from '../contracts/modelConfig.ts';
+import { unpackCheckpoint } from './checkpointPacking.ts';
 import { createTrainingService } from './trainingService.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
@@ -97,7 +98,7 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     const steps = saved.map((e) => e.step);
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
     expect(steps.at(-1)).toBeLessThan(outcome.report!.step);
-    for (const e of saved) expect(e.checkpoint.state.step).toBe(e.step);
+    for (const e of saved) expect((await unpackCheckpoint(e.checkpoint)).state.step).toBe(e.step);
     service.dispose();
   }, 60_000);
 
@@ -136,7 +137,7 @@ describe('training service (tfjs cpu, tiny dataset)', () => {
     expect(resumed.find((e) => e.type === 'spectrum')).toMatchObject({ step: last.step });
     const firstLoss = resumed.find((e) => e.type === 'loss');
     expect(firstLoss?.type === 'loss' && firstLoss.points[0].step).toBeGreaterThan(last.step);
-    expect(done.report?.step).toBe(2 * last.checkpoint.state.stepsPerEpoch);
+    expect(done.report?.step).toBe(2 * (await unpackCheckpoint(last.checkpoint)).state.stepsPerEpoch);
     // The one-step losses match the first service's where both ran a single step.
     const both = resumed.filter((e) => e.type === 'loss' && e.points.length === 1 && lossAfter(events, e.step));
     for (const e of both) expect(e).toMatchObject({ points: (lossAfter(events, (e as { step: number }).step) as { points: unknown }).points });
