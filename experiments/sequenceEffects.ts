@@ -14,12 +14,14 @@
  *
  *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 100] [--dim 16] [--batch 128]
  *     [--lr-category 10] [--lr-position 10] [--lr-attention 10] (per-table lr, multiples of --lr) [--divisors 1] (DARE at attn dim d only)
+ *     [--users 12000] (instead of the shipped file: the same generator, seed and plant with this many users, in memory)
  */
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { nodeByteSource } from '../src/data/nodeByteSource.ts';
 import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
+import { generateSyntheticSequences, SHIPPED_SEQUENCE_CONFIG } from '../src/data/sequence/syntheticSequences.ts';
 import { spearman } from '../src/analysis/learnedCorrelation.ts';
 import { sequenceTruth } from '../src/workers/sequenceData.ts';
 import { createSeqTrainer } from '../src/workers/sequenceEngine.ts';
@@ -160,9 +162,13 @@ async function main(): Promise<void> {
   if (lrCategory !== 1 || lrPosition !== 1 || lrAttention !== 1) setup.tableLrScale = { category: lrCategory, position: lrPosition, attention: lrAttention };
   // --divisors 1: DARE at attention dim = dim only (skips the attention-dim sweep's runs).
   const divisors = arg('divisors', '1,2,4').split(',').map(Number);
-  const data = await loadSequenceDataset();
+  // --users: the shipped generator with more users (a data-size check; the shipped file has 3,000).
+  const users = arg('users', '');
+  const data = users ? generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: Number(users) }).dataset : await loadSequenceDataset();
   const truth = truthOf(data);
-  console.log(`${SEQUENCE_DATASET}: ${data.train.count} train / ${data.test.count} test samples; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`);
+  console.log(
+    `${users ? `the shipped generator with ${users} users` : SEQUENCE_DATASET}: ${data.train.count} train / ${data.test.count} test samples; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`,
+  );
   const runs: SequenceSeed[] = [];
   for (const seed of seeds) {
     const r = measureSequenceSeed(data, truth, setup, seed, divisors);
