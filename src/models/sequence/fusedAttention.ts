@@ -326,9 +326,14 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
   if (ids.histItems.length !== rows * L || ids.histCategories.length !== rows * L) throw new RangeError(`histories must be ${rows} x ${L}`);
   if (ids.picked ? ids.picked.length !== rows * n : n !== L) throw new RangeError(`the kept columns must be ${rows} x ${n}`);
   const width = form.tin ? 4 * d : 6 * d;
-  const order = [tables.itemAttention, tables.categoryAttention, tables.position, tables.itemRepresentation, tables.categoryRepresentation];
-  const op = tf.customGrad((...inputs) => {
-    const [itemA, catA, pos, itemR, catR] = (inputs.slice(0, 5) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+  const roles = [tables.itemAttention, tables.categoryAttention, tables.position, tables.itemRepresentation, tables.categoryRepresentation];
+  // A coupled table serves two roles: it goes in once, read once, and gets its two roles' gradients
+  // summed here (float32 addition, as the tape would sum two gradients of one input).
+  const inputs = [...new Set(roles)];
+  const slot = roles.map((x) => inputs.indexOf(x));
+  const op = tf.customGrad((...args) => {
+    const values = (args.slice(0, inputs.length) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+    const [itemA, catA, pos, itemR, catR] = slot.map((i) => values[i]);
     const t: TableArrays = { itemA, catA, pos, itemR, catR, a, d };
     checkIds(ids, t, L);
     const saved: Saved = {
@@ -339,10 +344,17 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
       pooled: new Float64Array(rows * 2 * d),
     };
     const features = attend(t, ids, form, saved, width);
-    return {
-      value: tf.tensor2d(features, [rows, width]),
-      gradFunc: (dy: tf.Tensor) => attendGradient(t, ids, form, saved, dy.dataSync() as Float32Array, width).map((g, i) => tf.tensor(g, order[i].shape)),
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const byRole = attendGradient(t, ids, form, saved, dy.dataSync() as Float32Array, width);
+      const grads: Float32Array[] = [];
+      byRole.forEach((g, role) => {
+        const into = grads[slot[role]];
+        if (!into) grads[slot[role]] = g;
+        else for (let j = 0; j < into.length; j++) into[j] += g[j];
+      });
+      return grads.map((g, i) => tf.tensor(g, inputs[i].shape));
     };
+    return { value: tf.tensor2d(features, [rows, width]), gradFunc };
   });
-  return op(...order) as tf.Tensor2D;
+  return op(...inputs) as tf.Tensor2D;
 }
