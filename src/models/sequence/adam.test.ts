@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../data/ctr/prng.ts';
+import { ADAM } from '../optimizer.ts';
 import { selectBackend } from '../../../test/support/testBackend.ts';
 import { ExplicitAdam } from './adam.ts';
 
@@ -58,5 +60,87 @@ describe('ExplicitAdam weight decay', () => {
     expect(() => new ExplicitAdam([x], [0.01, 0.01])).toThrow(/2 learning rates for 1 variables/);
     expect(() => new ExplicitAdam([x], [0])).toThrow(/lr must be positive/);
     x.dispose();
+  });
+});
+
+/** The update one variable at a time, as tensor ops (what the grouped update must reproduce). */
+function perVariableAdam(variables: tf.Variable[], lrs: number[], weightDecay: number) {
+  const m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+  const v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+  let t = 0;
+  return {
+    apply(grads: tf.Tensor[]) {
+      t++;
+      const c1 = 1 - ADAM.beta1 ** t;
+      const c2 = 1 - ADAM.beta2 ** t;
+      tf.tidy(() =>
+        variables.forEach((x, i) => {
+          const g = weightDecay > 0 ? tf.add(grads[i], tf.mul(x, weightDecay)) : grads[i];
+          m[i].assign(tf.add(tf.mul(m[i], ADAM.beta1), tf.mul(g, 1 - ADAM.beta1)));
+          v[i].assign(tf.add(tf.mul(v[i], ADAM.beta2), tf.mul(tf.square(g), 1 - ADAM.beta2)));
+          const denom = tf.add(tf.div(tf.sqrt(v[i]), Math.sqrt(c2)), ADAM.epsilon);
+          x.assign(tf.sub(x, tf.mul(tf.div(m[i], denom), lrs[i] / c1)));
+        }),
+      );
+    },
+    exportState: () => ({ steps: t, m: m.map((x) => Float32Array.from(x.dataSync())), v: v.map((x) => Float32Array.from(x.dataSync())) }),
+    dispose: () => tf.dispose([...m, ...v]),
+  };
+}
+
+describe('ExplicitAdam: small variables as one flat update', () => {
+  afterAll(() => selectBackend('cpu'));
+
+  it.each(['cpu', 'wasm'] as const)('%s: the weights and moments of the update one variable at a time, bit for bit', async (backend) => {
+    await selectBackend(backend);
+    const rng = createRng(17);
+    const values = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * scale);
+    // One variable above the flat group's size limit, three below it.
+    const start = [values(300, 2), values(20000, 0.5), values(7, 0.1), values(1, 1)];
+    const grads = Array.from({ length: 12 }, (_, s) =>
+      start.map((x, i) => (s === 5 && i === 2 ? new Float32Array(7) : values(x.length, s % 3 === 0 ? 1e-4 : 1))),
+    );
+    for (const [lrs, wd] of [
+      [[3e-3, 3e-3, 3e-3, 3e-3], 0],
+      [[3e-3, 0.01, 0.2, 0.05], 1e-2],
+    ] as const) {
+      const run = (grouped: boolean) => {
+        const vars = start.map((x) => tf.tidy(() => tf.variable(tf.tensor1d(x))));
+        const adam = grouped ? new ExplicitAdam(vars, [...lrs], wd) : perVariableAdam(vars, [...lrs], wd);
+        for (const g of grads) tf.tidy(() => adam.apply(g.map((x) => tf.tensor1d(x))));
+        const out = { weights: vars.map((x) => Array.from(x.dataSync())), state: adam.exportState() };
+        adam.dispose();
+        tf.dispose(vars);
+        return out;
+      };
+      const before = tf.memory().numTensors;
+      const grouped = run(true);
+      const one = run(false);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(grouped.weights).toEqual(one.weights);
+      expect(grouped.state).toEqual(one.state);
+      grouped.weights.forEach((w, i) => expect(w).not.toEqual(Array.from(start[i])));
+    }
+  });
+
+  it('continues from its exported state exactly', () => {
+    const run = (resume: boolean) => {
+      const a = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -1.25, 3])));
+      const b = tf.tidy(() => tf.variable(tf.tensor1d([2])));
+      let adam = new ExplicitAdam([a, b], [0.1, 0.01]);
+      tf.tidy(() => adam.apply([tf.tensor1d([0.3, -0.2, 0.1]), tf.tensor1d([1])]));
+      if (resume) {
+        const next = new ExplicitAdam([a, b], [0.1, 0.01]);
+        next.importState(adam.exportState());
+        adam.dispose();
+        adam = next;
+      }
+      tf.tidy(() => adam.apply([tf.tensor1d([-0.1, 0.4, 0.2]), tf.tensor1d([-2])]));
+      const out = [Array.from(a.dataSync()), Array.from(b.dataSync()), adam.exportState()];
+      tf.dispose([a, b]);
+      adam.dispose();
+      return out;
+    };
+    expect(run(true)).toEqual(run(false));
   });
 });
