@@ -12,7 +12,10 @@ interface ReclensDB extends DBSchema {
   checkpoints: { key: string; value: SavedCheckpoint };
 }
 
-/** A family's checkpoint (plain typed arrays and numbers) as stored beside its run. */
+/**
+ * A family's checkpoint as stored beside its run: packed, its typed arrays in one Blob
+ * (workers/checkpointPacking.ts), or plain typed arrays and numbers as earlier builds stored it.
+ */
 export interface SavedCheckpoint {
   runId: string;
   step: number;
