@@ -148,6 +148,8 @@ describe('createSequenceModel', () => {
     expect(twin.forward(x, null).dataSync()).toEqual(din.forward(x, null).dataSync());
     expect(() => createSequenceModel(config('din', { attentionDim: 2 }))).toThrow(/only DARE/);
     expect(() => createSequenceModel(config('dare', { dim: 0 }))).toThrow(/dim/);
+    // An unknown pooling (a CLI typo) must not train softmax under another name.
+    expect(() => createSequenceModel(config('twin', { pooling: 'sums' as SequenceModelConfig['pooling'] }))).toThrow(/pooling/);
     tf.dispose([x.targetItems, x.targetCategories, x.histItems, x.histCategories]);
     din.dispose();
     twin.dispose();

@@ -69,6 +69,8 @@ export interface SequenceInputs {
   /** batch x historyLength. */
   histItems: tf.Tensor2D;
   histCategories: tf.Tensor2D;
+  /** The arrays the tensors were made from: the array path (fusedAttention.ts) reads these, not the tensors. */
+  batch: SequenceBatch;
 }
 
 export interface SequenceModel {
@@ -114,6 +116,9 @@ function checkConfig(c: SequenceModelConfig): void {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
   for (const w of c.hidden) if (!Number.isInteger(w) || w < 1) throw new RangeError(`hidden widths must be positive integers, got ${w}`);
+  // Both paths pool by softmax unless told 'sum': anything else would train softmax under another name.
+  if (c.pooling !== undefined && c.pooling !== 'softmax' && c.pooling !== 'sum')
+    throw new RangeError(`pooling must be 'softmax' or 'sum', got ${String(c.pooling)}`);
   if (c.kind !== 'dare' && c.attentionDim !== c.dim)
     throw new RangeError(`only DARE attends with its own dim: ${c.kind} has attentionDim ${c.attentionDim}, dim ${c.dim}`);
 }
@@ -275,10 +280,10 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     fusedAttentionFeatures(
       { itemAttention: itemAttn, categoryAttention: categoryAttn, position, itemRepresentation: itemRepr, categoryRepresentation: categoryRepr },
       {
-        targetItems: x.targetItems.dataSync() as Int32Array,
-        targetCategories: x.targetCategories.dataSync() as Int32Array,
-        histItems: x.histItems.dataSync() as Int32Array,
-        histCategories: x.histCategories.dataSync() as Int32Array,
+        targetItems: x.batch.targetItems,
+        targetCategories: x.batch.targetCategories,
+        histItems: x.batch.histItems,
+        histCategories: x.batch.histCategories,
         picked: picked ? (picked.dataSync() as Int32Array) : null,
         columns: picked ? picked.shape[1] : L,
       },
@@ -294,12 +299,13 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     positionTable: position,
     table: (name, role) => (name === 'item' ? (role === 'attention' ? itemAttn : itemRepr) : role === 'attention' ? categoryAttn : categoryRepr),
     inputs(batch) {
-      return tf.tidy(() => ({
+      const tensors = tf.tidy(() => ({
         targetItems: tf.tensor1d(batch.targetItems, 'int32'),
         targetCategories: tf.tensor1d(batch.targetCategories, 'int32'),
         histItems: tf.tensor2d(batch.histItems, [batch.rows, L], 'int32'),
         histCategories: tf.tensor2d(batch.histCategories, [batch.rows, L], 'int32'),
       }));
+      return { ...tensors, batch };
     },
     historyScores(x) {
       return tf.tidy(() => {
