@@ -107,3 +107,50 @@ describe('fusedAttentionFeatures checks its input', () => {
     tf.dispose(Object.values(tables));
   });
 });
+
+describe('fusedAttentionFeatures pools', () => {
+  // L = 3, one row: column 0 is padding, columns 1 and 2 are behaviours; a = 2, d = 1.
+  const itemA = [0, 0, 0.3, -0.2, 0.5, 0.4, -0.1, 0.6];
+  const catA = [0, 0, 0.2, 0.7, -0.4, 0.1];
+  const pos = [0.5, -0.3, 0.1, 0.2, -0.6, 0.4, 0.3, 0.9];
+  const itemR = [0.8, 1.5, -2, 0.25];
+  const catR = [0.9, 3, -0.5];
+  const ids = {
+    targetItems: Int32Array.of(3),
+    targetCategories: Int32Array.of(2),
+    histItems: Int32Array.of(0, 1, 2),
+    histCategories: Int32Array.of(0, 1, 1),
+    picked: null,
+    columns: 3,
+  };
+  /** The logit of history column c, by the formula in sequenceModel.ts. */
+  const logit = (c: number) => {
+    const [hi, hc, p] = [ids.histItems[c], ids.histCategories[c], 3 - c];
+    const dot = (t: number[], x: number, y: number) => t[2 * x] * t[2 * y] + t[2 * x + 1] * t[2 * y + 1];
+    return (dot(itemA, 3, hi) + dot(catA, 2, hc)) / Math.sqrt(4) + dot(pos, 0, p) / Math.sqrt(2);
+  };
+  const expected = (weights: number[]) => {
+    const pooledI = weights[1] * itemR[1] + weights[2] * itemR[2];
+    const pooledC = weights[1] * catR[1] + weights[2] * catR[1];
+    return [itemR[3], catR[2], pooledI, pooledC, itemR[3] * pooledI, catR[2] * pooledC];
+  };
+
+  it.each(['cpu', 'wasm'] as const)("on %s: 'sum' weighs sigmoid(logit) / columns, 'softmax' normalises; padding weighs 0", async (backend) => {
+    await selectBackend(backend);
+    const tables = {
+      itemAttention: tf.tensor2d(itemA, [4, 2]),
+      categoryAttention: tf.tensor2d(catA, [3, 2]),
+      position: tf.tensor2d(pos, [4, 2]),
+      itemRepresentation: tf.tensor2d(itemR, [4, 1]),
+      categoryRepresentation: tf.tensor2d(catR, [3, 1]),
+    };
+    const features = (pooling: SequencePooling) => Array.from(fusedAttentionFeatures(tables, ids, { historyLength: 3, tin: false, pooling }).dataSync());
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    const sum = [0, sigmoid(logit(1)) / 3, sigmoid(logit(2)) / 3];
+    const z = Math.exp(logit(1)) + Math.exp(logit(2));
+    const softmax = [0, Math.exp(logit(1)) / z, Math.exp(logit(2)) / z];
+    features('sum').forEach((v, i) => expect(v).toBeCloseTo(expected(sum)[i], 6));
+    features('softmax').forEach((v, i) => expect(v).toBeCloseTo(expected(softmax)[i], 6));
+    tf.dispose(Object.values(tables));
+  });
+});
