@@ -64,4 +64,12 @@ describe('packed checkpoints', () => {
       /Uint8Array at byte \d+ lies outside its data/,
     );
   });
+
+  it('refuse a damaged layout: a negative, fractional or missing offset or length', async () => {
+    const packed = packCheckpoint({ w: new Float32Array([1, 2, 3]) });
+    for (const mark of [{ offset: -4, length: 1 }, { offset: 'zz', length: 1 }, { offset: 0, length: 1.5 }, { offset: 0 }]) {
+      const layout = { w: { $packedArray: 'Float32Array', ...mark } };
+      await expect(unpackCheckpoint({ ...packed, layout } as typeof packed)).rejects.toThrow(/lies outside its data/);
+    }
+  });
 });

@@ -87,8 +87,9 @@ export async function unpackCheckpoint<Checkpoint>(c: PackedCheckpoint<Checkpoin
     if (typeof v[ARRAY] === 'string') {
       const { [ARRAY]: kind, offset, length } = v as unknown as ArrayMark;
       const Ctor = KINDS[kind];
-      if (!Ctor || offset + length * Ctor.BYTES_PER_ELEMENT > buffer.byteLength)
-        throw new RangeError(`the checkpoint's ${kind} at byte ${offset} lies outside its data`);
+      const whole = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+      if (!Ctor || !whole(offset) || !whole(length) || offset + length * Ctor.BYTES_PER_ELEMENT > buffer.byteLength)
+        throw new RangeError(`the checkpoint's ${String(kind)} at byte ${String(offset)} lies outside its data`);
       return new Ctor(buffer.slice(offset, offset + length * Ctor.BYTES_PER_ELEMENT));
     }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

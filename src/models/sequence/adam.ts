@@ -24,7 +24,7 @@ export interface AdamState {
 /** Variables up to this many values share the flat update (a kernel launch costs about as much as copying ~10^4 floats). */
 const FLAT_UP_TO = 16384;
 
-/** Some of the variables, updated together as one flat tensor (a single variable: its own shape). */
+/** Some of the variables, updated together as one flat tensor (moments flat too; part() gives each member its shape back). */
 interface Group {
   /** Indices into the optimiser's variables. */
   members: number[];

@@ -132,7 +132,7 @@ function rowScores(s: Scorer, r: number, scores: Float64Array): void {
     const hc = histCategories[row + j];
     const ki = hi * a;
     let dot = 0;
-    // Unrolled by 4 (a % 4 === 0), the same additions in the same order.
+    // Unrolled by 4, the same additions in the same order; the loop after it takes any remainder.
     let d = 0;
     for (; d + 4 <= a; d += 4) {
       dot += query[d] * item[ki + d];
