@@ -17,12 +17,9 @@ import { loadavg } from 'node:os';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
-import { torchTrainSamplesPerSecond } from './torchTrainReference.ts';
+import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
 
-const FIELDS = 26;
-const DIM = 16;
-const MLP = [400, 400];
-const BATCH = 1024;
+const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,18 +71,7 @@ print(ts[len(ts) // 2])`;
 }
 
 function torchStepMs(): number {
-  const r = torchTrainSamplesPerSecond({
-    cardinalities: Array(FIELDS).fill(1000),
-    dim: DIM,
-    mlp: MLP,
-    dropout: 0.2,
-    batch: BATCH,
-    lr: 1e-3,
-    weight_decay: 1e-6,
-    warmup: 2,
-    steps: 20,
-    threads: 1,
-  });
+  const r = torchDeepFmSamplesPerSecond({ cardinality: 1000, warmup: 2, steps: 20, threads: 1 });
   return (BATCH / r.samplesPerS) * 1000;
 }
 

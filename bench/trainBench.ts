@@ -22,13 +22,10 @@ import { createRng } from '../src/data/ctr/prng.ts';
 import { randomIndices } from '../test/support/tinyData.ts';
 import { freePort, waitForHttp } from './localServer.ts';
 import { median } from './median.ts';
-import { torchTrainSamplesPerSecond, type TorchTrainConfig } from './torchTrainReference.ts';
+import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
 
-const FIELDS = 26;
+const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const CARDINALITY = 1000;
-const DIM = 16;
-const MLP = [400, 400];
-const BATCH = 1024;
 const WARMUP = 2;
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -153,19 +150,7 @@ async function withStudio<R>(body: (measureRun: (backends: string[], steps: numb
 
 /** PyTorch on the same DeepFM with `threads` intra-op threads. */
 function torch(steps: number, threads: number): { samplesPerS: number; threads: number } {
-  const cfg: TorchTrainConfig = {
-    cardinalities: Array(FIELDS).fill(CARDINALITY),
-    dim: DIM,
-    mlp: MLP,
-    dropout: 0.2,
-    batch: BATCH,
-    lr: 1e-3,
-    weight_decay: 1e-6,
-    warmup: WARMUP,
-    steps,
-    threads,
-  };
-  return torchTrainSamplesPerSecond(cfg);
+  return torchDeepFmSamplesPerSecond({ cardinality: CARDINALITY, warmup: WARMUP, steps, threads });
 }
 
 const load = () =>

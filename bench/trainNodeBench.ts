@@ -12,12 +12,9 @@ import { selectBackend } from '../test/support/testBackend.ts';
 import { createTrainer } from '../src/models/trainer.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
 import type { ModelConfig } from '../src/contracts/modelConfig.ts';
-import { torchTrainSamplesPerSecond, type TorchTrainConfig } from './torchTrainReference.ts';
+import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
 
-const FIELDS = 26;
-const DIM = 16;
-const MLP = [400, 400];
-const BATCH = 1024;
+const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const WARMUP = 2;
 
 function arg(name: string, fallback: number): number {
@@ -34,7 +31,16 @@ function benchDataset(cardinality: number, rows: number): CtrDataset {
 
 async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, steps: number): Promise<number> {
   await selectBackend(backend);
-  const model: ModelConfig = { kind: 'deepfm', embeddingDim: DIM, embeddingSets: 1, mlp: MLP, dropout: 0.2, crossLayers: 0, cinLayers: [], seed: 1 };
+  const model: ModelConfig = {
+    kind: 'deepfm',
+    embeddingDim: DIM,
+    embeddingSets: 1,
+    mlp: MLP,
+    dropout: BENCH_DEEPFM.dropout,
+    crossLayers: 0,
+    cinLayers: [],
+    seed: 1,
+  };
   const trainer = createTrainer(data, model, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
   try {
     for (let i = 0; i < WARMUP; i++) trainer.step();
@@ -48,19 +54,7 @@ async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, s
 
 function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPerS: number; threads: number } {
   // One thread, like tfjs-backend-wasm in Node (testBackend turns its threads off).
-  const cfg: TorchTrainConfig = {
-    cardinalities: Array(FIELDS).fill(cardinality),
-    dim: DIM,
-    mlp: MLP,
-    dropout: 0.2,
-    batch: BATCH,
-    lr: 1e-3,
-    weight_decay: 1e-6,
-    warmup: WARMUP,
-    steps,
-    threads: 1,
-  };
-  return torchTrainSamplesPerSecond(cfg);
+  return torchDeepFmSamplesPerSecond({ cardinality, warmup: WARMUP, steps, threads: 1 });
 }
 
 async function main(): Promise<void> {
