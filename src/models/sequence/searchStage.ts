@@ -12,6 +12,7 @@
  * columns whose scores tie to ~1e-7 can swap.
  */
 import type { SequenceBatch } from './sequenceBatch.ts';
+import { wasmSearchKernel } from './searchKernelWasm.ts';
 
 /** Row-major attention tables (rows x dim), as variable.dataSync() gives them. */
 export interface SearchTables {
@@ -27,15 +28,7 @@ const MASKED = -1e9;
 
 /** Scores of every history column (rows x historyLength), padding at -1e9 plus its score, as the tensor model masks it. */
 export function searchScores(batch: SequenceBatch, t: SearchTables): Float64Array {
-  const { rows, historyLength: L } = batch;
-  const out = new Float64Array(rows * L);
-  const s = scorer(batch, t);
-  const scores = new Float64Array(L);
-  for (let r = 0; r < rows; r++) {
-    rowScores(s, r, scores);
-    out.set(scores, r * L);
-  }
-  return out;
+  return allScores(batch, t).slice();
 }
 
 /** The top-k history columns of each row (rows x topK, row-major), best first. */
@@ -45,14 +38,13 @@ export function searchTopK(batch: SequenceBatch, t: SearchTables, topK: number):
   const out = new Int32Array(rows * topK);
   const bestScore = new Float64Array(topK);
   const bestColumn = new Int32Array(topK);
-  const s = scorer(batch, t);
-  const scores = new Float64Array(L);
+  const scores = allScores(batch, t);
   for (let r = 0; r < rows; r++) {
-    rowScores(s, r, scores);
+    const row = r * L;
     // Insertion into a sorted list of k: a column enters only when it beats the current k-th.
     let n = 0;
     for (let j = 0; j < L; j++) {
-      const v = scores[j];
+      const v = scores[row + j];
       if (n === topK && !(v > bestScore[n - 1])) continue;
       let i = n < topK ? n++ : n - 1;
       while (i > 0 && v > bestScore[i - 1]) {
@@ -64,6 +56,25 @@ export function searchTopK(batch: SequenceBatch, t: SearchTables, topK: number):
       bestColumn[i] = j;
     }
     out.set(bestColumn, r * topK);
+  }
+  return out;
+}
+
+/**
+ * Every column's score (rows x historyLength): by the WebAssembly SIMD kernel where there is one
+ * (searchKernelWasm.ts; the returned array is then its memory's, valid until its next call), else
+ * by the JS loop below.
+ */
+function allScores(batch: SequenceBatch, t: SearchTables): Float64Array {
+  const { rows, historyLength: L } = batch;
+  const s = scorer(batch, t);
+  const kernel = wasmSearchKernel();
+  if (kernel) return kernel.scores(batch, t, s.byPosition, s.perCategory !== null);
+  const out = new Float64Array(rows * L);
+  const scores = new Float64Array(L);
+  for (let r = 0; r < rows; r++) {
+    rowScores(s, r, scores);
+    out.set(scores, r * L);
   }
   return out;
 }
