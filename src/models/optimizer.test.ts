@@ -86,3 +86,28 @@ describe('optimizer state', () => {
 function opt(o: ReturnType<typeof createOptimizer>, loss: () => tf.Scalar, w: tf.Variable): tf.Scalar {
   return o.minimize(loss, [w]);
 }
+
+describe.each(['cpu', 'wasm'] as const)('createOptimizer on %s', (backend) => {
+  it("steps bit for bit as tfjs's AdamOptimizer given the decayed gradient, over 10 steps", async () => {
+    await selectBackend(backend);
+    const start = Float32Array.from({ length: 1030 }, (_, i) => Math.sin(i * 1.7) * 2 ** ((i % 7) - 3));
+    const weights = Float32Array.from({ length: 1030 }, (_, i) => Math.cos(i * 0.3));
+    const [a, b] = [0, 1].map(() => tf.tidy(() => tf.variable(tf.tensor1d(start))));
+    const lossOf = (w: tf.Variable) => () => tf.sum(tf.mul(tf.square(w), weights)) as tf.Scalar;
+    const mine = createOptimizer(0.03, 1e-3);
+    const stock = tf.train.adam(0.03, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+    for (let t = 0; t < 10; t++) {
+      tf.tidy(() => mine.minimize(lossOf(a), [a]));
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(lossOf(b), [b]);
+        stock.applyGradients([{ name: b.name, tensor: tf.add(grads[b.name], tf.mul(b, 1e-3)) }]);
+      });
+    }
+    const [got, want] = [a.dataSync(), b.dataSync()];
+    expect(Array.from(got).filter((x, i) => x !== want[i])).toEqual([]);
+    expect(Array.from(got).reduce((s, x, i) => s + Math.abs(x - start[i]), 0)).toBeGreaterThan(10);
+    mine.dispose();
+    stock.dispose();
+    tf.dispose([a, b]);
+  });
+});

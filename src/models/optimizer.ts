@@ -5,6 +5,7 @@
  * 1e-4 on WebGL, which makes Adam diverge from the other backends (ENGINE-NOTES.md).
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdate, installAdamKernel, type AdamConstants } from '../engine/adamKernel.ts';
 
 /** PyTorch's Adam defaults. */
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -29,52 +30,61 @@ export interface Optimizer {
 }
 
 export function createOptimizer(learningRate: number, weightDecay: number): Optimizer {
-  const adam = tf.train.adam(learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
-  // tfjs keeps the bias-correction powers in these (not part of getWeights); an exact resume needs them.
-  const powers = adam as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+  installAdamKernel();
+  const f = Math.fround;
+  let iterations = 0;
+  // beta^t as tfjs's Adam accumulates them: float32 products, starting at beta (the step-1 power).
+  let betaPowers: [number, number] = [f(ADAM.beta1), f(ADAM.beta2)];
+  /** Per variable, in minimize()'s order: the moments (null before the first step). */
+  let moments: { m: tf.Tensor; v: tf.Tensor }[] | null = null;
+  const disposeMoments = () => {
+    if (moments) tf.dispose(moments.flatMap((x) => [x.m, x.v]));
+    moments = null;
+  };
   return {
     minimize(loss, variables) {
       const { value, grads } = tf.variableGrads(loss, variables);
-      adam.applyGradients(
-        variables.map((v) => ({
-          name: v.name,
-          tensor: weightDecay > 0 ? tf.add(grads[v.name], tf.mul(v, weightDecay)) : grads[v.name],
-        })),
-      );
+      const state = (moments ??= variables.map((x) => ({ m: tf.keep(tf.zerosLike(x)), v: tf.keep(tf.zerosLike(x)) })));
+      const c: AdamConstants = {
+        weightDecay,
+        beta1: ADAM.beta1,
+        oneMinusBeta1: 1 - ADAM.beta1,
+        beta2: ADAM.beta2,
+        oneMinusBeta2: 1 - ADAM.beta2,
+        // tfjs computes 1 - beta^t on the backend in float32.
+        oneMinusAccBeta1: f(1 - betaPowers[0]),
+        oneMinusAccBeta2: f(1 - betaPowers[1]),
+        epsilon: ADAM.epsilon,
+        negLr: -learningRate,
+      };
+      variables.forEach((x, i) => {
+        const [x2, m2, v2] = adamUpdate(x, grads[x.name], state[i].m, state[i].v, c);
+        x.assign(x2);
+        tf.dispose([state[i].m, state[i].v, x2]);
+        state[i] = { m: tf.keep(m2), v: tf.keep(v2) };
+      });
+      betaPowers = [f(betaPowers[0] * f(ADAM.beta1)), f(betaPowers[1] * f(ADAM.beta2))];
+      iterations++;
       return value;
     },
     async exportState(variables) {
-      // tfjs names the moments "<variable>/m" and "<variable>/v"; iterations comes first, as a new tensor.
-      const [iterations, ...weights] = await adam.getWeights();
-      const count = (await iterations.tensor.data())[0];
-      iterations.tensor.dispose();
-      const byName = new Map(weights.map((w) => [w.name, w.tensor]));
-      const read = async (name: string) => Float32Array.from(await byName.get(name)!.data());
-      const betaPowers: [number, number] = [(await powers.accBeta1.data())[0], (await powers.accBeta2.data())[0]];
-      if (weights.length === 0) return { iterations: count, betaPowers, moments: [] };
-      const moments = [];
-      for (const v of variables) moments.push({ m: await read(`${v.name}/m`), v: await read(`${v.name}/v`) });
-      return { iterations: count, betaPowers, moments };
+      if (!moments) return { iterations, betaPowers: [...betaPowers], moments: [] };
+      if (moments.length !== variables.length) throw new RangeError(`the optimizer has ${moments.length} variables, asked for ${variables.length}`);
+      const read = async (t: tf.Tensor) => Float32Array.from(await t.data());
+      const out = [];
+      for (const x of moments) out.push({ m: await read(x.m), v: await read(x.v) });
+      return { iterations, betaPowers: [...betaPowers], moments: out };
     },
     async importState(state, variables) {
       if (state.moments.length === 0) return;
       if (state.moments.length !== variables.length)
         throw new RangeError(`the saved optimizer has ${state.moments.length} variables, the model ${variables.length}`);
-      const tensors = [
-        { name: 'iter', tensor: tf.scalar(state.iterations, 'int32') },
-        ...variables.map((v, i) => ({ name: `${v.name}/m`, tensor: tf.tensor(state.moments[i].m, v.shape) })),
-        ...variables.map((v, i) => ({ name: `${v.name}/v`, tensor: tf.tensor(state.moments[i].v, v.shape) })),
-      ];
-      try {
-        await adam.setWeights(tensors);
-        tf.tidy(() => {
-          powers.accBeta1.assign(tf.scalar(state.betaPowers[0]));
-          powers.accBeta2.assign(tf.scalar(state.betaPowers[1]));
-        });
-      } finally {
-        tf.dispose(tensors.map((t) => t.tensor));
-      }
+      const loaded = variables.map((x, i) => ({ m: tf.tensor(state.moments[i].m, x.shape), v: tf.tensor(state.moments[i].v, x.shape) }));
+      disposeMoments();
+      moments = loaded;
+      iterations = state.iterations;
+      betaPowers = [f(state.betaPowers[0]), f(state.betaPowers[1])];
     },
-    dispose: () => adam.dispose(),
+    dispose: disposeMoments,
   };
 }
