@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SequencePooling } from '../../contracts/sequence.ts';
+import { valuesInPlace } from '../../engine/tensorView.ts';
 
 export interface AttentionTables {
   itemAttention: tf.Tensor;
@@ -331,10 +332,15 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
   // summed here (float32 addition, as the tape would sum two gradients of one input).
   const inputs = [...new Set(roles)];
   const slot = roles.map((x) => inputs.indexOf(x));
-  const op = tf.customGrad((...args) => {
-    const values = (args.slice(0, inputs.length) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+  // The tables' values in place (engine/tensorView.ts): read before any tensor is made, and again in
+  // the backward pass (the tables do not change in between, but a wasm heap view may have moved).
+  const tableArrays = (): TableArrays => {
+    const values = inputs.map((x) => valuesInPlace(x));
     const [itemA, catA, pos, itemR, catR] = slot.map((i) => values[i]);
-    const t: TableArrays = { itemA, catA, pos, itemR, catR, a, d };
+    return { itemA, catA, pos, itemR, catR, a, d };
+  };
+  const op = tf.customGrad(() => {
+    const t = tableArrays();
     checkIds(ids, t, L);
     const saved: Saved = {
       column: new Int32Array(rows * n),
@@ -345,7 +351,7 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
     };
     const features = attend(t, ids, form, saved, width);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const byRole = attendGradient(t, ids, form, saved, dy.dataSync() as Float32Array, width);
+      const byRole = attendGradient(tableArrays(), ids, form, saved, valuesInPlace(dy), width);
       const grads: Float32Array[] = [];
       byRole.forEach((g, role) => {
         const into = grads[slot[role]];

@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SequenceModelKind, SequencePooling } from '../../contracts/sequence.ts';
+import { valuesInPlace } from '../../engine/tensorView.ts';
 import { embeddingLookup } from '../embeddingLookup.ts';
 import { dense, type Layer } from '../layers.ts';
 import { Params } from '../params.ts';
@@ -319,12 +320,8 @@ export function createSequenceModel(config: SequenceModelConfig): SequenceModel 
     },
     searchBatch(batch) {
       if (!searches) return null;
-      const tables = {
-        item: itemAttn.dataSync() as Float32Array,
-        category: categoryAttn.dataSync() as Float32Array,
-        position: position.dataSync() as Float32Array,
-        dim: a,
-      };
+      // In place (tensorView.ts): the search reads them before any tensor is made.
+      const tables = { item: valuesInPlace(itemAttn), category: valuesInPlace(categoryAttn), position: valuesInPlace(position), dim: a };
       return searchTopK(batch, tables, config.topK);
     },
     forward(x, picked) {

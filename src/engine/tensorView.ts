@@ -1,0 +1,20 @@
+/**
+ * A float32 tensor's values for JavaScript to read without a copy where the backend allows it: on
+ * tfjs-backend-wasm a view of the backend's heap (its typedArrayFromHeap, as wasmTranspose.ts
+ * uses), elsewhere dataSync() (cpu: the backend's own array; webgl/webgpu: a read-back).
+ *
+ * A heap view is only good until the backend next allocates (growing the heap moves it): read it,
+ * then make tensors. Never write to it: it is the tensor's storage.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** What this reads of tfjs-backend-wasm's BackendWasm (a public method of the class). */
+interface WasmHeapBackend {
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+export function valuesInPlace(t: tf.Tensor): Float32Array {
+  if (t.dtype !== 'float32') throw new TypeError(`valuesInPlace reads float32 tensors, got ${t.dtype}`);
+  if (tf.getBackend() === 'wasm') return (tf.backend() as unknown as WasmHeapBackend).typedArrayFromHeap(t) as Float32Array;
+  return t.dataSync() as Float32Array;
+}
