@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { installWasmTranspose } from '../engine/wasmTranspose.ts';
+import { installWasmSharedCopies } from '../engine/wasmSharedCopies.ts';
 
 let done = false;
 
@@ -19,6 +20,7 @@ export async function setupNodeTf(): Promise<void> {
   setWasmPaths(join(dirname(entry), '/'));
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   installWasmTranspose();
+  installWasmSharedCopies();
   // The CPU backend prints its banner on its first write; marking that done keeps stderr for
   // progress. (A private field: should it change, the banner just comes back.)
   if (await tf.setBackend('cpu')) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;

@@ -10,6 +10,7 @@ import plainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { installWasmTranspose } from './wasmTranspose.ts';
+import { installWasmSharedCopies } from './wasmSharedCopies.ts';
 
 let done = false;
 
@@ -24,4 +25,5 @@ export function setupWasmBackend(threads?: number): void {
   });
   if (!globalThis.crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   installWasmTranspose();
+  installWasmSharedCopies();
 }

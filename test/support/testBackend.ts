@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
 import { installWasmTranspose } from '../../src/engine/wasmTranspose.ts';
+import { installWasmSharedCopies } from '../../src/engine/wasmSharedCopies.ts';
 
 let wasmPathsSet = false;
 
@@ -13,6 +14,7 @@ export async function selectBackend(name: 'cpu' | 'wasm'): Promise<void> {
     setWasmPaths(dist);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     installWasmTranspose();
+    installWasmSharedCopies();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not start`);
   await tf.ready();
