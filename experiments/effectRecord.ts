@@ -245,7 +245,7 @@ export async function measureEffects(
   }
   if (which.includes('sequence')) {
     const { dataset, setup } = settings.sequence();
-    const data = await loadSequenceDataset(dataset);
+    const data = loadSequenceDataset(dataset);
     const truth = truthOf(data);
     const runs = await timed('sequence', (seed) => {
       const r = measureSequenceSeed(data, truth, setup, seed);
@@ -253,7 +253,7 @@ export async function measureEffects(
       return r;
     });
     const setting = `TWIN and DARE dim ${setup.dim}, history ${setup.historyLength}, top-k ${setup.topK}, ${setup.epochs} epoch, lr ${setup.lr}, batch ${setup.batchSize}`;
-    const context = { dataset, setting, seeds };
+    const context = { dataset: data.source, setting, seeds };
     const dare = (r: (typeof runs)[number]) => r.sweep[0];
     const quarter = (r: (typeof runs)[number]) => r.sweep[r.sweep.length - 1];
     effects.push(

@@ -14,19 +14,18 @@
  *
  *   npm run experiment:sequence -- [--seeds 1,2,3] [--epochs 1] [--history 100] [--dim 16] [--batch 128]
  *     [--lr-category 10] [--lr-position 10] [--lr-attention 10] (per-table lr, multiples of --lr) [--divisors 1] (DARE at attn dim d only)
- *     [--users 12000] (instead of the shipped file: the same generator, seed and plant with this many users, in memory)
+ *     [--users 3000] (the built-in generator with this many users; default the studio's, 12,000; 3,000 is the fixture file's set)
  */
 import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
-import { nodeByteSource } from '../src/data/nodeByteSource.ts';
-import { importSequenceFile } from '../src/data/sequence/importSequenceFile.ts';
-import { generateSyntheticSequences, SHIPPED_SEQUENCE_CONFIG } from '../src/data/sequence/syntheticSequences.ts';
+import { auc } from '../src/data/ctr/auc.ts';
+import { DEFAULT_SEQUENCE_USERS, generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { spearman } from '../src/analysis/learnedCorrelation.ts';
 import { sequenceTruth } from '../src/workers/sequenceData.ts';
 import { createSeqTrainer } from '../src/workers/sequenceEngine.ts';
 import type { SeqTruth } from '../src/workers/sequenceService.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
+import { datasetEntry } from './builtinDataset.ts';
 import { summarizeEffect, formatEffect } from './effectStats.ts';
 
 /** What one seed trains: the TWIN/DARE settings less model, attention dim and seed. */
@@ -34,16 +33,19 @@ export type SequenceSetup = Omit<SequenceTrainSettings, 'model' | 'attentionDim'
 
 export const SEQUENCE_DATASET = 'synthetic-sequences';
 
-/** The built-in dataset as the studio reads it (the shipped sequence-sample CSV, gzip'd). */
-export async function loadSequenceDataset(id = SEQUENCE_DATASET): Promise<SequenceDataset> {
-  const path = fileURLToPath(new URL(`../public/datasets/${id}.csv.gz`, import.meta.url));
-  const source = await nodeByteSource(path);
-  try {
-    return { ...(await importSequenceFile(source)), source: id };
-  } finally {
-    await source.close();
-  }
+/**
+ * The built-in dataset as the studio's sequence worker generates it: the index entry's generator
+ * (public/datasets/index.json) at `users` (default: the studio's default), named as the runs record it.
+ */
+export function loadSequenceDataset(id = SEQUENCE_DATASET, users = DEFAULT_SEQUENCE_USERS): SequenceDataset {
+  const entry = datasetEntry(id);
+  if (!entry.sequenceGenerator) throw new RangeError(`${id} is not a generated sequence dataset`);
+  const g = generateSyntheticSequences({ ...entry.sequenceGenerator, users });
+  return { ...g.dataset, source: sequenceDatasetLabel(id, users), bayesTestAuc: auc(g.trueProbabilities.test, g.dataset.test.labels) };
 }
+
+/** "synthetic-sequences, 12,000 users": the dataset a recorded effect names. */
+export const sequenceDatasetLabel = (id: string, users: number) => `${id}, ${users.toLocaleString('en')} users`;
 
 /** The ground truth of the training split, as the Sequences worker computes it (top 10 categories, positions 1..10). */
 export function truthOf(d: SequenceDataset, top = 10, positions = 10): SeqTruth {
@@ -162,12 +164,10 @@ async function main(): Promise<void> {
   if (lrCategory !== 1 || lrPosition !== 1 || lrAttention !== 1) setup.tableLrScale = { category: lrCategory, position: lrPosition, attention: lrAttention };
   // --divisors 1: DARE at attention dim = dim only (skips the attention-dim sweep's runs).
   const divisors = arg('divisors', '1,2,4').split(',').map(Number);
-  // --users: the shipped generator with more users (a data-size check; the shipped file has 3,000).
-  const users = arg('users', '');
-  const data = users ? generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: Number(users) }).dataset : await loadSequenceDataset();
+  const data = loadSequenceDataset(SEQUENCE_DATASET, Number(arg('users', String(DEFAULT_SEQUENCE_USERS))));
   const truth = truthOf(data);
   console.log(
-    `${users ? `the shipped generator with ${users} users` : SEQUENCE_DATASET}: ${data.train.count} train / ${data.test.count} test samples; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`,
+    `${data.source}: ${data.train.count} train / ${data.test.count} test samples, Bayes test AUC ${data.bayesTestAuc?.toFixed(4)}; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`,
   );
   const runs: SequenceSeed[] = [];
   for (const seed of seeds) {

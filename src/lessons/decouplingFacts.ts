@@ -17,6 +17,7 @@ export interface SeqRunFacts {
 /** TWIN against DARE on the same dataset and seed, and TWIN's coupled gradients. */
 export interface DecouplingFacts {
   dataset: string;
+  users: number;
   twin: SeqRunFacts;
   dare: SeqRunFacts;
   /** TWIN's attention/representation gradients on its shared category rows over the run. */
@@ -53,11 +54,11 @@ function runFacts(run: SeqRun): SeqRunFacts {
 
 /**
  * The newest finished TWIN run of the built-in dataset `dataset` (its id, as a lesson preset names
- * it: a run's datasetName is the dataset's display name) and the newest finished DARE run with the
- * same seed and embedding dim; null until both exist.
+ * it: a run's datasetName is the dataset's display name) generated at `users` users, and the
+ * newest finished DARE run with the same seed and embedding dim; null until both exist.
  */
-export function decouplingFacts(runs: readonly SeqRun[], dataset: string): DecouplingFacts | null {
-  const done = runs.filter((r) => r.form.datasetId === dataset && r.status === 'done' && r.report);
+export function decouplingFacts(runs: readonly SeqRun[], dataset: string, users: number): DecouplingFacts | null {
+  const done = runs.filter((r) => r.form.datasetId === dataset && r.form.users === users && r.status === 'done' && r.report);
   const twin = [...done].reverse().find((r) => r.form.model === 'twin');
   if (!twin) return null;
   const dares = done.filter((r) => r.form.model === 'dare' && r.form.dim === twin.form.dim);
@@ -70,6 +71,7 @@ export function decouplingFacts(runs: readonly SeqRun[], dataset: string): Decou
   for (const r of dares) byDim.set(r.form.attentionDim, r);
   return {
     dataset,
+    users,
     twin: runFacts(twin),
     dare: runFacts(dare),
     conflict: gradient ? { share: gradient.conflictingShare, normRatio: gradient.normRatio, cosines: gradient.counts.reduce((a, b) => a + b, 0) } : null,

@@ -7,6 +7,7 @@ import { lesson6 } from './lesson6Decoupled.ts';
 import type { LessonResults, LessonStep } from './lessonTypes.ts';
 
 const DATASET = 'synthetic-sequences';
+const USERS = 12000;
 /** What a run of the built-in dataset carries as its datasetName: the index's display name, not the id. */
 const DATASET_NAME = 'Synthetic behaviour sequences (planted correlation)';
 
@@ -87,13 +88,13 @@ describe('lesson 6 facts', () => {
       run('dare', { auc: 0.7, spearman: [0.3], overlap: 0.5, captured: 0.6, searchMs: 4 }),
       run('dare', { attentionDim: 4, auc: 0.69, spearman: [0.3], overlap: 0.5, captured: 0.6, searchMs: 1 }),
     ];
-    const f = decouplingFacts(runs, DATASET)!;
+    const f = decouplingFacts(runs, DATASET, USERS)!;
     expect(f.twin.spearman).toBeCloseTo(0.15, 12);
     expect(f.dare).toMatchObject({ seed: 1, attentionDim: 16, auc: 0.7, spearman: 0.3 });
     expect(f.conflict).toEqual({ share: 0.4, normRatio: 20, cosines: 100 });
     expect(f.sweep.map((p) => p.attentionDim)).toEqual([16, 4]);
-    expect(decouplingFacts(runs.slice(0, 1), DATASET)).toBeNull();
-    expect(decouplingFacts(runs, 'other')).toBeNull();
+    expect(decouplingFacts(runs.slice(0, 1), DATASET, USERS)).toBeNull();
+    expect(decouplingFacts(runs, 'other', USERS)).toBeNull();
   });
 
   it('finds the runs by the dataset id of the preset, not by the display name the runs carry', () => {
@@ -102,9 +103,11 @@ describe('lesson 6 facts', () => {
       run('dare', { auc: 0.7, spearman: [0.3], overlap: 0.5, captured: 0.6 }),
     ];
     expect(runs[0].datasetName).not.toBe(DATASET);
-    expect(decouplingFacts(runs, DATASET)?.twin.auc).toBe(0.69);
+    expect(decouplingFacts(runs, DATASET, USERS)?.twin.auc).toBe(0.69);
     const other = runs.map((r) => ({ ...r, form: { ...r.form, datasetId: 'file' } }));
-    expect(decouplingFacts(other, DATASET)).toBeNull();
+    expect(decouplingFacts(other, DATASET, USERS)).toBeNull();
+    // Runs of another size of the generated dataset are not the lesson's.
+    expect(decouplingFacts(runs, DATASET, 3000)).toBeNull();
   });
 });
 

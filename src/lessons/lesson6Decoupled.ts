@@ -11,8 +11,9 @@ const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 const COMPARE = { id: 'seq-compare', label: 'Train TWIN and DARE on the synthetic sequences (1 epoch each)' } as const;
 const SWEEP = { id: 'seq-sweep', label: `Train DARE with attention dim ${SEQUENCE_SWEEP_DIMS.join(', ')}` } as const;
 const NOT_RUN = 'Nothing has been trained yet: press the button in the first step, and this text fills in with the numbers of your run.';
-/** The preset's dataset as the Sequences view names its runs. */
+/** The preset's dataset and its size, as the Sequences view's runs record them. */
 const DATASET = String(SEQUENCE_PRESET.sds);
+const USERS = Number(SEQUENCE_PRESET.susers);
 
 /** The first effect with its provenance, the others (same run) as further verdicts. */
 function recordedTogether(ids: EffectId[]): string {
@@ -149,6 +150,6 @@ export const lesson6: Lesson = {
   title: 'Attention needs its own embedding (DARE)',
   summary: 'TWIN and DARE on synthetic behaviour sequences: learned vs true correlation, conflicting gradients, search quality, a smaller attention table.',
   steps(_tables, results) {
-    return steps(decouplingFacts(results.seqRuns, DATASET), results);
+    return steps(decouplingFacts(results.seqRuns, DATASET, USERS), results);
   },
 };

@@ -58,6 +58,7 @@ export const CONFLICT_PRESET: LessonPreset = { ...DOMINANCE_PRESET, mds: 'synthe
 export const SEQUENCE_PRESET: LessonPreset = {
   view: 'sequence',
   sds: 'synthetic-sequences',
+  susers: 12000,
   sdim: 16,
   sadim: 16,
   stopk: 20,

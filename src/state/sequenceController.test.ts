@@ -7,6 +7,7 @@ import type { Persistence, SavedCheckpoint } from './persistence.ts';
 import { checkRunRecord, type RunRecord } from './savedRecords.ts';
 import { createSequenceController, fromSeqRecord, SEQ_RUN_KIND, toSeqRecord } from './sequenceController.ts';
 import { aucLines, comparedGroups, comparisonVerdicts, runsOfDataset, sweepPoints } from './sequenceReading.ts';
+import type { SeqRun } from './sequenceSlice.ts';
 import { createStudioStore } from './studioStore.ts';
 
 const SUMMARY: SeqDatasetSummary = {
@@ -255,5 +256,45 @@ describe('sequence controller, the run pipeline and the runs store', () => {
     expect(back.metrics).toEqual(run.metrics);
     expect(back.form).toEqual(run.form);
     expect(back.status).toBe('done');
+  });
+
+  it("a generated built-in dataset is generated in the worker at the form's users, and again when a run needs another size or a longer history", async () => {
+    const generator = { seed: 15, plant: 'retrieval' as const, users: 12000 };
+    const sizes = [
+      { users: 3000, rows: 60000, bayesTestAuc: 0.7308 },
+      { users: 12000, rows: 240000, bayesTestAuc: 0.728 },
+    ];
+    const index = {
+      ...INDEX,
+      datasets: [{ ...INDEX.datasets[0], file: '', bytes: 0, format: 'generated', rows: 240000, sequenceGenerator: generator, sizes }],
+    };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(index)));
+    const worker = finishingClient();
+    const sources: Parameters<SequenceClient['load']>[0][] = [];
+    const client = { ...worker.client, load: async (source: Parameters<SequenceClient['load']>[0]) => (sources.push(source), { ok: true, summary: SUMMARY }) };
+    const p = page(memoryDb().db, client as SequenceClient);
+    await p.controller.init();
+    expect(p.store.getState().seqDatasets[0]).toMatchObject({ generator, sizes });
+    expect(sources).toEqual([{ kind: 'generated', config: generator, keepHistory: 100, name: `${SUMMARY.name}, 12,000 users` }]);
+    expect(p.store.getState().seqDataset).toMatchObject({ phase: 'ready', generated: { users: 12000, keptHistory: 100 } });
+    await p.controller.selectUsers(3000);
+    expect(sources[1]).toMatchObject({ config: { ...generator, users: 3000 }, keepHistory: 100 });
+    expect(p.store.getState().seqForm.users).toBe(3000);
+    // A shorter history trains on what is loaded; a longer one is generated again first (at most the generator's 200).
+    p.store.getState().setSeqForm({ historyLength: 50 });
+    await p.controller.train();
+    expect(sources).toHaveLength(2);
+    p.store.getState().setSeqForm({ historyLength: 300 });
+    await p.controller.train();
+    expect(sources[2]).toMatchObject({ config: { users: 3000 }, keepHistory: 200 });
+    expect(worker.requests.map((r) => r.historyLength)).toEqual([50, 300]);
+  });
+
+  it('a run stored before the users setting reads back at the 3,000 users it trained on', () => {
+    const { users, ...form } = createStudioStore().getState().seqForm;
+    expect(users).toBe(12000);
+    const run = { id: 's', label: 'x', form, datasetName: 'd', createdAt: 1, status: 'done', step: 2, epoch: 1, stepsTotal: 2, samplesPerSecond: 1 };
+    const record = toSeqRecord({ ...run, backend: 'cpu', parameters: 1, losses: [], metrics: [], snapshots: [], report: null } as unknown as SeqRun, 1);
+    expect(fromSeqRecord(JSON.parse(JSON.stringify(record)) as RunRecord).form).toEqual({ ...form, users: 3000 });
   });
 });

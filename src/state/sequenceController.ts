@@ -10,7 +10,8 @@ import type { PersistenceHandle } from './persistence.ts';
 import { CHECKPOINT_EVERY_MS, createRunPipeline, restoredStatus } from './runController.ts';
 import { RUN_RECORD_VERSION } from './runRecord.ts';
 import type { RunRecord } from './savedRecords.ts';
-import { applySeqEvent, SEQ_FILE_DATASET, type SeqRun, type SequenceForm } from './sequenceSlice.ts';
+import { SYNTHETIC_SEQUENCE_DEFAULTS } from '../data/sequence/syntheticSequences.ts';
+import { applySeqEvent, SEQ_FILE_DATASET, type SeqDatasetEntry, type SeqDatasetState, type SeqRun, type SequenceForm } from './sequenceSlice.ts';
 import type { StudioStore } from './studioStore.ts';
 
 export const SEQ_RUN_KIND = 'sequence';
@@ -19,6 +20,8 @@ export interface SequenceController {
   /** Reads the dataset index and the saved runs, and loads the form's dataset. */
   init(): Promise<void>;
   selectDataset(id: string): Promise<void>;
+  /** A generated dataset's number of users: generates it again. */
+  selectUsers(users: number): Promise<void>;
   /** A dropped Taobao UserBehavior.csv, sequence-sample CSV or CTR CSV with a behaviour sequence: read in the worker. */
   pickFile(file: File): Promise<void>;
   /** Trains the form's model. */
@@ -92,6 +95,8 @@ export function toSeqRecord(run: SeqRun, now = Date.now()): RunRecord {
   };
 }
 
+const USERS_BEFORE_THE_SETTING = 3000;
+
 /** JSON turns NaN into null; the read-outs read NaN again. */
 const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
 
@@ -103,7 +108,9 @@ export function fromSeqRecord(r: RunRecord): SeqRun {
     .filter((m) => !isLossEntry(m.values))
     .map((m) => ({ step: m.step, auc: num(m.values.auc), logloss: num(m.values.logloss), gauc: num(m.values.gauc) }));
   const restored = restoredStatus(run.status, typeof savedStep === 'number' ? savedStep : undefined);
-  return { ...run, report: run.report ?? null, losses, metrics, ...restored };
+  // Runs stored before the users setting trained on the built-in set of that time: 3,000 users.
+  const form = { ...run.form, users: run.form.users ?? USERS_BEFORE_THE_SETTING };
+  return { ...run, form, report: run.report ?? null, losses, metrics, ...restored };
 }
 
 let runCounter = 0;
@@ -140,31 +147,62 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
     deps,
   );
 
-  const loadDataset = async (key: string, source: Parameters<SequenceClient['load']>[0]) => {
-    get().setSeqDataset({ phase: 'loading', key, error: null, summary: null, progress: null });
+  /** The latest load: an earlier one's outcome (cancelled by it) is not shown. */
+  let loads = 0;
+  const loadDataset = async (key: string, source: Parameters<SequenceClient['load']>[0], generated: SeqDatasetState['generated'] = null) => {
+    const load = ++loads;
+    get().setSeqDataset({ phase: 'loading', key, error: null, summary: null, progress: null, generated });
     const outcome = await client.load(source, (p) => {
-      if (get().seqDataset.key === key) get().setSeqDataset({ progress: p });
+      if (load === loads) get().setSeqDataset({ progress: p });
     });
-    if (get().seqDataset.key !== key) return;
+    if (load !== loads) return;
     get().setSeqDataset(outcome.ok ? { phase: 'ready', summary: outcome.summary, progress: null } : { phase: 'error', error: outcome.error, progress: null });
   };
 
-  const loadBuiltIn = async (id: string) => {
-    const entry = get().seqDatasets.find((d) => d.id === id);
+  /** The behaviours a generated dataset keeps per history for `form`: its history length, at most the generator's. */
+  const keptFor = (entry: SeqDatasetEntry, form: SequenceForm) =>
+    Math.min(form.historyLength, entry.generator?.maxHistory ?? SYNTHETIC_SEQUENCE_DEFAULTS.maxHistory);
+
+  const loadBuiltIn = async (form: SequenceForm) => {
+    const entry = get().seqDatasets.find((d) => d.id === form.datasetId);
     if (!entry) return;
-    await loadDataset(id, {
-      kind: 'url',
-      url: new URL(entry.file, deps.datasetsUrl).href,
-      name: entry.name,
-      ...(entry.bayesTestAuc !== undefined ? { bayesAuc: entry.bayesTestAuc } : {}),
-    });
+    if (!entry.generator) {
+      await loadDataset(entry.id, {
+        kind: 'url',
+        url: new URL(entry.file, deps.datasetsUrl).href,
+        name: entry.name,
+        ...(entry.bayesTestAuc !== undefined ? { bayesAuc: entry.bayesTestAuc } : {}),
+      });
+      return;
+    }
+    const generated = { users: form.users, keptHistory: keptFor(entry, form) };
+    await loadDataset(
+      entry.id,
+      {
+        kind: 'generated',
+        config: { ...entry.generator, users: form.users },
+        keepHistory: generated.keptHistory,
+        name: `${entry.name}, ${form.users.toLocaleString('en')} users`,
+      },
+      generated,
+    );
+  };
+
+  /** Is the loaded dataset the one `form` trains on (a generated one at its users, keeping its history length)? */
+  const loadedFor = (form: SequenceForm) => {
+    const d = get().seqDataset;
+    if (d.phase !== 'ready' || d.key !== form.datasetId) return false;
+    const entry = get().seqDatasets.find((e) => e.id === form.datasetId);
+    return d.generated === null || (entry !== undefined && d.generated.users === form.users && d.generated.keptHistory >= keptFor(entry, form));
   };
 
   /** Trains one run of `form` on the loaded dataset through the pipeline; false when nothing could start. */
   const trainOne = async (form: SequenceForm): Promise<boolean> => {
+    // A generated dataset made for other users or a shorter history is generated again first.
+    if (form.datasetId !== SEQ_FILE_DATASET && !loadedFor(form)) await loadBuiltIn(form);
     const { seqDataset } = get();
     const summary = seqDataset.summary;
-    if (seqDataset.phase !== 'ready' || !summary) return false;
+    if (seqDataset.phase !== 'ready' || !summary || (form.datasetId !== SEQ_FILE_DATASET && !loadedFor(form))) return false;
     const stepsTotal = stepsOf(form, summary.rows.train);
     const run: SeqRun = {
       id: `seq-${Date.now().toString(36)}-${++runCounter}`,
@@ -220,6 +258,7 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
                 description: d.description,
                 file: d.file,
                 ...(d.bayesTestAuc !== undefined ? { bayesTestAuc: d.bayesTestAuc } : {}),
+                ...(d.format === 'generated' && d.sequenceGenerator ? { generator: d.sequenceGenerator, sizes: d.sizes ?? [] } : {}),
               })),
           );
         } catch (e) {
@@ -237,18 +276,23 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
         if (id === SEQ_FILE_DATASET && get().seqDataset.file) return;
         const shown = datasets.some((d) => d.id === id) ? id : (datasets[0]?.id ?? '');
         if (shown !== id && shown !== '') get().setSeqForm({ datasetId: shown });
-        await loadBuiltIn(shown);
+        await loadBuiltIn(get().seqForm);
       })();
       return initialised;
     },
     async selectDataset(id) {
       if (id === SEQ_FILE_DATASET) return;
       get().setSeqForm({ datasetId: id });
-      await loadBuiltIn(id);
+      await loadBuiltIn(get().seqForm);
+    },
+    async selectUsers(users) {
+      get().setSeqForm({ users });
+      const form = get().seqForm;
+      if (form.datasetId !== SEQ_FILE_DATASET && get().seqDatasets.find((d) => d.id === form.datasetId)?.generator) await loadBuiltIn(form);
     },
     async pickFile(file) {
       get().setSeqForm({ datasetId: SEQ_FILE_DATASET });
-      get().setSeqDataset({ file });
+      get().setSeqDataset({ file, generated: null });
       await loadDataset(file.name, { kind: 'file', file });
     },
     async train() {
@@ -274,8 +318,8 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
       const saved = await runs.storedCheckpoint(id);
       if (!saved) return fail('Its checkpoint is no longer stored, so it cannot resume; train it again from its settings.');
       if (old.form.datasetId === SEQ_FILE_DATASET) return fail(`Drop ${old.datasetName} again, then train: dropped files are not kept across reloads.`);
-      if (get().seqDataset.key !== old.form.datasetId || get().seqDataset.phase !== 'ready') await controller.selectDataset(old.form.datasetId);
-      if (get().seqDataset.phase !== 'ready') return fail(`Its dataset (${old.datasetName}) could not be loaded; see the message above.`);
+      if (!loadedFor(old.form)) await loadBuiltIn(old.form);
+      if (!loadedFor(old.form)) return fail(`Its dataset (${old.datasetName}) could not be loaded; see the message above.`);
       get().setSeqQueue({ label: 'resume', total: 1, done: 0 });
       try {
         get().setSeqFocus(id);

@@ -1,11 +1,18 @@
 /** The Sequences view's settings, one table: link key, rules, label. A link reproduces a run. */
 import { SEQUENCE_MODEL_KINDS } from '../contracts/sequence.ts';
+import { SEQUENCE_USER_CHOICES } from '../data/sequence/syntheticSequences.ts';
 import { formUrlBinding, setting, urlSchemaOf, type FormSetting } from './formSchema.ts';
 import { DEFAULT_SEQUENCE_FORM as D, type SequenceForm } from './sequenceSlice.ts';
+
+/** The most users a link may ask a generated dataset for (the largest offered): 12,000 keep ~190 MB of histories at history 100 in the worker. */
+export const MAX_SEQUENCE_USERS = Math.max(...SEQUENCE_USER_CHOICES);
 import { enumField, intField, numberField, textField } from './urlState.ts';
 
 export const SEQUENCE_SETTINGS = {
   datasetId: setting('sds', textField(60, D.datasetId, /^[\w.-]*$/), 'Dataset'),
+  users: setting('susers', intField(100, MAX_SEQUENCE_USERS, D.users), 'Users', {
+    hint: 'The generated dataset: this many users, 20 samples each (the same seed and plant). More users, more rows: the models get closer to the Bayes AUC.',
+  }),
   model: setting('smodel', enumField(SEQUENCE_MODEL_KINDS, D.model), 'Model'),
   dim: setting('sdim', intField(2, 256, D.dim), 'Embedding dim', { hint: 'Representation dim of item and category embeddings' }),
   attentionDim: setting('sadim', intField(1, 256, D.attentionDim), 'Attention dim (DARE)', {

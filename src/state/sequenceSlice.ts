@@ -3,12 +3,16 @@ import type { BackendName } from '../contracts/backend.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { RunStatus } from '../contracts/run.ts';
 import type { SequenceTrainSettings } from '../contracts/sequence.ts';
+import type { SequenceDatasetSize } from '../data/ctr/datasetIndex.ts';
+import { DEFAULT_SEQUENCE_USERS, type SyntheticSequenceConfig } from '../data/sequence/syntheticSequences.ts';
 import type { SeqDatasetSummary, SeqEvent, SeqLoadProgress, SeqLossPoint, SeqMetricsPoint, SeqReport, SeqSnapshot } from '../workers/sequenceProtocol.ts';
 
 /** Everything a link needs to reproduce a run (see sequenceSettings.ts). */
 export interface SequenceForm extends SequenceTrainSettings {
   /** A built-in dataset id, or 'file' for a dropped file. */
   datasetId: string;
+  /** Users of a generated built-in dataset (the generator's seed and plant, this many users). */
+  users: number;
   /** Seeds per model when comparing TWIN and DARE (seed, seed + 1, ...). */
   seeds: number;
 }
@@ -21,6 +25,7 @@ export interface SequenceForm extends SequenceTrainSettings {
  */
 export const DEFAULT_SEQUENCE_FORM: SequenceForm = {
   datasetId: 'synthetic-sequences',
+  users: DEFAULT_SEQUENCE_USERS,
   model: 'dare',
   dim: 16,
   attentionDim: 8,
@@ -68,6 +73,19 @@ export interface SeqDatasetState {
   progress: SeqLoadProgress | null;
   /** The dropped file (not kept across reloads). */
   file: File | null;
+  /** A generated dataset's users and the behaviours it keeps per history (a run needs its history length kept); null otherwise. */
+  generated: { users: number; keptHistory: number } | null;
+}
+
+/** A built-in dataset as the index lists it: a file to fetch, or a generator (with the sizes it offers). */
+export interface SeqDatasetEntry {
+  id: string;
+  name: string;
+  description: string;
+  file: string;
+  bayesTestAuc?: number;
+  generator?: SyntheticSequenceConfig;
+  sizes?: SequenceDatasetSize[];
 }
 
 /** Runs queued by Compare or the attention-dim sweep: how many of them have ended. */
@@ -79,7 +97,7 @@ export interface SeqQueue {
 
 export interface SequenceSlice {
   seqForm: SequenceForm;
-  seqDatasets: { id: string; name: string; description: string; file: string; bayesTestAuc?: number }[];
+  seqDatasets: SeqDatasetEntry[];
   seqDataset: SeqDatasetState;
   /** The runs on screen (oldest first): the live one and the stored ones, compared per dataset. */
   seqRuns: SeqRun[];
@@ -98,7 +116,7 @@ export interface SequenceSlice {
   setSeqQueue(queue: SeqQueue | null): void;
 }
 
-export const INITIAL_SEQ_DATASET: SeqDatasetState = { phase: 'idle', key: '', summary: null, error: null, progress: null, file: null };
+export const INITIAL_SEQ_DATASET: SeqDatasetState = { phase: 'idle', key: '', summary: null, error: null, progress: null, file: null, generated: null };
 
 /** Applies one worker event to a run. */
 export function applySeqEvent(run: SeqRun, e: SeqEvent): Partial<SeqRun> {

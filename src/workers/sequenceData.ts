@@ -1,6 +1,6 @@
 /**
- * The sequence worker's readers and ground truth: a built-in dataset fetched and read, a
- * dropped file in any of the family's formats (data/sequence), read slice by slice so Stop
+ * The sequence worker's readers and ground truth: a built-in dataset generated from its seeded
+ * generator (or fetched and read), a dropped file in any of the family's formats (data/sequence), read slice by slice so Stop
  * cancels it, and the ground-truth mutual information of SCIENCE.md section 4 over the training
  * split (analysis/groundTruthCorrelation.ts): the top-N heatmaps and any cell's bits for search quality.
  */
@@ -8,6 +8,7 @@ import { CorrelationCounts, correlationMatrices } from '../analysis/groundTruthC
 import type { SequenceDataset } from '../contracts/sequence.ts';
 import { blobByteSource } from '../data/byteSource.ts';
 import { fetchSequenceDataset } from '../data/sequence/fetchSequenceDataset.ts';
+import { generateSequenceDataset } from '../data/sequence/generateSequenceDataset.ts';
 import { importSequenceFile } from '../data/sequence/importSequenceFile.ts';
 import type { SeqLoadProgress } from './sequenceProtocol.ts';
 import type { SeqDataAccess, SeqTruth } from './sequenceService.ts';
@@ -41,6 +42,13 @@ export const sequenceData: SeqDataAccess = {
     const d = await fetchSequenceDataset(url, { signal, onProgress: reading(onProgress) });
     return { ...d, source: name };
   },
+  generate: (source, signal, onProgress) =>
+    generateSequenceDataset(source.config, {
+      name: source.name,
+      keepHistory: source.keepHistory,
+      signal,
+      onProgress: (done, total) => onProgress({ phase: 'generating users', done, total }),
+    }),
   readFile: (file, signal, onProgress) => importSequenceFile(blobByteSource(file, file.name), { signal, onProgress: reading(onProgress) }),
   groundTruth: (d) => sequenceTruth(d),
 };

@@ -22,6 +22,7 @@ const generated = generateSyntheticSequences({
 const data: SeqDataAccess = {
   fetchBuiltIn: async () => generated.dataset,
   readFile: async () => generated.dataset,
+  generate: async () => generated.dataset,
   groundTruth: (d) => sequenceTruth(d, 4, 6),
 };
 

@@ -9,10 +9,17 @@ import type { BackendName, BackendState } from '../contracts/backend.ts';
 import type { SerializedImportError } from '../contracts/errors.ts';
 import type { RunControls, RunEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import type { SequenceTrainSettings } from '../contracts/sequence.ts';
+import type { SyntheticSequenceConfig } from '../data/sequence/syntheticSequences.ts';
 
 export type SeqDatasetSource =
   /** A built-in dataset; its Bayes AUC comes from the dataset index. */
   | { kind: 'url'; url: string; name: string; bayesAuc?: number }
+  /**
+   * A built-in synthetic dataset generated in the worker from its seeded generator, histories kept
+   * to their most recent `keepHistory` behaviours (the labels are the full generator's); its Bayes
+   * AUC is computed from the true probabilities.
+   */
+  | { kind: 'generated'; config: SyntheticSequenceConfig; keepHistory: number; name: string }
   /** A dropped Taobao UserBehavior.csv, sequence-sample CSV or CTR CSV with a behaviour-sequence column. */
   | { kind: 'file'; file: File };
 

@@ -3,6 +3,9 @@ import type { PackedCheckpoint } from '../contracts/run.ts';
 import type { SequenceDataset, SequenceSamples } from '../contracts/sequence.ts';
 import { unpackCheckpoint } from './checkpointPacking.ts';
 import type { SeqCheckpoint, SeqEvent, SeqTrainRequest } from './sequenceProtocol.ts';
+import { auc } from '../data/ctr/auc.ts';
+import { generateSyntheticSequences, SHIPPED_SEQUENCE_CONFIG } from '../data/sequence/syntheticSequences.ts';
+import { sequenceData, sequenceTruth } from './sequenceData.ts';
 import { createSequenceService, type SeqDataAccess, type SeqEngine, type SeqTruth } from './sequenceService.ts';
 
 /** n samples, each with a history of 3 behaviours, label i % 2. */
@@ -43,7 +46,9 @@ const TRUTH: SeqTruth = {
   mi: () => 0,
 };
 
+/** Stand-ins for the readers and the ground truth; generation is the worker's own. */
 const data = (delayMs = 0): SeqDataAccess => ({
+  ...sequenceData,
   async fetchBuiltIn(_url, _name, signal, onProgress) {
     for (let i = 0; i < 5; i++) {
       onProgress({ phase: 'reading', done: i, total: 5 });
@@ -163,5 +168,24 @@ describe('sequence service (stand-in engine)', () => {
     const events: SeqEvent[] = [];
     const train = await service.train(REQUEST, (e) => events.push(e));
     expect(train.ok).toBe(false);
+  });
+
+  it("generates a built-in dataset in the worker: the generator's samples, its Bayes AUC and ground truth; Stop cancels it", async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: sequenceData });
+    const config = { ...SHIPPED_SEQUENCE_CONFIG, users: 200 };
+    const phases = new Set<string>();
+    const loaded = await service.load({ kind: 'generated', config, keepHistory: 50, name: 'gen' }, (p) => phases.add(p.phase));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const g = generateSyntheticSequences(config, { keepHistory: 50 });
+    expect(loaded.summary).toMatchObject({ name: 'gen', rows: { train: g.dataset.train.count, test: g.dataset.test.count }, maxHistory: 50 });
+    expect(loaded.summary.bayesAuc).toBe(auc(g.trueProbabilities.test, g.dataset.test.labels));
+    expect(loaded.summary.groundTruth).toEqual(sequenceTruth(g.dataset).summary);
+    expect([...phases]).toEqual(['generating users', 'ground truth']);
+
+    const pending = service.load({ kind: 'generated', config: { ...config, users: 20_000 }, keepHistory: 50, name: 'big' }, () => {});
+    setTimeout(() => service.stop(), 100);
+    const outcome = await pending;
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.code).toBe('cancelled');
   });
 });

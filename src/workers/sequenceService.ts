@@ -62,6 +62,7 @@ export interface SeqEngine {
 export interface SeqDataAccess {
   fetchBuiltIn(url: string, name: string, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   readFile(file: Blob & { name: string }, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
+  generate(source: Extract<SeqDatasetSource, { kind: 'generated' }>, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   groundTruth(data: SequenceDataset): SeqTruth;
 }
 
@@ -210,7 +211,9 @@ export function createSequenceService(options: {
         const read =
           source.kind === 'url'
             ? await options.data.fetchBuiltIn(source.url, source.name, abort.signal, onProgress)
-            : await options.data.readFile(source.file, abort.signal, onProgress);
+            : source.kind === 'generated'
+              ? await options.data.generate(source, abort.signal, onProgress)
+              : await options.data.readFile(source.file, abort.signal, onProgress);
         const bayes = source.kind === 'url' ? source.bayesAuc : undefined;
         const dataset = read.bayesTestAuc === undefined && bayes !== undefined ? { ...read, bayesTestAuc: bayes } : read;
         onProgress({ phase: 'ground truth', done: 0, total: 0 });

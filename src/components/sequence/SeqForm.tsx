@@ -39,7 +39,7 @@ function DatasetState() {
       {data.phase === 'loading' && (
         <>
           <span>
-            Reading {data.key}
+            {data.generated ? `Generating ${data.key} (${data.generated.users.toLocaleString('en')} users)` : `Reading ${data.key}`}
             {p && ` · ${p.phase}${p.total > 0 ? ` ${Math.round((100 * p.done) / p.total)} %` : ''}`}…
           </span>{' '}
           {p && p.total > 0 && <progress max={p.total} value={p.done} />}
@@ -58,10 +58,35 @@ function DatasetState() {
           {data.summary.rows.train.toLocaleString()} training and {data.summary.rows.test.toLocaleString()} test samples ·{' '}
           {(100 * data.summary.positiveRate).toFixed(1)} % positive · {data.summary.categories.toLocaleString()} categories,{' '}
           {data.summary.items.toLocaleString()} items · histories of {data.summary.meanHistory.toFixed(0)} behaviours on average (at most{' '}
-          {data.summary.maxHistory}){data.summary.bayesAuc !== undefined && ` · Bayes test AUC ${data.summary.bayesAuc.toFixed(3)}`}
+          {data.summary.maxHistory}
+          {data.generated && ' kept: the models read the most recent history-length behaviours'})
+          {data.summary.bayesAuc !== undefined && ` · Bayes test AUC ${data.summary.bayesAuc.toFixed(3)}`}
         </span>
       )}
     </div>
+  );
+}
+
+/** A generated built-in dataset's size: the users it offers (and a link's other number, as given). */
+function UsersField({ busy }: { busy: boolean }) {
+  const c = useSequenceController();
+  const users = useStudioStore((s) => s.seqForm.users);
+  const entry = useStudioStore((s) => s.seqDatasets.find((d) => d.id === s.seqForm.datasetId));
+  if (!entry?.generator) return null;
+  const sizes = entry.sizes ?? [];
+  const choices = sizes.some((z) => z.users === users) ? sizes : [...sizes, { users, rows: NaN, bayesTestAuc: NaN }].sort((a, b) => a.users - b.users);
+  return (
+    <label className="field compact" title={SEQUENCE_SETTINGS.users.hint}>
+      {SEQUENCE_SETTINGS.users.label} (generated in your browser)
+      <select data-testid="seq-users-select" value={users} disabled={busy} onChange={(e) => void c.selectUsers(Number(e.target.value))}>
+        {choices.map((z) => (
+          <option key={z.users} value={z.users}>
+            {z.users.toLocaleString('en')} users
+            {Number.isFinite(z.rows) ? ` · ${z.rows.toLocaleString('en')} samples · Bayes AUC ${z.bayesTestAuc.toFixed(3)}` : ''}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -97,6 +122,7 @@ export function SeqForm() {
           {data.file && <option value={SEQ_FILE_DATASET}>{data.file.name}</option>}
         </select>
       </label>
+      <UsersField busy={busy} />
       <label className="field compact">
         Or a file: Taobao UserBehavior.csv, a sequence-sample CSV, or a CTR CSV with a click_sequence column
         <input type="file" accept=".csv,.txt,.gz" disabled={busy} onChange={onFile} data-testid="seq-file-input" />

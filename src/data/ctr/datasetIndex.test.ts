@@ -52,7 +52,8 @@ describe('public/datasets/index.json', () => {
   });
 
   it('describes a generated dataset by its generator config, which reproduces its rows and Bayes AUC', () => {
-    const generated = index.datasets.filter((d) => d.format === 'generated');
+    // The generated sequence set is checked against its generator in syntheticSequences.test.ts.
+    const generated = index.datasets.filter((d) => d.format === 'generated' && d.family === 'ctr');
     expect(generated.map((d) => d.id)).toEqual(['synthetic-ctr-1m', 'synthetic-ctr-lesson']);
     const lesson = generated[1];
     const small = generateSyntheticCtr({ ...lesson.generator!, name: lesson.id });
@@ -91,6 +92,16 @@ describe('public/datasets/index.json', () => {
     expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, family: 'sequence' }] })).toThrow(/family and tasks/);
     expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, family: 'multitask' }] })).toThrow(/family and tasks/);
     expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...withGenerator, tasks: undefined }] })).toThrow(/family and tasks/);
+    // A generated sequence set: its generator, and its sizes with the generator's users at the entry's rows.
+    const sizes = [
+      { users: 3, rows: 6, bayesTestAuc: 0.7 },
+      { users: 5, rows: 10, bayesTestAuc: 0.7 },
+    ];
+    const sequences = { ...generated, family: 'sequence', sequenceGenerator: { seed: 1, users: 5 }, sizes };
+    expect(parseDatasetIndex({ version: 2, datasets: [sequences] }).datasets[0].sizes).toEqual(sizes);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...sequences, sizes: sizes.slice(0, 1) }] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...sequences, sequenceGenerator: { seed: 1 } }] })).toThrow(/not a RecLens index.json/);
+    expect(() => parseDatasetIndex({ version: 2, datasets: [{ ...sequences, sizes: [{ users: 5, rows: 10 }] }] })).toThrow(/not a RecLens index.json/);
   });
 
   it('migrates a version 1 index (no families) as the studio read it before', () => {

@@ -4,6 +4,7 @@ import type { CtrDataset } from './ctrDataset.ts';
 import type { CtrFormat } from './ctrParser.ts';
 import type { SyntheticCtrConfig } from './syntheticCtr.ts';
 import type { SequenceFormat } from '../sequence/sequenceParser.ts';
+import type { SyntheticSequenceConfig } from '../sequence/syntheticSequences.ts';
 import { decodeCtrDataset } from './datasetFile.ts';
 import { isDatasetTrainDefaults, type DatasetTrainDefaults } from './trainDefaults.ts';
 
@@ -35,8 +36,15 @@ export interface DatasetIndexEntry {
    * gzip'd when the file ends in .gz).
    */
   format: 'rlctr' | 'generated' | CtrFormat | 'movielens-movies' | SequenceFormat;
-  /** The generator's config, for format 'generated'. */
+  /** The generator's config, for format 'generated' (a CTR dataset). */
   generator?: SyntheticCtrConfig;
+  /**
+   * A generated behaviour-sequence dataset: the generator's config (generateSyntheticSequences in the
+   * worker, bit-identical every time) at its default number of users, and every number of users
+   * the studio offers with what it gives (`rows`, `bayesTestAuc` above are the default's).
+   */
+  sequenceGenerator?: SyntheticSequenceConfig;
+  sizes?: SequenceDatasetSize[];
   /** Synthetic data: AUC of the true click probabilities on the test split (the best any model can do). */
   bayesTestAuc?: number;
   /**
@@ -46,6 +54,14 @@ export interface DatasetIndexEntry {
   measuredCeilingAuc?: number;
   /** Training defaults chosen by `npm run experiment:sweep` (resolve them with trainDefaultsFor). */
   trainDefaults?: DatasetTrainDefaults;
+}
+
+/** A generated sequence dataset at one number of users. */
+export interface SequenceDatasetSize {
+  users: number;
+  /** Samples over both splits. */
+  rows: number;
+  bayesTestAuc: number;
 }
 
 export const DATASET_INDEX_VERSION = 2;
@@ -76,8 +92,26 @@ const isEntry = (d: DatasetIndexEntry): boolean =>
   tasksFit(d.family, d.tasks) &&
   (d.trainDefaults === undefined || isDatasetTrainDefaults(d.trainDefaults)) &&
   (d.measuredCeilingAuc === undefined || (typeof d.measuredCeilingAuc === 'number' && d.measuredCeilingAuc > 0.5 && d.measuredCeilingAuc <= 1)) &&
-  (d.family !== 'sequence' || SEQUENCE_FORMATS.includes(d.format)) &&
-  (d.format !== 'generated' || (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
+  (d.family !== 'sequence' || SEQUENCE_FORMATS.includes(d.format) || isSequenceGenerated(d)) &&
+  (d.format !== 'generated' ||
+    d.family === 'sequence' ||
+    (typeof d.generator === 'object' && d.generator !== null && Number.isInteger(d.generator.seed) && d.generator.rows === d.rows));
+
+/** A generated sequence entry: its generator, and its sizes with the default (the generator's users) among them at the entry's rows. */
+function isSequenceGenerated(d: DatasetIndexEntry): boolean {
+  const g = d.sequenceGenerator;
+  const sizes = d.sizes;
+  return (
+    d.format === 'generated' &&
+    typeof g === 'object' &&
+    g !== null &&
+    Number.isInteger(g.seed) &&
+    Number.isInteger(g.users) &&
+    Array.isArray(sizes) &&
+    sizes.every((z) => Number.isInteger(z?.users) && z.users >= 2 && Number.isInteger(z.rows) && typeof z.bayesTestAuc === 'number') &&
+    sizes.some((z) => z.users === g.users && z.rows === d.rows)
+  );
+}
 
 /**
  * Version 1 (before each entry said its family) is migrated: side data had no fields, and the

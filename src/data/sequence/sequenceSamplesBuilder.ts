@@ -49,9 +49,15 @@ class SplitBuilder {
   targetItems: number[] = [];
   targetCategories: number[] = [];
   offsets: number[] = [0];
-  items: Int32Array = new Int32Array(1024);
-  categories: Int32Array = new Int32Array(1024);
+  items: Int32Array;
+  categories: Int32Array;
   length = 0;
+
+  /** `capacity`: behaviours to hold before growing (a generator that knows its sizes allocates once). */
+  constructor(capacity = 1024) {
+    this.items = new Int32Array(Math.max(1, capacity));
+    this.categories = new Int32Array(Math.max(1, capacity));
+  }
 
   push(label: number, user: number, item: number, category: number, histItems: ArrayLike<number>, histCategories: ArrayLike<number>, from: number): void {
     const n = histItems.length - from;
@@ -84,9 +90,14 @@ class SplitBuilder {
       targetItems: Int32Array.from(this.targetItems),
       targetCategories: Int32Array.from(this.targetCategories),
       histOffsets: Int32Array.from(this.offsets),
-      histItems: this.items.slice(0, this.length),
-      histCategories: this.categories.slice(0, this.length),
+      histItems: this.kept(this.items),
+      histCategories: this.kept(this.categories),
     };
+  }
+
+  /** The filled part: a view when little of the buffer is unused (a generator sized it), else a copy that frees the rest. */
+  private kept(a: Int32Array): Int32Array {
+    return a.length - this.length <= a.length / 16 ? a.subarray(0, this.length) : a.slice(0, this.length);
   }
 }
 
@@ -97,6 +108,8 @@ export interface SequenceBuilderOptions {
   maxHistory?: number;
   /** Share of users in the test split, in percent; default 15. */
   testPercent?: number;
+  /** Behaviours each split will hold, when the caller knows (an upper bound): allocated once instead of grown. */
+  capacity?: { train: number; test: number };
 }
 
 export class SequenceSamplesBuilder {
@@ -105,8 +118,8 @@ export class SequenceSamplesBuilder {
   readonly categories = new TokenIds('categories');
   readonly maxHistory: number;
   private readonly testPercent: number;
-  private readonly train = new SplitBuilder();
-  private readonly test = new SplitBuilder();
+  private readonly train: SplitBuilder;
+  private readonly test: SplitBuilder;
   private readonly valid = new SplitBuilder();
   private userTest = new Map<number, boolean>();
   private longest = 0;
@@ -116,6 +129,8 @@ export class SequenceSamplesBuilder {
   constructor(options: SequenceBuilderOptions = {}) {
     this.maxHistory = options.maxHistory ?? DEFAULT_MAX_HISTORY;
     this.testPercent = options.testPercent ?? 15;
+    this.train = new SplitBuilder(options.capacity?.train);
+    this.test = new SplitBuilder(options.capacity?.test);
   }
 
   get count(): number {

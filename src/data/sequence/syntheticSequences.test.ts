@@ -3,9 +3,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auc } from '../ctr/auc.ts';
 import { parseDatasetIndex } from '../ctr/datasetIndex.ts';
-import { importSequenceText } from './importSequenceFile.ts';
+import { bytesByteSource } from '../byteSource.ts';
+import { importSequenceFile, importSequenceText } from './importSequenceFile.ts';
 import { syntheticSequenceCsv } from './syntheticSequenceCsv.ts';
-import { generateSyntheticSequences, plantedCorrelation, plantedEffect, retrievalPlant, SHIPPED_SEQUENCE_CONFIG } from './syntheticSequences.ts';
+import {
+  DEFAULT_SEQUENCE_USERS,
+  generateSyntheticSequences,
+  plantedCorrelation,
+  plantedEffect,
+  retrievalPlant,
+  SEQUENCE_USER_CHOICES,
+  SHIPPED_SEQUENCE_CONFIG,
+  syntheticSequenceSteps,
+} from './syntheticSequences.ts';
 
 const small = { seed: 3, users: 120, categories: 12, itemsPerCategory: 10, targetsPerUser: 6, minHistory: 20, maxHistory: 60 };
 
@@ -86,16 +96,63 @@ describe('synthetic behaviour sequences', () => {
     expect(rate).toBeLessThan(0.5);
   });
 
-  it('ship as public/datasets/synthetic-sequences.csv.gz, byte for byte what the script writes', () => {
+  it('keep the most recent keepHistory behaviours of each history, with the labels and ids of the full generation', () => {
+    const full = generateSyntheticSequences(small);
+    const kept = generateSyntheticSequences(small, { keepHistory: 25 });
+    expect(kept.trueProbabilities).toEqual(full.trueProbabilities);
+    expect(kept.dataset.categoryNames).toEqual(full.dataset.categoryNames);
+    expect(kept.dataset.maxHistory).toBe(25);
+    for (const split of ['train', 'test'] as const) {
+      const f = full.dataset[split];
+      const k = kept.dataset[split];
+      for (const key of ['labels', 'users', 'targetItems', 'targetCategories'] as const) expect(k[key]).toEqual(f[key]);
+      let cut = 0;
+      for (let i = 0; i < f.count; i++) {
+        const fEnd = f.histOffsets[i + 1];
+        const kFrom = k.histOffsets[i];
+        const n = k.histOffsets[i + 1] - kFrom;
+        expect(n).toBe(Math.min(25, fEnd - f.histOffsets[i]));
+        if (n < fEnd - f.histOffsets[i]) cut++;
+        expect(k.histItems.subarray(kFrom, kFrom + n)).toEqual(f.histItems.subarray(fEnd - n, fEnd));
+        expect(k.histCategories.subarray(kFrom, kFrom + n)).toEqual(f.histCategories.subarray(fEnd - n, fEnd));
+      }
+      expect(cut).toBeGreaterThan(0);
+    }
+  });
+
+  it('step user by user to the same samples as in one go', () => {
+    const steps = syntheticSequenceSteps(small, { keepHistory: 30 });
+    const done: number[] = [];
+    let step = steps.next();
+    while (!step.done) {
+      done.push(step.value);
+      step = steps.next();
+    }
+    expect(done).toEqual(Array.from({ length: small.users }, (_, u) => u + 1));
+    expect(step.value.dataset).toEqual(generateSyntheticSequences(small, { keepHistory: 30 }).dataset);
+  });
+
+  it('are described by the index entry the studio generates them from, each size with its true rows and Bayes AUC', () => {
     const index = parseDatasetIndex(JSON.parse(readFileSync(new URL('../../../public/datasets/index.json', import.meta.url), 'utf8')));
     const entry = index.datasets.find((d) => d.id === 'synthetic-sequences')!;
-    expect(entry).toMatchObject({ family: 'sequence', format: 'sequence-csv', tasks: ['click'], file: 'synthetic-sequences.csv.gz' });
-    const shipped = readFileSync(new URL(`../../../public/datasets/${entry.file}`, import.meta.url));
-    expect(shipped.length).toBe(entry.bytes);
-    const g = generateSyntheticSequences(SHIPPED_SEQUENCE_CONFIG);
+    expect(entry).toMatchObject({ family: 'sequence', format: 'generated', tasks: ['click'], file: '' });
+    expect(entry.sequenceGenerator).toEqual({ ...SHIPPED_SEQUENCE_CONFIG, users: DEFAULT_SEQUENCE_USERS });
+    expect(entry.sizes!.map((z) => z.users)).toEqual([...SEQUENCE_USER_CHOICES]);
+    const fixture = entry.sizes!.find((z) => z.users === 3000)!;
+    // Histories kept to 1: the labels and probabilities are those of the full generation (test above).
+    const g = generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: 3000 }, { keepHistory: 1 });
+    expect(g.dataset.train.count + g.dataset.test.count).toBe(fixture.rows);
+    expect(auc(g.trueProbabilities.test, g.dataset.test.labels)).toBeCloseTo(fixture.bayesTestAuc, 4);
+  });
+
+  it('at 3,000 users are the fixture public/datasets/synthetic-sequences.csv.gz: the file reads back to the generated samples, and is byte for byte what the script writes', async () => {
+    const shipped = readFileSync(new URL('../../../public/datasets/synthetic-sequences.csv.gz', import.meta.url));
+    const g = generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: 3000 });
+    const read = await importSequenceFile(bytesByteSource(new Uint8Array(shipped), 'synthetic-sequences.csv.gz'));
+    expect(read.train).toEqual(g.dataset.train);
+    expect(read.test).toEqual(g.dataset.test);
+    expect(read.categoryNames).toEqual(g.dataset.categoryNames);
     const bytes = gzipSync(new TextEncoder().encode(syntheticSequenceCsv(g)), { level: 9, mtime: 0 });
     expect(Buffer.from(bytes).equals(shipped)).toBe(true);
-    expect(g.dataset.train.count + g.dataset.test.count).toBe(entry.rows);
-    expect(auc(g.trueProbabilities.test, g.dataset.test.labels)).toBeCloseTo(entry.bayesTestAuc!, 4);
   }, 300_000); // gzip level 9 of 67 MB: ~20 s alone, near 2 min on a loaded 2-core machine
 });

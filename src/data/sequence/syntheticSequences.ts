@@ -26,6 +26,7 @@ import type { SequenceDataset } from '../../contracts/sequence.ts';
 import { createRng, type Rng } from '../ctr/prng.ts';
 import { aliasTable, sampleAlias, zipfWeights } from '../ctr/zipf.ts';
 import { SequenceSamplesBuilder } from './sequenceSamplesBuilder.ts';
+import { isTestUser } from './sequenceSplit.ts';
 
 export interface SyntheticSequenceConfig {
   seed: number;
@@ -201,7 +202,35 @@ function favouritesOf(rng: Rng, table: ReturnType<typeof aliasTable>, k: number)
   return out;
 }
 
-export function generateSyntheticSequences(config: SyntheticSequenceConfig): SyntheticSequences {
+/** How a generation stores its samples (the samples' labels and probabilities do not depend on it). */
+export interface SyntheticSequenceStorage {
+  /**
+   * Keep each history's most recent this many behaviours (default: maxHistory, all of them). The
+   * labels are drawn from the full maxHistory all the same, so a model that reads at most this many
+   * (sequenceBatch.ts takes each history's most recent historyLength) sees the same batches, and the
+   * ground truth's positions up to it count the same behaviours.
+   */
+  keepHistory?: number;
+}
+
+/** Built-in sizes: the shipped file's 3,000 users, and the generated 6,000 and 12,000 (the default: at 3,000 the rows, not the models, bound the AUC; experiments/README.md). */
+export const SEQUENCE_USER_CHOICES = [3000, 6000, 12000] as const;
+export const DEFAULT_SEQUENCE_USERS = 12000;
+
+export function generateSyntheticSequences(config: SyntheticSequenceConfig, storage: SyntheticSequenceStorage = {}): SyntheticSequences {
+  const steps = syntheticSequenceSteps(config, storage);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The generation one user at a time: yields the number of users done so far and returns what
+ * generateSyntheticSequences returns, so a caller can pause between users (the sequence worker
+ * yields to its messages) and get the same samples, bit for bit.
+ */
+export function* syntheticSequenceSteps(config: SyntheticSequenceConfig, storage: SyntheticSequenceStorage = {}): Generator<number, SyntheticSequences> {
   const cfg: Required<SyntheticSequenceConfig> = { ...SYNTHETIC_SEQUENCE_DEFAULTS, ...config };
   const { categories: C, itemsPerCategory: K, maxHistory } = cfg;
   if (C < FAVOURITES + 1 || K < 1 || cfg.minHistory < 1 || maxHistory < cfg.minHistory || cfg.targetsPerUser < 1 || cfg.users < 2)
@@ -220,7 +249,17 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
   }
   const itemOf = (category: number) => (category - 1) * K + 1 + sampleAlias(itemTable, rng.next());
 
-  const builder = new SequenceSamplesBuilder({ maxHistory, testPercent: cfg.testPercent });
+  const keep = Math.min(maxHistory, storage.keepHistory ?? maxHistory);
+  if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keepHistory must be a positive integer, got ${storage.keepHistory}`);
+  // Each split's histories sized once: a user's split is known from its token, and no history keeps more than `keep`.
+  let testUsers = 0;
+  for (let u = 0; u < cfg.users; u++) if (isTestUser(`u${u + 1}`, cfg.testPercent)) testUsers++;
+  const perUser = cfg.targetsPerUser * keep;
+  const builder = new SequenceSamplesBuilder({
+    maxHistory: keep,
+    testPercent: cfg.testPercent,
+    capacity: { train: (cfg.users - testUsers) * perUser, test: testUsers * perUser },
+  });
   const sequences: Int32Array[] = [];
   const rows: SyntheticSequenceRow[] = [];
   const probabilities = { train: [] as number[], test: [] as number[] };
@@ -265,6 +304,7 @@ export function generateSyntheticSequences(config: SyntheticSequenceConfig): Syn
       for (let j = 0; j < n; j++) histCategories[j] = categoryId(itemCategory[sequence[from + j]]);
       builder.addIds(label, user, targetItem, targetCategory, histItems.subarray(0, n), histCategories.subarray(0, n));
     }
+    yield u + 1;
   }
   const dataset = builder.build(`synthetic-sequences-seed${cfg.seed}`);
   return {
