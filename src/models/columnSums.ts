@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { columnSumsKernel } from '../engine/columnSumsKernel.ts';
 
 /**
  * Column sums of x (n x d) as 1 x d: ones^T x, a transposeA matMul. On wasm a sum over axis 0
  * transposes x first and a ones-row matMul repacks x for XNNPACK (~4-5 ms each for 1024 x 400);
- * a transposeA matMul takes the naive loop, cheap for a one-row output (~1 ms).
+ * a transposeA matMul takes the naive loop (~0.6 ms), and engine/columnSumsKernel.ts does that
+ * loop's additions in the same order with SIMD: the same bits.
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(tf.ones([x.shape[0], 1]), x, true, false);
+  return columnSumsKernel(x) ?? tf.matMul(tf.ones([x.shape[0], 1]), x, true, false);
 }
