@@ -63,7 +63,7 @@ describe('ExplicitAdam weight decay', () => {
   });
 });
 
-/** The update one variable at a time, as tensor ops (what the grouped update must reproduce). */
+/** The update one variable at a time, as tensor ops (what the fused kernel must reproduce). */
 function perVariableAdam(variables: tf.Variable[], lrs: number[], weightDecay: number) {
   const m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   const v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
@@ -88,14 +88,14 @@ function perVariableAdam(variables: tf.Variable[], lrs: number[], weightDecay: n
   };
 }
 
-describe('ExplicitAdam: small variables as one flat update', () => {
+describe('ExplicitAdam: one fused kernel per variable (adamStep.ts)', () => {
   afterAll(() => selectBackend('cpu'));
 
-  it.each(['cpu', 'wasm'] as const)('%s: the weights and moments of the update one variable at a time, bit for bit', async (backend) => {
+  it.each(['cpu', 'wasm'] as const)('%s: the weights and moments of the tensor ops, bit for bit', async (backend) => {
     await selectBackend(backend);
     const rng = createRng(17);
     const values = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * scale);
-    // One variable above the flat group's size limit, three below it.
+    // Sizes that fill whole SIMD groups of 4 (300, 20000) and leave a remainder (7, 1).
     const start = [values(300, 2), values(20000, 0.5), values(7, 0.1), values(1, 1)];
     const grads = Array.from({ length: 12 }, (_, s) =>
       start.map((x, i) => (s === 5 && i === 2 ? new Float32Array(7) : values(x.length, s % 3 === 0 ? 1e-4 : 1))),

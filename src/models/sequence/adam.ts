@@ -4,16 +4,14 @@
  * coupled table get the summed gradient) and checkpoints it synchronously. `lr` is one rate for every
  * variable or one per variable (a per-table learning rate).
  *
- * The small variables (the head, the category and position tables) are updated as one flat tensor
- * (FlatLayout): ~13 element-wise kernels for all of them instead of ~13 each, whose launches cost
- * more than their arithmetic. A large table keeps its own update: joining it would copy it in and
- * out of the flat tensor every step (tfjs-backend-wasm's Slice copies its whole input). Each element
- * sees exactly the float32 operations of the update one variable at a time (a per-variable lr
- * becomes a flat vector of the same float32 scalars), so the weights come out bit for bit the same.
+ * Each variable's update is one fused kernel on cpu and wasm (adamStep.ts: the tensor ops' float32
+ * operations in their order, bit for bit), where the tensor ops were ~12 kernel launches per
+ * variable, each costing more than its arithmetic for the small ones and writing a tensor of the
+ * item table's size for the large.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlatLayout } from '../multitask/flatLayout.ts';
 import { ADAM } from '../optimizer.ts';
+import { adamStep } from './adamStep.ts';
 
 export interface AdamState {
   steps: number;
@@ -21,23 +19,13 @@ export interface AdamState {
   v: Float32Array[];
 }
 
-/** Variables up to this many values share the flat update (a kernel launch costs about as much as copying ~10^4 floats). */
-const FLAT_UP_TO = 16384;
-
-/** Some of the variables, updated together as one flat tensor (moments flat too; part() gives each member its shape back). */
-interface Group {
-  /** Indices into the optimiser's variables. */
-  members: number[];
-  layout: FlatLayout;
-  m: tf.Variable;
-  v: tf.Variable;
-}
-
 export class ExplicitAdam {
-  private readonly groups: Group[];
   private t = 0;
   /** Each variable's learning rate (one lr for all by default; per-table lrs are an option). */
   private readonly lrs: number[];
+  /** Each variable's first and second moments. */
+  private m: tf.Tensor[];
+  private v: tf.Tensor[];
 
   constructor(
     private readonly variables: tf.Variable[],
@@ -48,13 +36,8 @@ export class ExplicitAdam {
     if (this.lrs.length !== variables.length) throw new RangeError(`${this.lrs.length} learning rates for ${variables.length} variables`);
     for (const x of this.lrs) if (!(x > 0)) throw new RangeError(`lr must be positive, got ${x}`);
     if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
-    const small = variables.flatMap((x, i) => (x.size <= FLAT_UP_TO ? [i] : []));
-    const large = variables.flatMap((x, i) => (x.size > FLAT_UP_TO ? [[i]] : []));
-    this.groups = [...(small.length > 0 ? [small] : []), ...large].map((members) => {
-      const layout = new FlatLayout(members.map((i) => variables[i]));
-      const zeros = () => tf.tidy(() => tf.variable(tf.zeros([layout.total]), false));
-      return { members, layout, m: zeros(), v: zeros() };
-    });
+    this.m = variables.map((x) => tf.keep(tf.zerosLike(x)));
+    this.v = variables.map((x) => tf.keep(tf.zerosLike(x)));
   }
 
   get steps(): number {
@@ -67,43 +50,26 @@ export class ExplicitAdam {
     this.t++;
     const c1 = 1 - ADAM.beta1 ** this.t;
     const c2 = 1 - ADAM.beta2 ** this.t;
-    tf.tidy(() => {
-      for (const group of this.groups) {
-        const { members, layout } = group;
-        const flat = layout.flatten(members.map((i) => grads[i]));
-        const g = this.weightDecay > 0 ? tf.add(flat, tf.mul(layout.flatten(layout.variables), this.weightDecay)) : flat;
-        const m = tf.add(tf.mul(group.m, ADAM.beta1), tf.mul(g, 1 - ADAM.beta1));
-        const v = tf.add(tf.mul(group.v, ADAM.beta2), tf.mul(tf.square(g), 1 - ADAM.beta2));
-        group.m.assign(m);
-        group.v.assign(v);
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(c2)), ADAM.epsilon);
-        const step = tf.mul(tf.div(m, denom), this.stepSizes(group, c1));
-        layout.variables.forEach((x, k) => x.assign(tf.sub(x, layout.part(step, k))));
-      }
+    this.variables.forEach((x, i) => {
+      const [x2, m2, v2] = adamStep(x, grads[i], this.m[i], this.v[i], {
+        weightDecay: this.weightDecay,
+        beta1: ADAM.beta1,
+        oneMinusBeta1: 1 - ADAM.beta1,
+        beta2: ADAM.beta2,
+        oneMinusBeta2: 1 - ADAM.beta2,
+        sqrtC2: Math.sqrt(c2),
+        epsilon: ADAM.epsilon,
+        stepSize: this.lrs[i] / c1,
+      });
+      x.assign(x2);
+      tf.dispose([this.m[i], this.v[i], x2]);
+      this.m[i] = tf.keep(m2);
+      this.v[i] = tf.keep(v2);
     });
   }
 
-  /** lr / c1 as the float32 scalar each variable's update used: one scalar, or a flat vector of them. */
-  private stepSizes({ members, layout }: Group, c1: number): number | tf.Tensor1D {
-    const lrs = members.map((i) => this.lrs[i]);
-    if (lrs.every((lr) => lr === lrs[0])) return lrs[0] / c1;
-    const sizes = new Float32Array(layout.total);
-    lrs.forEach((lr, k) => sizes.fill(lr / c1, layout.offsets[k], layout.offsets[k] + layout.variables[k].size));
-    return tf.tensor1d(sizes);
-  }
-
   exportState(): AdamState {
-    const m: Float32Array[] = [];
-    const v: Float32Array[] = [];
-    for (const { members, layout, m: gm, v: gv } of this.groups) {
-      const ms = gm.dataSync() as Float32Array;
-      const vs = gv.dataSync() as Float32Array;
-      members.forEach((i, k) => {
-        m[i] = layout.partOf(ms, k).slice();
-        v[i] = layout.partOf(vs, k).slice();
-      });
-    }
-    return { steps: this.t, m, v };
+    return { steps: this.t, m: this.m.map((x) => Float32Array.from(x.dataSync())), v: this.v.map((x) => Float32Array.from(x.dataSync())) };
   }
 
   importState(s: AdamState): void {
@@ -113,21 +79,13 @@ export class ExplicitAdam {
       const size = this.variables[i].size;
       if (x.length !== size || s.v[i].length !== size) throw new RangeError(`optimizer moment ${i} has ${x.length} values, the model ${size}`);
     });
-    tf.tidy(() => {
-      for (const { members, layout, m, v } of this.groups) {
-        const join = (parts: Float32Array[]) => {
-          const out = new Float32Array(layout.total);
-          members.forEach((i, k) => out.set(parts[i], layout.offsets[k]));
-          return tf.tensor1d(out);
-        };
-        m.assign(join(s.m));
-        v.assign(join(s.v));
-      }
-    });
+    tf.dispose([...this.m, ...this.v]);
+    this.m = s.m.map((x, i) => tf.keep(tf.tensor(x, this.variables[i].shape)));
+    this.v = s.v.map((x, i) => tf.keep(tf.tensor(x, this.variables[i].shape)));
     this.t = s.steps;
   }
 
   dispose(): void {
-    tf.dispose(this.groups.flatMap((g) => [g.m, g.v]));
+    tf.dispose([...this.m, ...this.v]);
   }
 }

@@ -27,7 +27,7 @@ const sleb = (n: number): number[] => {
 
 export const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
 export const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-export const [I32, F64, V128] = [0x7f, 0x7c, 0x7b];
+export const [I32, F32, F64, V128] = [0x7f, 0x7d, 0x7c, 0x7b];
 
 export const get = (l: number): number[] => [0x20, ...uleb(l)];
 export const set = (l: number): number[] => [0x21, ...uleb(l)];
@@ -42,6 +42,9 @@ export const f64Store = (offset = 0): number[] => [0x39, 3, ...uleb(offset)];
 
 const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
 export const v128Load = (offset = 0): number[] => simd(0x00, 4, ...uleb(offset));
+export const v128Store = (offset = 0): number[] => simd(0x0b, 4, ...uleb(offset));
+/** f32x4 splat, sqrt, add, sub, mul, div: lane-wise IEEE float32, as scalar float32 arithmetic rounds. */
+export const [F32X4_SPLAT, F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV] = [0x13, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7].map((op) => simd(op));
 export const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 export const [VADD, VMUL, PROMOTE_LOW] = [simd(0xf0), simd(0xf2), simd(0x5f)];
 /** i8x16.shuffle of (v, v): the upper two float32 lanes moved to the lower two. */
