@@ -90,7 +90,8 @@ function steps(f: DecouplingFacts | null, results: LessonResults): LessonStep[] 
       text:
         'Long-sequence models such as TWIN first search a user’s history for the behaviours relevant to the target (attention), then pool what they found into the prediction (representation). ' +
         'Both jobs read the same category and item embeddings. Feng et al. (ICLR 2025, "DARE") show that the two jobs pull those embeddings in different directions, and that giving attention its own table fixes the search. ' +
-        'The preset loads synthetic behaviour sequences whose label depends on known behaviour categories in a user’s history, so what the search should find is known: for each target, the few behaviours of its partner category among many that do nothing for it.',
+        'The preset generates synthetic behaviour sequences in your browser (12,000 users, 20 samples each) whose label depends on known behaviour categories in a user’s history, so what the search should find is known: for each target, the few behaviours of its partner category among many that do nothing for it. ' +
+        'The number of users matters: with 3,000 (the Users setting offers it) the rows, not the models, limit what attention can learn, and the recorded runs there did not separate TWIN and DARE on the learned correlation; with 12,000 they do.',
       preset: SEQUENCE_PRESET,
       action: COMPARE,
       chart: { selector: '[data-testid="seq-queue"], [data-testid="seq-dataset-state"]', name: 'the run queue' },

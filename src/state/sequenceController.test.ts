@@ -276,7 +276,7 @@ describe('sequence controller, the run pipeline and the runs store', () => {
     await p.controller.init();
     expect(p.store.getState().seqDatasets[0]).toMatchObject({ generator, sizes });
     expect(sources).toEqual([{ kind: 'generated', config: generator, keepHistory: 100, name: `${SUMMARY.name}, 12,000 users` }]);
-    expect(p.store.getState().seqDataset).toMatchObject({ phase: 'ready', generated: { users: 12000, keptHistory: 100 } });
+    expect(p.store.getState().seqDataset).toMatchObject({ phase: 'ready', generated: { users: 12000, keptHistory: 100, fullHistory: 200 } });
     await p.controller.selectUsers(3000);
     expect(sources[1]).toMatchObject({ config: { ...generator, users: 3000 }, keepHistory: 100 });
     expect(p.store.getState().seqForm.users).toBe(3000);

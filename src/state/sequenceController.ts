@@ -160,8 +160,8 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
   };
 
   /** The behaviours a generated dataset keeps per history for `form`: its history length, at most the generator's. */
-  const keptFor = (entry: SeqDatasetEntry, form: SequenceForm) =>
-    Math.min(form.historyLength, entry.generator?.maxHistory ?? SYNTHETIC_SEQUENCE_DEFAULTS.maxHistory);
+  const fullHistory = (entry: SeqDatasetEntry) => entry.generator?.maxHistory ?? SYNTHETIC_SEQUENCE_DEFAULTS.maxHistory;
+  const keptFor = (entry: SeqDatasetEntry, form: SequenceForm) => Math.min(form.historyLength, fullHistory(entry));
 
   const loadBuiltIn = async (form: SequenceForm) => {
     const entry = get().seqDatasets.find((d) => d.id === form.datasetId);
@@ -175,7 +175,7 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
       });
       return;
     }
-    const generated = { users: form.users, keptHistory: keptFor(entry, form) };
+    const generated = { users: form.users, keptHistory: keptFor(entry, form), fullHistory: fullHistory(entry) };
     await loadDataset(
       entry.id,
       {

@@ -73,8 +73,11 @@ export interface SeqDatasetState {
   progress: SeqLoadProgress | null;
   /** The dropped file (not kept across reloads). */
   file: File | null;
-  /** A generated dataset's users and the behaviours it keeps per history (a run needs its history length kept); null otherwise. */
-  generated: { users: number; keptHistory: number } | null;
+  /**
+   * A generated dataset's users, the behaviours it keeps per history (a run needs its history length
+   * kept) and the generator's longest history (the labels are drawn from it); null otherwise.
+   */
+  generated: { users: number; keptHistory: number; fullHistory: number } | null;
 }
 
 /** A built-in dataset as the index lists it: a file to fetch, or a generator (with the sizes it offers). */

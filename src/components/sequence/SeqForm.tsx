@@ -57,10 +57,11 @@ function DatasetState() {
         <span>
           {data.summary.rows.train.toLocaleString()} training and {data.summary.rows.test.toLocaleString()} test samples ·{' '}
           {(100 * data.summary.positiveRate).toFixed(1)} % positive · {data.summary.categories.toLocaleString()} categories,{' '}
-          {data.summary.items.toLocaleString()} items · histories of {data.summary.meanHistory.toFixed(0)} behaviours on average (at most{' '}
-          {data.summary.maxHistory}
-          {data.generated && ' kept: the models read the most recent history-length behaviours'})
-          {data.summary.bayesAuc !== undefined && ` · Bayes test AUC ${data.summary.bayesAuc.toFixed(3)}`}
+          {data.summary.items.toLocaleString()} items · histories of {data.summary.meanHistory.toFixed(0)} behaviours on average (
+          {data.generated && data.generated.keptHistory < data.generated.fullHistory
+            ? `the most recent ${data.summary.maxHistory}, the history length, kept of up to ${data.generated.fullHistory}`
+            : `at most ${data.summary.maxHistory}`}
+          ){data.summary.bayesAuc !== undefined && ` · Bayes test AUC ${data.summary.bayesAuc.toFixed(3)}`}
         </span>
       )}
     </div>
@@ -81,8 +82,7 @@ function UsersField({ busy }: { busy: boolean }) {
       <select data-testid="seq-users-select" value={users} disabled={busy} onChange={(e) => void c.selectUsers(Number(e.target.value))}>
         {choices.map((z) => (
           <option key={z.users} value={z.users}>
-            {z.users.toLocaleString('en')} users
-            {Number.isFinite(z.rows) ? ` · ${z.rows.toLocaleString('en')} samples · Bayes AUC ${z.bayesTestAuc.toFixed(3)}` : ''}
+            {z.users.toLocaleString('en')} users{Number.isFinite(z.bayesTestAuc) ? ` · Bayes AUC ${z.bayesTestAuc.toFixed(3)}` : ''}
           </option>
         ))}
       </select>
