@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { installWasmTranspose } from '../engine/wasmTranspose.ts';
 import { installWasmSharedCopies } from '../engine/wasmSharedCopies.ts';
+import { installWasmSlice } from '../engine/wasmSlice.ts';
 
 let done = false;
 
@@ -21,6 +22,7 @@ export async function setupNodeTf(): Promise<void> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   installWasmTranspose();
   installWasmSharedCopies();
+  installWasmSlice();
   // The CPU backend prints its banner on its first write; marking that done keeps stderr for
   // progress. (A private field: should it change, the banner just comes back.)
   if (await tf.setBackend('cpu')) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;

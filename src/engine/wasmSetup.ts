@@ -11,6 +11,7 @@ import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.w
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { installWasmTranspose } from './wasmTranspose.ts';
 import { installWasmSharedCopies } from './wasmSharedCopies.ts';
+import { installWasmSlice } from './wasmSlice.ts';
 
 let done = false;
 
@@ -26,4 +27,5 @@ export function setupWasmBackend(threads?: number): void {
   if (!globalThis.crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   installWasmTranspose();
   installWasmSharedCopies();
+  installWasmSlice();
 }

@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
 import { installWasmTranspose } from '../../src/engine/wasmTranspose.ts';
 import { installWasmSharedCopies } from '../../src/engine/wasmSharedCopies.ts';
+import { installWasmSlice } from '../../src/engine/wasmSlice.ts';
 
 let wasmPathsSet = false;
 
@@ -15,6 +16,7 @@ export async function selectBackend(name: 'cpu' | 'wasm'): Promise<void> {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     installWasmTranspose();
     installWasmSharedCopies();
+    installWasmSlice();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not start`);
   await tf.ready();
