@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SequencePooling } from '../../contracts/sequence.ts';
-import { valuesInPlace } from '../../engine/tensorView.ts';
+import { filledTensors, valuesInPlace } from '../../engine/tensorView.ts';
 
 export interface AttentionTables {
   itemAttention: tf.Tensor;
@@ -197,8 +197,8 @@ function positionScores(pos: Float32Array, a: number, L: number, tin: boolean): 
   return out;
 }
 
-/** Gradients of the five tables (in AttentionTables' order) from the features' gradient dF. */
-function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, saved: Saved, dF: Float32Array, width: number): Float32Array[] {
+/** Gradients of the five tables (in AttentionTables' order) from the features' gradient dF, added into `out` (zeros). */
+function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, saved: Saved, dF: Float32Array, width: number, out: Float32Array[]): void {
   const { itemA, catA, pos, itemR, catR, a, d } = t;
   const { targetItems, targetCategories, histItems, histCategories } = ids;
   const { column, prob, weight, target, pooled } = saved;
@@ -209,11 +209,7 @@ function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, 
   const sum = form.pooling === 'sum';
   const contentScale = 1 / Math.sqrt(2 * a);
   const positionScale = 1 / Math.sqrt(a);
-  const gItemA = new Float32Array(itemA.length);
-  const gCatA = new Float32Array(catA.length);
-  const gPos = new Float32Array(pos.length);
-  const gItemR = new Float32Array(itemR.length);
-  const gCatR = new Float32Array(catR.length);
+  const [gItemA, gCatA, gPos, gItemR, gCatR] = out;
   const dT = new Float64Array(2 * d);
   const dP = new Float64Array(2 * d);
   const qI = new Float64Array(a);
@@ -310,7 +306,6 @@ function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, 
       if (tin) gPos[e] += dT[e] + dT[d + e];
     }
   }
-  return [gItemA, gCatA, gPos, gItemR, gCatR];
 }
 
 /** The head's input (rows x 6 dim, TIN rows x 4 dim) for `ids` from `tables`. */
@@ -351,14 +346,17 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
     };
     const features = attend(t, ids, form, saved, width);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const byRole = attendGradient(tableArrays(), ids, form, saved, valuesInPlace(dy), width);
-      const grads: Float32Array[] = [];
+      // Written in place into new tensors (no copy into the backend); the views are taken after.
+      const byRole = filledTensors(
+        roles.map((x) => x.shape),
+        (out) => attendGradient(tableArrays(), ids, form, saved, valuesInPlace(dy), width, out),
+      );
+      const grads: tf.Tensor[] = [];
       byRole.forEach((g, role) => {
         const into = grads[slot[role]];
-        if (!into) grads[slot[role]] = g;
-        else for (let j = 0; j < into.length; j++) into[j] += g[j];
+        grads[slot[role]] = into ? tf.add(into, g) : g;
       });
-      return grads.map((g, i) => tf.tensor(g, inputs[i].shape));
+      return grads;
     };
     return { value: tf.tensor2d(features, [rows, width]), gradFunc };
   });
