@@ -9,6 +9,12 @@ const CASES: { shape: number[]; perm?: number[]; dtype: 'float32' | 'int32' }[] 
   { shape: [37, 53], dtype: 'float32' },
   { shape: [1024, 64], dtype: 'float32' },
   { shape: [16, 16], dtype: 'float32' },
+  // Sides that are multiples of 4 take the SIMD module (transposeWasmModule.ts): tiles whole and partial, batches.
+  { shape: [1024, 80], dtype: 'float32' },
+  { shape: [400, 416], dtype: 'float32' },
+  { shape: [20, 12], dtype: 'float32' },
+  { shape: [3, 4, 36], perm: [0, 2, 1], dtype: 'float32' },
+  { shape: [2, 24, 8], perm: [0, 2, 1], dtype: 'int32' },
   { shape: [1, 9], dtype: 'float32' },
   { shape: [5, 17, 33], perm: [0, 2, 1], dtype: 'float32' },
   { shape: [3, 2, 19, 18], perm: [0, 1, 3, 2], dtype: 'int32' },

@@ -5,16 +5,20 @@
  * widths make every step alias in the cache: 1024 x 400 takes ~8 ms where a transpose in 16 x 16
  * tiles, in JS over the same wasm memory, takes ~1.2 ms (1024 x 64: 0.74 ms against 0.19 ms).
  * The affine layers' gradients transpose their input and weights every step
- * (src/models/affine.ts), so this is a few percent of every step on wasm.
+ * (src/models/affine.ts), so this is a few percent of every step on wasm. Matrices whose sides
+ * are multiples of 4 go to a WebAssembly SIMD module (transposeWasmModule.ts), the rest to the
+ * JS tiles.
  *
  * The values are moved, never computed, so results are bit-identical. Other permutations and
  * dtypes go to the original kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { transposeWasm } from './transposeWasmModule.ts';
 
 /** What this kernel reads of tfjs-backend-wasm's BackendWasm (public methods of the class). */
 interface WasmHeapBackend {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
@@ -72,7 +76,11 @@ export function installWasmTranspose(): void {
       // Views after makeOutput: allocating can grow (and so move) the wasm heap.
       const src = backend.typedArrayFromHeap(x);
       const dst = backend.typedArrayFromHeap(out);
-      transposeTiled(src, dst, rows * cols === 0 ? 0 : src.length / (rows * cols), rows, cols);
+      const batches = rows * cols === 0 ? 0 : src.length / (rows * cols);
+      const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+      const simd = memory && rows % 4 === 0 && cols % 4 === 0 ? transposeWasm(memory) : null;
+      if (simd) for (let b = 0; b < batches; b++) simd(src.byteOffset + 4 * b * rows * cols, dst.byteOffset + 4 * b * rows * cols, rows, cols);
+      else transposeTiled(src, dst, batches, rows, cols);
       return out;
     },
   });
