@@ -64,6 +64,15 @@ interface CpuBackend {
 /** One module per memory (the threaded build's memory is shared; the plain one exports its own). */
 const modules = new WeakMap<WebAssembly.Memory, { adam: AdamWasmFunction; adamDecay: AdamWasmFunction } | null>();
 
+/** The SIMD module over this backend's memory; null where it cannot be had (then the tfjs ops run). */
+function moduleOf(backend: WasmBackend): { adam: AdamWasmFunction; adamDecay: AdamWasmFunction } | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) return null;
+  let module = modules.get(memory);
+  if (module === undefined) modules.set(memory, (module = adamWasm(memory)));
+  return module;
+}
+
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const { x, g, m, v } = args.inputs as unknown as Inputs;
   const c = args.attrs as unknown as AdamConstants;
@@ -71,9 +80,7 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const outs = [x, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const [xs, gs, ms, vs, xo, mo, vo] = [x, g, m, v, ...outs].map((t) => backend.typedArrayFromHeap(t));
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  let module = memory ? modules.get(memory) : null;
-  if (memory && module === undefined) modules.set(memory, (module = adamWasm(memory)));
+  const module = moduleOf(backend);
   const n = xs.length;
   const simd = module ? n - (n % 4) : 0;
   if (module && simd > 0) {
@@ -116,6 +123,9 @@ export function adamComposed(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Ten
 
 /** [x', m', v'] of one Adam step: the fused kernel where this backend has it. */
 export function adamUpdate(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  if (x.dtype !== 'float32' || !tf.getKernel(KERNEL, tf.getBackend())) return adamComposed(x, g, m, v, c);
+  const name = tf.getBackend();
+  // On wasm without the SIMD module the scalar JS loop would be slower than tfjs's own kernels.
+  const ready = tf.getKernel(KERNEL, name) && (name !== 'wasm' || moduleOf(tf.backend() as unknown as WasmBackend));
+  if (x.dtype !== 'float32' || !ready) return adamComposed(x, g, m, v, c);
   return tf.engine().runKernel(KERNEL, { x, g, m, v }, c as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
