@@ -17,20 +17,38 @@ export interface SequenceBatch {
   histCategories: Int32Array;
 }
 
-/** The batch of `samples` rows `order[start .. start + rows)` (or start .. start + rows when order is null). */
-export function gatherBatch(samples: SequenceSamples, historyLength: number, order: Int32Array | null, start: number, rows: number): SequenceBatch {
+/**
+ * The batch of `samples` rows `order[start .. start + rows)` (or start .. start + rows when order is
+ * null). `reuse`: a batch of the same shape whose arrays are overwritten and returned (a trainer's
+ * one batch a step: no new arrays, whose fresh memory costs more than the copying).
+ */
+export function gatherBatch(
+  samples: SequenceSamples,
+  historyLength: number,
+  order: Int32Array | null,
+  start: number,
+  rows: number,
+  reuse?: SequenceBatch,
+): SequenceBatch {
   if (!Number.isInteger(historyLength) || historyLength < 1) throw new RangeError(`historyLength must be a positive integer, got ${historyLength}`);
   const L = historyLength;
-  const b: SequenceBatch = {
-    rows,
-    historyLength: L,
-    labels: new Float32Array(rows),
-    users: new Int32Array(rows),
-    targetItems: new Int32Array(rows),
-    targetCategories: new Int32Array(rows),
-    histItems: new Int32Array(rows * L),
-    histCategories: new Int32Array(rows * L),
-  };
+  const fits = reuse !== undefined && reuse.rows === rows && reuse.historyLength === L;
+  if (fits) {
+    reuse.histItems.fill(0);
+    reuse.histCategories.fill(0);
+  }
+  const b: SequenceBatch = fits
+    ? reuse
+    : {
+        rows,
+        historyLength: L,
+        labels: new Float32Array(rows),
+        users: new Int32Array(rows),
+        targetItems: new Int32Array(rows),
+        targetCategories: new Int32Array(rows),
+        histItems: new Int32Array(rows * L),
+        histCategories: new Int32Array(rows * L),
+      };
   for (let r = 0; r < rows; r++) {
     const i = order ? order[start + r] : start + r;
     if (i < 0 || i >= samples.count) throw new RangeError(`sample ${i} is outside 0..${samples.count - 1}`);

@@ -172,13 +172,15 @@ export function createSequenceTrainer(dataset: SequenceDataset, settings: Sequen
   const search = { ms: 0, batches: 0 };
   let observed: SequenceGradientObservations = { category: [], item: [] };
 
+  /** The one training batch, refilled every step (its arrays live only within step()). */
+  let reused: SequenceBatch | undefined;
   const nextBatch = (): SequenceBatch => {
     if (cursor + batchSize > train.count) {
       order = permutation(train.count, rng);
       cursor = 0;
       epochs++;
     }
-    const b = gatherBatch(train, L, order, cursor, batchSize);
+    const b = (reused = gatherBatch(train, L, order, cursor, batchSize, reused));
     cursor += batchSize;
     return b;
   };
