@@ -87,7 +87,7 @@ const RUN_LESSONS = [
     first: 'One embedding, two jobs',
     done: /TWIN and DARE have finished \(seed \d+\)/,
     filled: [2, /TWIN -?\d\.\d{3}, DARE -?\d\.\d{3} \(seed \d+\)/],
-    // The 3 MB dataset read, then two models of 49 steps each at history 100 (TWIN observing its gradients): 140 s measured on a loaded 2-core machine.
+    // 12,000 users generated in the worker, then two models of 199 steps each at history 100 (TWIN observing its gradients): 79 s measured on the loaded 2-core machine (load 5-7).
     timeout: 240_000,
   },
 ] as const;

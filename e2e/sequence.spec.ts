@@ -104,21 +104,53 @@ test('sequences: a dropped Taobao UserBehavior.csv, TWIN vs DARE, heatmaps, grad
   await page.locator('section.panel', { has: page.getByTestId('seq-conflict-histogram') }).screenshot({ path: `${SHOTS}/sequence-conflict-phone.png` });
 });
 
-test('sequences: the built-in synthetic dataset trains DARE with a Bayes AUC to compare with', async ({ page }) => {
-  test.setTimeout(240_000);
+test('sequences: the built-in synthetic dataset is generated in the worker at 12,000 users, trains DARE with a Bayes AUC to compare with, and regenerates at another size', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
   await openSequences(page, 'smodel=dare&sdim=8&sadim=4&shist=30&stopk=10&sbs=2048&sep=1&slr=0.02');
   const state = page.getByTestId('seq-dataset-state');
+  const started = Date.now();
+  await expect(state).toContainText('Generating synthetic-sequences (12,000 users)');
   await expect(state).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
+  console.log(`12,000 users generated with their ground truth: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await expect(page.getByTestId('seq-dataset-select')).toHaveValue('synthetic-sequences');
-  await expect(state).toContainText('Bayes test AUC 0.731');
+  await expect(page.getByTestId('seq-users-select')).toHaveValue('12000');
+  // The worker's numbers: the generator's samples and the Bayes AUC of its true probabilities (index.json says the same).
+  await expect(state).toContainText('203,900 training and 36,100 test samples');
+  await expect(state).toContainText('Bayes test AUC 0.728');
   await page.getByTestId('seq-train-button').click();
   const run = page.getByTestId('seq-runs').locator('li').first();
   await expect(run).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
   await expect(run).toHaveAttribute('data-model', 'dare');
+  await expect(run).toContainText('12,000 users');
   await expect(page.getByTestId('seq-auc').locator('.reference-line')).toHaveCount(1);
   // The verdict compares the result with the Bayes AUC, whatever it is.
   await expect(page.getByTestId('seq-verdicts')).toContainText(/DARE attn 4\/8: (near the Bayes AUC|learned|did not learn|no better than chance)/);
   // DARE has no coupled table: the gradient panel says so rather than drawing nothing.
   await expect(page.getByTestId('seq-conflict-histogram')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/sequence-builtin.png`, fullPage: true });
+
+  // Another size: generated again, its own Bayes AUC; the link carries it.
+  await page.getByTestId('seq-users-select').selectOption('3000');
+  await expect(state).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await expect(state).toContainText('50,940 training and 9,060 test samples');
+  await expect(state).toContainText('Bayes test AUC 0.731');
+  await expect(page).toHaveURL(/susers=3000/);
+  // Cancel stops a generation under way.
+  await page.getByTestId('seq-users-select').selectOption('12000');
+  await expect(state).toContainText('generating users');
+  await page.getByTestId('seq-cancel-load').click();
+  await expect(state).toHaveAttribute('data-phase', 'error');
+  await expect(state).toContainText('cancelled');
+
+  // Phone width: the form and the dataset line fit.
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.getByTestId('seq-users-select').selectOption('6000');
+  await expect(state).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await expect(state).toContainText('Bayes test AUC 0.729');
+  const form = page.locator('section.seq-form');
+  expect((await form.boundingBox())!.width).toBeLessThanOrEqual(390);
+  await form.screenshot({ path: `${SHOTS}/sequence-builtin-form-phone.png` });
+  await page.screenshot({ path: `${SHOTS}/sequence-builtin-phone.png`, fullPage: true });
 });

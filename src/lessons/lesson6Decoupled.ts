@@ -58,7 +58,7 @@ function outcomeText(f: DecouplingFacts, results: LessonResults): string {
   const auc = !Number.isFinite(se)
     ? `Test AUC: TWIN ${three(f.twin.auc)}, DARE ${three(f.dare.auc)}.`
     : Math.abs(d) <= 2 * se
-      ? `Test AUC: TWIN ${three(f.twin.auc)}, DARE ${three(f.dare.auc)}: the difference (${signed(d)}) is within two standard errors of an AUC on ${test} test samples (±${three(2 * se)}), so this run does not show one beating the other.`
+      ? `Test AUC: TWIN ${three(f.twin.auc)}, DARE ${three(f.dare.auc)}: the difference (${signed(d)}) is within two standard errors of an AUC on ${test.toLocaleString('en')} test samples (±${three(2 * se)}), so this run does not show one beating the other.`
       : d > 0
         ? `Test AUC: TWIN ${three(f.twin.auc)}, DARE ${three(f.dare.auc)}: DARE is ahead by ${signed(d)}, more than two standard errors (${three(2 * se)}).`
         : `Test AUC: TWIN ${three(f.twin.auc)}, DARE ${three(f.dare.auc)}: TWIN is ahead by ${signed(-d)}, more than two standard errors (${three(2 * se)}); decoupling does not pay off in this run.`;
