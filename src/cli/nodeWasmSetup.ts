@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { installWasmTranspose } from '../engine/wasmTranspose.ts';
 import { installWasmSharedCopies } from '../engine/wasmSharedCopies.ts';
 import { installWasmSlice } from '../engine/wasmSlice.ts';
+import { installWasmConcat } from '../engine/wasmConcat.ts';
 
 let done = false;
 
@@ -23,6 +24,7 @@ export async function setupNodeTf(): Promise<void> {
   installWasmTranspose();
   installWasmSharedCopies();
   installWasmSlice();
+  installWasmConcat();
   // The CPU backend prints its banner on its first write; marking that done keeps stderr for
   // progress. (A private field: should it change, the banner just comes back.)
   if (await tf.setBackend('cpu')) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;

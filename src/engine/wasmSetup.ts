@@ -12,6 +12,7 @@ import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { installWasmTranspose } from './wasmTranspose.ts';
 import { installWasmSharedCopies } from './wasmSharedCopies.ts';
 import { installWasmSlice } from './wasmSlice.ts';
+import { installWasmConcat } from './wasmConcat.ts';
 
 let done = false;
 
@@ -28,4 +29,5 @@ export function setupWasmBackend(threads?: number): void {
   installWasmTranspose();
   installWasmSharedCopies();
   installWasmSlice();
+  installWasmConcat();
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { installWasmTranspose } from '../../src/engine/wasmTranspose.ts';
 import { installWasmSharedCopies } from '../../src/engine/wasmSharedCopies.ts';
 import { installWasmSlice } from '../../src/engine/wasmSlice.ts';
+import { installWasmConcat } from '../../src/engine/wasmConcat.ts';
 
 let wasmPathsSet = false;
 
@@ -17,6 +18,7 @@ export async function selectBackend(name: 'cpu' | 'wasm'): Promise<void> {
     installWasmTranspose();
     installWasmSharedCopies();
     installWasmSlice();
+    installWasmConcat();
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not start`);
   await tf.ready();
