@@ -67,4 +67,23 @@ describe('ground-truth correlation (SCIENCE.md section 4)', () => {
     expect(counts.mutualInformation(id('A'), id('A'), 1)).toBeCloseTo(mutualInformationBits(2, 0, 2, 1), 15);
     expect(counts.mutualInformation(id('A'), id('A'), 6)).toBe(0); // beyond the counted positions
   });
+
+  it('counts the same cells densely (few categories) and sparsely (many)', async () => {
+    const { ds, samples } = await fileSamples(reference.cases[0].file);
+    const P = 8;
+    const dense = new CorrelationCounts(ds.categoryVocabulary, P);
+    // Unused ids above the vocabulary make the cells too many to hold densely: the Map path.
+    const sparse = new CorrelationCounts(ds.categoryVocabulary + 1000, P);
+    for (const s of samples) [dense, sparse].forEach((c) => c.add(s));
+    let nonzero = 0;
+    for (let ct = 0; ct < ds.categoryVocabulary; ct++)
+      for (let ci = 0; ci < ds.categoryVocabulary; ci++)
+        for (let p = 1; p <= P; p++) {
+          const cell = dense.cellCounts(ct, ci, p);
+          expect(sparse.cellCounts(ct, ci, p)).toEqual(cell);
+          if (cell[0] + cell[1] > 0) nonzero++;
+        }
+    expect(nonzero).toBeGreaterThan(10);
+    expect(sparse.topTargetCategories(5)).toEqual(dense.topTargetCategories(5));
+  });
 });
