@@ -10,39 +10,37 @@
  */
 import type { SequenceBatch } from './sequenceBatch.ts';
 import {
-  ADD,
-  body,
+  assembleModule,
   bump,
   call,
-  EQZ,
-  f64,
   F64,
   F64_ADD,
   F64_MUL,
+  f64Const,
   f64Load,
   f64Store,
-  funcType,
+  F64X2_ADD,
+  F64X2_MUL,
+  F64X2_PROMOTE_LOW,
+  f64x2Lane,
+  funcBody,
   get,
   HIGH_F32,
   I32,
-  i32,
+  I32_ADD,
+  I32_EQZ,
+  I32_MUL,
+  I32_SHL,
+  I32_SUB,
+  i32Const,
   i32Load,
   ifElse,
-  lane,
-  MUL,
-  name,
-  PROMOTE_LOW,
-  section,
   set,
-  SHL,
-  SUB,
   V128,
+  V128_LOAD,
   V128_ZERO,
-  v128Load,
-  VADD,
-  VMUL,
   whileLess,
-} from './wasmCode.ts';
+} from '../../engine/wasmAssembler.ts';
 
 const MASKED = -1e9;
 
@@ -53,38 +51,38 @@ function dotBody(): number[] {
   const [X, Y, A0, A1] = [4, 5, 6, 7];
   const step = [
     ...get(P),
-    ...v128Load(0),
+    ...V128_LOAD,
     ...set(X),
     ...get(Q),
-    ...v128Load(0),
+    ...V128_LOAD,
     ...set(Y),
     ...get(A0),
     ...get(X),
-    ...PROMOTE_LOW,
+    ...F64X2_PROMOTE_LOW,
     ...get(Y),
-    ...PROMOTE_LOW,
-    ...VMUL,
-    ...VADD,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
     ...set(A0),
     ...get(A1),
     ...get(X),
     ...get(X),
     ...HIGH_F32,
-    ...PROMOTE_LOW,
+    ...F64X2_PROMOTE_LOW,
     ...get(Y),
     ...get(Y),
     ...HIGH_F32,
-    ...PROMOTE_LOW,
-    ...VMUL,
-    ...VADD,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
     ...set(A1),
-    ...bump(P, i32(16)),
-    ...bump(Q, i32(16)),
+    ...bump(P, i32Const(16)),
+    ...bump(Q, i32Const(16)),
   ];
   const code = [
     ...get(P),
     ...get(N),
-    ADD,
+    ...I32_ADD,
     ...set(END),
     ...V128_ZERO,
     ...set(A0),
@@ -93,15 +91,15 @@ function dotBody(): number[] {
     ...whileLess(get(P), get(END), step),
     ...get(A0),
     ...get(A1),
-    ...VADD,
+    ...F64X2_ADD,
     ...set(A0),
     ...get(A0),
-    ...lane(0),
+    ...f64x2Lane(0),
     ...get(A0),
-    ...lane(1),
-    F64_ADD,
+    ...f64x2Lane(1),
+    ...F64_ADD,
   ];
-  return body(
+  return funcBody(
     [
       [1, I32],
       [4, V128],
@@ -119,19 +117,19 @@ function scoresBody(): number[] {
   const [ROWS, L, RB, CATS, PER_CAT, ITEM, CAT, T_ITEMS, T_CATS, H_ITEMS, H_CATS, BY_POS, CAT_SCORES, OUT, SCALE] = Array.from({ length: 15 }, (_, i) => i);
   const [R, J, QI, QC, HI, C, HP, CP, OP] = Array.from({ length: 9 }, (_, i) => 15 + i);
   const [DOT, V] = [24, 25];
-  const rowAddress = (table: number, id: number[]) => [...get(table), ...id, ...get(RB), MUL, ADD];
+  const rowAddress = (table: number, id: number[]) => [...get(table), ...id, ...get(RB), ...I32_MUL, ...I32_ADD];
   const perCategory = whileLess(get(C), get(CATS), [
     ...get(CAT_SCORES),
     ...get(C),
-    ...i32(3),
-    SHL,
-    ADD,
+    ...i32Const(3),
+    ...I32_SHL,
+    ...I32_ADD,
     ...get(QC),
     ...rowAddress(CAT, get(C)),
     ...get(RB),
     ...call(0),
     ...f64Store(0),
-    ...bump(C, i32(1)),
+    ...bump(C, i32Const(1)),
   ]);
   const column = [
     ...get(HP),
@@ -144,44 +142,54 @@ function scoresBody(): number[] {
     ...set(DOT),
     ...ifElse(
       get(PER_CAT),
-      [...get(DOT), ...get(CAT_SCORES), ...get(CP), ...i32Load(0), ...i32(3), SHL, ADD, ...f64Load(0), F64_ADD, ...set(DOT)],
-      [...get(DOT), ...get(QC), ...rowAddress(CAT, [...get(CP), ...i32Load(0)]), ...get(RB), ...call(0), F64_ADD, ...set(DOT)],
+      [...get(DOT), ...get(CAT_SCORES), ...get(CP), ...i32Load(0), ...i32Const(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...F64_ADD, ...set(DOT)],
+      [...get(DOT), ...get(QC), ...rowAddress(CAT, [...get(CP), ...i32Load(0)]), ...get(RB), ...call(0), ...F64_ADD, ...set(DOT)],
     ),
     ...get(DOT),
     ...get(SCALE),
-    F64_MUL,
+    ...F64_MUL,
     ...get(BY_POS),
     ...get(L),
     ...get(J),
-    SUB,
-    ...i32(3),
-    SHL,
-    ADD,
+    ...I32_SUB,
+    ...i32Const(3),
+    ...I32_SHL,
+    ...I32_ADD,
     ...f64Load(0),
-    F64_ADD,
+    ...F64_ADD,
     ...set(V),
-    ...ifElse([...get(HI), EQZ], [...get(V), ...f64(MASKED), F64_ADD, ...set(V)]),
+    ...ifElse([...get(HI), ...I32_EQZ], [...get(V), ...f64Const(MASKED), ...F64_ADD, ...set(V)]),
     ...get(OP),
     ...get(V),
     ...f64Store(0),
-    ...bump(HP, i32(4)),
-    ...bump(CP, i32(4)),
-    ...bump(OP, i32(8)),
-    ...bump(J, i32(1)),
+    ...bump(HP, i32Const(4)),
+    ...bump(CP, i32Const(4)),
+    ...bump(OP, i32Const(8)),
+    ...bump(J, i32Const(1)),
   ];
   const row = [
-    ...rowAddress(ITEM, [...get(T_ITEMS), ...get(R), ...i32(2), SHL, ADD, ...i32Load(0)]),
+    ...rowAddress(ITEM, [...get(T_ITEMS), ...get(R), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...i32Load(0)]),
     ...set(QI),
-    ...rowAddress(CAT, [...get(T_CATS), ...get(R), ...i32(2), SHL, ADD, ...i32Load(0)]),
+    ...rowAddress(CAT, [...get(T_CATS), ...get(R), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...i32Load(0)]),
     ...set(QC),
-    ...ifElse(get(PER_CAT), [...i32(0), ...set(C), ...perCategory]),
-    ...i32(0),
+    ...ifElse(get(PER_CAT), [...i32Const(0), ...set(C), ...perCategory]),
+    ...i32Const(0),
     ...set(J),
     ...whileLess(get(J), get(L), column),
-    ...bump(R, i32(1)),
+    ...bump(R, i32Const(1)),
   ];
-  const code = [...i32(0), ...set(R), ...get(H_ITEMS), ...set(HP), ...get(H_CATS), ...set(CP), ...get(OUT), ...set(OP), ...whileLess(get(R), get(ROWS), row)];
-  return body(
+  const code = [
+    ...i32Const(0),
+    ...set(R),
+    ...get(H_ITEMS),
+    ...set(HP),
+    ...get(H_CATS),
+    ...set(CP),
+    ...get(OUT),
+    ...set(OP),
+    ...whileLess(get(R), get(ROWS), row),
+  ];
+  return funcBody(
     [
       [9, I32],
       [2, F64],
@@ -190,16 +198,15 @@ function scoresBody(): number[] {
   );
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, ...funcType([I32, I32, I32], [F64]), ...funcType([...new Array<number>(14).fill(I32), F64], [])]),
-    ...section(2, [1, ...name('m'), ...name('mem'), 0x02, 0x00, 1]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [1, ...name('scores'), 0x00, 1]),
-    ...section(10, [2, ...dotBody(), ...scoresBody()]),
-  ]);
-}
+/** dot (function 0, called by scores) and scores, over the kernel's own memory. */
+const moduleBytes = () =>
+  assembleModule(
+    [
+      { params: [I32, I32, I32], results: [F64], body: dotBody() },
+      { name: 'scores', params: [...new Array<number>(14).fill(I32), F64], body: scoresBody() },
+    ],
+    false,
+  );
 
 interface Exports {
   scores: (...args: number[]) => void;
@@ -238,7 +245,7 @@ export function wasmSearchKernel(): SearchKernel | null {
   }
   if (!compiled) return (shared = null);
   const mem = new WebAssembly.Memory({ initial: 1 });
-  const ex = new WebAssembly.Instance(compiled, { m: { mem } }).exports as unknown as Exports;
+  const ex = new WebAssembly.Instance(compiled, { env: { memory: mem } }).exports as unknown as Exports;
   shared = {
     scores(batch, t, byPosition, perCategory) {
       const { rows, historyLength: L } = batch;
