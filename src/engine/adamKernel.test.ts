@@ -115,3 +115,31 @@ describe.each(['cpu', 'wasm'] as const)('the fused Adam kernel on %s', (backend)
     await expect(expectSameBits([1001], 3, 1e-2, 1e-2, wrong)).rejects.toThrow();
   });
 });
+
+describe.each(['cpu', 'wasm'] as const)('the fused Adam kernel on %s, given tensors of different sizes', (backend) => {
+  it('throws rather than read or write past the smaller ones (tfjs ops would not broadcast them either)', async () => {
+    await selectBackend(backend);
+    installAdamKernel();
+    const c: AdamConstants = {
+      weightDecay: 0,
+      beta1: BETA1,
+      oneMinusBeta1: 0.1,
+      beta2: BETA2,
+      oneMinusBeta2: 0.001,
+      oneMinusAccBeta1: 0.1,
+      oneMinusAccBeta2: 0.001,
+      epsilon: EPS,
+      negLr: -0.01,
+    };
+    const [x, small] = [tf.ones([64]), tf.ones([8])];
+    const before = tf.memory().numTensors;
+    for (const args of [
+      [x, small, x, x],
+      [x, x, small, x],
+      [x, x, x, small],
+    ] as const)
+      expect(() => adamUpdate(...args, c)).toThrow(/sizes/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, small]);
+  });
+});

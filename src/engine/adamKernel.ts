@@ -123,6 +123,9 @@ export function adamComposed(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Ten
 
 /** [x', m', v'] of one Adam step: the fused kernel where this backend has it. */
 export function adamUpdate(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  // The kernels read and write x's size of every tensor: a smaller one would be read and written past.
+  if (g.size !== x.size || m.size !== x.size || v.size !== x.size)
+    throw new RangeError(`Adam: the variable, gradient and moments differ in sizes (${[x, g, m, v].map((t) => t.size).join(', ')})`);
   const name = tf.getBackend();
   // On wasm without the SIMD module the scalar JS loop would be slower than tfjs's own kernels.
   const ready = tf.getKernel(KERNEL, name) && (name !== 'wasm' || moduleOf(tf.backend() as unknown as WasmBackend));

@@ -4,6 +4,7 @@ import { createRng } from '../../data/ctr/prng.ts';
 import { ADAM } from '../optimizer.ts';
 import { selectBackend } from '../../../test/support/testBackend.ts';
 import { ExplicitAdam } from './adam.ts';
+import { adamStep, type AdamConstants } from './adamStep.ts';
 
 beforeAll(() => selectBackend('cpu'));
 
@@ -142,5 +143,24 @@ describe('ExplicitAdam: one fused kernel per variable (adamStep.ts)', () => {
       return out;
     };
     expect(run(true)).toEqual(run(false));
+  });
+});
+
+describe('adamStep given tensors of different sizes', () => {
+  afterAll(() => selectBackend('cpu'));
+
+  it.each(['cpu', 'wasm'] as const)('%s: throws rather than read or write past the smaller ones', async (backend) => {
+    await selectBackend(backend);
+    const k: AdamConstants = { weightDecay: 0, beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001, sqrtC2: 0.03, epsilon: 1e-8, stepSize: 0.1 };
+    const [x, small] = [tf.ones([64]), tf.ones([8])];
+    const before = tf.memory().numTensors;
+    for (const args of [
+      [x, small, x, x],
+      [x, x, small, x],
+      [x, x, x, small],
+    ] as const)
+      expect(() => adamStep(...args, k)).toThrow(/sizes/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, small]);
   });
 });

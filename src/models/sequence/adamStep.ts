@@ -115,6 +115,9 @@ export function adamStepComposed(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf
 
 /** [x', m', v'] of one step: the fused kernel on cpu and wasm, the tensor ops elsewhere. */
 export function adamStep(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, k: AdamConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  // The kernels read and write x's size of every tensor: a smaller one would be read and written past.
+  if (g.size !== x.size || m.size !== x.size || v.size !== x.size)
+    throw new RangeError(`Adam: the variable, gradient and moments differ in sizes (${[x, g, m, v].map((t) => t.size).join(', ')})`);
   install();
   if (x.dtype !== 'float32' || !tf.getKernel(KERNEL, tf.getBackend())) return adamStepComposed(x, g, m, v, k);
   return tf.engine().runKernel(KERNEL, { x, g, m, v }, k as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
