@@ -170,6 +170,16 @@ describe('sequence service (stand-in engine)', () => {
     expect(train.ok).toBe(false);
   });
 
+  it('drops the previous dataset when another starts loading: a run asked for meanwhile does not train on it', async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: data(20) });
+    expect((await service.load({ kind: 'url', url: 'x', name: 'first' }, () => {})).ok).toBe(true);
+    const pending = service.load({ kind: 'url', url: 'x', name: 'second' }, () => {});
+    const during = await service.train(REQUEST, () => {});
+    expect(during.ok).toBe(false);
+    expect((await pending).ok).toBe(true);
+    expect((await service.train(REQUEST, () => {})).ok).toBe(true);
+  });
+
   it("generates a built-in dataset in the worker: the generator's samples, its Bayes AUC and ground truth; Stop cancels it", async () => {
     const service = createSequenceService({ importEngine: async () => engine, data: sequenceData });
     const config = { ...SHIPPED_SEQUENCE_CONFIG, users: 200 };
