@@ -4,7 +4,7 @@ import { createRng } from '../../data/ctr/prng.ts';
 import { ADAM } from '../optimizer.ts';
 import { selectBackend } from '../../../test/support/testBackend.ts';
 import { ExplicitAdam } from './adam.ts';
-import { adamStep, type AdamConstants } from './adamStep.ts';
+import { adamComposed, adamUpdate, type AdamConstants } from '../../engine/adamKernel.ts';
 
 beforeAll(() => selectBackend('cpu'));
 
@@ -89,7 +89,7 @@ function perVariableAdam(variables: tf.Variable[], lrs: number[], weightDecay: n
   };
 }
 
-describe('ExplicitAdam: one fused kernel per variable (adamStep.ts)', () => {
+describe('ExplicitAdam: one fused kernel per variable (engine/adamKernel.ts, in torch’s order)', () => {
   afterAll(() => selectBackend('cpu'));
 
   it.each(['cpu', 'wasm'] as const)('%s: the weights and moments of the tensor ops, bit for bit', async (backend) => {
@@ -146,12 +146,22 @@ describe('ExplicitAdam: one fused kernel per variable (adamStep.ts)', () => {
   });
 });
 
-describe('adamStep given tensors of different sizes', () => {
+describe('the torch-order Adam given tensors of different sizes', () => {
   afterAll(() => selectBackend('cpu'));
 
   it.each(['cpu', 'wasm'] as const)('%s: throws rather than read or write past the smaller ones', async (backend) => {
     await selectBackend(backend);
-    const k: AdamConstants = { weightDecay: 0, beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001, sqrtC2: 0.03, epsilon: 1e-8, stepSize: 0.1 };
+    const k: AdamConstants = {
+      order: 'torch',
+      weightDecay: 0,
+      beta1: 0.9,
+      oneMinusBeta1: 0.1,
+      beta2: 0.999,
+      oneMinusBeta2: 0.001,
+      sqrtC2: 0.03,
+      epsilon: 1e-8,
+      stepSize: 0.1,
+    };
     const [x, small] = [tf.ones([64]), tf.ones([8])];
     const before = tf.memory().numTensors;
     for (const args of [
@@ -159,8 +169,41 @@ describe('adamStep given tensors of different sizes', () => {
       [x, x, small, x],
       [x, x, x, small],
     ] as const)
-      expect(() => adamStep(...args, k)).toThrow(/sizes/);
+      expect(() => adamUpdate(...args, k)).toThrow(/sizes/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, small]);
+  });
+});
+
+describe('the torch-order Adam: the tensor ops other backends run (webgl, webgpu)', () => {
+  afterAll(() => selectBackend('cpu'));
+
+  it.each(['cpu', 'wasm'] as const)('%s: give the fused kernel’s values and moments bit for bit, with and without decay', async (backend) => {
+    await selectBackend(backend);
+    const rng = createRng(29);
+    const values = (n: number, scale: number) => tf.tensor1d(Float32Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 0 : (rng.next() - 0.5) * scale)));
+    const [x, g, m] = [values(1003, 2), values(1003, 1e-2), values(1003, 1e-3)];
+    const v = tf.abs(values(1003, 1e-5));
+    const before = tf.memory().numTensors;
+    for (const weightDecay of [0, 0.01]) {
+      const k: AdamConstants = {
+        order: 'torch',
+        weightDecay,
+        beta1: 0.9,
+        oneMinusBeta1: 0.1,
+        beta2: 0.999,
+        oneMinusBeta2: 0.001,
+        sqrtC2: Math.sqrt(1 - 0.999 ** 3),
+        epsilon: 1e-8,
+        stepSize: 0.01 / (1 - 0.9 ** 3),
+      };
+      const fused = adamUpdate(x, g, m, v, k);
+      const composed = adamComposed(x, g, m, v, k);
+      fused.forEach((t, i) => expect(new Uint32Array(composed[i].dataSync().buffer)).toEqual(new Uint32Array(t.dataSync().buffer)));
+      expect(Array.from(fused[0].dataSync()).some((y, i) => y !== x.dataSync()[i])).toBe(true);
+      tf.dispose([...fused, ...composed]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, g, m, v]);
   });
 });
