@@ -1,23 +1,24 @@
 /**
  * Adam's update of one variable as one tfjs kernel ('ReclensAdam': inputs x, g, m, v; outputs the
- * new x, m, v) on the cpu and wasm backends, with the same float32 operations in the same order as
- * tfjs's AdamOptimizer (and the coupled decay g + x * weightDecay before it), so the results are
- * bit-identical to it. tfjs's Adam costs ~12 kernels per variable, each writing a tensor of the
- * variable's size; this reads each input once and writes each output once. On wasm the loop is
- * WebAssembly SIMD over the backend's memory (adamWasmModule.ts); on cpu, and for a variable's
- * last size % 4 values, plain JS with Math.fround after every operation. Other backends get the
- * same operations composed from tfjs ops.
+ * new x, m, v; attrs the step's AdamConstants) on the cpu and wasm backends, with the same float32
+ * operations in the same order as the tensor ops of its `order` (adamWasmModule.ts: tfjs's
+ * AdamOptimizer for the CTR and multi-task trainers, torch.optim.Adam for the sequence trainer;
+ * both with the coupled decay g + x * weightDecay first), so the results are bit-identical to them.
+ * The tensor ops cost ~12 kernels per variable, each writing a tensor of the variable's size; this
+ * reads each input once and writes each output once. On wasm the loop is WebAssembly SIMD over the
+ * backend's memory; on cpu, and for a variable's last size % 4 values, plain JS with Math.fround
+ * after every operation. Other backends, and wasm without SIMD, get the composed tensor ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { adamWasm, constantArgs, type AdamConstants, type AdamWasmFunction } from './adamWasmModule.ts';
+import { adamWasm, constantArgs, type AdamConstants, type AdamWasm } from './adamWasmModule.ts';
 
 export type { AdamConstants } from './adamWasmModule.ts';
 
 const KERNEL = 'ReclensAdam';
 const f = Math.fround;
 
-/** The update of elements [from, to) with float32 rounding after every operation, in tfjs's order. */
+/** The update of elements [from, to) with float32 rounding after every operation, in `c.order`'s order. */
 export function adamElements(
   x: Float32Array,
   g: Float32Array,
@@ -29,8 +30,11 @@ export function adamElements(
   c: AdamConstants,
 ): void {
   const [xo, mo, vo] = out;
-  const [wd, b1, c1, b2, c2, a1, a2, eps, nlr] = constantArgs(c).map(f);
+  const [wd, b1, c1, b2, c2, eps] = [c.weightDecay, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.epsilon].map(f);
   const decay = c.weightDecay > 0;
+  const tfjs = c.order === 'tfjs';
+  // tfjs: (m' / a1) / (sqrt(v' / a2) + eps) * p + x with p = -lr; torch: x - (m' / (sqrt(v') / a2 + eps)) * p with a2 = sqrt(c2), p = lr / c1.
+  const [a1, a2, p] = (c.order === 'tfjs' ? [c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.negLr] : [1, c.sqrtC2, c.stepSize]).map(f);
   for (let i = from; i < to; i++) {
     const xi = x[i];
     const gi = decay ? f(g[i] + f(xi * wd)) : g[i];
@@ -38,7 +42,7 @@ export function adamElements(
     const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
     mo[i] = mi;
     vo[i] = vi;
-    xo[i] = f(f(f(f(mi / a1) / f(f(Math.sqrt(f(vi / a2))) + eps)) * nlr) + xi);
+    xo[i] = tfjs ? f(f(f(f(mi / a1) / f(f(Math.sqrt(f(vi / a2))) + eps)) * p) + xi) : f(xi - f(f(mi / f(f(f(Math.sqrt(vi)) / a2) + eps)) * p));
   }
 }
 
@@ -62,10 +66,10 @@ interface CpuBackend {
 }
 
 /** One module per memory (the threaded build's memory is shared; the plain one exports its own). */
-const modules = new WeakMap<WebAssembly.Memory, { adam: AdamWasmFunction; adamDecay: AdamWasmFunction } | null>();
+const modules = new WeakMap<WebAssembly.Memory, AdamWasm | null>();
 
 /** The SIMD module over this backend's memory; null where it cannot be had (then the tfjs ops run). */
-function moduleOf(backend: WasmBackend): { adam: AdamWasmFunction; adamDecay: AdamWasmFunction } | null {
+function moduleOf(backend: WasmBackend): AdamWasm | null {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (!memory) return null;
   let module = modules.get(memory);
@@ -84,7 +88,7 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const n = xs.length;
   const simd = module ? n - (n % 4) : 0;
   if (module && simd > 0) {
-    const run = c.weightDecay > 0 ? module.adamDecay : module.adam;
+    const run = c.weightDecay > 0 ? module[c.order].decay : module[c.order].plain;
     run(simd * 4, ...[xs, gs, ms, vs, xo, mo, vo].map((a) => a.byteOffset), ...constantArgs(c));
   }
   adamElements(xs, gs, ms, vs, [xo, mo, vo], simd, n, c);
@@ -110,12 +114,16 @@ export function installAdamKernel(): void {
   tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: cpuKernel as unknown as tf.KernelFunc });
 }
 
-/** The same update from tfjs ops, for backends without the kernel (tfjs's AdamOptimizer's own sequence). */
+/** The same update from tensor ops, for backends without the kernel: `c.order`'s own sequence. */
 export function adamComposed(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
     const gd = c.weightDecay > 0 ? tf.add(g, tf.mul(x, c.weightDecay)) : g;
     const m2 = tf.add(tf.mul(m, c.beta1), tf.mul(gd, c.oneMinusBeta1));
     const v2 = tf.add(tf.mul(v, c.beta2), tf.mul(tf.square(gd), c.oneMinusBeta2));
+    if (c.order === 'torch') {
+      const denom = tf.add(tf.div(tf.sqrt(v2), c.sqrtC2), c.epsilon);
+      return [tf.sub(x, tf.mul(tf.div(m2, denom), c.stepSize)), m2, v2];
+    }
     const step = tf.div(tf.div(m2, c.oneMinusAccBeta1), tf.add(tf.sqrt(tf.div(v2, c.oneMinusAccBeta2)), c.epsilon));
     return [tf.add(tf.mul(step, c.negLr), x), m2, v2];
   });

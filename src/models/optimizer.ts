@@ -46,6 +46,7 @@ export function createOptimizer(learningRate: number, weightDecay: number): Opti
       const { value, grads } = tf.variableGrads(loss, variables);
       const state = (moments ??= variables.map((x) => ({ m: tf.keep(tf.zerosLike(x)), v: tf.keep(tf.zerosLike(x)) })));
       const c: AdamConstants = {
+        order: 'tfjs',
         weightDecay,
         beta1: ADAM.beta1,
         oneMinusBeta1: 1 - ADAM.beta1,

@@ -4,14 +4,14 @@
  * coupled table get the summed gradient) and checkpoints it synchronously. `lr` is one rate for every
  * variable or one per variable (a per-table learning rate).
  *
- * Each variable's update is one fused kernel on cpu and wasm (adamStep.ts: the tensor ops' float32
- * operations in their order, bit for bit), where the tensor ops were ~12 kernel launches per
+ * Each variable's update is one fused kernel on cpu and wasm (engine/adamKernel.ts in torch's order:
+ * the tensor ops' float32 operations in their order, bit for bit), where the tensor ops were ~12 kernel launches per
  * variable, each costing more than its arithmetic for the small ones and writing a tensor of the
  * item table's size for the large.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM } from '../optimizer.ts';
-import { adamStep } from './adamStep.ts';
+import { adamUpdate, installAdamKernel } from '../../engine/adamKernel.ts';
 
 export interface AdamState {
   steps: number;
@@ -38,6 +38,7 @@ export class ExplicitAdam {
     if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
     this.m = variables.map((x) => tf.keep(tf.zerosLike(x)));
     this.v = variables.map((x) => tf.keep(tf.zerosLike(x)));
+    installAdamKernel();
   }
 
   get steps(): number {
@@ -51,7 +52,8 @@ export class ExplicitAdam {
     const c1 = 1 - ADAM.beta1 ** this.t;
     const c2 = 1 - ADAM.beta2 ** this.t;
     this.variables.forEach((x, i) => {
-      const [x2, m2, v2] = adamStep(x, grads[i], this.m[i], this.v[i], {
+      const [x2, m2, v2] = adamUpdate(x, grads[i], this.m[i], this.v[i], {
+        order: 'torch',
         weightDecay: this.weightDecay,
         beta1: ADAM.beta1,
         oneMinusBeta1: 1 - ADAM.beta1,
