@@ -137,6 +137,19 @@ test('sequences: the built-in synthetic dataset is generated in the worker at 12
   await expect(state).toContainText('50,940 training and 9,060 test samples');
   await expect(state).toContainText('Bayes test AUC 0.731');
   await expect(page).toHaveURL(/susers=3000/);
+  // A bad file loses nothing: its error shows, and the generated dataset stays loaded and trainable.
+  await page
+    .getByTestId('seq-file-input')
+    .setInputFiles({
+      name: 'broken.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('label,user,target_item,target_category,hist_items,hist_categories\n1,u1,5,2,1 2,3\n'),
+    });
+  await expect(page.getByTestId('seq-kept-dataset')).toContainText('The dataset loaded before is kept.');
+  await expect(state).toHaveAttribute('data-phase', 'ready');
+  await expect(state).toContainText('50,940 training and 9,060 test samples');
+  await expect(page.getByTestId('seq-train-button')).toBeEnabled();
+  await page.screenshot({ path: `${SHOTS}/sequence-bad-file-kept.png`, fullPage: true });
   // Cancel stops a generation under way.
   await page.getByTestId('seq-users-select').selectOption('12000');
   await expect(state).toContainText('generating users');

@@ -290,6 +290,26 @@ describe('sequence controller, the run pipeline and the runs store', () => {
     expect(worker.requests.map((r) => r.historyLength)).toEqual([50, 300]);
   });
 
+  it('a bad dropped file keeps the dataset loaded before, with the file’s error beside it', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(INDEX)));
+    const worker = finishingClient();
+    const error = { code: 'bad-format', message: 'bad.csv, line 3: hist_items has 2 ids, hist_categories 3.', fix: 'Fix the row.' };
+    const client = {
+      ...worker.client,
+      load: async (source: Parameters<SequenceClient['load']>[0]) => (source.kind === 'file' ? { ok: false, error } : { ok: true, summary: SUMMARY }),
+    };
+    const p = page(memoryDb().db, client as SequenceClient);
+    await p.controller.init();
+    const before = p.store.getState();
+    expect(before.seqDataset.phase).toBe('ready');
+    await p.controller.pickFile(new File(['x'], 'bad.csv'));
+    const after = p.store.getState();
+    expect(after.seqDataset).toMatchObject({ phase: 'ready', key: before.seqDataset.key, summary: SUMMARY, error });
+    expect(after.seqForm.datasetId).toBe(before.seqForm.datasetId);
+    await p.controller.train();
+    expect(worker.requests).toHaveLength(1);
+  });
+
   it('a run stored before the users setting reads back at the 3,000 users it trained on', () => {
     const { users, ...form } = createStudioStore().getState().seqForm;
     expect(users).toBe(12000);

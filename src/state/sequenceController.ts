@@ -155,8 +155,9 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
     const outcome = await client.load(source, (p) => {
       if (load === loads) get().setSeqDataset({ progress: p });
     });
-    if (load !== loads) return;
+    if (load !== loads) return outcome;
     get().setSeqDataset(outcome.ok ? { phase: 'ready', summary: outcome.summary, progress: null } : { phase: 'error', error: outcome.error, progress: null });
+    return outcome;
   };
 
   /** The behaviours a generated dataset keeps per history for `form`: its history length, at most the generator's. */
@@ -291,9 +292,15 @@ export function createSequenceController(deps: SequenceDeps): SequenceController
       if (form.datasetId !== SEQ_FILE_DATASET && get().seqDatasets.find((d) => d.id === form.datasetId)?.generator) await loadBuiltIn(form);
     },
     async pickFile(file) {
+      const before = { datasetId: get().seqForm.datasetId, dataset: get().seqDataset };
       get().setSeqForm({ datasetId: SEQ_FILE_DATASET });
       get().setSeqDataset({ file, generated: null });
-      await loadDataset(file.name, { kind: 'file', file });
+      const outcome = await loadDataset(file.name, { kind: 'file', file });
+      // The worker keeps the dataset it had when a file fails (or is cancelled): so does the form, with the file's error.
+      if (!outcome.ok && before.dataset.phase === 'ready' && get().seqDataset.key === file.name && get().seqDataset.phase === 'error') {
+        get().setSeqForm({ datasetId: before.datasetId });
+        get().setSeqDataset({ ...before.dataset, error: outcome.error });
+      }
     },
     async train() {
       await queue(modelName(get().seqForm.model), [get().seqForm]);

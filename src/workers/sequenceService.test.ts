@@ -180,6 +180,16 @@ describe('sequence service (stand-in engine)', () => {
     expect((await service.train(REQUEST, () => {})).ok).toBe(true);
   });
 
+  it('a bad dropped file loses nothing: the dataset loaded before still trains', async () => {
+    const service = createSequenceService({ importEngine: async () => engine, data: data() });
+    expect((await service.load({ kind: 'url', url: 'x', name: 'first' }, () => {})).ok).toBe(true);
+    const bad = await service.load({ kind: 'file', file: new File(['x'], 'bad.csv') }, () => {});
+    expect(bad.ok).toBe(false);
+    const events: SeqEvent[] = [];
+    expect((await service.train(REQUEST, (e) => events.push(e))).ok).toBe(true);
+    expect(events.some((e) => e.type === 'progress')).toBe(true);
+  });
+
   it("generates a built-in dataset in the worker: the generator's samples, its Bayes AUC and ground truth; Stop cancels it", async () => {
     const service = createSequenceService({ importEngine: async () => engine, data: sequenceData });
     const config = { ...SHIPPED_SEQUENCE_CONFIG, users: 200 };

@@ -195,6 +195,7 @@ export function createSequenceService(options: {
   let loaded: { dataset: SequenceDataset; truth: SeqTruth } | null = null;
   let loading: AbortController | null = null;
   const current = () => {
+    if (loading) throw new ImportError('empty', 'A sequence dataset is still loading.', 'Wait for it to finish, or cancel it.');
     if (!loaded) throw new ImportError('empty', 'No sequence dataset is loaded.', 'Choose a dataset first.');
     return loaded;
   };
@@ -205,9 +206,11 @@ export function createSequenceService(options: {
     async load(source: SeqDatasetSource, onProgress): Promise<SeqLoadOutcome> {
       if (host.busy) return { ok: false, error: BUSY };
       loading?.abort();
-      // The previous dataset goes now: nothing trains on it meanwhile, and it is not kept beside the new one
-      // while that is made (at 12,000 users each holds 200-340 MB of histories).
-      loaded = null;
+      // A built-in or generated dataset replaces the previous one at once: it is not kept beside the new one
+      // while that is made (at 12,000 users each holds 200-340 MB of histories). A dropped file is read beside
+      // it, so a file that turns out bad or is cancelled loses nothing the user had. No run starts meanwhile.
+      const previous = loaded;
+      if (source.kind !== 'file') loaded = null;
       const abort = new AbortController();
       loading = abort;
       try {
@@ -225,7 +228,7 @@ export function createSequenceService(options: {
         loaded = { dataset, truth };
         return { ok: true, summary: summarizeSequences(dataset, truth.summary) };
       } catch (e) {
-        loaded = null;
+        if (loading === abort) loaded = source.kind === 'file' ? previous : null;
         return { ok: false, error: isAbortError(e) ? CANCELLED : toSerializedError(e) };
       } finally {
         if (loading === abort) loading = null;

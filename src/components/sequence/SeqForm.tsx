@@ -53,6 +53,11 @@ function DatasetState() {
           {data.error?.message} {data.error?.fix}
         </span>
       )}
+      {data.phase === 'ready' && data.error && (
+        <span className="warn-text" data-testid="seq-kept-dataset">
+          {data.error.message} {data.error.fix} The dataset loaded before is kept.{' '}
+        </span>
+      )}
       {data.phase === 'ready' && data.summary && (
         <span>
           {data.summary.rows.train.toLocaleString()} training and {data.summary.rows.test.toLocaleString()} test samples ·{' '}
