@@ -122,7 +122,7 @@ async function withStudio<R>(body: (measureRun: (backends: string[], steps: numb
           }
         }).observe({ type: 'longtask', buffered: true });
       });
-      const hash = `#v=1&view=train&tmodel=deepfm&tdim=${DIM}&tmlp=${MLP.join('-')}&tbs=${BATCH}&tep=1000&tpat=0&teval=0&tsnap=0`;
+      const hash = `#v=2&view=train&tmodel=deepfm&tdim=${DIM}&tmlp=${MLP.join('-')}&tbs=${BATCH}&tep=1000&tpat=0&teval=0&tsnap=0`;
       return await body(async (backends, steps) => {
         await page.goto('about:blank');
         await page.goto(url + hash);

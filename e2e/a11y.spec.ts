@@ -51,7 +51,7 @@ for (const scheme of ['light', 'dark'] as const) {
     });
 
     test('lesson panel open, presenter flags on', async ({ page }) => {
-      await openStudio(page, '#v=1&lesson=1&step=3');
+      await openStudio(page, '#v=2&lesson=1&step=3');
       await expect(page.getByTestId('lesson-panel')).toBeVisible();
       await expectAccessible(page, 'lesson panel');
       await page.getByTestId('presenter-bigText').click();

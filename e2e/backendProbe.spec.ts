@@ -25,7 +25,7 @@ test('Train waits for the training-shaped probe and trains on its winner, and th
   test.setTimeout(180_000);
   await recordLongTasks(page);
   await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto('/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=1024&tep=1&tpat=0&teval=10&tsnap=10&tlr=0.01');
+  await page.goto('/#v=2&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=1024&tep=1&tpat=0&teval=10&tsnap=10&tlr=0.01');
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
   // Both indicators say which worker they belong to.
   await expect(page.getByTestId('backend-status')).toHaveText(/^Analysis backend: /);

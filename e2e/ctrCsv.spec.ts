@@ -8,7 +8,7 @@ const DATA = join(import.meta.dirname, '../test/ctr-data');
 async function openTrainView(page: Page) {
   await page.setViewportSize({ width: 1440, height: 1100 });
   // One epoch of DeepCTR's 200-row sample: 160 train rows in batches of 32, small embeddings.
-  await page.goto('/#v=1&view=train&tmodel=dnn&tdim=4&tmlp=16&tbs=32&tep=1&tpat=0&teval=0&tsnap=0&tlr=0.01');
+  await page.goto('/#v=2&view=train&tmodel=dnn&tdim=4&tmlp=16&tbs=32&tep=1&tpat=0&teval=0&tsnap=0&tlr=0.01');
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
 }
 

@@ -12,7 +12,7 @@ const TITLES = [
 
 test('lesson 1 from its link, step by step, with claims read off the results', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
-  await openStudio(page, '#v=1&lesson=1&step=1');
+  await openStudio(page, '#v=2&lesson=1&step=1');
   const panel = page.getByTestId('lesson-panel');
   await expect(panel).toBeVisible();
   const collapsed = await iaOf(card(page, 'Example: collapsed model'));
@@ -20,7 +20,7 @@ test('lesson 1 from its link, step by step, with claims read off the results', a
 
   for (const [i, title] of TITLES.entries()) {
     await expect(page.getByTestId('lesson-step-title')).toHaveText(title);
-    await expect(page).toHaveURL(new RegExp(i === 0 ? '#v=1&lesson=1$' : `#v=1(&sort=ia)?&lesson=1&step=${i + 1}`));
+    await expect(page).toHaveURL(new RegExp(i === 0 ? '#v=2&lesson=1$' : `#v=2(&sort=ia)?&lesson=1&step=${i + 1}`));
     await expect(page.locator('[data-lesson-highlight]').first()).toBeVisible();
     if (i === 2) {
       // "uses about N of 32 dimensions" comes from the computed IA, not from the text of the lesson.
@@ -44,7 +44,7 @@ test('lesson 1 from its link, step by step, with claims read off the results', a
 
 test('presenter mode: dark, big text, bare screen, auto-play', async ({ page }) => {
   await page.clock.install();
-  await openStudio(page, '#v=1&theme=dark&lesson=1&step=2&big=1&bare=1');
+  await openStudio(page, '#v=2&theme=dark&lesson=1&step=2&big=1&bare=1');
   await expect(page.getByTestId('lesson-step-title')).toHaveText(TITLES[1]);
   await expect(page.getByTestId('file-input')).toBeHidden();
   await page.waitForTimeout(300);
@@ -98,7 +98,7 @@ for (const lesson of RUN_LESSONS) {
     test.setTimeout(actionTimeout + 30_000);
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.goto(`/#v=1&lesson=${lesson.id}&step=1`);
+    await page.goto(`/#v=2&lesson=${lesson.id}&step=1`);
     await expect(page.getByTestId('lesson-step-title')).toHaveText(lesson.first);
     await expect(page).toHaveURL(new RegExp(`view=${lesson.view}`));
     await page.waitForTimeout(300);
@@ -134,7 +134,7 @@ for (const lesson of RUN_LESSONS) {
 test('lesson 2: run it, reload, and the same step reads the same numbers from the stored run', async ({ page }) => {
   test.setTimeout(150_000);
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto('/#v=1&lesson=2&step=1');
+  await page.goto('/#v=2&lesson=2&step=1');
   const select = page.getByTestId('train-backend-select');
   await expect(select).toBeEnabled({ timeout: 60_000 });
   await select.selectOption('wasm');

@@ -102,7 +102,7 @@ for (const effect of EFFECTS) {
     test.setTimeout(180_000);
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.goto(`/#v=1&lesson=${effect.id}&step=1`);
+    await page.goto(`/#v=2&lesson=${effect.id}&step=1`);
     await expect(page.getByTestId('lesson-step-title')).toBeVisible();
     if (effect.id === 2 || effect.id === 3) await useWasm(page);
     const body = page.getByTestId('lesson-step-body');
@@ -140,7 +140,7 @@ for (const effect of EFFECTS) {
 test("lesson 4's run reloaded mid-way comes back within one checkpoint of where it was", async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto('/#v=1&lesson=4&step=1');
+  await page.goto('/#v=2&lesson=4&step=1');
   const status = page.getByTestId('mtl-status');
   // Longer than the lesson's 150 steps, so a fast machine is still training when the page reloads.
   await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });

@@ -9,7 +9,7 @@ const box = async (page: Page, testId: string) => (await page.getByTestId(testId
 test('desktop: the lesson heads the settings column and the charts keep the width; keys and Copy link drive it', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto('/#v=1&lesson=2&step=2');
+  await page.goto('/#v=2&lesson=2&step=2');
   await expect(page.getByTestId('lesson-step-title')).toHaveText("Each field's IA while it trains");
   const dock = await box(page, 'lesson-dock');
   const main = (await page.locator('main.workspace').boundingBox())!;
@@ -55,7 +55,7 @@ test('desktop: the lesson heads the settings column and the charts keep the widt
 
 test('big text: title and Previous/Next stay in sight, chart labels grow', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
-  await openStudio(page, '#v=1&lesson=1&step=2');
+  await openStudio(page, '#v=2&lesson=1&step=2');
   await page.setViewportSize({ width: 1280, height: 800 });
   const tick = page
     .locator('[data-testid="spectrum-heatmap"]')
@@ -96,7 +96,7 @@ test('big text: title and Previous/Next stay in sight, chart labels grow', async
 test('phone width: the lesson is a sheet at the bottom, its navigation on screen', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const hash of ['#v=1&lesson=2&step=2', '#v=1&lesson=4&step=1&big=1', '#v=1&lesson=1&step=3&big=1&bare=1']) {
+  for (const hash of ['#v=2&lesson=2&step=2', '#v=2&lesson=4&step=1&big=1', '#v=2&lesson=1&step=3&big=1&bare=1']) {
     await page.goto(`/${hash}`);
     await expect(page.getByTestId('lesson-step-title')).toBeVisible();
     await page.waitForTimeout(600);

@@ -31,7 +31,7 @@ async function storedMultitaskSteps(page: Page): Promise<number[]> {
 /** Opens the multi-task view with these link settings, once its dataset is ready; returns the run status. */
 async function openMultitask(page: Page, settings: string) {
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto(`/#v=1&view=multitask&${settings}`);
+  await page.goto(`/#v=2&view=multitask&${settings}`);
   await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
   return page.getByTestId('mtl-status');
 }
@@ -42,7 +42,7 @@ const storedMultitaskStep = async (page: Page) => Math.max(0, ...(await storedMu
 test('multi-task view: Adam vs AdaTask dominance, gradient cosine, conflict pairs', async ({ page }) => {
   test.setTimeout(180_000);
   // Small settings through the link: 20 steps, conflict measure 4 steps per model.
-  await openStudio(page, '#v=1&msteps=20&mbs=128&mcsteps=4&mmodel=mmoe');
+  await openStudio(page, '#v=2&msteps=20&mbs=128&mcsteps=4&mmodel=mmoe');
   await page.getByTestId('multitask-tab').click();
   await expect(page).toHaveURL(/view=multitask/);
   await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });

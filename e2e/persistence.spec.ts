@@ -64,7 +64,7 @@ test('a bad workspace file says why by name and keeps what is loaded', async ({ 
 });
 
 test('a link with lesson=1&step=2 opens that step with its chart highlighted', async ({ page }) => {
-  await openStudio(page, '#v=1&lesson=1&step=2');
+  await openStudio(page, '#v=2&lesson=1&step=2');
   await expect(page.getByTestId('lesson-panel')).toBeVisible();
   await expect(page.getByTestId('lesson-step-title')).toHaveText('Read the singular spectrum heatmap');
   await expect(card(page, 'Example: collapsed model').locator('figure[data-lesson-highlight]')).toHaveCount(1);
@@ -78,7 +78,7 @@ test('view settings round-trip through the URL', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await page.getByTestId('theme-toggle').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expect(page).toHaveURL(/#v=1&theme=dark/);
+  await expect(page).toHaveURL(/#v=2&theme=dark/);
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
@@ -89,7 +89,7 @@ test('a link from another version says so and opens with defaults', async ({ pag
   await expect(page.getByTestId('notice-url')).toContainText('This link was made by a newer RecLens (v3); opening with defaults.');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await expect(page.getByTestId('lesson-panel')).toHaveCount(0);
-  await openStudio(page, '#v=1&lesson=abc');
+  await openStudio(page, '#v=2&lesson=abc');
   await expect(page.getByTestId('notice-url')).toContainText('Ignored lesson=abc');
 });
 

@@ -5,7 +5,7 @@ const SHOTS = 'test-results/screenshots';
 
 /** The tiny dataset (40k train rows) on wasm; `epochs` and `batch` set how long the run lasts. */
 const link = (epochs: number, seed: number, batch = 128) =>
-  `/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=${batch}&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
+  `/#v=2&view=train&tds=synthetic-ctr-tiny&tmodel=dnn&tdim=4&tmlp=16&tbs=${batch}&tep=${epochs}&tpat=0&teval=0&tsnap=40&tlr=0.01&tseed=${seed}`;
 
 async function openOnWasm(page: Page, url: string) {
   await page.setViewportSize({ width: 1440, height: 1100 });

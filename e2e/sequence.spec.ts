@@ -9,7 +9,7 @@ const SMALL = 'sdim=8&sadim=4&shist=40&stopk=10&sbs=32&sep=2&slr=0.01';
 
 async function openSequences(page: Page, settings: string, width = 1440) {
   await page.setViewportSize({ width, height: 1000 });
-  await page.goto(`/#v=1&view=sequence&${settings}`);
+  await page.goto(`/#v=2&view=sequence&${settings}`);
   await expect(page.getByTestId('sequence-tab')).toHaveAttribute('aria-selected', 'true');
 }
 
@@ -138,13 +138,11 @@ test('sequences: the built-in synthetic dataset is generated in the worker at 12
   await expect(state).toContainText('Bayes test AUC 0.731');
   await expect(page).toHaveURL(/susers=3000/);
   // A bad file loses nothing: its error shows, and the generated dataset stays loaded and trainable.
-  await page
-    .getByTestId('seq-file-input')
-    .setInputFiles({
-      name: 'broken.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('label,user,target_item,target_category,hist_items,hist_categories\n1,u1,5,2,1 2,3\n'),
-    });
+  await page.getByTestId('seq-file-input').setInputFiles({
+    name: 'broken.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('label,user,target_item,target_category,hist_items,hist_categories\n1,u1,5,2,1 2,3\n'),
+  });
   await expect(page.getByTestId('seq-kept-dataset')).toContainText('The dataset loaded before is kept.');
   await expect(state).toHaveAttribute('data-phase', 'ready');
   await expect(state).toContainText('50,940 training and 9,060 test samples');

@@ -5,7 +5,7 @@ const SHOTS = 'test-results/screenshots';
 /** Tiny, fast settings: 8 fields, dim 4, one small hidden layer, 2 epochs of 39 steps, validation and a spectrum every 2 steps. */
 async function openTrainView(page: Page, kind: string) {
   await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto(`/#v=1&view=train&tds=synthetic-ctr-tiny&tmodel=${kind}&tdim=4&tmlp=16&tbs=1024&tep=2&tpat=0&teval=2&tsnap=2&tlr=0.01`);
+  await page.goto(`/#v=2&view=train&tds=synthetic-ctr-tiny&tmodel=${kind}&tdim=4&tmlp=16&tbs=1024&tep=2&tpat=0&teval=2&tsnap=2&tlr=0.01`);
   await expect(page.getByTestId('dataset-select').locator('option[value="synthetic-ctr-tiny"]')).toHaveCount(1);
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
 }
@@ -83,7 +83,7 @@ test('DNN trains on WebGPU step by step, then on wasm: loss falls and the live s
 test('the default settings learn: the run says why it stopped and that it is near the Bayes AUC', async ({ page }) => {
   test.setTimeout(150_000);
   await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto('/#v=1&view=train');
+  await page.goto('/#v=2&view=train');
   await expect(page.getByTestId('dataset-select')).toHaveValue('synthetic-ctr-tiny');
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });
   await useBackend(page, 'wasm');
@@ -148,7 +148,7 @@ test('scaling experiment: a queue of runs over two seeds, progress, and the AUC 
 test('the 1M-row dataset is generated in the browser, with progress, and trains', async ({ page }) => {
   test.setTimeout(150_000);
   await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto('/#v=1&view=train&tds=synthetic-ctr-1m&tmodel=dnn&tdim=4&tmlp=16&tbs=1024&tep=1&tpat=0&teval=0&tsnap=4');
+  await page.goto('/#v=2&view=train&tds=synthetic-ctr-1m&tmodel=dnn&tdim=4&tmlp=16&tbs=1024&tep=1&tpat=0&teval=0&tsnap=4');
   await expect(page.getByTestId('dataset-select')).toHaveValue('synthetic-ctr-1m');
   await expect(page.getByTestId('dataset-description')).toContainText('generated in your browser');
   await expect(page.getByTestId('train-backend-select')).toBeEnabled({ timeout: 60_000 });

@@ -12,6 +12,7 @@ import { RUN_RECORD_VERSION } from './runRecord.ts';
 import type { RunRecord } from './savedRecords.ts';
 import { SYNTHETIC_SEQUENCE_DEFAULTS } from '../data/sequence/syntheticSequences.ts';
 import { applySeqEvent, SEQ_FILE_DATASET, type SeqDatasetEntry, type SeqDatasetState, type SeqRun, type SequenceForm } from './sequenceSlice.ts';
+import { USERS_BEFORE_THE_SETTING } from './sequenceSettings.ts';
 import type { StudioStore } from './studioStore.ts';
 
 export const SEQ_RUN_KIND = 'sequence';
@@ -94,8 +95,6 @@ export function toSeqRecord(run: SeqRun, now = Date.now()): RunRecord {
     spectra: [],
   };
 }
-
-const USERS_BEFORE_THE_SETTING = 3000;
 
 /** JSON turns NaN into null; the read-outs read NaN again. */
 const num = (v: unknown) => (typeof v === 'number' ? v : NaN);

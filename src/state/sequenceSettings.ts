@@ -3,10 +3,13 @@ import { SEQUENCE_MODEL_KINDS } from '../contracts/sequence.ts';
 import { SEQUENCE_USER_CHOICES } from '../data/sequence/syntheticSequences.ts';
 import { formUrlBinding, setting, urlSchemaOf, type FormSetting } from './formSchema.ts';
 import { DEFAULT_SEQUENCE_FORM as D, type SequenceForm } from './sequenceSlice.ts';
+import { enumField, intField, numberField, textField, type UrlMigration } from './urlState.ts';
 
 /** The most users a link may ask a generated dataset for (the largest offered): 12,000 keep ~190 MB of histories at history 100 in the worker. */
-export const MAX_SEQUENCE_USERS = Math.max(...SEQUENCE_USER_CHOICES);
-import { enumField, intField, numberField, textField } from './urlState.ts';
+const MAX_SEQUENCE_USERS = Math.max(...SEQUENCE_USER_CHOICES);
+
+/** The users of the built-in sequences before users became a setting (the shipped 3,000-user file): what older runs and links trained on. */
+export const USERS_BEFORE_THE_SETTING = 3000;
 
 export const SEQUENCE_SETTINGS = {
   datasetId: setting('sds', textField(60, D.datasetId, /^[\w.-]*$/), 'Dataset'),
@@ -35,3 +38,14 @@ export const sequenceUrlBinding = formUrlBinding(
   (s) => s.seqForm,
   (s, patch) => s.setSeqForm(patch),
 );
+
+/**
+ * Links of version 1 predate the users setting: a link that set anything of the Sequences view meant
+ * the 3,000 users it had then, not today's default (a link reproduces a run).
+ */
+export const usersSettingMigration: UrlMigration = (params) => {
+  const sequenceKeys = Object.keys(sequenceUrlSchema);
+  const forSequences = params.get('view') === 'sequence' || [...params.keys()].some((k) => sequenceKeys.includes(k));
+  if (forSequences && !params.has('susers')) params.set('susers', String(USERS_BEFORE_THE_SETTING));
+  return params;
+};

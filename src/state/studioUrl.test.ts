@@ -34,7 +34,19 @@ describe('studio URL registry', () => {
     expect(s.ui).toMatchObject({ theme: 'dark', lesson: 1, step: 2, bigText: true, playing: false });
     expect(s.sort).toBe('ia');
     expect(s.flow.mode).toBe('raw');
-    expect(registry.format(s)).toBe('v=1&mode=raw&sort=ia&theme=dark&lesson=1&step=2&big=1');
+    expect(registry.format(s)).toBe('v=2&mode=raw&sort=ia&theme=dark&lesson=1&step=2&big=1');
+  });
+
+  it('opens a version-1 Sequences link at the 3,000 users it meant, and newer links at the setting', () => {
+    const registry = createStudioUrlRegistry();
+    const users = (hash: string) => registry.parse(hash).values.susers;
+    expect(users('#v=1&view=sequence&smodel=dare')).toBe(3000);
+    expect(users('#v=1&sdim=8')).toBe(3000);
+    expect(users('#v=1&view=sequence&susers=6000')).toBe(6000);
+    // A link of another view says nothing about the sequences: today's default.
+    expect(users('#v=1&view=train&tdim=8')).toBe(12000);
+    expect(users('#v=2&view=sequence')).toBe(12000);
+    expect(registry.parse('#v=1&view=sequence').notices).toEqual([]);
   });
 
   it('lets a view register its own keys, and refuses a key twice', () => {
@@ -48,7 +60,7 @@ describe('studio URL registry', () => {
         applied = v.dataset;
       },
     });
-    expect(registry.format(createStudioStore().getState())).toBe('v=1&dataset=criteo');
+    expect(registry.format(createStudioStore().getState())).toBe('v=2&dataset=criteo');
     registry.apply(registry.parse('#dataset=avazu').values, createStudioStore().getState());
     expect(applied).toBe('avazu');
     expect(() => registry.register({ name: 'other', schema: { theme: textField(3) }, read: () => ({ theme: '' }), apply: () => {} })).toThrow(/theme/);
@@ -70,11 +82,11 @@ describe('URL sync', () => {
     const host = fakeHost('#lesson=1&step=2');
     const stop = startUrlSync(store, createStudioUrlRegistry(), host, 5);
     expect(store.getState().ui).toMatchObject({ lesson: 1, step: 2 });
-    expect(host.writes).toEqual(['/app/#v=1&lesson=1&step=2']);
+    expect(host.writes).toEqual(['/app/#v=2&lesson=1&step=2']);
     store.getState().setUi({ theme: 'dark' });
     store.getState().setUi({ step: 3 });
     await new Promise((r) => setTimeout(r, 20));
-    expect(host.writes).toEqual(['/app/#v=1&lesson=1&step=2', '/app/#v=1&theme=dark&lesson=1&step=3']);
+    expect(host.writes).toEqual(['/app/#v=2&lesson=1&step=2', '/app/#v=2&theme=dark&lesson=1&step=3']);
     stop();
   });
 
@@ -148,7 +160,7 @@ describe('URL round trip', () => {
       store.getState(),
     );
     const seed = registry.format(store.getState());
-    expect(seed).toBe('v=1&view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.02&mbeta=0.5&mseed=7');
+    expect(seed).toBe('v=2&view=train&mode=raw&sort=ia&theme=dark&lesson=2&step=3&play=1&slow=1&big=1&bare=1&tds=criteo&tdim=32&tlr=0.02&mbeta=0.5&mseed=7');
     let state = 12345;
     const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
     const alphabet = '&=#%._-01239aeEvx+ ';

@@ -1,7 +1,7 @@
 import type { SpectrumMode } from '../contracts/tables.ts';
 import type { FieldSort } from './studioStore.ts';
 import { multitaskUrlBinding } from './multitaskSettings.ts';
-import { sequenceUrlBinding } from './sequenceSettings.ts';
+import { sequenceUrlBinding, usersSettingMigration } from './sequenceSettings.ts';
 import { trainingUrlBinding } from './trainingSettings.ts';
 import { STUDIO_VIEWS, type ThemeChoice } from './uiState.ts';
 import { UrlRegistry } from './urlRegistry.ts';
@@ -48,6 +48,7 @@ export function createStudioUrlRegistry(): UrlRegistry {
   registry.register(trainingUrlBinding);
   registry.register(multitaskUrlBinding);
   registry.register(sequenceUrlBinding);
+  registry.addMigration(1, usersSettingMigration);
   return registry;
 }
 

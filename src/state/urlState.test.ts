@@ -24,7 +24,7 @@ describe('URL state', () => {
   });
 
   it('rejects bad values one by one, keeping the good ones', () => {
-    const { values, notices } = parseUrlHash('#v=1&theme=purple&lesson=1.5&lr=NaN&big=yes&dataset=<script>&unknown=1&lesson=3', schema);
+    const { values, notices } = parseUrlHash('#v=2&theme=purple&lesson=1.5&lr=NaN&big=yes&dataset=<script>&unknown=1&lesson=3', schema);
     expect(values).toEqual({ ...defaultsOf(schema), lesson: 3 });
     // A repeated key: the last one wins, so lesson=1.5 is never looked at.
     expect(notices).toHaveLength(5);

@@ -1,5 +1,5 @@
 /**
- * The view configuration as a versioned URL hash: `#v=1&theme=dark&lesson=1&step=2`.
+ * The view configuration as a versioned URL hash: `#v=2&theme=dark&lesson=1&step=2`.
  * Keys come from typed schemas that views register (core studio keys now, training / multi-task
  * keys later); only values that differ from their defaults are written, so links stay short.
  */
@@ -19,7 +19,8 @@ export interface UrlField<T> {
 export type UrlSchema = Record<string, UrlField<any>>;
 export type UrlValues<S extends UrlSchema> = { [K in keyof S]: S[K] extends UrlField<infer T> ? T : never };
 
-export const URL_VERSION = 1;
+/** The links' version; 2 added the Sequences view's users (v1 links migrate: sequenceSettings.ts). */
+export const URL_VERSION = 2;
 
 export function enumField<const T extends string>(values: readonly T[], fallback: T): UrlField<T> {
   return {
@@ -144,7 +145,7 @@ export function parseUrlHash(hash: string, schema: UrlSchema, migrations: Record
   return { values, notices, version };
 }
 
-/** `v=1&key=value...` with only the non-default values, in schema order. */
+/** `v=2&key=value...` with only the non-default values, in schema order. */
 export function formatUrlHash(values: Record<string, unknown>, schema: UrlSchema, current = URL_VERSION): string {
   const params = new URLSearchParams({ v: String(current) });
   for (const [key, field] of Object.entries(schema)) {
