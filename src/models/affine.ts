@@ -40,6 +40,11 @@ function inputTranspose(input: tf.Tensor, saved: tf.Tensor2D): tf.Tensor2D {
   return t;
 }
 
+/** x^T, shared with the affine weight gradients that read x inside withSharedInputTransposes (kept until it returns). */
+export function sharedTranspose(x: tf.Tensor2D): tf.Tensor2D {
+  return inputTranspose(x, x);
+}
+
 export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   const op = tf.customGrad((...inputs) => {
     const [xs, ws, bs] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];

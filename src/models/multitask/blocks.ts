@@ -12,7 +12,9 @@ export function collect<R>(p: Params, build: () => R): { result: R; variables: t
 
 export interface Mlp {
   forward: (x: tf.Tensor2D) => tf.Tensor2D;
-  /** Variables of each depth (weights and bias of layer d). */
+  /** [x, h_1, ..., h_L]: the input and every layer's output (the last is forward's result). */
+  activations: (x: tf.Tensor2D) => tf.Tensor2D[];
+  /** Variables of each depth: [W, b] of layer d. */
   depths: tf.Variable[][];
   outDim: number;
 }
@@ -28,7 +30,8 @@ export function mlp(p: Params, inDim: number, widths: readonly number[]): Mlp {
     depths.push(variables);
     d = w;
   }
-  return { forward: (x) => layers.reduce((h, layer) => layer(h), x), depths, outDim: d };
+  const activations = (x: tf.Tensor2D) => layers.reduce((hs, layer) => [...hs, layer(hs[hs.length - 1])], [x]);
+  return { forward: (x) => layers.reduce((h, layer) => layer(h), x), activations, depths, outDim: d };
 }
 
 /** Task tower: MLP then a linear logit. */

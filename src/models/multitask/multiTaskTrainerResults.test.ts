@@ -67,7 +67,7 @@ describe('multi-task trainer without per-step read-backs', () => {
  * Every optimiser on cpu and wasm, before the flat optimiser state (one tensor for all shared
  * variables, one for the task-specific ones, AU likewise; commit 47246b2 had a tensor per
  * variable): the sum of the 60 losses, the last step's two and the sum of every checkpointed
- * moment. The same element-wise kernels run on the same values, so the measured difference is 0;
+ * moment. The same element-wise kernels run on the same values, so the measured difference was 0;
  * the tolerance allows float32 rounding only.
  */
 const BEFORE_FLAT: Record<string, { lossSum: number; last: [number, number]; momentSum: number }> = {
@@ -97,7 +97,10 @@ describe('multi-task trainer with its optimiser state laid flat', () => {
       trainer.dispose();
       const want = BEFORE_FLAT[key];
       expect(Math.abs(losses.reduce((a, b) => a + b, 0) - want.lossSum)).toBeLessThan(1e-6 * want.lossSum);
-      want.last.forEach((l, i) => expect(Math.abs(losses[58 + i] - l)).toBeLessThanOrEqual(1e-6 * l));
+      // Per-task gradients now come from one forward pass (taskGradients.ts): MMoE's embedding
+      // cotangent is summed in another order. The last losses moved by 0 except cpu
+      // adatask-rmsprop's like loss, 6.5e-6 of it (RMSProp's first steps divide by sqrt of tiny v).
+      want.last.forEach((l, i) => expect(Math.abs(losses[58 + i] - l)).toBeLessThanOrEqual(1e-5 * l));
       let momentSum = 0;
       for (const m of moments) for (const x of m) momentSum += x;
       expect(Math.abs(momentSum - want.momentSum)).toBeLessThan(1e-7);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { withSharedInputTransposes } from '../affine.ts';
-import type { MultiTaskModel } from './types.ts';
+import type { MultiTaskModel, SharedTrunk } from './types.ts';
 
 /** Mean binary cross-entropy of logits against 0/1 labels (numerically stable form). */
 export function bceWithLogits(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
@@ -25,8 +25,21 @@ export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
   return model.sharedVariables.flatMap((l) => l.variables);
 }
 
-/** labels: batch x T (0/1). Every returned tensor is new: dispose them (or call inside tf.tidy). */
+function taskLoss(logits: tf.Tensor1D, labels: tf.Tensor2D, k: number, weight: number): tf.Scalar {
+  const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+  return tf.mul(bceWithLogits(logits, y), weight) as tf.Scalar;
+}
+
+/**
+ * labels: batch x T (0/1). Every returned tensor is new: dispose them (or call inside tf.tidy).
+ * Models with a SharedTrunk take one forward pass; the others one pass per task.
+ */
 export function taskGradients(model: MultiTaskModel, indices: tf.Tensor2D, labels: tf.Tensor2D, lossWeights: readonly number[]): TaskGradients {
+  return model.trunk ? oneForwardGradients(model, model.trunk, indices, labels, lossWeights) : perTaskPassGradients(model, indices, labels, lossWeights);
+}
+
+/** One forward and one backward pass per task over the whole model. */
+export function perTaskPassGradients(model: MultiTaskModel, indices: tf.Tensor2D, labels: tf.Tensor2D, lossWeights: readonly number[]): TaskGradients {
   const shared = sharedVariableList(model);
   const T = model.tasks.length;
   const out: TaskGradients = { losses: [], shared: [], specific: [] };
@@ -34,11 +47,7 @@ export function taskGradients(model: MultiTaskModel, indices: tf.Tensor2D, label
     const own = model.taskVariables[k];
     const vars = [...shared, ...own];
     const { value, grads } = withSharedInputTransposes(() =>
-      tf.variableGrads(() => {
-        const logits = model.forward(indices, true);
-        const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
-        return tf.mul(bceWithLogits(logits[k], y), lossWeights[k] ?? 1) as tf.Scalar;
-      }, vars),
+      tf.variableGrads(() => taskLoss(model.forward(indices, true)[k], labels, k, lossWeights[k] ?? 1), vars),
     );
     const gradOf = (v: tf.Variable): tf.Tensor => grads[v.name] ?? tf.zerosLike(v);
     out.losses.push(value);
@@ -46,4 +55,36 @@ export function taskGradients(model: MultiTaskModel, indices: tf.Tensor2D, label
     out.specific.push(own.map(gradOf));
   }
   return out;
+}
+
+/**
+ * One forward pass of the shared part; each task's head backward (tfjs's tape) gives its own
+ * parameters' gradients and its cotangents of the trunk's outputs, and the trunk's backward takes
+ * all tasks' cotangents at once (stackedBackward.ts).
+ */
+function oneForwardGradients(
+  model: MultiTaskModel,
+  trunk: SharedTrunk,
+  indices: tf.Tensor2D,
+  labels: tf.Tensor2D,
+  lossWeights: readonly number[],
+): TaskGradients {
+  const shared = sharedVariableList(model);
+  return withSharedInputTransposes(() => {
+    const pass = trunk.forward(indices);
+    const n = pass.outputs.length;
+    const out: TaskGradients = { losses: [], shared: [], specific: [] };
+    const cotangents = model.tasks.map((_, k) => {
+      // The head reads the outputs and its variables by closure; valueAndGrads differentiates by tensor identity.
+      const { value, grads } = tf.valueAndGrads(() => taskLoss(trunk.head(k, pass.outputs), labels, k, lossWeights[k] ?? 1))([
+        ...pass.outputs,
+        ...model.taskVariables[k],
+      ]);
+      out.losses.push(value);
+      out.specific.push(grads.slice(n));
+      return grads.slice(0, n) as tf.Tensor2D[];
+    });
+    out.shared = pass.backward(cotangents).map((g) => shared.map((v) => g.get(v) ?? tf.zerosLike(v)));
+    return out;
+  });
 }

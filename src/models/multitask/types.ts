@@ -50,6 +50,27 @@ export interface EmbeddingTableRef {
   table: tf.Variable;
 }
 
+/** One forward pass of a model's shared part (SharedTrunk). */
+export interface TrunkPass {
+  /** What the task heads read of the shared part. */
+  outputs: tf.Tensor2D[];
+  /**
+   * cotangents[k][j]: the gradient of task k's weighted loss with respect to outputs[j]. Returns,
+   * per task, the gradient of every shared variable that loss reaches.
+   */
+  backward(cotangents: readonly (readonly tf.Tensor2D[])[]): Map<tf.Variable, tf.Tensor>[];
+}
+
+/**
+ * A model split where its shared part ends, so per-task gradients take one forward pass and one
+ * backward pass for all tasks over the shared layers (taskGradients.ts).
+ */
+export interface SharedTrunk {
+  forward(indices: tf.Tensor2D): TrunkPass;
+  /** Task k's logits from the trunk's outputs: only task k's own parameters. */
+  head(k: number, outputs: readonly tf.Tensor2D[]): tf.Tensor1D;
+}
+
 export interface MultiTaskModel {
   readonly config: MultiTaskConfig;
   readonly tasks: readonly string[];
@@ -59,6 +80,8 @@ export interface MultiTaskModel {
   readonly taskVariables: tf.Variable[][];
   /** indices: batch x F int32 local indices. Logits per task, each of length batch. */
   forward(indices: tf.Tensor2D, training: boolean): tf.Tensor1D[];
+  /** Where the model has one, per-task gradients come from one forward pass; else one pass per task. */
+  readonly trunk?: SharedTrunk;
   embeddingTables(): EmbeddingTableRef[];
   dispose(): void;
 }
