@@ -36,10 +36,13 @@ export const f64Const = (x: number) => [0x44, ...new Uint8Array(Float64Array.of(
 export const call = (f: number) => [0x10, ...uleb(f)];
 export const [I32_EQZ, I32_ADD, I32_SUB, I32_MUL, I32_SHL] = [[0x45], [0x6a], [0x6b], [0x6c], [0x74]];
 export const [F64_ADD, F64_MUL] = [[0xa0], [0xa2]];
+/** i32.ne, i32.lt_u, i32.or; f64.ne (true when either side is NaN), f64.ge (false then): leave an i32. */
+export const [I32_NE, I32_LT_U, I32_OR, F64_NE, F64_GE] = [[0x47], [0x49], [0x72], [0x62], [0x66]];
 /** i32.load / f64.load / f64.store at an address plus `offset` bytes (natural alignment). */
 export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 export const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 export const f64Store = (offset = 0) => [0x39, 3, ...uleb(offset)];
+export const i32Store = (offset = 0) => [0x36, 2, ...uleb(offset)];
 
 export const simd = (code: number) => [0xfd, ...uleb(code)];
 /** v128.load / v128.store (alignment hint 16 bytes, offset 0). */
@@ -59,6 +62,13 @@ export const f64x2Lane = (l: number) => [...simd(0x21), l];
 export const bump = (l: number, step: number[]) => [...get(l), ...step, ...I32_ADD, ...set(l)];
 /** while (a < b) { body } (unsigned) */
 export const whileLess = (a: number[], b: number[], body: number[]) => [0x02, 0x40, 0x03, 0x40, ...a, ...b, 0x4f, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+/** while (every cond) { body }: the conds are tested in order, a later one only when the earlier hold (each leaves an i32). */
+export const whileAll = (conds: number[][], body: number[]) => [
+  ...[0x02, 0x40, 0x03, 0x40],
+  ...conds.flatMap((cond) => [...cond, ...I32_EQZ, 0x0d, 1]),
+  ...body,
+  ...[0x0c, 0, 0x0b, 0x0b],
+];
 /** if (cond) { then } else { otherwise }; cond leaves an i32. */
 export const ifElse = (cond: number[], then: number[], otherwise: number[] = []) => [
   ...cond,

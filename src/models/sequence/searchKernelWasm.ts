@@ -1,20 +1,28 @@
 /**
- * The search stage's scores (searchStage.ts) as one WebAssembly SIMD call per batch. Each dot
- * product reads four float32 values a step, widens them to float64 (f64x2) and multiplies and adds
- * in float64 as the JS loop does, only in another order (four partial sums, then added): a score
- * can differ from the JS loop's in the last float64 bit, ~1e-16 relative, far below the float32
- * tables' own precision. The module is assembled here (~400 bytes): no build step, no fetch.
+ * The search stage (searchStage.ts) as WebAssembly: every column's score in one SIMD call per
+ * batch, and each row's top-k columns chosen in a second call. Each dot product reads four float32
+ * values a step, widens them to float64 (f64x2) and multiplies and adds in float64 as the JS loop
+ * does, only in another order (four partial sums, then added): a score can differ from the JS
+ * loop's in the last float64 bit, ~1e-16 relative, far below the float32 tables' own precision.
+ * The top-k is the JS loop's insertion into a sorted list of k, step for step (the same columns in
+ * the same order, equal scores and NaN included). The module is assembled here (~600 bytes): no
+ * build step, no fetch.
  *
- * Tables are copied into the module's memory each call (their rows padded to a multiple of 4
- * values with zeros, which add nothing), so it works the same whichever tfjs backend holds them.
+ * Tables that are tfjs-backend-wasm tensors (valuesInPlace's views of its heap) with rows of a
+ * multiple of 4 values are read where they are: the module then runs over that heap, with its
+ * scratch space malloc'ed there. Other tables (the cpu backend's, other attention dims) are copied
+ * into the module's own memory each call, their rows padded to a multiple of 4 values with zeros,
+ * which add nothing.
  */
+import { tfjsWasmHeap, type WasmHeap } from '../../engine/wasmHeap.ts';
 import type { SequenceBatch } from './sequenceBatch.ts';
 import {
-  assembleModule,
   bump,
   call,
   F64,
   F64_ADD,
+  F64_GE,
+  F64_NE,
   F64_MUL,
   f64Const,
   f64Load,
@@ -29,16 +37,22 @@ import {
   I32,
   I32_ADD,
   I32_EQZ,
+  I32_LT_U,
+  I32_NE,
+  I32_OR,
   I32_MUL,
   I32_SHL,
   I32_SUB,
   i32Const,
   i32Load,
+  i32Store,
   ifElse,
+  instantiateOverMemory,
   set,
   V128,
   V128_LOAD,
   V128_ZERO,
+  whileAll,
   whileLess,
 } from '../../engine/wasmAssembler.ts';
 
@@ -198,19 +212,115 @@ function scoresBody(): number[] {
   );
 }
 
-/** dot (function 0, called by scores) and scores, over the kernel's own memory. */
-const moduleBytes = () =>
-  assembleModule(
+/**
+ * topk(scores, rows, L, k, best, out): each row's k best columns of scores (rows x L float64) into
+ * out (rows x k int32), best first, equal scores lower column first; `best` holds the list's k
+ * scores. It scans each row from its last column, inserting into a list sorted best first: a
+ * column enters while the list has room or when it is at least the k-th, and moves up past every
+ * entry it is at least (it is the lowest column so far, so it goes before equal scores). That is
+ * the same list as searchStage.ts's forward insertion (strictly better enters, lower columns first),
+ * with fewer moves: left padding comes last and rarely enters. NaN breaks that equivalence (it
+ * compares false both ways), so a row holding one gets out[row][0] = -1 and is redone forward.
+ */
+function topKBody(): number[] {
+  const [SCORES, ROWS, L, K, BEST, OUT] = [0, 1, 2, 3, 4, 5];
+  const [R, J, N, SP, OP, BP, CP, LAST, NAN] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const V = 15;
+  const minus = (l: number, step: number) => [...get(l), ...i32Const(step), ...I32_SUB, ...set(l)];
+  // Move entries down while v is at least the one above, then put v and its column at (bp, cp).
+  const insert = [
+    ...whileAll(
+      [
+        [...get(BP), ...get(BEST), ...I32_NE],
+        [...get(V), ...get(BP), ...i32Const(8), ...I32_SUB, ...f64Load(0), ...F64_GE],
+      ],
+      [
+        ...get(BP),
+        ...get(BP),
+        ...i32Const(8),
+        ...I32_SUB,
+        ...f64Load(0),
+        ...f64Store(0),
+        ...get(CP),
+        ...get(CP),
+        ...i32Const(4),
+        ...I32_SUB,
+        ...i32Load(0),
+        ...i32Store(0),
+        ...minus(BP, 8),
+        ...minus(CP, 4),
+      ],
+    ),
+    ...get(BP),
+    ...get(V),
+    ...f64Store(0),
+    ...get(CP),
+    ...get(J),
+    ...i32Store(0),
+  ];
+  const at = (base: number, i: number[], shift: number) => [...get(base), ...i, ...i32Const(shift), ...I32_SHL, ...I32_ADD];
+  const column = [
+    ...minus(J, 1),
+    ...minus(SP, 8),
+    ...get(SP),
+    ...f64Load(0),
+    ...set(V),
+    ...get(NAN),
+    ...get(V),
+    ...get(V),
+    ...F64_NE,
+    ...I32_OR,
+    ...set(NAN),
+    ...ifElse(
+      [...get(N), ...get(K), ...I32_LT_U],
+      [...at(BEST, get(N), 3), ...set(BP), ...at(OP, get(N), 2), ...set(CP), ...bump(N, i32Const(1)), ...insert],
+      ifElse(
+        [...get(V), ...get(LAST), ...f64Load(0), ...F64_GE],
+        [...get(LAST), ...set(BP), ...at(OP, [...get(K), ...i32Const(1), ...I32_SUB], 2), ...set(CP), ...insert],
+      ),
+    ),
+  ];
+  const row = [
+    ...i32Const(0),
+    ...set(N),
+    ...i32Const(0),
+    ...set(NAN),
+    ...get(L),
+    ...set(J),
+    ...bump(SP, [...get(L), ...i32Const(3), ...I32_SHL]),
+    // while (0 < j): the row's columns from the last.
+    ...whileLess(i32Const(0), get(J), column),
+    ...ifElse(get(NAN), [...get(OP), ...i32Const(-1), ...i32Store(0)]),
+    ...bump(SP, [...get(L), ...i32Const(3), ...I32_SHL]),
+    ...bump(OP, [...get(K), ...i32Const(2), ...I32_SHL]),
+    ...bump(R, i32Const(1)),
+  ];
+  const code = [
+    ...i32Const(0),
+    ...set(R),
+    ...get(SCORES),
+    ...set(SP),
+    ...get(OUT),
+    ...set(OP),
+    ...at(BEST, [...get(K), ...i32Const(1), ...I32_SUB], 3),
+    ...set(LAST),
+    ...whileLess(get(R), get(ROWS), row),
+  ];
+  return funcBody(
     [
-      { params: [I32, I32, I32], results: [F64], body: dotBody() },
-      { name: 'scores', params: [...new Array<number>(14).fill(I32), F64], body: scoresBody() },
+      [9, I32],
+      [1, F64],
     ],
-    false,
+    code,
   );
-
-interface Exports {
-  scores: (...args: number[]) => void;
 }
+
+/** dot (function 0, called by scores), scores and topk. */
+const FUNCTIONS = [
+  { params: [I32, I32, I32], results: [F64], body: dotBody() },
+  { name: 'scores', params: [...new Array<number>(14).fill(I32), F64], body: scoresBody() },
+  { name: 'topk', params: new Array<number>(6).fill(I32), body: topKBody() },
+];
 
 /** The search tables as searchStage.ts holds them. */
 export interface KernelTables {
@@ -226,85 +336,156 @@ export interface SearchKernel {
    * `perCategory`: take each row's category dots once per category (fewer categories than columns).
    */
   scores(batch: SequenceBatch, tables: KernelTables, byPosition: Float64Array, perCategory: boolean): Float64Array;
+  /**
+   * Each row's top-k columns of those scores (rows x k, row-major, best first; a new array), and the
+   * scores (a view as above). A row whose scores hold NaN has -1 as its first column: the caller
+   * redoes it (topKBody says why).
+   */
+  topK(batch: SequenceBatch, tables: KernelTables, byPosition: Float64Array, perCategory: boolean, k: number): { picks: Int32Array; scores: Float64Array };
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let shared: SearchKernel | null | undefined;
+/** The module over one memory, and where its scratch space of `bytes` starts (views taken after: it may grow the memory). */
+interface Instance {
+  memory: WebAssembly.Memory;
+  scores: (...args: number[]) => void;
+  topk: (...args: number[]) => void;
+  scratch(bytes: number): number;
+}
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** The kernel, or null where WebAssembly SIMD is unavailable (the search keeps its JS loop). */
-export function wasmSearchKernel(): SearchKernel | null {
-  if (shared !== undefined) return shared;
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (!compiled) return (shared = null);
-  const mem = new WebAssembly.Memory({ initial: 1 });
-  const ex = new WebAssembly.Instance(compiled, { env: { memory: mem } }).exports as unknown as Exports;
-  shared = {
-    scores(batch, t, byPosition, perCategory) {
-      const { rows, historyLength: L } = batch;
-      const a = t.dim;
-      const stride = Math.ceil(a / 4) * 4;
-      const itemRows = t.item.length / a;
-      const catRows = t.category.length / a;
-      // Byte layout, each part 16-aligned.
-      const itemAt = 0;
-      const catAt = itemAt + align16(itemRows * stride * 4);
-      const tItemsAt = catAt + align16(catRows * stride * 4);
-      const tCatsAt = tItemsAt + align16(rows * 4);
-      const hItemsAt = tCatsAt + align16(rows * 4);
-      const hCatsAt = hItemsAt + align16(rows * L * 4);
-      const byPosAt = hCatsAt + align16(rows * L * 4);
-      const catScoresAt = byPosAt + align16((L + 1) * 8);
-      const outAt = catScoresAt + align16(catRows * 8);
-      const end = outAt + rows * L * 8;
-      if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
-      const f32 = new Float32Array(mem.buffer);
-      const copyTable = (values: Float32Array, at: number) => {
-        if (stride === a) {
-          f32.set(values, at / 4);
-          return;
-        }
-        const n = values.length / a;
-        for (let i = 0; i < n; i++) {
-          const to = at / 4 + i * stride;
-          f32.set(values.subarray(i * a, (i + 1) * a), to);
-          f32.fill(0, to + a, to + stride);
-        }
-      };
-      copyTable(t.item, itemAt);
-      copyTable(t.category, catAt);
-      const i32s = new Int32Array(mem.buffer);
-      i32s.set(batch.targetItems, tItemsAt / 4);
-      i32s.set(batch.targetCategories, tCatsAt / 4);
-      i32s.set(batch.histItems, hItemsAt / 4);
-      i32s.set(batch.histCategories, hCatsAt / 4);
-      new Float64Array(mem.buffer, byPosAt, L + 1).set(byPosition);
-      ex.scores(
-        rows,
-        L,
-        stride * 4,
-        catRows,
-        perCategory ? 1 : 0,
-        itemAt,
-        catAt,
-        tItemsAt,
-        tCatsAt,
-        hItemsAt,
-        hCatsAt,
-        byPosAt,
-        catScoresAt,
-        outAt,
-        1 / Math.sqrt(2 * a),
-      );
-      return new Float64Array(mem.buffer, outAt, rows * L);
-    },
-  };
-  return shared;
+function instance(memory: WebAssembly.Memory, scratch: (bytes: number) => number): Instance | null {
+  const ex = instantiateOverMemory(memory, FUNCTIONS);
+  return ex ? { memory, scores: ex.scores, topk: ex.topk, scratch } : null;
 }
+
+/** The module over its own memory, scratch from address 0; null without WebAssembly SIMD. */
+function ownInstance(): Instance | null {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  return instance(memory, (bytes) => {
+    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    return 0;
+  });
+}
+
+/** The module over tfjs-backend-wasm's heap, its scratch one malloc'ed block kept between calls (grown when a batch needs more). */
+function heapInstance(heap: WasmHeap): Instance | null {
+  let block = 0;
+  let size = 0;
+  return instance(heap.memory, (bytes) => {
+    if (bytes > size) {
+      if (block) heap.free(block);
+      block = heap.malloc(bytes + 16);
+      if (!block) throw new RangeError(`the wasm heap has no room for the search's ${bytes} bytes`);
+      size = bytes;
+    }
+    return align16(block);
+  });
+}
+
+let own: Instance | null | undefined;
+const overHeaps = new WeakMap<WebAssembly.Memory, Instance | null>();
+
+function overHeap(heap: WasmHeap): Instance | null {
+  let found = overHeaps.get(heap.memory);
+  if (found === undefined) overHeaps.set(heap.memory, (found = heapInstance(heap)));
+  return found;
+}
+
+/** Lays the batch out in an instance's memory, scores it, and (k > 0) picks each row's top k. */
+function run(
+  batch: SequenceBatch,
+  t: KernelTables,
+  byPosition: Float64Array,
+  perCategory: boolean,
+  k: number,
+): { memory: WebAssembly.Memory; scoresAt: number; picksAt: number } {
+  const { rows, historyLength: L } = batch;
+  const a = t.dim;
+  const itemRows = t.item.length / a;
+  const catRows = t.category.length / a;
+  const heap = tfjsWasmHeap();
+  const inHeap = heap !== null && a % 4 === 0 && t.item.buffer === heap.memory.buffer && t.category.buffer === heap.memory.buffer;
+  const over = inHeap ? overHeap(heap) : null;
+  const inst = over ?? own!;
+  const stride = over ? a : Math.ceil(a / 4) * 4;
+  // Addresses before the scratch is had: growing the memory keeps them but detaches the views.
+  const tableBytes = over ? 0 : align16(itemRows * stride * 4) + align16(catRows * stride * 4);
+  const [itemOffset, catOffset] = [t.item.byteOffset, t.category.byteOffset];
+  // Byte layout of the scratch, each part 16-aligned.
+  const tItemsAt = tableBytes;
+  const tCatsAt = tItemsAt + align16(rows * 4);
+  const hItemsAt = tCatsAt + align16(rows * 4);
+  const hCatsAt = hItemsAt + align16(rows * L * 4);
+  const byPosAt = hCatsAt + align16(rows * L * 4);
+  const catScoresAt = byPosAt + align16((L + 1) * 8);
+  const scoresAt = catScoresAt + align16(catRows * 8);
+  const bestAt = scoresAt + rows * L * 8;
+  const picksAt = bestAt + align16(k * 8);
+  const base = inst.scratch(picksAt + rows * k * 4);
+  const f32 = new Float32Array(inst.memory.buffer);
+  const copyTable = (values: Float32Array, at: number) => {
+    if (stride === a) {
+      f32.set(values, at / 4);
+      return;
+    }
+    const n = values.length / a;
+    for (let i = 0; i < n; i++) {
+      const to = at / 4 + i * stride;
+      f32.set(values.subarray(i * a, (i + 1) * a), to);
+      f32.fill(0, to + a, to + stride);
+    }
+  };
+  let [itemAt, catAt] = [itemOffset, catOffset];
+  if (!over) {
+    [itemAt, catAt] = [base, base + align16(itemRows * stride * 4)];
+    copyTable(t.item, itemAt);
+    copyTable(t.category, catAt);
+  }
+  const i32s = new Int32Array(inst.memory.buffer);
+  i32s.set(batch.targetItems, (base + tItemsAt) / 4);
+  i32s.set(batch.targetCategories, (base + tCatsAt) / 4);
+  i32s.set(batch.histItems, (base + hItemsAt) / 4);
+  i32s.set(batch.histCategories, (base + hCatsAt) / 4);
+  new Float64Array(inst.memory.buffer, base + byPosAt, L + 1).set(byPosition);
+  inst.scores(
+    rows,
+    L,
+    stride * 4,
+    catRows,
+    perCategory ? 1 : 0,
+    itemAt,
+    catAt,
+    base + tItemsAt,
+    base + tCatsAt,
+    base + hItemsAt,
+    base + hCatsAt,
+    base + byPosAt,
+    base + catScoresAt,
+    base + scoresAt,
+    1 / Math.sqrt(2 * a),
+  );
+  if (k > 0) inst.topk(base + scoresAt, rows, L, k, base + bestAt, base + picksAt);
+  return { memory: inst.memory, scoresAt: base + scoresAt, picksAt: base + picksAt };
+}
+
+/** The kernel, or null where WebAssembly SIMD is unavailable (the search keeps its JS loops). */
+export function wasmSearchKernel(): SearchKernel | null {
+  if (own === undefined) own = ownInstance();
+  if (!own) return null;
+  return kernel;
+}
+
+const kernel: SearchKernel = {
+  scores(batch, t, byPosition, perCategory) {
+    const { memory, scoresAt } = run(batch, t, byPosition, perCategory, 0);
+    return new Float64Array(memory.buffer, scoresAt, batch.rows * batch.historyLength);
+  },
+  topK(batch, t, byPosition, perCategory, k) {
+    const { memory, scoresAt, picksAt } = run(batch, t, byPosition, perCategory, k);
+    return {
+      picks: new Int32Array(memory.buffer, picksAt, batch.rows * k).slice(),
+      scores: new Float64Array(memory.buffer, scoresAt, batch.rows * batch.historyLength),
+    };
+  },
+};

@@ -31,33 +31,52 @@ export function searchScores(batch: SequenceBatch, t: SearchTables): Float64Arra
   return allScores(batch, t).slice();
 }
 
-/** The top-k history columns of each row (rows x topK, row-major), best first. */
+/**
+ * The top-k history columns of each row (rows x topK, row-major), best first: chosen in the
+ * WebAssembly kernel where there is one (the same columns in the same order as the JS loop below),
+ * else by that loop.
+ */
 export function searchTopK(batch: SequenceBatch, t: SearchTables, topK: number): Int32Array {
   const { rows, historyLength: L } = batch;
   if (!Number.isInteger(topK) || topK < 1 || topK > L) throw new RangeError(`topK must be in 1..${L}, got ${topK}`);
-  const out = new Int32Array(rows * topK);
-  const bestScore = new Float64Array(topK);
-  const bestColumn = new Int32Array(topK);
-  const scores = allScores(batch, t);
-  for (let r = 0; r < rows; r++) {
-    const row = r * L;
-    // Insertion into a sorted list of k: a column enters only when it beats the current k-th.
-    let n = 0;
-    for (let j = 0; j < L; j++) {
-      const v = scores[row + j];
-      if (n === topK && !(v > bestScore[n - 1])) continue;
-      let i = n < topK ? n++ : n - 1;
-      while (i > 0 && v > bestScore[i - 1]) {
-        bestScore[i] = bestScore[i - 1];
-        bestColumn[i] = bestColumn[i - 1];
-        i--;
-      }
-      bestScore[i] = v;
-      bestColumn[i] = j;
-    }
-    out.set(bestColumn, r * topK);
+  const kernel = wasmSearchKernel();
+  const best = { score: new Float64Array(topK), column: new Int32Array(topK) };
+  if (kernel) {
+    const s = scorer(batch, t);
+    const { picks, scores } = kernel.topK(batch, t, s.byPosition, s.perCategory !== null, topK);
+    // Rows the kernel marks (their scores hold NaN), by the loop that defines the order.
+    for (let r = 0; r < rows; r++) if (picks[r * topK] < 0) rowTopK(scores, r, L, best, picks);
+    return picks;
   }
+  const out = new Int32Array(rows * topK);
+  const scores = allScores(batch, t);
+  for (let r = 0; r < rows; r++) rowTopK(scores, r, L, best, out);
   return out;
+}
+
+/**
+ * Row r's top-k columns into out's row r, best first, by insertion into a sorted list of k (`best`
+ * holds it): a column enters only when it beats the current k-th, and moves up past every entry it
+ * beats, so equal scores keep the lower column first.
+ */
+function rowTopK(scores: Float64Array, r: number, L: number, best: { score: Float64Array; column: Int32Array }, out: Int32Array): void {
+  const { score: bestScore, column: bestColumn } = best;
+  const topK = bestScore.length;
+  const row = r * L;
+  let n = 0;
+  for (let j = 0; j < L; j++) {
+    const v = scores[row + j];
+    if (n === topK && !(v > bestScore[n - 1])) continue;
+    let i = n < topK ? n++ : n - 1;
+    while (i > 0 && v > bestScore[i - 1]) {
+      bestScore[i] = bestScore[i - 1];
+      bestColumn[i] = bestColumn[i - 1];
+      i--;
+    }
+    bestScore[i] = v;
+    bestColumn[i] = j;
+  }
+  out.set(bestColumn, r * topK);
 }
 
 /**

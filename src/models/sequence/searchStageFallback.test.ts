@@ -57,4 +57,20 @@ describe('the search without WebAssembly SIMD (its JS loop)', () => {
     expect(Array.from(js.top)).toEqual(Array.from(simd.top));
     expect(new Set(js.top).size).toBeGreaterThan(5);
   });
+
+  it('ties, padding and NaN: the kernel picks the columns of the JS loop, in its order', () => {
+    const { batch, tables } = problem(77, 60, 50, 5, 4, 8);
+    // Coarse values (exact sums in any order) over 4 item rows: many columns score exactly alike.
+    for (const t of [tables.item, tables.category, tables.position]) t.forEach((v, i) => (t[i] = Math.round(v * 4) / 2));
+    tables.item[batch.histItems[7 * 50 + 49] * 8 + 1] = NaN;
+    kernel.off = false;
+    const simd = searchTopK(batch, tables, 12);
+    kernel.off = true;
+    const js = searchTopK(batch, tables, 12);
+    const scores = searchScores(batch, tables);
+    kernel.off = false;
+    expect(Array.from(simd)).toEqual(Array.from(js));
+    expect(scores.some(Number.isNaN)).toBe(true);
+    expect(new Set(Array.from(scores.subarray(0, 50))).size).toBeLessThan(25);
+  });
 });
