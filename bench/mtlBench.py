@@ -1,8 +1,8 @@
 """PyTorch CPU reference for mtlBench.ts: the same MMoE and the same per-task-gradient step.
 
 argv[1]: JSON config; argv[2]: a file with the train split (int32 rows x fields indices, then
-float32 rows x tasks labels); the optional "threads" sets torch's intra-op threads. Mirrors createMultiTaskTrainer's step: per task k a forward pass
-and one backward pass of w_k L_k over the shared parameters and task k's own ones, AdaTask or
+float32 rows x tasks labels); the optional "threads" sets torch's intra-op threads. Mirrors createMultiTaskTrainer's step: one forward pass,
+then per task k one backward pass of w_k L_k over the shared parameters and task k's own ones, AdaTask or
 Adam decomposed per task on the shared parameters, the plain step on the task-specific ones,
 and the AU EMA of every task's update. Prints one JSON line {"steps_per_s": [...], "threads": n}.
 """
@@ -119,10 +119,11 @@ def main():
         cursor += batch
         x, y = indices[take], labels[take]
         shared_grads, specific_grads = [], []
+        logits = model(x)
         for k in range(T):
-            # A fresh forward pass per task, as tf.variableGrads does in taskGradients.
-            loss = loss_fn(model(x)[k], y[:, k]) * cfg["loss_weights"][k]
-            grads = torch.autograd.grad(loss, shared + own[k])
+            # One forward pass, one backward per task (as taskGradients for MMoE): the graph is kept until the last.
+            loss = loss_fn(logits[k], y[:, k]) * cfg["loss_weights"][k]
+            grads = torch.autograd.grad(loss, shared + own[k], retain_graph=k < T - 1)
             shared_grads.append(list(grads[:len(shared)]))
             specific_grads += list(grads[len(shared):])
         opt.apply(shared_grads, specific_grads)

@@ -1,7 +1,7 @@
 /**
  * Multi-task training throughput: MMoE with per-task gradients (createMultiTaskTrainer's real
- * step: one backward pass per task over the shared parameters, AdaTask or Adam decomposed per
- * task, AU tracking) on the seeded synthetic multi-task dataset, tfjs wasm in Node next to
+ * step: one forward pass, one backward pass per task over the shared parameters, AdaTask or Adam
+ * decomposed per task, AU tracking) on the seeded synthetic multi-task dataset, tfjs wasm in Node next to
  * PyTorch CPU on the same model and step in the same run (bench/mtlBench.py).
  *
  * tfjs-backend-wasm runs one thread in Node (its threaded build does not start a pool there), so
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   console.log(
     `MMoE on ${data.name} (train ${data.train.rows} rows, ${data.fields.length} fields, tasks ${data.tasks.join('/')}): dim ${MODEL.embeddingDim}, ` +
       `${MODEL.experts} experts ${MODEL.expertWidths.join('-')}, towers ${MODEL.towerWidths.join('-')}, batch ${BATCH}; ` +
-      `per-task gradients (${data.tasks.length} backward passes per step) + AU tracking; ` +
+      `per-task gradients (one forward, ${data.tasks.length} backward passes per step) + AU tracking; ` +
       `${WARMUP} warm-up steps, median of ${windows} windows x ${windowSteps} steps; ${load()}`,
   );
   console.log(`| optimizer | runtime | steps/s (median) | window range | samples/s | this / PyTorch ${TFJS_THREADS} thread(s) | load (1 min) |`);
