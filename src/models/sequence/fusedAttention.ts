@@ -12,10 +12,15 @@
  * saved for the backward pass), each costing more in engine bookkeeping than its arithmetic
  * (batch 256 x top-k 20 x 2 a multiply-adds). One pass per row over the arrays does the same work.
  * Sums run in float64, so values can differ from the float32 tensor path in the last bits.
+ *
+ * Where WebAssembly SIMD runs (and not TIN; widths multiples of 4) the loops run on
+ * attentionKernelWasm.ts with the same values bit for bit (softmax and sigmoid stay here: wasm has
+ * no exp); elsewhere the JS loops below.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SequencePooling } from '../../contracts/sequence.ts';
 import { filledTensors, valuesInPlace } from '../../engine/tensorView.ts';
+import { wasmAttentionKernel, type AttentionKernel, type AttentionMemory } from './attentionKernelWasm.ts';
 
 export interface AttentionTables {
   itemAttention: tf.Tensor;
@@ -73,21 +78,31 @@ interface Saved {
   pooled: Float64Array;
 }
 
+const outside = (what: string, id: number, n: number) => new RangeError(`${what} id ${id} is outside the table's 0..${n - 1}`);
+
 function checkRange(values: Int32Array, n: number, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const id = values[i];
-    if (!(id >= 0 && id < n)) throw new RangeError(`${what} id ${id} is outside the table's 0..${n - 1}`);
+    if (!(id >= 0 && id < n)) throw outside(what, id, n);
   }
 }
 
+/** The ids forward and backward read: targets, kept columns, and the behaviours in those columns. */
 function checkIds(ids: AttentionIds, t: TableArrays, L: number): void {
   const itemRows = Math.min(t.itemA.length / t.a, t.itemR.length / t.d);
   const categoryRows = Math.min(t.catA.length / t.a, t.catR.length / t.d);
+  const { histItems, histCategories, picked, columns: n } = ids;
   checkRange(ids.targetItems, itemRows, 'item');
-  checkRange(ids.histItems, itemRows, 'item');
   checkRange(ids.targetCategories, categoryRows, 'category');
-  checkRange(ids.histCategories, categoryRows, 'category');
-  if (ids.picked) checkRange(ids.picked, L, 'history column');
+  if (picked) checkRange(picked, L, 'history column');
+  for (let r = 0; r < ids.targetItems.length; r++)
+    for (let c = 0; c < n; c++) {
+      const at = r * L + (picked ? picked[r * n + c] : c);
+      const hi = histItems[at];
+      const hc = histCategories[at];
+      if (!(hi >= 0 && hi < itemRows)) throw outside('item', hi, itemRows);
+      if (!(hc >= 0 && hc < categoryRows)) throw outside('category', hc, categoryRows);
+    }
 }
 
 /** Fills `saved` and returns the features (rows x width). */
@@ -308,6 +323,87 @@ function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, 
   }
 }
 
+/**
+ * attend's forward pass with its loops on the WebAssembly SIMD kernel (attentionKernelWasm.ts; not
+ * TIN): the same values bit for bit. The kernel's memory keeps what the backward pass reads.
+ */
+function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: AttentionIds, form: AttentionForm): Float32Array {
+  const { itemR, catR, pos, a, d } = t;
+  const { targetItems, targetCategories, histItems, histCategories, picked } = ids;
+  const rows = targetItems.length;
+  const L = form.historyLength;
+  const n = ids.columns;
+  const m = k.layout(holder, rows, n, a, d, [t.itemA, t.catA, pos, itemR, catR]);
+  m.targetItems.set(targetItems);
+  m.targetCategories.set(targetCategories);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < n; c++) {
+      const col = picked ? picked[r * n + c] : c;
+      m.columnItems[r * n + c] = histItems[r * L + col];
+      m.columnCategories[r * n + c] = histCategories[r * L + col];
+      m.columnPositions[r * n + c] = L - col;
+    }
+  k.dots();
+  const { dots, prob, weight, columnItems, columnPositions } = m;
+  const sum = form.pooling === 'sum';
+  const contentScale = 1 / Math.sqrt(2 * a);
+  const byPosition = positionScores(pos, a, L, false);
+  for (let r = 0; r < rows; r++) {
+    const at = r * n;
+    // prob holds the row's logits first.
+    let max = -Infinity;
+    for (let c = 0; c < n; c++) {
+      const l = dots[at + c] * contentScale + byPosition[columnPositions[at + c]] + (columnItems[at + c] === 0 ? MASKED : 0);
+      prob[at + c] = l;
+      if (l > max) max = l;
+    }
+    if (sum) {
+      for (let c = 0; c < n; c++) prob[at + c] = 1 / (1 + Math.exp(-prob[at + c])) / n;
+    } else {
+      let total = 0;
+      for (let c = 0; c < n; c++) {
+        const e = Math.exp(prob[at + c] - max);
+        prob[at + c] = e;
+        total += e;
+      }
+      for (let c = 0; c < n; c++) prob[at + c] /= total;
+    }
+    for (let c = 0; c < n; c++) weight[at + c] = columnItems[at + c] === 0 ? 0 : prob[at + c];
+  }
+  k.pool();
+  // A copy: a cpu tensor would keep the array, which the kernel's next call overwrites.
+  return m.features.slice();
+}
+
+/** attendGradient on the kernel, from kernelAttend's memory `m`: the five tables' gradients into `out`. */
+function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: AttentionForm, dF: Float32Array, width: number, out: Float32Array[]): void {
+  const { rows, n, a, d, targetItems, targetCategories, columnItems, prob, dWeight, dLogit, pooled, dPooled, dTarget } = m;
+  const [, , , itemR, catR] = m.tables;
+  for (let r = 0; r < rows; r++) {
+    const tt = r * 2 * d;
+    const f = r * width;
+    for (let e = 0; e < 2 * d; e++) {
+      const x = e < d ? itemR[targetItems[r] * d + e] : catR[targetCategories[r] * d + e - d];
+      dTarget[tt + e] = dF[f + e] + dF[f + 4 * d + e] * pooled[tt + e];
+      dPooled[tt + e] = dF[f + 2 * d + e] + dF[f + 4 * d + e] * x;
+    }
+  }
+  for (const g of m.grads) g.fill(0);
+  k.poolGrad();
+  const sum = form.pooling === 'sum';
+  for (let r = 0; r < rows; r++) {
+    const at = r * n;
+    let weighted = 0;
+    for (let c = 0; c < n; c++) if (columnItems[at + c] !== 0) weighted += prob[at + c] * dWeight[at + c];
+    for (let c = 0; c < n; c++) {
+      const s = prob[at + c];
+      dLogit[at + c] = sum ? dWeight[at + c] * s * (1 - s * n) : s * (dWeight[at + c] - weighted);
+    }
+  }
+  k.attnGrad(1 / Math.sqrt(2 * a), 1 / Math.sqrt(a));
+  out.forEach((g, i) => g.set(m.grads[i]));
+}
+
 /** The head's input (rows x 6 dim, TIN rows x 4 dim) for `ids` from `tables`. */
 export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionIds, form: AttentionForm): tf.Tensor2D {
   const rows = ids.targetItems.length;
@@ -327,6 +423,15 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
   // summed here (float32 addition, as the tape would sum two gradients of one input).
   const inputs = [...new Set(roles)];
   const slot = roles.map((x) => inputs.indexOf(x));
+  /** The roles' gradients, one per input: a coupled table's two summed. */
+  const sumRoles = (byRole: tf.Tensor[]): tf.Tensor[] => {
+    const grads: tf.Tensor[] = [];
+    byRole.forEach((g, role) => {
+      const into = grads[slot[role]];
+      grads[slot[role]] = into ? tf.add(into, g) : g;
+    });
+    return grads;
+  };
   // The tables' values in place (engine/tensorView.ts): read before any tensor is made, and again in
   // the backward pass (the tables do not change in between, but a wasm heap view may have moved).
   const tableArrays = (): TableArrays => {
@@ -334,9 +439,27 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
     const [itemA, catA, pos, itemR, catR] = slot.map((i) => values[i]);
     return { itemA, catA, pos, itemR, catR, a, d };
   };
+  // The kernel's loops where there is one (not TIN; widths a multiple of 4), else the JS loops.
+  const kernel = !form.tin && a % 4 === 0 && d % 4 === 0 ? wasmAttentionKernel() : null;
   const op = tf.customGrad(() => {
     const t = tableArrays();
     checkIds(ids, t, L);
+    if (kernel) {
+      const holder = {};
+      const features = kernelAttend(kernel, holder, t, ids, form);
+      const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+        // Another forward pass may have laid out the kernel's memory since: this one's again.
+        if (!kernel.layoutOf(holder)) kernelAttend(kernel, holder, tableArrays(), ids, form);
+        const memory = kernel.layoutOf(holder)!;
+        return sumRoles(
+          filledTensors(
+            roles.map((x) => x.shape),
+            (out) => kernelAttendGradient(kernel, memory, form, valuesInPlace(dy), width, out),
+          ),
+        );
+      };
+      return { value: tf.tensor2d(features, [rows, width]), gradFunc };
+    }
     const saved: Saved = {
       column: new Int32Array(rows * n),
       prob: new Float64Array(rows * n),
@@ -345,19 +468,14 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
       pooled: new Float64Array(rows * 2 * d),
     };
     const features = attend(t, ids, form, saved, width);
-    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] =>
       // Written in place into new tensors (no copy into the backend); the views are taken after.
-      const byRole = filledTensors(
-        roles.map((x) => x.shape),
-        (out) => attendGradient(tableArrays(), ids, form, saved, valuesInPlace(dy), width, out),
+      sumRoles(
+        filledTensors(
+          roles.map((x) => x.shape),
+          (out) => attendGradient(tableArrays(), ids, form, saved, valuesInPlace(dy), width, out),
+        ),
       );
-      const grads: tf.Tensor[] = [];
-      byRole.forEach((g, role) => {
-        const into = grads[slot[role]];
-        grads[slot[role]] = into ? tf.add(into, g) : g;
-      });
-      return grads;
-    };
     return { value: tf.tensor2d(features, [rows, width]), gradFunc };
   });
   return op(...inputs) as tf.Tensor2D;
