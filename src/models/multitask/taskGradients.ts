@@ -25,9 +25,21 @@ export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
   return model.sharedVariables.flatMap((l) => l.variables);
 }
 
+/**
+ * w_k L_k of task k, with its gradient written out: d/dlogits = dy w_k (sigmoid(logits) - y) / n,
+ * in 5 kernels; tfjs's tape took ~45 through the stable form's relu, abs, exp and log1p.
+ */
 function taskLoss(logits: tf.Tensor1D, labels: tf.Tensor2D, k: number, weight: number): tf.Scalar {
   const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
-  return tf.mul(bceWithLogits(logits, y), weight) as tf.Scalar;
+  const loss = tf.customGrad((...inputs) => {
+    const [l, yk] = inputs as [tf.Tensor1D, tf.Tensor1D];
+    (inputs[2] as tf.GradSaveFunc)([l, yk]);
+    return {
+      value: tf.mul(bceWithLogits(l, yk), weight) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(tf.sub(tf.sigmoid(saved[0]), saved[1]), tf.mul(dy, weight / l.size)), tf.zerosLike(saved[1])],
+    };
+  });
+  return loss(logits, y) as tf.Scalar;
 }
 
 /**
