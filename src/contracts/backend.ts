@@ -14,6 +14,8 @@ export interface BackendReport {
   probeMs?: number;
   /** The probe's first run (kernel compile) outlived the probe's limit: probeMs is a lower bound. */
   probeTimedOut?: boolean;
+  /** wasm: threads in its pool (1 without SharedArrayBuffer, i.e. on a page that is not cross-origin isolated, and in Node). */
+  threads?: number;
 }
 
 /** One backend's speed on a few real training steps of the chosen model on the loaded data. */

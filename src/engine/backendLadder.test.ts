@@ -33,6 +33,9 @@ describe('probeBackends in Node', () => {
       expect(byName[name].available).toBe(true);
       expect(byName[name].probeMs).toBeGreaterThan(0);
     }
+    // Node's wasm backend is single-threaded (no pool); only wasm reports a thread count.
+    expect(byName.wasm.threads).toBe(1);
+    expect(byName.cpu.threads).toBeUndefined();
   });
 
   it('activates the fastest and reads the active backend back from tfjs', async () => {

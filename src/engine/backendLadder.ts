@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendReport, BackendState, TrainingProbe, TrainingRate } from '../contracts/backend.ts';
 import { calibrateGram, type GramCalibration } from './backendGram.ts';
 import { backendGramCandidate, chooseGramEngine } from './gramPolicy.ts';
@@ -138,13 +138,14 @@ async function probeOne(name: BackendName, o: Required<ProbeOptions>): Promise<B
   const error = await trySetBackend(name);
   if (error) return { name, available: false, error, ...facts };
   if (name === 'webgl') facts.adapter = webglRenderer();
+  const threads = name === 'wasm' ? { threads: getThreadsCount() } : {};
   // A software WebGPU adapter is never chosen for speed, so it is not timed: compiling the
   // probe's kernels took it seconds (~4.6 s, more under load), and they kept compiling past the
   // warm-up limit, stalling every other job of the worker (an uploaded table's analysis for 20 s).
   if (facts.isFallbackAdapter) return { name, available: true, ...facts };
   try {
     const { ms, timedOut } = await timeProbe(o.size, o.repeats, o.warmupLimitMs, o.budgetMs);
-    return { name, available: true, ...facts, probeMs: ms, ...(timedOut ? { probeTimedOut: true } : {}) };
+    return { name, available: true, ...facts, ...threads, probeMs: ms, ...(timedOut ? { probeTimedOut: true } : {}) };
   } catch (err) {
     return { name, available: false, error: `probe failed: ${err instanceof Error ? err.message : String(err)}`, ...facts };
   }

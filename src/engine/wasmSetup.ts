@@ -2,7 +2,8 @@
  * Points tfjs-backend-wasm at the .wasm binaries Vite emits (browser/worker only: `?url` is a
  * Vite import). Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP in
  * vite.config.ts); elsewhere the SIMD single-thread binary is used. Call before the first
- * setBackend('wasm'). `threads` sizes the wasm thread pool (default: one per core).
+ * setBackend('wasm'). `threads` sizes the wasm thread pool (default: tfjs's, half the logical
+ * cores); `exactThreads` lifts tfjs's cap so that the pool gets `threads` even above that.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -16,10 +17,20 @@ import { installWasmConcat } from './wasmConcat.ts';
 
 let done = false;
 
-export function setupWasmBackend(threads?: number): void {
+/**
+ * tfjs-backend-wasm 4.22 caps its pool at navigator.hardwareConcurrency / 2 (it counts two
+ * hyperthreads a core), read when its module instantiates: on a 2-core machine 1 thread,
+ * whatever setThreadsCount asked. A larger count seen by this worker lifts the cap.
+ */
+function liftThreadCap(threads: number): void {
+  if ((navigator.hardwareConcurrency ?? 1) < 2 * threads) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+}
+
+export function setupWasmBackend(threads?: number, exactThreads = false): void {
   if (done) return;
   done = true;
   if (threads !== undefined) setThreadsCount(threads);
+  if (threads !== undefined && exactThreads) liftThreadCap(threads);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': plainUrl,
     'tfjs-backend-wasm-simd.wasm': simdUrl,

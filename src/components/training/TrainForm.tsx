@@ -42,7 +42,9 @@ export function TrainForm() {
   const live = status === 'running' || status === 'paused';
   const loading = load.phase === 'loading';
   const locked = live || scaling || loading;
-  const fallback = backend?.reports.find((r) => r.name === backend.active)?.isFallbackAdapter;
+  const activeReport = backend?.reports.find((r) => r.name === backend.active);
+  const fallback = activeReport?.isFallbackAdapter;
+  const threads = activeReport?.threads;
   const probing = useStudioStore((s) => s.trainingProbing);
   const rate = backend?.training?.rates.find((r) => r.name === backend.active && !r.error && !r.timedOut)?.samplesPerSecond;
 
@@ -188,9 +190,12 @@ export function TrainForm() {
             data-testid="train-backend"
             data-backend={backend?.active ?? ''}
             data-probing={String(probing)}
+            data-threads={threads ?? ''}
             title="The tfjs backend this tab's runs train on (the header's badge is the analysis worker's)"
           >
-            {backend ? `${backend.active}${fallback ? ' (software)' : ''}${rate ? ` · ${formatCount(Math.round(rate))} samples/s` : ''}` : 'starting…'}
+            {backend
+              ? `${backend.active}${fallback ? ' (software)' : ''}${threads ? ` · ${threads} thread${threads > 1 ? 's' : ''}` : ''}${rate ? ` · ${formatCount(Math.round(rate))} samples/s` : ''}`
+              : 'starting…'}
             {probing ? ' · probing…' : ''}
           </span>
         </span>
