@@ -15,6 +15,7 @@
 import {
   assembleModule,
   bump,
+  F32X4_ADD,
   F64,
   F64_ADD,
   F64_MUL,
@@ -498,18 +499,37 @@ function attnGradBody(): number[] {
   return funcBody(decl, [...setup, ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
 
+/** addTo(into, from, bytes): into[i] += from[i], float32 (a multiple of 4 values). */
+function addToBody(): number[] {
+  const [INTO, FROM, BYTES] = [0, 1, 2];
+  const { at, decl } = frame(3, ['e'], [], []);
+  return funcBody(decl, [
+    ...i32Const(0),
+    ...set(at.e),
+    ...whileLess(get(at.e), get(BYTES), [
+      ...plus(INTO, at.e),
+      ...load(plus(INTO, at.e)),
+      ...load(plus(FROM, at.e)),
+      ...F32X4_ADD,
+      ...v128Store(),
+      ...bump(at.e, i32Const(16)),
+    ]),
+  ]);
+}
+
 const moduleBytes = () =>
   assembleModule(
     [
       { name: 'dots', params: new Array<number>(10).fill(I32), body: dotsBody() },
       { name: 'pool', params: new Array<number>(12).fill(I32), body: poolBody() },
       { name: 'poolGrad', params: new Array<number>(15).fill(I32), body: poolGradBody() },
+      { name: 'addTo', params: [I32, I32, I32], body: addToBody() },
       { name: 'attnGrad', params: [...new Array<number>(9).fill(I32), F64, F64, ...new Array<number>(7).fill(I32)], body: attnGradBody() },
     ],
     false,
   );
 
-type Exports = Record<'dots' | 'pool' | 'poolGrad' | 'attnGrad', (...args: number[]) => void>;
+type Exports = Record<'dots' | 'pool' | 'poolGrad' | 'attnGrad' | 'addTo', (...args: number[]) => void>;
 
 /** A batch's arrays in the kernel's memory (views valid until the next layout). Tables and gradients in AttentionTables' role order. */
 export interface AttentionMemory {
@@ -551,6 +571,8 @@ export interface AttentionKernel {
   pool(): void;
   poolGrad(): void;
   attnGrad(contentScale: number, positionScale: number): void;
+  /** Role `from`'s gradient added into role `into`'s (float32 addition, as tf.add; the same table size). */
+  addGradient(into: number, from: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -670,6 +692,9 @@ export function wasmAttentionKernel(): AttentionKernel | null {
         gradAt[4],
         at.dWeight,
       );
+    },
+    addGradient(into, from) {
+      ex.addTo(gradAt[into], gradAt[from], m!.grads[into].length * 4);
     },
     attnGrad(contentScale, positionScale) {
       const { rows, n, a } = m!;

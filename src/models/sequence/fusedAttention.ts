@@ -375,8 +375,8 @@ function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: A
   return m.features.slice();
 }
 
-/** attendGradient on the kernel, from kernelAttend's memory `m`: the five tables' gradients into `out`. */
-function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: AttentionForm, dF: Float32Array, width: number, out: Float32Array[]): void {
+/** attendGradient on the kernel, from kernelAttend's memory `m`: the five tables' gradients into m.grads. */
+function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: AttentionForm, dF: Float32Array, width: number): void {
   const { rows, n, a, d, targetItems, targetCategories, columnItems, prob, dWeight, dLogit, pooled, dPooled, dTarget } = m;
   const [, , , itemR, catR] = m.tables;
   for (let r = 0; r < rows; r++) {
@@ -401,7 +401,6 @@ function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: Atte
     }
   }
   k.attnGrad(1 / Math.sqrt(2 * a), 1 / Math.sqrt(a));
-  out.forEach((g, i) => g.set(m.grads[i]));
 }
 
 /** The head's input (rows x 6 dim, TIN rows x 4 dim) for `ids` from `tables`. */
@@ -450,13 +449,14 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         // Another forward pass may have laid out the kernel's memory since: this one's again.
         if (!kernel.layoutOf(holder)) kernelAttend(kernel, holder, tableArrays(), ids, form);
-        const memory = kernel.layoutOf(holder)!;
-        return sumRoles(
-          filledTensors(
-            roles.map((x) => x.shape),
-            (out) => kernelAttendGradient(kernel, memory, form, valuesInPlace(dy), width, out),
-          ),
-        );
+        const m = kernel.layoutOf(holder)!;
+        kernelAttendGradient(kernel, m, form, valuesInPlace(dy), width);
+        return inputs.map((x, i) => {
+          const [role, other] = roles.flatMap((_, r) => (slot[r] === i ? [r] : []));
+          if (other !== undefined) kernel.addGradient(role, other);
+          // tfjs-backend-wasm copies an array into its heap; the cpu backend keeps it (the kernel's next call would overwrite it).
+          return tf.tensor(tf.getBackend() === 'wasm' ? m.grads[role] : m.grads[role].slice(), x.shape);
+        });
       };
       return { value: tf.tensor2d(features, [rows, width]), gradFunc };
     }
