@@ -36,8 +36,10 @@ export const f64Const = (x: number) => [0x44, ...new Uint8Array(Float64Array.of(
 export const call = (f: number) => [0x10, ...uleb(f)];
 export const [I32_EQZ, I32_ADD, I32_SUB, I32_MUL, I32_SHL] = [[0x45], [0x6a], [0x6b], [0x6c], [0x74]];
 export const [F64_ADD, F64_MUL] = [[0xa0], [0xa2]];
-/** i32.ne, i32.lt_u, i32.or; f64.ne (true when either side is NaN), f64.ge (false then): leave an i32. */
-export const [I32_NE, I32_LT_U, I32_OR, F64_NE, F64_GE] = [[0x47], [0x49], [0x72], [0x62], [0x66]];
+/** i32.ne, i32.lt_u, i32.ge_u, i32.or; f64.ne (true when either side is NaN), f64.ge (false then): leave an i32. */
+export const [I32_NE, I32_LT_U, I32_GE_U, I32_OR, F64_NE, F64_GE] = [[0x47], [0x49], [0x4f], [0x72], [0x62], [0x66]];
+/** select: (a, b, cond) -> cond ? a : b. */
+export const SELECT = [0x1b];
 /** i32.load / f64.load / f64.store at an address plus `offset` bytes (natural alignment). */
 export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 export const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];

@@ -70,13 +70,14 @@ describe('searchKernelWasm (the search scores in WebAssembly SIMD)', () => {
     [8, true],
     [16, false],
     [16, true],
+    [20, false],
   ])('attention dim %i (per category: %s): the float64 scores of a plain loop', (a, perCategory) => {
     const [rows, L, items, categories] = [7, 13, 50, 9];
     const b = batch(a, rows, L, items, categories);
     const item = table(100 + a, items * a);
     const category = table(200 + a, categories * a);
     const byPosition = Float64Array.from(table(300 + a, L + 1));
-    const got = wasmSearchKernel()!.scores(b, { item, category, dim: a }, byPosition, perCategory).slice();
+    const got = wasmSearchKernel()!.scores(b, { item, category, dim: a }, byPosition, perCategory)!.slice();
     const dot = (t: Float32Array, x: number, y: number) => {
       let s = 0;
       for (let e = 0; e < a; e++) s += t[x * a + e] * t[y * a + e];
@@ -99,14 +100,14 @@ describe('searchKernelWasm (the search scores in WebAssembly SIMD)', () => {
     const category = table(2, 30 * a);
     const byPosition = Float64Array.from(table(3, 61));
     const small = batch(5, 3, 60, 400, 30);
-    const first = wasmSearchKernel()!.scores(small, { item, category, dim: a }, byPosition, true).slice();
+    const first = wasmSearchKernel()!.scores(small, { item, category, dim: a }, byPosition, true)!.slice();
     const big = batch(6, 3000, 60, 400, 30);
     const rows = { ...big, targetItems: big.targetItems.slice(), targetCategories: big.targetCategories.slice() };
     rows.targetItems.set(small.targetItems);
     rows.targetCategories.set(small.targetCategories);
     rows.histItems.set(small.histItems);
     rows.histCategories.set(small.histCategories);
-    const second = wasmSearchKernel()!.scores(rows, { item, category, dim: a }, byPosition, true);
+    const second = wasmSearchKernel()!.scores(rows, { item, category, dim: a }, byPosition, true)!;
     expect(second.length).toBe(3000 * 60);
     expect(Array.from(second.subarray(0, first.length))).toEqual(Array.from(first));
   });
@@ -123,11 +124,23 @@ describe('searchKernelWasm (the search scores in WebAssembly SIMD)', () => {
     const item = coarse(10 + a, 4 * a);
     const category = coarse(20 + a, 3 * a);
     const byPosition = Float64Array.from({ length: L + 1 }, (_, p) => (p % 3) / 4);
-    const { picks, scores } = wasmSearchKernel()!.topK(b, { item, category, dim: a }, byPosition, true, k);
+    const { picks, scores } = wasmSearchKernel()!.topK(b, { item, category, dim: a }, byPosition, true, k)!;
     const copy = scores.slice();
     const distinct = new Set(Array.from({ length: L }, (_, j) => copy[j])).size;
     expect(distinct).toBeLessThan(L / 2);
     expect(Array.from(picks)).toEqual(sortedTopK(copy, rows, L, k));
+  });
+
+  it.each([
+    ['an item id past the table', 'histItems', 50],
+    ['a negative category id', 'histCategories', -1],
+  ] as const)('%s: null (no read outside the table), per category or not', (_, ids, id) => {
+    const b = batch(8, 4, 10, 50, 9);
+    b[ids][2 * 10 + 7] = id;
+    for (const perCategory of [true, false])
+      expect(wasmSearchKernel()!.scores(b, { item: table(1, 50 * 4), category: table(2, 9 * 4), dim: 4 }, new Float64Array(11), perCategory)).toBeNull();
+    b[ids][2 * 10 + 7] = 1;
+    expect(wasmSearchKernel()!.topK(b, { item: table(1, 50 * 4), category: table(2, 9 * 4), dim: 4 }, new Float64Array(11), true, 3)).not.toBeNull();
   });
 
   it('a row holding NaN is marked for its caller, the others are chosen', () => {
@@ -135,7 +148,7 @@ describe('searchKernelWasm (the search scores in WebAssembly SIMD)', () => {
     const b = batch(9, rows, L, 20, 5);
     const item = table(1, 20 * a);
     item[b.histItems[3 * L + L - 1] * a] = NaN;
-    const { picks, scores } = wasmSearchKernel()!.topK(b, { item, category: table(2, 5 * a), dim: a }, new Float64Array(L + 1), true, k);
+    const { picks, scores } = wasmSearchKernel()!.topK(b, { item, category: table(2, 5 * a), dim: a }, new Float64Array(L + 1), true, k)!;
     const copy = scores.slice();
     for (let r = 0; r < rows; r++) {
       const hasNaN = copy.subarray(r * L, (r + 1) * L).some(Number.isNaN);
@@ -157,12 +170,12 @@ describe('searchKernelWasm (the search scores in WebAssembly SIMD)', () => {
     const b = batch(42, rows, L, items, categories);
     const byPosition = Float64Array.from(table(43, L + 1));
     const copies = { item: itemTable.dataSync() as Float32Array, category: categoryTable.dataSync() as Float32Array, dim: a };
-    const fromCopies = wasmSearchKernel()!.topK(b, copies, byPosition, true, 7);
+    const fromCopies = wasmSearchKernel()!.topK(b, copies, byPosition, true, 7)!;
     const want = { picks: fromCopies.picks, scores: fromCopies.scores.slice() };
     const before = { bytes: memory.buffer.byteLength, tensors: tf.memory().numTensors };
     const views = { item: valuesInPlace(itemTable), category: valuesInPlace(categoryTable), dim: a };
     expect(views.item.buffer).toBe(memory.buffer);
-    const inPlace = wasmSearchKernel()!.topK(b, views, byPosition, true, 7);
+    const inPlace = wasmSearchKernel()!.topK(b, views, byPosition, true, 7)!;
     expect(memory.buffer.byteLength).toBeGreaterThan(before.bytes);
     const differing = (x: ArrayLike<number>, y: ArrayLike<number>) => Array.prototype.filter.call(x, (v: number, i: number) => !Object.is(v, y[i])).length;
     expect(inPlace.scores.length).toBe(want.scores.length);

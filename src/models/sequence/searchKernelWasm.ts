@@ -4,9 +4,11 @@
  * values a step, widens them to float64 (f64x2) and multiplies and adds in float64 as the JS loop
  * does, only in another order (four partial sums, then added): a score can differ from the JS
  * loop's in the last float64 bit, ~1e-16 relative, far below the float32 tables' own precision.
- * The top-k is the JS loop's insertion into a sorted list of k, step for step (the same columns in
- * the same order, equal scores and NaN included). The module is assembled here (~600 bytes): no
- * build step, no fetch.
+ * For rows of up to 16 values the dot is unrolled over the row's query held in locals (the same
+ * operations in the same order as the called dot, so the same bits), and the pass checks each
+ * history id as it reads it. The top-k gives the JS loop's columns in its order (topKBody: the same
+ * list, built from the other end of the row; rows holding NaN go back to the JS loop). The module
+ * is assembled here (a few KB): no build step, no fetch.
  *
  * Tables that are tfjs-backend-wasm tensors (valuesInPlace's views of its heap) with rows of a
  * multiple of 4 values are read where they are: the module then runs over that heap, with its
@@ -37,6 +39,7 @@ import {
   I32,
   I32_ADD,
   I32_EQZ,
+  I32_GE_U,
   I32_LT_U,
   I32_NE,
   I32_OR,
@@ -48,7 +51,10 @@ import {
   i32Store,
   ifElse,
   instantiateOverMemory,
+  SELECT,
   set,
+  simd,
+  uleb,
   V128,
   V128_LOAD,
   V128_ZERO,
@@ -123,14 +129,89 @@ function dotBody(): number[] {
 }
 
 /**
- * scores(rows, L, rowBytes, catRows, perCat, item, cat, tItems, tCats, hItems, hCats, byPos, catScores, out, scale):
+ * scores(rows, L, rowBytes, catRows, perCat, item, cat, tItems, tCats, hItems, hCats, byPos, catScores, out, scale, itemRows):
  * out[r][j] = ((q_r . item[h]) + (c_r . cat[hc])) * scale + byPos[L - j], + MASKED where h = 0, with
- * the category dots taken once per row and category (catScores) when perCat != 0.
+ * the category dots taken once per row and category (catScores) when perCat != 0. Returns 1 when a
+ * history id is outside its table (0..itemRows - 1, 0..catRows - 1; such an id reads row 0
+ * instead, and the scores are not to be used), else 0. The targets' ids are the caller's to check.
  */
-function scoresBody(): number[] {
-  const [ROWS, L, RB, CATS, PER_CAT, ITEM, CAT, T_ITEMS, T_CATS, H_ITEMS, H_CATS, BY_POS, CAT_SCORES, OUT, SCALE] = Array.from({ length: 15 }, (_, i) => i);
-  const [R, J, QI, QC, HI, C, HP, CP, OP] = Array.from({ length: 9 }, (_, i) => 15 + i);
-  const [DOT, V] = [24, 25];
+function scoresBody(steps: number): number[] {
+  const [ROWS, L, RB, CATS, PER_CAT, ITEM, CAT, T_ITEMS, T_CATS, H_ITEMS, H_CATS, BY_POS, CAT_SCORES, OUT, SCALE, ITEM_ROWS] = Array.from(
+    { length: 16 },
+    (_, i) => i,
+  );
+  const [R, J, QI, QC, HI, HC, C, HP, CP, OP, BAD] = Array.from({ length: 11 }, (_, i) => 16 + i);
+  const [DOT, V] = [27, 28];
+  // The row's query as float64 pairs (lower and upper two values of each group of 4), and the dot's sums.
+  const QV = Array.from({ length: 8 }, (_, i) => 29 + i);
+  const [A0, A1, Y] = [37, 38, 39];
+  // id = id < rows ? id : 0, bad |= id >= rows (unsigned: negative ids too), so no id reads outside its table.
+  const checked = (id: number, rows: number) => [
+    ...get(BAD),
+    ...get(id),
+    ...get(rows),
+    ...I32_GE_U,
+    ...I32_OR,
+    ...set(BAD),
+    ...get(id),
+    ...i32Const(0),
+    ...get(id),
+    ...get(rows),
+    ...I32_LT_U,
+    ...SELECT,
+    ...set(id),
+  ];
+  const load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
+  // dot's steps unrolled over the query held in QV: the same products, summed in the same order.
+  const inlineDot = (address: number[]) => [
+    ...V128_ZERO,
+    ...set(A0),
+    ...V128_ZERO,
+    ...set(A1),
+    ...Array.from({ length: steps }, (_, s) => [
+      ...address,
+      ...load(16 * s),
+      ...set(Y),
+      ...get(A0),
+      ...get(QV[2 * s]),
+      ...get(Y),
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_MUL,
+      ...F64X2_ADD,
+      ...set(A0),
+      ...get(A1),
+      ...get(QV[2 * s + 1]),
+      ...get(Y),
+      ...get(Y),
+      ...HIGH_F32,
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_MUL,
+      ...F64X2_ADD,
+      ...set(A1),
+    ]).flat(),
+    ...get(A0),
+    ...get(A1),
+    ...F64X2_ADD,
+    ...set(A0),
+    ...get(A0),
+    ...f64x2Lane(0),
+    ...get(A0),
+    ...f64x2Lane(1),
+    ...F64_ADD,
+  ];
+  const query = Array.from({ length: steps }, (_, s) => [
+    ...get(QI),
+    ...load(16 * s),
+    ...set(Y),
+    ...get(Y),
+    ...F64X2_PROMOTE_LOW,
+    ...set(QV[2 * s]),
+    ...get(Y),
+    ...get(Y),
+    ...HIGH_F32,
+    ...F64X2_PROMOTE_LOW,
+    ...set(QV[2 * s + 1]),
+  ]).flat();
   const rowAddress = (table: number, id: number[]) => [...get(table), ...id, ...get(RB), ...I32_MUL, ...I32_ADD];
   const perCategory = whileLess(get(C), get(CATS), [
     ...get(CAT_SCORES),
@@ -149,15 +230,17 @@ function scoresBody(): number[] {
     ...get(HP),
     ...i32Load(0),
     ...set(HI),
-    ...get(QI),
-    ...rowAddress(ITEM, get(HI)),
-    ...get(RB),
-    ...call(0),
+    ...checked(HI, ITEM_ROWS),
+    ...get(CP),
+    ...i32Load(0),
+    ...set(HC),
+    ...checked(HC, CATS),
+    ...(steps > 0 ? inlineDot(rowAddress(ITEM, get(HI))) : [...get(QI), ...rowAddress(ITEM, get(HI)), ...get(RB), ...call(0)]),
     ...set(DOT),
     ...ifElse(
       get(PER_CAT),
-      [...get(DOT), ...get(CAT_SCORES), ...get(CP), ...i32Load(0), ...i32Const(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...F64_ADD, ...set(DOT)],
-      [...get(DOT), ...get(QC), ...rowAddress(CAT, [...get(CP), ...i32Load(0)]), ...get(RB), ...call(0), ...F64_ADD, ...set(DOT)],
+      [...get(DOT), ...get(CAT_SCORES), ...get(HC), ...i32Const(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...F64_ADD, ...set(DOT)],
+      [...get(DOT), ...get(QC), ...rowAddress(CAT, get(HC)), ...get(RB), ...call(0), ...F64_ADD, ...set(DOT)],
     ),
     ...get(DOT),
     ...get(SCALE),
@@ -184,6 +267,7 @@ function scoresBody(): number[] {
   const row = [
     ...rowAddress(ITEM, [...get(T_ITEMS), ...get(R), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...i32Load(0)]),
     ...set(QI),
+    ...query,
     ...rowAddress(CAT, [...get(T_CATS), ...get(R), ...i32Const(2), ...I32_SHL, ...I32_ADD, ...i32Load(0)]),
     ...set(QC),
     ...ifElse(get(PER_CAT), [...i32Const(0), ...set(C), ...perCategory]),
@@ -202,15 +286,20 @@ function scoresBody(): number[] {
     ...get(OUT),
     ...set(OP),
     ...whileLess(get(R), get(ROWS), row),
+    ...get(BAD),
   ];
   return funcBody(
     [
-      [9, I32],
+      [11, I32],
       [2, F64],
+      [11, V128],
     ],
     code,
   );
 }
+
+/** Groups of 4 values per table row up to which scores has a version with the dot unrolled over the query held in locals. */
+const UNROLLED = 4;
 
 /**
  * topk(scores, rows, L, k, best, out): each row's k best columns of scores (rows x L float64) into
@@ -315,10 +404,15 @@ function topKBody(): number[] {
   );
 }
 
-/** dot (function 0, called by scores), scores and topk. */
+/** dot (function 0), scores0 (any row width: calls dot), scores1..scores4 (rows of 4..16 values), topk. */
 const FUNCTIONS = [
   { params: [I32, I32, I32], results: [F64], body: dotBody() },
-  { name: 'scores', params: [...new Array<number>(14).fill(I32), F64], body: scoresBody() },
+  ...Array.from({ length: UNROLLED + 1 }, (_, steps) => ({
+    name: `scores${steps}`,
+    params: [...new Array<number>(14).fill(I32), F64, I32],
+    results: [I32],
+    body: scoresBody(steps),
+  })),
   { name: 'topk', params: new Array<number>(6).fill(I32), body: topKBody() },
 ];
 
@@ -331,23 +425,31 @@ export interface KernelTables {
 
 export interface SearchKernel {
   /**
-   * Every column's score (rows x historyLength) of a checked batch: a view of the kernel's memory,
-   * valid until its next call. `byPosition` holds (pos_0 . pos_p) / sqrt(a) for p = 0..L;
-   * `perCategory`: take each row's category dots once per category (fewer categories than columns).
+   * Every column's score (rows x historyLength) of a batch whose target ids are checked: a view of
+   * the kernel's memory, valid until its next call; null when a history id is outside its table.
+   * `byPosition` holds (pos_0 . pos_p) / sqrt(a) for p = 0..L; `perCategory`: take each row's
+   * category dots once per category (fewer categories than columns).
    */
-  scores(batch: SequenceBatch, tables: KernelTables, byPosition: Float64Array, perCategory: boolean): Float64Array;
+  scores(batch: SequenceBatch, tables: KernelTables, byPosition: Float64Array, perCategory: boolean): Float64Array | null;
   /**
    * Each row's top-k columns of those scores (rows x k, row-major, best first; a new array), and the
    * scores (a view as above). A row whose scores hold NaN has -1 as its first column: the caller
-   * redoes it (topKBody says why).
+   * redoes it (topKBody says why). Null when a history id is outside its table.
    */
-  topK(batch: SequenceBatch, tables: KernelTables, byPosition: Float64Array, perCategory: boolean, k: number): { picks: Int32Array; scores: Float64Array };
+  topK(
+    batch: SequenceBatch,
+    tables: KernelTables,
+    byPosition: Float64Array,
+    perCategory: boolean,
+    k: number,
+  ): { picks: Int32Array; scores: Float64Array } | null;
 }
 
 /** The module over one memory, and where its scratch space of `bytes` starts (views taken after: it may grow the memory). */
 interface Instance {
   memory: WebAssembly.Memory;
-  scores: (...args: number[]) => void;
+  /** scores0..scores4 by index; 1 when a history id is outside its table. */
+  scores: ((...args: number[]) => number)[];
   topk: (...args: number[]) => void;
   scratch(bytes: number): number;
 }
@@ -356,7 +458,14 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 function instance(memory: WebAssembly.Memory, scratch: (bytes: number) => number): Instance | null {
   const ex = instantiateOverMemory(memory, FUNCTIONS);
-  return ex ? { memory, scores: ex.scores, topk: ex.topk, scratch } : null;
+  return ex
+    ? {
+        memory,
+        scores: Array.from({ length: UNROLLED + 1 }, (_, steps) => ex[`scores${steps}`] as unknown as (...args: number[]) => number),
+        topk: ex.topk,
+        scratch,
+      }
+    : null;
 }
 
 /** The module over its own memory, scratch from address 0; null without WebAssembly SIMD. */
@@ -399,7 +508,7 @@ function run(
   byPosition: Float64Array,
   perCategory: boolean,
   k: number,
-): { memory: WebAssembly.Memory; scoresAt: number; picksAt: number } {
+): { memory: WebAssembly.Memory; scoresAt: number; picksAt: number } | null {
   const { rows, historyLength: L } = batch;
   const a = t.dim;
   const itemRows = t.item.length / a;
@@ -448,7 +557,8 @@ function run(
   i32s.set(batch.histItems, (base + hItemsAt) / 4);
   i32s.set(batch.histCategories, (base + hCatsAt) / 4);
   new Float64Array(inst.memory.buffer, base + byPosAt, L + 1).set(byPosition);
-  inst.scores(
+  const steps = stride / 4;
+  const bad = inst.scores[steps <= UNROLLED ? steps : 0](
     rows,
     L,
     stride * 4,
@@ -464,7 +574,9 @@ function run(
     base + catScoresAt,
     base + scoresAt,
     1 / Math.sqrt(2 * a),
+    itemRows,
   );
+  if (bad) return null;
   if (k > 0) inst.topk(base + scoresAt, rows, L, k, base + bestAt, base + picksAt);
   return { memory: inst.memory, scoresAt: base + scoresAt, picksAt: base + picksAt };
 }
@@ -478,11 +590,13 @@ export function wasmSearchKernel(): SearchKernel | null {
 
 const kernel: SearchKernel = {
   scores(batch, t, byPosition, perCategory) {
-    const { memory, scoresAt } = run(batch, t, byPosition, perCategory, 0);
-    return new Float64Array(memory.buffer, scoresAt, batch.rows * batch.historyLength);
+    const done = run(batch, t, byPosition, perCategory, 0);
+    return done && new Float64Array(done.memory.buffer, done.scoresAt, batch.rows * batch.historyLength);
   },
   topK(batch, t, byPosition, perCategory, k) {
-    const { memory, scoresAt, picksAt } = run(batch, t, byPosition, perCategory, k);
+    const done = run(batch, t, byPosition, perCategory, k);
+    if (!done) return null;
+    const { memory, scoresAt, picksAt } = done;
     return {
       picks: new Int32Array(memory.buffer, picksAt, batch.rows * k).slice(),
       scores: new Float64Array(memory.buffer, scoresAt, batch.rows * batch.historyLength),

@@ -42,8 +42,8 @@ export function searchTopK(batch: SequenceBatch, t: SearchTables, topK: number):
   const kernel = wasmSearchKernel();
   const best = { score: new Float64Array(topK), column: new Int32Array(topK) };
   if (kernel) {
-    const s = scorer(batch, t);
-    const { picks, scores } = kernel.topK(batch, t, s.byPosition, s.perCategory !== null, topK);
+    const s = scorer(batch, t, false);
+    const { picks, scores } = kernel.topK(batch, t, s.byPosition, s.perCategory !== null, topK) ?? rejectHistory(s);
     // Rows the kernel marks (their scores hold NaN), by the loop that defines the order.
     for (let r = 0; r < rows; r++) if (picks[r * topK] < 0) rowTopK(scores, r, L, best, picks);
     return picks;
@@ -86,9 +86,9 @@ function rowTopK(scores: Float64Array, r: number, L: number, best: { score: Floa
  */
 function allScores(batch: SequenceBatch, t: SearchTables): Float64Array {
   const { rows, historyLength: L } = batch;
-  const s = scorer(batch, t);
   const kernel = wasmSearchKernel();
-  if (kernel) return kernel.scores(batch, t, s.byPosition, s.perCategory !== null);
+  const s = scorer(batch, t, kernel === null);
+  if (kernel) return kernel.scores(batch, t, s.byPosition, s.perCategory !== null) ?? rejectHistory(s);
   const out = new Float64Array(rows * L);
   const scores = new Float64Array(L);
   for (let r = 0; r < rows; r++) {
@@ -102,6 +102,8 @@ function allScores(batch: SequenceBatch, t: SearchTables): Float64Array {
 interface Scorer {
   batch: SequenceBatch;
   tables: SearchTables;
+  itemRows: number;
+  categoryRows: number;
   /** (pos_0 . pos_p) / sqrt(a) of every position p. */
   byPosition: Float64Array;
   /** A row's category scores q_c . c for every category, when there are fewer categories than columns. */
@@ -117,7 +119,15 @@ function checkIds(ids: Int32Array, n: number, what: string): void {
   }
 }
 
-function scorer(batch: SequenceBatch, t: SearchTables): Scorer {
+/** The error for the history id the kernel found outside its table (it checks them as it reads them). */
+function rejectHistory(s: Scorer): never {
+  checkIds(s.batch.histItems, s.itemRows, 'item');
+  checkIds(s.batch.histCategories, s.categoryRows, 'category');
+  throw new RangeError('a history id is outside its table');
+}
+
+/** Checks the tables and target ids, and the history ids when `history` (the kernel checks its own). */
+function scorer(batch: SequenceBatch, t: SearchTables, history: boolean): Scorer {
   const L = batch.historyLength;
   const a = t.dim;
   if (!Number.isInteger(a) || a < 1) throw new RangeError(`the attention dim must be a positive integer, got ${a}`);
@@ -126,8 +136,10 @@ function scorer(batch: SequenceBatch, t: SearchTables): Scorer {
   const categoryRows = t.category.length / a;
   checkIds(batch.targetItems, itemRows, 'item');
   checkIds(batch.targetCategories, categoryRows, 'category');
-  checkIds(batch.histItems, itemRows, 'item');
-  checkIds(batch.histCategories, categoryRows, 'category');
+  if (history) {
+    checkIds(batch.histItems, itemRows, 'item');
+    checkIds(batch.histCategories, categoryRows, 'category');
+  }
   const positionScale = 1 / Math.sqrt(a);
   // (pos_0 . pos_p) / sqrt(a) of every position p, once per batch.
   const byPosition = new Float64Array(L + 1);
@@ -136,7 +148,15 @@ function scorer(batch: SequenceBatch, t: SearchTables): Scorer {
     for (let d = 0; d < a; d++) s += t.position[d] * t.position[p * a + d];
     byPosition[p] = s * positionScale;
   }
-  return { batch, tables: t, byPosition, perCategory: categoryRows <= L ? new Float64Array(categoryRows) : null, query: new Float64Array(a) };
+  return {
+    batch,
+    tables: t,
+    itemRows,
+    categoryRows,
+    byPosition,
+    perCategory: categoryRows <= L ? new Float64Array(categoryRows) : null,
+    query: new Float64Array(a),
+  };
 }
 
 /** Row r's score of every history column into `scores`. */
