@@ -1,0 +1,149 @@
+/**
+ * tfjs-backend-wasm's threaded-SIMD build in Node with a worker_threads pool, timed on the matrix
+ * products of one DeepFM training step (bench:floor's nine) at each thread count.
+ *
+ *   npx tsx bench/nodeWasmThreads.ts [--threads 1,2] [--windows 5] [--reps 7]
+ *
+ * tfjs 4.22 runs this build only in a browser: its init hands Emscripten the pthread script and the
+ * main script as Blobs (blob: URLs, which worker_threads cannot start), and its C++ caps the pool
+ * at half the logical cores (1 on 2 cores). Here the module is made directly: the pthread script
+ * is written to a file, the main script is given by path, and os.cpus() reports 2 x threads while
+ * the module instantiates. Each thread count runs in its own process (a module's pool is fixed);
+ * counts alternate within each window, with other processes' CPU read before each window. The
+ * products' bytes must be equal at every count.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './median.ts';
+import { othersBusy } from './othersBusy.ts';
+import { BENCH_DEEPFM } from './torchTrainReference.ts';
+
+const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** [m, k, n] of one DeepFM step's products, as bench/matmulFloor.ts times them. */
+function stepProducts(): [number, number, number][] {
+  const widths = [FIELDS * DIM, ...MLP, 1];
+  return widths.slice(0, -1).flatMap((fanIn, l) => {
+    const fanOut = widths[l + 1];
+    return [
+      [BATCH, fanIn, fanOut],
+      [BATCH, fanOut, fanIn],
+      [fanIn, BATCH, fanOut],
+    ] as [number, number, number][];
+  });
+}
+
+/** The threaded-SIMD module with `threads` XNNPACK threads, registered as tfjs's 'wasm' backend. */
+async function threadedWasm(threads: number): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const out = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
+  const { wasmWorkerContents } = require(join(out, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  const dir = mkdtempSync(join(os.tmpdir(), 'tfjs-wasm-threads-'));
+  const workerFile = join(dir, 'pthread.worker.cjs');
+  // As tfjs does before making its Blob: the script's string literals hold escaped newlines.
+  writeFileSync(workerFile, wasmWorkerContents.replace(/\n/g, '\\n'));
+  const factory = require(join(out, 'tfjs-backend-wasm-threaded-simd.js')) as (config: object) => Promise<Record<string, unknown>>;
+  const cpus = os.cpus;
+  os.cpus = () => Array.from({ length: 2 * threads }, () => cpus()[0]);
+  let module: Record<string, unknown> & { cwrap: (...a: unknown[]) => unknown };
+  try {
+    module = (await factory({
+      locateFile: (path: string) => (path.endsWith('.worker.js') ? workerFile : join(out, path)),
+      mainScriptUrlOrBlob: join(out, 'tfjs-backend-wasm-threaded-simd.js'),
+    })) as typeof module;
+  } finally {
+    os.cpus = cpus;
+  }
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  // What tfjs's init adds before it makes the backend.
+  module.tfjs = {
+    init: module.cwrap('init', null, []),
+    initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+    registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: module.cwrap('dispose_data', null, ['number']),
+    dispose: module.cwrap('dispose', null, []),
+  };
+  setThreadsCount(threads);
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', () => new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]));
+  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not start');
+}
+
+/** One process, one thread count: the median of `reps` sums of the step's products, and their bytes' hash. */
+async function child(threads: number, reps: number): Promise<void> {
+  await threadedWasm(threads);
+  const operands = stepProducts().map(
+    ([m, k, n], i) => [tf.randomNormal([m, k], 0, 1, 'float32', 2 * i + 1), tf.randomNormal([k, n], 0, 1, 'float32', 2 * i + 2)] as [tf.Tensor2D, tf.Tensor2D],
+  );
+  const hash = createHash('sha256');
+  for (const [a, b] of operands) {
+    const c = tf.matMul(a, b);
+    hash.update(c.dataSync() as Float32Array);
+    c.dispose();
+  }
+  const once = () => {
+    const t0 = performance.now();
+    for (const [a, b] of operands) tf.matMul(a, b).dispose(); // wasm kernels run synchronously
+    return performance.now() - t0;
+  };
+  once();
+  const ms = median(Array.from({ length: reps }, once));
+  console.log(JSON.stringify({ threads: getThreadsCount(), ms, hash: hash.digest('hex').slice(0, 16) }));
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child')) return child(Number(arg('child', '1')), Number(arg('reps', '7')));
+  const counts = arg('threads', '1,2').split(',').map(Number);
+  const windows = Number(arg('windows', '5'));
+  const reps = arg('reps', '7');
+  const flops = stepProducts().reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
+  console.log(
+    `DeepFM ${FIELDS}x${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}: ${stepProducts().length} products, ${(flops / 1e9).toFixed(2)} GFLOP; threaded-SIMD wasm in Node at ${counts.join(', ')} thread(s), ${os.cpus().length} cores`,
+  );
+  const ms = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const quietMs = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const hashes = new Set<string>();
+  const self = fileURLToPath(import.meta.url);
+  for (let w = 0; w < windows; w++) {
+    const busy = await othersBusy();
+    const line: string[] = [];
+    for (const t of w % 2 === 0 ? counts : [...counts].reverse()) {
+      const r = JSON.parse(
+        execFileSync(process.execPath, [...process.execArgv, self, '--child', String(t), '--reps', reps], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .pop()!,
+      );
+      if (r.threads !== t) throw new Error(`asked for ${t} thread(s), the pool has ${r.threads}`);
+      ms.get(t)!.push(r.ms);
+      if (busy < 0.3) quietMs.get(t)!.push(r.ms);
+      hashes.add(r.hash);
+      line.push(`${t} thread(s) ${r.ms.toFixed(1)} ms`);
+    }
+    console.log(`window ${w + 1}/${windows} (load ${os.loadavg()[0].toFixed(2)}, others ${busy.toFixed(2)} cores): ${line.join(', ')}`);
+  }
+  for (const [label, m] of [
+    ['all windows', ms],
+    ['quiet windows (others < 0.3 cores)', quietMs],
+  ] as const)
+    console.log(
+      `${label}: ${counts.map((t) => (m.get(t)!.length ? `${t} thread(s) ${median(m.get(t)!).toFixed(1)} ms (${(flops / median(m.get(t)!) / 1e6).toFixed(1)} GFLOP/s, ${m.get(t)!.length})` : `${t} thread(s) -`)).join('; ')}`,
+    );
+  console.log(`products bit-identical at every thread count: ${hashes.size === 1 ? 'yes' : `NO (${hashes.size} different results)`}`);
+}
+
+void main();
