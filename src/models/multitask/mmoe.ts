@@ -4,9 +4,12 @@ import type { CtrField } from '../../data/ctr/ctrDataset.ts';
 import { embeddingLookup } from '../embeddingLookup.ts';
 import { createEmbeddingSets, flatten } from '../embeddings.ts';
 import { Params } from '../params.ts';
-import { byDepth, collect, gate, mixExperts, mlp, tower } from './blocks.ts';
+import { sharedTranspose } from '../affine.ts';
+import { columnSums } from '../columnSums.ts';
+import { dense } from '../layers.ts';
+import { byDepth, collect, gate, mixExperts, mlp } from './blocks.ts';
 import { lookupBackward, mlpBackward, stackTasks } from './stackedBackward.ts';
-import type { MultiTaskConfig, MultiTaskModel, SharedTrunk } from './types.ts';
+import type { HeadPass, MultiTaskConfig, MultiTaskModel, SharedTrunk } from './types.ts';
 
 export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: readonly string[]): MultiTaskModel {
   if (config.experts < 1) throw new RangeError('MMoE needs at least one expert');
@@ -15,7 +18,16 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
   const emb = createEmbeddingSets(p, fields, config.embeddingDim, 1);
   const experts = Array.from({ length: config.experts }, () => mlp(p, inDim, config.expertWidths));
   const hidden = experts[0].outDim;
-  const heads = tasks.map(() => collect(p, () => ({ gate: gate(p, inDim, config.experts), tower: tower(p, hidden, config.towerWidths) })));
+  // Per task: a gate, then a tower (an MLP and a linear logit), created in blocks.tower's order.
+  const heads = tasks.map(() =>
+    collect(p, () => {
+      const g = collect(p, () => gate(p, inDim, config.experts));
+      const body = mlp(p, hidden, config.towerWidths);
+      const out = collect(p, () => dense(p, body.outDim, 1));
+      return { gate: g, body, out };
+    }),
+  );
+  const tower = (k: number, mix: tf.Tensor2D) => heads[k].result.out.result(heads[k].result.body.forward(mix), false).reshape([-1]) as tf.Tensor1D;
   const table = emb.tables[0];
   // Shared part: the embedding and the experts; the trunk's outputs are the embedding (the gates
   // read it) and each expert's output.
@@ -24,8 +36,12 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
       const rows = emb.globalRows(indices);
       const x = flatten(embeddingLookup(table, rows) as tf.Tensor3D);
       const acts = experts.map((e) => e.activations(x));
+      const outs = acts.map((a) => a[a.length - 1]);
+      // The experts' outputs stacked once for every task's mix (mixExperts stacks them per call).
+      let stacked: tf.Tensor3D | null = null;
       return {
-        outputs: [x, ...acts.map((a) => a[a.length - 1])],
+        outputs: [x, ...outs],
+        head: (k) => headPass(k, x, (stacked ??= tf.stack(outs, 1) as tf.Tensor3D)),
         backward(cotangents) {
           const grads = cotangents.map(() => new Map<tf.Variable, tf.Tensor>());
           const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], stackTasks(cotangents.map((c) => c[1 + i])), grads));
@@ -34,8 +50,43 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
         },
       };
     },
-    head: (k, [x, ...outs]) => heads[k].result.tower(mixExperts(heads[k].result.gate(x), outs)),
+    head: (k, [x, ...outs]) => tower(k, mixExperts(heads[k].result.gate.result(x), outs)),
   };
+
+  /**
+   * Task k's head forward (the same ops as SharedTrunk.head) and its backward by hand: the tower's
+   * layers, the mix (d expert_e = dmix w[:, e], dw = sum_h dmix expert_e), the softmax in tfjs's
+   * form (dz = dw y - sum(dw y) y) and the gate's affine layer.
+   */
+  function headPass(k: number, x: tf.Tensor2D, stacked: tf.Tensor3D): HeadPass {
+    const { gate: g, body, out } = heads[k].result;
+    const weights = g.result(x);
+    const mix = tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D;
+    const acts = body.activations(mix);
+    const top = acts[acts.length - 1];
+    return {
+      logits: out.result(top, false).reshape([-1]) as tf.Tensor1D,
+      backward(dLogits) {
+        const grads = [new Map<tf.Variable, tf.Tensor>()];
+        const dl = dLogits.reshape([-1, 1]) as tf.Tensor2D;
+        const [wo, bo] = out.variables;
+        grads[0].set(wo, tf.matMul(tf.transpose(top), dl));
+        grads[0].set(bo, columnSums(dl).reshape([-1]));
+        const dmix = mlpBackward(body, acts, tf.matMul(dl, tf.transpose(wo)), grads);
+        const dw = tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2);
+        const dwy = tf.mul(dw, weights);
+        const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
+        const [wg, bg] = g.variables;
+        grads[0].set(wg, tf.matMul(sharedTranspose(x), dz));
+        grads[0].set(bg, columnSums(dz).reshape([-1]));
+        const columns = tf.unstack(tf.transpose(weights));
+        return {
+          own: heads[k].variables.map((v) => grads[0].get(v) ?? tf.zerosLike(v)),
+          cotangents: [tf.matMul(dz, tf.transpose(wg)), ...columns.map((c) => tf.mul(dmix, c.expandDims(1)) as tf.Tensor2D)],
+        };
+      },
+    };
+  }
   return {
     config,
     tasks,

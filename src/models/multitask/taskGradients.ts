@@ -29,8 +29,12 @@ export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
  * w_k L_k of task k, with its gradient written out: d/dlogits = dy w_k (sigmoid(logits) - y) / n,
  * in 5 kernels; tfjs's tape took ~45 through the stable form's relu, abs, exp and log1p.
  */
+function taskLabels(labels: tf.Tensor2D, k: number): tf.Tensor1D {
+  return tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+}
+
 function taskLoss(logits: tf.Tensor1D, labels: tf.Tensor2D, k: number, weight: number): tf.Scalar {
-  const y = tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+  const y = taskLabels(labels, k);
   const loss = tf.customGrad((...inputs) => {
     const [l, yk] = inputs as [tf.Tensor1D, tf.Tensor1D];
     (inputs[2] as tf.GradSaveFunc)([l, yk]);
@@ -87,6 +91,16 @@ function oneForwardGradients(
     const n = pass.outputs.length;
     const out: TaskGradients = { losses: [], shared: [], specific: [] };
     const cotangents = model.tasks.map((_, k) => {
+      const head = pass.head?.(k);
+      if (head) {
+        const y = taskLabels(labels, k);
+        const weight = lossWeights[k] ?? 1;
+        out.losses.push(tf.mul(bceWithLogits(head.logits, y), weight) as tf.Scalar);
+        // The gradient taskLoss's gradFunc gives for dy = 1.
+        const { own, cotangents } = head.backward(tf.mul(tf.sub(tf.sigmoid(head.logits), y), weight / y.size));
+        out.specific.push(own);
+        return cotangents;
+      }
       // The head reads the outputs and its variables by closure; valueAndGrads differentiates by tensor identity.
       const { value, grads } = tf.valueAndGrads(() => taskLoss(trunk.head(k, pass.outputs), labels, k, lossWeights[k] ?? 1))([
         ...pass.outputs,

@@ -59,6 +59,15 @@ export interface TrunkPass {
    * per task, the gradient of every shared variable that loss reaches.
    */
   backward(cotangents: readonly (readonly tf.Tensor2D[])[]): Map<tf.Variable, tf.Tensor>[];
+  /** Task k's head with a hand-written backward, where the model has one (else tfjs's tape runs SharedTrunk.head). */
+  head?(k: number): HeadPass;
+}
+
+/** A task head run forward outside the tape, with its backward written out. */
+export interface HeadPass {
+  logits: tf.Tensor1D;
+  /** From d(w_k L_k)/d logits: the gradients of taskVariables[k], in order, and the cotangents of the trunk's outputs. */
+  backward(dLogits: tf.Tensor1D): { own: tf.Tensor[]; cotangents: tf.Tensor2D[] };
 }
 
 /**
