@@ -246,7 +246,7 @@ export async function measureEffects(
   if (which.includes('sequence')) {
     const { dataset, setup } = settings.sequence();
     const data = loadSequenceDataset(dataset);
-    const truth = truthOf(data);
+    const truth = await truthOf(data);
     const runs = await timed('sequence', (seed) => {
       const r = measureSequenceSeed(data, truth, setup, seed);
       log(`sequence seed ${seed} (${r.seconds.toFixed(0)} s): ${[r.twin, ...r.sweep].map(describeReading).join('; ')}`);

@@ -48,8 +48,8 @@ export function loadSequenceDataset(id = SEQUENCE_DATASET, users = DEFAULT_SEQUE
 export const sequenceDatasetLabel = (id: string, users: number) => `${id}, ${users.toLocaleString('en')} users`;
 
 /** The ground truth of the training split, as the Sequences worker computes it (top 10 categories, positions 1..10). */
-export function truthOf(d: SequenceDataset, top = 10, positions = 10): SeqTruth {
-  return sequenceTruth(d, top, positions);
+export function truthOf(d: SequenceDataset, top = 10, positions = 10): Promise<SeqTruth> {
+  return sequenceTruth(d, { top, positions });
 }
 
 export interface ModelReading {
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   // --divisors 1: DARE at attention dim = dim only (skips the attention-dim sweep's runs).
   const divisors = arg('divisors', '1,2,4').split(',').map(Number);
   const data = loadSequenceDataset(SEQUENCE_DATASET, Number(arg('users', String(DEFAULT_SEQUENCE_USERS))));
-  const truth = truthOf(data);
+  const truth = await truthOf(data);
   console.log(
     `${data.source}: ${data.train.count} train / ${data.test.count} test samples, Bayes test AUC ${data.bayesTestAuc?.toFixed(4)}; settings ${JSON.stringify(setup)}; tfjs wasm, one thread`,
   );

@@ -66,10 +66,10 @@ export class CorrelationCounts {
     return (ct * this.categoryVocabulary + ci) * (this.maxPosition + 1) + p;
   }
 
-  /** Counts every sample of `samples`. */
-  add(samples: SequenceSamples): this {
+  /** Counts the samples from..to - 1 of `samples` (all of them by default). */
+  add(samples: SequenceSamples, from = 0, to = samples.count): this {
     const { labels, targetCategories: tc, histOffsets: off, histCategories: hc } = samples;
-    for (let i = 0; i < samples.count; i++) {
+    for (let i = from; i < to; i++) {
       const ct = tc[i];
       const y = labels[i] > 0 ? 0 : 1;
       let t = this.targets.get(ct);

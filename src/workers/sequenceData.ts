@@ -6,6 +6,7 @@
  */
 import { CorrelationCounts, correlationMatrices } from '../analysis/groundTruthCorrelation.ts';
 import type { SequenceDataset } from '../contracts/sequence.ts';
+import { eventLoopPacer } from '../data/abort.ts';
 import { blobByteSource } from '../data/byteSource.ts';
 import { fetchSequenceDataset } from '../data/sequence/fetchSequenceDataset.ts';
 import { generateSequenceDataset } from '../data/sequence/generateSequenceDataset.ts';
@@ -20,9 +21,30 @@ export const HEATMAP_POSITIONS = 10;
 const reading = (onProgress: (p: SeqLoadProgress) => void) => (bytesDone: number, totalBytes: number) =>
   onProgress({ phase: 'reading', done: bytesDone, total: totalBytes });
 
-/** The ground truth of a dataset's training split: the top-N heatmaps and the MI of any cell. */
-export function sequenceTruth(d: SequenceDataset, top = TOP_CATEGORIES, positions = HEATMAP_POSITIONS): SeqTruth {
-  const counts = new CorrelationCounts(d.categoryVocabulary, Math.max(positions, d.maxHistory)).add(d.train);
+/** Training samples counted between looks at the clock (a slice of ~100 samples is well under a millisecond). */
+const TRUTH_SLICE = 100;
+
+/**
+ * The ground truth of a dataset's training split: the top-N heatmaps and the MI of any cell. The
+ * counting (about a second at 12,000 users) gives the event loop a turn every ~25 ms
+ * (eventLoopPacer), so a Stop that arrives meanwhile cancels it (AbortError).
+ */
+export async function sequenceTruth(
+  d: SequenceDataset,
+  options: { signal?: AbortSignal; top?: number; positions?: number; onProgress?: (samplesDone: number, samples: number) => void } = {},
+): Promise<SeqTruth> {
+  const { signal, top = TOP_CATEGORIES, positions = HEATMAP_POSITIONS, onProgress } = options;
+  const counts = new CorrelationCounts(d.categoryVocabulary, Math.max(positions, d.maxHistory));
+  const pace = eventLoopPacer(signal);
+  const total = d.train.count;
+  for (let from = 0; from < total; from += TRUTH_SLICE) {
+    counts.add(d.train, from, Math.min(from + TRUTH_SLICE, total));
+    const turn = pace(0);
+    if (turn) {
+      onProgress?.(from + TRUTH_SLICE, total);
+      await turn;
+    }
+  }
   const g = correlationMatrices(counts, { top, positions });
   const name = (id: number) => d.categoryNames[id] || String(id);
   return {
@@ -50,5 +72,6 @@ export const sequenceData: SeqDataAccess = {
       onProgress: (done, total) => onProgress({ phase: 'generating users', done, total }),
     }),
   readFile: (file, signal, onProgress) => importSequenceFile(blobByteSource(file, file.name), { signal, onProgress: reading(onProgress) }),
-  groundTruth: (d) => sequenceTruth(d),
+  groundTruth: (d, signal, onProgress) =>
+    sequenceTruth(d, { signal, onProgress: (done, total) => onProgress({ phase: 'ground truth', done: Math.min(done, total), total }) }),
 };

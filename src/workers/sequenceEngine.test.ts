@@ -23,7 +23,7 @@ const data: SeqDataAccess = {
   fetchBuiltIn: async () => generated.dataset,
   readFile: async () => generated.dataset,
   generate: async () => generated.dataset,
-  groundTruth: (d) => sequenceTruth(d, 4, 6),
+  groundTruth: (d) => sequenceTruth(d, { top: 4, positions: 6 }),
 };
 
 const REQUEST: SeqTrainRequest = {
@@ -75,7 +75,7 @@ describe('steps of a run', () => {
   it("the controller counts a run's steps as the trainer does (whole batches; a batch larger than the split is the split)", async () => {
     await selectBackend('cpu');
     const rows = generated.dataset.train.count;
-    const truth = sequenceTruth(generated.dataset, 4, 6);
+    const truth = await sequenceTruth(generated.dataset, { top: 4, positions: 6 });
     for (const batchSize of [64, 100, rows - 1, rows, rows + 50]) {
       const form = { ...DEFAULT_SEQUENCE_FORM, model: 'twin' as const, dim: 4, attentionDim: 4, historyLength: 10, batchSize, epochs: 2 };
       const trainer = createSeqTrainer(generated.dataset, { ...form, topK: 5 }, truth);
@@ -91,7 +91,7 @@ describe('steps of a run', () => {
 describe('gradient read-outs across a checkpoint', () => {
   it('a run resumed from a checkpoint made between read-outs reads the same conflict as one never interrupted', async () => {
     await selectBackend('cpu');
-    const truth = sequenceTruth(generated.dataset, 4, 6);
+    const truth = await sequenceTruth(generated.dataset, { top: 4, positions: 6 });
     const settings = { model: 'twin' as const, dim: 8, attentionDim: 8, topK: 5, historyLength: 20, lr: 0.01, batchSize: 32, epochs: 1, seed: 2 };
     const a = createSeqTrainer(generated.dataset, settings, truth);
     const b = createSeqTrainer(generated.dataset, settings, truth);

@@ -60,7 +60,7 @@ const data = (delayMs = 0): SeqDataAccess => ({
   readFile: async () => {
     throw new Error('line 3: hist_items has 2 ids, hist_categories 3');
   },
-  groundTruth: () => TRUTH,
+  groundTruth: async () => TRUTH,
 });
 
 /** A deterministic stand-in for the trainer: loss 1 / (step + 1), its state is its step. */
@@ -199,7 +199,7 @@ describe('sequence service (stand-in engine)', () => {
     const g = generateSyntheticSequences(config, { keepHistory: 50 });
     expect(loaded.summary).toMatchObject({ name: 'gen', rows: { train: g.dataset.train.count, test: g.dataset.test.count }, maxHistory: 50 });
     expect(loaded.summary.bayesAuc).toBe(auc(g.trueProbabilities.test, g.dataset.test.labels));
-    expect(loaded.summary.groundTruth).toEqual(sequenceTruth(g.dataset).summary);
+    expect(loaded.summary.groundTruth).toEqual((await sequenceTruth(g.dataset)).summary);
     expect([...phases]).toEqual(['generating users', 'ground truth']);
 
     const pending = service.load({ kind: 'generated', config: { ...config, users: 20_000 }, keepHistory: 50, name: 'big' }, () => {});
@@ -208,4 +208,21 @@ describe('sequence service (stand-in engine)', () => {
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.code).toBe('cancelled');
   });
+
+  it('Stop during the ground-truth phase cancels the load (the counting gives the worker turns)', async () => {
+    const big = generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: 1000 }).dataset;
+    const service = createSequenceService({ importEngine: async () => engine, data: { ...sequenceData, generate: async () => big } });
+    const truthProgress: number[] = [];
+    const outcome = await service.load({ kind: 'generated', config: SHIPPED_SEQUENCE_CONFIG, keepHistory: 200, name: 'big' }, (p) => {
+      if (p.phase !== 'ground truth') return;
+      // The service reports the phase (done 0) before counting starts: this Stop can run only once the counting yields.
+      if (truthProgress.length === 0) setTimeout(() => service.stop(), 0);
+      truthProgress.push(p.done);
+    });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.code).toBe('cancelled');
+    expect(truthProgress[0]).toBe(0);
+    expect(truthProgress.length).toBeGreaterThan(1);
+    expect(truthProgress[truthProgress.length - 1]).toBeLessThan(big.train.count);
+  }, 30_000);
 });

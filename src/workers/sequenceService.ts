@@ -63,7 +63,8 @@ export interface SeqDataAccess {
   fetchBuiltIn(url: string, name: string, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   readFile(file: Blob & { name: string }, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
   generate(source: Extract<SeqDatasetSource, { kind: 'generated' }>, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SequenceDataset>;
-  groundTruth(data: SequenceDataset): SeqTruth;
+  /** Gives the event loop turns, so `signal` (Stop) cancels it with an AbortError. */
+  groundTruth(data: SequenceDataset, signal: AbortSignal, onProgress: (p: SeqLoadProgress) => void): Promise<SeqTruth>;
 }
 
 export type SequenceService = SequenceClient;
@@ -223,7 +224,7 @@ export function createSequenceService(options: {
         const bayes = source.kind === 'url' ? source.bayesAuc : undefined;
         const dataset = read.bayesTestAuc === undefined && bayes !== undefined ? { ...read, bayesTestAuc: bayes } : read;
         onProgress({ phase: 'ground truth', done: 0, total: 0 });
-        const truth = options.data.groundTruth(dataset);
+        const truth = await options.data.groundTruth(dataset, abort.signal, onProgress);
         if (abort.signal.aborted) throw new DOMException('Cancelled', 'AbortError');
         loaded = { dataset, truth };
         return { ok: true, summary: summarizeSequences(dataset, truth.summary) };
