@@ -1,8 +1,12 @@
 /**
- * tfjs-backend-wasm's threaded-SIMD build in Node with a worker_threads pool, timed on the matrix
- * products of one DeepFM training step (bench:floor's nine) at each thread count.
+ * tfjs-backend-wasm's threaded-SIMD build in Node with a worker_threads pool, timed at each
+ * thread count on the matrix products of one DeepFM training step (bench:floor's nine) and on
+ * DeepFM training steps through the trainer (bench:train-node's model, with this project's wasm
+ * kernels: Adam, Transpose, Slice, Concat over the pool's shared memory).
  *
- *   npx tsx bench/nodeWasmThreads.ts [--threads 1,2] [--windows 5] [--reps 7]
+ *   npx tsx bench/nodeWasmThreads.ts [--threads 0,1,2] [--windows 5] [--reps 7] [--steps 5]
+ *
+ * Thread count 0 is the single-thread SIMD build tfjs runs in Node today (no shared memory).
  *
  * tfjs 4.22 runs this build only in a browser: its init hands Emscripten the pthread script and the
  * main script as Blobs (blob: URLs, which worker_threads cannot start), and its C++ caps the pool
@@ -10,7 +14,7 @@
  * is written to a file, the main script is given by path, and os.cpus() reports 2 x threads while
  * the module instantiates. Each thread count runs in its own process (a module's pool is fixed);
  * counts alternate within each window, with other processes' CPU read before each window. The
- * products' bytes must be equal at every count.
+ * products' bytes and the training losses must be equal at every count.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -21,6 +25,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TRAIN_CONFIG, type ModelConfig } from '../src/contracts/modelConfig.ts';
+import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
+import { createRng } from '../src/data/ctr/prng.ts';
+import { createTrainer } from '../src/models/trainer.ts';
+import { selectBackend } from '../test/support/testBackend.ts';
+import { randomIndices } from '../test/support/tinyData.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM } from './torchTrainReference.ts';
@@ -82,9 +92,38 @@ async function threadedWasm(threads: number): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not start');
 }
 
-/** One process, one thread count: the median of `reps` sums of the step's products, and their bytes' hash. */
-async function child(threads: number, reps: number): Promise<void> {
-  await threadedWasm(threads);
+/** DeepFM as bench:train-node trains it (1000 values a field): samples/s over `steps` steps after 2, and every loss. */
+function trainDeepFm(steps: number): { samplesPerS: number; losses: number[] } {
+  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality: 1000 }));
+  const rng = createRng(1);
+  const rows = BATCH * 4;
+  const split = { rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) };
+  const data: CtrDataset = { name: 'bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split, valid: split, test: split };
+  const model: ModelConfig = {
+    kind: 'deepfm',
+    embeddingDim: DIM,
+    embeddingSets: 1,
+    mlp: MLP,
+    dropout: BENCH_DEEPFM.dropout,
+    crossLayers: 0,
+    cinLayers: [],
+    seed: 1,
+  };
+  const trainer = createTrainer(data, model, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
+  try {
+    const losses = [trainer.step(), trainer.step()].map((r) => r.loss);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) losses.push(trainer.step().loss); // step() reads the loss back: the work is done
+    return { samplesPerS: (steps * BATCH) / ((performance.now() - t0) / 1000), losses };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** One process, one thread count: the median of `reps` sums of the step's products and their bytes' hash; DeepFM training. */
+async function child(threads: number, reps: number, steps: number): Promise<void> {
+  await selectBackend('wasm'); // this project's wasm kernels, registered for any 'wasm' backend
+  if (threads > 0) await threadedWasm(threads);
   const operands = stepProducts().map(
     ([m, k, n], i) => [tf.randomNormal([m, k], 0, 1, 'float32', 2 * i + 1), tf.randomNormal([k, n], 0, 1, 'float32', 2 * i + 2)] as [tf.Tensor2D, tf.Tensor2D],
   );
@@ -101,49 +140,69 @@ async function child(threads: number, reps: number): Promise<void> {
   };
   once();
   const ms = median(Array.from({ length: reps }, once));
-  console.log(JSON.stringify({ threads: getThreadsCount(), ms, hash: hash.digest('hex').slice(0, 16) }));
+  tf.dispose(operands.flat());
+  const train = trainDeepFm(steps);
+  const losses = createHash('sha256').update(Float64Array.from(train.losses)).digest('hex').slice(0, 16);
+  console.log(
+    JSON.stringify({
+      threads: threads > 0 ? getThreadsCount() : 0,
+      ms,
+      hash: hash.digest('hex').slice(0, 16),
+      samplesPerS: train.samplesPerS,
+      losses,
+      lastLoss: train.losses.at(-1),
+    }),
+  );
   process.exit(0);
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--child')) return child(Number(arg('child', '1')), Number(arg('reps', '7')));
-  const counts = arg('threads', '1,2').split(',').map(Number);
+  if (process.argv.includes('--child')) return child(Number(arg('child', '1')), Number(arg('reps', '7')), Number(arg('steps', '5')));
+  const counts = arg('threads', '0,1,2').split(',').map(Number);
   const windows = Number(arg('windows', '5'));
   const reps = arg('reps', '7');
+  const steps = arg('steps', '5');
   const flops = stepProducts().reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
   console.log(
-    `DeepFM ${FIELDS}x${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}: ${stepProducts().length} products, ${(flops / 1e9).toFixed(2)} GFLOP; threaded-SIMD wasm in Node at ${counts.join(', ')} thread(s), ${os.cpus().length} cores`,
+    `DeepFM ${FIELDS}x${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}: ${stepProducts().length} products, ${(flops / 1e9).toFixed(2)} GFLOP; wasm in Node at ${counts.join(', ')} thread(s) (0: the single-thread build), ${os.cpus().length} cores`,
   );
   const ms = new Map<number, number[]>(counts.map((t) => [t, []]));
   const quietMs = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const sps = new Map<number, number[]>(counts.map((t) => [t, []]));
+  const quietSps = new Map<number, number[]>(counts.map((t) => [t, []]));
   const hashes = new Set<string>();
+  const losses = new Set<string>();
   const self = fileURLToPath(import.meta.url);
   for (let w = 0; w < windows; w++) {
     const busy = await othersBusy();
     const line: string[] = [];
     for (const t of w % 2 === 0 ? counts : [...counts].reverse()) {
       const r = JSON.parse(
-        execFileSync(process.execPath, [...process.execArgv, self, '--child', String(t), '--reps', reps], { encoding: 'utf8' })
+        execFileSync(process.execPath, [...process.execArgv, self, '--child', String(t), '--reps', reps, '--steps', steps], { encoding: 'utf8' })
           .trim()
           .split('\n')
           .pop()!,
       );
       if (r.threads !== t) throw new Error(`asked for ${t} thread(s), the pool has ${r.threads}`);
       ms.get(t)!.push(r.ms);
+      sps.get(t)!.push(r.samplesPerS);
       if (busy < 0.3) quietMs.get(t)!.push(r.ms);
+      if (busy < 0.3) quietSps.get(t)!.push(r.samplesPerS);
       hashes.add(r.hash);
-      line.push(`${t} thread(s) ${r.ms.toFixed(1)} ms`);
+      losses.add(r.losses);
+      line.push(`${t} thread(s) products ${r.ms.toFixed(1)} ms, DeepFM ${r.samplesPerS.toFixed(0)} samples/s (last loss ${r.lastLoss})`);
     }
     console.log(`window ${w + 1}/${windows} (load ${os.loadavg()[0].toFixed(2)}, others ${busy.toFixed(2)} cores): ${line.join(', ')}`);
   }
-  for (const [label, m] of [
-    ['all windows', ms],
-    ['quiet windows (others < 0.3 cores)', quietMs],
+  for (const [label, m, s] of [
+    ['all windows', ms, sps],
+    ['quiet windows (others < 0.3 cores)', quietMs, quietSps],
   ] as const)
     console.log(
-      `${label}: ${counts.map((t) => (m.get(t)!.length ? `${t} thread(s) ${median(m.get(t)!).toFixed(1)} ms (${(flops / median(m.get(t)!) / 1e6).toFixed(1)} GFLOP/s, ${m.get(t)!.length})` : `${t} thread(s) -`)).join('; ')}`,
+      `${label}: ${counts.map((t) => (m.get(t)!.length ? `${t} thread(s) products ${median(m.get(t)!).toFixed(1)} ms (${(flops / median(m.get(t)!) / 1e6).toFixed(1)} GFLOP/s), DeepFM ${median(s.get(t)!).toFixed(0)} samples/s (${m.get(t)!.length} windows)` : `${t} thread(s) -`)).join('; ')}`,
     );
   console.log(`products bit-identical at every thread count: ${hashes.size === 1 ? 'yes' : `NO (${hashes.size} different results)`}`);
+  console.log(`DeepFM losses bit-identical at every thread count: ${losses.size === 1 ? 'yes' : `NO (${losses.size} different results)`}`);
 }
 
 void main();
