@@ -22,14 +22,16 @@ export class FlatLayout {
 
   /** The tensors (one per variable, in order, each of its variable's size) as one flat tensor. */
   flatten(tensors: readonly tf.Tensor[]): tf.Tensor1D {
-    const flat = tensors.map((t) => t.reshape([-1]));
+    // A reshape is a kernel launch even where the shape stays (every bias is 1-D already).
+    const flat = tensors.map((t) => (t.rank === 1 ? t : t.reshape([-1])));
     return (flat.length === 1 ? flat[0] : tf.concat(flat, 0)) as tf.Tensor1D;
   }
 
   /** Variable i's part of a flat tensor, in its shape. */
   part(flat: tf.Tensor, i: number): tf.Tensor {
     const v = this.variables[i];
-    return this.variables.length === 1 ? flat.reshape(v.shape) : tf.slice(flat, this.offsets[i], v.size).reshape(v.shape);
+    const part = this.variables.length === 1 ? flat : tf.slice(flat, this.offsets[i], v.size);
+    return v.rank === 1 ? part : part.reshape(v.shape);
   }
 
   /** Variable i's part of a flat array. */
