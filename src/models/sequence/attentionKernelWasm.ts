@@ -19,6 +19,7 @@ import {
   F64,
   F64_ADD,
   F64_MUL,
+  F64_NE,
   f64Const,
   f64Load,
   f64Store,
@@ -36,6 +37,7 @@ import {
   i32Const,
   i32Load,
   ifElse,
+  SELECT,
   set,
   simd,
   uleb,
@@ -51,7 +53,9 @@ const F64X2_SPLAT = simd(0x14);
 const F32X4_DEMOTE = simd(0x5e);
 /** i8x16.shuffle: float32 lanes 0, 1 of the first operand, then lanes 0, 1 of the second. */
 const LOW_PAIRS = [...simd(0x0d), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-const F64_NE = [0x62];
+/** f64.gt: false when either side is NaN. */
+const F64_GT = [0x64];
+const MASKED = -1e9;
 
 /** Names the locals after `params` parameters: i32s, then f64s, then v128s. */
 function frame(params: number, i32s: string[], f64s: string[], v128s: string[]) {
@@ -66,7 +70,13 @@ function frame(params: number, i32s: string[], f64s: string[], v128s: string[]) 
 }
 
 /** base + index * stride (i32). */
-const rowAt = (base: number, index: number[], stride: number) => [...get(base), ...index, ...get(stride), ...I32_MUL, ...I32_ADD];
+const rowAt = (base: number, index: number[], stride: number | number[]) => [
+  ...get(base),
+  ...index,
+  ...(typeof stride === 'number' ? get(stride) : stride),
+  ...I32_MUL,
+  ...I32_ADD,
+];
 const plus = (a: number, b: number) => [...get(a), ...get(b), ...I32_ADD];
 const idAt = (pointer: number) => [...get(pointer), ...i32Load()];
 const promoteLow = (v: number) => [...get(v), ...F64X2_PROMOTE_LOW];
@@ -123,12 +133,14 @@ const lanes = (E: number, F: number, limit: number, body: number[]) => [
 ];
 
 /**
- * dots(rows, n, a4, tItems, tCats, cItems, cCats, itemA, catA, out): out[r][c] = sum over e of
- * (q_I[e] k_I[e] + q_C[e] k_C[e]) for row r's target q and kept column c's k, added term by term.
+ * logits(rows, n, a4, tItems, tCats, cItems, cCats, cPositions, itemA, catA, byPosition, out, rowMax,
+ * contentScale): out[r][c] = dot * contentScale + byPosition[p_c] + (-1e9 where the column is
+ * padding), dot = sum over e of (q_I[e] k_I[e] + q_C[e] k_C[e]) for row r's target q and kept column
+ * c's k, added term by term; rowMax[r] = the row's largest (a NaN never replaces it).
  */
-function dotsBody(): number[] {
-  const [ROWS, N, A4, TI, TC, CI, CC, IA, CA, OUT] = Array.from({ length: 10 }, (_, i) => i);
-  const { at, decl } = frame(10, ['r', 'c', 'qi', 'qc', 'ki', 'kc', 'e', 'f'], ['dot'], ['x', 'y', 'z', 'w', 's']);
+function logitsBody(): number[] {
+  const [ROWS, N, A4, TI, TC, CI, CC, CP, IA, CA, BYPOS, OUT, MAX, CS] = Array.from({ length: 14 }, (_, i) => i);
+  const { at, decl } = frame(14, ['r', 'c', 'qi', 'qc', 'ki', 'kc', 'e', 'f'], ['dot', 'max'], ['x', 'y', 'z', 'w', 's']);
   const [X, Y, Z, W, S, DOT, E] = [at.x, at.y, at.z, at.w, at.s, at.dot, at.e];
   const half = (p: (v: number) => number[]) => [...p(X), ...p(Y), ...F64X2_MUL, ...p(Z), ...p(W), ...F64X2_MUL, ...F64X2_ADD, ...set(S), ...addLanes(DOT, S)];
   const step = [
@@ -151,12 +163,33 @@ function dotsBody(): number[] {
     ...f64Const(0),
     ...set(DOT),
     ...lanes(E, at.f, A4, step),
+    ...get(DOT),
+    ...get(CS),
+    ...F64_MUL,
+    ...rowAt(BYPOS, idAt(CP), i32Const(8)),
+    ...f64Load(),
+    ...F64_ADD,
+    ...f64Const(MASKED),
+    ...f64Const(0),
+    ...idAt(CI),
+    ...I32_EQZ,
+    ...SELECT,
+    ...F64_ADD,
+    ...set(DOT),
     ...get(OUT),
     ...get(DOT),
     ...f64Store(),
+    ...get(DOT),
+    ...get(at.max),
+    ...get(DOT),
+    ...get(at.max),
+    ...F64_GT,
+    ...SELECT,
+    ...set(at.max),
     ...bump(OUT, i32Const(8)),
     ...bump(CI, i32Const(4)),
     ...bump(CC, i32Const(4)),
+    ...bump(CP, i32Const(4)),
     ...bump(at.c, i32Const(1)),
   ];
   const row = [
@@ -164,14 +197,84 @@ function dotsBody(): number[] {
     ...set(at.qi),
     ...rowAt(CA, idAt(TC), A4),
     ...set(at.qc),
+    ...f64Const(-Infinity),
+    ...set(at.max),
     ...i32Const(0),
     ...set(at.c),
     ...whileLess(get(at.c), get(N), column),
+    ...get(MAX),
+    ...get(at.max),
+    ...f64Store(),
+    ...bump(MAX, i32Const(8)),
     ...bump(TI, i32Const(4)),
     ...bump(TC, i32Const(4)),
     ...bump(at.r, i32Const(1)),
   ];
   return funcBody(decl, [...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
+}
+
+/**
+ * headGrad(rows, d4, tItems, tCats, itemR, catR, pooled, dF, dP, dT): from the features' gradient dF
+ * (rows x 6 d float32: target, pooled, target * pooled), the pooled and target representations'
+ * gradients (rows x 2 d float64): dP = dF_pooled + dF_product * target, dT = dF_target + dF_product * pooled.
+ */
+function headGradBody(): number[] {
+  const [ROWS, D4, TI, TC, IR, CR, POOLED, DF, DP, DT] = Array.from({ length: 10 }, (_, i) => i);
+  const { at, decl } = frame(10, ['r', 'e', 'f', 'fr', 'xp', 'f0', 'f2', 'f4', 'yp', 'tp', 'qp', 'pr'], [], ['x', 'd0', 'd2', 'd4']);
+  const [E, F, X] = [at.e, at.f, at.x];
+  const blocks = (base: number, k: number) => [...get(base), ...i32Const(k), ...get(D4), ...I32_MUL, ...I32_ADD];
+  /** dst pair = promote(a) + promote(b) * y, lanes (lo: 0, 1; hi: 2, 3). */
+  const pair = (dst: number, offset: number, a: number, b: number, y: number[], p: (v: number) => number[]) => [
+    ...plus(dst, F),
+    ...p(a),
+    ...p(b),
+    ...y,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...v128Store(offset),
+  ];
+  const field = (j: number, table: number, id: number) => [
+    ...rowAt(table, idAt(id), D4),
+    ...set(at.xp),
+    ...blocks(at.fr, j),
+    ...set(at.f0),
+    ...blocks(at.fr, 2 + j),
+    ...set(at.f2),
+    ...blocks(at.fr, 4 + j),
+    ...set(at.f4),
+    ...blocks(at.pr, 2 * j),
+    ...set(at.yp),
+    ...blocks(DT, 2 * j),
+    ...set(at.tp),
+    ...blocks(DP, 2 * j),
+    ...set(at.qp),
+    ...lanes(E, F, D4, [
+      ...load(plus(at.xp, E)),
+      ...set(X),
+      ...load(plus(at.f0, E)),
+      ...set(at.d0),
+      ...load(plus(at.f2, E)),
+      ...set(at.d2),
+      ...load(plus(at.f4, E)),
+      ...set(at.d4),
+      ...pair(at.tp, 0, at.d0, at.d4, load(plus(at.yp, F)), promoteLow),
+      ...pair(at.tp, 16, at.d0, at.d4, load(plus(at.yp, F), 16), promoteHigh),
+      ...pair(at.qp, 0, at.d2, at.d4, promoteLow(X), promoteLow),
+      ...pair(at.qp, 16, at.d2, at.d4, promoteHigh(X), promoteHigh),
+    ]),
+  ];
+  const row = [
+    ...field(0, IR, TI),
+    ...field(1, CR, TC),
+    ...bump(at.fr, [...get(D4), ...i32Const(6), ...I32_MUL]),
+    ...bump(at.pr, [...get(D4), ...i32Const(4), ...I32_MUL]),
+    ...bump(DP, [...get(D4), ...i32Const(4), ...I32_MUL]),
+    ...bump(DT, [...get(D4), ...i32Const(4), ...I32_MUL]),
+    ...bump(TI, i32Const(4)),
+    ...bump(TC, i32Const(4)),
+    ...bump(at.r, i32Const(1)),
+  ];
+  return funcBody(decl, [...get(DF), ...set(at.fr), ...get(POOLED), ...set(at.pr), ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
 
 /**
@@ -520,7 +623,8 @@ function addToBody(): number[] {
 const moduleBytes = () =>
   assembleModule(
     [
-      { name: 'dots', params: new Array<number>(10).fill(I32), body: dotsBody() },
+      { name: 'logits', params: [...new Array<number>(13).fill(I32), F64], body: logitsBody() },
+      { name: 'headGrad', params: new Array<number>(10).fill(I32), body: headGradBody() },
       { name: 'pool', params: new Array<number>(12).fill(I32), body: poolBody() },
       { name: 'poolGrad', params: new Array<number>(15).fill(I32), body: poolGradBody() },
       { name: 'addTo', params: [I32, I32, I32], body: addToBody() },
@@ -529,7 +633,7 @@ const moduleBytes = () =>
     false,
   );
 
-type Exports = Record<'dots' | 'pool' | 'poolGrad' | 'attnGrad' | 'addTo', (...args: number[]) => void>;
+type Exports = Record<'logits' | 'headGrad' | 'pool' | 'poolGrad' | 'attnGrad' | 'addTo', (...args: number[]) => void>;
 
 /** A batch's arrays in the kernel's memory (views valid until the next layout). Tables and gradients in AttentionTables' role order. */
 export interface AttentionMemory {
@@ -546,14 +650,19 @@ export interface AttentionMemory {
   columnPositions: Int32Array;
   /** The five tables' copies (roles holding one table share one copy). */
   tables: Float32Array[];
-  /** rows x n float64: dots' output; the weights before masking and after; the weights' and logits' gradients. */
-  dots: Float64Array;
+  /** (pos_0 . pos_p) / sqrt(a) for p = 0..L, float64: logits reads it. */
+  byPosition: Float64Array;
+  /** rows x n float64: logits' output; the weights before masking and after; the weights' and logits' gradients. */
+  logits: Float64Array;
   prob: Float64Array;
   weight: Float64Array;
   dWeight: Float64Array;
   dLogit: Float64Array;
-  /** rows x 6 d float32: pool's features. */
+  /** rows float64: each row's largest logit. */
+  rowMax: Float64Array;
+  /** rows x 6 d float32: pool's features; the features' gradient, headGrad reads it. */
   features: Float32Array;
+  dFeatures: Float32Array;
   /** rows x 2 d float64: pool's pooled representation; its and the target representation's gradients. */
   pooled: Float64Array;
   dPooled: Float64Array;
@@ -567,8 +676,9 @@ export interface AttentionKernel {
   layout(holder: object, rows: number, n: number, a: number, d: number, tables: Float32Array[]): AttentionMemory;
   /** The layout while `holder` made the last one, else null (another layout has overwritten it). */
   layoutOf(holder: object): AttentionMemory | null;
-  dots(): void;
+  logits(contentScale: number): void;
   pool(): void;
+  headGrad(): void;
   poolGrad(): void;
   attnGrad(contentScale: number, positionScale: number): void;
   /** Role `from`'s gradient added into role `into`'s (float32 addition, as tf.add; the same table size). */
@@ -616,7 +726,11 @@ export function wasmAttentionKernel(): AttentionKernel | null {
       at = {};
       for (const name of ['targetItems', 'targetCategories']) at[name] = take(rows * 4);
       for (const name of ['columnItems', 'columnCategories', 'columnPositions']) at[name] = take(rows * n * 4);
-      for (const name of ['dots', 'prob', 'weight', 'dWeight', 'dLogit']) at[name] = take(rows * n * 8);
+      for (const name of ['logits', 'prob', 'weight', 'dWeight', 'dLogit']) at[name] = take(rows * n * 8);
+      const positions = tables[2].length / a;
+      at.byPosition = take(positions * 8);
+      at.rowMax = take(rows * 8);
+      at.dFeatures = take(rows * 6 * d * 4);
       for (const name of ['pooled', 'dPooled', 'dTarget']) at[name] = take(rows * 2 * d * 8);
       at.dQ = take(2 * a * 8);
       at.features = take(rows * 6 * d * 4);
@@ -638,7 +752,10 @@ export function wasmAttentionKernel(): AttentionKernel | null {
         columnCategories: i32('columnCategories', rows * n),
         columnPositions: i32('columnPositions', rows * n),
         tables: tables.map((t, i) => f32(tableAt[i], t.length)),
-        dots: f64('dots', rows * n),
+        byPosition: f64('byPosition', positions),
+        logits: f64('logits', rows * n),
+        rowMax: f64('rowMax', rows),
+        dFeatures: f32(at.dFeatures, rows * 6 * d),
         prob: f64('prob', rows * n),
         weight: f64('weight', rows * n),
         dWeight: f64('dWeight', rows * n),
@@ -652,9 +769,28 @@ export function wasmAttentionKernel(): AttentionKernel | null {
       owner = holder;
       return m;
     },
-    dots() {
+    logits(contentScale) {
       const { rows, n, a } = m!;
-      ex.dots(rows, n, a * 4, at.targetItems, at.targetCategories, at.columnItems, at.columnCategories, tableAt[0], tableAt[1], at.dots);
+      ex.logits(
+        rows,
+        n,
+        a * 4,
+        at.targetItems,
+        at.targetCategories,
+        at.columnItems,
+        at.columnCategories,
+        at.columnPositions,
+        tableAt[0],
+        tableAt[1],
+        at.byPosition,
+        at.logits,
+        at.rowMax,
+        contentScale,
+      );
+    },
+    headGrad() {
+      const { rows, d } = m!;
+      ex.headGrad(rows, d * 4, at.targetItems, at.targetCategories, tableAt[3], tableAt[4], at.pooled, at.dFeatures, at.dPooled, at.dTarget);
     },
     pool() {
       const { rows, n, d } = m!;

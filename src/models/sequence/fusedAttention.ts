@@ -87,21 +87,33 @@ function checkRange(values: Int32Array, n: number, what: string): void {
   }
 }
 
-/** The ids forward and backward read: targets, kept columns, and the behaviours in those columns. */
-function checkIds(ids: AttentionIds, t: TableArrays, L: number): void {
+/**
+ * The ids forward and backward read: targets, kept columns, and the behaviours in those columns;
+ * `into` (the kernel's memory) gets each kept column's item, category and position on the way.
+ */
+function checkIds(ids: AttentionIds, t: TableArrays, L: number, into?: AttentionMemory): void {
   const itemRows = Math.min(t.itemA.length / t.a, t.itemR.length / t.d);
   const categoryRows = Math.min(t.catA.length / t.a, t.catR.length / t.d);
   const { histItems, histCategories, picked, columns: n } = ids;
   checkRange(ids.targetItems, itemRows, 'item');
   checkRange(ids.targetCategories, categoryRows, 'category');
   if (picked) checkRange(picked, L, 'history column');
-  for (let r = 0; r < ids.targetItems.length; r++)
+  const rows = ids.targetItems.length;
+  const items = into?.columnItems;
+  const categories = into?.columnCategories;
+  const positions = into?.columnPositions;
+  for (let r = 0; r < rows; r++)
     for (let c = 0; c < n; c++) {
-      const at = r * L + (picked ? picked[r * n + c] : c);
-      const hi = histItems[at];
-      const hc = histCategories[at];
+      const col = picked ? picked[r * n + c] : c;
+      const hi = histItems[r * L + col];
+      const hc = histCategories[r * L + col];
       if (!(hi >= 0 && hi < itemRows)) throw outside('item', hi, itemRows);
       if (!(hc >= 0 && hc < categoryRows)) throw outside('category', hc, categoryRows);
+      if (items && categories && positions) {
+        items[r * n + c] = hi;
+        categories[r * n + c] = hc;
+        positions[r * n + c] = L - col;
+      }
     }
 }
 
@@ -328,41 +340,27 @@ function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, 
  * TIN): the same values bit for bit. The kernel's memory keeps what the backward pass reads.
  */
 function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: AttentionIds, form: AttentionForm): Float32Array {
-  const { itemR, catR, pos, a, d } = t;
-  const { targetItems, targetCategories, histItems, histCategories, picked } = ids;
-  const rows = targetItems.length;
+  const { a, d } = t;
+  const rows = ids.targetItems.length;
   const L = form.historyLength;
   const n = ids.columns;
-  const m = k.layout(holder, rows, n, a, d, [t.itemA, t.catA, pos, itemR, catR]);
-  m.targetItems.set(targetItems);
-  m.targetCategories.set(targetCategories);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < n; c++) {
-      const col = picked ? picked[r * n + c] : c;
-      m.columnItems[r * n + c] = histItems[r * L + col];
-      m.columnCategories[r * n + c] = histCategories[r * L + col];
-      m.columnPositions[r * n + c] = L - col;
-    }
-  k.dots();
-  const { dots, prob, weight, columnItems, columnPositions } = m;
+  const m = k.layout(holder, rows, n, a, d, [t.itemA, t.catA, t.pos, t.itemR, t.catR]);
+  checkIds(ids, t, L, m);
+  m.targetItems.set(ids.targetItems);
+  m.targetCategories.set(ids.targetCategories);
+  m.byPosition.set(positionScores(t.pos, a, L, false));
+  k.logits(1 / Math.sqrt(2 * a));
+  const { logits, rowMax, prob, weight, columnItems } = m;
   const sum = form.pooling === 'sum';
-  const contentScale = 1 / Math.sqrt(2 * a);
-  const byPosition = positionScores(pos, a, L, false);
   for (let r = 0; r < rows; r++) {
     const at = r * n;
-    // prob holds the row's logits first.
-    let max = -Infinity;
-    for (let c = 0; c < n; c++) {
-      const l = dots[at + c] * contentScale + byPosition[columnPositions[at + c]] + (columnItems[at + c] === 0 ? MASKED : 0);
-      prob[at + c] = l;
-      if (l > max) max = l;
-    }
     if (sum) {
-      for (let c = 0; c < n; c++) prob[at + c] = 1 / (1 + Math.exp(-prob[at + c])) / n;
+      for (let c = 0; c < n; c++) prob[at + c] = 1 / (1 + Math.exp(-logits[at + c])) / n;
     } else {
+      const max = rowMax[r];
       let total = 0;
       for (let c = 0; c < n; c++) {
-        const e = Math.exp(prob[at + c] - max);
+        const e = Math.exp(logits[at + c] - max);
         prob[at + c] = e;
         total += e;
       }
@@ -376,18 +374,10 @@ function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: A
 }
 
 /** attendGradient on the kernel, from kernelAttend's memory `m`: the five tables' gradients into m.grads. */
-function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: AttentionForm, dF: Float32Array, width: number): void {
-  const { rows, n, a, d, targetItems, targetCategories, columnItems, prob, dWeight, dLogit, pooled, dPooled, dTarget } = m;
-  const [, , , itemR, catR] = m.tables;
-  for (let r = 0; r < rows; r++) {
-    const tt = r * 2 * d;
-    const f = r * width;
-    for (let e = 0; e < 2 * d; e++) {
-      const x = e < d ? itemR[targetItems[r] * d + e] : catR[targetCategories[r] * d + e - d];
-      dTarget[tt + e] = dF[f + e] + dF[f + 4 * d + e] * pooled[tt + e];
-      dPooled[tt + e] = dF[f + 2 * d + e] + dF[f + 4 * d + e] * x;
-    }
-  }
+function kernelAttendGradient(k: AttentionKernel, m: AttentionMemory, form: AttentionForm, dF: Float32Array): void {
+  const { rows, n, a, columnItems, prob, dWeight, dLogit } = m;
+  m.dFeatures.set(dF);
+  k.headGrad();
   for (const g of m.grads) g.fill(0);
   k.poolGrad();
   const sum = form.pooling === 'sum';
@@ -442,7 +432,6 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
   const kernel = !form.tin && a % 4 === 0 && d % 4 === 0 ? wasmAttentionKernel() : null;
   const op = tf.customGrad(() => {
     const t = tableArrays();
-    checkIds(ids, t, L);
     if (kernel) {
       const holder = {};
       const features = kernelAttend(kernel, holder, t, ids, form);
@@ -450,7 +439,7 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
         // Another forward pass may have laid out the kernel's memory since: this one's again.
         if (!kernel.layoutOf(holder)) kernelAttend(kernel, holder, tableArrays(), ids, form);
         const m = kernel.layoutOf(holder)!;
-        kernelAttendGradient(kernel, m, form, valuesInPlace(dy), width);
+        kernelAttendGradient(kernel, m, form, valuesInPlace(dy));
         return inputs.map((x, i) => {
           const [role, other] = roles.flatMap((_, r) => (slot[r] === i ? [r] : []));
           if (other !== undefined) kernel.addGradient(role, other);
@@ -467,6 +456,7 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
       target: new Float64Array(rows * 2 * d),
       pooled: new Float64Array(rows * 2 * d),
     };
+    checkIds(ids, t, L);
     const features = attend(t, ids, form, saved, width);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] =>
       // Written in place into new tensors (no copy into the backend); the views are taken after.

@@ -120,6 +120,23 @@ describe.each(['cpu', 'wasm'] as const)('fusedAttentionFeatures on the kernel, %
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('rejects ids outside the tables in the kept columns (and only there)', async () => {
+    await selectBackend(backend);
+    kernel.off = false;
+    const p = problem(7, 4, 10, 3, 8, 8, false);
+    const form = { historyLength: 10, tin: false, pooling: 'softmax' as const };
+    const [r, col] = [2, p.ids.picked![2 * 3 + 1]];
+    const other = [...Array(10).keys()].find((c) => !p.ids.picked!.subarray(2 * 3, 3 * 3).includes(c))!;
+    const features = (ids: AttentionIds) => tf.tidy(() => fusedAttentionFeatures(p.tables, ids, form).shape);
+    const withItem = (c: number, id: number) => ({ ...p.ids, histItems: p.ids.histItems.map((x, i) => (i === r * 10 + c ? id : x)) });
+    const withCategory = (c: number, id: number) => ({ ...p.ids, histCategories: p.ids.histCategories.map((x, i) => (i === r * 10 + c ? id : x)) });
+    expect(() => features(withItem(col, 40))).toThrow(/item id 40/);
+    expect(() => features(withCategory(col, -1))).toThrow(/category id -1/);
+    expect(features(withItem(other, 40))).toEqual([4, 48]);
+    expect(() => features({ ...p.ids, targetItems: Int32Array.of(1, 2, 3, 99) })).toThrow(/item id 99/);
+    tf.dispose([...new Set(Object.values(p.tables) as tf.Tensor[])]);
+  });
+
   it('lays out again in the backward pass when another forward pass took the memory', async () => {
     await selectBackend(backend);
     const p = problem(5, 6, 10, 4, 8, 8, false);
