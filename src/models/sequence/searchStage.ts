@@ -7,9 +7,11 @@
  * Why not tf ops: on the wasm backend the tensor version materialises batch x (1 + L) x a lookups
  * and slices them with a per-row JavaScript loop (tfjs-backend-wasm 4.22's Slice), which cost more
  * than the whole training step over the k kept behaviours. This pass reads each looked-up row once
- * and does 2 a multiply-adds per column, so its cost falls with the attention dim a. Scores
- * accumulate in float64, so they can differ from the float32 tensor scores in the last bits: only
- * columns whose scores tie to ~1e-7 can swap.
+ * and does 2 a multiply-adds per column. Only that part falls with the attention dim a: in the
+ * WebAssembly kernel (SIMD dots, four values a step) the top-k choice and each column's fixed work
+ * (ids, position term, mask) cost as much as the dots, so a smaller a saves less than a / a'.
+ * Scores accumulate in float64, so they can differ from the float32 tensor scores in the last
+ * bits: only columns whose scores tie to ~1e-7 can swap.
  */
 import type { SequenceBatch } from './sequenceBatch.ts';
 import { wasmSearchKernel } from './searchKernelWasm.ts';
