@@ -337,7 +337,8 @@ function attendGradient(t: TableArrays, ids: AttentionIds, form: AttentionForm, 
 
 /**
  * attend's forward pass with its loops on the WebAssembly SIMD kernel (attentionKernelWasm.ts; not
- * TIN): the same values bit for bit. The kernel's memory keeps what the backward pass reads.
+ * TIN): the same values bit for bit. The kernel's memory keeps what the backward pass reads; the
+ * features returned are a view of it.
  */
 function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: AttentionIds, form: AttentionForm): Float32Array {
   const { a, d } = t;
@@ -369,8 +370,15 @@ function kernelAttend(k: AttentionKernel, holder: object, t: TableArrays, ids: A
     for (let c = 0; c < n; c++) weight[at + c] = columnItems[at + c] === 0 ? 0 : prob[at + c];
   }
   k.pool();
-  // A copy: a cpu tensor would keep the array, which the kernel's next call overwrites.
-  return m.features.slice();
+  return m.features;
+}
+
+/**
+ * A tensor of the kernel's `values`, copied: tfjs-backend-wasm copies an array into its heap, the
+ * cpu backend keeps the array it is given (which the kernel's next call would overwrite).
+ */
+function kernelTensor(values: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? values : values.slice(), shape);
 }
 
 /** attendGradient on the kernel, from kernelAttend's memory `m`: the five tables' gradients into m.grads. */
@@ -443,11 +451,10 @@ export function fusedAttentionFeatures(tables: AttentionTables, ids: AttentionId
         return inputs.map((x, i) => {
           const [role, other] = roles.flatMap((_, r) => (slot[r] === i ? [r] : []));
           if (other !== undefined) kernel.addGradient(role, other);
-          // tfjs-backend-wasm copies an array into its heap; the cpu backend keeps it (the kernel's next call would overwrite it).
-          return tf.tensor(tf.getBackend() === 'wasm' ? m.grads[role] : m.grads[role].slice(), x.shape);
+          return kernelTensor(m.grads[role], x.shape);
         });
       };
-      return { value: tf.tensor2d(features, [rows, width]), gradFunc };
+      return { value: kernelTensor(features, [rows, width]), gradFunc };
     }
     const saved: Saved = {
       column: new Int32Array(rows * n),
