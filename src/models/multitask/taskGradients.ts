@@ -25,14 +25,14 @@ export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
   return model.sharedVariables.flatMap((l) => l.variables);
 }
 
-/**
- * w_k L_k of task k, with its gradient written out: d/dlogits = dy w_k (sigmoid(logits) - y) / n,
- * in 5 kernels; tfjs's tape took ~45 through the stable form's relu, abs, exp and log1p.
- */
 function taskLabels(labels: tf.Tensor2D, k: number): tf.Tensor1D {
   return tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
 }
 
+/**
+ * w_k L_k of task k, with its gradient written out: d/dlogits = dy w_k (sigmoid(logits) - y) / n,
+ * in 5 kernels; tfjs's tape took ~45 through the stable form's relu, abs, exp and log1p.
+ */
 function taskLoss(logits: tf.Tensor1D, labels: tf.Tensor2D, k: number, weight: number): tf.Scalar {
   const y = taskLabels(labels, k);
   const loss = tf.customGrad((...inputs) => {
@@ -74,9 +74,9 @@ export function perTaskPassGradients(model: MultiTaskModel, indices: tf.Tensor2D
 }
 
 /**
- * One forward pass of the shared part; each task's head backward (tfjs's tape) gives its own
- * parameters' gradients and its cotangents of the trunk's outputs, and the trunk's backward takes
- * all tasks' cotangents at once (stackedBackward.ts).
+ * One forward pass of the shared part; each task's head backward (written out where the pass has
+ * a HeadPass, else tfjs's tape) gives its own parameters' gradients and its cotangents of the
+ * trunk's outputs, and the trunk's backward takes all tasks' cotangents at once (stackedBackward.ts).
  */
 function oneForwardGradients(
   model: MultiTaskModel,
