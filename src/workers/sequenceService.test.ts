@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PackedCheckpoint } from '../contracts/run.ts';
 import type { SequenceDataset, SequenceSamples } from '../contracts/sequence.ts';
 import { unpackCheckpoint } from './checkpointPacking.ts';
@@ -213,12 +213,18 @@ describe('sequence service (stand-in engine)', () => {
     const big = generateSyntheticSequences({ ...SHIPPED_SEQUENCE_CONFIG, users: 1000 }).dataset;
     const service = createSequenceService({ importEngine: async () => engine, data: { ...sequenceData, generate: async () => big } });
     const truthProgress: number[] = [];
-    const outcome = await service.load({ kind: 'generated', config: SHIPPED_SEQUENCE_CONFIG, keepHistory: 200, name: 'big' }, (p) => {
-      if (p.phase !== 'ground truth') return;
-      // The service reports the phase (done 0) before counting starts: this Stop can run only once the counting yields.
-      if (truthProgress.length === 0) setTimeout(() => service.stop(), 0);
-      truthProgress.push(p.done);
-    });
+    // A clock that moves 5 ms a look, so the counting yields after the same slices on a machine of
+    // any speed (on a real clock it yielded only where counting took over 25 ms).
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 5));
+    const outcome = await service
+      .load({ kind: 'generated', config: SHIPPED_SEQUENCE_CONFIG, keepHistory: 200, name: 'big' }, (p) => {
+        if (p.phase !== 'ground truth') return;
+        // The service reports the phase (done 0) before counting starts: this Stop can run only once the counting yields.
+        if (truthProgress.length === 0) setTimeout(() => service.stop(), 0);
+        truthProgress.push(p.done);
+      })
+      .finally(() => now.mockRestore());
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.code).toBe('cancelled');
     expect(truthProgress[0]).toBe(0);
