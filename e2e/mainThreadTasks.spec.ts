@@ -44,7 +44,9 @@ test('training on every backend, checkpoints and first chart draws included, run
       for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto('/#v=2&view=train&tds=synthetic-ctr-small&tmodel=fm&tdim=8&tbs=64&tep=100&tpat=0&teval=0&tsnap=0');
+  // E2E_WASM_THREADS=N trains wasm on an N-thread pool (?wasm-threads=N) instead of the studio's default.
+  const threads = process.env.E2E_WASM_THREADS ? `?wasm-threads=${process.env.E2E_WASM_THREADS}` : '';
+  await page.goto(`/${threads}#v=2&view=train&tds=synthetic-ctr-small&tmodel=fm&tdim=8&tbs=64&tep=100&tpat=0&teval=0&tsnap=0`);
   const select = page.getByTestId('train-backend-select');
   await expect(select).toBeEnabled({ timeout: 60_000 });
   const backends = await select.locator('option:not([disabled])').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
