@@ -58,6 +58,8 @@ test('training on every backend, checkpoints and first chart draws included, run
     const t0 = Date.now();
     await select.selectOption(backend);
     await expect(page.getByTestId('train-backend')).toHaveAttribute('data-backend', backend, { timeout: 60_000 });
+    if (backend === 'wasm' && process.env.E2E_WASM_THREADS)
+      await expect(page.getByTestId('train-backend')).toHaveAttribute('data-threads', process.env.E2E_WASM_THREADS);
     await page.getByTestId('train-button').click();
     await expect.poll(async () => Number(await status(page).getAttribute('data-step')), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
     // Pausing stores the run with a checkpoint: the weights cross to the page and into IndexedDB.
