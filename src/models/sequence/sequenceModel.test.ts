@@ -47,9 +47,14 @@ describe('gatherBatch', () => {
 });
 
 describe('createSequenceModel', () => {
-  const paths = SEQUENCE_MODEL_KINDS.flatMap((kind) => [[kind, 'arrays (fusedAttention.ts)', false] as const, [kind, 'tensor ops', true] as const]);
-  it.each(paths)('%s, attention on %s: gradients of every variable match finite differences', (kind, _path, tensorAttention) => {
-    const model = createSequenceModel(config(kind, { tensorAttention }));
+  const paths: [SequenceModelKind, string, Partial<SequenceModelConfig>][] = SEQUENCE_MODEL_KINDS.flatMap((kind) => [
+    [kind, 'arrays (fusedAttention.ts)', { tensorAttention: false }],
+    [kind, 'tensor ops', { tensorAttention: true }],
+  ]);
+  // Widths that are multiples of 4 take the WebAssembly SIMD kernel (attentionKernelWasm.ts) where it runs.
+  paths.push(['dare', 'arrays, attention dim 4 (the SIMD kernel)', { tensorAttention: false, dim: 8, attentionDim: 4 }]);
+  it.each(paths)('%s, attention on %s: gradients of every variable match finite differences', (kind, _path, over) => {
+    const model = createSequenceModel(config(kind, over));
     // Tables 5x their initial scale: attention far from uniform, so its gradients stand clear of float32 noise.
     const tables = new Set([
       model.table('item', 'attention'),
