@@ -18,6 +18,7 @@ import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
+import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
 
 const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 
@@ -102,8 +103,13 @@ async function main(): Promise<void> {
   console.log(
     `medians of ${runs}: tfjs wasm products ${p.toFixed(1)} ms (${(flops / p / 1e6).toFixed(1)} GFLOP/s), PyTorch products ${q.toFixed(1)} ms (${(flops / q / 1e6).toFixed(1)} GFLOP/s), PyTorch whole step ${s.toFixed(1)} ms`,
   );
+  const blas = torchBlas();
+  console.log(torchBlasLine(blas));
   console.log(
-    `bound on bench:train's same-threads ratio from the products alone: ${(s / p).toFixed(2)}x${s / p < 1 ? ' (< 1.0x: unreachable on wasm on this CPU)' : ''}${quiet ? '' : ' (NOT a quiet machine: other processes used > 0.3 cores)'}`,
+    blasVerdict(
+      `bound on bench:train's same-threads ratio from the products alone: ${(s / p).toFixed(2)}x${s / p < 1 ? ' (< 1.0x: unreachable on wasm on this CPU)' : ''}${quiet ? '' : ' (NOT a quiet machine: other processes used > 0.3 cores)'}`,
+      blas,
+    ),
   );
 }
 

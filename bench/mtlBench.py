@@ -4,8 +4,7 @@ argv[1]: JSON config; argv[2]: a file with the train split (int32 rows x fields 
 float32 rows x tasks labels); the optional "threads" sets torch's intra-op threads. Mirrors createMultiTaskTrainer's step: one forward pass,
 then per task k one backward pass of w_k L_k over the shared parameters and task k's own ones, AdaTask or
 Adam decomposed per task on the shared parameters, the plain step on the task-specific ones,
-and the AU EMA of every task's update. Prints one JSON line {"steps_per_s": [...], "threads": n, "blas": [...]}
-(the BLAS libraries loaded: Debian's reference libblas is ~10x slower than OpenBLAS).
+and the AU EMA of every task's update. Prints one JSON line {"steps_per_s": [...], "threads": n}.
 """
 import json
 import math
@@ -95,16 +94,6 @@ class MultiTaskOptimizer:
             self._step(p, [specific_grads[j]], self.specific_state[j])
 
 
-def blas_libraries():
-    """Paths of the BLAS / MKL shared libraries this process has loaded (Linux), else []."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if ".so" in line}
-    except OSError:
-        return []
-    return sorted(p for p in paths if "blas" in p.lower() or "mkl" in p.lower())
-
-
 def main():
     cfg = json.loads(sys.argv[1])
     if cfg.get("threads"):
@@ -147,7 +136,7 @@ def main():
         for _ in range(cfg["steps_per_window"]):
             step()
         rates.append(cfg["steps_per_window"] / (time.perf_counter() - start))
-    print(json.dumps({"steps_per_s": rates, "threads": torch.get_num_threads(), "blas": blas_libraries()}))
+    print(json.dumps({"steps_per_s": rates, "threads": torch.get_num_threads()}))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import { createMultiTaskTrainer } from '../src/models/multitask/multiTaskTrainer
 import { DEFAULT_MULTI_TASK_CONFIG, type MultiTaskConfig } from '../src/models/multitask/types.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
+import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
 
 const DATA_SEED = 7;
 const ROWS = 50_000;
@@ -66,7 +67,7 @@ function torchSteps(
   windows: number,
   windowSteps: number,
   threads: number,
-): { timing: Timing; threads: number; blas: string[] } | { error: string } {
+): { timing: Timing; threads: number } | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mtl-bench-'));
   const file = join(dir, 'train.bin');
   const train = data.train;
@@ -101,7 +102,7 @@ function torchSteps(
         .split('\n')
         .pop()!,
     );
-    return { timing: { windows: out.steps_per_s }, threads: out.threads, blas: out.blas ?? [] };
+    return { timing: { windows: out.steps_per_s }, threads: out.threads };
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').pop();
     return { error: stderr || (error as Error).message };
@@ -132,7 +133,6 @@ async function main(): Promise<void> {
   console.log(`| optimizer | runtime | steps/s (median) | window range | samples/s | this / PyTorch ${TFJS_THREADS} thread(s) | load (1 min) |`);
   console.log('|---|---|---|---|---|---|---|');
   const verdicts: string[] = [];
-  const blas = new Set<string>();
   for (const optimizer of OPTIMIZERS) {
     const tfjs = tfjsSteps(data, optimizer, windows, windowSteps);
     const t = median(tfjs.windows);
@@ -146,7 +146,6 @@ async function main(): Promise<void> {
     );
     for (const { n, result } of torch) {
       if ('timing' in result) {
-        result.blas.forEach((path) => blas.add(path));
         const p = median(result.timing.windows);
         console.log(
           `| ${optimizer} | PyTorch CPU (${result.threads} thread(s)) | ${fmt(p)} | ${spread(result.timing)} | ${(p * BATCH).toFixed(0)} | ${ratio(p)} | ${load1()} |`,
@@ -158,10 +157,9 @@ async function main(): Promise<void> {
         `${optimizer}: tfjs wasm / PyTorch CPU, same threads (${TFJS_THREADS}): ${fmt(t / base)}x, target >= 1.0x: ${t >= base ? 'MET' : 'NOT MET'}`,
       );
   }
-  // Debian's reference libblas (blas/libblas.so.3) multiplies ~10x slower than OpenBLAS or MKL.
-  const slowBlas = blas.size > 0 && ![...blas].some((path) => /openblas|mkl/i.test(path));
-  if (blas.size > 0) console.log(`PyTorch's BLAS: ${[...blas].join(', ')}`);
-  for (const v of verdicts) console.log(slowBlas ? `${v} (void: PyTorch runs without OpenBLAS or MKL)` : v);
+  const blas = torchBlas();
+  console.log(torchBlasLine(blas));
+  for (const v of verdicts) console.log(blasVerdict(v, blas));
   console.log(load());
 }
 

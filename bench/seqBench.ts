@@ -33,6 +33,7 @@ import { createSequenceTrainer } from '../src/models/sequence/sequenceTrainer.ts
 import { generateSyntheticSequences } from '../src/data/sequence/syntheticSequences.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
+import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
 import { othersBusy } from './othersBusy.ts';
 
 const WARMUP = 3;
@@ -226,6 +227,8 @@ async function main(): Promise<void> {
     }
   }
   console.log('');
+  const blas = torchBlas();
+  console.log(torchBlasLine(blas));
   for (const run of runs) {
     const t = median(run.tfjs.windows);
     const parts = threadCounts.map((threads) => {
@@ -234,7 +237,7 @@ async function main(): Promise<void> {
       const r = t / median(torch.timing.windows);
       return `against PyTorch ${threads} thread${threads > 1 ? 's' : ''}${threads === 1 ? ' (same threads)' : ''}: ${fmt(r, 2)}x, ${verdict(r, !(busiest <= BUSY_LIMIT))}`;
     });
-    console.log(`${run.label}: tfjs ${backend} 1 thread ${parts.join('; ')}`);
+    console.log(blasVerdict(`${run.label}: tfjs ${backend} 1 thread ${parts.join('; ')}`, blas));
   }
   const twin = runs[0];
   const sweep = (name: string, search: (r: Run) => number[] | null) => {

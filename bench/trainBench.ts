@@ -27,6 +27,7 @@ import { freePort, waitForHttp } from './localServer.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
+import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
 
 const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const CARDINALITY = 1000;
@@ -234,6 +235,8 @@ async function main(): Promise<void> {
     const m = median(xs);
     console.log(`| PyTorch CPU, ${t} thread(s) | ${m.toFixed(0)} | ${xs.length} (${range(xs)}) | ${(m / BATCH).toFixed(2)} | ${(m / same).toFixed(2)}x | |`);
   }
+  const blas = torchBlas();
+  console.log(torchBlasLine(blas));
   const ratioLine = (label: string, pick: (xs: number[]) => number[]) => {
     for (const [t, rs] of wasm) {
       const w = pick(rates(rs));
@@ -242,7 +245,10 @@ async function main(): Promise<void> {
       const ratio = median(w) / median(p);
       const target = t === poolThreads ? `, target >= 1.0x: ${ratio >= 1 ? 'MET' : 'NOT MET'}` : '';
       console.log(
-        `${label}: tfjs wasm / PyTorch CPU, same threads (${t}): ${ratio.toFixed(2)}x (${median(w).toFixed(0)} / ${median(p).toFixed(0)}, ${w.length} runs)${target}`,
+        blasVerdict(
+          `${label}: tfjs wasm / PyTorch CPU, same threads (${t}): ${ratio.toFixed(2)}x (${median(w).toFixed(0)} / ${median(p).toFixed(0)}, ${w.length} runs)${target}`,
+          blas,
+        ),
       );
     }
   };
