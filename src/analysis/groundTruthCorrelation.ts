@@ -80,13 +80,13 @@ export class CorrelationCounts {
       }
       t[y]++;
       const end = off[i + 1];
-      const from = Math.max(off[i], end - this.maxPosition);
+      const first = Math.max(off[i], end - this.maxPosition);
       const { dense, cells } = this;
       if (dense) {
-        for (let j = from; j < end; j++) dense[2 * this.key(ct, hc[j], end - j) + y]++;
+        for (let j = first; j < end; j++) dense[2 * this.key(ct, hc[j], end - j) + y]++;
         continue;
       }
-      for (let j = from; j < end; j++) {
+      for (let j = first; j < end; j++) {
         const k = this.key(ct, hc[j], end - j);
         let c = cells.get(k);
         if (!c) {

@@ -98,9 +98,11 @@ describe('multi-task trainer with its optimiser state laid flat', () => {
       const want = BEFORE_FLAT[key];
       expect(Math.abs(losses.reduce((a, b) => a + b, 0) - want.lossSum)).toBeLessThan(1e-6 * want.lossSum);
       // Per-task gradients now come from one forward pass (taskGradients.ts): MMoE's embedding
-      // cotangent is summed in another order. The last losses moved by 0 except cpu
-      // adatask-rmsprop's like loss, 6.5e-6 of it (RMSProp's first steps divide by sqrt of tiny v).
-      want.last.forEach((l, i) => expect(Math.abs(losses[58 + i] - l)).toBeLessThanOrEqual(1e-5 * l));
+      // cotangent is summed in another order. The last losses moved by 0 except adatask-rmsprop's
+      // like loss, 6.5e-6 of it on cpu and 7.5e-6 on wasm (RMSProp's first steps divide by sqrt of
+      // a tiny v): those two cases get 1e-5, the others keep 1e-6.
+      const lastTolerance = optimizer === 'adatask-rmsprop' ? 1e-5 : 1e-6;
+      want.last.forEach((l, i) => expect(Math.abs(losses[58 + i] - l)).toBeLessThanOrEqual(lastTolerance * l));
       let momentSum = 0;
       for (const m of moments) for (const x of m) momentSum += x;
       expect(Math.abs(momentSum - want.momentSum)).toBeLessThan(1e-7);
