@@ -10,7 +10,7 @@
  * as often, with the same thread count as the studio's wasm pool and with every core, and the load
  * average of each run: a ratio measured on a loaded machine means little. `--threads` trains wasm
  * with each of these pool sizes in every run (the page's `?wasm-threads=N`; default: the studio's,
- * cores - 1) and compares each with PyTorch at the same thread count. Before each run it reads how
+ * every core up to 8) and compares each with PyTorch at the same thread count. Before each run it reads how
  * many cores other processes used; the summary repeats the medians over the quiet runs alone.
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +28,7 @@ import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
 import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
+import { trainingWasmThreads, trainingWorkerName } from '../src/workers/trainingThreads.ts';
 
 const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const CARDINALITY = 1000;
@@ -179,10 +180,10 @@ async function main(): Promise<void> {
   const steps = Number(arg('steps', '4'));
   const runs = Number(arg('runs', '5'));
   const backends = arg('backends', 'wasm,webgl,webgpu,cpu').split(',');
-  // The studio's training worker gives the wasm pool every core but one (workers/trainingThreads.ts);
+  // The studio's training worker's wasm pool (workers/trainingThreads.ts: every core, at most 8);
   // PyTorch runs with the same thread count (the target's comparison) and with every core.
   const cores = availableParallelism();
-  const poolThreads = Math.max(1, cores - 1);
+  const poolThreads = trainingWasmThreads(trainingWorkerName(''), cores);
   const wasmThreads = arg('threads', String(poolThreads)).split(',').map(Number);
   const torchThreads = [...new Set([poolThreads, cores, ...wasmThreads])].sort((a, b) => a - b);
   mkdirSync(OUT, { recursive: true });

@@ -4,20 +4,24 @@ import { trainingWasmThreads, trainingWorkerName } from './trainingThreads.ts';
 const threadsFor = (query: string, cores: number) => trainingWasmThreads(trainingWorkerName(query), cores);
 
 describe('trainingWasmThreads', () => {
-  it('leaves one core to the page by default, and never goes below one thread', () => {
-    expect(threadsFor('', 2)).toEqual({ threads: 1, exact: false });
-    expect(threadsFor('', 8)).toEqual({ threads: 7, exact: false });
-    expect(threadsFor('', 1)).toEqual({ threads: 1, exact: false });
-    expect(threadsFor('?view=x', 4)).toEqual({ threads: 3, exact: false });
+  it('takes every core by default, at most 8, never fewer than one', () => {
+    expect(threadsFor('', 2)).toBe(2);
+    expect(threadsFor('', 8)).toBe(8);
+    expect(threadsFor('', 16)).toBe(8);
+    expect(threadsFor('', 1)).toBe(1);
+    expect(threadsFor('', 0)).toBe(1);
+    expect(threadsFor('?view=x', 4)).toBe(4);
   });
 
-  it("takes exactly the page's ?wasm-threads=N", () => {
-    expect(threadsFor('?wasm-threads=2', 2)).toEqual({ threads: 2, exact: true });
-    expect(threadsFor('?a=b&wasm-threads=1', 8)).toEqual({ threads: 1, exact: true });
+  it("takes the page's ?wasm-threads=N, at most 8", () => {
+    expect(threadsFor('?wasm-threads=1', 2)).toBe(1);
+    expect(threadsFor('?a=b&wasm-threads=3', 8)).toBe(3);
+    // tfjs's threaded build starts no more than 8 (the badge read 8 at 12 and at 100000).
+    expect(threadsFor('?wasm-threads=100000', 2)).toBe(8);
   });
 
   it('ignores a count that is not a positive integer, and a name without the prefix', () => {
-    for (const bad of ['0', '-1', '1.5', 'two', '']) expect(threadsFor(`?wasm-threads=${bad}`, 4)).toEqual({ threads: 3, exact: false });
-    expect(trainingWasmThreads('other?wasm-threads=2', 4)).toEqual({ threads: 3, exact: false });
+    for (const bad of ['0', '-1', '1.5', 'two', '']) expect(threadsFor(`?wasm-threads=${bad}`, 4)).toBe(4);
+    expect(trainingWasmThreads('other?wasm-threads=2', 4)).toBe(4);
   });
 });
