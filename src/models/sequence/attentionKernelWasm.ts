@@ -78,6 +78,15 @@ const rowAt = (base: number, index: number[], stride: number | number[]) => [
   ...I32_ADD,
 ];
 const plus = (a: number, b: number) => [...get(a), ...get(b), ...I32_ADD];
+/** Moves each id pointer on by one int32 and `counter` on by one: the next column (or row). */
+const advance = (pointers: number[], counter: number) => [...pointers.flatMap((p) => bump(p, i32Const(4))), ...bump(counter, i32Const(1))];
+/** The target's rows of the item and category attention tables into locals qi and qc. */
+const targetRows = (at: Record<string, number>, [IA, CA]: number[], [TI, TC]: number[], A4: number) => [
+  ...rowAt(IA, idAt(TI), A4),
+  ...set(at.qi),
+  ...rowAt(CA, idAt(TC), A4),
+  ...set(at.qc),
+];
 const idAt = (pointer: number) => [...get(pointer), ...i32Load()];
 const promoteLow = (v: number) => [...get(v), ...F64X2_PROMOTE_LOW];
 const promoteHigh = (v: number) => [...get(v), ...get(v), ...HIGH_F32, ...F64X2_PROMOTE_LOW];
@@ -187,16 +196,10 @@ function logitsBody(): number[] {
     ...SELECT,
     ...set(at.max),
     ...bump(OUT, i32Const(8)),
-    ...bump(CI, i32Const(4)),
-    ...bump(CC, i32Const(4)),
-    ...bump(CP, i32Const(4)),
-    ...bump(at.c, i32Const(1)),
+    ...advance([CI, CC, CP], at.c),
   ];
   const row = [
-    ...rowAt(IA, idAt(TI), A4),
-    ...set(at.qi),
-    ...rowAt(CA, idAt(TC), A4),
-    ...set(at.qc),
+    ...targetRows(at, [IA, CA], [TI, TC], A4),
     ...f64Const(-Infinity),
     ...set(at.max),
     ...i32Const(0),
@@ -206,9 +209,7 @@ function logitsBody(): number[] {
     ...get(at.max),
     ...f64Store(),
     ...bump(MAX, i32Const(8)),
-    ...bump(TI, i32Const(4)),
-    ...bump(TC, i32Const(4)),
-    ...bump(at.r, i32Const(1)),
+    ...advance([TI, TC], at.r),
   ];
   return funcBody(decl, [...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
@@ -270,9 +271,7 @@ function headGradBody(): number[] {
     ...bump(at.pr, [...get(D4), ...i32Const(4), ...I32_MUL]),
     ...bump(DP, [...get(D4), ...i32Const(4), ...I32_MUL]),
     ...bump(DT, [...get(D4), ...i32Const(4), ...I32_MUL]),
-    ...bump(TI, i32Const(4)),
-    ...bump(TC, i32Const(4)),
-    ...bump(at.r, i32Const(1)),
+    ...advance([TI, TC], at.r),
   ];
   return funcBody(decl, [...get(DF), ...set(at.fr), ...get(POOLED), ...set(at.pr), ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
@@ -341,9 +340,7 @@ function poolBody(): number[] {
       ],
     ),
     ...bump(WT, i32Const(8)),
-    ...bump(CI, i32Const(4)),
-    ...bump(CC, i32Const(4)),
-    ...bump(at.c, i32Const(1)),
+    ...advance([CI, CC], at.c),
   ];
   const row = [
     // The row's pooled item half at pi, its category half 2 d4 bytes on; both zeroed first.
@@ -378,9 +375,7 @@ function poolBody(): number[] {
     ...set(at.q0),
     ...get(at.end),
     ...set(at.pi),
-    ...bump(TI, i32Const(4)),
-    ...bump(TC, i32Const(4)),
-    ...bump(at.r, i32Const(1)),
+    ...advance([TI, TC], at.r),
   ];
   return funcBody(decl, [...get(POOLED), ...set(at.pi), ...get(FEAT), ...set(at.q0), ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
@@ -475,19 +470,10 @@ function poolGradBody(): number[] {
     ...rowPointers(DP),
     ...i32Const(0),
     ...set(at.c),
-    ...whileLess(get(at.c), get(N), [
-      ...column,
-      ...bump(WT, i32Const(8)),
-      ...bump(DW, i32Const(8)),
-      ...bump(CI, i32Const(4)),
-      ...bump(CC, i32Const(4)),
-      ...bump(at.c, i32Const(1)),
-    ]),
+    ...whileLess(get(at.c), get(N), [...column, ...bump(WT, i32Const(8)), ...bump(DW, i32Const(8)), ...advance([CI, CC], at.c)]),
     ...rowPointers(DT),
     ...target,
-    ...bump(TI, i32Const(4)),
-    ...bump(TC, i32Const(4)),
-    ...bump(at.r, i32Const(1)),
+    ...advance([TI, TC], at.r),
   ];
   return funcBody(decl, [...get(D4), ...i32Const(4), ...I32_MUL, ...set(at.step), ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
@@ -556,16 +542,10 @@ function attnGradBody(): number[] {
       ],
     ),
     ...bump(DL, i32Const(8)),
-    ...bump(CI, i32Const(4)),
-    ...bump(CC, i32Const(4)),
-    ...bump(CP, i32Const(4)),
-    ...bump(at.c, i32Const(1)),
+    ...advance([CI, CC, CP], at.c),
   ];
   const row = [
-    ...rowAt(IA, idAt(TI), A4),
-    ...set(at.qi),
-    ...rowAt(CA, idAt(TC), A4),
-    ...set(at.qc),
+    ...targetRows(at, [IA, CA], [TI, TC], A4),
     ...get(DQ),
     ...set(F),
     ...whileLess(get(F), get(at.end), [...get(F), ...V128_ZERO, ...v128Store(), ...bump(F, i32Const(16))]),
@@ -580,9 +560,7 @@ function attnGradBody(): number[] {
       ...accumulate(plus(at.gi, E), OLD, load(plus(DQ, F)), load(plus(DQ, F), 16)),
       ...accumulate(plus(at.gc, E), OLD, load(plus(at.dqc, F)), load(plus(at.dqc, F), 16)),
     ]),
-    ...bump(TI, i32Const(4)),
-    ...bump(TC, i32Const(4)),
-    ...bump(at.r, i32Const(1)),
+    ...advance([TI, TC], at.r),
   ];
   // dqc: dQ's category half, 2 a4 bytes on; end: the end of dQ.
   const setup = [

@@ -64,6 +64,19 @@ import {
 
 const MASKED = -1e9;
 
+/** (a0 + a1)'s two float64 lanes added: the dot from its two partial-sum vectors. */
+const sumOfPartials = (a0: number, a1: number) => [
+  ...get(a0),
+  ...get(a1),
+  ...F64X2_ADD,
+  ...set(a0),
+  ...get(a0),
+  ...f64x2Lane(0),
+  ...get(a0),
+  ...f64x2Lane(1),
+  ...F64_ADD,
+];
+
 /** dot(p, q, bytes): sum of p[i] q[i] over bytes / 4 float32 values (a multiple of 4), in float64. */
 function dotBody(): number[] {
   const [P, Q, N] = [0, 1, 2];
@@ -109,15 +122,7 @@ function dotBody(): number[] {
     ...V128_ZERO,
     ...set(A1),
     ...whileLess(get(P), get(END), step),
-    ...get(A0),
-    ...get(A1),
-    ...F64X2_ADD,
-    ...set(A0),
-    ...get(A0),
-    ...f64x2Lane(0),
-    ...get(A0),
-    ...f64x2Lane(1),
-    ...F64_ADD,
+    ...sumOfPartials(A0, A1),
   ];
   return funcBody(
     [
@@ -189,15 +194,7 @@ function scoresBody(steps: number): number[] {
       ...F64X2_ADD,
       ...set(A1),
     ]).flat(),
-    ...get(A0),
-    ...get(A1),
-    ...F64X2_ADD,
-    ...set(A0),
-    ...get(A0),
-    ...f64x2Lane(0),
-    ...get(A0),
-    ...f64x2Lane(1),
-    ...F64_ADD,
+    ...sumOfPartials(A0, A1),
   ];
   const query = Array.from({ length: steps }, (_, s) => [
     ...get(QI),
