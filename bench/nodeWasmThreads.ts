@@ -25,12 +25,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_TRAIN_CONFIG, type ModelConfig } from '../src/contracts/modelConfig.ts';
-import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
-import { createRng } from '../src/data/ctr/prng.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
 import { createTrainer } from '../src/models/trainer.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
-import { randomIndices } from '../test/support/tinyData.ts';
+import { BENCH_DEEPFM_MODEL, benchDeepFmData } from './benchDeepFm.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM } from './torchTrainReference.ts';
@@ -94,22 +92,8 @@ async function threadedWasm(threads: number): Promise<void> {
 
 /** DeepFM as bench:train-node trains it (1000 values a field): samples/s over `steps` steps after 2, and every loss. */
 function trainDeepFm(steps: number): { samplesPerS: number; losses: number[] } {
-  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality: 1000 }));
-  const rng = createRng(1);
-  const rows = BATCH * 4;
-  const split = { rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) };
-  const data: CtrDataset = { name: 'bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split, valid: split, test: split };
-  const model: ModelConfig = {
-    kind: 'deepfm',
-    embeddingDim: DIM,
-    embeddingSets: 1,
-    mlp: MLP,
-    dropout: BENCH_DEEPFM.dropout,
-    crossLayers: 0,
-    cinLayers: [],
-    seed: 1,
-  };
-  const trainer = createTrainer(data, model, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
+  const data = benchDeepFmData(1000, BATCH * 4);
+  const trainer = createTrainer(data, BENCH_DEEPFM_MODEL, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
   try {
     const losses = [trainer.step(), trainer.step()].map((r) => r.loss);
     const t0 = performance.now();

@@ -19,11 +19,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
-import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
 import { encodeCtrDataset } from '../src/data/ctr/datasetFile.ts';
-import { createRng } from '../src/data/ctr/prng.ts';
-import { randomIndices } from '../test/support/tinyData.ts';
 import { freePort, waitForHttp } from './localServer.ts';
+import { benchDeepFmData } from './benchDeepFm.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
@@ -42,18 +40,6 @@ const FILE = join(OUT, `deepfm-bench-${FIELDS}x${CARDINALITY}.rlctr`);
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-/** Random indices and labels: enough train rows that no epoch ends (and no validation runs) while timing. */
-function benchDataset(): CtrDataset {
-  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality: CARDINALITY }));
-  const rng = createRng(1);
-  const split = (rows: number) => ({
-    rows,
-    indices: randomIndices(fields, rows, rng),
-    labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)),
-  });
-  return { name: 'deepfm-bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split(BATCH * 64), valid: split(BATCH), test: split(BATCH) };
 }
 
 interface BrowserMeasure {
@@ -187,7 +173,7 @@ async function main(): Promise<void> {
   const wasmThreads = arg('threads', String(poolThreads)).split(',').map(Number);
   const torchThreads = [...new Set([poolThreads, cores, ...wasmThreads])].sort((a, b) => a - b);
   mkdirSync(OUT, { recursive: true });
-  if (!existsSync(FILE)) writeFileSync(FILE, encodeCtrDataset(benchDataset()));
+  if (!existsSync(FILE)) writeFileSync(FILE, encodeCtrDataset(benchDeepFmData(CARDINALITY, BATCH * 64, BATCH)));
   console.log(
     `DeepFM ${FIELDS} fields x ${CARDINALITY} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}; ${steps} timed steps after ${WARMUP} per backend; ` +
       `${runs} runs alternating PyTorch and the studio (wasm with ${wasmThreads.join(', ')} thread(s) every run, other backends in the first), ${load()}`,

@@ -5,14 +5,12 @@
  *
  *   npm run bench:train-node -- [--cardinality 1000] [--steps 5]
  */
-import type { CtrDataset, CtrField } from '../src/data/ctr/ctrDataset.ts';
-import { createRng } from '../src/data/ctr/prng.ts';
-import { randomIndices } from '../test/support/tinyData.ts';
+import type { CtrDataset } from '../src/data/ctr/ctrDataset.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
 import { createTrainer } from '../src/models/trainer.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
-import type { ModelConfig } from '../src/contracts/modelConfig.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
+import { BENCH_DEEPFM_MODEL, benchDeepFmData } from './benchDeepFm.ts';
 
 const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const WARMUP = 2;
@@ -22,26 +20,9 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function benchDataset(cardinality: number, rows: number): CtrDataset {
-  const fields: CtrField[] = Array.from({ length: FIELDS }, (_, i) => ({ name: `C${i + 1}`, cardinality }));
-  const rng = createRng(1);
-  const split = { rows, indices: randomIndices(fields, rows, rng), labels: Float32Array.from({ length: rows }, () => (rng.next() < 0.25 ? 1 : 0)) };
-  return { name: 'bench', origin: 'synthetic:bench', fields, tasks: ['click'], train: split, valid: split, test: split };
-}
-
 async function tfjsSamplesPerSecond(backend: 'cpu' | 'wasm', data: CtrDataset, steps: number): Promise<number> {
   await selectBackend(backend);
-  const model: ModelConfig = {
-    kind: 'deepfm',
-    embeddingDim: DIM,
-    embeddingSets: 1,
-    mlp: MLP,
-    dropout: BENCH_DEEPFM.dropout,
-    crossLayers: 0,
-    cinLayers: [],
-    seed: 1,
-  };
-  const trainer = createTrainer(data, model, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
+  const trainer = createTrainer(data, BENCH_DEEPFM_MODEL, { ...DEFAULT_TRAIN_CONFIG, batchSize: BATCH, epochs: 1000, earlyStopPatience: 0 });
   try {
     for (let i = 0; i < WARMUP; i++) trainer.step();
     const t0 = performance.now();
@@ -60,7 +41,7 @@ function torchSamplesPerSecond(cardinality: number, steps: number): { samplesPer
 async function main(): Promise<void> {
   const cardinality = arg('cardinality', 1000);
   const steps = arg('steps', 5);
-  const data = benchDataset(cardinality, BATCH * 4);
+  const data = benchDeepFmData(cardinality, BATCH * 4);
   console.log(`DeepFM ${FIELDS} fields x ${cardinality} rows x dim ${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}, ${steps} timed steps after ${WARMUP}`);
   const torch = torchSamplesPerSecond(cardinality, Math.max(steps, 10));
   console.log(`| runtime | samples/s | steps/s | PyTorch / this |`);
