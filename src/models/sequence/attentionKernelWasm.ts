@@ -78,6 +78,8 @@ const rowAt = (base: number, index: number[], stride: number | number[]) => [
   ...I32_ADD,
 ];
 const plus = (a: number, b: number) => [...get(a), ...get(b), ...I32_ADD];
+/** into = from + 2 width (i32): the address two rows of `width` bytes on. */
+const twoWidthsOn = (from: number, width: number, into: number) => [...get(from), ...get(width), ...get(width), ...I32_ADD, ...I32_ADD, ...set(into)];
 /** Moves each id pointer on by one int32 and `counter` on by one: the next column (or row). */
 const advance = (pointers: number[], counter: number) => [...pointers.flatMap((p) => bump(p, i32Const(4))), ...bump(counter, i32Const(1))];
 /** The target's rows of the item and category attention tables into locals qi and qc. */
@@ -344,18 +346,8 @@ function poolBody(): number[] {
   ];
   const row = [
     // The row's pooled item half at pi, its category half 2 d4 bytes on; both zeroed first.
-    ...get(at.pi),
-    ...get(D4),
-    ...get(D4),
-    ...I32_ADD,
-    ...I32_ADD,
-    ...set(at.pc),
-    ...get(at.pc),
-    ...get(D4),
-    ...get(D4),
-    ...I32_ADD,
-    ...I32_ADD,
-    ...set(at.end),
+    ...twoWidthsOn(at.pi, D4, at.pc),
+    ...twoWidthsOn(at.pc, D4, at.end),
     ...get(at.pi),
     ...set(F),
     ...whileLess(get(F), get(at.end), [...get(F), ...V128_ZERO, ...v128Store(), ...bump(F, i32Const(16))]),
@@ -456,16 +448,7 @@ function poolGradBody(): number[] {
     ]),
   ];
   // step: bytes of a row of dP (2 d float64 = 4 d4).
-  const rowPointers = (base: number) => [
-    ...rowAt(base, get(at.r), at.step),
-    ...set(at.pi),
-    ...get(at.pi),
-    ...get(D4),
-    ...get(D4),
-    ...I32_ADD,
-    ...I32_ADD,
-    ...set(at.pc),
-  ];
+  const rowPointers = (base: number) => [...rowAt(base, get(at.r), at.step), ...set(at.pi), ...twoWidthsOn(at.pi, D4, at.pc)];
   const row = [
     ...rowPointers(DP),
     ...i32Const(0),
@@ -563,20 +546,7 @@ function attnGradBody(): number[] {
     ...advance([TI, TC], at.r),
   ];
   // dqc: dQ's category half, 2 a4 bytes on; end: the end of dQ.
-  const setup = [
-    ...get(DQ),
-    ...get(A4),
-    ...get(A4),
-    ...I32_ADD,
-    ...I32_ADD,
-    ...set(at.dqc),
-    ...get(at.dqc),
-    ...get(A4),
-    ...get(A4),
-    ...I32_ADD,
-    ...I32_ADD,
-    ...set(at.end),
-  ];
+  const setup = [...twoWidthsOn(DQ, A4, at.dqc), ...twoWidthsOn(at.dqc, A4, at.end)];
   return funcBody(decl, [...setup, ...i32Const(0), ...set(at.r), ...whileLess(get(at.r), get(ROWS), row)]);
 }
 
