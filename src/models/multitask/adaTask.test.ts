@@ -122,3 +122,89 @@ describe('MultiTaskOptimizer (tfjs)', () => {
     tf.dispose([a, b]);
   });
 });
+
+/** Variables of these shapes: sizes off multiples of 4 (the kernel's JS tail), 2-D ones, exact zeros among the values. */
+const SHARED_SHAPES = [[13, 4], [7], [3, 5], [64], [1]];
+const SPECIFIC_SHAPES = [[6, 3], [2]];
+
+function variablesOf(shapes: number[][], seed: number): tf.Variable[] {
+  return shapes.map((shape, i) =>
+    tf.tidy(() => {
+      const values = seeded(
+        shape.reduce((s, n) => s * n, 1),
+        seed + i,
+      );
+      values.forEach((_, j) => j % 9 === 4 && (values[j] = 0));
+      return tf.variable(tf.tensor(values, shape));
+    }),
+  );
+}
+
+/** Bits of every variable, moment and AU after `steps` steps of applyTracking (fused) or applyOnBackend with the AU as tensor ops (composed). */
+function trackedRun(
+  kind: (typeof MULTI_TASK_OPTIMIZERS)[number],
+  tasks: number,
+  steps: number,
+  fused: boolean,
+): { values: Uint32Array[]; moments: Uint32Array[] } {
+  const shared = variablesOf(SHARED_SHAPES, 1);
+  const specific = variablesOf(SPECIFIC_SHAPES, 50);
+  const opt = new MultiTaskOptimizer(kind, shared, specific, tasks, H);
+  const total = opt.sharedFlat.total;
+  const au = Array.from({ length: tasks }, () => tf.tidy(() => tf.variable(tf.zeros([total]), false)));
+  const beta = 0.9;
+  for (let t = 0; t < steps; t++) {
+    tf.tidy(() => {
+      // Some gradients exactly zero (untouched embedding rows): the signs of zero must match too.
+      const grads = Array.from({ length: tasks }, (_, k) =>
+        SHARED_SHAPES.map((shape, i) =>
+          i === 1 && k === 0
+            ? tf.zeros(shape)
+            : tf.tensor(
+                seeded(
+                  shape.reduce((s, n) => s * n, 1),
+                  100 * t + 10 * k + i,
+                ),
+                shape,
+              ),
+        ),
+      );
+      const own = SPECIFIC_SHAPES.map((shape, i) =>
+        tf.tensor(
+          seeded(
+            shape.reduce((s, n) => s * n, 1),
+            1000 + 100 * t + i,
+          ),
+          shape,
+        ),
+      );
+      if (fused) opt.applyTracking(grads, own, au, beta);
+      else opt.applyOnBackend(grads, own, (perTask) => perTask.forEach((u, k) => au[k].assign(tf.add(tf.mul(au[k], beta), tf.mul(tf.square(u), 1 - beta)))));
+    });
+  }
+  const bits = (x: Float32Array) => new Uint32Array(Float32Array.from(x).buffer);
+  const values = [...shared, ...specific, ...au].map((v) => bits(v.dataSync() as Float32Array));
+  const moments = opt.exportState().moments.map(bits);
+  opt.dispose();
+  tf.dispose([...shared, ...specific, ...au]);
+  return { values, moments };
+}
+
+describe.each(['wasm', 'cpu'] as const)('MultiTaskOptimizer.applyTracking on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it.each(MULTI_TASK_OPTIMIZERS.flatMap((kind) => [2, 3].map((tasks) => [kind, tasks] as const)))(
+    '%s with %i tasks: the fused kernel gives the bits of the tensor ops, variables, moments and AU, over 4 steps',
+    (kind, tasks) => {
+      const before = tf.memory().numTensors;
+      const composed = trackedRun(kind, tasks, 4, false);
+      const fused = trackedRun(kind, tasks, 4, true);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fused.values.length).toBe(composed.values.length);
+      fused.values.forEach((v, i) => expect(Array.from(v), `tensor ${i}`).toEqual(Array.from(composed.values[i])));
+      fused.moments.forEach((m, i) => expect(Array.from(m), `moment ${i}`).toEqual(Array.from(composed.moments[i])));
+      // The run moved the parameters and filled the AU (a step that did nothing would pass the comparison).
+      expect(fused.values.some((v) => v.some((x) => x !== 0))).toBe(true);
+    },
+  );
+});

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
+import { fusedMultiTaskStep, multiTaskStepAvailable, type StepConstants, type StepShape } from '../../engine/multiTaskStepKernel.ts';
 import { FlatLayout } from './flatLayout.ts';
 
 export const MULTI_TASK_OPTIMIZERS: readonly MultiTaskOptimizerKind[] = ['adam', 'adatask', 'adatask-rmsprop', 'adatask-adagrad'];
@@ -172,6 +173,57 @@ export class MultiTaskOptimizer {
         );
       if (this.specificLayout.total > 0) this.step(this.specificLayout, [this.specificLayout.flatten(specificGrads)], this.specificState);
     });
+  }
+
+  /**
+   * As applyOnBackend, and the AU of each task's update of the shared parameters kept in `au` (one
+   * flat variable per task, laid out as sharedFlat): au = au * beta + u^2 * (1 - beta). On cpu and
+   * wasm the whole step is one kernel per parameter group (engine/multiTaskStepKernel.ts, the same
+   * bits); elsewhere the tensor ops.
+   */
+  applyTracking(sharedGrads: readonly (readonly tf.Tensor[])[], specificGrads: readonly tf.Tensor[], au: readonly tf.Variable[], beta: number): void {
+    const sharedShape: StepShape = { kind: this.kind, tasks: this.tasks, au: true };
+    const specificShape: StepShape = { kind: this.kind, tasks: 1, au: false };
+    if (!multiTaskStepAvailable(sharedShape) || !multiTaskStepAvailable(specificShape)) {
+      this.applyOnBackend(sharedGrads, specificGrads, (perTask) =>
+        perTask.forEach((u, k) => au[k].assign(tf.add(tf.mul(au[k], beta), tf.mul(tf.square(u), 1 - beta)))),
+      );
+      return;
+    }
+    this.t++;
+    const constants = this.constants(beta);
+    const run = (shape: StepShape, layout: FlatLayout, grads: readonly (readonly tf.Tensor[])[], state: FlatMoments, tracked: readonly tf.Variable[]) => {
+      if (layout.total === 0) return;
+      const moments = [...state.first, ...state.second];
+      const out = fusedMultiTaskStep(shape, constants, { params: [...layout.variables], grads, moments, au: [...tracked] });
+      layout.variables.forEach((v, i) => v.assign(out.params[i]));
+      moments.forEach((m, j) => m.assign(out.moments[j]));
+      tracked.forEach((a, k) => a.assign(out.au[k]));
+      tf.dispose([...out.params, ...out.moments, ...out.au]);
+    };
+    run(sharedShape, this.sharedLayout, sharedGrads, this.sharedState, au);
+    run(specificShape, this.specificLayout, [specificGrads], this.specificState, []);
+  }
+
+  /** This step's scalars as the tensor ops of `step` make them (auBeta: the AU's decay). */
+  private constants(auBeta: number): StepConstants {
+    const h = this.hyper;
+    const c1 = 1 - Math.pow(h.beta1, this.t);
+    const c2 = 1 - Math.pow(h.beta2, this.t);
+    const adamLike = this.kind === 'adam' || this.kind === 'adatask';
+    return {
+      beta1: h.beta1,
+      oneMinusBeta1: 1 - h.beta1,
+      beta2: h.beta2,
+      oneMinusBeta2: 1 - h.beta2,
+      decay: h.rmspropDecay,
+      oneMinusDecay: 1 - h.rmspropDecay,
+      scale: adamLike ? -h.lr / c1 : -h.lr,
+      divisor: this.kind === 'adam' ? c2 : Math.sqrt(c2),
+      epsilon: h.epsilon,
+      auBeta,
+      oneMinusAuBeta: 1 - auBeta,
+    };
   }
 
   private step(layout: FlatLayout, grads: tf.Tensor1D[], state: FlatMoments): tf.Tensor1D[] {

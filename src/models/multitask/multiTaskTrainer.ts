@@ -216,9 +216,7 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
         const x = tf.tensor2d(batch.indices, [batch.rows, F], 'int32');
         const y = tf.tensor2d(batch.labels, [batch.rows, T]);
         const g = taskGradients(model, x, y, weights);
-        optimizer.applyOnBackend(g.shared, g.specific.flat(), (perTask) =>
-          perTask.forEach((u, k) => au[k].assign(tf.add(tf.mul(au[k], beta), tf.mul(tf.square(u), 1 - beta)))),
-        );
+        optimizer.applyTracking(g.shared, g.specific.flat(), au, beta);
         return { grads: g.shared, losses: tf.stack(g.losses) };
       });
       auSteps++;

@@ -1,0 +1,204 @@
+/**
+ * The multi-task optimiser's whole step as one tfjs kernel ('ReclensMultiTaskStep') on the cpu and
+ * wasm backends: every parameter, every task's gradient of it, the flat moments and the flat AU of
+ * each task in; the new parameters, moments and AU out (multiTaskStepWasmModule.ts: the same float32
+ * operations as MultiTaskOptimizer's tensor ops, so the same bits). The tensor ops took ~60
+ * kernels a step for MMoE (the gradients concatenated into flat tensors, ~10 element-wise passes
+ * per task over 78k values, the total sliced back per variable, the AU's 4 per task); this reads
+ * each value once where it lies and writes each result once. Other backends, and wasm without
+ * SIMD, keep the tensor ops (multiTaskStepAvailable is false there).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  elementStep,
+  JS_LANE,
+  momentCounts,
+  multiTaskStepWasm,
+  STEP_CONSTANTS,
+  streamCounts,
+  type StepConstants,
+  type StepShape,
+  type StepWasmFunction,
+} from './multiTaskStepWasmModule.ts';
+
+export type { StepConstants, StepShape } from './multiTaskStepWasmModule.ts';
+
+const KERNEL = 'ReclensMultiTaskStep';
+
+/** Attributes: the shape, every parameter's size and the step's constants. */
+interface Attrs {
+  shape: StepShape;
+  sizes: number[];
+  constants: StepConstants;
+}
+
+/** One parameter group's step: per parameter its value and each task's gradient; flat moments and AU over the group. */
+export interface StepInputs {
+  params: tf.Tensor[];
+  /** grads[k][i]: task k's gradient of params[i]. */
+  grads: readonly (readonly tf.Tensor[])[];
+  /** momentCounts' first then second moments, each over all params end to end. */
+  moments: tf.Tensor[];
+  /** Per task when the shape tracks AU, else empty. */
+  au: tf.Tensor[];
+}
+
+export interface StepOutputs {
+  params: tf.Tensor[];
+  moments: tf.Tensor[];
+  au: tf.Tensor[];
+}
+
+/** Reads the inputs in the kernel's order: per param its value then each task's gradient; then moments, then AU. */
+function flatInputs(inputs: StepInputs): tf.Tensor[] {
+  return [...inputs.params.flatMap((p, i) => [p, ...inputs.grads.map((g) => g[i])]), ...inputs.moments, ...inputs.au];
+}
+
+/** Views of every stream of param i: [x, g[k], first, second, au, x', first', second', au'] and its offset into the flat ones. */
+function streamsOf<A>(all: A[], outs: A[], i: number, a: Attrs): { streams: A[]; flatOffset: number } {
+  const T = a.shape.tasks;
+  const P = a.sizes.length;
+  const flatIn = all.slice(P * (1 + T));
+  const flatOut = outs.slice(P);
+  const perParam = all.slice(i * (1 + T), (i + 1) * (1 + T));
+  const flatOffset = a.sizes.slice(0, i).reduce((s, n) => s + n, 0);
+  return { streams: [...perParam, ...flatIn, outs[i], ...flatOut], flatOffset };
+}
+
+/** Elements [from, to) of one param, Math.fround after every operation; flat streams read at offset + j. */
+function jsElements(arrays: Float32Array[], flatOffset: number, from: number, to: number, a: Attrs): void {
+  const s = a.shape;
+  const { first, second } = momentCounts(s.kind, s.tasks);
+  const { inputs } = streamCounts(s);
+  const c = a.constants;
+  const au = s.au ? s.tasks : 0;
+  const isFlat = (j: number) => (j < inputs ? j > s.tasks : j > inputs);
+  for (let j = from; j < to; j++) {
+    const v = (k: number) => arrays[k][isFlat(k) ? flatOffset + j : j];
+    let next = 0;
+    const take = (n: number) => Array.from({ length: n }, () => v(next++));
+    const out = elementStep(JS_LANE, s, c, { x: take(1)[0], g: take(s.tasks), first: take(first), second: take(second), au: take(au) });
+    [out.x, ...out.first, ...out.second, ...out.au].forEach((value, k) => {
+      arrays[inputs + k][isFlat(inputs + k) ? flatOffset + j : j] = value;
+    });
+  }
+}
+
+/** What the wasm kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
+interface WasmBackend {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+interface CpuBackend {
+  data: { get(dataId: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+/** Per memory, one function per shape (the threaded build's memory is shared; the plain one exports its own). */
+const modules = new WeakMap<WebAssembly.Memory, Map<string, StepWasmFunction | null>>();
+
+function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+}
+
+/** The SIMD step of this shape over this backend's memory; null where it cannot be had. */
+function moduleOf(backend: WasmBackend, s: StepShape): StepWasmFunction | null {
+  const memory = wasmMemory(backend);
+  if (!memory) return null;
+  let byShape = modules.get(memory);
+  if (!byShape) modules.set(memory, (byShape = new Map()));
+  const key = `${s.kind}/${s.tasks}/${s.au}`;
+  let fn = byShape.get(key);
+  if (fn === undefined) byShape.set(key, (fn = multiTaskStepWasm(memory, s)));
+  return fn;
+}
+
+/** Output shapes: each param's, then a flat [total] per moment and AU. */
+function outputShapes(inputs: tf.TensorInfo[], a: Attrs): number[][] {
+  const T = a.shape.tasks;
+  const P = a.sizes.length;
+  const flat = inputs.slice(P * (1 + T));
+  return [...a.sizes.map((_, i) => inputs[i * (1 + T)].shape), ...flat.map((t) => t.shape)];
+}
+
+function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const a = args.attrs as unknown as Attrs;
+  const inputs = Object.values(args.inputs) as tf.TensorInfo[];
+  const backend = args.backend as WasmBackend;
+  const outs = outputShapes(inputs, a).map((shape) => backend.makeOutput(shape, 'float32'));
+  // Views after makeOutput: allocating can grow (and so move) the heap.
+  const inViews = inputs.map((t) => backend.typedArrayFromHeap(t));
+  const outViews = outs.map((t) => backend.typedArrayFromHeap(t));
+  const run = moduleOf(backend, a.shape)!;
+  a.sizes.forEach((n, i) => {
+    const { streams, flatOffset } = streamsOf(inViews, outViews, i, a);
+    const simd = n - (n % 4);
+    if (simd > 0) {
+      const addresses = streams.map((view, j) => view.byteOffset + (isFlatStream(j, a.shape) ? 4 * flatOffset : 0));
+      run(simd * 4, ...addresses, ...STEP_CONSTANTS.map((name) => a.constants[name]));
+    }
+    jsElements(streams, flatOffset, simd, n, a);
+  });
+  return outs;
+}
+
+/** Whether stream j (streamCounts' order) is a flat one (moments, AU) rather than a param's own. */
+function isFlatStream(j: number, s: StepShape): boolean {
+  const { inputs } = streamCounts(s);
+  return j < inputs ? j > s.tasks : j > inputs;
+}
+
+function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const a = args.attrs as unknown as Attrs;
+  const inputs = Object.values(args.inputs) as tf.TensorInfo[];
+  const backend = args.backend as CpuBackend;
+  const shapes = outputShapes(inputs, a);
+  const inValues = inputs.map((t) => backend.data.get(t.dataId).values);
+  const outValues = shapes.map((shape) => new Float32Array(shape.reduce((s, n) => s * n, 1)));
+  a.sizes.forEach((n, i) => {
+    const { streams, flatOffset } = streamsOf(inValues, outValues, i, a);
+    jsElements(streams, flatOffset, 0, n, a);
+  });
+  return outValues.map((values, i) => backend.makeTensorInfo(shapes[i], 'float32', values));
+}
+
+let installed = false;
+
+/** Registers the kernel on cpu and wasm (once). */
+export function installMultiTaskStepKernel(): void {
+  if (installed) return;
+  installed = true;
+  tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: cpuKernel as unknown as tf.KernelFunc });
+}
+
+/** Whether the current backend runs the kernel (on wasm: with its SIMD module). */
+export function multiTaskStepAvailable(shape: StepShape): boolean {
+  installMultiTaskStepKernel();
+  const name = tf.getBackend();
+  if (name === 'cpu') return true;
+  return name === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend, shape) !== null;
+}
+
+/** One step of a parameter group (multiTaskStepAvailable must hold): new tensors, for the caller to assign and dispose. */
+export function fusedMultiTaskStep(shape: StepShape, constants: StepConstants, inputs: StepInputs): StepOutputs {
+  const { first, second } = momentCounts(shape.kind, shape.tasks);
+  const sizes = inputs.params.map((p) => p.size);
+  const total = sizes.reduce((s, n) => s + n, 0);
+  const flat = [...inputs.moments, ...inputs.au];
+  if (inputs.grads.length !== shape.tasks || inputs.moments.length !== first + second || inputs.au.length !== (shape.au ? shape.tasks : 0))
+    throw new RangeError(
+      `multi-task step: ${inputs.grads.length} gradients, ${inputs.moments.length} moments, ${inputs.au.length} AU for ${JSON.stringify(shape)}`,
+    );
+  if (inputs.grads.some((g) => g.some((t, i) => t.size !== sizes[i])) || flat.some((t) => t.size !== total))
+    throw new RangeError('multi-task step: a gradient, moment or AU differs in size from its parameters');
+  const named = Object.fromEntries(flatInputs(inputs).map((t, j) => [`i${j}`, t]));
+  // float32 scalars, as the tensor ops' scalar tensors hold them (the JS lane computes with these).
+  const c = Object.fromEntries(STEP_CONSTANTS.map((name) => [name, Math.fround(constants[name])])) as StepConstants;
+  const out = tf.engine().runKernel(KERNEL, named, { shape, sizes, constants: c } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  const P = sizes.length;
+  return { params: out.slice(0, P), moments: out.slice(P, P + first + second), au: out.slice(P + first + second) };
+}
