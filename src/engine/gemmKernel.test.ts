@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../test/support/testBackend.ts';
+import { gemm, gemmComposed, type GemmOptions } from './gemmKernel.ts';
+
+/** op(a) op(b) + bias in float64, and sum |a||b| + |bias| per entry (the scale of float32's rounding). */
+function reference(a: tf.Tensor2D, b: tf.Tensor2D, o: GemmOptions): { value: Float64Array; scale: Float64Array; m: number; n: number; k: number } {
+  const [av, bv] = [a.dataSync(), b.dataSync()];
+  const biasV = o.bias?.dataSync();
+  const [m, k] = o.transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+  const n = o.transposeB ? b.shape[0] : b.shape[1];
+  const at = (i: number, p: number) => (o.transposeA ? av[p * m + i] : av[i * k + p]);
+  const bt = (p: number, j: number) => (o.transposeB ? bv[j * k + p] : bv[p * n + j]);
+  const [value, scale] = [new Float64Array(m * n), new Float64Array(m * n)];
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let [s, t] = [biasV ? biasV[j] : 0, biasV ? Math.abs(biasV[j]) : 0];
+      for (let p = 0; p < k; p++) {
+        s += at(i, p) * bt(p, j);
+        t += Math.abs(at(i, p) * bt(p, j));
+      }
+      [value[i * n + j], scale[i * n + j]] = [s, t];
+    }
+  return { value, scale, m, n, k };
+}
+
+// [m, k, n]: under and over a register block (4 x 8), one row, one column, k past a 256-step block, m past a 256-row block.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 9, 7],
+  [9, 5, 1],
+  [4, 8, 8],
+  [37, 29, 13],
+  [6, 300, 17],
+  [261, 3, 10],
+  [70, 520, 24],
+];
+const OPTIONS: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+
+describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
+  afterAll(() => selectBackend('cpu'));
+
+  it.each(SHAPES)('%i x %i by %i: within float32 rounding of float64, the same bits as tfjs matMul', (m, k, n) => {
+    for (const [transposeA, transposeB] of OPTIONS)
+      for (const withBias of [false, true]) {
+        const a = tf.randomNormal(transposeA ? [k, m] : [m, k], 0, 1, 'float32', m + k) as tf.Tensor2D;
+        const b = tf.randomNormal(transposeB ? [n, k] : [k, n], 0, 1, 'float32', n + 2 * k) as tf.Tensor2D;
+        const bias = withBias ? (tf.randomNormal([n], 0, 1, 'float32', 3) as tf.Tensor1D) : undefined;
+        const o = { transposeA, transposeB, bias };
+        const before = tf.memory().numTensors;
+        const c = gemm(a, b, o);
+        expect(tf.memory().numTensors).toBe(before + 1);
+        expect(c.shape).toEqual([m, n]);
+        const ref = reference(a, b, o);
+        const got = c.dataSync();
+        // Each of k + 1 float32 roundings errs by at most 2^-24 of a partial sum, itself at most scale.
+        for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - ref.value[i])).toBeLessThanOrEqual((k + 1) * 2 ** -24 * ref.scale[i] + 1e-30);
+        const composed = gemmComposed(a, b, o);
+        expect(Array.from(got)).toEqual(Array.from(composed.dataSync()));
+        tf.dispose([a, b, c, composed, ...(bias ? [bias] : [])]);
+      }
+  });
+
+  it('runs as one kernel: ReclensGemm on wasm, transposes and a matMul elsewhere', async () => {
+    const [a, b] = [tf.randomNormal([30, 20]) as tf.Tensor2D, tf.randomNormal([10, 30]) as tf.Tensor2D];
+    const info = await tf.profile(() => gemm(a, b, { transposeA: true, transposeB: true }));
+    const names = info.kernels.map((k) => k.name);
+    expect(names).toEqual(backend === 'wasm' ? ['ReclensGemm'] : ['Transpose', 'Transpose', 'BatchMatMul']);
+    tf.dispose([a, b]);
+  });
+
+  it('propagates NaN along its row and Inf along its column', () => {
+    const [m, k, n] = [9, 21, 11];
+    const av = Float32Array.from({ length: m * k }, (_, i) => 1 + (i % 5));
+    const bv = Float32Array.from({ length: k * n }, (_, i) => 1 + (i % 3));
+    av[2 * k + 7] = NaN; // a[2, 7]: row 2 of C
+    bv[4 * n + 9] = Infinity; // b[4, 9]: column 9 of C (every a > 0, so +Inf)
+    const [a, b] = [tf.tensor2d(av, [m, k]), tf.tensor2d(bv, [k, n])];
+    const c = gemm(a, b).arraySync();
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        if (i === 2) expect(c[i][j]).toBeNaN();
+        else if (j === 9) expect(c[i][j]).toBe(Infinity);
+        else expect(Number.isFinite(c[i][j])).toBe(true);
+      }
+    tf.dispose([a, b]);
+  });
+
+  it('k = 0: the bias in every row, or zeros', () => {
+    const [a, b, bias] = [tf.zeros([3, 0]) as tf.Tensor2D, tf.zeros([0, 2]) as tf.Tensor2D, tf.tensor1d([1.5, -2])];
+    expect(gemm(a, b, { bias }).arraySync()).toEqual([
+      [1.5, -2],
+      [1.5, -2],
+      [1.5, -2],
+    ]);
+    expect(gemm(a, b).arraySync()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(() => gemm(a, tf.zeros([1, 2]) as tf.Tensor2D)).toThrow(RangeError);
+    tf.dispose([a, b, bias]);
+  });
+});

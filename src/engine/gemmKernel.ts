@@ -1,0 +1,155 @@
+/**
+ * A float32 matrix product op(a) op(b) (+ bias) as one tfjs kernel on tfjs-backend-wasm ('ReclensGemm'),
+ * op being a transpose where asked, read in place: gemmWasmModule.ts's register-blocked WebAssembly SIMD
+ * loop, ~1.2-1.4x tfjs's matMul (XNNPACK) on DeepFM's 1024 x 400 x 400 products, and no explicit
+ * transpose (tfjs-backend-wasm sends matMul's transpose flags to a naive loop ~10x slower). Each output is
+ * bias-or-zero + a[i, 0] b[0, j] + a[i, 1] b[1, j] + ... in float32, as XNNPACK's GEMM sums it, so the
+ * products are the same bits as tf.matMul / tf.fused.matMul on wasm (tested).
+ *
+ * B (b, or b^T) is first packed into eight-column panels in scratch memory from the backend's allocator;
+ * the product then runs GotoBLAS-style in blocks of KC steps by MC rows, so a panel's KC x 8 block stays
+ * in L1 while MC rows of A stream past it from L2. It runs on the calling thread only: in the threaded
+ * build the backend's pool is not used (tfjs's matMul would split across the threads).
+ *
+ * Other backends, and wasm without SIMD, get tf.matMul with explicit transposes (gemmComposed). The
+ * kernel has no gradient of its own: affine.ts's customGrad gives the layer's.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks } from './gemmWasmModule.ts';
+
+const KERNEL = 'ReclensGemm';
+/** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, 256 KB of A in L2 (timed: Zen 4, 1024 x 400 x 400). */
+const [KC, MC] = [256, 256];
+
+export interface GemmOptions {
+  /** Read a (k x m) as its transpose. */
+  transposeA?: boolean;
+  /** Read b (n x k) as its transpose. */
+  transposeB?: boolean;
+  /** Added to every row (length n). */
+  bias?: tf.Tensor1D;
+}
+
+interface Attrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
+interface WasmBackend {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number; _free(address: number): void };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+type Gemm = { steps: GemmBlocks[]; rows: GemmBlocks[] };
+const modules = new WeakMap<WebAssembly.Memory, Gemm | null>();
+
+function moduleOf(backend: WasmBackend): Gemm | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) return null;
+  let m = modules.get(memory);
+  if (m === undefined) modules.set(memory, (m = gemmWasm(memory)));
+  return m;
+}
+
+/** Panels of GEMM_COLS columns of op(b) (k x n): panel q's row p at (q k + p) * 8, zeros past column n. */
+function pack(b: Float32Array, packed: Float32Array, k: number, n: number, transposed: boolean): void {
+  const panels = Math.ceil(n / GEMM_COLS);
+  for (let q = 0; q < panels; q++) {
+    const j0 = q * GEMM_COLS;
+    const cols = Math.min(GEMM_COLS, n - j0);
+    for (let p = 0; p < k; p++) {
+      const o = (q * k + p) * GEMM_COLS;
+      if (transposed) for (let jj = 0; jj < cols; jj++) packed[o + jj] = b[(j0 + jj) * k + p];
+      else for (let jj = 0; jj < cols; jj++) packed[o + jj] = b[p * n + j0 + jj];
+      for (let jj = cols; jj < GEMM_COLS; jj++) packed[o + jj] = 0;
+    }
+  }
+}
+
+function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as Attrs;
+  const backend = args.backend as WasmBackend;
+  const gemm = moduleOf(backend) as Gemm; // gemm() runs the kernel only where the module is
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  const out = backend.makeOutput([m, n], 'float32');
+  if (k === 0 || m === 0 || n === 0) {
+    const cs = backend.typedArrayFromHeap(out);
+    cs.fill(0);
+    if (bias) for (let i = 0; i < m; i++) cs.set(backend.typedArrayFromHeap(bias), i * n);
+    return out;
+  }
+  const panels = Math.ceil(n / GEMM_COLS);
+  const scratch = backend.wasm._malloc(panels * k * GEMM_COLS * 4) >>> 0;
+  // Views after every allocation: allocating can grow (and so move) the heap; addresses stay.
+  const [as, bs, cs] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
+  pack(bs, new Float32Array(cs.buffer, scratch, panels * k * GEMM_COLS), k, n, transposeB);
+  const biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
+  // Element (i, p) of op(a) at rowStride i + stepStride p bytes.
+  const [rowStride, stepStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
+  const blocks = transposeA ? gemm.rows : gemm.steps;
+  const [aAt, cAt] = [as.byteOffset, cs.byteOffset];
+  const full = m - (m % GEMM_ROWS);
+  const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const steps = Math.min(KC, k - p0);
+    const first = p0 === 0;
+    const run = (f: GemmBlocks, i0: number, rowBlocks: number) =>
+      f(
+        aAt + i0 * rowStride + p0 * stepStride,
+        rowStride,
+        stepStride,
+        scratch + p0 * 32,
+        k * 32,
+        first ? biasAt : 0,
+        cAt + i0 * 4 * n,
+        4 * n,
+        steps,
+        fullPanels,
+        tail,
+        rowBlocks,
+        first ? 0 : 1,
+      );
+    for (let i0 = 0; i0 < full; i0 += MC) run(blocks[GEMM_ROWS - 1], i0, Math.min(MC, full - i0) / GEMM_ROWS);
+    if (full < m) run(blocks[m - full - 1], full, 1);
+  }
+  backend.wasm._free(scratch);
+  return out;
+}
+
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+}
+
+/** op(a) op(b) (+ bias) by tfjs's ops: transposes made, then matMul (fused with the bias). */
+export function gemmComposed(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [x, y] = [options.transposeA ? tf.transpose(a) : a, options.transposeB ? tf.transpose(b) : b] as tf.Tensor2D[];
+    return (options.bias ? tf.fused.matMul({ a: x, b: y, bias: options.bias }) : tf.matMul(x, y)) as tf.Tensor2D;
+  });
+}
+
+/** op(a) op(b) (+ bias), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */
+export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}): tf.Tensor2D {
+  install();
+  const transposeA = options.transposeA ?? false;
+  const transposeB = options.transposeB ?? false;
+  const k = transposeA ? a.shape[0] : a.shape[1];
+  const kb = transposeB ? b.shape[1] : b.shape[0];
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  if (k !== kb) throw new RangeError(`gemm: inner sizes differ (${a.shape} by ${b.shape}, transposeA ${transposeA}, transposeB ${transposeB})`);
+  if (options.bias && options.bias.size !== n) throw new RangeError(`gemm: bias of ${options.bias.size} for ${n} columns`);
+  const ready = tf.getBackend() === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
+  const float32 = a.dtype === 'float32' && b.dtype === 'float32' && (options.bias?.dtype ?? 'float32') === 'float32';
+  if (!ready || !float32) return gemmComposed(a, b, options);
+  const inputs: tf.NamedTensorMap = options.bias ? { a, b, bias: options.bias } : { a, b };
+  return tf.engine().runKernel(KERNEL, inputs, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D;
+}

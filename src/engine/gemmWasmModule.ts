@@ -1,0 +1,164 @@
+/**
+ * A register-blocked float32 matrix product in WebAssembly SIMD, hand-assembled over tfjs-backend-wasm's
+ * memory (gemmKernel.ts drives it): each output block of GEMM_ROWS rows by eight columns lives in 2 *
+ * GEMM_ROWS f32x4 accumulators, each summing a[i, p] * b[p, j] over p in order, a float32 multiply then a
+ * float32 add (no fused multiply-add), starting from the bias, zero, or C (a later k block going on from
+ * an earlier one's float32 partial sums, which is the same arithmetic). That is the order of XNNPACK's
+ * wasmsimd GEMM microkernels that tfjs-backend-wasm's matMul runs, so the two give the same bits.
+ *
+ * A is read through strides (element (i, p) at a + i * rowStride + p * stepStride bytes), so a transposed
+ * operand is read in place. B is a packed copy: panels of eight columns, panel q at b + q * panelStride,
+ * its row p the 32 bytes at + p * 32 (a last part panel padded with zeros).
+ */
+import {
+  F32X4_ADD,
+  F32X4_MUL,
+  funcBody,
+  get,
+  I32,
+  I32_ADD,
+  I32_LT_U,
+  I32_MUL,
+  i32Const,
+  ifElse,
+  instantiateOverMemory,
+  set,
+  simd,
+  V128,
+  V128_ZERO,
+} from './wasmAssembler.ts';
+
+/** Rows per register block: 8 accumulators, 2 B vectors and a splat (more rows spill in V8's x64 code). */
+export const GEMM_ROWS = 4;
+/** Columns per panel (two f32x4). */
+export const GEMM_COLS = 8;
+
+/**
+ * blocks(a, rowStride, stepStride, b, panelStride, bias, c, rowStrideC, k, panels, tail, blocks, fromC): for each
+ * panel (panels full ones, then one of `tail` < 8 columns when tail > 0), for each of `blocks` blocks of r rows,
+ * k steps. Addresses and strides in bytes; bias 0 for none; fromC 1 to start from C's values.
+ */
+export type GemmBlocks = (
+  a: number,
+  rowStride: number,
+  stepStride: number,
+  b: number,
+  panelStride: number,
+  bias: number,
+  c: number,
+  rowStrideC: number,
+  k: number,
+  panels: number,
+  tail: number,
+  blocks: number,
+  fromC: number,
+) => void;
+
+const [A, RSA, SSA, B, PSB, BIAS, C, RSC, K, PANELS, TAIL, BLOCKS, FROMC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const [Q, PB, PC, PBIAS, BLK, PA, PCB, PP, PEND] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
+const PTR = 22;
+
+const memarg = (align: number, offset: number) => [align, ...(offset < 128 ? [offset] : [(offset & 0x7f) | 0x80, offset >> 7])];
+const v128Load = (offset: number) => [...simd(0x00), ...memarg(4, offset)];
+const v128Store = (offset: number) => [...simd(0x0b), ...memarg(4, offset)];
+const LOAD32_SPLAT = (offset: number) => [...simd(0x09), ...memarg(2, offset)];
+const f32Load = (offset: number) => [0x2a, ...memarg(2, offset)];
+const f32Store = (offset: number) => [0x38, ...memarg(2, offset)];
+const f32x4Extract = (l: number) => [...simd(0x1f), l];
+const f32x4Replace = (l: number) => [...simd(0x20), l];
+const add = (l: number, step: number[]) => [...get(l), ...step, ...I32_ADD, ...set(l)];
+/** while (a < b) { body } (unsigned), as wasmAssembler's whileLess. */
+const whileLess = (a: number[], b: number[], body: number[]) => [0x02, 0x40, 0x03, 0x40, ...a, ...b, 0x4f, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+
+function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
+  const ptrs = Array.from({ length: rows }, (_, r) => PTR + r);
+  const [ACC, BV, S] = [PTR + rows, PTR + rows + 2 * rows, PTR + rows + 2 * rows + 2];
+  const acc = (r: number, h: number) => ACC + 2 * r + h;
+  const each = (f: (r: number) => number[]) => Array.from({ length: rows }, (_, r) => f(r)).flat();
+  const halves = (f: (r: number, h: number) => number[]) => each((r) => [...f(r, 0), ...f(r, 1)]);
+  const lanes = (f: (r: number, h: number, l: number) => number[]) => halves((r, h) => [0, 1, 2, 3].flatMap((l) => f(r, h, l)));
+  const inTail = (h: number, l: number) => [...i32Const(4 * h + l), ...get(TAIL), ...I32_LT_U];
+  const rowC = (r: number) => [...get(PCB), ...get(RSC), ...i32Const(r), ...I32_MUL, ...I32_ADD];
+  const isTail = [...get(Q), ...get(PANELS), ...I32_LT_U, 0x45];
+  // One step p: two B vectors, then per row a splat of a[i, p] times both. A's address: in 'steps' (stepStride
+  // 4) each row's own pointer; in 'rows' (rowStride 4) one pointer plus 4 r. Unrolling the steps made V8's
+  // code slower (~2x at 2 or 4 steps), so the loop goes one step at a time.
+  const aAt = (r: number) => (mode === 'steps' ? [...get(ptrs[r]), ...LOAD32_SPLAT(0)] : [...get(ptrs[0]), ...LOAD32_SPLAT(4 * r)]);
+  // prettier-ignore
+  const step = [
+    ...get(PP), ...v128Load(0), ...set(BV),
+    ...get(PP), ...v128Load(16), ...set(BV + 1),
+    ...each((r) => [
+      ...aAt(r), ...set(S),
+      ...get(acc(r, 0)), ...get(S), ...get(BV), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 0)),
+      ...get(acc(r, 1)), ...get(S), ...get(BV + 1), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 1)),
+    ]),
+    ...(mode === 'steps' ? each((r) => add(ptrs[r], get(SSA))) : add(ptrs[0], get(SSA))),
+    ...add(PP, i32Const(32)),
+  ];
+  // A part panel's C is read and written a lane at a time: its row may end the tensor.
+  const init = ifElse(
+    get(FROMC),
+    ifElse(
+      isTail,
+      lanes((r, h, l) => [
+        ...(l === 0 ? [...V128_ZERO, ...set(acc(r, h))] : []),
+        ...ifElse(inTail(h, l), [...get(acc(r, h)), ...rowC(r), ...f32Load(16 * h + 4 * l), ...f32x4Replace(l), ...set(acc(r, h))]),
+      ]),
+      halves((r, h) => [...rowC(r), ...v128Load(16 * h), ...set(acc(r, h))]),
+    ),
+    ifElse(
+      get(BIAS),
+      halves((r, h) => [...get(PBIAS), ...v128Load(16 * h), ...set(acc(r, h))]),
+      halves((r, h) => [...V128_ZERO, ...set(acc(r, h))]),
+    ),
+  );
+  const store = ifElse(
+    isTail,
+    lanes((r, h, l) => ifElse(inTail(h, l), [...rowC(r), ...get(acc(r, h)), ...f32x4Extract(l), ...f32Store(16 * h + 4 * l)])),
+    halves((r, h) => [...rowC(r), ...get(acc(r, h)), ...v128Store(16 * h)]),
+  );
+  // prettier-ignore
+  const block = [
+    ...init,
+    ...each((r) => [...get(PA), ...get(RSA), ...i32Const(r), ...I32_MUL, ...I32_ADD, ...set(ptrs[r])]),
+    ...get(PB), ...set(PP),
+    ...get(PB), ...get(K), ...i32Const(32), ...I32_MUL, ...I32_ADD, ...set(PEND),
+    ...whileLess(get(PP), get(PEND), step),
+    ...store,
+    ...add(PA, [...get(RSA), ...i32Const(rows), ...I32_MUL]),
+    ...add(PCB, [...get(RSC), ...i32Const(rows), ...I32_MUL]),
+    ...add(BLK, i32Const(1)),
+  ];
+  // prettier-ignore
+  const panel = [
+    ...get(A), ...set(PA), ...get(PC), ...set(PCB), ...i32Const(0), ...set(BLK),
+    ...whileLess(get(BLK), get(BLOCKS), block),
+    ...add(PB, get(PSB)), ...add(PC, i32Const(32)), ...add(PBIAS, i32Const(32)), ...add(Q, i32Const(1)),
+  ];
+  // prettier-ignore
+  const code = [
+    ...get(B), ...set(PB), ...get(C), ...set(PC), ...get(BIAS), ...set(PBIAS), ...i32Const(0), ...set(Q),
+    // panels + (tail != 0) panels
+    ...whileLess(get(Q), [...get(PANELS), ...get(TAIL), ...i32Const(0), 0x47, ...I32_ADD], panel),
+  ];
+  return funcBody(
+    [
+      [9 + rows, I32],
+      [2 * rows + 3, V128],
+    ],
+    code,
+  );
+}
+
+/** blocks[r - 1] runs blocks of r rows (1 <= r <= GEMM_ROWS); null where the engine refuses the module (no SIMD). */
+export function gemmWasm(memory: WebAssembly.Memory): { steps: GemmBlocks[]; rows: GemmBlocks[] } | null {
+  const modes = ['steps', 'rows'] as const;
+  const fns = modes.flatMap((mode) =>
+    Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${mode}${i + 1}`, params: Array<number>(13).fill(I32), body: blocksBody(i + 1, mode) })),
+  );
+  const exports = instantiateOverMemory(memory, fns);
+  if (!exports) return null;
+  const pick = (mode: string) => Array.from({ length: GEMM_ROWS }, (_, i) => exports[`${mode}${i + 1}`] as GemmBlocks);
+  return { steps: pick('steps'), rows: pick('rows') };
+}
