@@ -192,10 +192,11 @@ export function createMultiTaskTrainer(dataset: CtrDataset, modelConfig: MultiTa
     }
     const indices = new Int32Array(batchSize * F);
     const labels = new Float32Array(batchSize * T);
+    // Element loops: a subarray per row allocated ~2k views a step.
     for (let b = 0; b < batchSize; b++) {
       const r = order[cursor + b];
-      indices.set(train.indices.subarray(r * F, (r + 1) * F), b * F);
-      labels.set(train.labels.subarray(r * T, (r + 1) * T), b * T);
+      for (let j = 0; j < F; j++) indices[b * F + j] = train.indices[r * F + j];
+      for (let k = 0; k < T; k++) labels[b * T + k] = train.labels[r * T + k];
     }
     cursor += batchSize;
     return { indices, labels, rows: batchSize };
