@@ -4,11 +4,10 @@ import type { CtrField } from '../../data/ctr/ctrDataset.ts';
 import { embeddingLookup } from '../embeddingLookup.ts';
 import { createEmbeddingSets, flatten } from '../embeddings.ts';
 import { Params } from '../params.ts';
-import { sharedTranspose } from '../affine.ts';
 import { columnSums } from '../columnSums.ts';
 import { dense } from '../layers.ts';
 import { byDepth, collect, gate, mixExperts, mlp } from './blocks.ts';
-import { lookupBackward, mlpBackward, stackTasks } from './stackedBackward.ts';
+import { lookupBackward, mlpBackward, stackTasks, timesTransposed, transposedTimes } from './stackedBackward.ts';
 import type { HeadPass, MultiTaskConfig, MultiTaskModel, SharedTrunk } from './types.ts';
 
 export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: readonly string[]): MultiTaskModel {
@@ -70,19 +69,19 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
         const grads = [new Map<tf.Variable, tf.Tensor>()];
         const dl = dLogits.reshape([-1, 1]) as tf.Tensor2D;
         const [wo, bo] = out.variables;
-        grads[0].set(wo, tf.matMul(tf.transpose(top), dl));
+        grads[0].set(wo, transposedTimes(top, dl));
         grads[0].set(bo, columnSums(dl).reshape([-1]));
-        const dmix = mlpBackward(body, acts, tf.matMul(dl, tf.transpose(wo)), grads);
+        const dmix = mlpBackward(body, acts, timesTransposed(dl, wo as tf.Tensor as tf.Tensor2D), grads);
         const dw = tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2);
         const dwy = tf.mul(dw, weights);
         const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
         const [wg, bg] = g.variables;
-        grads[0].set(wg, tf.matMul(sharedTranspose(x), dz));
+        grads[0].set(wg, transposedTimes(x, dz));
         grads[0].set(bg, columnSums(dz).reshape([-1]));
         const columns = tf.unstack(tf.transpose(weights));
         return {
           own: heads[k].variables.map((v) => grads[0].get(v) ?? tf.zerosLike(v)),
-          cotangents: [tf.matMul(dz, tf.transpose(wg)), ...columns.map((c) => tf.mul(dmix, c.expandDims(1)) as tf.Tensor2D)],
+          cotangents: [timesTransposed(dz, wg as tf.Tensor as tf.Tensor2D), ...columns.map((c) => tf.mul(dmix, c.expandDims(1)) as tf.Tensor2D)],
         };
       },
     };

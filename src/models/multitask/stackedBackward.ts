@@ -8,9 +8,24 @@
  * tape takes per task, summed in another order: equal to float32 rounding (taskGradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { gemm } from '../../engine/gemmKernel.ts';
 import { sharedTranspose } from '../affine.ts';
 import { columnSums } from '../columnSums.ts';
 import type { Mlp } from './blocks.ts';
+
+/**
+ * x^T dz: on wasm the GEMM kernel reads x transposed in place (the same bits as tf.matMul, no
+ * transpose); elsewhere a matMul of x's transpose, shared by the products that read x.
+ */
+export function transposedTimes(x: tf.Tensor2D, dz: tf.Tensor2D): tf.Tensor2D {
+  return tf.getBackend() === 'wasm' ? gemm(x, dz, { transposeA: true }) : tf.matMul(sharedTranspose(x), dz);
+}
+
+/** dz w^T (the input cotangents of a layer x w): gemm reads w transposed in place where it can. */
+export function timesTransposed(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  // No transpose flag on tf.matMul: tfjs-backend-wasm runs those in a naive loop (affine.ts).
+  return gemm(dz, w, { transposeB: true });
+}
 
 /** Per-task cotangents (each B x n) as one T*B x n stack. */
 export function stackTasks(perTask: readonly tf.Tensor2D[]): tf.Tensor2D {
@@ -42,14 +57,12 @@ export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tenso
             0,
           ),
     ) as tf.Tensor2D;
-    const inputT = sharedTranspose(acts[d]);
     grads.forEach((g, k) => {
       const dzk = taskRows(dz, k, T);
-      g.set(w, tf.matMul(inputT, dzk));
+      g.set(w, transposedTimes(acts[d], dzk));
       g.set(b, columnSums(dzk).reshape([-1]));
     });
-    // No transpose flag: tfjs-backend-wasm runs those in a naive loop (affine.ts).
-    dh = tf.matMul(dz, tf.transpose(w));
+    dh = timesTransposed(dz, w as tf.Tensor as tf.Tensor2D);
   }
   return dh;
 }
