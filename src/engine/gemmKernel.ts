@@ -137,9 +137,14 @@ export function gemmComposed(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOption
   });
 }
 
+/** Whether gemm reads transposed operands in place on the current backend (else it makes transposes). */
+export function gemmReadsTransposes(): boolean {
+  install();
+  return tf.getBackend() === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
+}
+
 /** op(a) op(b) (+ bias), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}): tf.Tensor2D {
-  install();
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
   const k = transposeA ? a.shape[0] : a.shape[1];
@@ -147,7 +152,7 @@ export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}):
   const n = transposeB ? b.shape[0] : b.shape[1];
   if (k !== kb) throw new RangeError(`gemm: inner sizes differ (${a.shape} by ${b.shape}, transposeA ${transposeA}, transposeB ${transposeB})`);
   if (options.bias && options.bias.size !== n) throw new RangeError(`gemm: bias of ${options.bias.size} for ${n} columns`);
-  const ready = tf.getBackend() === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
+  const ready = gemmReadsTransposes();
   const float32 = a.dtype === 'float32' && b.dtype === 'float32' && (options.bias?.dtype ?? 'float32') === 'float32';
   if (!ready || !float32) return gemmComposed(a, b, options);
   const inputs: tf.NamedTensorMap = options.bias ? { a, b, bias: options.bias } : { a, b };

@@ -1,10 +1,12 @@
 /**
- * x W + b (x: batch x in, W: in x out, b: out) with a hand-written gradient whose matMuls take no
- * transpose flags. tfjs-backend-wasm 4.22 hands a matMul with transposeA or transposeB (which the
- * stock gradient uses: dy W^T and x^T dy) to a naive loop ~10x slower than its XNNPACK path
- * (1024x416x400: 450 ms vs 40 ms); an explicit transpose costs a few ms.
+ * x W + b (x: batch x in, W: in x out, b: out) with a hand-written gradient: dy W^T and x^T dy by
+ * engine/gemmKernel.ts, which on wasm reads W and x transposed in place (~1.2-1.4x XNNPACK's matMul
+ * on DeepFM's products, the same bits). Elsewhere the transposes are made first: tfjs-backend-wasm
+ * 4.22 hands a matMul with transposeA or transposeB to a naive loop ~10x slower than its XNNPACK
+ * path (1024x416x400: 450 ms vs 40 ms), and other backends keep the path they had.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gemm, gemmReadsTransposes } from '../engine/gemmKernel.ts';
 import { columnSums } from './columnSums.ts';
 
 /** Transposes of layer inputs kept for the gradient being computed (withSharedInputTransposes). */
@@ -12,7 +14,7 @@ let sharedTransposes: Map<tf.Tensor, tf.Tensor2D> | null = null;
 
 /**
  * Runs f (a gradient computation) with the affine layers that read the same input tensor sharing
- * one transpose of it in their weight gradients: MMoE's experts and gates all read the embedding
+ * one transpose of it in their weight gradients (where gemm makes transposes, and for sharedTranspose): MMoE's experts and gates all read the embedding
  * (4 experts and a gate: 5 transposes of 1024 x 80 per task pass, ~1 ms each on wasm, become 1).
  * The same values go into the same matMuls, so the gradients are unchanged. The kept transposes
  * are freed when f returns; what f returns must not be one of them (a matMul result never is).
@@ -51,12 +53,13 @@ export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
     const save = inputs[3] as tf.GradSaveFunc;
     save([xs, ws]);
     return {
-      value: tf.fused.matMul({ a: xs, b: ws, bias: bs }),
+      value: gemm(xs, ws, { bias: bs }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xSaved, wSaved] = saved as tf.Tensor2D[];
         const dy2 = dy as tf.Tensor2D;
         // x (the forward's input object) keys the shared transpose: the saved copy differs per layer.
-        return [tf.matMul(dy2, tf.transpose(wSaved)), tf.matMul(inputTranspose(x, xSaved), dy2), columnSums(dy2).reshape([-1])];
+        const dw = gemmReadsTransposes() ? gemm(xSaved, dy2, { transposeA: true }) : tf.matMul(inputTranspose(x, xSaved), dy2);
+        return [gemm(dy2, wSaved, { transposeB: true }), dw, columnSums(dy2).reshape([-1])];
       },
     };
   });
