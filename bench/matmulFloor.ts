@@ -1,8 +1,10 @@
 /**
  * The floor under bench:train's ratio: how long the matrix products of one DeepFM training step
- * (26 fields x dim 16, MLP 400-400, batch 1024) take on tfjs-backend-wasm's fastest path
- * (XNNPACK, no transpose flags, as src/models/affine.ts calls them), against PyTorch CPU's whole
- * step on the same model (bench/trainBench.py), both on one thread, in the same run.
+ * (26 fields x dim 16, MLP 400-400, batch 1024) take on tfjs-backend-wasm as src/models/affine.ts
+ * runs them (engine/gemmKernel.ts: x W + b, dy W^T and x^T dy with the transposed operands read in
+ * place), against PyTorch CPU's whole step on the same model (bench/trainBench.py), both on one
+ * thread, in the same run. The path affine.ts took before (explicit transposes, then XNNPACK's
+ * matMul) is timed alongside, alternating with the GEMM, for the ratio between the two.
  *
  *   npx tsx bench/matmulFloor.ts [--runs 5] [--reps 7]
  *
@@ -15,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { selectBackend } from '../test/support/testBackend.ts';
+import { gemm, gemmComposed, type GemmOptions } from '../src/engine/gemmKernel.ts';
 import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
@@ -27,31 +30,52 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** [m, k, n]: one m x k by k x n product. Forward x W; backward dy W^T and x^T dy (explicit transposes). */
-function stepProducts(): [number, number, number][] {
+/** One m x k by k x n product as affine.ts asks for it: which operand is read transposed, and a bias. */
+interface Product {
+  mkn: [number, number, number];
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: boolean;
+}
+
+/** Forward x W + b; backward dy W^T (W read transposed) and x^T dy (x read transposed). */
+function stepProducts(): Product[] {
   const widths = [FIELDS * DIM, ...MLP, 1];
-  const out: [number, number, number][] = [];
+  const out: Product[] = [];
   for (let l = 0; l + 1 < widths.length; l++) {
     const [fanIn, fanOut] = [widths[l], widths[l + 1]];
-    out.push([BATCH, fanIn, fanOut]); // forward
-    out.push([BATCH, fanOut, fanIn]); // input gradient (the first layer's feeds the embeddings)
-    out.push([fanIn, BATCH, fanOut]); // weight gradient
+    out.push({ mkn: [BATCH, fanIn, fanOut], bias: true }); // forward
+    out.push({ mkn: [BATCH, fanOut, fanIn], transposeB: true }); // input gradient (the first layer's feeds the embeddings)
+    out.push({ mkn: [fanIn, BATCH, fanOut], transposeA: true }); // weight gradient
   }
   return out;
 }
 
-/** Milliseconds of all of one step's products on tfjs wasm: the median over `reps` of their sum. */
-function tfjsProductsMs(reps: number): number {
-  const operands = stepProducts().map(([m, k, n]) => [tf.randomNormal([m, k]), tf.randomNormal([k, n])] as [tf.Tensor2D, tf.Tensor2D]);
-  const once = () => {
+/**
+ * Milliseconds of all of one step's products on tfjs wasm by the GEMM (affine.ts's path) and by
+ * explicit transposes + XNNPACK's matMul (its path before): medians over `reps` of their sums, the
+ * two timed alternately.
+ */
+function tfjsProductsMs(reps: number): { gemm: number; xnnpack: number } {
+  const operands = stepProducts().map(({ mkn: [m, k, n], transposeA, transposeB, bias }) => {
+    const a = tf.randomNormal(transposeA ? [k, m] : [m, k]) as tf.Tensor2D;
+    const b = tf.randomNormal(transposeB ? [n, k] : [k, n]) as tf.Tensor2D;
+    return { a, b, options: { transposeA, transposeB, bias: bias ? (tf.randomNormal([n]) as tf.Tensor1D) : undefined } as GemmOptions };
+  });
+  const once = (product: typeof gemm) => {
     const t0 = performance.now();
-    for (const [a, b] of operands) tf.matMul(a, b).dispose(); // wasm kernels run synchronously
+    for (const { a, b, options } of operands) product(a, b, options).dispose(); // wasm kernels run synchronously
     return performance.now() - t0;
   };
-  once();
-  const times = Array.from({ length: reps }, once);
-  tf.dispose(operands.flat());
-  return median(times);
+  once(gemm);
+  once(gemmComposed);
+  const [g, x]: number[][] = [[], []];
+  for (let r = 0; r < reps; r++) {
+    g.push(once(gemm));
+    x.push(once(gemmComposed));
+  }
+  tf.dispose(operands.flatMap(({ a, b, options }) => [a, b, ...(options.bias ? [options.bias] : [])]));
+  return { gemm: median(g), xnnpack: median(x) };
 }
 
 /** The same products in PyTorch on one thread (median over reps of their sum), in ms. */
@@ -68,7 +92,8 @@ def once():
 once()
 ts = sorted(once() for _ in range(reps))
 print(ts[len(ts) // 2])`;
-  return Number(execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(stepProducts()), String(reps)], { encoding: 'utf8' }).trim());
+  const shapes = stepProducts().map((p) => p.mkn);
+  return Number(execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(shapes), String(reps)], { encoding: 'utf8' }).trim());
 }
 
 function torchStepMs(): number {
@@ -80,28 +105,31 @@ async function main(): Promise<void> {
   const runs = arg('runs', 5);
   const reps = arg('reps', 7);
   await selectBackend('wasm');
-  const flops = stepProducts().reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
+  const flops = stepProducts().reduce((s, { mkn: [m, k, n] }) => s + 2 * m * k * n, 0);
   console.log(
     `DeepFM ${FIELDS}x${DIM}, MLP ${MLP.join('-')}, batch ${BATCH}: ${stepProducts().length} products, ${(flops / 1e9).toFixed(2)} GFLOP per step; one thread each`,
   );
   const tfjs: number[] = [];
+  const xnnpack: number[] = [];
   const torchProducts: number[] = [];
   const torchStep: number[] = [];
   let quiet = true;
   for (let r = 0; r < runs; r++) {
     const busy = await othersBusy();
     quiet &&= !(busy > 0.3);
-    tfjs.push(tfjsProductsMs(reps));
+    const products = tfjsProductsMs(reps);
+    tfjs.push(products.gemm);
+    xnnpack.push(products.xnnpack);
     torchProducts.push(torchProductsMs(reps));
     torchStep.push(torchStepMs());
     const load = loadavg()[0].toFixed(2);
     console.log(
-      `run ${r + 1}/${runs} (load ${load}, others ${busy.toFixed(2)} cores): tfjs wasm products ${tfjs[r].toFixed(1)} ms, PyTorch products ${torchProducts[r].toFixed(1)} ms, PyTorch whole step ${torchStep[r].toFixed(1)} ms`,
+      `run ${r + 1}/${runs} (load ${load}, others ${busy.toFixed(2)} cores): tfjs wasm products ${tfjs[r].toFixed(1)} ms (transposes + XNNPACK ${xnnpack[r].toFixed(1)} ms), PyTorch products ${torchProducts[r].toFixed(1)} ms, PyTorch whole step ${torchStep[r].toFixed(1)} ms`,
     );
   }
-  const [p, q, s] = [median(tfjs), median(torchProducts), median(torchStep)];
+  const [p, x, q, s] = [median(tfjs), median(xnnpack), median(torchProducts), median(torchStep)];
   console.log(
-    `medians of ${runs}: tfjs wasm products ${p.toFixed(1)} ms (${(flops / p / 1e6).toFixed(1)} GFLOP/s), PyTorch products ${q.toFixed(1)} ms (${(flops / q / 1e6).toFixed(1)} GFLOP/s), PyTorch whole step ${s.toFixed(1)} ms`,
+    `medians of ${runs}: tfjs wasm products ${p.toFixed(1)} ms (${(flops / p / 1e6).toFixed(1)} GFLOP/s; transposes + XNNPACK ${x.toFixed(1)} ms, ${(x / p).toFixed(2)}x slower), PyTorch products ${q.toFixed(1)} ms (${(flops / q / 1e6).toFixed(1)} GFLOP/s), PyTorch whole step ${s.toFixed(1)} ms`,
   );
   const blas = torchBlas();
   console.log(torchBlasLine(blas));
