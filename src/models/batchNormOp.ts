@@ -5,6 +5,7 @@
  * transposes first; here every column sum is one columnSums matMul.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_RELU_BACKWARD, BATCH_NORM_RELU_FORWARD, batchNormReluKernelsReady } from '../engine/batchNormReluKernel.ts';
 import { columnSums } from './columnSums.ts';
 
 /** Column means of x (n x d), 1 x d. */
@@ -48,4 +49,43 @@ export function batchNormTraining(
     };
   });
   return op(x, gamma, beta) as tf.Tensor2D;
+}
+
+/**
+ * relu(batchNormTraining(z)) [* mask]: an MLP block's training path after its Linear. On wasm two
+ * kernels (engine/batchNormReluKernel.ts) compute the same bits as these ops composed, forward and
+ * backward; `keep` is the mask's kept value (1 without a mask). Elsewhere the composed ops.
+ */
+export function batchNormReluTraining(
+  z: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+  mask: tf.Tensor | null,
+  keep: number,
+  moments: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor2D {
+  const [rows, cols] = z.shape;
+  if (z.dtype !== 'float32' || !batchNormReluKernelsReady(rows, cols)) {
+    const r = tf.relu(batchNormTraining(z, gamma, beta, eps, moments));
+    return mask ? tf.mul(r, mask) : r;
+  }
+  // The mask is closed over (no gradient flows to it); the backward pass needs only the saved tensors.
+  const op = tf.customGrad((...inputs) => {
+    const [zs, g, b] = inputs as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+    const save = inputs[3] as tf.GradSaveFunc;
+    const forwardInputs: tf.NamedTensorMap = { z: zs, gamma: g, beta: b };
+    if (mask) forwardInputs.mask = mask;
+    const [out, xHat, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_RELU_FORWARD, forwardInputs, { eps }) as tf.Tensor[];
+    moments(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    save([out, xHat, g, invStd]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [o, xh, gs, inv] = saved;
+        return tf.engine().runKernel(BATCH_NORM_RELU_BACKWARD, { dy, out: o, xHat: xh, gamma: gs, invStd: inv }, { keep }) as tf.Tensor[];
+      },
+    };
+  });
+  return op(z, gamma, beta) as tf.Tensor2D;
 }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dropoutMask } from '../engine/dropoutMaskKernel.ts';
 import { affine } from './affine.ts';
-import { batchNormTraining } from './batchNormOp.ts';
+import { batchNormReluTraining } from './batchNormOp.ts';
 import type { Params } from './params.ts';
 
 export type Layer = (x: tf.Tensor2D, training: boolean) => tf.Tensor2D;
@@ -18,50 +18,54 @@ export function dense(p: Params, inDim: number, outDim: number): Layer {
 const BN_MOMENTUM = 0.1;
 const BN_EPS = 1e-5;
 
+interface BatchNormParams {
+  gamma: tf.Tensor1D;
+  beta: tf.Tensor1D;
+  /** Normalises with the running averages. */
+  evaluate(x: tf.Tensor2D): tf.Tensor2D;
+  /** Moves the running averages by one training batch of n rows' mean and biased variance. */
+  update(n: number): (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
+}
+
 /**
  * BatchNorm1d as in PyTorch: training normalises with the batch mean and biased variance and
  * moves the running averages (momentum 0.1, unbiased variance); evaluation uses the running
  * averages. The running update is a side effect the gradient never sees (assign is not taped).
  */
-export function batchNorm(p: Params, dim: number): Layer {
-  const gamma = p.constant([dim], 1);
-  const beta = p.constant([dim], 0);
+function batchNormParams(p: Params, dim: number): BatchNormParams {
+  const gamma = p.constant([dim], 1) as tf.Tensor1D;
+  const beta = p.constant([dim], 0) as tf.Tensor1D;
   const runMean = p.stateConstant([dim], 0);
   const runVar = p.stateConstant([dim], 1);
-  return (x, training) => {
-    if (!training) {
-      return tf.add(tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, BN_EPS))), gamma), beta);
-    }
-    const n = x.shape[0];
-    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPS, (mean, variance) =>
+  return {
+    gamma,
+    beta,
+    evaluate: (x) => tf.add(tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, BN_EPS))), gamma), beta),
+    update: (n) => (mean, variance) =>
       tf.tidy(() => {
         const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
         runMean.assign(tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
         runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
       }),
-    );
   };
 }
 
 /**
- * Inverted dropout, active only in training. The mask (0 or 1 / (1 - rate), kept where u >= rate
- * as in tf.dropout) comes from mulberry32 with one seed per call (engine/dropoutMaskKernel.ts:
- * a wasm SIMD kernel, a JS loop elsewhere): tf.dropout's seeded randomUniform took ~30 ms per
+ * One MLP block: Linear, BatchNorm, ReLU, Dropout (thuml/Multi-Embedding's MultiLayerPerceptron).
+ * In training, BatchNorm, ReLU and inverted dropout run as one op (batchNormReluTraining); the
+ * mask (0 or 1 / (1 - rate), kept where u >= rate as in tf.dropout) comes from mulberry32 with one
+ * seed per call (engine/dropoutMaskKernel.ts): tf.dropout's seeded randomUniform took ~30 ms per
  * 1024 x 400 mask.
  */
-export function dropout(p: Params, rate: number): Layer {
-  return (x, training) => {
-    if (!training || rate === 0) return x;
-    return tf.mul(x, dropoutMask(x.shape, p.nextSeed(), rate));
-  };
-}
-
-/** One MLP block: Linear, BatchNorm, ReLU, Dropout (thuml/Multi-Embedding's MultiLayerPerceptron). */
 export function mlpBlock(p: Params, inDim: number, outDim: number, rate: number): Layer {
   const linear = dense(p, inDim, outDim);
-  const bn = batchNorm(p, outDim);
-  const drop = dropout(p, rate);
-  return (x, training) => drop(tf.relu(bn(linear(x, training), training)), training);
+  const bn = batchNormParams(p, outDim);
+  return (x, training) => {
+    const z = linear(x, training);
+    if (!training) return tf.relu(bn.evaluate(z));
+    const mask = rate > 0 ? dropoutMask(z.shape, p.nextSeed(), rate) : null;
+    return batchNormReluTraining(z, bn.gamma, bn.beta, BN_EPS, mask, rate > 0 ? 1 / (1 - rate) : 1, bn.update(z.shape[0]));
+  };
 }
 
 /** Blocks inDim -> widths[0] -> ... -> widths[last]; the identity for no widths. */
