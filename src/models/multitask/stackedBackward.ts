@@ -1,14 +1,15 @@
 /**
  * The backward pass of a model's shared part for every task at once (SharedTrunk): one forward
  * pass, then the T tasks' cotangents stacked by rows (task k's are rows kB..(k+1)B) go through
- * each layer together. For h = relu(x W + b): dZ = dH * [h > 0] (the mask tiled T times), the
- * input cotangents of every task in one product dZ W^T, task k's weight gradient x^T dZ_k (one
- * transpose of x, shared by the layers that read it) and its bias gradient the column sums of
+ * each layer together. For h = relu(x W + b): dZ = dH * [h > 0] (the mask tiled T times, one
+ * kernel), the input cotangents of every task in one product dZ W^T, task k's weight gradient
+ * x^T dZ_k (x read transposed in place on wasm) and its bias gradient the column sums of
  * dZ_k; an embedding lookup's gradient is task k's scatter-add. These are the products tfjs's
  * tape takes per task, summed in another order: equal to float32 rounding (taskGradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { gemm } from '../../engine/gemmKernel.ts';
+import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
 import { sharedTranspose } from '../affine.ts';
 import { columnSums } from '../columnSums.ts';
 import type { Mlp } from './blocks.ts';
@@ -47,16 +48,7 @@ export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tenso
   let dh = dOut;
   for (let d = m.depths.length - 1; d >= 0; d--) {
     const [w, b] = m.depths[d];
-    const mask = tf.step(acts[d + 1]);
-    const dz = tf.mul(
-      dh,
-      T === 1
-        ? mask
-        : tf.concat(
-            Array.from({ length: T }, () => mask),
-            0,
-          ),
-    ) as tf.Tensor2D;
+    const dz = stackedReluBackward(dh, acts[d + 1]);
     grads.forEach((g, k) => {
       const dzk = taskRows(dz, k, T);
       g.set(w, transposedTimes(acts[d], dzk));
