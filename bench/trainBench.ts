@@ -26,7 +26,7 @@ import { median } from './median.ts';
 import { othersBusy } from './othersBusy.ts';
 import { BENCH_DEEPFM, torchDeepFmSamplesPerSecond } from './torchTrainReference.ts';
 import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
-import { trainingWasmThreads, trainingWorkerName } from '../src/workers/trainingThreads.ts';
+import { defaultWasmThreads } from '../src/workers/wasmThreads.ts';
 
 const { fields: FIELDS, dim: DIM, mlp: MLP, batch: BATCH } = BENCH_DEEPFM;
 const CARDINALITY = 1000;
@@ -166,10 +166,10 @@ async function main(): Promise<void> {
   const steps = Number(arg('steps', '4'));
   const runs = Number(arg('runs', '5'));
   const backends = arg('backends', 'wasm,webgl,webgpu,cpu').split(',');
-  // The studio's training worker's wasm pool (workers/trainingThreads.ts: every core, at most 8);
+  // The studio's training worker's wasm pool (workers/wasmThreads.ts: every core, at most 8);
   // PyTorch runs with the same thread count (the target's comparison) and with every core.
   const cores = availableParallelism();
-  const poolThreads = trainingWasmThreads(trainingWorkerName(''), cores);
+  const poolThreads = defaultWasmThreads(cores);
   const wasmThreads = arg('threads', String(poolThreads)).split(',').map(Number);
   const torchThreads = [...new Set([poolThreads, cores, ...wasmThreads])].sort((a, b) => a - b);
   mkdirSync(OUT, { recursive: true });

@@ -5,8 +5,11 @@
  */
 import type { MultitaskClient } from './multitaskProtocol.ts';
 import type { MultitaskService } from './multitaskService.ts';
+import { wasmWorkerName } from './wasmThreads.ts';
 import { connectWorker } from './workerRpc.ts';
 
 export function createMultitaskClient(): MultitaskClient {
-  return connectWorker<MultitaskService>(() => new Worker(new URL('./multitask.worker.ts', import.meta.url), { type: 'module', name: 'reclens-multitask' }));
+  return connectWorker<MultitaskService>(
+    () => new Worker(new URL('./multitask.worker.ts', import.meta.url), { type: 'module', name: wasmWorkerName('multitask', location.search) }),
+  );
 }

@@ -5,8 +5,11 @@
  */
 import type { SequenceClient } from './sequenceProtocol.ts';
 import type { SequenceService } from './sequenceService.ts';
+import { wasmWorkerName } from './wasmThreads.ts';
 import { connectWorker } from './workerRpc.ts';
 
 export function createSequenceClient(): SequenceClient {
-  return connectWorker<SequenceService>(() => new Worker(new URL('./sequence.worker.ts', import.meta.url), { type: 'module', name: 'reclens-sequence' }));
+  return connectWorker<SequenceService>(
+    () => new Worker(new URL('./sequence.worker.ts', import.meta.url), { type: 'module', name: wasmWorkerName('sequence', location.search) }),
+  );
 }

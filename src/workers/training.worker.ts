@@ -1,12 +1,12 @@
 /// <reference lib="webworker" />
 import { createTrainingService } from './trainingService.ts';
-import { trainingWasmThreads } from './trainingThreads.ts';
+import { workerWasmThreads } from './wasmThreads.ts';
 import { exposeService } from './workerRpc.ts';
 
 // tfjs (and the wasm binaries' URLs) load only when the UI first asks about backends or trains.
 const service = createTrainingService(async () => {
   const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
-  setupWasmBackend(trainingWasmThreads(self.name, navigator.hardwareConcurrency ?? 1), true);
+  setupWasmBackend(workerWasmThreads(self.name, navigator.hardwareConcurrency ?? 1), true);
 });
 
 // The exported bytes move to the UI without a copy.

@@ -5,11 +5,11 @@
  */
 import type { TrainingClient } from './trainingProtocol.ts';
 import type { TrainingService } from './trainingService.ts';
-import { trainingWorkerName } from './trainingThreads.ts';
+import { wasmWorkerName } from './wasmThreads.ts';
 import { connectWorker } from './workerRpc.ts';
 
 export function createTrainingClient(): TrainingClient {
   return connectWorker<TrainingService>(
-    () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: trainingWorkerName(location.search) }),
+    () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: wasmWorkerName('training', location.search) }),
   );
 }
