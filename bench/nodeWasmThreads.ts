@@ -8,23 +8,18 @@
  *
  * Thread count 0 is the single-thread SIMD build tfjs runs in Node today (no shared memory).
  *
- * tfjs 4.22 runs this build only in a browser: its init hands Emscripten the pthread script and the
- * main script as Blobs (blob: URLs, which worker_threads cannot start), and its C++ caps the pool
- * at half the logical cores (1 on 2 cores). Here the module is made directly: the pthread script
- * is written to a file, the main script is given by path, and os.cpus() reports 2 x threads while
- * the module instantiates. Each thread count runs in its own process (a module's pool is fixed);
- * counts alternate within each window, with other processes' CPU read before each window. The
- * products' bytes and the training losses must be equal at every count.
+ * The threaded module is made as `reclens train` makes it (src/cli/nodeWasmThreads.ts: tfjs 4.22
+ * starts that build only in a browser). Each thread count runs in its own process; counts
+ * alternate within each window, with other processes' CPU read before each window. The products'
+ * bytes and the training losses must be equal at every count.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startThreadedWasm } from '../src/cli/nodeWasmThreads.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/contracts/modelConfig.ts';
 import { createTrainer } from '../src/models/trainer.ts';
 import { selectBackend } from '../test/support/testBackend.ts';
@@ -53,43 +48,6 @@ function stepProducts(): [number, number, number][] {
   });
 }
 
-/** The threaded-SIMD module with `threads` XNNPACK threads, registered as tfjs's 'wasm' backend. */
-async function threadedWasm(threads: number): Promise<void> {
-  const require = createRequire(import.meta.url);
-  const out = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
-  const { wasmWorkerContents } = require(join(out, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
-  const dir = mkdtempSync(join(os.tmpdir(), 'tfjs-wasm-threads-'));
-  const workerFile = join(dir, 'pthread.worker.cjs');
-  // As tfjs does before making its Blob: the script's string literals hold escaped newlines.
-  writeFileSync(workerFile, wasmWorkerContents.replace(/\n/g, '\\n'));
-  const factory = require(join(out, 'tfjs-backend-wasm-threaded-simd.js')) as (config: object) => Promise<Record<string, unknown>>;
-  const cpus = os.cpus;
-  os.cpus = () => Array.from({ length: 2 * threads }, () => cpus()[0]);
-  let module: Record<string, unknown> & { cwrap: (...a: unknown[]) => unknown };
-  try {
-    module = (await factory({
-      locateFile: (path: string) => (path.endsWith('.worker.js') ? workerFile : join(out, path)),
-      mainScriptUrlOrBlob: join(out, 'tfjs-backend-wasm-threaded-simd.js'),
-    })) as typeof module;
-  } finally {
-    os.cpus = cpus;
-  }
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  // What tfjs's init adds before it makes the backend.
-  module.tfjs = {
-    init: module.cwrap('init', null, []),
-    initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
-    registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
-    disposeData: module.cwrap('dispose_data', null, ['number']),
-    dispose: module.cwrap('dispose', null, []),
-  };
-  setThreadsCount(threads);
-  tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]));
-  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not start');
-}
-
 /** DeepFM as bench:train-node trains it (1000 values a field): samples/s over `steps` steps after 2, and every loss. */
 function trainDeepFm(steps: number): { samplesPerS: number; losses: number[] } {
   const data = benchDeepFmData(1000, BATCH * 4);
@@ -107,7 +65,7 @@ function trainDeepFm(steps: number): { samplesPerS: number; losses: number[] } {
 /** One process, one thread count: the median of `reps` sums of the step's products and their bytes' hash; DeepFM training. */
 async function child(threads: number, reps: number, steps: number): Promise<void> {
   await selectBackend('wasm'); // this project's wasm kernels, registered for any 'wasm' backend
-  if (threads > 0) await threadedWasm(threads);
+  if (threads > 0) await startThreadedWasm(threads);
   const operands = stepProducts().map(
     ([m, k, n], i) => [tf.randomNormal([m, k], 0, 1, 'float32', 2 * i + 1), tf.randomNormal([k, n], 0, 1, 'float32', 2 * i + 2)] as [tf.Tensor2D, tf.Tensor2D],
   );

@@ -9,9 +9,12 @@ if (process.argv[2] === 'train')
     interrupt.abort();
   });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   errIsTTY: process.stderr.isTTY === true,
   signal: interrupt.signal,
 });
+// train's wasm pool threads wait for work until the process ends, so end it (on Linux, writes to
+// a pipe or a file are synchronous: nothing printed is lost).
+process.exit(code);

@@ -39,6 +39,12 @@ describe('parseCliArgs train', () => {
     });
   });
 
+  it('--threads N sizes the wasm pool', () => {
+    expect(parseCliArgs(['train', 'a.tsv', '--threads', '2'])).toMatchObject({ backend: 'wasm', threads: 2 });
+    expect(parseCliArgs(['train', 'a.tsv', '--backend', 'wasm', '--threads=8'])).toMatchObject({ backend: 'wasm', threads: 8 });
+    expect(parseCliArgs(['train', 'a.tsv'])).not.toHaveProperty('threads');
+  });
+
   it('--help after train is help', () => {
     expect(parseCliArgs(['train', '--help'])).toEqual({ kind: 'help' });
   });
@@ -57,6 +63,10 @@ describe('parseCliArgs train', () => {
     [['train', 'a.tsv', '--wd=-1'], /--wd must be/],
     [['train', 'a.tsv', '--mlp', '400-x'], /--mlp must be layer widths like 400-400/],
     [['train', 'a.tsv', '--backend', 'webgl'], /--backend must be one of wasm, cpu/],
+    [['train', 'a.tsv', '--threads', '0'], /--threads must be a whole number >= 1, got "0"/],
+    [['train', 'a.tsv', '--threads', 'all'], /--threads must be a whole number/],
+    [['train', 'a.tsv', '--threads', '9'], /--threads must be at most 8/],
+    [['train', 'a.tsv', '--backend', 'cpu', '--threads', '2'], /--threads sizes the wasm backend's pool/],
     [['train', 'a.tsv', '--mode', 'raw'], /Unknown option '--mode'/],
     [['analyze', 'x.npy', '--epochs', '3'], /Unknown option '--epochs'/],
     [['--json', 'train', 'a.tsv'], /put the command first/],

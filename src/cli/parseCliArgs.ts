@@ -80,6 +80,8 @@ export type CliCommand =
       model: ModelKind;
       overrides: TrainOverrides;
       backend: NodeBackendName;
+      /** wasm's pool size (--threads); absent: every core, at most 8. */
+      threads?: number;
       json: boolean;
     };
 
@@ -147,9 +149,13 @@ const TRAIN_OPTIONS = {
   mlp: { type: 'string' },
   cross: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** tfjs-backend-wasm 4.22's threaded build starts at most 8 pool threads. */
+const MAX_THREADS = 8;
 
 export function parseCliArgs(argv: string[]): CliCommand {
   // The command picks the option table, so `analyze --epochs` is refused as unknown.
@@ -274,6 +280,10 @@ function parseTrain(argv: string[]): CliCommand {
   if (!(MODEL_KINDS as readonly string[]).includes(model)) throw new UsageError(`--model must be one of ${MODEL_KINDS.join(', ')}, got "${model}"`);
   const backend = values.backend ?? 'wasm';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+  const threads = integer(values.threads, '--threads', 1);
+  if (threads !== undefined && threads > MAX_THREADS)
+    throw new UsageError(`--threads must be at most ${MAX_THREADS} (tfjs's wasm pool), got "${values.threads}"`);
+  if (threads !== undefined && backend !== 'wasm') throw new UsageError("--threads sizes the wasm backend's pool: drop it or use --backend wasm");
 
   const overrides: TrainOverrides = {};
   const set = <K extends keyof TrainOverrides>(key: K, value: TrainOverrides[K] | undefined) => {
@@ -311,6 +321,7 @@ function parseTrain(argv: string[]): CliCommand {
     model: model as ModelKind,
     overrides,
     backend: backend as NodeBackendName,
+    ...(threads === undefined ? {} : { threads }),
     json: values.json ?? false,
   };
 }

@@ -138,7 +138,7 @@ async function train(command: Extract<CliCommand, { kind: 'train' }>, io: CliIO)
   try {
     const src = command.dataset !== undefined ? await datasetSource(command.dataset) : await fileSource(command.file!);
     const settings = trainSettings(src.entry, command.model, command.overrides);
-    const run = await runTraining(src, settings, command.backend, { onProgress: trainProgressPrinter(io), signal: io.signal });
+    const run = await runTraining(src, settings, command.backend, command.threads, { onProgress: trainProgressPrinter(io), signal: io.signal });
     if (io.errIsTTY) io.err('\r\x1b[K');
     if ('interrupted' in run) {
       io.err(`interrupted at step ${run.step}: no result (a stopped run is not a finished one)\n`);

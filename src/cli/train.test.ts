@@ -1,11 +1,12 @@
 /** `reclens train` end to end: the installed bin on a learnable Criteo-layout file, and runCli's errors and Ctrl-C. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/ctr/prng.ts';
 import { trainDefaultsFor } from '../data/ctr/trainDefaults.ts';
+import { defaultWasmThreads } from '../workers/wasmThreads.ts';
 import { EXIT_INTERRUPTED, runCli } from './runCli.ts';
 import { readDatasetIndex } from './trainSource.ts';
 
@@ -35,6 +36,7 @@ const SCHEMA_KEYS = [
   'dataset',
   'model',
   'backend',
+  'threads',
   'epochs',
   'steps',
   'seconds',
@@ -70,7 +72,8 @@ describe('reclens train', () => {
     expect(proc.status, proc.stderr).toBe(0);
     const doc = JSON.parse(proc.stdout);
     expect(Object.keys(doc)).toEqual(SCHEMA_KEYS);
-    expect(doc).toMatchObject({ dataset: 'train.txt', model: 'dcnv2', backend: 'wasm', bayes_auc: null });
+    // wasm's pool: the studio's training worker's, every core (at most 8).
+    expect(doc).toMatchObject({ dataset: 'train.txt', model: 'dcnv2', backend: 'wasm', threads: defaultWasmThreads(availableParallelism()), bayes_auc: null });
     expect(['epochs', 'early-stop']).toContain(doc.stopped);
     for (const k of ['epochs', 'steps']) expect(Number.isInteger(doc[k])).toBe(true);
     expect(doc.steps).toBeGreaterThan(0);
@@ -96,7 +99,8 @@ describe('reclens train', () => {
     const entry = (await readDatasetIndex()).find((d) => d.id === 'synthetic-ctr-tiny')!;
     const { code, out } = await run(['train', '--dataset', entry.id, '--epochs', '1', '--seed', '2']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^reclens train: dnn on synthetic-ctr-tiny \(tfjs wasm\)$/m);
+    const threads = defaultWasmThreads(availableParallelism());
+    expect(out).toContain(`reclens train: dnn on synthetic-ctr-tiny (tfjs wasm · ${threads} thread${threads > 1 ? 's' : ''})\n`);
     const [train, valid] = [Math.round(0.8 * entry.rows), Math.round(0.1 * entry.rows)];
     const n = (x: number) => x.toLocaleString('en-US');
     expect(out).toContain(`data: ${n(train)} train / ${n(valid)} valid / ${n(entry.rows - train - valid)} test rows, ${entry.fields} fields`);

@@ -6,6 +6,7 @@ export interface TrainResultJson {
   dataset: string;
   model: string;
   backend: string;
+  threads: number | null;
   epochs: number;
   steps: number;
   seconds: number;
@@ -25,6 +26,7 @@ export function trainResultJson(run: TrainRun): TrainResultJson {
     dataset: run.dataset,
     model: run.model.kind,
     backend: run.backend,
+    threads: run.threads,
     epochs: run.epochs,
     steps: run.steps,
     seconds: round(run.seconds, 3),
@@ -79,7 +81,7 @@ export function formatTrainReport(run: TrainRun): string {
       `${f.name.padEnd(nameWidth)}  ${n(cards.get(f.name) ?? f.rows).padStart(8)}  ${f.information_abundance.toFixed(3).padStart(7)}  ${(f.information_abundance / f.dim).toFixed(3).padStart(6)}`,
   );
   const lines = [
-    `reclens train: ${m.kind} on ${run.dataset} (tfjs ${run.backend})`,
+    `reclens train: ${m.kind} on ${run.dataset} (tfjs ${run.backend}${run.threads ? ` · ${run.threads} thread${run.threads > 1 ? 's' : ''}` : ''})`,
     `data: ${n(r.train)} train / ${n(r.valid)} valid / ${n(r.test)} test rows, ${run.summary.fields.length} fields`,
     `model: dim ${m.embeddingDim} x ${m.embeddingSets} set${m.embeddingSets === 1 ? '' : 's'}, mlp ${m.mlp.join('-')}, dropout ${m.dropout}` +
       (m.kind === 'dcnv2' ? `, ${m.crossLayers} cross layers` : '') +

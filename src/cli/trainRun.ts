@@ -1,13 +1,17 @@
 /**
  * The Node side of `reclens train`: the Train tab's own training service (workers/trainingService:
- * the same loader, trainer, run loop and final report) driven in this process on tfjs wasm or cpu.
+ * the same loader, trainer, run loop and final report) driven in this process on tfjs wasm or cpu;
+ * wasm runs the threaded build on a pool of worker threads, as many as the studio's training
+ * worker takes (workers/wasmThreads.ts) unless asked.
  */
+import { availableParallelism } from 'node:os';
 import type { ImportErrorCode } from '../contracts/errors.ts';
 import type { FieldResult } from '../contracts/tables.ts';
 import type { ModelConfig, TrainConfig } from '../contracts/modelConfig.ts';
 import { ImportError } from '../data/importError.ts';
 import { createTrainingService } from '../workers/trainingService.ts';
 import type { DatasetSummary, LoadProgress } from '../workers/trainingProtocol.ts';
+import { defaultWasmThreads } from '../workers/wasmThreads.ts';
 import { setupNodeTf } from './nodeWasmSetup.ts';
 import type { NodeBackendName } from './parseCliArgs.ts';
 import type { TrainSource } from './trainSource.ts';
@@ -19,6 +23,8 @@ export interface TrainRun {
   model: ModelConfig;
   train: TrainConfig;
   backend: string;
+  /** wasm's pool size; null on cpu. */
+  threads: number | null;
   parameters: number;
   stepsPerEpoch: number;
   /** Completed passes over the train split. */
@@ -59,10 +65,11 @@ export async function runTraining(
   src: TrainSource,
   settings: { model: ModelConfig; train: TrainConfig },
   backend: NodeBackendName,
+  threads: number | undefined,
   hooks: TrainHooks = {},
 ): Promise<TrainRun | Interrupted> {
   const { onProgress, signal } = hooks;
-  const service = createTrainingService(setupNodeTf);
+  const service = createTrainingService(() => setupNodeTf(backend === 'wasm' ? (threads ?? defaultWasmThreads(availableParallelism())) : undefined));
   try {
     const state = await service.setBackend(backend);
     if (state.active !== backend) {
@@ -103,6 +110,7 @@ export async function runTraining(
       summary: loaded.summary,
       ...settings,
       backend: state.active,
+      threads: state.reports.find((r) => r.name === state.active)?.threads ?? null,
       parameters: report.parameters,
       stepsPerEpoch,
       epochs: Math.floor(report.step / stepsPerEpoch),

@@ -114,7 +114,9 @@ Options:
   --mlp W1-W2             hidden widths, e.g. 400-400
   --cross N               DCNv2 cross layers
   --backend NAME          wasm (default) or cpu
-  --json                  print one JSON object: dataset, model, backend, epochs (completed),
+  --threads N             wasm's thread pool, 1 to 8 (default: every core, at most 8)
+  --json                  print one JSON object: dataset, model, backend, threads (wasm's
+                          pool; null on cpu), epochs (completed),
                           steps, seconds, samples_per_s, stopped ("epochs" | "early-stop"),
                           valid_auc (best), test_auc and test_logloss (at the best validation),
                           bayes_auc (synthetic data; else null), fields [{name, information_abundance}]
