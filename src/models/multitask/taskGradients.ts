@@ -25,16 +25,19 @@ export function sharedVariableList(model: MultiTaskModel): tf.Variable[] {
   return model.sharedVariables.flatMap((l) => l.variables);
 }
 
-function taskLabels(labels: tf.Tensor2D, k: number): tf.Tensor1D {
-  return tf.squeeze(tf.slice(labels, [0, k], [-1, 1]), [1]) as tf.Tensor1D;
+/** Each task's labels (batch x T) as its own vector: rows of one transpose, where column slices copy row by row. */
+function taskLabels(labels: tf.Tensor2D): tf.Tensor1D[] {
+  const T = labels.shape[1];
+  if (T === 1) return [labels.reshape([-1])];
+  const rows = tf.transpose(labels);
+  return Array.from({ length: T }, (_, k) => tf.slice(rows, [k, 0], [1, -1]).reshape([-1]) as tf.Tensor1D);
 }
 
 /**
  * w_k L_k of task k, with its gradient written out: d/dlogits = dy w_k (sigmoid(logits) - y) / n,
  * in 5 kernels; tfjs's tape took ~45 through the stable form's relu, abs, exp and log1p.
  */
-function taskLoss(logits: tf.Tensor1D, labels: tf.Tensor2D, k: number, weight: number): tf.Scalar {
-  const y = taskLabels(labels, k);
+function taskLoss(logits: tf.Tensor1D, y: tf.Tensor1D, weight: number): tf.Scalar {
   const loss = tf.customGrad((...inputs) => {
     const [l, yk] = inputs as [tf.Tensor1D, tf.Tensor1D];
     (inputs[2] as tf.GradSaveFunc)([l, yk]);
@@ -59,11 +62,12 @@ export function perTaskPassGradients(model: MultiTaskModel, indices: tf.Tensor2D
   const shared = sharedVariableList(model);
   const T = model.tasks.length;
   const out: TaskGradients = { losses: [], shared: [], specific: [] };
+  const ys = taskLabels(labels);
   for (let k = 0; k < T; k++) {
     const own = model.taskVariables[k];
     const vars = [...shared, ...own];
     const { value, grads } = withSharedInputTransposes(() =>
-      tf.variableGrads(() => taskLoss(model.forward(indices, true)[k], labels, k, lossWeights[k] ?? 1), vars),
+      tf.variableGrads(() => taskLoss(model.forward(indices, true)[k], ys[k], lossWeights[k] ?? 1), vars),
     );
     const gradOf = (v: tf.Variable): tf.Tensor => grads[v.name] ?? tf.zerosLike(v);
     out.losses.push(value);
@@ -90,10 +94,11 @@ function oneForwardGradients(
     const pass = trunk.forward(indices);
     const n = pass.outputs.length;
     const out: TaskGradients = { losses: [], shared: [], specific: [] };
+    const ys = taskLabels(labels);
     const cotangents = model.tasks.map((_, k) => {
       const head = pass.head?.(k);
       if (head) {
-        const y = taskLabels(labels, k);
+        const y = ys[k];
         const weight = lossWeights[k] ?? 1;
         out.losses.push(tf.mul(bceWithLogits(head.logits, y), weight) as tf.Scalar);
         // The gradient taskLoss's gradFunc gives for dy = 1.
@@ -102,7 +107,7 @@ function oneForwardGradients(
         return cotangents;
       }
       // The head reads the outputs and its variables by closure; valueAndGrads differentiates by tensor identity.
-      const { value, grads } = tf.valueAndGrads(() => taskLoss(trunk.head(k, pass.outputs), labels, k, lossWeights[k] ?? 1))([
+      const { value, grads } = tf.valueAndGrads(() => taskLoss(trunk.head(k, pass.outputs), ys[k], lossWeights[k] ?? 1))([
         ...pass.outputs,
         ...model.taskVariables[k],
       ]);
