@@ -1,10 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 
 /**
- * The training worker's wasm pool at 1 and 2 threads (`?wasm-threads=N`): the badge reports the
- * pool tfjs really made, and a fixed-seed DeepFM run gives the same losses and AUC bit for bit.
- * The threaded build's memory is a SharedArrayBuffer: the project's own wasm kernels (Adam,
- * Transpose, Slice, Concat, column sums) read and write it in place while XNNPACK's threads work.
+ * The training workers' wasm pools at 1 and 2 threads (`?wasm-threads=N`, workers/wasmThreads.ts):
+ * the Train badge reports the pool tfjs really made, and a fixed-seed DeepFM, DARE and MMoE run
+ * each give the same losses bit for bit. The threaded build's memory is a SharedArrayBuffer: the
+ * project's own wasm kernels (Adam, Transpose, Slice, Concat, column sums, the sequence models'
+ * search and attention kernels) read and write it in place while XNNPACK's threads work. (The
+ * multi-task and sequence views show no pool; their workers size it as the training worker does.)
  */
 async function trainWith(page: Page, threads: number): Promise<Record<string, string | null>> {
   await page.goto(`/?wasm-threads=${threads}#v=2&view=train&tds=synthetic-ctr-tiny&tmodel=deepfm&tdim=8&tmlp=64-64&tbs=1024&tep=1&tpat=0&teval=10&tsnap=0`);
@@ -36,4 +38,63 @@ test('DeepFM trains on a 2-thread wasm pool with the same losses as on 1 thread'
   expect(Number(one.loss)).toBeGreaterThan(0);
   expect(Number(one.auc)).toBeGreaterThan(0.5);
   expect(two).toEqual(one);
+});
+
+/** The runs of `kind` stored in IndexedDB, oldest first: their status and every loss metric. */
+async function storedRuns(page: Page, kind: 'sequence' | 'multitask') {
+  return page.evaluate(
+    (kind) =>
+      new Promise<{ status: string; losses: { step: number; values: Record<string, number> }[] }[]>((done, fail) => {
+        const open = indexedDB.open('reclens');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onerror = () => fail(all.error);
+          all.onsuccess = () => {
+            type Stored = { kind: string; createdAt: number; metrics: { step: number; values: Record<string, number> }[]; config: { run: { status: string } } };
+            const runs = (all.result as Stored[]).filter((r) => r.kind === kind).sort((a, b) => a.createdAt - b.createdAt);
+            done(
+              runs.map((r) => ({
+                status: r.config.run.status,
+                losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k === 'loss' || k.includes('_loss_'))),
+              })),
+            );
+          };
+        };
+      }),
+    kind,
+  );
+}
+
+test('DARE (search and attention kernels over the shared memory) trains on a 2-thread wasm pool with the same losses as on 1 thread', async ({ page }) => {
+  test.setTimeout(300_000);
+  for (const threads of [1, 2]) {
+    await page.goto(
+      `/?wasm-threads=${threads}#v=2&view=sequence&sds=synthetic-sequences&susers=3000&smodel=dare&sdim=8&sadim=4&shist=30&stopk=10&sbs=1024&sep=1&slr=0.02&sseed=3`,
+    );
+    await expect(page.getByTestId('seq-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
+    await page.getByTestId('seq-train-button').click();
+    await expect(page.getByTestId('seq-runs').locator('li').first()).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  }
+  await expect.poll(async () => (await storedRuns(page, 'sequence')).map((r) => r.status)).toEqual(['done', 'done']);
+  const [one, two] = await storedRuns(page, 'sequence');
+  expect(one.losses.length).toBeGreaterThan(20);
+  expect(one.losses.every((l) => Number.isFinite(l.values.loss) && l.values.loss > 0)).toBe(true);
+  expect(two.losses).toEqual(one.losses);
+});
+
+test('MMoE with per-task gradients trains on a 2-thread wasm pool with the same losses as on 1 thread', async ({ page }) => {
+  test.setTimeout(300_000);
+  for (const threads of [1, 2]) {
+    await page.goto(`/?wasm-threads=${threads}#v=2&view=multitask&msteps=60&mbs=512&mmodel=mmoe&mseed=3`);
+    await expect(page.getByTestId('mtl-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+    const status = page.getByTestId('mtl-status');
+    await page.getByTestId('mtl-train-button').click();
+    await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+    await expect(status).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+  }
+  await expect.poll(async () => (await storedRuns(page, 'multitask')).map((r) => r.status)).toEqual(['done', 'done']);
+  const [one, two] = await storedRuns(page, 'multitask');
+  expect(one.losses.length).toBeGreaterThan(20);
+  expect(two.losses).toEqual(one.losses);
 });
