@@ -1,8 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
+import { FIELD_SUM_GRAD, fieldSumGradKernelReady } from '../engine/fieldSumGradKernel.ts';
 
-/** FM second-order term 0.5 * sum_k ((sum_f e_fk)^2 - sum_f e_fk^2): batch x F x K to batch. */
+/**
+ * sum_f x (or of x^2 with `squares`): batch x F x K to batch x K, with the gradient by one wasm
+ * kernel (engine/fieldSumGradKernel.ts, tfjs's own gradient bits) where it serves x.
+ */
+function fieldSum(x: tf.Tensor3D, squares: boolean): tf.Tensor2D {
+  const plain = () => tf.sum(squares ? tf.square(x) : x, 1) as tf.Tensor2D;
+  if (!fieldSumGradKernelReady(x)) return plain();
+  const op = tf.customGrad((...inputs) => {
+    const xs = inputs[0] as tf.Tensor3D;
+    (inputs[1] as tf.GradSaveFunc)([xs]);
+    return {
+      value: tf.sum(squares ? tf.square(xs) : xs, 1),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(FIELD_SUM_GRAD, { dy, x: saved[0] }, { squares }) as tf.Tensor,
+    };
+  });
+  return op(x) as tf.Tensor2D;
+}
+
+/**
+ * FM second-order term 0.5 * sum_k ((sum_f e_fk)^2 - sum_f e_fk^2): batch x F x K to batch. The
+ * two sums over fields are separate ops, the sum first, as tfjs composed them: e's gradient adds
+ * their parts (and the MLP's) in the same order, so the same bits.
+ */
 export function fmInteraction(e: tf.Tensor3D): tf.Tensor1D {
-  const squareOfSum = tf.square(tf.sum(e, 1));
-  const sumOfSquare = tf.sum(tf.square(e), 1);
+  const squareOfSum = tf.square(fieldSum(e, false));
+  const sumOfSquare = fieldSum(e, true);
   return tf.mul(tf.sum(tf.sub(squareOfSum, sumOfSquare), 1), 0.5) as tf.Tensor1D;
 }
