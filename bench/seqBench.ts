@@ -1,18 +1,21 @@
 /**
  * Sequence-model training throughput at history 200: TWIN and DARE (createSequenceTrainer's real
  * step: the timed search stage off the tape, target attention over the top-k, Adam) in tfjs wasm
- * (Node, one thread) next to the same models and step in PyTorch CPU (bench/seqBench.py) at one
- * thread and at every core, in the same run on the same padded samples.
+ * (Node) at 1 thread and on a `pool`-thread pool next to the same models and step in PyTorch CPU
+ * (bench/seqBench.py) at the same thread counts and at every core, in the same run on the same
+ * padded samples.
  *
  *   npx tsx bench/seqBench.ts [--windows 5] [--rounds 2] [--window-steps 10] [--batch 256] [--history 200]
- *     [--topk 20] [--dim 16] [--attention-dims 8,4] [--users 1000] [--backend wasm|cpu]
+ *     [--topk 20] [--dim 16] [--attention-dims 8,4] [--users 1000] [--backend wasm|cpu] [--pool 2]
  *
  * Fairness: every run starts fresh with its own warm-up steps; the runs go round `rounds` times,
  * the order reversed each round (so no model always runs first, or after the others have grown
- * the heap), and each median pools the windows of all rounds. tfjs-backend-wasm 4.22 turns its
- * threads off under Node (WASM_HAS_MULTITHREAD_SUPPORT is false whenever IS_NODE), so tfjs runs
- * one thread here: its ratio against PyTorch at one thread is the same-threads comparison, the
- * one against PyTorch at every core is printed beside it. Before every run the bench waits 1 s and
+ * the heap), and each median pools the windows of all rounds. tfjs wasm runs each thread count in
+ * a child process of its own (wasmPoolChild.ts): 1 thread is the single-thread build tfjs starts
+ * in Node, `pool` threads the threaded build on a worker_threads pool as `reclens train` starts
+ * it; the counts' order alternates with the rounds. Each is judged against PyTorch at the same
+ * thread count; PyTorch at every core is printed beside. (--backend cpu: tfjs cpu, in this
+ * process, one row.) Before every run the bench waits 1 s and
  * reads how much CPU other processes used (/proc/stat); the ratios are judged MET / NOT MET only
  * when every run started with other processes under 0.3 cores. The load average is printed too.
  *
@@ -26,6 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SequenceDataset, SequenceTrainSettings } from '../src/contracts/sequence.ts';
 import { gatherBatch } from '../src/models/sequence/sequenceBatch.ts';
 import { DEFAULT_SEQUENCE_HIDDEN } from '../src/models/sequence/sequenceModel.ts';
@@ -35,11 +39,13 @@ import { selectBackend } from '../test/support/testBackend.ts';
 import { median } from './median.ts';
 import { blasVerdict, torchBlas, torchBlasLine } from './torchBlas.ts';
 import { othersBusy } from './othersBusy.ts';
+import { answerWasmChild, inWasmChild } from './wasmPoolChild.ts';
 
 const WARMUP = 3;
 const LR = 1e-3;
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = resolve(import.meta.dirname, 'seqBench.py');
+const SELF = fileURLToPath(import.meta.url);
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,6 +57,17 @@ interface Timing {
   windows: number[];
   /** Mean search-stage time per batch of each window (ms). */
   searchMs: number[];
+}
+
+/** The seeded synthetic data of --users users, histories of history / 2 to history behaviours. */
+const sequenceData = (users: number, history: number) =>
+  generateSyntheticSequences({ seed: 5, users, minHistory: history / 2, maxHistory: history, testPercent: 1 }).dataset;
+
+interface TfjsJob {
+  settings: SequenceTrainSettings;
+  windows: number;
+  windowSteps: number;
+  users: number;
 }
 
 function tfjsRun(data: SequenceDataset, settings: SequenceTrainSettings, windows: number, windowSteps: number): Timing {
@@ -137,8 +154,9 @@ const load = () =>
 interface Run {
   label: string;
   settings: SequenceTrainSettings;
-  tfjs: Timing;
-  /** PyTorch at 1 thread and at every core. */
+  /** tfjs at each thread count. */
+  tfjs: Map<number, Timing>;
+  /** PyTorch at tfjs's thread counts and at every core. */
   torch: Map<number, { timing: Timing } | { error: string }>;
 }
 
@@ -151,7 +169,10 @@ const BUSY_LIMIT = 0.3;
 const verdict = (ratio: number, loaded: boolean) =>
   loaded ? `not judged (other processes used over ${BUSY_LIMIT} cores before some run)` : `target >= 1.0x ${ratio >= 1 ? 'MET' : 'NOT MET'}`;
 
+const threadsLabel = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
+
 async function main(): Promise<void> {
+  if (await answerWasmChild((job: TfjsJob) => tfjsRun(sequenceData(job.users, job.settings.historyLength), job.settings, job.windows, job.windowSteps))) return;
   const windows = arg('windows', 5);
   const rounds = arg('rounds', 2);
   const windowSteps = arg('window-steps', 10);
@@ -160,10 +181,13 @@ async function main(): Promise<void> {
   const base = { dim: arg('dim', 16), topK: arg('topk', 20), historyLength: L, lr: LR, batchSize: arg('batch', 256), epochs: 1, seed: 1 };
   const i = process.argv.indexOf('--attention-dims');
   const attentionDims = i >= 0 ? process.argv[i + 1].split(',').map(Number) : [base.dim / 2, base.dim / 4];
-  const data = generateSyntheticSequences({ seed: 5, users: arg('users', 1000), minHistory: L / 2, maxHistory: L, testPercent: 1 }).dataset;
+  const users = arg('users', 1000);
+  const data = sequenceData(users, L);
   const cores = availableParallelism();
-  const threadCounts = cores > 1 ? [1, cores] : [1];
-  await selectBackend(backend);
+  // wasm at 1 thread and on the pool, each in a child process; cpu in this process.
+  const tfjsThreads = backend === 'wasm' ? [...new Set([1, arg('pool', 2)])] : [1];
+  const threadCounts = [...new Set([...tfjsThreads, cores])].sort((a, b) => a - b);
+  if (backend === 'cpu') await selectBackend(backend);
   console.log(`load average before (1/5/15 min): ${load()}`);
   // Cores' worth of CPU other processes used in the second before each run: the ratios are judged
   // only when every run started under BUSY_LIMIT (the load average counts this bench's own threads).
@@ -185,7 +209,7 @@ async function main(): Promise<void> {
   ].map((settings) => ({
     label: settings.model === 'dare' ? `dare (attention dim ${settings.attentionDim})` : settings.model,
     settings,
-    tfjs: { windows: [], searchMs: [] },
+    tfjs: new Map(tfjsThreads.map((n) => [n, { windows: [], searchMs: [] }])),
     torch: new Map(),
   }));
   try {
@@ -193,8 +217,11 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? runs : [...runs].reverse();
       for (const run of order) {
-        await waitAndSample();
-        pooled(run.tfjs, tfjsRun(data, run.settings, windows, windowSteps));
+        for (const n of round % 2 === 0 ? tfjsThreads : [...tfjsThreads].reverse()) {
+          await waitAndSample();
+          const job: TfjsJob = { settings: run.settings, windows, windowSteps, users };
+          pooled(run.tfjs.get(n)!, backend === 'wasm' ? inWasmChild<Timing>(SELF, n, job) : tfjsRun(data, run.settings, windows, windowSteps));
+        }
         for (const threads of threadCounts) {
           await waitAndSample();
           const t = torchRun(data, file, run.settings, windows, windowSteps, threads);
@@ -209,20 +236,30 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / this |');
+  console.log('| model | runtime | samples/s (median) | window range | search ms/batch (median) | tfjs / PyTorch at the same threads |');
   console.log('|---|---|---|---|---|---|');
+  const torchMedian = (run: Run, threads: number) => {
+    const torch = run.torch.get(threads);
+    return torch && 'timing' in torch ? median(torch.timing.windows) : NaN;
+  };
   for (const run of runs) {
-    const t = median(run.tfjs.windows);
-    console.log(`| ${run.label} | tfjs ${backend} (Node, 1 thread) | ${fmt(t)} | ${spread(run.tfjs)} | ${fmt(median(run.tfjs.searchMs), 2)} | 1.00x |`);
+    for (const [n, timing] of run.tfjs) {
+      const t = median(timing.windows);
+      const p = torchMedian(run, n);
+      const build = backend === 'wasm' ? (n > 1 ? ', threaded build' : ', single-thread build') : '';
+      console.log(
+        `| ${run.label} | tfjs ${backend} (Node, ${threadsLabel(n)}${build}) | ${fmt(t)} | ${spread(timing)} | ${fmt(median(timing.searchMs), 2)} | ${Number.isFinite(p) ? `${fmt(t / p, 2)}x` : 'n/a'} |`,
+      );
+    }
     for (const threads of threadCounts) {
       const torch = run.torch.get(threads)!;
       if ('timing' in torch) {
         const p = median(torch.timing.windows);
         console.log(
-          `| ${run.label} | PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''}) | ${fmt(p)} | ${spread(torch.timing)} | ${fmt(median(torch.timing.searchMs), 2)} | ${fmt(t / p, 2)}x |`,
+          `| ${run.label} | PyTorch CPU (${threadsLabel(threads)}) | ${fmt(p)} | ${spread(torch.timing)} | ${fmt(median(torch.timing.searchMs), 2)} | |`,
         );
       } else {
-        console.log(`| ${run.label} | PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''}) | skipped: ${torch.error} | | | |`);
+        console.log(`| ${run.label} | PyTorch CPU (${threadsLabel(threads)}) | skipped: ${torch.error} | | | |`);
       }
     }
   }
@@ -230,14 +267,15 @@ async function main(): Promise<void> {
   const blas = torchBlas();
   console.log(torchBlasLine(blas));
   for (const run of runs) {
-    const t = median(run.tfjs.windows);
-    const parts = threadCounts.map((threads) => {
-      const torch = run.torch.get(threads)!;
-      if (!('timing' in torch)) return `against PyTorch ${threads} thread(s): n/a`;
-      const r = t / median(torch.timing.windows);
-      return `against PyTorch ${threads} thread${threads > 1 ? 's' : ''}${threads === 1 ? ' (same threads)' : ''}: ${fmt(r, 2)}x, ${verdict(r, !(busiest <= BUSY_LIMIT))}`;
-    });
-    console.log(blasVerdict(`${run.label}: tfjs ${backend} 1 thread ${parts.join('; ')}`, blas));
+    for (const [n, timing] of run.tfjs) {
+      const t = median(timing.windows);
+      const parts = threadCounts.map((threads) => {
+        const p = torchMedian(run, threads);
+        if (!Number.isFinite(p)) return `against PyTorch ${threadsLabel(threads)}: n/a`;
+        return `against PyTorch ${threadsLabel(threads)}${threads === n ? ' (same threads)' : ''}: ${fmt(t / p, 2)}x, ${verdict(t / p, !(busiest <= BUSY_LIMIT))}`;
+      });
+      console.log(blasVerdict(`${run.label}: tfjs ${backend} ${threadsLabel(n)} ${parts.join('; ')}`, blas));
+    }
   }
   const twin = runs[0];
   const sweep = (name: string, search: (r: Run) => number[] | null) => {
@@ -249,9 +287,9 @@ async function main(): Promise<void> {
     });
     console.log(`search stage, ${name}: TWIN (dim ${base.dim}) ${fmt(median(ref), 2)} ms/batch; DARE ${parts.join(', ')}`);
   };
-  sweep(`tfjs ${backend}`, (r) => r.tfjs.searchMs);
+  for (const n of tfjsThreads) sweep(`tfjs ${backend} ${threadsLabel(n)}`, (r) => r.tfjs.get(n)!.searchMs);
   for (const threads of threadCounts) {
-    sweep(`PyTorch ${threads} thread${threads > 1 ? 's' : ''}`, (r) => {
+    sweep(`PyTorch ${threadsLabel(threads)}`, (r) => {
       const t = r.torch.get(threads)!;
       return 'timing' in t ? t.timing.searchMs : null;
     });
