@@ -2,8 +2,8 @@
  * Points tfjs-backend-wasm at the .wasm binaries Vite emits (browser/worker only: `?url` is a
  * Vite import). Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP in
  * vite.config.ts); elsewhere the SIMD single-thread binary is used. Call before the first
- * setBackend('wasm'). `threads` sizes the wasm thread pool (default: tfjs's, half the logical
- * cores); `exactThreads` lifts tfjs's cap so that the pool gets `threads` even above that.
+ * setBackend('wasm'). `threads` sizes the wasm thread pool, lifting tfjs's cap so that the pool
+ * gets `threads` even above half the logical cores (without: tfjs's default, half the cores).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -26,11 +26,13 @@ function liftThreadCap(threads: number): void {
   if ((navigator.hardwareConcurrency ?? 1) < 2 * threads) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
 }
 
-export function setupWasmBackend(threads?: number, exactThreads = false): void {
+export function setupWasmBackend(threads?: number): void {
   if (done) return;
   done = true;
-  if (threads !== undefined) setThreadsCount(threads);
-  if (threads !== undefined && exactThreads) liftThreadCap(threads);
+  if (threads !== undefined) {
+    setThreadsCount(threads);
+    liftThreadCap(threads);
+  }
   setWasmPaths({
     'tfjs-backend-wasm.wasm': plainUrl,
     'tfjs-backend-wasm-simd.wasm': simdUrl,

@@ -8,7 +8,7 @@ import { exposeService } from './workerRpc.ts';
 const service = createSequenceService({
   prepareTf: async () => {
     const { setupWasmBackend } = await import('../engine/wasmSetup.ts');
-    setupWasmBackend(workerWasmThreads(self.name, navigator.hardwareConcurrency ?? 1), true);
+    setupWasmBackend(workerWasmThreads(self.name, navigator.hardwareConcurrency ?? 1));
   },
   importEngine: () => import('./sequenceEngine.ts').then((m) => m.sequenceEngine),
   data: sequenceData,
