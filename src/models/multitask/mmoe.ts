@@ -36,11 +36,12 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
       const x = flatten(embeddingLookup(table, rows) as tf.Tensor3D);
       const acts = experts.map((e) => e.activations(x));
       const outs = acts.map((a) => a[a.length - 1]);
-      // The experts' outputs stacked once for every task's mix (mixExperts stacks them per call).
+      // Off wasm, the experts' outputs stacked once for every task's mix (mixExperts stacks them per call).
       let stacked: tf.Tensor3D | null = null;
+      const perExpert = tf.getBackend() === 'wasm';
       return {
         outputs: [x, ...outs],
-        head: (k) => headPass(k, x, (stacked ??= tf.stack(outs, 1) as tf.Tensor3D)),
+        head: (k) => headPass(k, x, outs, perExpert ? null : (stacked ??= tf.stack(outs, 1) as tf.Tensor3D)),
         backward(cotangents) {
           const grads = cotangents.map(() => new Map<tf.Variable, tf.Tensor>());
           const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], stackTasks(cotangents.map((c) => c[1 + i])), grads));
@@ -56,11 +57,19 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
    * Task k's head forward (the same ops as SharedTrunk.head) and its backward by hand: the tower's
    * layers, the mix (d expert_e = dmix w[:, e], dw = sum_h dmix expert_e), the softmax in tfjs's
    * form (dz = dw y - sum(dw y) y) and the gate's affine layer.
+   *
+   * stacked: the experts' outputs as batch x E x H, for the mix and dw as one broadcast product and
+   * sum each; null on wasm, where they are taken per expert instead (mix = addN_e of expert_e w[:, e],
+   * dw[:, e] = sum_h of expert_e dmix): the same products, added in the same order (Sum and AddN
+   * both add from +0 in float32 there), without the stack, the middle-axis sum's transpose and the
+   * broadcasts' slow path. The cpu backend's Sum adds in float64: it keeps the stacked form.
    */
-  function headPass(k: number, x: tf.Tensor2D, stacked: tf.Tensor3D): HeadPass {
+  function headPass(k: number, x: tf.Tensor2D, outs: tf.Tensor2D[], stacked: tf.Tensor3D | null): HeadPass {
     const { gate: g, body, out } = heads[k].result;
     const weights = g.result(x);
-    const mix = tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D;
+    // w[:, e] as batch x 1 columns: rows of w^T are contiguous slices.
+    const columns = tf.unstack(tf.transpose(weights)).map((c) => c.expandDims(1) as tf.Tensor2D);
+    const mix = (stacked ? tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) : tf.addN(outs.map((o, e) => tf.mul(o, columns[e])))) as tf.Tensor2D;
     const acts = body.activations(mix);
     const top = acts[acts.length - 1];
     return {
@@ -72,16 +81,20 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
         grads[0].set(wo, transposedTimes(top, dl));
         grads[0].set(bo, columnSums(dl).reshape([-1]));
         const dmix = mlpBackward(body, acts, timesTransposed(dl, wo as tf.Tensor as tf.Tensor2D), grads);
-        const dw = tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2);
+        const dw = stacked
+          ? tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2)
+          : tf.stack(
+              outs.map((o) => tf.sum(tf.mul(o, dmix), 1)),
+              1,
+            );
         const dwy = tf.mul(dw, weights);
         const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
         const [wg, bg] = g.variables;
         grads[0].set(wg, transposedTimes(x, dz));
         grads[0].set(bg, columnSums(dz).reshape([-1]));
-        const columns = tf.unstack(tf.transpose(weights));
         return {
           own: heads[k].variables.map((v) => grads[0].get(v) ?? tf.zerosLike(v)),
-          cotangents: [timesTransposed(dz, wg as tf.Tensor as tf.Tensor2D), ...columns.map((c) => tf.mul(dmix, c.expandDims(1)) as tf.Tensor2D)],
+          cotangents: [timesTransposed(dz, wg as tf.Tensor as tf.Tensor2D), ...columns.map((c) => tf.mul(dmix, c) as tf.Tensor2D)],
         };
       },
     };
