@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks } from './gemmWasmModule.ts';
+import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks, type GemmModule } from './gemmWasmModule.ts';
 
 const KERNEL = 'ReclensGemm';
 /** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, 256 KB of A in L2 (timed: Zen 4, 1024 x 400 x 400). */
@@ -43,10 +43,9 @@ interface WasmBackend {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-type Gemm = { steps: GemmBlocks[]; rows: GemmBlocks[] };
-const modules = new WeakMap<WebAssembly.Memory, Gemm | null>();
+const modules = new WeakMap<WebAssembly.Memory, GemmModule | null>();
 
-function moduleOf(backend: WasmBackend): Gemm | null {
+function moduleOf(backend: WasmBackend): GemmModule | null {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (!memory) return null;
   let m = modules.get(memory);
@@ -54,26 +53,20 @@ function moduleOf(backend: WasmBackend): Gemm | null {
   return m;
 }
 
-/** Panels of GEMM_COLS columns of op(b) (k x n): panel q's row p at (q k + p) * 8, zeros past column n. */
-function pack(b: Float32Array, packed: Float32Array, k: number, n: number, transposed: boolean): void {
-  const panels = Math.ceil(n / GEMM_COLS);
-  for (let q = 0; q < panels; q++) {
-    const j0 = q * GEMM_COLS;
-    const cols = Math.min(GEMM_COLS, n - j0);
-    for (let p = 0; p < k; p++) {
-      const o = (q * k + p) * GEMM_COLS;
-      if (transposed) for (let jj = 0; jj < cols; jj++) packed[o + jj] = b[(j0 + jj) * k + p];
-      else for (let jj = 0; jj < cols; jj++) packed[o + jj] = b[p * n + j0 + jj];
-      for (let jj = cols; jj < GEMM_COLS; jj++) packed[o + jj] = 0;
+/** The last part panel (columns from j0 of n) of op(b) (k x n) at packed[0..]: zeros past column n. */
+function packTail(b: Float32Array, packed: Float32Array, k: number, n: number, j0: number, transposed: boolean): void {
+  for (let p = 0; p < k; p++)
+    for (let jj = 0; jj < GEMM_COLS; jj++) {
+      const j = j0 + jj;
+      packed[p * GEMM_COLS + jj] = j >= n ? 0 : transposed ? b[j * k + p] : b[p * n + j];
     }
-  }
 }
 
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as Attrs;
   const backend = args.backend as WasmBackend;
-  const gemm = moduleOf(backend) as Gemm; // gemm() runs the kernel only where the module is
+  const gemm = moduleOf(backend) as GemmModule; // gemm() runs the kernel only where the module is
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
   const out = backend.makeOutput([m, n], 'float32');
@@ -87,14 +80,16 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const scratch = backend.wasm._malloc(panels * k * GEMM_COLS * 4) >>> 0;
   // Views after every allocation: allocating can grow (and so move) the heap; addresses stay.
   const [as, bs, cs] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
-  pack(bs, new Float32Array(cs.buffer, scratch, panels * k * GEMM_COLS), k, n, transposeB);
+  const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
+  if (transposeB) gemm.packColumns(bs.byteOffset, 4 * k, scratch, k, fullPanels);
+  else gemm.packRows(bs.byteOffset, 4 * n, scratch, k, fullPanels);
+  if (tail > 0) packTail(bs, new Float32Array(cs.buffer, scratch + fullPanels * k * 32, k * GEMM_COLS), k, n, fullPanels * GEMM_COLS, transposeB);
   const biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
   // Element (i, p) of op(a) at rowStride i + stepStride p bytes.
   const [rowStride, stepStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
   const blocks = transposeA ? gemm.rows : gemm.steps;
   const [aAt, cAt] = [as.byteOffset, cs.byteOffset];
   const full = m - (m % GEMM_ROWS);
-  const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
   for (let p0 = 0; p0 < k; p0 += KC) {
     const steps = Math.min(KC, k - p0);
     const first = p0 === 0;

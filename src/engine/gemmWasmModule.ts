@@ -151,14 +151,51 @@ function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
   );
 }
 
-/** blocks[r - 1] runs blocks of r rows (1 <= r <= GEMM_ROWS); null where the engine refuses the module (no SIMD). */
-export function gemmWasm(memory: WebAssembly.Memory): { steps: GemmBlocks[]; rows: GemmBlocks[] } | null {
+/**
+ * pack(src, stride, dst, k, panels): `panels` full panels of B into dst, B's element (p, j) at src + p * stride
+ * + 4 j (packRows: B row-major, stride its row's bytes) or at src + j * stride + 4 p (packColumns: B^T row-major).
+ */
+export type GemmPack = (src: number, stride: number, dst: number, k: number, panels: number) => void;
+
+const [SRC, STRIDE, DST, PK, PPANELS] = [0, 1, 2, 3, 4];
+const [PQ, PSRC, PDST, PEND2, COL] = [5, 6, 7, 8, 9];
+
+// prettier-ignore
+function packBody(columns: boolean): number[] {
+  // Per panel: psrc = src + q * (columns ? 8 stride : 32); per row p, 32 bytes to pdst.
+  const row = columns
+    ? Array.from({ length: GEMM_COLS }, (_, j) => [...get(PDST), ...get(PSRC), ...get(COL + j), ...I32_ADD, ...f32Load(0), ...f32Store(4 * j)]).flat()
+    : [...get(PDST), ...get(PSRC), ...v128Load(0), ...v128Store(0), ...get(PDST), ...get(PSRC), ...v128Load(16), ...v128Store(16)];
+  const panel = [
+    ...get(SRC), ...get(PQ), ...(columns ? [...get(STRIDE), ...i32Const(8), ...I32_MUL] : i32Const(32)), ...I32_MUL, ...I32_ADD, ...set(PSRC),
+    ...get(PDST), ...get(PK), ...i32Const(32), ...I32_MUL, ...I32_ADD, ...set(PEND2),
+    ...whileLess(get(PDST), get(PEND2), [...row, ...add(PSRC, columns ? i32Const(4) : get(STRIDE)), ...add(PDST, i32Const(32))]),
+    ...add(PQ, i32Const(1)),
+  ];
+  const columnOffsets = columns ? Array.from({ length: GEMM_COLS }, (_, j) => [...get(STRIDE), ...i32Const(j), ...I32_MUL, ...set(COL + j)]).flat() : [];
+  return funcBody([[5 + GEMM_COLS, I32]], [...columnOffsets, ...get(DST), ...set(PDST), ...i32Const(0), ...set(PQ), ...whileLess(get(PQ), get(PPANELS), panel)]);
+}
+
+export interface GemmModule {
+  /** Blocks of r rows: steps[r - 1] where A's stepStride is 4, rows[r - 1] where its rowStride is 4 (1 <= r <= GEMM_ROWS). */
+  steps: GemmBlocks[];
+  rows: GemmBlocks[];
+  packRows: GemmPack;
+  packColumns: GemmPack;
+}
+
+/** The module over `memory`; null where the engine refuses it (no SIMD). */
+export function gemmWasm(memory: WebAssembly.Memory): GemmModule | null {
   const modes = ['steps', 'rows'] as const;
-  const fns = modes.flatMap((mode) =>
+  const blocks = modes.flatMap((mode) =>
     Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${mode}${i + 1}`, params: Array<number>(13).fill(I32), body: blocksBody(i + 1, mode) })),
   );
-  const exports = instantiateOverMemory(memory, fns);
+  const packs = [
+    { name: 'packRows', params: Array<number>(5).fill(I32), body: packBody(false) },
+    { name: 'packColumns', params: Array<number>(5).fill(I32), body: packBody(true) },
+  ];
+  const exports = instantiateOverMemory(memory, [...blocks, ...packs]);
   if (!exports) return null;
   const pick = (mode: string) => Array.from({ length: GEMM_ROWS }, (_, i) => exports[`${mode}${i + 1}`] as GemmBlocks);
-  return { steps: pick('steps'), rows: pick('rows') };
+  return { steps: pick('steps'), rows: pick('rows'), packRows: exports.packRows as GemmPack, packColumns: exports.packColumns as GemmPack };
 }
