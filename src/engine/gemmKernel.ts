@@ -8,18 +8,21 @@
  *
  * B (b, or b^T) is first packed into eight-column panels in scratch memory from the backend's allocator;
  * the product then runs GotoBLAS-style in blocks of KC steps by MC rows, so a panel's KC x 8 block stays
- * in L1 while MC rows of A stream past it from L2. It runs on the calling thread only: in the threaded
- * build the backend's pool is not used (tfjs's matMul would split across the threads).
+ * in L1 while MC rows of A stream past it from L2. It runs on the calling thread only, so where the
+ * backend has a pool of 2 or more threads (the studio's default: every core, at most 8) gemm leaves the
+ * products to tfjs's matMul, which XNNPACK splits across the pool: at ~1.3x per thread this kernel is
+ * expected to lose to 2 threads or more where they have free cores (not measured: on this 2-core VM
+ * under load 6 the second thread found none, and the kernel was still 1.3-1.5x the 2-thread matMul).
  *
- * Other backends, and wasm without SIMD, get tf.matMul with explicit transposes (gemmComposed). The
- * kernel has no gradient of its own: affine.ts's customGrad gives the layer's.
+ * Other backends, wasm without SIMD, and wasm with a pool get tf.matMul with explicit transposes
+ * (gemmComposed). The kernel has no gradient of its own: affine.ts's customGrad gives the layer's.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks, type GemmModule } from './gemmWasmModule.ts';
 
 const KERNEL = 'ReclensGemm';
-/** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, 256 KB of A in L2 (timed: Zen 4, 1024 x 400 x 400). */
+/** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, up to 256 KB of A in L2 (chosen by size, not tuned). */
 const [KC, MC] = [256, 256];
 
 export interface GemmOptions {
@@ -132,10 +135,10 @@ export function gemmComposed(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOption
   });
 }
 
-/** Whether gemm reads transposed operands in place on the current backend (else it makes transposes). */
+/** Whether gemm runs the kernel (reading transposed operands in place) on the current backend, else it makes transposes. */
 export function gemmReadsTransposes(): boolean {
   install();
-  return tf.getBackend() === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
+  return tf.getBackend() === 'wasm' && getThreadsCount() <= 1 && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
 }
 
 /** op(a) op(b) (+ bias), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */

@@ -1,7 +1,8 @@
 /**
  * x W + b (x: batch x in, W: in x out, b: out) with a hand-written gradient: dy W^T and x^T dy by
- * engine/gemmKernel.ts, which on wasm reads W and x transposed in place (~1.2-1.4x XNNPACK's matMul
- * on DeepFM's products, the same bits). Elsewhere the transposes are made first: tfjs-backend-wasm
+ * engine/gemmKernel.ts, which on wasm at one thread reads W and x transposed in place (~1.2-1.4x
+ * XNNPACK's matMul on DeepFM's products, the same bits). Elsewhere (and on a wasm pool of 2+
+ * threads, where XNNPACK splits each product) the transposes are made first: tfjs-backend-wasm
  * 4.22 hands a matMul with transposeA or transposeB to a naive loop ~10x slower than its XNNPACK
  * path (1024x416x400: 450 ms vs 40 ms), and other backends keep the path they had.
  */
