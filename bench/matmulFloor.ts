@@ -6,6 +6,14 @@
  * thread, in the same run. The path affine.ts took before (explicit transposes, then XNNPACK's
  * matMul) is timed alongside, alternating with the GEMM, for the ratio between the two.
  *
+ * Tried for the GEMM and left out (one process, alternating windows, 2-core Zen 4 under load): 6-row
+ * register blocks (V8 spills them: 0.7x XNNPACK), the k loop unrolled by 2 or 4 (~0.6x the loop one step at a time), and a
+ * sparse-left product for the ReLU-and-dropout input of the second layer (~60% zeros; per-row
+ * lists of nonzeros, 32-column blocks): 16.6 vs 10.0 ms (1024x400x400) and 26.1 vs 11.5 ms
+ * (x^T dy, 400x1024x400) against the dense GEMM, 4-6 ms of it building the lists in JS, and the
+ * product alone no faster than dense. Relaxed SIMD's fused multiply-add would change the bits
+ * (and Node 20 validates it only behind --experimental-wasm-relaxed-simd).
+ *
  *   npx tsx bench/matmulFloor.ts [--runs 5] [--reps 7]
  *
  * If the products alone take longer than PyTorch's whole step, no work outside them can bring
