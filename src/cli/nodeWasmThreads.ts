@@ -3,14 +3,15 @@
  * as tfjs's 'wasm' backend. tfjs 4.22 runs this build only in a browser: its init hands
  * Emscripten the pthread script and the main script as Blobs (blob: URLs, which worker_threads
  * cannot start), and its C++ caps the pool at half the logical cores (1 on 2 cores). Here the
- * module is made directly: the pthread script is written to a file, the main script is given by
+ * module is made directly: the pthread script is written to a file (one per script version, kept), the main script is given by
  * path, and os.cpus() reports 2 x threads while the module instantiates. A module's pool is fixed:
  * one thread count per process. The project's wasm kernels (Adam, Transpose, Slice, Concat) are
  * registered for any 'wasm' backend and work over the pool's shared memory.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,11 +26,16 @@ async function threadedModule(threads: number): Promise<WasmModule> {
   const require = createRequire(import.meta.url);
   const out = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
   const { wasmWorkerContents } = require(join(out, `${BUILD}.worker.js`)) as { wasmWorkerContents: string };
-  const dir = mkdtempSync(join(os.tmpdir(), 'tfjs-wasm-threads-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const workerFile = join(dir, 'pthread.worker.cjs');
   // As tfjs does before making its Blob: the script's string literals hold escaped newlines.
-  writeFileSync(workerFile, wasmWorkerContents.replace(/\n/g, '\\n'));
+  const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  // Named by its hash and left in place: processes killed before they could clean up leave
+  // nothing new behind, and concurrent ones agree (each writes a whole file, then renames it).
+  const workerFile = join(os.tmpdir(), `reclens-wasm-pthread-${createHash('sha256').update(script).digest('hex').slice(0, 16)}.cjs`);
+  if (!existsSync(workerFile) || readFileSync(workerFile, 'utf8') !== script) {
+    const partial = `${workerFile}.${randomUUID()}`;
+    writeFileSync(partial, script);
+    renameSync(partial, workerFile);
+  }
   const factory = require(join(out, `${BUILD}.js`)) as (config: object) => Promise<EmscriptenModule>;
   const cpus = os.cpus;
   os.cpus = () => Array.from({ length: 2 * threads }, () => cpus()[0]);
