@@ -1,17 +1,36 @@
 /**
- * The gradients of the FM term's two sums over fields (models/fmInteraction.ts) as one
- * tfjs-backend-wasm kernel ('ReclensFieldSumGrad': dy [B, K], x [B, F, K] to dx [B, F, K]):
- * - sum_f x: dx[b, f, :] = dy[b, :];
- * - sum_f x^2 (attr squares): dx[b, f, :] = dy[b, :] * (x[b, f, :] * 2).
- * tfjs's Sum gradient multiplies dy by a ones tensor of x's shape built in JS (~3 ms for 1024 x
- * 26 x 16) and broadcasts slowly on wasm; Square's then multiplies by x * 2: the same float32
- * operations (times one changes nothing), so the same bits, in one WebAssembly SIMD pass. K a
- * multiple of 4; other shapes and backends keep tfjs's gradients.
+ * The FM term's two sums over fields (models/fmInteraction.ts), sum_f x and sum_f x^2 (attr
+ * squares) of x [B, F, K], and their gradients, as tfjs-backend-wasm kernels:
+ * - 'ReclensFieldSum' (x to [B, K]): from 0, adding fields in order (x * x for squares), as
+ *   tfjs-backend-wasm's Sum adds after transposing x to [B, K, F] (~0.3 ms each for 1024 x 26 x 16);
+ * - 'ReclensFieldSumGrad' (dy [B, K], x to dx [B, F, K]): dx[b, f, :] = dy[b, :], times
+ *   (x[b, f, :] * 2) for squares. tfjs's Sum gradient multiplies dy by a ones tensor of x's shape
+ *   built in JS (~3 ms for 1024 x 26 x 16) and broadcasts slowly on wasm; Square's then multiplies
+ *   by x * 2.
+ * The same float32 operations in the same order (times one changes nothing), so the same bits, in
+ * one WebAssembly SIMD pass each. K a multiple of 4; other shapes and backends keep tfjs's ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { F32X4_MUL, F32X4_SPLAT, funcBody, get, I32, I32_ADD, i32Const, instantiateOverMemory, set, simd, V128, whileLess } from './wasmAssembler.ts';
+import {
+  F32X4_ADD,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  funcBody,
+  get,
+  I32,
+  I32_ADD,
+  I32_MUL,
+  i32Const,
+  instantiateOverMemory,
+  set,
+  simd,
+  V128,
+  V128_ZERO,
+  whileLess,
+} from './wasmAssembler.ts';
 
+export const FIELD_SUM = 'ReclensFieldSum';
 export const FIELD_SUM_GRAD = 'ReclensFieldSumGrad';
 
 /** grad(dy, x, out, rows, fields, rowBytes): rowBytes = 4 * K, a multiple of 16. */
@@ -23,6 +42,41 @@ const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buff
 const v128At = (base: number, offset: number[]) => [...get(base), ...offset, ...I32_ADD];
 const LOAD = [...simd(0x00), 4, 0];
 const STORE = [...simd(0x0b), 4, 0];
+
+/** sum(x, out, rows, fields, rowBytes). */
+function sumBody(squares: boolean): number[] {
+  const [SX, SOUT, SROWS, SFIELDS, SROW_BYTES] = [0, 1, 2, 3, 4];
+  const [SB, SKB, SF, P, SPAN] = [5, 6, 7, 8, 9];
+  const [ACC, V] = [10, 11];
+  // prettier-ignore
+  const field = [
+    ...get(ACC), ...get(P), ...LOAD, ...(squares ? [...set(V), ...get(V), ...get(V), ...F32X4_MUL] : []), ...F32X4_ADD, ...set(ACC),
+    ...get(P), ...get(SROW_BYTES), ...I32_ADD, ...set(P),
+    ...get(SF), ...i32Const(1), ...I32_ADD, ...set(SF),
+  ];
+  // prettier-ignore
+  const lane = [
+    ...V128_ZERO, ...set(ACC), ...get(SX), ...get(SKB), ...I32_ADD, ...set(P), ...i32Const(0), ...set(SF),
+    ...whileLess(get(SF), get(SFIELDS), field),
+    ...v128At(SOUT, get(SKB)), ...get(ACC), ...STORE,
+    ...get(SKB), ...i32Const(16), ...I32_ADD, ...set(SKB),
+  ];
+  // prettier-ignore
+  const row = [
+    ...i32Const(0), ...set(SKB),
+    ...whileLess(get(SKB), get(SROW_BYTES), lane),
+    ...get(SX), ...get(SPAN), ...I32_ADD, ...set(SX),
+    ...get(SOUT), ...get(SROW_BYTES), ...I32_ADD, ...set(SOUT),
+    ...get(SB), ...i32Const(1), ...I32_ADD, ...set(SB),
+  ];
+  return funcBody(
+    [
+      [5, I32],
+      [2, V128],
+    ],
+    [...get(SFIELDS), ...get(SROW_BYTES), ...I32_MUL, ...set(SPAN), ...whileLess(get(SB), get(SROWS), row)],
+  );
+}
 
 function gradBody(squares: boolean): number[] {
   // prettier-ignore
@@ -58,7 +112,10 @@ function gradBody(squares: boolean): number[] {
 }
 
 type GradFunction = (dy: number, x: number, out: number, rows: number, fields: number, rowBytes: number) => void;
+type SumFunction = (x: number, out: number, rows: number, fields: number, rowBytes: number) => void;
 interface Module {
+  sum: SumFunction;
+  sumSquares: SumFunction;
   plain: GradFunction;
   squares: GradFunction;
 }
@@ -77,17 +134,38 @@ function moduleFor(memory: WebAssembly.Memory): Module | null {
   let m = modules.get(memory);
   if (m === undefined) {
     const params = Array<number>(6).fill(I32);
+    const sumParams = Array<number>(5).fill(I32);
     const exports = instantiateOverMemory(memory, [
+      { name: 'sum', params: sumParams, body: sumBody(false) },
+      { name: 'sumSquares', params: sumParams, body: sumBody(true) },
       { name: 'plain', params, body: gradBody(false) },
       { name: 'squares', params, body: gradBody(true) },
     ]);
-    m = exports ? { plain: exports.plain as GradFunction, squares: exports.squares as GradFunction } : null;
+    m = exports
+      ? {
+          sum: exports.sum as SumFunction,
+          sumSquares: exports.sumSquares as SumFunction,
+          plain: exports.plain as GradFunction,
+          squares: exports.squares as GradFunction,
+        }
+      : null;
     modules.set(memory, m);
   }
   return m;
 }
 
-function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function sumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { x } = args.inputs as Record<string, tf.TensorInfo>;
+  const backend = args.backend as WasmBackend;
+  const [rows, fields, k] = x.shape;
+  const out = backend.makeOutput([rows, k], 'float32');
+  const [xA, outA] = [x, out].map((t) => backend.typedArrayFromHeap(t).byteOffset);
+  const m = moduleFor(memoryOf(backend)!)!;
+  (args.attrs?.squares ? m.sumSquares : m.sum)(xA, outA, rows, fields, 4 * k);
+  return out;
+}
+
+function gradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
   const backend = args.backend as WasmBackend;
   const [rows, fields, k] = x.shape;
@@ -100,11 +178,12 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
 
 let installed = false;
 
-/** Whether the kernel serves a float32 [B, F, K] on the current backend (registering it once). */
-export function fieldSumGradKernelReady(x: tf.Tensor3D): boolean {
+/** Whether the kernels serve a float32 [B, F, K] on the current backend (registering them once). */
+export function fieldSumKernelsReady(x: tf.Tensor3D): boolean {
   if (!installed) {
     installed = true;
-    tf.registerKernel({ kernelName: FIELD_SUM_GRAD, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: FIELD_SUM, backendName: 'wasm', kernelFunc: sumKernel as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: FIELD_SUM_GRAD, backendName: 'wasm', kernelFunc: gradKernel as unknown as tf.KernelFunc });
   }
   if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || x.shape[2] % 4 !== 0) return false;
   const memory = memoryOf(tf.backend() as unknown as WasmBackend);

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
+import { fieldSumKernelsReady } from '../engine/fieldSumKernel.ts';
 import { fmInteraction } from './fmInteraction.ts';
 
 afterAll(() => selectBackend('cpu'));
@@ -45,11 +46,23 @@ describe('fmInteraction', () => {
     });
   }
 
+  it("sums over fields on wasm with tf.sum's bits (x and x^2)", async () => {
+    await selectBackend('wasm');
+    tf.tidy(() => {
+      const x = tf.tensor3d(values(1024 * 26 * 16, 4), [1024, 26, 16]);
+      expect(fieldSumKernelsReady(x)).toBe(true);
+      const sum = (squares: boolean) => tf.engine().runKernel('ReclensFieldSum', { x }, { squares }) as tf.Tensor;
+      expect(bits(sum(false))).toEqual(bits(tf.sum(x, 1)));
+      expect(bits(sum(true))).toEqual(bits(tf.sum(tf.square(x), 1)));
+      expect(bits(sum(true))).not.toEqual(bits(sum(false)));
+    });
+  });
+
   it('takes the kernels on wasm for K a multiple of 4', async () => {
     await selectBackend('wasm');
     const e = tf.tensor3d(values(2 * 3 * 4, 3), [2, 3, 4]);
     const info = await tf.profile(() => tf.grad((x: tf.Tensor) => tf.sum(fmInteraction(x as tf.Tensor3D)))(e));
-    expect(info.kernels.map((k) => k.name)).toContain('ReclensFieldSumGrad');
+    expect(info.kernels.map((k) => k.name)).toEqual(expect.arrayContaining(['ReclensFieldSum', 'ReclensFieldSumGrad']));
     tf.dispose([e, info.result]);
   });
 

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { FIELD_SUM_GRAD, fieldSumGradKernelReady } from '../engine/fieldSumGradKernel.ts';
+import { FIELD_SUM, FIELD_SUM_GRAD, fieldSumKernelsReady } from '../engine/fieldSumKernel.ts';
 
 /**
- * sum_f x (or of x^2 with `squares`): batch x F x K to batch x K, with the gradient by one wasm
- * kernel (engine/fieldSumGradKernel.ts, tfjs's own gradient bits) where it serves x.
+ * sum_f x (or of x^2 with `squares`): batch x F x K to batch x K; on wasm the sum and its
+ * gradient are kernels (engine/fieldSumKernel.ts, tfjs's own bits) where they serve x.
  */
 function fieldSum(x: tf.Tensor3D, squares: boolean): tf.Tensor2D {
   const plain = () => tf.sum(squares ? tf.square(x) : x, 1) as tf.Tensor2D;
-  if (!fieldSumGradKernelReady(x)) return plain();
+  if (!fieldSumKernelsReady(x)) return plain();
   const op = tf.customGrad((...inputs) => {
     const xs = inputs[0] as tf.Tensor3D;
     (inputs[1] as tf.GradSaveFunc)([xs]);
     return {
-      value: tf.sum(squares ? tf.square(xs) : xs, 1),
+      value: tf.engine().runKernel(FIELD_SUM, { x: xs }, { squares }) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(FIELD_SUM_GRAD, { dy, x: saved[0] }, { squares }) as tf.Tensor,
     };
   });
