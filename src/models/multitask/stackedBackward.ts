@@ -8,18 +8,19 @@
  * tape takes per task, summed in another order: equal to float32 rounding (taskGradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gemm } from '../../engine/gemmKernel.ts';
+import { gemm, gemmReadsTransposes } from '../../engine/gemmKernel.ts';
 import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
 import { sharedTranspose } from '../affine.ts';
 import { columnSums } from '../columnSums.ts';
 import type { Mlp } from './blocks.ts';
 
 /**
- * x^T dz: on wasm the GEMM kernel reads x transposed in place (the same bits as tf.matMul, no
- * transpose); elsewhere a matMul of x's transpose, shared by the products that read x.
+ * x^T dz: where the GEMM kernel runs (wasm at one thread) it reads x transposed in place (the same
+ * bits as tf.matMul, no transpose); elsewhere, a wasm pool included, a matMul of x's transpose,
+ * shared by the products that read x.
  */
 export function transposedTimes(x: tf.Tensor2D, dz: tf.Tensor2D): tf.Tensor2D {
-  return tf.getBackend() === 'wasm' ? gemm(x, dz, { transposeA: true }) : tf.matMul(sharedTranspose(x), dz);
+  return gemmReadsTransposes() ? gemm(x, dz, { transposeA: true }) : tf.matMul(sharedTranspose(x), dz);
 }
 
 /** dz w^T (the input cotangents of a layer x w): gemm reads w transposed in place where it can. */
