@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
  * each give the same losses bit for bit. The threaded build's memory is a SharedArrayBuffer: the
  * project's own wasm kernels (Adam, Transpose, Slice, Concat, column sums, the sequence models'
  * search and attention kernels) read and write it in place while XNNPACK's threads work. (The
- * multi-task and sequence views show no pool; their workers size it as the training worker does.)
+ * multi-task and sequence views show no pool: the test reads it from their workers' tfjs.)
  */
 async function trainWith(page: Page, threads: number): Promise<Record<string, string | null>> {
   await page.goto(`/?wasm-threads=${threads}#v=2&view=train&tds=synthetic-ctr-tiny&tmodel=deepfm&tdim=8&tmlp=64-64&tbs=1024&tep=1&tpat=0&teval=10&tsnap=0`);
@@ -66,6 +66,19 @@ async function storedRuns(page: Page, kind: 'sequence' | 'multitask') {
   );
 }
 
+/**
+ * The wasm pool of the worker whose script name holds `script`, as its tfjs backend reports it
+ * (tfjs keeps its engine on the worker's global object; the views of these workers show no pool).
+ */
+async function workerPool(page: Page, script: string): Promise<number> {
+  const worker = page.workers().find((w) => w.url().includes(script));
+  if (!worker) throw new Error(`no ${script} worker`);
+  return worker.evaluate(() => {
+    const engine = (self as unknown as { _tfengine: { registry: Record<string, { wasm: { tfjs: { getThreadsCount(): number } } }> } })._tfengine;
+    return engine.registry.wasm.wasm.tfjs.getThreadsCount();
+  });
+}
+
 test('DARE (search and attention kernels over the shared memory) trains on a 2-thread wasm pool with the same losses as on 1 thread', async ({ page }) => {
   test.setTimeout(300_000);
   for (const threads of [1, 2]) {
@@ -75,6 +88,7 @@ test('DARE (search and attention kernels over the shared memory) trains on a 2-t
     await expect(page.getByTestId('seq-dataset-state')).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
     await page.getByTestId('seq-train-button').click();
     await expect(page.getByTestId('seq-runs').locator('li').first()).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    expect(await workerPool(page, 'sequence.worker')).toBe(threads);
   }
   await expect.poll(async () => (await storedRuns(page, 'sequence')).map((r) => r.status)).toEqual(['done', 'done']);
   const [one, two] = await storedRuns(page, 'sequence');
@@ -92,6 +106,7 @@ test('MMoE with per-task gradients trains on a 2-thread wasm pool with the same 
     await page.getByTestId('mtl-train-button').click();
     await expect(status).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
     await expect(status).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+    expect(await workerPool(page, 'multitask.worker')).toBe(threads);
   }
   await expect.poll(async () => (await storedRuns(page, 'multitask')).map((r) => r.status)).toEqual(['done', 'done']);
   const [one, two] = await storedRuns(page, 'multitask');
