@@ -11,6 +11,7 @@
  * its row p the 32 bytes at + p * 32 (a last part panel padded with zeros).
  */
 import {
+  bump,
   F32X4_ADD,
   F32X4_MUL,
   funcBody,
@@ -26,6 +27,7 @@ import {
   simd,
   V128,
   V128_ZERO,
+  whileLess,
 } from './wasmAssembler.ts';
 
 /** Rows per register block: 8 accumulators, 2 B vectors and a splat (more rows spill in V8's x64 code). */
@@ -66,9 +68,6 @@ const f32Load = (offset: number) => [0x2a, ...memarg(2, offset)];
 const f32Store = (offset: number) => [0x38, ...memarg(2, offset)];
 const f32x4Extract = (l: number) => [...simd(0x1f), l];
 const f32x4Replace = (l: number) => [...simd(0x20), l];
-const add = (l: number, step: number[]) => [...get(l), ...step, ...I32_ADD, ...set(l)];
-/** while (a < b) { body } (unsigned), as wasmAssembler's whileLess. */
-const whileLess = (a: number[], b: number[], body: number[]) => [0x02, 0x40, 0x03, 0x40, ...a, ...b, 0x4f, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
 
 function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
   const ptrs = Array.from({ length: rows }, (_, r) => PTR + r);
@@ -93,8 +92,8 @@ function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
       ...get(acc(r, 0)), ...get(S), ...get(BV), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 0)),
       ...get(acc(r, 1)), ...get(S), ...get(BV + 1), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 1)),
     ]),
-    ...(mode === 'steps' ? each((r) => add(ptrs[r], get(SSA))) : add(ptrs[0], get(SSA))),
-    ...add(PP, i32Const(32)),
+    ...(mode === 'steps' ? each((r) => bump(ptrs[r], get(SSA))) : bump(ptrs[0], get(SSA))),
+    ...bump(PP, i32Const(32)),
   ];
   // A part panel's C is read and written a lane at a time: its row may end the tensor.
   const init = ifElse(
@@ -126,15 +125,15 @@ function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
     ...get(PB), ...get(K), ...i32Const(32), ...I32_MUL, ...I32_ADD, ...set(PEND),
     ...whileLess(get(PP), get(PEND), step),
     ...store,
-    ...add(PA, [...get(RSA), ...i32Const(rows), ...I32_MUL]),
-    ...add(PCB, [...get(RSC), ...i32Const(rows), ...I32_MUL]),
-    ...add(BLK, i32Const(1)),
+    ...bump(PA, [...get(RSA), ...i32Const(rows), ...I32_MUL]),
+    ...bump(PCB, [...get(RSC), ...i32Const(rows), ...I32_MUL]),
+    ...bump(BLK, i32Const(1)),
   ];
   // prettier-ignore
   const panel = [
     ...get(A), ...set(PA), ...get(PC), ...set(PCB), ...i32Const(0), ...set(BLK),
     ...whileLess(get(BLK), get(BLOCKS), block),
-    ...add(PB, get(PSB)), ...add(PC, i32Const(32)), ...add(PBIAS, i32Const(32)), ...add(Q, i32Const(1)),
+    ...bump(PB, get(PSB)), ...bump(PC, i32Const(32)), ...bump(PBIAS, i32Const(32)), ...bump(Q, i32Const(1)),
   ];
   // prettier-ignore
   const code = [
@@ -169,8 +168,8 @@ function packBody(columns: boolean): number[] {
   const panel = [
     ...get(SRC), ...get(PQ), ...(columns ? [...get(STRIDE), ...i32Const(8), ...I32_MUL] : i32Const(32)), ...I32_MUL, ...I32_ADD, ...set(PSRC),
     ...get(PDST), ...get(PK), ...i32Const(32), ...I32_MUL, ...I32_ADD, ...set(PEND2),
-    ...whileLess(get(PDST), get(PEND2), [...row, ...add(PSRC, columns ? i32Const(4) : get(STRIDE)), ...add(PDST, i32Const(32))]),
-    ...add(PQ, i32Const(1)),
+    ...whileLess(get(PDST), get(PEND2), [...row, ...bump(PSRC, columns ? i32Const(4) : get(STRIDE)), ...bump(PDST, i32Const(32))]),
+    ...bump(PQ, i32Const(1)),
   ];
   const columnOffsets = columns ? Array.from({ length: GEMM_COLS }, (_, j) => [...get(STRIDE), ...i32Const(j), ...I32_MUL, ...set(COL + j)]).flat() : [];
   return funcBody([[5 + GEMM_COLS, I32]], [...columnOffsets, ...get(DST), ...set(PDST), ...i32Const(0), ...set(PQ), ...whileLess(get(PQ), get(PPANELS), panel)]);
