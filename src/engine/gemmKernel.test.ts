@@ -92,6 +92,22 @@ describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
     tf.dispose([a, b]);
   });
 
+  it.runIf(backend === 'wasm')('refuses, leaving nothing allocated, where the heap has no room for the packed B', () => {
+    const [a, b] = [tf.ones([5, 3]) as tf.Tensor2D, tf.ones([3, 9]) as tf.Tensor2D];
+    const wasm = (tf.backend() as unknown as { wasm: { _malloc(bytes: number): number } }).wasm;
+    const malloc = wasm._malloc;
+    wasm._malloc = () => 0; // what Emscripten's malloc returns when the memory cannot grow
+    const [tensors, data] = [tf.memory().numTensors, tf.engine().backend.numDataIds()];
+    try {
+      expect(() => gemm(a, b)).toThrow(RangeError);
+    } finally {
+      wasm._malloc = malloc;
+    }
+    expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual([tensors, data]);
+    expect(gemm(a, b).arraySync()[4][8]).toBe(3);
+    tf.dispose([a, b]);
+  });
+
   it('k = 0: the bias in every row, or zeros', () => {
     const [a, b, bias] = [tf.zeros([3, 0]) as tf.Tensor2D, tf.zeros([0, 2]) as tf.Tensor2D, tf.tensor1d([1.5, -2])];
     expect(gemm(a, b, { bias }).arraySync()).toEqual([

@@ -72,15 +72,20 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const gemm = moduleOf(backend) as GemmModule; // gemm() runs the kernel only where the module is
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
-  const out = backend.makeOutput([m, n], 'float32');
   if (k === 0 || m === 0 || n === 0) {
+    const out = backend.makeOutput([m, n], 'float32');
     const cs = backend.typedArrayFromHeap(out);
     cs.fill(0);
     if (bias) for (let i = 0; i < m; i++) cs.set(backend.typedArrayFromHeap(bias), i * n);
     return out;
   }
   const panels = Math.ceil(n / GEMM_COLS);
-  const scratch = backend.wasm._malloc(panels * k * GEMM_COLS * 4) >>> 0;
+  const bytes = panels * k * GEMM_COLS * 4;
+  // malloc gives 0 when the heap cannot grow: packing there would overwrite the module's own data.
+  // The scratch comes first, so that nothing is left allocated when it fails.
+  const scratch = backend.wasm._malloc(bytes) >>> 0;
+  if (scratch === 0) throw new RangeError(`gemm: the wasm heap has no room for ${bytes} bytes of packed B`);
+  const out = backend.makeOutput([m, n], 'float32');
   // Views after every allocation: allocating can grow (and so move) the heap; addresses stay.
   const [as, bs, cs] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
   const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
