@@ -30,6 +30,7 @@ import {
 } from './multitaskProtocol.ts';
 import { MTL_ARMS, type MtlArm } from '../contracts/multitaskConfig.ts';
 import { BUSY, createRunHost, type RunSession } from './runHost.ts';
+import { nextTask } from './nextTask.ts';
 
 export interface MultitaskService extends Omit<MultitaskClient, 'previewCsv'> {
   previewCsv(file: Blob & { name: string }): Promise<MtlCsvPreview | { error: SerializedImportError }>;
@@ -42,8 +43,6 @@ const MAX_CHUNK = 32;
 const PREVIEW_LINES = 500;
 
 const STOPPED: SerializedImportError = { code: 'cancelled', message: 'The conflict-pair measure was stopped.', fix: 'Start it again when you are ready.' };
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 type Engine = typeof import('../models/multitask/multiTaskTrainer.ts') &
   typeof import('../models/multitask/conflictPairs.ts') &
