@@ -91,6 +91,31 @@ describe('run loop (toy family)', () => {
     expect(await running).toEqual({ ok: true, status: 'stopped', report: null });
   });
 
+  it.each(['stop', 'resume'] as const)('a %s pressed while the pause checkpoints is not lost', async (press) => {
+    const h = host();
+    const { session } = toySession(1000, 1);
+    let release = () => {};
+    let checkpointing = false;
+    // The pause's checkpoint waits until released, as a large model's does while its weights cross.
+    session.checkpoint = async () => {
+      checkpointing = true;
+      await new Promise<void>((r) => (release = r));
+      return { step: session.step };
+    };
+    const running = h.run(
+      async () => session,
+      { maxChunk: 8, checkpointEveryMs: 60_000 },
+      () => {},
+    );
+    await until(() => session.step > 0);
+    h.pause();
+    await until(() => checkpointing);
+    h[press]();
+    release();
+    const outcome = await Promise.race([running, new Promise((r) => setTimeout(() => r('still paused after 2 s'), 2000))]);
+    expect(outcome).toEqual(press === 'stop' ? { ok: true, status: 'stopped', report: null } : { ok: true, status: 'done', report: 'report at 1000' });
+  });
+
   it('checkpoints on its timer while it runs, never pausing, and not past the end', async () => {
     const { session } = toySession(300, 1);
     const events: RunLoopEvent<{ step: number }, string>[] = [];

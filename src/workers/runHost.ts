@@ -166,7 +166,11 @@ export function createRunHost<Engine>(prepareTf: () => Promise<void>, importEngi
         await session.settle();
         if (checkpointEvery > 0 && lastCheckpoint.step !== session.step) await checkpoint();
         emit({ type: 'status', status: 'paused' });
-        await new Promise<void>((resolve) => (control.wake = resolve));
+        // A stop, resume or Step pressed while the pause settled or checkpointed found no waiter to wake.
+        await new Promise<void>((resolve) => {
+          if (control.stop || !control.paused || control.pendingSteps > 0) resolve();
+          else control.wake = resolve;
+        });
         if (!control.paused && !control.stop) emit({ type: 'status', status: 'running' });
         continue;
       }
