@@ -81,12 +81,13 @@ describe.each(['cpu', 'wasm'] as const)('per-task gradients from one forward pas
     // Own parameters: shared-bottom's heads take the tape in both paths; MMoE's hand-written head
     // backward (mmoe.ts) takes the tape's operations in its order (measured: identical).
     expect(worstRelative(one.specific, passes.specific)).toBe(0);
-    // One forward pass: the trunk's matMuls run once, not once per task.
-    const matMuls = async (f: typeof taskGradients) => {
-      const p = await tf.profile(() => tf.tidy(() => void f(model, x, y, WEIGHTS)));
-      return p.kernels.filter((k) => k.name === '_FusedMatMul').length;
-    };
-    const forwardMatMuls = (await tf.profile(() => tf.dispose(model.forward(x, true)))).kernels.filter((k) => k.name === '_FusedMatMul').length;
+    // One forward pass: the trunk's matMuls run once, not once per task. The affine layers' products
+    // with a bias: a fused matMul, or on wasm the GEMM kernel given a bias (the backward's take none).
+    const forwardProducts = (kernels: { name: string; inputShapes: unknown[] }[]) =>
+      kernels.filter((k) => k.name === '_FusedMatMul' || (k.name === 'ReclensGemm' && k.inputShapes.length === 3)).length;
+    const matMuls = async (f: typeof taskGradients) => forwardProducts((await tf.profile(() => tf.tidy(() => void f(model, x, y, WEIGHTS)))).kernels);
+    const forwardMatMuls = forwardProducts((await tf.profile(() => tf.dispose(model.forward(x, true)))).kernels);
+    expect(forwardMatMuls).toBeGreaterThan(0);
     expect(await matMuls(taskGradients)).toBe(forwardMatMuls);
     expect(await matMuls(perTaskPassGradients)).toBe(forwardMatMuls * TASKS.length);
     tf.dispose([x, y]);
