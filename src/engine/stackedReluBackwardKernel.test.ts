@@ -45,4 +45,11 @@ describe.each(['wasm', 'cpu'] as const)('stackedReluBackward on %s', (backend) =
     expect(() => stackedReluBackward(dh, h)).toThrow(RangeError);
     tf.dispose([dh, h]);
   });
+
+  it('runs as the kernel (not the tensor ops it is compared with)', async () => {
+    const [dh, h] = [tf.ones([6, 8]) as tf.Tensor2D, tf.ones([3, 8]) as tf.Tensor2D];
+    const info = await tf.profile(() => stackedReluBackward(dh, h));
+    expect(info.kernels.map((k) => k.name)).toEqual(['ReclensStackedReluBackward']);
+    tf.dispose([dh, h, info.result as tf.Tensor]);
+  });
 });

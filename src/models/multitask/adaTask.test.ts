@@ -207,4 +207,16 @@ describe.each(['wasm', 'cpu'] as const)('MultiTaskOptimizer.applyTracking on %s'
       expect(fused.values.some((v) => v.some((x) => x !== 0))).toBe(true);
     },
   );
+
+  it('runs the step as the kernel, one per parameter group (not the tensor ops it is compared with)', async () => {
+    const [shared, specific] = [variablesOf(SHARED_SHAPES, 1), variablesOf(SPECIFIC_SHAPES, 50)];
+    const opt = new MultiTaskOptimizer('adatask', shared, specific, 2, H);
+    const au = [0, 1].map(() => tf.tidy(() => tf.variable(tf.zeros([opt.sharedFlat.total]), false)));
+    const grads = [0, 1].map((k) => shared.map((v, i) => tf.fill(v.shape, 0.1 * (k + i + 1))));
+    const own = specific.map((v) => tf.onesLike(v));
+    const info = await tf.profile(() => opt.applyTracking(grads, own, au, 0.9));
+    expect(info.kernels.map((k) => k.name)).toEqual(['ReclensMultiTaskStep', 'ReclensMultiTaskStep']);
+    opt.dispose();
+    tf.dispose([...shared, ...specific, ...au, ...grads.flat(), ...own]);
+  });
 });
