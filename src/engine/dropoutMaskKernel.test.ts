@@ -24,6 +24,8 @@ describe('dropoutMask', () => {
     [[13], 4242, 1e-6],
     [[2, 2], 99, 0.999],
     [[3], 7, 0.3],
+    // A threshold of 2^32: every value dropped.
+    [[9], 5, 1 - 2 ** -40],
   ];
   for (const backend of ['wasm', 'cpu'] as const) {
     it.each(cases)(`on ${backend}, shape %j, seed %i, rate %f: the JS loop's bits`, async (shape, seed, rate) => {

@@ -102,11 +102,13 @@ function wasmKernel(args: { backend: unknown; attrs?: tf.NamedAttrMap }): tf.Ten
   const values = backend.typedArrayFromHeap(out);
   const memory = memoryOf(backend);
   const mask = memory ? moduleFor(memory) : null;
-  const simdValues = mask ? values.length - (values.length % 4) : 0;
+  // Above 1 - 2^-32 the threshold is 2^32, which 32 bits cannot hold (every value is dropped): the JS loop.
+  const threshold = Math.ceil(rate * 2 ** 32);
+  const simdValues = mask && threshold < 2 ** 32 ? values.length - (values.length % 4) : 0;
   if (mask && simdValues > 0) {
     const keepBits = new Int32Array(Float32Array.of(1 / (1 - rate)).buffer)[0];
-    // rate < 1 keeps the threshold at most 2^32 - 1; `| 0` passes it as the same 32 bits.
-    mask(values.byteOffset, 4 * simdValues, (seed + STEP) | 0, Math.ceil(rate * 2 ** 32) | 0, keepBits);
+    // `| 0` passes the threshold as the same 32 bits.
+    mask(values.byteOffset, 4 * simdValues, (seed + STEP) | 0, threshold | 0, keepBits);
   }
   maskTail(values, seed, rate, simdValues);
   return out;
