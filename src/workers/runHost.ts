@@ -11,6 +11,7 @@ import type { SerializedImportError } from '../contracts/errors.ts';
 import type { RunControls, RunLoopEvent, RunOptions, RunOutcome } from '../contracts/run.ts';
 import { toSerializedError } from './analysisErrors.ts';
 import { packCheckpoint, unpackCheckpoint } from './checkpointPacking.ts';
+import { nextTask } from './nextTask.ts';
 
 /** One run of a family, built from its request and loaded dataset; the loop drives it. */
 export interface RunSession<Checkpoint, Report> {
@@ -75,8 +76,6 @@ export interface RunHost<Engine> extends RunControls {
 const CHUNK_TARGET_MS = 150;
 
 export const BUSY: SerializedImportError = { code: 'internal', message: 'A run is in progress.', fix: 'Stop it first.' };
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * `prepareTf` runs once before tfjs is first used (the worker points tfjs-backend-wasm at its

@@ -138,13 +138,20 @@ describe('sequence service (stand-in engine)', () => {
     await service.train(REQUEST, (e) => whole.push(e));
     const first: SeqEvent[] = [];
     let checkpoint: PackedCheckpoint<SeqCheckpoint> | null = null;
-    await service.train({ ...REQUEST, checkpointEveryMs: 1 }, (e) => {
-      first.push(e);
-      if (e.type === 'checkpoint' && !checkpoint && e.step >= 7) {
-        checkpoint = e.checkpoint;
-        service.stop();
-      }
-    });
+    // The stand-in steps in microseconds: a clock that moves 1 ms a reading makes every chunk due a checkpoint.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    try {
+      await service.train({ ...REQUEST, checkpointEveryMs: 1 }, (e) => {
+        first.push(e);
+        if (e.type === 'checkpoint' && !checkpoint && e.step >= 7) {
+          checkpoint = e.checkpoint;
+          service.stop();
+        }
+      });
+    } finally {
+      now.mockRestore();
+    }
     expect(checkpoint).not.toBeNull();
     const at = ((await unpackCheckpoint(checkpoint!)) as SeqCheckpoint & { trainer: { steps: number } }).trainer.steps;
     const rest: SeqEvent[] = [];
