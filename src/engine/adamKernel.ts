@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { adamWasm, constantArgs, type AdamConstants, type AdamWasm } from './adamWasmModule.ts';
+import { adamWasm, constantArgs, type AdamConstants } from './adamWasmModule.ts';
+import { modulePerMemory, type CpuKernelBackend, type WasmKernelBackend } from './kernelBackends.ts';
 
 export type { AdamConstants } from './adamWasmModule.ts';
 
@@ -53,34 +54,12 @@ interface Inputs {
   v: tf.TensorInfo;
 }
 
-/** What the wasm kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-/** One module per memory (the threaded build's memory is shared; the plain one exports its own). */
-const modules = new WeakMap<WebAssembly.Memory, AdamWasm | null>();
-
-/** The SIMD module over this backend's memory; null where it cannot be had (then the tfjs ops run). */
-function moduleOf(backend: WasmBackend): AdamWasm | null {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (!memory) return null;
-  let module = modules.get(memory);
-  if (module === undefined) modules.set(memory, (module = adamWasm(memory)));
-  return module;
-}
+const moduleOf = modulePerMemory(adamWasm);
 
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const { x, g, m, v } = args.inputs as unknown as Inputs;
   const c = args.attrs as unknown as AdamConstants;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const outs = [x, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const [xs, gs, ms, vs, xo, mo, vo] = [x, g, m, v, ...outs].map((t) => backend.typedArrayFromHeap(t));
@@ -97,7 +76,7 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
 
 function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const { x, g, m, v } = args.inputs as unknown as Inputs;
-  const backend = args.backend as CpuBackend;
+  const backend = args.backend as CpuKernelBackend;
   const [xs, gs, ms, vs] = [x, g, m, v].map((t) => backend.data.get(t.dataId).values);
   const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(xs.length), new Float32Array(xs.length), new Float32Array(xs.length)];
   adamElements(xs, gs, ms, vs, out, 0, xs.length, args.attrs as unknown as AdamConstants);
@@ -136,7 +115,7 @@ export function adamUpdate(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tenso
     throw new RangeError(`Adam: the variable, gradient and moments differ in sizes (${[x, g, m, v].map((t) => t.size).join(', ')})`);
   const name = tf.getBackend();
   // On wasm without the SIMD module the scalar JS loop would be slower than tfjs's own kernels.
-  const ready = tf.getKernel(KERNEL, name) && (name !== 'wasm' || moduleOf(tf.backend() as unknown as WasmBackend));
+  const ready = tf.getKernel(KERNEL, name) && (name !== 'wasm' || moduleOf(tf.backend()));
   if (x.dtype !== 'float32' || !ready) return adamComposed(x, g, m, v, c);
   return tf.engine().runKernel(KERNEL, { x, g, m, v }, c as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }

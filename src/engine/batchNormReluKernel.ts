@@ -38,6 +38,7 @@ import {
   V128_ZERO,
   whileLess,
 } from './wasmAssembler.ts';
+import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 export const BATCH_NORM_RELU_FORWARD = 'ReclensBatchNormReluForward';
 export const BATCH_NORM_RELU_BACKWARD = 'ReclensBatchNormReluBackward';
@@ -208,33 +209,17 @@ interface Module {
   backward: { wide: Fn; narrow: Fn };
 }
 
-const modules = new WeakMap<WebAssembly.Memory, Module | null>();
-
-function moduleFor(memory: WebAssembly.Memory): Module | null {
-  let m = modules.get(memory);
-  if (m === undefined) {
-    const e = instantiateOverMemory(memory, [
-      { name: 'fw', params: FWD_PARAMS, body: forwardBody(4, false) },
-      { name: 'fn', params: FWD_PARAMS, body: forwardBody(1, false) },
-      { name: 'mw', params: FWD_PARAMS, body: forwardBody(4, true) },
-      { name: 'mn', params: FWD_PARAMS, body: forwardBody(1, true) },
-      { name: 'bw', params: BWD_PARAMS, body: backwardBody(4) },
-      { name: 'bn', params: BWD_PARAMS, body: backwardBody(1) },
-    ]);
-    m = e ? { forward: { wide: e.fw, narrow: e.fn }, forwardMasked: { wide: e.mw, narrow: e.mn }, backward: { wide: e.bw, narrow: e.bn } } : null;
-    modules.set(memory, m);
-  }
-  return m;
-}
-
-/** What the kernels read of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-const memoryOf = (b: WasmBackend) => b.wasm.wasmMemory ?? b.wasm.asm?.memory;
+const moduleFor = modulePerMemory((memory): Module | null => {
+  const e = instantiateOverMemory(memory, [
+    { name: 'fw', params: FWD_PARAMS, body: forwardBody(4, false) },
+    { name: 'fn', params: FWD_PARAMS, body: forwardBody(1, false) },
+    { name: 'mw', params: FWD_PARAMS, body: forwardBody(4, true) },
+    { name: 'mn', params: FWD_PARAMS, body: forwardBody(1, true) },
+    { name: 'bw', params: BWD_PARAMS, body: backwardBody(4) },
+    { name: 'bn', params: BWD_PARAMS, body: backwardBody(1) },
+  ]);
+  return e ? { forward: { wide: e.fw, narrow: e.fn }, forwardMasked: { wide: e.mw, narrow: e.mn }, backward: { wide: e.bw, narrow: e.bn } } : null;
+});
 
 /** Runs `fn` over the 16-column groups, then the 4-column rest (cols a multiple of 4). */
 function overColumns(fn: { wide: Fn; narrow: Fn }, cols: number, run: (f: Fn, fromByte: number, toByte: number) => void): void {
@@ -247,13 +232,13 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 
 function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const { z, gamma, beta, mask } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const [rows, cols] = z!.shape;
   const outs = [backend.makeOutput([rows, cols], 'float32'), backend.makeOutput([rows, cols], 'float32')];
   outs.push(...[0, 1, 2].map(() => backend.makeOutput([cols], 'float32')));
   const at = [z!, mask ?? z!, ...outs, gamma!, beta!].map((t) => backend.typedArrayFromHeap(t).byteOffset);
   const [zA, maskA, outA, xHatA, meanA, varA, invA, gammaA, betaA] = at;
-  const m = moduleFor(memoryOf(backend)!)!;
+  const m = moduleFor(backend)!;
   const eps = (args.attrs as unknown as { eps: number }).eps;
   overColumns(mask ? m.forwardMasked : m.forward, cols, (f, from, to) =>
     f(zA, maskA, outA, xHatA, gammaA, betaA, meanA, varA, invA, rows, 4 * cols, from, to, rows, eps),
@@ -263,11 +248,11 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
 
 function backwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const { dy, out, xHat, gamma, invStd } = args.inputs as Record<string, tf.TensorInfo>;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const [rows, cols] = dy.shape;
   const outs = [backend.makeOutput([rows, cols], 'float32'), backend.makeOutput([cols], 'float32'), backend.makeOutput([cols], 'float32')];
   const [dyA, outA, xHatA, gammaA, invA, dxA, dGammaA, dBetaA] = [dy, out, xHat, gamma, invStd, ...outs].map((t) => backend.typedArrayFromHeap(t).byteOffset);
-  const m = moduleFor(memoryOf(backend)!)!;
+  const m = moduleFor(backend)!;
   const keep = (args.attrs as unknown as { keep: number }).keep;
   overColumns(m.backward, cols, (f, from, to) => f(dyA, outA, xHatA, gammaA, invA, dxA, dGammaA, dBetaA, rows, 4 * cols, from, to, rows, keep));
   return outs;
@@ -283,6 +268,5 @@ export function batchNormReluKernelsReady(rows: number, cols: number): boolean {
     tf.registerKernel({ kernelName: BATCH_NORM_RELU_BACKWARD, backendName: 'wasm', kernelFunc: backwardKernel as unknown as tf.KernelFunc });
   }
   if (tf.getBackend() !== 'wasm' || rows < 1 || cols < 4 || cols % 4 !== 0) return false;
-  const memory = memoryOf(tf.backend() as unknown as WasmBackend);
-  return Boolean(memory && moduleFor(memory));
+  return moduleFor(tf.backend()) !== null;
 }

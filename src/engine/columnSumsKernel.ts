@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { F32X4_ADD, funcBody, get, I32, I32_ADD, I32_MUL, i32Const, instantiateOverMemory, set, simd, V128, V128_ZERO, whileLess } from './wasmAssembler.ts';
+import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 const KERNEL = 'ReclensColumnSums';
 /** tfjs-backend-wasm's kBlockSize in batch_mat_mul_impl.cc. */
@@ -80,27 +81,13 @@ function colsumBody(lanes: number): number[] {
 
 type Colsum = (x: number, out: number, rows: number, strideBytes: number, fromByte: number, toByte: number) => void;
 
-/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-const modules = new WeakMap<WebAssembly.Memory, { wide: Colsum; narrow: Colsum } | null>();
-
-function moduleFor(memory: WebAssembly.Memory): { wide: Colsum; narrow: Colsum } | null {
-  let m = modules.get(memory);
-  if (m === undefined) {
-    const exports = instantiateOverMemory(memory, [
-      { name: 'wide', params: Array<number>(6).fill(I32), body: colsumBody(4) },
-      { name: 'narrow', params: Array<number>(6).fill(I32), body: colsumBody(1) },
-    ]);
-    m = exports ? { wide: exports.wide as Colsum, narrow: exports.narrow as Colsum } : null;
-    modules.set(memory, m);
-  }
-  return m;
-}
+const moduleFor = modulePerMemory((memory): { wide: Colsum; narrow: Colsum } | null => {
+  const exports = instantiateOverMemory(memory, [
+    { name: 'wide', params: Array<number>(6).fill(I32), body: colsumBody(4) },
+    { name: 'narrow', params: Array<number>(6).fill(I32), body: colsumBody(1) },
+  ]);
+  return exports ? { wide: exports.wide as Colsum, narrow: exports.narrow as Colsum } : null;
+});
 
 /** Columns [from, cols) one at a time, in the naive loop's order, float32 after every addition. */
 function columnTail(x: Float32Array, out: Float32Array, rows: number, cols: number, from: number): void {
@@ -118,12 +105,11 @@ function columnTail(x: Float32Array, out: Float32Array, rows: number, cols: numb
 
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const [rows, cols] = x.shape;
   const out = backend.makeOutput([1, cols], 'float32');
   const [xs, os] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out)];
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  const m = memory ? moduleFor(memory) : null;
+  const m = moduleFor(backend);
   let done = 0;
   if (m && rows > 0) {
     const wide = cols - (cols % 16);

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRng } from '../data/ctr/prng.ts';
 import { funcBody, get, I32, I32_ADD, instantiateOverMemory, set, simd, V128, V128_STORE, whileLess } from './wasmAssembler.ts';
+import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 const KERNEL = 'ReclensDropoutMask';
 /** mulberry32's state increment. */
@@ -59,17 +60,10 @@ function maskBody(): number[] {
 
 type MaskFunction = (out: number, bytes: number, firstState: number, threshold: number, keepBits: number) => void;
 
-const modules = new WeakMap<WebAssembly.Memory, MaskFunction | null>();
-
-function moduleFor(memory: WebAssembly.Memory): MaskFunction | null {
-  let m = modules.get(memory);
-  if (m === undefined) {
-    const exports = instantiateOverMemory(memory, [{ name: 'mask', params: Array<number>(5).fill(I32), body: maskBody() }]);
-    m = exports ? (exports.mask as MaskFunction) : null;
-    modules.set(memory, m);
-  }
-  return m;
-}
+const moduleFor = modulePerMemory((memory): MaskFunction | null => {
+  const exports = instantiateOverMemory(memory, [{ name: 'mask', params: Array<number>(5).fill(I32), body: maskBody() }]);
+  return exports ? (exports.mask as MaskFunction) : null;
+});
 
 /** The JS loop: values [from, out.length) of the mask whose first value is draw 0 of createRng(seed). */
 function maskTail(out: Float32Array, seed: number, rate: number, from: number): void {
@@ -84,24 +78,12 @@ interface Attrs {
   rate: number;
 }
 
-/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-function memoryOf(backend: WasmBackend): WebAssembly.Memory | undefined {
-  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-}
-
 function wasmKernel(args: { backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { shape, seed, rate } = args.attrs as unknown as Attrs;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const out = backend.makeOutput(shape, 'float32');
   const values = backend.typedArrayFromHeap(out);
-  const memory = memoryOf(backend);
-  const mask = memory ? moduleFor(memory) : null;
+  const mask = moduleFor(backend);
   // Above 1 - 2^-32 the threshold is 2^32, which 32 bits cannot hold (every value is dropped): the JS loop.
   const threshold = Math.ceil(rate * 2 ** 32);
   const simdValues = mask && threshold < 2 ** 32 ? values.length - (values.length % 4) : 0;
@@ -126,8 +108,7 @@ export function dropoutMask(shape: number[], seed: number, rate: number): tf.Ten
     installed = true;
     tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
   }
-  const backend = tf.backend() as unknown as WasmBackend;
-  if (tf.getBackend() === 'wasm' && memoryOf(backend) && moduleFor(memoryOf(backend)!)) {
+  if (tf.getBackend() === 'wasm' && moduleFor(tf.backend())) {
     return tf.engine().runKernel(KERNEL, {}, { shape, seed: seed >>> 0, rate } as unknown as tf.NamedAttrMap) as tf.Tensor;
   }
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));

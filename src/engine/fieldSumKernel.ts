@@ -29,6 +29,7 @@ import {
   V128_ZERO,
   whileLess,
 } from './wasmAssembler.ts';
+import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 export const FIELD_SUM = 'ReclensFieldSum';
 export const FIELD_SUM_GRAD = 'ReclensFieldSumGrad';
@@ -120,58 +121,43 @@ interface Module {
   squares: GradFunction;
 }
 
-/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-const memoryOf = (b: WasmBackend) => b.wasm.wasmMemory ?? b.wasm.asm?.memory;
-const modules = new WeakMap<WebAssembly.Memory, Module | null>();
-
-function moduleFor(memory: WebAssembly.Memory): Module | null {
-  let m = modules.get(memory);
-  if (m === undefined) {
-    const params = Array<number>(6).fill(I32);
-    const sumParams = Array<number>(5).fill(I32);
-    const exports = instantiateOverMemory(memory, [
-      { name: 'sum', params: sumParams, body: sumBody(false) },
-      { name: 'sumSquares', params: sumParams, body: sumBody(true) },
-      { name: 'plain', params, body: gradBody(false) },
-      { name: 'squares', params, body: gradBody(true) },
-    ]);
-    m = exports
-      ? {
-          sum: exports.sum as SumFunction,
-          sumSquares: exports.sumSquares as SumFunction,
-          plain: exports.plain as GradFunction,
-          squares: exports.squares as GradFunction,
-        }
-      : null;
-    modules.set(memory, m);
-  }
-  return m;
-}
+const moduleFor = modulePerMemory((memory): Module | null => {
+  const params = Array<number>(6).fill(I32);
+  const sumParams = Array<number>(5).fill(I32);
+  const exports = instantiateOverMemory(memory, [
+    { name: 'sum', params: sumParams, body: sumBody(false) },
+    { name: 'sumSquares', params: sumParams, body: sumBody(true) },
+    { name: 'plain', params, body: gradBody(false) },
+    { name: 'squares', params, body: gradBody(true) },
+  ]);
+  return exports
+    ? {
+        sum: exports.sum as SumFunction,
+        sumSquares: exports.sumSquares as SumFunction,
+        plain: exports.plain as GradFunction,
+        squares: exports.squares as GradFunction,
+      }
+    : null;
+});
 
 function sumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { x } = args.inputs as Record<string, tf.TensorInfo>;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const [rows, fields, k] = x.shape;
   const out = backend.makeOutput([rows, k], 'float32');
   const [xA, outA] = [x, out].map((t) => backend.typedArrayFromHeap(t).byteOffset);
-  const m = moduleFor(memoryOf(backend)!)!;
+  const m = moduleFor(backend)!;
   (args.attrs?.squares ? m.sumSquares : m.sum)(xA, outA, rows, fields, 4 * k);
   return out;
 }
 
 function gradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { dy, x } = args.inputs as Record<string, tf.TensorInfo>;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const [rows, fields, k] = x.shape;
   const out = backend.makeOutput(x.shape, 'float32');
   const [dyA, xA, outA] = [dy, x, out].map((t) => backend.typedArrayFromHeap(t).byteOffset);
-  const m = moduleFor(memoryOf(backend)!)!;
+  const m = moduleFor(backend)!;
   (args.attrs?.squares ? m.squares : m.plain)(dyA, xA, outA, rows, fields, 4 * k);
   return out;
 }
@@ -186,6 +172,5 @@ export function fieldSumKernelsReady(x: tf.Tensor3D): boolean {
     tf.registerKernel({ kernelName: FIELD_SUM_GRAD, backendName: 'wasm', kernelFunc: gradKernel as unknown as tf.KernelFunc });
   }
   if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || x.shape[2] % 4 !== 0) return false;
-  const memory = memoryOf(tf.backend() as unknown as WasmBackend);
-  return Boolean(memory && moduleFor(memory));
+  return moduleFor(tf.backend()) !== null;
 }

@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks, type GemmModule } from './gemmWasmModule.ts';
+import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 const KERNEL = 'ReclensGemm';
 /** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, up to 256 KB of A in L2 (chosen by size, not tuned). */
@@ -39,22 +40,7 @@ interface Attrs {
   transposeB: boolean;
 }
 
-/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number; _free(address: number): void };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-const modules = new WeakMap<WebAssembly.Memory, GemmModule | null>();
-
-function moduleOf(backend: WasmBackend): GemmModule | null {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (!memory) return null;
-  let m = modules.get(memory);
-  if (m === undefined) modules.set(memory, (m = gemmWasm(memory)));
-  return m;
-}
+const moduleOf = modulePerMemory(gemmWasm);
 
 /** The last part panel (columns from j0 of n) of op(b) (k x n) at packed[0..]: zeros past column n. */
 function packTail(b: Float32Array, packed: Float32Array, k: number, n: number, j0: number, transposed: boolean): void {
@@ -68,7 +54,7 @@ function packTail(b: Float32Array, packed: Float32Array, k: number, n: number, j
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as Attrs;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const gemm = moduleOf(backend) as GemmModule; // gemm() runs the kernel only where the module is
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
@@ -143,7 +129,7 @@ export function gemmComposed(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOption
 /** Whether gemm runs the kernel (reading transposed operands in place) on the current backend, else it makes transposes. */
 export function gemmReadsTransposes(): boolean {
   install();
-  return tf.getBackend() === 'wasm' && getThreadsCount() <= 1 && moduleOf(tf.backend() as unknown as WasmBackend) !== null;
+  return tf.getBackend() === 'wasm' && getThreadsCount() <= 1 && moduleOf(tf.backend()) !== null;
 }
 
 /** op(a) op(b) (+ bias), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */

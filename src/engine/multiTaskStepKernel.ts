@@ -21,6 +21,7 @@ import {
   type StepShape,
   type StepWasmFunction,
 } from './multiTaskStepWasmModule.ts';
+import { modulePerMemory, type CpuKernelBackend, type WasmKernelBackend } from './kernelBackends.ts';
 
 export type { StepConstants, StepShape } from './multiTaskStepWasmModule.ts';
 
@@ -85,36 +86,19 @@ function jsElements(arrays: Float32Array[], flatOffset: number, from: number, to
   }
 }
 
-/** What the wasm kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-/** Per memory, one function per shape (the threaded build's memory is shared; the plain one exports its own). */
-const modules = new WeakMap<WebAssembly.Memory, Map<string, StepWasmFunction | null>>();
-
-function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
-  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-}
+/** Per memory, one function per shape, made when first asked for. */
+const stepsPerMemory = modulePerMemory((memory) => {
+  const byShape = new Map<string, StepWasmFunction | null>();
+  return (s: StepShape): StepWasmFunction | null => {
+    const key = `${s.kind}/${s.tasks}/${s.au}`;
+    let fn = byShape.get(key);
+    if (fn === undefined) byShape.set(key, (fn = multiTaskStepWasm(memory, s)));
+    return fn;
+  };
+});
 
 /** The SIMD step of this shape over this backend's memory; null where it cannot be had. */
-function moduleOf(backend: WasmBackend, s: StepShape): StepWasmFunction | null {
-  const memory = wasmMemory(backend);
-  if (!memory) return null;
-  let byShape = modules.get(memory);
-  if (!byShape) modules.set(memory, (byShape = new Map()));
-  const key = `${s.kind}/${s.tasks}/${s.au}`;
-  let fn = byShape.get(key);
-  if (fn === undefined) byShape.set(key, (fn = multiTaskStepWasm(memory, s)));
-  return fn;
-}
+const moduleOf = (backend: unknown, s: StepShape): StepWasmFunction | null => stepsPerMemory(backend)?.(s) ?? null;
 
 /** Output shapes: each param's, then a flat [total] per moment and AU. */
 function outputShapes(inputs: tf.TensorInfo[], a: Attrs): number[][] {
@@ -127,7 +111,7 @@ function outputShapes(inputs: tf.TensorInfo[], a: Attrs): number[][] {
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const a = args.attrs as unknown as Attrs;
   const inputs = Object.values(args.inputs) as tf.TensorInfo[];
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const outs = outputShapes(inputs, a).map((shape) => backend.makeOutput(shape, 'float32'));
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const inViews = inputs.map((t) => backend.typedArrayFromHeap(t));
@@ -154,7 +138,7 @@ function isFlatStream(j: number, s: StepShape): boolean {
 function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const a = args.attrs as unknown as Attrs;
   const inputs = Object.values(args.inputs) as tf.TensorInfo[];
-  const backend = args.backend as CpuBackend;
+  const backend = args.backend as CpuKernelBackend;
   const shapes = outputShapes(inputs, a);
   const inValues = inputs.map((t) => backend.data.get(t.dataId).values);
   const outValues = shapes.map((shape) => new Float32Array(shape.reduce((s, n) => s * n, 1)));
@@ -180,7 +164,7 @@ export function multiTaskStepAvailable(shape: StepShape): boolean {
   installMultiTaskStepKernel();
   const name = tf.getBackend();
   if (name === 'cpu') return true;
-  return name === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend, shape) !== null;
+  return name === 'wasm' && moduleOf(tf.backend(), shape) !== null;
 }
 
 /** One step of a parameter group (multiTaskStepAvailable must hold): new tensors, for the caller to assign and dispose. */

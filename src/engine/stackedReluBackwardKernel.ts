@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { modulePerMemory, type CpuKernelBackend, type WasmKernelBackend } from './kernelBackends.ts';
 import {
   F32X4_MUL,
   F32X4_SPLAT,
@@ -55,31 +56,10 @@ function reluBackwardBody(): number[] {
   );
 }
 
-/** What the kernel reads of tfjs-backend-wasm's BackendWasm (public members of the class). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-const modules = new WeakMap<WebAssembly.Memory, ReluBackwardWasm | null>();
-
-function moduleOf(backend: WasmBackend): ReluBackwardWasm | null {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (!memory) return null;
-  let fn = modules.get(memory);
-  if (fn === undefined) {
-    const params = [I32, I32, I32, I32, F32];
-    const exports = instantiateOverMemory(memory, [{ name: 'reluBackward', params, body: reluBackwardBody() }]);
-    modules.set(memory, (fn = exports ? (exports.reluBackward as ReluBackwardWasm) : null));
-  }
-  return fn;
-}
+const moduleOf = modulePerMemory((memory) => {
+  const exports = instantiateOverMemory(memory, [{ name: 'reluBackward', params: [I32, I32, I32, I32, F32], body: reluBackwardBody() }]);
+  return exports ? (exports.reluBackward as ReluBackwardWasm) : null;
+});
 
 /** tf.step's value of h, as a float32 factor. */
 const mask = (h: number) => (h > 0 ? 1 : h !== h ? NaN : 0);
@@ -92,7 +72,7 @@ function jsElements(dh: Float32Array, h: Float32Array, out: Float32Array, from: 
 
 function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const { dh, h } = args.inputs as { dh: tf.TensorInfo; h: tf.TensorInfo };
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmKernelBackend;
   const out = backend.makeOutput(dh.shape, 'float32');
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const [dhs, hs, outs] = [dh, h, out].map((t) => backend.typedArrayFromHeap(t));
@@ -108,7 +88,7 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): 
 
 function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const { dh, h } = args.inputs as { dh: tf.TensorInfo; h: tf.TensorInfo };
-  const backend = args.backend as CpuBackend;
+  const backend = args.backend as CpuKernelBackend;
   const [dhs, hs] = [dh, h].map((t) => backend.data.get(t.dataId).values);
   const out = new Float32Array(dhs.length);
   jsElements(dhs, hs, out, 0, dhs.length);
@@ -147,7 +127,7 @@ export function stackedReluBackward(dh: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2
     throw new RangeError(`relu backward: cotangents ${dh.shape} are not a stack of activations ${h.shape}`);
   install();
   const name = tf.getBackend();
-  const ready = name === 'cpu' || (name === 'wasm' && moduleOf(tf.backend() as unknown as WasmBackend) !== null);
+  const ready = name === 'cpu' || (name === 'wasm' && moduleOf(tf.backend()) !== null);
   if (!ready || dh.dtype !== 'float32' || h.dtype !== 'float32') return stackedReluBackwardComposed(dh, h);
   return tf.engine().runKernel(KERNEL, { dh, h }) as tf.Tensor2D;
 }

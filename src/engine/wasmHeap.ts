@@ -6,11 +6,7 @@
  * address, which growing keeps) before allocating, and new views after.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** What this reads of tfjs-backend-wasm's BackendWasm (its Emscripten module, a public member). */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number; _free(address: number): void };
-}
+import { wasmMemoryOf, type WasmKernelBackend } from './kernelBackends.ts';
 
 export interface WasmHeap {
   memory: WebAssembly.Memory;
@@ -22,9 +18,10 @@ export interface WasmHeap {
 /** The wasm backend's heap while it is the tfjs backend, else null. */
 export function tfjsWasmHeap(): WasmHeap | null {
   if (tf.getBackend() !== 'wasm') return null;
-  const wasm = (tf.backend() as unknown as WasmBackend).wasm;
-  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  const backend = tf.backend();
+  const memory = wasmMemoryOf(backend);
   if (!memory) return null;
+  const { wasm } = backend as unknown as WasmKernelBackend;
   // `>>> 0`: addresses above 2 GB come back negative (as tfjs-backend-wasm's own write does it).
   return { memory, malloc: (bytes) => wasm._malloc(bytes) >>> 0, free: (address) => wasm._free(address) };
 }
