@@ -4,7 +4,7 @@
  * to PyTorch CPU on the same model in the same run (bench/trainBench.py), plus the longest
  * main-thread long task seen while training (PerformanceObserver 'longtask').
  *
- *   npx vite build && npx tsx bench/trainBench.ts [--steps 4] [--runs 5] [--backends wasm,webgl,webgpu,cpu] [--threads 1,2] [--dist dist]
+ *   npx vite build && npx tsx bench/trainBench.ts [--steps 10] [--runs 5] [--backends wasm,webgl,webgpu,cpu] [--threads 1,2] [--dist dist]
  *
  * Prints the median of `runs` runs (wasm every run, the other backends once) next to PyTorch run
  * as often, with the same thread count as the studio's wasm pool and with every core, and the load
@@ -164,7 +164,7 @@ const load = () =>
 const range = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}` : '');
 
 async function main(): Promise<void> {
-  const steps = Number(arg('steps', '4'));
+  const steps = Number(arg('steps', '10'));
   const runs = Number(arg('runs', '5'));
   const backends = arg('backends', 'wasm,webgl,webgpu,cpu').split(',');
   // The studio's training worker's wasm pool (workers/wasmThreads.ts: every core, at most 8);
