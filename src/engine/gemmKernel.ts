@@ -67,18 +67,28 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   }
   const panels = Math.ceil(n / GEMM_COLS);
   const bytes = panels * k * GEMM_COLS * 4;
+  const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
+  // The kernel reads the bias a panel (8 columns) at a time: a part panel's would read past the
+  // tensor, so then it reads a copy padded with zeros, kept after packed B.
+  const paddedBias = bias !== undefined && tail > 0;
+  const scratchBytes = bytes + (paddedBias ? panels * GEMM_COLS * 4 : 0);
   // malloc gives 0 when the heap cannot grow: packing there would overwrite the module's own data.
   // The scratch comes first, so that nothing is left allocated when it fails.
-  const scratch = backend.wasm._malloc(bytes) >>> 0;
-  if (scratch === 0) throw new RangeError(`gemm: the wasm heap has no room for ${bytes} bytes of packed B`);
+  const scratch = backend.wasm._malloc(scratchBytes) >>> 0;
+  if (scratch === 0) throw new RangeError(`gemm: the wasm heap has no room for ${scratchBytes} bytes of packed B`);
   const out = backend.makeOutput([m, n], 'float32');
   // Views after every allocation: allocating can grow (and so move) the heap; addresses stay.
   const [as, bs, cs] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
-  const [fullPanels, tail] = [Math.floor(n / GEMM_COLS), n % GEMM_COLS];
   if (transposeB) gemm.packColumns(bs.byteOffset, 4 * k, scratch, k, fullPanels);
   else gemm.packRows(bs.byteOffset, 4 * n, scratch, k, fullPanels);
   if (tail > 0) packTail(bs, new Float32Array(cs.buffer, scratch + fullPanels * k * 32, k * GEMM_COLS), k, n, fullPanels * GEMM_COLS, transposeB);
-  const biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
+  let biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
+  if (paddedBias) {
+    const copy = new Float32Array(cs.buffer, scratch + bytes, panels * GEMM_COLS);
+    copy.fill(0);
+    copy.set(backend.typedArrayFromHeap(bias));
+    biasAt = scratch + bytes;
+  }
   // Element (i, p) of op(a) at rowStride i + stepStride p bytes.
   const [rowStride, stepStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
   const blocks = transposeA ? gemm.rows : gemm.steps;
