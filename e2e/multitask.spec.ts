@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openStudio, SHOTS } from './studioHelpers.ts';
+import { openStudio, SHOTS, storedRuns } from './studioHelpers.ts';
 
 /** Sum of the dominance segments' values per (layer, optimiser) bar. */
 async function dominanceSums(page: Page): Promise<number[]> {
@@ -13,19 +13,7 @@ async function dominanceSums(page: Page): Promise<number[]> {
 
 /** The steps of the stored multi-task runs, read straight from IndexedDB. */
 async function storedMultitaskSteps(page: Page): Promise<number[]> {
-  return page.evaluate(
-    () =>
-      new Promise<number[]>((done, fail) => {
-        const open = indexedDB.open('reclens');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onsuccess = () =>
-            done((all.result as { kind: string; config: { run: { step: number } } }[]).filter((r) => r.kind === 'multitask').map((r) => r.config.run.step));
-          all.onerror = () => fail(all.error);
-        };
-      }),
-  );
+  return (await storedRuns(page, 'multitask')).map((r) => r.config.run.step);
 }
 
 /** Opens the multi-task view with these link settings, once its dataset is ready; returns the run status. */
@@ -132,39 +120,16 @@ test('a multi-task run reloaded mid-way comes back interrupted with its history,
 
 /** The curves of each stored multi-task run, oldest first: loss points and every layer's mean rAU per snapshot. */
 async function storedMultitaskCurves(page: Page) {
-  return page.evaluate(
-    () =>
-      new Promise<{ status: string; step: number; losses: unknown[]; rau: unknown[] }[]>((done, fail) => {
-        const open = indexedDB.open('reclens');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onerror = () => fail(all.error);
-          all.onsuccess = () => {
-            type Dominance = { layer: string; meanRau: number[] };
-            type Stored = {
-              kind: string;
-              createdAt: number;
-              metrics: { step: number; values: Record<string, number> }[];
-              config: { run: { status: string; step: number; snapshots: { step: number; arms: Record<string, { dominance: Dominance[] }> }[] } };
-            };
-            const runs = (all.result as Stored[]).filter((r) => r.kind === 'multitask').sort((a, b) => a.createdAt - b.createdAt);
-            done(
-              runs.map((r) => ({
-                status: r.config.run.status,
-                step: r.config.run.step,
-                losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k.includes('_loss_'))),
-                rau: r.config.run.snapshots.map((s) => ({
-                  step: s.step,
-                  adam: s.arms.adam.dominance.map((l) => [l.layer, l.meanRau]),
-                  alt: s.arms.alt.dominance.map((l) => [l.layer, l.meanRau]),
-                })),
-              })),
-            );
-          };
-        };
-      }),
-  );
+  return (await storedRuns(page, 'multitask')).map((r) => ({
+    status: r.config.run.status,
+    step: r.config.run.step,
+    losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k.includes('_loss_'))),
+    rau: (r.config.run.snapshots ?? []).map((s) => ({
+      step: s.step,
+      adam: s.arms.adam.dominance.map((l) => [l.layer, l.meanRau]),
+      alt: s.arms.alt.dominance.map((l) => [l.layer, l.meanRau]),
+    })),
+  }));
 }
 
 test('a multi-task run paused, reloaded and resumed draws the same curves as one never interrupted', async ({ page }) => {

@@ -32,6 +32,33 @@ export async function iaOf(result: Locator): Promise<Record<string, number>> {
   return Object.fromEntries(rows);
 }
 
+/** A run as the studio stores it in IndexedDB (the fields the specs read). */
+export interface StoredRun {
+  kind: string;
+  createdAt: number;
+  metrics: { step: number; values: Record<string, number> }[];
+  config: {
+    run: { status: string; step: number; snapshots?: { step: number; arms: Record<string, { dominance: { layer: string; meanRau: number[] }[] }> }[] };
+  };
+}
+
+/** The runs of `kind` stored in the studio's IndexedDB, oldest first. */
+export async function storedRuns(page: Page, kind: string): Promise<StoredRun[]> {
+  const runs = await page.evaluate(
+    () =>
+      new Promise<StoredRun[]>((done, fail) => {
+        const open = indexedDB.open('reclens');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onerror = () => fail(all.error);
+          all.onsuccess = () => done(all.result as StoredRun[]);
+        };
+      }),
+  );
+  return runs.filter((r) => r.kind === kind).sort((a, b) => a.createdAt - b.createdAt);
+}
+
 /** Number of tables stored in the studio's IndexedDB. */
 export async function storedTableCount(page: Page): Promise<number> {
   return page.evaluate(

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { storedRuns } from './studioHelpers.ts';
 
 /**
  * The training workers' wasm pools at 1 and 2 threads (`?wasm-threads=N`, workers/wasmThreads.ts):
@@ -41,29 +42,11 @@ test('DeepFM trains on a 2-thread wasm pool with the same losses as on 1 thread'
 });
 
 /** The runs of `kind` stored in IndexedDB, oldest first: their status and every loss metric. */
-async function storedRuns(page: Page, kind: 'sequence' | 'multitask') {
-  return page.evaluate(
-    (kind) =>
-      new Promise<{ status: string; losses: { step: number; values: Record<string, number> }[] }[]>((done, fail) => {
-        const open = indexedDB.open('reclens');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onerror = () => fail(all.error);
-          all.onsuccess = () => {
-            type Stored = { kind: string; createdAt: number; metrics: { step: number; values: Record<string, number> }[]; config: { run: { status: string } } };
-            const runs = (all.result as Stored[]).filter((r) => r.kind === kind).sort((a, b) => a.createdAt - b.createdAt);
-            done(
-              runs.map((r) => ({
-                status: r.config.run.status,
-                losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k === 'loss' || k.includes('_loss_'))),
-              })),
-            );
-          };
-        };
-      }),
-    kind,
-  );
+async function storedLosses(page: Page, kind: 'sequence' | 'multitask') {
+  return (await storedRuns(page, kind)).map((r) => ({
+    status: r.config.run.status,
+    losses: r.metrics.filter((m) => Object.keys(m.values).some((k) => k === 'loss' || k.includes('_loss_'))),
+  }));
 }
 
 /**
@@ -90,8 +73,8 @@ test('DARE (search and attention kernels over the shared memory) trains on a 2-t
     await expect(page.getByTestId('seq-runs').locator('li').first()).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
     expect(await workerPool(page, 'sequence.worker')).toBe(threads);
   }
-  await expect.poll(async () => (await storedRuns(page, 'sequence')).map((r) => r.status)).toEqual(['done', 'done']);
-  const [one, two] = await storedRuns(page, 'sequence');
+  await expect.poll(async () => (await storedLosses(page, 'sequence')).map((r) => r.status)).toEqual(['done', 'done']);
+  const [one, two] = await storedLosses(page, 'sequence');
   expect(one.losses.length).toBeGreaterThan(20);
   expect(one.losses.every((l) => Number.isFinite(l.values.loss) && l.values.loss > 0)).toBe(true);
   expect(two.losses).toEqual(one.losses);
@@ -108,8 +91,8 @@ test('MMoE with per-task gradients trains on a 2-thread wasm pool with the same 
     await expect(status).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
     expect(await workerPool(page, 'multitask.worker')).toBe(threads);
   }
-  await expect.poll(async () => (await storedRuns(page, 'multitask')).map((r) => r.status)).toEqual(['done', 'done']);
-  const [one, two] = await storedRuns(page, 'multitask');
+  await expect.poll(async () => (await storedLosses(page, 'multitask')).map((r) => r.status)).toEqual(['done', 'done']);
+  const [one, two] = await storedLosses(page, 'multitask');
   expect(one.losses.length).toBeGreaterThan(20);
   expect(two.losses).toEqual(one.losses);
 });
