@@ -5,6 +5,7 @@ import { embeddingLookup } from '../embeddingLookup.ts';
 import { createEmbeddingSets, flatten } from '../embeddings.ts';
 import { Params } from '../params.ts';
 import { columnSums } from '../columnSums.ts';
+import { expertMix, expertMixBackward, type ExpertMixGradients } from '../../engine/expertMixKernel.ts';
 import { dense } from '../layers.ts';
 import { byDepth, collect, gate, mixExperts, mlp } from './blocks.ts';
 import { lookupBackward, mlpBackward, stackTasks, timesTransposed, transposedTimes } from './stackedBackward.ts';
@@ -59,17 +60,16 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
    * form (dz = dw y - sum(dw y) y) and the gate's affine layer.
    *
    * stacked: the experts' outputs as batch x E x H, for the mix and dw as one broadcast product and
-   * sum each; null on wasm, where they are taken per expert instead (mix = addN_e of expert_e w[:, e],
-   * dw[:, e] = sum_h of expert_e dmix): the same products, added in the same order (Sum and AddN
-   * both add from +0 in float32 there), without the stack, the middle-axis sum's transpose and the
-   * broadcasts' slow path. The cpu backend's Sum adds in float64: it keeps the stacked form.
+   * sum each; null on wasm, where they are taken per expert instead (expertMixKernel.ts: mix =
+   * addN_e of expert_e w[:, e], dw[:, e] = sum_h of expert_e dmix, one kernel each way): the same
+   * products, added in the same order (Sum and AddN both add from +0 in float32 there), without the
+   * stack, the middle-axis sum's transpose and the broadcasts' slow path. The cpu backend's Sum adds
+   * in float64: it keeps the stacked form.
    */
   function headPass(k: number, x: tf.Tensor2D, outs: tf.Tensor2D[], stacked: tf.Tensor3D | null): HeadPass {
     const { gate: g, body, out } = heads[k].result;
     const weights = g.result(x);
-    // w[:, e] as batch x 1 columns: rows of w^T are contiguous slices.
-    const columns = tf.unstack(tf.transpose(weights)).map((c) => c.expandDims(1) as tf.Tensor2D);
-    const mix = (stacked ? tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) : tf.addN(outs.map((o, e) => tf.mul(o, columns[e])))) as tf.Tensor2D;
+    const mix = stacked ? (tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D) : expertMix(weights, outs);
     const acts = body.activations(mix);
     const top = acts[acts.length - 1];
     return {
@@ -81,20 +81,13 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
         grads[0].set(wo, transposedTimes(top, dl));
         grads[0].set(bo, columnSums(dl).reshape([-1]));
         const dmix = mlpBackward(body, acts, timesTransposed(dl, wo as tf.Tensor as tf.Tensor2D), grads);
-        const dw = stacked
-          ? tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2)
-          : tf.stack(
-              outs.map((o) => tf.sum(tf.mul(o, dmix), 1)),
-              1,
-            );
-        const dwy = tf.mul(dw, weights);
-        const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
+        const { dz, dExperts } = stacked ? stackedMixBackward(dmix, weights, stacked) : expertMixBackward(dmix, weights, outs);
         const [wg, bg] = g.variables;
         grads[0].set(wg, transposedTimes(x, dz));
         grads[0].set(bg, columnSums(dz).reshape([-1]));
         return {
           own: heads[k].variables.map((v) => grads[0].get(v) ?? tf.zerosLike(v)),
-          cotangents: [timesTransposed(dz, wg as tf.Tensor as tf.Tensor2D), ...columns.map((c) => tf.mul(dmix, c) as tf.Tensor2D)],
+          cotangents: [timesTransposed(dz, wg as tf.Tensor as tf.Tensor2D), ...dExperts],
         };
       },
     };
@@ -115,4 +108,13 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
       p.dispose();
     },
   };
+}
+
+/** The mix's and the softmax's backward over the experts' outputs stacked as batch x E x H. */
+function stackedMixBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, stacked: tf.Tensor3D): ExpertMixGradients {
+  const dw = tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2);
+  const dwy = tf.mul(dw, weights);
+  const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
+  const columns = tf.unstack(tf.transpose(weights)).map((c) => c.expandDims(1) as tf.Tensor2D);
+  return { dz, dExperts: columns.map((c) => tf.mul(dmix, c) as tf.Tensor2D) };
 }

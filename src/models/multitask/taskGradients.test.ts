@@ -90,6 +90,11 @@ describe.each(['cpu', 'wasm'] as const)('per-task gradients from one forward pas
     expect(forwardMatMuls).toBeGreaterThan(0);
     expect(await matMuls(taskGradients)).toBe(forwardMatMuls);
     expect(await matMuls(perTaskPassGradients)).toBe(forwardMatMuls * TASKS.length);
+    if (backend === 'wasm' && config.kind === 'mmoe') {
+      // Each task's expert mix, forward and backward, as one kernel each (expertMixKernel.ts).
+      const names = (await tf.profile(() => tf.tidy(() => void taskGradients(model, x, y, WEIGHTS)))).kernels.map((k) => k.name);
+      for (const name of ['ReclensExpertMix', 'ReclensExpertMixBackward']) expect(names.filter((n) => n === name)).toHaveLength(TASKS.length);
+    }
     tf.dispose([x, y]);
     model.dispose();
   });
