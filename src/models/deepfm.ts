@@ -11,9 +11,10 @@ export function buildDeepFm({ params, fields, config, embeddings }: BuildContext
   const mlp = tower(params, fields.length * config.embeddingDim, config.embeddingSets, config.mlp, config.dropout);
   return {
     forward: (indices, training) => {
-      const e = embeddings.lookup(indices);
+      const rows = embeddings.globalRows(indices);
+      const e = embeddings.lookupRows(rows);
       const fm = meanOf(e.map(fmInteraction));
-      return tf.addN([linear(embeddings.globalRows(indices)), fm, mlp(e.map(flatten), training)]) as tf.Tensor1D;
+      return tf.addN([linear(rows), fm, mlp(e.map(flatten), training)]) as tf.Tensor1D;
     },
   };
 }

@@ -4,15 +4,33 @@
  * O(vocab x batch x dim) on the cpu backend. scatterND sums duplicate indices (checked in the
  * tests on cpu and wasm), which is exactly the gradient of a gather. The forward pass is a
  * gatherND on [n, 1] row indices: on wasm it copies whole rows, ~10x faster than gather's
- * per-element loop (26624 rows of 16: 4.6 ms vs 52 ms).
+ * per-element loop (26624 rows of 16: 4.6 ms vs 52 ms). On wasm both directions are kernels
+ * (engine/embeddingRowsKernel.ts) with the same bits.
  */
 import * as tf from '@tensorflow/tfjs';
+import { embeddingRowsKernelsReady, GATHER_ROWS, SCATTER_ADD_ROWS } from '../engine/embeddingRowsKernel.ts';
 
 /** Rows `rows` (int32, any shape) of `table` (N x K): shape [...rows.shape, K]. */
 export function embeddingLookup(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
   if (table.rank !== 2) throw new RangeError(`an embedding table is N x K, got shape [${table.shape}]`);
   // The indices go in as an input and are saved: a closed-over tensor would be disposed by
   // the time tf.grad runs the backward pass.
+  const k = table.shape[1] as number;
+  if (embeddingRowsKernelsReady(table, rows)) {
+    const tableRows = table.shape[0] as number;
+    const lookup = tf.customGrad((...inputs) => {
+      const [t, flat] = inputs as [tf.Tensor, tf.Tensor];
+      (inputs[2] as tf.GradSaveFunc)([flat]);
+      return {
+        value: tf.engine().runKernel(GATHER_ROWS, { table: t, rows: flat }) as tf.Tensor,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+          tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: saved[0], updates: dy }, { tableRows }) as tf.Tensor,
+          tf.zerosLike(saved[0]),
+        ],
+      };
+    });
+    return lookup(table, rows.reshape([-1])).reshape([...rows.shape, k]);
+  }
   const lookup = tf.customGrad((...inputs) => {
     const [t, column] = inputs as [tf.Tensor, tf.Tensor];
     const save = inputs[2] as tf.GradSaveFunc;
@@ -22,5 +40,5 @@ export function embeddingLookup(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0], dy, t.shape), tf.zerosLike(saved[0])],
     };
   });
-  return lookup(table, rows.reshape([-1, 1])).reshape([...rows.shape, table.shape[1] as number]);
+  return lookup(table, rows.reshape([-1, 1])).reshape([...rows.shape, k]);
 }

@@ -9,8 +9,9 @@ export function buildFm({ params, fields, embeddings }: BuildContext): ModelBody
   const linear = linearTerm(params, totalRows(fields));
   return {
     forward: (indices) => {
-      const fm = meanOf(embeddings.lookup(indices).map(fmInteraction));
-      return tf.add(linear(embeddings.globalRows(indices)), fm);
+      const rows = embeddings.globalRows(indices);
+      const fm = meanOf(embeddings.lookupRows(rows).map(fmInteraction));
+      return tf.add(linear(rows), fm);
     },
   };
 }
