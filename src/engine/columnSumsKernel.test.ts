@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { columnSumsKernel } from './columnSumsKernel.ts';
+import { columnSumsKernel, columnSumsOfRowBlocksKernel } from './columnSumsKernel.ts';
 
 afterAll(() => selectBackend('cpu'));
 
@@ -20,6 +20,7 @@ describe('columnSumsKernel', () => {
     await selectBackend('cpu');
     const x = matrix(3, 2);
     expect(columnSumsKernel(x)).toBeNull();
+    expect(columnSumsOfRowBlocksKernel(x, 3)).toBeNull();
     x.dispose();
   });
 
@@ -42,6 +43,29 @@ describe('columnSumsKernel', () => {
       expect(got.shape).toEqual([1, cols]);
       expect(bits(got)).toEqual(bits(viaMatMul(x)));
     });
+  });
+
+  it.each([
+    [2, 1000, 37],
+    [3, 49, 16],
+    [2, 7, 3],
+    [2, 0, 4],
+  ])('on wasm, %i row blocks of %i x %i: each the bits of ones^T block, read in place', async (blocks, rows, cols) => {
+    await selectBackend('wasm');
+    const x = matrix(blocks * rows, cols);
+    const info = await tf.profile(() => columnSumsOfRowBlocksKernel(x, blocks)!);
+    expect(info.kernels.map((k) => k.name)).toEqual(['ReclensColumnSumsOfRowBlocks']);
+    tf.tidy(() => {
+      const got = columnSumsOfRowBlocksKernel(x, blocks)!;
+      expect(got).toHaveLength(blocks);
+      got.forEach((g, q) => {
+        expect(g.shape).toEqual([1, cols]);
+        expect(bits(g)).toEqual(bits(viaMatMul(tf.slice(x, [q * rows, 0], [rows, -1]))));
+      });
+      // Not vacuous: the blocks' sums differ.
+      if (rows > 1) expect(bits(got[1])).not.toEqual(bits(got[0]));
+    });
+    x.dispose();
   });
 
   it('sums in the matMul order: a plain running sum differs (the check can fail)', async () => {

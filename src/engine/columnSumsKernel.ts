@@ -14,6 +14,7 @@ import { F32X4_ADD, funcBody, get, I32, I32_ADD, I32_MUL, i32Const, instantiateO
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 const KERNEL = 'ReclensColumnSums';
+const ROW_BLOCKS_KERNEL = 'ReclensColumnSumsOfRowBlocks';
 /** tfjs-backend-wasm's kBlockSize in batch_mat_mul_impl.cc. */
 const BLOCK = 48;
 
@@ -103,12 +104,8 @@ function columnTail(x: Float32Array, out: Float32Array, rows: number, cols: numb
   }
 }
 
-function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
-  const x = args.inputs.x as tf.TensorInfo;
-  const backend = args.backend as WasmKernelBackend;
-  const [rows, cols] = x.shape;
-  const out = backend.makeOutput([1, cols], 'float32');
-  const [xs, os] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out)];
+/** xs's column sums (rows x cols) into os (cols). */
+function sumColumns(backend: WasmKernelBackend, xs: Float32Array, os: Float32Array, rows: number, cols: number): void {
   const m = moduleFor(backend);
   let done = 0;
   if (m && rows > 0) {
@@ -119,7 +116,27 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): 
     done = narrow;
   }
   columnTail(xs, os, rows, cols, done);
+}
+
+function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  const backend = args.backend as WasmKernelBackend;
+  const [rows, cols] = x.shape;
+  const out = backend.makeOutput([1, cols], 'float32');
+  sumColumns(backend, backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), rows, cols);
   return out;
+}
+
+/** The column sums of each of x's `blocks` row blocks, read in place: one 1 x cols output per block. */
+function rowBlocksKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const x = args.inputs.x as tf.TensorInfo;
+  const { blocks } = args.attrs as unknown as { blocks: number };
+  const backend = args.backend as WasmKernelBackend;
+  const [rows, cols] = [x.shape[0] / blocks, x.shape[1]];
+  const outs = Array.from({ length: blocks }, () => backend.makeOutput([1, cols], 'float32'));
+  const xs = backend.typedArrayFromHeap(x); // after the outputs: allocating can move the heap
+  outs.forEach((out, q) => sumColumns(backend, xs.subarray(q * rows * cols, (q + 1) * rows * cols), backend.typedArrayFromHeap(out), rows, cols));
+  return outs;
 }
 
 let installed = false;
@@ -128,6 +145,7 @@ function install(): void {
   if (installed) return;
   installed = true;
   tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: ROW_BLOCKS_KERNEL, backendName: 'wasm', kernelFunc: rowBlocksKernel as unknown as tf.KernelFunc });
   tf.registerGradient({
     kernelName: KERNEL,
     gradFunc: (dy, _saved, attrs) => ({ x: () => tf.matMul(tf.ones([(attrs as unknown as { rows: number }).rows, 1]), dy as tf.Tensor2D) }),
@@ -139,4 +157,14 @@ export function columnSumsKernel(x: tf.Tensor2D): tf.Tensor2D | null {
   install();
   if (x.dtype !== 'float32' || !tf.getKernel(KERNEL, tf.getBackend())) return null;
   return tf.engine().runKernel(KERNEL, { x }, { rows: x.shape[0] }) as tf.Tensor2D;
+}
+
+/**
+ * The 1 x d column sums of each of x's `blocks` row blocks (x: blocks * n x d, float32), each the bits
+ * of columnSumsKernel(block), by one kernel reading the blocks in place; null where this backend has none.
+ */
+export function columnSumsOfRowBlocksKernel(x: tf.Tensor2D, blocks: number): tf.Tensor2D[] | null {
+  install();
+  if (x.dtype !== 'float32' || !tf.getKernel(ROW_BLOCKS_KERNEL, tf.getBackend())) return null;
+  return tf.engine().runKernel(ROW_BLOCKS_KERNEL, { x }, { blocks } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D[];
 }

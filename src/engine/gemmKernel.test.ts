@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { gemm, gemmComposed, type GemmOptions } from './gemmKernel.ts';
+import { gemm, gemmComposed, gemmRowBlocks, type GemmOptions } from './gemmKernel.ts';
 
 /** op(a) op(b) + bias in float64, and sum |a||b| + |bias| per entry (the scale of float32's rounding). */
 function reference(a: tf.Tensor2D, b: tf.Tensor2D, o: GemmOptions): { value: Float64Array; scale: Float64Array; m: number; n: number; k: number } {
@@ -106,6 +106,48 @@ describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
     expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual([tensors, data]);
     expect(gemm(a, b).arraySync()[4][8]).toBe(3);
     tf.dispose([a, b]);
+  });
+
+  // [m, k, n, blocks]: part register blocks and panels, k past a 256-step block, one block.
+  it.each([
+    [37, 29, 13, 3],
+    [6, 300, 17, 2],
+    [80, 64, 64, 2],
+    [9, 5, 8, 1],
+  ])('%i x %i by %i in %i row blocks: each block the bits of tfjs matMul', (m, k, n, blocks) => {
+    for (const transposeA of [false, true]) {
+      const a = tf.randomNormal(transposeA ? [k, m] : [m, k], 0, 1, 'float32', m + k) as tf.Tensor2D;
+      const b = tf.randomNormal([blocks * k, n], 0, 1, 'float32', n + 2 * k) as tf.Tensor2D;
+      const before = tf.memory().numTensors;
+      const cs = gemmRowBlocks(a, b, blocks, { transposeA });
+      expect(tf.memory().numTensors).toBe(before + blocks);
+      cs.forEach((c, q) => {
+        expect(c.shape).toEqual([m, n]);
+        const composed = tf.tidy(() => gemmComposed(a, tf.slice(b, [q * k, 0], [k, -1]), { transposeA }));
+        expect(Array.from(c.dataSync())).toEqual(Array.from(composed.dataSync()));
+        composed.dispose();
+      });
+      // Not vacuous: the blocks' products differ.
+      if (blocks > 1) expect(Array.from(cs[1].dataSync())).not.toEqual(Array.from(cs[0].dataSync()));
+      tf.dispose([a, b, ...cs]);
+    }
+  });
+
+  it('row blocks run as one kernel on wasm, slices and products elsewhere', async () => {
+    const [a, b] = [tf.randomNormal([30, 20]) as tf.Tensor2D, tf.randomNormal([60, 10]) as tf.Tensor2D];
+    const info = await tf.profile(() => gemmRowBlocks(a, b, 2, { transposeA: true }));
+    const names = info.kernels.map((k) => k.name);
+    const perBlock = ['Slice', 'Transpose', 'BatchMatMul'];
+    expect(names).toEqual(backend === 'wasm' ? ['ReclensGemmRowBlocks'] : [...perBlock, ...perBlock]);
+    expect(() => gemmRowBlocks(a, b, 3, { transposeA: true })).toThrow(RangeError);
+    tf.dispose([a, b]);
+  });
+
+  it('row blocks with k = 0: zeros', () => {
+    const [a, b] = [tf.zeros([3, 0]) as tf.Tensor2D, tf.zeros([0, 2]) as tf.Tensor2D];
+    const cs = gemmRowBlocks(a, b, 2);
+    expect(cs.map((c) => c.arraySync())).toEqual([0, 1].map(() => [0, 1, 2].map(() => [0, 0])));
+    tf.dispose([a, b, ...cs]);
   });
 
   it('k = 0: the bias in every row, or zeros', () => {

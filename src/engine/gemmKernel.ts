@@ -23,6 +23,7 @@ import { GEMM_COLS, GEMM_ROWS, gemmWasm, type GemmBlocks, type GemmModule } from
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 const KERNEL = 'ReclensGemm';
+const ROW_BLOCKS_KERNEL = 'ReclensGemmRowBlocks';
 /** Steps (k) and rows (m) per block: a panel's 8 KB of B in L1, up to 256 KB of A in L2 (chosen by size, not tuned). */
 const [KC, MC] = [256, 256];
 
@@ -51,7 +52,12 @@ function packTail(b: Float32Array, packed: Float32Array, k: number, n: number, j
     }
 }
 
-function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+/**
+ * op(a) op(b) (+ bias), or where blocks > 1 (b not transposed, blocks * k rows) op(a) times each of b's
+ * row blocks, each packed in place (no slice) into its own panels and written to its own output. The
+ * blocks take turns on each MC x KC block of A, which so stays in L2 for all of them.
+ */
+function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }, blocks: number): tf.TensorInfo[] {
   const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as Attrs;
   const backend = args.backend as WasmKernelBackend;
@@ -59,11 +65,13 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
   if (k === 0 || m === 0 || n === 0) {
-    const out = backend.makeOutput([m, n], 'float32');
-    const cs = backend.typedArrayFromHeap(out);
-    cs.fill(0);
-    if (bias) for (let i = 0; i < m; i++) cs.set(backend.typedArrayFromHeap(bias), i * n);
-    return out;
+    return Array.from({ length: blocks }, () => {
+      const out = backend.makeOutput([m, n], 'float32');
+      const cs = backend.typedArrayFromHeap(out);
+      cs.fill(0);
+      if (bias) for (let i = 0; i < m; i++) cs.set(backend.typedArrayFromHeap(bias), i * n);
+      return out;
+    });
   }
   const panels = Math.ceil(n / GEMM_COLS);
   const bytes = panels * k * GEMM_COLS * 4;
@@ -71,53 +79,61 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   // The kernel reads the bias a panel (8 columns) at a time: a part panel's would read past the
   // tensor, so then it reads a copy padded with zeros, kept after packed B.
   const paddedBias = bias !== undefined && tail > 0;
-  const scratchBytes = bytes + (paddedBias ? panels * GEMM_COLS * 4 : 0);
+  const scratchBytes = blocks * bytes + (paddedBias ? panels * GEMM_COLS * 4 : 0);
   // malloc gives 0 when the heap cannot grow: packing there would overwrite the module's own data.
   // The scratch comes first, so that nothing is left allocated when it fails.
   const scratch = backend.wasm._malloc(scratchBytes) >>> 0;
   if (scratch === 0) throw new RangeError(`gemm: the wasm heap has no room for ${scratchBytes} bytes of packed B`);
-  const out = backend.makeOutput([m, n], 'float32');
+  const outs = Array.from({ length: blocks }, () => backend.makeOutput([m, n], 'float32'));
   // Views after every allocation: allocating can grow (and so move) the heap; addresses stay.
-  const [as, bs, cs] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
-  if (transposeB) gemm.packColumns(bs.byteOffset, 4 * k, scratch, k, fullPanels);
-  else gemm.packRows(bs.byteOffset, 4 * n, scratch, k, fullPanels);
-  if (tail > 0) packTail(bs, new Float32Array(cs.buffer, scratch + fullPanels * k * 32, k * GEMM_COLS), k, n, fullPanels * GEMM_COLS, transposeB);
+  const [as, bs] = [a, b].map((t) => backend.typedArrayFromHeap(t));
+  const heap = bs.buffer;
+  for (let q = 0; q < blocks; q++) {
+    const [from, to] = [bs.byteOffset + q * k * n * 4, scratch + q * bytes];
+    if (transposeB) gemm.packColumns(from, 4 * k, to, k, fullPanels);
+    else gemm.packRows(from, 4 * n, to, k, fullPanels);
+    if (tail > 0)
+      packTail(new Float32Array(heap, from, k * n), new Float32Array(heap, to + fullPanels * k * 32, k * GEMM_COLS), k, n, fullPanels * GEMM_COLS, transposeB);
+  }
   let biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
   if (paddedBias) {
-    const copy = new Float32Array(cs.buffer, scratch + bytes, panels * GEMM_COLS);
+    const copy = new Float32Array(heap, scratch + blocks * bytes, panels * GEMM_COLS);
     copy.fill(0);
     copy.set(backend.typedArrayFromHeap(bias));
-    biasAt = scratch + bytes;
+    biasAt = scratch + blocks * bytes;
   }
   // Element (i, p) of op(a) at rowStride i + stepStride p bytes.
   const [rowStride, stepStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
-  const blocks = transposeA ? gemm.rows : gemm.steps;
-  const [aAt, cAt] = [as.byteOffset, cs.byteOffset];
+  const kernels = transposeA ? gemm.rows : gemm.steps;
+  const aAt = as.byteOffset;
+  const cAt = outs.map((out) => backend.typedArrayFromHeap(out).byteOffset);
   const full = m - (m % GEMM_ROWS);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const steps = Math.min(KC, k - p0);
     const first = p0 === 0;
-    const run = (f: GemmBlocks, i0: number, rowBlocks: number) =>
-      f(
-        aAt + i0 * rowStride + p0 * stepStride,
-        rowStride,
-        stepStride,
-        scratch + p0 * 32,
-        k * 32,
-        first ? biasAt : 0,
-        cAt + i0 * 4 * n,
-        4 * n,
-        steps,
-        fullPanels,
-        tail,
-        rowBlocks,
-        first ? 0 : 1,
-      );
-    for (let i0 = 0; i0 < full; i0 += MC) run(blocks[GEMM_ROWS - 1], i0, Math.min(MC, full - i0) / GEMM_ROWS);
-    if (full < m) run(blocks[m - full - 1], full, 1);
+    const run = (f: GemmBlocks, i0: number, rowBlocks: number) => {
+      for (let q = 0; q < blocks; q++)
+        f(
+          aAt + i0 * rowStride + p0 * stepStride,
+          rowStride,
+          stepStride,
+          scratch + q * bytes + p0 * 32,
+          k * 32,
+          first ? biasAt : 0,
+          cAt[q] + i0 * 4 * n,
+          4 * n,
+          steps,
+          fullPanels,
+          tail,
+          rowBlocks,
+          first ? 0 : 1,
+        );
+    };
+    for (let i0 = 0; i0 < full; i0 += MC) run(kernels[GEMM_ROWS - 1], i0, Math.min(MC, full - i0) / GEMM_ROWS);
+    if (full < m) run(kernels[m - full - 1], full, 1);
   }
   backend.wasm._free(scratch);
-  return out;
+  return outs;
 }
 
 let installed = false;
@@ -125,7 +141,16 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ((args: Parameters<typeof products>[0]) => products(args, 1)[0]) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: ROW_BLOCKS_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ((args: Parameters<typeof products>[0]) => products(args, (args.attrs as unknown as { blocks: number }).blocks)) as unknown as tf.KernelFunc,
+  });
 }
 
 /** op(a) op(b) (+ bias) by tfjs's ops: transposes made, then matMul (fused with the bias). */
@@ -156,4 +181,19 @@ export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}):
   if (!ready || !float32) return gemmComposed(a, b, options);
   const inputs: tf.NamedTensorMap = options.bias ? { a, b, bias: options.bias } : { a, b };
   return tf.engine().runKernel(KERNEL, inputs, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D;
+}
+
+/**
+ * op(a) times each of b's `blocks` row blocks (b: blocks * k x n, block q its rows qk..(q+1)k), as
+ * gemm(a, block q, options) gives them (the same bits): where gemm runs the kernel, one kernel that
+ * packs the blocks in place (no slices) and reads op(a) once for all; elsewhere slices and gemm.
+ */
+export function gemmRowBlocks(a: tf.Tensor2D, b: tf.Tensor2D, blocks: number, options: { transposeA?: boolean } = {}): tf.Tensor2D[] {
+  const transposeA = options.transposeA ?? false;
+  const k = transposeA ? a.shape[0] : a.shape[1];
+  if (b.shape[0] !== blocks * k) throw new RangeError(`gemmRowBlocks: ${b.shape[0]} rows of b are not ${blocks} blocks of ${k}`);
+  if (!gemmReadsTransposes() || a.dtype !== 'float32' || b.dtype !== 'float32')
+    return Array.from({ length: blocks }, (_, q) => tf.tidy(() => gemm(a, tf.slice(b, [q * k, 0], [k, -1]), { transposeA })));
+  const attrs = { transposeA, transposeB: false, blocks };
+  return tf.engine().runKernel(ROW_BLOCKS_KERNEL, { a, b }, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D[];
 }

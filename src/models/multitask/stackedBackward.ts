@@ -4,14 +4,15 @@
  * each layer together. For h = relu(x W + b): dZ = dH * [h > 0] (the mask tiled T times, one
  * kernel), the input cotangents of every task in one product dZ W^T, task k's weight gradient
  * x^T dZ_k (x read transposed in place on wasm) and its bias gradient the column sums of
- * dZ_k; an embedding lookup's gradient is task k's scatter-add. These are the products tfjs's
+ * dZ_k (on wasm each one kernel for all k, reading dZ_k in place); an embedding lookup's
+ * gradient is task k's scatter-add. These are the products tfjs's
  * tape takes per task, summed in another order: equal to float32 rounding (taskGradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gemm, gemmReadsTransposes } from '../../engine/gemmKernel.ts';
+import { gemm, gemmReadsTransposes, gemmRowBlocks } from '../../engine/gemmKernel.ts';
 import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
 import { sharedTranspose } from '../affine.ts';
-import { columnSums } from '../columnSums.ts';
+import { columnSumsOfRowBlocks } from '../columnSums.ts';
 import type { Mlp } from './blocks.ts';
 
 /**
@@ -34,6 +35,12 @@ export function stackTasks(perTask: readonly tf.Tensor2D[]): tf.Tensor2D {
   return perTask.length === 1 ? perTask[0] : tf.concat(perTask as tf.Tensor2D[], 0);
 }
 
+/** x^T dz_k for each task k of the stacked dz: where gemm reads transposes, one kernel over dz's row blocks in place. */
+function taskWeightGradients(x: tf.Tensor2D, dz: tf.Tensor2D, tasks: number): tf.Tensor2D[] {
+  if (gemmReadsTransposes()) return gemmRowBlocks(x, dz, tasks, { transposeA: true });
+  return Array.from({ length: tasks }, (_, k) => transposedTimes(x, taskRows(dz, k, tasks)));
+}
+
 function taskRows(stacked: tf.Tensor2D, k: number, tasks: number): tf.Tensor2D {
   const rows = stacked.shape[0] / tasks;
   return tasks === 1 ? stacked : tf.slice(stacked, [k * rows, 0], [rows, -1]);
@@ -50,10 +57,10 @@ export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tenso
   for (let d = m.depths.length - 1; d >= 0; d--) {
     const [w, b] = m.depths[d];
     const dz = stackedReluBackward(dh, acts[d + 1]);
+    const [dws, dbs] = [taskWeightGradients(acts[d], dz, T), columnSumsOfRowBlocks(dz, T)];
     grads.forEach((g, k) => {
-      const dzk = taskRows(dz, k, T);
-      g.set(w, transposedTimes(acts[d], dzk));
-      g.set(b, columnSums(dzk).reshape([-1]));
+      g.set(w, dws[k]);
+      g.set(b, dbs[k].reshape([-1]));
     });
     dh = timesTransposed(dz, w as tf.Tensor as tf.Tensor2D);
   }

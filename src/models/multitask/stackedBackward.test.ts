@@ -1,0 +1,47 @@
+/** mlpBackward's per-task gradients from the stacked cotangents: the bits of per-task slices, read in place on wasm. */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../test/support/testBackend.ts';
+import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
+import { columnSums } from '../columnSums.ts';
+import { Params } from '../params.ts';
+import { mlp } from './blocks.ts';
+import { mlpBackward, timesTransposed, transposedTimes } from './stackedBackward.ts';
+
+const [BATCH, TASKS, IN, WIDTHS] = [37, 3, 20, [16, 8]];
+
+describe.each(['wasm', 'cpu'] as const)('mlpBackward on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
+  afterAll(() => selectBackend('cpu'));
+
+  it("each task's gradients: the bits of its own rows' products and sums", async () => {
+    const m = mlp(new Params(3), IN, WIDTHS);
+    const x = tf.randomNormal([BATCH, IN], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const dOut = tf.randomNormal([TASKS * BATCH, WIDTHS[1]], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const acts = m.activations(x);
+    const grads = Array.from({ length: TASKS }, () => new Map<tf.Variable, tf.Tensor>());
+    const info = await tf.profile(() => mlpBackward(m, acts, dOut, grads));
+    // The reference: each task's rows sliced out of the stacked cotangents.
+    let dh = dOut;
+    for (let d = WIDTHS.length - 1; d >= 0; d--) {
+      const [w, b] = m.depths[d];
+      const dz = stackedReluBackward(dh, acts[d + 1]);
+      for (let k = 0; k < TASKS; k++) {
+        const dzk = tf.slice(dz, [k * BATCH, 0], [BATCH, -1]) as tf.Tensor2D;
+        expect(Array.from(grads[k].get(w)!.dataSync())).toEqual(Array.from(transposedTimes(acts[d], dzk).dataSync()));
+        expect(Array.from(grads[k].get(b)!.dataSync())).toEqual(Array.from(columnSums(dzk).dataSync()));
+      }
+      dh = timesTransposed(dz, w as tf.Tensor as tf.Tensor2D);
+    }
+    // Not vacuous: the tasks' gradients differ.
+    expect(Array.from(grads[1].get(m.depths[0][0])!.dataSync())).not.toEqual(Array.from(grads[0].get(m.depths[0][0])!.dataSync()));
+    expect(Array.from((info.result as tf.Tensor).dataSync())).toEqual(Array.from(dh.dataSync()));
+    const names = info.kernels.map((k) => k.name);
+    if (backend === 'wasm') {
+      // Per layer one product and one column sum over the tasks' rows in place: no slices.
+      expect(names.filter((n) => n === 'ReclensGemmRowBlocks')).toHaveLength(WIDTHS.length);
+      expect(names.filter((n) => n === 'ReclensColumnSumsOfRowBlocks')).toHaveLength(WIDTHS.length);
+      expect(names).not.toContain('Slice');
+    }
+  });
+});
