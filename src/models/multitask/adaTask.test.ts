@@ -216,7 +216,35 @@ describe.each(['wasm', 'cpu'] as const)('MultiTaskOptimizer.applyTracking on %s'
     const own = specific.map((v) => tf.onesLike(v));
     const info = await tf.profile(() => opt.applyTracking(grads, own, au, 0.9));
     expect(info.kernels.map((k) => k.name)).toEqual(['ReclensMultiTaskStep', 'ReclensMultiTaskStep']);
+    // In place: the kernels return nothing and the variables keep their data.
+    expect(info.kernels.map((k) => k.outputShapes.length)).toEqual([0, 0]);
     opt.dispose();
     tf.dispose([...shared, ...specific, ...au, ...grads.flat(), ...own]);
+  });
+
+  it("steps into new tensors where another tensor shares a parameter's data, which keeps its values", () => {
+    const run = (shareFirst: boolean) => {
+      const [shared, specific] = [variablesOf(SHARED_SHAPES, 1), variablesOf(SPECIFIC_SHAPES, 50)];
+      const opt = new MultiTaskOptimizer('adam', shared, specific, 2, H);
+      const au = [0, 1].map(() => tf.tidy(() => tf.variable(tf.zeros([opt.sharedFlat.total]), false)));
+      const before = Float32Array.from(shared[0].dataSync());
+      const clone = shareFirst ? tf.clone(shared[0]) : null;
+      const dataId = shared[0].dataId;
+      tf.tidy(() =>
+        opt.applyTracking(
+          [0, 1].map((k) => shared.map((v, i) => tf.fill(v.shape, 0.1 * (k + i + 1)))),
+          specific.map((v) => tf.onesLike(v)),
+          au,
+          0.9,
+        ),
+      );
+      if (clone) expect(Array.from(clone.dataSync())).toEqual(Array.from(before));
+      expect(shared[0].dataId === dataId).toBe(!shareFirst);
+      const values = [...shared, ...specific, ...au].map((v) => Array.from(v.dataSync()));
+      opt.dispose();
+      tf.dispose([...shared, ...specific, ...au, ...(clone ? [clone] : [])]);
+      return values;
+    };
+    expect(run(true)).toEqual(run(false));
   });
 });

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MultiTaskOptimizerKind } from '../../contracts/multitaskConfig.ts';
-import { fusedMultiTaskStep, multiTaskStepAvailable, type StepConstants, type StepShape } from '../../engine/multiTaskStepKernel.ts';
+import { fusedMultiTaskStep, multiTaskStepInPlace, multiTaskStepAvailable, type StepConstants, type StepShape } from '../../engine/multiTaskStepKernel.ts';
 import { FlatLayout } from './flatLayout.ts';
 
 export const MULTI_TASK_OPTIMIZERS: readonly MultiTaskOptimizerKind[] = ['adam', 'adatask', 'adatask-rmsprop', 'adatask-adagrad'];
@@ -195,7 +195,9 @@ export class MultiTaskOptimizer {
     const run = (shape: StepShape, layout: FlatLayout, grads: readonly (readonly tf.Tensor[])[], state: FlatMoments, tracked: readonly tf.Variable[]) => {
       if (layout.total === 0) return;
       const moments = [...state.first, ...state.second];
-      const out = fusedMultiTaskStep(shape, constants, { params: [...layout.variables], grads, moments, au: [...tracked] });
+      const inputs = { params: [...layout.variables], grads, moments, au: [...tracked] };
+      if (multiTaskStepInPlace(shape, constants, inputs)) return;
+      const out = fusedMultiTaskStep(shape, constants, inputs);
       layout.variables.forEach((v, i) => v.assign(out.params[i]));
       moments.forEach((m, j) => m.assign(out.moments[j]));
       tracked.forEach((a, k) => a.assign(out.au[k]));
