@@ -11,6 +11,7 @@ import { createRng, permutation } from '../data/ctr/prng.ts';
 import { buildModel } from './buildModel.ts';
 import { interactionCollapse, type InteractionCollapse } from './interactionCollapse.ts';
 import { createOptimizer } from './optimizer.ts';
+import { sigmoidCrossEntropy } from './sigmoidCrossEntropy.ts';
 import { checkCheckpointFits, CHECKPOINT_VERSION, type TrainerCheckpoint, type TrainerState } from './trainerCheckpoint.ts';
 import { tableSpectrum } from './tableSpectrum.ts';
 import type { RecModel } from './types.ts';
@@ -156,7 +157,7 @@ export function createTrainer(dataset: CtrDataset, modelConfig: ModelConfig, tra
     const loss = tf.tidy(() => {
       const x = tf.tensor2d(batchIndices, [batch, f], 'int32');
       const y = tf.tensor1d(batchLabels);
-      return optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(y, model.forward(x, true)) as tf.Scalar, model.trainableVariables);
+      return optimizer.minimize(() => sigmoidCrossEntropy(y, model.forward(x, true)), model.trainableVariables);
     });
     s.step++;
     s.samplesSeen += batch;
