@@ -6,11 +6,11 @@ import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
 import { columnSums } from '../columnSums.ts';
 import { Params } from '../params.ts';
 import { mlp } from './blocks.ts';
-import { mlpBackward, timesTransposed, transposedTimes } from './stackedBackward.ts';
+import { lookupBackward, mlpBackward, timesTransposed, transposedTimes } from './stackedBackward.ts';
 
 const [BATCH, TASKS, IN, WIDTHS] = [37, 3, 20, [16, 8]];
 
-describe.each(['wasm', 'cpu'] as const)('mlpBackward on %s', (backend) => {
+describe.each(['wasm', 'cpu'] as const)('stacked backward on %s', (backend) => {
   beforeAll(() => selectBackend(backend));
   afterAll(() => selectBackend('cpu'));
 
@@ -42,6 +42,29 @@ describe.each(['wasm', 'cpu'] as const)('mlpBackward on %s', (backend) => {
       expect(names.filter((n) => n === 'ReclensGemmRowBlocks')).toHaveLength(WIDTHS.length);
       expect(names.filter((n) => n === 'ReclensColumnSumsOfRowBlocks')).toHaveLength(WIDTHS.length);
       expect(names).not.toContain('Slice');
+    }
+  });
+
+  it("lookupBackward: each task's table gradient the bits of scatterND of its rows", async () => {
+    const [tableRows, dim, fields] = [11, 4, 3];
+    const table = tf.variable(tf.randomNormal([tableRows, dim], 0, 1, 'float32', 4));
+    // Repeated rows: the scatter adds them up.
+    const rows = tf.tensor2d(
+      Int32Array.from({ length: BATCH * fields }, (_, i) => (i * 7) % tableRows),
+      [BATCH, fields],
+      'int32',
+    );
+    const dx = tf.randomNormal([TASKS * BATCH, fields * dim], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const grads = Array.from({ length: TASKS }, () => new Map<tf.Variable, tf.Tensor>());
+    const info = await tf.profile(() => lookupBackward(table, rows, dx, grads));
+    for (let k = 0; k < TASKS; k++) {
+      const want = tf.scatterND(rows.reshape([-1, 1]), tf.slice(dx, [k * BATCH, 0], [BATCH, -1]).reshape([-1, dim]), [tableRows, dim]);
+      expect(Array.from(grads[k].get(table)!.dataSync())).toEqual(Array.from(want.dataSync()));
+    }
+    const names = info.kernels.map((k) => k.name);
+    if (backend === 'wasm') {
+      expect(names.filter((n) => n === 'ReclensScatterAddRows')).toHaveLength(TASKS);
+      expect(names).not.toContain('ScatterNd');
     }
   });
 });

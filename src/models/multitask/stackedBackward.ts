@@ -9,6 +9,7 @@
  * tape takes per task, summed in another order: equal to float32 rounding (taskGradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { embeddingRowsKernelsReady, SCATTER_ADD_ROWS } from '../../engine/embeddingRowsKernel.ts';
 import { gemm, gemmReadsTransposes, gemmRowBlocks } from '../../engine/gemmKernel.ts';
 import { stackedReluBackward } from '../../engine/stackedReluBackwardKernel.ts';
 import { sharedTranspose } from '../affine.ts';
@@ -69,10 +70,17 @@ export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tenso
 
 /**
  * Backward of embeddingLookup(table, rows) flattened to B x (F*K), for the stacked cotangents of
- * that B x (F*K) input: task k's table gradient is the scatter-add of its rows.
+ * that B x (F*K) input: task k's table gradient is the scatter-add of its rows (on wasm the
+ * scatter-add kernel embeddingLookup's own gradient runs, the bits of scatterND).
  */
 export function lookupBackward(table: tf.Variable, rows: tf.Tensor2D, dx: tf.Tensor2D, grads: Map<tf.Variable, tf.Tensor>[]): void {
-  const dim = table.shape[1] as number;
+  const [tableRows, dim] = table.shape as [number, number];
+  const updates = (k: number) => taskRows(dx, k, grads.length).reshape([-1, dim]);
+  if (embeddingRowsKernelsReady(table, rows)) {
+    const flat = rows.reshape([-1]);
+    grads.forEach((g, k) => g.set(table, tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: flat, updates: updates(k) }, { tableRows }) as tf.Tensor));
+    return;
+  }
   const column = rows.reshape([-1, 1]);
-  grads.forEach((g, k) => g.set(table, tf.scatterND(column, taskRows(dx, k, grads.length).reshape([-1, dim]), table.shape)));
+  grads.forEach((g, k) => g.set(table, tf.scatterND(column, updates(k), table.shape)));
 }
