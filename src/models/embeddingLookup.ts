@@ -13,32 +13,28 @@ import { embeddingRowsKernelsReady, GATHER_ROWS, SCATTER_ADD_ROWS } from '../eng
 /** Rows `rows` (int32, any shape) of `table` (N x K): shape [...rows.shape, K]. */
 export function embeddingLookup(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
   if (table.rank !== 2) throw new RangeError(`an embedding table is N x K, got shape [${table.shape}]`);
-  // The indices go in as an input and are saved: a closed-over tensor would be disposed by
-  // the time tf.grad runs the backward pass.
+  // The indices are closed over, so no gradient (a zeros tensor) is made for them, and saved:
+  // the forward pass's tidy would dispose them before tf.grad runs the backward pass otherwise.
   const k = table.shape[1] as number;
   if (embeddingRowsKernelsReady(table, rows)) {
-    const tableRows = table.shape[0] as number;
+    const [tableRows, flat] = [table.shape[0] as number, rows.reshape([-1])];
     const lookup = tf.customGrad((...inputs) => {
-      const [t, flat] = inputs as [tf.Tensor, tf.Tensor];
-      (inputs[2] as tf.GradSaveFunc)([flat]);
+      (inputs[1] as tf.GradSaveFunc)([flat]);
       return {
-        value: tf.engine().runKernel(GATHER_ROWS, { table: t, rows: flat }) as tf.Tensor,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-          tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: saved[0], updates: dy }, { tableRows }) as tf.Tensor,
-          tf.zerosLike(saved[0]),
-        ],
+        value: tf.engine().runKernel(GATHER_ROWS, { table: inputs[0] as tf.Tensor, rows: flat }) as tf.Tensor,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: saved[0], updates: dy }, { tableRows }) as tf.Tensor,
       };
     });
-    return lookup(table, rows.reshape([-1])).reshape([...rows.shape, k]);
+    return lookup(table).reshape([...rows.shape, k]);
   }
+  const column = rows.reshape([-1, 1]);
   const lookup = tf.customGrad((...inputs) => {
-    const [t, column] = inputs as [tf.Tensor, tf.Tensor];
-    const save = inputs[2] as tf.GradSaveFunc;
-    save([column]);
+    const t = inputs[0] as tf.Tensor;
+    (inputs[1] as tf.GradSaveFunc)([column]);
     return {
       value: tf.gatherND(t, column),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0], dy, t.shape), tf.zerosLike(saved[0])],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(saved[0], dy, t.shape),
     };
   });
-  return lookup(table, rows.reshape([-1, 1])).reshape([...rows.shape, k]);
+  return lookup(table).reshape([...rows.shape, k]);
 }
