@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
-import { expertMix, expertMixBackward, expertMixBackwardComposed, expertMixComposed } from './expertMixKernel.ts';
+import { expertCotangents, expertCotangentsComposed, expertGateBackward, expertGateBackwardComposed, expertMix, expertMixComposed } from './expertMixKernel.ts';
 
 /** Signed values with exact zeros of both signs among them. */
 function values(n: number, seed: number): Float32Array {
@@ -33,26 +33,39 @@ describe('expert mix kernels on wasm', () => {
     tf.tidy(() => {
       const { weights, experts, dmix } = inputs(B, E, H);
       expect(bits(expertMix(weights, experts))).toEqual(bits(expertMixComposed(weights, experts)));
-      const fused = expertMixBackward(dmix, weights, experts);
-      const composed = expertMixBackwardComposed(dmix, weights, experts);
-      expect(fused.dz.shape).toEqual([B, E]);
-      expect(bits(fused.dz)).toEqual(bits(composed.dz));
-      expect(fused.dExperts.map(bits)).toEqual(composed.dExperts.map(bits));
-      // Not all zeros: something was summed.
-      expect(fused.dz.dataSync().some((x) => x !== 0)).toBe(E > 1);
+      const dz = expertGateBackward(dmix, weights, experts);
+      expect(dz.shape).toEqual([B, E]);
+      expect(bits(dz)).toEqual(bits(expertGateBackwardComposed(dmix, weights, experts)));
+      // Not all zeros: something was summed (one expert's softmax has no gradient).
+      expect(dz.dataSync().some((x) => x !== 0)).toBe(E > 1);
     });
   });
 
-  it('runs as one kernel each way (not the tensor ops it is compared with)', async () => {
-    const { weights, experts, dmix } = inputs(8, 4, 32);
-    const forward = await tf.profile(() => expertMix(weights, experts));
-    expect(forward.kernels.map((k) => k.name)).toEqual(['ReclensExpertMix']);
-    const backward = await tf.profile(() => {
-      const { dz, dExperts } = expertMixBackward(dmix, weights, experts);
-      return [dz, ...dExperts];
+  it.each([1, 3])("%i task(s): every expert's cotangents stacked by tasks, the bits of the tensor ops", (T) => {
+    tf.tidy(() => {
+      const [B, E, H] = [9, 3, 8];
+      const tasks = Array.from({ length: T }, (_, k) => ({
+        dmix: tf.tensor2d(values(B * H, 50 + k), [B, H]),
+        weights: tf.softmax(tf.tensor2d(values(B * E, 60 + k), [B, E])) as tf.Tensor2D,
+      }));
+      const [dmix, weights] = [tasks.map((t) => t.dmix), tasks.map((t) => t.weights)];
+      const fused = expertCotangents(dmix, weights);
+      expect(fused.map((t) => t.shape)).toEqual(Array.from({ length: E }, () => [T * B, H]));
+      expect(fused.map(bits)).toEqual(expertCotangentsComposed(dmix, weights).map(bits));
     });
-    expect(backward.kernels.map((k) => k.name)).toEqual(['ReclensExpertMixBackward']);
-    tf.dispose([weights, ...experts, dmix, forward.result as tf.Tensor, ...(backward.result as tf.Tensor[])]);
+  });
+
+  it('runs as one kernel each (not the tensor ops it is compared with)', async () => {
+    const { weights, experts, dmix } = inputs(8, 4, 32);
+    const names = async (f: () => tf.Tensor | tf.Tensor[]) => {
+      const info = await tf.profile(f);
+      tf.dispose(info.result as tf.Tensor[]);
+      return info.kernels.map((k) => k.name);
+    };
+    expect(await names(() => expertMix(weights, experts))).toEqual(['ReclensExpertMix']);
+    expect(await names(() => expertGateBackward(dmix, weights, experts))).toEqual(['ReclensExpertGateBackward']);
+    expect(await names(() => expertCotangents([dmix, dmix], [weights, weights]))).toEqual(['ReclensExpertCotangents']);
+    tf.dispose([weights, ...experts, dmix]);
   });
 
   it('takes the tensor ops for a width that is no multiple of 4', async () => {

@@ -1,14 +1,16 @@
 /**
- * MMoE's mix of E experts by a task's softmax gate, forward ('ReclensExpertMix') and backward
- * ('ReclensExpertMixBackward'), one kernel each on wasm (WebAssembly, SIMD where the sums allow).
- *
- * Forward: mix = sum_e w[:, e] * expert_e, added from +0 in expert order (as tf.addN of the products).
- * Backward from dmix: d expert_e = dmix * w[:, e]; dw[:, e] = sum_h expert_e * dmix (added from +0
- * along h, as tf.sum); the softmax's dz = dw w - (sum_e dw w) w. tfjs's ops took ~11 kernels forward
- * and ~14 backward per task (the gate's columns by transpose, unstack and expandDims, a broadcast
- * multiply per expert, a sum and a stack); these are the same float32 operations in the same order,
- * so the same bits. Other backends, wasm without SIMD and widths that are no multiple of 4 get the
- * tensor ops (expertMixComposed, expertMixBackwardComposed).
+ * MMoE's mix of E experts by a task's softmax gate and its backward as wasm kernels (WebAssembly,
+ * SIMD where the sums allow):
+ * - 'ReclensExpertMix': mix = sum_e w[:, e] * expert_e, added from +0 in expert order (tf.addN's);
+ * - 'ReclensExpertGateBackward': from dmix, dw[:, e] = sum_h expert_e * dmix (added from +0 along
+ *   h, as tf.sum) and the softmax's dz = dw w - (sum_e dw w) w;
+ * - 'ReclensExpertCotangents': every task's d expert_e = dmix_k * w_k[:, e], written stacked by
+ *   tasks as the trunk's backward reads them (no concat).
+ * tfjs's ops took ~11 kernels forward and ~14 backward per task (the gate's columns by transpose,
+ * unstack and expandDims, broadcast multiplies on their slow path, a sum and a stack) and a concat
+ * per expert; these are the same float32 operations in the same order, so the same bits. Other
+ * backends, wasm without SIMD and widths that are no multiple of 4 get the tensor ops (the
+ * *Composed functions).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -33,7 +35,8 @@ import {
 } from './wasmAssembler.ts';
 
 const FORWARD = 'ReclensExpertMix';
-const BACKWARD = 'ReclensExpertMixBackward';
+const GATE_BACKWARD = 'ReclensExpertGateBackward';
+const COTANGENTS = 'ReclensExpertCotangents';
 
 /** Scalar float32: load and store (4-byte aligned, offset 0), const, add, sub, mul. */
 const F32_LOAD = [0x2a, 2, 0];
@@ -41,10 +44,8 @@ const F32_STORE = [0x38, 2, 0];
 const F32_ZERO = [0x43, 0, 0, 0, 0];
 const [F32_ADD, F32_SUB, F32_MUL] = [[0x92], [0x93], [0x94]];
 
-/** (bytes, rowBytes, w, out, expert_0..expert_{E-1}): out = sum_e w[:, e] expert_e; rowBytes a multiple of 16. */
+/** (bytes, rowBytes, w, ...addresses): bodies below; rowBytes a multiple of 16. */
 type MixWasm = (...args: number[]) => void;
-/** (bytes, rowBytes, w, dmix, dz, expert_0.., dExpert_0..): dz and every d expert_e. */
-type MixBackwardWasm = (...args: number[]) => void;
 
 const add = (a: number[], b: number[]) => [...a, ...b, ...I32_ADD];
 
@@ -81,28 +82,17 @@ function forwardBody(E: number): number[] {
 }
 
 /**
- * Backward over E experts. Params: total bytes, rowBytes, w, dmix, dz, E experts, E d experts.
- * Locals: P, END, WROW, ROWSTART, D (a dmix scalar), S (the softmax's sum), then per expert its
- * splat of w, its dw accumulator and its dw w.
+ * The gate's backward over E experts: dz from dmix. Params: total bytes, rowBytes, w, dmix, dz, E
+ * experts. Locals: P, END, WROW, D (a dmix scalar), S (the softmax's sum), then per expert its dw
+ * accumulator and its dw w.
  */
-function backwardBody(E: number): number[] {
+function gateBackwardBody(E: number): number[] {
   const [TOTAL, ROW_BYTES, W, DMIX, DZ] = [0, 1, 2, 3, 4];
   const expert = (e: number) => 5 + e;
-  const dExpert = (e: number) => 5 + E + e;
-  const base = 5 + 2 * E;
-  const [P, END, WROW, ROWSTART] = [base, base + 1, base + 2, base + 3];
-  const [D, S] = [base + 4, base + 5];
-  const acc = (e: number) => base + 6 + e;
-  const dwy = (e: number) => base + 6 + E + e;
-  const splat = (e: number) => base + 6 + 2 * E + e;
+  const [P, END, WROW, D, S] = [5 + E, 6 + E, 7 + E, 8 + E, 9 + E];
+  const acc = (e: number) => 10 + E + e;
+  const dwy = (e: number) => 10 + 2 * E + e;
   const wOf = (e: number) => [...add(get(WROW), i32Const(4 * e)), ...F32_LOAD];
-  // d expert_e = dmix * w[:, e], four lanes at a time.
-  // prettier-ignore
-  const scale = [
-    ...add(get(DMIX), get(P)), ...V128_LOAD, ...set(splat(E)),
-    ...Array.from({ length: E }, (_, e) => [...add(get(dExpert(e)), get(P)), ...get(splat(E)), ...get(splat(e)), ...F32X4_MUL, ...V128_STORE]).flat(),
-    ...get(P), ...i32Const(16), ...I32_ADD, ...set(P),
-  ];
   // dw[:, e] += expert_e * dmix, one h at a time (tf.sum's order).
   // prettier-ignore
   const sum = [
@@ -112,51 +102,77 @@ function backwardBody(E: number): number[] {
   ];
   // prettier-ignore
   const row = [
-    ...get(P),
-    ...set(ROWSTART),
-    ...add(get(P), get(ROW_BYTES)),
-    ...set(END),
-    ...Array.from({ length: E }, (_, e) => [...wOf(e), ...F32X4_SPLAT, ...set(splat(e)), ...F32_ZERO, ...set(acc(e))]).flat(),
-    ...whileLess(get(P), get(END), scale),
-    ...get(ROWSTART),
-    ...set(P),
+    ...add(get(P), get(ROW_BYTES)), ...set(END),
+    ...Array.from({ length: E }, (_, e) => [...F32_ZERO, ...set(acc(e))]).flat(),
     ...whileLess(get(P), get(END), sum),
-    ...F32_ZERO,
-    ...set(S),
+    // dwy_e = dw_e w_e; S = sum_e dwy_e from +0; dz_e = dwy_e - S w_e.
+    ...F32_ZERO, ...set(S),
     ...Array.from({ length: E }, (_, e) => [...get(acc(e)), ...wOf(e), ...F32_MUL, ...set(dwy(e)), ...get(S), ...get(dwy(e)), ...F32_ADD, ...set(S)]).flat(),
-    ...Array.from({ length: E }, (_, e) => [...get(DZ), ...i32Const(4 * e), ...I32_ADD, ...get(dwy(e)), ...get(S), ...wOf(e), ...F32_MUL, ...F32_SUB, ...F32_STORE]).flat(),
-    ...add(get(WROW), i32Const(4 * E)),
-    ...set(WROW),
-    ...add(get(DZ), i32Const(4 * E)),
-    ...set(DZ),
+    ...Array.from({ length: E }, (_, e) => [...add(get(DZ), i32Const(4 * e)), ...get(dwy(e)), ...get(S), ...wOf(e), ...F32_MUL, ...F32_SUB, ...F32_STORE]).flat(),
+    ...add(get(WROW), i32Const(4 * E)), ...set(WROW),
+    ...add(get(DZ), i32Const(4 * E)), ...set(DZ),
   ];
   return funcBody(
     [
-      [4, I32],
+      [3, I32],
       [2 + 2 * E, F32],
+    ],
+    [...get(W), ...set(WROW), ...whileLess(get(P), get(TOTAL), row)],
+  );
+}
+
+/**
+ * One task's expert cotangents d expert_e = dmix * w[:, e], four lanes at a time. Params: total
+ * bytes, rowBytes, w, dmix, E d experts (each at its task's rows). Locals: P, END, WROW, then the
+ * dmix vector and per expert its splat of w.
+ */
+function cotangentsBody(E: number): number[] {
+  const [TOTAL, ROW_BYTES, W, DMIX] = [0, 1, 2, 3];
+  const dExpert = (e: number) => 4 + e;
+  const [P, END, WROW, DV] = [4 + E, 5 + E, 6 + E, 7 + E];
+  const splat = (e: number) => 8 + E + e;
+  // prettier-ignore
+  const scale = [
+    ...add(get(DMIX), get(P)), ...V128_LOAD, ...set(DV),
+    ...Array.from({ length: E }, (_, e) => [...add(get(dExpert(e)), get(P)), ...get(DV), ...get(splat(e)), ...F32X4_MUL, ...V128_STORE]).flat(),
+    ...get(P), ...i32Const(16), ...I32_ADD, ...set(P),
+  ];
+  // prettier-ignore
+  const row = [
+    ...add(get(P), get(ROW_BYTES)), ...set(END),
+    ...Array.from({ length: E }, (_, e) => [...add(get(WROW), i32Const(4 * e)), ...F32_LOAD, ...F32X4_SPLAT, ...set(splat(e))]).flat(),
+    ...whileLess(get(P), get(END), scale),
+    ...add(get(WROW), i32Const(4 * E)), ...set(WROW),
+  ];
+  return funcBody(
+    [
+      [3, I32],
       [1 + E, V128],
     ],
     [...get(W), ...set(WROW), ...whileLess(get(P), get(TOTAL), row)],
   );
 }
 
-/** Per memory, the forward and backward functions for E experts, made when first asked for. */
+/** Per memory, the functions for E experts, made when first asked for. */
 const modulesPerMemory = modulePerMemory((memory) => {
-  const byExperts = new Map<number, { forward: MixWasm; backward: MixBackwardWasm } | null>();
+  const byExperts = new Map<number, Record<'forward' | 'gateBackward' | 'cotangents', MixWasm> | null>();
   return (E: number) => {
     let fns = byExperts.get(E);
     if (fns === undefined) {
       const exports = instantiateOverMemory(memory, [
         { name: 'forward', params: Array<number>(4 + E).fill(I32), body: forwardBody(E) },
-        { name: 'backward', params: Array<number>(5 + 2 * E).fill(I32), body: backwardBody(E) },
+        { name: 'gateBackward', params: Array<number>(5 + E).fill(I32), body: gateBackwardBody(E) },
+        { name: 'cotangents', params: Array<number>(4 + E).fill(I32), body: cotangentsBody(E) },
       ]);
-      byExperts.set(E, (fns = exports ? { forward: exports.forward, backward: exports.backward } : null));
+      byExperts.set(E, (fns = exports ? { forward: exports.forward, gateBackward: exports.gateBackward, cotangents: exports.cotangents } : null));
     }
     return fns;
   };
 });
 
 const moduleOf = (backend: unknown, E: number) => modulesPerMemory(backend)?.(E) ?? null;
+
+const addresses = (views: Float32Array[]) => views.map((v) => v.byteOffset);
 
 function forwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const [w, ...experts] = Object.values(args.inputs) as tf.TensorInfo[];
@@ -165,26 +181,34 @@ function forwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const [ws, outs, ...es] = [w, out, ...experts].map((t) => backend.typedArrayFromHeap(t));
   const [B, H] = out.shape;
-  moduleOf(backend, experts.length)!.forward(4 * B * H, 4 * H, ws.byteOffset, outs.byteOffset, ...es.map((v) => v.byteOffset));
+  moduleOf(backend, experts.length)!.forward(4 * B * H, 4 * H, ws.byteOffset, outs.byteOffset, ...addresses(es));
   return out;
 }
 
-function backwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
+function gateBackwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const [dmix, w, ...experts] = Object.values(args.inputs) as tf.TensorInfo[];
   const backend = args.backend as WasmKernelBackend;
-  const outs = [backend.makeOutput(w.shape, 'float32'), ...experts.map((e) => backend.makeOutput(e.shape, 'float32'))];
-  const [ds, ws, dz, ...rest] = [dmix, w, ...outs, ...experts].map((t) => backend.typedArrayFromHeap(t));
-  const [dExperts, es] = [rest.slice(0, experts.length), rest.slice(experts.length)];
+  const dz = backend.makeOutput(w.shape, 'float32');
+  const [ds, ws, dzs, ...es] = [dmix, w, dz, ...experts].map((t) => backend.typedArrayFromHeap(t));
   const [B, H] = dmix.shape;
-  moduleOf(backend, experts.length)!.backward(
-    4 * B * H,
-    4 * H,
-    ws.byteOffset,
-    ds.byteOffset,
-    dz.byteOffset,
-    ...es.map((v) => v.byteOffset),
-    ...dExperts.map((v) => v.byteOffset),
-  );
+  moduleOf(backend, experts.length)!.gateBackward(4 * B * H, 4 * H, ws.byteOffset, ds.byteOffset, dzs.byteOffset, ...addresses(es));
+  return dz;
+}
+
+/** Inputs: T dmix then T gate weights; outputs: per expert its T tasks' cotangents stacked by rows. */
+function cotangentsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
+  const all = Object.values(args.inputs) as tf.TensorInfo[];
+  const T = all.length / 2;
+  const [B, H] = all[0].shape;
+  const E = all[T].shape[1];
+  const backend = args.backend as WasmKernelBackend;
+  const outs = Array.from({ length: E }, () => backend.makeOutput([T * B, H], 'float32'));
+  const [inViews, outViews] = [all, outs].map((ts) => ts.map((t) => backend.typedArrayFromHeap(t)));
+  const run = moduleOf(backend, E)!.cotangents;
+  for (let k = 0; k < T; k++) {
+    const rows = 4 * k * B * H;
+    run(4 * B * H, 4 * H, inViews[T + k].byteOffset, inViews[k].byteOffset, ...outViews.map((v) => v.byteOffset + rows));
+  }
   return outs;
 }
 
@@ -193,17 +217,22 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  tf.registerKernel({ kernelName: FORWARD, backendName: 'wasm', kernelFunc: forwardKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: BACKWARD, backendName: 'wasm', kernelFunc: backwardKernel as unknown as tf.KernelFunc });
+  for (const [kernelName, kernelFunc] of [
+    [FORWARD, forwardKernel],
+    [GATE_BACKWARD, gateBackwardKernel],
+    [COTANGENTS, cotangentsKernel],
+  ] as const)
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
 }
 
-/** Whether the kernels run here for these tensors: wasm with SIMD, float32, a width a multiple of 4. */
-function kernelsRun(weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): boolean {
+/** Whether the kernels run here for batch x E gate weights and E experts' batch x H outputs: wasm with SIMD, float32, H a multiple of 4. */
+function kernelsRun(weights: readonly tf.Tensor2D[], others: readonly tf.Tensor2D[], E: number): boolean {
   install();
-  const [B, H] = experts[0].shape;
-  if (tf.getBackend() !== 'wasm' || H % 4 !== 0 || weights.shape[0] !== B || weights.shape[1] !== experts.length) return false;
-  if (weights.dtype !== 'float32' || experts.some((e) => e.dtype !== 'float32' || e.shape[0] !== B || e.shape[1] !== H)) return false;
-  return moduleOf(tf.backend(), experts.length) !== null;
+  if (tf.getBackend() !== 'wasm' || others.length === 0) return false;
+  const [B, H] = others[0].shape;
+  if (H % 4 !== 0 || weights.some((w) => w.dtype !== 'float32' || w.shape[0] !== B || w.shape[1] !== E)) return false;
+  if (others.some((t) => t.dtype !== 'float32' || t.shape[0] !== B || t.shape[1] !== H)) return false;
+  return moduleOf(tf.backend(), E) !== null;
 }
 
 /** The gate's columns w[:, e] as batch x 1 tensors: rows of w^T are contiguous slices. */
@@ -219,38 +248,53 @@ export function expertMixComposed(weights: tf.Tensor2D, experts: readonly tf.Ten
   });
 }
 
-export interface ExpertMixGradients {
-  /** The cotangent of the gate's softmax input (batch x E). */
-  dz: tf.Tensor2D;
-  /** Per expert, the cotangent of its output (batch x H). */
-  dExperts: tf.Tensor2D[];
-}
-
-/** The mix's and the softmax's backward by tensor ops. */
-export function expertMixBackwardComposed(dmix: tf.Tensor2D, weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): ExpertMixGradients {
+/** dz of the gate's softmax input from the mix's cotangent dmix, by tensor ops. */
+export function expertGateBackwardComposed(dmix: tf.Tensor2D, weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): tf.Tensor2D {
   return tf.tidy(() => {
     const dw = tf.stack(
       experts.map((o) => tf.sum(tf.mul(o, dmix), 1)),
       1,
     );
     const dwy = tf.mul(dw, weights);
-    const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
-    return { dz, dExperts: gateColumns(weights).map((c) => tf.mul(dmix, c) as tf.Tensor2D) };
+    return tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;
   });
 }
 
-/** sum_e w[:, e] expert_e (weights batch x E, each expert batch x H): the kernel where it runs. */
-export function expertMix(weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): tf.Tensor2D {
-  if (!kernelsRun(weights, experts)) return expertMixComposed(weights, experts);
-  return tf.engine().runKernel(FORWARD, Object.fromEntries([weights, ...experts].map((t, j) => [`i${j}`, t]))) as tf.Tensor2D;
+/** Per expert e, every task k's dmix_k * w_k[:, e] stacked by rows (task k's are rows kB..(k+1)B), by tensor ops. */
+export function expertCotangentsComposed(dmix: readonly tf.Tensor2D[], weights: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+  return tf.tidy(() => {
+    const perTask = dmix.map((d, k) => gateColumns(weights[k]).map((c) => tf.mul(d, c) as tf.Tensor2D));
+    return perTask[0].map((_, e) =>
+      perTask.length === 1
+        ? perTask[0][e]
+        : (tf.concat(
+            perTask.map((t) => t[e]),
+            0,
+          ) as tf.Tensor2D),
+    );
+  });
 }
 
-/** From the mix's cotangent dmix: dz of the gate's softmax input and each expert's cotangent. */
-export function expertMixBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): ExpertMixGradients {
-  if (!kernelsRun(weights, experts) || dmix.dtype !== 'float32' || dmix.shape.join() !== experts[0].shape.join())
-    return expertMixBackwardComposed(dmix, weights, experts);
-  const [dz, ...dExperts] = tf
-    .engine()
-    .runKernel(BACKWARD, Object.fromEntries([dmix, weights, ...experts].map((t, j) => [`i${j}`, t]))) as unknown as tf.Tensor2D[];
-  return { dz, dExperts };
+const named = (ts: readonly tf.Tensor[]) => Object.fromEntries(ts.map((t, j) => [`i${j}`, t]));
+
+/** sum_e w[:, e] expert_e (weights batch x E, each expert batch x H): the kernel where it runs. */
+export function expertMix(weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): tf.Tensor2D {
+  if (!kernelsRun([weights], experts, experts.length)) return expertMixComposed(weights, experts);
+  return tf.engine().runKernel(FORWARD, named([weights, ...experts])) as tf.Tensor2D;
+}
+
+/** From the mix's cotangent dmix, dz of the gate's softmax input: dz = dw w - (sum_e dw w) w with dw[:, e] = sum_h expert_e dmix. */
+export function expertGateBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, experts: readonly tf.Tensor2D[]): tf.Tensor2D {
+  if (!kernelsRun([weights], [dmix, ...experts], experts.length)) return expertGateBackwardComposed(dmix, weights, experts);
+  return tf.engine().runKernel(GATE_BACKWARD, named([dmix, weights, ...experts])) as tf.Tensor2D;
+}
+
+/**
+ * The experts' cotangents from T tasks' mixes (dmix[k] and weights[k] task k's): per expert e, the
+ * T * batch x H stack of dmix_k * w_k[:, e], written where the trunk's backward reads them.
+ */
+export function expertCotangents(dmix: readonly tf.Tensor2D[], weights: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+  const E = weights[0].shape[1];
+  if (!kernelsRun(weights, dmix, E)) return expertCotangentsComposed(dmix, weights);
+  return tf.engine().runKernel(COTANGENTS, named([...dmix, ...weights])) as unknown as tf.Tensor2D[];
 }

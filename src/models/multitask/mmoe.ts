@@ -5,7 +5,7 @@ import { embeddingLookup } from '../embeddingLookup.ts';
 import { createEmbeddingSets, flatten } from '../embeddings.ts';
 import { Params } from '../params.ts';
 import { columnSums } from '../columnSums.ts';
-import { expertMix, expertMixBackward, type ExpertMixGradients } from '../../engine/expertMixKernel.ts';
+import { expertCotangents, expertGateBackward, expertMix } from '../../engine/expertMixKernel.ts';
 import { dense } from '../layers.ts';
 import { byDepth, collect, gate, mixExperts, mlp } from './blocks.ts';
 import { lookupBackward, mlpBackward, stackTasks, timesTransposed, transposedTimes } from './stackedBackward.ts';
@@ -40,12 +40,23 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
       // Off wasm, the experts' outputs stacked once for every task's mix (mixExperts stacks them per call).
       let stacked: tf.Tensor3D | null = null;
       const perExpert = tf.getBackend() === 'wasm';
+      // On wasm, each head's mix cotangent and gate weights: the experts' cotangents of every task are taken at once from them.
+      const mixes: MixCotangent[] = [];
       return {
         outputs: [x, ...outs],
-        head: (k) => headPass(k, x, outs, perExpert ? null : (stacked ??= tf.stack(outs, 1) as tf.Tensor3D)),
+        head: (k) => headPass(k, x, outs, perExpert ? null : (stacked ??= tf.stack(outs, 1) as tf.Tensor3D), (m) => (mixes[k] = m)),
         backward(cotangents) {
           const grads = cotangents.map(() => new Map<tf.Variable, tf.Tensor>());
-          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], stackTasks(cotangents.map((c) => c[1 + i])), grads));
+          const deferred = cotangents.filter((_, k) => mixes[k] !== undefined).length;
+          if (deferred !== 0 && deferred !== cotangents.length) throw new RangeError(`MMoE: ${deferred} of ${cotangents.length} heads left their mix`);
+          const toExperts =
+            deferred > 0
+              ? expertCotangents(
+                  mixes.map((m) => m.dmix),
+                  mixes.map((m) => m.weights),
+                )
+              : experts.map((_, i) => stackTasks(cotangents.map((c) => c[1 + i])));
+          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads));
           lookupBackward(table, rows, tf.addN([stackTasks(cotangents.map((c) => c[0])), ...fromExperts]), grads);
           return grads;
         },
@@ -64,9 +75,10 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
    * addN_e of expert_e w[:, e], dw[:, e] = sum_h of expert_e dmix, one kernel each way): the same
    * products, added in the same order (Sum and AddN both add from +0 in float32 there), without the
    * stack, the middle-axis sum's transpose and the broadcasts' slow path. The cpu backend's Sum adds
-   * in float64: it keeps the stacked form.
+   * in float64: it keeps the stacked form. On wasm the head returns the gate's cotangent alone and
+   * hands its mix to `leave`: the trunk's backward takes every task's experts' cotangents at once.
    */
-  function headPass(k: number, x: tf.Tensor2D, outs: tf.Tensor2D[], stacked: tf.Tensor3D | null): HeadPass {
+  function headPass(k: number, x: tf.Tensor2D, outs: tf.Tensor2D[], stacked: tf.Tensor3D | null, leave: (mix: MixCotangent) => void): HeadPass {
     const { gate: g, body, out } = heads[k].result;
     const weights = g.result(x);
     const mix = stacked ? (tf.sum(tf.mul(stacked, weights.expandDims(2)), 1) as tf.Tensor2D) : expertMix(weights, outs);
@@ -81,7 +93,8 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
         grads[0].set(wo, transposedTimes(top, dl));
         grads[0].set(bo, columnSums(dl).reshape([-1]));
         const dmix = mlpBackward(body, acts, timesTransposed(dl, wo as tf.Tensor as tf.Tensor2D), grads);
-        const { dz, dExperts } = stacked ? stackedMixBackward(dmix, weights, stacked) : expertMixBackward(dmix, weights, outs);
+        const { dz, dExperts } = stacked ? stackedMixBackward(dmix, weights, stacked) : { dz: expertGateBackward(dmix, weights, outs), dExperts: [] };
+        if (!stacked) leave({ dmix, weights });
         const [wg, bg] = g.variables;
         grads[0].set(wg, transposedTimes(x, dz));
         grads[0].set(bg, columnSums(dz).reshape([-1]));
@@ -110,8 +123,14 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
   };
 }
 
+/** A head's mix cotangent and its gate's weights. */
+interface MixCotangent {
+  dmix: tf.Tensor2D;
+  weights: tf.Tensor2D;
+}
+
 /** The mix's and the softmax's backward over the experts' outputs stacked as batch x E x H. */
-function stackedMixBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, stacked: tf.Tensor3D): ExpertMixGradients {
+function stackedMixBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, stacked: tf.Tensor3D): { dz: tf.Tensor2D; dExperts: tf.Tensor2D[] } {
   const dw = tf.sum(tf.mul(stacked, dmix.expandDims(1)), 2);
   const dwy = tf.mul(dw, weights);
   const dz = tf.sub(dwy, tf.mul(tf.sum(dwy, 1, true), weights)) as tf.Tensor2D;

@@ -91,9 +91,10 @@ describe.each(['cpu', 'wasm'] as const)('per-task gradients from one forward pas
     expect(await matMuls(taskGradients)).toBe(forwardMatMuls);
     expect(await matMuls(perTaskPassGradients)).toBe(forwardMatMuls * TASKS.length);
     if (backend === 'wasm' && config.kind === 'mmoe') {
-      // Each task's expert mix, forward and backward, as one kernel each (expertMixKernel.ts).
+      // Each task's expert mix and gate backward as one kernel each, every task's experts' cotangents as one (expertMixKernel.ts).
       const names = (await tf.profile(() => tf.tidy(() => void taskGradients(model, x, y, WEIGHTS)))).kernels.map((k) => k.name);
-      for (const name of ['ReclensExpertMix', 'ReclensExpertMixBackward']) expect(names.filter((n) => n === name)).toHaveLength(TASKS.length);
+      for (const name of ['ReclensExpertMix', 'ReclensExpertGateBackward']) expect(names.filter((n) => n === name)).toHaveLength(TASKS.length);
+      expect(names.filter((n) => n === 'ReclensExpertCotangents')).toHaveLength(1);
     }
     tf.dispose([x, y]);
     model.dispose();

@@ -66,7 +66,11 @@ export interface TrunkPass {
 /** A task head run forward outside the tape, with its backward written out. */
 export interface HeadPass {
   logits: tf.Tensor1D;
-  /** From d(w_k L_k)/d logits: the gradients of taskVariables[k], in order, and the cotangents of the trunk's outputs. */
+  /**
+   * From d(w_k L_k)/d logits: the gradients of taskVariables[k], in order, and the cotangents of the
+   * trunk's outputs (or of its first ones, where the head leaves the rest to the trunk's backward:
+   * MMoE's on wasm take every task's experts' cotangents at once).
+   */
   backward(dLogits: tf.Tensor1D): { own: tf.Tensor[]; cotangents: tf.Tensor2D[] };
 }
 
