@@ -1,6 +1,7 @@
 /** The per-set embedding tables and the first-order (linear) term shared by the models. */
 import * as tf from '@tensorflow/tfjs';
 import { fieldOffsets, type CtrField } from '../data/ctr/ctrDataset.ts';
+import { ADD_FIELD_OFFSETS, fieldOffsetsKernelReady } from '../engine/fieldOffsetsKernel.ts';
 import { embeddingLookup } from './embeddingLookup.ts';
 import type { Params } from './params.ts';
 
@@ -27,7 +28,8 @@ export function createEmbeddingSets(p: Params, fields: CtrField[], dim: number, 
   // Shape [F], not [1, F]: wasm broadcasts an int32 add of a 2-D [1, F] through a slow generic
   // loop (10 ms vs 0.8 ms for 1024 x 26).
   const offsets = tf.tensor1d(fieldOffsets(fields), 'int32');
-  const globalRows = (indices: tf.Tensor2D): tf.Tensor2D => tf.add(indices, offsets);
+  const globalRows = (indices: tf.Tensor2D): tf.Tensor2D =>
+    fieldOffsetsKernelReady(indices, offsets) ? (tf.engine().runKernel(ADD_FIELD_OFFSETS, { indices, offsets }) as tf.Tensor2D) : tf.add(indices, offsets);
   const lookupRows = (g: tf.Tensor2D) => tables.map((t) => embeddingLookup(t, g) as tf.Tensor3D);
   return {
     tables,
