@@ -6,6 +6,7 @@ import { createEmbeddingSets, flatten } from '../embeddings.ts';
 import { Params } from '../params.ts';
 import { columnSums } from '../columnSums.ts';
 import { expertCotangents, expertGateBackward, expertMix } from '../../engine/expertMixKernel.ts';
+import { stackedAddN } from '../../engine/stackedAddNKernel.ts';
 import { dense } from '../layers.ts';
 import { byDepth, collect, gate, mixExperts, mlp } from './blocks.ts';
 import { lookupBackward, mlpBackward, stackTasks, timesTransposed, transposedTimes } from './stackedBackward.ts';
@@ -57,7 +58,15 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
                 )
               : experts.map((_, i) => stackTasks(cotangents.map((c) => c[1 + i])));
           const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads));
-          lookupBackward(table, rows, tf.addN([stackTasks(cotangents.map((c) => c[0])), ...fromExperts]), grads);
+          lookupBackward(
+            table,
+            rows,
+            stackedAddN(
+              cotangents.map((c) => c[0]),
+              fromExperts,
+            ),
+            grads,
+          );
           return grads;
         },
       };
