@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
 import { gemm, gemmComposed, gemmRowBlocks, type GemmOptions } from './gemmKernel.ts';
+import { gemmWasm } from './gemmWasmModule.ts';
 
 /** op(a) op(b) + bias in float64, and sum |a||b| + |bias| per entry (the scale of float32's rounding). */
 function reference(a: tf.Tensor2D, b: tf.Tensor2D, o: GemmOptions): { value: Float64Array; scale: Float64Array; m: number; n: number; k: number } {
@@ -24,9 +25,12 @@ function reference(a: tf.Tensor2D, b: tf.Tensor2D, o: GemmOptions): { value: Flo
   return { value, scale, m, n, k };
 }
 
-// [m, k, n]: under and over a register block (4 x 8), one row, one column, k past a 256-step block, m past a 256-row block.
+// [m, k, n]: under and over a register block (4 x 8), one row, one column, k past a 256-step block, m past a 256-row block;
+// n <= 4 (the narrow kernels) with k past a block too.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
+  [13, 300, 4],
+  [70, 260, 3],
   [1, 9, 7],
   [9, 5, 1],
   [4, 8, 8],
@@ -164,5 +168,26 @@ describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
     ]);
     expect(() => gemm(a, tf.zeros([1, 2]) as tf.Tensor2D)).toThrow(RangeError);
     tf.dispose([a, b, bias]);
+  });
+});
+
+describe('the GEMM module', () => {
+  it('narrow kernels: the first four columns of the full ones, the next four left alone', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const m = gemmWasm(memory)!;
+    const heap = new Float32Array(memory.buffer);
+    const [rows, k, A, B, C] = [4, 9, 0, 256, 512]; // float offsets: A 4 x 9, B one packed panel 9 x 8, C 4 x 8
+    for (let i = 0; i < rows * k; i++) heap[A + i] = Math.sin(i) * 3;
+    for (let i = 0; i < k * 8; i++) heap[B + i] = Math.cos(i) * 2;
+    const run = (f: (typeof m.steps)[number]) => {
+      heap.fill(-7, C, C + rows * 8);
+      f(4 * A, 4 * k, 4, 4 * B, 4 * k * 8, 0, 4 * C, 32, k, 0, 4, 1, 0);
+      return Array.from(heap.slice(C, C + rows * 8));
+    };
+    const [full, narrow] = [run(m.steps[rows - 1]), run(m.narrowSteps[rows - 1])];
+    for (let i = 0; i < rows; i++) {
+      expect(narrow.slice(8 * i, 8 * i + 4)).toEqual(full.slice(8 * i, 8 * i + 4));
+      expect(narrow.slice(8 * i + 4, 8 * i + 8)).toEqual([-7, -7, -7, -7]);
+    }
   });
 });

@@ -103,7 +103,9 @@ function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs
   }
   // Element (i, p) of op(a) at rowStride i + stepStride p bytes.
   const [rowStride, stepStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
-  const kernels = transposeA ? gemm.rows : gemm.steps;
+  // Up to four columns fit a panel's first vector: the narrow kernels skip its empty second half.
+  const narrow = n <= GEMM_COLS / 2;
+  const kernels = narrow ? (transposeA ? gemm.narrowRows : gemm.narrowSteps) : transposeA ? gemm.rows : gemm.steps;
   const aAt = as.byteOffset;
   const cAt = outs.map((out) => backend.typedArrayFromHeap(out).byteOffset);
   const full = m - (m % GEMM_ROWS);

@@ -69,12 +69,12 @@ const f32Store = (offset: number) => [0x38, ...memarg(2, offset)];
 const f32x4Extract = (l: number) => [...simd(0x1f), l];
 const f32x4Replace = (l: number) => [...simd(0x20), l];
 
-function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
+function blocksBody(rows: number, mode: 'steps' | 'rows', vectors: 1 | 2): number[] {
   const ptrs = Array.from({ length: rows }, (_, r) => PTR + r);
-  const [ACC, BV, S] = [PTR + rows, PTR + rows + 2 * rows, PTR + rows + 2 * rows + 2];
-  const acc = (r: number, h: number) => ACC + 2 * r + h;
+  const [ACC, BV, S] = [PTR + rows, PTR + rows + vectors * rows, PTR + rows + vectors * rows + vectors];
+  const acc = (r: number, h: number) => ACC + vectors * r + h;
   const each = (f: (r: number) => number[]) => Array.from({ length: rows }, (_, r) => f(r)).flat();
-  const halves = (f: (r: number, h: number) => number[]) => each((r) => [...f(r, 0), ...f(r, 1)]);
+  const halves = (f: (r: number, h: number) => number[]) => each((r) => (vectors === 2 ? [...f(r, 0), ...f(r, 1)] : f(r, 0)));
   const lanes = (f: (r: number, h: number, l: number) => number[]) => halves((r, h) => [0, 1, 2, 3].flatMap((l) => f(r, h, l)));
   const inTail = (h: number, l: number) => [...i32Const(4 * h + l), ...get(TAIL), ...I32_LT_U];
   const rowC = (r: number) => [...get(PCB), ...get(RSC), ...i32Const(r), ...I32_MUL, ...I32_ADD];
@@ -86,11 +86,11 @@ function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
   // prettier-ignore
   const step = [
     ...get(PP), ...v128Load(0), ...set(BV),
-    ...get(PP), ...v128Load(16), ...set(BV + 1),
+    ...(vectors === 2 ? [...get(PP), ...v128Load(16), ...set(BV + 1)] : []),
     ...each((r) => [
       ...aAt(r), ...set(S),
       ...get(acc(r, 0)), ...get(S), ...get(BV), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 0)),
-      ...get(acc(r, 1)), ...get(S), ...get(BV + 1), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 1)),
+      ...(vectors === 2 ? [...get(acc(r, 1)), ...get(S), ...get(BV + 1), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, 1))] : []),
     ]),
     ...(mode === 'steps' ? each((r) => bump(ptrs[r], get(SSA))) : bump(ptrs[0], get(SSA))),
     ...bump(PP, i32Const(32)),
@@ -144,7 +144,7 @@ function blocksBody(rows: number, mode: 'steps' | 'rows'): number[] {
   return funcBody(
     [
       [9 + rows, I32],
-      [2 * rows + 3, V128],
+      [vectors * rows + vectors + 1, V128],
     ],
     code,
   );
@@ -179,15 +179,23 @@ export interface GemmModule {
   /** Blocks of r rows: steps[r - 1] where A's stepStride is 4, rows[r - 1] where its rowStride is 4 (1 <= r <= GEMM_ROWS). */
   steps: GemmBlocks[];
   rows: GemmBlocks[];
+  /** The same over a panel's first four columns only (one B vector, half the arithmetic): for products of n <= 4 columns. */
+  narrowSteps: GemmBlocks[];
+  narrowRows: GemmBlocks[];
   packRows: GemmPack;
   packColumns: GemmPack;
 }
 
 /** The module over `memory`; null where the engine refuses it (no SIMD). */
 export function gemmWasm(memory: WebAssembly.Memory): GemmModule | null {
-  const modes = ['steps', 'rows'] as const;
-  const blocks = modes.flatMap((mode) =>
-    Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${mode}${i + 1}`, params: Array<number>(13).fill(I32), body: blocksBody(i + 1, mode) })),
+  const kinds = [
+    ['steps', 'steps', 2],
+    ['rows', 'rows', 2],
+    ['narrowSteps', 'steps', 1],
+    ['narrowRows', 'rows', 1],
+  ] as const;
+  const blocks = kinds.flatMap(([name, mode, vectors]) =>
+    Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${name}${i + 1}`, params: Array<number>(13).fill(I32), body: blocksBody(i + 1, mode, vectors) })),
   );
   const packs = [
     { name: 'packRows', params: Array<number>(5).fill(I32), body: packBody(false) },
@@ -195,6 +203,13 @@ export function gemmWasm(memory: WebAssembly.Memory): GemmModule | null {
   ];
   const exports = instantiateOverMemory(memory, [...blocks, ...packs]);
   if (!exports) return null;
-  const pick = (mode: string) => Array.from({ length: GEMM_ROWS }, (_, i) => exports[`${mode}${i + 1}`] as GemmBlocks);
-  return { steps: pick('steps'), rows: pick('rows'), packRows: exports.packRows as GemmPack, packColumns: exports.packColumns as GemmPack };
+  const pick = (name: string) => Array.from({ length: GEMM_ROWS }, (_, i) => exports[`${name}${i + 1}`] as GemmBlocks);
+  return {
+    steps: pick('steps'),
+    rows: pick('rows'),
+    narrowSteps: pick('narrowSteps'),
+    narrowRows: pick('narrowRows'),
+    packRows: exports.packRows as GemmPack,
+    packColumns: exports.packColumns as GemmPack,
+  };
 }
