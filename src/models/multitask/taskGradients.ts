@@ -4,6 +4,7 @@
  * reached by their task's loss alone, so their gradient from task k is the summed-loss gradient.
  */
 import * as tf from '@tensorflow/tfjs';
+import { weightedBceKernels } from '../../engine/bceWithLogitsKernel.ts';
 import { withSharedInputTransposes } from '../affine.ts';
 import type { MultiTaskModel, SharedTrunk } from './types.ts';
 
@@ -47,6 +48,16 @@ function taskLoss(logits: tf.Tensor1D, y: tf.Tensor1D, weight: number): tf.Scala
     };
   });
   return loss(logits, y) as tf.Scalar;
+}
+
+/** w L of bceWithLogits and its gradient as taskLoss's gradFunc gives it for dy = 1: kernels on wasm. */
+function weightedBce(logits: tf.Tensor1D, y: tf.Tensor1D, weight: number): { loss: tf.Scalar; dLogits: tf.Tensor1D } {
+  return (
+    weightedBceKernels(logits, y, weight) ?? {
+      loss: tf.mul(bceWithLogits(logits, y), weight) as tf.Scalar,
+      dLogits: tf.mul(tf.sub(tf.sigmoid(logits), y), weight / y.size) as tf.Tensor1D,
+    }
+  );
 }
 
 /**
@@ -98,11 +109,9 @@ function oneForwardGradients(
     const cotangents = model.tasks.map((_, k) => {
       const head = pass.head?.(k);
       if (head) {
-        const y = ys[k];
-        const weight = lossWeights[k] ?? 1;
-        out.losses.push(tf.mul(bceWithLogits(head.logits, y), weight) as tf.Scalar);
-        // The gradient taskLoss's gradFunc gives for dy = 1.
-        const { own, cotangents } = head.backward(tf.mul(tf.sub(tf.sigmoid(head.logits), y), weight / y.size));
+        const { loss, dLogits } = weightedBce(head.logits, ys[k], lossWeights[k] ?? 1);
+        out.losses.push(loss);
+        const { own, cotangents } = head.backward(dLogits);
         out.specific.push(own);
         return cotangents;
       }
