@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fieldOffsets, type CtrField } from '../data/ctr/ctrDataset.ts';
 import { ADD_FIELD_OFFSETS, fieldOffsetsKernelReady } from '../engine/fieldOffsetsKernel.ts';
+import { LINEAR_TERM, LINEAR_TERM_GRAD, linearTermKernelsReady } from '../engine/linearTermKernel.ts';
 import { embeddingLookup } from './embeddingLookup.ts';
 import type { Params } from './params.ts';
 
@@ -44,7 +45,19 @@ export function createEmbeddingSets(p: Params, fields: CtrField[], dim: number, 
 export function linearTerm(p: Params, rows: number): (globalRows: tf.Tensor2D) => tf.Tensor1D {
   const w = p.constant([rows, 1], 0);
   const b = p.constant([1], 0);
-  return (g) => tf.add(tf.sum(embeddingLookup(w, g), [1, 2]), b) as tf.Tensor1D;
+  return (g) => tf.add(linearTermKernelsReady(w, g) ? fieldWeightSum(w, g, rows) : tf.sum(embeddingLookup(w, g), [1, 2]), b) as tf.Tensor1D;
+}
+
+/** sum_f w[g[b, f]] and its gradient as the wasm kernels (engine/linearTermKernel.ts); the rows are closed over and saved. */
+function fieldWeightSum(w: tf.Tensor, g: tf.Tensor2D, tableRows: number): tf.Tensor1D {
+  const op = tf.customGrad((...inputs) => {
+    (inputs[1] as tf.GradSaveFunc)([g]);
+    return {
+      value: tf.engine().runKernel(LINEAR_TERM, { w: inputs[0] as tf.Tensor, rows: g }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(LINEAR_TERM_GRAD, { dy, rows: saved[0] }, { tableRows }) as tf.Tensor,
+    };
+  });
+  return op(w) as tf.Tensor1D;
 }
 
 /** Batch x F x K to batch x (F*K), fields major. */
