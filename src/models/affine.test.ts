@@ -56,3 +56,29 @@ describe('affine', () => {
     expect(grads[2].shape).toEqual([30]);
   });
 });
+
+describe('affine outside a gradient', () => {
+  afterAll(() => useBackend('cpu'));
+
+  it.each(['cpu', 'wasm'] as const)('%s: the product alone (no customGrad scope), the value recorded under tf.grad', async (backend) => {
+    await useBackend(backend);
+    const x = tf.randomNormal([9, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const w = tf.randomNormal([6, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const b = tf.randomNormal([5], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const info = await tf.profile(() => affine(x, w, b));
+    const names = info.kernels.map((k) => k.name);
+    // customGrad's op shows as a kernel named '' around the product (checked: it does with the customGrad kept).
+    expect(names).not.toContain('');
+    expect(names).toContain(backend === 'wasm' ? 'ReclensGemm' : '_FusedMatMul');
+    let recorded: number[] = [];
+    const grad = tf.grad((xi: tf.Tensor) => {
+      const y = affine(xi as tf.Tensor2D, w, b);
+      recorded = Array.from(y.dataSync());
+      return tf.sum(y);
+    })(x);
+    expect(Array.from((info.result as tf.Tensor).dataSync())).toEqual(recorded);
+    // Under tf.grad it is still the layer with its gradient: dy (ones) times w^T.
+    expect(Array.from(grad.dataSync())).toEqual(Array.from(tf.matMul(tf.ones([9, 5]), w, false, true).dataSync()));
+    tf.dispose([x, w, b, grad, info.result as tf.Tensor]);
+  });
+});
