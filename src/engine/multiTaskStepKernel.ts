@@ -150,12 +150,12 @@ function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attr
   const backend = args.backend as CpuKernelBackend;
   const shapes = outputShapes(inputs, a);
   const inValues = inputs.map((t) => backend.data.get(t.dataId).values);
-  const outValues = a.inPlace ? updatedOf(inValues, a) : shapes.map((shape) => new Float32Array(shape.reduce((s, n) => s * n, 1)));
+  const outValues = shapes.map((shape) => new Float32Array(shape.reduce((s, n) => s * n, 1)));
   a.sizes.forEach((n, i) => {
     const { streams, flatOffset } = streamsOf(inValues, outValues, i, a);
     jsElements(streams, flatOffset, 0, n, a);
   });
-  return a.inPlace ? [] : outValues.map((values, i) => backend.makeTensorInfo(shapes[i], 'float32', values));
+  return outValues.map((values, i) => backend.makeTensorInfo(shapes[i], 'float32', values));
 }
 
 let installed = false;
@@ -215,9 +215,13 @@ interface RefCounting {
  * nothing else reads their data (each is its tensor's or variable's alone: tfjs shares data
  * between a tensor and its reshapes, clones and the variables assigned it, and those must keep
  * their values). Saves ~30 allocations and assignments a step and half the memory it writes.
- * Returns false, doing nothing, where some data is shared.
+ * On wasm only: it copies every tf.tensor's values into its heap and every read out of it, where
+ * the cpu backend keeps the very array tf.tensor was given (a restored checkpoint's) and hands it
+ * to dataSync's callers, who would see it change.
+ * Returns false, doing nothing, on other backends and where some data is shared.
  */
 export function multiTaskStepInPlace(shape: StepShape, constants: StepConstants, inputs: StepInputs): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
   const backend = tf.backend() as unknown as RefCounting;
   const updated = [...inputs.params, ...inputs.moments, ...inputs.au];
   if (updated.some((t) => t.dtype !== 'float32' || backend.refCount(t.dataId) !== 1)) return false;

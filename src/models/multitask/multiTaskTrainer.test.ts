@@ -119,6 +119,20 @@ describe('multi-task checkpoint and restore', () => {
     },
   );
 
+  it('leaves a restored checkpoint as it was when training goes on', () => {
+    const options = { optimizer: 'adatask' as const, lr: 1e-2, batchSize: 64, seed: 7 };
+    const first = createMultiTaskTrainer(DATA, tiny('mmoe'), options);
+    first.step();
+    const saved = first.checkpoint();
+    first.dispose();
+    const copy = saved.variables.map((x) => Float32Array.from(x));
+    const resumed = createMultiTaskTrainer(DATA, tiny('mmoe'), options);
+    resumed.restore(saved);
+    resumed.step();
+    expect(saved.variables).toEqual(copy);
+    resumed.dispose();
+  });
+
   it('refuses a checkpoint of another model or optimiser', () => {
     const adam = createMultiTaskTrainer(DATA, tiny('mmoe'), { optimizer: 'adam', lr: 1e-2, batchSize: 64, seed: 1 });
     adam.step();
