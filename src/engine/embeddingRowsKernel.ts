@@ -5,8 +5,8 @@
  * - 'ReclensScatterAddRows' (rows [n], updates [n, K], attr tableRows N to [N, K]): zeros, then
  *   each update row added to its row in order, as tfjs-backend-wasm's ScatterNd adds (~0.3 ms).
  * A copy and the same float32 additions in the same order: the same bits. Four lanes at a time
- * where K is a multiple of 4, one float otherwise. A row outside [0, N) traps (a RuntimeError)
- * instead of reading or writing outside the table.
+ * where K is a multiple of 4, one float otherwise. A row outside [0, N) traps instead of reading
+ * or writing outside the table; the kernel frees its output and throws a RangeError that says so.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -93,14 +93,28 @@ const moduleFor = modulePerMemory((memory): Module | null => {
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 const address = (backend: WasmKernelBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
 
+/** Runs `loop` into `out`; on its trap (a row outside the table) frees `out` and says which table. */
+function rowsChecked(backend: WasmKernelBackend, out: tf.TensorInfo, tableRows: number, loop: () => void): tf.TensorInfo {
+  try {
+    loop();
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    backend.disposeData(out.dataId);
+    throw new RangeError(`embedding lookup: a row outside the table's ${tableRows} rows`, { cause: e });
+  }
+  return out;
+}
+
 function gatherKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { table, rows } = inputs as Record<string, tf.TensorInfo>;
   const b = backend as WasmKernelBackend;
   const [tableRows, k] = table.shape;
   const n = rows.shape[0];
   const out = b.makeOutput([n, k], 'float32');
-  if (n * k > 0) moduleFor(b)!.gather[k % 4 === 0 ? 1 : 0](address(b, table), address(b, rows), address(b, out), n, 4 * k, tableRows);
-  return out;
+  if (n * k === 0) return out;
+  return rowsChecked(b, out, tableRows, () =>
+    moduleFor(b)!.gather[k % 4 === 0 ? 1 : 0](address(b, table), address(b, rows), address(b, out), n, 4 * k, tableRows),
+  );
 }
 
 function scatterAddKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -109,8 +123,10 @@ function scatterAddKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   const tableRows = attrs!.tableRows as number;
   const [n, k] = updates.shape;
   const out = b.makeOutput([tableRows, k], 'float32');
-  if (tableRows * k > 0) moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](address(b, updates), address(b, rows), address(b, out), n, 4 * k, tableRows);
-  return out;
+  if (tableRows * k === 0) return out;
+  return rowsChecked(b, out, tableRows, () =>
+    moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](address(b, updates), address(b, rows), address(b, out), n, 4 * k, tableRows),
+  );
 }
 
 let installed = false;

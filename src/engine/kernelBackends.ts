@@ -9,6 +9,8 @@ export interface WasmKernelBackend {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number; _free(address: number): void };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  /** Frees an output that a failed kernel will not return. */
+  disposeData(dataId: tf.DataId): boolean;
 }
 
 export interface CpuKernelBackend {
