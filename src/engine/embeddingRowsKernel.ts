@@ -6,7 +6,7 @@
  *   each update row added to its row in order, as tfjs-backend-wasm's ScatterNd adds (~0.3 ms).
  * A copy and the same float32 additions in the same order: the same bits. Four lanes at a time
  * where K is a multiple of 4, one float otherwise. A row outside [0, N) traps instead of reading
- * or writing outside the table; the kernel frees its output and throws a RangeError that says so.
+ * or writing outside the table: a RangeError (tableRowsChecked.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -29,6 +29,7 @@ import {
   whileLess,
 } from './wasmAssembler.ts';
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { tableRowsChecked } from './tableRowsChecked.ts';
 
 export const GATHER_ROWS = 'ReclensGatherRows';
 export const SCATTER_ADD_ROWS = 'ReclensScatterAddRows';
@@ -93,18 +94,6 @@ const moduleFor = modulePerMemory((memory): Module | null => {
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 const address = (backend: WasmKernelBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
 
-/** Runs `loop` into `out`; on its trap (a row outside the table) frees `out` and says which table. */
-function rowsChecked(backend: WasmKernelBackend, out: tf.TensorInfo, tableRows: number, loop: () => void): tf.TensorInfo {
-  try {
-    loop();
-  } catch (e) {
-    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
-    backend.disposeData(out.dataId);
-    throw new RangeError(`embedding lookup: a row outside the table's ${tableRows} rows`, { cause: e });
-  }
-  return out;
-}
-
 function gatherKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { table, rows } = inputs as Record<string, tf.TensorInfo>;
   const b = backend as WasmKernelBackend;
@@ -112,7 +101,7 @@ function gatherKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const n = rows.shape[0];
   const out = b.makeOutput([n, k], 'float32');
   if (n * k === 0) return out;
-  return rowsChecked(b, out, tableRows, () =>
+  return tableRowsChecked(b, out, tableRows, () =>
     moduleFor(b)!.gather[k % 4 === 0 ? 1 : 0](address(b, table), address(b, rows), address(b, out), n, 4 * k, tableRows),
   );
 }
@@ -124,7 +113,7 @@ function scatterAddKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   const [n, k] = updates.shape;
   const out = b.makeOutput([tableRows, k], 'float32');
   if (tableRows * k === 0) return out;
-  return rowsChecked(b, out, tableRows, () =>
+  return tableRowsChecked(b, out, tableRows, () =>
     moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](address(b, updates), address(b, rows), address(b, out), n, 4 * k, tableRows),
   );
 }

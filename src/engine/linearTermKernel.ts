@@ -8,7 +8,7 @@
  *   w's row of every (b, f), b then f in order: Sum's gradient (dy times ones, the same values)
  *   scattered as the lookup's gradient adds.
  * Two loops where the composed path ran a gather, reshapes, the sum, a ones tensor built in JS, its
- * product and the scatter. A row outside [0, N) traps (a RuntimeError).
+ * product and the scatter. A row outside [0, N) traps: a RangeError (tableRowsChecked.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -30,6 +30,7 @@ import {
   whileLess,
 } from './wasmAssembler.ts';
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { tableRowsChecked } from './tableRowsChecked.ts';
 
 export const LINEAR_TERM = 'ReclensLinearTerm';
 export const LINEAR_TERM_GRAD = 'ReclensLinearTermGrad';
@@ -110,8 +111,8 @@ function sumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { w, rows } = inputs as Record<string, tf.TensorInfo>;
   const [batch, fields] = rows.shape;
   const out = b.makeOutput([batch], 'float32');
-  if (batch > 0) moduleFor(b)!.sum(address(b, w), address(b, rows), address(b, out), batch, fields, w.shape[0]);
-  return out;
+  if (batch === 0) return out;
+  return tableRowsChecked(b, out, w.shape[0], () => moduleFor(b)!.sum(address(b, w), address(b, rows), address(b, out), batch, fields, w.shape[0]));
 }
 
 function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -120,8 +121,8 @@ function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const tableRows = attrs!.tableRows as number;
   const [batch, fields] = rows.shape;
   const out = b.makeOutput([tableRows, 1], 'float32');
-  if (tableRows > 0) moduleFor(b)!.grad(address(b, dy), address(b, rows), address(b, out), batch, fields, tableRows);
-  return out;
+  if (tableRows === 0) return out;
+  return tableRowsChecked(b, out, tableRows, () => moduleFor(b)!.grad(address(b, dy), address(b, rows), address(b, out), batch, fields, tableRows));
 }
 
 let installed = false;
