@@ -22,12 +22,14 @@ function inputs(B: number, E: number, H: number) {
   return { weights, experts, dmix };
 }
 
+// Batches of 1, 5, 8 and 37 rows: the gate backward's groups of 4 rows, with and without rows left over.
 describe('expert mix kernels on wasm', () => {
   beforeAll(() => selectBackend('wasm'));
 
   it.each([
     [1, 1, 4],
     [5, 3, 8],
+    [8, 2, 16],
     [37, 4, 32],
   ])('batch %i, %i experts of width %i: the bits of the tensor ops, forward and backward', (B, E, H) => {
     tf.tidy(() => {

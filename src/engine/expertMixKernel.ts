@@ -24,9 +24,11 @@ import {
   get,
   I32,
   I32_ADD,
+  I32_MUL,
   i32Const,
   instantiateOverMemory,
   set,
+  simd,
   V128,
   V128_LOAD,
   V128_STORE,
@@ -121,6 +123,76 @@ function gateBackwardBody(E: number): number[] {
   );
 }
 
+/** i8x16.shuffle of two f32x4 by float lanes (0-3 the first's, 4-7 the second's); f32x4.extract_lane. */
+const shuffle = (lanes: number[]) => [...simd(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+const extractLane = (l: number) => [...simd(0x1f), l];
+
+/**
+ * gateBackwardBody four rows at a time: the products of a 4 x 4 block (4 rows, 4 h) transposed so
+ * that each lane (a row) adds its h in order, as the scalar loop does. Params: groups of 4 rows,
+ * rowBytes, w, dmix, dz, E experts. Locals: G, Q, R1..R3 (row offsets), WROW, S, per expert dwy,
+ * then D0..D3, P0..P3, T0..T3 and per expert its accumulator.
+ */
+function gateBackward4Body(E: number): number[] {
+  const [GROUPS, ROW_BYTES, W, DMIX, DZ] = [0, 1, 2, 3, 4];
+  const expert = (e: number) => 5 + e;
+  const [P, Q, END, R1, R2, R3, WROW] = Array.from({ length: 7 }, (_, i) => 5 + E + i);
+  const S = 12 + E;
+  const dwy = (e: number) => 13 + E + e;
+  const v = 13 + 2 * E;
+  const [D, PR, T] = [(r: number) => v + r, (r: number) => v + 4 + r, (r: number) => v + 8 + r];
+  const acc = (e: number) => v + 12 + e;
+  const rowOffset = (r: number) => (r === 0 ? [] : [...get([R1, R2, R3][r - 1]), ...I32_ADD]);
+  const at = (base: number, r: number) => [...get(base), ...get(P), ...I32_ADD, ...rowOffset(r), ...get(Q), ...I32_ADD];
+  // prettier-ignore
+  const block = [
+    ...[0, 1, 2, 3].flatMap((r) => [...at(DMIX, r), ...V128_LOAD, ...set(D(r))]),
+    ...Array.from({ length: E }, (_, e) => [
+      ...[0, 1, 2, 3].flatMap((r) => [...at(expert(e), r), ...V128_LOAD, ...get(D(r)), ...F32X4_MUL, ...set(PR(r))]),
+      ...get(PR(0)), ...get(PR(1)), ...shuffle([0, 4, 1, 5]), ...set(T(0)),
+      ...get(PR(0)), ...get(PR(1)), ...shuffle([2, 6, 3, 7]), ...set(T(1)),
+      ...get(PR(2)), ...get(PR(3)), ...shuffle([0, 4, 1, 5]), ...set(T(2)),
+      ...get(PR(2)), ...get(PR(3)), ...shuffle([2, 6, 3, 7]), ...set(T(3)),
+      ...get(acc(e)), ...get(T(0)), ...get(T(2)), ...shuffle([0, 1, 4, 5]), ...F32X4_ADD,
+      ...get(T(0)), ...get(T(2)), ...shuffle([2, 3, 6, 7]), ...F32X4_ADD,
+      ...get(T(1)), ...get(T(3)), ...shuffle([0, 1, 4, 5]), ...F32X4_ADD,
+      ...get(T(1)), ...get(T(3)), ...shuffle([2, 3, 6, 7]), ...F32X4_ADD, ...set(acc(e)),
+    ]).flat(),
+    ...get(Q), ...i32Const(16), ...I32_ADD, ...set(Q),
+  ];
+  const wOf = (e: number) => [...get(WROW), ...i32Const(4 * e), ...I32_ADD, ...F32_LOAD];
+  // prettier-ignore
+  const rowTail = (r: number) => [
+    ...F32_ZERO, ...set(S),
+    ...Array.from({ length: E }, (_, e) => [...get(acc(e)), ...extractLane(r), ...wOf(e), ...F32_MUL, ...set(dwy(e)), ...get(S), ...get(dwy(e)), ...F32_ADD, ...set(S)]).flat(),
+    ...Array.from({ length: E }, (_, e) => [...get(DZ), ...i32Const(4 * e), ...I32_ADD, ...get(dwy(e)), ...get(S), ...wOf(e), ...F32_MUL, ...F32_SUB, ...F32_STORE]).flat(),
+    ...get(WROW), ...i32Const(4 * E), ...I32_ADD, ...set(WROW),
+    ...get(DZ), ...i32Const(4 * E), ...I32_ADD, ...set(DZ),
+  ];
+  // prettier-ignore
+  const group = [
+    ...Array.from({ length: E }, (_, e) => [...V128_ZERO, ...set(acc(e))]).flat(),
+    ...i32Const(0), ...set(Q),
+    ...whileLess(get(Q), get(ROW_BYTES), block),
+    ...[0, 1, 2, 3].flatMap(rowTail),
+    ...get(P), ...get(R3), ...I32_ADD, ...get(ROW_BYTES), ...I32_ADD, ...set(P),
+  ];
+  // prettier-ignore
+  const setup = [
+    ...get(ROW_BYTES), ...set(R1), ...get(R1), ...get(ROW_BYTES), ...I32_ADD, ...set(R2), ...get(R2), ...get(ROW_BYTES), ...I32_ADD, ...set(R3),
+    ...get(GROUPS), ...get(R3), ...get(ROW_BYTES), ...I32_ADD, ...I32_MUL, ...set(END),
+    ...get(W), ...set(WROW),
+  ];
+  return funcBody(
+    [
+      [7, I32],
+      [1 + E, F32],
+      [12 + E, V128],
+    ],
+    [...setup, ...whileLess(get(P), get(END), group)],
+  );
+}
+
 /**
  * One task's expert cotangents d expert_e = dmix * w[:, e], four lanes at a time. Params: total
  * bytes, rowBytes, w, dmix, E d experts (each at its task's rows). Locals: P, END, WROW, then the
@@ -155,16 +227,22 @@ function cotangentsBody(E: number): number[] {
 
 /** Per memory, the functions for E experts, made when first asked for. */
 const modulesPerMemory = modulePerMemory((memory) => {
-  const byExperts = new Map<number, Record<'forward' | 'gateBackward' | 'cotangents', MixWasm> | null>();
+  const byExperts = new Map<number, Record<'forward' | 'gateBackward' | 'gateBackward4' | 'cotangents', MixWasm> | null>();
   return (E: number) => {
     let fns = byExperts.get(E);
     if (fns === undefined) {
       const exports = instantiateOverMemory(memory, [
         { name: 'forward', params: Array<number>(4 + E).fill(I32), body: forwardBody(E) },
         { name: 'gateBackward', params: Array<number>(5 + E).fill(I32), body: gateBackwardBody(E) },
+        { name: 'gateBackward4', params: Array<number>(5 + E).fill(I32), body: gateBackward4Body(E) },
         { name: 'cotangents', params: Array<number>(4 + E).fill(I32), body: cotangentsBody(E) },
       ]);
-      byExperts.set(E, (fns = exports ? { forward: exports.forward, gateBackward: exports.gateBackward, cotangents: exports.cotangents } : null));
+      byExperts.set(
+        E,
+        (fns = exports
+          ? { forward: exports.forward, gateBackward: exports.gateBackward, gateBackward4: exports.gateBackward4, cotangents: exports.cotangents }
+          : null),
+      );
     }
     return fns;
   };
@@ -191,7 +269,14 @@ function gateBackwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   const dz = backend.makeOutput(w.shape, 'float32');
   const [ds, ws, dzs, ...es] = [dmix, w, dz, ...experts].map((t) => backend.typedArrayFromHeap(t));
   const [B, H] = dmix.shape;
-  moduleOf(backend, experts.length)!.gateBackward(4 * B * H, 4 * H, ws.byteOffset, ds.byteOffset, dzs.byteOffset, ...addresses(es));
+  const E = experts.length;
+  const run = moduleOf(backend, E)!;
+  // Rows in groups of 4 (SIMD), then the rest one by one.
+  const groups = B >> 2;
+  const done = 4 * groups;
+  run.gateBackward4(groups, 4 * H, ws.byteOffset, ds.byteOffset, dzs.byteOffset, ...addresses(es));
+  const rest = (view: Float32Array, width: number) => view.byteOffset + 4 * done * width;
+  run.gateBackward(4 * (B - done) * H, 4 * H, rest(ws, E), rest(ds, H), rest(dzs, E), ...es.map((view) => rest(view, H)));
   return dz;
 }
 
