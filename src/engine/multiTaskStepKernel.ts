@@ -126,22 +126,21 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const inViews = inputs.map((t) => backend.typedArrayFromHeap(t));
   const outViews = a.inPlace ? updatedOf(inViews, a) : outs.map((t) => backend.typedArrayFromHeap(t));
   const run = moduleOf(backend, a.shape)!;
+  // Addresses in streamsOf's order, the flat streams' moved to each param's part.
+  const T = a.shape.tasks;
+  const P = a.sizes.length;
+  const [inAt, outAt] = [inViews, outViews].map((views) => views.map((v) => v.byteOffset));
+  const [flatIn, flatOut] = [inAt.slice(P * (1 + T)), outAt.slice(P)];
+  const constants = STEP_CONSTANTS.map((name) => a.constants[name]);
+  let flatOffset = 0;
   a.sizes.forEach((n, i) => {
-    const { streams, flatOffset } = streamsOf(inViews, outViews, i, a);
     const simd = n - (n % 4);
-    if (simd > 0) {
-      const addresses = streams.map((view, j) => view.byteOffset + (isFlatStream(j, a.shape) ? 4 * flatOffset : 0));
-      run(simd * 4, ...addresses, ...STEP_CONSTANTS.map((name) => a.constants[name]));
-    }
-    jsElements(streams, flatOffset, simd, n, a);
+    const shift = (at: number) => at + 4 * flatOffset;
+    if (simd > 0) run(simd * 4, ...inAt.slice(i * (1 + T), (i + 1) * (1 + T)), ...flatIn.map(shift), outAt[i], ...flatOut.map(shift), ...constants);
+    if (simd < n) jsElements(streamsOf(inViews, outViews, i, a).streams, flatOffset, simd, n, a);
+    flatOffset += n;
   });
   return outs;
-}
-
-/** Whether stream j (streamCounts' order) is a flat one (moments, AU) rather than a param's own. */
-function isFlatStream(j: number, s: StepShape): boolean {
-  const { inputs } = streamCounts(s);
-  return j < inputs ? j > s.tasks : j > inputs;
 }
 
 function cpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
@@ -187,7 +186,9 @@ function checkedInputs(shape: StepShape, inputs: StepInputs): { sizes: number[];
     );
   if (inputs.grads.some((g) => g.some((t, i) => t.size !== sizes[i])) || flat.some((t) => t.size !== total))
     throw new RangeError('multi-task step: a gradient, moment or AU differs in size from its parameters');
-  return { sizes, named: Object.fromEntries(flatInputs(inputs).map((t, j) => [`i${j}`, t])) };
+  const named: Record<string, tf.Tensor> = {};
+  flatInputs(inputs).forEach((t, j) => (named[`i${j}`] = t));
+  return { sizes, named };
 }
 
 function attrs(shape: StepShape, constants: StepConstants, sizes: number[], inPlace: boolean): tf.NamedAttrMap {
