@@ -71,6 +71,34 @@ describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
       }
   });
 
+  it.each(SHAPES)('%i x %i by %i with relu: the bits of tf.relu after gemm, -0 to +0 and NaN kept, as one kernel on wasm', async (m, k, n) => {
+    for (const [transposeA, transposeB] of OPTIONS)
+      for (const withBias of [false, true]) {
+        const a = tf.randomNormal(transposeA ? [k, m] : [m, k], 0, 1, 'float32', m + k) as tf.Tensor2D;
+        // b's first column zero with a -0 bias (-0 + +0 products: +0) or none (+0), its second NaN where n > 1.
+        const bv = tf.randomNormal(transposeB ? [n, k] : [k, n], 0, 1, 'float32', n + 2 * k).arraySync() as number[][];
+        const special = (j: number) => (j === 0 ? 0 : j === 1 ? NaN : undefined);
+        for (let j = 0; j < n; j++)
+          for (let p = 0; p < k; p++) {
+            const v = special(j);
+            if (v === undefined) continue;
+            if (transposeB) bv[j][p] = v;
+            else bv[p][j] = v;
+          }
+        const b = tf.tensor2d(bv);
+        const bias = withBias ? (tf.tensor1d(Array.from({ length: n }, (_, j) => (j === 0 ? -0 : Math.sin(j)))) as tf.Tensor1D) : undefined;
+        const o = { transposeA, transposeB, bias };
+        const info = await tf.profile(() => gemm(a, b, { ...o, relu: true }));
+        if (backend === 'wasm') expect(info.kernels.map((q) => q.name)).toEqual(['ReclensGemm']);
+        const [got, plain] = [(info.result as tf.Tensor).dataSync(), gemm(a, b, o)];
+        const expected = tf.relu(plain);
+        expect(Array.from(got)).toEqual(Array.from(expected.dataSync())); // toEqual tells -0 from +0 and matches NaN
+        expect(Array.from(got).some((v) => v === 0)).toBe(true);
+        if (n > 1) expect(Number.isNaN(got[1])).toBe(true);
+        tf.dispose([a, b, plain, expected, info.result as tf.Tensor, ...(bias ? [bias] : [])]);
+      }
+  });
+
   it('runs as one kernel: ReclensGemm on wasm, transposes and a matMul elsewhere', async () => {
     const [a, b] = [tf.randomNormal([30, 20]) as tf.Tensor2D, tf.randomNormal([10, 30]) as tf.Tensor2D];
     const info = await tf.profile(() => gemm(a, b, { transposeA: true, transposeB: true }));
@@ -181,7 +209,7 @@ describe('the GEMM module', () => {
     for (let i = 0; i < k * 8; i++) heap[B + i] = Math.cos(i) * 2;
     const run = (f: (typeof m.steps)[number]) => {
       heap.fill(-7, C, C + rows * 8);
-      f(4 * A, 4 * k, 4, 4 * B, 4 * k * 8, 0, 4 * C, 32, k, 0, 4, 1, 0);
+      f(4 * A, 4 * k, 4, 4 * B, 4 * k * 8, 0, 4 * C, 32, k, 0, 4, 1, 0, 0);
       return Array.from(heap.slice(C, C + rows * 8));
     };
     const [full, narrow] = [run(m.steps[rows - 1]), run(m.narrowSteps[rows - 1])];

@@ -34,11 +34,14 @@ export interface GemmOptions {
   transposeB?: boolean;
   /** Added to every row (length n). */
   bias?: tf.Tensor1D;
+  /** max(product (+ bias), 0) as tf.relu gives it, applied as each output is stored (no Relu kernel after). */
+  relu?: boolean;
 }
 
 interface Attrs {
   transposeA: boolean;
   transposeB: boolean;
+  relu?: boolean;
 }
 
 const moduleOf = modulePerMemory(gemmWasm);
@@ -58,7 +61,7 @@ function packTail(b: Float32Array, packed: Float32Array, k: number, n: number, j
  */
 function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }, blocks: number): tf.TensorInfo[] {
   const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
-  const { transposeA, transposeB } = args.attrs as unknown as Attrs;
+  const { transposeA, transposeB, relu = false } = args.attrs as unknown as Attrs;
   const backend = args.backend as WasmKernelBackend;
   const gemm = moduleOf(backend) as GemmModule; // gemm() runs the kernel only where the module is
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
@@ -69,6 +72,7 @@ function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs
       const cs = backend.typedArrayFromHeap(out);
       cs.fill(0);
       if (bias) for (let i = 0; i < m; i++) cs.set(backend.typedArrayFromHeap(bias), i * n);
+      if (relu) for (let i = 0; i < cs.length; i++) cs[i] = Math.max(cs[i], 0);
       return out;
     });
   }
@@ -112,6 +116,7 @@ function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs
   for (let p0 = 0; p0 < k; p0 += KC) {
     const steps = Math.min(KC, k - p0);
     const first = p0 === 0;
+    const last = p0 + steps === k;
     const run = (f: GemmBlocks, i0: number, rowBlocks: number) => {
       for (let q = 0; q < blocks; q++)
         f(
@@ -128,6 +133,7 @@ function products(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs
           tail,
           rowBlocks,
           first ? 0 : 1,
+          relu && last ? 1 : 0,
         );
     };
     for (let i0 = 0; i0 < full; i0 += MC) run(kernels[GEMM_ROWS - 1], i0, Math.min(MC, full - i0) / GEMM_ROWS);
@@ -154,11 +160,12 @@ function install(): void {
   });
 }
 
-/** op(a) op(b) (+ bias) by tfjs's ops: transposes made, then matMul (fused with the bias). */
+/** op(a) op(b) (+ bias) (then relu) by tfjs's ops: transposes made, then matMul (fused with the bias). */
 export function gemmComposed(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}): tf.Tensor2D {
   return tf.tidy(() => {
     const [x, y] = [options.transposeA ? tf.transpose(a) : a, options.transposeB ? tf.transpose(b) : b] as tf.Tensor2D[];
-    return (options.bias ? tf.fused.matMul({ a: x, b: y, bias: options.bias }) : tf.matMul(x, y)) as tf.Tensor2D;
+    const product = (options.bias ? tf.fused.matMul({ a: x, b: y, bias: options.bias }) : tf.matMul(x, y)) as tf.Tensor2D;
+    return options.relu ? tf.relu(product) : product;
   });
 }
 
@@ -168,7 +175,7 @@ export function gemmReadsTransposes(): boolean {
   return tf.getBackend() === 'wasm' && getThreadsCount() <= 1 && moduleOf(tf.backend()) !== null;
 }
 
-/** op(a) op(b) (+ bias), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */
+/** op(a) op(b) (+ bias) (then relu), float32: the kernel on wasm with SIMD, else gemmComposed. No gradient (see the header). */
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}): tf.Tensor2D {
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
@@ -181,7 +188,8 @@ export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: GemmOptions = {}):
   const float32 = a.dtype === 'float32' && b.dtype === 'float32' && (options.bias?.dtype ?? 'float32') === 'float32';
   if (!ready || !float32) return gemmComposed(a, b, options);
   const inputs: tf.NamedTensorMap = options.bias ? { a, b, bias: options.bias } : { a, b };
-  return tf.engine().runKernel(KERNEL, inputs, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D;
+  const attrs: Attrs = { transposeA, transposeB, relu: options.relu ?? false };
+  return tf.engine().runKernel(KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D;
 }
 
 /**

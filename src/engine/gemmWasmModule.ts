@@ -36,9 +36,10 @@ export const GEMM_ROWS = 4;
 export const GEMM_COLS = 8;
 
 /**
- * blocks(a, rowStride, stepStride, b, panelStride, bias, c, rowStrideC, k, panels, tail, blocks, fromC): for each
+ * blocks(a, rowStride, stepStride, b, panelStride, bias, c, rowStrideC, k, panels, tail, blocks, fromC, relu): for each
  * panel (panels full ones, then one of `tail` < 8 columns when tail > 0), for each of `blocks` blocks of r rows,
- * k steps. Addresses and strides in bytes; bias 0 for none; fromC 1 to start from C's values.
+ * k steps. Addresses and strides in bytes; bias 0 for none; fromC 1 to start from C's values; relu 1 to store
+ * max(sum, 0) as tf.relu does (gemmKernel.ts asks it of the last k block only).
  */
 export type GemmBlocks = (
   a: number,
@@ -54,11 +55,14 @@ export type GemmBlocks = (
   tail: number,
   blocks: number,
   fromC: number,
+  relu: number,
 ) => void;
 
-const [A, RSA, SSA, B, PSB, BIAS, C, RSC, K, PANELS, TAIL, BLOCKS, FROMC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-const [Q, PB, PC, PBIAS, BLK, PA, PCB, PP, PEND] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
-const PTR = 22;
+const [A, RSA, SSA, B, PSB, BIAS, C, RSC, K, PANELS, TAIL, BLOCKS, FROMC, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+const [Q, PB, PC, PBIAS, BLK, PA, PCB, PP, PEND] = [14, 15, 16, 17, 18, 19, 20, 21, 22];
+const PTR = 23;
+/** f32x4.max(x, 0): tf.relu's values on wasm (-0 to +0, NaN kept NaN). */
+const F32X4_MAX = simd(0xe9);
 
 const memarg = (align: number, offset: number) => [align, ...(offset < 128 ? [offset] : [(offset & 0x7f) | 0x80, offset >> 7])];
 const v128Load = (offset: number) => [...simd(0x00), ...memarg(4, offset)];
@@ -112,6 +116,10 @@ function blocksBody(rows: number, mode: 'steps' | 'rows', vectors: 1 | 2): numbe
       halves((r, h) => [...V128_ZERO, ...set(acc(r, h))]),
     ),
   );
+  const relu = ifElse(
+    get(RELU),
+    halves((r, h) => [...get(acc(r, h)), ...V128_ZERO, ...F32X4_MAX, ...set(acc(r, h))]),
+  );
   const store = ifElse(
     isTail,
     lanes((r, h, l) => ifElse(inTail(h, l), [...rowC(r), ...get(acc(r, h)), ...f32x4Extract(l), ...f32Store(16 * h + 4 * l)])),
@@ -124,6 +132,7 @@ function blocksBody(rows: number, mode: 'steps' | 'rows', vectors: 1 | 2): numbe
     ...get(PB), ...set(PP),
     ...get(PB), ...get(K), ...i32Const(32), ...I32_MUL, ...I32_ADD, ...set(PEND),
     ...whileLess(get(PP), get(PEND), step),
+    ...relu,
     ...store,
     ...bump(PA, [...get(RSA), ...i32Const(rows), ...I32_MUL]),
     ...bump(PCB, [...get(RSC), ...i32Const(rows), ...I32_MUL]),
@@ -195,7 +204,7 @@ export function gemmWasm(memory: WebAssembly.Memory): GemmModule | null {
     ['narrowRows', 'rows', 1],
   ] as const;
   const blocks = kinds.flatMap(([name, mode, vectors]) =>
-    Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${name}${i + 1}`, params: Array<number>(13).fill(I32), body: blocksBody(i + 1, mode, vectors) })),
+    Array.from({ length: GEMM_ROWS }, (_, i) => ({ name: `${name}${i + 1}`, params: Array<number>(14).fill(I32), body: blocksBody(i + 1, mode, vectors) })),
   );
   const packs = [
     { name: 'packRows', params: Array<number>(5).fill(I32), body: packBody(false) },

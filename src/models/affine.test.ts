@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/support/testBackend.ts';
-import { affine, withSharedInputTransposes } from './affine.ts';
+import { affine, affineRelu, withSharedInputTransposes } from './affine.ts';
 
 /** Two affine layers reading the same input (as MMoE's experts read the embedding): their gradients. */
 function twoLayerGrads(x: tf.Tensor2D, ws: tf.Tensor2D[], bs: tf.Tensor1D[]): tf.Tensor[] {
@@ -80,5 +80,29 @@ describe('affine outside a gradient', () => {
     // Under tf.grad it is still the layer with its gradient: dy (ones) times w^T.
     expect(Array.from(grad.dataSync())).toEqual(Array.from(tf.matMul(tf.ones([9, 5]), w, false, true).dataSync()));
     tf.dispose([x, w, b, grad, info.result as tf.Tensor]);
+  });
+});
+
+describe('affineRelu', () => {
+  afterAll(() => useBackend('cpu'));
+
+  it.each(['cpu', 'wasm'] as const)('%s: relu(affine) bit for bit; outside a gradient one product kernel with no Relu', async (backend) => {
+    await useBackend(backend);
+    const x = tf.randomNormal([9, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const w = tf.randomNormal([6, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const b = tf.randomNormal([5], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const expected = tf.relu(affine(x, w, b));
+    const info = await tf.profile(() => affineRelu(x, w, b));
+    const names = info.kernels.map((k) => k.name);
+    if (backend === 'wasm') expect(names).toEqual(['ReclensGemm']);
+    else expect(names).toContain('Relu');
+    const got = Array.from((info.result as tf.Tensor).dataSync());
+    expect(got).toEqual(Array.from(expected.dataSync()));
+    expect(got.filter((v) => v === 0).length).toBeGreaterThan(0);
+    // Under tf.grad: the ReLU's mask on the layer's gradient.
+    const grad = tf.grad((xi: tf.Tensor) => tf.sum(affineRelu(xi as tf.Tensor2D, w, b)))(x);
+    const mask = tf.cast(tf.greater(expected, 0), 'float32');
+    expect(Array.from(grad.dataSync())).toEqual(Array.from(tf.matMul(mask, w, false, true).dataSync()));
+    tf.dispose([x, w, b, expected, grad, mask, info.result as tf.Tensor]);
   });
 });

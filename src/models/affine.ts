@@ -48,6 +48,11 @@ export function sharedTranspose(x: tf.Tensor2D): tf.Tensor2D {
   return inputTranspose(x, x);
 }
 
+/** relu(x W + b); with no gradient being recorded, the ReLU applied as gemm stores each output (no Relu kernel). */
+export function affineRelu(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return tf.engine().isTapeOn() ? tf.relu(affine(x, w, b)) : gemm(x, w, { bias: b, relu: true });
+}
+
 export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   // With no gradient being recorded (a forward pass whose backward is written by hand, as the
   // multi-task trunk's), the product alone: customGrad's scope and saves cost ~10 us a call.

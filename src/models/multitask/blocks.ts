@@ -1,5 +1,6 @@
 /** Building blocks of the multi-task models: MLPs whose variables are grouped by depth, gates, towers, stop-gradient. */
 import * as tf from '@tensorflow/tfjs';
+import { affineRelu } from '../affine.ts';
 import { dense } from '../layers.ts';
 import type { Params } from '../params.ts';
 
@@ -25,8 +26,9 @@ export function mlp(p: Params, inDim: number, widths: readonly number[]): Mlp {
   const depths: tf.Variable[][] = [];
   let d = inDim;
   for (const w of widths) {
-    const { result, variables } = collect(p, () => dense(p, d, w));
-    layers.push((x) => tf.relu(result(x, false)));
+    const { variables } = collect(p, () => dense(p, d, w));
+    const [weights, bias] = variables as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
+    layers.push((x) => affineRelu(x, weights, bias));
     depths.push(variables);
     d = w;
   }
