@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../test/support/testBackend.ts';
+import { stackedReluBackward } from './stackedReluBackwardKernel.ts';
 import { expertCotangents, expertCotangentsComposed, expertGateBackward, expertGateBackwardComposed, expertMix, expertMixComposed } from './expertMixKernel.ts';
 
 /** Signed values with exact zeros of both signs among them. */
@@ -57,6 +58,28 @@ describe('expert mix kernels on wasm', () => {
     });
   });
 
+  it.each([1, 3])("%i task(s): given the experts' ReLU outputs, the bits of stackedReluBackward on the cotangents", (T) => {
+    tf.tidy(() => {
+      const [B, E, H] = [9, 3, 8];
+      const tasks = Array.from({ length: T }, (_, k) => ({
+        dmix: tf.tensor2d(values(B * H, 50 + k), [B, H]),
+        weights: tf.softmax(tf.tensor2d(values(B * E, 60 + k), [B, E])) as tf.Tensor2D,
+      }));
+      const [dmix, weights] = [tasks.map((t) => t.dmix), tasks.map((t) => t.weights)];
+      // ReLU outputs with zeros of both signs, and a NaN (tf.step's NaN factor).
+      const outs = Array.from({ length: E }, (_, e) => {
+        const h = tf.relu(tf.tensor2d(values(B * H, 70 + e), [B, H])).dataSync() as Float32Array;
+        h[5] = NaN;
+        h[7] = -0;
+        return tf.tensor2d(h, [B, H]);
+      });
+      const fused = expertCotangents(dmix, weights, outs);
+      const expected = expertCotangents(dmix, weights).map((d, e) => stackedReluBackward(d, outs[e]));
+      expect(fused.map(bits)).toEqual(expected.map(bits));
+      expect(fused.map(bits)).not.toEqual(expertCotangents(dmix, weights).map(bits));
+    });
+  });
+
   it('runs as one kernel each (not the tensor ops it is compared with)', async () => {
     const { weights, experts, dmix } = inputs(8, 4, 32);
     const names = async (f: () => tf.Tensor | tf.Tensor[]) => {
@@ -67,6 +90,7 @@ describe('expert mix kernels on wasm', () => {
     expect(await names(() => expertMix(weights, experts))).toEqual(['ReclensExpertMix']);
     expect(await names(() => expertGateBackward(dmix, weights, experts))).toEqual(['ReclensExpertGateBackward']);
     expect(await names(() => expertCotangents([dmix, dmix], [weights, weights]))).toEqual(['ReclensExpertCotangents']);
+    expect(await names(() => expertCotangents([dmix, dmix], [weights, weights], experts))).toEqual(['ReclensExpertCotangents']);
     tf.dispose([weights, ...experts, dmix]);
   });
 

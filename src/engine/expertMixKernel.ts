@@ -5,7 +5,8 @@
  * - 'ReclensExpertGateBackward': from dmix, dw[:, e] = sum_h expert_e * dmix (added from +0 along
  *   h, as tf.sum) and the softmax's dz = dw w - (sum_e dw w) w;
  * - 'ReclensExpertCotangents': every task's d expert_e = dmix_k * w_k[:, e], written stacked by
- *   tasks as the trunk's backward reads them (no concat).
+ *   tasks as the trunk's backward reads them (no concat); given the experts' ReLU outputs, times
+ *   their step too (the last layer's dz, in place of a stackedReluBackward per expert).
  * tfjs's ops took ~11 kernels forward and ~14 backward per task (the gate's columns by transpose,
  * unstack and expandDims, broadcast multiplies on their slow path, a sum and a stack) and a concat
  * per expert; these are the same float32 operations in the same order, so the same bits. Other
@@ -15,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { stackedReluBackward } from './stackedReluBackwardKernel.ts';
 import {
   F32,
   F32X4_ADD,
@@ -193,20 +195,32 @@ function gateBackward4Body(E: number): number[] {
   );
 }
 
+/** 1.0f in four lanes. */
+const [F32X4_NE, F32X4_GT, V128_AND, V128_BITSELECT] = [simd(0x42), simd(0x44), simd(0x4e), simd(0x52)];
+const ONES = [...simd(0x0c), ...Array.from({ length: 4 }, () => [0, 0, 0x80, 0x3f]).flat()];
+
+/** tf.step(h) of the vector on the stack as a factor (stackedReluBackwardKernel.ts's): NaN where h is NaN, 1 where h > 0, else 0. */
+const stepOf = (h: number[]) => [...h, ...h, ...V128_ZERO, ...F32X4_GT, ...ONES, ...V128_AND, ...h, ...h, ...F32X4_NE, ...V128_BITSELECT];
+
 /**
- * One task's expert cotangents d expert_e = dmix * w[:, e], four lanes at a time. Params: total
- * bytes, rowBytes, w, dmix, E d experts (each at its task's rows). Locals: P, END, WROW, then the
- * dmix vector and per expert its splat of w.
+ * One task's expert cotangents d expert_e = dmix * w[:, e], four lanes at a time, where masked then
+ * times step(h_e) (the ReLU's backward, as a second multiply). Params: total bytes, rowBytes, w,
+ * dmix, E d experts (each at its task's rows), where masked E expert outputs h_e. Locals: P, END,
+ * WROW, then the dmix vector, per expert its splat of w, and an h vector.
  */
-function cotangentsBody(E: number): number[] {
+function cotangentsBody(E: number, masked: boolean): number[] {
   const [TOTAL, ROW_BYTES, W, DMIX] = [0, 1, 2, 3];
   const dExpert = (e: number) => 4 + e;
-  const [P, END, WROW, DV] = [4 + E, 5 + E, 6 + E, 7 + E];
-  const splat = (e: number) => 8 + E + e;
+  const h = (e: number) => 4 + E + e;
+  const params = masked ? 4 + 2 * E : 4 + E;
+  const [P, END, WROW, DV] = [params, params + 1, params + 2, params + 3];
+  const splat = (e: number) => params + 4 + e;
+  const HV = params + 4 + E;
+  const mask = (e: number) => (masked ? [...add(get(h(e)), get(P)), ...V128_LOAD, ...set(HV), ...stepOf(get(HV)), ...F32X4_MUL] : []);
   // prettier-ignore
   const scale = [
     ...add(get(DMIX), get(P)), ...V128_LOAD, ...set(DV),
-    ...Array.from({ length: E }, (_, e) => [...add(get(dExpert(e)), get(P)), ...get(DV), ...get(splat(e)), ...F32X4_MUL, ...V128_STORE]).flat(),
+    ...Array.from({ length: E }, (_, e) => [...add(get(dExpert(e)), get(P)), ...get(DV), ...get(splat(e)), ...F32X4_MUL, ...mask(e), ...V128_STORE]).flat(),
     ...get(P), ...i32Const(16), ...I32_ADD, ...set(P),
   ];
   // prettier-ignore
@@ -219,7 +233,7 @@ function cotangentsBody(E: number): number[] {
   return funcBody(
     [
       [3, I32],
-      [1 + E, V128],
+      [2 + E, V128],
     ],
     [...get(W), ...set(WROW), ...whileLess(get(P), get(TOTAL), row)],
   );
@@ -227,7 +241,7 @@ function cotangentsBody(E: number): number[] {
 
 /** Per memory, the functions for E experts, made when first asked for. */
 const modulesPerMemory = modulePerMemory((memory) => {
-  const byExperts = new Map<number, Record<'forward' | 'gateBackward' | 'gateBackward4' | 'cotangents', MixWasm> | null>();
+  const byExperts = new Map<number, Record<'forward' | 'gateBackward' | 'gateBackward4' | 'cotangents' | 'maskedCotangents', MixWasm> | null>();
   return (E: number) => {
     let fns = byExperts.get(E);
     if (fns === undefined) {
@@ -235,12 +249,19 @@ const modulesPerMemory = modulePerMemory((memory) => {
         { name: 'forward', params: Array<number>(4 + E).fill(I32), body: forwardBody(E) },
         { name: 'gateBackward', params: Array<number>(5 + E).fill(I32), body: gateBackwardBody(E) },
         { name: 'gateBackward4', params: Array<number>(5 + E).fill(I32), body: gateBackward4Body(E) },
-        { name: 'cotangents', params: Array<number>(4 + E).fill(I32), body: cotangentsBody(E) },
+        { name: 'cotangents', params: Array<number>(4 + E).fill(I32), body: cotangentsBody(E, false) },
+        { name: 'maskedCotangents', params: Array<number>(4 + 2 * E).fill(I32), body: cotangentsBody(E, true) },
       ]);
       byExperts.set(
         E,
         (fns = exports
-          ? { forward: exports.forward, gateBackward: exports.gateBackward, gateBackward4: exports.gateBackward4, cotangents: exports.cotangents }
+          ? {
+              forward: exports.forward,
+              gateBackward: exports.gateBackward,
+              gateBackward4: exports.gateBackward4,
+              cotangents: exports.cotangents,
+              maskedCotangents: exports.maskedCotangents,
+            }
           : null),
       );
     }
@@ -280,19 +301,22 @@ function gateBackwardKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   return dz;
 }
 
-/** Inputs: T dmix then T gate weights; outputs: per expert its T tasks' cotangents stacked by rows. */
-function cotangentsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
+/** Inputs: T dmix, T gate weights, then where masked E expert outputs; outputs: per expert its T tasks' cotangents stacked by rows. */
+function cotangentsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const all = Object.values(args.inputs) as tf.TensorInfo[];
-  const T = all.length / 2;
+  const T = (args.attrs as unknown as { tasks: number }).tasks;
   const [B, H] = all[0].shape;
   const E = all[T].shape[1];
   const backend = args.backend as WasmKernelBackend;
   const outs = Array.from({ length: E }, () => backend.makeOutput([T * B, H], 'float32'));
   const [inViews, outViews] = [all, outs].map((ts) => ts.map((t) => backend.typedArrayFromHeap(t)));
-  const run = moduleOf(backend, E)!.cotangents;
+  const masked = all.length > 2 * T;
+  const fns = moduleOf(backend, E)!;
+  const run = masked ? fns.maskedCotangents : fns.cotangents;
+  const outputs = addresses(inViews.slice(2 * T));
   for (let k = 0; k < T; k++) {
     const rows = 4 * k * B * H;
-    run(4 * B * H, 4 * H, inViews[T + k].byteOffset, inViews[k].byteOffset, ...outViews.map((v) => v.byteOffset + rows));
+    run(4 * B * H, 4 * H, inViews[T + k].byteOffset, inViews[k].byteOffset, ...outViews.map((v) => v.byteOffset + rows), ...outputs);
   }
   return outs;
 }
@@ -376,10 +400,19 @@ export function expertGateBackward(dmix: tf.Tensor2D, weights: tf.Tensor2D, expe
 
 /**
  * The experts' cotangents from T tasks' mixes (dmix[k] and weights[k] task k's): per expert e, the
- * T * batch x H stack of dmix_k * w_k[:, e], written where the trunk's backward reads them.
+ * T * batch x H stack of dmix_k * w_k[:, e], written where the trunk's backward reads them. Given
+ * the experts' outputs h_e = relu(z_e), each times step(h_e) as well: the cotangents of z_e, the bits
+ * of stackedReluBackward on the unmasked ones (one kernel fewer per expert).
  */
-export function expertCotangents(dmix: readonly tf.Tensor2D[], weights: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+export function expertCotangents(dmix: readonly tf.Tensor2D[], weights: readonly tf.Tensor2D[], reluOutputs?: readonly tf.Tensor2D[]): tf.Tensor2D[] {
   const E = weights[0].shape[1];
-  if (!kernelsRun(weights, dmix, E)) return expertCotangentsComposed(dmix, weights);
-  return tf.engine().runKernel(COTANGENTS, named([...dmix, ...weights])) as unknown as tf.Tensor2D[];
+  if (!kernelsRun(weights, [...dmix, ...(reluOutputs ?? [])], E)) {
+    const unmasked = expertCotangentsComposed(dmix, weights);
+    if (!reluOutputs) return unmasked;
+    const out = unmasked.map((d, e) => stackedReluBackward(d, reluOutputs[e]));
+    tf.dispose(unmasked);
+    return out;
+  }
+  const inputs = named([...dmix, ...weights, ...(reluOutputs ?? [])]);
+  return tf.engine().runKernel(COTANGENTS, inputs, { tasks: dmix.length }) as unknown as tf.Tensor2D[];
 }

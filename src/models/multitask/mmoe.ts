@@ -55,9 +55,10 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
               ? expertCotangents(
                   mixes.map((m) => m.dmix),
                   mixes.map((m) => m.weights),
+                  outs, // the experts' last ReLU masks applied here: their cotangents are the last layer's dz
                 )
               : experts.map((_, i) => stackTasks(cotangents.map((c) => c[1 + i])));
-          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads));
+          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads, deferred > 0 && e.depths.length > 0));
           lookupBackward(
             table,
             rows,

@@ -50,14 +50,14 @@ function taskRows(stacked: tf.Tensor2D, k: number, tasks: number): tf.Tensor2D {
 /**
  * Backward of an Mlp for the stacked cotangents of its output. acts: mlp.activations(x) of the
  * forward pass. Sets task k's gradient of every layer's W and b in grads[k]; returns the stacked
- * cotangents of x.
+ * cotangents of x. outMasked: dOut is already the last layer's dz (its ReLU's mask applied).
  */
-export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tensor2D, grads: Map<tf.Variable, tf.Tensor>[]): tf.Tensor2D {
+export function mlpBackward(m: Mlp, acts: readonly tf.Tensor2D[], dOut: tf.Tensor2D, grads: Map<tf.Variable, tf.Tensor>[], outMasked = false): tf.Tensor2D {
   const T = grads.length;
   let dh = dOut;
   for (let d = m.depths.length - 1; d >= 0; d--) {
     const [w, b] = m.depths[d];
-    const dz = stackedReluBackward(dh, acts[d + 1]);
+    const dz = outMasked && d === m.depths.length - 1 ? dh : stackedReluBackward(dh, acts[d + 1]);
     const [dws, dbs] = [taskWeightGradients(acts[d], dz, T), columnSumsOfRowBlocks(dz, T)];
     grads.forEach((g, k) => {
       g.set(w, dws[k]);
