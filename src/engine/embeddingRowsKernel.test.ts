@@ -56,6 +56,23 @@ describe('embeddingRowsKernel', () => {
     });
   });
 
+  it.each([
+    [300, 12, 100],
+    [50, 1, 70],
+  ])('on wasm, a %i x %i table, %i rows: block q of stacked updates as the scatter-add of its slice', async (tableRows, k, n) => {
+    await selectBackend('wasm');
+    tf.tidy(() => {
+      const rows = rowsOf(n, tableRows);
+      const stacked = values(3 * n, k, 5);
+      for (let q = 0; q < 3; q++) {
+        const sums = tf.engine().runKernel(SCATTER_ADD_ROWS, { rows, updates: stacked }, { tableRows, block: q }) as tf.Tensor;
+        expect(bits(sums)).toEqual(bits(scatterAdd(rows, tf.slice(stacked, [q * n, 0], [n, k]), tableRows)));
+        if (q > 0) expect(bits(sums)).not.toEqual(bits(scatterAdd(rows, tf.slice(stacked, [0, 0], [n, k]), tableRows)));
+      }
+      expect(() => tf.engine().runKernel(SCATTER_ADD_ROWS, { rows, updates: stacked }, { tableRows, block: 3 })).toThrow(RangeError);
+    });
+  });
+
   it('adds repeated rows (the check can fail: the last update alone differs)', async () => {
     await selectBackend('wasm');
     tf.tidy(() => {

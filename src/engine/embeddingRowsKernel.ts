@@ -3,7 +3,9 @@
  * - 'ReclensGatherRows' (table [N, K], rows int32 [n] to [n, K]): the rows copied whole, as
  *   gatherND on [n, 1] indices does (~0.7 ms for 26624 rows of 16 in the DeepFM step);
  * - 'ReclensScatterAddRows' (rows [n], updates [n, K], attr tableRows N to [N, K]): zeros, then
- *   each update row added to its row in order, as tfjs-backend-wasm's ScatterNd adds (~0.3 ms).
+ *   each update row added to its row in order, as tfjs-backend-wasm's ScatterNd adds (~0.3 ms);
+ *   with attr block q, updates is a stack of [n, K] blocks and block q (rows qn..(q+1)n) is read
+ *   in place (no slice).
  * A copy and the same float32 additions in the same order: the same bits. Four lanes at a time
  * where K is a multiple of 4, one float otherwise. A row outside [0, N) traps instead of reading
  * or writing outside the table: a RangeError (tableRowsChecked.ts).
@@ -110,12 +112,13 @@ function scatterAddKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   const { rows, updates } = inputs as Record<string, tf.TensorInfo>;
   const b = backend as WasmKernelBackend;
   const tableRows = attrs!.tableRows as number;
-  const [n, k] = updates.shape;
+  const block = (attrs!.block as number | undefined) ?? 0;
+  const [n, k] = [rows.shape[0], updates.shape[1]];
+  if ((block + 1) * n > updates.shape[0]) throw new RangeError(`scatter-add rows: no block ${block} of ${n} rows in ${updates.shape[0]} updates`);
   const out = b.makeOutput([tableRows, k], 'float32');
   if (tableRows * k === 0) return out;
-  return tableRowsChecked(b, out, tableRows, () =>
-    moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](address(b, updates), address(b, rows), address(b, out), n, 4 * k, tableRows),
-  );
+  const from = address(b, updates) + block * n * 4 * k;
+  return tableRowsChecked(b, out, tableRows, () => moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](from, address(b, rows), address(b, out), n, 4 * k, tableRows));
 }
 
 let installed = false;

@@ -77,8 +77,9 @@ export function lookupBackward(table: tf.Variable, rows: tf.Tensor2D, dx: tf.Ten
   const [tableRows, dim] = table.shape as [number, number];
   const updates = (k: number) => taskRows(dx, k, grads.length).reshape([-1, dim]);
   if (embeddingRowsKernelsReady(table, rows)) {
-    const flat = rows.reshape([-1]);
-    grads.forEach((g, k) => g.set(table, tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: flat, updates: updates(k) }, { tableRows }) as tf.Tensor));
+    // Task k's rows of dx read in place as the kernel's block k (no slice).
+    const [flat, all] = [rows.reshape([-1]), dx.reshape([-1, dim])];
+    grads.forEach((g, k) => g.set(table, tf.engine().runKernel(SCATTER_ADD_ROWS, { rows: flat, updates: all }, { tableRows, block: k }) as tf.Tensor));
     return;
   }
   const column = rows.reshape([-1, 1]);
