@@ -50,15 +50,18 @@ export function buildMmoe(config: MultiTaskConfig, fields: CtrField[], tasks: re
           const grads = cotangents.map(() => new Map<tf.Variable, tf.Tensor>());
           const deferred = cotangents.filter((_, k) => mixes[k] !== undefined).length;
           if (deferred !== 0 && deferred !== cotangents.length) throw new RangeError(`MMoE: ${deferred} of ${cotangents.length} heads left their mix`);
+          // The experts' last ReLU masks applied with their cotangents (then the last layer's dz);
+          // experts of no layer output the embedding itself, which no ReLU masks.
+          const masked = deferred > 0 && config.expertWidths.length > 0;
           const toExperts =
             deferred > 0
               ? expertCotangents(
                   mixes.map((m) => m.dmix),
                   mixes.map((m) => m.weights),
-                  outs, // the experts' last ReLU masks applied here: their cotangents are the last layer's dz
+                  masked ? outs : undefined,
                 )
               : experts.map((_, i) => stackTasks(cotangents.map((c) => c[1 + i])));
-          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads, deferred > 0 && e.depths.length > 0));
+          const fromExperts = experts.map((e, i) => mlpBackward(e, acts[i], toExperts[i], grads, masked));
           lookupBackward(
             table,
             rows,

@@ -55,6 +55,8 @@ function worstRelative(a: Float32Array[][], b: Float32Array[][]): number {
 
 const CONFIGS: [string, MultiTaskConfig][] = [
   ['mmoe', { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'mmoe', embeddingDim: 4, expertWidths: [16, 8], towerWidths: [8], experts: 3, seed: 5 }],
+  // Experts of no layer: each expert's output is the embedding itself, no ReLU's.
+  ['mmoe, experts of no layer', { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'mmoe', embeddingDim: 4, expertWidths: [], towerWidths: [8], experts: 2, seed: 5 }],
   ['shared-bottom', { ...DEFAULT_MULTI_TASK_CONFIG, kind: 'shared-bottom', embeddingDim: 4, bottomWidths: [16, 8], towerWidths: [8], seed: 5 }],
 ];
 
