@@ -140,9 +140,12 @@ describe.each(['wasm', 'cpu'] as const)('gemm on %s', (backend) => {
     tf.dispose([a, b]);
   });
 
-  // [m, k, n, blocks]: part register blocks and panels, k past a 256-step block, one block.
+  // [m, k, n, blocks]: part register blocks and panels, k past a 256-step block, one block, and
+  // the one-vector kernels of n <= 4 over several blocks.
   it.each([
     [37, 29, 13, 3],
+    [37, 29, 3, 3],
+    [80, 64, 1, 2],
     [6, 300, 17, 2],
     [80, 64, 64, 2],
     [9, 5, 8, 1],
