@@ -19,8 +19,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   F32,
+  f32Const,
   F32X4_ADD as ADD,
   F32X4_DIV as DIV,
+  F32X4_GT as GT,
   F32X4_MUL as MUL,
   F32X4_SPLAT as SPLAT,
   F32X4_SQRT as SQRT,
@@ -35,6 +37,7 @@ import {
   set,
   simd,
   V128,
+  V128_AND as AND,
   V128_ZERO,
   whileLess,
 } from './wasmAssembler.ts';
@@ -45,8 +48,7 @@ export const BATCH_NORM_RELU_BACKWARD = 'ReclensBatchNormReluBackward';
 /** tfjs-backend-wasm's kBlockSize in batch_mat_mul_impl.cc, as engine/columnSumsKernel.ts adds. */
 const BLOCK = 48;
 
-const [MAX, GT, AND] = [simd(0xe9), simd(0x44), simd(0x4e)];
-const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
+const MAX = simd(0xe9);
 const load = (base: number, row: number, q: number) => [...get(base), ...get(row), ...I32_ADD, ...simd(0x00), 4, 16 * q];
 const store = (base: number, row: number, q: number, value: number[]) => [...get(base), ...get(row), ...I32_ADD, ...value, ...simd(0x0b), 4, 16 * q];
 const each = (lanes: number, code: (q: number) => number[]) => Array.from({ length: lanes }, (_, q) => code(q)).flat();

@@ -14,6 +14,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   bump,
+  F32_ADD,
+  F32_LOAD,
+  F32_STORE,
   F32X4_ADD,
   funcBody,
   get,
@@ -25,7 +28,9 @@ import {
   i32Load,
   ifElse,
   instantiateOverMemory,
+  MEMORY_FILL,
   set,
+  UNREACHABLE,
   V128_LOAD,
   V128_STORE,
   whileLess,
@@ -44,10 +49,7 @@ interface Chunk {
   add: number[];
 }
 const LANES: Chunk = { bytes: 16, load: V128_LOAD, store: V128_STORE, add: F32X4_ADD };
-const SCALAR: Chunk = { bytes: 4, load: [0x2a, 2, 0], store: [0x38, 2, 0], add: [0x92] };
-const UNREACHABLE = [0x00];
-/** memory.fill (dst, value, bytes). */
-const MEMORY_FILL = [0xfc, 11, 0x00];
+const SCALAR: Chunk = { bytes: 4, load: F32_LOAD, store: F32_STORE, add: F32_ADD };
 
 // gather(table, rows, out, n, rowBytes, tableRows) and scatterAdd(updates, rows, out, n, rowBytes, tableRows).
 const [SRC, ROWS, OUT, N, ROW_BYTES, TABLE_ROWS] = [0, 1, 2, 3, 4, 5];

@@ -19,6 +19,12 @@ import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 import { stackedReluBackward } from './stackedReluBackwardKernel.ts';
 import {
   F32,
+  F32_ADD,
+  F32_LOAD,
+  F32_MUL,
+  F32_STORE,
+  F32_SUB,
+  f32Const,
   F32X4_ADD,
   F32X4_MUL,
   F32X4_SPLAT,
@@ -31,6 +37,7 @@ import {
   instantiateOverMemory,
   set,
   simd,
+  stepOf,
   V128,
   V128_LOAD,
   V128_STORE,
@@ -41,12 +48,6 @@ import {
 const FORWARD = 'ReclensExpertMix';
 const GATE_BACKWARD = 'ReclensExpertGateBackward';
 const COTANGENTS = 'ReclensExpertCotangents';
-
-/** Scalar float32: load and store (4-byte aligned, offset 0), const, add, sub, mul. */
-const F32_LOAD = [0x2a, 2, 0];
-const F32_STORE = [0x38, 2, 0];
-const F32_ZERO = [0x43, 0, 0, 0, 0];
-const [F32_ADD, F32_SUB, F32_MUL] = [[0x92], [0x93], [0x94]];
 
 /** (bytes, rowBytes, w, ...addresses): bodies below; rowBytes a multiple of 16. */
 type MixWasm = (...args: number[]) => void;
@@ -107,10 +108,10 @@ function gateBackwardBody(E: number): number[] {
   // prettier-ignore
   const row = [
     ...add(get(P), get(ROW_BYTES)), ...set(END),
-    ...Array.from({ length: E }, (_, e) => [...F32_ZERO, ...set(acc(e))]).flat(),
+    ...Array.from({ length: E }, (_, e) => [...f32Const(0), ...set(acc(e))]).flat(),
     ...whileLess(get(P), get(END), sum),
     // dwy_e = dw_e w_e; S = sum_e dwy_e from +0; dz_e = dwy_e - S w_e.
-    ...F32_ZERO, ...set(S),
+    ...f32Const(0), ...set(S),
     ...Array.from({ length: E }, (_, e) => [...get(acc(e)), ...wOf(e), ...F32_MUL, ...set(dwy(e)), ...get(S), ...get(dwy(e)), ...F32_ADD, ...set(S)]).flat(),
     ...Array.from({ length: E }, (_, e) => [...add(get(DZ), i32Const(4 * e)), ...get(dwy(e)), ...get(S), ...wOf(e), ...F32_MUL, ...F32_SUB, ...F32_STORE]).flat(),
     ...add(get(WROW), i32Const(4 * E)), ...set(WROW),
@@ -165,7 +166,7 @@ function gateBackward4Body(E: number): number[] {
   const wOf = (e: number) => [...get(WROW), ...i32Const(4 * e), ...I32_ADD, ...F32_LOAD];
   // prettier-ignore
   const rowTail = (r: number) => [
-    ...F32_ZERO, ...set(S),
+    ...f32Const(0), ...set(S),
     ...Array.from({ length: E }, (_, e) => [...get(acc(e)), ...extractLane(r), ...wOf(e), ...F32_MUL, ...set(dwy(e)), ...get(S), ...get(dwy(e)), ...F32_ADD, ...set(S)]).flat(),
     ...Array.from({ length: E }, (_, e) => [...get(DZ), ...i32Const(4 * e), ...I32_ADD, ...get(dwy(e)), ...get(S), ...wOf(e), ...F32_MUL, ...F32_SUB, ...F32_STORE]).flat(),
     ...get(WROW), ...i32Const(4 * E), ...I32_ADD, ...set(WROW),
@@ -194,13 +195,6 @@ function gateBackward4Body(E: number): number[] {
     [...setup, ...whileLess(get(P), get(END), group)],
   );
 }
-
-/** 1.0f in four lanes. */
-const [F32X4_NE, F32X4_GT, V128_AND, V128_BITSELECT] = [simd(0x42), simd(0x44), simd(0x4e), simd(0x52)];
-const ONES = [...simd(0x0c), ...Array.from({ length: 4 }, () => [0, 0, 0x80, 0x3f]).flat()];
-
-/** tf.step(h) of the vector on the stack as a factor (stackedReluBackwardKernel.ts's): NaN where h is NaN, 1 where h > 0, else 0. */
-const stepOf = (h: number[]) => [...h, ...h, ...V128_ZERO, ...F32X4_GT, ...ONES, ...V128_AND, ...h, ...h, ...F32X4_NE, ...V128_BITSELECT];
 
 /**
  * One task's expert cotangents d expert_e = dmix * w[:, e], four lanes at a time, where masked then

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  f32Const,
   F32X4_ADD,
   F32X4_MUL,
   F32X4_SPLAT,
@@ -24,8 +25,9 @@ import {
   i32Const,
   instantiateOverMemory,
   set,
-  simd,
   V128,
+  V128_LOAD,
+  V128_STORE,
   V128_ZERO,
   whileLess,
 } from './wasmAssembler.ts';
@@ -39,10 +41,7 @@ const [DY, X, OUT, ROWS, FIELDS, ROW_BYTES] = [0, 1, 2, 3, 4, 5];
 const [B, F, KB] = [6, 7, 8];
 const TWO = 9;
 
-const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
 const v128At = (base: number, offset: number[]) => [...get(base), ...offset, ...I32_ADD];
-const LOAD = [...simd(0x00), 4, 0];
-const STORE = [...simd(0x0b), 4, 0];
 
 /** sum(x, out, rows, fields, rowBytes). */
 function sumBody(squares: boolean): number[] {
@@ -51,7 +50,7 @@ function sumBody(squares: boolean): number[] {
   const [ACC, V] = [10, 11];
   // prettier-ignore
   const field = [
-    ...get(ACC), ...get(P), ...LOAD, ...(squares ? [...set(V), ...get(V), ...get(V), ...F32X4_MUL] : []), ...F32X4_ADD, ...set(ACC),
+    ...get(ACC), ...get(P), ...V128_LOAD, ...(squares ? [...set(V), ...get(V), ...get(V), ...F32X4_MUL] : []), ...F32X4_ADD, ...set(ACC),
     ...get(P), ...get(SROW_BYTES), ...I32_ADD, ...set(P),
     ...get(SF), ...i32Const(1), ...I32_ADD, ...set(SF),
   ];
@@ -59,7 +58,7 @@ function sumBody(squares: boolean): number[] {
   const lane = [
     ...V128_ZERO, ...set(ACC), ...get(SX), ...get(SKB), ...I32_ADD, ...set(P), ...i32Const(0), ...set(SF),
     ...whileLess(get(SF), get(SFIELDS), field),
-    ...v128At(SOUT, get(SKB)), ...get(ACC), ...STORE,
+    ...v128At(SOUT, get(SKB)), ...get(ACC), ...V128_STORE,
     ...get(SKB), ...i32Const(16), ...I32_ADD, ...set(SKB),
   ];
   // prettier-ignore
@@ -83,9 +82,9 @@ function gradBody(squares: boolean): number[] {
   // prettier-ignore
   const lane = [
     ...v128At(OUT, get(KB)),
-    ...v128At(DY, get(KB)), ...LOAD,
-    ...(squares ? [...v128At(X, get(KB)), ...LOAD, ...get(TWO), ...F32X4_MUL, ...F32X4_MUL] : []),
-    ...STORE,
+    ...v128At(DY, get(KB)), ...V128_LOAD,
+    ...(squares ? [...v128At(X, get(KB)), ...V128_LOAD, ...get(TWO), ...F32X4_MUL, ...F32X4_MUL] : []),
+    ...V128_STORE,
     ...get(KB), ...i32Const(16), ...I32_ADD, ...set(KB),
   ];
   // prettier-ignore

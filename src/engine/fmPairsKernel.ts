@@ -12,18 +12,28 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { bump, F32, funcBody, get, I32, i32Const, instantiateOverMemory, set, whileLess } from './wasmAssembler.ts';
+import {
+  bump,
+  F32,
+  F32_ADD,
+  F32_LOAD,
+  F32_MUL,
+  F32_NEG,
+  F32_STORE,
+  F32_SUB,
+  f32Const,
+  funcBody,
+  get,
+  I32,
+  i32Const,
+  instantiateOverMemory,
+  set,
+  whileLess,
+} from './wasmAssembler.ts';
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 export const FM_PAIRS = 'ReclensFmPairs';
 export const FM_PAIRS_GRAD = 'ReclensFmPairsGrad';
-
-const [F32_LOAD, F32_STORE] = [
-  [0x2a, 2, 0],
-  [0x38, 2, 0],
-];
-const [F32_NEG, F32_ADD, F32_SUB, F32_MUL] = [[0x8c], [0x92], [0x93], [0x94]];
-const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
 
 // pairs(s, q, out, rows, k) and grad(dy, s, ds, dq, rows, k); addresses in bytes, advanced as read.
 /** out[b] = (0 + sum over k of (s * s - q)) * 0.5. */

@@ -15,6 +15,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   bump,
   F32,
+  F32_ADD,
+  F32_LOAD,
+  F32_STORE,
+  f32Const,
   funcBody,
   get,
   I32,
@@ -26,6 +30,7 @@ import {
   i32Load,
   ifElse,
   instantiateOverMemory,
+  MEMORY_FILL,
   set,
   whileLess,
 } from './wasmAssembler.ts';
@@ -34,11 +39,6 @@ import { tableRowsChecked } from './tableRowsChecked.ts';
 
 export const LINEAR_TERM = 'ReclensLinearTerm';
 export const LINEAR_TERM_GRAD = 'ReclensLinearTermGrad';
-
-const [F32_LOAD, F32_STORE, F32_ADD] = [[0x2a, 2, 0], [0x38, 2, 0], [0x92]];
-const f32Zero = [0x43, 0, 0, 0, 0];
-/** memory.fill (dst, value, bytes). */
-const MEMORY_FILL = [0xfc, 11, 0x00];
 
 // sum(w, rows, out, b, f, tableRows) and grad(dy, rows, dw, b, f, tableRows); addresses in bytes.
 const [W, ROWS, OUT, B, F, TABLE_ROWS] = [0, 1, 2, 3, 4, 5];
@@ -63,7 +63,7 @@ function sumBody(): number[] {
   const field = [...rowAddress(W), ...get(ACC), ...get(R), ...F32_LOAD, ...F32_ADD, ...set(ACC), ...bump(J, i32Const(1))];
   // prettier-ignore
   const row = [
-    ...f32Zero, ...set(ACC), ...i32Const(0), ...set(J), ...whileLess(get(J), get(F), field),
+    ...f32Const(0), ...set(ACC), ...i32Const(0), ...set(J), ...whileLess(get(J), get(F), field),
     ...get(OUT), ...get(ACC), ...F32_STORE, ...bump(OUT, i32Const(4)), ...bump(I, i32Const(1)),
   ];
   return funcBody(

@@ -13,19 +13,34 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { bump, F32, funcBody, get, I32, i32Const, instantiateOverMemory, SELECT, set, whileLess } from './wasmAssembler.ts';
+import {
+  bump,
+  F32,
+  F32_ADD,
+  F32_DIV,
+  F32_GT,
+  F32_LOAD,
+  F32_MAX,
+  F32_MUL,
+  F32_NEG,
+  F32_STORE,
+  F32_SUB,
+  f32Const,
+  funcBody,
+  get,
+  I32,
+  i32Const,
+  instantiateOverMemory,
+  SELECT,
+  set,
+  whileLess,
+} from './wasmAssembler.ts';
 import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
 
 export const SIGMOID_CROSS_ENTROPY = 'ReclensSigmoidCrossEntropy';
 export const SIGMOID_CROSS_ENTROPY_GRAD = 'ReclensSigmoidCrossEntropyGrad';
 
-const [F32_LOAD, F32_STORE] = [
-  [0x2a, 2, 0],
-  [0x38, 2, 0],
-];
-const [F32_GT, F32_NEG, F32_ADD, F32_SUB, F32_MUL, F32_DIV, F32_MAX] = [[0x5e], [0x8c], [0x92], [0x93], [0x94], [0x95], [0x97]];
 const F32_CONVERT_I32 = [0xb2];
-const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
 const next = (...pointers: number[]) => pointers.flatMap((p) => bump(p, i32Const(4)));
 
 /** loss(x, z, lp, out, n): out = (0 + sum over i of (max(x, 0) - x z) + lp) / n. */

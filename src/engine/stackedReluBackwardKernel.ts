@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { modulePerMemory, type CpuKernelBackend, type WasmKernelBackend } from './kernelBackends.ts';
 import {
+  F32,
   F32X4_MUL,
   F32X4_SPLAT,
   funcBody,
@@ -19,17 +20,14 @@ import {
   i32Const,
   instantiateOverMemory,
   set,
-  simd,
+  stepOf,
   V128,
   V128_LOAD,
   V128_STORE,
-  V128_ZERO,
   whileLess,
-  F32,
 } from './wasmAssembler.ts';
 
 const KERNEL = 'ReclensStackedReluBackward';
-const [F32X4_NE, F32X4_GT, V128_AND, V128_BITSELECT] = [simd(0x42), simd(0x44), simd(0x4e), simd(0x52)];
 
 /** (bytes, dh, h, out, one): out = dh * mask(h) over `bytes` (a multiple of 16); `one` is 1.0. */
 type ReluBackwardWasm = (bytes: number, dh: number, h: number, out: number, one: number) => void;
@@ -42,8 +40,7 @@ function reluBackwardBody(): number[] {
     ...at(H), ...V128_LOAD, ...set(HV),
     ...at(OUT),
     ...at(DH), ...V128_LOAD,
-    // bitselect(h, (h > 0) & 1.0, h != h): NaN where h is NaN, 1 where h > 0, else 0
-    ...get(HV), ...get(HV), ...V128_ZERO, ...F32X4_GT, ...get(ONES), ...V128_AND, ...get(HV), ...get(HV), ...F32X4_NE, ...V128_BITSELECT,
+    ...stepOf(get(HV), get(ONES)),
     ...F32X4_MUL, ...V128_STORE,
     ...get(I), ...i32Const(16), ...I32_ADD, ...set(I),
   ];

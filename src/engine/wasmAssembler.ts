@@ -45,6 +45,15 @@ export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 export const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 export const f64Store = (offset = 0) => [0x39, 3, ...uleb(offset)];
 export const i32Store = (offset = 0) => [0x36, 2, ...uleb(offset)];
+/** Scalar float32: load and store (4-byte aligned, offset 0), a constant, gt, neg, add, sub, mul, div, max. */
+export const F32_LOAD = [0x2a, 2, 0];
+export const F32_STORE = [0x38, 2, 0];
+export const f32Const = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
+export const [F32_GT, F32_NEG, F32_ADD, F32_SUB, F32_MUL, F32_DIV, F32_MAX] = [[0x5e], [0x8c], [0x92], [0x93], [0x94], [0x95], [0x97]];
+/** memory.fill (dst, value, bytes). */
+export const MEMORY_FILL = [0xfc, 11, 0x00];
+/** unreachable: traps (a RuntimeError in JS). */
+export const UNREACHABLE = [0x00];
 
 export const simd = (code: number) => [0xfd, ...uleb(code)];
 /** v128.load / v128.store (alignment hint 16 bytes, offset 0). */
@@ -53,6 +62,23 @@ export const V128_STORE = [...simd(0x0b), 4, 0];
 export const V128_ZERO = [...simd(0x0c), ...Array<number>(16).fill(0)];
 /** f32x4 splat, sqrt, add, sub, mul, div: lane-wise IEEE float32, as scalar float32 arithmetic rounds. */
 export const [F32X4_SPLAT, F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV] = [simd(0x13), simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7)];
+/** f32x4 ne, gt (lane masks), v128 and, bitselect (a where the mask's bits are set, else b). */
+export const [F32X4_NE, F32X4_GT, V128_AND, V128_BITSELECT] = [simd(0x42), simd(0x44), simd(0x4e), simd(0x52)];
+/** 1.0f in four lanes. */
+export const F32X4_ONES = [...simd(0x0c), ...Array.from({ length: 4 }, () => [0, 0, 0x80, 0x3f]).flat()];
+/** tf.step(h) of the vector h as a factor: NaN where h is NaN, 1 where h > 0, else 0 (`ones`: 1.0f in four lanes). */
+export const stepOf = (h: number[], ones = F32X4_ONES) => [
+  ...h,
+  ...h,
+  ...V128_ZERO,
+  ...F32X4_GT,
+  ...ones,
+  ...V128_AND,
+  ...h,
+  ...h,
+  ...F32X4_NE,
+  ...V128_BITSELECT,
+];
 /** f64x2 add, mul; promote_low: the lower two float32 lanes widened to float64. */
 export const [F64X2_ADD, F64X2_MUL, F64X2_PROMOTE_LOW] = [simd(0xf0), simd(0xf2), simd(0x5f)];
 /** i8x16.shuffle of (v, v): the upper two float32 lanes moved to the lower two. */
