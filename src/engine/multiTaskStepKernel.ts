@@ -32,7 +32,7 @@ interface Attrs {
   shape: StepShape;
   sizes: number[];
   constants: StepConstants;
-  /** Write the new params, moments and AU over the old ones (no outputs). */
+  /** Write the new moments and AU over the old ones (the new params are the only outputs). */
   inPlace: boolean;
 }
 
@@ -102,11 +102,9 @@ const stepsPerMemory = modulePerMemory((memory) => {
 /** The SIMD step of this shape over this backend's memory; null where it cannot be had. */
 const moduleOf = (backend: unknown, s: StepShape): StepWasmFunction | null => stepsPerMemory(backend)?.(s) ?? null;
 
-/** The inputs an in-place step overwrites, in the outputs' order: each param, then the flat moments and AU. */
+/** The inputs an in-place step overwrites, in the outputs' order: the flat moments and AU. */
 function updatedOf<A>(inputs: A[], a: Attrs): A[] {
-  const T = a.shape.tasks;
-  const P = a.sizes.length;
-  return [...a.sizes.map((_, i) => inputs[i * (1 + T)]), ...inputs.slice(P * (1 + T))];
+  return inputs.slice(a.sizes.length * (1 + a.shape.tasks));
 }
 
 /** Output shapes: each param's, then a flat [total] per moment and AU. */
@@ -121,10 +119,11 @@ function wasmKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
   const a = args.attrs as unknown as Attrs;
   const inputs = Object.values(args.inputs) as tf.TensorInfo[];
   const backend = args.backend as WasmKernelBackend;
-  const outs = a.inPlace ? [] : outputShapes(inputs, a).map((shape) => backend.makeOutput(shape, 'float32'));
+  const shapes = outputShapes(inputs, a);
+  const outs = (a.inPlace ? shapes.slice(0, a.sizes.length) : shapes).map((shape) => backend.makeOutput(shape, 'float32'));
   // Views after makeOutput: allocating can grow (and so move) the heap.
   const inViews = inputs.map((t) => backend.typedArrayFromHeap(t));
-  const outViews = a.inPlace ? updatedOf(inViews, a) : outs.map((t) => backend.typedArrayFromHeap(t));
+  const outViews = [...outs.map((t) => backend.typedArrayFromHeap(t)), ...(a.inPlace ? updatedOf(inViews, a) : [])];
   const run = moduleOf(backend, a.shape)!;
   // Addresses in streamsOf's order, the flat streams' moved to each param's part.
   const T = a.shape.tasks;
@@ -212,21 +211,22 @@ interface RefCounting {
 }
 
 /**
- * As fusedMultiTaskStep, with the new params, moments and AU written over the old ones, where
- * nothing else reads their data (each is its tensor's or variable's alone: tfjs shares data
- * between a tensor and its reshapes, clones and the variables assigned it, and those must keep
- * their values). Saves ~30 allocations and assignments a step and half the memory it writes.
+ * As fusedMultiTaskStep, with the new moments and AU written over the old ones, where nothing else
+ * reads their data (each is its variable's alone: tfjs shares data between a tensor and its
+ * reshapes, clones and the variables assigned it, and those must keep their values). Saves ~20
+ * allocations and assignments a step. The params still step into new tensors, for the caller to
+ * assign: tfjs-backend-wasm's XNNPACK matMul packs its weights once per data id and keeps them, so
+ * a param changed in place would be multiplied by its old values on a thread pool.
  * On wasm only: it copies every tf.tensor's values into its heap and every read out of it, where
  * the cpu backend keeps the very array tf.tensor was given (a restored checkpoint's) and hands it
  * to dataSync's callers, who would see it change.
- * Returns false, doing nothing, on other backends and where some data is shared.
+ * Returns the new params; null, doing nothing, on other backends and where some data is shared.
  */
-export function multiTaskStepInPlace(shape: StepShape, constants: StepConstants, inputs: StepInputs): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
+export function multiTaskStepInPlace(shape: StepShape, constants: StepConstants, inputs: StepInputs): tf.Tensor[] | null {
+  if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as RefCounting;
-  const updated = [...inputs.params, ...inputs.moments, ...inputs.au];
-  if (updated.some((t) => t.dtype !== 'float32' || backend.refCount(t.dataId) !== 1)) return false;
+  const updated = [...inputs.moments, ...inputs.au];
+  if (updated.some((t) => t.dtype !== 'float32' || backend.refCount(t.dataId) !== 1)) return null;
   const { sizes, named } = checkedInputs(shape, inputs);
-  tf.engine().runKernel(KERNEL, named, attrs(shape, constants, sizes, true));
-  return true;
+  return tf.engine().runKernel(KERNEL, named, attrs(shape, constants, sizes, true)) as unknown as tf.Tensor[];
 }

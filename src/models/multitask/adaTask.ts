@@ -196,7 +196,12 @@ export class MultiTaskOptimizer {
       if (layout.total === 0) return;
       const moments = [...state.first, ...state.second];
       const inputs = { params: [...layout.variables], grads, moments, au: [...tracked] };
-      if (multiTaskStepInPlace(shape, constants, inputs)) return;
+      const params = multiTaskStepInPlace(shape, constants, inputs);
+      if (params) {
+        layout.variables.forEach((v, i) => v.assign(params[i]));
+        tf.dispose(params);
+        return;
+      }
       const out = fusedMultiTaskStep(shape, constants, inputs);
       layout.variables.forEach((v, i) => v.assign(out.params[i]));
       moments.forEach((m, j) => m.assign(out.moments[j]));
