@@ -41,7 +41,7 @@ import {
   V128_ZERO,
   whileLess,
 } from './wasmAssembler.ts';
-import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { modulePerMemory, type WasmKernelBackend, type KernelArgs } from './kernelBackends.ts';
 
 export const BATCH_NORM_RELU_FORWARD = 'ReclensBatchNormReluForward';
 export const BATCH_NORM_RELU_BACKWARD = 'ReclensBatchNormReluBackward';
@@ -229,8 +229,6 @@ function overColumns(fn: { wide: Fn; narrow: Fn }, cols: number, run: (f: Fn, fr
   run(fn.wide, 0, 4 * wide);
   run(fn.narrow, 4 * wide, 4 * cols);
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const { z, gamma, beta, mask } = args.inputs as Record<string, tf.TensorInfo | undefined>;

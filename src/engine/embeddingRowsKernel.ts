@@ -35,7 +35,7 @@ import {
   V128_STORE,
   whileLess,
 } from './wasmAssembler.ts';
-import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { modulePerMemory, type WasmKernelBackend, type KernelArgs, heapAddress } from './kernelBackends.ts';
 import { tableRowsChecked } from './tableRowsChecked.ts';
 
 export const GATHER_ROWS = 'ReclensGatherRows';
@@ -95,9 +95,6 @@ const moduleFor = modulePerMemory((memory): Module | null => {
   return { gather: [f('gatherScalar'), f('gatherLanes')], scatterAdd: [f('scatterAddScalar'), f('scatterAddLanes')] };
 });
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-const address = (backend: WasmKernelBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-
 function gatherKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { table, rows } = inputs as Record<string, tf.TensorInfo>;
   const b = backend as WasmKernelBackend;
@@ -106,7 +103,7 @@ function gatherKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const out = b.makeOutput([n, k], 'float32');
   if (n * k === 0) return out;
   return tableRowsChecked(b, out, tableRows, () =>
-    moduleFor(b)!.gather[k % 4 === 0 ? 1 : 0](address(b, table), address(b, rows), address(b, out), n, 4 * k, tableRows),
+    moduleFor(b)!.gather[k % 4 === 0 ? 1 : 0](heapAddress(b, table), heapAddress(b, rows), heapAddress(b, out), n, 4 * k, tableRows),
   );
 }
 
@@ -119,8 +116,10 @@ function scatterAddKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   if ((block + 1) * n > updates.shape[0]) throw new RangeError(`scatter-add rows: no block ${block} of ${n} rows in ${updates.shape[0]} updates`);
   const out = b.makeOutput([tableRows, k], 'float32');
   if (tableRows * k === 0) return out;
-  const from = address(b, updates) + block * n * 4 * k;
-  return tableRowsChecked(b, out, tableRows, () => moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](from, address(b, rows), address(b, out), n, 4 * k, tableRows));
+  const from = heapAddress(b, updates) + block * n * 4 * k;
+  return tableRowsChecked(b, out, tableRows, () =>
+    moduleFor(b)!.scatterAdd[k % 4 === 0 ? 1 : 0](from, heapAddress(b, rows), heapAddress(b, out), n, 4 * k, tableRows),
+  );
 }
 
 let installed = false;

@@ -30,7 +30,7 @@ import {
   set,
   whileLess,
 } from './wasmAssembler.ts';
-import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { modulePerMemory, type WasmKernelBackend, type KernelArgs, heapAddress } from './kernelBackends.ts';
 
 export const FM_PAIRS = 'ReclensFmPairs';
 export const FM_PAIRS_GRAD = 'ReclensFmPairsGrad';
@@ -93,15 +93,12 @@ const moduleFor = modulePerMemory((memory): { pairs: Fn; grad: Fn } | null => {
   return e ? { pairs: e.pairs, grad: e.grad } : null;
 });
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
-const address = (b: WasmKernelBackend, t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
-
 function pairsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const b = backend as WasmKernelBackend;
   const { s, q } = inputs as Record<string, tf.TensorInfo>;
   const [rows, k] = s.shape;
   const out = b.makeOutput([rows], 'float32');
-  if (rows > 0) moduleFor(b)!.pairs(address(b, s), address(b, q), address(b, out), rows, k);
+  if (rows > 0) moduleFor(b)!.pairs(heapAddress(b, s), heapAddress(b, q), heapAddress(b, out), rows, k);
   return out;
 }
 
@@ -110,7 +107,7 @@ function gradKernel({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   const { dy, s } = inputs as Record<string, tf.TensorInfo>;
   const [rows, k] = s.shape;
   const outs = [b.makeOutput(s.shape, 'float32'), b.makeOutput(s.shape, 'float32')];
-  if (rows * k > 0) moduleFor(b)!.grad(address(b, dy), address(b, s), address(b, outs[0]), address(b, outs[1]), rows, k);
+  if (rows * k > 0) moduleFor(b)!.grad(heapAddress(b, dy), heapAddress(b, s), heapAddress(b, outs[0]), heapAddress(b, outs[1]), rows, k);
   return outs;
 }
 

@@ -13,6 +13,12 @@ export interface WasmKernelBackend {
   disposeData(dataId: tf.DataId): boolean;
 }
 
+/** A kernel function's arguments as tfjs passes them. */
+export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/** A tensor's byte address in the wasm heap (read after any allocation: the heap can move). */
+export const heapAddress = (backend: WasmKernelBackend, t: tf.TensorInfo): number => backend.typedArrayFromHeap(t).byteOffset;
+
 export interface CpuKernelBackend {
   data: { get(dataId: tf.DataId): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;

@@ -34,7 +34,7 @@ import {
   set,
   whileLess,
 } from './wasmAssembler.ts';
-import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { modulePerMemory, type WasmKernelBackend, type KernelArgs, heapAddress } from './kernelBackends.ts';
 import { tableRowsChecked } from './tableRowsChecked.ts';
 
 export const LINEAR_TERM = 'ReclensLinearTerm';
@@ -103,16 +103,13 @@ const moduleFor = modulePerMemory((memory): { sum: Fn; grad: Fn } | null => {
   return e ? { sum: e.sum, grad: e.grad } : null;
 });
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-const address = (b: WasmKernelBackend, t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
-
 function sumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const b = backend as WasmKernelBackend;
   const { w, rows } = inputs as Record<string, tf.TensorInfo>;
   const [batch, fields] = rows.shape;
   const out = b.makeOutput([batch], 'float32');
   if (batch === 0) return out;
-  return tableRowsChecked(b, out, w.shape[0], () => moduleFor(b)!.sum(address(b, w), address(b, rows), address(b, out), batch, fields, w.shape[0]));
+  return tableRowsChecked(b, out, w.shape[0], () => moduleFor(b)!.sum(heapAddress(b, w), heapAddress(b, rows), heapAddress(b, out), batch, fields, w.shape[0]));
 }
 
 function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -122,7 +119,7 @@ function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const [batch, fields] = rows.shape;
   const out = b.makeOutput([tableRows, 1], 'float32');
   if (tableRows === 0) return out;
-  return tableRowsChecked(b, out, tableRows, () => moduleFor(b)!.grad(address(b, dy), address(b, rows), address(b, out), batch, fields, tableRows));
+  return tableRowsChecked(b, out, tableRows, () => moduleFor(b)!.grad(heapAddress(b, dy), heapAddress(b, rows), heapAddress(b, out), batch, fields, tableRows));
 }
 
 let installed = false;

@@ -35,7 +35,7 @@ import {
   set,
   whileLess,
 } from './wasmAssembler.ts';
-import { modulePerMemory, type WasmKernelBackend } from './kernelBackends.ts';
+import { modulePerMemory, type WasmKernelBackend, type KernelArgs, heapAddress } from './kernelBackends.ts';
 
 export const SIGMOID_CROSS_ENTROPY = 'ReclensSigmoidCrossEntropy';
 export const SIGMOID_CROSS_ENTROPY_GRAD = 'ReclensSigmoidCrossEntropyGrad';
@@ -108,14 +108,11 @@ const moduleFor = modulePerMemory((memory): { loss: Fn; grad: Fn } | null => {
   return e ? { loss: e.loss, grad: e.grad } : null;
 });
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
-const address = (b: WasmKernelBackend, t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
-
 function lossKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const b = backend as WasmKernelBackend;
   const { x, z, lp } = inputs as Record<string, tf.TensorInfo>;
   const out = b.makeOutput([], 'float32');
-  moduleFor(b)!.loss(address(b, x), address(b, z), address(b, lp), address(b, out), x.shape[0]);
+  moduleFor(b)!.loss(heapAddress(b, x), heapAddress(b, z), heapAddress(b, lp), heapAddress(b, out), x.shape[0]);
   return out;
 }
 
@@ -123,7 +120,7 @@ function gradKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const b = backend as WasmKernelBackend;
   const { dy, x, z, e } = inputs as Record<string, tf.TensorInfo>;
   const out = b.makeOutput(x.shape, 'float32');
-  moduleFor(b)!.grad(address(b, dy), address(b, x), address(b, z), address(b, e), address(b, out), x.shape[0]);
+  moduleFor(b)!.grad(heapAddress(b, dy), heapAddress(b, x), heapAddress(b, z), heapAddress(b, e), heapAddress(b, out), x.shape[0]);
   return out;
 }
 
